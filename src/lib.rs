@@ -1,0 +1,5 @@
+//! aio: a small, fast interpreter for a Python-like language with asyncio in the VM.
+#![deny(clippy::unwrap_used)]
+
+pub mod cli;
+pub mod syntax;
