@@ -1,5 +1,6 @@
 //! aio: a small, fast interpreter for a Python-like language with asyncio in the VM.
 #![deny(clippy::unwrap_used)]
 
+pub mod bytecode;
 pub mod cli;
 pub mod syntax;
