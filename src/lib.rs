@@ -3,4 +3,8 @@
 
 pub mod bytecode;
 pub mod cli;
+pub mod gc;
+pub mod modules;
+pub mod obj;
 pub mod syntax;
+pub mod vm;

@@ -1,0 +1,60 @@
+//! Callables: aio functions, bound methods, native (Rust) functions, and code objects.
+
+use super::dict::DictData;
+use crate::bytecode::Code;
+use crate::vm::errors::PyResult;
+use crate::vm::value::{ObjRef, Value};
+use crate::vm::Vm;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// A code object plus its constants and names converted to runtime values once.
+pub struct CodeObj {
+    pub code: Rc<Code>,
+    pub consts: Box<[Value]>,
+    /// `code.names` as interned str values.
+    pub names: Box<[Value]>,
+}
+
+pub struct FunctionObj {
+    pub code: Rc<CodeObj>,
+    /// The module namespace (`Obj::Dict`).
+    pub globals: ObjRef,
+    pub name: RefCell<Rc<str>>,
+    pub qualname: RefCell<Rc<str>>,
+    /// Defaults of the last positional parameters.
+    pub defaults: RefCell<Vec<Value>>,
+    /// Keyword-only defaults (`Obj::Dict`), or None.
+    pub kwdefaults: RefCell<Value>,
+    /// Cells for the code's free variables.
+    pub closure: Box<[ObjRef]>,
+    pub annotations: RefCell<Value>,
+    /// `__dict__`: attributes set on the function (decorators do this).
+    pub dict: RefCell<DictData>,
+    pub module: Value,
+    pub doc: RefCell<Value>,
+}
+
+pub struct BoundMethod {
+    pub func: Value,
+    pub self_: Value,
+}
+
+/// Arguments to a native function: positional values, then keyword values named by
+/// `kwnames` (str values), both borrowed from the caller's stack.
+pub struct Args<'a> {
+    pub pos: &'a [Value],
+    pub kwnames: &'a [Value],
+    pub kwvalues: &'a [Value],
+}
+
+pub type NativeFn = fn(&mut Vm, &Args) -> PyResult<Value>;
+
+pub struct NativeFunction {
+    pub name: &'static str,
+    /// `str.upper` style prefix for reprs and errors: the owning type or module name.
+    pub owner: &'static str,
+    pub func: NativeFn,
+    /// For a method bound to an object (`"abc".upper`), the receiver passed as `pos[0]`.
+    pub self_: Option<Value>,
+}

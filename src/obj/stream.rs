@@ -1,0 +1,12 @@
+//! Text streams for `sys.stdin`, `sys.stdout` and `sys.stderr`.
+
+use std::cell::RefCell;
+
+pub struct StreamObj {
+    /// 0, 1 or 2.
+    pub fd: i32,
+    /// `<stdout>` etc.
+    pub name: &'static str,
+    /// Pending output (stdout is block-buffered when not a terminal, as in CPython).
+    pub buffer: RefCell<Vec<u8>>,
+}

@@ -1,0 +1,579 @@
+//! Attribute access: `getattr`, `setattr`, `delattr` and the method-call shortcut, with
+//! CPython's descriptor rules (data descriptors, instance dict, non-data descriptors,
+//! `__getattr__`).
+
+use super::class::{as_class, class_name, lookup, refresh_flags};
+use super::dictops::{del_str, get_str, set_str};
+use super::errors::{attribute_error, type_error, ExcRef, PyResult};
+use super::types::ExcKind;
+use super::value::{ObjRef, Value};
+use super::Vm;
+use crate::obj::{BoundMethod, NativeFunction, Obj};
+
+/// What a class attribute is, for the descriptor protocol.
+enum Descr {
+    /// A plain function: binds to the instance.
+    Method,
+    /// `property`, or a user object whose type defines `__set__`/`__delete__`.
+    Data,
+    Other,
+}
+
+impl Vm {
+    fn classify(&mut self, d: &Value) -> Descr {
+        match d {
+            Value::Obj(o) => match &**o {
+                Obj::Function(_) | Obj::Native(_) => Descr::Method,
+                Obj::Property(_) => Descr::Data,
+                Obj::Instance(_) => {
+                    if self.lookup_special(d, "__set__").is_some()
+                        || self.lookup_special(d, "__delete__").is_some()
+                    {
+                        Descr::Data
+                    } else {
+                        Descr::Other
+                    }
+                }
+                _ => Descr::Other,
+            },
+            _ => Descr::Other,
+        }
+    }
+
+    /// Applies a class attribute's `__get__` for `obj` (None for class access).
+    fn bind_descr(&mut self, d: Value, obj: &Value, cls: &ObjRef) -> PyResult<Value> {
+        let Value::Obj(o) = &d else { return Ok(d) };
+        match &**o {
+            Obj::Function(_) => Ok(Value::obj(Obj::BoundMethod(BoundMethod {
+                    func: d.clone(),
+                self_: obj.clone(),
+            }))),
+            Obj::Native(n) if n.self_.is_none() => Ok(Value::obj(Obj::Native(NativeFunction {
+                name: n.name,
+                owner: n.owner,
+                func: n.func,
+                self_: Some(obj.clone()),
+            }))),
+            Obj::ClassMethod(f) => Ok(Value::obj(Obj::BoundMethod(BoundMethod {
+                func: f.clone(),
+                self_: Value::Obj(cls.clone()),
+            }))),
+            Obj::StaticMethod(f) => Ok(f.clone()),
+            Obj::Property(p) => {
+                if p.fget.is_none() {
+                    return Err(attribute_error("unreadable attribute"));
+                }
+                let fget = p.fget.clone();
+                self.call(&fget, &[obj.clone()])
+            }
+            Obj::Instance(_) => match self.lookup_special(&d, "__get__") {
+                Some(get) => self.call(&get, &[d.clone(), obj.clone(), Value::Obj(cls.clone())]),
+                None => Ok(d),
+            },
+            _ => Ok(d),
+        }
+    }
+
+    /// `getattr(obj, name)` where `name` is a str value.
+    pub fn get_attr(&mut self, obj: &Value, name: &Value) -> PyResult<Value> {
+        match self.get_attr_opt(obj, name)? {
+            Some(v) => Ok(v),
+            None => Err(self.no_attribute(obj, name)),
+        }
+    }
+
+    /// `getattr(obj, "name")` with a Rust string.
+    pub fn get_attr_str(&mut self, obj: &Value, name: &str) -> PyResult<Value> {
+        let key = self.intern(name);
+        self.get_attr(obj, &key)
+    }
+
+    /// The AttributeError CPython raises for a missing attribute.
+    pub fn no_attribute(&self, obj: &Value, name: &Value) -> ExcRef {
+        let n = name.as_str().unwrap_or("?");
+        let msg = match obj {
+            Value::Obj(o) => match &**o {
+                Obj::Module(m) => format!("module '{}' has no attribute '{n}'", m.name),
+                Obj::Class(c) => format!("type object '{}' has no attribute '{n}'", c.name()),
+                _ => format!("'{}' object has no attribute '{n}'", self.type_name(obj)),
+            },
+            _ => format!("'{}' object has no attribute '{n}'", self.type_name(obj)),
+        };
+        let e = attribute_error(msg);
+        let mut d = e.exc().dict.borrow_mut();
+        set_str(&mut d, Value::str("name"), name.clone());
+        set_str(&mut d, Value::str("obj"), obj.clone());
+        drop(d);
+        e
+    }
+
+    /// `getattr(obj, name, <missing>)`: Ok(None) when the attribute does not exist.
+    pub fn get_attr_opt(&mut self, obj: &Value, name: &Value) -> PyResult<Option<Value>> {
+        if let Value::Obj(o) = obj {
+            match &**o {
+                Obj::Class(_) => return self.class_getattr(o, name),
+                Obj::Module(m) => {
+                    if let Obj::Dict(d) = &*m.dict {
+                        if let Some(v) = get_str(&d.borrow(), name) {
+                            return Ok(Some(v));
+                        }
+                    }
+                    return self.special_attr(obj, name);
+                }
+                _ => {}
+            }
+        }
+        let cls = self.type_of(obj);
+        let flags = as_class(&cls).map(|c| c.flags.get()).unwrap_or_default();
+        if flags.has_getattribute {
+            let ga = lookup(&cls, &self.intern("__getattribute__"));
+            if let Some(ga) = ga {
+                return match self.call(&ga, &[obj.clone(), name.clone()]) {
+                    Ok(v) => Ok(Some(v)),
+                    Err(e) if e.is(ExcKind::AttributeError) && flags.has_getattr => {
+                        self.call_getattr(obj, &cls, name).map(Some)
+                    }
+                    Err(e) => Err(e),
+                };
+            }
+        }
+        let descr = lookup(&cls, name);
+        if let Some(d) = &descr {
+            if let Descr::Data = self.classify(d) {
+                return self.bind_descr(d.clone(), obj, &cls).map(Some);
+            }
+        }
+        if let Some(v) = self.instance_dict_get(obj, name) {
+            return Ok(Some(v));
+        }
+        if let Some(d) = descr {
+            return self.bind_descr(d, obj, &cls).map(Some);
+        }
+        if let Some(v) = self.special_attr(obj, name)? {
+            return Ok(Some(v));
+        }
+        if flags.has_getattr {
+            return match self.call_getattr(obj, &cls, name) {
+                Ok(v) => Ok(Some(v)),
+                Err(e) if e.is(ExcKind::AttributeError) => Ok(None),
+                Err(e) => Err(e),
+            };
+        }
+        Ok(None)
+    }
+
+    fn call_getattr(&mut self, obj: &Value, cls: &ObjRef, name: &Value) -> PyResult<Value> {
+        let key = self.intern("__getattr__");
+        match lookup(cls, &key) {
+            Some(f) => self.call(&f, &[obj.clone(), name.clone()]),
+            None => Err(self.no_attribute(obj, name)),
+        }
+    }
+
+    fn instance_dict_get(&self, obj: &Value, name: &Value) -> Option<Value> {
+        let Value::Obj(o) = obj else { return None };
+        match &**o {
+            Obj::Instance(i) => get_str(&i.dict.borrow(), name),
+            Obj::Exception(e) => get_str(&e.dict.borrow(), name),
+            Obj::Function(f) => get_str(&f.dict.borrow(), name),
+            _ => None,
+        }
+    }
+
+    fn class_getattr(&mut self, cls: &ObjRef, name: &Value) -> PyResult<Option<Value>> {
+        // Attributes of the metaclass that are data descriptors win (e.g. __name__).
+        if let Some(v) = self.special_attr(&Value::Obj(cls.clone()), name)? {
+            return Ok(Some(v));
+        }
+        if let Some(d) = lookup(cls, name) {
+            let bound = match &d {
+                Value::Obj(o) => match &**o {
+                    Obj::ClassMethod(f) => Value::obj(Obj::BoundMethod(BoundMethod {
+                        func: f.clone(),
+                        self_: Value::Obj(cls.clone()),
+                    })),
+                    Obj::StaticMethod(f) => f.clone(),
+                    Obj::Instance(_) => match self.lookup_special(&d, "__get__") {
+                        Some(get) => self.call(&get, &[d.clone(), Value::None, Value::Obj(cls.clone())])?,
+                        None => d.clone(),
+                    },
+                    _ => d.clone(),
+                },
+                _ => d.clone(),
+            };
+            return Ok(Some(bound));
+        }
+        // Methods of the metaclass (`type`), e.g. `Foo.mro()`.
+        let meta = self.type_of(&Value::Obj(cls.clone()));
+        if let Some(d) = lookup(&meta, name) {
+            return self.bind_descr(d, &Value::Obj(cls.clone()), &meta).map(Some);
+        }
+        Ok(None)
+    }
+
+    /// Attributes that live in the object's native fields rather than a namespace.
+    fn special_attr(&mut self, obj: &Value, name: &Value) -> PyResult<Option<Value>> {
+        let Some(n) = name.as_str() else {
+            return Ok(None);
+        };
+        if n == "__class__" {
+            return Ok(Some(Value::Obj(self.type_of(obj))));
+        }
+        let Value::Obj(o) = obj else { return Ok(None) };
+        Ok(match &**o {
+            Obj::Class(c) => match n {
+                "__name__" => Some(Value::str(&c.name())),
+                "__qualname__" => Some(Value::str(&c.qualname.borrow())),
+                "__module__" => match get_str(&c.dict.borrow(), name) {
+                    Some(v) => Some(v),
+                    None => Some(Value::str(&c.module.borrow())),
+                },
+                "__bases__" => Some(Value::tuple(
+                    c.bases.borrow().iter().map(|b| Value::Obj(b.clone())).collect(),
+                )),
+                "__base__" => Some(
+                    c.bases
+                        .borrow()
+                        .first()
+                        .map(|b| Value::Obj(b.clone()))
+                        .unwrap_or(Value::None),
+                ),
+                "__mro__" => {
+                    let mut v = vec![obj.clone()];
+                    v.extend(c.mro.borrow().iter().map(|b| Value::Obj(b.clone())));
+                    Some(Value::tuple(v))
+                }
+                "__dict__" => Some(Value::dict(c.dict.borrow().clone())),
+                "__doc__" => Some(get_str(&c.dict.borrow(), name).unwrap_or(Value::None)),
+                _ => None,
+            },
+            Obj::Module(m) => match n {
+                "__dict__" => Some(Value::Obj(m.dict.clone())),
+                "__name__" => Some(Value::str(&m.name)),
+                _ => None,
+            },
+            Obj::Instance(i) => match n {
+                "__dict__" => Some(Value::dict(i.dict.borrow().clone())),
+                _ => None,
+            },
+            Obj::Exception(e) => match n {
+                "args" => Some(e.args.borrow().clone()),
+                "__cause__" => Some(e.cause.borrow().clone()),
+                "__context__" => Some(e.context.borrow().clone()),
+                "__suppress_context__" => Some(Value::Bool(e.suppress_context.get())),
+                "__traceback__" => Some(super::traceback::traceback_value(o)),
+                "__dict__" => Some(Value::dict(e.dict.borrow().clone())),
+                _ => None,
+            },
+            Obj::Function(f) => match n {
+                "__name__" => Some(Value::str(&f.name.borrow())),
+                "__qualname__" => Some(Value::str(&f.qualname.borrow())),
+                "__module__" => Some(f.module.clone()),
+                "__doc__" => Some(f.doc.borrow().clone()),
+                "__defaults__" => {
+                    let d = f.defaults.borrow();
+                    Some(if d.is_empty() {
+                        Value::None
+                    } else {
+                        Value::tuple(d.clone())
+                    })
+                }
+                "__kwdefaults__" => Some(f.kwdefaults.borrow().clone()),
+                "__annotations__" => Some(f.annotations.borrow().clone()),
+                "__dict__" => Some(Value::dict(f.dict.borrow().clone())),
+                "__globals__" => Some(Value::Obj(f.globals.clone())),
+                "__code__" => Some(Value::obj(Obj::Code(f.code.clone()))),
+                _ => None,
+            },
+            Obj::BoundMethod(m) => match n {
+                "__self__" => Some(m.self_.clone()),
+                "__func__" => Some(m.func.clone()),
+                _ => return self.get_attr_opt(&m.func.clone(), name),
+            },
+            Obj::Native(f) => match n {
+                "__name__" => Some(Value::str(f.name)),
+                "__qualname__" => Some(Value::string(if f.owner.is_empty() {
+                    f.name.to_string()
+                } else {
+                    format!("{}.{}", f.owner, f.name)
+                })),
+                "__self__" => Some(f.self_.clone().unwrap_or(Value::None)),
+                "__module__" => Some(Value::None),
+                "__doc__" => Some(Value::None),
+                _ => None,
+            },
+            Obj::Generator(g) => match n {
+                "__name__" => Some(Value::str(&g.name.borrow())),
+                "__qualname__" => Some(Value::str(&g.qualname.borrow())),
+                "gi_running" | "cr_running" => Some(Value::Bool(
+                    g.state.get() == crate::obj::generator::GenState::Running,
+                )),
+                "gi_code" | "cr_code" => Some(Value::obj(Obj::Code(g.code.clone()))),
+                _ => None,
+            },
+            Obj::Code(c) => match n {
+                "co_name" => Some(Value::str(&c.code.name)),
+                "co_qualname" => Some(Value::str(&c.code.qualname)),
+                "co_filename" => Some(Value::str(&c.code.source.name)),
+                "co_firstlineno" => Some(Value::Int(c.code.first_line() as i64)),
+                _ => None,
+            },
+            Obj::Property(p) => match n {
+                "fget" => Some(p.fget.clone()),
+                "fset" => Some(p.fset.clone()),
+                "fdel" => Some(p.fdel.clone()),
+                "__doc__" => Some(p.doc.clone()),
+                _ => None,
+            },
+            Obj::StaticMethod(f) | Obj::ClassMethod(f) => match n {
+                "__func__" => Some(f.clone()),
+                _ => None,
+            },
+            Obj::Super(s) => {
+                return self.super_getattr(&s.class.clone(), &s.obj.clone(), name);
+            }
+            _ => None,
+        })
+    }
+
+    /// `super(cls, obj).name`: look after `cls` in `type(obj).__mro__` (or `obj.__mro__`
+    /// when `obj` is a class).
+    fn super_getattr(&mut self, cls: &ObjRef, obj: &Value, name: &Value) -> PyResult<Option<Value>> {
+        let start_type = match obj {
+            Value::Obj(o) if matches!(&**o, Obj::Class(_)) => o.clone(),
+            _ => self.type_of(obj),
+        };
+        let mut mro = vec![start_type.clone()];
+        if let Some(c) = as_class(&start_type) {
+            mro.extend(c.mro.borrow().iter().cloned());
+        }
+        let pos = mro.iter().position(|m| m.is(cls)).map_or(mro.len(), |p| p + 1);
+        for k in &mro[pos..] {
+            if let Some(c) = as_class(k) {
+                let found = get_str(&c.dict.borrow(), name);
+                if let Some(d) = found {
+                    let is_class_obj = matches!(obj, Value::Obj(o) if matches!(&**o, Obj::Class(_)));
+                    if is_class_obj {
+                        if let Value::Obj(dobj) = &d {
+                            if let Obj::ClassMethod(f) = &**dobj {
+                                return Ok(Some(Value::obj(Obj::BoundMethod(BoundMethod {
+                                    func: f.clone(),
+                                    self_: obj.clone(),
+                                }))));
+                            }
+                            if let Obj::Function(_) = &**dobj {
+                                return Ok(Some(d.clone()));
+                            }
+                        }
+                    }
+                    return self.bind_descr(d, obj, &start_type).map(Some);
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// `obj.name = value`
+    pub fn set_attr(&mut self, obj: &Value, name: &Value, value: Value) -> PyResult<()> {
+        let Value::Obj(o) = obj else {
+            return Err(self.readonly_attr(obj, name));
+        };
+        match &**o {
+            Obj::Class(c) => {
+                if c.builtin {
+                    return Err(type_error(format!(
+                        "cannot set '{}' attribute of immutable type '{}'",
+                        name.as_str().unwrap_or("?"),
+                        c.name()
+                    )));
+                }
+                match name.as_str() {
+                    Some("__name__") => {
+                        if let Some(s) = value.as_str() {
+                            *c.name.borrow_mut() = s.into();
+                        }
+                    }
+                    Some("__qualname__") => {
+                        if let Some(s) = value.as_str() {
+                            *c.qualname.borrow_mut() = s.into();
+                        }
+                    }
+                    _ => set_str(&mut c.dict.borrow_mut(), name.clone(), value),
+                }
+                if name.as_str().is_some_and(|n| n.starts_with("__")) {
+                    refresh_flags(o, self);
+                }
+                return Ok(());
+            }
+            Obj::Module(m) => {
+                if let Obj::Dict(d) = &*m.dict {
+                    set_str(&mut d.borrow_mut(), name.clone(), value);
+                }
+                return Ok(());
+            }
+            _ => {}
+        }
+        let cls = self.type_of(obj);
+        let flags = as_class(&cls).map(|c| c.flags.get()).unwrap_or_default();
+        if flags.has_setattr {
+            if let Some(f) = lookup(&cls, &self.intern("__setattr__")) {
+                self.call(&f, &[obj.clone(), name.clone(), value])?;
+                return Ok(());
+            }
+        }
+        self.generic_setattr(obj, &cls, name, value)
+    }
+
+    /// `object.__setattr__`: data descriptors, then the instance dict.
+    pub fn generic_setattr(&mut self, obj: &Value, cls: &ObjRef, name: &Value, value: Value) -> PyResult<()> {
+        if let Some(d) = lookup(cls, name) {
+            if let Value::Obj(dobj) = &d {
+                match &**dobj {
+                    Obj::Property(p) => {
+                        if p.fset.is_none() {
+                            return Err(attribute_error(format!(
+                                "property '{}' of '{}' object has no setter",
+                                name.as_str().unwrap_or("?"),
+                                class_name(cls)
+                            )));
+                        }
+                        let fset = p.fset.clone();
+                        self.call(&fset, &[obj.clone(), value])?;
+                        return Ok(());
+                    }
+                    Obj::Instance(_) => {
+                        if let Some(set) = self.lookup_special(&d, "__set__") {
+                            self.call(&set, &[d.clone(), obj.clone(), value])?;
+                            return Ok(());
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let Value::Obj(o) = obj else {
+            return Err(self.readonly_attr(obj, name));
+        };
+        match &**o {
+            Obj::Instance(i) => set_str(&mut i.dict.borrow_mut(), name.clone(), value),
+            Obj::Exception(e) => match name.as_str() {
+                Some("args") => {
+                    let items = self.collect(&value)?;
+                    *e.args.borrow_mut() = Value::tuple(items);
+                }
+                Some("__cause__") => {
+                    *e.cause.borrow_mut() = value;
+                    e.suppress_context.set(true);
+                }
+                Some("__context__") => *e.context.borrow_mut() = value,
+                Some("__suppress_context__") => e.suppress_context.set(self.truthy(&value)?),
+                Some("__traceback__") => super::traceback::set_traceback(o, &value)?,
+                _ => set_str(&mut e.dict.borrow_mut(), name.clone(), value),
+            },
+            Obj::Function(f) => match name.as_str() {
+                Some("__name__") => {
+                    if let Some(s) = value.as_str() {
+                        *f.name.borrow_mut() = s.into();
+                    }
+                }
+                Some("__qualname__") => {
+                    if let Some(s) = value.as_str() {
+                        *f.qualname.borrow_mut() = s.into();
+                    }
+                }
+                Some("__doc__") => *f.doc.borrow_mut() = value,
+                Some("__defaults__") => {
+                    *f.defaults.borrow_mut() = if value.is_none() {
+                        Vec::new()
+                    } else {
+                        self.collect(&value)?
+                    }
+                }
+                Some("__kwdefaults__") => *f.kwdefaults.borrow_mut() = value,
+                Some("__annotations__") => *f.annotations.borrow_mut() = value,
+                _ => set_str(&mut f.dict.borrow_mut(), name.clone(), value),
+            },
+            _ => return Err(self.readonly_attr(obj, name)),
+        }
+        Ok(())
+    }
+
+    fn readonly_attr(&self, obj: &Value, name: &Value) -> ExcRef {
+        attribute_error(format!(
+            "'{}' object has no attribute '{}'",
+            self.type_name(obj),
+            name.as_str().unwrap_or("?")
+        ))
+    }
+
+    /// `del obj.name`
+    pub fn del_attr(&mut self, obj: &Value, name: &Value) -> PyResult<()> {
+        let cls = self.type_of(obj);
+        if let Some(d) = lookup(&cls, name) {
+            if let Value::Obj(dobj) = &d {
+                if let Obj::Property(p) = &**dobj {
+                    if p.fdel.is_none() {
+                        return Err(attribute_error(format!(
+                            "property '{}' of '{}' object has no deleter",
+                            name.as_str().unwrap_or("?"),
+                            class_name(&cls)
+                        )));
+                    }
+                    let fdel = p.fdel.clone();
+                    self.call(&fdel, &[obj.clone()])?;
+                    return Ok(());
+                }
+            }
+        }
+        if let Some(f) = as_class(&cls)
+            .filter(|c| !c.builtin)
+            .and_then(|_| lookup(&cls, &Value::str("__delattr__")))
+        {
+            if !matches!(&f, Value::Obj(o) if matches!(&**o, Obj::Native(_))) {
+                self.call(&f, &[obj.clone(), name.clone()])?;
+                return Ok(());
+            }
+        }
+        let removed = match obj {
+            Value::Obj(o) => match &**o {
+                Obj::Instance(i) => del_str(&mut i.dict.borrow_mut(), name),
+                Obj::Exception(e) => del_str(&mut e.dict.borrow_mut(), name),
+                Obj::Function(f) => del_str(&mut f.dict.borrow_mut(), name),
+                Obj::Class(c) if !c.builtin => del_str(&mut c.dict.borrow_mut(), name),
+                Obj::Module(m) => match &*m.dict {
+                    Obj::Dict(d) => del_str(&mut d.borrow_mut(), name),
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        };
+        match removed {
+            Some(_) => Ok(()),
+            None => Err(self.no_attribute(obj, name)),
+        }
+    }
+
+    /// For `LoadMethod`: `(function, Some(self))` when `name` is a plain method of
+    /// `type(obj)` not shadowed by the instance, else `(getattr(obj, name), None)`.
+    pub fn load_method(&mut self, obj: &Value, name: &Value) -> PyResult<(Value, Option<Value>)> {
+        let plain = match obj {
+            Value::Obj(o) => !matches!(&**o, Obj::Class(_) | Obj::Module(_) | Obj::Super(_)),
+            _ => true,
+        };
+        if plain {
+            let cls = self.type_of(obj);
+            let flags = as_class(&cls).map(|c| c.flags.get()).unwrap_or_default();
+            if !flags.has_getattribute {
+                if let Some(d) = lookup(&cls, name) {
+                    let is_method = matches!(&d, Value::Obj(o) if matches!(&**o, Obj::Function(_))
+                        || matches!(&**o, Obj::Native(n) if n.self_.is_none()));
+                    if is_method && self.instance_dict_get(obj, name).is_none() {
+                        return Ok((d, Some(obj.clone())));
+                    }
+                }
+            }
+        }
+        Ok((self.get_attr(obj, name)?, None))
+    }
+}

@@ -1,0 +1,558 @@
+//! Calling: argument binding into frames, instance creation, and the native call API.
+//!
+//! `prepare_call` turns a call into either a finished value (native functions) or a frame
+//! to run. The dispatch loop pushes that frame and keeps going (no Rust recursion); native
+//! code calling back into aio (`vm.call`) runs it in a nested dispatch loop.
+
+use super::class::{as_class, class_name, lookup};
+use super::errors::{type_error, ExcRef, PyResult};
+use super::frame::Frame;
+use super::types::ExcKind;
+use super::value::{ObjRef, Value};
+use super::Vm;
+use crate::obj::class::Layout;
+use crate::obj::function::Args;
+use crate::obj::generator::{GenKind, GenState};
+use crate::obj::{DictData, ExceptionObj, FunctionObj, GeneratorObj, InstanceObj, Obj};
+use std::cell::{Cell, RefCell};
+
+/// What a call turned into.
+pub enum Prepared {
+    Done(Value),
+    /// A frame to run; its return value is the call's result.
+    Frame(Box<Frame>),
+}
+
+impl Vm {
+    /// `f(*args)`
+    pub fn call(&mut self, f: &Value, args: &[Value]) -> PyResult<Value> {
+        self.call_kw(f, args, &[])
+    }
+
+    /// `f(*pos, **dict(zip(kwnames, kwvalues)))` where `args` = positional values followed
+    /// by one value per keyword name.
+    pub fn call_kw(&mut self, f: &Value, args: &[Value], kwnames: &[Value]) -> PyResult<Value> {
+        match self.prepare_call(f, None, args, kwnames)? {
+            Prepared::Done(v) => Ok(v),
+            Prepared::Frame(frame) => self.run_frame(frame),
+        }
+    }
+
+    /// `obj.name(*args)`
+    pub fn call_method(&mut self, obj: &Value, name: &str, args: &[Value]) -> PyResult<Value> {
+        let key = self.intern(name);
+        match self.load_method(obj, &key)? {
+            (f, Some(self_)) => match self.prepare_call(&f, Some(&self_), args, &[])? {
+                Prepared::Done(v) => Ok(v),
+                Prepared::Frame(frame) => self.run_frame(frame),
+            },
+            (f, None) => self.call(&f, args),
+        }
+    }
+
+    /// Runs `frame` to completion in a nested dispatch loop and returns its result.
+    pub fn run_frame(&mut self, mut frame: Box<Frame>) -> PyResult<Value> {
+        if self.native_depth >= super::MAX_NATIVE_DEPTH {
+            self.recycle_frame(frame);
+            return Err(super::errors::exc(
+                ExcKind::RecursionError,
+                "maximum recursion depth exceeded",
+            ));
+        }
+        frame.entry = true;
+        self.push_frame(frame)?;
+        self.native_depth += 1;
+        let r = self.run();
+        self.native_depth -= 1;
+        r
+    }
+
+    /// Pushes a frame, enforcing the recursion limit.
+    pub fn push_frame(&mut self, frame: Box<Frame>) -> PyResult<()> {
+        if self.frames.len() >= self.recursion_limit {
+            self.recycle_frame(frame);
+            return Err(super::errors::exc(
+                ExcKind::RecursionError,
+                "maximum recursion depth exceeded",
+            ));
+        }
+        self.frames.push(frame);
+        Ok(())
+    }
+
+    /// Returns a finished frame's allocations to the pool.
+    pub fn recycle_frame(&mut self, mut frame: Box<Frame>) {
+        frame.stack.clear();
+        frame.locals.clear();
+        frame.cells.clear();
+        frame.locals_map = None;
+        frame.generator = None;
+        frame.init_self = None;
+        frame.handled = Value::None;
+        if self.frame_pool.len() < 64 {
+            self.frame_pool.push(frame);
+        }
+    }
+
+    fn new_frame(&mut self, func: &FunctionObj) -> Box<Frame> {
+        let code = &func.code;
+        match self.frame_pool.pop() {
+            Some(mut f) => {
+                let n = code.code.varnames.len();
+                f.locals.resize(n, Value::Undef);
+                let want = code.code.max_stack as usize + 2;
+                if f.stack.capacity() < want {
+                    f.stack.reserve(want);
+                }
+                f.code = code.clone();
+                f.globals = func.globals.clone();
+                f.pc = 0;
+                f.entry = false;
+                f
+            }
+            None => Frame::new(code.clone(), func.globals.clone()),
+        }
+    }
+
+    /// Turns a call of `f` into a result or a frame. `self_` is an extra first positional
+    /// argument (from `LoadMethod`); `args` ends with one value per name in `kwnames`.
+    pub fn prepare_call(
+        &mut self,
+        f: &Value,
+        self_: Option<&Value>,
+        args: &[Value],
+        kwnames: &[Value],
+    ) -> PyResult<Prepared> {
+        let Value::Obj(o) = f else {
+            return Err(self.not_callable(f));
+        };
+        match &**o {
+            Obj::Function(func) => {
+                let frame = self.bind_args(func, self_, args, kwnames)?;
+                if func.code.code.is_generator_like() {
+                    return Ok(Prepared::Done(self.make_generator(func, frame)));
+                }
+                Ok(Prepared::Frame(frame))
+            }
+            Obj::BoundMethod(m) => {
+                let (func, inner_self) = (m.func.clone(), m.self_.clone());
+                match self_ {
+                    None => self.prepare_call(&func, Some(&inner_self), args, kwnames),
+                    Some(s) => {
+                        let mut v = Vec::with_capacity(args.len() + 1);
+                        v.push(s.clone());
+                        v.extend_from_slice(args);
+                        self.prepare_call(&func, Some(&inner_self), &v, kwnames)
+                    }
+                }
+            }
+            Obj::Native(n) => {
+                let npos = args.len() - kwnames.len();
+                let bound = n.self_.clone();
+                let func = n.func;
+                let extra: Vec<Value>;
+                let pos: &[Value] = match (bound.as_ref(), self_) {
+                    (None, None) => &args[..npos],
+                    (Some(a), None) | (None, Some(a)) => {
+                        extra = std::iter::once(a.clone()).chain(args[..npos].iter().cloned()).collect();
+                        &extra
+                    }
+                    (Some(a), Some(b)) => {
+                        extra = [a.clone(), b.clone()]
+                            .into_iter()
+                            .chain(args[..npos].iter().cloned())
+                            .collect();
+                        &extra
+                    }
+                };
+                let a = Args {
+                    pos,
+                    kwnames,
+                    kwvalues: &args[npos..],
+                };
+                Ok(Prepared::Done(func(self, &a)?))
+            }
+            Obj::Class(_) => self.prepare_instantiate(o, self_, args, kwnames),
+            Obj::StaticMethod(inner) => {
+                let inner = inner.clone();
+                self.prepare_call(&inner, self_, args, kwnames)
+            }
+            _ => {
+                let call = self.lookup_special(f, "__call__");
+                match call {
+                    Some(c) => {
+                        let mut v = Vec::with_capacity(args.len() + 2);
+                        if let Some(s) = self_ {
+                            v.push(s.clone());
+                        }
+                        v.extend_from_slice(args);
+                        self.prepare_call(&c, Some(f), &v, kwnames)
+                    }
+                    None => Err(self.not_callable(f)),
+                }
+            }
+        }
+    }
+
+    fn not_callable(&self, f: &Value) -> ExcRef {
+        type_error(format!("'{}' object is not callable", self.type_name(f)))
+    }
+
+    /// Calling a class: `type(x)`, builtin constructors (`__new__` natives), or a user
+    /// class (`__new__` then `__init__`).
+    fn prepare_instantiate(
+        &mut self,
+        cls: &ObjRef,
+        self_: Option<&Value>,
+        args: &[Value],
+        kwnames: &[Value],
+    ) -> PyResult<Prepared> {
+        let all: Vec<Value>;
+        let args = match self_ {
+            Some(s) => {
+                all = std::iter::once(s.clone()).chain(args.iter().cloned()).collect();
+                &all[..]
+            }
+            None => args,
+        };
+        let Some(c) = as_class(cls) else {
+            return Err(self.not_callable(&Value::Obj(cls.clone())));
+        };
+        let new_key = self.intern("__new__");
+        let new = lookup(cls, &new_key);
+        // A builtin `__new__` (int, str, list, type, object, exceptions ...) creates the
+        // object; a user `__new__` is called like CPython does.
+        let instance = match (&new, c.layout) {
+            (Some(n), _) if !is_object_new(n, &self.t.object) => {
+                let mut v = Vec::with_capacity(args.len() + 1);
+                v.push(Value::Obj(cls.clone()));
+                v.extend_from_slice(args);
+                let inst = match self.prepare_call(n, None, &v, kwnames)? {
+                    Prepared::Done(v) => v,
+                    Prepared::Frame(f) => self.run_frame(f)?,
+                };
+                if c.builtin && c.layout == Layout::Builtin {
+                    return Ok(Prepared::Done(inst));
+                }
+                if !self.isinstance(&inst, cls) {
+                    return Ok(Prepared::Done(inst));
+                }
+                inst
+            }
+            (_, Layout::Exception) => {
+                let npos = args.len() - kwnames.len();
+                Value::obj(Obj::Exception(ExceptionObj::new(
+                    cls.clone(),
+                    Value::tuple(args[..npos].to_vec()),
+                )))
+            }
+            (_, Layout::Object) => {
+                let init_key = self.intern("__init__");
+                let has_init = lookup(cls, &init_key).is_some_and(|i| !is_object_init(&i, &self.t.object));
+                if !has_init && !args.is_empty() {
+                    return Err(type_error(format!("{}() takes no arguments", c.name())));
+                }
+                Value::obj(Obj::Instance(InstanceObj {
+                    class: cls.clone(),
+                    dict: RefCell::new(DictData::new()),
+                    finalized: Cell::new(false),
+                }))
+            }
+            (_, Layout::Builtin) => {
+                return Err(type_error(format!("cannot create '{}' instances", c.name())));
+            }
+        };
+        let init_key = self.intern("__init__");
+        match lookup(cls, &init_key) {
+            Some(init) if !is_object_init(&init, &self.t.object) => {
+                match self.prepare_call(&init, Some(&instance), args, kwnames)? {
+                    Prepared::Done(r) => {
+                        if !r.is_none() {
+                            return Err(type_error(format!(
+                                "__init__() should return None, not '{}'",
+                                self.type_name(&r)
+                            )));
+                        }
+                        Ok(Prepared::Done(instance))
+                    }
+                    Prepared::Frame(mut f) => {
+                        f.init_self = Some(instance);
+                        Ok(Prepared::Frame(f))
+                    }
+                }
+            }
+            _ => Ok(Prepared::Done(instance)),
+        }
+    }
+
+    /// Binds call arguments to a new frame for `func` (CPython's argument rules and
+    /// error messages).
+    pub fn bind_args(
+        &mut self,
+        func: &FunctionObj,
+        self_: Option<&Value>,
+        args: &[Value],
+        kwnames: &[Value],
+    ) -> PyResult<Box<Frame>> {
+        let code = func.code.clone();
+        let c = &code.code;
+        let mut frame = self.new_frame(func);
+        let nparams = c.argcount as usize;
+        let nkwonly = c.kwonlyargcount as usize;
+        let npos_given = args.len() - kwnames.len() + self_.is_some() as usize;
+        let simple = kwnames.is_empty()
+            && !c.flags.varargs
+            && !c.flags.varkeywords
+            && nkwonly == 0
+            && npos_given == nparams;
+        // Fast path: exact positional call.
+        {
+            let locals = &mut frame.locals;
+            let mut i = 0;
+            if let Some(s) = self_ {
+                if nparams > 0 || c.flags.varargs {
+                    if nparams > 0 {
+                        locals[0] = s.clone();
+                        i = 1;
+                    }
+                }
+            }
+            if simple {
+                for a in args {
+                    locals[i] = a.clone();
+                    i += 1;
+                }
+                self.finish_frame(&mut frame, func);
+                return Ok(frame);
+            }
+        }
+        // General path.
+        let mut pos: Vec<Value> = Vec::with_capacity(npos_given);
+        if let Some(s) = self_ {
+            pos.push(s.clone());
+        }
+        pos.extend_from_slice(&args[..args.len() - kwnames.len()]);
+        let kwvalues = &args[args.len() - kwnames.len()..];
+        let qual = func.qualname.borrow().clone();
+        let nvar = nparams + nkwonly;
+        for (i, v) in pos.iter().take(nparams).enumerate() {
+            frame.locals[i] = v.clone();
+        }
+        if pos.len() > nparams {
+            if c.flags.varargs {
+                frame.locals[nvar] = Value::tuple(pos[nparams..].to_vec());
+            } else {
+                let ndefaults = func.defaults.borrow().len();
+                let kw_given = kwnames
+                    .iter()
+                    .filter(|k| {
+                        c.varnames[..nvar]
+                            .iter()
+                            .any(|n| k.as_str() == Some(&**n))
+                    })
+                    .count();
+                let takes = if ndefaults > 0 {
+                    format!("from {} to {}", nparams - ndefaults, nparams)
+                } else {
+                    nparams.to_string()
+                };
+                let plural = if nparams == 1 && ndefaults == 0 { "" } else { "s" };
+                let given = if kw_given > 0 {
+                    format!(
+                        "{} positional argument{} (and {} keyword-only argument{}) were given",
+                        pos.len(),
+                        if pos.len() == 1 { "" } else { "s" },
+                        kw_given,
+                        if kw_given == 1 { "" } else { "s" }
+                    )
+                } else {
+                    format!("{} {} given", pos.len(), if pos.len() == 1 { "was" } else { "were" })
+                };
+                self.recycle_frame(frame);
+                return Err(type_error(format!(
+                    "{qual}() takes {takes} positional argument{plural} but {given}"
+                )));
+            }
+        } else if c.flags.varargs {
+            frame.locals[nvar] = Value::tuple(vec![]);
+        }
+        let kwargs_slot = nvar + c.flags.varargs as usize;
+        let mut kwargs: Option<DictData> = if c.flags.varkeywords {
+            Some(DictData::new())
+        } else {
+            None
+        };
+        let mut posonly_as_kw: Vec<String> = Vec::new();
+        for (k, v) in kwnames.iter().zip(kwvalues.iter()) {
+            let Some(name) = k.as_str() else {
+                self.recycle_frame(frame);
+                return Err(type_error("keywords must be strings"));
+            };
+            let slot = c.varnames[..nvar]
+                .iter()
+                .position(|n| &**n == name)
+                .filter(|&i| i >= c.posonlyargcount as usize);
+            match slot {
+                Some(i) => {
+                    if !frame.locals[i].is_undef() {
+                        self.recycle_frame(frame);
+                        return Err(type_error(format!(
+                            "{qual}() got multiple values for argument '{name}'"
+                        )));
+                    }
+                    frame.locals[i] = v.clone();
+                }
+                None => match kwargs.as_mut() {
+                    Some(d) => {
+                        if super::dictops::get_str(d, k).is_some() {
+                            self.recycle_frame(frame);
+                            return Err(type_error(format!(
+                                "{qual}() got multiple values for keyword argument '{name}'"
+                            )));
+                        }
+                        super::dictops::set_str(d, k.clone(), v.clone());
+                    }
+                    None => {
+                        self.recycle_frame(frame);
+                        if c.varnames[..c.posonlyargcount as usize]
+                            .iter()
+                            .any(|n| &**n == name)
+                        {
+                            posonly_as_kw.push(name.to_string());
+                            let _ = &posonly_as_kw;
+                            return Err(type_error(format!(
+                                "{qual}() got some positional-only arguments passed as keyword arguments: '{name}'"
+                            )));
+                        }
+                        return Err(type_error(format!(
+                            "{qual}() got an unexpected keyword argument '{name}'"
+                        )));
+                    }
+                },
+            }
+        }
+        if let Some(d) = kwargs {
+            frame.locals[kwargs_slot] = Value::dict(d);
+        }
+        // Defaults and missing arguments.
+        let defaults = func.defaults.borrow();
+        let first_default = nparams - defaults.len().min(nparams);
+        let mut missing: Vec<String> = Vec::new();
+        for i in 0..nparams {
+            if frame.locals[i].is_undef() {
+                if i >= first_default {
+                    frame.locals[i] = defaults[i - first_default].clone();
+                } else {
+                    missing.push(format!("'{}'", c.varnames[i]));
+                }
+            }
+        }
+        drop(defaults);
+        if !missing.is_empty() {
+            self.recycle_frame(frame);
+            return Err(type_error(format!(
+                "{qual}() missing {} required positional argument{}: {}",
+                missing.len(),
+                if missing.len() == 1 { "" } else { "s" },
+                join_names(&missing)
+            )));
+        }
+        let kwdefaults = func.kwdefaults.borrow().clone();
+        for i in nparams..nvar {
+            if frame.locals[i].is_undef() {
+                let name = Value::str(&c.varnames[i]);
+                let d = match &kwdefaults {
+                    Value::Obj(o) => match &**o {
+                        Obj::Dict(d) => super::dictops::get_str(&d.borrow(), &name),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                match d {
+                    Some(v) => frame.locals[i] = v,
+                    None => missing.push(format!("'{}'", c.varnames[i])),
+                }
+            }
+        }
+        if !missing.is_empty() {
+            self.recycle_frame(frame);
+            return Err(type_error(format!(
+                "{qual}() missing {} required keyword-only argument{}: {}",
+                missing.len(),
+                if missing.len() == 1 { "" } else { "s" },
+                join_names(&missing)
+            )));
+        }
+        self.finish_frame(&mut frame, func);
+        Ok(frame)
+    }
+
+    /// Creates the frame's cells and moves captured parameters into them.
+    fn finish_frame(&mut self, frame: &mut Frame, func: &FunctionObj) {
+        let c = &func.code.code;
+        if c.cellvars.is_empty() && c.freevars.is_empty() {
+            return;
+        }
+        frame.cells.clear();
+        for _ in 0..c.cellvars.len() {
+            frame
+                .cells
+                .push(ObjRef::new(Obj::Cell(RefCell::new(Value::Undef))));
+        }
+        for &(cell, slot) in &c.cell_params {
+            let v = std::mem::replace(&mut frame.locals[slot as usize], Value::Undef);
+            if let Some(Obj::Cell(cv)) = frame.cells.get(cell as usize).map(|c| &**c) {
+                *cv.borrow_mut() = v;
+            }
+        }
+        frame.cells.extend(func.closure.iter().cloned());
+    }
+
+    fn make_generator(&mut self, func: &FunctionObj, frame: Box<Frame>) -> Value {
+        let c = &func.code.code;
+        let kind = if c.flags.async_generator {
+            GenKind::AsyncGenerator
+        } else if c.flags.coroutine {
+            GenKind::Coroutine
+        } else {
+            GenKind::Generator
+        };
+        Value::obj(Obj::Generator(GeneratorObj {
+            kind,
+            frame: RefCell::new(Some(frame)),
+            state: Cell::new(GenState::Created),
+            code: func.code.clone(),
+            name: RefCell::new(func.name.borrow().clone()),
+            qualname: RefCell::new(func.qualname.borrow().clone()),
+        }))
+    }
+}
+
+fn is_object_new(v: &Value, object: &ObjRef) -> bool {
+    is_native_of(v, object, "__new__")
+}
+
+fn is_object_init(v: &Value, object: &ObjRef) -> bool {
+    is_native_of(v, object, "__init__")
+}
+
+/// Whether `v` is the native `object.<name>`.
+fn is_native_of(v: &Value, object: &ObjRef, name: &str) -> bool {
+    match v {
+        Value::Obj(o) => match &**o {
+            Obj::Native(n) => n.name == name && n.owner == &*class_name(object),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// `'a', 'b' and 'c'` as CPython lists missing arguments.
+fn join_names(names: &[String]) -> String {
+    match names.len() {
+        0 => String::new(),
+        1 => names[0].clone(),
+        2 => format!("{} and {}", names[0], names[1]),
+        n => format!("{}, and {}", names[..n - 1].join(", "), names[n - 1]),
+    }
+}

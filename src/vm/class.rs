@@ -1,0 +1,283 @@
+//! Types at run time: `type(v)`, subclass tests, MRO computation and lookup, and the
+//! creation of user classes (`class` statements call `__build_class__`).
+
+use super::errors::{type_error, PyResult};
+use super::value::{ObjRef, Value};
+use super::Vm;
+use crate::obj::class::{ClassFlags, Layout};
+use crate::obj::generator::GenKind;
+use crate::obj::iter::{DictIterKind, IterState};
+use crate::obj::{ClassObj, DictData, Obj};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+/// The `ClassObj` inside a class object (callers check `Obj::Class` first or accept panics
+/// never: this returns None for non-classes).
+pub fn as_class(o: &ObjRef) -> Option<&ClassObj> {
+    match &**o {
+        Obj::Class(c) => Some(c),
+        _ => None,
+    }
+}
+
+/// `issubclass(a, b)` for class objects.
+pub fn is_subclass(a: &ObjRef, b: &ObjRef) -> bool {
+    if a.is(b) {
+        return true;
+    }
+    match &**a {
+        Obj::Class(c) => c.mro.borrow().iter().any(|m| m.is(b)),
+        _ => false,
+    }
+}
+
+/// Looks `name` up along the MRO of class `cls` (the class itself first).
+pub fn lookup(cls: &ObjRef, name: &Value) -> Option<Value> {
+    let c = as_class(cls)?;
+    if let Some(v) = super::dictops::get_str(&c.dict.borrow(), name) {
+        return Some(v);
+    }
+    for base in c.mro.borrow().iter() {
+        if let Some(bc) = as_class(base) {
+            if let Some(v) = super::dictops::get_str(&bc.dict.borrow(), name) {
+                return Some(v);
+            }
+        }
+    }
+    None
+}
+
+/// Like `lookup`, also returning the class where the name was found.
+pub fn lookup_with_owner(cls: &ObjRef, name: &Value) -> Option<(Value, ObjRef)> {
+    let c = as_class(cls)?;
+    if let Some(v) = super::dictops::get_str(&c.dict.borrow(), name) {
+        return Some((v, cls.clone()));
+    }
+    for base in c.mro.borrow().iter() {
+        if let Some(bc) = as_class(base) {
+            if let Some(v) = super::dictops::get_str(&bc.dict.borrow(), name) {
+                return Some((v, base.clone()));
+            }
+        }
+    }
+    None
+}
+
+/// C3 linearization of `bases` (the MRO of a new class, without the class itself).
+pub fn c3_mro(name: &str, bases: &[ObjRef]) -> PyResult<Vec<ObjRef>> {
+    let mut seqs: Vec<Vec<ObjRef>> = Vec::new();
+    for b in bases {
+        let mut s = vec![b.clone()];
+        if let Some(c) = as_class(b) {
+            s.extend(c.mro.borrow().iter().cloned());
+        }
+        seqs.push(s);
+    }
+    seqs.push(bases.to_vec());
+    let mut out: Vec<ObjRef> = Vec::new();
+    loop {
+        seqs.retain(|s| !s.is_empty());
+        if seqs.is_empty() {
+            return Ok(out);
+        }
+        let mut found = None;
+        for s in &seqs {
+            let cand = &s[0];
+            if !seqs.iter().any(|t| t[1..].iter().any(|x| x.is(cand))) {
+                found = Some(cand.clone());
+                break;
+            }
+        }
+        let Some(next) = found else {
+            let names: Vec<String> = bases.iter().map(|b| class_name(b).to_string()).collect();
+            return Err(type_error(format!(
+                "Cannot create a consistent method resolution order (MRO) for bases {}",
+                if names.is_empty() { name.to_string() } else { names.join(", ") }
+            )));
+        };
+        for s in seqs.iter_mut() {
+            if s[0].is(&next) {
+                s.remove(0);
+            }
+        }
+        out.push(next);
+    }
+}
+
+/// `cls.__name__`
+pub fn class_name(cls: &ObjRef) -> Rc<str> {
+    match as_class(cls) {
+        Some(c) => c.name(),
+        None => Rc::from("?"),
+    }
+}
+
+/// Recomputes cached facts of a class (after creation or `setattr` on it).
+pub fn refresh_flags(cls: &ObjRef, vm: &mut Vm) {
+    let names = ["__del__", "__getattr__", "__getattribute__", "__setattr__"];
+    let mut found = [false; 4];
+    for (i, n) in names.iter().enumerate() {
+        let key = vm.intern(n);
+        if let Some((_, owner)) = lookup_with_owner(cls, &key) {
+            found[i] = !as_class(&owner).is_some_and(|c| c.builtin);
+        }
+    }
+    if let Some(c) = as_class(cls) {
+        c.flags.set(ClassFlags {
+            has_del: found[0],
+            has_getattr: found[1],
+            has_getattribute: found[2],
+            has_setattr: found[3],
+        });
+    }
+}
+
+impl Vm {
+    /// `type(v)`
+    pub fn type_of(&self, v: &Value) -> ObjRef {
+        let t = &self.t;
+        match v {
+            Value::Undef | Value::None => t.none.clone(),
+            Value::Bool(_) => t.bool_.clone(),
+            Value::Int(_) => t.int.clone(),
+            Value::Float(_) => t.float.clone(),
+            Value::Obj(o) => match &**o {
+                Obj::Str(_) => t.str_.clone(),
+                Obj::Bytes(_) => t.bytes.clone(),
+                Obj::ByteArray(_) => t.bytearray.clone(),
+                Obj::BigInt(_) => t.int.clone(),
+                Obj::List(_) => t.list.clone(),
+                Obj::Tuple(_) => t.tuple.clone(),
+                Obj::Dict(_) => t.dict.clone(),
+                Obj::Set(_) => t.set.clone(),
+                Obj::FrozenSet(_) => t.frozenset.clone(),
+                Obj::Range(_) => t.range.clone(),
+                Obj::Slice(_) => t.slice.clone(),
+                Obj::Iter(st) => match &*st.borrow() {
+                    IterState::Seq { seq, .. } => match seq.as_obj().map(|o| &**o) {
+                        Some(Obj::List(_)) => t.list_iterator.clone(),
+                        Some(Obj::Tuple(_)) => t.tuple_iterator.clone(),
+                        Some(Obj::Bytes(_)) | Some(Obj::ByteArray(_)) => t.bytes_iterator.clone(),
+                        _ => t.iterator.clone(),
+                    },
+                    IterState::Reversed { .. } => t.reversed.clone(),
+                    IterState::Range { .. } => t.range_iterator.clone(),
+                    IterState::Str { .. } => t.str_iterator.clone(),
+                    IterState::Dict { kind, .. } => match kind {
+                        DictIterKind::Keys => t.dict_keyiterator.clone(),
+                        DictIterKind::Values => t.dict_valueiterator.clone(),
+                        DictIterKind::Items => t.dict_itemiterator.clone(),
+                    },
+                    IterState::Set { .. } => t.set_iterator.clone(),
+                    IterState::Enumerate { .. } => t.enumerate.clone(),
+                    IterState::Zip { .. } => t.zip.clone(),
+                    IterState::Map { .. } => t.map.clone(),
+                    IterState::Filter { .. } => t.filter.clone(),
+                    IterState::Callable { .. } => t.callable_iterator.clone(),
+                    IterState::Exhausted => t.iterator.clone(),
+                },
+                Obj::Function(_) => t.function.clone(),
+                Obj::BoundMethod(_) => t.method.clone(),
+                Obj::Native(_) => t.builtin_function.clone(),
+                Obj::Cell(_) => t.cell.clone(),
+                Obj::Class(c) => match &*c.metaclass.borrow() {
+                    Some(m) => m.clone(),
+                    None => t.type_.clone(),
+                },
+                Obj::Instance(i) => i.class.clone(),
+                Obj::Exception(e) => e.class.clone(),
+                Obj::Module(_) => t.module.clone(),
+                Obj::Code(_) => t.code.clone(),
+                Obj::Generator(g) => match g.kind {
+                    GenKind::Generator => t.generator.clone(),
+                    GenKind::Coroutine => t.coroutine.clone(),
+                    GenKind::AsyncGenerator => t.async_generator.clone(),
+                },
+                Obj::Property(_) => t.property.clone(),
+                Obj::StaticMethod(_) => t.staticmethod.clone(),
+                Obj::ClassMethod(_) => t.classmethod.clone(),
+                Obj::Super(_) => t.super_.clone(),
+                Obj::Stream(_) => t.text_io.clone(),
+                Obj::Ellipsis => t.ellipsis.clone(),
+                Obj::NotImplemented => t.not_implemented.clone(),
+                Obj::DictView(view) => match view.kind {
+                    DictIterKind::Keys => t.dict_keys.clone(),
+                    DictIterKind::Values => t.dict_values.clone(),
+                    DictIterKind::Items => t.dict_items.clone(),
+                },
+            },
+        }
+    }
+
+    /// `type(v).__name__`
+    pub fn type_name(&self, v: &Value) -> Rc<str> {
+        class_name(&self.type_of(v))
+    }
+
+    /// `isinstance(v, cls)` for a single class.
+    pub fn isinstance(&self, v: &Value, cls: &ObjRef) -> bool {
+        is_subclass(&self.type_of(v), cls)
+    }
+
+    /// Looks up `name` on `type(v)` (special-method lookup, which skips the instance).
+    pub fn lookup_special(&mut self, v: &Value, name: &str) -> Option<Value> {
+        let key = self.intern(name);
+        lookup(&self.type_of(v), &key)
+    }
+
+    /// Creates a user class: `name`, `bases`, and the namespace filled by the class body.
+    pub fn new_user_class(
+        &mut self,
+        name: &str,
+        bases: Vec<ObjRef>,
+        ns: DictData,
+        metaclass: Option<ObjRef>,
+    ) -> PyResult<ObjRef> {
+        let bases = if bases.is_empty() {
+            vec![self.t.object.clone()]
+        } else {
+            bases
+        };
+        let mut layout = Layout::Object;
+        for b in &bases {
+            let Some(bc) = as_class(b) else {
+                return Err(type_error("bases must be types"));
+            };
+            match bc.layout {
+                Layout::Object => {}
+                Layout::Exception => layout = Layout::Exception,
+                Layout::Builtin => {
+                    if b.is(&self.t.type_) {
+                        // metaclass definitions: instances are classes
+                        continue;
+                    }
+                    return Err(super::errors::not_implemented(format!(
+                        "aio does not support subclassing the builtin type '{}' yet",
+                        bc.name()
+                    )));
+                }
+            }
+        }
+        let mro = c3_mro(name, &bases)?;
+        let qualname = super::dictops::get_str(&ns, &self.intern("__qualname__"))
+            .and_then(|v| v.as_str().map(Rc::from))
+            .unwrap_or_else(|| Rc::from(name));
+        let module = super::dictops::get_str(&ns, &self.intern("__module__"))
+            .and_then(|v| v.as_str().map(Rc::from))
+            .unwrap_or_else(|| Rc::from("__main__"));
+        let cls = ObjRef::new(Obj::Class(ClassObj {
+            name: RefCell::new(Rc::from(name)),
+            qualname: RefCell::new(qualname),
+            module: RefCell::new(module),
+            bases: RefCell::new(bases),
+            mro: RefCell::new(mro),
+            dict: RefCell::new(ns),
+            layout,
+            builtin: false,
+            flags: Cell::new(ClassFlags::default()),
+            metaclass: RefCell::new(metaclass),
+        }));
+        refresh_flags(&cls, self);
+        Ok(cls)
+    }
+}

@@ -1,0 +1,245 @@
+//! Dict and set operations that may run aio code (`__hash__`, `__eq__`), done without
+//! holding a borrow of the table while that code runs.
+
+use super::errors::{key_error, runtime_error, PyResult};
+use super::value::{ObjRef, Value};
+use super::Vm;
+use crate::obj::dict::Probe;
+use crate::obj::{DictData, Obj, SetData};
+
+/// Equality that needs no aio code: `Some(result)` for str/int/float/bool/None pairs,
+/// `None` when `__eq__` of a user type may be involved.
+pub fn fast_eq(a: &Value, b: &Value) -> Option<bool> {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => Some(x == y),
+        (Value::Float(x), Value::Float(y)) => Some(x == y),
+        (Value::Int(x), Value::Float(y)) | (Value::Float(y), Value::Int(x)) => {
+            Some((*x as f64) == *y && (*y as i64) == *x)
+        }
+        (Value::Bool(x), Value::Bool(y)) => Some(x == y),
+        (Value::Bool(x), Value::Int(y)) | (Value::Int(y), Value::Bool(x)) => {
+            Some(*x as i64 == *y)
+        }
+        (Value::None, Value::None) => Some(true),
+        (Value::Obj(x), Value::Obj(y)) => match (&**x, &**y) {
+            (Obj::Str(s), Obj::Str(t)) => Some(s.as_str() == t.as_str()),
+            (Obj::Str(_), Obj::BigInt(_)) | (Obj::BigInt(_), Obj::Str(_)) => Some(false),
+            (Obj::BigInt(p), Obj::BigInt(q)) => Some(p == q),
+            (Obj::Bytes(p), Obj::Bytes(q)) => Some(p == q),
+            (Obj::Tuple(p), Obj::Tuple(q)) => {
+                if p.len() != q.len() {
+                    return Some(false);
+                }
+                for (u, v) in p.iter().zip(q.iter()) {
+                    if u.is(v) {
+                        continue;
+                    }
+                    match fast_eq(u, v) {
+                        Some(true) => {}
+                        other => return other,
+                    }
+                }
+                Some(true)
+            }
+            _ => None,
+        },
+        (Value::Obj(x), _) | (_, Value::Obj(x)) => match &**x {
+            Obj::Str(_) | Obj::Bytes(_) | Obj::Tuple(_) => Some(false),
+            _ => None,
+        },
+        _ => Some(false),
+    }
+}
+
+/// Looks up a str key without running aio code (namespaces: globals, class dicts).
+pub fn get_str(d: &DictData, key: &Value) -> Option<Value> {
+    let hash = match key.as_strobj() {
+        Some(s) => s.hash(),
+        None => return None,
+    };
+    match d.probe(key, hash, 0, fast_eq) {
+        Probe::Found(i) => d.entry(i).map(|e| e.value.clone()),
+        _ => None,
+    }
+}
+
+/// Sets a str key without running aio code.
+pub fn set_str(d: &mut DictData, key: Value, value: Value) {
+    let hash = match key.as_strobj() {
+        Some(s) => s.hash(),
+        None => return,
+    };
+    match d.probe(&key, hash, 0, fast_eq) {
+        Probe::Found(i) => {
+            if let Some(e) = d.entry_mut(i) {
+                e.value = value;
+            }
+        }
+        _ => {
+            d.push_new(hash, key, value);
+        }
+    }
+}
+
+/// Removes a str key without running aio code; returns the old value.
+pub fn del_str(d: &mut DictData, key: &Value) -> Option<Value> {
+    let hash = key.as_strobj()?.hash();
+    match d.probe(key, hash, 0, fast_eq) {
+        Probe::Found(i) => d.remove_at(i).map(|e| e.value),
+        _ => None,
+    }
+}
+
+fn dict_cell(d: &ObjRef) -> &std::cell::RefCell<DictData> {
+    match &**d {
+        Obj::Dict(c) => c,
+        _ => unreachable!("dictops on a non-dict"),
+    }
+}
+
+impl Vm {
+    /// Finds the entry index of `key` in the dict object `d`, running `__eq__` if needed.
+    fn dict_find(&mut self, d: &ObjRef, key: &Value, hash: i64) -> PyResult<Option<usize>> {
+        let cell = dict_cell(d);
+        let mut skip = 0;
+        loop {
+            let (probe, version) = {
+                let data = cell.borrow();
+                (data.probe(key, hash, skip, fast_eq), data.version)
+            };
+            match probe {
+                Probe::Found(i) => return Ok(Some(i)),
+                Probe::Missing => return Ok(None),
+                Probe::Candidate { entry, key: cand } => {
+                    let eq = self.eq(&cand, key)?;
+                    if cell.borrow().version != version {
+                        return Err(runtime_error("dictionary changed size during iteration"));
+                    }
+                    if eq {
+                        return Ok(Some(entry));
+                    }
+                    skip += 1;
+                }
+            }
+        }
+    }
+
+    /// `d.get(key)` on a dict object.
+    pub fn dict_get(&mut self, d: &ObjRef, key: &Value) -> PyResult<Option<Value>> {
+        let hash = self.hash(key)?;
+        Ok(self
+            .dict_find(d, key, hash)?
+            .and_then(|i| dict_cell(d).borrow().entry(i).map(|e| e.value.clone())))
+    }
+
+    /// `d[key] = value` on a dict object.
+    pub fn dict_set(&mut self, d: &ObjRef, key: Value, value: Value) -> PyResult<()> {
+        let hash = self.hash(&key)?;
+        match self.dict_find(d, &key, hash)? {
+            Some(i) => {
+                if let Some(e) = dict_cell(d).borrow_mut().entry_mut(i) {
+                    e.value = value;
+                }
+            }
+            None => {
+                dict_cell(d).borrow_mut().push_new(hash, key, value);
+            }
+        }
+        Ok(())
+    }
+
+    /// `del d[key]` / `d.pop(key)`: removes and returns the value, or None if absent.
+    pub fn dict_remove(&mut self, d: &ObjRef, key: &Value) -> PyResult<Option<Value>> {
+        let hash = self.hash(key)?;
+        Ok(match self.dict_find(d, key, hash)? {
+            Some(i) => dict_cell(d).borrow_mut().remove_at(i).map(|e| e.value),
+            None => None,
+        })
+    }
+
+    /// `del d[key]` raising KeyError when absent.
+    pub fn dict_del(&mut self, d: &ObjRef, key: &Value) -> PyResult<()> {
+        match self.dict_remove(d, key)? {
+            Some(_) => Ok(()),
+            None => Err(key_error(key.clone())),
+        }
+    }
+
+    /// Whether a set (or frozenset) object contains `key`.
+    pub fn set_contains(&mut self, s: &ObjRef, key: &Value) -> PyResult<bool> {
+        let hash = self.hash(key)?;
+        Ok(self.set_find(s, key, hash)?.is_some())
+    }
+
+    fn set_find(&mut self, s: &ObjRef, key: &Value, hash: i64) -> PyResult<Option<usize>> {
+        let mut skip = 0;
+        loop {
+            let probe = with_set(s, |d| d.probe(key, hash, skip, fast_eq));
+            match probe {
+                Probe::Found(i) => return Ok(Some(i)),
+                Probe::Missing => return Ok(None),
+                Probe::Candidate { entry, key: cand } => {
+                    if self.eq(&cand, key)? {
+                        return Ok(Some(entry));
+                    }
+                    skip += 1;
+                }
+            }
+        }
+    }
+
+    /// Adds `key` to a mutable set object.
+    pub fn set_add(&mut self, s: &ObjRef, key: Value) -> PyResult<()> {
+        let hash = self.hash(&key)?;
+        if self.set_find(s, &key, hash)?.is_none() {
+            if let Obj::Set(c) = &**s {
+                c.borrow_mut().insert_new(hash, key);
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds `key` to a set being built (before it is shared; also for frozensets).
+    pub fn setdata_add(&mut self, d: &mut SetData, key: Value) -> PyResult<()> {
+        let hash = self.hash(&key)?;
+        let mut skip = 0;
+        loop {
+            match d.probe(&key, hash, skip, fast_eq) {
+                Probe::Found(_) => return Ok(()),
+                Probe::Missing => {
+                    d.insert_new(hash, key);
+                    return Ok(());
+                }
+                Probe::Candidate { key: cand, .. } => {
+                    if self.eq(&cand, &key)? {
+                        return Ok(());
+                    }
+                    skip += 1;
+                }
+            }
+        }
+    }
+
+    /// Removes `key` from a mutable set object; returns whether it was present.
+    pub fn set_discard(&mut self, s: &ObjRef, key: &Value) -> PyResult<bool> {
+        let hash = self.hash(key)?;
+        match self.set_find(s, key, hash)? {
+            Some(i) => {
+                if let Obj::Set(c) = &**s {
+                    c.borrow_mut().remove_at(i);
+                }
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+}
+
+/// Runs `f` on the table of a set or frozenset object.
+pub fn with_set<R>(s: &ObjRef, f: impl FnOnce(&SetData) -> R) -> R {
+    match &**s {
+        Obj::Set(c) => f(&c.borrow()),
+        Obj::FrozenSet(d) => f(d),
+        _ => f(&SetData::new()),
+    }
+}

@@ -1,0 +1,330 @@
+//! The iteration protocol: `iter(v)`, `next(it)`, and collecting an iterable.
+
+use super::errors::{runtime_error, type_error, value_error, PyResult};
+use super::types::ExcKind;
+use super::value::Value;
+use super::Vm;
+use crate::obj::iter::{DictIterKind, IterState};
+use crate::obj::Obj;
+use std::cell::RefCell;
+
+fn new_iter(st: IterState) -> Value {
+    Value::obj(Obj::Iter(RefCell::new(st)))
+}
+
+impl Vm {
+    /// `iter(v)`
+    pub fn iter(&mut self, v: &Value) -> PyResult<Value> {
+        if let Value::Obj(o) = v {
+            let st = match &**o {
+                Obj::List(_) | Obj::Tuple(_) | Obj::Bytes(_) | Obj::ByteArray(_) => {
+                    Some(IterState::Seq { seq: v.clone(), index: 0 })
+                }
+                Obj::Str(_) => Some(IterState::Str { s: o.clone(), pos: 0 }),
+                Obj::Range(r) => Some(IterState::Range {
+                    next: r.start,
+                    stop: r.stop,
+                    step: r.step,
+                }),
+                Obj::Dict(d) => Some(IterState::Dict {
+                    dict: o.clone(),
+                    pos: 0,
+                    kind: DictIterKind::Keys,
+                    len: d.borrow().len(),
+                }),
+                Obj::DictView(view) => {
+                    let len = match &*view.dict {
+                        Obj::Dict(d) => d.borrow().len(),
+                        _ => 0,
+                    };
+                    Some(IterState::Dict {
+                        dict: view.dict.clone(),
+                        pos: 0,
+                        kind: view.kind,
+                        len,
+                    })
+                }
+                Obj::Set(s) => Some(IterState::Set {
+                    set: o.clone(),
+                    pos: 0,
+                    len: s.borrow().len(),
+                }),
+                Obj::FrozenSet(s) => Some(IterState::Set {
+                    set: o.clone(),
+                    pos: 0,
+                    len: s.len(),
+                }),
+                Obj::Iter(_) => return Ok(v.clone()),
+                Obj::Generator(g) if g.kind == crate::obj::generator::GenKind::Generator => {
+                    return Ok(v.clone())
+                }
+                _ => None,
+            };
+            if let Some(st) = st {
+                return Ok(new_iter(st));
+            }
+        }
+        if let Some(f) = self.lookup_special(v, "__iter__") {
+            if f.is_none() {
+                return Err(self.not_iterable(v));
+            }
+            let it = self.call(&f, &[v.clone()])?;
+            if self.lookup_special(&it, "__next__").is_none() && !is_native_iter(&it) {
+                return Err(type_error(format!(
+                    "iter() returned non-iterator of type '{}'",
+                    self.type_name(&it)
+                )));
+            }
+            return Ok(it);
+        }
+        if self.lookup_special(v, "__getitem__").is_some() {
+            return Ok(new_iter(IterState::Seq { seq: v.clone(), index: 0 }));
+        }
+        Err(self.not_iterable(v))
+    }
+
+    fn not_iterable(&self, v: &Value) -> super::errors::ExcRef {
+        type_error(format!("'{}' object is not iterable", self.type_name(v)))
+    }
+
+    /// `next(it)`: `Ok(None)` when exhausted (StopIteration is not materialized).
+    pub fn next(&mut self, it: &Value) -> PyResult<Option<Value>> {
+        if let Value::Obj(o) = it {
+            match &**o {
+                Obj::Iter(cell) => return self.next_native(cell),
+                Obj::Generator(_) => return self.generator_next(o),
+                _ => {}
+            }
+        }
+        let Some(f) = self.lookup_special(it, "__next__") else {
+            return Err(type_error(format!(
+                "'{}' object is not an iterator",
+                self.type_name(it)
+            )));
+        };
+        match self.call(&f, &[it.clone()]) {
+            Ok(v) => Ok(Some(v)),
+            Err(e) if e.is(ExcKind::StopIteration) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn next_native(&mut self, cell: &RefCell<IterState>) -> PyResult<Option<Value>> {
+        // Fast cases complete under one borrow; the rest drop it before calling out.
+        let mut st = cell.borrow_mut();
+        match &mut *st {
+            IterState::Range { next, stop, step } => {
+                let v = *next;
+                if (*step > 0 && v < *stop) || (*step < 0 && v > *stop) {
+                    *next = v.saturating_add(*step);
+                    if *next == v {
+                        *stop = v;
+                    }
+                    return Ok(Some(Value::Int(v)));
+                }
+                return Ok(None);
+            }
+            IterState::Seq { seq, index } => {
+                if let Value::Obj(so) = seq {
+                    let item = match &**so {
+                        Obj::List(l) => Some(l.borrow().get(*index).cloned()),
+                        Obj::Tuple(t) => Some(t.get(*index).cloned()),
+                        Obj::Bytes(b) => Some(b.get(*index).map(|x| Value::Int(*x as i64))),
+                        Obj::ByteArray(b) => Some(b.borrow().get(*index).map(|x| Value::Int(*x as i64))),
+                        _ => None,
+                    };
+                    if let Some(item) = item {
+                        *index += 1;
+                        if item.is_none() {
+                            *st = IterState::Exhausted;
+                        }
+                        return Ok(item);
+                    }
+                }
+                let (seq, i) = (seq.clone(), *index);
+                *index += 1;
+                drop(st);
+                return match self.getitem(&seq, &Value::Int(i as i64)) {
+                    Ok(v) => Ok(Some(v)),
+                    Err(e) if e.is(ExcKind::IndexError) || e.is(ExcKind::StopIteration) => {
+                        *cell.borrow_mut() = IterState::Exhausted;
+                        Ok(None)
+                    }
+                    Err(e) => Err(e),
+                };
+            }
+            IterState::Str { s, pos } => {
+                let Obj::Str(so) = &**s else { return Ok(None) };
+                let text = so.as_str();
+                match text[*pos..].chars().next() {
+                    Some(c) => {
+                        *pos += c.len_utf8();
+                        let mut buf = [0u8; 4];
+                        return Ok(Some(Value::str(c.encode_utf8(&mut buf))));
+                    }
+                    None => return Ok(None),
+                }
+            }
+            IterState::Dict { dict, pos, kind, len } => {
+                let Obj::Dict(d) = &**dict else { return Ok(None) };
+                let d = d.borrow();
+                if d.len() != *len {
+                    *len = usize::MAX;
+                    return Err(runtime_error("dictionary changed size during iteration"));
+                }
+                return match d.next_from(*pos) {
+                    Some((e, next)) => {
+                        *pos = next;
+                        Ok(Some(match kind {
+                            DictIterKind::Keys => e.key.clone(),
+                            DictIterKind::Values => e.value.clone(),
+                            DictIterKind::Items => Value::tuple(vec![e.key.clone(), e.value.clone()]),
+                        }))
+                    }
+                    None => Ok(None),
+                };
+            }
+            IterState::Set { set, pos, len } => {
+                let set = set.clone();
+                return super::dictops::with_set(&set, |d| {
+                    if d.len() != *len {
+                        *len = usize::MAX;
+                        return Err(runtime_error("Set changed size during iteration"));
+                    }
+                    Ok(match d.next_from(*pos) {
+                        Some((k, next)) => {
+                            *pos = next;
+                            Some(k.clone())
+                        }
+                        None => None,
+                    })
+                });
+            }
+            IterState::Reversed { seq, index } => {
+                let Some(i) = *index else { return Ok(None) };
+                *index = i.checked_sub(1);
+                let seq = seq.clone();
+                drop(st);
+                return match self.getitem(&seq, &Value::Int(i as i64)) {
+                    Ok(v) => Ok(Some(v)),
+                    Err(e) if e.is(ExcKind::IndexError) => {
+                        *cell.borrow_mut() = IterState::Exhausted;
+                        Ok(None)
+                    }
+                    Err(e) => Err(e),
+                };
+            }
+            IterState::Exhausted => return Ok(None),
+            _ => {}
+        }
+        // Adapters that call back into aio code.
+        match &mut *st {
+            IterState::Enumerate { iter, count } => {
+                let (inner, n) = (iter.clone(), *count);
+                *count += 1;
+                drop(st);
+                Ok(self
+                    .next(&inner)?
+                    .map(|v| Value::tuple(vec![Value::Int(n), v])))
+            }
+            IterState::Zip { iters, strict } => {
+                let (iters, strict) = (iters.clone(), *strict);
+                drop(st);
+                let mut out = Vec::with_capacity(iters.len());
+                for (i, it) in iters.iter().enumerate() {
+                    match self.next(it)? {
+                        Some(v) => out.push(v),
+                        None => {
+                            *cell.borrow_mut() = IterState::Exhausted;
+                            if strict {
+                                if i > 0 {
+                                    return Err(value_error(format!(
+                                        "zip() argument {} is shorter than argument{} 1{}",
+                                        i + 1,
+                                        if i > 1 { "s" } else { "" },
+                                        if i > 1 { format!("-{i}") } else { String::new() }
+                                    )));
+                                }
+                                for (j, rest) in iters.iter().enumerate().skip(1) {
+                                    if self.next(rest)?.is_some() {
+                                        return Err(value_error(format!(
+                                            "zip() argument {} is longer than argument{} 1{}",
+                                            j + 1,
+                                            if j > 1 { "s" } else { "" },
+                                            if j > 1 { format!("-{j}") } else { String::new() }
+                                        )));
+                                    }
+                                }
+                            }
+                            return Ok(None);
+                        }
+                    }
+                }
+                if iters.is_empty() {
+                    return Ok(None);
+                }
+                Ok(Some(Value::tuple(out)))
+            }
+            IterState::Map { func, iters } => {
+                let (func, iters) = (func.clone(), iters.clone());
+                drop(st);
+                let mut args = Vec::with_capacity(iters.len());
+                for it in &iters {
+                    match self.next(it)? {
+                        Some(v) => args.push(v),
+                        None => return Ok(None),
+                    }
+                }
+                self.call(&func, &args).map(Some)
+            }
+            IterState::Filter { func, iter } => {
+                let (func, iter) = (func.clone(), iter.clone());
+                drop(st);
+                loop {
+                    let Some(v) = self.next(&iter)? else { return Ok(None) };
+                    let keep = if func.is_none() {
+                        self.truthy(&v)?
+                    } else {
+                        let r = self.call(&func, &[v.clone()])?;
+                        self.truthy(&r)?
+                    };
+                    if keep {
+                        return Ok(Some(v));
+                    }
+                }
+            }
+            IterState::Callable { func, sentinel } => {
+                let (func, sentinel) = (func.clone(), sentinel.clone());
+                drop(st);
+                let v = self.call(&func, &[])?;
+                if self.eq(&v, &sentinel)? {
+                    *cell.borrow_mut() = IterState::Exhausted;
+                    return Ok(None);
+                }
+                Ok(Some(v))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// All items of an iterable.
+    pub fn collect(&mut self, v: &Value) -> PyResult<Vec<Value>> {
+        if let Value::Obj(o) = v {
+            match &**o {
+                Obj::List(l) => return Ok(l.borrow().clone()),
+                Obj::Tuple(t) => return Ok(t.to_vec()),
+                _ => {}
+            }
+        }
+        let it = self.iter(v)?;
+        let mut out = Vec::new();
+        while let Some(x) = self.next(&it)? {
+            out.push(x);
+        }
+        Ok(out)
+    }
+}
+
+fn is_native_iter(v: &Value) -> bool {
+    matches!(v, Value::Obj(o) if matches!(&**o, Obj::Iter(_) | Obj::Generator(_)))
+}

@@ -1,0 +1,106 @@
+//! The virtual machine: frames, the dispatch loop, calls, attribute lookup and the object
+//! protocols (DESIGN.md section 4).
+//!
+//! The `Vm` methods in the files below are the API native code uses to do what aio code
+//! does: `vm.call`, `vm.get_attr`, `vm.repr`, `vm.eq`, `vm.hash`, `vm.iter`/`vm.next`, ...
+
+pub mod attr;
+pub mod call;
+pub mod class;
+pub mod dictops;
+pub mod dispatch;
+pub mod errors;
+pub mod frame;
+pub mod generator;
+pub mod iter;
+pub mod make;
+pub mod native;
+pub mod protocols;
+pub mod traceback;
+pub mod types;
+pub mod unwind;
+pub mod value;
+
+use crate::obj::DictData;
+use frame::Frame;
+use std::collections::HashMap;
+use std::rc::Rc;
+use types::Types;
+use value::{ObjRef, Value};
+
+pub use errors::{ExcRef, PyResult};
+
+/// CPython's default `sys.getrecursionlimit()`.
+pub const DEFAULT_RECURSION_LIMIT: usize = 1000;
+/// Nesting of native-to-aio calls (`sorted(key=...)`, `__eq__` from a dict, ...): each level
+/// uses native stack, so it is bounded separately (DESIGN.md section 4).
+pub const MAX_NATIVE_DEPTH: usize = 200;
+
+pub struct Vm {
+    pub t: Rc<Types>,
+    /// Frames of running code, innermost last.
+    pub frames: Vec<Box<Frame>>,
+    /// Recycled frames (their vectors keep their capacity).
+    pub(crate) frame_pool: Vec<Box<Frame>>,
+    /// The `builtins` module's namespace (`Obj::Dict`).
+    pub builtins: ObjRef,
+    /// `sys.modules` (`Obj::Dict`).
+    pub modules: ObjRef,
+    pub recursion_limit: usize,
+    /// Current depth of nested dispatch loops (native code calling back into aio code).
+    pub native_depth: usize,
+    /// Interned identifier strings.
+    pub(crate) interned: HashMap<Box<str>, Value>,
+    /// Keyword names set by `KwNames` for the next `Call`.
+    pub(crate) kwnames: Option<Value>,
+    /// Whether the last exit from the dispatch loop was a yield (vs. a return).
+    pub(crate) yielded: bool,
+    /// `sys.argv`
+    pub argv: Vec<String>,
+    /// Module search path: the script's folder, then `AIOPATH`/`PYTHONPATH` entries.
+    pub path: Vec<std::path::PathBuf>,
+}
+
+impl Vm {
+    pub fn new() -> Vm {
+        let t = types::types();
+        let builtins = ObjRef::new(crate::obj::Obj::Dict(std::cell::RefCell::new(
+            DictData::new(),
+        )));
+        let modules = ObjRef::new(crate::obj::Obj::Dict(std::cell::RefCell::new(
+            DictData::new(),
+        )));
+        let mut vm = Vm {
+            t,
+            frames: Vec::new(),
+            frame_pool: Vec::new(),
+            builtins,
+            modules,
+            recursion_limit: DEFAULT_RECURSION_LIMIT,
+            native_depth: 0,
+            interned: HashMap::new(),
+            kwnames: None,
+            yielded: false,
+            argv: Vec::new(),
+            path: Vec::new(),
+        };
+        crate::modules::init(&mut vm);
+        vm
+    }
+
+    /// An interned str value for an identifier.
+    pub fn intern(&mut self, s: &str) -> Value {
+        if let Some(v) = self.interned.get(s) {
+            return v.clone();
+        }
+        let v = Value::str(s);
+        self.interned.insert(s.into(), v.clone());
+        v
+    }
+}
+
+impl Default for Vm {
+    fn default() -> Vm {
+        Vm::new()
+    }
+}

@@ -1,0 +1,128 @@
+//! Helpers for writing native functions: argument checking with CPython's messages and
+//! registering functions in namespaces.
+
+use super::errors::{type_error, PyResult};
+use super::value::{ObjRef, Value};
+use super::Vm;
+use crate::obj::function::{Args, NativeFn};
+use crate::obj::{NativeFunction, Obj};
+
+impl<'a> Args<'a> {
+    /// Positional argument `i`, if given.
+    #[inline]
+    pub fn get(&self, i: usize) -> Option<&Value> {
+        self.pos.get(i)
+    }
+
+    /// Keyword argument `name`, if given.
+    pub fn kw(&self, name: &str) -> Option<&Value> {
+        self.kwnames
+            .iter()
+            .position(|k| k.as_str() == Some(name))
+            .map(|i| &self.kwvalues[i])
+    }
+
+    /// Positional argument `i`, or keyword `name` (for parameters accepting both).
+    pub fn arg(&self, i: usize, name: &str) -> Option<&Value> {
+        self.pos.get(i).or_else(|| self.kw(name))
+    }
+
+    /// Checks the positional count is in `min..=max` and that there are no keywords:
+    /// CPython's "f() takes exactly one argument (2 given)" style messages.
+    pub fn check(&self, name: &str, min: usize, max: usize) -> PyResult<()> {
+        self.no_kwargs(name)?;
+        self.check_pos(name, min, max)
+    }
+
+    /// Like `check` but allows keywords (checked by the caller with `only_kwargs`).
+    pub fn check_pos(&self, name: &str, min: usize, max: usize) -> PyResult<()> {
+        let n = self.pos.len();
+        if n >= min && n <= max {
+            return Ok(());
+        }
+        let msg = if min == max {
+            match min {
+                0 => format!("{name}() takes no arguments ({n} given)"),
+                1 => format!("{name}() takes exactly one argument ({n} given)"),
+                _ => format!("{name} expected {min} arguments, got {n}"),
+            }
+        } else if n < min {
+            format!("{name} expected at least {min} argument{}, got {n}", if min == 1 { "" } else { "s" })
+        } else {
+            format!("{name} expected at most {max} argument{}, got {n}", if max == 1 { "" } else { "s" })
+        };
+        Err(type_error(msg))
+    }
+
+    /// Rejects keyword arguments: "f() takes no keyword arguments".
+    pub fn no_kwargs(&self, name: &str) -> PyResult<()> {
+        if self.kwnames.is_empty() {
+            Ok(())
+        } else {
+            Err(type_error(format!("{name}() takes no keyword arguments")))
+        }
+    }
+
+    /// Rejects keywords other than `allowed`: "f() got an unexpected keyword argument 'x'".
+    pub fn only_kwargs(&self, name: &str, allowed: &[&str]) -> PyResult<()> {
+        for k in self.kwnames {
+            let k = k.as_str().unwrap_or("?");
+            if !allowed.contains(&k) {
+                return Err(type_error(format!(
+                    "{name}() got an unexpected keyword argument '{k}'"
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A native function value.
+pub fn native(owner: &'static str, name: &'static str, func: NativeFn) -> Value {
+    Value::obj(Obj::Native(NativeFunction {
+        name,
+        owner,
+        func,
+        self_: None,
+    }))
+}
+
+impl Vm {
+    /// Adds native methods to a class's namespace: `(name, function)` pairs.
+    pub fn add_methods(&mut self, cls: &ObjRef, owner: &'static str, methods: &[(&'static str, NativeFn)]) {
+        if let Obj::Class(c) = &**cls {
+            for &(name, f) in methods {
+                let key = self.intern(name);
+                super::dictops::set_str(&mut c.dict.borrow_mut(), key, native(owner, name, f));
+            }
+        }
+    }
+
+    /// Sets `cls.name = value` in a class namespace (properties, constants, classmethods).
+    pub fn add_class_attr(&mut self, cls: &ObjRef, name: &str, value: Value) {
+        if let Obj::Class(c) = &**cls {
+            let key = self.intern(name);
+            super::dictops::set_str(&mut c.dict.borrow_mut(), key, value);
+        }
+        super::class::refresh_flags(cls, self);
+    }
+
+    /// A read-only property backed by a native getter (CPython's getset descriptors:
+    /// `int.real`, `slice.start`, `OSError.errno`, ...).
+    pub fn native_property(&mut self, owner: &'static str, name: &'static str, getter: NativeFn) -> Value {
+        Value::obj(Obj::Property(crate::obj::PropertyObj {
+            fget: native(owner, name, getter),
+            fset: Value::None,
+            fdel: Value::None,
+            doc: Value::None,
+        }))
+    }
+
+    /// Sets `name` in the builtins namespace.
+    pub fn set_builtin(&mut self, name: &str, value: Value) {
+        if let Obj::Dict(d) = &*self.builtins {
+            let key = self.intern(name);
+            super::dictops::set_str(&mut d.borrow_mut(), key, value);
+        }
+    }
+}

@@ -1,0 +1,685 @@
+//! The object protocols native code and the dispatch loop share: repr/str, truth, hashing,
+//! comparison, arithmetic, length and item access. Each has fast paths for the builtin
+//! kinds and falls back to the type's special methods (`__add__`, `__eq__`, ...), which for
+//! builtin types are native functions registered in their namespaces.
+
+use super::class::{as_class, is_subclass, lookup};
+use super::errors::{type_error, ExcRef, PyResult};
+use super::types::ExcKind;
+use super::value::{ObjRef, Value};
+use super::Vm;
+use crate::obj::Obj;
+use crate::syntax::ast::{BinOp, CmpOp, UnaryOp};
+
+/// Names of the special methods for each binary operator: (normal, reflected, in-place).
+pub fn binop_names(op: BinOp) -> (&'static str, &'static str, &'static str) {
+    match op {
+        BinOp::Add => ("__add__", "__radd__", "__iadd__"),
+        BinOp::Sub => ("__sub__", "__rsub__", "__isub__"),
+        BinOp::Mult => ("__mul__", "__rmul__", "__imul__"),
+        BinOp::MatMult => ("__matmul__", "__rmatmul__", "__imatmul__"),
+        BinOp::Div => ("__truediv__", "__rtruediv__", "__itruediv__"),
+        BinOp::Mod => ("__mod__", "__rmod__", "__imod__"),
+        BinOp::Pow => ("__pow__", "__rpow__", "__ipow__"),
+        BinOp::LShift => ("__lshift__", "__rlshift__", "__ilshift__"),
+        BinOp::RShift => ("__rshift__", "__rrshift__", "__irshift__"),
+        BinOp::BitOr => ("__or__", "__ror__", "__ior__"),
+        BinOp::BitXor => ("__xor__", "__rxor__", "__ixor__"),
+        BinOp::BitAnd => ("__and__", "__rand__", "__iand__"),
+        BinOp::FloorDiv => ("__floordiv__", "__rfloordiv__", "__ifloordiv__"),
+    }
+}
+
+/// (method, reflected method, operator text) for rich comparisons.
+fn cmp_names(op: CmpOp) -> (&'static str, &'static str, &'static str) {
+    match op {
+        CmpOp::Eq => ("__eq__", "__eq__", "=="),
+        CmpOp::NotEq => ("__ne__", "__ne__", "!="),
+        CmpOp::Lt => ("__lt__", "__gt__", "<"),
+        CmpOp::LtE => ("__le__", "__ge__", "<="),
+        CmpOp::Gt => ("__gt__", "__lt__", ">"),
+        CmpOp::GtE => ("__ge__", "__le__", ">="),
+        _ => ("", "", ""),
+    }
+}
+
+impl Vm {
+    fn is_not_implemented(&self, v: &Value) -> bool {
+        matches!(v, Value::Obj(o) if matches!(&**o, Obj::NotImplemented))
+    }
+
+    /// Calls `type(a).<name>(a, *args)` if the type defines it.
+    fn call_special(&mut self, a: &Value, name: &str, args: &[Value]) -> PyResult<Option<Value>> {
+        match self.lookup_special(a, name) {
+            Some(f) => {
+                let mut v = Vec::with_capacity(args.len() + 1);
+                v.push(a.clone());
+                v.extend_from_slice(args);
+                self.call(&f, &v).map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// `repr(v)`
+    pub fn repr(&mut self, v: &Value) -> PyResult<String> {
+        match v {
+            Value::None | Value::Undef => return Ok("None".into()),
+            Value::Bool(b) => return Ok(if *b { "True" } else { "False" }.into()),
+            Value::Int(i) => return Ok(i.to_string()),
+            Value::Float(x) => return Ok(crate::obj::number::float_repr(*x)),
+            Value::Obj(o) => {
+                if let Obj::Str(s) = &**o {
+                    return Ok(crate::obj::number::str_repr(s.as_str()));
+                }
+            }
+        }
+        if self.native_depth >= super::MAX_NATIVE_DEPTH {
+            return Err(super::errors::exc(
+                ExcKind::RecursionError,
+                "maximum recursion depth exceeded while getting the repr of an object",
+            ));
+        }
+        match self.call_special(v, "__repr__", &[])? {
+            Some(r) => match r.as_str() {
+                Some(s) => Ok(s.to_string()),
+                None => Err(type_error(format!(
+                    "__repr__ returned non-string (type {})",
+                    self.type_name(&r)
+                ))),
+            },
+            None => Ok(self.default_repr(v)),
+        }
+    }
+
+    /// `object.__repr__` and the reprs of the VM's own kinds.
+    pub fn default_repr(&mut self, v: &Value) -> String {
+        let Value::Obj(o) = v else {
+            return format!("<{} object>", self.type_name(v));
+        };
+        match &**o {
+            Obj::Function(f) => format!("<function {} at {:#x}>", f.qualname.borrow(), o.addr()),
+            Obj::Class(c) => {
+                let m = c.module.borrow().clone();
+                let m = match super::dictops::get_str(&c.dict.borrow(), &Value::str("__module__")) {
+                    Some(v) => v.as_str().map(|s| s.to_string()).unwrap_or(m.to_string()),
+                    None => m.to_string(),
+                };
+                if m == "builtins" {
+                    format!("<class '{}'>", c.qualname.borrow())
+                } else {
+                    format!("<class '{}.{}'>", m, c.qualname.borrow())
+                }
+            }
+            Obj::Module(m) => format!("<module '{}'>", m.name),
+            Obj::Native(n) => match &n.self_ {
+                Some(s) if !matches!(s, Value::Obj(o) if matches!(&**o, Obj::Module(_))) => format!(
+                    "<built-in method {} of {} object at {:#x}>",
+                    n.name,
+                    self.type_name(s),
+                    s.id()
+                ),
+                _ => format!("<built-in function {}>", n.name),
+            },
+            Obj::BoundMethod(m) => {
+                let fname = match &m.func {
+                    Value::Obj(f) => match &**f {
+                        Obj::Function(f) => f.qualname.borrow().to_string(),
+                        _ => "?".into(),
+                    },
+                    _ => "?".into(),
+                };
+                let s = self.repr(&m.self_.clone()).unwrap_or_else(|_| "?".into());
+                format!("<bound method {fname} of {s}>")
+            }
+            Obj::Generator(g) => {
+                let kind = match g.kind {
+                    crate::obj::generator::GenKind::Generator => "generator",
+                    crate::obj::generator::GenKind::Coroutine => "coroutine",
+                    crate::obj::generator::GenKind::AsyncGenerator => "async_generator",
+                };
+                format!("<{kind} object {} at {:#x}>", g.qualname.borrow(), o.addr())
+            }
+            Obj::Cell(_) => format!("<cell at {:#x}>", o.addr()),
+            Obj::Code(c) => format!(
+                "<code object {} at {:#x}, file \"{}\", line {}>",
+                c.code.name,
+                o.addr(),
+                c.code.source.name,
+                c.code.first_line()
+            ),
+            Obj::Ellipsis => "Ellipsis".into(),
+            Obj::NotImplemented => "NotImplemented".into(),
+            _ => {
+                let cls = self.type_of(v);
+                let (m, q) = match as_class(&cls) {
+                    Some(c) => (c.module.borrow().to_string(), c.qualname.borrow().to_string()),
+                    None => ("?".into(), "?".into()),
+                };
+                let m = super::dictops::get_str(
+                    &as_class(&cls).map(|c| c.dict.borrow().clone()).unwrap_or_default(),
+                    &Value::str("__module__"),
+                )
+                .and_then(|v| v.as_str().map(|s| s.to_string()))
+                .unwrap_or(m);
+                if m == "builtins" {
+                    format!("<{} object at {:#x}>", q, o.addr())
+                } else {
+                    format!("<{}.{} object at {:#x}>", m, q, o.addr())
+                }
+            }
+        }
+    }
+
+    /// `str(v)`
+    pub fn to_str(&mut self, v: &Value) -> PyResult<String> {
+        if let Some(s) = v.as_str() {
+            return Ok(s.to_string());
+        }
+        match v {
+            Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::None => return self.repr(v),
+            _ => {}
+        }
+        match self.call_special(v, "__str__", &[])? {
+            Some(r) => match r.as_str() {
+                Some(s) => Ok(s.to_string()),
+                None => Err(type_error(format!(
+                    "__str__ returned non-string (type {})",
+                    self.type_name(&r)
+                ))),
+            },
+            None => self.repr(v),
+        }
+    }
+
+    /// `str(v)` as a value (no copy when `v` is already a str).
+    pub fn to_str_value(&mut self, v: &Value) -> PyResult<Value> {
+        if v.as_str().is_some() {
+            return Ok(v.clone());
+        }
+        Ok(Value::string(self.to_str(v)?))
+    }
+
+    /// `bool(v)`
+    pub fn truthy(&mut self, v: &Value) -> PyResult<bool> {
+        match v {
+            Value::Bool(b) => Ok(*b),
+            Value::None | Value::Undef => Ok(false),
+            Value::Int(i) => Ok(*i != 0),
+            Value::Float(x) => Ok(*x != 0.0),
+            Value::Obj(o) => match &**o {
+                Obj::Str(s) => Ok(!s.s.is_empty()),
+                Obj::List(l) => Ok(!l.borrow().is_empty()),
+                Obj::Tuple(t) => Ok(!t.is_empty()),
+                Obj::Dict(d) => Ok(!d.borrow().is_empty()),
+                Obj::Set(s) => Ok(!s.borrow().is_empty()),
+                Obj::FrozenSet(s) => Ok(!s.is_empty()),
+                Obj::Bytes(b) => Ok(!b.is_empty()),
+                Obj::ByteArray(b) => Ok(!b.borrow().is_empty()),
+                Obj::BigInt(_) => Ok(true),
+                Obj::Range(r) => Ok(!r.is_empty()),
+                Obj::Instance(_) | Obj::Exception(_) | Obj::DictView(_) => {
+                    if let Some(r) = self.call_special(v, "__bool__", &[])? {
+                        return match r {
+                            Value::Bool(b) => Ok(b),
+                            _ => Err(type_error(format!(
+                                "__bool__ should return bool, returned {}",
+                                self.type_name(&r)
+                            ))),
+                        };
+                    }
+                    if let Some(r) = self.call_special(v, "__len__", &[])? {
+                        return Ok(self.index_value(&r)? != 0);
+                    }
+                    Ok(true)
+                }
+                _ => Ok(true),
+            },
+        }
+    }
+
+    /// An int from an object supporting `__index__` (as i64).
+    pub fn index_value(&mut self, v: &Value) -> PyResult<i64> {
+        match v {
+            Value::Int(i) => Ok(*i),
+            Value::Bool(b) => Ok(*b as i64),
+            Value::Obj(o) if matches!(&**o, Obj::BigInt(_)) => Err(super::errors::exc(
+                ExcKind::IndexError,
+                "cannot fit 'int' into an index-sized integer",
+            )),
+            _ => match self.call_special(v, "__index__", &[])? {
+                Some(r @ Value::Int(_)) => self.index_value(&r),
+                _ => Err(type_error(format!(
+                    "'{}' object cannot be interpreted as an integer",
+                    self.type_name(v)
+                ))),
+            },
+        }
+    }
+
+    /// `hash(v)`
+    pub fn hash(&mut self, v: &Value) -> PyResult<i64> {
+        match v {
+            Value::Int(i) => Ok(crate::obj::number::hash_int(*i)),
+            Value::Bool(b) => Ok(*b as i64),
+            Value::Float(x) => Ok(crate::obj::number::hash_float(*x)),
+            Value::None | Value::Undef => Ok(0xfcb1_2d0),
+            Value::Obj(o) => match &**o {
+                Obj::Str(s) => Ok(s.hash()),
+                Obj::Tuple(items) => {
+                    let mut hashes = Vec::with_capacity(items.len());
+                    for it in items.iter() {
+                        hashes.push(self.hash(it)?);
+                    }
+                    Ok(crate::obj::number::hash_tuple(&hashes))
+                }
+                Obj::Instance(_) | Obj::Exception(_) | Obj::Class(_) | Obj::BigInt(_) | Obj::Bytes(_)
+                | Obj::FrozenSet(_) => {
+                    let cls = self.type_of(v);
+                    let key = self.intern("__hash__");
+                    match lookup(&cls, &key) {
+                        Some(Value::None) => Err(self.unhashable(v)),
+                        Some(f) => {
+                            let is_default = matches!(&f, Value::Obj(fo) if matches!(&**fo, Obj::Native(n) if n.owner == "object"));
+                            if is_default {
+                                return Ok(default_hash(o));
+                            }
+                            let r = self.call(&f, &[v.clone()])?;
+                            match r {
+                                Value::Int(i) => Ok(if i == -1 { -2 } else { i }),
+                                Value::Bool(b) => Ok(b as i64),
+                                _ => match r.to_bigint() {
+                                    Some(b) => Ok(crate::obj::number::hash_bigint(&b)),
+                                    None => Err(type_error("__hash__ method should return an integer")),
+                                },
+                            }
+                        }
+                        None => Ok(default_hash(o)),
+                    }
+                }
+                Obj::List(_) | Obj::Dict(_) | Obj::Set(_) | Obj::ByteArray(_) | Obj::DictView(_) => {
+                    Err(self.unhashable(v))
+                }
+                _ => Ok(default_hash(o)),
+            },
+        }
+    }
+
+    fn unhashable(&self, v: &Value) -> ExcRef {
+        type_error(format!("unhashable type: '{}'", self.type_name(v)))
+    }
+
+    /// `a == b` as a bool.
+    pub fn eq(&mut self, a: &Value, b: &Value) -> PyResult<bool> {
+        if a.is(b) {
+            // Identity implies equality except for NaN floats (CPython compares identity
+            // first in containers, which is what callers of `eq` want).
+            if let Value::Float(x) = a {
+                return Ok(!x.is_nan());
+            }
+            return Ok(true);
+        }
+        if let Some(r) = super::dictops::fast_eq(a, b) {
+            return Ok(r);
+        }
+        let r = self.compare(a, b, CmpOp::Eq)?;
+        self.truthy(&r)
+    }
+
+    /// Rich comparison `a op b` for the six comparison operators; `is`/`in` handled too.
+    pub fn compare(&mut self, a: &Value, b: &Value, op: CmpOp) -> PyResult<Value> {
+        match op {
+            CmpOp::Is => return Ok(Value::Bool(a.is(b))),
+            CmpOp::IsNot => return Ok(Value::Bool(!a.is(b))),
+            CmpOp::In => return Ok(Value::Bool(self.contains(b, a)?)),
+            CmpOp::NotIn => return Ok(Value::Bool(!self.contains(b, a)?)),
+            _ => {}
+        }
+        if let Some(r) = crate::obj::number::compare(a, b, op) {
+            return Ok(Value::Bool(r));
+        }
+        if let (Some(x), Some(y)) = (a.as_str(), b.as_str()) {
+            return Ok(Value::Bool(match op {
+                CmpOp::Eq => x == y,
+                CmpOp::NotEq => x != y,
+                CmpOp::Lt => x < y,
+                CmpOp::LtE => x <= y,
+                CmpOp::Gt => x > y,
+                _ => x >= y,
+            }));
+        }
+        let (name, rname, sym) = cmp_names(op);
+        let ta = self.type_of(a);
+        let tb = self.type_of(b);
+        // A subclass's reflected method takes priority.
+        let reflected_first = !ta.is(&tb) && is_subclass(&tb, &ta);
+        if reflected_first {
+            if let Some(r) = self.call_special(b, rname, &[a.clone()])? {
+                if !self.is_not_implemented(&r) {
+                    return Ok(r);
+                }
+            }
+        }
+        if let Some(r) = self.call_special(a, name, &[b.clone()])? {
+            if !self.is_not_implemented(&r) {
+                return Ok(r);
+            }
+        }
+        if !reflected_first {
+            if let Some(r) = self.call_special(b, rname, &[a.clone()])? {
+                if !self.is_not_implemented(&r) {
+                    return Ok(r);
+                }
+            }
+        }
+        match op {
+            CmpOp::Eq => Ok(Value::Bool(a.is(b))),
+            CmpOp::NotEq => Ok(Value::Bool(!a.is(b))),
+            _ => Err(type_error(format!(
+                "'{sym}' not supported between instances of '{}' and '{}'",
+                self.type_name(a),
+                self.type_name(b)
+            ))),
+        }
+    }
+
+    /// `a < b` as a bool (sorting, min/max).
+    pub fn lt(&mut self, a: &Value, b: &Value) -> PyResult<bool> {
+        let r = self.compare(a, b, CmpOp::Lt)?;
+        self.truthy(&r)
+    }
+
+    /// `a op b` for binary operators (`inplace` for augmented assignment).
+    pub fn binary_op(&mut self, a: &Value, b: &Value, op: BinOp, inplace: bool) -> PyResult<Value> {
+        if let Some(r) = crate::obj::number::binop(a, b, op) {
+            return r;
+        }
+        if let (BinOp::Add, Some(x), Some(y)) = (op, a.as_str(), b.as_str()) {
+            let mut s = String::with_capacity(x.len() + y.len());
+            s.push_str(x);
+            s.push_str(y);
+            return Ok(Value::string(s));
+        }
+        let (name, rname, iname) = binop_names(op);
+        if inplace {
+            if let Some(r) = self.call_special(a, iname, &[b.clone()])? {
+                if !self.is_not_implemented(&r) {
+                    return Ok(r);
+                }
+            }
+        }
+        let ta = self.type_of(a);
+        let tb = self.type_of(b);
+        let different = !ta.is(&tb);
+        let reflected_first = different && is_subclass(&tb, &ta) && lookup(&tb, &self.intern(rname)).is_some();
+        if reflected_first {
+            if let Some(r) = self.call_special(b, rname, &[a.clone()])? {
+                if !self.is_not_implemented(&r) {
+                    return Ok(r);
+                }
+            }
+        }
+        if let Some(r) = self.call_special(a, name, &[b.clone()])? {
+            if !self.is_not_implemented(&r) {
+                return Ok(r);
+            }
+        }
+        if different && !reflected_first {
+            if let Some(r) = self.call_special(b, rname, &[a.clone()])? {
+                if !self.is_not_implemented(&r) {
+                    return Ok(r);
+                }
+            }
+        }
+        let sym = op.symbol();
+        let sym = if inplace { format!("{sym}=") } else { sym.to_string() };
+        if op == BinOp::Pow && !inplace {
+            return Err(type_error(format!(
+                "unsupported operand type(s) for ** or pow(): '{}' and '{}'",
+                self.type_name(a),
+                self.type_name(b)
+            )));
+        }
+        if op == BinOp::Add && a.as_str().is_some() && !inplace {
+            return Err(type_error(format!(
+                "can only concatenate str (not \"{}\") to str",
+                self.type_name(b)
+            )));
+        }
+        if op == BinOp::Add && matches!(a, Value::Obj(o) if matches!(&**o, Obj::List(_))) {
+            return Err(type_error(format!(
+                "can only concatenate list (not \"{}\") to list",
+                self.type_name(b)
+            )));
+        }
+        Err(type_error(format!(
+            "unsupported operand type(s) for {sym}: '{}' and '{}'",
+            self.type_name(a),
+            self.type_name(b)
+        )))
+    }
+
+    /// Unary `-a`, `+a`, `~a`, `not a`.
+    pub fn unary_op(&mut self, a: &Value, op: UnaryOp) -> PyResult<Value> {
+        if op == UnaryOp::Not {
+            return Ok(Value::Bool(!self.truthy(a)?));
+        }
+        if let Some(r) = crate::obj::number::unary(a, op) {
+            return r;
+        }
+        let (name, sym) = match op {
+            UnaryOp::USub => ("__neg__", "-"),
+            UnaryOp::UAdd => ("__pos__", "+"),
+            _ => ("__invert__", "~"),
+        };
+        match self.call_special(a, name, &[])? {
+            Some(r) => Ok(r),
+            None => Err(type_error(format!(
+                "bad operand type for unary {sym}: '{}'",
+                self.type_name(a)
+            ))),
+        }
+    }
+
+    /// `len(v)`
+    pub fn len(&mut self, v: &Value) -> PyResult<usize> {
+        if let Value::Obj(o) = v {
+            match &**o {
+                Obj::Str(s) => return Ok(s.char_len()),
+                Obj::List(l) => return Ok(l.borrow().len()),
+                Obj::Tuple(t) => return Ok(t.len()),
+                Obj::Dict(d) => return Ok(d.borrow().len()),
+                Obj::Set(s) => return Ok(s.borrow().len()),
+                Obj::FrozenSet(s) => return Ok(s.len()),
+                Obj::Bytes(b) => return Ok(b.len()),
+                Obj::ByteArray(b) => return Ok(b.borrow().len()),
+                _ => {}
+            }
+        }
+        match self.call_special(v, "__len__", &[])? {
+            Some(r) => {
+                let n = self.index_value(&r)?;
+                if n < 0 {
+                    return Err(super::errors::value_error("__len__() should return >= 0"));
+                }
+                Ok(n as usize)
+            }
+            None => Err(type_error(format!(
+                "object of type '{}' has no len()",
+                self.type_name(v)
+            ))),
+        }
+    }
+
+    /// `obj[key]`
+    pub fn getitem(&mut self, obj: &Value, key: &Value) -> PyResult<Value> {
+        if let (Value::Obj(o), Value::Int(i)) = (obj, key) {
+            match &**o {
+                Obj::List(l) => {
+                    let l = l.borrow();
+                    let n = l.len() as i64;
+                    let j = if *i < 0 { i + n } else { *i };
+                    if j < 0 || j >= n {
+                        return Err(super::errors::index_error("list index out of range"));
+                    }
+                    return Ok(l[j as usize].clone());
+                }
+                Obj::Tuple(t) => {
+                    let n = t.len() as i64;
+                    let j = if *i < 0 { i + n } else { *i };
+                    if j < 0 || j >= n {
+                        return Err(super::errors::index_error("tuple index out of range"));
+                    }
+                    return Ok(t[j as usize].clone());
+                }
+                _ => {}
+            }
+        }
+        if let Value::Obj(o) = obj {
+            if let Obj::Dict(_) = &**o {
+                return match self.dict_get(o, key)? {
+                    Some(v) => Ok(v),
+                    None => Err(super::errors::key_error(key.clone())),
+                };
+            }
+            if let Obj::Class(_) = &**o {
+                if let Some(r) = self.call_special_on_class(o, "__class_getitem__", key)? {
+                    return Ok(r);
+                }
+            }
+        }
+        match self.call_special(obj, "__getitem__", &[key.clone()])? {
+            Some(r) => Ok(r),
+            None => Err(type_error(format!(
+                "'{}' object is not subscriptable",
+                self.type_name(obj)
+            ))),
+        }
+    }
+
+    fn call_special_on_class(&mut self, cls: &ObjRef, name: &str, arg: &Value) -> PyResult<Option<Value>> {
+        let key = self.intern(name);
+        match lookup(cls, &key) {
+            Some(f) => {
+                let f = match &f {
+                    Value::Obj(o) => match &**o {
+                        Obj::ClassMethod(inner) => inner.clone(),
+                        _ => f.clone(),
+                    },
+                    _ => f.clone(),
+                };
+                self.call(&f, &[Value::Obj(cls.clone()), arg.clone()]).map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// `obj[key] = value`
+    pub fn setitem(&mut self, obj: &Value, key: &Value, value: Value) -> PyResult<()> {
+        if let Value::Obj(o) = obj {
+            match (&**o, key) {
+                (Obj::List(l), Value::Int(i)) => {
+                    let mut l = l.borrow_mut();
+                    let n = l.len() as i64;
+                    let j = if *i < 0 { i + n } else { *i };
+                    if j < 0 || j >= n {
+                        return Err(super::errors::index_error("list assignment index out of range"));
+                    }
+                    l[j as usize] = value;
+                    return Ok(());
+                }
+                (Obj::Dict(_), _) => return self.dict_set(o, key.clone(), value),
+                _ => {}
+            }
+        }
+        match self.call_special(obj, "__setitem__", &[key.clone(), value])? {
+            Some(_) => Ok(()),
+            None => Err(type_error(format!(
+                "'{}' object does not support item assignment",
+                self.type_name(obj)
+            ))),
+        }
+    }
+
+    /// `del obj[key]`
+    pub fn delitem(&mut self, obj: &Value, key: &Value) -> PyResult<()> {
+        if let Value::Obj(o) = obj {
+            if let Obj::Dict(_) = &**o {
+                return self.dict_del(o, key);
+            }
+        }
+        match self.call_special(obj, "__delitem__", &[key.clone()])? {
+            Some(_) => Ok(()),
+            None => Err(type_error(format!(
+                "'{}' object does not support item deletion",
+                self.type_name(obj)
+            ))),
+        }
+    }
+
+    /// `item in container`
+    pub fn contains(&mut self, container: &Value, item: &Value) -> PyResult<bool> {
+        if let Value::Obj(o) = container {
+            match &**o {
+                Obj::Dict(_) => return Ok(self.dict_get(o, item)?.is_some()),
+                Obj::Set(_) | Obj::FrozenSet(_) => return self.set_contains(o, item),
+                Obj::Str(s) => {
+                    return match item.as_str() {
+                        Some(sub) => Ok(s.as_str().contains(sub)),
+                        None => Err(type_error(format!(
+                            "'in <string>' requires string as left operand, not {}",
+                            self.type_name(item)
+                        ))),
+                    }
+                }
+                Obj::List(l) => {
+                    let items = l.borrow().clone();
+                    for x in &items {
+                        if self.eq(x, item)? {
+                            return Ok(true);
+                        }
+                    }
+                    return Ok(false);
+                }
+                Obj::Tuple(t) => {
+                    for x in t.iter() {
+                        if self.eq(x, item)? {
+                            return Ok(true);
+                        }
+                    }
+                    return Ok(false);
+                }
+                _ => {}
+            }
+        }
+        if let Some(r) = self.call_special(container, "__contains__", &[item.clone()])? {
+            return self.truthy(&r);
+        }
+        let it = match self.iter(container) {
+            Ok(it) => it,
+            Err(e) if e.is(ExcKind::TypeError) => {
+                return Err(type_error(format!(
+                    "argument of type '{}' is not iterable",
+                    self.type_name(container)
+                )))
+            }
+            Err(e) => return Err(e),
+        };
+        while let Some(x) = self.next(&it)? {
+            if self.eq(&x, item)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+}
+
+/// `object.__hash__`: derived from the address, like CPython (address >> 4).
+pub fn default_hash(o: &ObjRef) -> i64 {
+    let h = (o.addr() >> 4) as i64;
+    if h == -1 {
+        -2
+    } else {
+        h
+    }
+}

@@ -1,0 +1,1 @@
+//! Exception unwinding through frames.

@@ -1,0 +1,156 @@
+//! `Value`: the 16-byte runtime value (DESIGN.md section 3) and `ObjRef`, the counted
+//! reference to a heap object.
+//!
+//! Immediates (None, bool, small int, float) need no reference counting. Everything else is
+//! an `ObjRef` to an `Obj`, a closed enum of object kinds (`crate::obj::Obj`). The
+//! representation is hidden behind constructors and accessors so it can change later.
+
+use crate::obj::Obj;
+use std::rc::Rc;
+
+/// A counted reference to a heap object. Cloning increments the count; dropping the last
+/// reference deallocates the object (iteratively, see `crate::gc::trash`), after running its
+/// finalizer if it has one (see `crate::gc::finalize`).
+pub struct ObjRef(pub(crate) Rc<Obj>);
+
+#[derive(Clone)]
+pub enum Value {
+    /// The VM's internal "no value" (CPython's NULL): unbound locals, absent `self` in calls.
+    /// Never visible to aio code.
+    Undef,
+    None,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Obj(ObjRef),
+}
+
+impl Clone for ObjRef {
+    #[inline]
+    fn clone(&self) -> ObjRef {
+        ObjRef(Rc::clone(&self.0))
+    }
+}
+
+impl Drop for ObjRef {
+    #[inline]
+    fn drop(&mut self) {
+        if Rc::strong_count(&self.0) == 1 && self.0.needs_finalizer() {
+            crate::gc::finalize::defer(self);
+        }
+    }
+}
+
+impl ObjRef {
+    #[inline]
+    pub fn new(obj: Obj) -> ObjRef {
+        let tracked = obj.is_container();
+        let r = ObjRef(Rc::new(obj));
+        if tracked {
+            crate::gc::collector::track(&r);
+        }
+        r
+    }
+    #[inline]
+    pub fn is(&self, other: &ObjRef) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+    /// The object's address, used for `id()` and default hashing.
+    #[inline]
+    pub fn addr(&self) -> usize {
+        Rc::as_ptr(&self.0) as *const u8 as usize
+    }
+    #[inline]
+    pub fn refcount(&self) -> usize {
+        Rc::strong_count(&self.0)
+    }
+    pub(crate) fn downgrade(&self) -> std::rc::Weak<Obj> {
+        Rc::downgrade(&self.0)
+    }
+    pub(crate) fn from_rc(rc: Rc<Obj>) -> ObjRef {
+        ObjRef(rc)
+    }
+}
+
+impl std::ops::Deref for ObjRef {
+    type Target = Obj;
+    #[inline]
+    fn deref(&self) -> &Obj {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for ObjRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "<obj {} at {:#x}>", self.kind_name(), self.addr())
+    }
+}
+
+impl std::fmt::Debug for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Undef => write!(f, "<undef>"),
+            Value::None => write!(f, "None"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Float(x) => write!(f, "{x}"),
+            Value::Obj(o) => write!(f, "{o:?}"),
+        }
+    }
+}
+
+impl Value {
+    #[inline]
+    pub fn obj(o: Obj) -> Value {
+        Value::Obj(ObjRef::new(o))
+    }
+    #[inline]
+    pub fn as_obj(&self) -> Option<&ObjRef> {
+        match self {
+            Value::Obj(o) => Some(o),
+            _ => None,
+        }
+    }
+    #[inline]
+    pub fn is_undef(&self) -> bool {
+        matches!(self, Value::Undef)
+    }
+    #[inline]
+    pub fn is_none(&self) -> bool {
+        matches!(self, Value::None)
+    }
+    /// `a is b`
+    pub fn is(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::None, Value::None) => true,
+            (Value::Undef, Value::Undef) => true,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Int(a), Value::Int(b)) => a == b,
+            (Value::Float(a), Value::Float(b)) => a.to_bits() == b.to_bits(),
+            (Value::Obj(a), Value::Obj(b)) => a.is(b),
+            _ => false,
+        }
+    }
+    /// `id(v)`: the object's address; immediates get a stable pseudo-address.
+    pub fn id(&self) -> i64 {
+        match self {
+            Value::Obj(o) => o.addr() as i64,
+            Value::None => 0x1000,
+            Value::Undef => 0x1008,
+            Value::Bool(b) => 0x1010 + *b as i64 * 8,
+            Value::Int(i) => i.wrapping_mul(16).wrapping_add(0x7000_0000_0000),
+            Value::Float(x) => (x.to_bits() as i64).wrapping_mul(16) | 1,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_is_16_bytes() {
+        assert_eq!(std::mem::size_of::<Value>(), 16);
+        assert_eq!(std::mem::size_of::<ObjRef>(), 8);
+    }
+}
