@@ -100,8 +100,8 @@ impl Vm {
 
     /// Sets `cls.name = value` in a class namespace (properties, constants, classmethods).
     pub fn add_class_attr(&mut self, cls: &ObjRef, name: &str, value: Value) {
+        let key = self.intern(name);
         if let Obj::Class(c) = &**cls {
-            let key = self.intern(name);
             super::dictops::set_str(&mut c.dict.borrow_mut(), key, value);
         }
         super::class::refresh_flags(cls, self);
@@ -120,8 +120,8 @@ impl Vm {
 
     /// Sets `name` in the builtins namespace.
     pub fn set_builtin(&mut self, name: &str, value: Value) {
+        let key = self.intern(name);
         if let Obj::Dict(d) = &*self.builtins {
-            let key = self.intern(name);
             super::dictops::set_str(&mut d.borrow_mut(), key, value);
         }
     }
