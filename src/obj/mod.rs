@@ -9,6 +9,7 @@ pub mod exception;
 pub mod function;
 pub mod generator;
 pub mod iter;
+pub mod methods;
 pub mod misc;
 pub mod module;
 pub mod number;

@@ -1,0 +1,44 @@
+//! Native methods of the builtin types, one file per type (or small family of types).
+//! Each file's `register` fills the namespaces of its types at interpreter start.
+
+pub mod bytes;
+pub mod descriptors;
+pub mod dict;
+pub mod exception;
+pub mod float;
+pub mod function;
+pub mod int;
+pub mod list;
+pub mod misc_types;
+pub mod object;
+pub mod range;
+pub mod set;
+pub mod slice;
+pub mod str;
+pub mod stream;
+pub mod tuple;
+pub mod type_;
+
+use crate::vm::Vm;
+
+/// Registers every builtin type's methods. `object` and `type` come first because other
+/// types' lookups fall back to them.
+pub fn register_all(vm: &mut Vm) {
+    object::register(vm);
+    type_::register(vm);
+    exception::register(vm);
+    descriptors::register(vm);
+    function::register(vm);
+    int::register(vm);
+    float::register(vm);
+    str::register(vm);
+    bytes::register(vm);
+    list::register(vm);
+    tuple::register(vm);
+    dict::register(vm);
+    set::register(vm);
+    range::register(vm);
+    slice::register(vm);
+    misc_types::register(vm);
+    stream::register(vm);
+}
