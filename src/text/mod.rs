@@ -4,10 +4,20 @@
 //! Rust types and `num_bigint::BigInt`, errors are [`FormatError`] values that
 //! carry the Python exception class and CPython's exact message.
 
+pub mod float_ops;
 pub mod float_repr;
+pub mod format_spec;
+pub mod number_parse;
+pub mod printf;
 mod unicode_tables;
 
+pub use float_ops::{
+    bigint_to_f64, cmp_int_float, float_divmod, float_floordiv, float_mod, float_pow,
+    float_to_bigint, int_true_div, round_float, RoundResult,
+};
 pub use float_repr::float_repr;
+pub use format_spec::{format_float, format_int, format_str, FormatSpec};
+pub use number_parse::{int_to_base, int_to_str, parse_float, parse_int, IntValue};
 
 use std::fmt;
 

@@ -1,0 +1,1 @@
+//! printf-style `str % args` formatting.
