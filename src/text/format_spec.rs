@@ -523,7 +523,7 @@ pub fn format_str(v: &str, spec: &str) -> Result<String, FormatError> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::text::ErrorKind;
 
