@@ -18,6 +18,7 @@ pub use float_ops::{
 pub use float_repr::float_repr;
 pub use format_spec::{format_float, format_int, format_str, FormatSpec};
 pub use number_parse::{int_to_base, int_to_str, parse_float, parse_int, IntValue};
+pub use printf::{printf_format, PrintfArg};
 
 use std::fmt;
 
