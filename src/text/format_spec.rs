@@ -168,6 +168,7 @@ impl FormatSpec {
         if let Some(c) = at(pos) {
             f.ty = Some(c);
         }
+
         if f.grouping != Grouping::None {
             match f.ty {
                 None | Some('d' | 'e' | 'f' | 'g' | 'E' | 'G' | '%' | 'F') => {}
@@ -251,7 +252,12 @@ struct NumberParts<'a> {
 }
 
 /// `calc_number_widths` + `fill_number`: sign, prefix, grouping, padding.
-fn fill_number(parts: &NumberParts<'_>, f: &FormatSpec, grouping: Grouping) -> String {
+fn fill_number(
+    parts: &NumberParts<'_>,
+    f: &FormatSpec,
+    grouping: Grouping,
+) -> Result<String, FormatError> {
+    super::check_width(f.width.unwrap_or(0))?;
     let sign = match (f.sign, parts.negative) {
         (_, true) => Some('-'),
         (Some('+'), false) => Some('+'),
@@ -306,7 +312,7 @@ fn fill_number(parts: &NumberParts<'_>, f: &FormatSpec, grouping: Grouping) -> S
     }
     out.push_str(parts.remainder);
     out.push_str(&fill.repeat(rpad));
-    out
+    Ok(out)
 }
 
 /// `format(int, spec)` — CPython's `int.__format__` (types `b c d o x X n`, none, and the float types).
@@ -368,7 +374,7 @@ pub fn format_int_typed(v: &BigInt, spec: &str, type_name: &str) -> Result<Strin
             remainder: &s,
             upper: false,
         };
-        return Ok(fill_number(&parts, &f, Grouping::None));
+        return fill_number(&parts, &f, Grouping::None);
     }
     let (body, prefix) = match ty {
         'b' => (int_to_base(&v.abs(), 2, false)?, "0b"),
@@ -389,7 +395,7 @@ pub fn format_int_typed(v: &BigInt, spec: &str, type_name: &str) -> Result<Strin
         remainder: "",
         upper: ty == 'X',
     };
-    Ok(fill_number(&parts, &f, grouping))
+    fill_number(&parts, &f, grouping)
 }
 
 /// `format(float, spec)` — CPython's `float.__format__` (types `e E f F g G n %` and none).
@@ -463,7 +469,7 @@ fn format_float_spec(v: f64, f: &FormatSpec) -> Result<String, FormatError> {
         remainder,
         upper: false,
     };
-    Ok(fill_number(&parts, f, grouping))
+    fill_number(&parts, f, grouping)
 }
 
 /// `format(str, spec)` — CPython's `str.__format__` (type `s` or none; width counts characters).
@@ -507,6 +513,7 @@ pub fn format_str(v: &str, spec: &str) -> Result<String, FormatError> {
             len = p;
         }
     }
+    super::check_width(f.width.unwrap_or(0))?;
     let total = f.width.map_or(len, |w| w.max(len));
     let pad = total - len;
     let lpad = match f.align {
@@ -557,6 +564,7 @@ pub(crate) mod tests {
                     ErrorKind::TypeError => "TypeError",
                     ErrorKind::OverflowError => "OverflowError",
                     ErrorKind::ZeroDivisionError => "ZeroDivisionError",
+                    ErrorKind::MemoryError => "MemoryError",
                     ErrorKind::Unsupported => "NotImplementedError",
                 };
                 format!("!{}: {}", name, e.msg)

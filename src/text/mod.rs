@@ -33,6 +33,8 @@ pub enum ErrorKind {
     OverflowError,
     /// `ZeroDivisionError`
     ZeroDivisionError,
+    /// `MemoryError` (aio refuses results longer than [`MAX_OUTPUT_CHARS`]).
+    MemoryError,
     /// CPython would return a complex number here; the caller raises
     /// `NotImplementedError("complex numbers are not supported")`.
     Unsupported,
@@ -85,6 +87,7 @@ impl fmt::Display for FormatError {
             ErrorKind::TypeError => "TypeError",
             ErrorKind::OverflowError => "OverflowError",
             ErrorKind::ZeroDivisionError => "ZeroDivisionError",
+            ErrorKind::MemoryError => "MemoryError",
             ErrorKind::Unsupported => "NotImplementedError",
         };
         write!(f, "{}: {}", name, self.msg)
@@ -92,6 +95,21 @@ impl fmt::Display for FormatError {
 }
 
 impl std::error::Error for FormatError {}
+
+/// Widths beyond this many characters give `MemoryError` instead of aborting
+/// the process on a failed allocation (CPython also raises `MemoryError` there).
+pub const MAX_OUTPUT_CHARS: usize = 1 << 32;
+
+/// `Err(MemoryError)` when a requested field width exceeds [`MAX_OUTPUT_CHARS`].
+pub(crate) fn check_width(width: usize) -> Result<(), FormatError> {
+    if width > MAX_OUTPUT_CHARS {
+        return Err(FormatError {
+            kind: ErrorKind::MemoryError,
+            msg: String::new(),
+        });
+    }
+    Ok(())
+}
 
 /// `str.isspace()` for one character (CPython's `Py_UNICODE_ISSPACE`).
 pub fn is_space(c: char) -> bool {
@@ -224,5 +242,109 @@ mod tests {
         assert_eq!(decimal_value('a'), None);
         assert_eq!(decimal_value('²'), None);
         assert!(is_printable('a') && !is_printable('\u{ad}') && is_printable(' '));
+    }
+}
+
+#[cfg(test)]
+mod no_panic_tests {
+    //! Random inputs must never panic, whatever they return.
+    use super::*;
+    use num_bigint::BigInt;
+
+    struct Lcg(u64);
+    impl Lcg {
+        fn next(&mut self) -> u64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            self.0 >> 33
+        }
+        fn string(&mut self, alphabet: &[char], max_len: u64) -> String {
+            let len = self.next() % (max_len + 1);
+            (0..len)
+                .map(|_| alphabet[(self.next() % alphabet.len() as u64) as usize])
+                .collect()
+        }
+    }
+
+    struct Arg(i64);
+    impl PrintfArg for Arg {
+        fn as_str(&self) -> Result<String, FormatError> {
+            Ok(self.0.to_string())
+        }
+        fn as_repr(&self) -> Result<String, FormatError> {
+            Ok(self.0.to_string())
+        }
+        fn as_int(&self) -> Result<BigInt, FormatError> {
+            Ok(BigInt::from(self.0))
+        }
+        fn as_float(&self) -> Result<f64, FormatError> {
+            Ok(self.0 as f64)
+        }
+        fn type_name(&self) -> String {
+            "int".to_string()
+        }
+    }
+
+    #[test]
+    fn random_inputs_do_not_panic() {
+        let spec_chars: Vec<char> = "<>=^+- z#0123456789,_.bcdeEfFgGnosxX%é\u{0}*("
+            .chars()
+            .collect();
+        let num_chars: Vec<char> = " \t-+_0123456789.eExXoObBjJinfatyINFAT\u{663}\u{3000}é"
+            .chars()
+            .collect();
+        let fmt_chars: Vec<char> = "%()-+ #0123456789.*hlLsrdiuoxXeEfFgGcay%é"
+            .chars()
+            .collect();
+        let mut rng = Lcg(12345);
+        let ints = [
+            BigInt::from(0),
+            BigInt::from(-7),
+            BigInt::from(1u64 << 63) * 3,
+        ];
+        let floats = [
+            0.0,
+            -0.0,
+            1.5,
+            -2.5e-300,
+            1e300,
+            f64::NAN,
+            f64::INFINITY,
+            5e-324,
+        ];
+        let args = [Arg(1), Arg(-5), Arg(0x41)];
+        let refs: Vec<&dyn PrintfArg> = args.iter().map(|a| a as &dyn PrintfArg).collect();
+        for _ in 0..20000 {
+            let spec = rng.string(&spec_chars, 8);
+            for v in &ints {
+                let _ = format_int(v, &spec);
+            }
+            for &x in &floats {
+                let _ = format_float(x, &spec);
+            }
+            let _ = format_str("héllo", &spec);
+            let text = rng.string(&num_chars, 12);
+            let _ = parse_float(&text);
+            for base in [0, 2, 8, 10, 16, 36, 1, 40] {
+                let _ = parse_int(&text, base);
+            }
+            let fmt = rng.string(&fmt_chars, 10);
+            let n = (rng.next() % 4) as usize;
+            let _ = printf_format(&fmt, &refs[..n.min(refs.len())], None);
+        }
+        for &x in &floats {
+            for &y in &floats {
+                let _ = float_pow(x, y);
+                let _ = float_divmod(x, y);
+                let _ = float_floordiv(x, y);
+                let _ = float_mod(x, y);
+            }
+            for nd in [-400, -308, -1, 0, 1, 17, 323, 400, i64::MIN, i64::MAX] {
+                let _ = round_float(x, Some(nd));
+            }
+            let _ = round_float(x, None);
+        }
     }
 }

@@ -147,7 +147,7 @@ struct Arg {
 }
 
 /// `unicode_format_arg_output`: padding, sign and `0x` placement.
-fn output(out: &mut String, arg: &mut Arg, s: &str) {
+fn output(out: &mut String, arg: &mut Arg, s: &str) -> Result<(), FormatError> {
     let fill = if arg.sign && arg.flags & F_ZERO != 0 {
         '0'
     } else {
@@ -160,8 +160,9 @@ fn output(out: &mut String, arg: &mut Arg, s: &str) {
         && arg.flags & (F_SIGN | F_BLANK) == 0
     {
         out.push_str(s);
-        return;
+        return Ok(());
     }
+    super::check_width(arg.width.max(0) as usize)?;
     if matches!(arg.ch, 's' | 'r' | 'a') && arg.prec >= 0 && len > arg.prec {
         len = arg.prec;
     }
@@ -220,6 +221,7 @@ fn output(out: &mut String, arg: &mut Arg, s: &str) {
     if arg.width > len {
         out.extend(std::iter::repeat_n(' ', (arg.width - len) as usize));
     }
+    Ok(())
 }
 
 /// `fmt % args` — CPython's printf-style string formatting. `args` are the tuple's
@@ -342,7 +344,7 @@ pub fn printf_format(
         pos += 1;
         arg.ch = ch;
         let s = ctx.with_next(|v| convert(v, &mut arg, pos - 1))?;
-        output(&mut out, &mut arg, &s);
+        output(&mut out, &mut arg, &s)?;
     }
     if let Source::Args(a, idx) = &ctx.src {
         if *idx < a.len() && mapping.is_none() {
