@@ -2,4 +2,5 @@
 #![deny(clippy::unwrap_used)]
 
 pub mod cli;
+pub mod golden;
 pub mod syntax;
