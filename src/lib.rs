@@ -4,6 +4,7 @@
 pub mod bytecode;
 pub mod cli;
 pub mod gc;
+pub mod golden;
 pub mod modules;
 pub mod obj;
 pub mod syntax;
