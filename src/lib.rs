@@ -6,6 +6,7 @@ pub mod cli;
 pub mod gc;
 pub mod golden;
 pub mod modules;
+pub mod stdlib;
 pub mod obj;
 pub mod syntax;
 pub mod text;

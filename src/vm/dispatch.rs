@@ -1068,7 +1068,12 @@ impl Vm {
         let closure = if flags & 8 != 0 { Some(self.pop()) } else { None };
         let annotations = if flags & 4 != 0 { self.pop() } else { Value::None };
         let kwdefaults = if flags & 2 != 0 { self.pop() } else { Value::None };
-        let defaults = if flags & 1 != 0 { self.collect(&self.pop())? } else { Vec::new() };
+        let defaults = if flags & 1 != 0 {
+            let d = self.pop();
+            self.collect(&d)?
+        } else {
+            Vec::new()
+        };
         let code = match &code_v {
             Value::Obj(o) => match &**o {
                 Obj::Code(c) => c.clone(),

@@ -384,7 +384,8 @@ fn gen_throw_native(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         if !v.is_none() {
             if let Value::Obj(cls) = &args.pos[1] {
                 if matches!(&**cls, Obj::Class(_)) {
-                    e = vm.as_exception(vm.call(&args.pos[1], &[v.clone()])?)?;
+                    let inst = vm.call(&args.pos[1], &[v.clone()])?;
+                    e = vm.as_exception(inst)?;
                 }
             }
         }
