@@ -3,4 +3,5 @@
 
 pub mod bytecode;
 pub mod cli;
+pub mod compile;
 pub mod syntax;
