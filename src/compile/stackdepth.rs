@@ -88,6 +88,9 @@ pub struct Analysis {
     pub max_depth: u32,
     /// Per handler id: the depth its table entry restores (None if never set up).
     pub handler_depth: Vec<Option<u32>>,
+    /// Two paths reached an instruction with different depths (a compiler bug; tests check).
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub inconsistent: bool,
 }
 
 pub fn analyze(instrs: &[Instr], label_pos: &[usize], handlers: &[Label]) -> Analysis {
@@ -157,5 +160,6 @@ pub fn analyze(instrs: &[Instr], label_pos: &[usize], handlers: &[Label]) -> Ana
     Analysis {
         max_depth: max.max(0) as u32,
         handler_depth,
+        inconsistent,
     }
 }
