@@ -3,11 +3,12 @@
 
 pub mod bytecode;
 pub mod cli;
+pub mod compile;
 pub mod gc;
 pub mod golden;
 pub mod modules;
-pub mod stdlib;
 pub mod obj;
+pub mod stdlib;
 pub mod syntax;
 pub mod text;
 pub mod vm;

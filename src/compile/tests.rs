@@ -1,0 +1,146 @@
+//! Compiler tests: disassembly of key shapes, scoping, SyntaxErrors, conformance sources,
+//! and an independent stack-depth check over the assembled code.
+
+#[allow(unused_imports)]
+use super::symtable::{self, Scope};
+use super::{compile_module, Mode};
+use crate::bytecode::dis::disassemble;
+use crate::bytecode::{Code, ConstValue, Source};
+use crate::syntax::parse_module;
+use std::rc::Rc;
+
+fn compile(src: &str) -> Result<Rc<Code>, String> {
+    let m = parse_module(src).map_err(|e| format!("parse: {}", e.msg))?;
+    compile_module(&m, Rc::new(Source::new("<test>", src)), Mode::Exec).map_err(|e| e.msg)
+}
+
+fn dis(src: &str) -> String {
+    match compile(src) {
+        Ok(c) => {
+            check_stack(&c);
+            disassemble(&c)
+        }
+        Err(e) => panic!("compile failed: {e}\n{src}"),
+    }
+}
+
+fn err_of(src: &str) -> String {
+    match compile(src) {
+        Ok(_) => panic!("expected an error for:\n{src}"),
+        Err(e) => e,
+    }
+}
+
+/// Independent abstract interpretation of `code` using the exception table: every reachable
+/// instruction must be reached with one depth, never negative, never above `max_stack`.
+fn check_stack(code: &Code) {
+    use super::stackdepth::{falls_through, stack_effect};
+    use super::codegen::jump_target;
+    let n = code.ops.len();
+    let mut depth: Vec<Option<i64>> = vec![None; n];
+    let mut work = vec![(0usize, 0i64)];
+    while let Some((pc, d)) = work.pop() {
+        if pc >= n {
+            continue;
+        }
+        assert!(d >= 0, "negative depth at {pc} in {}\n{}", code.qualname, disassemble(code));
+        assert!(
+            d <= i64::from(code.max_stack),
+            "depth {d} above max_stack {} at {pc} in {}\n{}",
+            code.max_stack,
+            code.qualname,
+            disassemble(code)
+        );
+        if let Some(seen) = depth[pc] {
+            assert_eq!(seen, d, "inconsistent depth at {pc} in {}\n{}", code.qualname, disassemble(code));
+            continue;
+        }
+        depth[pc] = Some(d);
+        for e in &code.exc_table {
+            if (e.start as usize) <= pc && pc < e.end as usize {
+                assert!(i64::from(e.depth) <= d, "handler depth above stack at {pc}");
+                work.push((e.target as usize, i64::from(e.depth) + 1));
+                break;
+            }
+        }
+        let op = &code.ops[pc];
+        if let Some(t) = jump_target(op) {
+            work.push((t as usize, d + stack_effect(op, true)));
+        }
+        if falls_through(op) {
+            work.push((pc + 1, d + stack_effect(op, false)));
+        }
+    }
+    for c in &code.consts {
+        if let ConstValue::Code(inner) = c {
+            check_stack(inner);
+        }
+    }
+}
+
+#[test]
+fn simple_module() {
+    let d = dis("x = 1\nprint(x + 2)\n");
+    assert!(d.contains("StoreName x"), "{d}");
+    assert!(d.contains("PushNull"), "{d}");
+    assert!(d.contains("Call 1") || d.contains("Call(1)"), "{d}");
+}
+
+#[test]
+fn print_samples() {
+    for src in [
+        "def f(a, *b, c=1, **d):\n    x = a\n    def g():\n        return x + c\n    return g\n",
+        "class C(B):\n    def m(self):\n        return super().m()\n",
+        "try:\n    f()\nexcept E as e:\n    g(e)\nfinally:\n    h()\n",
+        "for i in x:\n    try:\n        break\n    finally:\n        f()\n",
+        "with a as b, c:\n    f()\n",
+        "def f():\n    return [x for x in y if x]\n",
+        "async def f():\n    async with a as b:\n        await c\n    async for x in y:\n        pass\n",
+    ] {
+        println!("{src}\n{}", dis(src));
+    }
+}
+
+fn conformance_files() -> Vec<std::path::PathBuf> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance");
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(dir) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&dir) else { continue };
+        for entry in rd.flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "aio") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn conformance_sources_compile() {
+    let mut failures = Vec::new();
+    for p in conformance_files() {
+        let Ok(src) = std::fs::read_to_string(&p) else { continue };
+        let Ok(m) = parse_module(&src) else { continue };
+        match compile_module(&m, Rc::new(Source::new("t", src.as_str())), Mode::Exec) {
+            Ok(c) => check_stack(&c),
+            Err(e) => failures.push(format!("{}: {}", p.display(), e.msg)),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_eq!(super::stackdepth::INCONSISTENT.with(|c| c.get()), 0);
+}
+
+#[test]
+fn conformance_parse_count() {
+    let files = conformance_files();
+    let parsed = files
+        .iter()
+        .filter(|p| std::fs::read_to_string(p).is_ok_and(|s| parse_module(&s).is_ok()))
+        .count();
+    println!("parsed {parsed} of {}", files.len());
+}
