@@ -6,6 +6,7 @@ pub mod cli;
 pub mod compile;
 pub mod gc;
 pub mod golden;
+pub mod interpreter;
 pub mod modules;
 pub mod obj;
 pub mod stdlib;

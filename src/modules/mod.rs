@@ -17,3 +17,13 @@ pub fn init(vm: &mut Vm) {
     time::register(vm);
     gc_module::register(vm);
 }
+
+/// The C library's text for an errno value (`strerror`), as CPython shows it.
+pub fn os_error_text(errno: i32) -> String {
+    let s = std::io::Error::from_raw_os_error(errno).to_string();
+    // Rust appends " (os error N)".
+    match s.rfind(" (os error") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}

@@ -68,6 +68,9 @@ impl Vm {
     fn exec(&mut self) -> PyResult<Value> {
         let mut code = self.top().code.clone();
         loop {
+            if crate::gc::finalize::pending() {
+                crate::gc::finalize::run_pending(self);
+            }
             let op = {
                 let f = self.top();
                 let op = code.code.ops[f.pc];
@@ -759,6 +762,11 @@ impl Vm {
                             self.mapping_set(&m, key, Value::dict(DictData::new()))?;
                         }
                     }
+                }
+                Op::AsyncGenWrap => {
+                    return Err(super::errors::not_implemented(
+                        "aio does not support async generators yet",
+                    ));
                 }
                 Op::PrintExpr => {
                     let v = self.pop();

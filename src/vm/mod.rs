@@ -23,6 +23,7 @@ pub mod traceback;
 pub mod types;
 pub mod unwind;
 pub mod value;
+pub mod warnings;
 
 use crate::obj::DictData;
 use frame::Frame;

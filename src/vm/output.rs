@@ -58,7 +58,7 @@ impl Vm {
     pub(crate) fn periodic(&mut self) -> PyResult<()> {
         crate::gc::finalize::run_pending(self);
         if crate::gc::collector::should_collect() {
-            crate::gc::collector::collect(self, 0);
+            crate::gc::collector::collect_auto(self);
         }
         Ok(())
     }
