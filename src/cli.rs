@@ -72,7 +72,7 @@ pub fn main() -> i32 {
 
 fn run(name: String, text: String, argv: Vec<String>, script_dir: Option<PathBuf>) -> i32 {
     with_big_stack(move || {
-        let mut interp = Interpreter::new();
+        let mut interp = Interpreter::for_main();
         interp.vm.argv = argv;
         let mut path = Vec::new();
         if let Some(d) = script_dir {

@@ -29,6 +29,13 @@ impl Interpreter {
         Interpreter { vm: Vm::new() }
     }
 
+    /// An interpreter for a process's main program: Ctrl-C raises KeyboardInterrupt.
+    pub fn for_main() -> Interpreter {
+        let mut i = Interpreter::new();
+        i.vm.interrupt = crate::vm::signals::install_sigint();
+        i
+    }
+
     /// Runs `text` as the `__main__` module named `name` (a path or `<string>`).
     /// Returns the process exit status; uncaught exceptions are printed to stderr.
     pub fn run_main(&mut self, name: &str, text: String) -> i32 {

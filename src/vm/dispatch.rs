@@ -862,13 +862,17 @@ impl Vm {
         } else {
             (first, Some(second))
         };
-        let args: Vec<Value> = self.top().stack.split_off(base + 2);
-        self.top().stack.truncate(base);
         let names: &[Value] = match &kwnames {
             Some(t) => t.as_tuple().unwrap_or(&[]),
             None => &[],
         };
-        match self.prepare_call(&func, self_.as_ref(), &args, names)? {
+        // Bind straight from the caller's stack: take it out of the frame for the call
+        // (nothing reads a frame's value stack while it is calling), then put it back.
+        let mut stack = std::mem::take(&mut self.top().stack);
+        let r = self.prepare_call(&func, self_.as_ref(), &stack[base + 2..], names);
+        stack.truncate(base);
+        self.top().stack = stack;
+        match r? {
             Prepared::Done(v) => {
                 self.push(v);
                 Ok(false)

@@ -19,6 +19,7 @@ pub mod make;
 pub mod native;
 pub mod output;
 pub mod protocols;
+pub mod signals;
 pub mod traceback;
 pub mod types;
 pub mod unwind;
@@ -66,6 +67,8 @@ pub struct Vm {
     pub(crate) skip_tb: bool,
     /// Counts back-edges and calls for periodic work.
     pub(crate) breaker_count: u32,
+    /// Set by the SIGINT handler (shared with it), consumed by `check_signals`.
+    pub interrupt: std::sync::Arc<std::sync::atomic::AtomicBool>,
     /// `sys.argv`
     pub argv: Vec<String>,
     /// Module search path: the script's folder, then `AIOPATH`/`PYTHONPATH` entries.
@@ -95,6 +98,7 @@ impl Vm {
             propagating: None,
             skip_tb: false,
             breaker_count: 0,
+            interrupt: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
             argv: Vec::new(),
             path: Vec::new(),
         };

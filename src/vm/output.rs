@@ -56,6 +56,7 @@ impl Vm {
     /// Work done every few thousand back-edges/calls and between event-loop callbacks:
     /// pending finalizers and cycle collection.
     pub(crate) fn periodic(&mut self) -> PyResult<()> {
+        self.check_signals()?;
         crate::gc::finalize::run_pending(self);
         if crate::gc::collector::should_collect() {
             crate::gc::collector::collect_auto(self);
