@@ -1,6 +1,9 @@
 //! Expression builders called from the grammar's actions. Every expression travels with its
 //! depth (`E`) so absurdly deep trees are refused while they are built: the parser itself
 //! never recurses, but `Drop`, `Clone` and the compiler do (design-notes 1.5).
+// Items are boxed while they sit on the LALR stack (keeps its symbols small); the
+// Vecs that collect them keep the boxes rather than copy every item out.
+#![allow(clippy::vec_box)]
 
 use lalrpop_util::ParseError;
 

@@ -1,4 +1,7 @@
 //! Statement and parameter-list builders called from the grammar's actions.
+// Items are boxed while they sit on the LALR stack (keeps its symbols small); the
+// Vecs that collect them keep the boxes rather than copy every item out.
+#![allow(clippy::vec_box)]
 
 use super::ast::*;
 use super::nodes::{err, sp, E, R};
@@ -287,6 +290,16 @@ pub fn params(items: Vec<Box<(PItem, u32)>>) -> R<Box<(Parameters, u32)>> {
                 kwarg_span = Some(prm.span);
                 p.kwarg = Some(prm);
             }
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    let all = p.posonly.iter().chain(&p.args).chain(&p.vararg);
+    for prm in all.chain(&p.kwonly).chain(&p.kwarg) {
+        if !seen.insert(prm.name.as_str()) {
+            return err(
+                format!("duplicate argument '{}' in function definition", prm.name),
+                prm.span,
+            );
         }
     }
     if let Some((true, at)) = seen_star {

@@ -187,8 +187,9 @@ pub fn check_ann(t: &Side) -> R<bool> {
             } else {
                 "tuple"
             };
+            // An unparenthesized tuple starts where its first element does.
             let span = match v.first() {
-                Some(first) if !t.parenthesized() && what == "tuple" => first.span,
+                Some(first) if first.span.start == t.e.span.start => first.span,
                 _ => t.e.span,
             };
             fail(

@@ -703,3 +703,69 @@ fn sizes() {
         size_of::<super::targets::Side>(), size_of::<Param>(), size_of::<ExceptHandler>(), size_of::<super::nodes::Arg>(),
         size_of::<super::nodes::BraceBody>(), size_of::<super::nodes::Paren>(), size_of::<super::stmts::PItem>());
 }
+
+#[test]
+fn unicode_and_legacy() {
+    assert!(parse_module("\u{FEFF}x = 1\n").is_ok());
+    assert!(parse_module("a\u{E0100} = 1\n").is_ok());
+    assert_eq!(
+        msg("print 'x'"),
+        "Missing parentheses in call to 'print'. Did you mean print(...)?"
+    );
+    assert_eq!(
+        msg("x = '\\ud800'"),
+        "aio does not support lone surrogates in string literals ('\\ud800')"
+    );
+    assert!(parse_module("def f(*args: *Ts): pass\nx: tuple[*Ts]\n").is_ok());
+}
+
+/// Error kind, message, line and 1-based column as `compile()` in CPython 3.11 reports them
+/// (records `source U+001F expected`, separated by U+001E; generated with python3).
+#[test]
+fn errors_match_cpython() {
+    let mut bad = Vec::new();
+    for rec in include_str!("testdata_errors.txt").split('\u{1e}') {
+        let Some((case, want)) = rec.split_once('\u{1f}') else {
+            continue;
+        };
+        let got = match parse_module(case) {
+            Ok(_) => "OK".to_string(),
+            Err(e) => {
+                let at = (e.span.start as usize).min(case.len());
+                let line = super::lexer::line_of(case, at);
+                let ls = case[..at].rfind('\n').map_or(0, |i| i + 1);
+                let col = case[ls..at].chars().count() + 1;
+                format!("{}|{}|{}|{}", e.kind.class_name(), e.msg, line, col)
+            }
+        };
+        if got != want {
+            bad.push(format!("{case:?}\n  got  {got}\n  want {want}"));
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+/// `AIO_ERR_CASES=file` (cases separated by U+001E): prints `kind|msg|line|col` per case,
+/// with CPython's 1-based column, for comparing with python3 by hand.
+#[test]
+#[ignore]
+fn dump_errors() {
+    let Ok(path) = std::env::var("AIO_ERR_CASES") else {
+        return;
+    };
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return;
+    };
+    for case in text.split('\u{1e}') {
+        match parse_module(case) {
+            Ok(_) => println!("OK"),
+            Err(e) => {
+                let at = (e.span.start as usize).min(case.len());
+                let line = super::lexer::line_of(case, at);
+                let ls = case[..at].rfind('\n').map_or(0, |i| i + 1);
+                let col = case[ls..at].chars().count() + 1;
+                println!("{}|{}|{}|{}", e.kind.class_name(), e.msg, line, col);
+            }
+        }
+    }
+}
