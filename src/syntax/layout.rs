@@ -74,6 +74,11 @@ pub struct Layout<'s> {
     pub line_tokens: usize,
     pub last_was_colon: bool,
     pub prev_was_colon: bool,
+    /// The previous token if it was a name (for "Missing parentheses in call to 'print'").
+    pub prev_name: Option<&'s str>,
+    last_name: Option<&'s str>,
+    /// An f-string field: CPython parses it as if in parentheses.
+    pub implicit_paren: bool,
 }
 
 impl<'s> Layout<'s> {
@@ -85,11 +90,18 @@ impl<'s> Layout<'s> {
         Layout {
             src,
             base,
-            lexer: Tok::lexer(src).spanned(),
+            lexer: {
+                let mut lex = Tok::lexer(src);
+                // A UTF-8 byte order mark at the start is not part of the program.
+                if src.starts_with('\u{FEFF}') {
+                    lex.bump(3);
+                }
+                lex.spanned()
+            },
             expr_mode,
             indents: vec![(0, 0)],
             brackets: Vec::new(),
-            line_start: 0,
+            line_start: if src.starts_with('\u{FEFF}') { 3 } else { 0 },
             line_has_tokens: false,
             pending: VecDeque::new(),
             ahead: VecDeque::new(),
@@ -105,6 +117,9 @@ impl<'s> Layout<'s> {
             line_tokens: 0,
             last_was_colon: false,
             prev_was_colon: false,
+            prev_name: None,
+            last_name: None,
+            implicit_paren: false,
         }
     }
 
@@ -150,7 +165,8 @@ impl<'s> Layout<'s> {
         match c {
             '\\' => {
                 if rest[1..].trim_start_matches([' ', '\t', '\x0c']).is_empty() {
-                    let mut e = self.err(k, "unexpected EOF while parsing", span.start, span.start);
+                    let at = span.start + 1;
+                    let mut e = self.err(k, "unexpected EOF while parsing", at, at);
                     e.incomplete = true;
                     e
                 } else {
@@ -476,6 +492,11 @@ impl<'s> Iterator for Layout<'s> {
             self.last_tok_ends_expr = tok.ends_expr();
             self.last_tok = Some((*l, self.last_tok.map_or(*l, |t| t.0)));
             self.prev_was_colon = self.last_was_colon;
+            self.prev_name = self.last_name;
+            self.last_name = match tok {
+                Tok::Name(n) => Some(n),
+                _ => None,
+            };
             self.last_was_colon = matches!(tok, Tok::Colon);
         }
         Some(item)

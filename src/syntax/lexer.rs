@@ -54,7 +54,7 @@ pub fn name<'s>(lex: &mut Lexer<'s, Tok<'s>>) -> Result<&'s str, LexError> {
             || if i == 0 {
                 c.is_alphabetic()
             } else {
-                c.is_alphanumeric()
+                c.is_alphanumeric() || is_combining(c)
             };
         if !ok {
             return Err(err(
@@ -65,6 +65,16 @@ pub fn name<'s>(lex: &mut Lexer<'s, Tok<'s>>) -> Result<&'s str, LexError> {
         }
     }
     Ok(s)
+}
+
+/// Marks that may continue (not start) an identifier: the common combining and
+/// variation-selector blocks plus Other_ID_Continue (an approximation of XID_Continue,
+/// which std does not expose).
+fn is_combining(c: char) -> bool {
+    matches!(c as u32,
+        0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF
+        | 0xFE00..=0xFE0F | 0xFE20..=0xFE2F | 0xE0100..=0xE01EF
+        | 0x00B7 | 0x0387 | 0x1369..=0x1371 | 0x19DA | 0x203F | 0x2040)
 }
 
 /// Keywords CPython 3.11 still accepts glued to a number (`1if x else y`).
@@ -96,6 +106,21 @@ pub fn number<'s>(lex: &mut Lexer<'s, Tok<'s>>) -> Result<Constant, LexError> {
                 span.end,
                 span.end,
             ));
+        }
+        // `0o8`, `0b`, `0xg`: a prefix whose first digit is missing or out of range.
+        if text == "0" && matches!(c, 'o' | 'O' | 'b' | 'B' | 'x' | 'X') {
+            let kind = match c {
+                'o' | 'O' => "octal",
+                'b' | 'B' => "binary",
+                _ => "hexadecimal",
+            };
+            let at = span.end + 1;
+            return Err(match rest[1..].chars().next() {
+                Some(d) if d.is_ascii_digit() => {
+                    err(format!("invalid digit '{d}' in {kind} literal"), at, at)
+                }
+                _ => err(format!("invalid {kind} literal"), at, at),
+            });
         }
         if (c.is_alphanumeric() || c == '_') && !keyword_follows(rest) {
             let at = if c == '_' || c.is_ascii_digit() {

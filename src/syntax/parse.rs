@@ -46,6 +46,7 @@ pub fn run(src: &str, mode: Mode) -> Result<Top, SyntaxError> {
 /// Parses one f-string replacement field's expression, found at absolute offset `base`.
 pub fn parse_fexpr(text: &str, base: usize) -> Result<E, SyntaxError> {
     let mut layout = Layout::new(text, base, true);
+    layout.implicit_paren = true;
     let result = {
         let tokens = std::iter::once(Ok((base, Tok::StartFExpr, base))).chain(&mut layout);
         super::aio::TopParser::new().parse(tokens)
@@ -111,6 +112,8 @@ fn map_error(
     // CPython tokenizes the rest of the input after a parser error: a later tokenizer
     // error wins, and so does a bracket left open on an earlier line.
     if mode != Mode::Interactive {
+        // CPython compares the line of the token the parser stopped at.
+        let tok_at = lay.last_tok.map_or(err.span.start as usize, |t| t.0);
         for t in lay.by_ref() {
             if let Err(lex) = t {
                 return lex;
@@ -119,12 +122,17 @@ fn map_error(
         if let Some((ch, pos)) = lay.eof_open {
             let base = lay.base();
             let rel = |p: usize| p.saturating_sub(base);
-            if line_of(src, rel(err.span.start as usize)) > line_of(src, rel(pos)) {
+            if line_of(src, rel(tok_at)) > line_of(src, rel(pos)) {
                 return never_closed(ch, pos);
             }
         }
     }
     err
+}
+
+fn expects_except(expected: &[String]) -> bool {
+    let has = |t: &str| expected.iter().any(|x| x == t);
+    has("\"except\"") && has("\"finally\"")
 }
 
 fn only_indent(expected: &[String]) -> bool {
@@ -160,6 +168,8 @@ fn parser_error(
             } else if only_indent(&expected) {
                 let at = lay.last_tok.map_or(location, |t| t.0);
                 indented_block(at)
+            } else if expects_except(&expected) {
+                syntax("expected 'except' or 'finally' block", location, location)
             } else {
                 syntax("unexpected EOF while parsing", location, location)
             };
@@ -177,10 +187,34 @@ fn parser_error(
                 return syntax("aio does not support the 'match' statement yet", at, at + 5);
             }
             if let Tok::Indent = tok {
+                // CPython's caret sits one column before the indented token.
+                let at = if l > base && src.as_bytes().get(l - base - 1) != Some(&b'\n') {
+                    l - 1
+                } else {
+                    l
+                };
                 return SyntaxError::new(
                     SyntaxErrorKind::IndentationError,
                     "unexpected indent",
-                    Span::new(l, r),
+                    Span::new(at, r),
+                );
+            }
+            if expects_except(&expected) {
+                return syntax("expected 'except' or 'finally' block", l, r);
+            }
+            let has = |t: &str| expected.iter().any(|x| x == t);
+            if has("\"else\"")
+                && !has("\"elif\"")
+                && (lay.line_tokens > 1 || matches!(tok, Tok::Newline))
+            {
+                return syntax("expected 'else' after 'if' expression", l, r);
+            }
+            let prev = lay.last_tok.map_or(l, |t| t.1);
+            if matches!(tok, Tok::Assign) && lay.prev_name.is_some() {
+                return syntax(
+                    "invalid syntax. Maybe you meant '==' or ':=' instead of '='?",
+                    prev,
+                    r,
                 );
             }
             if only_indent(&expected) {
@@ -189,8 +223,19 @@ fn parser_error(
             if matches!(tok, Tok::Newline) && expected.iter().any(|x| x == "\":\"") {
                 return syntax("expected ':'", l, l);
             }
-            if lay.depth() > 0 && tok.starts_expr() && lay.prev_tok_ends_expr {
-                return syntax("invalid syntax. Perhaps you forgot a comma?", l, r);
+            if let (Some(name @ ("print" | "exec")), true) = (lay.prev_name, tok.starts_expr()) {
+                let at = lay.last_tok.map_or(l, |t| t.1);
+                return syntax(
+                    format!("Missing parentheses in call to '{name}'. Did you mean {name}(...)?"),
+                    at,
+                    r,
+                );
+            }
+            if (lay.depth() > 0 || lay.implicit_paren)
+                && tok.starts_expr()
+                && lay.prev_tok_ends_expr
+            {
+                return syntax("invalid syntax. Perhaps you forgot a comma?", prev, r);
             }
             syntax("invalid syntax", l, r)
         }

@@ -42,11 +42,8 @@ pub fn literal(v: Vec<(usize, &str)>, l: usize, r: usize) -> R<E> {
     let lits: Vec<Lit> = v.iter().map(|&(pos, t)| split(pos, t)).collect();
     let any_bytes = lits.iter().any(|x| x.bytes);
     if any_bytes {
-        if let Some(bad) = lits.iter().find(|x| !x.bytes) {
-            return err(
-                "cannot mix bytes and nonbytes literals",
-                sp(bad.start, bad.start),
-            );
+        if lits.iter().any(|x| !x.bytes) {
+            return err("cannot mix bytes and nonbytes literals", sp(r, r));
         }
         let mut out = Vec::new();
         for x in &lits {
@@ -177,6 +174,16 @@ fn decode_into(body: &str, raw: bool, start: usize, out: &mut String) -> R<()> {
                 }
                 match char::from_u32(v) {
                     Some(ch) => out.push(ch),
+                    // Rust strings cannot hold lone surrogates; CPython's can.
+                    None if (0xD800..0xE000).contains(&v) => {
+                        return err(
+                            format!(
+                                "aio does not support lone surrogates in string literals ('\\{e}{v:0w$x}')",
+                                w = n
+                            ),
+                            sp(start, start),
+                        )
+                    }
                     None => {
                         return err(
                             format!(

@@ -153,8 +153,9 @@ fn corpus_parses() {
             // Files that are meant to fail (golden SyntaxError tests) say so in an expected output.
             let expected = f.with_extension("out");
             let stderr = f.with_extension("err");
-            let mentions =
-                |p: &std::path::Path| std::fs::read_to_string(p).is_ok_and(|t| t.contains("SyntaxError"));
+            let mentions = |p: &std::path::Path| {
+                std::fs::read_to_string(p).is_ok_and(|t| t.contains("SyntaxError"))
+            };
             if !(mentions(&expected) || mentions(&stderr)) {
                 failures.push(format!("{}: {} at {:?}", f.display(), e.msg, e.span));
             }
@@ -632,4 +633,139 @@ fn interactive_incomplete() {
         Some("'(' was never closed".into())
     );
     assert!(parse_interactive("x = 1\n").is_ok());
+}
+
+/// `AIO_PARSE_DIR=/usr/lib/python3.11 cargo test --lib syntax::tests::parse_dir -- --ignored`
+/// parses every `*.py` below a directory and lists failures (a differential check by hand).
+#[test]
+#[ignore]
+fn parse_dir() {
+    let Ok(dir) = std::env::var("AIO_PARSE_DIR") else {
+        return;
+    };
+    let mut files = Vec::new();
+    walk(std::path::Path::new(&dir), "py", &mut files);
+    let mut bytes = 0;
+    let t = std::time::Instant::now();
+    let mut fails = 0;
+    for f in &files {
+        let Ok(src) = std::fs::read_to_string(f) else {
+            continue;
+        };
+        bytes += src.len();
+        if let Err(e) = parse_module(&src) {
+            fails += 1;
+            let line = super::lexer::line_of(&src, e.span.start as usize);
+            println!("FAIL {}:{}: {}", f.display(), line, e.msg);
+        }
+    }
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "{} files, {} failed, {:.1} MB in {:.2}s ({:.1} MB/s)",
+        files.len(),
+        fails,
+        bytes as f64 / 1e6,
+        secs,
+        bytes as f64 / 1e6 / secs
+    );
+}
+
+/// Throughput check by hand: `AIO_PARSE_FILE=big.py cargo test --release --lib syntax::tests::bench_file -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn bench_file() {
+    let Ok(path) = std::env::var("AIO_PARSE_FILE") else {
+        return;
+    };
+    let Ok(src) = std::fs::read_to_string(path) else {
+        return;
+    };
+    let t = std::time::Instant::now();
+    let n = super::layout::Layout::new(&src, 0, false).count();
+    let lex = t.elapsed().as_secs_f64();
+    let t = std::time::Instant::now();
+    let ok = parse_module(&src).is_ok();
+    let full = t.elapsed().as_secs_f64();
+    let mb = src.len() as f64 / 1e6;
+    println!(
+        "{n} tokens; lex+layout {:.1} MB/s; full parse {:.1} MB/s (ok={ok})",
+        mb / lex,
+        mb / full
+    );
+}
+
+#[test]
+#[ignore]
+fn sizes() {
+    use std::mem::size_of;
+    println!("Expr {} E {} Stmt {} Tok {} Constant {} Side {} Param {} ExceptHandler {} Arg {} BraceBody {} Paren {} PItem {}",
+        size_of::<Expr>(), size_of::<super::nodes::E>(), size_of::<Stmt>(), size_of::<super::token::Tok>(), size_of::<Constant>(),
+        size_of::<super::targets::Side>(), size_of::<Param>(), size_of::<ExceptHandler>(), size_of::<super::nodes::Arg>(),
+        size_of::<super::nodes::BraceBody>(), size_of::<super::nodes::Paren>(), size_of::<super::stmts::PItem>());
+}
+
+#[test]
+fn unicode_and_legacy() {
+    assert!(parse_module("\u{FEFF}x = 1\n").is_ok());
+    assert!(parse_module("a\u{E0100} = 1\n").is_ok());
+    assert_eq!(
+        msg("print 'x'"),
+        "Missing parentheses in call to 'print'. Did you mean print(...)?"
+    );
+    assert_eq!(
+        msg("x = '\\ud800'"),
+        "aio does not support lone surrogates in string literals ('\\ud800')"
+    );
+    assert!(parse_module("def f(*args: *Ts): pass\nx: tuple[*Ts]\n").is_ok());
+}
+
+/// Error kind, message, line and 1-based column as `compile()` in CPython 3.11 reports them
+/// (records `source U+001F expected`, separated by U+001E; generated with python3).
+#[test]
+fn errors_match_cpython() {
+    let mut bad = Vec::new();
+    for rec in include_str!("testdata_errors.txt").split('\u{1e}') {
+        let Some((case, want)) = rec.split_once('\u{1f}') else {
+            continue;
+        };
+        let got = match parse_module(case) {
+            Ok(_) => "OK".to_string(),
+            Err(e) => {
+                let at = (e.span.start as usize).min(case.len());
+                let line = super::lexer::line_of(case, at);
+                let ls = case[..at].rfind('\n').map_or(0, |i| i + 1);
+                let col = case[ls..at].chars().count() + 1;
+                format!("{}|{}|{}|{}", e.kind.class_name(), e.msg, line, col)
+            }
+        };
+        if got != want {
+            bad.push(format!("{case:?}\n  got  {got}\n  want {want}"));
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+/// `AIO_ERR_CASES=file` (cases separated by U+001E): prints `kind|msg|line|col` per case,
+/// with CPython's 1-based column, for comparing with python3 by hand.
+#[test]
+#[ignore]
+fn dump_errors() {
+    let Ok(path) = std::env::var("AIO_ERR_CASES") else {
+        return;
+    };
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return;
+    };
+    for case in text.split('\u{1e}') {
+        match parse_module(case) {
+            Ok(_) => println!("OK"),
+            Err(e) => {
+                let at = (e.span.start as usize).min(case.len());
+                let line = super::lexer::line_of(case, at);
+                let ls = case[..at].rfind('\n').map_or(0, |i| i + 1);
+                let col = case[ls..at].chars().count() + 1;
+                println!("{}|{}|{}|{}", e.kind.class_name(), e.msg, line, col);
+            }
+        }
+    }
 }
