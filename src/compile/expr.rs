@@ -359,7 +359,8 @@ impl<'a> Compiler<'a> {
     /// Build a list/tuple/set from `elts` (some possibly starred) on top of `pushed` items.
     pub fn starunpack(&mut self, elts: &'a [Expr], pushed: u32, kind: SeqKind) -> CResult {
         let n = elts.len();
-        let (build, add, extend): (fn(u32) -> Op, fn(u32) -> Op, fn(u32) -> Op) = match kind {
+        type MkOp = fn(u32) -> Op;
+        let (build, add, extend): (MkOp, MkOp, MkOp) = match kind {
             SeqKind::Set => (Op::BuildSet, Op::SetAdd, Op::SetUpdate),
             _ => (Op::BuildList, Op::ListAppend, Op::ListExtend),
         };

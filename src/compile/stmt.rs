@@ -116,10 +116,8 @@ impl<'a> Compiler<'a> {
                 body,
                 is_async,
             } => {
-                if *is_async {
-                    if self.ur().kind != UnitKind::AsyncFunction {
-                        return Err(error("'async with' outside async function", s.span));
-                    }
+                if *is_async && self.ur().kind != UnitKind::AsyncFunction {
+                    return Err(error("'async with' outside async function", s.span));
                 }
                 self.with_stmt(s, items, 0, body, *is_async)?;
             }
@@ -496,7 +494,7 @@ impl<'a> Compiler<'a> {
                 if seen_star {
                     return Err(error("multiple starred expressions in assignment", e.span));
                 }
-                if i >= (1 << 8) || n - i - 1 >= (i32::MAX as usize >> 8) {
+                if i >= (1 << 8) || n - i > (i32::MAX as usize >> 8) {
                     return Err(error(
                         "too many expressions in star-unpacking assignment",
                         e.span,

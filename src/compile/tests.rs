@@ -34,8 +34,8 @@ fn err_of(src: &str) -> String {
 /// Independent abstract interpretation of `code` using the exception table: every reachable
 /// instruction must be reached with one depth, never negative, never above `max_stack`.
 fn check_stack(code: &Code) {
-    use super::stackdepth::{falls_through, stack_effect};
     use super::codegen::jump_target;
+    use super::stackdepth::{falls_through, stack_effect};
     let n = code.ops.len();
     let mut depth: Vec<Option<i64>> = vec![None; n];
     let mut work = vec![(0usize, 0i64)];
@@ -43,7 +43,12 @@ fn check_stack(code: &Code) {
         if pc >= n {
             continue;
         }
-        assert!(d >= 0, "negative depth at {pc} in {}\n{}", code.qualname, disassemble(code));
+        assert!(
+            d >= 0,
+            "negative depth at {pc} in {}\n{}",
+            code.qualname,
+            disassemble(code)
+        );
         assert!(
             d <= i64::from(code.max_stack),
             "depth {d} above max_stack {} at {pc} in {}\n{}",
@@ -52,7 +57,13 @@ fn check_stack(code: &Code) {
             disassemble(code)
         );
         if let Some(seen) = depth[pc] {
-            assert_eq!(seen, d, "inconsistent depth at {pc} in {}\n{}", code.qualname, disassemble(code));
+            assert_eq!(
+                seen,
+                d,
+                "inconsistent depth at {pc} in {}\n{}",
+                code.qualname,
+                disassemble(code)
+            );
             continue;
         }
         depth[pc] = Some(d);
@@ -106,7 +117,9 @@ fn conformance_files() -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![root];
     while let Some(dir) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&dir) else { continue };
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            continue;
+        };
         for entry in rd.flatten() {
             let p = entry.path();
             if p.is_dir() {
@@ -124,7 +137,9 @@ fn conformance_files() -> Vec<std::path::PathBuf> {
 fn conformance_sources_compile() {
     let mut failures = Vec::new();
     for p in conformance_files() {
-        let Ok(src) = std::fs::read_to_string(&p) else { continue };
+        let Ok(src) = std::fs::read_to_string(&p) else {
+            continue;
+        };
         let Ok(m) = parse_module(&src) else { continue };
         match compile_module(&m, Rc::new(Source::new("t", src.as_str())), Mode::Exec) {
             Ok(c) => check_stack(&c),
@@ -143,4 +158,106 @@ fn conformance_parse_count() {
         .filter(|p| std::fs::read_to_string(p).is_ok_and(|s| parse_module(&s).is_ok()))
         .count();
     println!("parsed {parsed} of {}", files.len());
+}
+
+fn summary(code: &Code, out: &mut String) {
+    let j = |v: &[Rc<str>]| {
+        v.iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let f = code.flags;
+    out.push_str(&format!(
+        "{}|{}|{}|{}|{}|{}|{}|{}{}{}{}{}\n",
+        code.qualname,
+        code.argcount,
+        code.posonlyargcount,
+        code.kwonlyargcount,
+        j(&code.varnames),
+        j(&code.cellvars),
+        j(&code.freevars),
+        u8::from(f.generator),
+        u8::from(f.coroutine),
+        u8::from(f.async_generator),
+        u8::from(f.varargs),
+        u8::from(f.varkeywords),
+    ));
+    for c in &code.consts {
+        if let ConstValue::Code(inner) = c {
+            summary(inner, out);
+        }
+    }
+}
+
+/// `AIO_DUMP=file1:file2 cargo test --lib dump_summaries -- --ignored --nocapture` prints
+/// code-object summaries to compare with `tests/cpython_summary.py`.
+#[test]
+#[ignore]
+fn dump_summaries() {
+    let Ok(files) = std::env::var("AIO_DUMP") else {
+        return;
+    };
+    for f in files.split(':') {
+        let Ok(src) = std::fs::read_to_string(f) else {
+            continue;
+        };
+        let mut out = String::new();
+        match compile(&src) {
+            Ok(c) => summary(&c, &mut out),
+            Err(e) => out.push_str(&format!("ERROR {e}\n")),
+        }
+        print!("=== {f}\n{out}");
+    }
+}
+
+/// `AIO_ERRS=snippets.txt` (snippets separated by `#----` lines): prints each one's
+/// SyntaxError message and line, in the format of the CPython script used to compare.
+#[test]
+#[ignore]
+fn dump_errors() {
+    let Ok(path) = std::env::var("AIO_ERRS") else {
+        return;
+    };
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return;
+    };
+    for (i, snip) in text.split("#----\n").enumerate() {
+        let src = Source::new("<s>", snip);
+        let r = parse_module(snip)
+            .and_then(|m| compile_module(&m, Rc::new(Source::new("<s>", snip)), Mode::Exec));
+        match r {
+            Ok(_) => println!("{i} OK"),
+            Err(e) => println!("{i} {} @ {}", e.msg, src.line_of(e.span.start)),
+        }
+    }
+}
+
+/// Every snippet in `testdata/errors.txt` gives CPython's message and line
+/// (`errors.expected` was produced by `python3` compiling each snippet).
+#[test]
+fn syntax_errors_match_cpython() {
+    let text = include_str!("testdata/errors.txt");
+    let expected = include_str!("testdata/errors.expected");
+    let mut mismatches = Vec::new();
+    for ((i, snip), want) in text.split("#----\n").enumerate().zip(expected.lines()) {
+        let src = Source::new("<s>", snip);
+        let got = match parse_module(snip) {
+            // A parser that rejects the snippet first is checked by the parser's tests.
+            Err(_) => continue,
+            Ok(m) => match compile_module(&m, Rc::new(Source::new("<s>", snip)), Mode::Exec) {
+                Ok(_) => format!("{i} OK"),
+                Err(e) => format!("{i} {} @ {}", e.msg, src.line_of(e.span.start)),
+            },
+        };
+        if got != want {
+            mismatches.push(format!("got {got:?}, want {want:?}"));
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
+
+#[test]
+fn error_spans_point_at_the_statement() {
+    assert_eq!(err_of("def f():\n    pass\nreturn 5\n"), "'return' outside function");
 }

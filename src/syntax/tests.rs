@@ -153,8 +153,9 @@ fn corpus_parses() {
             // Files that are meant to fail (golden SyntaxError tests) say so in an expected output.
             let expected = f.with_extension("out");
             let stderr = f.with_extension("err");
-            let mentions =
-                |p: &std::path::Path| std::fs::read_to_string(p).is_ok_and(|t| t.contains("SyntaxError"));
+            let mentions = |p: &std::path::Path| {
+                std::fs::read_to_string(p).is_ok_and(|t| t.contains("SyntaxError"))
+            };
             if !(mentions(&expected) || mentions(&stderr)) {
                 failures.push(format!("{}: {} at {:?}", f.display(), e.msg, e.span));
             }
