@@ -167,7 +167,6 @@ impl<'a> Compiler<'a> {
             StmtKind::ClassDef(cd) => self.class_def(s, cd)?,
             StmtKind::Import(names) => {
                 for a in names {
-                    let saved = self.set_span(a.span);
                     self.load_const(ConstValue::Int(0));
                     self.load_const(ConstValue::None);
                     let i = self.name_index(&a.name);
@@ -195,7 +194,6 @@ impl<'a> Compiler<'a> {
                             self.store_name(first, a.span)?;
                         }
                     }
-                    self.set_span(saved);
                 }
             }
             StmtKind::ImportFrom {

@@ -259,5 +259,174 @@ fn syntax_errors_match_cpython() {
 
 #[test]
 fn error_spans_point_at_the_statement() {
-    assert_eq!(err_of("def f():\n    pass\nreturn 5\n"), "'return' outside function");
+    assert_eq!(
+        err_of("def f():\n    pass\nreturn 5\n"),
+        "'return' outside function"
+    );
+}
+
+fn cpython_name(op: &crate::bytecode::Op) -> Option<&'static str> {
+    use crate::bytecode::Op::*;
+    use crate::syntax::ast::CmpOp;
+    Some(match op {
+        Call(_) => "CALL",
+        CallEx(_) => "CALL_FUNCTION_EX",
+        Binary(_) | InplaceBinary(_) => "BINARY_OP",
+        BinarySubscr => "BINARY_SUBSCR",
+        LoadAttr(_) => "LOAD_ATTR",
+        LoadMethod(_) => "LOAD_METHOD",
+        StoreAttr(_) => "STORE_ATTR",
+        StoreSubscr => "STORE_SUBSCR",
+        RaiseVarargs(_) => "RAISE_VARARGS",
+        Compare(CmpOp::Is | CmpOp::IsNot) => "IS_OP",
+        Compare(CmpOp::In | CmpOp::NotIn) => "CONTAINS_OP",
+        Compare(_) => "COMPARE_OP",
+        GetIter => "GET_ITER",
+        ForIter(_) => "FOR_ITER",
+        ImportName(_) => "IMPORT_NAME",
+        UnpackSequence(_) => "UNPACK_SEQUENCE",
+        StoreName(_) => "STORE_NAME",
+        StoreFast(_) => "STORE_FAST",
+        StoreGlobal(_) => "STORE_GLOBAL",
+        LoadGlobal(_) => "LOAD_GLOBAL",
+        LoadName(_) => "LOAD_NAME",
+        LoadFast(_) => "LOAD_FAST",
+        BuildList(_) => "BUILD_LIST",
+        BuildTuple(_) => "BUILD_TUPLE",
+        BuildMap(_) => "BUILD_MAP",
+        FormatValue(_) => "FORMAT_VALUE",
+        BuildString(_) => "BUILD_STRING",
+        MakeFunction(_) => "MAKE_FUNCTION",
+        _ => return None,
+    })
+}
+
+fn positions(code: &Code, out: &mut String) {
+    let src = &code.source;
+    let mut lines = Vec::new();
+    for (op, span) in code.ops.iter().zip(&code.spans) {
+        let Some(name) = cpython_name(op) else {
+            continue;
+        };
+        let (l1, l2) = (src.line_of(span.start), src.line_of(span.end));
+        let c1 = span.start as usize - src.line_start(l1);
+        let c2 = span.end as usize - src.line_start(l2);
+        lines.push(format!("{name} {l1}:{c1}-{l2}:{c2}"));
+    }
+    lines.sort();
+    out.push_str(&format!("## {}\n", code.qualname));
+    for l in lines {
+        out.push_str(&l);
+        out.push('\n');
+    }
+    for c in &code.consts {
+        if let ConstValue::Code(inner) = c {
+            positions(inner, out);
+        }
+    }
+}
+
+/// `AIO_POS=file` prints positions of key instructions to compare with CPython's.
+#[test]
+#[ignore]
+fn dump_positions() {
+    let Ok(f) = std::env::var("AIO_POS") else {
+        return;
+    };
+    let Ok(src) = std::fs::read_to_string(f) else {
+        return;
+    };
+    let mut out = String::new();
+    match compile(&src) {
+        Ok(c) => positions(&c, &mut out),
+        Err(e) => out.push_str(&format!("ERROR {e}\n")),
+    }
+    print!("{out}");
+}
+
+const TRICKY: &str = r#"
+def f1(x):
+    for i in x:
+        try:
+            if i: break
+            if x: continue
+            return i + 1
+        except E as e:
+            if e: continue
+            return e
+        except:
+            break
+        else:
+            return 2
+        finally:
+            try:
+                pass
+            finally:
+                if i: return 3
+    while x:
+        with a as b, c as d:
+            if b: break
+            if d: continue
+            return b.x + 1
+    return 0
+
+async def f2(x):
+    async with a as b:
+        async for i in b:
+            if i: break
+            if x: continue
+            return await i
+    try:
+        await x
+    except* ValueError as eg:
+        print(eg)
+    except* TypeError:
+        pass
+    finally:
+        return [await z async for z in x if await z]
+
+async def f3():
+    yield 1
+    yield [i async for i in g()]
+    return
+
+def f4():
+    x = yield from g()
+    y = (yield)
+    return x, y, (lambda: (yield))
+
+def f5(a, b):
+    try:
+        try:
+            return a / b
+        finally:
+            del a
+    except ZeroDivisionError as e:
+        try:
+            raise
+        finally:
+            e = 1
+
+class C:
+    x: int = 1
+    def m(self): return __class__
+    [q for q in range(3)]
+
+def f6(*args, **kw):
+    return f(*args, **kw), f(*args), f(1, *args, 2, x=1, **kw, y=2), {**kw}, {*args}, (*args,)
+
+def f7():
+    a, *b, (c, d) = x
+    [e, f] = y
+    a.b.c, d[e:f] = 1, 2
+    del a.b, d[e:f]
+    x = a if b else c if d else e
+    return a < b < c < d or not (a and b)
+"#;
+
+#[test]
+fn tricky_shapes_have_consistent_stacks() {
+    let c = compile(TRICKY).unwrap_or_else(|e| panic!("{e}"));
+    check_stack(&c);
+    assert_eq!(super::stackdepth::INCONSISTENT.with(|c| c.get()), 0);
 }
