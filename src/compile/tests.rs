@@ -1,7 +1,6 @@
 //! Compiler tests: disassembly of key shapes, scoping, SyntaxErrors, conformance sources,
 //! and an independent stack-depth check over the assembled code.
 
-#[allow(unused_imports)]
 use super::symtable::{self, Scope};
 use super::{compile_module, Mode};
 use crate::bytecode::dis::disassemble;
@@ -429,4 +428,229 @@ fn tricky_shapes_have_consistent_stacks() {
     let c = compile(TRICKY).unwrap_or_else(|e| panic!("{e}"));
     check_stack(&c);
     assert_eq!(super::stackdepth::INCONSISTENT.with(|c| c.get()), 0);
+}
+
+fn find_code(code: &Rc<Code>, qualname: &str) -> Option<Rc<Code>> {
+    if &*code.qualname == qualname {
+        return Some(code.clone());
+    }
+    code.consts.iter().find_map(|c| match c {
+        ConstValue::Code(inner) => find_code(inner, qualname),
+        _ => None,
+    })
+}
+
+/// The ops of code object `qualname` in `src`, formatted and joined by "; ".
+fn ops_of(src: &str, qualname: &str) -> String {
+    let code = compile(src).unwrap_or_else(|e| panic!("{e}"));
+    check_stack(&code);
+    let c = find_code(&code, qualname).unwrap_or_else(|| panic!("no code {qualname}"));
+    let v: Vec<String> = c
+        .ops
+        .iter()
+        .map(|op| crate::bytecode::dis::format_op(&c, op))
+        .collect();
+    v.join("; ")
+}
+
+#[test]
+fn shape_augmented_subscript() {
+    assert_eq!(
+        ops_of("a[i] += 1\n", "<module>"),
+        "LoadName a; LoadName i; Copy(2); Copy(2); BinarySubscr; LoadConst 1; \
+         InplaceBinary(Add); Swap(3); Swap(2); StoreSubscr; LoadConst None; Return"
+    );
+    assert_eq!(
+        ops_of("a.b -= 1\n", "<module>"),
+        "LoadName a; Copy(1); LoadAttr b; LoadConst 1; InplaceBinary(Sub); Swap(2); \
+         StoreAttr b; LoadConst None; Return"
+    );
+}
+
+#[test]
+fn shape_chained_comparison() {
+    assert_eq!(
+        ops_of("x = a < b < c\n", "<module>"),
+        "LoadName a; LoadName b; Swap(2); Copy(2); Compare(Lt); JumpIfFalseOrPop ->9; \
+         LoadName c; Compare(Lt); Jump ->11; Swap(2); PopTop; StoreName x; \
+         LoadConst None; Return"
+    );
+}
+
+#[test]
+fn shape_calls() {
+    assert_eq!(
+        ops_of("f(1, k=2)\n", "<module>"),
+        "PushNull; LoadName f; LoadConst 1; LoadConst 2; KwNames ('k',); Call(2); PopTop; \
+         LoadConst None; Return"
+    );
+    assert_eq!(
+        ops_of("o.m(1)\n", "<module>"),
+        "LoadName o; LoadMethod m; LoadConst 1; Call(1); PopTop; LoadConst None; Return"
+    );
+    assert_eq!(
+        ops_of("f(*a, **k)\n", "<module>"),
+        "PushNull; LoadName f; LoadName a; BuildMap(0); LoadName k; DictMerge(1); \
+         CallEx(1); PopTop; LoadConst None; Return"
+    );
+    assert_eq!(
+        ops_of("f(1, *a)\n", "<module>"),
+        "PushNull; LoadName f; LoadConst 1; BuildList(1); LoadName a; ListExtend(1); \
+         ListToTuple; CallEx(0); PopTop; LoadConst None; Return"
+    );
+}
+
+#[test]
+fn shape_assert_and_raise() {
+    assert_eq!(
+        ops_of("assert x, 'm'\n", "<module>"),
+        "LoadName x; PopJumpIfTrue ->7; PushNull; LoadAssertionError; LoadConst 'm'; \
+         Call(1); RaiseVarargs(1); LoadConst None; Return"
+    );
+}
+
+#[test]
+fn shape_closures_and_classes() {
+    let src = "def f(a):\n    def g():\n        return a\n    return g\n";
+    assert_eq!(
+        ops_of(src, "f"),
+        "LoadClosure a; BuildTuple(1); LoadConst <code f.<locals>.g>; MakeFunction(8); \
+         StoreFast g; LoadFast g; Return; LoadConst None; Return"
+    );
+    let code = compile(src).unwrap_or_else(|e| panic!("{e}"));
+    let f = find_code(&code, "f").unwrap_or_else(|| panic!("no f"));
+    assert_eq!(f.cell_params, vec![(0, 0)]);
+    let src = "class C(B):\n    x = 1\n    def m(self):\n        return super().m()\n";
+    assert_eq!(
+        ops_of(src, "C"),
+        "LoadName __name__; StoreName __module__; LoadConst 'C'; StoreName __qualname__; \
+         LoadConst 1; StoreName x; LoadClosure __class__; BuildTuple(1); LoadConst <code C.m>; \
+         MakeFunction(8); StoreName m; LoadClosure __class__; Copy(1); StoreName __classcell__; \
+         Return"
+    );
+    assert_eq!(
+        ops_of("class C:\n    y: int\n", "C"),
+        "LoadName __name__; StoreName __module__; LoadConst 'C'; StoreName __qualname__; \
+         SetupAnnotations; LoadName int; LoadName __annotations__; LoadConst 'y'; StoreSubscr; \
+         LoadConst None; Return"
+    );
+}
+
+#[test]
+fn shape_try_except_table() {
+    let code =
+        compile("try:\n    f()\nexcept E as e:\n    g()\n").unwrap_or_else(|e| panic!("{e}"));
+    check_stack(&code);
+    let d = disassemble(&code);
+    // Body -> handler at depth 0; handler matching -> cleanup at depth 1; named body ->
+    // its own cleanup at depth 1.
+    assert!(d.contains("0 to 4 -> 5 [0]"), "{d}");
+    assert!(d.contains("PushExcInfo"), "{d}");
+    assert!(d.contains("CheckExcMatch"), "{d}");
+    assert!(d.contains("StoreName e"), "{d}");
+    assert!(d.contains("DeleteName e"), "{d}");
+    assert!(
+        d.ends_with("LoadConst None\n         Return\n") || d.contains("Reraise"),
+        "{d}"
+    );
+}
+
+#[test]
+fn shape_break_through_finally_runs_finally_inline() {
+    let ops = ops_of(
+        "for i in x:\n    try:\n        break\n    finally:\n        f()\n",
+        "<module>",
+    );
+    assert!(
+        ops.starts_with(
+            "LoadName x; GetIter; ForIter ->25; StoreName i; PushNull; LoadName f; Call(0); \
+             PopTop; PopTop; Jump ->25"
+        ),
+        "{ops}"
+    );
+}
+
+#[test]
+fn shape_comprehension_and_genexpr() {
+    assert_eq!(
+        ops_of("[x for x in y if x]\n", "<listcomp>"),
+        "BuildList(0); LoadFast .0; ForIter ->9; StoreFast x; LoadFast x; PopJumpIfFalse ->8; \
+         LoadFast x; ListAppend(2); Jump ->2; Return"
+    );
+    assert_eq!(
+        ops_of("(x for x in y)\n", "<genexpr>"),
+        "LoadFast .0; ForIter ->7; StoreFast x; LoadFast x; YieldValue; PopTop; Jump ->1; \
+         LoadConst None; Return"
+    );
+    assert_eq!(
+        ops_of("[x for x in y]\n", "<module>"),
+        "PushNull; LoadConst <code <listcomp>>; MakeFunction(0); LoadName y; GetIter; Call(1); \
+         PopTop; LoadConst None; Return"
+    );
+}
+
+#[test]
+fn shape_fstring_and_await() {
+    assert_eq!(
+        ops_of("f'a{b!r:>{c}}'\n", "<module>"),
+        "LoadConst 'a'; LoadName b; LoadConst '>'; LoadName c; FormatValue(0); BuildString(2); \
+         FormatValue(6); BuildString(2); PopTop; LoadConst None; Return"
+    );
+    assert_eq!(
+        ops_of("async def f():\n    await x\n", "f"),
+        "LoadGlobal x; GetAwaitable(0); LoadConst None; Send ->6; YieldValue; Jump ->3; \
+         PopTop; LoadConst None; Return"
+    );
+    assert_eq!(
+        ops_of("async def f():\n    yield 1\n", "f"),
+        "LoadConst 1; AsyncGenWrap; YieldValue; PopTop; LoadConst None; Return"
+    );
+}
+
+#[test]
+fn shape_imports() {
+    assert_eq!(
+        ops_of("import a.b.c as d\n", "<module>"),
+        "LoadConst 0; LoadConst None; ImportName a.b.c; ImportFrom b; Swap(2); PopTop; \
+         ImportFrom c; StoreName d; PopTop; LoadConst None; Return"
+    );
+    assert_eq!(
+        ops_of("from ..m import x, y as z\n", "<module>"),
+        "LoadConst 2; LoadConst ('x', 'y'); ImportName m; ImportFrom x; StoreName x; \
+         ImportFrom y; StoreName z; PopTop; LoadConst None; Return"
+    );
+    assert_eq!(
+        ops_of("from m import *\n", "<module>"),
+        "LoadConst 0; LoadConst ('*',); ImportName m; ImportStar; LoadConst None; Return"
+    );
+}
+
+/// Scoping of tricky cases: every code object's varnames, cellvars, freevars, counts and
+/// flags equal CPython's (`scopes.expected` is the output of a CPython script over
+/// `scopes.py`: qualname|argcount|posonly|kwonly|varnames|cellvars|freevars|flags).
+#[test]
+fn scopes_match_cpython() {
+    let code = compile(include_str!("testdata/scopes.py")).unwrap_or_else(|e| panic!("{e}"));
+    let mut out = String::new();
+    summary(&code, &mut out);
+    assert_eq!(out, include_str!("testdata/scopes.expected"));
+}
+
+#[test]
+fn symtable_classifies_like_cpython() {
+    let m = parse_module(
+        "def f():\n    x = 1\n    class C:\n        x = 2\n        def m(self):\n            return x\n",
+    )
+    .unwrap_or_else(|e| panic!("{}", e.msg));
+    let st = symtable::build(&m).unwrap_or_else(|e| panic!("{}", e.msg));
+    let by_name = |n: &str| {
+        st.scopes
+            .iter()
+            .find(|s| s.name == n)
+            .unwrap_or_else(|| panic!("no scope {n}"))
+    };
+    assert_eq!(by_name("f").scope_of("x"), Scope::Cell);
+    assert_eq!(by_name("C").scope_of("x"), Scope::Local);
+    assert!(by_name("C").flags("x") & symtable::DEF_FREE_CLASS != 0);
+    assert_eq!(by_name("m").scope_of("x"), Scope::Free);
 }
