@@ -246,8 +246,8 @@ pub fn tuple_or_single(mut v: Vec<E>, comma: bool, l: usize, r: usize) -> R<E> {
     mk(ExprKind::Tuple(elts), l, r, d)
 }
 
-pub fn lambda(params: Option<(Parameters, u32)>, body: E, l: usize, r: usize) -> R<E> {
-    let (params, pd) = params.unwrap_or_default();
+pub fn lambda(params: Option<Box<(Parameters, u32)>>, body: E, l: usize, r: usize) -> R<E> {
+    let (params, pd) = params.map(|b| *b).unwrap_or_default();
     let d = pd.max(body.d);
     mk(
         ExprKind::Lambda {
@@ -261,11 +261,11 @@ pub fn lambda(params: Option<(Parameters, u32)>, body: E, l: usize, r: usize) ->
 }
 
 /// One `for ... in ... if ...` clause of a comprehension, with its depth.
-pub fn comp_for(is_async: bool, target: E, iter: E, ifs: Vec<E>) -> R<(Comprehension, u32)> {
+pub fn comp_for(is_async: bool, target: E, iter: E, ifs: Vec<E>) -> R<Box<(Comprehension, u32)>> {
     super::targets::check_store(&target.e)?;
     let (ifs, di) = unzip(ifs);
     let d = target.d.max(iter.d).max(di);
-    Ok((
+    Ok(Box::new((
         Comprehension {
             target: target.e,
             iter: iter.e,
@@ -273,10 +273,13 @@ pub fn comp_for(is_async: bool, target: E, iter: E, ifs: Vec<E>) -> R<(Comprehen
             is_async,
         },
         d,
-    ))
+    )))
 }
 
-pub fn comps(v: Vec<(Comprehension, u32)>) -> (Vec<Comprehension>, u32) {
+/// Comprehension clauses, boxed while on the parser's stack.
+pub type Gens = Vec<Box<(Comprehension, u32)>>;
+
+pub fn comps(v: Gens) -> (Vec<Comprehension>, u32) {
     let d = v.iter().map(|x| x.1).max().unwrap_or(0);
     (v.into_iter().map(|x| x.0).collect(), d)
 }
@@ -284,12 +287,12 @@ pub fn comps(v: Vec<(Comprehension, u32)>) -> (Vec<Comprehension>, u32) {
 /// What a parenthesized atom held.
 pub enum Paren {
     Items(Vec<E>, bool),
-    Gen(E, Vec<(Comprehension, u32)>),
+    Gen(E, Gens),
     Yield(E),
 }
 
-pub fn paren(b: Option<Paren>, l: usize, r: usize) -> R<E> {
-    match b {
+pub fn paren(b: Option<Box<Paren>>, l: usize, r: usize) -> R<E> {
+    match b.map(|b| *b) {
         None => Ok(leaf(ExprKind::Tuple(Vec::new()), l, r)),
         Some(Paren::Items(mut v, comma)) => {
             if v.len() == 1 && !comma {
@@ -308,7 +311,7 @@ pub fn paren(b: Option<Paren>, l: usize, r: usize) -> R<E> {
     }
 }
 
-pub fn genexp(elt: E, gens: Vec<(Comprehension, u32)>, l: usize, r: usize) -> R<E> {
+pub fn genexp(elt: E, gens: Gens, l: usize, r: usize) -> R<E> {
     let (generators, dg) = comps(gens);
     let d = elt.d.max(dg);
     mk(
@@ -324,11 +327,11 @@ pub fn genexp(elt: E, gens: Vec<(Comprehension, u32)>, l: usize, r: usize) -> R<
 
 pub enum ListBody {
     Items(Vec<E>),
-    Comp(E, Vec<(Comprehension, u32)>),
+    Comp(E, Gens),
 }
 
-pub fn list(b: Option<ListBody>, l: usize, r: usize) -> R<E> {
-    match b {
+pub fn list(b: Option<Box<ListBody>>, l: usize, r: usize) -> R<E> {
+    match b.map(|b| *b) {
         None => Ok(leaf(ExprKind::List(Vec::new()), l, r)),
         Some(ListBody::Items(v)) => {
             let (elts, d) = unzip(v);
@@ -351,14 +354,14 @@ pub fn list(b: Option<ListBody>, l: usize, r: usize) -> R<E> {
 }
 
 pub enum BraceBody {
-    Dict(Vec<(Option<E>, E)>),
+    Dict(Vec<Box<(Option<E>, E)>>),
     Set(Vec<E>),
-    DictComp(E, E, Vec<(Comprehension, u32)>),
-    SetComp(E, Vec<(Comprehension, u32)>),
+    DictComp(E, E, Gens),
+    SetComp(E, Gens),
 }
 
-pub fn braces(b: Option<BraceBody>, l: usize, r: usize) -> R<E> {
-    match b {
+pub fn braces(b: Option<Box<BraceBody>>, l: usize, r: usize) -> R<E> {
+    match b.map(|b| *b) {
         None => Ok(leaf(
             ExprKind::Dict {
                 keys: Vec::new(),
@@ -371,7 +374,8 @@ pub fn braces(b: Option<BraceBody>, l: usize, r: usize) -> R<E> {
             let mut d = 0;
             let mut keys = Vec::with_capacity(items.len());
             let mut values = Vec::with_capacity(items.len());
-            for (k, v) in items {
+            for item in items {
+                let (k, v) = *item;
                 d = d.max(v.d).max(k.as_ref().map_or(0, |k| k.d));
                 keys.push(k.map(|k| k.e));
                 values.push(v.e);
@@ -415,21 +419,21 @@ pub fn braces(b: Option<BraceBody>, l: usize, r: usize) -> R<E> {
 /// One item of a call's argument list, before ordering checks.
 pub enum Arg {
     Pos(E),
-    Gen(E, Vec<(Comprehension, u32)>, usize, usize),
+    Gen(E, Gens, usize, usize),
     Star(E),
     Kw(String, E, usize, usize),
     KwStar(E, usize, usize),
 }
 
 /// Checks CPython's argument order rules; `(pl, pr)` are the call's parentheses.
-pub fn args(items: Vec<Arg>, pl: usize, pr: usize) -> R<(Vec<Expr>, Vec<Keyword>, u32)> {
+pub fn args(items: Vec<Box<Arg>>, pl: usize, pr: usize) -> R<(Vec<Expr>, Vec<Keyword>, u32)> {
     let n = items.len();
     let mut args = Vec::new();
     let mut kws: Vec<Keyword> = Vec::new();
     let mut d = 0;
     let mut seen_kwstar = false;
     for item in items {
-        match item {
+        match *item {
             Arg::Pos(e) | Arg::Star(e) => {
                 let star = matches!(e.e.kind, ExprKind::Starred(_));
                 if seen_kwstar {

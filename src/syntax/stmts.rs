@@ -4,11 +4,12 @@ use super::ast::*;
 use super::nodes::{err, sp, E, R};
 use super::targets::{self, Side};
 
-pub fn stmt(kind: StmtKind, l: usize, r: usize) -> Stmt {
-    Stmt {
+/// Statements travel boxed through the parser so its symbol stack stays small.
+pub fn stmt(kind: StmtKind, l: usize, r: usize) -> Box<Stmt> {
+    Box::new(Stmt {
         kind,
         span: sp(l, r),
-    }
+    })
 }
 
 /// End offset of a suite (the end of its last statement).
@@ -17,7 +18,7 @@ pub fn end_of(body: &[Stmt], fallback: usize) -> usize {
 }
 
 /// `first [= more]*`: an expression statement or an assignment.
-pub fn assign(first: Side, rest: Vec<Side>, l: usize, r: usize) -> R<Stmt> {
+pub fn assign(first: Side, rest: Vec<Side>, l: usize, r: usize) -> R<Box<Stmt>> {
     if rest.is_empty() {
         targets::no_bare_star(&first.e)?;
         return Ok(stmt(StmtKind::Expr(first.e), l, r));
@@ -41,7 +42,7 @@ pub fn assign(first: Side, rest: Vec<Side>, l: usize, r: usize) -> R<Stmt> {
     ))
 }
 
-pub fn aug_assign(t: Side, op: BinOp, v: Side, l: usize, r: usize) -> R<Stmt> {
+pub fn aug_assign(t: Side, op: BinOp, v: Side, l: usize, r: usize) -> R<Box<Stmt>> {
     targets::check_aug(&t)?;
     Ok(stmt(
         StmtKind::AugAssign {
@@ -54,7 +55,7 @@ pub fn aug_assign(t: Side, op: BinOp, v: Side, l: usize, r: usize) -> R<Stmt> {
     ))
 }
 
-pub fn ann_assign(t: Side, ann: E, v: Option<Side>, l: usize, r: usize) -> R<Stmt> {
+pub fn ann_assign(t: Side, ann: E, v: Option<Side>, l: usize, r: usize) -> R<Box<Stmt>> {
     let simple = targets::check_ann(&t)?;
     Ok(stmt(
         StmtKind::AnnAssign {
@@ -68,7 +69,7 @@ pub fn ann_assign(t: Side, ann: E, v: Option<Side>, l: usize, r: usize) -> R<Stm
     ))
 }
 
-pub fn delete(v: Vec<E>, l: usize, r: usize) -> R<Stmt> {
+pub fn delete(v: Vec<E>, l: usize, r: usize) -> R<Box<Stmt>> {
     for t in &v {
         targets::check_del(&t.e)?;
     }
@@ -83,15 +84,16 @@ pub fn if_stmt(
     l: usize,
     test: E,
     body: Vec<Stmt>,
-    elifs: Vec<(usize, E, Vec<Stmt>)>,
+    elifs: Vec<Box<(usize, E, Vec<Stmt>)>>,
     orelse: Option<Vec<Stmt>>,
-) -> Stmt {
+) -> Box<Stmt> {
     // Build the elif chain from the inside out: each elif is an If inside the previous orelse.
     let mut tail = orelse.unwrap_or_default();
-    for (el, t, b) in elifs.into_iter().rev() {
+    for elif in elifs.into_iter().rev() {
+        let (el, t, b) = *elif;
         let end = end_of(&tail, end_of(&b, el));
         let end = end.max(end_of(&b, el));
-        tail = vec![stmt(
+        tail = vec![*stmt(
             StmtKind::If {
                 test: t.e,
                 body: b,
@@ -122,22 +124,23 @@ pub struct Handler {
     pub star: bool,
 }
 
+#[allow(clippy::boxed_local)]
 pub fn handler(
     l: usize,
     star: bool,
-    typ: Option<(E, Option<String>)>,
+    typ: Option<Box<(E, Option<String>)>>,
     body: Vec<Stmt>,
     colon: usize,
-) -> R<Handler> {
+) -> R<Box<Handler>> {
     if star && typ.is_none() {
         return err("expected one or more exception types", sp(colon, colon + 1));
     }
-    let (typ, name) = match typ {
+    let (typ, name) = match typ.map(|b| *b) {
         Some((t, n)) => (Some(t.e), n),
         None => (None, None),
     };
     let end = end_of(&body, l);
-    Ok(Handler {
+    Ok(Box::new(Handler {
         h: ExceptHandler {
             typ,
             name,
@@ -145,16 +148,16 @@ pub fn handler(
             span: sp(l, end),
         },
         star,
-    })
+    }))
 }
 
 pub fn try_stmt(
     l: usize,
     body: Vec<Stmt>,
-    hs: Vec<Handler>,
+    hs: Vec<Box<Handler>>,
     orelse: Option<Vec<Stmt>>,
     finalbody: Option<Vec<Stmt>>,
-) -> R<Stmt> {
+) -> R<Box<Stmt>> {
     let is_star = hs.first().is_some_and(|h| h.star);
     if let Some(h) = hs.iter().find(|h| h.star != is_star) {
         return err(
@@ -182,14 +185,14 @@ pub fn try_stmt(
     ))
 }
 
-pub fn with_item(context: E, target: Option<E>) -> R<WithItem> {
+pub fn with_item(context: E, target: Option<E>) -> R<Box<WithItem>> {
     if let Some(t) = &target {
         targets::check_store(&t.e)?;
     }
-    Ok(WithItem {
+    Ok(Box::new(WithItem {
         context: context.e,
         target: target.map(|t| t.e),
-    })
+    }))
 }
 
 /// One entry of a parameter list, before grouping.
@@ -200,9 +203,9 @@ pub enum PItem {
     DStar(Param, Option<E>),
 }
 
-pub fn param(name: &str, annotation: Option<E>, l: usize, r: usize) -> (Param, u32) {
+pub fn param(name: &str, annotation: Option<E>, l: usize, r: usize) -> Box<(Param, u32)> {
     let d = annotation.as_ref().map_or(0, |a| a.d);
-    (
+    Box::new((
         Param {
             name: name.to_string(),
             annotation: annotation.map(|a| a.e),
@@ -210,18 +213,19 @@ pub fn param(name: &str, annotation: Option<E>, l: usize, r: usize) -> (Param, u
             span: sp(l, r),
         },
         d,
-    )
+    ))
 }
 
 /// Groups parameters as CPython does and checks its ordering rules.
-pub fn params(items: Vec<(PItem, u32)>) -> R<(Parameters, u32)> {
+pub fn params(items: Vec<Box<(PItem, u32)>>) -> R<Box<(Parameters, u32)>> {
     let mut p = Parameters::default();
     let mut d = 0;
     let mut seen_star: Option<(bool, usize)> = None;
     let mut seen_slash = false;
     let mut seen_default = false;
     let mut kwarg_span: Option<Span> = None;
-    for (item, di) in items {
+    for b in items {
+        let (item, di) = *b;
         d = d.max(di);
         if let Some(span) = kwarg_span {
             return err("arguments cannot follow var-keyword argument", span);
@@ -290,7 +294,7 @@ pub fn params(items: Vec<(PItem, u32)>) -> R<(Parameters, u32)> {
             return err("named arguments must follow bare *", sp(at, at + 1));
         }
     }
-    Ok((p, d))
+    Ok(Box::new((p, d)))
 }
 
 pub struct FuncHead {
@@ -302,10 +306,10 @@ pub struct FuncHead {
 
 pub fn funcdef(
     h: FuncHead,
-    params: Option<(Parameters, u32)>,
+    params: Option<Box<(Parameters, u32)>>,
     returns: Option<E>,
     body: Vec<Stmt>,
-) -> Stmt {
+) -> Box<Stmt> {
     let end = end_of(&body, h.l);
     stmt(
         StmtKind::FunctionDef(Box::new(FunctionDef {
@@ -327,7 +331,7 @@ pub fn classdef(
     name: &str,
     args: Option<(Vec<Expr>, Vec<Keyword>, u32)>,
     body: Vec<Stmt>,
-) -> Stmt {
+) -> Box<Stmt> {
     let end = end_of(&body, l);
     let (bases, keywords) = args.map(|a| (a.0, a.1)).unwrap_or_default();
     stmt(
@@ -343,7 +347,7 @@ pub fn classdef(
     )
 }
 
-pub fn decorate(decs: Vec<E>, mut s: Stmt) -> Stmt {
+pub fn decorate(decs: Vec<E>, mut s: Box<Stmt>) -> Box<Stmt> {
     let decs: Vec<Expr> = decs.into_iter().map(|d| d.e).collect();
     match &mut s.kind {
         StmtKind::FunctionDef(f) => f.decorators = decs,

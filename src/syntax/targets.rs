@@ -92,18 +92,21 @@ pub fn check_del(e: &Expr) -> R<()> {
     Ok(())
 }
 
-/// An assignment side with its source extent (to tell `(x)` from `x`) and whether it was
-/// an unparenthesized `yield`.
+/// An assignment side: whether it was written in parentheses (its span then lies inside
+/// the source it came from) and whether it was an unparenthesized `yield`.
 pub struct Side {
     pub e: Expr,
-    pub l: usize,
-    pub r: usize,
+    pub paren: bool,
     pub is_yield: bool,
 }
 
 impl Side {
+    pub fn new(e: Expr, l: usize, r: usize, is_yield: bool) -> Side {
+        let paren = e.span != Span::new(l, r);
+        Side { e, paren, is_yield }
+    }
     fn parenthesized(&self) -> bool {
-        self.e.span != Span::new(self.l, self.r)
+        self.paren
     }
 }
 

@@ -634,3 +634,72 @@ fn interactive_incomplete() {
     );
     assert!(parse_interactive("x = 1\n").is_ok());
 }
+
+/// `AIO_PARSE_DIR=/usr/lib/python3.11 cargo test --lib syntax::tests::parse_dir -- --ignored`
+/// parses every `*.py` below a directory and lists failures (a differential check by hand).
+#[test]
+#[ignore]
+fn parse_dir() {
+    let Ok(dir) = std::env::var("AIO_PARSE_DIR") else {
+        return;
+    };
+    let mut files = Vec::new();
+    walk(std::path::Path::new(&dir), "py", &mut files);
+    let mut bytes = 0;
+    let t = std::time::Instant::now();
+    let mut fails = 0;
+    for f in &files {
+        let Ok(src) = std::fs::read_to_string(f) else {
+            continue;
+        };
+        bytes += src.len();
+        if let Err(e) = parse_module(&src) {
+            fails += 1;
+            let line = super::lexer::line_of(&src, e.span.start as usize);
+            println!("FAIL {}:{}: {}", f.display(), line, e.msg);
+        }
+    }
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "{} files, {} failed, {:.1} MB in {:.2}s ({:.1} MB/s)",
+        files.len(),
+        fails,
+        bytes as f64 / 1e6,
+        secs,
+        bytes as f64 / 1e6 / secs
+    );
+}
+
+/// Throughput check by hand: `AIO_PARSE_FILE=big.py cargo test --release --lib syntax::tests::bench_file -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn bench_file() {
+    let Ok(path) = std::env::var("AIO_PARSE_FILE") else {
+        return;
+    };
+    let Ok(src) = std::fs::read_to_string(path) else {
+        return;
+    };
+    let t = std::time::Instant::now();
+    let n = super::layout::Layout::new(&src, 0, false).count();
+    let lex = t.elapsed().as_secs_f64();
+    let t = std::time::Instant::now();
+    let ok = parse_module(&src).is_ok();
+    let full = t.elapsed().as_secs_f64();
+    let mb = src.len() as f64 / 1e6;
+    println!(
+        "{n} tokens; lex+layout {:.1} MB/s; full parse {:.1} MB/s (ok={ok})",
+        mb / lex,
+        mb / full
+    );
+}
+
+#[test]
+#[ignore]
+fn sizes() {
+    use std::mem::size_of;
+    println!("Expr {} E {} Stmt {} Tok {} Constant {} Side {} Param {} ExceptHandler {} Arg {} BraceBody {} Paren {} PItem {}",
+        size_of::<Expr>(), size_of::<super::nodes::E>(), size_of::<Stmt>(), size_of::<super::token::Tok>(), size_of::<Constant>(),
+        size_of::<super::targets::Side>(), size_of::<Param>(), size_of::<ExceptHandler>(), size_of::<super::nodes::Arg>(),
+        size_of::<super::nodes::BraceBody>(), size_of::<super::nodes::Paren>(), size_of::<super::stmts::PItem>());
+}
