@@ -654,3 +654,85 @@ fn symtable_classifies_like_cpython() {
     assert!(by_name("C").flags("x") & symtable::DEF_FREE_CLASS != 0);
     assert_eq!(by_name("m").scope_of("x"), Scope::Free);
 }
+
+#[test]
+fn interactive_mode_prints_expressions() {
+    let src = "1 + 2\nx = 3\nx\n";
+    let m = parse_module(src).unwrap_or_else(|e| panic!("{}", e.msg));
+    let code = compile_module(&m, Rc::new(Source::new("<stdin>", src)), Mode::Interactive)
+        .unwrap_or_else(|e| panic!("{}", e.msg));
+    let d = disassemble(&code);
+    assert_eq!(d.matches("PrintExpr").count(), 2, "{d}");
+}
+
+#[test]
+fn eval_expression_returns_value() {
+    let src = "a + (lambda q: q)(1)";
+    let e = crate::syntax::parse_expr(src).unwrap_or_else(|e| panic!("{}", e.msg));
+    let code = super::compile_expression(&e, Rc::new(Source::new("<string>", src)))
+        .unwrap_or_else(|e| panic!("{}", e.msg));
+    check_stack(&code);
+    assert_eq!(&*code.name, "<module>");
+    assert!(matches!(code.ops.last(), Some(crate::bytecode::Op::Return)));
+    assert!(find_code(&code, "<lambda>").is_some());
+}
+
+#[test]
+fn module_docstring_and_function_docstring() {
+    let code = compile("'''mod doc'''\ndef f():\n    'fdoc'\n    return 1\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(disassemble(&code).contains("StoreName __doc__"));
+    let f = find_code(&code, "f").unwrap_or_else(|| panic!("no f"));
+    assert!(matches!(&f.consts[0], ConstValue::Str(s) if &**s == "fdoc"));
+}
+
+#[test]
+fn qualnames() {
+    let code = compile(
+        "class A:\n    def m(self):\n        def inner():\n            return lambda: [x for x in ()]\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    for q in [
+        "A",
+        "A.m",
+        "A.m.<locals>.inner",
+        "A.m.<locals>.inner.<locals>.<lambda>",
+        "A.m.<locals>.inner.<locals>.<lambda>.<locals>.<listcomp>",
+    ] {
+        assert!(find_code(&code, q).is_some(), "missing {q}");
+    }
+}
+
+#[test]
+fn constants_are_not_conflated() {
+    let code = compile("a = (1, 1.0, True, 0.0, -0.0, 1)\nb = 1\nc = 1.0\nd = True\ne = 0.0\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let ints = code
+        .consts
+        .iter()
+        .filter(|c| matches!(c, ConstValue::Int(1)))
+        .count();
+    let floats = code
+        .consts
+        .iter()
+        .filter(|c| matches!(c, ConstValue::Float(_)))
+        .count();
+    let bools = code
+        .consts
+        .iter()
+        .filter(|c| matches!(c, ConstValue::Bool(true)))
+        .count();
+    assert_eq!((ints, floats, bools), (1, 2, 1));
+}
+
+#[test]
+fn too_many_before_star() {
+    let names: Vec<String> = (0..256).map(|i| format!("a{i}")).collect();
+    let src = format!("{}, *b = c\n", names.join(", "));
+    assert_eq!(
+        err_of(&src),
+        "too many expressions in star-unpacking assignment"
+    );
+    let names: Vec<String> = (0..255).map(|i| format!("a{i}")).collect();
+    assert!(compile(&format!("{}, *b = c\n", names.join(", "))).is_ok());
+}
