@@ -359,7 +359,8 @@ impl<'a> Compiler<'a> {
     /// Build a list/tuple/set from `elts` (some possibly starred) on top of `pushed` items.
     pub fn starunpack(&mut self, elts: &'a [Expr], pushed: u32, kind: SeqKind) -> CResult {
         let n = elts.len();
-        let (build, add, extend): (fn(u32) -> Op, fn(u32) -> Op, fn(u32) -> Op) = match kind {
+        type MkOp = fn(u32) -> Op;
+        let (build, add, extend): (MkOp, MkOp, MkOp) = match kind {
             SeqKind::Set => (Op::BuildSet, Op::SetAdd, Op::SetUpdate),
             _ => (Op::BuildList, Op::ListAppend, Op::ListExtend),
         };
@@ -518,8 +519,11 @@ impl<'a> Compiler<'a> {
     fn call(&mut self, func: &'a Expr, args: &'a [Expr], keywords: &'a [Keyword]) -> CResult {
         self.validate_keywords(keywords)?;
         if let ExprKind::Attribute { value, attr } = &func.kind {
-            let simple = args.len() + keywords.len() + usize::from(!keywords.is_empty())
-                < STACK_USE_GUIDELINE
+            let imported = matches!(&value.kind, ExprKind::Name(n)
+                if self.st.scopes[0].flags(n) & super::symtable::DEF_IMPORT != 0);
+            let simple = !imported
+                && args.len() + keywords.len() + usize::from(!keywords.is_empty())
+                    < STACK_USE_GUIDELINE
                 && !args.iter().any(|a| matches!(a.kind, ExprKind::Starred(_)))
                 && keywords.iter().all(|k| k.arg.is_some());
             if simple {

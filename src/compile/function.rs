@@ -116,7 +116,13 @@ impl<'a> Compiler<'a> {
             if let Some(a) = &prm.annotation {
                 let m = mangle(self.ur().private.as_deref(), &prm.name);
                 self.load_const(Compiler::str_const(&m));
-                self.expr(a)?;
+                if let ExprKind::Starred(v) = &a.kind {
+                    // `*args: *Ts` stores the single item unpacked from `Ts`.
+                    self.expr(v)?;
+                    self.emit(Op::UnpackSequence(1));
+                } else {
+                    self.expr(a)?;
+                }
                 n += 1;
             }
         }

@@ -88,11 +88,10 @@ pub struct Analysis {
     pub max_depth: u32,
     /// Per handler id: the depth its table entry restores (None if never set up).
     pub handler_depth: Vec<Option<u32>>,
-    /// Two paths reached an instruction with different depths (a compiler bug; tests check).
-    #[cfg_attr(not(test), allow(dead_code))]
-    pub inconsistent: bool,
 }
 
+// `inconsistent` is only reported in test builds.
+#[cfg_attr(not(test), allow(unused_assignments, unused_variables))]
 pub fn analyze(instrs: &[Instr], label_pos: &[usize], handlers: &[Label]) -> Analysis {
     let n = instrs.len();
     let mut depth_at: Vec<Option<i64>> = vec![None; n + 1];
@@ -108,16 +107,13 @@ pub fn analyze(instrs: &[Instr], label_pos: &[usize], handlers: &[Label]) -> Ana
             if pc >= n {
                 break;
             }
-            match depth_at[pc] {
-                Some(seen) => {
-                    if seen != d {
-                        inconsistent = true;
-                    }
-                    if seen >= d {
-                        break;
-                    }
+            if let Some(seen) = depth_at[pc] {
+                if seen != d {
+                    inconsistent = true;
                 }
-                None => {}
+                if seen >= d {
+                    break;
+                }
             }
             depth_at[pc] = Some(d);
             max = max.max(d);
@@ -160,6 +156,5 @@ pub fn analyze(instrs: &[Instr], label_pos: &[usize], handlers: &[Label]) -> Ana
     Analysis {
         max_depth: max.max(0) as u32,
         handler_depth,
-        inconsistent,
     }
 }

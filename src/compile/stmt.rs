@@ -116,10 +116,8 @@ impl<'a> Compiler<'a> {
                 body,
                 is_async,
             } => {
-                if *is_async {
-                    if self.ur().kind != UnitKind::AsyncFunction {
-                        return Err(error("'async with' outside async function", s.span));
-                    }
+                if *is_async && self.ur().kind != UnitKind::AsyncFunction {
+                    return Err(error("'async with' outside async function", s.span));
                 }
                 self.with_stmt(s, items, 0, body, *is_async)?;
             }
@@ -169,7 +167,6 @@ impl<'a> Compiler<'a> {
             StmtKind::ClassDef(cd) => self.class_def(s, cd)?,
             StmtKind::Import(names) => {
                 for a in names {
-                    let saved = self.set_span(a.span);
                     self.load_const(ConstValue::Int(0));
                     self.load_const(ConstValue::None);
                     let i = self.name_index(&a.name);
@@ -197,7 +194,6 @@ impl<'a> Compiler<'a> {
                             self.store_name(first, a.span)?;
                         }
                     }
-                    self.set_span(saved);
                 }
             }
             StmtKind::ImportFrom {
@@ -496,7 +492,7 @@ impl<'a> Compiler<'a> {
                 if seen_star {
                     return Err(error("multiple starred expressions in assignment", e.span));
                 }
-                if i >= (1 << 8) || n - i - 1 >= (i32::MAX as usize >> 8) {
+                if i >= (1 << 8) || n - i > (i32::MAX as usize >> 8) {
                     return Err(error(
                         "too many expressions in star-unpacking assignment",
                         e.span,

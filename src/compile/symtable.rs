@@ -350,7 +350,7 @@ impl Builder {
                     }
                     self.add_def(n, DEF_GLOBAL, s.span)?;
                     let m = mangle(self.private.as_deref(), n);
-                    self.cur().directives.insert(m, s.span);
+                    self.cur().directives.entry(m).or_insert(s.span);
                 }
             }
             StmtKind::Nonlocal(names) => {
@@ -376,7 +376,7 @@ impl Builder {
                     }
                     self.add_def(n, DEF_NONLOCAL, s.span)?;
                     let m = mangle(self.private.as_deref(), n);
-                    self.cur().directives.insert(m, s.span);
+                    self.cur().directives.entry(m).or_insert(s.span);
                 }
             }
             StmtKind::If { test, body, orelse } | StmtKind::While { test, body, orelse } => {
@@ -705,12 +705,12 @@ impl Builder {
                         DEF_NONLOCAL
                     };
                     self.add_def(name, flag, target.span)?;
-                    self.cur().directives.insert(mangled, target.span);
+                    self.cur().directives.entry(mangled).or_insert(target.span);
                     return self.add_def_in(id, name, DEF_LOCAL, target.span);
                 }
                 BlockType::Module => {
                     self.add_def(name, DEF_GLOBAL, target.span)?;
-                    self.cur().directives.insert(mangled, target.span);
+                    self.cur().directives.entry(mangled).or_insert(target.span);
                     return self.add_def_in(id, name, DEF_GLOBAL, target.span);
                 }
                 BlockType::Class => {
