@@ -7,4 +7,5 @@ pub mod gc;
 pub mod modules;
 pub mod obj;
 pub mod syntax;
+pub mod text;
 pub mod vm;
