@@ -13,13 +13,12 @@ pub fn fast_eq(a: &Value, b: &Value) -> Option<bool> {
     match (a, b) {
         (Value::Int(x), Value::Int(y)) => Some(x == y),
         (Value::Float(x), Value::Float(y)) => Some(x == y),
-        (Value::Int(x), Value::Float(y)) | (Value::Float(y), Value::Int(x)) => {
-            Some((*x as f64) == *y && (*y as i64) == *x)
+        (Value::Int(_) | Value::Bool(_), Value::Float(_))
+        | (Value::Float(_), Value::Int(_) | Value::Bool(_)) => {
+            crate::obj::number::compare(a, b, crate::syntax::ast::CmpOp::Eq)
         }
         (Value::Bool(x), Value::Bool(y)) => Some(x == y),
-        (Value::Bool(x), Value::Int(y)) | (Value::Int(y), Value::Bool(x)) => {
-            Some(*x as i64 == *y)
-        }
+        (Value::Bool(x), Value::Int(y)) | (Value::Int(y), Value::Bool(x)) => Some(*x as i64 == *y),
         (Value::None, Value::None) => Some(true),
         (Value::Obj(x), Value::Obj(y)) => match (&**x, &**y) {
             (Obj::Str(s), Obj::Str(t)) => Some(s.as_str() == t.as_str()),
