@@ -48,8 +48,6 @@ pub struct CodeFlags {
     pub coroutine: bool,
     /// `async def` with yield: calling it returns an async generator.
     pub async_generator: bool,
-    /// `consts[0]` is the docstring.
-    pub has_docstring: bool,
     /// Module or class body: names live in a locals mapping (`LoadName`/`StoreName`).
     pub uses_locals_mapping: bool,
 }

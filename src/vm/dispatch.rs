@@ -1103,7 +1103,8 @@ impl Vm {
             _ => Value::None,
         };
         let doc = match code.consts.first() {
-            Some(v) if v.as_str().is_some() && code.code.flags.has_docstring => v.clone(),
+            // Function code keeps its docstring (or None) in consts[0], as CPython 3.11.
+            Some(v) if v.as_str().is_some() && !code.code.name.starts_with('<') => v.clone(),
             _ => Value::None,
         };
         Ok(Value::obj(Obj::Function(crate::obj::FunctionObj {
