@@ -16,6 +16,8 @@ pub const INTERPRETER_STACK_BYTES: usize = 1 << 30;
 
 pub struct Interpreter {
     pub vm: Vm,
+    /// Whether syntax errors get the rich terminal report.
+    pub color: crate::diagnostics::ColorChoice,
 }
 
 impl Default for Interpreter {
@@ -26,7 +28,10 @@ impl Default for Interpreter {
 
 impl Interpreter {
     pub fn new() -> Interpreter {
-        Interpreter { vm: Vm::new() }
+        Interpreter {
+            vm: Vm::new(),
+            color: crate::diagnostics::ColorChoice::Auto,
+        }
     }
 
     /// An interpreter for a process's main program: Ctrl-C raises KeyboardInterrupt.
@@ -42,7 +47,25 @@ impl Interpreter {
         let source = Rc::new(Source::new(name, text));
         let module = self.vm.new_module("__main__", Some(name));
         self.vm.register_module("__main__", Value::Obj(module.clone()));
-        let result = self.vm.exec_source_in(source, &module);
+        let compiled = crate::syntax::parse_module(&source.text)
+            .and_then(|m| crate::compile::compile_module(&m, source.clone(), crate::compile::Mode::Exec));
+        let code = match compiled {
+            Ok(code) => code,
+            Err(e) => {
+                if !e.as_memory_error && crate::diagnostics::use_rich(self.color) {
+                    let report = crate::diagnostics::render_rich(&e, &source);
+                    self.vm.write_stderr(&report);
+                    return 1;
+                }
+                let exc = self.vm.syntax_error_exc(&e, &source);
+                return self.report_uncaught(exc);
+            }
+        };
+        let globals = match &*module {
+            crate::obj::Obj::Module(m) => m.dict.clone(),
+            _ => return 1,
+        };
+        let result = self.vm.run_code(code, globals);
         let status = match result {
             Ok(_) => 0,
             Err(e) => self.report_uncaught(e),

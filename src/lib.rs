@@ -4,6 +4,7 @@
 pub mod bytecode;
 pub mod cli;
 pub mod compile;
+pub mod diagnostics;
 pub mod gc;
 pub mod golden;
 pub mod interpreter;
