@@ -1,6 +1,7 @@
 //! Native modules and the builtin namespace.
 
 pub mod builtins;
+pub mod exec;
 pub mod gc_module;
 pub mod math;
 pub mod sys;
@@ -12,6 +13,7 @@ use crate::vm::Vm;
 pub fn init(vm: &mut Vm) {
     crate::obj::methods::register_all(vm);
     builtins::register(vm);
+    exec::register(vm);
     sys::register(vm);
     math::register(vm);
     time::register(vm);
