@@ -170,7 +170,20 @@ impl<'a> Compiler<'a> {
             self.units.last().and_then(|u| u.private.clone())
         };
         let ste = &self.st.scopes[scope];
-        let mut cellvars = ste.sorted_names(Scope::Cell, 0);
+        // Captured parameters first (in parameter order), then the other cells sorted, as
+        // CPython's localsplus layout orders co_cellvars.
+        let sorted_cells = ste.sorted_names(Scope::Cell, 0);
+        let mut cellvars: Vec<String> = ste
+            .params
+            .iter()
+            .filter(|p| sorted_cells.contains(p))
+            .cloned()
+            .collect();
+        for c in sorted_cells {
+            if !cellvars.contains(&c) {
+                cellvars.push(c);
+            }
+        }
         if ste.needs_class_closure {
             cellvars.push("__class__".to_string());
         }

@@ -5,6 +5,7 @@
 //! (defs, lambdas, classes, closures) and `comprehension` emit code; `stackdepth` computes
 //! `max_stack` and handler depths.
 
+mod analyze;
 mod blocks;
 mod codegen;
 mod comprehension;

@@ -76,7 +76,7 @@ pub struct ScopeInfo {
     pub typ: BlockType,
     pub name: String,
     pub symbols: Vec<Symbol>,
-    index: HashMap<String, usize>,
+    pub(super) index: HashMap<String, usize>,
     pub children: Vec<ScopeId>,
     /// Parameter names (mangled) in slot order.
     pub params: Vec<String>,
@@ -116,7 +116,7 @@ impl ScopeInfo {
             .get(name)
             .map_or(Scope::Unknown, |&i| self.symbols[i].scope)
     }
-    fn set_flags(&mut self, name: &str, flags: u32) {
+    pub(super) fn set_flags(&mut self, name: &str, flags: u32) {
         match self.index.get(name) {
             Some(&i) => self.symbols[i].flags = flags,
             None => {
@@ -170,7 +170,7 @@ pub fn mangle(private: Option<&str>, name: &str) -> String {
 
 type R<T = ()> = Result<T, SyntaxError>;
 
-fn err(msg: impl Into<String>, span: Span) -> SyntaxError {
+pub(super) fn err(msg: impl Into<String>, span: Span) -> SyntaxError {
     SyntaxError::syntax(msg, span)
 }
 
@@ -207,7 +207,7 @@ impl Builder {
 
     fn finish(mut self) -> R<SymbolTable> {
         let mut free = HashSet::new();
-        analyze_block(&mut self.st.scopes, 0, None, &mut free)?;
+        super::analyze::analyze_block(&mut self.st.scopes, 0, None, &mut free)?;
         Ok(self.st)
     }
 
@@ -786,113 +786,4 @@ pub fn all_params(p: &Parameters) -> impl Iterator<Item = &Param> {
         .chain(p.vararg.as_ref())
         .chain(&p.kwonly)
         .chain(p.kwarg.as_ref())
-}
-
-// ---------------------------------------------------------------- analysis
-
-fn analyze_block(
-    scopes: &mut [ScopeInfo],
-    id: ScopeId,
-    bound: Option<&HashSet<String>>,
-    free: &mut HashSet<String>,
-) -> R {
-    let mut local: HashSet<String> = HashSet::new();
-    let mut bound_copy: Option<HashSet<String>> = bound.cloned();
-    let typ = scopes[id].typ;
-    let mut new_bound: HashSet<String> = HashSet::new();
-    let mut decided: Vec<Scope> = Vec::with_capacity(scopes[id].symbols.len());
-    if typ == BlockType::Class {
-        if let Some(b) = bound {
-            new_bound.extend(b.iter().cloned());
-        }
-    }
-    for sym in &scopes[id].symbols {
-        let name = &sym.name;
-        let flags = sym.flags;
-        let sc = if flags & DEF_GLOBAL != 0 {
-            if flags & DEF_NONLOCAL != 0 {
-                let span = scopes[id].directives.get(name).copied().unwrap_or_default();
-                return Err(err(format!("name '{name}' is nonlocal and global"), span));
-            }
-            if let Some(b) = bound_copy.as_mut() {
-                b.remove(name);
-            }
-            Scope::GlobalExplicit
-        } else if flags & DEF_NONLOCAL != 0 {
-            if !bound_copy.as_ref().is_some_and(|b| b.contains(name)) {
-                let span = scopes[id].directives.get(name).copied().unwrap_or_default();
-                return Err(err(format!("no binding for nonlocal '{name}' found"), span));
-            }
-            free.insert(name.clone());
-            Scope::Free
-        } else if flags & DEF_BOUND != 0 {
-            local.insert(name.clone());
-            Scope::Local
-        } else if bound_copy.as_ref().is_some_and(|b| b.contains(name)) {
-            free.insert(name.clone());
-            Scope::Free
-        } else {
-            Scope::GlobalImplicit
-        };
-        decided.push(sc);
-    }
-    for (sym, sc) in scopes[id].symbols.iter_mut().zip(&decided) {
-        sym.scope = *sc;
-    }
-    if typ != BlockType::Class {
-        if typ == BlockType::Function {
-            new_bound.extend(local.iter().cloned());
-        }
-        if let Some(b) = &bound_copy {
-            new_bound.extend(b.iter().cloned());
-        }
-    } else {
-        new_bound.insert("__class__".to_string());
-    }
-    let mut new_free: HashSet<String> = HashSet::new();
-    let children = scopes[id].children.clone();
-    for child in children {
-        let mut child_free = new_free.clone();
-        analyze_block(scopes, child, Some(&new_bound), &mut child_free)?;
-        new_free.extend(child_free);
-    }
-    let ste = &mut scopes[id];
-    match typ {
-        BlockType::Function => {
-            for sym in ste.symbols.iter_mut() {
-                if sym.scope == Scope::Local && new_free.remove(&sym.name) {
-                    sym.scope = Scope::Cell;
-                }
-            }
-        }
-        BlockType::Class => {
-            if new_free.remove("__class__") {
-                ste.needs_class_closure = true;
-            }
-        }
-        BlockType::Module => {}
-    }
-    // update_symbols: record free variables passing through this scope.
-    let mut names: Vec<&String> = new_free.iter().collect();
-    names.sort();
-    for name in names {
-        if let Some(&i) = ste.index.get(name.as_str()) {
-            if typ == BlockType::Class && ste.symbols[i].flags & (DEF_BOUND | DEF_GLOBAL) != 0 {
-                ste.symbols[i].flags |= DEF_FREE_CLASS;
-            }
-            continue;
-        }
-        if bound_copy
-            .as_ref()
-            .is_some_and(|b| !b.contains(name.as_str()))
-        {
-            continue;
-        }
-        ste.set_flags(name, 0);
-        if let Some(&i) = ste.index.get(name.as_str()) {
-            ste.symbols[i].scope = Scope::Free;
-        }
-    }
-    free.extend(new_free);
-    Ok(())
 }

@@ -203,7 +203,10 @@ fn dump_summaries() {
         };
         let mut out = String::new();
         match compile(&src) {
-            Ok(c) => summary(&c, &mut out),
+            Ok(c) => {
+                check_stack(&c);
+                summary(&c, &mut out)
+            }
             Err(e) => out.push_str(&format!("ERROR {e}\n")),
         }
         print!("=== {f}\n{out}");
