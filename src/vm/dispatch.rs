@@ -418,7 +418,17 @@ impl Vm {
                     let args = self.pop();
                     let func = self.pop();
                     let _null = self.pop();
-                    let mut all = self.collect(&args)?;
+                    let mut all = match self.collect(&args) {
+                        Ok(v) => v,
+                        Err(e) if e.is(ExcKind::TypeError) && self.lookup_special(&args, "__iter__").is_none() => {
+                            return Err(type_error(format!(
+                                "{}() argument after * must be an iterable, not {}",
+                                self.callable_name(&func),
+                                self.type_name(&args)
+                            )))
+                        }
+                        Err(e) => return Err(e),
+                    };
                     let mut names = Vec::new();
                     if let Some(kw) = kwargs {
                         self.kwargs_into(&kw, &func, &mut all, &mut names)?;
