@@ -62,6 +62,15 @@ pub fn get_str(d: &DictData, key: &Value) -> Option<Value> {
     }
 }
 
+/// The entry index of a str key, without running aio code.
+pub fn index_str(d: &DictData, key: &Value) -> Option<usize> {
+    let hash = key.as_strobj()?.hash();
+    match d.probe(key, hash, 0, fast_eq) {
+        Probe::Found(i) => Some(i),
+        _ => None,
+    }
+}
+
 /// Sets a str key without running aio code.
 pub fn set_str(d: &mut DictData, key: Value, value: Value) {
     let hash = match key.as_strobj() {

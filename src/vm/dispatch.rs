@@ -19,6 +19,16 @@ use std::cell::RefCell;
 /// How often (in back-edges and calls) the loop checks for signals and pending GC.
 const BREAKER_INTERVAL: u32 = 1024;
 
+/// Runs pending finalizers (`__del__`, generator close) at the instructions that can drop
+/// the last reference to an object, so their output comes where CPython's does.
+macro_rules! finalizers {
+    ($vm:expr) => {
+        if crate::gc::finalize::pending() {
+            crate::gc::finalize::run_pending($vm);
+        }
+    };
+}
+
 impl Vm {
     #[inline(always)]
     pub(crate) fn top(&mut self) -> &mut Frame {
@@ -68,9 +78,6 @@ impl Vm {
     fn exec(&mut self) -> PyResult<Value> {
         let mut code = self.top().code.clone();
         loop {
-            if crate::gc::finalize::pending() {
-                crate::gc::finalize::run_pending(self);
-            }
             let op = {
                 let f = self.top();
                 let op = code.code.ops[f.pc];
@@ -80,7 +87,8 @@ impl Vm {
             match op {
                 Op::Nop => {}
                 Op::PopTop => {
-                    self.pop();
+                    drop(self.pop());
+                    finalizers!(self);
                 }
                 Op::Copy(n) => {
                     let v = self.peek(n as usize);
@@ -94,7 +102,7 @@ impl Vm {
                 Op::PushNull => self.push(Value::Undef),
                 Op::LoadConst(i) => {
                     let v = code.consts[i as usize].clone();
-                    self.push(v);
+                    self.top().stack.push(v);
                 }
                 Op::LoadFast(i) => {
                     let f = self.top();
@@ -109,9 +117,11 @@ impl Vm {
                     f.stack.push(v);
                 }
                 Op::StoreFast(i) => {
-                    let v = self.pop();
-                    let old = std::mem::replace(&mut self.top().locals[i as usize], v);
+                    let f = self.top();
+                    let v = f.stack.pop().unwrap_or(Value::None);
+                    let old = std::mem::replace(&mut f.locals[i as usize], v);
                     drop(old);
+                    finalizers!(self);
                 }
                 Op::DeleteFast(i) => {
                     let old = std::mem::replace(&mut self.top().locals[i as usize], Value::Undef);
@@ -179,8 +189,7 @@ impl Vm {
                     self.push(v);
                 }
                 Op::LoadGlobal(i) => {
-                    let name = &code.names[i as usize];
-                    let v = self.load_global(name)?;
+                    let v = self.load_global_cached(&code, i as usize)?;
                     self.push(v);
                 }
                 Op::StoreGlobal(i) => {
@@ -189,6 +198,7 @@ impl Vm {
                     if let Obj::Dict(d) = &*g {
                         super::dictops::set_str(&mut d.borrow_mut(), code.names[i as usize].clone(), v);
                     }
+                    finalizers!(self);
                 }
                 Op::DeleteGlobal(i) => {
                     let g = self.top().globals.clone();
@@ -200,6 +210,8 @@ impl Vm {
                     if removed.is_none() {
                         return Err(super::errors::name_error(name.as_str().unwrap_or("?")));
                     }
+                    drop(removed);
+                    finalizers!(self);
                 }
                 Op::LoadName(i) => {
                     let name = &code.names[i as usize];
@@ -227,6 +239,7 @@ impl Vm {
                             }
                         }
                     }
+                    finalizers!(self);
                 }
                 Op::DeleteName(i) => {
                     let name = code.names[i as usize].clone();
@@ -248,10 +261,14 @@ impl Vm {
                     let obj = self.pop();
                     let v = self.pop();
                     self.set_attr(&obj, &code.names[i as usize], v)?;
+                    drop(obj);
+                    finalizers!(self);
                 }
                 Op::DeleteAttr(i) => {
                     let obj = self.pop();
                     self.del_attr(&obj, &code.names[i as usize])?;
+                    drop(obj);
+                    finalizers!(self);
                 }
                 Op::LoadMethod(i) => {
                     let obj = self.pop();
@@ -277,20 +294,33 @@ impl Vm {
                     let obj = self.pop();
                     let v = self.pop();
                     self.setitem(&obj, &key, v)?;
+                    drop((obj, key));
+                    finalizers!(self);
                 }
                 Op::DeleteSubscr => {
                     let key = self.pop();
                     let obj = self.pop();
                     self.delitem(&obj, &key)?;
+                    drop((obj, key));
+                    finalizers!(self);
                 }
                 Op::Binary(bop) | Op::InplaceBinary(bop) => {
+                    let f = self.top();
+                    let n = f.stack.len();
+                    let fast = match (&f.stack[n - 2], &f.stack[n - 1], bop) {
+                        (Value::Int(x), Value::Int(y), BinOp::Add) => x.checked_add(*y),
+                        (Value::Int(x), Value::Int(y), BinOp::Sub) => x.checked_sub(*y),
+                        (Value::Int(x), Value::Int(y), BinOp::Mult) => x.checked_mul(*y),
+                        _ => None,
+                    };
+                    if let Some(r) = fast {
+                        f.stack.truncate(n - 1);
+                        f.stack[n - 2] = Value::Int(r);
+                        continue;
+                    }
                     let b = self.pop();
                     let a = self.pop();
-                    let r = match (&a, &b, bop) {
-                        (Value::Int(x), Value::Int(y), BinOp::Add) if x.checked_add(*y).is_some() => Value::Int(x + y),
-                        (Value::Int(x), Value::Int(y), BinOp::Sub) if x.checked_sub(*y).is_some() => Value::Int(x - y),
-                        _ => self.binary_op(&a, &b, bop, matches!(op, Op::InplaceBinary(_)))?,
-                    };
+                    let r = self.binary_op(&a, &b, bop, matches!(op, Op::InplaceBinary(_)))?;
                     self.push(r);
                 }
                 Op::Unary(uop) => {
@@ -299,6 +329,24 @@ impl Vm {
                     self.push(r);
                 }
                 Op::Compare(cop) => {
+                    let f = self.top();
+                    let n = f.stack.len();
+                    if let (Value::Int(x), Value::Int(y)) = (&f.stack[n - 2], &f.stack[n - 1]) {
+                        let r = match cop {
+                            CmpOp::Lt => Some(x < y),
+                            CmpOp::LtE => Some(x <= y),
+                            CmpOp::Gt => Some(x > y),
+                            CmpOp::GtE => Some(x >= y),
+                            CmpOp::Eq => Some(x == y),
+                            CmpOp::NotEq => Some(x != y),
+                            _ => None,
+                        };
+                        if let Some(r) = r {
+                            f.stack.truncate(n - 1);
+                            f.stack[n - 2] = Value::Bool(r);
+                            continue;
+                        }
+                    }
                     let b = self.pop();
                     let a = self.pop();
                     let r = match (&a, &b) {
@@ -327,23 +375,14 @@ impl Vm {
                         self.breaker()?;
                     }
                 }
-                Op::PopJumpIfFalse(t) => {
-                    let v = self.pop();
+                Op::PopJumpIfFalse(t) | Op::PopJumpIfTrue(t) => {
+                    let f = self.top();
+                    let v = f.stack.pop().unwrap_or(Value::None);
                     let b = match v {
                         Value::Bool(b) => b,
                         _ => self.truthy(&v)?,
                     };
-                    if !b {
-                        self.top().pc = t as usize;
-                    }
-                }
-                Op::PopJumpIfTrue(t) => {
-                    let v = self.pop();
-                    let b = match v {
-                        Value::Bool(b) => b,
-                        _ => self.truthy(&v)?,
-                    };
-                    if b {
+                    if b == matches!(op, Op::PopJumpIfTrue(_)) {
                         self.top().pc = t as usize;
                     }
                 }
@@ -403,11 +442,13 @@ impl Vm {
                         Some(v) => return Ok(v),
                         None => code = self.top().code.clone(),
                     }
+                    finalizers!(self);
                 }
                 Op::KwNames(i) => {
                     self.kwnames = Some(code.consts[i as usize].clone());
                 }
                 Op::Call(n) => {
+                    finalizers!(self);
                     if self.do_call(n as usize)? {
                         code = self.top().code.clone();
                         self.breaker()?;
@@ -811,6 +852,59 @@ impl Vm {
         }
     }
 
+    /// `LoadGlobal` through the code object's per-name cache.
+    #[inline]
+    fn load_global_cached(&mut self, code: &crate::obj::CodeObj, i: usize) -> PyResult<Value> {
+        let cache = &code.global_cache[i];
+        let c = cache.get();
+        let frames_top = match self.frames.last() {
+            Some(f) => f,
+            None => unreachable!("dispatch with an empty frame stack"),
+        };
+        let g = &frames_top.globals;
+        if let (Obj::Dict(gd), Obj::Dict(bd)) = (&**g, &*self.builtins) {
+            let gd = gd.borrow();
+            if c.globals_addr == g.addr() && c.globals_version == gd.version {
+                if !c.in_builtins {
+                    if let Some(e) = gd.entry(c.index as usize) {
+                        return Ok(e.value.clone());
+                    }
+                } else {
+                    let bd = bd.borrow();
+                    if c.builtins_version == bd.version {
+                        if let Some(e) = bd.entry(c.index as usize) {
+                            return Ok(e.value.clone());
+                        }
+                    }
+                }
+            }
+            let name = &code.names[i];
+            if let Some(idx) = super::dictops::index_str(&gd, name) {
+                cache.set(crate::obj::function::GlobalCache {
+                    globals_addr: g.addr(),
+                    globals_version: gd.version,
+                    builtins_version: 0,
+                    in_builtins: false,
+                    index: idx as u32,
+                });
+                return Ok(gd.entry(idx).map(|e| e.value.clone()).unwrap_or(Value::None));
+            }
+            let bd = bd.borrow();
+            if let Some(idx) = super::dictops::index_str(&bd, name) {
+                cache.set(crate::obj::function::GlobalCache {
+                    globals_addr: g.addr(),
+                    globals_version: gd.version,
+                    builtins_version: bd.version,
+                    in_builtins: true,
+                    index: idx as u32,
+                });
+                return Ok(bd.entry(idx).map(|e| e.value.clone()).unwrap_or(Value::None));
+            }
+        }
+        let name = code.names[i].clone();
+        self.load_global(&name)
+    }
+
     /// A global name: the frame's globals, then builtins.
     pub(crate) fn load_global(&mut self, name: &Value) -> PyResult<Value> {
         let g = self.top().globals.clone();
@@ -864,8 +958,11 @@ impl Vm {
         let len = self.top().stack.len();
         let base = len - n - 2;
         let (first, second) = {
-            let s = &self.top().stack;
-            (s[base].clone(), s[base + 1].clone())
+            let s = &mut self.top().stack;
+            (
+                std::mem::replace(&mut s[base], Value::Undef),
+                std::mem::replace(&mut s[base + 1], Value::Undef),
+            )
         };
         let (func, self_) = if first.is_undef() {
             (second, None)

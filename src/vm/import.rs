@@ -237,8 +237,14 @@ impl Vm {
     /// Converts a compiled code object (and nested ones) into its runtime form.
     pub fn code_object(&mut self, code: Rc<crate::bytecode::Code>) -> Rc<crate::obj::CodeObj> {
         let consts = code.consts.iter().map(|c| self.const_value(c)).collect();
-        let names = code.names.iter().map(|n| self.intern(n)).collect();
-        Rc::new(crate::obj::CodeObj { code, consts, names })
+        let names: Box<[Value]> = code.names.iter().map(|n| self.intern(n)).collect();
+        let global_cache = names.iter().map(|_| Default::default()).collect();
+        Rc::new(crate::obj::CodeObj {
+            code,
+            consts,
+            names,
+            global_cache,
+        })
     }
 
     fn const_value(&mut self, c: &crate::bytecode::ConstValue) -> Value {
