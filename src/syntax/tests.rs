@@ -769,3 +769,138 @@ fn dump_errors() {
         }
     }
 }
+
+/// Statement kinds and spans (plus expression dumps) in pre-order, one per line.
+fn dump_stmts(body: &[Stmt], out: &mut Vec<String>) {
+    for s in body {
+        let (name, exprs, bodies): (&str, Vec<&Expr>, Vec<&[Stmt]>) = match &s.kind {
+            StmtKind::Expr(e) => ("Expr", vec![e], vec![]),
+            StmtKind::Assign { targets, value } => {
+                let mut v: Vec<&Expr> = targets.iter().collect();
+                v.push(value);
+                ("Assign", v, vec![])
+            }
+            StmtKind::AugAssign { target, value, .. } => ("AugAssign", vec![target, value], vec![]),
+            StmtKind::AnnAssign {
+                target,
+                annotation,
+                value,
+                ..
+            } => {
+                let mut v = vec![target, annotation];
+                v.extend(value.iter());
+                ("AnnAssign", v, vec![])
+            }
+            StmtKind::Pass => ("Pass", vec![], vec![]),
+            StmtKind::Break => ("Break", vec![], vec![]),
+            StmtKind::Continue => ("Continue", vec![], vec![]),
+            StmtKind::Return(v) => ("Return", v.iter().collect(), vec![]),
+            StmtKind::Delete(v) => ("Delete", v.iter().collect(), vec![]),
+            StmtKind::Global(_) => ("Global", vec![], vec![]),
+            StmtKind::Nonlocal(_) => ("Nonlocal", vec![], vec![]),
+            StmtKind::If { test, body, orelse } => ("If", vec![test], vec![body, orelse]),
+            StmtKind::While { test, body, orelse } => ("While", vec![test], vec![body, orelse]),
+            StmtKind::For {
+                target,
+                iter,
+                body,
+                orelse,
+                is_async,
+            } => (
+                if *is_async { "AsyncFor" } else { "For" },
+                vec![target, iter],
+                vec![body, orelse],
+            ),
+            StmtKind::With {
+                items,
+                body,
+                is_async,
+            } => {
+                let mut v = Vec::new();
+                for i in items {
+                    v.push(&i.context);
+                    v.extend(i.target.iter());
+                }
+                (if *is_async { "AsyncWith" } else { "With" }, v, vec![body])
+            }
+            StmtKind::Raise { exc, cause } => {
+                ("Raise", exc.iter().chain(cause.iter()).collect(), vec![])
+            }
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+                is_star,
+            } => {
+                out.push(format!(
+                    "{}@{}..{}",
+                    if *is_star { "TryStar" } else { "Try" },
+                    s.span.start,
+                    s.span.end
+                ));
+                dump_stmts(body, out);
+                for h in handlers {
+                    out.push(format!("ExceptHandler@{}..{}", h.span.start, h.span.end));
+                    if let Some(t) = &h.typ {
+                        out.push(sx(t));
+                    }
+                    dump_stmts(&h.body, out);
+                }
+                dump_stmts(orelse, out);
+                dump_stmts(finalbody, out);
+                continue;
+            }
+            StmtKind::Assert { test, msg } => (
+                "Assert",
+                std::iter::once(test).chain(msg.iter()).collect(),
+                vec![],
+            ),
+            StmtKind::FunctionDef(f) => {
+                let mut v: Vec<&Expr> = f.decorators.iter().collect();
+                v.extend(f.returns.iter());
+                (
+                    if f.is_async {
+                        "AsyncFunctionDef"
+                    } else {
+                        "FunctionDef"
+                    },
+                    v,
+                    vec![&f.body],
+                )
+            }
+            StmtKind::ClassDef(c) => {
+                let mut v: Vec<&Expr> = c.decorators.iter().collect();
+                v.extend(c.bases.iter());
+                ("ClassDef", v, vec![&c.body])
+            }
+            StmtKind::Import(_) => ("Import", vec![], vec![]),
+            StmtKind::ImportFrom { .. } => ("ImportFrom", vec![], vec![]),
+        };
+        out.push(format!("{name}@{}..{}", s.span.start, s.span.end));
+        for e in exprs {
+            out.push(sx(e));
+        }
+        for b in bodies {
+            dump_stmts(b, out);
+        }
+    }
+}
+
+/// `AIO_DUMP_FILE=f.py`: prints `dump_stmts` for comparison with a python3 dumper by hand.
+#[test]
+#[ignore]
+fn dump_file() {
+    let Ok(path) = std::env::var("AIO_DUMP_FILE") else {
+        return;
+    };
+    let src = std::fs::read_to_string(path).unwrap_or_default();
+    match parse_module(&src) {
+        Ok(m) => {
+            let mut out = Vec::new();
+            dump_stmts(&m.body, &mut out);
+            println!("{}", out.join("\n"));
+        }
+        Err(e) => println!("ERR {} {:?}", e.msg, e.span),
+    }
+}
