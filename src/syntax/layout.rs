@@ -389,6 +389,10 @@ impl<'s> Layout<'s> {
                     Some(_) => {}
                 }
             }
+            // Most tokens need no INDENT/DEDENT before them: skip the queue.
+            if self.pending.is_empty() {
+                return Some(Ok((start, tok, end)));
+            }
             self.pending.push_back(Ok((start, tok, end)));
         }
     }
