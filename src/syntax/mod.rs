@@ -23,6 +23,9 @@ lalrpop_util::lalrpop_mod!(
     "/aio.rs"
 );
 
+/// Expression trees deeper than this are refused with `as_memory_error` set.
+pub use nodes::MAX_DEPTH as MAX_EXPR_DEPTH;
+
 use error::SyntaxError;
 use parse::{Mode, Top};
 

@@ -904,3 +904,108 @@ fn dump_file() {
         Err(e) => println!("ERR {} {:?}", e.msg, e.span),
     }
 }
+
+#[test]
+fn edge_inputs() {
+    for src in [
+        "",
+        "\n\n",
+        "# only a comment",
+        "   # indented comment\n\n",
+        "x = 1",
+        "x = 1\r\ny = 2\r\n",
+        "if x:\n  y = 1 + \\\n      2\n",
+        "\x0cx = 1\n",
+        "x = (\n  1,\n    2)\ny = 3\n",
+    ] {
+        assert!(parse_module(src).is_ok(), "{src:?}");
+    }
+    assert!(parse_expr("x := 1").is_err());
+    assert!(parse_expr("1\n2").is_err());
+    assert!(parse_expr("").is_err());
+    assert!(parse_module("f'''{\nx\n}'''\n").is_ok());
+    // Trees just under the depth bound build and drop fine even in debug builds; just over
+    // it they are refused (MemoryError) and the partial tree is dropped safely.
+    assert!(parse_expr(&format!("{}1", "-".repeat(990))).is_ok());
+    assert!(parse_expr(&format!("a{}", ".b".repeat(990))).is_ok());
+    assert!(parse_expr(&format!("{}1", "1+".repeat(990))).is_ok());
+    assert!(parse_expr(&format!("{}1", "not ".repeat(1500))).is_err_and(|e| e.as_memory_error));
+    assert!(parse_expr(&format!("{}x{}", "f(".repeat(150), ")".repeat(150))).is_ok());
+    assert!(parse_expr(&format!("{}1", "lambda: ".repeat(1500))).is_err_and(|e| e.as_memory_error));
+    assert!(parse_expr(&format!("{}1", "2**".repeat(1500))).is_err_and(|e| e.as_memory_error));
+}
+
+/// Random soups of Python fragments never panic (and errors carry in-bounds spans).
+#[test]
+fn fuzz_no_panic() {
+    const FRAGS: [&str; 48] = [
+        "x",
+        "1",
+        "(",
+        ")",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        ":",
+        "=",
+        "+",
+        "-",
+        "*",
+        "**",
+        "if ",
+        "else ",
+        "for ",
+        " in ",
+        "lambda ",
+        "yield ",
+        "await ",
+        "\n",
+        "    ",
+        "\t",
+        "'s'",
+        "f'{",
+        "}'",
+        "f'{x!r:{y}}'",
+        "'''",
+        "\"",
+        "\\\n",
+        "\\",
+        "#c\n",
+        "def f",
+        "class C",
+        "with ",
+        " as ",
+        "try:",
+        "except* ",
+        "finally:",
+        "@d\n",
+        ";",
+        ".",
+        "...",
+        "not ",
+        "€",
+        "0x",
+    ];
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    for _ in 0..3000 {
+        let mut src = String::new();
+        let n = (seed >> 60) as usize + 1;
+        for _ in 0..n * 3 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            src.push_str(FRAGS[(seed % FRAGS.len() as u64) as usize]);
+        }
+        for r in [
+            parse_module(&src).err(),
+            parse_interactive(&src).err(),
+            parse_expr(&src).err(),
+        ] {
+            if let Some(e) = r {
+                assert!(e.span.start as usize <= src.len() + 1, "{src:?}: {e:?}");
+            }
+        }
+    }
+}
