@@ -16,6 +16,8 @@ mod token;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_tools;
 
 lalrpop_util::lalrpop_mod!(
     #[allow(clippy::all, clippy::pedantic, clippy::unwrap_used, unused)]
