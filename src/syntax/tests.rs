@@ -779,3 +779,12 @@ fn fuzz_no_panic() {
         }
     }
 }
+
+#[test]
+fn long_skip_runs() {
+    // Runs of skipped input (continuations, blanks, comments) must not grow the native stack.
+    let src = format!("x = 1 + {}2\n", "\\\n ".repeat(100_000));
+    assert!(parse_module(&src).is_ok());
+    let src = format!("{}x = 1\n", "# c\n\n   \n".repeat(50_000));
+    assert!(parse_module(&src).is_ok());
+}
