@@ -128,6 +128,11 @@ impl<'s> Layout<'s> {
         self.base
     }
 
+    /// The innermost open bracket, if any.
+    pub fn innermost(&self) -> Option<char> {
+        self.brackets.last().map(|b| b.0)
+    }
+
     /// Bracket nesting depth right now.
     pub fn depth(&self) -> usize {
         self.brackets.len()

@@ -232,6 +232,11 @@ fn parser_error(
                     r,
                 );
             }
+            let dict_key = matches!(tok, Tok::RBrace)
+                || (matches!(tok, Tok::Comma) && lay.innermost() == Some('{'));
+            if dict_key && has("\":\"") && lay.prev_tok_ends_expr {
+                return syntax("':' expected after dictionary key", prev, r);
+            }
             // Parameter lists are not expressions: CPython suggests no comma there.
             let in_expr =
                 (lay.depth() > 0 && lay.cur_head.first != HeadKind::Def) || lay.implicit_paren;
