@@ -128,6 +128,11 @@ impl<'s> Layout<'s> {
         self.base
     }
 
+    /// The innermost open bracket, if any.
+    pub fn innermost(&self) -> Option<char> {
+        self.brackets.last().map(|b| b.0)
+    }
+
     /// Bracket nesting depth right now.
     pub fn depth(&self) -> usize {
         self.brackets.len()
@@ -388,6 +393,10 @@ impl<'s> Layout<'s> {
                     }
                     Some(_) => {}
                 }
+            }
+            // Most tokens need no INDENT/DEDENT before them: skip the queue.
+            if self.pending.is_empty() {
+                return Some(Ok((start, tok, end)));
             }
             self.pending.push_back(Ok((start, tok, end)));
         }

@@ -16,12 +16,17 @@ mod token;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_tools;
 
 lalrpop_util::lalrpop_mod!(
     #[allow(clippy::all, clippy::pedantic, clippy::unwrap_used, unused)]
     aio,
     "/aio.rs"
 );
+
+/// Expression trees deeper than this are refused with `as_memory_error` set.
+pub use nodes::MAX_DEPTH as MAX_EXPR_DEPTH;
 
 use error::SyntaxError;
 use parse::{Mode, Top};

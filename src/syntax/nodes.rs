@@ -94,6 +94,52 @@ pub fn binop(a: E, op: BinOp, b: E, l: usize, r: usize) -> R<E> {
     )
 }
 
+fn precedence(op: BinOp) -> u8 {
+    match op {
+        BinOp::BitOr => 1,
+        BinOp::BitXor => 2,
+        BinOp::BitAnd => 3,
+        BinOp::LShift | BinOp::RShift => 4,
+        BinOp::Add | BinOp::Sub => 5,
+        BinOp::Pow => 7,
+        _ => 6,
+    }
+}
+
+/// Groups `first op e op e ...` (all left-associative) by precedence. Each operand comes
+/// with its source extent, which includes any parentheses around it.
+pub fn bin_chain(first: E, l: usize, r: usize, rest: Vec<(BinOp, usize, E, usize)>) -> R<E> {
+    if rest.is_empty() {
+        return Ok(first);
+    }
+    let mut vals: Vec<(E, usize, usize)> = vec![(first, l, r)];
+    let mut ops: Vec<BinOp> = Vec::new();
+    fn fold(vals: &mut Vec<(E, usize, usize)>, ops: &mut Vec<BinOp>) -> R<()> {
+        if let (Some(op), Some(b), Some(a)) = (ops.pop(), vals.pop(), vals.pop()) {
+            let (al, br) = (a.1, b.2);
+            vals.push((binop(a.0, op, b.0, al, br)?, al, br));
+        }
+        Ok(())
+    }
+    for (op, l, e, r) in rest {
+        while ops
+            .last()
+            .is_some_and(|&top| precedence(top) >= precedence(op))
+        {
+            fold(&mut vals, &mut ops)?;
+        }
+        ops.push(op);
+        vals.push((e, l, r));
+    }
+    while !ops.is_empty() {
+        fold(&mut vals, &mut ops)?;
+    }
+    match vals.pop() {
+        Some((e, _, _)) => Ok(e),
+        None => err("invalid syntax", sp(l, r)),
+    }
+}
+
 pub fn unary(op: UnaryOp, a: E, l: usize, r: usize) -> R<E> {
     let d = a.d;
     mk(

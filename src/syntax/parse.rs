@@ -220,7 +220,8 @@ fn parser_error(
             if only_indent(&expected) {
                 return indented_block(l);
             }
-            if matches!(tok, Tok::Newline) && expected.iter().any(|x| x == "\":\"") {
+            let compound = !matches!(lay.cur_head.first, HeadKind::Other | HeadKind::Match);
+            if compound && matches!(tok, Tok::Newline) && has("\":\"") {
                 return syntax("expected ':'", l, l);
             }
             if let (Some(name @ ("print" | "exec")), true) = (lay.prev_name, tok.starts_expr()) {
@@ -231,10 +232,15 @@ fn parser_error(
                     r,
                 );
             }
-            if (lay.depth() > 0 || lay.implicit_paren)
-                && tok.starts_expr()
-                && lay.prev_tok_ends_expr
-            {
+            let dict_key = matches!(tok, Tok::RBrace)
+                || (matches!(tok, Tok::Comma) && lay.innermost() == Some('{'));
+            if dict_key && has("\":\"") && lay.prev_tok_ends_expr {
+                return syntax("':' expected after dictionary key", prev, r);
+            }
+            // Parameter lists are not expressions: CPython suggests no comma there.
+            let in_expr =
+                (lay.depth() > 0 && lay.cur_head.first != HeadKind::Def) || lay.implicit_paren;
+            if in_expr && tok.starts_expr() && lay.prev_tok_ends_expr {
                 return syntax("invalid syntax. Perhaps you forgot a comma?", prev, r);
             }
             syntax("invalid syntax", l, r)

@@ -6,7 +6,7 @@ use super::error::SyntaxErrorKind;
 use super::{parse_expr, parse_interactive, parse_module};
 
 /// A compact dump: `Kind(children)@start..end`.
-fn sx(e: &Expr) -> String {
+pub(super) fn sx(e: &Expr) -> String {
     let s = |x: &Expr| sx(x);
     let list = |v: &[Expr]| v.iter().map(sx).collect::<Vec<_>>().join(",");
     let body = match &e.kind {
@@ -121,7 +121,7 @@ fn msg(src: &str) -> String {
 }
 
 /// Every `*.aio`/`*.py` file under `dir` (recursively).
-fn walk(dir: &std::path::Path, ext: &str, out: &mut Vec<std::path::PathBuf>) {
+pub(super) fn walk(dir: &std::path::Path, ext: &str, out: &mut Vec<std::path::PathBuf>) {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return;
     };
@@ -635,75 +635,6 @@ fn interactive_incomplete() {
     assert!(parse_interactive("x = 1\n").is_ok());
 }
 
-/// `AIO_PARSE_DIR=/usr/lib/python3.11 cargo test --lib syntax::tests::parse_dir -- --ignored`
-/// parses every `*.py` below a directory and lists failures (a differential check by hand).
-#[test]
-#[ignore]
-fn parse_dir() {
-    let Ok(dir) = std::env::var("AIO_PARSE_DIR") else {
-        return;
-    };
-    let mut files = Vec::new();
-    walk(std::path::Path::new(&dir), "py", &mut files);
-    let mut bytes = 0;
-    let t = std::time::Instant::now();
-    let mut fails = 0;
-    for f in &files {
-        let Ok(src) = std::fs::read_to_string(f) else {
-            continue;
-        };
-        bytes += src.len();
-        if let Err(e) = parse_module(&src) {
-            fails += 1;
-            let line = super::lexer::line_of(&src, e.span.start as usize);
-            println!("FAIL {}:{}: {}", f.display(), line, e.msg);
-        }
-    }
-    let secs = t.elapsed().as_secs_f64();
-    println!(
-        "{} files, {} failed, {:.1} MB in {:.2}s ({:.1} MB/s)",
-        files.len(),
-        fails,
-        bytes as f64 / 1e6,
-        secs,
-        bytes as f64 / 1e6 / secs
-    );
-}
-
-/// Throughput check by hand: `AIO_PARSE_FILE=big.py cargo test --release --lib syntax::tests::bench_file -- --ignored --nocapture`
-#[test]
-#[ignore]
-fn bench_file() {
-    let Ok(path) = std::env::var("AIO_PARSE_FILE") else {
-        return;
-    };
-    let Ok(src) = std::fs::read_to_string(path) else {
-        return;
-    };
-    let t = std::time::Instant::now();
-    let n = super::layout::Layout::new(&src, 0, false).count();
-    let lex = t.elapsed().as_secs_f64();
-    let t = std::time::Instant::now();
-    let ok = parse_module(&src).is_ok();
-    let full = t.elapsed().as_secs_f64();
-    let mb = src.len() as f64 / 1e6;
-    println!(
-        "{n} tokens; lex+layout {:.1} MB/s; full parse {:.1} MB/s (ok={ok})",
-        mb / lex,
-        mb / full
-    );
-}
-
-#[test]
-#[ignore]
-fn sizes() {
-    use std::mem::size_of;
-    println!("Expr {} E {} Stmt {} Tok {} Constant {} Side {} Param {} ExceptHandler {} Arg {} BraceBody {} Paren {} PItem {}",
-        size_of::<Expr>(), size_of::<super::nodes::E>(), size_of::<Stmt>(), size_of::<super::token::Tok>(), size_of::<Constant>(),
-        size_of::<super::targets::Side>(), size_of::<Param>(), size_of::<ExceptHandler>(), size_of::<super::nodes::Arg>(),
-        size_of::<super::nodes::BraceBody>(), size_of::<super::nodes::Paren>(), size_of::<super::stmts::PItem>());
-}
-
 #[test]
 fn unicode_and_legacy() {
     assert!(parse_module("\u{FEFF}x = 1\n").is_ok());
@@ -745,27 +676,115 @@ fn errors_match_cpython() {
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
 
-/// `AIO_ERR_CASES=file` (cases separated by U+001E): prints `kind|msg|line|col` per case,
-/// with CPython's 1-based column, for comparing with python3 by hand.
 #[test]
-#[ignore]
-fn dump_errors() {
-    let Ok(path) = std::env::var("AIO_ERR_CASES") else {
-        return;
-    };
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return;
-    };
-    for case in text.split('\u{1e}') {
-        match parse_module(case) {
-            Ok(_) => println!("OK"),
-            Err(e) => {
-                let at = (e.span.start as usize).min(case.len());
-                let line = super::lexer::line_of(case, at);
-                let ls = case[..at].rfind('\n').map_or(0, |i| i + 1);
-                let col = case[ls..at].chars().count() + 1;
-                println!("{}|{}|{}|{}", e.kind.class_name(), e.msg, line, col);
-            }
+fn edge_inputs() {
+    for src in [
+        "",
+        "\n\n",
+        "# only a comment",
+        "   # indented comment\n\n",
+        "x = 1",
+        "x = 1\r\ny = 2\r\n",
+        "if x:\n  y = 1 + \\\n      2\n",
+        "\x0cx = 1\n",
+        "x = (\n  1,\n    2)\ny = 3\n",
+    ] {
+        assert!(parse_module(src).is_ok(), "{src:?}");
+    }
+    assert!(parse_expr("x := 1").is_err());
+    assert!(parse_expr("1\n2").is_err());
+    assert!(parse_expr("").is_err());
+    assert!(parse_module("f'''{\nx\n}'''\n").is_ok());
+    // Trees just under the depth bound build and drop fine even in debug builds; just over
+    // it they are refused (MemoryError) and the partial tree is dropped safely.
+    assert!(parse_expr(&format!("{}1", "-".repeat(990))).is_ok());
+    assert!(parse_expr(&format!("a{}", ".b".repeat(990))).is_ok());
+    assert!(parse_expr(&format!("{}1", "1+".repeat(990))).is_ok());
+    assert!(parse_expr(&format!("{}1", "not ".repeat(1500))).is_err_and(|e| e.as_memory_error));
+    assert!(parse_expr(&format!("{}x{}", "f(".repeat(150), ")".repeat(150))).is_ok());
+    assert!(parse_expr(&format!("{}1", "lambda: ".repeat(1500))).is_err_and(|e| e.as_memory_error));
+    assert!(parse_expr(&format!("{}1", "2**".repeat(1500))).is_err_and(|e| e.as_memory_error));
+}
+
+/// Random soups of Python fragments never panic (and errors carry in-bounds spans).
+#[test]
+fn fuzz_no_panic() {
+    const FRAGS: [&str; 48] = [
+        "x",
+        "1",
+        "(",
+        ")",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        ":",
+        "=",
+        "+",
+        "-",
+        "*",
+        "**",
+        "if ",
+        "else ",
+        "for ",
+        " in ",
+        "lambda ",
+        "yield ",
+        "await ",
+        "\n",
+        "    ",
+        "\t",
+        "'s'",
+        "f'{",
+        "}'",
+        "f'{x!r:{y}}'",
+        "'''",
+        "\"",
+        "\\\n",
+        "\\",
+        "#c\n",
+        "def f",
+        "class C",
+        "with ",
+        " as ",
+        "try:",
+        "except* ",
+        "finally:",
+        "@d\n",
+        ";",
+        ".",
+        "...",
+        "not ",
+        "€",
+        "0x",
+    ];
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    for _ in 0..3000 {
+        let mut src = String::new();
+        let n = (seed >> 60) as usize + 1;
+        for _ in 0..n * 3 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            src.push_str(FRAGS[(seed % FRAGS.len() as u64) as usize]);
+        }
+        let errs = [
+            parse_module(&src).err(),
+            parse_interactive(&src).err(),
+            parse_expr(&src).err(),
+        ];
+        for e in errs.into_iter().flatten() {
+            assert!(e.span.start as usize <= src.len() + 1, "{src:?}: {e:?}");
         }
     }
+}
+
+#[test]
+fn long_skip_runs() {
+    // Runs of skipped input (continuations, blanks, comments) must not grow the native stack.
+    let src = format!("x = 1 + {}2\n", "\\\n ".repeat(100_000));
+    assert!(parse_module(&src).is_ok());
+    let src = format!("{}x = 1\n", "# c\n\n   \n".repeat(50_000));
+    assert!(parse_module(&src).is_ok());
 }
