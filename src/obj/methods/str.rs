@@ -1073,7 +1073,7 @@ pub fn split_whitespace(s: &str, maxsplit: i64) -> Vec<Value> {
     let mut n = 0;
     while !rest.is_empty() {
         if maxsplit >= 0 && n >= maxsplit {
-            out.push(Value::str(rest.trim_end_matches(is_ws)));
+            out.push(Value::str(rest));
             return out;
         }
         match rest.find(is_ws) {
@@ -1125,7 +1125,7 @@ fn rsplit(vm: &mut Vm, a: &Args) -> PyResult<Value> {
             let mut n = 0;
             while !rest.is_empty() {
                 if maxsplit >= 0 && n >= maxsplit {
-                    out.push(Value::str(rest.trim_start_matches(is_ws)));
+                    out.push(Value::str(rest));
                     break;
                 }
                 match rest.rfind(is_ws) {
