@@ -273,7 +273,7 @@ impl Vm {
                     }
                     Ok(crate::obj::number::hash_tuple(&hashes))
                 }
-                Obj::Instance(_) | Obj::Exception(_) | Obj::Class(_) | Obj::BigInt(_) | Obj::Bytes(_)
+                Obj::Instance(_) | Obj::Exception(_) | Obj::Class(_) | Obj::BigInt(_) | Obj::Bytes(_) | Obj::Range(_)
                 | Obj::FrozenSet(_) => {
                     let cls = self.type_of(v);
                     let key = self.intern("__hash__");
