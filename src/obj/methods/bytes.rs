@@ -176,7 +176,7 @@ fn construct(vm: &mut Vm, a: &Args, name: &str) -> PyResult<Vec<u8>> {
         None => {}
     }
     if let Some(f) = vm.lookup_special(src, "__bytes__") {
-        let r = vm.call(&f, &[src.clone()])?;
+        let r = vm.call(&f, std::slice::from_ref(src))?;
         return match &r {
             Value::Obj(o) if matches!(&**o, Obj::Bytes(_)) => {
                 Ok(bytes_data(&r).unwrap_or_default())
@@ -242,13 +242,12 @@ fn hash(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 }
 
 fn len(vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    match a.pos.first() {
-        Some(Value::Obj(o)) => match &**o {
+    if let Some(Value::Obj(o)) = a.pos.first() {
+        match &**o {
             Obj::Bytes(b) => return Ok(Value::Int(b.len() as i64)),
             Obj::ByteArray(b) => return Ok(Value::Int(b.borrow().len() as i64)),
             _ => {}
-        },
-        _ => {}
+        }
     }
     this(vm, a, "__len__").map(|(d, _)| Value::Int(d.len() as i64))
 }

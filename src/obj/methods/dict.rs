@@ -496,7 +496,7 @@ fn view_contains(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 /// A set built from a view or other iterable (for the set-like operators).
 fn to_set(vm: &mut Vm, v: &Value) -> PyResult<Value> {
     let st = Value::Obj(vm.t.set.clone());
-    vm.call(&st, &[v.clone()])
+    vm.call(&st, std::slice::from_ref(v))
 }
 
 fn is_setlike(v: &Value) -> bool {
@@ -519,7 +519,7 @@ fn view_setop(vm: &mut Vm, a: &Args, name: &str, method: &str, reflected: bool) 
         (&a.pos[0], other)
     };
     let s = to_set(vm, x)?;
-    vm.call_method(&s, method, &[y.clone()])
+    vm.call_method(&s, method, std::slice::from_ref(y))
 }
 
 macro_rules! setops {
@@ -710,20 +710,23 @@ mod tests {
             cm(vm, &e, "popitem", &[]),
             "!KeyError: 'popitem(): dictionary is empty'"
         );
-        assert_eq!(cmk(vm, &e, "update", &[x.clone()], &[("z", i(26))]), "None");
+        assert_eq!(
+            cmk(vm, &e, "update", std::slice::from_ref(&x), &[("z", i(26))]),
+            "None"
+        );
         assert_eq!(show(vm, Ok(e.clone())), "{'a': 1, 'b': 2, 'z': 26}");
         assert_eq!(
-            cm(vm, &x, "__or__", &[e.clone()]),
+            cm(vm, &x, "__or__", std::slice::from_ref(&e)),
             "{'a': 1, 'b': 2, 'z': 26}"
         );
-        assert_eq!(cm(vm, &x, "__eq__", &[e.clone()]), "False");
+        assert_eq!(cm(vm, &x, "__eq__", std::slice::from_ref(&e)), "False");
         assert_eq!(cm(vm, &x, "__or__", &[i(1)]), "NotImplemented");
         let k = vm.call_method(&x, "keys", &[]).expect("keys");
         let st = Value::Obj(vm.t.set.clone());
         let other = vm
             .call(&st, &[Value::list(vec![s("a"), s("q")])])
             .expect("set");
-        assert_eq!(cm(vm, &k, "__and__", &[other.clone()]), "{'a'}");
+        assert_eq!(cm(vm, &k, "__and__", std::slice::from_ref(&other)), "{'a'}");
         assert_eq!(cm(vm, &k, "__contains__", &[s("a")]), "True");
         let it = vm.call_method(&x, "items", &[]).expect("items");
         assert_eq!(

@@ -561,7 +561,7 @@ fn less(vm: &mut Vm, a: &Value, b: &Value) -> PyResult<bool> {
 
 /// Stable merge sort of `(key, value)` pairs by key using `<` only (safe with
 /// inconsistent user comparisons; errors propagate).
-fn merge_sort(vm: &mut Vm, v: &mut Vec<(Value, Value)>) -> PyResult<()> {
+fn merge_sort(vm: &mut Vm, v: &mut [(Value, Value)]) -> PyResult<()> {
     let n = v.len();
     if n < 2 {
         return Ok(());
@@ -639,7 +639,7 @@ pub fn sort_values(
     } else {
         let mut pairs = Vec::with_capacity(items.len());
         for v in items.iter() {
-            let k = vm.call(key, &[v.clone()])?;
+            let k = vm.call(key, std::slice::from_ref(v))?;
             pairs.push((k, v.clone()));
         }
         merge_sort(vm, &mut pairs)?;
@@ -787,11 +787,11 @@ mod tests {
         assert_eq!(show(vm, Ok(l.clone())), "[1, 4, 6, 9, 9]");
         assert_eq!(cm(vm, &l, "count", &[i(9)]), "2");
         assert_eq!(cm(vm, &l, "index", &[i(9), i(4)]), "4");
-        cm(vm, &l, "extend", &[l.clone()]);
+        cm(vm, &l, "extend", std::slice::from_ref(&l));
         assert_eq!(cm(vm, &l, "__len__", &[]), "10");
         cm(vm, &l, "clear", &[]);
         assert_eq!(show(vm, Ok(l.clone())), "[]");
-        cm(vm, &l, "append", &[l.clone()]);
+        cm(vm, &l, "append", std::slice::from_ref(&l));
         assert_eq!(show(vm, Ok(l.clone())), "[[...]]");
         assert_eq!(
             cm(vm, &li(&[1]), "__add__", &[Value::tuple(vec![])]),

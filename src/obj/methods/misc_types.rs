@@ -21,7 +21,7 @@ fn none_new(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
     Ok(Value::None)
 }
 fn none_hash(_vm: &mut Vm, _a: &Args) -> PyResult<Value> {
-    Ok(Value::Int(0xfcb1_2d0))
+    Ok(Value::Int(0x0fcb_12d0))
 }
 fn ellipsis_repr(_vm: &mut Vm, _a: &Args) -> PyResult<Value> {
     Ok(Value::str("Ellipsis"))

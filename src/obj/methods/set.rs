@@ -647,21 +647,27 @@ mod tests {
         let a = mk(vm, &[3, 1, 2], false);
         let b = mk(vm, &[2, 3, 4], false);
         assert_eq!(show(vm, Ok(a.clone())), "{1, 2, 3}");
-        assert_eq!(cm(vm, &a, "__or__", &[b.clone()]), "{1, 2, 3, 4}");
-        assert_eq!(cm(vm, &a, "__and__", &[b.clone()]), "{2, 3}");
-        assert_eq!(cm(vm, &a, "__sub__", &[b.clone()]), "{1}");
-        assert_eq!(cm(vm, &a, "__xor__", &[b.clone()]), "{1, 4}");
+        assert_eq!(
+            cm(vm, &a, "__or__", std::slice::from_ref(&b)),
+            "{1, 2, 3, 4}"
+        );
+        assert_eq!(cm(vm, &a, "__and__", std::slice::from_ref(&b)), "{2, 3}");
+        assert_eq!(cm(vm, &a, "__sub__", std::slice::from_ref(&b)), "{1}");
+        assert_eq!(cm(vm, &a, "__xor__", std::slice::from_ref(&b)), "{1, 4}");
         assert_eq!(
             cm(vm, &a, "__or__", &[Value::list(vec![])]),
             "NotImplemented"
         );
         let u = cm(vm, &a, "union", &[Value::list(vec![i(9)])]);
         assert_eq!(u, "{1, 2, 3, 9}");
-        assert_eq!(cm(vm, &a, "__le__", &[b.clone()]), "False");
+        assert_eq!(cm(vm, &a, "__le__", std::slice::from_ref(&b)), "False");
         let c = mk(vm, &[1, 2], true);
         assert_eq!(show(vm, Ok(c.clone())), "frozenset({1, 2})");
-        assert_eq!(cm(vm, &c, "__lt__", &[a.clone()]), "True");
-        assert_eq!(cm(vm, &c, "__or__", &[a.clone()]), "frozenset({1, 2, 3})");
+        assert_eq!(cm(vm, &c, "__lt__", std::slice::from_ref(&a)), "True");
+        assert_eq!(
+            cm(vm, &c, "__or__", std::slice::from_ref(&a)),
+            "frozenset({1, 2, 3})"
+        );
         let f = mk(vm, &[1, 2, 3], true);
         assert_eq!(cm(vm, &a, "__eq__", &[f]), "True");
         assert_eq!(cm(vm, &c, "__hash__", &[]), "-1826646154956904602");

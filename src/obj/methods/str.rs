@@ -572,10 +572,7 @@ pub fn str_mod(vm: &mut Vm, fmt: &str, args: &Value) -> PyResult<String> {
             if pre.iter().any(|(k, _)| *k == key) {
                 continue;
             }
-            let v = match vm.getitem(args, &Value::string(key.clone())) {
-                Ok(v) => v,
-                Err(e) => return Err(e),
-            };
+            let v = vm.getitem(args, &Value::string(key.clone()))?;
             let err = RefCell::new(None);
             let tname = vm.type_name(&v).to_string();
             let p = {
@@ -667,16 +664,16 @@ fn mod_(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 // ---- str.format ----
 
-enum Auto {
+enum Numbering {
     Unknown,
-    Auto(usize),
+    Automatic(usize),
     Manual,
 }
 
 struct Fmt<'a> {
     args: &'a [Value],
     kwargs: Option<&'a Value>,
-    auto: Auto,
+    auto: Numbering,
 }
 
 fn fmt_value_error(msg: &str) -> ExcRef {
@@ -814,21 +811,21 @@ impl Fmt<'_> {
         let first = &name[..end];
         let mut v = if first.is_empty() {
             let n = match self.auto {
-                Auto::Manual => return Err(fmt_value_error(
+                Numbering::Manual => return Err(fmt_value_error(
                     "cannot switch from manual field specification to automatic field numbering",
                 )),
-                Auto::Unknown => 0,
-                Auto::Auto(n) => n,
+                Numbering::Unknown => 0,
+                Numbering::Automatic(n) => n,
             };
-            self.auto = Auto::Auto(n + 1);
+            self.auto = Numbering::Automatic(n + 1);
             self.positional(n)?
         } else if let Ok(n) = first.parse::<usize>() {
-            if let Auto::Auto(_) = self.auto {
+            if let Numbering::Automatic(_) = self.auto {
                 return Err(fmt_value_error(
                     "cannot switch from automatic field numbering to manual field specification",
                 ));
             }
-            self.auto = Auto::Manual;
+            self.auto = Numbering::Manual;
             self.positional(n)?
         } else {
             match self.kwargs {
@@ -894,7 +891,7 @@ pub fn str_format(
     let mut f = Fmt {
         args,
         kwargs,
-        auto: Auto::Unknown,
+        auto: Numbering::Unknown,
     };
     f.render(vm, fmt, 0)
 }
@@ -1327,17 +1324,12 @@ fn replace(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     Ok(new_str(r))
 }
 
-fn strip_chars<'a>(vm: &Vm, a: &'a Args, name: &str) -> PyResult<Option<&'a str>> {
+fn strip_chars<'a>(a: &'a Args, name: &str) -> PyResult<Option<&'a str>> {
     match a.pos.get(1) {
         None | Some(Value::None) => Ok(None),
         Some(v) => match v.as_str() {
             Some(s) => Ok(Some(s)),
-            None => {
-                Err(type_error(format!("{name} arg must be None or str"))).map_err(|e: ExcRef| {
-                    let _ = vm;
-                    e
-                })
-            }
+            None => Err(type_error(format!("{name} arg must be None or str"))),
         },
     }
 }
@@ -1345,7 +1337,7 @@ fn strip_chars<'a>(vm: &Vm, a: &'a Args, name: &str) -> PyResult<Option<&'a str>
 fn strip_impl(vm: &mut Vm, a: &Args, name: &str, left: bool, right: bool) -> PyResult<Value> {
     let s = this(vm, a, name)?;
     a.check(name, 1, 2)?;
-    let chars = strip_chars(vm, a, name)?;
+    let chars = strip_chars(a, name)?;
     let st = s.as_str();
     let r = match chars {
         None => {
