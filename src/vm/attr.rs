@@ -45,7 +45,7 @@ impl Vm {
         let Value::Obj(o) = &d else { return Ok(d) };
         match &**o {
             Obj::Function(_) => Ok(Value::obj(Obj::BoundMethod(BoundMethod {
-                func: d.clone(),
+                    func: d.clone(),
                 self_: obj.clone(),
             }))),
             Obj::Native(n) if n.self_.is_none() => Ok(Value::obj(Obj::Native(NativeFunction {
@@ -194,9 +194,7 @@ impl Vm {
                     })),
                     Obj::StaticMethod(f) => f.clone(),
                     Obj::Instance(_) => match self.lookup_special(&d, "__get__") {
-                        Some(get) => {
-                            self.call(&get, &[d.clone(), Value::None, Value::Obj(cls.clone())])?
-                        }
+                        Some(get) => self.call(&get, &[d.clone(), Value::None, Value::Obj(cls.clone())])?,
                         None => d.clone(),
                     },
                     _ => d.clone(),
@@ -208,9 +206,7 @@ impl Vm {
         // Methods of the metaclass (`type`), e.g. `Foo.mro()`.
         let meta = self.type_of(&Value::Obj(cls.clone()));
         if let Some(d) = lookup(&meta, name) {
-            return self
-                .bind_descr(d, &Value::Obj(cls.clone()), &meta)
-                .map(Some);
+            return self.bind_descr(d, &Value::Obj(cls.clone()), &meta).map(Some);
         }
         Ok(None)
     }
@@ -233,11 +229,7 @@ impl Vm {
                     None => Some(Value::str(&c.module.borrow())),
                 },
                 "__bases__" => Some(Value::tuple(
-                    c.bases
-                        .borrow()
-                        .iter()
-                        .map(|b| Value::Obj(b.clone()))
-                        .collect(),
+                    c.bases.borrow().iter().map(|b| Value::Obj(b.clone())).collect(),
                 )),
                 "__base__" => Some(
                     c.bases
@@ -346,12 +338,7 @@ impl Vm {
 
     /// `super(cls, obj).name`: look after `cls` in `type(obj).__mro__` (or `obj.__mro__`
     /// when `obj` is a class).
-    fn super_getattr(
-        &mut self,
-        cls: &ObjRef,
-        obj: &Value,
-        name: &Value,
-    ) -> PyResult<Option<Value>> {
+    fn super_getattr(&mut self, cls: &ObjRef, obj: &Value, name: &Value) -> PyResult<Option<Value>> {
         let start_type = match obj {
             Value::Obj(o) if matches!(&**o, Obj::Class(_)) => o.clone(),
             _ => self.type_of(obj),
@@ -360,16 +347,12 @@ impl Vm {
         if let Some(c) = as_class(&start_type) {
             mro.extend(c.mro.borrow().iter().cloned());
         }
-        let pos = mro
-            .iter()
-            .position(|m| m.is(cls))
-            .map_or(mro.len(), |p| p + 1);
+        let pos = mro.iter().position(|m| m.is(cls)).map_or(mro.len(), |p| p + 1);
         for k in &mro[pos..] {
             if let Some(c) = as_class(k) {
                 let found = get_str(&c.dict.borrow(), name);
                 if let Some(d) = found {
-                    let is_class_obj =
-                        matches!(obj, Value::Obj(o) if matches!(&**o, Obj::Class(_)));
+                    let is_class_obj = matches!(obj, Value::Obj(o) if matches!(&**o, Obj::Class(_)));
                     if is_class_obj {
                         if let Value::Obj(dobj) = &d {
                             if let Obj::ClassMethod(f) = &**dobj {
@@ -442,13 +425,7 @@ impl Vm {
     }
 
     /// `object.__setattr__`: data descriptors, then the instance dict.
-    pub fn generic_setattr(
-        &mut self,
-        obj: &Value,
-        cls: &ObjRef,
-        name: &Value,
-        value: Value,
-    ) -> PyResult<()> {
+    pub fn generic_setattr(&mut self, obj: &Value, cls: &ObjRef, name: &Value, value: Value) -> PyResult<()> {
         if let Some(d) = lookup(cls, name) {
             if let Value::Obj(dobj) = &d {
                 match &**dobj {

@@ -479,7 +479,7 @@ pub fn int_from(vm: &mut Vm, x: &Value) -> PyResult<Value> {
             if f.is_none() {
                 continue;
             }
-            let r = vm.call(&f, &[x.clone()])?;
+            let r = vm.call(&f, std::slice::from_ref(x))?;
             if let Some(i) = as_int(&r) {
                 return Ok(to_plain_int(i));
             }
