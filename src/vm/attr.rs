@@ -137,19 +137,7 @@ impl Vm {
                 };
             }
         }
-        let descr = lookup(&cls, name);
-        if let Some(d) = &descr {
-            if let Descr::Data = self.classify(d) {
-                return self.bind_descr(d.clone(), obj, &cls).map(Some);
-            }
-        }
-        if let Some(v) = self.instance_dict_get(obj, name) {
-            return Ok(Some(v));
-        }
-        if let Some(d) = descr {
-            return self.bind_descr(d, obj, &cls).map(Some);
-        }
-        if let Some(v) = self.special_attr(obj, name)? {
+        if let Some(v) = self.generic_getattr(obj, &cls, name)? {
             return Ok(Some(v));
         }
         if flags.has_getattr {
@@ -160,6 +148,36 @@ impl Vm {
             };
         }
         Ok(None)
+    }
+
+    /// `object.__getattribute__`: data descriptors of `cls`, the instance dict, other class
+    /// attributes, native fields; no `__getattribute__`/`__getattr__` hooks. Ok(None) when
+    /// missing.
+    pub fn generic_getattr(&mut self, obj: &Value, cls: &ObjRef, name: &Value) -> PyResult<Option<Value>> {
+        let descr = lookup(cls, name);
+        if let Some(d) = &descr {
+            if let Value::Obj(dobj) = d {
+                if let Obj::Property(p) = &**dobj {
+                    if p.fget.is_none() {
+                        return Err(attribute_error(format!(
+                            "property '{}' of '{}' object has no getter",
+                            name.as_str().unwrap_or("?"),
+                            class_name(cls)
+                        )));
+                    }
+                }
+            }
+            if let Descr::Data = self.classify(d) {
+                return self.bind_descr(d.clone(), obj, cls).map(Some);
+            }
+        }
+        if let Some(v) = self.instance_dict_get(obj, name) {
+            return Ok(Some(v));
+        }
+        if let Some(d) = descr {
+            return self.bind_descr(d, obj, cls).map(Some);
+        }
+        self.special_attr(obj, name)
     }
 
     fn call_getattr(&mut self, obj: &Value, cls: &ObjRef, name: &Value) -> PyResult<Value> {
@@ -509,22 +527,6 @@ impl Vm {
     /// `del obj.name`
     pub fn del_attr(&mut self, obj: &Value, name: &Value) -> PyResult<()> {
         let cls = self.type_of(obj);
-        if let Some(d) = lookup(&cls, name) {
-            if let Value::Obj(dobj) = &d {
-                if let Obj::Property(p) = &**dobj {
-                    if p.fdel.is_none() {
-                        return Err(attribute_error(format!(
-                            "property '{}' of '{}' object has no deleter",
-                            name.as_str().unwrap_or("?"),
-                            class_name(&cls)
-                        )));
-                    }
-                    let fdel = p.fdel.clone();
-                    self.call(&fdel, &[obj.clone()])?;
-                    return Ok(());
-                }
-            }
-        }
         if let Some(f) = as_class(&cls)
             .filter(|c| !c.builtin)
             .and_then(|_| lookup(&cls, &Value::str("__delattr__")))
@@ -532,6 +534,34 @@ impl Vm {
             if !matches!(&f, Value::Obj(o) if matches!(&**o, Obj::Native(_))) {
                 self.call(&f, &[obj.clone(), name.clone()])?;
                 return Ok(());
+            }
+        }
+        self.generic_delattr(obj, &cls, name)
+    }
+
+    /// `object.__delattr__`: a property's deleter (or a user descriptor's `__delete__`),
+    /// else removal from the instance dict.
+    pub fn generic_delattr(&mut self, obj: &Value, cls: &ObjRef, name: &Value) -> PyResult<()> {
+        if let Some(d) = lookup(cls, name) {
+            if let Value::Obj(dobj) = &d {
+                if let Obj::Property(p) = &**dobj {
+                    if p.fdel.is_none() {
+                        return Err(attribute_error(format!(
+                            "property '{}' of '{}' object has no deleter",
+                            name.as_str().unwrap_or("?"),
+                            class_name(cls)
+                        )));
+                    }
+                    let fdel = p.fdel.clone();
+                    self.call(&fdel, std::slice::from_ref(obj))?;
+                    return Ok(());
+                }
+                if let Obj::Instance(_) = &**dobj {
+                    if let Some(del) = self.lookup_special(&d, "__delete__") {
+                        self.call(&del, &[d.clone(), obj.clone()])?;
+                        return Ok(());
+                    }
+                }
             }
         }
         let removed = match obj {

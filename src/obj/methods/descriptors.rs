@@ -1,4 +1,385 @@
-//! Methods of the builtin type(s) named by this file, registered into their namespaces.
+//! `property`, `staticmethod`, `classmethod` and `super`.
+//!
+//! Attribute lookup applies these natively (`crate::vm::attr`); the methods here are the
+//! constructors and the explicit descriptor protocol (`__get__`, `__set__`, `__delete__`).
+
+use crate::obj::function::Args;
+use crate::obj::{BoundMethod, Obj, PropertyObj, SuperObj};
+use crate::vm::class::{as_class, is_subclass};
+use crate::vm::errors::{attribute_error, runtime_error, type_error, PyResult};
+use crate::vm::value::{ObjRef, Value};
 use crate::vm::Vm;
 
-pub fn register(_vm: &mut Vm) {}
+fn prop_of<'a>(vm: &Vm, v: Option<&'a Value>, method: &str) -> PyResult<&'a PropertyObj> {
+    match v {
+        Some(Value::Obj(o)) => match &**o {
+            Obj::Property(p) => Ok(p),
+            _ => Err(type_error(format!(
+                "descriptor '{method}' for 'property' objects doesn't apply to a '{}' object",
+                vm.type_name(&Value::Obj(o.clone()))
+            ))),
+        },
+        Some(v) => Err(type_error(format!(
+            "descriptor '{method}' for 'property' objects doesn't apply to a '{}' object",
+            vm.type_name(v)
+        ))),
+        None => Err(type_error(format!(
+            "descriptor '{method}' of 'property' object needs an argument"
+        ))),
+    }
+}
+
+/// `fget.__doc__` when `doc` is None (CPython copies the getter's docstring).
+fn doc_from(vm: &mut Vm, doc: Value, fget: &Value) -> Value {
+    if !doc.is_none() || fget.is_none() {
+        return doc;
+    }
+    match fget {
+        Value::Obj(o) if matches!(&**o, Obj::Function(_)) => {
+            vm.get_attr_str(fget, "__doc__").unwrap_or(Value::None)
+        }
+        _ => Value::None,
+    }
+}
+
+/// `property.__new__(cls, fget=None, fset=None, fdel=None, doc=None)`
+fn property_new(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let names = ["fget", "fset", "fdel", "doc"];
+    for k in args.kwnames {
+        let k = k.as_str().unwrap_or("?");
+        if !names.contains(&k) {
+            return Err(type_error(format!(
+                "'{k}' is an invalid keyword argument for property()"
+            )));
+        }
+    }
+    let pos = &args.pos[1.min(args.pos.len())..];
+    if pos.len() > 4 {
+        return Err(type_error(format!(
+            "property() takes at most 4 arguments ({} given)",
+            pos.len()
+        )));
+    }
+    let get = |i: usize| -> Value {
+        pos.get(i)
+            .or_else(|| args.kw(names[i]))
+            .cloned()
+            .unwrap_or(Value::None)
+    };
+    let fget = get(0);
+    let doc = doc_from(vm, get(3), &fget);
+    Ok(Value::obj(Obj::Property(PropertyObj {
+        fget,
+        fset: get(1),
+        fdel: get(2),
+        doc,
+    })))
+}
+
+/// A copy of a property with one accessor replaced (`getter`/`setter`/`deleter`).
+fn property_copy(vm: &mut Vm, args: &Args, which: usize, method: &str) -> PyResult<Value> {
+    let p = prop_of(vm, args.pos.first(), method)?;
+    args.check(method, 2, 2)?;
+    let f = args.pos[1].clone();
+    let (mut fget, mut fset, mut fdel) = (p.fget.clone(), p.fset.clone(), p.fdel.clone());
+    let mut doc = p.doc.clone();
+    match which {
+        0 => {
+            fget = f;
+            doc = doc_from(vm, Value::None, &fget);
+            if doc.is_none() {
+                doc = p.doc.clone();
+            }
+        }
+        1 => fset = f,
+        _ => fdel = f,
+    }
+    Ok(Value::obj(Obj::Property(PropertyObj {
+        fget,
+        fset,
+        fdel,
+        doc,
+    })))
+}
+
+fn property_getter(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    property_copy(vm, args, 0, "getter")
+}
+fn property_setter(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    property_copy(vm, args, 1, "setter")
+}
+fn property_deleter(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    property_copy(vm, args, 2, "deleter")
+}
+
+fn property_get(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let p = prop_of(vm, args.pos.first(), "__get__")?;
+    args.check("__get__", 2, 3)?;
+    let obj = &args.pos[1];
+    if obj.is_none() {
+        return Ok(args.pos[0].clone());
+    }
+    if p.fget.is_none() {
+        return Err(attribute_error(format!(
+            "property of '{}' object has no getter",
+            vm.type_name(obj)
+        )));
+    }
+    let f = p.fget.clone();
+    vm.call(&f, std::slice::from_ref(obj))
+}
+
+fn property_set(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let p = prop_of(vm, args.pos.first(), "__set__")?;
+    args.check("__set__", 3, 3)?;
+    if p.fset.is_none() {
+        return Err(attribute_error(format!(
+            "property of '{}' object has no setter",
+            vm.type_name(&args.pos[1])
+        )));
+    }
+    let f = p.fset.clone();
+    vm.call(&f, &[args.pos[1].clone(), args.pos[2].clone()])?;
+    Ok(Value::None)
+}
+
+fn property_delete(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let p = prop_of(vm, args.pos.first(), "__delete__")?;
+    args.check("__delete__", 2, 2)?;
+    if p.fdel.is_none() {
+        return Err(attribute_error(format!(
+            "property of '{}' object has no deleter",
+            vm.type_name(&args.pos[1])
+        )));
+    }
+    let f = p.fdel.clone();
+    vm.call(&f, &[args.pos[1].clone()])?;
+    Ok(Value::None)
+}
+
+fn one_callable(args: &Args, name: &str) -> PyResult<Value> {
+    if !args.kwnames.is_empty() {
+        return Err(type_error(format!("{name}() takes no keyword arguments")));
+    }
+    let n = args.pos.len().saturating_sub(1);
+    if n != 1 {
+        return Err(type_error(format!("{name} expected 1 argument, got {n}")));
+    }
+    Ok(args.pos[1].clone())
+}
+
+fn staticmethod_new(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let f = one_callable(args, "staticmethod")?;
+    Ok(Value::obj(Obj::StaticMethod(f)))
+}
+
+fn classmethod_new(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let f = one_callable(args, "classmethod")?;
+    Ok(Value::obj(Obj::ClassMethod(f)))
+}
+
+fn wrapped(v: Option<&Value>) -> Option<(bool, Value)> {
+    match v {
+        Some(Value::Obj(o)) => match &**o {
+            Obj::StaticMethod(f) => Some((true, f.clone())),
+            Obj::ClassMethod(f) => Some((false, f.clone())),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn sc_get(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let Some((is_static, f)) = wrapped(args.pos.first()) else {
+        return Err(type_error(
+            "descriptor '__get__' requires a staticmethod or classmethod",
+        ));
+    };
+    args.check("__get__", 2, 3)?;
+    if is_static {
+        return Ok(f);
+    }
+    let obj = &args.pos[1];
+    let owner = match args.pos.get(2) {
+        Some(t) if !t.is_none() => t.clone(),
+        _ => {
+            if obj.is_none() {
+                return Err(type_error("__get__(None, None) is invalid"));
+            }
+            Value::Obj(vm.type_of(obj))
+        }
+    };
+    Ok(Value::obj(Obj::BoundMethod(BoundMethod {
+        func: f,
+        self_: owner,
+    })))
+}
+
+fn sc_func(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    match wrapped(args.pos.first()) {
+        Some((_, f)) => Ok(f),
+        None => Err(type_error(
+            "__func__ requires a staticmethod or classmethod",
+        )),
+    }
+}
+
+fn sc_repr(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let Some((is_static, f)) = wrapped(args.pos.first()) else {
+        return Err(type_error(
+            "__repr__ requires a staticmethod or classmethod",
+        ));
+    };
+    let inner = vm.repr(&f)?;
+    let kind = if is_static {
+        "staticmethod"
+    } else {
+        "classmethod"
+    };
+    Ok(Value::string(format!("<{kind}({inner})>")))
+}
+
+/// Checks `obj` for `super(cls, obj)`: an instance of cls or a subclass of it.
+fn super_check(vm: &Vm, cls: &ObjRef, obj: &Value) -> PyResult<()> {
+    if let Value::Obj(o) = obj {
+        if as_class(o).is_some() && is_subclass(o, cls) {
+            return Ok(());
+        }
+    }
+    if vm.isinstance(obj, cls) {
+        return Ok(());
+    }
+    Err(type_error(
+        "super(type, obj): obj must be an instance or subtype of type",
+    ))
+}
+
+/// `super()` without arguments: the class from the calling function's `__class__` cell,
+/// the object from its first argument.
+fn super_from_frame(vm: &Vm) -> PyResult<(ObjRef, Value)> {
+    let Some(frame) = vm.frames.last() else {
+        return Err(runtime_error("super(): no arguments"));
+    };
+    let code = &frame.code.code;
+    if code.argcount == 0 {
+        return Err(runtime_error("super(): no arguments"));
+    }
+    let mut first = frame.locals.first().cloned().unwrap_or(Value::Undef);
+    if let Some(&(cell, _)) = code.cell_params.iter().find(|&&(_, slot)| slot == 0) {
+        if let Some(Obj::Cell(c)) = frame.cells.get(cell as usize).map(|c| &**c) {
+            first = c.borrow().clone();
+        }
+    }
+    if first.is_undef() {
+        return Err(runtime_error("super(): arg[0] deleted"));
+    }
+    let Some(i) = code.freevars.iter().position(|n| &**n == "__class__") else {
+        return Err(runtime_error("super(): __class__ cell not found"));
+    };
+    let cell = frame.cells.get(code.cellvars.len() + i);
+    let class = match cell.map(|c| &**c) {
+        Some(Obj::Cell(c)) => c.borrow().clone(),
+        _ => Value::Undef,
+    };
+    match class {
+        Value::Undef => Err(runtime_error("super(): empty __class__ cell")),
+        Value::Obj(o) if as_class(&o).is_some() => Ok((o, first)),
+        other => Err(runtime_error(format!(
+            "super(): __class__ is not a type ({})",
+            vm.type_name(&other)
+        ))),
+    }
+}
+
+fn super_new(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    if !args.kwnames.is_empty() {
+        return Err(type_error("super() takes no keyword arguments"));
+    }
+    let pos = &args.pos[1.min(args.pos.len())..];
+    let (cls, obj) = match pos {
+        [] => super_from_frame(vm)?,
+        [c, rest @ ..] => {
+            let cls = match c {
+                Value::Obj(o) if as_class(o).is_some() => o.clone(),
+                _ => {
+                    return Err(type_error(format!(
+                        "super() argument 1 must be a type, not {}",
+                        vm.type_name(c)
+                    )))
+                }
+            };
+            match rest {
+                [] => return Err(crate::vm::errors::not_implemented(
+                    "unbound super objects (super() with one argument) are not supported by aio",
+                )),
+                [o] => (cls, o.clone()),
+                _ => {
+                    return Err(type_error(format!(
+                        "super() takes at most 2 arguments ({} given)",
+                        pos.len()
+                    )))
+                }
+            }
+        }
+    };
+    super_check(vm, &cls, &obj)?;
+    Ok(Value::obj(Obj::Super(SuperObj { class: cls, obj })))
+}
+
+fn super_repr(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let Some(Value::Obj(o)) = args.pos.first() else {
+        return Err(type_error("super.__repr__ needs a super object"));
+    };
+    let Obj::Super(s) = &**o else {
+        return Err(type_error("super.__repr__ needs a super object"));
+    };
+    let (cls, obj) = (Value::Obj(s.class.clone()), s.obj.clone());
+    let c = vm.repr(&cls)?;
+    let t = vm.type_of(&obj);
+    Ok(Value::string(format!(
+        "<super: {c}, <{} object>>",
+        crate::vm::class::class_name(&t)
+    )))
+}
+
+pub fn register(vm: &mut Vm) {
+    let t = vm.t.clone();
+    vm.add_methods(
+        &t.property,
+        "property",
+        &[
+            ("__new__", property_new),
+            ("getter", property_getter),
+            ("setter", property_setter),
+            ("deleter", property_deleter),
+            ("__get__", property_get),
+            ("__set__", property_set),
+            ("__delete__", property_delete),
+        ],
+    );
+    for (cls, name, newf) in [
+        (
+            &t.staticmethod,
+            "staticmethod",
+            staticmethod_new as crate::obj::function::NativeFn,
+        ),
+        (&t.classmethod, "classmethod", classmethod_new),
+    ] {
+        vm.add_methods(
+            cls,
+            name,
+            &[
+                ("__new__", newf),
+                ("__get__", sc_get),
+                ("__repr__", sc_repr),
+            ],
+        );
+        let p = vm.native_property(name, "__wrapped__", sc_func);
+        vm.add_class_attr(cls, "__wrapped__", p);
+    }
+    vm.add_methods(
+        &t.super_,
+        "super",
+        &[("__new__", super_new), ("__repr__", super_repr)],
+    );
+}

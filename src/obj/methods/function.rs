@@ -1,4 +1,42 @@
-//! Methods of the builtin type(s) named by this file, registered into their namespaces.
+//! Methods of functions: the descriptor protocol (`f.__get__(obj)` binds).
+//! Reprs of functions, methods and builtins live in `crate::vm::protocols::default_repr`.
+
+use crate::obj::function::Args;
+use crate::obj::{BoundMethod, Obj};
+use crate::vm::errors::{type_error, PyResult};
+use crate::vm::value::Value;
 use crate::vm::Vm;
 
-pub fn register(_vm: &mut Vm) {}
+/// `function.__get__(self, obj, type=None)`
+fn function_get(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.no_kwargs("__get__")?;
+    let n = args.pos.len().saturating_sub(1);
+    if n == 0 {
+        return Err(type_error("expected at least 1 argument, got 0"));
+    }
+    if n > 2 {
+        return Err(type_error(format!("expected at most 2 arguments, got {n}")));
+    }
+    let f = &args.pos[0];
+    if !matches!(f, Value::Obj(o) if matches!(&**o, Obj::Function(_))) {
+        return Err(type_error(
+            "descriptor '__get__' requires a 'function' object",
+        ));
+    }
+    let obj = &args.pos[1];
+    if obj.is_none() {
+        if args.pos.get(2).is_none_or(|t| t.is_none()) {
+            return Err(type_error("__get__(None, None) is invalid"));
+        }
+        return Ok(f.clone());
+    }
+    Ok(Value::obj(Obj::BoundMethod(BoundMethod {
+        func: f.clone(),
+        self_: obj.clone(),
+    })))
+}
+
+pub fn register(vm: &mut Vm) {
+    let f = vm.t.function.clone();
+    vm.add_methods(&f, "function", &[("__get__", function_get)]);
+}

@@ -1,4 +1,354 @@
-//! Methods of the builtin type(s) named by this file, registered into their namespaces.
-use crate::vm::Vm;
+//! Methods of `object`, the root of every class: creation and initialization checks,
+//! the default repr/str/eq/hash/format, generic attribute access, and `__dir__`.
 
-pub fn register(_vm: &mut Vm) {}
+use crate::obj::class::Layout;
+use crate::obj::function::Args;
+use crate::obj::{ClassObj, DictData, ExceptionObj, InstanceObj, Obj};
+use crate::vm::class::{as_class, class_name, lookup};
+use crate::vm::dictops::get_str;
+use crate::vm::errors::{type_error, PyResult};
+use crate::vm::native::native;
+use crate::vm::value::{ObjRef, Value};
+use crate::vm::Vm;
+use std::cell::{Cell, RefCell};
+
+/// Whether `v` is the native function `object.<name>`.
+fn is_object_native(v: &Option<Value>, name: &str) -> bool {
+    matches!(v, Some(Value::Obj(o)) if matches!(&**o, Obj::Native(n) if n.owner == "object" && n.name == name))
+}
+
+/// Whether class `cls` inherits `object.__new__` / `object.__init__` unchanged.
+fn inherits_object(vm: &mut Vm, cls: &ObjRef, name: &str) -> bool {
+    let key = vm.intern(name);
+    is_object_native(&lookup(cls, &key), name)
+}
+
+fn self_arg<'a>(args: &'a Args, method: &str) -> PyResult<&'a Value> {
+    args.pos.first().ok_or_else(|| {
+        type_error(format!(
+            "descriptor '{method}' of 'object' object needs an argument"
+        ))
+    })
+}
+
+/// `object.__new__(cls, *args)`: a bare instance of `cls` with the layout it needs.
+fn object_new(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let Some(cls) = args.pos.first() else {
+        return Err(type_error("object.__new__(): not enough arguments"));
+    };
+    let Value::Obj(c) = cls else {
+        return Err(type_error(format!(
+            "object.__new__(X): X is not a type object ({})",
+            vm.type_name(cls)
+        )));
+    };
+    let Some(co) = as_class(c) else {
+        return Err(type_error(format!(
+            "object.__new__(X): X is not a type object ({})",
+            vm.type_name(cls)
+        )));
+    };
+    let excess = args.pos.len() > 1 || !args.kwnames.is_empty();
+    if excess {
+        if !inherits_object(vm, c, "__new__") {
+            return Err(type_error(
+                "object.__new__() takes exactly one argument (the type to instantiate)",
+            ));
+        }
+        if inherits_object(vm, c, "__init__") {
+            return Err(type_error(format!("{}() takes no arguments", co.name())));
+        }
+    }
+    new_instance(c, co)
+}
+
+fn new_instance(c: &ObjRef, co: &ClassObj) -> PyResult<Value> {
+    match co.layout {
+        Layout::Object => Ok(Value::obj(Obj::Instance(InstanceObj {
+            class: c.clone(),
+            dict: RefCell::new(DictData::new()),
+            finalized: Cell::new(false),
+        }))),
+        Layout::Exception => Ok(Value::obj(Obj::Exception(ExceptionObj::new(
+            c.clone(),
+            Value::tuple(vec![]),
+        )))),
+        _ => {
+            let n = co.name();
+            Err(type_error(format!(
+                "object.__new__({n}) is not safe, use {n}.__new__()"
+            )))
+        }
+    }
+}
+
+/// `object.__init__(self, *args)`: rejects arguments unless `__new__` was overridden.
+fn object_init(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let this = self_arg(args, "__init__")?;
+    let excess = args.pos.len() > 1 || !args.kwnames.is_empty();
+    if excess {
+        let cls = vm.type_of(this);
+        if !inherits_object(vm, &cls, "__init__") {
+            return Err(type_error(
+                "object.__init__() takes exactly one argument (the instance to initialize)",
+            ));
+        }
+        if inherits_object(vm, &cls, "__new__") {
+            return Err(type_error(format!(
+                "{}.__init__() takes exactly one argument (the instance to initialize)",
+                class_name(&cls)
+            )));
+        }
+    }
+    Ok(Value::None)
+}
+
+fn object_repr(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let this = self_arg(args, "__repr__")?;
+    Ok(Value::string(vm.default_repr(this)))
+}
+
+fn object_str(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let this = self_arg(args, "__str__")?;
+    Ok(Value::string(vm.repr(this)?))
+}
+
+fn object_eq(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("__eq__", 2, 2)?;
+    if args.pos[0].is(&args.pos[1]) {
+        Ok(Value::Bool(true))
+    } else {
+        Ok(vm.t.not_implemented_value.clone())
+    }
+}
+
+/// `object.__ne__`: the inverse of `type(self).__eq__`, unless that is NotImplemented.
+fn object_ne(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("__ne__", 2, 2)?;
+    let (a, b) = (&args.pos[0], &args.pos[1]);
+    let Some(eq) = vm.lookup_special(a, "__eq__") else {
+        return Ok(vm.t.not_implemented_value.clone());
+    };
+    let r = vm.call(&eq, &[a.clone(), b.clone()])?;
+    if matches!(&r, Value::Obj(o) if matches!(&**o, Obj::NotImplemented)) {
+        return Ok(r);
+    }
+    Ok(Value::Bool(!vm.truthy(&r)?))
+}
+
+fn not_implemented(vm: &mut Vm, _args: &Args) -> PyResult<Value> {
+    Ok(vm.t.not_implemented_value.clone())
+}
+
+fn object_hash(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let this = self_arg(args, "__hash__")?;
+    Ok(Value::Int(match this {
+        Value::Obj(o) => crate::vm::protocols::default_hash(o),
+        v => vm.hash(v)?,
+    }))
+}
+
+fn object_format(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("__format__", 2, 2)?;
+    let spec = &args.pos[1];
+    let Some(s) = spec.as_str() else {
+        return Err(type_error(format!(
+            "__format__() argument must be str, not {}",
+            vm.type_name(spec)
+        )));
+    };
+    if !s.is_empty() {
+        return Err(type_error(format!(
+            "unsupported format string passed to {}.__format__",
+            vm.type_name(&args.pos[0])
+        )));
+    }
+    vm.to_str_value(&args.pos[0])
+}
+
+fn name_arg(vm: &Vm, v: &Value) -> PyResult<Value> {
+    if v.as_str().is_some() {
+        Ok(v.clone())
+    } else {
+        Err(type_error(format!(
+            "attribute name must be string, not '{}'",
+            vm.type_name(v)
+        )))
+    }
+}
+
+fn object_getattribute(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("__getattribute__", 2, 2)?;
+    let (obj, name) = (&args.pos[0], name_arg(vm, &args.pos[1])?);
+    if matches!(obj, Value::Obj(o) if matches!(&**o, Obj::Class(_) | Obj::Module(_) | Obj::Super(_)))
+    {
+        return vm.get_attr(obj, &name);
+    }
+    let cls = vm.type_of(obj);
+    match vm.generic_getattr(obj, &cls, &name)? {
+        Some(v) => Ok(v),
+        None => Err(vm.no_attribute(obj, &name)),
+    }
+}
+
+fn object_setattr(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("__setattr__", 3, 3)?;
+    let (obj, name) = (&args.pos[0], name_arg(vm, &args.pos[1])?);
+    if matches!(obj, Value::Obj(o) if matches!(&**o, Obj::Class(_) | Obj::Module(_))) {
+        vm.set_attr(obj, &name, args.pos[2].clone())?;
+        return Ok(Value::None);
+    }
+    let cls = vm.type_of(obj);
+    vm.generic_setattr(obj, &cls, &name, args.pos[2].clone())?;
+    Ok(Value::None)
+}
+
+fn object_delattr(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("__delattr__", 2, 2)?;
+    let (obj, name) = (&args.pos[0], name_arg(vm, &args.pos[1])?);
+    let cls = vm.type_of(obj);
+    vm.generic_delattr(obj, &cls, &name)?;
+    Ok(Value::None)
+}
+
+/// Adds the keys of a namespace to `out` (skipping ones already present).
+fn add_keys(out: &mut Vec<Value>, seen: &mut std::collections::HashSet<String>, d: &DictData) {
+    for k in d.keys() {
+        if let Some(s) = k.as_str() {
+            if s == "__qualname__" {
+                continue;
+            }
+            if seen.insert(s.to_string()) {
+                out.push(k.clone());
+            }
+        }
+    }
+}
+
+fn add_name(out: &mut Vec<Value>, seen: &mut std::collections::HashSet<String>, name: &str) {
+    if seen.insert(name.to_string()) {
+        out.push(Value::str(name));
+    }
+}
+
+/// Attribute names of a class and its bases (CPython's `type.__dir__`).
+pub fn class_dir(cls: &ObjRef, out: &mut Vec<Value>, seen: &mut std::collections::HashSet<String>) {
+    let mut chain = vec![cls.clone()];
+    if let Some(c) = as_class(cls) {
+        chain.extend(c.mro.borrow().iter().cloned());
+    }
+    for k in &chain {
+        if let Some(c) = as_class(k) {
+            add_keys(out, seen, &c.dict.borrow());
+            if !c.builtin {
+                add_name(out, seen, "__module__");
+                add_name(out, seen, "__doc__");
+                if c.layout == Layout::Object {
+                    add_name(out, seen, "__dict__");
+                    add_name(out, seen, "__weakref__");
+                }
+            }
+        }
+    }
+}
+
+/// `object.__dir__(obj)` (unsorted): instance attributes, then the class's.
+pub fn default_dir(vm: &mut Vm, obj: &Value) -> PyResult<Vec<Value>> {
+    let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    if let Value::Obj(o) = obj {
+        match &**o {
+            Obj::Module(m) => {
+                if let Obj::Dict(d) = &*m.dict {
+                    add_keys(&mut out, &mut seen, &d.borrow());
+                }
+                return Ok(out);
+            }
+            Obj::Class(_) => {
+                class_dir(o, &mut out, &mut seen);
+                return Ok(out);
+            }
+            Obj::Instance(i) => add_keys(&mut out, &mut seen, &i.dict.borrow()),
+            Obj::Exception(e) => add_keys(&mut out, &mut seen, &e.dict.borrow()),
+            Obj::Function(f) => add_keys(&mut out, &mut seen, &f.dict.borrow()),
+            _ => {}
+        }
+    }
+    let cls = vm.type_of(obj);
+    class_dir(&cls, &mut out, &mut seen);
+    add_name(&mut out, &mut seen, "__class__");
+    Ok(out)
+}
+
+fn object_dir(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let this = self_arg(args, "__dir__")?.clone();
+    Ok(Value::list(default_dir(vm, &this)?))
+}
+
+fn object_init_subclass(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    if !args.kwnames.is_empty() {
+        let name = match args.pos.first() {
+            Some(Value::Obj(o)) if as_class(o).is_some() => class_name(o).to_string(),
+            _ => "object".to_string(),
+        };
+        return Err(type_error(format!(
+            "{name}.__init_subclass__() takes no keyword arguments"
+        )));
+    }
+    let _ = vm;
+    Ok(Value::None)
+}
+
+fn object_sizeof(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let _ = (vm, self_arg(args, "__sizeof__")?);
+    Ok(Value::Int(std::mem::size_of::<Obj>() as i64))
+}
+
+pub fn register(vm: &mut Vm) {
+    let object = vm.t.object.clone();
+    vm.add_methods(
+        &object,
+        "object",
+        &[
+            ("__new__", object_new),
+            ("__init__", object_init),
+            ("__repr__", object_repr),
+            ("__str__", object_str),
+            ("__eq__", object_eq),
+            ("__ne__", object_ne),
+            ("__lt__", not_implemented),
+            ("__le__", not_implemented),
+            ("__gt__", not_implemented),
+            ("__ge__", not_implemented),
+            ("__hash__", object_hash),
+            ("__format__", object_format),
+            ("__getattribute__", object_getattribute),
+            ("__setattr__", object_setattr),
+            ("__delattr__", object_delattr),
+            ("__dir__", object_dir),
+            ("__sizeof__", object_sizeof),
+        ],
+    );
+    let init_subclass = Value::obj(Obj::ClassMethod(native(
+        "object",
+        "__init_subclass__",
+        object_init_subclass,
+    )));
+    vm.add_class_attr(&object, "__init_subclass__", init_subclass);
+    let hook = Value::obj(Obj::ClassMethod(native(
+        "object",
+        "__subclasshook__",
+        not_implemented,
+    )));
+    vm.add_class_attr(&object, "__subclasshook__", hook);
+    let key = vm.intern("__doc__");
+    if let Obj::Class(c) = &*object {
+        if get_str(&c.dict.borrow(), &key).is_none() {
+            crate::vm::dictops::set_str(
+                &mut c.dict.borrow_mut(),
+                key,
+                Value::str("The base class of the class hierarchy.\n\nWhen called, it accepts no arguments and returns a new featureless\ninstance that has no instance attributes and cannot be given any.\n"),
+            );
+        }
+    }
+}

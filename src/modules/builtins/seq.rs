@@ -1,0 +1,473 @@
+//! Iteration builtins: iter, next, enumerate, zip, map, filter, reversed, sorted, min, max,
+//! sum, any, all.
+
+use crate::obj::function::Args;
+use crate::obj::iter::IterState;
+use crate::obj::Obj;
+use crate::syntax::ast::{BinOp, CmpOp};
+use crate::vm::errors::{exc_empty, type_error, value_error, PyResult};
+use crate::vm::native::native;
+use crate::vm::types::ExcKind;
+use crate::vm::value::Value;
+use crate::vm::Vm;
+use std::cell::RefCell;
+
+fn new_iter(st: IterState) -> Value {
+    Value::obj(Obj::Iter(RefCell::new(st)))
+}
+
+fn b_iter(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("iter", 1, 2)?;
+    match args.pos.get(1) {
+        None => vm.iter(&args.pos[0]),
+        Some(sentinel) => {
+            if !super::is_callable(vm, &args.pos[0]) {
+                return Err(type_error("iter(v, w): v must be callable"));
+            }
+            Ok(new_iter(IterState::Callable {
+                func: args.pos[0].clone(),
+                sentinel: sentinel.clone(),
+            }))
+        }
+    }
+}
+
+fn b_next(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("next", 1, 2)?;
+    let it = &args.pos[0];
+    let is_iter = match it {
+        Value::Obj(o) => {
+            matches!(&**o, Obj::Iter(_) | Obj::Generator(_))
+                || vm.lookup_special(it, "__next__").is_some()
+        }
+        _ => false,
+    };
+    if !is_iter {
+        return Err(type_error(format!(
+            "'{}' object is not an iterator",
+            vm.type_name(it)
+        )));
+    }
+    match vm.next(it)? {
+        Some(v) => Ok(v),
+        None => match args.pos.get(1) {
+            Some(d) => Ok(d.clone()),
+            None => Err(exc_empty(ExcKind::StopIteration)),
+        },
+    }
+}
+
+/// Rejects keywords not in `allowed` with CPython's "'x' is an invalid keyword argument
+/// for f()".
+fn check_kw(args: &Args, fname: &str, allowed: &[&str]) -> PyResult<()> {
+    for k in args.kwnames {
+        let k = k.as_str().unwrap_or("?");
+        if !allowed.contains(&k) {
+            return Err(type_error(format!(
+                "'{k}' is an invalid keyword argument for {fname}()"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// `enumerate.__new__(cls, iterable, start=0)`
+fn enumerate_new(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    check_kw(args, "enumerate", &["iterable", "start"])?;
+    let pos = &args.pos[1..];
+    if pos.len() > 2 {
+        return Err(type_error(format!(
+            "enumerate() takes at most 2 arguments ({} given)",
+            pos.len()
+        )));
+    }
+    let Some(iterable) = pos.first().or_else(|| args.kw("iterable")) else {
+        return Err(type_error(
+            "enumerate() missing required argument 'iterable'",
+        ));
+    };
+    let start = match pos.get(1).or_else(|| args.kw("start")) {
+        Some(s) => vm.index_value(s)?,
+        None => 0,
+    };
+    let iter = vm.iter(iterable)?;
+    Ok(new_iter(IterState::Enumerate { iter, count: start }))
+}
+
+/// `zip.__new__(cls, *iterables, strict=False)`
+fn zip_new(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    check_kw(args, "zip", &["strict"])?;
+    let strict = match args.kw("strict") {
+        Some(s) => vm.truthy(s)?,
+        None => false,
+    };
+    let mut iters = Vec::with_capacity(args.pos.len());
+    for a in &args.pos[1..] {
+        iters.push(vm.iter(a)?);
+    }
+    Ok(new_iter(IterState::Zip { iters, strict }))
+}
+
+/// `map.__new__(cls, func, *iterables)`
+fn map_new(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.no_kwargs("map")?;
+    if args.pos.len() < 3 {
+        return Err(type_error("map() must have at least two arguments."));
+    }
+    let mut iters = Vec::with_capacity(args.pos.len() - 2);
+    for a in &args.pos[2..] {
+        iters.push(vm.iter(a)?);
+    }
+    Ok(new_iter(IterState::Map {
+        func: args.pos[1].clone(),
+        iters,
+    }))
+}
+
+/// `filter.__new__(cls, func, iterable)`
+fn filter_new(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.no_kwargs("filter")?;
+    if args.pos.len() != 3 {
+        return Err(type_error(format!(
+            "filter expected 2 arguments, got {}",
+            args.pos.len() - 1
+        )));
+    }
+    let iter = vm.iter(&args.pos[2])?;
+    Ok(new_iter(IterState::Filter {
+        func: args.pos[1].clone(),
+        iter,
+    }))
+}
+
+/// `reversed.__new__(cls, seq)`
+fn reversed_new(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.no_kwargs("reversed")?;
+    if args.pos.len() != 2 {
+        return Err(type_error(format!(
+            "reversed expected 1 argument, got {}",
+            args.pos.len() - 1
+        )));
+    }
+    let seq = &args.pos[1];
+    if let Value::Obj(o) = seq {
+        match &**o {
+            Obj::Range(r) => {
+                let n = r.len();
+                if n == 0 {
+                    return Ok(new_iter(IterState::Range {
+                        next: 0,
+                        stop: 0,
+                        step: 1,
+                    }));
+                }
+                let last = r.start as i128 + (n as i128 - 1) * r.step as i128;
+                let stop = last - r.step as i128 * n as i128;
+                if let (Ok(last), Ok(stop), Some(step)) = (
+                    i64::try_from(last),
+                    i64::try_from(stop),
+                    r.step.checked_neg(),
+                ) {
+                    return Ok(new_iter(IterState::Range {
+                        next: last,
+                        stop,
+                        step,
+                    }));
+                }
+                let items = vm.collect(seq)?;
+                return Ok(new_iter(IterState::Reversed {
+                    index: items.len().checked_sub(1),
+                    seq: Value::list(items),
+                }));
+            }
+            Obj::List(_) | Obj::Tuple(_) | Obj::Bytes(_) | Obj::ByteArray(_) => {
+                let n = vm.len(seq)?;
+                return Ok(new_iter(IterState::Reversed {
+                    seq: seq.clone(),
+                    index: n.checked_sub(1),
+                }));
+            }
+            Obj::Str(s) => {
+                let chars: Vec<Value> = s
+                    .as_str()
+                    .chars()
+                    .rev()
+                    .map(|c| Value::string(c.to_string()))
+                    .collect();
+                return Ok(new_iter(IterState::Seq {
+                    seq: Value::tuple(chars),
+                    index: 0,
+                }));
+            }
+            Obj::Dict(d) => {
+                let mut keys = d.borrow().keys();
+                keys.reverse();
+                return Ok(new_iter(IterState::Seq {
+                    seq: Value::tuple(keys),
+                    index: 0,
+                }));
+            }
+            _ => {}
+        }
+    }
+    if let Some(f) = vm.lookup_special(seq, "__reversed__") {
+        if !f.is_none() {
+            return vm.call(&f, std::slice::from_ref(seq));
+        }
+    } else if vm.lookup_special(seq, "__getitem__").is_some()
+        && vm.lookup_special(seq, "__len__").is_some()
+    {
+        if matches!(seq, Value::Obj(o) if matches!(&**o, Obj::Dict(_) | Obj::DictView(_))) {
+            // dicts are handled above; views have no order protocol here
+        } else {
+            let n = vm.len(seq)?;
+            return Ok(new_iter(IterState::Reversed {
+                seq: seq.clone(),
+                index: n.checked_sub(1),
+            }));
+        }
+    }
+    Err(type_error(format!(
+        "'{}' object is not reversible",
+        vm.type_name(seq)
+    )))
+}
+
+/// Sorts `items` in place, stably, comparing with `<` only (as CPython's `list.sort`):
+/// keys computed once; `reverse` keeps equal items in their original order.
+pub fn sort_values(
+    vm: &mut Vm,
+    items: &mut Vec<Value>,
+    key: Option<&Value>,
+    reverse: bool,
+) -> PyResult<()> {
+    let keys: Vec<Value> = match key {
+        Some(k) if !k.is_none() => {
+            let mut out = Vec::with_capacity(items.len());
+            for it in items.iter() {
+                out.push(vm.call(k, std::slice::from_ref(it))?);
+            }
+            out
+        }
+        _ => items.clone(),
+    };
+    let mut idx: Vec<usize> = (0..items.len()).collect();
+    if reverse {
+        idx.reverse();
+    }
+    merge_sort(vm, &keys, &mut idx)?;
+    if reverse {
+        idx.reverse();
+    }
+    let sorted: Vec<Value> = idx.iter().map(|&i| items[i].clone()).collect();
+    *items = sorted;
+    Ok(())
+}
+
+/// Stable merge sort of indices into `keys` (insertion sort for short runs).
+fn merge_sort(vm: &mut Vm, keys: &[Value], idx: &mut [usize]) -> PyResult<()> {
+    const RUN: usize = 16;
+    let n = idx.len();
+    // Insertion-sort runs of RUN elements.
+    let mut start = 0;
+    while start < n {
+        let end = (start + RUN).min(n);
+        for i in start + 1..end {
+            let mut j = i;
+            while j > start && vm.lt(&keys[idx[j]], &keys[idx[j - 1]])? {
+                idx.swap(j, j - 1);
+                j -= 1;
+            }
+        }
+        start = end;
+    }
+    let mut width = RUN;
+    let mut buf: Vec<usize> = Vec::with_capacity(n);
+    while width < n {
+        let mut lo = 0;
+        while lo + width < n {
+            let mid = lo + width;
+            let hi = (lo + 2 * width).min(n);
+            buf.clear();
+            let (mut i, mut j) = (lo, mid);
+            while i < mid && j < hi {
+                // Take from the right only when strictly smaller: stability.
+                if vm.lt(&keys[idx[j]], &keys[idx[i]])? {
+                    buf.push(idx[j]);
+                    j += 1;
+                } else {
+                    buf.push(idx[i]);
+                    i += 1;
+                }
+            }
+            buf.extend_from_slice(&idx[i..mid]);
+            buf.extend_from_slice(&idx[j..hi]);
+            idx[lo..hi].copy_from_slice(&buf);
+            lo = hi;
+        }
+        width *= 2;
+    }
+    Ok(())
+}
+
+fn b_sorted(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    if args.pos.len() != 1 {
+        return Err(type_error(format!(
+            "sorted expected 1 argument, got {}",
+            args.pos.len()
+        )));
+    }
+    check_kw(args, "sort", &["key", "reverse"])?;
+    let mut items = vm.collect(&args.pos[0])?;
+    let reverse = match args.kw("reverse") {
+        Some(r) => vm.truthy(r)?,
+        None => false,
+    };
+    sort_values(vm, &mut items, args.kw("key"), reverse)?;
+    Ok(Value::list(items))
+}
+
+fn min_max(vm: &mut Vm, args: &Args, name: &str, op: CmpOp) -> PyResult<Value> {
+    if args.pos.is_empty() {
+        return Err(type_error(format!(
+            "{name} expected at least 1 argument, got 0"
+        )));
+    }
+    check_kw(args, name, &["key", "default"])?;
+    let key = args.kw("key").filter(|k| !k.is_none()).cloned();
+    let default = args.kw("default").cloned();
+    if args.pos.len() > 1 && default.is_some() {
+        return Err(type_error(format!(
+            "Cannot specify a default for {name}() with multiple positional arguments"
+        )));
+    }
+    let it = if args.pos.len() == 1 {
+        vm.iter(&args.pos[0])?
+    } else {
+        vm.iter(&Value::tuple(args.pos.to_vec()))?
+    };
+    let mut best: Option<(Value, Value)> = None;
+    while let Some(item) = vm.next(&it)? {
+        let k = match &key {
+            Some(f) => vm.call(f, std::slice::from_ref(&item))?,
+            None => item.clone(),
+        };
+        best = match best {
+            None => Some((k, item)),
+            Some((bk, bv)) => {
+                let r = vm.compare(&k, &bk, op)?;
+                if vm.truthy(&r)? {
+                    Some((k, item))
+                } else {
+                    Some((bk, bv))
+                }
+            }
+        };
+    }
+    match best {
+        Some((_, v)) => Ok(v),
+        None => match default {
+            Some(d) => Ok(d),
+            None => Err(value_error(format!("{name}() arg is an empty sequence"))),
+        },
+    }
+}
+
+fn b_min(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    min_max(vm, args, "min", CmpOp::Lt)
+}
+
+fn b_max(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    min_max(vm, args, "max", CmpOp::Gt)
+}
+
+fn b_sum(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    check_kw(args, "sum", &["start"])?;
+    if args.pos.is_empty() {
+        return Err(type_error(
+            "sum() takes at least 1 positional argument (0 given)",
+        ));
+    }
+    if args.pos.len() > 2 {
+        return Err(type_error(format!(
+            "sum() takes at most 2 arguments ({} given)",
+            args.pos.len()
+        )));
+    }
+    let start = args
+        .pos
+        .get(1)
+        .or_else(|| args.kw("start"))
+        .cloned()
+        .unwrap_or(Value::Int(0));
+    if let Value::Obj(o) = &start {
+        match &**o {
+            Obj::Str(_) => {
+                return Err(type_error(
+                    "sum() can't sum strings [use ''.join(seq) instead]",
+                ))
+            }
+            Obj::Bytes(_) => {
+                return Err(type_error(
+                    "sum() can't sum bytes [use b''.join(seq) instead]",
+                ))
+            }
+            Obj::ByteArray(_) => {
+                return Err(type_error(
+                    "sum() can't sum bytearray [use b''.join(seq) instead]",
+                ))
+            }
+            _ => {}
+        }
+    }
+    let it = vm.iter(&args.pos[0])?;
+    let mut acc = start;
+    while let Some(x) = vm.next(&it)? {
+        acc = vm.binary_op(&acc, &x, BinOp::Add, false)?;
+    }
+    Ok(acc)
+}
+
+fn b_any(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("any", 1, 1)?;
+    let it = vm.iter(&args.pos[0])?;
+    while let Some(x) = vm.next(&it)? {
+        if vm.truthy(&x)? {
+            return Ok(Value::Bool(true));
+        }
+    }
+    Ok(Value::Bool(false))
+}
+
+fn b_all(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("all", 1, 1)?;
+    let it = vm.iter(&args.pos[0])?;
+    while let Some(x) = vm.next(&it)? {
+        if !vm.truthy(&x)? {
+            return Ok(Value::Bool(false));
+        }
+    }
+    Ok(Value::Bool(true))
+}
+
+pub fn register(vm: &mut Vm) {
+    let t = vm.t.clone();
+    vm.add_methods(&t.enumerate, "enumerate", &[("__new__", enumerate_new)]);
+    vm.add_methods(&t.zip, "zip", &[("__new__", zip_new)]);
+    vm.add_methods(&t.map, "map", &[("__new__", map_new)]);
+    vm.add_methods(&t.filter, "filter", &[("__new__", filter_new)]);
+    vm.add_methods(&t.reversed, "reversed", &[("__new__", reversed_new)]);
+    let funcs: &[(&'static str, crate::obj::function::NativeFn)] = &[
+        ("iter", b_iter),
+        ("next", b_next),
+        ("sorted", b_sorted),
+        ("min", b_min),
+        ("max", b_max),
+        ("sum", b_sum),
+        ("any", b_any),
+        ("all", b_all),
+    ];
+    for &(name, f) in funcs {
+        vm.set_builtin(name, native("", name, f));
+    }
+}
