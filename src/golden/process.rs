@@ -80,27 +80,21 @@ fn take(capture: &Mutex<Capture>) -> Capture {
 /// Blocks until process `pid` has exited, without reaping it: while it is a zombie its pid,
 /// and so its process group id, cannot be reused, which makes `kill_group` safe afterwards.
 fn wait_exited_unreaped(pid: u32) {
+    let Ok(raw) = i32::try_from(pid) else { return };
     loop {
-        // SAFETY: an all-zero `siginfo_t` is a valid value of this plain C struct, and waitid
-        // only writes into the struct it is given, which outlives the call.
-        let rc = unsafe {
-            let mut info: libc::siginfo_t = std::mem::zeroed();
-            libc::waitid(libc::P_PID, pid, &mut info, libc::WEXITED | libc::WNOWAIT)
-        };
-        if rc == 0 || io::Error::last_os_error().kind() != io::ErrorKind::Interrupted {
-            return;
+        let flags = nix::sys::wait::WaitPidFlag::WEXITED | nix::sys::wait::WaitPidFlag::WNOWAIT;
+        match nix::sys::wait::waitid(nix::sys::wait::Id::Pid(nix::unistd::Pid::from_raw(raw)), flags) {
+            Err(nix::errno::Errno::EINTR) => continue,
+            _ => return,
         }
     }
 }
 
 /// Sends SIGKILL to every process in the group led by `pid`.
 fn kill_group(pid: u32) {
-    if let Ok(pgid) = libc::pid_t::try_from(pid) {
-        // SAFETY: kill has no memory-safety preconditions. The group leader is our unreaped
-        // child, so the group id still names the test's group (ESRCH when it is empty is fine).
-        unsafe {
-            libc::kill(-pgid, libc::SIGKILL);
-        }
+    if let Ok(pgid) = i32::try_from(pid) {
+        // ESRCH when the group is already empty is fine.
+        let _ = nix::sys::signal::killpg(nix::unistd::Pid::from_raw(pgid), nix::sys::signal::Signal::SIGKILL);
     }
 }
 
@@ -229,7 +223,7 @@ mod tests {
             "{:?}",
             start.elapsed()
         );
-        assert_eq!(o.status, 128 + libc::SIGKILL);
+        assert_eq!(o.status, 128 + nix::sys::signal::Signal::SIGKILL as i32);
         Ok(())
     }
 
