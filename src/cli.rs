@@ -1,6 +1,90 @@
-//! Command-line entry point: `aio FILE`, `aio -c CODE`, `aio test`, `--version`, `--help`.
+//! Command-line entry point: `aio FILE [ARGS]`, `aio -c CODE`, `aio test`, `--version`,
+//! `--help`. Exit statuses follow CPython (2 for usage errors).
+
+use crate::interpreter::{read_script, with_big_stack, Interpreter};
+use std::path::PathBuf;
+
+const USAGE: &str = "usage: aio [option] ... [-c cmd | file | test] [arg] ...
+Options:
+  -c cmd     program passed in as string (terminates option list)
+  -h, --help print this help message and exit
+  -V, --version print the aio version and exit
+  test [PATH...]  run golden-output tests (see `aio test --help`)
+  file       program read from script file (.aio)
+  arg ...    arguments passed to program in sys.argv[1:]
+";
 
 /// Runs the command line and returns the process exit status.
 pub fn main() -> i32 {
-    0
+    // Arguments that are not valid UTF-8 are decoded lossily rather than panicking.
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    match args.first().map(String::as_str) {
+        Some("test") => crate::golden::main(&args[1..]),
+        Some("-h") | Some("--help") => {
+            print!("{USAGE}");
+            0
+        }
+        Some("-V") | Some("--version") => {
+            println!("aio {} (Python 3.11 compatible)", env!("CARGO_PKG_VERSION"));
+            0
+        }
+        Some("-c") => match args.get(1) {
+            Some(code) => {
+                let mut argv = vec!["-c".to_string()];
+                argv.extend(args[2..].iter().cloned());
+                run("<string>".into(), code.clone(), argv, std::env::current_dir().ok())
+            }
+            None => {
+                eprintln!("Argument expected for the -c option\n{USAGE}");
+                2
+            }
+        },
+        Some(opt) if opt.starts_with('-') && opt.len() > 1 => {
+            eprintln!("Unknown option: {opt}\n{USAGE}");
+            2
+        }
+        Some(file) => {
+            let path = PathBuf::from(file);
+            match read_script(&path) {
+                Ok(text) => {
+                    let dir = path
+                        .parent()
+                        .map(|p| if p.as_os_str().is_empty() { PathBuf::from(".") } else { p.to_path_buf() });
+                    run(file.to_string(), text, args.clone(), dir)
+                }
+                Err(e) => {
+                    let errno = e.raw_os_error().unwrap_or(2);
+                    let msg = crate::modules::os_error_text(errno);
+                    eprintln!("aio: can't open file '{file}': [Errno {errno}] {msg}");
+                    2
+                }
+            }
+        }
+        None => {
+            eprintln!("aio: the interactive REPL is not available yet; run a file or use -c\n{USAGE}");
+            2
+        }
+    }
+}
+
+fn run(name: String, text: String, argv: Vec<String>, script_dir: Option<PathBuf>) -> i32 {
+    with_big_stack(move || {
+        let mut interp = Interpreter::for_main();
+        interp.vm.argv = argv;
+        let mut path = Vec::new();
+        if let Some(d) = script_dir {
+            path.push(d);
+        }
+        for var in ["AIOPATH", "PYTHONPATH"] {
+            if let Ok(p) = std::env::var(var) {
+                path.extend(p.split(':').filter(|s| !s.is_empty()).map(PathBuf::from));
+                break;
+            }
+        }
+        interp.vm.path = path;
+        interp.run_main(&name, text)
+    })
 }

@@ -3,8 +3,14 @@
 
 pub mod bytecode;
 pub mod cli;
+pub mod compile;
+pub mod diagnostics;
 pub mod gc;
+pub mod golden;
+pub mod interpreter;
 pub mod modules;
 pub mod obj;
+pub mod stdlib;
 pub mod syntax;
+pub mod text;
 pub mod vm;

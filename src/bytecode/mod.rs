@@ -1,5 +1,6 @@
 //! Bytecode: the instruction set, code objects and their source map (DESIGN.md section 2).
 pub mod code;
+pub mod dis;
 pub mod ops;
 pub mod source;
 

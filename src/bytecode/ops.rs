@@ -107,6 +107,9 @@ pub enum Op {
     /// passed as the first positional argument (a method call).
     Call(u32),
     /// `[Undef, callable, args_tuple, (kwargs_dict if flag 1)] -> [result]` for `f(*a, **k)`.
+    /// As CPython's CALL_FUNCTION_EX, `args_tuple` may be any iterable when the call is
+    /// `f(*a)` alone (the compiler then pushes `a` itself): the VM converts it to a tuple and
+    /// raises CPython's TypeError "f() argument after * must be an iterable, not int".
     CallEx(u32),
     /// `[defaults_tuple if flag 1, kwdefaults_dict if flag 2, annotations_dict if flag 4,
     ///   closure_tuple if flag 8, code] -> [function]` (code on top).
@@ -181,6 +184,10 @@ pub enum Op {
     // ---- generators and coroutines ----
     /// `[value] ->` suspend the frame, yielding `value`; on resume `-> [sent_value]`.
     YieldValue,
+    /// `[value] -> [wrapped]`: marks a value produced by `yield` in an async generator, so the
+    /// VM can tell it from a value yielded by an `await` inside it (CPython 3.11's
+    /// ASYNC_GEN_WRAP). Emitted just before `YieldValue`, only in async generators.
+    AsyncGenWrap,
     /// `[obj] -> [iterator]` for `yield from` (a generator or coroutine is used as is).
     GetYieldFromIter,
     /// `[obj] -> [awaitable_iterator]` for `await`: a coroutine, or `obj.__await__()`.

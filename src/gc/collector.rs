@@ -1,6 +1,210 @@
-//! The cycle collector.
+//! The cycle collector (DESIGN.md section 3): generational trial deletion over containers,
+//! as CPython's gcmodule does.
+//!
+//! Containers register a weak reference when created. A collection upgrades the registered
+//! objects of the chosen generations, computes for each how many references come from
+//! outside the set (`refcount - internal references`), marks everything reachable from
+//! objects with outside references, runs finalizers of the unreachable ones, and clears
+//! the unreachable objects' mutable parts, which breaks their cycles so reference counting
+//! frees them. Collections run only at safe points (`Vm::periodic`, `gc.collect()`, exit).
+
+use super::traverse::{clear, traverse};
+use crate::obj::Obj;
 use crate::vm::value::ObjRef;
+use crate::vm::Vm;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Weak;
+
+/// CPython 3.11's default thresholds.
+pub const DEFAULT_THRESHOLDS: [usize; 3] = [700, 10, 10];
+
+struct GcState {
+    generations: [Vec<Weak<Obj>>; 3],
+    /// Allocations since the last generation-0 collection; collections of each younger
+    /// generation since the last collection of the next one.
+    counts: [usize; 3],
+    thresholds: [usize; 3],
+    enabled: bool,
+    collecting: bool,
+}
+
+thread_local! {
+    static GC: RefCell<GcState> = const { RefCell::new(GcState {
+        generations: [Vec::new(), Vec::new(), Vec::new()],
+        counts: [0; 3],
+        thresholds: DEFAULT_THRESHOLDS,
+        enabled: true,
+        collecting: false,
+    }) };
+}
 
 /// Registers a new container with the collector.
 #[inline]
-pub fn track(_obj: &ObjRef) {}
+pub fn track(obj: &ObjRef) {
+    let w = obj.downgrade();
+    let _ = GC.try_with(|g| {
+        if let Ok(mut g) = g.try_borrow_mut() {
+            g.generations[0].push(w);
+            g.counts[0] += 1;
+        }
+    });
+}
+
+/// Whether an allocation threshold was passed since the last collection.
+#[inline]
+pub fn should_collect() -> bool {
+    GC.with(|g| {
+        let g = g.borrow();
+        g.enabled && !g.collecting && g.counts[0] > g.thresholds[0]
+    })
+}
+
+/// The oldest generation whose threshold is exceeded (CPython's rule).
+fn generation_to_collect() -> usize {
+    GC.with(|g| {
+        let g = g.borrow();
+        let mut gen = 0;
+        for i in (1..3).rev() {
+            if g.counts[i] > g.thresholds[i] {
+                gen = i;
+                break;
+            }
+        }
+        gen
+    })
+}
+
+pub fn enable(on: bool) {
+    GC.with(|g| g.borrow_mut().enabled = on);
+}
+pub fn is_enabled() -> bool {
+    GC.with(|g| g.borrow().enabled)
+}
+pub fn get_count() -> [usize; 3] {
+    GC.with(|g| g.borrow().counts)
+}
+pub fn get_threshold() -> [usize; 3] {
+    GC.with(|g| g.borrow().thresholds)
+}
+pub fn set_threshold(t: [usize; 3]) {
+    GC.with(|g| g.borrow_mut().thresholds = t);
+}
+
+/// Automatic collection: the generation chosen by the thresholds.
+pub fn collect_auto(vm: &mut Vm) -> usize {
+    let gen = generation_to_collect();
+    collect(vm, gen)
+}
+
+/// Collects generations `0..=generation`; returns the number of unreachable objects found.
+pub fn collect(vm: &mut Vm, generation: usize) -> usize {
+    let generation = generation.min(2);
+    let started = GC.with(|g| {
+        let mut g = g.borrow_mut();
+        if g.collecting {
+            return false;
+        }
+        g.collecting = true;
+        true
+    });
+    if !started {
+        return 0;
+    }
+    let objs: Vec<ObjRef> = GC.with(|g| {
+        let mut g = g.borrow_mut();
+        let mut out = Vec::new();
+        for gen in 0..=generation {
+            for w in std::mem::take(&mut g.generations[gen]) {
+                if let Some(rc) = w.upgrade() {
+                    out.push(ObjRef::from_rc(rc));
+                }
+            }
+        }
+        out
+    });
+    let unreachable = find_unreachable(&objs);
+    let found = unreachable.len();
+    if found > 0 {
+        // Finalizers first (they may resurrect objects), then re-check reachability.
+        let mut finalizable: Vec<ObjRef> = unreachable
+            .iter()
+            .filter(|&&i| objs[i].needs_finalizer())
+            .map(|&i| objs[i].clone())
+            .collect();
+        let had_finalizers = !finalizable.is_empty();
+        for o in finalizable.drain(..) {
+            mark_finalized(&o);
+            super::finalize::finalize(vm, &o);
+        }
+        let garbage: Vec<usize> = if had_finalizers {
+            find_unreachable(&objs)
+        } else {
+            unreachable
+        };
+        let mut freed = Vec::new();
+        for &i in &garbage {
+            freed.extend(clear(&objs[i]));
+        }
+        drop(freed);
+    }
+    // Survivors move to the next generation.
+    let next = (generation + 1).min(2);
+    GC.with(|g| {
+        let mut g = g.borrow_mut();
+        for o in &objs {
+            if o.refcount() > 1 {
+                g.generations[next].push(o.downgrade());
+            }
+        }
+        g.counts[0] = 0;
+        for i in 1..=generation {
+            g.counts[i] = 0;
+        }
+        if generation < 2 {
+            g.counts[generation + 1] += 1;
+        }
+    });
+    drop(objs);
+    GC.with(|g| g.borrow_mut().collecting = false);
+    super::finalize::run_pending(vm);
+    found
+}
+
+fn mark_finalized(o: &ObjRef) {
+    match &**o {
+        Obj::Instance(i) => i.finalized.set(true),
+        Obj::Exception(e) => e.finalized.set(true),
+        _ => {}
+    }
+}
+
+/// Indexes (into `objs`) of the objects reachable only from each other.
+fn find_unreachable(objs: &[ObjRef]) -> Vec<usize> {
+    let index: HashMap<usize, usize> = objs.iter().enumerate().map(|(i, o)| (o.addr(), i)).collect();
+    // References from outside the set: the count minus our own `objs` reference.
+    let mut gc_refs: Vec<isize> = objs.iter().map(|o| o.refcount() as isize - 1).collect();
+    for o in objs {
+        traverse(o, &mut |child| {
+            if let Some(&j) = index.get(&child.addr()) {
+                gc_refs[j] -= 1;
+            }
+        });
+    }
+    let mut reachable = vec![false; objs.len()];
+    let mut stack: Vec<usize> = (0..objs.len()).filter(|&i| gc_refs[i] > 0).collect();
+    for &i in &stack {
+        reachable[i] = true;
+    }
+    while let Some(i) = stack.pop() {
+        traverse(&objs[i], &mut |child| {
+            if let Some(&j) = index.get(&child.addr()) {
+                if !reachable[j] {
+                    reachable[j] = true;
+                    stack.push(j);
+                }
+            }
+        });
+    }
+    (0..objs.len()).filter(|&i| !reachable[i]).collect()
+}

@@ -1,5 +1,93 @@
-//! Finalizers that must run when the last reference dies.
-use crate::vm::value::ObjRef;
+//! Finalizers that run when the last reference to an object dies: `__del__`, closing a
+//! suspended generator (its `finally` blocks run), and the "coroutine ... was never
+//! awaited" warning. The dying reference is queued (resurrecting the object) and the VM
+//! runs the queue at its next instruction boundary, so output order matches CPython's.
+
+use crate::obj::generator::{GenKind, GenState};
+use crate::obj::Obj;
+use crate::vm::value::{ObjRef, Value};
+use crate::vm::Vm;
+use std::cell::{Cell, RefCell};
+
+thread_local! {
+    static PENDING: RefCell<Vec<ObjRef>> = const { RefCell::new(Vec::new()) };
+    static HAS_PENDING: Cell<bool> = const { Cell::new(false) };
+}
 
 /// Queues `obj` (whose last reference is being dropped) for finalization.
-pub fn defer(_obj: &ObjRef) {}
+pub fn defer(obj: &ObjRef) {
+    let keep = obj.clone();
+    let queued = PENDING.try_with(|p| {
+        if let Ok(mut p) = p.try_borrow_mut() {
+            p.push(keep.clone());
+            true
+        } else {
+            false
+        }
+    });
+    if queued == Ok(true) {
+        let _ = HAS_PENDING.try_with(|h| h.set(true));
+        // Mark as being finalized so this reference's drop does not queue it again.
+        mark_finalizing(&keep);
+    }
+}
+
+fn mark_finalizing(o: &ObjRef) {
+    match &**o {
+        Obj::Instance(i) => i.finalized.set(true),
+        Obj::Exception(e) => e.finalized.set(true),
+        _ => {}
+    }
+}
+
+/// Whether finalizers are waiting to run.
+#[inline]
+pub fn pending() -> bool {
+    HAS_PENDING.with(|h| h.get())
+}
+
+/// Runs queued finalizers (and any they queue in turn).
+pub fn run_pending(vm: &mut Vm) {
+    loop {
+        let next = PENDING.with(|p| p.borrow_mut().pop());
+        let Some(o) = next else { break };
+        finalize(vm, &o);
+    }
+    HAS_PENDING.with(|h| h.set(false));
+}
+
+/// Runs the finalizer of one object.
+pub fn finalize(vm: &mut Vm, o: &ObjRef) {
+    let v = Value::Obj(o.clone());
+    match &**o {
+        Obj::Instance(_) | Obj::Exception(_) => {
+            if let Some(del) = vm.lookup_special(&v, "__del__") {
+                if let Err(e) = vm.call(&del, &[v.clone()]) {
+                    let what = vm.repr(&del).unwrap_or_default();
+                    report_ignored(vm, &what, &e.value());
+                }
+            }
+        }
+        Obj::Generator(g) => match g.state.get() {
+            GenState::Suspended => {
+                if let Err(e) = vm.gen_close(o) {
+                    let what = vm.repr(&v).unwrap_or_default();
+                    report_ignored(vm, &what, &e.value());
+                }
+            }
+            GenState::Created if g.kind == GenKind::Coroutine => {
+                g.state.set(GenState::Finished);
+                let name = g.qualname.borrow().clone();
+                crate::vm::warnings::never_awaited(vm, &name, &g.code);
+            }
+            _ => {}
+        },
+        _ => {}
+    }
+}
+
+/// CPython's "Exception ignored in: ..." report for errors in finalizers.
+pub fn report_ignored(vm: &mut Vm, what: &str, e: &Value) {
+    let text = vm.format_exception(e);
+    vm.write_stderr(&format!("Exception ignored in: {what}\n{text}"));
+}

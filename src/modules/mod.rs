@@ -1,6 +1,7 @@
 //! Native modules and the builtin namespace.
 
 pub mod builtins;
+pub mod exec;
 pub mod gc_module;
 pub mod math;
 pub mod sys;
@@ -12,8 +13,19 @@ use crate::vm::Vm;
 pub fn init(vm: &mut Vm) {
     crate::obj::methods::register_all(vm);
     builtins::register(vm);
+    exec::register(vm);
     sys::register(vm);
     math::register(vm);
     time::register(vm);
     gc_module::register(vm);
+}
+
+/// The C library's text for an errno value (`strerror`), as CPython shows it.
+pub fn os_error_text(errno: i32) -> String {
+    let s = std::io::Error::from_raw_os_error(errno).to_string();
+    // Rust appends " (os error N)".
+    match s.rfind(" (os error") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
 }

@@ -115,7 +115,10 @@ impl DictData {
         self.entries.get(idx).and_then(|e| e.as_ref())
     }
 
+    /// Mutable access to an entry; counts as a change (`version` moves), so caches keyed
+    /// on the version (global-name lookups) see value updates too.
     pub fn entry_mut(&mut self, idx: usize) -> Option<&mut Entry> {
+        self.version = self.version.wrapping_add(1);
         self.entries.get_mut(idx).and_then(|e| e.as_mut())
     }
 

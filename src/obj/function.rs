@@ -14,6 +14,19 @@ pub struct CodeObj {
     pub consts: Box<[Value]>,
     /// `code.names` as interned str values.
     pub names: Box<[Value]>,
+    /// One cache per name for `LoadGlobal` (CPython's inline cache for LOAD_GLOBAL).
+    pub global_cache: Box<[std::cell::Cell<GlobalCache>]>,
+}
+
+/// Where a global name was last found: valid while the globals dict (and, for a builtin,
+/// the builtins dict) has not changed since.
+#[derive(Clone, Copy, Default)]
+pub struct GlobalCache {
+    pub globals_addr: usize,
+    pub globals_version: u64,
+    pub builtins_version: u64,
+    pub in_builtins: bool,
+    pub index: u32,
 }
 
 pub struct FunctionObj {

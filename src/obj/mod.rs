@@ -95,8 +95,8 @@ impl Obj {
     #[inline]
     pub fn needs_finalizer(&self) -> bool {
         match self {
-            Obj::Instance(i) => i.class.class_has_del(),
-            Obj::Exception(e) => e.class.class_has_del(),
+            Obj::Instance(i) => !i.finalized.get() && i.class.class_has_del(),
+            Obj::Exception(e) => !e.finalized.get() && e.class.class_has_del(),
             Obj::Generator(g) => g.needs_close(),
             _ => false,
         }

@@ -120,6 +120,12 @@ impl Vm {
                     }
                     return self.special_attr(obj, name);
                 }
+                Obj::Super(sup) => {
+                    let (class, target) = (sup.class.clone(), sup.obj.clone());
+                    if let Some(v) = self.super_getattr(&class, &target, name)? {
+                        return Ok(Some(v));
+                    }
+                }
                 _ => {}
             }
         }
@@ -347,9 +353,6 @@ impl Vm {
                 "__func__" => Some(f.clone()),
                 _ => None,
             },
-            Obj::Super(s) => {
-                return self.super_getattr(&s.class.clone(), &s.obj.clone(), name);
-            }
             _ => None,
         })
     }

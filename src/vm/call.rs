@@ -99,7 +99,9 @@ impl Vm {
         match self.frame_pool.pop() {
             Some(mut f) => {
                 let n = code.code.varnames.len();
-                f.locals.resize(n, Value::Undef);
+                for _ in 0..n {
+                    f.locals.push(Value::Undef);
+                }
                 let want = code.code.max_stack as usize + 2;
                 if f.stack.capacity() < want {
                     f.stack.reserve(want);

@@ -13,8 +13,9 @@ pub fn fast_eq(a: &Value, b: &Value) -> Option<bool> {
     match (a, b) {
         (Value::Int(x), Value::Int(y)) => Some(x == y),
         (Value::Float(x), Value::Float(y)) => Some(x == y),
-        (Value::Int(x), Value::Float(y)) | (Value::Float(y), Value::Int(x)) => {
-            Some((*x as f64) == *y && (*y as i64) == *x)
+        (Value::Int(_) | Value::Bool(_), Value::Float(_))
+        | (Value::Float(_), Value::Int(_) | Value::Bool(_)) => {
+            crate::obj::number::compare(a, b, crate::syntax::ast::CmpOp::Eq)
         }
         (Value::Bool(x), Value::Bool(y)) => Some(x == y),
         (Value::Bool(x), Value::Int(y)) | (Value::Int(y), Value::Bool(x)) => {
@@ -59,6 +60,15 @@ pub fn get_str(d: &DictData, key: &Value) -> Option<Value> {
     };
     match d.probe(key, hash, 0, fast_eq) {
         Probe::Found(i) => d.entry(i).map(|e| e.value.clone()),
+        _ => None,
+    }
+}
+
+/// The entry index of a str key, without running aio code.
+pub fn index_str(d: &DictData, key: &Value) -> Option<usize> {
+    let hash = key.as_strobj()?.hash();
+    match d.probe(key, hash, 0, fast_eq) {
+        Probe::Found(i) => Some(i),
         _ => None,
     }
 }

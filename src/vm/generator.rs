@@ -1,11 +1,440 @@
-//! Resuming generators and coroutines from native code.
-use super::errors::PyResult;
+//! Resuming generators and coroutines.
+//!
+//! A generator's frame lives in the generator object while suspended. `ForIter` and `Send`
+//! resume it inline (the frame is pushed above the current one and the dispatch loop goes
+//! on); `next()`, `send()`, `throw()` and `close()` from native code run it in a nested
+//! loop. `throw()` goes to the innermost delegate of a `yield from`/`await` chain first.
+
+use super::dispatch::code_at;
+use super::errors::{exc, exc_args, exc_empty, runtime_error, type_error, value_error, ExcRef, PyResult};
+use super::types::ExcKind;
 use super::value::{ObjRef, Value};
 use super::Vm;
+use crate::bytecode::Op;
+use crate::obj::function::Args;
+use crate::obj::generator::{GenKind, GenState};
+use crate::obj::{GeneratorObj, Obj};
+
+/// What a resumed generator did.
+pub enum GenOutcome {
+    Yielded(Value),
+    Returned(Value),
+}
+
+fn gen_of(o: &ObjRef) -> &GeneratorObj {
+    match &**o {
+        Obj::Generator(g) => g,
+        _ => unreachable!("generator operation on a non-generator"),
+    }
+}
+
+/// The value carried by a StopIteration (`e.value`, i.e. its first arg).
+pub fn stop_iteration_value(e: &ExcRef) -> Value {
+    let args = e.exc().args.borrow().clone();
+    args.as_tuple().and_then(|t| t.first().cloned()).unwrap_or(Value::None)
+}
+
+fn kind_word(g: &GeneratorObj) -> &'static str {
+    match g.kind {
+        GenKind::Generator => "generator",
+        GenKind::Coroutine => "coroutine",
+        GenKind::AsyncGenerator => "async generator",
+    }
+}
 
 impl Vm {
-    /// `next(gen)`: Ok(None) when the generator is exhausted.
-    pub fn generator_next(&mut self, _gen: &ObjRef) -> PyResult<Option<Value>> {
-        Err(super::errors::not_implemented("generators"))
+    /// Checks a generator can be resumed; returns its frame.
+    fn take_gen_frame(&mut self, g: &ObjRef, sending: &Value) -> PyResult<Option<Box<super::frame::Frame>>> {
+        let gen = gen_of(g);
+        match gen.state.get() {
+            GenState::Running => Err(value_error(format!("{} already executing", kind_word(gen)))),
+            GenState::Finished => {
+                if gen.kind == GenKind::Coroutine {
+                    return Err(runtime_error("cannot reuse already awaited coroutine"));
+                }
+                Ok(None)
+            }
+            GenState::Created if !sending.is_none() => Err(type_error(format!(
+                "can't send non-None value to a just-started {}",
+                kind_word(gen)
+            ))),
+            state => {
+                let Some(mut frame) = gen.frame.borrow_mut().take() else {
+                    return Ok(None);
+                };
+                if state == GenState::Suspended {
+                    frame.stack.push(sending.clone());
+                }
+                gen.state.set(GenState::Running);
+                frame.generator = Some(g.clone());
+                Ok(Some(frame))
+            }
+        }
     }
+
+    /// `ForIter`/`Send` on a generator: pushes its frame (returns true), or completes the
+    /// instruction at once when the generator is already finished (returns false).
+    pub(crate) fn resume_inline(&mut self, g: &ObjRef, value: Value) -> PyResult<bool> {
+        match self.take_gen_frame(g, &value)? {
+            Some(mut frame) => {
+                frame.entry = false;
+                self.push_frame(frame)?;
+                Ok(true)
+            }
+            None => {
+                let f = self.top();
+                match code_at(f) {
+                    Op::ForIter(t) => {
+                        f.stack.pop();
+                        f.pc = t as usize;
+                    }
+                    Op::Send(t) => {
+                        f.stack.pop();
+                        f.stack.push(Value::None);
+                        f.pc = t as usize;
+                    }
+                    _ => {}
+                }
+                Ok(false)
+            }
+        }
+    }
+
+    /// `YieldValue`: suspends the generator frame on top and hands `v` to whoever resumed
+    /// it. Returns Some(v) when that was native code.
+    pub(crate) fn yield_from_frame(&mut self, v: Value) -> PyResult<Option<Value>> {
+        let Some(mut frame) = self.frames.pop() else {
+            return Ok(Some(v));
+        };
+        let entry = frame.entry;
+        let Some(g) = frame.generator.take() else {
+            self.frames.push(frame);
+            return Err(runtime_error("yield outside a generator frame"));
+        };
+        let gen = gen_of(&g);
+        gen.state.set(GenState::Suspended);
+        *gen.frame.borrow_mut() = Some(frame);
+        if entry {
+            self.yielded = true;
+            return Ok(Some(v));
+        }
+        // Resumed by ForIter or Send in the frame below: both just push the value.
+        self.push_value(v);
+        Ok(None)
+    }
+
+    fn push_value(&mut self, v: Value) {
+        if let Some(f) = self.frames.last_mut() {
+            f.stack.push(v);
+        }
+    }
+
+    /// Runs a generator frame from native code until it yields or returns.
+    fn run_gen_frame(&mut self, mut frame: Box<super::frame::Frame>) -> PyResult<GenOutcome> {
+        frame.entry = true;
+        self.push_frame(frame)?;
+        self.native_depth += 1;
+        let r = self.run();
+        self.native_depth -= 1;
+        let v = r?;
+        Ok(if std::mem::take(&mut self.yielded) {
+            GenOutcome::Yielded(v)
+        } else {
+            GenOutcome::Returned(v)
+        })
+    }
+
+    /// `gen.send(value)` from native code.
+    pub fn gen_send(&mut self, g: &ObjRef, value: Value) -> PyResult<GenOutcome> {
+        match self.take_gen_frame(g, &value)? {
+            Some(frame) => self.run_gen_frame(frame),
+            None => Ok(GenOutcome::Returned(Value::None)),
+        }
+    }
+
+    /// `next(gen)`: Ok(None) when exhausted.
+    pub fn generator_next(&mut self, g: &ObjRef) -> PyResult<Option<Value>> {
+        if gen_of(g).kind != GenKind::Generator {
+            return Err(type_error(format!(
+                "'{}' object is not an iterator",
+                self.type_name(&Value::Obj(g.clone()))
+            )));
+        }
+        match self.gen_send(g, Value::None)? {
+            GenOutcome::Yielded(v) => Ok(Some(v)),
+            GenOutcome::Returned(_) => Ok(None),
+        }
+    }
+
+    /// `gen.throw(exc)`: raises `exc` at the generator's suspension point (in its innermost
+    /// `yield from`/`await` delegate first).
+    pub fn gen_throw(&mut self, g: &ObjRef, e: ExcRef) -> PyResult<GenOutcome> {
+        let gen = gen_of(g);
+        match gen.state.get() {
+            GenState::Running => return Err(value_error(format!("{} already executing", kind_word(gen)))),
+            GenState::Finished => return Err(e),
+            GenState::Created => {
+                gen.state.set(GenState::Finished);
+                let frame = gen.frame.borrow_mut().take();
+                if let Some(mut f) = frame {
+                    f.generator = None;
+                    // The exception appears to come from the generator's first line.
+                    e.exc().traceback.borrow_mut().push(crate::obj::exception::TbEntry {
+                        code: f.code.clone(),
+                        pc: 0,
+                    });
+                    self.recycle_frame(f);
+                }
+                return Err(e);
+            }
+            GenState::Suspended => {}
+        }
+        // Delegation: a frame suspended at the YieldValue of a Send loop has its receiver
+        // on top of its stack.
+        let delegate = {
+            let fr = gen.frame.borrow();
+            fr.as_ref().and_then(|f| {
+                let ops = &f.code.code.ops;
+                let i = f.lasti();
+                match (ops.get(i), i.checked_sub(1).and_then(|j| ops.get(j))) {
+                    (Some(Op::YieldValue), Some(Op::Send(t))) => f.stack.last().cloned().map(|r| (r, *t)),
+                    _ => None,
+                }
+            })
+        };
+        let mut to_raise = e;
+        if let Some((recv, send_target)) = delegate {
+            let sub = if to_raise.is(ExcKind::GeneratorExit) {
+                self.close_delegate(&recv).map(|_| None)
+            } else {
+                self.throw_into(&recv, to_raise.clone()).map(Some)
+            };
+            match sub {
+                Ok(Some(GenOutcome::Yielded(v))) => return Ok(GenOutcome::Yielded(v)),
+                Ok(Some(GenOutcome::Returned(v))) => {
+                    // The delegate finished: resume after the Send loop with its value.
+                    let Some(mut frame) = gen.frame.borrow_mut().take() else {
+                        return Ok(GenOutcome::Returned(Value::None));
+                    };
+                    frame.stack.pop();
+                    frame.stack.push(v);
+                    frame.pc = send_target as usize;
+                    gen.state.set(GenState::Running);
+                    frame.generator = Some(g.clone());
+                    return self.run_gen_frame(frame);
+                }
+                Ok(None) => {}
+                Err(err) => to_raise = err,
+            }
+        }
+        let Some(mut frame) = gen.frame.borrow_mut().take() else {
+            return Err(to_raise);
+        };
+        gen.state.set(GenState::Running);
+        frame.generator = Some(g.clone());
+        frame.entry = true;
+        self.push_frame(frame)?;
+        self.native_depth += 1;
+        let r = match self.unwind(to_raise) {
+            Ok(()) => self.run(),
+            Err(e) => Err(e),
+        };
+        self.native_depth -= 1;
+        let v = r?;
+        Ok(if std::mem::take(&mut self.yielded) {
+            GenOutcome::Yielded(v)
+        } else {
+            GenOutcome::Returned(v)
+        })
+    }
+
+    /// Throws into a `yield from`/`await` delegate (a generator, or anything with `throw`).
+    fn throw_into(&mut self, recv: &Value, e: ExcRef) -> PyResult<GenOutcome> {
+        if let Value::Obj(o) = recv {
+            if let Obj::Generator(_) = &**o {
+                return self.gen_throw(o, e);
+            }
+        }
+        let key = self.intern("throw");
+        match self.get_attr_opt(recv, &key)? {
+            Some(f) => match self.call(&f, &[e.value()]) {
+                Ok(v) => Ok(GenOutcome::Yielded(v)),
+                Err(err) if err.is(ExcKind::StopIteration) => Ok(GenOutcome::Returned(stop_iteration_value(&err))),
+                Err(err) => Err(err),
+            },
+            None => Err(e),
+        }
+    }
+
+    fn close_delegate(&mut self, recv: &Value) -> PyResult<()> {
+        if let Value::Obj(o) = recv {
+            if let Obj::Generator(_) = &**o {
+                return self.gen_close(o);
+            }
+        }
+        let key = self.intern("close");
+        if let Some(f) = self.get_attr_opt(recv, &key)? {
+            self.call(&f, &[])?;
+        }
+        Ok(())
+    }
+
+    /// `gen.close()`: raises GeneratorExit inside; a yield in response is a RuntimeError.
+    pub fn gen_close(&mut self, g: &ObjRef) -> PyResult<()> {
+        let gen = gen_of(g);
+        match gen.state.get() {
+            GenState::Created => {
+                gen.state.set(GenState::Finished);
+                if let Some(mut f) = gen.frame.borrow_mut().take() {
+                    f.generator = None;
+                    self.recycle_frame(f);
+                }
+                return Ok(());
+            }
+            GenState::Finished => return Ok(()),
+            _ => {}
+        }
+        match self.gen_throw(g, exc_empty(ExcKind::GeneratorExit)) {
+            Ok(GenOutcome::Yielded(_)) => Err(runtime_error(format!("{} ignored GeneratorExit", kind_word(gen)))),
+            Ok(GenOutcome::Returned(_)) => Ok(()),
+            Err(e) if e.is(ExcKind::GeneratorExit) || e.is(ExcKind::StopIteration) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `await v`: the iterator to drive (a coroutine itself, or `v.__await__()`).
+    pub(crate) fn get_awaitable(&mut self, v: &Value) -> PyResult<Value> {
+        if let Value::Obj(o) = v {
+            if let Obj::Generator(g) = &**o {
+                if g.kind == GenKind::Coroutine {
+                    if g.state.get() == GenState::Finished {
+                        return Err(runtime_error("cannot reuse already awaited coroutine"));
+                    }
+                    return Ok(v.clone());
+                }
+            }
+        }
+        match self.lookup_special(v, "__await__") {
+            Some(f) => {
+                let it = self.call(&f, &[v.clone()])?;
+                if let Value::Obj(o) = &it {
+                    if let Obj::Generator(g) = &**o {
+                        if g.kind == GenKind::Coroutine {
+                            return Err(type_error("__await__() returned a coroutine"));
+                        }
+                        return Ok(it);
+                    }
+                }
+                if self.lookup_special(&it, "__next__").is_none() {
+                    return Err(type_error(format!(
+                        "__await__() returned non-iterator of type '{}'",
+                        self.type_name(&it)
+                    )));
+                }
+                Ok(it)
+            }
+            None => Err(type_error(format!(
+                "object {} can't be used in 'await' expression",
+                self.type_name(v)
+            ))),
+        }
+    }
+}
+
+fn self_gen(args: &Args) -> PyResult<ObjRef> {
+    match args.pos.first() {
+        Some(Value::Obj(o)) if matches!(&**o, Obj::Generator(_)) => Ok(o.clone()),
+        _ => Err(type_error("descriptor requires a generator object")),
+    }
+}
+
+fn gen_next_native(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let g = self_gen(args)?;
+    match vm.gen_send(&g, Value::None)? {
+        GenOutcome::Yielded(v) => Ok(v),
+        GenOutcome::Returned(v) => Err(stop_with(v)),
+    }
+}
+
+fn stop_with(v: Value) -> ExcRef {
+    if v.is_none() {
+        exc_empty(ExcKind::StopIteration)
+    } else {
+        exc_args(ExcKind::StopIteration, vec![v])
+    }
+}
+
+fn gen_send_native(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("send", 2, 2)?;
+    let g = self_gen(args)?;
+    match vm.gen_send(&g, args.pos[1].clone())? {
+        GenOutcome::Yielded(v) => Ok(v),
+        GenOutcome::Returned(v) => Err(stop_with(v)),
+    }
+}
+
+fn gen_throw_native(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("throw", 2, 4)?;
+    let g = self_gen(args)?;
+    let mut e = match vm.as_exception(args.pos[1].clone()) {
+        Ok(e) => e,
+        Err(_) => return Err(type_error("exceptions must be classes or instances deriving from BaseException, not ".to_string() + &vm.type_name(&args.pos[1]))),
+    };
+    if let Some(v) = args.pos.get(2) {
+        if !v.is_none() {
+            if let Value::Obj(cls) = &args.pos[1] {
+                if matches!(&**cls, Obj::Class(_)) {
+                    let inst = vm.call(&args.pos[1], &[v.clone()])?;
+                    e = vm.as_exception(inst)?;
+                }
+            }
+        }
+    }
+    match vm.gen_throw(&g, e)? {
+        GenOutcome::Yielded(v) => Ok(v),
+        GenOutcome::Returned(v) => Err(stop_with(v)),
+    }
+}
+
+fn gen_close_native(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let g = self_gen(args)?;
+    vm.gen_close(&g)?;
+    Ok(Value::None)
+}
+
+fn gen_iter_native(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    Ok(args.pos.first().cloned().unwrap_or(Value::None))
+}
+
+/// The coroutine's `__await__` iterator is the coroutine itself in aio.
+fn coro_await_native(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    Ok(args.pos.first().cloned().unwrap_or(Value::None))
+}
+
+/// Registers generator and coroutine methods.
+pub fn register(vm: &mut Vm) {
+    let gen = vm.t.generator.clone();
+    vm.add_methods(
+        &gen,
+        "generator",
+        &[
+            ("__next__", gen_next_native),
+            ("__iter__", gen_iter_native),
+            ("send", gen_send_native),
+            ("throw", gen_throw_native),
+            ("close", gen_close_native),
+        ],
+    );
+    let coro = vm.t.coroutine.clone();
+    vm.add_methods(
+        &coro,
+        "coroutine",
+        &[
+            ("send", gen_send_native),
+            ("throw", gen_throw_native),
+            ("close", gen_close_native),
+            ("__await__", coro_await_native),
+        ],
+    );
+    let _ = exc(ExcKind::StopIteration, "");
 }

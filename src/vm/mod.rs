@@ -5,6 +5,7 @@
 //! does: `vm.call`, `vm.get_attr`, `vm.repr`, `vm.eq`, `vm.hash`, `vm.iter`/`vm.next`, ...
 
 pub mod attr;
+pub mod build_class;
 pub mod call;
 pub mod class;
 pub mod dictops;
@@ -12,14 +13,18 @@ pub mod dispatch;
 pub mod errors;
 pub mod frame;
 pub mod generator;
+pub mod import;
 pub mod iter;
 pub mod make;
 pub mod native;
+pub mod output;
 pub mod protocols;
+pub mod signals;
 pub mod traceback;
 pub mod types;
 pub mod unwind;
 pub mod value;
+pub mod warnings;
 
 use crate::obj::DictData;
 use frame::Frame;
@@ -55,6 +60,15 @@ pub struct Vm {
     pub(crate) kwnames: Option<Value>,
     /// Whether the last exit from the dispatch loop was a yield (vs. a return).
     pub(crate) yielded: bool,
+    /// The exception leaving a nested dispatch loop, so the outer loop's unwinding knows it
+    /// is propagating (not newly raised) and leaves its `__context__` alone.
+    pub(crate) propagating: Option<ObjRef>,
+    /// The next unwind must not add a traceback entry (re-raise).
+    pub(crate) skip_tb: bool,
+    /// Counts back-edges and calls for periodic work.
+    pub(crate) breaker_count: u32,
+    /// Set by the SIGINT handler (shared with it), consumed by `check_signals`.
+    pub interrupt: std::sync::Arc<std::sync::atomic::AtomicBool>,
     /// `sys.argv`
     pub argv: Vec<String>,
     /// Module search path: the script's folder, then `AIOPATH`/`PYTHONPATH` entries.
@@ -81,10 +95,16 @@ impl Vm {
             interned: HashMap::new(),
             kwnames: None,
             yielded: false,
+            propagating: None,
+            skip_tb: false,
+            breaker_count: 0,
+            interrupt: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
             argv: Vec::new(),
             path: Vec::new(),
         };
         crate::modules::init(&mut vm);
+        generator::register(&mut vm);
+        build_class::register(&mut vm);
         vm
     }
 

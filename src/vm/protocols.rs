@@ -273,7 +273,7 @@ impl Vm {
                     }
                     Ok(crate::obj::number::hash_tuple(&hashes))
                 }
-                Obj::Instance(_) | Obj::Exception(_) | Obj::Class(_) | Obj::BigInt(_) | Obj::Bytes(_)
+                Obj::Instance(_) | Obj::Exception(_) | Obj::Class(_) | Obj::BigInt(_) | Obj::Bytes(_) | Obj::Range(_)
                 | Obj::FrozenSet(_) => {
                     let cls = self.type_of(v);
                     let key = self.intern("__hash__");
@@ -297,7 +297,8 @@ impl Vm {
                         None => Ok(default_hash(o)),
                     }
                 }
-                Obj::List(_) | Obj::Dict(_) | Obj::Set(_) | Obj::ByteArray(_) | Obj::DictView(_) => {
+                Obj::List(_) | Obj::Dict(_) | Obj::Set(_) | Obj::ByteArray(_) | Obj::DictView(_)
+                | Obj::Slice(_) => {
                     Err(self.unhashable(v))
                 }
                 _ => Ok(default_hash(o)),
@@ -446,11 +447,31 @@ impl Vm {
                 self.type_name(b)
             )));
         }
-        if op == BinOp::Add && matches!(a, Value::Obj(o) if matches!(&**o, Obj::List(_))) {
-            return Err(type_error(format!(
-                "can only concatenate list (not \"{}\") to list",
-                self.type_name(b)
-            )));
+        if op == BinOp::Add {
+            if let Value::Obj(o) = a {
+                if let Obj::List(_) | Obj::Tuple(_) | Obj::ByteArray(_) = &**o {
+                    let t = self.type_name(a);
+                    return Err(type_error(format!(
+                        "can only concatenate {t} (not \"{}\") to {t}",
+                        self.type_name(b)
+                    )));
+                }
+            }
+        }
+        if op == BinOp::Mult {
+            let is_seq = |v: &Value| {
+                matches!(v, Value::Obj(o) if matches!(&**o,
+                    Obj::Str(_) | Obj::List(_) | Obj::Tuple(_) | Obj::Bytes(_) | Obj::ByteArray(_)))
+            };
+            let other = if is_seq(a) { Some(b) } else if is_seq(b) { Some(a) } else { None };
+            if let Some(o) = other {
+                if crate::obj::number::as_int(o).is_none() {
+                    return Err(type_error(format!(
+                        "can't multiply sequence by non-int of type '{}'",
+                        self.type_name(o)
+                    )));
+                }
+            }
         }
         Err(type_error(format!(
             "unsupported operand type(s) for {sym}: '{}' and '{}'",

@@ -1,13 +1,275 @@
-//! Tracebacks: the `__traceback__` value and CPython's printed format.
+//! Tracebacks: CPython 3.11's printed format (`File "...", line N, in f`, the source line,
+//! `^^^^`/`~~^^~~` carets, chained exceptions), and `__traceback__`.
+
+use super::class::as_class;
 use super::errors::PyResult;
 use super::value::{ObjRef, Value};
+use super::Vm;
+use crate::obj::exception::TbEntry;
+use crate::obj::Obj;
+use crate::syntax::ast::{ExprKind, StmtKind};
 
-/// `exc.__traceback__`
-pub fn traceback_value(_exc: &ObjRef) -> Value {
+/// CPython prints at most this many identical consecutive frames before summarizing.
+const RECURSIVE_CUTOFF: usize = 3;
+
+/// `exc.__traceback__`: None when the exception was never raised. aio has no traceback
+/// objects yet; a raised exception's traceback is kept natively and printed from there.
+pub fn traceback_value(exc: &ObjRef) -> Value {
+    let _ = exc;
     Value::None
 }
 
-/// `exc.__traceback__ = tb`
-pub fn set_traceback(_exc: &ObjRef, _tb: &Value) -> PyResult<()> {
-    Ok(())
+/// `exc.__traceback__ = tb` / `exc.with_traceback(tb)`: only None is supported (it clears
+/// the native traceback).
+pub fn set_traceback(exc: &ObjRef, tb: &Value) -> PyResult<()> {
+    if let Obj::Exception(e) = &**exc {
+        if tb.is_none() {
+            e.traceback.borrow_mut().clear();
+            return Ok(());
+        }
+    }
+    Err(super::errors::type_error("__traceback__ must be a traceback or None"))
+}
+
+fn byte_to_char(line: &str, byte: usize) -> usize {
+    let b = byte.min(line.len());
+    String::from_utf8_lossy(&line.as_bytes()[..b]).chars().count()
+}
+
+/// Formats one frame's lines.
+fn format_frame(out: &mut String, entry: &TbEntry) {
+    let code = &entry.code.code;
+    let pc = entry.pc as usize;
+    let span = code.spans.get(pc).copied().unwrap_or(code.def_span);
+    let src = &code.source;
+    let lineno = src.line_of(span.start);
+    out.push_str(&format!(
+        "  File \"{}\", line {}, in {}\n",
+        src.name, lineno, code.name
+    ));
+    let line = src.line_text(lineno);
+    let stripped = line.trim();
+    if stripped.is_empty() {
+        return;
+    }
+    out.push_str(&format!("    {stripped}\n"));
+    let end_lineno = src.line_of(span.end.max(span.start));
+    let line_start = src.line_start(lineno);
+    let colno = (span.start as usize).saturating_sub(line_start);
+    let end_col = (span.end as usize).saturating_sub(src.line_start(end_lineno));
+    let stripped_chars = line.chars().count() - line.trim_start().chars().count();
+    let start_offset = byte_to_char(line, colno);
+    let mut end_offset = byte_to_char(line, end_col);
+    let mut anchors = None;
+    if lineno == end_lineno {
+        let seg: String = line
+            .chars()
+            .skip(start_offset)
+            .take(end_offset.saturating_sub(start_offset))
+            .collect();
+        anchors = caret_anchors(&seg);
+    } else {
+        end_offset = line.trim_end().chars().count();
+    }
+    let show = end_offset.saturating_sub(start_offset) < stripped.chars().count()
+        || anchors.is_some_and(|(l, r)| r > l);
+    if !show || end_offset <= start_offset {
+        return;
+    }
+    out.push_str("    ");
+    out.push_str(&" ".repeat(start_offset + 1 - stripped_chars.min(start_offset + 1)));
+    match anchors {
+        Some((l, r)) => {
+            out.push_str(&"~".repeat(l));
+            out.push_str(&"^".repeat(r.saturating_sub(l)));
+            out.push_str(&"~".repeat((end_offset - start_offset).saturating_sub(r)));
+        }
+        None => out.push_str(&"^".repeat(end_offset - start_offset)),
+    }
+    out.push('\n');
+}
+
+/// CPython's `_extract_caret_anchors_from_line_segment`: for a binary operation the
+/// operator, for a subscript the `[...]` part (character offsets into `seg`).
+fn caret_anchors(seg: &str) -> Option<(usize, usize)> {
+    let module = crate::syntax::parse_module(seg).ok()?;
+    if module.body.len() != 1 {
+        return None;
+    }
+    let StmtKind::Expr(expr) = &module.body[0].kind else {
+        return None;
+    };
+    let norm = |off: u32| byte_to_char(seg, off as usize);
+    match &expr.kind {
+        ExprKind::BinOp { left, right, .. } => {
+            let op_start = norm(left.span.end);
+            let op_end = norm(right.span.start);
+            let op_str: Vec<char> = seg.chars().skip(op_start).take(op_end.saturating_sub(op_start)).collect();
+            let op_offset = op_str.iter().take_while(|c| c.is_whitespace()).count();
+            let left_anchor = left.span.end as usize + op_offset;
+            let mut right_anchor = left_anchor + 1;
+            if op_offset + 1 < op_str.len() && !op_str[op_offset + 1].is_whitespace() {
+                right_anchor += 1;
+            }
+            Some((byte_to_char(seg, left_anchor), byte_to_char(seg, right_anchor)))
+        }
+        ExprKind::Subscript { value, index } => Some((norm(value.span.end), norm(index.span.end + 1))),
+        _ => None,
+    }
+}
+
+impl Vm {
+    /// The full text CPython prints for an uncaught exception, chained exceptions included.
+    pub fn format_exception(&mut self, e: &Value) -> String {
+        let mut out = String::new();
+        let mut seen: Vec<Value> = Vec::new();
+        self.format_chain(e, &mut out, &mut seen);
+        out
+    }
+
+    fn format_chain(&mut self, e: &Value, out: &mut String, seen: &mut Vec<Value>) {
+        seen.push(e.clone());
+        let Value::Obj(o) = e else { return };
+        let Obj::Exception(x) = &**o else {
+            out.push_str(&format!("{}\n", self.repr(e).unwrap_or_default()));
+            return;
+        };
+        let cause = x.cause.borrow().clone();
+        let context = x.context.borrow().clone();
+        if !cause.is_none() && !seen.iter().any(|s| s.is(&cause)) {
+            self.format_chain(&cause, out, seen);
+            out.push_str("\nThe above exception was the direct cause of the following exception:\n\n");
+        } else if !context.is_none() && !x.suppress_context.get() && !seen.iter().any(|s| s.is(&context)) {
+            self.format_chain(&context, out, seen);
+            out.push_str("\nDuring handling of the above exception, another exception occurred:\n\n");
+        }
+        let tb = x.traceback.borrow().clone();
+        if !tb.is_empty() {
+            out.push_str("Traceback (most recent call last):\n");
+            format_entries(out, &tb);
+        }
+        out.push_str(&self.format_exception_only(e));
+    }
+
+    /// The last line(s): `ValueError: message` (SyntaxErrors get their source block).
+    pub fn format_exception_only(&mut self, e: &Value) -> String {
+        let cls = self.type_of(e);
+        let (module, qual) = match as_class(&cls) {
+            Some(c) => {
+                let m = super::dictops::get_str(&c.dict.borrow(), &Value::str("__module__"))
+                    .and_then(|v| v.as_str().map(|s| s.to_string()))
+                    .unwrap_or_else(|| c.module.borrow().to_string());
+                (m, c.qualname.borrow().to_string())
+            }
+            None => ("builtins".into(), "?".into()),
+        };
+        let name = if module == "builtins" || module == "__main__" {
+            qual
+        } else {
+            format!("{module}.{qual}")
+        };
+        let mut out = String::new();
+        if let Some(block) = self.syntax_error_block(e) {
+            out.push_str(&block);
+        }
+        let msg = match self.to_str(e) {
+            Ok(s) => s,
+            Err(_) => "<exception str() failed>".into(),
+        };
+        let msg = if out.is_empty() {
+            msg
+        } else {
+            self.get_attr_str(e, "msg")
+                .ok()
+                .and_then(|m| m.as_str().map(|s| s.to_string()))
+                .unwrap_or(msg)
+        };
+        if msg.is_empty() {
+            out.push_str(&format!("{name}\n"));
+        } else {
+            out.push_str(&format!("{name}: {msg}\n"));
+        }
+        if let Ok(Some(notes)) = self.get_attr_opt(e, &Value::str("__notes__")) {
+            if let Ok(items) = self.collect(&notes) {
+                for n in items {
+                    let s = self.to_str(&n).unwrap_or_default();
+                    out.push_str(&format!("{s}\n"));
+                }
+            }
+        }
+        out
+    }
+
+    /// For SyntaxError instances with location info: the `File ..., line N` block with the
+    /// source line and a caret, as CPython prints before the message.
+    fn syntax_error_block(&mut self, e: &Value) -> Option<String> {
+        let cls = self.type_of(e);
+        let se = super::types::exc_class(super::types::ExcKind::SyntaxError);
+        if !super::class::is_subclass(&cls, &se) {
+            return None;
+        }
+        let filename = self.get_attr_str(e, "filename").ok()?;
+        let lineno = self.get_attr_str(e, "lineno").ok()?;
+        let mut out = String::new();
+        let fname = filename.as_str().map(|s| s.to_string()).unwrap_or_else(|| "<string>".into());
+        let Value::Int(lineno) = lineno else { return None };
+        out.push_str(&format!("  File \"{fname}\", line {lineno}\n"));
+        if let Ok(text) = self.get_attr_str(e, "text") {
+            if let Some(t) = text.as_str() {
+                let line = t.trim_end_matches(['\n', '\r']);
+                let stripped = line.trim_start();
+                let lead = line.chars().count() - stripped.chars().count();
+                out.push_str(&format!("    {}\n", stripped.trim_end()));
+                if let Ok(Value::Int(off)) = self.get_attr_str(e, "offset") {
+                    let end = match self.get_attr_str(e, "end_offset") {
+                        Ok(Value::Int(x)) if x > off => x,
+                        _ => off + 1,
+                    };
+                    let col = (off as usize).saturating_sub(1).saturating_sub(lead);
+                    let width = ((end - off) as usize).max(1).min(stripped.chars().count().saturating_sub(col).max(1));
+                    out.push_str(&format!("    {}{}\n", " ".repeat(col), "^".repeat(width)));
+                }
+            }
+        }
+        Some(out)
+    }
+
+    /// Prints an uncaught exception to stderr in CPython's format.
+    pub fn print_exception(&mut self, e: &Value) {
+        let text = self.format_exception(e);
+        self.write_stderr(&text);
+    }
+}
+
+/// The frames of a traceback, outermost first, with CPython's repeated-frame summary.
+fn format_entries(out: &mut String, tb: &[TbEntry]) {
+    let mut last: Option<(usize, u32, String)> = None;
+    let mut count = 0usize;
+    for entry in tb.iter().rev() {
+        let code = &entry.code.code;
+        let line = code.line_of(entry.pc as usize);
+        let key = (std::rc::Rc::as_ptr(&code.source) as usize, line, code.name.to_string());
+        if last.as_ref() == Some(&key) {
+            count += 1;
+        } else {
+            flush_repeats(out, count);
+            last = Some(key);
+            count = 1;
+        }
+        if count <= RECURSIVE_CUTOFF {
+            format_frame(out, entry);
+        }
+    }
+    flush_repeats(out, count);
+}
+
+fn flush_repeats(out: &mut String, count: usize) {
+    if count > RECURSIVE_CUTOFF {
+        let n = count - RECURSIVE_CUTOFF;
+        out.push_str(&format!(
+            "  [Previous line repeated {} more time{}]\n",
+            n,
+            if n > 1 { "s" } else { "" }
+        ));
+    }
 }

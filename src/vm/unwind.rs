@@ -1,1 +1,341 @@
-//! Exception unwinding through frames.
+//! Raising and unwinding: `raise` semantics, implicit chaining (`__context__`), the
+//! exception table lookup, traceback entries, and `except`/`except*` matching.
+
+use super::class::{as_class, is_subclass};
+use super::errors::{exc, new_exception, type_error, ExcRef, PyResult};
+use super::types::{exc_class, ExcKind};
+use super::value::{ObjRef, Value};
+use super::Vm;
+use crate::obj::class::Layout;
+use crate::obj::exception::TbEntry;
+use crate::obj::generator::{GenKind, GenState};
+use crate::obj::Obj;
+
+impl Vm {
+    /// The exception currently being handled (`sys.exc_info()[1]`), or None.
+    pub fn current_handled(&self) -> Value {
+        for f in self.frames.iter().rev() {
+            if !f.handled.is_none() {
+                return f.handled.clone();
+            }
+        }
+        Value::None
+    }
+
+    /// Finds a handler for `e`, unwinding frames. Ok(()) when a handler now runs; Err when
+    /// the exception leaves the innermost entry frame.
+    pub(crate) fn unwind(&mut self, e: ExcRef) -> Result<(), ExcRef> {
+        let mut e = e;
+        let fresh = !self.propagating.take().is_some_and(|p| p.is(&e.0));
+        let mut add_tb = !std::mem::take(&mut self.skip_tb);
+        if fresh && add_tb {
+            self.chain_context(&e);
+        }
+        loop {
+            let Some(frame) = self.frames.last_mut() else {
+                return Err(e);
+            };
+            let lasti = frame.lasti();
+            if add_tb {
+                e.exc().traceback.borrow_mut().push(TbEntry {
+                    code: frame.code.clone(),
+                    pc: lasti as u32,
+                });
+            }
+            add_tb = true;
+            let handler = frame
+                .code
+                .code
+                .exc_table
+                .iter()
+                .find(|h| (h.start as usize) <= lasti && lasti < h.end as usize)
+                .copied();
+            if let Some(h) = handler {
+                frame.stack.truncate(h.depth as usize);
+                frame.stack.push(e.value());
+                frame.pc = h.target as usize;
+                return Ok(());
+            }
+            let Some(mut frame) = self.frames.pop() else {
+                return Err(e);
+            };
+            let entry = frame.entry;
+            if let Some(g) = frame.generator.take() {
+                if let Obj::Generator(gen) = &*g {
+                    gen.state.set(GenState::Finished);
+                    e = pep479(e, gen.kind);
+                }
+            }
+            self.recycle_frame(frame);
+            if entry {
+                return Err(e);
+            }
+        }
+    }
+
+    /// Sets `e.__context__` to the exception being handled (CPython's implicit chaining),
+    /// breaking any cycle that would create.
+    fn chain_context(&self, e: &ExcRef) {
+        let handled = self.current_handled();
+        let Value::Obj(h) = &handled else { return };
+        if h.is(&e.0) {
+            return;
+        }
+        // Avoid cycles: if e appears in handled's context chain, cut the chain there.
+        let mut cur = handled.clone();
+        loop {
+            let next = match &cur {
+                Value::Obj(o) => match &**o {
+                    Obj::Exception(x) => x.context.borrow().clone(),
+                    _ => Value::None,
+                },
+                _ => Value::None,
+            };
+            if let Value::Obj(n) = &next {
+                if n.is(&e.0) {
+                    if let Value::Obj(c) = &cur {
+                        if let Obj::Exception(x) = &**c {
+                            *x.context.borrow_mut() = Value::None;
+                        }
+                    }
+                    break;
+                }
+                cur = next;
+            } else {
+                break;
+            }
+        }
+        *e.exc().context.borrow_mut() = handled;
+    }
+
+    /// Turns a raised value into an exception instance (instantiating a class).
+    pub fn as_exception(&mut self, v: Value) -> PyResult<ExcRef> {
+        if let Value::Obj(o) = &v {
+            match &**o {
+                Obj::Exception(_) => return Ok(ExcRef(o.clone())),
+                Obj::Class(c) if c.layout == Layout::Exception => {
+                    let inst = self.call(&v, &[])?;
+                    return match inst {
+                        Value::Obj(i) if matches!(&*i, Obj::Exception(_)) => Ok(ExcRef(i)),
+                        other => Err(type_error(format!(
+                            "calling {} should have returned an instance of BaseException, not {}",
+                            self.repr(&v)?,
+                            self.type_name(&other)
+                        ))),
+                    };
+                }
+                _ => {}
+            }
+        }
+        Err(type_error("exceptions must derive from BaseException"))
+    }
+
+    /// `raise`, `raise exc`, `raise exc from cause`: the exception to raise.
+    pub(crate) fn do_raise(&mut self, n: u32) -> PyResult<ExcRef> {
+        match n {
+            0 => {
+                let h = self.current_handled();
+                if h.is_none() {
+                    return Err(exc(ExcKind::RuntimeError, "No active exception to reraise"));
+                }
+                self.skip_tb = true;
+                self.as_exception(h)
+            }
+            1 => {
+                let v = self.pop_value();
+                self.as_exception(v)
+            }
+            _ => {
+                let cause = self.pop_value();
+                let v = self.pop_value();
+                let e = self.as_exception(v)?;
+                let cause = if cause.is_none() {
+                    Value::None
+                } else {
+                    match self.as_exception(cause) {
+                        Ok(c) => c.value(),
+                        Err(_) => {
+                            return Err(type_error(
+                                "exception causes must derive from BaseException",
+                            ))
+                        }
+                    }
+                };
+                *e.exc().cause.borrow_mut() = cause;
+                e.exc().suppress_context.set(true);
+                Ok(e)
+            }
+        }
+    }
+
+    fn pop_value(&mut self) -> Value {
+        self.top().stack.pop().unwrap_or(Value::None)
+    }
+
+    /// `except T:` matching (T a class or a tuple of classes).
+    pub(crate) fn exception_matches(&mut self, e: &Value, t: &Value) -> PyResult<bool> {
+        let cls = self.type_of(e);
+        self.class_matches(&cls, t)
+    }
+
+    fn class_matches(&mut self, cls: &ObjRef, t: &Value) -> PyResult<bool> {
+        match t {
+            Value::Obj(o) => match &**o {
+                Obj::Tuple(items) => {
+                    for it in items.iter() {
+                        if self.class_matches(cls, it)? {
+                            return Ok(true);
+                        }
+                    }
+                    Ok(false)
+                }
+                Obj::Class(c) if c.layout == Layout::Exception => Ok(is_subclass(cls, o)),
+                _ => Err(type_error(
+                    "catching classes that do not inherit from BaseException is not allowed",
+                )),
+            },
+            _ => Err(type_error(
+                "catching classes that do not inherit from BaseException is not allowed",
+            )),
+        }
+    }
+
+    /// `except* T`: splits `e` into (rest, match) as CPython's CHECK_EG_MATCH does.
+    pub(crate) fn eg_match(&mut self, e: &Value, t: &Value) -> PyResult<(Value, Value)> {
+        if let Value::Obj(o) = t {
+            if let Obj::Class(c) = &**o {
+                if is_subclass(o, &exc_class(ExcKind::BaseExceptionGroup)) || c.layout != Layout::Exception {
+                    return Err(type_error(
+                        "catching ExceptionGroup with except* is not allowed. Use except instead.",
+                    ));
+                }
+            }
+        }
+        let is_group = is_subclass(&self.type_of(e), &exc_class(ExcKind::BaseExceptionGroup));
+        if !is_group {
+            if self.exception_matches(e, t)? {
+                // A naked exception is wrapped in an ExceptionGroup("", [e]).
+                let eg = self.call(
+                    &Value::Obj(exc_class(ExcKind::ExceptionGroup)),
+                    &[Value::str(""), Value::list(vec![e.clone()])],
+                );
+                let eg = match eg {
+                    Ok(v) => v,
+                    Err(_) => new_exception(exc_class(ExcKind::BaseExceptionGroup), Value::tuple(vec![Value::str(""), Value::tuple(vec![e.clone()])])).value(),
+                };
+                return Ok((Value::None, eg));
+            }
+            return Ok((e.clone(), Value::None));
+        }
+        if self.exception_matches(e, t)? {
+            return Ok((Value::None, e.clone()));
+        }
+        let parts = self.call_method(e, "split", &[t.clone()])?;
+        let pair = parts.as_tuple().map(|p| p.to_vec()).unwrap_or_default();
+        let matched = pair.first().cloned().unwrap_or(Value::None);
+        let rest = pair.get(1).cloned().unwrap_or(Value::None);
+        Ok((rest, matched))
+    }
+
+    /// After the `except*` clauses: the exception group to re-raise (unhandled parts plus
+    /// anything the handlers raised), or None.
+    pub(crate) fn prep_reraise_star(&mut self, orig: &Value, raised: &Value) -> PyResult<Value> {
+        let raised = self.collect(raised)?;
+        let raised: Vec<Value> = raised.into_iter().filter(|v| !v.is_none()).collect();
+        if raised.is_empty() {
+            return Ok(Value::None);
+        }
+        if raised.len() == 1 && raised[0].is(orig) {
+            return Ok(orig.clone());
+        }
+        // Re-raised parts (identical leaves of orig) are kept in orig's structure; new
+        // exceptions are grouped with them.
+        let mut reraised = Vec::new();
+        let mut new = Vec::new();
+        for r in raised {
+            if self.is_part_of(orig, &r) {
+                reraised.push(r);
+            } else {
+                new.push(r);
+            }
+        }
+        let mut parts = Vec::new();
+        if !reraised.is_empty() {
+            let keep_ids: Vec<Value> = reraised.clone();
+            let kept = self.project(orig, &keep_ids)?;
+            if !kept.is_none() {
+                parts.push(kept);
+            }
+        }
+        parts.extend(new);
+        if parts.len() == 1 {
+            return Ok(parts.remove(0));
+        }
+        self.call(
+            &Value::Obj(exc_class(ExcKind::BaseExceptionGroup)),
+            &[Value::str(""), Value::list(parts)],
+        )
+    }
+
+    fn is_part_of(&mut self, group: &Value, e: &Value) -> bool {
+        if group.is(e) {
+            return true;
+        }
+        let Some(excs) = self.group_exceptions(group) else { return false };
+        excs.iter().any(|x| self.is_part_of(x, e))
+    }
+
+    fn group_exceptions(&mut self, g: &Value) -> Option<Vec<Value>> {
+        if !is_subclass(&self.type_of(g), &exc_class(ExcKind::BaseExceptionGroup)) {
+            return None;
+        }
+        let ex = self.get_attr_str(g, "exceptions").ok()?;
+        self.collect(&ex).ok()
+    }
+
+    /// The sub-group of `g` made of the leaves that appear in `keep` (identity).
+    fn project(&mut self, g: &Value, keep: &[Value]) -> PyResult<Value> {
+        if keep.iter().any(|k| k.is(g)) {
+            return Ok(g.clone());
+        }
+        let Some(excs) = self.group_exceptions(g) else {
+            return Ok(Value::None);
+        };
+        let mut out = Vec::new();
+        for x in excs {
+            let p = self.project(&x, keep)?;
+            if !p.is_none() {
+                out.push(p);
+            }
+        }
+        if out.is_empty() {
+            return Ok(Value::None);
+        }
+        self.call_method(g, "derive", &[Value::list(out)])
+    }
+}
+
+/// PEP 479: StopIteration escaping a generator (or StopAsyncIteration an async generator)
+/// becomes RuntimeError.
+fn pep479(e: ExcRef, kind: GenKind) -> ExcRef {
+    let (bad, what) = match kind {
+        GenKind::Generator => (ExcKind::StopIteration, "generator raised StopIteration"),
+        GenKind::Coroutine => (ExcKind::StopIteration, "coroutine raised StopIteration"),
+        GenKind::AsyncGenerator => {
+            if e.is(ExcKind::StopAsyncIteration) {
+                (ExcKind::StopAsyncIteration, "async generator raised StopAsyncIteration")
+            } else {
+                (ExcKind::StopIteration, "async generator raised StopIteration")
+            }
+        }
+    };
+    if !e.is(bad) {
+        return e;
+    }
+    let r = exc(ExcKind::RuntimeError, what);
+    *r.exc().cause.borrow_mut() = e.value();
+    *r.exc().context.borrow_mut() = e.value();
+    r.exc().suppress_context.set(true);
+    let _ = as_class;
+    r
+}

@@ -1,4 +1,1564 @@
-//! Methods of the builtin type(s) named by this file, registered into their namespaces.
-use crate::vm::Vm;
+//! Methods of `bytes` and `bytearray`, and the codecs (utf-8, ascii, latin-1).
 
-pub fn register(_vm: &mut Vm) {}
+use super::int::not_impl;
+use super::slice::{in_range, seq_index, Index};
+use super::str::{check_repeat, repeat_count};
+use crate::obj::function::Args;
+use crate::obj::number::{as_int, IntRef};
+use crate::obj::Obj;
+use crate::syntax::ast::CmpOp;
+use crate::vm::errors::{index_error, type_error, value_error, PyResult};
+use crate::vm::value::Value;
+use crate::vm::Vm;
+use std::cell::RefCell;
+
+/// The bytes of a bytes or bytearray value (a copy).
+pub fn bytes_data(v: &Value) -> Option<Vec<u8>> {
+    match v {
+        Value::Obj(o) => match &**o {
+            Obj::Bytes(b) => Some(b.to_vec()),
+            Obj::ByteArray(b) => Some(b.borrow().clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// An int in range(256), for building bytes.
+pub fn byte_value(vm: &mut Vm, v: &Value) -> PyResult<u8> {
+    match crate::obj::number::as_int(v) {
+        Some(crate::obj::number::IntRef::Small(i)) if (0..256).contains(&i) => Ok(i as u8),
+        Some(_) => Err(value_error("byte must be in range(0, 256)")),
+        None => Err(type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            vm.type_name(v)
+        ))),
+    }
+}
+
+/// Byte check with bytearray's message ("byte must be in range(0, 256)").
+fn byte_or_err(vm: &mut Vm, v: &Value, plural: bool) -> PyResult<u8> {
+    byte_value(vm, v).map_err(|e| {
+        if plural && e.is(crate::vm::types::ExcKind::ValueError) {
+            value_error("bytes must be in range(0, 256)")
+        } else {
+            e
+        }
+    })
+}
+
+/// `repr(bytes)` body: `b'...'` with CPython's quote choice and escapes.
+pub fn bytes_repr(data: &[u8]) -> String {
+    let quote = if data.contains(&b'\'') && !data.contains(&b'"') {
+        b'"'
+    } else {
+        b'\''
+    };
+    let mut out = String::with_capacity(data.len() + 3);
+    out.push('b');
+    out.push(quote as char);
+    for &b in data {
+        match b {
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            b if b == quote => {
+                out.push('\\');
+                out.push(b as char);
+            }
+            0x20..=0x7e => out.push(b as char),
+            b => out.push_str(&format!("\\x{b:02x}")),
+        }
+    }
+    out.push(quote as char);
+    out
+}
+
+fn is_bytearray(v: &Value) -> bool {
+    matches!(v, Value::Obj(o) if matches!(&**o, Obj::ByteArray(_)))
+}
+
+fn ba_cell(v: &Value) -> Option<&RefCell<Vec<u8>>> {
+    match v {
+        Value::Obj(o) => match &**o {
+            Obj::ByteArray(b) => Some(b),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The receiver's bytes and whether it is a bytearray.
+fn this(vm: &Vm, a: &Args, name: &str) -> PyResult<(Vec<u8>, bool)> {
+    match a.pos.first() {
+        Some(v) => match bytes_data(v) {
+            Some(d) => Ok((d, is_bytearray(v))),
+            None => Err(type_error(format!(
+                "descriptor '{name}' requires a 'bytes' object but received a '{}'",
+                vm.type_name(v)
+            ))),
+        },
+        None => Err(type_error(format!("descriptor '{name}' needs an argument"))),
+    }
+}
+
+fn make(data: Vec<u8>, bytearray: bool) -> Value {
+    if bytearray {
+        Value::obj(Obj::ByteArray(RefCell::new(data)))
+    } else {
+        Value::bytes(data)
+    }
+}
+
+/// A bytes-like argument, with CPython's "a bytes-like object is required" message.
+fn arg_bytes(vm: &Vm, v: &Value) -> PyResult<Vec<u8>> {
+    bytes_data(v).ok_or_else(|| {
+        type_error(format!(
+            "a bytes-like object is required, not '{}'",
+            vm.type_name(v)
+        ))
+    })
+}
+
+/// The bytes for `bytes(x)` / `bytearray(x)`.
+fn construct(vm: &mut Vm, a: &Args, name: &str) -> PyResult<Vec<u8>> {
+    a.only_kwargs(name, &["source", "encoding", "errors"])?;
+    let args = a.pos.get(1..).unwrap_or(&[]);
+    let src = args.first().or_else(|| a.kw("source"));
+    let enc = args.get(1).or_else(|| a.kw("encoding"));
+    let errs = args.get(2).or_else(|| a.kw("errors"));
+    let Some(src) = src else {
+        if enc.is_some() || errs.is_some() {
+            return Err(type_error(if enc.is_some() {
+                "encoding without a string argument"
+            } else {
+                "errors without a string argument"
+            }));
+        }
+        return Ok(vec![]);
+    };
+    if let Some(s) = src.as_str() {
+        let Some(e) = enc else {
+            return Err(type_error("string argument without an encoding"));
+        };
+        let e = e.as_str().ok_or_else(|| {
+            type_error(format!(
+                "{name}() argument 'encoding' must be str, not {}",
+                vm.type_name(e)
+            ))
+        })?;
+        let er = errs.and_then(|x| x.as_str()).unwrap_or("strict");
+        return encode(s, e, er);
+    }
+    if enc.is_some() {
+        return Err(type_error("encoding without a string argument"));
+    }
+    if errs.is_some() {
+        return Err(type_error("errors without a string argument"));
+    }
+    if let Some(d) = bytes_data(src) {
+        return Ok(d);
+    }
+    match as_int(src) {
+        Some(IntRef::Small(n)) => {
+            if n < 0 {
+                return Err(value_error("negative count"));
+            }
+            check_repeat(1, n as usize)?;
+            return Ok(vec![0; n as usize]);
+        }
+        Some(IntRef::Big(_)) => {
+            return Err(crate::vm::errors::overflow_error(
+                "cannot fit 'int' into an index-sized integer",
+            ))
+        }
+        None => {}
+    }
+    if let Some(f) = vm.lookup_special(src, "__bytes__") {
+        let r = vm.call(&f, std::slice::from_ref(src))?;
+        return match &r {
+            Value::Obj(o) if matches!(&**o, Obj::Bytes(_)) => {
+                Ok(bytes_data(&r).unwrap_or_default())
+            }
+            _ => Err(type_error(format!(
+                "__bytes__ returned non-bytes (type {})",
+                vm.type_name(&r)
+            ))),
+        };
+    }
+    if matches!(src, Value::Float(_)) || vm.iter(src).is_err() {
+        return Err(type_error(format!(
+            "cannot convert '{}' object to bytes",
+            vm.type_name(src)
+        )));
+    }
+    let items = vm.collect(src)?;
+    let mut out = Vec::with_capacity(items.len());
+    for it in &items {
+        out.push(byte_or_err(vm, it, name == "bytes")?);
+    }
+    Ok(out)
+}
+
+fn bytes_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    if a.pos.len() == 2 && a.kwnames.is_empty() {
+        if let Value::Obj(o) = &a.pos[1] {
+            if matches!(&**o, Obj::Bytes(_)) {
+                return Ok(a.pos[1].clone());
+            }
+        }
+    }
+    Ok(Value::bytes(construct(vm, a, "bytes")?))
+}
+fn bytearray_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    Ok(make(construct(vm, a, "bytearray")?, true))
+}
+
+fn repr(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let (d, ba) = this(vm, a, "__repr__")?;
+    let r = bytes_repr(&d);
+    Ok(Value::string(if ba {
+        format!("bytearray({r})")
+    } else {
+        r
+    }))
+}
+
+fn hash(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let (d, ba) = this(vm, a, "__hash__")?;
+    if ba {
+        return Err(type_error("unhashable type: 'bytearray'"));
+    }
+    // Same function as str's hash, so that b'a' and 'a' hash alike as in CPython.
+    let mut x: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in &d {
+        x ^= b as u64;
+        x = x.wrapping_mul(0x0100_0000_01b3);
+    }
+    x ^= x >> 29;
+    let h = x as i64;
+    Ok(Value::Int(if h == -1 { -2 } else { h }))
+}
+
+fn len(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    if let Some(Value::Obj(o)) = a.pos.first() {
+        match &**o {
+            Obj::Bytes(b) => return Ok(Value::Int(b.len() as i64)),
+            Obj::ByteArray(b) => return Ok(Value::Int(b.borrow().len() as i64)),
+            _ => {}
+        }
+    }
+    this(vm, a, "__len__").map(|(d, _)| Value::Int(d.len() as i64))
+}
+
+fn getitem(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let (d, ba) = this(vm, a, "__getitem__")?;
+    a.check("__getitem__", 2, 2)?;
+    let what = if ba { "bytearray" } else { "byte" };
+    match seq_index(vm, &a.pos[1], d.len(), what)? {
+        Index::At(i) => match in_range(i, d.len()) {
+            Some(i) => Ok(Value::Int(d[i] as i64)),
+            None => Err(index_error(if ba {
+                "bytearray index out of range"
+            } else {
+                "index out of range"
+            })),
+        },
+        Index::Slice(sl) => {
+            let out: Vec<u8> = if sl.step == 1 {
+                d[sl.start as usize..sl.start as usize + sl.len].to_vec()
+            } else {
+                sl.positions().map(|p| d[p]).collect()
+            };
+            Ok(make(out, ba))
+        }
+    }
+}
+
+fn contains(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let (d, _) = this(vm, a, "__contains__")?;
+    a.check("__contains__", 2, 2)?;
+    let x = &a.pos[1];
+    if let Some(sub) = bytes_data(x) {
+        return Ok(Value::Bool(find_sub(&d, &sub, 0).is_some()));
+    }
+    let b = byte_value(vm, x)?;
+    Ok(Value::Bool(d.contains(&b)))
+}
+
+fn iter(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    this(vm, a, "__iter__")?;
+    vm.iter(&a.pos[0])
+}
+
+fn add(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let (mut d, ba) = this(vm, a, "__add__")?;
+    a.check("__add__", 2, 2)?;
+    let Some(o) = bytes_data(&a.pos[1]) else {
+        return Err(type_error(format!(
+            "can't concat {} to {}",
+            vm.type_name(&a.pos[1]),
+            vm.type_name(&a.pos[0])
+        )));
+    };
+    d.extend_from_slice(&o);
+    Ok(make(d, ba))
+}
+
+fn mul(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let (d, ba) = this(vm, a, "__mul__")?;
+    a.check("__mul__", 2, 2)?;
+    let Some(n) = repeat_count(vm, &a.pos[1])? else {
+        return Ok(not_impl(vm));
+    };
+    check_repeat(d.len(), n)?;
+    Ok(make(d.repeat(n), ba))
+}
+
+fn cmp(vm: &mut Vm, a: &Args, op: CmpOp) -> PyResult<Value> {
+    let (d, _) = this(vm, a, "__eq__")?;
+    a.check("__eq__", 2, 2)?;
+    let Some(o) = bytes_data(&a.pos[1]) else {
+        return Ok(not_impl(vm));
+    };
+    Ok(Value::Bool(match op {
+        CmpOp::Eq => d == o,
+        CmpOp::NotEq => d != o,
+        CmpOp::Lt => d < o,
+        CmpOp::LtE => d <= o,
+        CmpOp::Gt => d > o,
+        _ => d >= o,
+    }))
+}
+fn eq(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    cmp(vm, a, CmpOp::Eq)
+}
+fn ne(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    cmp(vm, a, CmpOp::NotEq)
+}
+fn lt(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    cmp(vm, a, CmpOp::Lt)
+}
+fn le(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    cmp(vm, a, CmpOp::LtE)
+}
+fn gt(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    cmp(vm, a, CmpOp::Gt)
+}
+fn ge(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    cmp(vm, a, CmpOp::GtE)
+}
+
+fn find_sub(h: &[u8], n: &[u8], from: usize) -> Option<usize> {
+    if n.is_empty() {
+        return if from <= h.len() { Some(from) } else { None };
+    }
+    if n.len() > h.len() {
+        return None;
+    }
+    (from..=h.len() - n.len()).find(|&i| &h[i..i + n.len()] == n)
+}
+
+fn rfind_sub(h: &[u8], n: &[u8]) -> Option<usize> {
+    if n.len() > h.len() {
+        return None;
+    }
+    (0..=h.len() - n.len())
+        .rev()
+        .find(|&i| &h[i..i + n.len()] == n)
+}
+
+/// The needle of find/count/index: bytes-like or an int byte.
+fn needle(vm: &mut Vm, v: &Value) -> PyResult<Vec<u8>> {
+    if let Some(d) = bytes_data(v) {
+        return Ok(d);
+    }
+    if as_int(v).is_some() {
+        return Ok(vec![byte_value(vm, v)?]);
+    }
+    Err(type_error(format!(
+        "argument should be integer or bytes-like object, not '{}'",
+        vm.type_name(v)
+    )))
+}
+
+fn range_args(vm: &mut Vm, a: &Args, len: usize) -> PyResult<Option<(usize, usize)>> {
+    let start = super::slice::opt_bound(vm, a.pos.get(2))?;
+    let end = super::slice::opt_bound(vm, a.pos.get(3))?;
+    let n = len as i64;
+    let fix = |v: i64| if v < 0 { (v + n).max(0) } else { v.min(n) };
+    let s = start.map(fix).unwrap_or(0);
+    let e = end.map(fix).unwrap_or(n);
+    if start.is_some_and(|x| x > n) || s > e {
+        return Ok(None);
+    }
+    Ok(Some((s as usize, e as usize)))
+}
+
+fn find_impl(vm: &mut Vm, a: &Args, name: &str, rev: bool) -> PyResult<Option<usize>> {
+    let (d, _) = this(vm, a, name)?;
+    a.check(name, 2, 4)?;
+    let n = needle(vm, &a.pos[1])?;
+    let Some((s, e)) = range_args(vm, a, d.len())? else {
+        return Ok(None);
+    };
+    let h = &d[s..e];
+    Ok(if rev {
+        rfind_sub(h, &n)
+    } else {
+        find_sub(h, &n, 0)
+    }
+    .map(|p| p + s))
+}
+fn find(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    Ok(Value::Int(
+        find_impl(vm, a, "find", false)?
+            .map(|p| p as i64)
+            .unwrap_or(-1),
+    ))
+}
+fn rfind(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    Ok(Value::Int(
+        find_impl(vm, a, "rfind", true)?
+            .map(|p| p as i64)
+            .unwrap_or(-1),
+    ))
+}
+fn index(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    find_impl(vm, a, "index", false)?
+        .map(|p| Value::Int(p as i64))
+        .ok_or_else(|| value_error("subsection not found"))
+}
+fn rindex(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    find_impl(vm, a, "rindex", true)?
+        .map(|p| Value::Int(p as i64))
+        .ok_or_else(|| value_error("subsection not found"))
+}
+
+fn count(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let (d, _) = this(vm, a, "count")?;
+    a.check("count", 2, 4)?;
+    let n = needle(vm, &a.pos[1])?;
+    let Some((s, e)) = range_args(vm, a, d.len())? else {
+        return Ok(Value::Int(0));
+    };
+    let h = &d[s..e];
+    if n.is_empty() {
+        return Ok(Value::Int(h.len() as i64 + 1));
+    }
+    let mut c = 0;
+    let mut i = 0;
+    while let Some(p) = find_sub(h, &n, i) {
+        c += 1;
+        i = p + n.len();
+    }
+    Ok(Value::Int(c))
+}
+
+fn starts_ends(vm: &mut Vm, a: &Args, name: &str, ends: bool) -> PyResult<Value> {
+    let (d, _) = this(vm, a, name)?;
+    a.check(name, 2, 4)?;
+    let Some((s, e)) = range_args(vm, a, d.len())? else {
+        return Ok(Value::Bool(false));
+    };
+    let h = &d[s..e];
+    let test = |p: &[u8]| {
+        if ends {
+            h.ends_with(p)
+        } else {
+            h.starts_with(p)
+        }
+    };
+    if let Some(p) = bytes_data(&a.pos[1]) {
+        return Ok(Value::Bool(test(&p)));
+    }
+    if let Some(t) = a.pos[1].as_tuple() {
+        for x in t {
+            let p = arg_bytes(vm, x)?;
+            if test(&p) {
+                return Ok(Value::Bool(true));
+            }
+        }
+        return Ok(Value::Bool(false));
+    }
+    Err(type_error(format!(
+        "{name} first arg must be bytes or a tuple of bytes, not {}",
+        vm.type_name(&a.pos[1])
+    )))
+}
+fn startswith(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    starts_ends(vm, a, "startswith", false)
+}
+fn endswith(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    starts_ends(vm, a, "endswith", true)
+}
+
+fn decode_m(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let (d, _) = this(vm, a, "decode")?;
+    a.only_kwargs("decode", &["encoding", "errors"])?;
+    let enc = a
+        .arg(1, "encoding")
+        .and_then(|v| v.as_str())
+        .unwrap_or("utf-8")
+        .to_string();
+    let errs = a
+        .arg(2, "errors")
+        .and_then(|v| v.as_str())
+        .unwrap_or("strict")
+        .to_string();
+    decode(&d, &enc, &errs).map(Value::string)
+}
+
+fn hex(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let (d, _) = this(vm, a, "hex")?;
+    let sep = match a.arg(1, "sep") {
+        Some(v) => match v.as_str() {
+            Some(s) if s.chars().count() == 1 => Some(s.to_string()),
+            Some(_) => return Err(value_error("sep must be length 1.")),
+            None => bytes_data(v).map(|b| b.iter().map(|&c| c as char).collect()),
+        },
+        None => None,
+    };
+    let mut out = String::with_capacity(d.len() * 3);
+    for (i, b) in d.iter().enumerate() {
+        if i > 0 {
+            if let Some(s) = &sep {
+                out.push_str(s);
+            }
+        }
+        out.push_str(&format!("{b:02x}"));
+    }
+    Ok(Value::string(out))
+}
+
+fn fromhex_impl(vm: &mut Vm, a: &Args, ba: bool) -> PyResult<Value> {
+    a.check("fromhex", 2, 2)?;
+    let s = a.pos[1].as_str().ok_or_else(|| {
+        type_error(format!(
+            "fromhex() argument must be str, not {}",
+            vm.type_name(&a.pos[1])
+        ))
+    })?;
+    let cs: Vec<char> = s.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < cs.len() {
+        if cs[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let hi = cs[i].to_digit(16);
+        let lo = cs.get(i + 1).and_then(|c| c.to_digit(16));
+        match (hi, lo) {
+            (Some(h), Some(l)) => out.push((h * 16 + l) as u8),
+            (None, _) => {
+                return Err(value_error(format!(
+                    "non-hexadecimal number found in fromhex() arg at position {i}"
+                )))
+            }
+            (Some(_), None) => {
+                return Err(value_error(format!(
+                    "non-hexadecimal number found in fromhex() arg at position {}",
+                    i + 1
+                )))
+            }
+        }
+        i += 2;
+    }
+    Ok(make(out, ba))
+}
+fn fromhex_bytes(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    fromhex_impl(vm, a, false)
+}
+fn fromhex_bytearray(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    fromhex_impl(vm, a, true)
+}
+
+fn is_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+}
+
+fn split_impl(vm: &mut Vm, a: &Args, name: &str, rev: bool) -> PyResult<Value> {
+    let (d, ba) = this(vm, a, name)?;
+    a.only_kwargs(name, &["sep", "maxsplit"])?;
+    let maxsplit = match a.arg(2, "maxsplit") {
+        Some(v) => vm.index_value(v)?,
+        None => -1,
+    };
+    let sep = match a.arg(1, "sep") {
+        None | Some(Value::None) => None,
+        Some(v) => {
+            let s = arg_bytes(vm, v)?;
+            if s.is_empty() {
+                return Err(value_error("empty separator"));
+            }
+            Some(s)
+        }
+    };
+    let mut parts: Vec<Vec<u8>> = Vec::new();
+    let limit = if maxsplit < 0 {
+        usize::MAX
+    } else {
+        maxsplit as usize
+    };
+    match sep {
+        None => {
+            let mut words: Vec<(usize, usize)> = Vec::new();
+            let mut i = 0;
+            while i < d.len() {
+                while i < d.len() && is_ws(d[i]) {
+                    i += 1;
+                }
+                let st = i;
+                while i < d.len() && !is_ws(d[i]) {
+                    i += 1;
+                }
+                if st < i {
+                    words.push((st, i));
+                }
+            }
+            if words.len() > limit.saturating_add(1) {
+                if rev {
+                    let keep = words.len() - limit;
+                    let first_end = words[keep - 1].1;
+                    let lead = d.iter().position(|b| !is_ws(*b)).unwrap_or(0);
+                    parts.push(d[lead..first_end].to_vec());
+                    parts.extend(words[keep..].iter().map(|&(s, e)| d[s..e].to_vec()));
+                } else {
+                    parts.extend(words[..limit].iter().map(|&(s, e)| d[s..e].to_vec()));
+                    let st = words[limit].0;
+                    let end = d
+                        .iter()
+                        .rposition(|b| !is_ws(*b))
+                        .map(|p| p + 1)
+                        .unwrap_or(d.len());
+                    parts.push(d[st..end].to_vec());
+                }
+            } else {
+                parts.extend(words.iter().map(|&(s, e)| d[s..e].to_vec()));
+            }
+        }
+        Some(sep) => {
+            let mut cuts = Vec::new();
+            let mut i = 0;
+            while let Some(p) = find_sub(&d, &sep, i) {
+                cuts.push(p);
+                i = p + sep.len();
+            }
+            if cuts.len() > limit {
+                if rev {
+                    cuts.drain(..cuts.len() - limit);
+                } else {
+                    cuts.truncate(limit);
+                }
+            }
+            let mut start = 0;
+            for c in cuts {
+                parts.push(d[start..c].to_vec());
+                start = c + sep.len();
+            }
+            parts.push(d[start..].to_vec());
+        }
+    }
+    Ok(Value::list(
+        parts.into_iter().map(|p| make(p, ba)).collect(),
+    ))
+}
+fn split(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    split_impl(vm, a, "split", false)
+}
+fn rsplit(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    split_impl(vm, a, "rsplit", true)
+}
+
+fn join(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let (sep, ba) = this(vm, a, "join")?;
+    a.check("join", 2, 2)?;
+    let items = vm.collect(&a.pos[1])?;
+    let mut out = Vec::new();
+    for (i, it) in items.iter().enumerate() {
+        let Some(d) = bytes_data(it) else {
+            return Err(type_error(format!(
+                "sequence item {i}: expected a bytes-like object, {} found",
+                vm.type_name(it)
+            )));
+        };
+        if i > 0 {
+            out.extend_from_slice(&sep);
+        }
+        out.extend_from_slice(&d);
+    }
+    Ok(make(out, ba))
+}
+
+fn strip_impl(vm: &mut Vm, a: &Args, name: &str, left: bool, right: bool) -> PyResult<Value> {
+    let (d, ba) = this(vm, a, name)?;
+    a.check(name, 1, 2)?;
+    let chars = match a.pos.get(1) {
+        None | Some(Value::None) => None,
+        Some(v) => Some(arg_bytes(vm, v)?),
+    };
+    let keep = |b: &u8| match &chars {
+        None => !is_ws(*b),
+        Some(cs) => !cs.contains(b),
+    };
+    let s = if left {
+        d.iter().position(keep).unwrap_or(d.len())
+    } else {
+        0
+    };
+    let e = if right {
+        d.iter().rposition(keep).map(|p| p + 1).unwrap_or(s)
+    } else {
+        d.len()
+    };
+    Ok(make(d[s..e.max(s)].to_vec(), ba))
+}
+fn strip(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    strip_impl(vm, a, "strip", true, true)
+}
+fn lstrip(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    strip_impl(vm, a, "lstrip", true, false)
+}
+fn rstrip(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    strip_impl(vm, a, "rstrip", false, true)
+}
+
+fn replace(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let (d, ba) = this(vm, a, "replace")?;
+    a.check("replace", 3, 4)?;
+    let old = arg_bytes(vm, &a.pos[1])?;
+    let new = arg_bytes(vm, &a.pos[2])?;
+    let count = match a.pos.get(3) {
+        Some(c) => vm.index_value(c)?,
+        None => -1,
+    };
+    let mut out = Vec::with_capacity(d.len());
+    let mut n = 0i64;
+    let mut i = 0;
+    if old.is_empty() {
+        for (k, b) in d.iter().enumerate() {
+            if count < 0 || n < count {
+                out.extend_from_slice(&new);
+                n += 1;
+            }
+            out.push(*b);
+            let _ = k;
+        }
+        if count < 0 || n < count {
+            out.extend_from_slice(&new);
+        }
+        return Ok(make(out, ba));
+    }
+    while let Some(p) = find_sub(&d, &old, i) {
+        if count >= 0 && n >= count {
+            break;
+        }
+        out.extend_from_slice(&d[i..p]);
+        out.extend_from_slice(&new);
+        i = p + old.len();
+        n += 1;
+    }
+    out.extend_from_slice(&d[i..]);
+    Ok(make(out, ba))
+}
+
+fn partition_impl(vm: &mut Vm, a: &Args, name: &str, rev: bool) -> PyResult<Value> {
+    let (d, ba) = this(vm, a, name)?;
+    a.check(name, 2, 2)?;
+    let sep = arg_bytes(vm, &a.pos[1])?;
+    if sep.is_empty() {
+        return Err(value_error("empty separator"));
+    }
+    let found = if rev {
+        rfind_sub(&d, &sep)
+    } else {
+        find_sub(&d, &sep, 0)
+    };
+    Ok(Value::tuple(match found {
+        Some(p) => vec![
+            make(d[..p].to_vec(), ba),
+            make(sep.clone(), ba),
+            make(d[p + sep.len()..].to_vec(), ba),
+        ],
+        None if rev => vec![make(vec![], ba), make(vec![], ba), make(d, ba)],
+        None => vec![make(d, ba), make(vec![], ba), make(vec![], ba)],
+    }))
+}
+fn partition(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    partition_impl(vm, a, "partition", false)
+}
+fn rpartition(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    partition_impl(vm, a, "rpartition", true)
+}
+
+fn map_bytes(vm: &mut Vm, a: &Args, name: &str, f: fn(u8) -> u8) -> PyResult<Value> {
+    let (d, ba) = this(vm, a, name)?;
+    Ok(make(d.into_iter().map(f).collect(), ba))
+}
+fn upper(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    map_bytes(vm, a, "upper", |b| b.to_ascii_uppercase())
+}
+fn lower(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    map_bytes(vm, a, "lower", |b| b.to_ascii_lowercase())
+}
+fn swapcase(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    map_bytes(vm, a, "swapcase", |b| {
+        if b.is_ascii_uppercase() {
+            b.to_ascii_lowercase()
+        } else {
+            b.to_ascii_uppercase()
+        }
+    })
+}
+
+fn pred(vm: &mut Vm, a: &Args, name: &str, f: fn(&u8) -> bool) -> PyResult<Value> {
+    let (d, _) = this(vm, a, name)?;
+    Ok(Value::Bool(!d.is_empty() && d.iter().all(f)))
+}
+fn isdigit(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    pred(vm, a, "isdigit", u8::is_ascii_digit)
+}
+fn isalpha(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    pred(vm, a, "isalpha", u8::is_ascii_alphabetic)
+}
+fn isalnum(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    pred(vm, a, "isalnum", u8::is_ascii_alphanumeric)
+}
+fn isspace(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    pred(vm, a, "isspace", |b| is_ws(*b))
+}
+fn islower(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let (d, _) = this(vm, a, "islower")?;
+    Ok(Value::Bool(
+        d.iter().any(u8::is_ascii_lowercase) && !d.iter().any(u8::is_ascii_uppercase),
+    ))
+}
+fn isupper(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let (d, _) = this(vm, a, "isupper")?;
+    Ok(Value::Bool(
+        d.iter().any(u8::is_ascii_uppercase) && !d.iter().any(u8::is_ascii_lowercase),
+    ))
+}
+fn isascii(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let (d, _) = this(vm, a, "isascii")?;
+    Ok(Value::Bool(d.is_ascii()))
+}
+
+fn pad(vm: &mut Vm, a: &Args, name: &str, kind: u8) -> PyResult<Value> {
+    let (d, ba) = this(vm, a, name)?;
+    a.check(name, 2, 3)?;
+    let width = vm.index_value(&a.pos[1])?;
+    let fill = match a.pos.get(2) {
+        Some(v) => {
+            let f = arg_bytes(vm, v)?;
+            if f.len() != 1 {
+                return Err(type_error(format!(
+                    "{name}() argument 2 must be a byte string of length 1, not bytes"
+                )));
+            }
+            f[0]
+        }
+        None => b' ',
+    };
+    let n = d.len() as i64;
+    if width <= n {
+        return Ok(make(d, ba));
+    }
+    let total = (width - n) as usize;
+    check_repeat(1, total)?;
+    let (l, r) = match kind {
+        b'l' => (0, total),
+        b'r' => (total, 0),
+        _ => {
+            let l = total / 2 + (total & (width as usize) & 1);
+            (l, total - l)
+        }
+    };
+    let mut out = vec![fill; l];
+    out.extend_from_slice(&d);
+    out.extend(std::iter::repeat_n(fill, r));
+    Ok(make(out, ba))
+}
+fn center(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    pad(vm, a, "center", b'c')
+}
+fn ljust(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    pad(vm, a, "ljust", b'l')
+}
+fn rjust(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    pad(vm, a, "rjust", b'r')
+}
+
+fn mod_(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let (d, ba) = this(vm, a, "__mod__")?;
+    a.check("__mod__", 2, 2)?;
+    let fmt: String = d.iter().map(|&b| b as char).collect();
+    // Bytes arguments format as their latin-1 text; others must provide __bytes__.
+    let conv = |_vm: &mut Vm, v: &Value| -> PyResult<Value> {
+        match bytes_data(v) {
+            Some(b) => Ok(Value::string(b.iter().map(|&c| c as char).collect())),
+            None => Ok(v.clone()),
+        }
+    };
+    let args = match a.pos[1].as_tuple() {
+        Some(t) => {
+            let mut out = Vec::with_capacity(t.len());
+            for v in t {
+                out.push(conv(vm, v)?);
+            }
+            Value::tuple(out)
+        }
+        None => conv(vm, &a.pos[1])?,
+    };
+    let items: Vec<Value> = match args.as_tuple() {
+        Some(t) => t.to_vec(),
+        None => vec![args.clone()],
+    };
+    // %s on a non-bytes object is an error for bytes formatting.
+    let specs: Vec<char> = {
+        let mut v = Vec::new();
+        let c: Vec<char> = fmt.chars().collect();
+        let mut i = 0;
+        while i < c.len() {
+            if c[i] == '%' {
+                i += 1;
+                while i < c.len() && "-+ #0123456789.*".contains(c[i]) {
+                    i += 1;
+                }
+                if let Some(&ch) = c.get(i) {
+                    if ch != '%' {
+                        v.push(ch);
+                    }
+                }
+            }
+            i += 1;
+        }
+        v
+    };
+    for (k, ch) in specs.iter().enumerate() {
+        if matches!(ch, 's' | 'b') {
+            if let Some(v) = items.get(k) {
+                if v.as_str().is_none() {
+                    return Err(type_error(format!(
+                        "%b requires a bytes-like object, or an object that implements __bytes__, not '{}'",
+                        vm.type_name(v)
+                    )));
+                }
+            }
+        }
+    }
+    let fmt = fmt.replace("%b", "%s");
+    let s = super::str::str_mod(vm, &fmt, &args)?;
+    Ok(make(s.chars().map(|c| c as u32 as u8).collect(), ba))
+}
+
+// ---- bytearray mutation ----
+
+fn ba_this<'a>(vm: &Vm, a: &'a Args, name: &str) -> PyResult<&'a RefCell<Vec<u8>>> {
+    match a.pos.first() {
+        Some(v) => ba_cell(v).ok_or_else(|| {
+            type_error(format!(
+                "descriptor '{name}' requires a 'bytearray' object but received a '{}'",
+                vm.type_name(v)
+            ))
+        }),
+        None => Err(type_error(format!("descriptor '{name}' needs an argument"))),
+    }
+}
+
+fn ba_append(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let c = ba_this(vm, a, "append")?;
+    a.check("append", 2, 2)?;
+    let b = byte_value(vm, &a.pos[1])?;
+    c.borrow_mut().push(b);
+    Ok(Value::None)
+}
+
+fn iter_bytes(vm: &mut Vm, v: &Value) -> PyResult<Vec<u8>> {
+    if let Some(d) = bytes_data(v) {
+        return Ok(d);
+    }
+    if v.as_str().is_some() {
+        return Err(type_error("expected iterable of integers; got: 'str'"));
+    }
+    let items = vm.collect(v)?;
+    let mut out = Vec::with_capacity(items.len());
+    for it in &items {
+        out.push(byte_value(vm, it)?);
+    }
+    Ok(out)
+}
+
+fn ba_extend(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let c = ba_this(vm, a, "extend")?;
+    a.check("extend", 2, 2)?;
+    let d = iter_bytes(vm, &a.pos[1])?;
+    c.borrow_mut().extend(d);
+    Ok(Value::None)
+}
+
+fn ba_iadd(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let c = ba_this(vm, a, "__iadd__")?;
+    a.check("__iadd__", 2, 2)?;
+    let Some(d) = bytes_data(&a.pos[1]) else {
+        return Err(type_error(format!(
+            "can't concat {} to bytearray",
+            vm.type_name(&a.pos[1])
+        )));
+    };
+    c.borrow_mut().extend(d);
+    Ok(a.pos[0].clone())
+}
+
+fn ba_imul(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let c = ba_this(vm, a, "__imul__")?;
+    a.check("__imul__", 2, 2)?;
+    let Some(n) = repeat_count(vm, &a.pos[1])? else {
+        return Ok(not_impl(vm));
+    };
+    let mut v = c.borrow_mut();
+    check_repeat(v.len(), n)?;
+    *v = v.repeat(n);
+    Ok(a.pos[0].clone())
+}
+
+fn ba_pop(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let c = ba_this(vm, a, "pop")?;
+    a.check("pop", 1, 2)?;
+    let i = match a.pos.get(1) {
+        Some(v) => vm.index_value(v)?,
+        None => -1,
+    };
+    let mut v = c.borrow_mut();
+    if v.is_empty() {
+        return Err(index_error("pop from empty bytearray"));
+    }
+    let n = v.len() as i64;
+    let j = if i < 0 { i + n } else { i };
+    match in_range(j, v.len()) {
+        Some(j) => Ok(Value::Int(v.remove(j) as i64)),
+        None => Err(index_error("pop index out of range")),
+    }
+}
+
+fn ba_insert(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let c = ba_this(vm, a, "insert")?;
+    a.check("insert", 3, 3)?;
+    let i = vm.index_value(&a.pos[1])?;
+    let b = byte_value(vm, &a.pos[2])?;
+    let mut v = c.borrow_mut();
+    let n = v.len() as i64;
+    let p = if i < 0 { (i + n).max(0) } else { i.min(n) };
+    v.insert(p as usize, b);
+    Ok(Value::None)
+}
+
+fn ba_remove(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let c = ba_this(vm, a, "remove")?;
+    a.check("remove", 2, 2)?;
+    let b = byte_value(vm, &a.pos[1])?;
+    let mut v = c.borrow_mut();
+    match v.iter().position(|x| *x == b) {
+        Some(p) => {
+            v.remove(p);
+            Ok(Value::None)
+        }
+        None => Err(value_error("value not found in bytearray")),
+    }
+}
+
+fn ba_clear(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    ba_this(vm, a, "clear")?.borrow_mut().clear();
+    Ok(Value::None)
+}
+fn ba_reverse(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    ba_this(vm, a, "reverse")?.borrow_mut().reverse();
+    Ok(Value::None)
+}
+fn ba_copy(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let d = ba_this(vm, a, "copy")?.borrow().clone();
+    Ok(make(d, true))
+}
+
+fn ba_setitem(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let c = ba_this(vm, a, "__setitem__")?;
+    a.check("__setitem__", 3, 3)?;
+    let n = c.borrow().len();
+    match seq_index(vm, &a.pos[1], n, "bytearray")? {
+        Index::At(i) => {
+            let b = byte_value(vm, &a.pos[2])?;
+            let mut v = c.borrow_mut();
+            match in_range(i, v.len()) {
+                Some(i) => {
+                    v[i] = b;
+                    Ok(Value::None)
+                }
+                None => Err(index_error("bytearray index out of range")),
+            }
+        }
+        Index::Slice(sl) => {
+            if as_int(&a.pos[2]).is_some() {
+                return Err(type_error(
+                    "can assign only bytes, buffers, or iterables of ints in range(0, 256)",
+                ));
+            }
+            let d = iter_bytes(vm, &a.pos[2])?;
+            let mut v = c.borrow_mut();
+            if sl.step == 1 {
+                let s = (sl.start.max(0) as usize).min(v.len());
+                let e = (s + sl.len).min(v.len());
+                v.splice(s..e, d);
+                return Ok(Value::None);
+            }
+            if d.len() != sl.len {
+                return Err(value_error(format!(
+                    "attempt to assign bytes of size {} to extended slice of size {}",
+                    d.len(),
+                    sl.len
+                )));
+            }
+            for (p, b) in sl.positions().zip(d) {
+                if p < v.len() {
+                    v[p] = b;
+                }
+            }
+            Ok(Value::None)
+        }
+    }
+}
+
+fn ba_delitem(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let c = ba_this(vm, a, "__delitem__")?;
+    a.check("__delitem__", 2, 2)?;
+    let n = c.borrow().len();
+    match seq_index(vm, &a.pos[1], n, "bytearray")? {
+        Index::At(i) => {
+            let mut v = c.borrow_mut();
+            match in_range(i, v.len()) {
+                Some(i) => {
+                    v.remove(i);
+                    Ok(Value::None)
+                }
+                None => Err(index_error("bytearray index out of range")),
+            }
+        }
+        Index::Slice(sl) => {
+            super::list::delete_slice(&mut c.borrow_mut(), &sl);
+            Ok(Value::None)
+        }
+    }
+}
+
+pub fn register(vm: &mut Vm) {
+    let common: &[(&'static str, crate::obj::function::NativeFn)] = &[
+        ("__repr__", repr),
+        ("__len__", len),
+        ("__getitem__", getitem),
+        ("__contains__", contains),
+        ("__iter__", iter),
+        ("__add__", add),
+        ("__mul__", mul),
+        ("__rmul__", mul),
+        ("__mod__", mod_),
+        ("__eq__", eq),
+        ("__ne__", ne),
+        ("__lt__", lt),
+        ("__le__", le),
+        ("__gt__", gt),
+        ("__ge__", ge),
+        ("decode", decode_m),
+        ("hex", hex),
+        ("find", find),
+        ("rfind", rfind),
+        ("index", index),
+        ("rindex", rindex),
+        ("count", count),
+        ("startswith", startswith),
+        ("endswith", endswith),
+        ("split", split),
+        ("rsplit", rsplit),
+        ("join", join),
+        ("strip", strip),
+        ("lstrip", lstrip),
+        ("rstrip", rstrip),
+        ("replace", replace),
+        ("partition", partition),
+        ("rpartition", rpartition),
+        ("upper", upper),
+        ("lower", lower),
+        ("swapcase", swapcase),
+        ("isdigit", isdigit),
+        ("isalpha", isalpha),
+        ("isalnum", isalnum),
+        ("isspace", isspace),
+        ("islower", islower),
+        ("isupper", isupper),
+        ("isascii", isascii),
+        ("center", center),
+        ("ljust", ljust),
+        ("rjust", rjust),
+    ];
+    let b = vm.t.bytes.clone();
+    vm.add_methods(&b, "bytes", common);
+    vm.add_methods(&b, "bytes", &[("__new__", bytes_new), ("__hash__", hash)]);
+    let fh = Value::obj(Obj::ClassMethod(crate::vm::native::native(
+        "bytes",
+        "fromhex",
+        fromhex_bytes,
+    )));
+    vm.add_class_attr(&b, "fromhex", fh);
+    let ba = vm.t.bytearray.clone();
+    vm.add_methods(&ba, "bytearray", common);
+    vm.add_methods(
+        &ba,
+        "bytearray",
+        &[
+            ("__new__", bytearray_new),
+            ("__setitem__", ba_setitem),
+            ("__delitem__", ba_delitem),
+            ("__iadd__", ba_iadd),
+            ("__imul__", ba_imul),
+            ("append", ba_append),
+            ("extend", ba_extend),
+            ("pop", ba_pop),
+            ("insert", ba_insert),
+            ("remove", ba_remove),
+            ("clear", ba_clear),
+            ("reverse", ba_reverse),
+            ("copy", ba_copy),
+        ],
+    );
+    vm.add_class_attr(&ba, "__hash__", Value::None);
+    let fh = Value::obj(Obj::ClassMethod(crate::vm::native::native(
+        "bytearray",
+        "fromhex",
+        fromhex_bytearray,
+    )));
+    vm.add_class_attr(&ba, "fromhex", fh);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::obj::number::testutil::{cm, i, s, show};
+    use crate::vm::value::Value;
+    use crate::vm::Vm;
+
+    fn b(x: &[u8]) -> Value {
+        Value::bytes(x.to_vec())
+    }
+
+    #[test]
+    fn bytes_methods() {
+        let mut vm = Vm::new();
+        let vm = &mut vm;
+        let bt = Value::Obj(vm.t.bytes.clone());
+        let bat = Value::Obj(vm.t.bytearray.clone());
+        let call = |vm: &mut Vm, t: &Value, args: &[Value]| {
+            let r = vm.call(t, args);
+            show(vm, r)
+        };
+        assert_eq!(
+            call(vm, &bt, &[Value::list(vec![i(256)])]),
+            "!ValueError: bytes must be in range(0, 256)"
+        );
+        assert_eq!(
+            call(vm, &bat, &[Value::list(vec![i(256)])]),
+            "!ValueError: byte must be in range(0, 256)"
+        );
+        assert_eq!(
+            call(vm, &bt, &[s("a")]),
+            "!TypeError: string argument without an encoding"
+        );
+        assert_eq!(call(vm, &bt, &[i(-1)]), "!ValueError: negative count");
+        assert_eq!(
+            call(vm, &bt, &[Value::Float(1.5)]),
+            "!TypeError: cannot convert 'float' object to bytes"
+        );
+        assert_eq!(call(vm, &bt, &[i(3)]), "b'\\x00\\x00\\x00'");
+        assert_eq!(call(vm, &bt, &[s("é"), s("utf-8")]), "b'\\xc3\\xa9'");
+        assert_eq!(call(vm, &bat, &[b(b"a\x00")]), "bytearray(b'a\\x00')");
+        assert_eq!(
+            cm(vm, &b(b"ab"), "__getitem__", &[i(5)]),
+            "!IndexError: index out of range"
+        );
+        assert_eq!(cm(vm, &b(b"ab"), "__getitem__", &[i(0)]), "97");
+        assert_eq!(
+            cm(vm, &b(b"a"), "__add__", &[s("b")]),
+            "!TypeError: can't concat str to bytes"
+        );
+        assert_eq!(cm(vm, &b(b"abc"), "hex", &[s(":")]), "'61:62:63'");
+        assert_eq!(
+            cm(vm, &bt, "fromhex", &[s("zz")]),
+            "!ValueError: non-hexadecimal number found in fromhex() arg at position 0"
+        );
+        assert_eq!(cm(vm, &bt, "fromhex", &[s("61 62")]), "b'ab'");
+        assert_eq!(
+            cm(vm, &b(b"abc"), "index", &[b(b"z")]),
+            "!ValueError: subsection not found"
+        );
+        assert_eq!(
+            cm(
+                vm,
+                &b(b"a%sb%d"),
+                "__mod__",
+                &[Value::tuple(vec![b(b"x"), i(3)])]
+            ),
+            "b'axb3'"
+        );
+        assert_eq!(
+            cm(vm, &b(b"%s"), "__mod__", &[i(1)]),
+            "!TypeError: %b requires a bytes-like object, or an object that implements __bytes__, not 'int'"
+        );
+        assert_eq!(cm(vm, &b(b" a b "), "split", &[]), "[b'a', b'b']");
+        assert_eq!(
+            cm(vm, &b(b"a,b,c"), "rsplit", &[b(b","), i(1)]),
+            "[b'a,b', b'c']"
+        );
+        assert_eq!(
+            cm(vm, &b(b"-"), "join", &[Value::list(vec![b(b"a"), b(b"b")])]),
+            "b'a-b'"
+        );
+        assert_eq!(
+            cm(vm, &b(b"-"), "join", &[Value::list(vec![s("a")])]),
+            "!TypeError: sequence item 0: expected a bytes-like object, str found"
+        );
+        assert_eq!(cm(vm, &b(b"\x01"), "__contains__", &[i(1)]), "True");
+        assert_eq!(
+            cm(vm, &b(b"a"), "__contains__", &[i(300)]),
+            "!ValueError: byte must be in range(0, 256)"
+        );
+        assert_eq!(cm(vm, &b(b"abc"), "decode", &[]), "'abc'");
+        assert_eq!(cm(vm, &b(b"  ab "), "strip", &[]), "b'ab'");
+        assert_eq!(
+            cm(vm, &b(b"aXbX"), "replace", &[b(b"X"), b(b"yy")]),
+            "b'ayybyy'"
+        );
+        assert_eq!(cm(vm, &b(b"abc"), "upper", &[]), "b'ABC'");
+        let h1 = vm.hash(&b(b"a")).unwrap_or(0);
+        let h2 = vm.hash(&s("a")).unwrap_or(1);
+        assert_eq!(h1, h2);
+        let ba = call(vm, &bat, &[b(b"abc")]);
+        assert_eq!(ba, "bytearray(b'abc')");
+        let ba = vm.call(&bat, &[b(b"abc")]).expect("bytearray");
+        assert_eq!(
+            cm(vm, &ba, "__setitem__", &[i(0), i(300)]),
+            "!ValueError: byte must be in range(0, 256)"
+        );
+        cm(vm, &ba, "append", &[i(100)]);
+        cm(vm, &ba, "extend", &[b(b"ef")]);
+        assert_eq!(cm(vm, &ba, "pop", &[]), "102");
+        cm(vm, &ba, "insert", &[i(0), i(65)]);
+        cm(vm, &ba, "remove", &[i(98)]);
+        assert_eq!(show(vm, Ok(ba.clone())), "bytearray(b'Aacde')");
+        assert_eq!(cm(vm, &ba, "remove", &[i(99)]), "None");
+        assert_eq!(
+            cm(vm, &ba, "remove", &[i(99)]),
+            "!ValueError: value not found in bytearray"
+        );
+        assert_eq!(
+            cm(vm, &ba, "pop", &[i(9)]),
+            "!IndexError: pop index out of range"
+        );
+        cm(vm, &ba, "__iadd__", &[b(b"!")]);
+        assert_eq!(show(vm, Ok(ba.clone())), "bytearray(b'Aade!')");
+        let e = vm.call(&bat, &[]).expect("bytearray");
+        assert_eq!(
+            cm(vm, &e, "pop", &[]),
+            "!IndexError: pop from empty bytearray"
+        );
+        let r = vm.hash(&ba);
+        assert_eq!(
+            show(vm, r.map(Value::Int)),
+            "!TypeError: unhashable type: 'bytearray'"
+        );
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Codec {
+    Utf8,
+    Ascii,
+    Latin1,
+}
+
+fn codec(name: &str) -> PyResult<(Codec, &'static str)> {
+    let n = name.to_ascii_lowercase().replace('_', "-");
+    match n.as_str() {
+        "utf-8" | "utf8" | "u8" | "utf" | "cp65001" => Ok((Codec::Utf8, "utf-8")),
+        "ascii" | "us-ascii" | "646" => Ok((Codec::Ascii, "ascii")),
+        "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "8859" | "l1" | "latin" | "cp819" => {
+            Ok((Codec::Latin1, "latin-1"))
+        }
+        _ => Err(crate::vm::errors::exc(
+            crate::vm::types::ExcKind::LookupError,
+            format!("unknown encoding: {name}"),
+        )),
+    }
+}
+
+fn check_errors(errors: &str) -> PyResult<()> {
+    match errors {
+        "strict" | "ignore" | "replace" | "backslashreplace" | "xmlcharrefreplace"
+        | "surrogateescape" => Ok(()),
+        _ => Err(crate::vm::errors::exc(
+            crate::vm::types::ExcKind::LookupError,
+            format!("unknown error handler name '{errors}'"),
+        )),
+    }
+}
+
+fn escape_char(c: char) -> String {
+    let n = c as u32;
+    if n <= 0xff {
+        format!("\\x{n:02x}")
+    } else if n <= 0xffff {
+        format!("\\u{n:04x}")
+    } else {
+        format!("\\U{n:08x}")
+    }
+}
+
+/// `s.encode(encoding, errors)`
+pub fn encode(s: &str, encoding: &str, errors: &str) -> PyResult<Vec<u8>> {
+    let (c, cname) = codec(encoding)?;
+    if c == Codec::Utf8 {
+        return Ok(s.as_bytes().to_vec());
+    }
+    let limit: u32 = if c == Codec::Ascii { 128 } else { 256 };
+    if s.chars().all(|ch| (ch as u32) < limit) {
+        return Ok(s.chars().map(|ch| ch as u32 as u8).collect());
+    }
+    check_errors(errors)?;
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = Vec::with_capacity(chars.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let ch = chars[i];
+        if (ch as u32) < limit {
+            out.push(ch as u32 as u8);
+            i += 1;
+            continue;
+        }
+        match errors {
+            "ignore" => {}
+            "replace" => out.push(b'?'),
+            "backslashreplace" => out.extend(escape_char(ch).bytes()),
+            "xmlcharrefreplace" => out.extend(format!("&#{};", ch as u32).bytes()),
+            _ => {
+                let mut j = i;
+                while j < chars.len() && (chars[j] as u32) >= limit {
+                    j += 1;
+                }
+                let msg = if j - i == 1 {
+                    format!(
+                        "'{cname}' codec can't encode character '{}' in position {i}: ordinal not in range({limit})",
+                        escape_char(ch)
+                    )
+                } else {
+                    format!(
+                        "'{cname}' codec can't encode characters in position {i}-{}: ordinal not in range({limit})",
+                        j - 1
+                    )
+                };
+                return Err(crate::vm::errors::exc(
+                    crate::vm::types::ExcKind::UnicodeEncodeError,
+                    msg,
+                ));
+            }
+        }
+        i += 1;
+    }
+    Ok(out)
+}
+
+/// `data.decode(encoding, errors)`
+pub fn decode(data: &[u8], encoding: &str, errors: &str) -> PyResult<String> {
+    let (c, cname) = codec(encoding)?;
+    match c {
+        Codec::Latin1 => Ok(data.iter().map(|&b| b as char).collect()),
+        Codec::Ascii => {
+            if data.is_ascii() {
+                return Ok(data.iter().map(|&b| b as char).collect());
+            }
+            check_errors(errors)?;
+            let mut out = String::with_capacity(data.len());
+            for (i, &b) in data.iter().enumerate() {
+                if b < 128 {
+                    out.push(b as char);
+                    continue;
+                }
+                match errors {
+                    "ignore" => {}
+                    "replace" => out.push('\u{fffd}'),
+                    "backslashreplace" => out.push_str(&format!("\\x{b:02x}")),
+                    _ => {
+                        return Err(crate::vm::errors::exc(
+                            crate::vm::types::ExcKind::UnicodeDecodeError,
+                            format!(
+                                "'{cname}' codec can't decode byte 0x{b:02x} in position {i}: ordinal not in range(128)"
+                            ),
+                        ))
+                    }
+                }
+            }
+            Ok(out)
+        }
+        Codec::Utf8 => {
+            let mut out = String::with_capacity(data.len());
+            let mut pos = 0;
+            loop {
+                match std::str::from_utf8(&data[pos..]) {
+                    Ok(s) => {
+                        out.push_str(s);
+                        return Ok(out);
+                    }
+                    Err(e) => {
+                        let good = e.valid_up_to();
+                        out.push_str(std::str::from_utf8(&data[pos..pos + good]).unwrap_or(""));
+                        let at = pos + good;
+                        let bad = e.error_len().unwrap_or(data.len() - at);
+                        check_errors(errors)?;
+                        match errors {
+                            "ignore" => {}
+                            "replace" => out.push('\u{fffd}'),
+                            "backslashreplace" => {
+                                for b in &data[at..at + bad] {
+                                    out.push_str(&format!("\\x{b:02x}"));
+                                }
+                            }
+                            _ => {
+                                let b0 = data[at];
+                                let msg = match e.error_len() {
+                                    None if bad > 1 => format!(
+                                        "'utf-8' codec can't decode bytes in position {at}-{}: unexpected end of data",
+                                        at + bad - 1
+                                    ),
+                                    None => format!(
+                                        "'utf-8' codec can't decode byte 0x{b0:02x} in position {at}: unexpected end of data"
+                                    ),
+                                    Some(_) => {
+                                        let reason = if (0xc2..=0xf4).contains(&b0) {
+                                            "invalid continuation byte"
+                                        } else {
+                                            "invalid start byte"
+                                        };
+                                        format!(
+                                            "'utf-8' codec can't decode byte 0x{b0:02x} in position {at}: {reason}"
+                                        )
+                                    }
+                                };
+                                return Err(crate::vm::errors::exc(
+                                    crate::vm::types::ExcKind::UnicodeDecodeError,
+                                    msg,
+                                ));
+                            }
+                        }
+                        pos = at + bad;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,4 +1,236 @@
-//! Methods of the builtin type(s) named by this file, registered into their namespaces.
+//! Small builtin types: NoneType, ellipsis, NotImplementedType, and the iterator types'
+//! `__iter__` / `__next__` / `__length_hint__`.
+
+use crate::obj::function::Args;
+use crate::obj::{IterState, Obj};
+use crate::vm::errors::{exc_empty, type_error, PyResult};
+use crate::vm::types::ExcKind;
+use crate::vm::value::Value;
 use crate::vm::Vm;
 
-pub fn register(_vm: &mut Vm) {}
+fn none_repr(_vm: &mut Vm, _a: &Args) -> PyResult<Value> {
+    Ok(Value::str("None"))
+}
+fn none_bool(_vm: &mut Vm, _a: &Args) -> PyResult<Value> {
+    Ok(Value::Bool(false))
+}
+fn none_new(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    if a.pos.len() > 1 || !a.kwnames.is_empty() {
+        return Err(type_error("NoneType takes no arguments"));
+    }
+    Ok(Value::None)
+}
+fn none_hash(_vm: &mut Vm, _a: &Args) -> PyResult<Value> {
+    Ok(Value::Int(0x0fcb_12d0))
+}
+fn ellipsis_repr(_vm: &mut Vm, _a: &Args) -> PyResult<Value> {
+    Ok(Value::str("Ellipsis"))
+}
+fn ellipsis_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    if a.pos.len() > 1 || !a.kwnames.is_empty() {
+        return Err(type_error("ellipsis takes no arguments"));
+    }
+    Ok(vm.t.ellipsis_value.clone())
+}
+fn notimpl_repr(_vm: &mut Vm, _a: &Args) -> PyResult<Value> {
+    Ok(Value::str("NotImplemented"))
+}
+fn notimpl_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    if a.pos.len() > 1 || !a.kwnames.is_empty() {
+        return Err(type_error("NotImplementedType takes no arguments"));
+    }
+    Ok(vm.t.not_implemented_value.clone())
+}
+
+fn iter_self(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    a.pos
+        .first()
+        .cloned()
+        .ok_or_else(|| type_error("__iter__ needs an argument"))
+}
+
+fn iter_next(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let it = a
+        .pos
+        .first()
+        .ok_or_else(|| type_error("__next__ needs an argument"))?;
+    match vm.next(it)? {
+        Some(v) => Ok(v),
+        None => Err(exc_empty(ExcKind::StopIteration)),
+    }
+}
+
+fn length_hint(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let Some(Value::Obj(o)) = a.pos.first() else {
+        return Ok(Value::Int(0));
+    };
+    let Obj::Iter(cell) = &**o else {
+        return Ok(Value::Int(0));
+    };
+    let st = cell.borrow();
+    let n: i64 = match &*st {
+        IterState::Seq { seq, index } => {
+            let seq = seq.clone();
+            let index = *index;
+            drop(st);
+            let len = match &seq {
+                Value::Obj(so) => match &**so {
+                    Obj::List(l) => l.borrow().len(),
+                    Obj::Tuple(t) => t.len(),
+                    Obj::Bytes(b) => b.len(),
+                    Obj::ByteArray(b) => b.borrow().len(),
+                    _ => vm.len(&seq).unwrap_or(0),
+                },
+                _ => 0,
+            };
+            return Ok(Value::Int(len.saturating_sub(index) as i64));
+        }
+        IterState::Reversed { index, .. } => index.map(|i| i as i64 + 1).unwrap_or(0),
+        IterState::Range { next, stop, step } => {
+            let (a, b, s) = (*next as i128, *stop as i128, *step as i128);
+            let n = if s > 0 && a < b {
+                (b - a - 1) / s + 1
+            } else if s < 0 && a > b {
+                (a - b - 1) / (-s) + 1
+            } else {
+                0
+            };
+            n.min(i64::MAX as i128) as i64
+        }
+        IterState::Str { s, pos } => match &**s {
+            Obj::Str(so) => so.as_str()[*pos..].chars().count() as i64,
+            _ => 0,
+        },
+        IterState::Dict { dict, len, .. } => match &**dict {
+            Obj::Dict(d) => {
+                let cur = d.borrow().len();
+                if cur != *len {
+                    0
+                } else {
+                    // Remaining = live entries at or after the position.
+                    let mut k = 0;
+                    let mut p = match &*st {
+                        IterState::Dict { pos, .. } => *pos,
+                        _ => 0,
+                    };
+                    let data = d.borrow();
+                    while let Some((_, next)) = data.next_from(p) {
+                        k += 1;
+                        p = next;
+                    }
+                    k
+                }
+            }
+            _ => 0,
+        },
+        IterState::Set { set, pos, .. } => {
+            let mut k = 0;
+            let mut p = *pos;
+            crate::vm::dictops::with_set(set, |d| {
+                while let Some((_, next)) = d.next_from(p) {
+                    k += 1;
+                    p = next;
+                }
+            });
+            k
+        }
+        _ => 0,
+    };
+    Ok(Value::Int(n))
+}
+
+pub fn register(vm: &mut Vm) {
+    let t = vm.t.clone();
+    vm.add_methods(
+        &t.none,
+        "NoneType",
+        &[
+            ("__new__", none_new),
+            ("__repr__", none_repr),
+            ("__bool__", none_bool),
+            ("__hash__", none_hash),
+        ],
+    );
+    vm.add_methods(
+        &t.ellipsis,
+        "ellipsis",
+        &[("__new__", ellipsis_new), ("__repr__", ellipsis_repr)],
+    );
+    vm.add_methods(
+        &t.not_implemented,
+        "NotImplementedType",
+        &[("__new__", notimpl_new), ("__repr__", notimpl_repr)],
+    );
+    for it in [
+        &t.list_iterator,
+        &t.tuple_iterator,
+        &t.str_iterator,
+        &t.range_iterator,
+        &t.dict_keyiterator,
+        &t.dict_valueiterator,
+        &t.dict_itemiterator,
+        &t.set_iterator,
+        &t.iterator,
+        &t.enumerate,
+        &t.zip,
+        &t.map,
+        &t.filter,
+        &t.reversed,
+        &t.callable_iterator,
+        &t.bytes_iterator,
+    ] {
+        vm.add_methods(
+            it,
+            "iterator",
+            &[("__iter__", iter_self), ("__next__", iter_next)],
+        );
+    }
+    for it in [
+        &t.list_iterator,
+        &t.tuple_iterator,
+        &t.str_iterator,
+        &t.range_iterator,
+        &t.dict_keyiterator,
+        &t.dict_valueiterator,
+        &t.dict_itemiterator,
+        &t.set_iterator,
+        &t.iterator,
+        &t.reversed,
+        &t.bytes_iterator,
+    ] {
+        vm.add_methods(it, "iterator", &[("__length_hint__", length_hint)]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::obj::number::testutil::{cm, i, s, show};
+    use crate::vm::value::Value;
+    use crate::vm::Vm;
+
+    #[test]
+    fn iterators_and_singletons() {
+        let mut vm = Vm::new();
+        let vm = &mut vm;
+        let l = Value::list(vec![i(1), i(2)]);
+        let it = vm.iter(&l).expect("iter");
+        assert_eq!(cm(vm, &it, "__length_hint__", &[]), "2");
+        assert_eq!(cm(vm, &it, "__next__", &[]), "1");
+        assert_eq!(cm(vm, &it, "__length_hint__", &[]), "1");
+        assert_eq!(cm(vm, &it, "__next__", &[]), "2");
+        assert_eq!(cm(vm, &it, "__next__", &[]), "!StopIteration: ");
+        let it2 = vm.iter(&s("héllo")).expect("iter");
+        assert_eq!(cm(vm, &it2, "__next__", &[]), "'h'");
+        assert_eq!(cm(vm, &it2, "__length_hint__", &[]), "4");
+        let r = cm(vm, &it2, "__iter__", &[]);
+        assert_eq!(r, "<str_ascii_iterator object at ".to_string() + &r[30..]);
+        assert_eq!(show(vm, Ok(Value::None)), "None");
+        let e = vm.t.ellipsis_value.clone();
+        assert_eq!(show(vm, Ok(e)), "Ellipsis");
+        let n = vm.t.not_implemented_value.clone();
+        assert_eq!(show(vm, Ok(n)), "NotImplemented");
+        let nt = Value::Obj(vm.t.none.clone());
+        let r = vm.call(&nt, &[]);
+        assert_eq!(show(vm, r), "None");
+    }
+}

@@ -1,0 +1,97 @@
+//! Iterative deallocation (CPython's "trashcan"): when a container dies, its children are
+//! moved to a queue that the outermost deallocation drains in a loop, so freeing a chain
+//! like `x = [x]` a million times deep never recurses on the native stack.
+
+use crate::obj::Obj;
+use crate::vm::value::Value;
+use std::cell::{Cell, RefCell};
+
+thread_local! {
+    static TRASH: RefCell<Vec<Value>> = const { RefCell::new(Vec::new()) };
+    static DRAINING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Moves the children of a dying object out of it (leaving it empty).
+fn take_children(obj: &mut Obj, out: &mut Vec<Value>) {
+    match obj {
+        Obj::List(l) => out.append(l.get_mut()),
+        Obj::Tuple(t) => out.extend(std::mem::take(t).into_vec()),
+        Obj::Dict(d) => out.extend(d.get_mut().drain_values()),
+        Obj::Set(s) => out.extend(s.get_mut().clear()),
+        Obj::FrozenSet(s) => out.extend(s.clear()),
+        Obj::Instance(i) => out.extend(i.dict.get_mut().drain_values()),
+        Obj::Exception(e) => {
+            out.push(std::mem::replace(e.args.get_mut(), Value::None));
+            out.extend(e.dict.get_mut().drain_values());
+            out.push(std::mem::replace(e.cause.get_mut(), Value::None));
+            out.push(std::mem::replace(e.context.get_mut(), Value::None));
+        }
+        Obj::Cell(c) => out.push(std::mem::replace(c.get_mut(), Value::None)),
+        Obj::Generator(g) => {
+            if let Some(mut f) = g.frame.get_mut().take() {
+                out.extend(f.drain_values());
+            }
+        }
+        Obj::Function(f) => {
+            out.extend(std::mem::take(f.defaults.get_mut()));
+            out.extend(f.dict.get_mut().drain_values());
+            out.extend(std::mem::take(&mut f.closure).into_vec().into_iter().map(Value::Obj));
+        }
+        Obj::BoundMethod(m) => {
+            out.push(std::mem::replace(&mut m.func, Value::None));
+            out.push(std::mem::replace(&mut m.self_, Value::None));
+        }
+        Obj::Iter(st) => {
+            let st = std::mem::replace(st.get_mut(), crate::obj::IterState::Exhausted);
+            drop_iter_state(st, out);
+        }
+        _ => {}
+    }
+}
+
+fn drop_iter_state(st: crate::obj::IterState, out: &mut Vec<Value>) {
+    use crate::obj::IterState as I;
+    match st {
+        I::Seq { seq, .. } | I::Reversed { seq, .. } => out.push(seq),
+        I::Enumerate { iter, .. } => out.push(iter),
+        I::Zip { iters, .. } => out.extend(iters),
+        I::Map { func, iters } => {
+            out.push(func);
+            out.extend(iters);
+        }
+        I::Filter { func, iter } => {
+            out.push(func);
+            out.push(iter);
+        }
+        I::Callable { func, sentinel } => {
+            out.push(func);
+            out.push(sentinel);
+        }
+        I::Dict { dict, .. } => out.push(Value::Obj(dict)),
+        I::Set { set, .. } => out.push(Value::Obj(set)),
+        I::Str { s, .. } => out.push(Value::Obj(s)),
+        I::Range { .. } | I::Exhausted => {}
+    }
+}
+
+impl Drop for Obj {
+    fn drop(&mut self) {
+        let mut children = Vec::new();
+        take_children(self, &mut children);
+        if children.iter().all(|v| !matches!(v, Value::Obj(_))) {
+            return;
+        }
+        TRASH.with(|t| t.borrow_mut().extend(children));
+        if DRAINING.with(|d| d.replace(true)) {
+            return;
+        }
+        loop {
+            let next = TRASH.with(|t| t.borrow_mut().pop());
+            match next {
+                Some(v) => drop(v),
+                None => break,
+            }
+        }
+        DRAINING.with(|d| d.set(false));
+    }
+}

@@ -1,0 +1,294 @@
+//! Visiting and clearing the references an object holds, for the cycle collector.
+//!
+//! `traverse` is an exhaustive match with destructured fields (no `..`), so adding a kind
+//! or a field is a compile error until its edges are listed here.
+
+use crate::obj::iter::IterState;
+use crate::obj::Obj;
+use crate::vm::frame::Frame;
+use crate::vm::value::{ObjRef, Value};
+
+fn visit_value(v: &Value, f: &mut dyn FnMut(&ObjRef)) {
+    if let Value::Obj(o) = v {
+        f(o);
+    }
+}
+
+fn visit_frame(fr: &Frame, f: &mut dyn FnMut(&ObjRef)) {
+    let Frame {
+        code: _,
+        pc: _,
+        stack,
+        locals,
+        cells,
+        globals,
+        locals_map,
+        handled,
+        entry: _,
+        generator,
+        init_self,
+    } = fr;
+    stack.iter().chain(locals.iter()).for_each(|v| visit_value(v, f));
+    cells.iter().for_each(|c| f(c));
+    f(globals);
+    if let Some(m) = locals_map {
+        f(m);
+    }
+    visit_value(handled, f);
+    if let Some(g) = generator {
+        f(g);
+    }
+    if let Some(s) = init_self {
+        visit_value(s, f);
+    }
+}
+
+/// Calls `f` on every object `obj` references.
+pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
+    match obj {
+        Obj::Str(_) | Obj::Bytes(_) | Obj::ByteArray(_) | Obj::BigInt(_) | Obj::Range(_) => {}
+        Obj::Ellipsis | Obj::NotImplemented | Obj::Stream(_) | Obj::Native(_) => {
+            if let Obj::Native(n) = obj {
+                if let Some(s) = &n.self_ {
+                    visit_value(s, f);
+                }
+            }
+        }
+        Obj::Code(c) => c.consts.iter().for_each(|v| visit_value(v, f)),
+        Obj::List(l) => {
+            if let Ok(l) = l.try_borrow() {
+                l.iter().for_each(|v| visit_value(v, f));
+            }
+        }
+        Obj::Tuple(t) => t.iter().for_each(|v| visit_value(v, f)),
+        Obj::Dict(d) => {
+            if let Ok(d) = d.try_borrow() {
+                d.iter().for_each(|e| {
+                    visit_value(&e.key, f);
+                    visit_value(&e.value, f);
+                });
+            }
+        }
+        Obj::Set(s) => {
+            if let Ok(s) = s.try_borrow() {
+                s.iter().for_each(|(_, k)| visit_value(k, f));
+            }
+        }
+        Obj::FrozenSet(s) => s.iter().for_each(|(_, k)| visit_value(k, f)),
+        Obj::Slice(s) => {
+            let crate::obj::SliceObj { start, stop, step } = s;
+            [start, stop, step].into_iter().for_each(|v| visit_value(v, f));
+        }
+        Obj::Iter(st) => {
+            if let Ok(st) = st.try_borrow() {
+                match &*st {
+                    IterState::Seq { seq, index: _ } | IterState::Reversed { seq, index: _ } => visit_value(seq, f),
+                    IterState::Range { .. } | IterState::Exhausted => {}
+                    IterState::Str { s, pos: _ } => f(s),
+                    IterState::Dict { dict, .. } => f(dict),
+                    IterState::Set { set, .. } => f(set),
+                    IterState::Enumerate { iter, count: _ } => visit_value(iter, f),
+                    IterState::Zip { iters, strict: _ } => iters.iter().for_each(|v| visit_value(v, f)),
+                    IterState::Map { func, iters } => {
+                        visit_value(func, f);
+                        iters.iter().for_each(|v| visit_value(v, f));
+                    }
+                    IterState::Filter { func, iter } => {
+                        visit_value(func, f);
+                        visit_value(iter, f);
+                    }
+                    IterState::Callable { func, sentinel } => {
+                        visit_value(func, f);
+                        visit_value(sentinel, f);
+                    }
+                }
+            }
+        }
+        Obj::Function(func) => {
+            let crate::obj::FunctionObj {
+                code: _,
+                globals,
+                name: _,
+                qualname: _,
+                defaults,
+                kwdefaults,
+                closure,
+                annotations,
+                dict,
+                module,
+                doc,
+            } = func;
+            f(globals);
+            if let Ok(d) = defaults.try_borrow() {
+                d.iter().for_each(|v| visit_value(v, f));
+            }
+            if let Ok(k) = kwdefaults.try_borrow() {
+                visit_value(&k, f);
+            }
+            closure.iter().for_each(|c| f(c));
+            if let Ok(a) = annotations.try_borrow() {
+                visit_value(&a, f);
+            }
+            if let Ok(d) = dict.try_borrow() {
+                d.iter().for_each(|e| {
+                    visit_value(&e.key, f);
+                    visit_value(&e.value, f);
+                });
+            }
+            visit_value(module, f);
+            if let Ok(d) = doc.try_borrow() {
+                visit_value(&d, f);
+            }
+        }
+        Obj::BoundMethod(m) => {
+            visit_value(&m.func, f);
+            visit_value(&m.self_, f);
+        }
+        Obj::Cell(c) => {
+            if let Ok(c) = c.try_borrow() {
+                visit_value(&c, f);
+            }
+        }
+        Obj::Class(c) => {
+            if let Ok(b) = c.bases.try_borrow() {
+                b.iter().for_each(|x| f(x));
+            }
+            if let Ok(m) = c.mro.try_borrow() {
+                m.iter().for_each(|x| f(x));
+            }
+            if let Ok(d) = c.dict.try_borrow() {
+                d.iter().for_each(|e| {
+                    visit_value(&e.key, f);
+                    visit_value(&e.value, f);
+                });
+            }
+            if let Ok(m) = c.metaclass.try_borrow() {
+                if let Some(m) = &*m {
+                    f(m);
+                }
+            }
+        }
+        Obj::Instance(i) => {
+            f(&i.class);
+            if let Ok(d) = i.dict.try_borrow() {
+                d.iter().for_each(|e| {
+                    visit_value(&e.key, f);
+                    visit_value(&e.value, f);
+                });
+            }
+        }
+        Obj::Exception(e) => {
+            f(&e.class);
+            for cell in [&e.args, &e.cause, &e.context] {
+                if let Ok(v) = cell.try_borrow() {
+                    visit_value(&v, f);
+                }
+            }
+            if let Ok(d) = e.dict.try_borrow() {
+                d.iter().for_each(|x| {
+                    visit_value(&x.key, f);
+                    visit_value(&x.value, f);
+                });
+            }
+        }
+        Obj::Module(m) => f(&m.dict),
+        Obj::Generator(g) => {
+            if let Ok(fr) = g.frame.try_borrow() {
+                if let Some(fr) = &*fr {
+                    visit_frame(fr, f);
+                }
+            }
+        }
+        Obj::Property(p) => {
+            let crate::obj::PropertyObj { fget, fset, fdel, doc } = p;
+            [fget, fset, fdel, doc].into_iter().for_each(|v| visit_value(v, f));
+        }
+        Obj::StaticMethod(v) | Obj::ClassMethod(v) => visit_value(v, f),
+        Obj::Super(s) => {
+            f(&s.class);
+            visit_value(&s.obj, f);
+        }
+        Obj::DictView(v) => f(&v.dict),
+    }
+}
+
+/// Drops the references held in an unreachable object's mutable parts, which breaks every
+/// cycle through it (immutable objects cannot form a cycle on their own).
+pub fn clear(obj: &Obj) -> Vec<Value> {
+    let mut out = Vec::new();
+    match obj {
+        Obj::List(l) => {
+            if let Ok(mut l) = l.try_borrow_mut() {
+                out.append(&mut l);
+            }
+        }
+        Obj::Dict(d) => {
+            if let Ok(mut d) = d.try_borrow_mut() {
+                out.extend(d.drain_values());
+            }
+        }
+        Obj::Set(s) => {
+            if let Ok(mut s) = s.try_borrow_mut() {
+                out.extend(s.clear());
+            }
+        }
+        Obj::Cell(c) => {
+            if let Ok(mut c) = c.try_borrow_mut() {
+                out.push(std::mem::replace(&mut *c, Value::Undef));
+            }
+        }
+        Obj::Instance(i) => {
+            if let Ok(mut d) = i.dict.try_borrow_mut() {
+                out.extend(d.drain_values());
+            }
+        }
+        Obj::Exception(e) => {
+            for cell in [&e.args, &e.cause, &e.context] {
+                if let Ok(mut v) = cell.try_borrow_mut() {
+                    out.push(std::mem::replace(&mut *v, Value::None));
+                }
+            }
+            if let Ok(mut d) = e.dict.try_borrow_mut() {
+                out.extend(d.drain_values());
+            }
+            if let Ok(mut tb) = e.traceback.try_borrow_mut() {
+                tb.clear();
+            }
+        }
+        Obj::Function(func) => {
+            if let Ok(mut d) = func.defaults.try_borrow_mut() {
+                out.append(&mut d);
+            }
+            if let Ok(mut d) = func.dict.try_borrow_mut() {
+                out.extend(d.drain_values());
+            }
+            for cell in [&func.kwdefaults, &func.annotations, &func.doc] {
+                if let Ok(mut v) = cell.try_borrow_mut() {
+                    out.push(std::mem::replace(&mut *v, Value::None));
+                }
+            }
+        }
+        Obj::Class(c) => {
+            if let Ok(mut d) = c.dict.try_borrow_mut() {
+                out.extend(d.drain_values());
+            }
+        }
+        Obj::Generator(g) => {
+            if let Ok(mut fr) = g.frame.try_borrow_mut() {
+                if let Some(mut fr) = fr.take() {
+                    out.extend(fr.drain_values());
+                }
+            }
+            g.state.set(crate::obj::generator::GenState::Finished);
+        }
+        Obj::Iter(st) => {
+            let old = st
+                .try_borrow_mut()
+                .ok()
+                .map(|mut s| std::mem::replace(&mut *s, IterState::Exhausted));
+            drop(old);
+        }
+        _ => {}
+    }
+    out
+}

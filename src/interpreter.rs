@@ -1,0 +1,142 @@
+//! The embedding API: an interpreter that runs files and source text, and the exit
+//! status rules of the command line (CPython's: 0, 1 for an uncaught exception, 130 for
+//! KeyboardInterrupt, `sys.exit(n)`).
+
+use crate::bytecode::Source;
+use crate::vm::errors::ExcRef;
+use crate::vm::types::ExcKind;
+use crate::vm::value::Value;
+use crate::vm::Vm;
+use std::path::Path;
+use std::rc::Rc;
+
+/// Native stack for the interpreter thread: deep enough that no program can exhaust it
+/// before aio's own limits (recursion limit, native call depth, parser depth) trigger.
+pub const INTERPRETER_STACK_BYTES: usize = 1 << 30;
+
+pub struct Interpreter {
+    pub vm: Vm,
+    /// Whether syntax errors get the rich terminal report.
+    pub color: crate::diagnostics::ColorChoice,
+}
+
+impl Default for Interpreter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Interpreter {
+    pub fn new() -> Interpreter {
+        Interpreter {
+            vm: Vm::new(),
+            color: crate::diagnostics::ColorChoice::Auto,
+        }
+    }
+
+    /// An interpreter for a process's main program: Ctrl-C raises KeyboardInterrupt.
+    pub fn for_main() -> Interpreter {
+        let mut i = Interpreter::new();
+        i.vm.interrupt = crate::vm::signals::install_sigint();
+        i
+    }
+
+    /// Runs `text` as the `__main__` module named `name` (a path or `<string>`).
+    /// Returns the process exit status; uncaught exceptions are printed to stderr.
+    pub fn run_main(&mut self, name: &str, text: String) -> i32 {
+        let source = Rc::new(Source::new(name, text));
+        let module = self.vm.new_module("__main__", Some(name));
+        self.vm.register_module("__main__", Value::Obj(module.clone()));
+        let compiled = crate::syntax::parse_module(&source.text)
+            .and_then(|m| crate::compile::compile_module(&m, source.clone(), crate::compile::Mode::Exec));
+        let code = match compiled {
+            Ok(code) => code,
+            Err(e) => {
+                if !e.as_memory_error && crate::diagnostics::use_rich(self.color) {
+                    let report = crate::diagnostics::render_rich(&e, &source);
+                    self.vm.write_stderr(&report);
+                    return 1;
+                }
+                let exc = self.vm.syntax_error_exc(&e, &source);
+                return self.report_uncaught(exc);
+            }
+        };
+        let globals = match &*module {
+            crate::obj::Obj::Module(m) => m.dict.clone(),
+            _ => return 1,
+        };
+        let result = self.vm.run_code(code, globals);
+        let status = match result {
+            Ok(_) => 0,
+            Err(e) => self.report_uncaught(e),
+        };
+        self.shutdown();
+        status
+    }
+
+    /// Prints an uncaught exception (or handles SystemExit) and returns the exit status.
+    pub fn report_uncaught(&mut self, e: ExcRef) -> i32 {
+        self.vm.flush_std_streams();
+        if e.is(ExcKind::SystemExit) {
+            return self.system_exit_status(&e);
+        }
+        self.vm.print_exception(&e.value());
+        if e.is(ExcKind::KeyboardInterrupt) {
+            130
+        } else {
+            1
+        }
+    }
+
+    fn system_exit_status(&mut self, e: &ExcRef) -> i32 {
+        let args = e.exc().args.borrow().clone();
+        let code = args.as_tuple().and_then(|t| match t.len() {
+            0 => None,
+            1 => Some(t[0].clone()),
+            _ => Some(args.clone()),
+        });
+        match code {
+            None | Some(Value::None) => 0,
+            Some(Value::Int(i)) => i as i32,
+            Some(Value::Bool(b)) => b as i32,
+            Some(other) => {
+                let s = self.vm.to_str(&other).unwrap_or_default();
+                self.vm.write_stderr(&format!("{s}\n"));
+                1
+            }
+        }
+    }
+
+    /// End of the program: pending finalizers, a full collection (CPython collects at
+    /// exit too, which is when cyclic garbage reports itself), then flush output.
+    pub fn shutdown(&mut self) {
+        crate::gc::finalize::run_pending(&mut self.vm);
+        crate::gc::collector::collect(&mut self.vm, 2);
+        self.vm.flush_std_streams();
+    }
+}
+
+/// Reads a script file as CPython does (UTF-8; undecodable bytes are a SyntaxError there,
+/// here they are replaced so the parser reports a clear error instead of crashing).
+pub fn read_script(path: &Path) -> std::io::Result<String> {
+    let bytes = std::fs::read(path)?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Runs `f` on a thread with a large native stack and returns its result.
+pub fn with_big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    let handle = std::thread::Builder::new()
+        .name("aio".into())
+        .stack_size(INTERPRETER_STACK_BYTES)
+        .spawn(f);
+    match handle {
+        Ok(h) => match h.join() {
+            Ok(v) => v,
+            Err(p) => std::panic::resume_unwind(p),
+        },
+        Err(e) => {
+            eprintln!("aio: cannot start the interpreter thread: {e}");
+            std::process::exit(1)
+        }
+    }
+}

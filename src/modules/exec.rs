@@ -1,0 +1,162 @@
+//! `eval`, `exec` and `compile`: aio code compiled and run at run time.
+
+use crate::bytecode::Source;
+use crate::obj::function::Args;
+use crate::obj::{DictData, Obj};
+use crate::vm::errors::{type_error, value_error, PyResult};
+use crate::vm::value::{ObjRef, Value};
+use crate::vm::Vm;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Exec,
+    Eval,
+}
+
+/// The namespaces code runs in: explicit ones, else the calling frame's (a function's
+/// locals are a snapshot dict, as in CPython).
+fn namespaces(vm: &mut Vm, globals: Option<&Value>, locals: Option<&Value>) -> PyResult<(ObjRef, ObjRef)> {
+    let as_dict = |v: &Value, what: &str| -> PyResult<Option<ObjRef>> {
+        match v {
+            Value::None => Ok(None),
+            Value::Obj(o) if matches!(&**o, Obj::Dict(_)) => Ok(Some(o.clone())),
+            _ => Err(type_error(format!("{what} must be a dict, not {}", "other"))),
+        }
+    };
+    let g = match globals {
+        Some(v) => as_dict(v, "globals")?,
+        None => None,
+    };
+    let l = match locals {
+        Some(v) => as_dict(v, "locals")?,
+        None => None,
+    };
+    match (g, l) {
+        (Some(g), Some(l)) => Ok((g, l)),
+        (Some(g), None) => Ok((g.clone(), g)),
+        (None, _) => {
+            let Some(f) = vm.frames.last() else {
+                let m = vm.new_module("__main__", None);
+                let d = match &*m {
+                    Obj::Module(m) => m.dict.clone(),
+                    _ => return Err(type_error("no namespace")),
+                };
+                return Ok((d.clone(), d));
+            };
+            let globals = f.globals.clone();
+            let locals = match &f.locals_map {
+                Some(m) => m.clone(),
+                None => {
+                    let mut d = DictData::new();
+                    let code = f.code.clone();
+                    for (i, name) in code.code.varnames.iter().enumerate() {
+                        if let Some(v) = f.locals.get(i) {
+                            if !v.is_undef() {
+                                crate::vm::dictops::set_str(&mut d, Value::str(name), v.clone());
+                            }
+                        }
+                    }
+                    ObjRef::new(Obj::Dict(RefCell::new(d)))
+                }
+            };
+            Ok((globals, locals))
+        }
+    }
+}
+
+fn source_text(vm: &mut Vm, v: &Value, func: &str) -> PyResult<String> {
+    match v {
+        Value::Obj(o) => match &**o {
+            Obj::Str(s) => Ok(s.as_str().to_string()),
+            Obj::Bytes(b) => Ok(String::from_utf8_lossy(b).into_owned()),
+            _ => Err(type_error(format!(
+                "{func}() arg 1 must be a string, bytes or code object"
+            ))),
+        },
+        _ => {
+            let _ = vm;
+            Err(type_error(format!("{func}() arg 1 must be a string, bytes or code object")))
+        }
+    }
+}
+
+fn compile_text(vm: &mut Vm, text: String, filename: &str, kind: Kind) -> PyResult<Rc<crate::bytecode::Code>> {
+    let source = Rc::new(Source::new(filename, text));
+    match kind {
+        Kind::Exec => vm.compile_source(source, crate::compile::Mode::Exec),
+        Kind::Eval => {
+            let trimmed = source.text.trim_start_matches([' ', '\t']).to_string();
+            let source = Rc::new(Source::new(filename, trimmed));
+            let expr = crate::syntax::parse_expr(&source.text).map_err(|e| vm.syntax_error_exc(&e, &source))?;
+            crate::compile::compile_expression(&expr, source.clone()).map_err(|e| vm.syntax_error_exc(&e, &source))
+        }
+    }
+}
+
+fn run(vm: &mut Vm, args: &Args, kind: Kind, name: &str) -> PyResult<Value> {
+    args.only_kwargs(name, &["globals", "locals"])?;
+    let Some(src) = args.get(0) else {
+        return Err(type_error(format!("{name} expected at least 1 argument, got 0")));
+    };
+    let code = match src {
+        Value::Obj(o) if matches!(&**o, Obj::Code(_)) => match &**o {
+            Obj::Code(c) => c.code.clone(),
+            _ => return Err(type_error("bad code object")),
+        },
+        _ => {
+            let text = source_text(vm, src, name)?;
+            compile_text(vm, text, "<string>", kind)?
+        }
+    };
+    let (globals, locals) = namespaces(vm, args.arg(1, "globals"), args.arg(2, "locals"))?;
+    if let Obj::Dict(d) = &*globals {
+        let key = vm.intern("__builtins__");
+        if crate::vm::dictops::get_str(&d.borrow(), &key).is_none() {
+            crate::vm::dictops::set_str(&mut d.borrow_mut(), key, Value::Obj(vm.builtins.clone()));
+        }
+    }
+    let co = vm.code_object(code);
+    let mut frame = crate::vm::frame::Frame::new(co, globals);
+    frame.locals_map = Some(locals);
+    let r = vm.run_frame(frame)?;
+    Ok(if kind == Kind::Eval { r } else { Value::None })
+}
+
+fn eval(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    run(vm, args, Kind::Eval, "eval")
+}
+
+fn exec(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    run(vm, args, Kind::Exec, "exec")
+}
+
+/// `compile(source, filename, mode)` for modes 'exec' and 'eval'.
+fn compile(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.only_kwargs("compile", &["source", "filename", "mode", "flags", "dont_inherit", "optimize"])?;
+    let src = args.arg(0, "source").cloned().unwrap_or(Value::None);
+    let filename = args.arg(1, "filename").and_then(|v| v.as_str().map(|s| s.to_string())).unwrap_or_else(|| "<string>".into());
+    let mode = args.arg(2, "mode").and_then(|v| v.as_str().map(|s| s.to_string())).unwrap_or_default();
+    let kind = match mode.as_str() {
+        "exec" => Kind::Exec,
+        "eval" => Kind::Eval,
+        "single" => return Err(crate::vm::errors::not_implemented("compile() mode 'single' is not supported by aio yet")),
+        _ => return Err(value_error("compile() mode must be 'exec', 'eval' or 'single'")),
+    };
+    let text = source_text(vm, &src, "compile")?;
+    let code = compile_text(vm, text, &filename, kind)?;
+    let co = vm.code_object(code);
+    Ok(Value::obj(Obj::Code(co)))
+}
+
+pub fn register(vm: &mut Vm) {
+    for (name, f) in [
+        ("eval", eval as crate::obj::function::NativeFn),
+        ("exec", exec),
+        ("compile", compile),
+    ] {
+        let v = crate::vm::native::native("", name, f);
+        vm.set_builtin(name, v);
+    }
+}

@@ -1,0 +1,513 @@
+//! The layout pass: turns logos tokens into the parser's stream with NEWLINE / INDENT /
+//! DEDENT, implicit line joining inside brackets, and CPython's tokenizer errors and limits.
+//! It also remembers what the error mapper in parse.rs needs (open brackets at EOF, the
+//! header line of the last block, `match` lines).
+
+use std::collections::VecDeque;
+
+use logos::{Logos, SpannedIter};
+
+use super::ast::Span;
+use super::error::{SyntaxError, SyntaxErrorKind};
+use super::lexer::{invalid_char_msg, line_of, LexError};
+use super::token::Tok;
+
+pub type Spanned<'s> = Result<(usize, Tok<'s>, usize), SyntaxError>;
+
+const MAX_PARENS: usize = 200;
+const MAX_INDENT: usize = 100;
+
+/// What kind of block header a logical line starts with (for "expected an indented block").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LineHead {
+    pub pos: usize,
+    pub first: HeadKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HeadKind {
+    Other,
+    If,
+    Elif,
+    Else,
+    For,
+    While,
+    With,
+    Try,
+    Except,
+    ExceptStar,
+    Finally,
+    Def,
+    Class,
+    Async,
+    Match,
+}
+
+pub struct Layout<'s> {
+    src: &'s str,
+    base: usize,
+    lexer: SpannedIter<'s, Tok<'s>>,
+    /// Expression mode (eval, f-string fields): newlines and indentation are insignificant.
+    expr_mode: bool,
+    indents: Vec<(usize, usize)>,
+    brackets: Vec<(char, usize)>,
+    line_start: usize,
+    line_has_tokens: bool,
+    pending: VecDeque<Spanned<'s>>,
+    /// Laid-out tokens read ahead by the `with (` check.
+    ahead: VecDeque<Spanned<'s>>,
+    done: bool,
+    prev_was_with: bool,
+    // --- facts for error messages ---
+    /// Innermost bracket still open at EOF.
+    pub eof_open: Option<(char, usize)>,
+    /// Head of the current logical line and of the last completed one.
+    pub cur_head: LineHead,
+    pub last_head: LineHead,
+    /// Start of the last token handed out and of the one before it.
+    pub last_tok: Option<(usize, usize)>,
+    pub prev_tok_ends_expr: bool,
+    pub last_tok_ends_expr: bool,
+    /// Set when a lexer error was produced (errors are final).
+    pub lex_error: Option<SyntaxError>,
+    /// Tokens handed out on the current logical line (for the `match` heuristic).
+    pub line_tokens: usize,
+    pub last_was_colon: bool,
+    pub prev_was_colon: bool,
+    /// The previous token if it was a name (for "Missing parentheses in call to 'print'").
+    pub prev_name: Option<&'s str>,
+    last_name: Option<&'s str>,
+    /// An f-string field: CPython parses it as if in parentheses.
+    pub implicit_paren: bool,
+}
+
+impl<'s> Layout<'s> {
+    pub fn new(src: &'s str, base: usize, expr_mode: bool) -> Layout<'s> {
+        let head = LineHead {
+            pos: base,
+            first: HeadKind::Other,
+        };
+        Layout {
+            src,
+            base,
+            lexer: {
+                let mut lex = Tok::lexer(src);
+                // A UTF-8 byte order mark at the start is not part of the program.
+                if src.starts_with('\u{FEFF}') {
+                    lex.bump(3);
+                }
+                lex.spanned()
+            },
+            expr_mode,
+            indents: vec![(0, 0)],
+            brackets: Vec::new(),
+            line_start: if src.starts_with('\u{FEFF}') { 3 } else { 0 },
+            line_has_tokens: false,
+            pending: VecDeque::new(),
+            ahead: VecDeque::new(),
+            done: false,
+            prev_was_with: false,
+            eof_open: None,
+            cur_head: head,
+            last_head: head,
+            last_tok: None,
+            prev_tok_ends_expr: false,
+            last_tok_ends_expr: false,
+            lex_error: None,
+            line_tokens: 0,
+            last_was_colon: false,
+            prev_was_colon: false,
+            prev_name: None,
+            last_name: None,
+            implicit_paren: false,
+        }
+    }
+
+    /// Offset added to every position (nonzero for f-string fields).
+    pub fn base(&self) -> usize {
+        self.base
+    }
+
+    /// The innermost open bracket, if any.
+    pub fn innermost(&self) -> Option<char> {
+        self.brackets.last().map(|b| b.0)
+    }
+
+    /// Bracket nesting depth right now.
+    pub fn depth(&self) -> usize {
+        self.brackets.len()
+    }
+
+    fn err(
+        &self,
+        kind: SyntaxErrorKind,
+        msg: impl Into<String>,
+        start: usize,
+        end: usize,
+    ) -> SyntaxError {
+        SyntaxError::new(kind, msg, Span::new(start + self.base, end + self.base))
+    }
+
+    /// Turns a logos error into CPython's message.
+    fn lex_error(&self, e: LexError, span: std::ops::Range<usize>) -> SyntaxError {
+        if let Some(mut e) = e.0 {
+            e.span = Span::new(
+                e.span.start as usize + self.base,
+                e.span.end as usize + self.base,
+            );
+            return *e;
+        }
+        let rest = &self.src[span.start..];
+        let Some(c) = rest.chars().next() else {
+            return self.err(
+                SyntaxErrorKind::SyntaxError,
+                "invalid syntax",
+                span.start,
+                span.end,
+            );
+        };
+        let k = SyntaxErrorKind::SyntaxError;
+        match c {
+            '\\' => {
+                if rest[1..].trim_start_matches([' ', '\t', '\x0c']).is_empty() {
+                    let at = span.start + 1;
+                    let mut e = self.err(k, "unexpected EOF while parsing", at, at);
+                    e.incomplete = true;
+                    e
+                } else {
+                    self.err(
+                        k,
+                        "unexpected character after line continuation character",
+                        span.start + 1,
+                        span.start + 1,
+                    )
+                }
+            }
+            '\0' => self.err(
+                k,
+                "source code cannot contain null bytes",
+                span.start,
+                span.start,
+            ),
+            c if c.is_ascii() => self.err(k, "invalid syntax", span.start, span.start + 1),
+            c => self.err(
+                k,
+                invalid_char_msg(c),
+                span.start,
+                span.start + c.len_utf8(),
+            ),
+        }
+    }
+
+    fn tab_error(&self) -> SyntaxError {
+        self.err(
+            SyntaxErrorKind::TabError,
+            "inconsistent use of tabs and spaces in indentation",
+            self.line_start,
+            self.line_start,
+        )
+    }
+
+    /// Computes indentation of the first token of a line and queues INDENT/DEDENTs.
+    fn indent(&mut self, tok_start: usize) -> Result<(), SyntaxError> {
+        let (mut col, mut alt) = (0usize, 0usize);
+        for b in self.src[self.line_start..tok_start].bytes() {
+            match b {
+                b' ' => {
+                    col += 1;
+                    alt += 1;
+                }
+                b'\t' => {
+                    col = (col / 8 + 1) * 8;
+                    alt += 1;
+                }
+                b'\x0c' => {
+                    col = 0;
+                    alt = 0;
+                }
+                // A continuation line (after a backslash) is not an indentation.
+                _ => return Ok(()),
+            }
+        }
+        let (top, top_alt) = self.indents.last().copied().unwrap_or((0, 0));
+
+        let at = self.base + tok_start;
+        if col == top {
+            if alt != top_alt {
+                return Err(self.tab_error());
+            }
+        } else if col > top {
+            if alt <= top_alt {
+                return Err(self.tab_error());
+            }
+            if self.indents.len() > MAX_INDENT {
+                return Err(self.err(
+                    SyntaxErrorKind::IndentationError,
+                    "too many levels of indentation",
+                    tok_start,
+                    tok_start,
+                ));
+            }
+            self.indents.push((col, alt));
+            self.pending.push_back(Ok((at, Tok::Indent, at)));
+        } else {
+            while let Some(&(c, _)) = self.indents.last() {
+                if col >= c {
+                    break;
+                }
+                self.indents.pop();
+                self.pending.push_back(Ok((at, Tok::Dedent, at)));
+            }
+            let (top, top_alt) = self.indents.last().copied().unwrap_or((0, 0));
+            if col != top {
+                let eol = self.src[tok_start..]
+                    .find('\n')
+                    .map_or(self.src.len(), |i| tok_start + i);
+                return Err(self.err(
+                    SyntaxErrorKind::IndentationError,
+                    "unindent does not match any outer indentation level",
+                    eol,
+                    eol,
+                ));
+            }
+            if alt != top_alt {
+                return Err(self.tab_error());
+            }
+        }
+        Ok(())
+    }
+
+    fn head_kind(&self, tok: &Tok<'s>) -> HeadKind {
+        match tok {
+            Tok::If => HeadKind::If,
+            Tok::Elif => HeadKind::Elif,
+            Tok::Else => HeadKind::Else,
+            Tok::For => HeadKind::For,
+            Tok::While => HeadKind::While,
+            Tok::With => HeadKind::With,
+            Tok::Try => HeadKind::Try,
+            Tok::Except => HeadKind::Except,
+            Tok::Finally => HeadKind::Finally,
+            Tok::Def => HeadKind::Def,
+            Tok::Class => HeadKind::Class,
+            Tok::Async => HeadKind::Async,
+            Tok::Name("match") => HeadKind::Match,
+            _ => HeadKind::Other,
+        }
+    }
+
+    /// The core layout step: the next laid-out token, before the `with (` rewrite.
+    fn next_inner(&mut self) -> Option<Spanned<'s>> {
+        loop {
+            if let Some(t) = self.pending.pop_front() {
+                return Some(t);
+            }
+            if self.done {
+                return None;
+            }
+            let Some((res, span)) = self.lexer.next() else {
+                self.finish();
+                continue;
+            };
+            let tok = match res {
+                Ok(t) => t,
+                Err(e) => {
+                    self.done = true;
+                    let e = self.lex_error(e, span);
+                    self.lex_error = Some(e.clone());
+                    return Some(Err(e));
+                }
+            };
+            let (start, end) = (span.start + self.base, span.end + self.base);
+            if let Tok::Newline = tok {
+                if self.expr_mode || !self.brackets.is_empty() {
+                    continue;
+                }
+                self.line_start = span.end;
+                if self.line_has_tokens {
+                    self.line_has_tokens = false;
+                    self.last_head = self.cur_head;
+                    return Some(Ok((start, Tok::Newline, end)));
+                }
+                continue;
+            }
+            if !self.line_has_tokens && !self.expr_mode {
+                self.line_has_tokens = true;
+                self.cur_head = LineHead {
+                    pos: start,
+                    first: self.head_kind(&tok),
+                };
+                self.line_tokens = 0;
+                if let Err(e) = self.indent(span.start) {
+                    return Some(Err(self.fail(e)));
+                }
+            } else if self.line_tokens == 1 && self.cur_head.first == HeadKind::Except {
+                if let Tok::Star = tok {
+                    self.cur_head.first = HeadKind::ExceptStar;
+                }
+            } else if self.line_tokens == 1 && self.cur_head.first == HeadKind::Async {
+                self.cur_head.first = match tok {
+                    Tok::Def => HeadKind::Def,
+                    Tok::For => HeadKind::For,
+                    Tok::With => HeadKind::With,
+                    _ => HeadKind::Async,
+                };
+            }
+            self.line_tokens += 1;
+            if let Some(open) = tok.open_bracket() {
+                if self.brackets.len() >= MAX_PARENS {
+                    let e = self.err(
+                        SyntaxErrorKind::SyntaxError,
+                        "too many nested parentheses",
+                        span.start,
+                        span.end,
+                    );
+                    return Some(Err(self.fail(e)));
+                }
+                self.brackets.push((open, start));
+            } else if let Some(close) = tok.close_bracket() {
+                match self.brackets.pop() {
+                    None => {
+                        let e = self.err(
+                            SyntaxErrorKind::SyntaxError,
+                            format!("unmatched '{close}'"),
+                            span.start,
+                            span.end,
+                        );
+                        return Some(Err(self.fail(e)));
+                    }
+                    Some((open, pos))
+                        if !matches!((open, close), ('(', ')') | ('[', ']') | ('{', '}')) =>
+                    {
+                        let full = self.src_line_of(pos);
+                        let here = self.src_line_of(start);
+                        let msg = if full == here {
+                            format!("closing parenthesis '{close}' does not match opening parenthesis '{open}'")
+                        } else {
+                            format!(
+                                "closing parenthesis '{close}' does not match opening parenthesis '{open}' on line {full}"
+                            )
+                        };
+                        let e = self.err(SyntaxErrorKind::SyntaxError, msg, span.start, span.end);
+                        return Some(Err(self.fail(e)));
+                    }
+                    Some(_) => {}
+                }
+            }
+            // Most tokens need no INDENT/DEDENT before them: skip the queue.
+            if self.pending.is_empty() {
+                return Some(Ok((start, tok, end)));
+            }
+            self.pending.push_back(Ok((start, tok, end)));
+        }
+    }
+
+    fn src_line_of(&self, abs: usize) -> usize {
+        line_of(self.src, abs.saturating_sub(self.base))
+    }
+
+    fn fail(&mut self, e: SyntaxError) -> SyntaxError {
+        self.done = true;
+        self.pending.clear();
+        self.lex_error = Some(e.clone());
+        e
+    }
+
+    /// End of input: final NEWLINE and DEDENTs (none if a bracket is still open).
+    fn finish(&mut self) {
+        self.done = true;
+        let end = self.base + self.src.len();
+        if let Some(&b) = self.brackets.last() {
+            self.eof_open = Some(b);
+            return;
+        }
+        if self.expr_mode {
+            return;
+        }
+        if self.line_has_tokens {
+            self.line_has_tokens = false;
+            self.last_head = self.cur_head;
+            self.pending.push_back(Ok((end, Tok::Newline, end)));
+        }
+        while self.indents.len() > 1 {
+            self.indents.pop();
+            self.pending.push_back(Ok((end, Tok::Dedent, end)));
+        }
+    }
+
+    fn pull(&mut self) -> Option<Spanned<'s>> {
+        self.ahead.pop_front().or_else(|| self.next_inner())
+    }
+
+    /// `with (` ... `)` `:` is the parenthesized with-items form (CPython tries it first).
+    fn rewrite_with_paren(&mut self) -> bool {
+        let mut depth = 0usize;
+        let mut i = 0;
+        loop {
+            if i >= self.ahead.len() {
+                match self.next_inner() {
+                    Some(t) => self.ahead.push_back(t),
+                    None => return false,
+                }
+            }
+            match &self.ahead[i] {
+                Ok((_, t, _)) => {
+                    if t.open_bracket().is_some() {
+                        depth += 1;
+                    } else if t.close_bracket().is_some() {
+                        depth = depth.saturating_sub(1);
+                        if depth == 0 {
+                            break;
+                        }
+                    } else if let Tok::Newline = t {
+                        return false;
+                    }
+                }
+                Err(_) => return false,
+            }
+            i += 1;
+        }
+        if i + 1 >= self.ahead.len() {
+            match self.next_inner() {
+                Some(t) => self.ahead.push_back(t),
+                None => return false,
+            }
+        }
+        matches!(self.ahead.get(i + 1), Some(Ok((_, Tok::Colon, _))))
+    }
+}
+
+impl<'s> Iterator for Layout<'s> {
+    type Item = Spanned<'s>;
+
+    fn next(&mut self) -> Option<Spanned<'s>> {
+        let mut item = self.pull()?;
+        if let Ok((l, tok, r)) = &mut item {
+            if self.prev_was_with && matches!(tok, Tok::LPar) {
+                let (l, r) = (*l, *r);
+                self.ahead.push_front(Ok((l, Tok::LPar, r)));
+                let yes = self.rewrite_with_paren();
+                let first = self.ahead.pop_front();
+                item = match first {
+                    Some(Ok((l, _, r))) if yes => Ok((l, Tok::WithLPar, r)),
+                    Some(x) => x,
+                    None => return None,
+                };
+            }
+        }
+        if let Ok((l, tok, _)) = &item {
+            self.prev_was_with = matches!(tok, Tok::With);
+            self.prev_tok_ends_expr = self.last_tok_ends_expr;
+            self.last_tok_ends_expr = tok.ends_expr();
+            self.last_tok = Some((*l, self.last_tok.map_or(*l, |t| t.0)));
+            self.prev_was_colon = self.last_was_colon;
+            self.prev_name = self.last_name;
+            self.last_name = match tok {
+                Tok::Name(n) => Some(n),
+                _ => None,
+            };
+            self.last_was_colon = matches!(tok, Tok::Colon);
+        }
+        Some(item)
+    }
+}

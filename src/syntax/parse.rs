@@ -1,0 +1,249 @@
+//! Glue between the layout pass and the generated parser, and the mapping of LALRPOP's
+//! errors onto CPython's messages.
+
+use lalrpop_util::ParseError;
+
+use super::ast::{Span, Stmt};
+use super::error::{SyntaxError, SyntaxErrorKind};
+use super::layout::{HeadKind, Layout};
+use super::lexer::line_of;
+use super::nodes::E;
+use super::token::Tok;
+
+/// What the single parser entry point returns.
+pub enum Top {
+    Module(Vec<Stmt>),
+    Expr(E),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Module,
+    Interactive,
+    Expr,
+}
+
+pub fn run(src: &str, mode: Mode) -> Result<Top, SyntaxError> {
+    if let Some(i) = src.find('\0') {
+        return Err(SyntaxError::syntax(
+            "source code cannot contain null bytes",
+            Span::new(i, i),
+        ));
+    }
+    let mut layout = Layout::new(src, 0, mode == Mode::Expr);
+    let start = if mode == Mode::Expr {
+        Tok::StartExpr
+    } else {
+        Tok::StartModule
+    };
+    let result = {
+        let tokens = std::iter::once(Ok((0, start, 0))).chain(&mut layout);
+        super::aio::TopParser::new().parse(tokens)
+    };
+    result.map_err(|e| map_error(e, &mut layout, src, mode))
+}
+
+/// Parses one f-string replacement field's expression, found at absolute offset `base`.
+pub fn parse_fexpr(text: &str, base: usize) -> Result<E, SyntaxError> {
+    let mut layout = Layout::new(text, base, true);
+    layout.implicit_paren = true;
+    let result = {
+        let tokens = std::iter::once(Ok((base, Tok::StartFExpr, base))).chain(&mut layout);
+        super::aio::TopParser::new().parse(tokens)
+    };
+    match result {
+        Ok(Top::Expr(e)) => Ok(e),
+        Ok(Top::Module(_)) => Err(SyntaxError::syntax(
+            "f-string: invalid syntax",
+            Span::new(base, base),
+        )),
+        Err(e) => {
+            let mut e = map_error(e, &mut layout, text, Mode::Expr);
+            if !e.msg.starts_with("f-string") {
+                e.msg = format!("f-string: {}", e.msg);
+            }
+            Err(e)
+        }
+    }
+}
+
+fn syntax(msg: impl Into<String>, start: usize, end: usize) -> SyntaxError {
+    SyntaxError::syntax(msg, Span::new(start, end))
+}
+
+fn head_name(h: HeadKind) -> &'static str {
+    match h {
+        HeadKind::If => "'if' statement",
+        HeadKind::Elif => "'elif' statement",
+        HeadKind::Else => "'else' statement",
+        HeadKind::For => "'for' statement",
+        HeadKind::While => "'while' statement",
+        HeadKind::With => "'with' statement",
+        HeadKind::Try => "'try' statement",
+        HeadKind::Except => "'except' statement",
+        HeadKind::ExceptStar => "'except*' statement",
+        HeadKind::Finally => "'finally' statement",
+        HeadKind::Def => "function definition",
+        HeadKind::Class => "class definition",
+        _ => "statement",
+    }
+}
+
+fn never_closed(ch: char, pos: usize) -> SyntaxError {
+    let mut e = syntax(format!("'{ch}' was never closed"), pos, pos + 1);
+    e.incomplete = true;
+    e
+}
+
+fn map_error(
+    e: ParseError<usize, Tok<'_>, SyntaxError>,
+    lay: &mut Layout<'_>,
+    src: &str,
+    mode: Mode,
+) -> SyntaxError {
+    // Tokenizer errors are final: they are what CPython reports too.
+    if let Some(lex) = &lay.lex_error {
+        return lex.clone();
+    }
+    let err = parser_error(e, lay, src);
+    if err.incomplete {
+        return err;
+    }
+    // CPython tokenizes the rest of the input after a parser error: a later tokenizer
+    // error wins, and so does a bracket left open on an earlier line.
+    if mode != Mode::Interactive {
+        // CPython compares the line of the token the parser stopped at.
+        let tok_at = lay.last_tok.map_or(err.span.start as usize, |t| t.0);
+        for t in lay.by_ref() {
+            if let Err(lex) = t {
+                return lex;
+            }
+        }
+        if let Some((ch, pos)) = lay.eof_open {
+            let base = lay.base();
+            let rel = |p: usize| p.saturating_sub(base);
+            if line_of(src, rel(tok_at)) > line_of(src, rel(pos)) {
+                return never_closed(ch, pos);
+            }
+        }
+    }
+    err
+}
+
+fn expects_except(expected: &[String]) -> bool {
+    let has = |t: &str| expected.iter().any(|x| x == t);
+    has("\"except\"") && has("\"finally\"")
+}
+
+fn only_indent(expected: &[String]) -> bool {
+    !expected.is_empty() && expected.iter().all(|x| x == "\"INDENT\"")
+}
+
+fn parser_error(
+    e: ParseError<usize, Tok<'_>, SyntaxError>,
+    lay: &Layout<'_>,
+    src: &str,
+) -> SyntaxError {
+    let base = lay.base();
+    let line = |p: usize| line_of(src, p.saturating_sub(base));
+    let indented_block = |at: usize| {
+        let head = lay.last_head;
+        SyntaxError::new(
+            SyntaxErrorKind::IndentationError,
+            format!(
+                "expected an indented block after {} on line {}",
+                head_name(head.first),
+                line(head.pos)
+            ),
+            Span::new(at, at),
+        )
+    };
+    match e {
+        ParseError::User { error } => error,
+        ParseError::InvalidToken { location } => syntax("invalid syntax", location, location),
+        ParseError::ExtraToken { token: (l, _, r) } => syntax("invalid syntax", l, r),
+        ParseError::UnrecognizedEof { location, expected } => {
+            let mut err = if let Some((ch, pos)) = lay.eof_open {
+                never_closed(ch, pos)
+            } else if only_indent(&expected) {
+                let at = lay.last_tok.map_or(location, |t| t.0);
+                indented_block(at)
+            } else if expects_except(&expected) {
+                syntax("expected 'except' or 'finally' block", location, location)
+            } else {
+                syntax("unexpected EOF while parsing", location, location)
+            };
+            err.incomplete = true;
+            err
+        }
+        ParseError::UnrecognizedToken {
+            token: (l, tok, r),
+            expected,
+        } => {
+            if lay.cur_head.first == HeadKind::Match
+                && (lay.line_tokens == 2 || (matches!(tok, Tok::Newline) && lay.prev_was_colon))
+            {
+                let at = lay.cur_head.pos;
+                return syntax("aio does not support the 'match' statement yet", at, at + 5);
+            }
+            if let Tok::Indent = tok {
+                // CPython's caret sits one column before the indented token.
+                let at = if l > base && src.as_bytes().get(l - base - 1) != Some(&b'\n') {
+                    l - 1
+                } else {
+                    l
+                };
+                return SyntaxError::new(
+                    SyntaxErrorKind::IndentationError,
+                    "unexpected indent",
+                    Span::new(at, r),
+                );
+            }
+            if expects_except(&expected) {
+                return syntax("expected 'except' or 'finally' block", l, r);
+            }
+            let has = |t: &str| expected.iter().any(|x| x == t);
+            if has("\"else\"")
+                && !has("\"elif\"")
+                && (lay.line_tokens > 1 || matches!(tok, Tok::Newline))
+            {
+                return syntax("expected 'else' after 'if' expression", l, r);
+            }
+            let prev = lay.last_tok.map_or(l, |t| t.1);
+            if matches!(tok, Tok::Assign) && lay.prev_name.is_some() {
+                return syntax(
+                    "invalid syntax. Maybe you meant '==' or ':=' instead of '='?",
+                    prev,
+                    r,
+                );
+            }
+            if only_indent(&expected) {
+                return indented_block(l);
+            }
+            let compound = !matches!(lay.cur_head.first, HeadKind::Other | HeadKind::Match);
+            if compound && matches!(tok, Tok::Newline) && has("\":\"") {
+                return syntax("expected ':'", l, l);
+            }
+            if let (Some(name @ ("print" | "exec")), true) = (lay.prev_name, tok.starts_expr()) {
+                let at = lay.last_tok.map_or(l, |t| t.1);
+                return syntax(
+                    format!("Missing parentheses in call to '{name}'. Did you mean {name}(...)?"),
+                    at,
+                    r,
+                );
+            }
+            let dict_key = matches!(tok, Tok::RBrace)
+                || (matches!(tok, Tok::Comma) && lay.innermost() == Some('{'));
+            if dict_key && has("\":\"") && lay.prev_tok_ends_expr {
+                return syntax("':' expected after dictionary key", prev, r);
+            }
+            // Parameter lists are not expressions: CPython suggests no comma there.
+            let in_expr =
+                (lay.depth() > 0 && lay.cur_head.first != HeadKind::Def) || lay.implicit_paren;
+            if in_expr && tok.starts_expr() && lay.prev_tok_ends_expr {
+                return syntax("invalid syntax. Perhaps you forgot a comma?", prev, r);
+            }
+            syntax("invalid syntax", l, r)
+        }
+    }
+}

@@ -1,0 +1,468 @@
+//! String literals: prefixes, escapes, bytes, implicit concatenation, and f-strings
+//! (Python 3.11 rules: each replacement field's expression is parsed again at its own
+//! byte offset, so its spans are absolute offsets into the whole source).
+
+use super::ast::*;
+use super::error::SyntaxError;
+use super::nodes::{self, err, sp, E, R};
+
+/// Format specs may nest fields only this deep (`f'{x:{y}}'` is fine, one more is not).
+const MAX_FSTRING_NEST: u32 = 2;
+
+struct Lit<'a> {
+    raw: bool,
+    bytes: bool,
+    fstr: bool,
+    body: &'a str,
+    /// Absolute offset of `body`.
+    at: usize,
+    start: usize,
+}
+
+fn split(pos: usize, text: &str) -> Lit<'_> {
+    let p = text.find(['\'', '"']).unwrap_or(0);
+    let prefix = text[..p].to_ascii_lowercase();
+    let q = text.as_bytes().get(p).copied().unwrap_or(b'"');
+    let rest = &text[p..];
+    let triple = rest.len() >= 6 && rest.as_bytes()[..3] == [q, q, q];
+    let ql = if triple { 3 } else { 1 };
+    let end = text.len().saturating_sub(ql).max(p + ql);
+    Lit {
+        raw: prefix.contains('r'),
+        bytes: prefix.contains('b'),
+        fstr: prefix.contains('f'),
+        body: text.get(p + ql..end).unwrap_or(""),
+        at: pos + p + ql,
+        start: pos,
+    }
+}
+
+/// A run of adjacent string tokens (`v` holds each token's start and text).
+pub fn literal(v: Vec<(usize, &str)>, l: usize, r: usize) -> R<E> {
+    let lits: Vec<Lit> = v.iter().map(|&(pos, t)| split(pos, t)).collect();
+    let any_bytes = lits.iter().any(|x| x.bytes);
+    if any_bytes {
+        if lits.iter().any(|x| !x.bytes) {
+            return err("cannot mix bytes and nonbytes literals", sp(r, r));
+        }
+        let mut out = Vec::new();
+        for x in &lits {
+            decode_bytes(x, &mut out)?;
+        }
+        return Ok(nodes::constant(Constant::Bytes(out), l, r));
+    }
+    if !lits.iter().any(|x| x.fstr) {
+        let mut out = String::new();
+        for x in &lits {
+            decode_into(x.body, x.raw, x.start, &mut out)?;
+        }
+        return Ok(nodes::constant(Constant::Str(out), l, r));
+    }
+    let mut parts = Parts::default();
+    for x in &lits {
+        if x.fstr {
+            fstring(x, 0, &mut parts)?;
+        } else {
+            let mut s = String::new();
+            decode_into(x.body, x.raw, x.start, &mut s)?;
+            parts.lit(&s);
+        }
+    }
+    let d = parts.depth;
+    nodes::mk(ExprKind::JoinedStr(parts.v), l, r, d)
+}
+
+/// f-string parts being collected; adjacent literals merge.
+#[derive(Default)]
+struct Parts {
+    v: Vec<FStringPart>,
+    depth: u32,
+}
+
+impl Parts {
+    fn lit(&mut self, s: &str) {
+        if s.is_empty() {
+            return;
+        }
+        if let Some(FStringPart::Literal(prev)) = self.v.last_mut() {
+            prev.push_str(s);
+        } else {
+            self.v.push(FStringPart::Literal(s.to_string()));
+        }
+    }
+}
+
+fn normalize_newlines(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains('\r') {
+        s.replace("\r\n", "\n").replace('\r', "\n").into()
+    } else {
+        s.into()
+    }
+}
+
+/// Decodes a (non-bytes) literal chunk, appending to `out`.
+fn decode_into(body: &str, raw: bool, start: usize, out: &mut String) -> R<()> {
+    let body = normalize_newlines(body);
+    if raw || !body.contains('\\') {
+        out.push_str(&body);
+        return Ok(());
+    }
+    let mut it = body.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let Some((_, e)) = it.next() else {
+            out.push('\\');
+            break;
+        };
+        match e {
+            '\n' => {}
+            '\\' => out.push('\\'),
+            '\'' => out.push('\''),
+            '"' => out.push('"'),
+            'a' => out.push('\x07'),
+            'b' => out.push('\x08'),
+            'f' => out.push('\x0c'),
+            'n' => out.push('\n'),
+            'r' => out.push('\r'),
+            't' => out.push('\t'),
+            'v' => out.push('\x0b'),
+            '0'..='7' => {
+                let mut v = e as u32 - '0' as u32;
+                for _ in 0..2 {
+                    match it.peek() {
+                        Some(&(_, d @ '0'..='7')) => {
+                            v = v * 8 + (d as u32 - '0' as u32);
+                            it.next();
+                        }
+                        _ => break,
+                    }
+                }
+                out.push(char::from_u32(v).unwrap_or('\u{FFFD}'));
+            }
+            'x' | 'u' | 'U' => {
+                let n = match e {
+                    'x' => 2,
+                    'u' => 4,
+                    _ => 8,
+                };
+                let mut v = 0u32;
+                for k in 0..n {
+                    match it.peek().and_then(|&(_, d)| d.to_digit(16)) {
+                        Some(d) => {
+                            v = v.wrapping_mul(16) + d;
+                            it.next();
+                        }
+                        None => {
+                            let what = match e {
+                                'x' => "truncated \\xXX escape",
+                                'u' => "truncated \\uXXXX escape",
+                                _ => "truncated \\UXXXXXXXX escape",
+                            };
+                            return err(
+                                format!(
+                                    "(unicode error) 'unicodeescape' codec can't decode bytes in position {}-{}: {what}",
+                                    i,
+                                    i + 1 + k
+                                ),
+                                sp(start, start),
+                            );
+                        }
+                    }
+                }
+                match char::from_u32(v) {
+                    Some(ch) => out.push(ch),
+                    // Rust strings cannot hold lone surrogates; CPython's can.
+                    None if (0xD800..0xE000).contains(&v) => {
+                        return err(
+                            format!(
+                                "aio does not support lone surrogates in string literals ('\\{e}{v:0w$x}')",
+                                w = n
+                            ),
+                            sp(start, start),
+                        )
+                    }
+                    None => {
+                        return err(
+                            format!(
+                                "(unicode error) 'unicodeescape' codec can't decode bytes in position {}-{}: illegal Unicode character",
+                                i,
+                                i + 1 + n
+                            ),
+                            sp(start, start),
+                        )
+                    }
+                }
+            }
+            'N' => {
+                return err(
+                    "aio does not support \\N{...} escapes in string literals",
+                    sp(start, start),
+                )
+            }
+            other => {
+                out.push('\\');
+                out.push(other);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn decode_bytes(x: &Lit, out: &mut Vec<u8>) -> R<()> {
+    if !x.body.is_ascii() {
+        return err(
+            "bytes can only contain ASCII literal characters",
+            sp(x.start, x.start),
+        );
+    }
+    let body = normalize_newlines(x.body);
+    let b = body.as_bytes();
+    if x.raw {
+        out.extend_from_slice(b);
+        return Ok(());
+    }
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        i += 1;
+        if c != b'\\' {
+            out.push(c);
+            continue;
+        }
+        let Some(&e) = b.get(i) else {
+            out.push(b'\\');
+            break;
+        };
+        i += 1;
+        match e {
+            b'\n' => {}
+            b'\\' | b'\'' | b'"' => out.push(e),
+            b'a' => out.push(7),
+            b'b' => out.push(8),
+            b'f' => out.push(12),
+            b'n' => out.push(b'\n'),
+            b'r' => out.push(b'\r'),
+            b't' => out.push(b'\t'),
+            b'v' => out.push(11),
+            b'0'..=b'7' => {
+                let mut v = u32::from(e - b'0');
+                for _ in 0..2 {
+                    match b.get(i) {
+                        Some(&d @ b'0'..=b'7') => {
+                            v = v * 8 + u32::from(d - b'0');
+                            i += 1;
+                        }
+                        _ => break,
+                    }
+                }
+                out.push((v & 0xFF) as u8);
+            }
+            b'x' => {
+                let hex = b.get(i..i + 2).and_then(|h| std::str::from_utf8(h).ok());
+                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(v) => {
+                        out.push(v);
+                        i += 2;
+                    }
+                    None => {
+                        return err(
+                            format!("(value error) invalid \\x escape at position {}", i - 2),
+                            sp(x.start, x.start),
+                        )
+                    }
+                }
+            }
+            other => {
+                out.push(b'\\');
+                out.push(other);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Parses the body of one f-string token into `parts`.
+fn fstring(x: &Lit, nest: u32, parts: &mut Parts) -> R<()> {
+    let end = scan(x, 0, nest, parts, false)?;
+    debug_assert_eq!(end, x.body.len());
+    Ok(())
+}
+
+fn fail_at(msg: &str, at: usize) -> SyntaxError {
+    SyntaxError::syntax(msg, sp(at, at + 1))
+}
+
+/// Scans literal text and fields from `i`; in a format spec (`spec`), stops at a lone `}`.
+/// Returns the index where scanning stopped.
+fn scan(x: &Lit, mut i: usize, nest: u32, parts: &mut Parts, spec: bool) -> R<usize> {
+    let b = x.body.as_bytes();
+    let mut lit_start = i;
+    let flush = |from: usize, to: usize, parts: &mut Parts| -> R<()> {
+        let mut s = String::new();
+        decode_into(&x.body[from..to], x.raw, x.start, &mut s)?;
+        parts.lit(&s);
+        Ok(())
+    };
+    while i < b.len() {
+        match b[i] {
+            b'{' if !spec && b.get(i + 1) == Some(&b'{') => {
+                flush(lit_start, i + 1, parts)?;
+                i += 2;
+                lit_start = i;
+            }
+            b'{' => {
+                flush(lit_start, i, parts)?;
+                i = field(x, i, nest, parts)?;
+                lit_start = i;
+            }
+            b'}' if spec => {
+                flush(lit_start, i, parts)?;
+                return Ok(i);
+            }
+            b'}' if b.get(i + 1) == Some(&b'}') => {
+                flush(lit_start, i + 1, parts)?;
+                i += 2;
+                lit_start = i;
+            }
+            b'}' => return Err(fail_at("f-string: single '}' is not allowed", x.at + i)),
+            b'\\' if !x.raw && b.get(i + 1) == Some(&b'N') && b.get(i + 2) == Some(&b'{') => {
+                return err(
+                    "aio does not support \\N{...} escapes in string literals",
+                    sp(x.start, x.start),
+                );
+            }
+            _ => i += 1,
+        }
+    }
+    if spec {
+        return Err(fail_at("f-string: expecting '}'", x.at + i));
+    }
+    flush(lit_start, i, parts)?;
+    Ok(i)
+}
+
+/// One replacement field starting at the `{` at `open`; returns the index after its `}`.
+fn field(x: &Lit, open: usize, nest: u32, parts: &mut Parts) -> R<usize> {
+    if nest >= MAX_FSTRING_NEST {
+        return Err(fail_at(
+            "f-string: expressions nested too deeply",
+            x.at + open,
+        ));
+    }
+    let b = x.body.as_bytes();
+    let mut j = open + 1;
+    let mut depth = 0usize;
+    let mut quote: Option<(u8, bool)> = None;
+    let expect = |j: usize| fail_at("f-string: expecting '}'", x.at + j);
+    // Find where the expression ends.
+    loop {
+        let Some(&c) = b.get(j) else {
+            return Err(expect(j));
+        };
+        if c == b'\\' {
+            return Err(fail_at(
+                "f-string expression part cannot include a backslash",
+                x.at + j,
+            ));
+        }
+        if let Some((q, triple)) = quote {
+            if c == q {
+                if !triple {
+                    quote = None;
+                } else if b.get(j + 1) == Some(&q) && b.get(j + 2) == Some(&q) {
+                    quote = None;
+                    j += 2;
+                }
+            }
+            j += 1;
+            continue;
+        }
+        let next = b.get(j + 1).copied();
+        match c {
+            b'\'' | b'"' => {
+                let triple = next == Some(c) && b.get(j + 2) == Some(&c);
+                quote = Some((c, triple));
+                j += if triple { 3 } else { 1 };
+                continue;
+            }
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' => {
+                if depth == 0 {
+                    return Err(fail_at(
+                        &format!("f-string: unmatched '{}'", c as char),
+                        x.at + j,
+                    ));
+                }
+                depth -= 1;
+            }
+            b'}' if depth == 0 => break,
+            b'}' => depth -= 1,
+            b'#' => {
+                return Err(fail_at(
+                    "f-string expression part cannot include '#'",
+                    x.at + j,
+                ))
+            }
+            b'=' | b'!' | b'<' | b'>' if next == Some(b'=') => {
+                j += 2;
+                continue;
+            }
+            b'!' | b':' | b'=' if depth == 0 => break,
+            _ => {}
+        }
+        j += 1;
+    }
+    let expr_text = &x.body[open + 1..j];
+    if expr_text.trim().is_empty() {
+        return Err(fail_at("f-string: empty expression not allowed", x.at + j));
+    }
+    let expr_at = x.at + open + 1;
+    let mut debug: Option<&str> = None;
+    if b[j] == b'=' {
+        j += 1;
+        while b.get(j).is_some_and(|c| c.is_ascii_whitespace()) {
+            j += 1;
+        }
+        debug = Some(&x.body[open + 1..j]);
+    }
+    let mut conversion = None;
+    if b.get(j) == Some(&b'!') {
+        match b.get(j + 1) {
+            Some(&c @ (b's' | b'r' | b'a')) => conversion = Some(c as char),
+            _ => {
+                return Err(fail_at(
+                    "f-string: invalid conversion character: expected 's', 'r', or 'a'",
+                    x.at + j + 1,
+                ))
+            }
+        }
+        j += 2;
+    }
+    let mut spec = None;
+    if b.get(j) == Some(&b':') {
+        let mut sp_parts = Parts::default();
+        j = scan(x, j + 1, nest + 1, &mut sp_parts, true)?;
+        parts.depth = parts.depth.max(sp_parts.depth);
+        spec = Some(sp_parts.v);
+    }
+    if b.get(j) != Some(&b'}') {
+        return Err(expect(j));
+    }
+    let value = super::parse::parse_fexpr(expr_text, expr_at)?;
+    parts.depth = parts.depth.max(value.d);
+    if let Some(text) = debug {
+        parts.lit(text);
+        if conversion.is_none() && spec.is_none() {
+            conversion = Some('r');
+        }
+    }
+    parts.v.push(FStringPart::Formatted {
+        value: Box::new(value.e),
+        conversion,
+        spec,
+    });
+    Ok(j + 1)
+}

@@ -1,0 +1,379 @@
+//! The import system: `sys.modules`, native modules, the stdlib embedded in the binary,
+//! and `name.aio` / `name.py` / package folders on the search path (DESIGN.md section 1).
+
+use super::errors::{exc, new_exception, PyResult};
+use super::types::{exc_class, ExcKind};
+use super::value::{ObjRef, Value};
+use super::Vm;
+use crate::bytecode::Source;
+use crate::obj::{DictData, ModuleObj, Obj};
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+/// Where a module's source was found.
+enum Found {
+    File { path: PathBuf, package_dir: Option<PathBuf> },
+    Embedded { text: &'static str, is_package: bool },
+}
+
+impl Vm {
+    /// A new module object with the usual dunder names set.
+    pub fn new_module(&mut self, name: &str, file: Option<&str>) -> ObjRef {
+        let mut d = DictData::new();
+        super::dictops::set_str(&mut d, self.intern("__name__"), Value::str(name));
+        super::dictops::set_str(&mut d, self.intern("__doc__"), Value::None);
+        super::dictops::set_str(&mut d, self.intern("__package__"), Value::None);
+        if let Some(f) = file {
+            super::dictops::set_str(&mut d, self.intern("__file__"), Value::str(f));
+        }
+        super::dictops::set_str(&mut d, self.intern("__builtins__"), Value::Obj(self.builtins.clone()));
+        let dict = ObjRef::new(Obj::Dict(RefCell::new(d)));
+        ObjRef::new(Obj::Module(ModuleObj {
+            name: Rc::from(name),
+            dict,
+        }))
+    }
+
+    fn sys_module(&mut self, name: &str) -> Option<Value> {
+        let key = Value::str(name);
+        match &*self.modules {
+            Obj::Dict(d) => super::dictops::get_str(&d.borrow(), &key),
+            _ => None,
+        }
+    }
+
+    /// Registers a module in `sys.modules`.
+    pub fn register_module(&mut self, name: &str, m: Value) {
+        if let Obj::Dict(d) = &*self.modules {
+            super::dictops::set_str(&mut d.borrow_mut(), Value::str(name), m);
+        }
+    }
+
+    fn unregister_module(&mut self, name: &str) {
+        if let Obj::Dict(d) = &*self.modules {
+            super::dictops::del_str(&mut d.borrow_mut(), &Value::str(name));
+        }
+    }
+
+    /// `ImportName`: imports a dotted name; returns the top package (no fromlist) or the
+    /// module itself.
+    pub(crate) fn import_name(&mut self, name: &Value, fromlist: &Value, level: &Value) -> PyResult<Value> {
+        let name = name.as_str().unwrap_or("").to_string();
+        let level = match level {
+            Value::Int(i) => *i as usize,
+            _ => 0,
+        };
+        let full = if level > 0 { self.resolve_relative(&name, level)? } else { name.clone() };
+        let module = self.import_module(&full)?;
+        let has_fromlist = match fromlist {
+            Value::None => false,
+            v => v.as_tuple().is_some_and(|t| !t.is_empty()),
+        };
+        if has_fromlist || level > 0 && name.is_empty() {
+            return Ok(module);
+        }
+        if level > 0 {
+            return Ok(module);
+        }
+        let top = full.split('.').next().unwrap_or(&full).to_string();
+        self.sys_module(&top).ok_or_else(|| not_found(&top))
+    }
+
+    fn resolve_relative(&mut self, name: &str, level: usize) -> PyResult<String> {
+        let globals = self.top().globals.clone();
+        let (pkg, modname) = match &*globals {
+            Obj::Dict(d) => {
+                let d = d.borrow();
+                (
+                    super::dictops::get_str(&d, &Value::str("__package__")),
+                    super::dictops::get_str(&d, &Value::str("__name__")),
+                )
+            }
+            _ => (None, None),
+        };
+        let package = match pkg.as_ref().and_then(|p| p.as_str()) {
+            Some(p) if !p.is_empty() => p.to_string(),
+            _ => {
+                return Err(exc(
+                    ExcKind::ImportError,
+                    "attempted relative import with no known parent package",
+                ))
+            }
+        };
+        let _ = modname;
+        let mut parts: Vec<&str> = package.split('.').collect();
+        if level - 1 > parts.len() {
+            return Err(exc(ExcKind::ImportError, "attempted relative import beyond top-level package"));
+        }
+        parts.truncate(parts.len() - (level - 1));
+        let base = parts.join(".");
+        Ok(if name.is_empty() { base } else { format!("{base}.{name}") })
+    }
+
+    /// Imports `full` (dotted), importing parents first; returns the leaf module.
+    pub fn import_module(&mut self, full: &str) -> PyResult<Value> {
+        if let Some(m) = self.sys_module(full) {
+            return Ok(m);
+        }
+        let mut search: Vec<PathBuf> = self.path.clone();
+        let mut parent: Option<Value> = None;
+        if let Some((pkg, _)) = full.rsplit_once('.') {
+            let p = self.import_module(pkg)?;
+            if let Some(m) = self.sys_module(full) {
+                return Ok(m);
+            }
+            let pkg_path = self.get_attr_opt(&p, &Value::str("__path__"))?;
+            search = match pkg_path {
+                Some(v) => self
+                    .collect(&v)?
+                    .iter()
+                    .filter_map(|s| s.as_str().map(PathBuf::from))
+                    .collect(),
+                None => return Err(not_found(full)),
+            };
+            parent = Some(p);
+        }
+        let leaf = full.rsplit('.').next().unwrap_or(full);
+        let found = self.find_module(full, leaf, &search).ok_or_else(|| not_found(full))?;
+        let module = self.exec_module(full, found)?;
+        if let Some(p) = parent {
+            self.set_attr(&p, &Value::str(leaf), module.clone())?;
+        }
+        Ok(module)
+    }
+
+    fn find_module(&self, full: &str, leaf: &str, search: &[PathBuf]) -> Option<Found> {
+        for dir in search {
+            for ext in ["aio", "py"] {
+                let f = dir.join(format!("{leaf}.{ext}"));
+                if f.is_file() {
+                    return Some(Found::File { path: f, package_dir: None });
+                }
+            }
+            let pkg = dir.join(leaf);
+            for ext in ["aio", "py"] {
+                let init = pkg.join(format!("__init__.{ext}"));
+                if init.is_file() {
+                    return Some(Found::File { path: init, package_dir: Some(pkg) });
+                }
+            }
+        }
+        crate::stdlib::find(full).map(|(text, is_package)| Found::Embedded { text, is_package })
+    }
+
+    fn exec_module(&mut self, full: &str, found: Found) -> PyResult<Value> {
+        let (file, text, pkg_dir, is_pkg) = match found {
+            Found::File { path, package_dir } => {
+                let text = match std::fs::read(&path) {
+                    Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+                    Err(e) => return Err(super::errors::exc(ExcKind::OSError, e.to_string())),
+                };
+                let is_pkg = package_dir.is_some();
+                (path.to_string_lossy().into_owned(), text, package_dir, is_pkg)
+            }
+            Found::Embedded { text, is_package } => {
+                (format!("<frozen {full}>"), text.to_string(), None, is_package)
+            }
+        };
+        let module = self.new_module(full, Some(&file));
+        let mv = Value::Obj(module.clone());
+        let package = if is_pkg {
+            full.to_string()
+        } else {
+            full.rsplit_once('.').map(|(p, _)| p.to_string()).unwrap_or_default()
+        };
+        if let Obj::Module(m) = &*module {
+            if let Obj::Dict(d) = &*m.dict {
+                let mut d = d.borrow_mut();
+                super::dictops::set_str(&mut d, Value::str("__package__"), Value::str(&package));
+                if is_pkg {
+                    let path = pkg_dir
+                        .as_deref()
+                        .map(|p: &Path| Value::str(&p.to_string_lossy()))
+                        .unwrap_or_else(|| Value::str(&format!("<frozen {full}>")));
+                    super::dictops::set_str(&mut d, Value::str("__path__"), Value::list(vec![path]));
+                }
+            }
+        }
+        self.register_module(full, mv.clone());
+        let source = Rc::new(Source::new(file, text));
+        let result = self.exec_source_in(source, &module);
+        if let Err(e) = result {
+            self.unregister_module(full);
+            return Err(e);
+        }
+        Ok(self.sys_module(full).unwrap_or(mv))
+    }
+
+    /// Compiles and runs `source` as the body of `module`.
+    pub fn exec_source_in(&mut self, source: Rc<Source>, module: &ObjRef) -> PyResult<Value> {
+        let code = self.compile_source(source, crate::compile::Mode::Exec)?;
+        let globals = match &**module {
+            Obj::Module(m) => m.dict.clone(),
+            _ => return Err(super::errors::type_error("not a module")),
+        };
+        self.run_code(code, globals)
+    }
+
+    /// Parses and compiles; syntax errors become SyntaxError exceptions.
+    pub fn compile_source(&mut self, source: Rc<Source>, mode: crate::compile::Mode) -> PyResult<Rc<crate::bytecode::Code>> {
+        let parsed = match mode {
+            crate::compile::Mode::Interactive => crate::syntax::parse_interactive(&source.text),
+            _ => crate::syntax::parse_module(&source.text),
+        };
+        let module = parsed.map_err(|e| self.syntax_error_exc(&e, &source))?;
+        crate::compile::compile_module(&module, source.clone(), mode).map_err(|e| self.syntax_error_exc(&e, &source))
+    }
+
+    /// Runs a module-level code object with `globals` as both globals and locals.
+    pub fn run_code(&mut self, code: Rc<crate::bytecode::Code>, globals: ObjRef) -> PyResult<Value> {
+        let co = self.code_object(code);
+        let mut frame = super::frame::Frame::new(co, globals.clone());
+        frame.locals_map = Some(globals);
+        self.run_frame(frame)
+    }
+
+    /// Converts a compiled code object (and nested ones) into its runtime form.
+    pub fn code_object(&mut self, code: Rc<crate::bytecode::Code>) -> Rc<crate::obj::CodeObj> {
+        let consts = code.consts.iter().map(|c| self.const_value(c)).collect();
+        let names: Box<[Value]> = code.names.iter().map(|n| self.intern(n)).collect();
+        let global_cache = names.iter().map(|_| Default::default()).collect();
+        Rc::new(crate::obj::CodeObj {
+            code,
+            consts,
+            names,
+            global_cache,
+        })
+    }
+
+    fn const_value(&mut self, c: &crate::bytecode::ConstValue) -> Value {
+        use crate::bytecode::ConstValue as C;
+        match c {
+            C::None => Value::None,
+            C::Bool(b) => Value::Bool(*b),
+            C::Ellipsis => self.t.ellipsis_value.clone(),
+            C::Int(i) => Value::Int(*i),
+            C::BigInt(b) => Value::from_bigint((**b).clone()),
+            C::Float(x) => Value::Float(*x),
+            C::Imag(_) => Value::None,
+            C::Str(s) => self.intern(s),
+            C::Bytes(b) => Value::bytes(b.to_vec()),
+            C::Tuple(items) => Value::tuple(items.iter().map(|i| self.const_value(i)).collect()),
+            C::Code(code) => Value::obj(Obj::Code(self.code_object(code.clone()))),
+        }
+    }
+
+    /// A SyntaxError exception from a front-end error, with CPython's attributes.
+    pub fn syntax_error_exc(&mut self, e: &crate::syntax::error::SyntaxError, source: &Source) -> super::errors::ExcRef {
+        if e.as_memory_error {
+            return super::errors::memory_error();
+        }
+        let kind = match e.kind {
+            crate::syntax::error::SyntaxErrorKind::SyntaxError => ExcKind::SyntaxError,
+            crate::syntax::error::SyntaxErrorKind::IndentationError => ExcKind::IndentationError,
+            crate::syntax::error::SyntaxErrorKind::TabError => ExcKind::TabError,
+        };
+        let lineno = source.line_of(e.span.start);
+        let text = source.line_text(lineno).to_string();
+        let offset = source.char_col(e.span.start) + 1;
+        let end_lineno = source.line_of(e.span.end.max(e.span.start));
+        let end_offset = if e.span.end > e.span.start {
+            source.char_col(e.span.end) + 1
+        } else {
+            offset + 1
+        };
+        let details = Value::tuple(vec![
+            Value::str(&source.name),
+            Value::Int(lineno as i64),
+            Value::Int(offset as i64),
+            Value::string(format!("{text}\n")),
+            Value::Int(end_lineno as i64),
+            Value::Int(end_offset as i64),
+        ]);
+        let ex = new_exception(exc_class(kind), Value::tuple(vec![Value::str(&e.msg), details]));
+        let attrs = [
+            ("msg", Value::str(&e.msg)),
+            ("filename", Value::str(&source.name)),
+            ("lineno", Value::Int(lineno as i64)),
+            ("offset", Value::Int(offset as i64)),
+            ("text", Value::string(format!("{text}\n"))),
+            ("end_lineno", Value::Int(end_lineno as i64)),
+            ("end_offset", Value::Int(end_offset as i64)),
+        ];
+        {
+            let mut d = ex.exc().dict.borrow_mut();
+            for (k, v) in attrs {
+                super::dictops::set_str(&mut d, Value::str(k), v);
+            }
+        }
+        ex
+    }
+
+    /// `from module import name`
+    pub(crate) fn import_from(&mut self, module: &Value, name: &Value) -> PyResult<Value> {
+        if let Some(v) = self.get_attr_opt(module, name)? {
+            return Ok(v);
+        }
+        let modname = self
+            .get_attr_opt(module, &Value::str("__name__"))?
+            .and_then(|v| v.as_str().map(|s| s.to_string()))
+            .unwrap_or_else(|| "<unknown module name>".into());
+        let n = name.as_str().unwrap_or("?");
+        // A submodule of a package.
+        if self.get_attr_opt(module, &Value::str("__path__"))?.is_some() {
+            let full = format!("{modname}.{n}");
+            match self.import_module(&full) {
+                Ok(m) => return Ok(m),
+                Err(e) if e.is(ExcKind::ModuleNotFoundError) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let file = self
+            .get_attr_opt(module, &Value::str("__file__"))?
+            .and_then(|v| v.as_str().map(|s| s.to_string()));
+        let loc = file.unwrap_or_else(|| "unknown location".into());
+        let e = exc(
+            ExcKind::ImportError,
+            format!("cannot import name '{n}' from '{modname}' ({loc})"),
+        );
+        super::dictops::set_str(&mut e.exc().dict.borrow_mut(), Value::str("name"), Value::str(&modname));
+        Err(e)
+    }
+
+    /// `from module import *`
+    pub(crate) fn import_star(&mut self, module: &Value) -> PyResult<()> {
+        let names: Vec<Value> = match self.get_attr_opt(module, &Value::str("__all__"))? {
+            Some(all) => self.collect(&all)?,
+            None => match module {
+                Value::Obj(o) => match &**o {
+                    Obj::Module(m) => match &*m.dict {
+                        Obj::Dict(d) => d
+                            .borrow()
+                            .keys()
+                            .into_iter()
+                            .filter(|k| k.as_str().is_some_and(|s| !s.starts_with('_')))
+                            .collect(),
+                        _ => Vec::new(),
+                    },
+                    _ => Vec::new(),
+                },
+                _ => Vec::new(),
+            },
+        };
+        let target = self.top().locals_map.clone().unwrap_or_else(|| self.top().globals.clone());
+        for n in names {
+            let v = self.get_attr(module, &n)?;
+            if let Obj::Dict(d) = &*target {
+                super::dictops::set_str(&mut d.borrow_mut(), n, v);
+            }
+        }
+        Ok(())
+    }
+}
+
+fn not_found(name: &str) -> super::errors::ExcRef {
+    let e = exc(ExcKind::ModuleNotFoundError, format!("No module named '{name}'"));
+    super::dictops::set_str(&mut e.exc().dict.borrow_mut(), Value::str("name"), Value::str(name));
+    e
+}
