@@ -1,7 +1,7 @@
 //! The `sys` module.
 //!
-//! `sys.version_info` is a plain tuple (aio has no struct sequences yet), `sys.flags` and
-//! `sys.implementation` are plain objects with attributes.
+//! `sys.version_info` and `sys.flags` are struct sequences: objects with named fields that
+//! index, iterate, compare and hash like tuples (but are not `tuple` instances).
 
 use crate::obj::function::{Args, NativeFn};
 use crate::obj::methods::stream::{new_stream, sys_stream, write_to};
@@ -225,16 +225,9 @@ fn getrefcount(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
     }))
 }
 
-/// The text `sys.print_exception` prints. The lead's traceback formatter replaces the
-/// fallback below (`crate::vm::traceback::format_exception(vm, &exc) -> String`).
+/// The text `sys.print_exception` prints: CPython's traceback format.
 fn format_exception_text(vm: &mut Vm, e: &ExcRef) -> PyResult<String> {
-    let name = crate::vm::class::class_name(e.class());
-    let msg = vm.to_str(&e.value())?;
-    Ok(if msg.is_empty() {
-        format!("{name}\n")
-    } else {
-        format!("{name}: {msg}\n")
-    })
+    Ok(vm.format_exception(&e.value()))
 }
 
 /// `sys.print_exception(exc, file=sys.stdout)` (MicroPython's API, CPython's format).
@@ -263,7 +256,7 @@ fn print_exception(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(Value::None)
 }
 
-/// A plain object of a fresh class `name` with the given attributes (sys.flags, ...).
+/// A plain object of a fresh class `name` with the given attributes (sys.implementation).
 fn simple_object(vm: &mut Vm, name: &str, attrs: &[(&str, Value)]) -> Value {
     let mut ns = DictData::new();
     set_str(&mut ns, Value::str("__module__"), Value::str("sys"));
@@ -271,6 +264,10 @@ fn simple_object(vm: &mut Vm, name: &str, attrs: &[(&str, Value)]) -> Value {
         Ok(c) => c,
         Err(_) => return Value::None,
     };
+    instance_of(cls, attrs)
+}
+
+fn instance_of(cls: ObjRef, attrs: &[(&str, Value)]) -> Value {
     let mut d = DictData::new();
     for (k, v) in attrs {
         set_str(&mut d, Value::str(k), v.clone());
@@ -280,6 +277,132 @@ fn simple_object(vm: &mut Vm, name: &str, attrs: &[(&str, Value)]) -> Value {
         dict: RefCell::new(d),
         finalized: Cell::new(false),
     }))
+}
+
+// ---- struct sequences (sys.version_info, sys.flags): named fields that also behave as a
+// tuple for indexing, iteration, comparison and hashing.
+
+/// The field values of a struct sequence, as a tuple value (other values pass through).
+fn seq_tuple(vm: &mut Vm, v: &Value) -> PyResult<Value> {
+    let Value::Obj(o) = v else {
+        return Ok(v.clone());
+    };
+    let Obj::Instance(_) = &**o else {
+        return Ok(v.clone());
+    };
+    let cls = vm.type_of(v);
+    let key = vm.intern("n_fields_names");
+    let Some(names) = crate::vm::class::lookup(&cls, &key) else {
+        return Ok(v.clone());
+    };
+    let names = vm.collect(&names)?;
+    let mut out = Vec::with_capacity(names.len());
+    for n in &names {
+        out.push(vm.get_attr(v, n)?);
+    }
+    Ok(Value::tuple(out))
+}
+
+fn seq_self(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    match args.pos.first() {
+        Some(v) => seq_tuple(vm, v),
+        None => Err(type_error("struct sequence method needs an argument")),
+    }
+}
+
+fn seq_getitem(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("__getitem__", 2, 2)?;
+    let t = seq_self(vm, args)?;
+    vm.getitem(&t, &args.pos[1])
+}
+
+fn seq_len(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let t = seq_self(vm, args)?;
+    Ok(Value::Int(vm.len(&t)? as i64))
+}
+
+fn seq_iter(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let t = seq_self(vm, args)?;
+    vm.iter(&t)
+}
+
+fn seq_hash(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let t = seq_self(vm, args)?;
+    Ok(Value::Int(vm.hash(&t)?))
+}
+
+fn seq_cmp(vm: &mut Vm, args: &Args, op: crate::syntax::ast::CmpOp) -> PyResult<Value> {
+    args.check("comparison", 2, 2)?;
+    let a = seq_self(vm, args)?;
+    let b = seq_tuple(vm, &args.pos[1])?;
+    if b.as_tuple().is_none() {
+        return Ok(vm.t.not_implemented_value.clone());
+    }
+    vm.compare(&a, &b, op)
+}
+
+macro_rules! seq_cmps {
+    ($($name:ident => $op:ident),*) => {
+        $(fn $name(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+            seq_cmp(vm, args, crate::syntax::ast::CmpOp::$op)
+        })*
+    };
+}
+seq_cmps!(seq_eq => Eq, seq_ne => NotEq, seq_lt => Lt, seq_le => LtE, seq_gt => Gt, seq_ge => GtE);
+
+fn seq_repr(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let Some(this) = args.pos.first() else {
+        return Err(type_error("__repr__ needs an argument"));
+    };
+    let cls = vm.type_of(this);
+    let key = vm.intern("n_fields_names");
+    let names = match crate::vm::class::lookup(&cls, &key) {
+        Some(n) => vm.collect(&n)?,
+        None => Vec::new(),
+    };
+    let mut parts = Vec::with_capacity(names.len());
+    for n in &names {
+        let v = vm.get_attr(this, n)?;
+        parts.push(format!("{}={}", n.as_str().unwrap_or("?"), vm.repr(&v)?));
+    }
+    let qual = crate::vm::class::as_class(&cls)
+        .map(|c| c.qualname.borrow().to_string())
+        .unwrap_or_default();
+    Ok(Value::string(format!("sys.{qual}({})", parts.join(", "))))
+}
+
+/// A struct-sequence instance of a new class `sys.<name>`.
+fn struct_seq(vm: &mut Vm, name: &str, fields: &[(&str, Value)]) -> Value {
+    let mut ns = DictData::new();
+    set_str(&mut ns, Value::str("__module__"), Value::str("sys"));
+    let names = Value::tuple(fields.iter().map(|(k, _)| Value::str(k)).collect());
+    set_str(&mut ns, Value::str("n_fields_names"), names);
+    set_str(
+        &mut ns,
+        Value::str("n_fields"),
+        Value::Int(fields.len() as i64),
+    );
+    let methods: &[(&'static str, NativeFn)] = &[
+        ("__getitem__", seq_getitem),
+        ("__len__", seq_len),
+        ("__iter__", seq_iter),
+        ("__hash__", seq_hash),
+        ("__eq__", seq_eq),
+        ("__ne__", seq_ne),
+        ("__lt__", seq_lt),
+        ("__le__", seq_le),
+        ("__gt__", seq_gt),
+        ("__ge__", seq_ge),
+        ("__repr__", seq_repr),
+    ];
+    for &(m, f) in methods {
+        set_str(&mut ns, Value::str(m), native("sys", m, f));
+    }
+    let cls = match vm.new_user_class(name, vec![], ns, None) {
+        Ok(c) => c,
+        Err(_) => return Value::None,
+    };
+    instance_of(cls, fields)
 }
 
 pub fn register(vm: &mut Vm) {
@@ -299,17 +422,21 @@ pub fn register(vm: &mut Vm) {
         ("print_exception", print_exception),
     ];
     let (_, d) = new_module(vm, "sys", funcs);
-    let version_info = Value::tuple(vec![
-        Value::Int(3),
-        Value::Int(11),
-        Value::Int(7),
-        Value::str("final"),
-        Value::Int(0),
-    ]);
+    let version_info = struct_seq(
+        vm,
+        "version_info",
+        &[
+            ("major", Value::Int(3)),
+            ("minor", Value::Int(11)),
+            ("micro", Value::Int(7)),
+            ("releaselevel", Value::str("final")),
+            ("serial", Value::Int(0)),
+        ],
+    );
     let stdout = new_stream(1);
     let stderr = new_stream(2);
     let stdin = new_stream(0);
-    let flags = simple_object(
+    let flags = struct_seq(
         vm,
         "flags",
         &[
