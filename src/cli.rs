@@ -85,6 +85,7 @@ fn run(name: String, text: String, argv: Vec<String>, script_dir: Option<PathBuf
             }
         }
         interp.vm.path = path;
+        crate::modules::sys::sync_from_vm(&mut interp.vm);
         interp.run_main(&name, text)
     })
 }

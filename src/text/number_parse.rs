@@ -139,11 +139,12 @@ pub fn parse_int(s: &str, base: u32) -> Result<IntValue, FormatError> {
     if prev == b'_' {
         return Err(invalid());
     }
-    if !b.is_power_of_two() && digits.len() > INT_MAX_STR_DIGITS {
+    let limit = crate::modules::sys::int_max_str_digits();
+    if !b.is_power_of_two() && limit > 0 && digits.len() > limit {
         return Err(FormatError::value(format!(
             "Exceeds the limit ({} digits) for integer string conversion: value has {} digits; \
              use sys.set_int_max_str_digits() to increase the limit",
-            INT_MAX_STR_DIGITS,
+            limit,
             digits.len()
         )));
     }
@@ -268,19 +269,27 @@ const LIMIT_BITS: u64 = 14286;
 
 /// `str(int)` / `repr(int)`, including the 4300-digit limit ValueError.
 pub fn int_to_str(v: &BigInt) -> Result<String, FormatError> {
+    // `sys.set_int_max_str_digits()` changes the limit; 0 means unlimited.
+    let limit = crate::modules::sys::int_max_str_digits();
     let too_big = || {
         FormatError::value(format!(
             "Exceeds the limit ({} digits) for integer string conversion; \
              use sys.set_int_max_str_digits() to increase the limit",
-            INT_MAX_STR_DIGITS
+            limit
         ))
     };
-    if v.bits() >= LIMIT_BITS {
+    let limit_bits = if limit == INT_MAX_STR_DIGITS {
+        LIMIT_BITS
+    } else {
+        // bits > (limit + 1) * log2(10) + 1 certainly means more than `limit` digits.
+        ((limit as f64 + 1.0) * std::f64::consts::LOG2_10) as u64 + 2
+    };
+    if limit > 0 && v.bits() >= limit_bits {
         return Err(too_big());
     }
     let s = v.to_string();
     let ndigits = s.len() - usize::from(v.is_negative());
-    if ndigits > INT_MAX_STR_DIGITS {
+    if limit > 0 && ndigits > limit {
         return Err(too_big());
     }
     Ok(s)

@@ -476,6 +476,10 @@ impl Vm {
             return Err(self.readonly_attr(obj, name));
         };
         match &**o {
+            // Plain `object()` instances have no `__dict__`.
+            Obj::Instance(i) if as_class(&i.class).is_some_and(|c| c.builtin) => {
+                return Err(self.readonly_attr(obj, name))
+            }
             Obj::Instance(i) => set_str(&mut i.dict.borrow_mut(), name.clone(), value),
             Obj::Exception(e) => match name.as_str() {
                 Some("args") => {

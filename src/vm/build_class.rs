@@ -91,6 +91,13 @@ fn build_class(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         }
         _ => {
             let cls = vm.new_user_class(&name, bases, ns_data.clone(), None)?;
+            if let Obj::Cell(cv) = cell.as_obj().map(|c| &**c).unwrap_or(&Obj::Ellipsis) {
+                *cv.borrow_mut() = Value::Obj(cls.clone());
+            }
+            // What `type.__new__` does after creating a class (a metaclass call above went
+            // through `type.__new__`, which already did it): `__hash__ = None` next to a
+            // lone `__eq__`, `__set_name__`, `__init_subclass__`.
+            crate::obj::methods::type_::finish_class(vm, &cls, &kw_names, &kw_values)?;
             Value::Obj(cls)
         }
     };
@@ -99,59 +106,7 @@ fn build_class(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             *cv.borrow_mut() = cls_v.clone();
         }
     }
-    if let Value::Obj(cls) = &cls_v {
-        if as_class(cls).is_some() {
-            // __set_name__ on descriptors defined in the body.
-            for e in ns_data.iter() {
-                if let Some(set_name) = user_special(vm, &e.value, "__set_name__") {
-                    vm.call(&set_name, &[e.value.clone(), cls_v.clone(), e.key.clone()])?;
-                }
-            }
-            init_subclass(vm, cls, &kw_names, &kw_values)?;
-        }
-    }
     Ok(cls_v)
-}
-
-/// A special method defined by aio code (not a builtin type's native default).
-fn user_special(vm: &mut Vm, v: &Value, name: &str) -> Option<Value> {
-    let f = vm.lookup_special(v, name)?;
-    match &f {
-        Value::Obj(o) if matches!(&**o, Obj::Native(_)) => None,
-        _ => Some(f),
-    }
-}
-
-/// Calls the nearest base's `__init_subclass__` (an implicit classmethod) with the class
-/// keywords; the default accepts none.
-fn init_subclass(vm: &mut Vm, cls: &ObjRef, names: &[Value], values: &[Value]) -> PyResult<()> {
-    let key = vm.intern("__init_subclass__");
-    let parent_mro: Vec<ObjRef> = as_class(cls).map(|c| c.mro.borrow().clone()).unwrap_or_default();
-    for base in parent_mro {
-        let Some(bc) = as_class(&base) else { continue };
-        let found = super::dictops::get_str(&bc.dict.borrow(), &key);
-        if let Some(f) = found {
-            let f = match &f {
-                Value::Obj(o) => match &**o {
-                    Obj::ClassMethod(inner) => inner.clone(),
-                    Obj::Native(_) => break,
-                    _ => f.clone(),
-                },
-                _ => f.clone(),
-            };
-            let mut args = vec![Value::Obj(cls.clone())];
-            args.extend(values.iter().cloned());
-            vm.call_kw(&f, &args, names)?;
-            return Ok(());
-        }
-    }
-    if !names.is_empty() {
-        return Err(type_error(format!(
-            "{}.__init_subclass__() takes no keyword arguments",
-            as_class(cls).map(|c| c.name().to_string()).unwrap_or_default()
-        )));
-    }
-    Ok(())
 }
 
 /// Registers `__build_class__` in builtins.

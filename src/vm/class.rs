@@ -91,7 +91,7 @@ pub fn c3_mro(name: &str, bases: &[ObjRef]) -> PyResult<Vec<ObjRef>> {
         let Some(next) = found else {
             let names: Vec<String> = bases.iter().map(|b| class_name(b).to_string()).collect();
             return Err(type_error(format!(
-                "Cannot create a consistent method resolution order (MRO) for bases {}",
+                "Cannot create a consistent method resolution\norder (MRO) for bases {}",
                 if names.is_empty() { name.to_string() } else { names.join(", ") }
             )));
         };

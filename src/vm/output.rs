@@ -43,7 +43,7 @@ impl Vm {
 
     /// Flushes `sys.stdout` and `sys.stderr` (at exit and before printing tracebacks).
     pub fn flush_std_streams(&mut self) {
-        for name in ["stdout", "stderr"] {
+        for name in ["stdout", "stderr", "__stdout__", "__stderr__"] {
             if let Some(s) = self.sys_stream(name) {
                 if !s.is_none() {
                     let _ = self.call_method(&s, "flush", &[]);

@@ -5,7 +5,8 @@ use crate::obj::function::Args;
 use crate::obj::iter::IterState;
 use crate::obj::Obj;
 use crate::syntax::ast::{BinOp, CmpOp};
-use crate::vm::errors::{exc_empty, type_error, value_error, PyResult};
+use crate::vm::errors::{exc_args, exc_empty, type_error, value_error, PyResult};
+use crate::vm::generator::GenOutcome;
 use crate::vm::native::native;
 use crate::vm::types::ExcKind;
 use crate::vm::value::Value;
@@ -35,25 +36,43 @@ fn b_iter(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 fn b_next(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("next", 1, 2)?;
     let it = &args.pos[0];
-    let is_iter = match it {
-        Value::Obj(o) => {
-            matches!(&**o, Obj::Iter(_) | Obj::Generator(_))
-                || vm.lookup_special(it, "__next__").is_some()
+    let default = args.pos.get(1);
+    if let Value::Obj(o) = it {
+        match &**o {
+            Obj::Generator(g) if g.kind == crate::obj::generator::GenKind::Generator => {
+                // The generator's return value travels in the StopIteration.
+                return match vm.gen_send(o, Value::None)? {
+                    GenOutcome::Yielded(v) => Ok(v),
+                    GenOutcome::Returned(v) => match default {
+                        Some(d) => Ok(d.clone()),
+                        None if v.is_none() => Err(exc_empty(ExcKind::StopIteration)),
+                        None => Err(exc_args(ExcKind::StopIteration, vec![v])),
+                    },
+                };
+            }
+            Obj::Iter(_) => {
+                return match vm.next(it)? {
+                    Some(v) => Ok(v),
+                    None => match default {
+                        Some(d) => Ok(d.clone()),
+                        None => Err(exc_empty(ExcKind::StopIteration)),
+                    },
+                };
+            }
+            _ => {}
         }
-        _ => false,
-    };
-    if !is_iter {
+    }
+    let Some(f) = vm.lookup_special(it, "__next__") else {
         return Err(type_error(format!(
             "'{}' object is not an iterator",
             vm.type_name(it)
         )));
-    }
-    match vm.next(it)? {
-        Some(v) => Ok(v),
-        None => match args.pos.get(1) {
-            Some(d) => Ok(d.clone()),
-            None => Err(exc_empty(ExcKind::StopIteration)),
-        },
+    };
+    match vm.call(&f, std::slice::from_ref(it)) {
+        Err(e) if e.is(ExcKind::StopIteration) && default.is_some() => {
+            Ok(default.cloned().unwrap_or(Value::None))
+        }
+        r => r,
     }
 }
 

@@ -5,7 +5,6 @@ use crate::obj::class::Layout;
 use crate::obj::function::Args;
 use crate::obj::{ClassObj, DictData, ExceptionObj, InstanceObj, Obj};
 use crate::vm::class::{as_class, class_name, lookup};
-use crate::vm::dictops::get_str;
 use crate::vm::errors::{type_error, PyResult};
 use crate::vm::native::native;
 use crate::vm::value::{ObjRef, Value};
@@ -341,14 +340,4 @@ pub fn register(vm: &mut Vm) {
         not_implemented,
     )));
     vm.add_class_attr(&object, "__subclasshook__", hook);
-    let key = vm.intern("__doc__");
-    if let Obj::Class(c) = &*object {
-        if get_str(&c.dict.borrow(), &key).is_none() {
-            crate::vm::dictops::set_str(
-                &mut c.dict.borrow_mut(),
-                key,
-                Value::str("The base class of the class hierarchy.\n\nWhen called, it accepts no arguments and returns a new featureless\ninstance that has no instance attributes and cannot be given any.\n"),
-            );
-        }
-    }
 }

@@ -10,6 +10,9 @@ use crate::vm::errors::{type_error, PyResult};
 use crate::vm::native::native;
 use crate::vm::value::{ObjRef, Value};
 use crate::vm::Vm;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Weak;
 
 fn class_arg(vm: &Vm, v: Option<&Value>, method: &str) -> PyResult<ObjRef> {
     match v {
@@ -150,6 +153,9 @@ pub fn finish_class(
     let Some(c) = as_class(cls) else {
         return Ok(());
     };
+    for b in c.bases.borrow().iter() {
+        register_subclass(b, cls);
+    }
     let eq = vm.intern("__eq__");
     let hash = vm.intern("__hash__");
     let (has_eq, has_hash) = {
@@ -225,10 +231,43 @@ fn type_mro(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(Value::list(out))
 }
 
-/// `cls.__subclasses__()`: aio does not track subclasses yet, so this is always empty.
+thread_local! {
+    /// Direct subclasses of each class (by address), in creation order. Weak: a subclass
+    /// keeps its bases alive, so a dead base has only dead subclasses.
+    static SUBCLASSES: RefCell<HashMap<usize, Vec<Weak<Obj>>>> = RefCell::new(HashMap::new());
+}
+
+fn register_subclass(base: &ObjRef, sub: &ObjRef) {
+    SUBCLASSES.with(|m| {
+        let mut m = m.borrow_mut();
+        let list = m.entry(base.addr()).or_default();
+        list.retain(|w| w.strong_count() > 0);
+        list.push(sub.downgrade());
+    });
+}
+
+/// `cls.__subclasses__()`: the live direct subclasses created by class statements or
+/// `type(name, bases, ns)` (builtin types list only user subclasses).
 fn type_subclasses(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    class_arg(vm, args.pos.first(), "__subclasses__")?;
-    Ok(Value::list(Vec::new()))
+    let cls = class_arg(vm, args.pos.first(), "__subclasses__")?;
+    let subs: Vec<Value> = SUBCLASSES.with(|m| {
+        m.borrow()
+            .get(&cls.addr())
+            .map(|l| {
+                l.iter()
+                    .filter_map(|w| w.upgrade())
+                    .map(|rc| Value::Obj(ObjRef::from_rc(rc)))
+                    .filter(|v| match v {
+                        Value::Obj(o) => {
+                            as_class(o).is_some_and(|c| c.bases.borrow().iter().any(|b| b.is(&cls)))
+                        }
+                        _ => false,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
+    Ok(Value::list(subs))
 }
 
 fn type_instancecheck(vm: &mut Vm, args: &Args) -> PyResult<Value> {
