@@ -813,6 +813,105 @@ fn swapcase(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     })
 }
 
+fn title(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let (d, ba) = this(vm, a, "title")?;
+    let mut prev = false;
+    let out = d
+        .into_iter()
+        .map(|b| {
+            let r = if prev {
+                b.to_ascii_lowercase()
+            } else {
+                b.to_ascii_uppercase()
+            };
+            prev = b.is_ascii_alphabetic();
+            r
+        })
+        .collect();
+    Ok(make(out, ba))
+}
+
+fn capitalize(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let (d, ba) = this(vm, a, "capitalize")?;
+    let out = d
+        .into_iter()
+        .enumerate()
+        .map(|(i, b)| {
+            if i == 0 {
+                b.to_ascii_uppercase()
+            } else {
+                b.to_ascii_lowercase()
+            }
+        })
+        .collect();
+    Ok(make(out, ba))
+}
+
+fn zfill(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let (d, ba) = this(vm, a, "zfill")?;
+    a.check("zfill", 2, 2)?;
+    let width = vm.index_value(&a.pos[1])?;
+    if width <= d.len() as i64 {
+        return Ok(make(d, ba));
+    }
+    let fill = width as usize - d.len();
+    check_repeat(1, fill)?;
+    let (sign, rest) = match d.first() {
+        Some(b'+') | Some(b'-') => d.split_at(1),
+        _ => d.split_at(0),
+    };
+    let mut out = sign.to_vec();
+    out.extend(std::iter::repeat_n(b'0', fill));
+    out.extend_from_slice(rest);
+    Ok(make(out, ba))
+}
+
+fn splitlines(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let (d, ba) = this(vm, a, "splitlines")?;
+    a.only_kwargs("splitlines", &["keepends"])?;
+    let keep = match a.arg(1, "keepends") {
+        Some(v) => vm.truthy(v)?,
+        None => false,
+    };
+    let mut out = Vec::new();
+    let (mut start, mut i) = (0, 0);
+    while i < d.len() {
+        if d[i] == b'\n' || d[i] == b'\r' {
+            let mut end = i + 1;
+            if d[i] == b'\r' && d.get(i + 1) == Some(&b'\n') {
+                end += 1;
+            }
+            out.push(make(d[start..if keep { end } else { i }].to_vec(), ba));
+            start = end;
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    if start < d.len() {
+        out.push(make(d[start..].to_vec(), ba));
+    }
+    Ok(Value::list(out))
+}
+
+fn remove_affix(vm: &mut Vm, a: &Args, name: &str, prefix: bool) -> PyResult<Value> {
+    let (d, ba) = this(vm, a, name)?;
+    a.check(name, 2, 2)?;
+    let p = arg_bytes(vm, &a.pos[1])?;
+    let r = if prefix {
+        d.strip_prefix(&p[..])
+    } else {
+        d.strip_suffix(&p[..])
+    };
+    Ok(make(r.unwrap_or(&d).to_vec(), ba))
+}
+fn removeprefix(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    remove_affix(vm, a, "removeprefix", true)
+}
+fn removesuffix(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    remove_affix(vm, a, "removesuffix", false)
+}
+
 fn pred(vm: &mut Vm, a: &Args, name: &str, f: fn(&u8) -> bool) -> PyResult<Value> {
     let (d, _) = this(vm, a, name)?;
     Ok(Value::Bool(!d.is_empty() && d.iter().all(f)))
@@ -1189,6 +1288,12 @@ pub fn register(vm: &mut Vm) {
         ("upper", upper),
         ("lower", lower),
         ("swapcase", swapcase),
+        ("title", title),
+        ("capitalize", capitalize),
+        ("zfill", zfill),
+        ("splitlines", splitlines),
+        ("removeprefix", removeprefix),
+        ("removesuffix", removesuffix),
         ("isdigit", isdigit),
         ("isalpha", isalpha),
         ("isalnum", isalnum),

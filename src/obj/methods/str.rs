@@ -1065,6 +1065,25 @@ fn sep_arg<'a>(vm: &Vm, a: &'a Args) -> PyResult<Option<&'a str>> {
 
 /// Whitespace split (`sep=None`), left to right.
 pub fn split_whitespace(s: &str, maxsplit: i64) -> Vec<Value> {
+    if s.is_ascii() && maxsplit < 0 {
+        let b = s.as_bytes();
+        let ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0x1c..=0x1f);
+        let mut out = Vec::with_capacity(b.len() / 6 + 1);
+        let mut i = 0;
+        while i < b.len() {
+            while i < b.len() && ws(b[i]) {
+                i += 1;
+            }
+            let st = i;
+            while i < b.len() && !ws(b[i]) {
+                i += 1;
+            }
+            if st < i {
+                out.push(Value::str(&s[st..i]));
+            }
+        }
+        return out;
+    }
     let mut out = Vec::new();
     let mut rest = s.trim_start_matches(is_ws);
     let mut n = 0;
