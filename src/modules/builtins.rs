@@ -518,6 +518,15 @@ pub fn register(vm: &mut Vm) {
     }
     num::register(vm);
     seq::register(vm);
+    // `import builtins` finds the namespace as a module object.
+    let module = Value::obj(Obj::Module(crate::obj::ModuleObj {
+        name: std::rc::Rc::from("builtins"),
+        dict: vm.builtins.clone(),
+    }));
+    let key = vm.intern("builtins");
+    if let Obj::Dict(m) = &*vm.modules {
+        set_str(&mut m.borrow_mut(), key, module);
+    }
 }
 
 #[cfg(test)]

@@ -1,4 +1,458 @@
-//! The native module named by this file.
-use crate::vm::Vm;
+//! The `sys` module.
+//!
+//! `sys.version_info` is a plain tuple (aio has no struct sequences yet), `sys.flags` and
+//! `sys.implementation` are plain objects with attributes.
 
-pub fn register(_vm: &mut Vm) {}
+use crate::obj::function::{Args, NativeFn};
+use crate::obj::methods::stream::{new_stream, sys_stream, write_to};
+use crate::obj::{DictData, ModuleObj, Obj};
+use crate::vm::dictops::{get_str, set_str};
+use crate::vm::errors::{exc, not_implemented, type_error, value_error, ExcRef, PyResult};
+use crate::vm::native::native;
+use crate::vm::types::ExcKind;
+use crate::vm::value::{ObjRef, Value};
+use crate::vm::Vm;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+/// CPython's default `sys.get_int_max_str_digits()`.
+pub const DEFAULT_INT_MAX_STR_DIGITS: usize = 4300;
+/// The smallest non-zero limit `sys.set_int_max_str_digits` accepts.
+pub const INT_MAX_STR_DIGITS_THRESHOLD: usize = 640;
+
+thread_local! {
+    static INT_MAX_STR_DIGITS: Cell<usize> = const { Cell::new(DEFAULT_INT_MAX_STR_DIGITS) };
+}
+
+/// The current `sys.get_int_max_str_digits()` (0 = unlimited), for int <-> str conversions.
+pub fn int_max_str_digits() -> usize {
+    INT_MAX_STR_DIGITS.with(|c| c.get())
+}
+
+/// Creates a module object named `name` with the given native functions, registers it in
+/// `sys.modules`, and returns it with its namespace dict.
+pub fn new_module(
+    vm: &mut Vm,
+    name: &'static str,
+    funcs: &[(&'static str, NativeFn)],
+) -> (Value, ObjRef) {
+    let dict = ObjRef::new(Obj::Dict(RefCell::new(DictData::new())));
+    let module = Value::obj(Obj::Module(ModuleObj {
+        name: Rc::from(name),
+        dict: dict.clone(),
+    }));
+    if let Obj::Dict(d) = &*dict {
+        let mut d = d.borrow_mut();
+        set_str(&mut d, Value::str("__name__"), Value::str(name));
+        set_str(&mut d, Value::str("__doc__"), Value::None);
+        set_str(&mut d, Value::str("__package__"), Value::str(""));
+        set_str(&mut d, Value::str("__loader__"), Value::None);
+        set_str(&mut d, Value::str("__spec__"), Value::None);
+        for &(fname, f) in funcs {
+            set_str(&mut d, Value::str(fname), native(name, fname, f));
+        }
+    }
+    let key = vm.intern(name);
+    if let Obj::Dict(m) = &*vm.modules {
+        set_str(&mut m.borrow_mut(), key, module.clone());
+    }
+    (module, dict)
+}
+
+/// Sets `name` in a module namespace dict.
+pub fn set_attr(vm: &mut Vm, dict: &ObjRef, name: &str, v: Value) {
+    let key = vm.intern(name);
+    if let Obj::Dict(d) = &**dict {
+        set_str(&mut d.borrow_mut(), key, v);
+    }
+}
+
+fn sys_dict(vm: &mut Vm) -> Option<ObjRef> {
+    let key = vm.intern("sys");
+    let m = match &*vm.modules {
+        Obj::Dict(d) => get_str(&d.borrow(), &key)?,
+        _ => return None,
+    };
+    match &m {
+        Value::Obj(o) => match &**o {
+            Obj::Module(m) => Some(m.dict.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Rebuilds `sys.argv` and `sys.path` from `vm.argv` and `vm.path` (call after setting them).
+pub fn sync_from_vm(vm: &mut Vm) {
+    let Some(d) = sys_dict(vm) else { return };
+    let argv = Value::list(vm.argv.iter().map(|a| Value::str(a)).collect());
+    let path = Value::list(
+        vm.path
+            .iter()
+            .map(|p| Value::string(p.to_string_lossy().into_owned()))
+            .collect(),
+    );
+    set_attr(vm, &d, "argv", argv);
+    set_attr(vm, &d, "path", path);
+}
+
+/// `sys.exit(status=None)`: SystemExit, with CPython's quirk that a tuple becomes the args.
+fn sys_exit(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("exit", 0, 1)?;
+    let exc_args = match args.pos.first() {
+        None | Some(Value::None) => Vec::new(),
+        Some(v) => match v.as_tuple() {
+            Some(t) => t.to_vec(),
+            None => vec![v.clone()],
+        },
+    };
+    Err(crate::vm::errors::exc_args(ExcKind::SystemExit, exc_args))
+}
+
+fn getrecursionlimit(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("getrecursionlimit", 0, 0)?;
+    Ok(Value::Int(vm.recursion_limit as i64))
+}
+
+fn setrecursionlimit(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("setrecursionlimit", 1, 1)?;
+    if matches!(args.pos[0], Value::Float(_)) {
+        return Err(type_error(
+            "'float' object cannot be interpreted as an integer",
+        ));
+    }
+    let n = vm.index_value(&args.pos[0])?;
+    if n < 1 {
+        return Err(value_error(
+            "recursion limit must be greater or equal than 1",
+        ));
+    }
+    let n = i32::try_from(n).map_err(|_| {
+        crate::vm::errors::overflow_error("Python int too large to convert to C int")
+    })? as usize;
+    // CPython counts the native call of setrecursionlimit itself.
+    let depth = vm.frames.len() + 1;
+    if depth >= n {
+        return Err(exc(
+            ExcKind::RecursionError,
+            format!(
+                "cannot set the recursion limit to {n} at the recursion depth {depth}: the limit is too low"
+            ),
+        ));
+    }
+    vm.recursion_limit = n;
+    Ok(Value::None)
+}
+
+/// The exception being handled: the innermost frame with an active handler.
+fn handled(vm: &Vm) -> Value {
+    for f in vm.frames.iter().rev() {
+        if !f.handled.is_none() && !f.handled.is_undef() {
+            return f.handled.clone();
+        }
+    }
+    Value::None
+}
+
+fn exc_info(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("exc_info", 0, 0)?;
+    let e = handled(vm);
+    if e.is_none() {
+        return Ok(Value::tuple(vec![Value::None, Value::None, Value::None]));
+    }
+    let tb = match &e {
+        Value::Obj(o) => crate::vm::traceback::traceback_value(o),
+        _ => Value::None,
+    };
+    Ok(Value::tuple(vec![Value::Obj(vm.type_of(&e)), e, tb]))
+}
+
+fn exception(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("exception", 0, 0)?;
+    Ok(handled(vm))
+}
+
+fn getsizeof(_vm: &mut Vm, _args: &Args) -> PyResult<Value> {
+    Err(not_implemented("sys.getsizeof() is not supported by aio"))
+}
+
+fn intern(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("intern", 1, 1)?;
+    match args.pos[0].as_str() {
+        Some(s) => {
+            let s = s.to_string();
+            Ok(vm.intern(&s))
+        }
+        None => Err(type_error(format!(
+            "intern() argument must be str, not {}",
+            vm.type_name(&args.pos[0])
+        ))),
+    }
+}
+
+fn get_int_max_str_digits(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("get_int_max_str_digits", 0, 0)?;
+    Ok(Value::Int(int_max_str_digits() as i64))
+}
+
+fn set_int_max_str_digits(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.only_kwargs("set_int_max_str_digits", &["maxdigits"])?;
+    let Some(v) = args.arg(0, "maxdigits") else {
+        return Err(type_error(
+            "set_int_max_str_digits() missing required argument 'maxdigits' (pos 1)",
+        ));
+    };
+    let n = vm.index_value(v)?;
+    if n != 0 && n < INT_MAX_STR_DIGITS_THRESHOLD as i64 {
+        return Err(value_error(format!(
+            "maxdigits must be 0 or larger than {INT_MAX_STR_DIGITS_THRESHOLD}"
+        )));
+    }
+    INT_MAX_STR_DIGITS.with(|c| c.set(n as usize));
+    Ok(Value::None)
+}
+
+fn getdefaultencoding(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("getdefaultencoding", 0, 0)?;
+    Ok(Value::str("utf-8"))
+}
+
+fn getrefcount(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("getrefcount", 1, 1)?;
+    Ok(Value::Int(match &args.pos[0] {
+        Value::Obj(o) => o.refcount() as i64,
+        _ => 1 << 30,
+    }))
+}
+
+/// The text `sys.print_exception` prints. The lead's traceback formatter replaces the
+/// fallback below (`crate::vm::traceback::format_exception(vm, &exc) -> String`).
+fn format_exception_text(vm: &mut Vm, e: &ExcRef) -> PyResult<String> {
+    let name = crate::vm::class::class_name(e.class());
+    let msg = vm.to_str(&e.value())?;
+    Ok(if msg.is_empty() {
+        format!("{name}\n")
+    } else {
+        format!("{name}: {msg}\n")
+    })
+}
+
+/// `sys.print_exception(exc, file=sys.stdout)` (MicroPython's API, CPython's format).
+fn print_exception(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.only_kwargs("print_exception", &["exc", "file"])?;
+    let Some(v) = args.arg(0, "exc") else {
+        return Err(type_error(
+            "print_exception() missing required argument 'exc' (pos 1)",
+        ));
+    };
+    let e = match v {
+        Value::Obj(o) if matches!(&**o, Obj::Exception(_)) => ExcRef(o.clone()),
+        _ => {
+            return Err(type_error(format!(
+                "print_exception() argument 1 must be an exception, not {}",
+                vm.type_name(v)
+            )))
+        }
+    };
+    let file = match args.arg(1, "file") {
+        None | Some(Value::None) => sys_stream(vm, "stdout")?,
+        Some(f) => f.clone(),
+    };
+    let text = format_exception_text(vm, &e)?;
+    write_to(vm, &file, &text)?;
+    Ok(Value::None)
+}
+
+/// A plain object of a fresh class `name` with the given attributes (sys.flags, ...).
+fn simple_object(vm: &mut Vm, name: &str, attrs: &[(&str, Value)]) -> Value {
+    let mut ns = DictData::new();
+    set_str(&mut ns, Value::str("__module__"), Value::str("sys"));
+    let cls = match vm.new_user_class(name, vec![], ns, None) {
+        Ok(c) => c,
+        Err(_) => return Value::None,
+    };
+    let mut d = DictData::new();
+    for (k, v) in attrs {
+        set_str(&mut d, Value::str(k), v.clone());
+    }
+    Value::obj(Obj::Instance(crate::obj::InstanceObj {
+        class: cls,
+        dict: RefCell::new(d),
+        finalized: Cell::new(false),
+    }))
+}
+
+pub fn register(vm: &mut Vm) {
+    let funcs: &[(&'static str, NativeFn)] = &[
+        ("exit", sys_exit),
+        ("getrecursionlimit", getrecursionlimit),
+        ("setrecursionlimit", setrecursionlimit),
+        ("exc_info", exc_info),
+        ("exception", exception),
+        ("getsizeof", getsizeof),
+        ("intern", intern),
+        ("get_int_max_str_digits", get_int_max_str_digits),
+        ("set_int_max_str_digits", set_int_max_str_digits),
+        ("getdefaultencoding", getdefaultencoding),
+        ("getfilesystemencoding", getdefaultencoding),
+        ("getrefcount", getrefcount),
+        ("print_exception", print_exception),
+    ];
+    let (_, d) = new_module(vm, "sys", funcs);
+    let version_info = Value::tuple(vec![
+        Value::Int(3),
+        Value::Int(11),
+        Value::Int(7),
+        Value::str("final"),
+        Value::Int(0),
+    ]);
+    let stdout = new_stream(1);
+    let stderr = new_stream(2);
+    let stdin = new_stream(0);
+    let flags = simple_object(
+        vm,
+        "flags",
+        &[
+            ("debug", Value::Int(0)),
+            ("inspect", Value::Int(0)),
+            ("interactive", Value::Int(0)),
+            ("optimize", Value::Int(0)),
+            ("dont_write_bytecode", Value::Int(0)),
+            ("no_user_site", Value::Int(0)),
+            ("no_site", Value::Int(0)),
+            ("ignore_environment", Value::Int(0)),
+            ("verbose", Value::Int(0)),
+            ("bytes_warning", Value::Int(0)),
+            ("quiet", Value::Int(0)),
+            ("hash_randomization", Value::Int(1)),
+            ("isolated", Value::Int(0)),
+            ("dev_mode", Value::Bool(false)),
+            ("utf8_mode", Value::Int(0)),
+            ("warn_default_encoding", Value::Int(0)),
+            ("safe_path", Value::Bool(false)),
+            ("int_max_str_digits", Value::Int(-1)),
+        ],
+    );
+    let implementation = simple_object(
+        vm,
+        "implementation",
+        &[
+            ("name", Value::str("aio")),
+            ("cache_tag", Value::None),
+            ("version", version_info.clone()),
+            ("hexversion", Value::Int(0x030B07F0)),
+        ],
+    );
+    let executable = std::env::current_exe()
+        .map(|p| Value::string(p.to_string_lossy().into_owned()))
+        .unwrap_or_else(|_| Value::str(""));
+    let attrs: Vec<(&str, Value)> = vec![
+        (
+            "version",
+            Value::string(format!("3.11.7 (aio {})", env!("CARGO_PKG_VERSION"))),
+        ),
+        ("version_info", version_info),
+        ("hexversion", Value::Int(0x030B07F0)),
+        ("api_version", Value::Int(1013)),
+        ("platform", Value::str("linux")),
+        (
+            "byteorder",
+            Value::str(if cfg!(target_endian = "little") {
+                "little"
+            } else {
+                "big"
+            }),
+        ),
+        ("maxsize", Value::Int(i64::MAX)),
+        ("maxunicode", Value::Int(0x10FFFF)),
+        ("executable", executable),
+        ("modules", Value::Obj(vm.modules.clone())),
+        ("stdout", stdout.clone()),
+        ("stderr", stderr.clone()),
+        ("stdin", stdin.clone()),
+        ("__stdout__", stdout),
+        ("__stderr__", stderr),
+        ("__stdin__", stdin),
+        ("flags", flags),
+        ("implementation", implementation),
+        ("warnoptions", Value::list(vec![])),
+        (
+            "builtin_module_names",
+            Value::tuple(
+                ["builtins", "gc", "math", "sys", "time"]
+                    .iter()
+                    .map(|s| Value::str(s))
+                    .collect(),
+            ),
+        ),
+    ];
+    for (k, v) in attrs {
+        set_attr(vm, &d, k, v);
+    }
+    sync_from_vm(vm);
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn sys(vm: &mut Vm) -> Value {
+        match &*vm.modules {
+            Obj::Dict(d) => get_str(&d.borrow(), &Value::str("sys")).unwrap(),
+            _ => panic!(),
+        }
+    }
+
+    fn msg(vm: &mut Vm, r: PyResult<Value>) -> String {
+        match r {
+            Ok(v) => vm.repr(&v).unwrap(),
+            Err(e) => {
+                let n = crate::vm::class::class_name(e.class());
+                let s = vm.to_str(&e.value()).unwrap();
+                format!("{n}: {s}")
+            }
+        }
+    }
+
+    #[test]
+    fn sys_module() {
+        let mut vm = Vm::new();
+        let s = sys(&mut vm);
+        let exit = vm.get_attr_str(&s, "exit").unwrap();
+        let e = vm.call(&exit, &[Value::Int(3)]).unwrap_err();
+        assert!(e.is(ExcKind::SystemExit));
+        let code = vm.get_attr_str(&e.value(), "code").unwrap();
+        assert_eq!(msg(&mut vm, Ok(code)), "3");
+        let set = vm.get_attr_str(&s, "setrecursionlimit").unwrap();
+        let r = vm.call(&set, &[Value::Int(0)]);
+        assert_eq!(
+            msg(&mut vm, r),
+            "ValueError: recursion limit must be greater or equal than 1"
+        );
+        vm.call(&set, &[Value::Int(50)]).unwrap();
+        assert_eq!(vm.recursion_limit, 50);
+        let digits = vm.get_attr_str(&s, "set_int_max_str_digits").unwrap();
+        let r = vm.call(&digits, &[Value::Int(5)]);
+        assert_eq!(
+            msg(&mut vm, r),
+            "ValueError: maxdigits must be 0 or larger than 640"
+        );
+        let info = vm.get_attr_str(&s, "exc_info").unwrap();
+        let r = vm.call(&info, &[]).unwrap();
+        assert_eq!(vm.collect(&r).unwrap().len(), 3);
+        let name = vm.get_attr_str(&s, "implementation").unwrap();
+        let name = vm.get_attr_str(&name, "name").unwrap();
+        assert_eq!(msg(&mut vm, Ok(name)), "'aio'");
+        let out = vm.get_attr_str(&s, "stdout").unwrap();
+        let r = vm.call_method(&out, "write", &[Value::Int(1)]);
+        assert_eq!(
+            msg(&mut vm, r),
+            "TypeError: write() argument must be str, not int"
+        );
+        let r = vm.call_method(&out, "write", &[Value::str("")]);
+        assert_eq!(msg(&mut vm, r), "0");
+        let enc = vm.get_attr_str(&out, "encoding").unwrap();
+        assert_eq!(msg(&mut vm, Ok(enc)), "'utf-8'");
+    }
+}

@@ -1,4 +1,212 @@
-//! The native module named by this file.
-use crate::vm::Vm;
+//! The `time` module: clocks and `sleep`. Not provided yet (NotImplementedError):
+//! strftime, localtime, gmtime, mktime, asctime, ctime, strptime.
 
-pub fn register(_vm: &mut Vm) {}
+use crate::obj::function::{Args, NativeFn};
+use crate::vm::errors::{not_implemented, overflow_error, type_error, value_error, PyResult};
+use crate::vm::value::Value;
+use crate::vm::Vm;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+thread_local! {
+    /// Origin of the monotonic clocks (CPython's are also relative to an arbitrary point).
+    static ORIGIN: Instant = Instant::now();
+}
+
+fn no_args(args: &Args, name: &str) -> PyResult<()> {
+    args.no_kwargs(name)?;
+    if !args.pos.is_empty() {
+        return Err(type_error(format!(
+            "time.{name}() takes no arguments ({} given)",
+            args.pos.len()
+        )));
+    }
+    Ok(())
+}
+
+fn since_epoch() -> Duration {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or(Duration::ZERO)
+}
+
+fn monotonic_duration() -> Duration {
+    // Offset by one second so the clock never reads zero, like a boot-relative clock.
+    ORIGIN.with(|o| o.elapsed()) + Duration::from_secs(1)
+}
+
+fn ns(d: Duration) -> Value {
+    Value::from_i128(d.as_nanos() as i128)
+}
+
+fn t_time(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    no_args(args, "time")?;
+    Ok(Value::Float(since_epoch().as_secs_f64()))
+}
+
+fn t_time_ns(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    no_args(args, "time_ns")?;
+    Ok(ns(since_epoch()))
+}
+
+fn t_monotonic(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    no_args(args, "monotonic")?;
+    Ok(Value::Float(monotonic_duration().as_secs_f64()))
+}
+
+fn t_monotonic_ns(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    no_args(args, "monotonic_ns")?;
+    Ok(ns(monotonic_duration()))
+}
+
+fn t_perf_counter(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    no_args(args, "perf_counter")?;
+    Ok(Value::Float(monotonic_duration().as_secs_f64()))
+}
+
+fn t_perf_counter_ns(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    no_args(args, "perf_counter_ns")?;
+    Ok(ns(monotonic_duration()))
+}
+
+/// CPU time of the process (user + system) from /proc/self/stat, in clock ticks of 1/100 s.
+fn cpu_time() -> Duration {
+    const TICKS_PER_SECOND: u64 = 100;
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return Duration::ZERO;
+    };
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let get = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    let ticks = get(11) + get(12);
+    Duration::from_millis(ticks * 1000 / TICKS_PER_SECOND)
+}
+
+fn t_process_time(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    no_args(args, "process_time")?;
+    Ok(Value::Float(cpu_time().as_secs_f64()))
+}
+
+fn t_process_time_ns(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    no_args(args, "process_time_ns")?;
+    Ok(ns(cpu_time()))
+}
+
+/// `time.sleep(secs)`: blocks the whole interpreter, as in CPython.
+fn t_sleep(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.no_kwargs("sleep")?;
+    if args.pos.len() != 1 {
+        return Err(type_error(format!(
+            "time.sleep() takes exactly one argument ({} given)",
+            args.pos.len()
+        )));
+    }
+    let v = &args.pos[0];
+    let secs = match v {
+        Value::Float(x) => *x,
+        _ if v.is_int() => {
+            let b = v.to_bigint().unwrap_or_default();
+            use num_traits::ToPrimitive;
+            match b.to_i64() {
+                Some(i) if i.unsigned_abs() < (1u64 << 33) => i as f64,
+                _ => {
+                    return Err(overflow_error(
+                        "timestamp too large to convert to C _PyTime_t",
+                    ))
+                }
+            }
+        }
+        _ => {
+            if let Some(f) = vm.lookup_special(v, "__float__") {
+                match vm.call(&f, std::slice::from_ref(v))? {
+                    Value::Float(x) => x,
+                    _ => return Err(type_error("__float__ returned non-float")),
+                }
+            } else {
+                vm.index_value(v)? as f64
+            }
+        }
+    };
+    if secs.is_nan() {
+        return Err(value_error("Invalid value NaN (not a number)"));
+    }
+    if secs < 0.0 {
+        return Err(value_error("sleep length must be non-negative"));
+    }
+    if secs > 9.2e9 {
+        return Err(overflow_error(
+            "timestamp too large to convert to C _PyTime_t",
+        ));
+    }
+    crate::obj::methods::stream::flush_std_streams(vm).ok();
+    std::thread::sleep(Duration::from_secs_f64(secs));
+    Ok(Value::None)
+}
+
+fn t_unsupported(_vm: &mut Vm, _args: &Args) -> PyResult<Value> {
+    Err(not_implemented(
+        "time.strftime/localtime/gmtime/mktime/asctime/ctime/strptime are not supported by aio yet",
+    ))
+}
+
+pub fn register(vm: &mut Vm) {
+    let funcs: &[(&'static str, NativeFn)] = &[
+        ("time", t_time),
+        ("time_ns", t_time_ns),
+        ("monotonic", t_monotonic),
+        ("monotonic_ns", t_monotonic_ns),
+        ("perf_counter", t_perf_counter),
+        ("perf_counter_ns", t_perf_counter_ns),
+        ("process_time", t_process_time),
+        ("process_time_ns", t_process_time_ns),
+        ("sleep", t_sleep),
+        ("strftime", t_unsupported),
+        ("localtime", t_unsupported),
+        ("gmtime", t_unsupported),
+        ("mktime", t_unsupported),
+        ("asctime", t_unsupported),
+        ("ctime", t_unsupported),
+        ("strptime", t_unsupported),
+    ];
+    super::sys::new_module(vm, "time", funcs);
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::obj::Obj;
+
+    #[test]
+    fn clocks_and_sleep_errors() {
+        let mut vm = Vm::new();
+        let m = match &*vm.modules {
+            Obj::Dict(d) => crate::vm::dictops::get_str(&d.borrow(), &Value::str("time")).unwrap(),
+            _ => panic!(),
+        };
+        let mono = vm.get_attr_str(&m, "monotonic").unwrap();
+        let a = vm.call(&mono, &[]).unwrap();
+        let b = vm.call(&mono, &[]).unwrap();
+        match (a, b) {
+            (Value::Float(a), Value::Float(b)) => assert!(b >= a && a > 0.0),
+            _ => panic!("monotonic() must return floats"),
+        }
+        let sleep = vm.get_attr_str(&m, "sleep").unwrap();
+        let e = vm.call(&sleep, &[Value::Int(-1)]).unwrap_err();
+        assert_eq!(
+            vm.to_str(&e.value()).unwrap(),
+            "sleep length must be non-negative"
+        );
+        let e = vm.call(&sleep, &[Value::Float(f64::NAN)]).unwrap_err();
+        assert_eq!(
+            vm.to_str(&e.value()).unwrap(),
+            "Invalid value NaN (not a number)"
+        );
+        vm.call(&sleep, &[Value::Float(0.001)]).unwrap();
+    }
+}
