@@ -1,18 +1,10 @@
 //! `loop.time()`: the monotonic clock, or with `AIO_VIRTUAL_TIME=1` a virtual clock that
 //! jumps straight to the next timer whenever the loop would otherwise wait for it.
 
-/// Seconds on a monotonic clock. `std` offers no absolute monotonic reading (and `unsafe`
-/// stays in `src/gc/`), so this counts from the first call, offset so it never reads 0.
+/// Seconds on the monotonic clock `time.monotonic()` reads, as CPython's `loop.time()`.
 pub fn monotonic() -> f64 {
-    use std::sync::OnceLock;
-    use std::time::Instant;
-    static ORIGIN: OnceLock<Instant> = OnceLock::new();
-    let origin = ORIGIN.get_or_init(Instant::now);
-    origin.elapsed().as_secs_f64() + CLOCK_BASE
+    crate::modules::time::monotonic_duration().as_secs_f64()
 }
-
-/// The reading of `monotonic()` at its first call.
-const CLOCK_BASE: f64 = 1000.0;
 
 /// Whether `AIO_VIRTUAL_TIME=1` is set.
 pub fn virtual_time_enabled() -> bool {

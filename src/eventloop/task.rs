@@ -159,6 +159,9 @@ impl Vm {
             }
             Err(e) if e.is(ExcKind::KeyboardInterrupt) || e.is(ExcKind::SystemExit) => {
                 self.fut_set_exception(task, e.value())?;
+                // CPython keeps such a task alive in a reference cycle (exception ->
+                // traceback -> frame -> task) until exit, so it never reports it.
+                f.log_tb.set(false);
                 Err(e)
             }
             Err(e) => {
