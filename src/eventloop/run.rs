@@ -21,7 +21,7 @@ enum Wait {
     /// Something is ready (or the loop is stopping): poll without blocking.
     NoWait,
     /// Wait until this deadline at most.
-    Until(f64),
+    Deadline(f64),
     /// Nothing can ever wake the loop.
     Forever,
 }
@@ -38,7 +38,7 @@ impl Vm {
             if !st.ready.is_empty() || st.stopping {
                 Wait::NoWait
             } else if let Some(d) = st.timers.next_deadline() {
-                Wait::Until(d)
+                Wait::Deadline(d)
             } else {
                 Wait::Forever
             }
@@ -52,7 +52,7 @@ impl Vm {
                     super::deadlock::report_and_exit(self, lp);
                 }
             }
-            Wait::Until(deadline) => self.wait_until(lp, deadline)?,
+            Wait::Deadline(deadline) => self.wait_until(lp, deadline)?,
         }
         self.drain_inbox(lp);
         // Due timers, in (deadline, sequence) order.

@@ -308,7 +308,7 @@ impl Vm {
                 (r, Ready::Wakeup(task, fut))
             }
             Ready::Call(func, arg) => {
-                let r = self.call(&func, &[arg.clone()]).map(|_| ());
+                let r = self.call(&func, std::slice::from_ref(&arg)).map(|_| ());
                 (r, Ready::Call(func, arg))
             }
             Ready::Handle(h) => {

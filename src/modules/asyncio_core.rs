@@ -482,12 +482,10 @@ fn loop_create_future(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 fn loop_create_task(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let lp = this_obj(args)?;
     if vm.aio.index(&lp).is_none() {
-        if let Some(c) = args.get(1) {
-            // CPython closes the coroutine it could not schedule.
-            if let Value::Obj(co) = c {
-                if matches!(&**co, Obj::Generator(_)) {
-                    let _ = vm.gen_close(co);
-                }
+        // CPython closes the coroutine it could not schedule.
+        if let Some(Value::Obj(co)) = args.get(1) {
+            if matches!(&**co, Obj::Generator(_)) {
+                let _ = vm.gen_close(co);
             }
         }
         return Err(runtime_error("Event loop is closed"));
