@@ -19,7 +19,7 @@ pub const CLOCK_RESOLUTION: f64 = 1e-9;
 /// What step 2 of `_run_once` decided.
 enum Wait {
     /// Something is ready (or the loop is stopping): poll without blocking.
-    NoWait,
+    Poll,
     /// Wait until this deadline at most.
     Deadline(f64),
     /// Nothing can ever wake the loop.
@@ -36,7 +36,7 @@ impl Vm {
             };
             st.timers.purge_cancelled();
             if !st.ready.is_empty() || st.stopping {
-                Wait::NoWait
+                Wait::Poll
             } else if let Some(d) = st.timers.next_deadline() {
                 Wait::Deadline(d)
             } else {
@@ -44,7 +44,7 @@ impl Vm {
             }
         };
         match wait {
-            Wait::NoWait => {}
+            Wait::Poll => {}
             Wait::Forever => {
                 if self.interrupt_pending() {
                     self.check_signals()?;
