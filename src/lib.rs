@@ -5,6 +5,7 @@ pub mod bytecode;
 pub mod cli;
 pub mod compile;
 pub mod diagnostics;
+pub mod eventloop;
 pub mod gc;
 pub mod golden;
 pub mod interpreter;

@@ -2,7 +2,73 @@
 //! when first imported.
 
 /// `(module name, source, is_package)`
-const MODULES: &[(&str, &str, bool)] = &[];
+const MODULES: &[(&str, &str, bool)] = &[
+    (
+        "asyncio",
+        include_str!("../stdlib/asyncio/__init__.aio"),
+        true,
+    ),
+    (
+        "asyncio.exceptions",
+        include_str!("../stdlib/asyncio/exceptions.aio"),
+        false,
+    ),
+    (
+        "asyncio.coroutines",
+        include_str!("../stdlib/asyncio/coroutines.aio"),
+        false,
+    ),
+    (
+        "asyncio.events",
+        include_str!("../stdlib/asyncio/events.aio"),
+        false,
+    ),
+    (
+        "asyncio.futures",
+        include_str!("../stdlib/asyncio/futures.aio"),
+        false,
+    ),
+    (
+        "asyncio.tasks",
+        include_str!("../stdlib/asyncio/tasks.aio"),
+        false,
+    ),
+    (
+        "asyncio.timeouts",
+        include_str!("../stdlib/asyncio/timeouts.aio"),
+        false,
+    ),
+    (
+        "asyncio.taskgroups",
+        include_str!("../stdlib/asyncio/taskgroups.aio"),
+        false,
+    ),
+    (
+        "asyncio.runners",
+        include_str!("../stdlib/asyncio/runners.aio"),
+        false,
+    ),
+    (
+        "asyncio.mixins",
+        include_str!("../stdlib/asyncio/mixins.aio"),
+        false,
+    ),
+    (
+        "asyncio.locks",
+        include_str!("../stdlib/asyncio/locks.aio"),
+        false,
+    ),
+    (
+        "asyncio.queues",
+        include_str!("../stdlib/asyncio/queues.aio"),
+        false,
+    ),
+    (
+        "asyncio.streams",
+        include_str!("../stdlib/asyncio/streams.aio"),
+        false,
+    ),
+];
 
 /// The embedded source of module `name`, and whether it is a package.
 pub fn find(name: &str) -> Option<(&'static str, bool)> {

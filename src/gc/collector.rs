@@ -27,6 +27,12 @@ struct GcState {
     thresholds: [usize; 3],
     enabled: bool,
     collecting: bool,
+    /// Objects in the oldest generation after its last collection, and objects moved
+    /// there since: CPython collects the oldest generation only when the second exceeds a
+    /// quarter of the first, so a program with many long-lived objects (parked tasks) does
+    /// not rescan them all every few collections.
+    long_lived_total: usize,
+    long_lived_pending: usize,
 }
 
 thread_local! {
@@ -36,6 +42,8 @@ thread_local! {
         thresholds: DEFAULT_THRESHOLDS,
         enabled: true,
         collecting: false,
+        long_lived_total: 0,
+        long_lived_pending: 0,
     }) };
 }
 
@@ -67,6 +75,9 @@ fn generation_to_collect() -> usize {
         let mut gen = 0;
         for i in (1..3).rev() {
             if g.counts[i] > g.thresholds[i] {
+                if i == 2 && g.long_lived_pending < g.long_lived_total / 4 {
+                    continue;
+                }
                 gen = i;
                 break;
             }
@@ -152,10 +163,18 @@ pub fn collect(vm: &mut Vm, generation: usize) -> usize {
     let next = (generation + 1).min(2);
     GC.with(|g| {
         let mut g = g.borrow_mut();
+        let mut survivors = 0;
         for o in &objs {
             if o.refcount() > 1 {
                 g.generations[next].push(o.downgrade());
+                survivors += 1;
             }
+        }
+        if generation == 2 {
+            g.long_lived_total = survivors;
+            g.long_lived_pending = 0;
+        } else if generation == 1 {
+            g.long_lived_pending += survivors;
         }
         g.counts[0] = 0;
         for i in 1..=generation {

@@ -36,6 +36,7 @@ fn mark_finalizing(o: &ObjRef) {
     match &**o {
         Obj::Instance(i) => i.finalized.set(true),
         Obj::Exception(e) => e.finalized.set(true),
+        Obj::Future(f) => f.finalized.set(true),
         _ => {}
     }
 }
@@ -82,6 +83,7 @@ pub fn finalize(vm: &mut Vm, o: &ObjRef) {
             }
             _ => {}
         },
+        Obj::Future(_) => crate::eventloop::finalize_future(vm, o),
         _ => {}
     }
 }

@@ -41,6 +41,8 @@ fn take_children(obj: &mut Obj, out: &mut Vec<Value>) {
             out.push(std::mem::replace(&mut m.func, Value::None));
             out.push(std::mem::replace(&mut m.self_, Value::None));
         }
+        Obj::Future(fu) => fu.take_values(out),
+        Obj::Handle(h) => h.take_values(out),
         Obj::Iter(st) => {
             let st = std::mem::replace(st.get_mut(), crate::obj::IterState::Exhausted);
             drop_iter_state(st, out);

@@ -209,6 +209,14 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
             visit_value(&s.obj, f);
         }
         Obj::DictView(v) => f(&v.dict),
+        Obj::Future(fu) => {
+            f(&fu.class);
+            fu.for_each_value(&mut |v| visit_value(v, f));
+        }
+        Obj::Handle(h) => {
+            f(&h.class);
+            h.for_each_value(&mut |v| visit_value(v, f));
+        }
     }
 }
 
@@ -288,6 +296,8 @@ pub fn clear(obj: &Obj) -> Vec<Value> {
                 .map(|mut s| std::mem::replace(&mut *s, IterState::Exhausted));
             drop(old);
         }
+        Obj::Future(fu) => fu.take_values(&mut out),
+        Obj::Handle(h) => h.take_values(&mut out),
         _ => {}
     }
     out

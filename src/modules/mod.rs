@@ -1,5 +1,6 @@
 //! Native modules and the builtin namespace.
 
+pub mod asyncio_core;
 pub mod builtins;
 pub mod exec;
 pub mod gc_module;
@@ -18,6 +19,7 @@ pub fn init(vm: &mut Vm) {
     math::register(vm);
     time::register(vm);
     gc_module::register(vm);
+    asyncio_core::register(vm);
 }
 
 /// The C library's text for an errno value (`strerror`), as CPython shows it.

@@ -29,7 +29,8 @@ fn since_epoch() -> Duration {
         .unwrap_or(Duration::ZERO)
 }
 
-fn monotonic_duration() -> Duration {
+/// The monotonic clock behind `time.monotonic()` (also `loop.time()`).
+pub fn monotonic_duration() -> Duration {
     // Offset by one second so the clock never reads zero, like a boot-relative clock.
     ORIGIN.with(|o| o.elapsed()) + Duration::from_secs(1)
 }

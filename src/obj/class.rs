@@ -13,6 +13,8 @@ pub enum Layout {
     Object,
     /// `ExceptionObj`: BaseException and subclasses.
     Exception,
+    /// `FutureObj`: asyncio.Future, asyncio.Task and subclasses.
+    Future,
     /// A builtin type whose instances are some other `Obj` kind (int, str, list, ...);
     /// user subclasses of these are not supported yet.
     Builtin,

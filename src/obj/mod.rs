@@ -7,6 +7,7 @@ pub mod class;
 pub mod dict;
 pub mod exception;
 pub mod function;
+pub mod future;
 pub mod generator;
 pub mod iter;
 pub mod methods;
@@ -25,6 +26,7 @@ pub use class::{ClassObj, InstanceObj};
 pub use dict::DictData;
 pub use exception::ExceptionObj;
 pub use function::{BoundMethod, CodeObj, FunctionObj, NativeFunction};
+pub use future::{FutureObj, HandleObj};
 pub use generator::GeneratorObj;
 pub use iter::IterState;
 pub use misc::{DictViewObj, PropertyObj, RangeObj, SliceObj, SuperObj};
@@ -61,6 +63,8 @@ pub enum Obj {
     ClassMethod(Value),
     Super(SuperObj),
     Stream(stream::StreamObj),
+    Future(FutureObj),
+    Handle(HandleObj),
     Ellipsis,
     NotImplemented,
 }
@@ -87,6 +91,8 @@ impl Obj {
                 | Obj::DictView(_)
                 | Obj::StaticMethod(_)
                 | Obj::ClassMethod(_)
+                | Obj::Future(_)
+                | Obj::Handle(_)
         ) || matches!(self, Obj::Tuple(items) if items.iter().any(|v| matches!(v, Value::Obj(_))))
     }
 
@@ -98,6 +104,7 @@ impl Obj {
             Obj::Instance(i) => !i.finalized.get() && i.class.class_has_del(),
             Obj::Exception(e) => !e.finalized.get() && e.class.class_has_del(),
             Obj::Generator(g) => g.needs_close(),
+            Obj::Future(f) => f.needs_finalizer(),
             _ => false,
         }
     }
@@ -133,6 +140,8 @@ impl Obj {
             Obj::Super(_) => "super",
             Obj::DictView(_) => "dict_view",
             Obj::Stream(_) => "TextIOWrapper",
+            Obj::Future(_) => "Future",
+            Obj::Handle(_) => "Handle",
             Obj::Ellipsis => "ellipsis",
             Obj::NotImplemented => "NotImplementedType",
         }

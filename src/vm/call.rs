@@ -260,7 +260,7 @@ impl Vm {
                     finalized: Cell::new(false),
                 }))
             }
-            (_, Layout::Builtin) => {
+            (_, Layout::Builtin | Layout::Future) => {
                 return Err(type_error(format!("cannot create '{}' instances", c.name())));
             }
         };

@@ -186,6 +186,8 @@ impl Vm {
                 },
                 Obj::Instance(i) => i.class.clone(),
                 Obj::Exception(e) => e.class.clone(),
+                Obj::Future(f) => f.class.clone(),
+                Obj::Handle(h) => h.class.clone(),
                 Obj::Module(_) => t.module.clone(),
                 Obj::Code(_) => t.code.clone(),
                 Obj::Generator(g) => match g.kind {
@@ -246,6 +248,7 @@ impl Vm {
             match bc.layout {
                 Layout::Object => {}
                 Layout::Exception => layout = Layout::Exception,
+                Layout::Future => layout = Layout::Future,
                 Layout::Builtin => {
                     if b.is(&self.t.type_) {
                         // metaclass definitions: instances are classes

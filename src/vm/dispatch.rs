@@ -707,18 +707,30 @@ impl Vm {
                 }
                 Op::GetAwaitable(_) => {
                     let v = self.pop();
-                    let a = self.get_awaitable(&v)?;
+                    // A Future (or Task) is its own awaitable.
+                    let a = if crate::eventloop::futures::value_future(&v).is_some() {
+                        v
+                    } else {
+                        self.get_awaitable(&v)?
+                    };
                     self.push(a);
                 }
                 Op::Send(t) => {
                     let v = self.pop();
                     let recv = self.peek(1);
                     if let Value::Obj(o) = &recv {
-                        if let Obj::Generator(_) = &**o {
-                            if self.resume_inline(o, v)? {
-                                code = self.top().code.clone();
+                        match &**o {
+                            Obj::Generator(_) => {
+                                if self.resume_inline(o, v)? {
+                                    code = self.top().code.clone();
+                                }
+                                continue;
                             }
-                            continue;
+                            Obj::Future(_) => {
+                                self.send_to_future(o, t)?;
+                                continue;
+                            }
+                            _ => {}
                         }
                     }
                     let r = if v.is_none() {

@@ -73,6 +73,8 @@ pub struct Vm {
     pub argv: Vec<String>,
     /// Module search path: the script's folder, then `AIOPATH`/`PYTHONPATH` entries.
     pub path: Vec<std::path::PathBuf>,
+    /// Event loops and asyncio's module state (`crate::eventloop`).
+    pub aio: crate::eventloop::EventLoops,
 }
 
 impl Vm {
@@ -101,6 +103,7 @@ impl Vm {
             interrupt: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
             argv: Vec::new(),
             path: Vec::new(),
+            aio: Default::default(),
         };
         crate::modules::init(&mut vm);
         generator::register(&mut vm);

@@ -19,6 +19,10 @@ impl Vm {
     /// Raises KeyboardInterrupt if Ctrl-C was pressed since the last check.
     pub fn check_signals(&mut self) -> PyResult<()> {
         if self.interrupt.swap(false, Ordering::Relaxed) {
+            if self.aio.main_task.is_some() {
+                // Inside asyncio.run: runners.py's SIGINT handler.
+                return self.on_sigint();
+            }
             return Err(exc_empty(ExcKind::KeyboardInterrupt));
         }
         Ok(())

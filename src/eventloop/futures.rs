@@ -1,0 +1,252 @@
+//! Future operations with CPython 3.11's semantics (its C `_asyncio.Future`): results,
+//! exceptions, cancellation, done callbacks (always scheduled with `call_soon`, never run
+//! inline), and what `await fut` does.
+
+use super::Ready;
+use crate::obj::future::{Callback, FutState};
+use crate::obj::{FutureObj, Obj};
+use crate::vm::errors::{new_exception, type_error, ExcRef, PyResult};
+use crate::vm::types::ExcKind;
+use crate::vm::value::{ObjRef, Value};
+use crate::vm::Vm;
+
+/// The FutureObj inside `o`, if it is one.
+#[inline]
+pub fn as_future(o: &ObjRef) -> Option<&FutureObj> {
+    match &**o {
+        Obj::Future(f) => Some(f),
+        _ => None,
+    }
+}
+
+/// The FutureObj inside a value, if it is one.
+pub fn value_future(v: &Value) -> Option<(&ObjRef, &FutureObj)> {
+    match v {
+        Value::Obj(o) => match &**o {
+            Obj::Future(f) => Some((o, f)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+impl Vm {
+    /// `asyncio.InvalidStateError(msg)`
+    pub fn invalid_state(&mut self, msg: &str) -> ExcRef {
+        match self.aio_classes() {
+            Some(c) => new_exception(
+                c.invalid_state_error.clone(),
+                Value::tuple(vec![Value::str(msg)]),
+            ),
+            None => crate::vm::errors::runtime_error(msg),
+        }
+    }
+
+    /// `asyncio.CancelledError(*args)`
+    pub fn cancelled_error(&mut self, msg: &Value) -> ExcRef {
+        let args = if msg.is_none() {
+            Value::tuple(vec![])
+        } else {
+            Value::tuple(vec![msg.clone()])
+        };
+        match self.aio_classes() {
+            Some(c) => new_exception(c.cancelled_error.clone(), args),
+            None => crate::vm::errors::runtime_error("cancelled"),
+        }
+    }
+
+    /// Whether `e` is a CancelledError.
+    pub fn is_cancelled_error(&self, e: &ExcRef) -> bool {
+        match &self.aio.classes {
+            Some(c) => crate::vm::class::is_subclass(e.class(), &c.cancelled_error),
+            None => false,
+        }
+    }
+
+    /// Moves the done callbacks to the loop's ready queue.
+    pub fn fut_schedule_callbacks(&mut self, o: &ObjRef) {
+        let Some(f) = as_future(o) else { return };
+        let cbs = std::mem::take(&mut *f.callbacks.borrow_mut());
+        if cbs.is_empty() {
+            return;
+        }
+        let lp = f.loop_.borrow().clone();
+        for cb in cbs {
+            let entry = match cb {
+                Callback::Wakeup(t) => Ready::Wakeup(t, o.clone()),
+                Callback::Func(func, _ctx) => Ready::Call(func, Value::Obj(o.clone())),
+            };
+            self.loop_push_ready(&lp, entry);
+        }
+    }
+
+    /// `fut.add_done_callback(fn)`: scheduled at once when already done.
+    pub fn fut_add_callback(&mut self, o: &ObjRef, cb: Callback) {
+        let Some(f) = as_future(o) else { return };
+        if f.done() {
+            let lp = f.loop_.borrow().clone();
+            let entry = match cb {
+                Callback::Wakeup(t) => Ready::Wakeup(t, o.clone()),
+                Callback::Func(func, _) => Ready::Call(func, Value::Obj(o.clone())),
+            };
+            self.loop_push_ready(&lp, entry);
+        } else {
+            f.callbacks.borrow_mut().push(cb);
+        }
+    }
+
+    /// `Future.set_result`
+    pub fn fut_set_result(&mut self, o: &ObjRef, v: Value) -> PyResult<()> {
+        let Some(f) = as_future(o) else { return Ok(()) };
+        if f.done() {
+            return Err(self.invalid_state("invalid state"));
+        }
+        *f.result.borrow_mut() = v;
+        f.state.set(FutState::Finished);
+        self.fut_schedule_callbacks(o);
+        Ok(())
+    }
+
+    /// `Future.set_exception`
+    pub fn fut_set_exception(&mut self, o: &ObjRef, exc: Value) -> PyResult<()> {
+        let Some(f) = as_future(o) else { return Ok(()) };
+        if f.done() {
+            return Err(self.invalid_state("invalid state"));
+        }
+        let mut exc = exc;
+        if let Value::Obj(c) = &exc {
+            if matches!(&**c, Obj::Class(_)) {
+                exc = self.call(&exc.clone(), &[])?;
+            }
+        }
+        let Value::Obj(eo) = &exc else {
+            return Err(type_error("invalid exception object"));
+        };
+        let Obj::Exception(e) = &**eo else {
+            return Err(type_error("invalid exception object"));
+        };
+        if e.class
+            .is(&crate::vm::types::exc_class(ExcKind::StopIteration))
+        {
+            return Err(type_error(
+                "StopIteration interacts badly with generators and cannot be raised into a Future",
+            ));
+        }
+        let tb = e.traceback.borrow().clone();
+        *f.exception_tb.borrow_mut() = Some(tb);
+        *f.exception.borrow_mut() = exc.clone();
+        f.state.set(FutState::Finished);
+        f.log_tb.set(true);
+        self.fut_schedule_callbacks(o);
+        Ok(())
+    }
+
+    /// `Future.cancel(msg)` (the Future part, also used by Task).
+    pub fn fut_cancel(&mut self, o: &ObjRef, msg: Value) -> bool {
+        let Some(f) = as_future(o) else { return false };
+        f.log_tb.set(false);
+        if f.done() {
+            return false;
+        }
+        f.state.set(FutState::Cancelled);
+        *f.cancel_msg.borrow_mut() = msg;
+        self.fut_schedule_callbacks(o);
+        true
+    }
+
+    /// The CancelledError a cancelled future raises: the one that cancelled a task (once),
+    /// else a new one carrying the cancel message.
+    pub fn fut_make_cancelled_error(&mut self, o: &ObjRef) -> ExcRef {
+        let Some(f) = as_future(o) else {
+            return self.cancelled_error(&Value::None);
+        };
+        let saved = std::mem::replace(&mut *f.cancelled_exc.borrow_mut(), Value::None);
+        if let Value::Obj(e) = saved {
+            if matches!(&*e, Obj::Exception(_)) {
+                return ExcRef(e);
+            }
+        }
+        let msg = f.cancel_msg.borrow().clone();
+        self.cancelled_error(&msg)
+    }
+
+    /// `Future.result()`
+    pub fn fut_result(&mut self, o: &ObjRef) -> PyResult<Value> {
+        let Some(f) = as_future(o) else {
+            return Ok(Value::None);
+        };
+        match f.state.get() {
+            FutState::Cancelled => Err(self.fut_make_cancelled_error(o)),
+            FutState::Pending => Err(self.invalid_state("Result is not set.")),
+            FutState::Finished => {
+                f.log_tb.set(false);
+                let exc = f.exception.borrow().clone();
+                if let Value::Obj(e) = exc {
+                    if let Obj::Exception(x) = &*e {
+                        let tb = f.exception_tb.borrow_mut().take().unwrap_or_default();
+                        *x.traceback.borrow_mut() = tb;
+                    }
+                    *f.exception_tb.borrow_mut() = Some(Vec::new());
+                    return Err(ExcRef(e));
+                }
+                Ok(f.result.borrow().clone())
+            }
+        }
+    }
+
+    /// `Future.exception()`
+    pub fn fut_exception(&mut self, o: &ObjRef) -> PyResult<Value> {
+        let Some(f) = as_future(o) else {
+            return Ok(Value::None);
+        };
+        match f.state.get() {
+            FutState::Cancelled => Err(self.fut_make_cancelled_error(o)),
+            FutState::Pending => Err(self.invalid_state("Exception is not set.")),
+            FutState::Finished => {
+                f.log_tb.set(false);
+                Ok(f.exception.borrow().clone())
+            }
+        }
+    }
+
+    /// `Send` on a Future receiver (from `await fut`): when pending, marks it blocking and
+    /// returns it as the value to yield up to the task; when done, its result (Ok(None)
+    /// tells the caller to finish the `await` with `result`).
+    pub(crate) fn future_send(&mut self, o: &ObjRef) -> PyResult<FutureSend> {
+        let Some(f) = as_future(o) else {
+            return Ok(FutureSend::Done(Value::None));
+        };
+        if f.bare_yield.get() {
+            f.bare_yield.set(false);
+            return Ok(FutureSend::Yield(Value::None));
+        }
+        if !f.done() {
+            f.blocking.set(true);
+            return Ok(FutureSend::Yield(Value::Obj(o.clone())));
+        }
+        self.fut_result(o).map(FutureSend::Done)
+    }
+}
+
+/// What `Send` on a future does.
+pub enum FutureSend {
+    Yield(Value),
+    Done(Value),
+}
+
+impl Vm {
+    /// `Send(target)` with a Future receiver: yields the pending future up the await chain
+    /// (the next instruction is `YieldValue`), or finishes the `await` with its result.
+    pub(crate) fn send_to_future(&mut self, o: &ObjRef, target: u32) -> PyResult<()> {
+        match self.future_send(o)? {
+            FutureSend::Yield(v) => self.top().stack.push(v),
+            FutureSend::Done(v) => {
+                let f = self.top();
+                f.stack.pop();
+                f.stack.push(v);
+                f.pc = target as usize;
+            }
+        }
+        Ok(())
+    }
+}

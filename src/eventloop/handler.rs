@@ -1,0 +1,193 @@
+//! The loop's exception handler: `call_exception_handler`, CPython's default handler text
+//! (what `logger.error(..., exc_info=...)` prints with logging unconfigured), and reports
+//! of callbacks that raised.
+
+use super::Ready;
+use crate::obj::{DictData, HandleObj, Obj};
+use crate::vm::errors::ExcRef;
+use crate::vm::types::ExcKind;
+use crate::vm::value::{ObjRef, Value};
+use crate::vm::Vm;
+use std::cell::{Cell, RefCell};
+
+/// A context dict from `(key, value)` pairs.
+pub fn context_dict(vm: &mut Vm, pairs: Vec<(&str, Value)>) -> Value {
+    let mut d = DictData::new();
+    for (k, v) in pairs {
+        let key = vm.intern(k);
+        crate::vm::dictops::set_str(&mut d, key, v);
+    }
+    Value::dict(d)
+}
+
+/// `loop.call_exception_handler(dict(pairs))`
+pub fn call_exception_handler_pairs(vm: &mut Vm, lp: &Value, pairs: Vec<(&str, Value)>) {
+    let ctx = context_dict(vm, pairs);
+    if let Err(e) = call_exception_handler(vm, lp, &ctx) {
+        // Only KeyboardInterrupt/SystemExit get here; a finalizer cannot raise them on.
+        let text = vm.format_exception(&e.value());
+        vm.write_stderr(&text);
+    }
+}
+
+/// `loop.call_exception_handler(context)`
+pub fn call_exception_handler(vm: &mut Vm, lp: &Value, ctx: &Value) -> Result<(), ExcRef> {
+    let handler = match lp {
+        Value::Obj(l) => vm
+            .aio
+            .state(l)
+            .map(|s| s.exception_handler.clone())
+            .unwrap_or(Value::None),
+        _ => Value::None,
+    };
+    let fatal = |e: &ExcRef| e.is(ExcKind::KeyboardInterrupt) || e.is(ExcKind::SystemExit);
+    if handler.is_none() {
+        if let Err(e) = default_exception_handler(vm, ctx) {
+            if fatal(&e) {
+                return Err(e);
+            }
+            let text = vm.format_exception(&e.value());
+            vm.write_stderr(&format!("Exception in default exception handler\n{text}"));
+        }
+        return Ok(());
+    }
+    if let Err(e) = vm.call(&handler, &[lp.clone(), ctx.clone()]) {
+        if fatal(&e) {
+            return Err(e);
+        }
+        let ctx2 = context_dict(
+            vm,
+            vec![
+                (
+                    "message",
+                    Value::str("Unhandled error in exception handler"),
+                ),
+                ("exception", e.value()),
+                ("context", ctx.clone()),
+            ],
+        );
+        if let Err(e2) = default_exception_handler(vm, &ctx2) {
+            if fatal(&e2) {
+                return Err(e2);
+            }
+            let text = vm.format_exception(&e2.value());
+            vm.write_stderr(&format!(
+                "Exception in default exception handler while handling an unexpected error in custom exception handler\n{text}"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `loop.default_exception_handler(context)`: the message, then `key: repr(value)` for the
+/// other keys in sorted order, then the exception's traceback, on stderr.
+pub fn default_exception_handler(vm: &mut Vm, ctx: &Value) -> Result<(), ExcRef> {
+    let entries: Vec<(Value, Value)> = match ctx {
+        Value::Obj(o) => match &**o {
+            Obj::Dict(d) => d
+                .borrow()
+                .iter()
+                .map(|e| (e.key.clone(), e.value.clone()))
+                .collect(),
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
+    let get = |k: &str| {
+        entries
+            .iter()
+            .find(|(key, _)| key.as_str() == Some(k))
+            .map(|(_, v)| v.clone())
+    };
+    let message = match get("message") {
+        Some(m) if vm.truthy(&m)? => vm.to_str(&m)?,
+        _ => "Unhandled exception in event loop".to_string(),
+    };
+    let exception = get("exception").unwrap_or(Value::None);
+    let mut keys: Vec<(String, Value)> = Vec::new();
+    for (k, v) in &entries {
+        let ks = match k.as_str() {
+            Some(s) => s.to_string(),
+            None => vm.to_str(k)?,
+        };
+        if ks == "message" || ks == "exception" {
+            continue;
+        }
+        keys.push((ks, v.clone()));
+    }
+    keys.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut text = message;
+    for (k, v) in keys {
+        let r = vm.repr(&v)?;
+        text.push_str(&format!("\n{k}: {r}"));
+    }
+    text.push('\n');
+    if !exception.is_none() {
+        text.push_str(&vm.format_exception(&exception));
+    }
+    vm.flush_std_streams();
+    vm.write_stderr(&text);
+    Ok(())
+}
+
+/// A ready entry raised: "Exception in callback ..." to the exception handler.
+pub fn callback_failed(vm: &mut Vm, lp: &ObjRef, what: Ready, e: ExcRef) {
+    let handle = match what {
+        Ready::Handle(h) => h,
+        Ready::Call(func, arg) => new_handle(vm, lp, func, vec![arg], None),
+        Ready::Step(task, _) => {
+            let step = vm.get_attr_str(&Value::Obj(task), "_Task__step");
+            let f = step.unwrap_or(Value::None);
+            new_handle(vm, lp, f, vec![], None)
+        }
+        Ready::Wakeup(task, fut) => {
+            let w = vm.get_attr_str(&Value::Obj(task), "_Task__wakeup");
+            let f = w.unwrap_or(Value::None);
+            new_handle(vm, lp, f, vec![Value::Obj(fut)], None)
+        }
+    };
+    let src = super::repr::handle_callback_source(vm, &handle).unwrap_or_default();
+    let lpv = Value::Obj(lp.clone());
+    call_exception_handler_pairs(
+        vm,
+        &lpv,
+        vec![
+            (
+                "message",
+                Value::string(format!("Exception in callback {src}")),
+            ),
+            ("exception", e.value()),
+            ("handle", Value::Obj(handle)),
+        ],
+    );
+}
+
+/// A new Handle (or TimerHandle when `when` is given).
+pub fn new_handle(
+    vm: &mut Vm,
+    lp: &ObjRef,
+    callback: Value,
+    args: Vec<Value>,
+    when: Option<f64>,
+) -> ObjRef {
+    let class = match vm.aio_classes() {
+        Some(c) => {
+            if when.is_some() {
+                c.timer_handle.clone()
+            } else {
+                c.handle.clone()
+            }
+        }
+        None => vm.t.object.clone(),
+    };
+    ObjRef::new(Obj::Handle(HandleObj {
+        class,
+        callback: RefCell::new(callback),
+        args: RefCell::new(args),
+        cancelled: Cell::new(false),
+        when,
+        loop_: RefCell::new(Value::Obj(lp.clone())),
+        scheduled: Cell::new(false),
+        context: RefCell::new(Value::None),
+    }))
+}

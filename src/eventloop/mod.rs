@@ -1,0 +1,182 @@
+//! The event loop inside the VM (DESIGN.md section 5), shaped like CPython's
+//! `BaseEventLoop._run_once`: a ready queue, a timer heap, a poller, and the task step
+//! machinery. Loop objects seen by aio code are instances of `_UnixSelectorEventLoop`;
+//! their state lives here, owned by the `Vm`.
+
+pub mod clock;
+pub mod deadlock;
+pub mod futures;
+pub mod handler;
+pub mod poller;
+pub mod repr;
+pub mod run;
+pub mod task;
+pub mod timers;
+
+use crate::obj::Obj;
+use crate::vm::errors::ExcRef;
+use crate::vm::value::{ObjRef, Value};
+use crate::vm::Vm;
+use std::collections::VecDeque;
+
+/// One entry of the ready queue. Task steps and wake-ups carry their task directly, so
+/// waking a task allocates nothing.
+pub enum Ready {
+    /// `task.__step(exc)`
+    Step(ObjRef, Option<ExcRef>),
+    /// `task.__wakeup(fut)`
+    Wakeup(ObjRef, ObjRef),
+    /// A done callback: `func(fut)`.
+    Call(Value, Value),
+    /// A `Handle` from `call_soon` or a due timer.
+    Handle(ObjRef),
+}
+
+/// The classes of the `_asyncio` module, needed by native code.
+pub struct Classes {
+    pub future: ObjRef,
+    pub task: ObjRef,
+    pub handle: ObjRef,
+    pub timer_handle: ObjRef,
+    pub event_loop: ObjRef,
+    pub cancelled_error: ObjRef,
+    pub invalid_state_error: ObjRef,
+    /// `_run_until_complete_cb`
+    pub ruc_cb: Value,
+}
+
+/// The state of one event loop object.
+pub struct LoopState {
+    pub obj: ObjRef,
+    pub ready: VecDeque<Ready>,
+    pub timers: timers::Timers,
+    pub stopping: bool,
+    pub running: bool,
+    pub closed: bool,
+    pub debug: bool,
+    pub exception_handler: Value,
+    pub slow_callback_duration: f64,
+    /// Live (not done) tasks of this loop: the loop keeps them alive (DESIGN.md section 1).
+    pub tasks: Vec<ObjRef>,
+    pub current_task: Option<ObjRef>,
+    pub clock: clock::Clock,
+    pub poller: Option<poller::Poller>,
+}
+
+/// Every loop's state, plus the module-level asyncio state.
+#[derive(Default)]
+pub struct EventLoops {
+    pub loops: Vec<LoopState>,
+    /// The running loop (`get_running_loop`), innermost last.
+    pub running: Vec<ObjRef>,
+    /// The policy's current loop (`set_event_loop` / `get_event_loop`).
+    pub current: Option<ObjRef>,
+    /// The `Task-N` counter.
+    pub task_counter: u64,
+    pub classes: Option<std::rc::Rc<Classes>>,
+    /// The main task of `asyncio.run` (cancelled by the first Ctrl-C).
+    pub main_task: Option<ObjRef>,
+    pub interrupt_count: u32,
+    /// The loop class `new_event_loop` instantiates (set by the aio package).
+    pub loop_factory: Option<Value>,
+}
+
+impl EventLoops {
+    /// The index of `lp`'s state.
+    pub fn index(&self, lp: &ObjRef) -> Option<usize> {
+        self.loops.iter().position(|s| s.obj.is(lp))
+    }
+
+    pub fn state(&mut self, lp: &ObjRef) -> Option<&mut LoopState> {
+        self.loops.iter_mut().find(|s| s.obj.is(lp))
+    }
+
+    pub fn running_loop(&self) -> Option<ObjRef> {
+        self.running.last().cloned()
+    }
+}
+
+impl LoopState {
+    pub fn new(obj: ObjRef) -> LoopState {
+        LoopState {
+            obj,
+            ready: VecDeque::new(),
+            timers: timers::Timers::default(),
+            stopping: false,
+            running: false,
+            closed: false,
+            debug: false,
+            exception_handler: Value::None,
+            slow_callback_duration: 0.1,
+            tasks: Vec::new(),
+            current_task: None,
+            clock: clock::Clock::new(),
+            poller: None,
+        }
+    }
+
+    pub fn time(&self) -> f64 {
+        self.clock.now()
+    }
+}
+
+impl Vm {
+    /// The `_asyncio` classes (registered at start-up).
+    pub fn aio_classes(&self) -> Option<std::rc::Rc<Classes>> {
+        self.aio.classes.clone()
+    }
+
+    /// Appends an entry to `lp`'s ready queue (`call_soon`).
+    pub fn loop_push_ready(&mut self, lp: &Value, entry: Ready) {
+        if let Value::Obj(lp) = lp {
+            if let Some(st) = self.aio.state(lp) {
+                st.ready.push_back(entry);
+                return;
+            }
+        }
+        // A future whose loop is gone: nothing will ever run the entry.
+        drop(entry);
+    }
+}
+
+/// The loop object a future belongs to.
+pub fn future_loop(o: &ObjRef) -> Value {
+    match &**o {
+        Obj::Future(f) => f.loop_.borrow().clone(),
+        _ => Value::None,
+    }
+}
+
+/// Finalizer of a Future/Task whose last reference died: "exception was never retrieved",
+/// "Task was destroyed but it is pending!".
+pub fn finalize_future(vm: &mut Vm, o: &ObjRef) {
+    let Obj::Future(f) = &**o else { return };
+    let lp = f.loop_.borrow().clone();
+    if let Some(t) = &f.task {
+        if t.log_destroy_pending.get() && !f.done() {
+            t.log_destroy_pending.set(false);
+            let ctx = vec![
+                (
+                    "message",
+                    Value::str("Task was destroyed but it is pending!"),
+                ),
+                ("task", Value::Obj(o.clone())),
+            ];
+            handler::call_exception_handler_pairs(vm, &lp, ctx);
+        }
+    }
+    if f.log_tb.get() {
+        f.log_tb.set(false);
+        let exc = f.exception.borrow().clone();
+        let cls = crate::vm::class::class_name(&f.class);
+        let ctx = vec![
+            (
+                "message",
+                Value::string(format!("{cls} exception was never retrieved")),
+            ),
+            ("exception", exc),
+            ("future", Value::Obj(o.clone())),
+        ];
+        handler::call_exception_handler_pairs(vm, &lp, ctx);
+    }
+}

@@ -1,0 +1,294 @@
+//! Reprs exactly as CPython prints them: futures, tasks (with their coroutine's position),
+//! handles, callbacks with their source location, and `reprlib.repr` for results.
+
+use super::futures::as_future;
+use crate::obj::future::{Callback, FutState};
+use crate::obj::generator::GenState;
+use crate::obj::Obj;
+use crate::vm::errors::PyResult;
+use crate::vm::value::{ObjRef, Value};
+use crate::vm::Vm;
+
+/// Limits of `reprlib.repr` (CPython's `reprlib.Repr` defaults).
+const MAX_LEVEL: usize = 6;
+const MAX_LIST: usize = 6;
+const MAX_DICT: usize = 4;
+const MAX_STRING: usize = 30;
+const MAX_LONG: usize = 40;
+const MAX_OTHER: usize = 30;
+
+/// Shortens `s` to `max` characters with `...` in the middle.
+fn shorten(s: String, max: usize) -> String {
+    let n = s.chars().count();
+    if n <= max {
+        return s;
+    }
+    let i = (max - 3) / 2;
+    let j = max - 3 - i;
+    let head: String = s.chars().take(i).collect();
+    let tail: String = s.chars().skip(n - j).collect();
+    format!("{head}...{tail}")
+}
+
+/// `reprlib.repr(v)`
+pub fn reprlib(vm: &mut Vm, v: &Value) -> PyResult<String> {
+    reprlib_level(vm, v, MAX_LEVEL)
+}
+
+fn reprlib_level(vm: &mut Vm, v: &Value, level: usize) -> PyResult<String> {
+    if let Some(s) = v.as_str() {
+        let head: String = s.chars().take(MAX_STRING).collect();
+        let r = vm.repr(&Value::string(head))?;
+        return Ok(shorten(r, MAX_STRING));
+    }
+    if v.is_int() && !matches!(v, Value::Bool(_)) {
+        let r = vm.repr(v)?;
+        return Ok(shorten(r, MAX_LONG));
+    }
+    if let Value::Obj(o) = v {
+        let exact_list = vm.type_of(v).is(&vm.t.list);
+        let exact_tuple = vm.type_of(v).is(&vm.t.tuple);
+        if exact_list || exact_tuple {
+            let items: Vec<Value> = match &**o {
+                Obj::List(l) => l.borrow().clone(),
+                Obj::Tuple(t) => t.to_vec(),
+                _ => Vec::new(),
+            };
+            let (open, close) = if exact_list { ("[", "]") } else { ("(", ")") };
+            if items.is_empty() {
+                return Ok(format!("{open}{close}"));
+            }
+            if level == 0 {
+                return Ok(format!("{open}...{close}"));
+            }
+            let mut parts = Vec::new();
+            for it in items.iter().take(MAX_LIST) {
+                parts.push(reprlib_level(vm, it, level - 1)?);
+            }
+            if items.len() > MAX_LIST {
+                parts.push("...".into());
+            }
+            let mut s = parts.join(", ");
+            if exact_tuple && items.len() == 1 {
+                s.push(',');
+            }
+            return Ok(format!("{open}{s}{close}"));
+        }
+        if vm.type_of(v).is(&vm.t.dict) {
+            let entries: Vec<(Value, Value)> = match &**o {
+                Obj::Dict(d) => d
+                    .borrow()
+                    .iter()
+                    .map(|e| (e.key.clone(), e.value.clone()))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            if entries.is_empty() {
+                return Ok("{}".into());
+            }
+            if level == 0 {
+                return Ok("{...}".into());
+            }
+            let mut parts = Vec::new();
+            for (k, val) in entries.iter().take(MAX_DICT) {
+                let ks = reprlib_level(vm, k, level - 1)?;
+                let vs = reprlib_level(vm, val, level - 1)?;
+                parts.push(format!("{ks}: {vs}"));
+            }
+            if entries.len() > MAX_DICT {
+                parts.push("...".into());
+            }
+            return Ok(format!("{{{}}}", parts.join(", ")));
+        }
+    }
+    let r = vm.repr(v)?;
+    Ok(shorten(r, MAX_OTHER))
+}
+
+/// `(filename, first line)` of a Python function behind a callback.
+fn function_source(v: &Value) -> Option<(String, u32)> {
+    let Value::Obj(o) = v else { return None };
+    match &**o {
+        Obj::Function(f) => Some((
+            f.code.code.source.name.to_string(),
+            f.code.code.first_line(),
+        )),
+        Obj::BoundMethod(m) => function_source(&m.func),
+        _ => None,
+    }
+}
+
+/// `func.__qualname__` (or `__name__`, or its repr).
+fn callback_name(vm: &mut Vm, v: &Value) -> PyResult<String> {
+    if let Value::Obj(o) = v {
+        match &**o {
+            Obj::Function(f) => return Ok(f.qualname.borrow().to_string()),
+            Obj::BoundMethod(m) => return callback_name(vm, &m.func.clone()),
+            Obj::Native(n) => {
+                let bound_to_object = n
+                    .self_
+                    .as_ref()
+                    .is_some_and(|s| !matches!(s, Value::Obj(x) if matches!(&**x, Obj::Module(_))));
+                return Ok(if bound_to_object {
+                    let owner = match &n.self_ {
+                        Some(s) => vm.type_name(s).to_string(),
+                        None => n.owner.to_string(),
+                    };
+                    format!("{owner}.{}", n.name)
+                } else {
+                    n.name.to_string()
+                });
+            }
+            _ => {}
+        }
+    }
+    match vm.get_attr_str(v, "__qualname__") {
+        Ok(q) if q.as_str().is_some() => Ok(q.as_str().unwrap_or_default().to_string()),
+        _ => vm.repr(v),
+    }
+}
+
+/// `format_helpers._format_callback_source(func, args)`
+pub fn format_callback_source(vm: &mut Vm, func: &Value, args: &[Value]) -> PyResult<String> {
+    let mut s = callback_name(vm, func)?;
+    let mut parts = Vec::new();
+    for a in args {
+        parts.push(reprlib(vm, a)?);
+    }
+    s.push('(');
+    s.push_str(&parts.join(", "));
+    s.push(')');
+    if let Some((file, line)) = function_source(func) {
+        s.push_str(&format!(" at {file}:{line}"));
+    }
+    Ok(s)
+}
+
+/// The callback part of a handle's repr ("" when cancelled).
+pub fn handle_callback_source(vm: &mut Vm, h: &ObjRef) -> PyResult<String> {
+    let Obj::Handle(hh) = &**h else {
+        return Ok(String::new());
+    };
+    let cb = hh.callback.borrow().clone();
+    let args = hh.args.borrow().clone();
+    format_callback_source(vm, &cb, &args)
+}
+
+/// `repr(handle)`
+pub fn handle_repr(vm: &mut Vm, h: &ObjRef) -> PyResult<String> {
+    let Obj::Handle(hh) = &**h else {
+        return Ok(String::new());
+    };
+    let mut info = vec![crate::vm::class::class_name(&hh.class).to_string()];
+    if hh.cancelled.get() {
+        info.push("cancelled".into());
+    }
+    if let Some(w) = hh.when {
+        info.push(format!("when={}", crate::obj::number::float_repr(w)));
+    }
+    if !hh.callback.borrow().is_none() {
+        info.push(handle_callback_source(vm, h)?);
+    }
+    Ok(format!("<{}>", info.join(" ")))
+}
+
+/// `coroutines._format_coroutine(coro)`
+pub fn coro_repr(vm: &mut Vm, coro: &Value) -> PyResult<String> {
+    let Value::Obj(o) = coro else {
+        return vm.repr(coro);
+    };
+    let Obj::Generator(g) = &**o else {
+        let name = match vm.get_attr_str(coro, "__qualname__") {
+            Ok(q) if q.as_str().is_some() => q.as_str().unwrap_or_default().to_string(),
+            _ => format!("<{} without __name__>", vm.type_name(coro)),
+        };
+        return Ok(format!("{name}()"));
+    };
+    let name = format!("{}()", g.qualname.borrow());
+    let file = g.code.code.source.name.to_string();
+    let line = match g.state.get() {
+        GenState::Finished => None,
+        GenState::Created => Some(g.code.code.first_line()),
+        GenState::Suspended => g
+            .frame
+            .borrow()
+            .as_ref()
+            .map(|f| f.code.code.line_of(f.lasti())),
+        GenState::Running => vm
+            .frames
+            .iter()
+            .rev()
+            .find(|f| f.generator.as_ref().is_some_and(|x| x.is(o)))
+            .map(|f| f.code.code.line_of(f.lasti())),
+    };
+    Ok(match line {
+        Some(l) => format!("{name} running at {file}:{l}"),
+        None => format!(
+            "{name} done, defined at {file}:{}",
+            g.code.code.first_line()
+        ),
+    })
+}
+
+fn format_callbacks(vm: &mut Vm, cbs: &[Callback]) -> PyResult<String> {
+    let fmt = |vm: &mut Vm, cb: &Callback| -> PyResult<String> {
+        match cb {
+            Callback::Wakeup(_) => Ok("Task.task_wakeup()".to_string()),
+            Callback::Func(f, _) => format_callback_source(vm, f, &[]),
+        }
+    };
+    let s = match cbs.len() {
+        0 => String::new(),
+        1 => fmt(vm, &cbs[0])?,
+        2 => format!("{}, {}", fmt(vm, &cbs[0])?, fmt(vm, &cbs[1])?),
+        n => format!(
+            "{}, <{} more>, {}",
+            fmt(vm, &cbs[0])?,
+            n - 2,
+            fmt(vm, &cbs[n - 1])?
+        ),
+    };
+    Ok(format!("cb=[{s}]"))
+}
+
+/// `repr(future)` / `repr(task)`
+pub fn future_repr(vm: &mut Vm, o: &ObjRef) -> PyResult<String> {
+    let Some(f) = as_future(o) else {
+        return Ok(String::new());
+    };
+    let state = f.state.get();
+    let mut info: Vec<String> = vec![match state {
+        FutState::Pending => "pending",
+        FutState::Cancelled => "cancelled",
+        FutState::Finished => "finished",
+    }
+    .to_string()];
+    if let Some(t) = &f.task {
+        if state == FutState::Pending && t.num_cancels_requested.get() > 0 {
+            info[0] = "cancelling".into();
+        }
+        let name = t.name.borrow().clone();
+        info.push(format!("name={}", vm.repr(&name)?));
+        let coro = t.coro.borrow().clone();
+        info.push(format!("coro=<{}>", coro_repr(vm, &coro)?));
+        let w = t.fut_waiter.borrow().clone();
+        if !w.is_none() {
+            info.push(format!("wait_for={}", vm.repr(&w)?));
+        }
+    }
+    if state == FutState::Finished {
+        let e = f.exception.borrow().clone();
+        if !e.is_none() {
+            info.push(format!("exception={}", vm.repr(&e)?));
+        } else {
+            let r = f.result.borrow().clone();
+            info.push(format!("result={}", reprlib(vm, &r)?));
+        }
+    }
+    let cbs = f.callbacks.borrow().clone();
+    if !cbs.is_empty() {
+        info.push(format_callbacks(vm, &cbs)?);
+    }
+    let cls = crate::vm::class::class_name(&f.class);
+    Ok(format!("<{} {}>", cls, info.join(" ")))
+}

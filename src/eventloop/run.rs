@@ -1,0 +1,304 @@
+//! Running a loop: `_run_once` (DESIGN.md section 5), `run_forever`, `run_until_complete`,
+//! `stop`, `close`.
+
+use super::futures::{as_future, value_future};
+use super::poller::{Poller, Woke};
+use super::Ready;
+use crate::obj::future::Callback;
+use crate::obj::Obj;
+use crate::vm::errors::{runtime_error, PyResult};
+use crate::vm::value::{ObjRef, Value};
+use crate::vm::Vm;
+use std::time::Duration;
+
+/// CPython's `MAXIMUM_SELECT_TIMEOUT`: never wait longer than a day at once.
+pub const MAXIMUM_SELECT_TIMEOUT: f64 = 24.0 * 3600.0;
+/// `time.get_clock_info('monotonic').resolution`
+pub const CLOCK_RESOLUTION: f64 = 1e-9;
+
+/// What step 2 of `_run_once` decided.
+enum Wait {
+    /// Something is ready (or the loop is stopping): poll without blocking.
+    Poll,
+    /// Wait until this deadline at most.
+    Deadline(f64),
+    /// Nothing can ever wake the loop.
+    Forever,
+}
+
+impl Vm {
+    /// One iteration of the loop: timers, waiting, then exactly the entries that were
+    /// ready when the iteration began (the `ntodo` snapshot).
+    pub fn run_once(&mut self, lp: &ObjRef) -> PyResult<()> {
+        let wait = {
+            let Some(st) = self.aio.state(lp) else {
+                return Ok(());
+            };
+            st.timers.purge_cancelled();
+            if !st.ready.is_empty() || st.stopping {
+                Wait::Poll
+            } else if let Some(d) = st.timers.next_deadline() {
+                Wait::Deadline(d)
+            } else {
+                Wait::Forever
+            }
+        };
+        match wait {
+            Wait::Poll => {}
+            Wait::Forever => {
+                if self.interrupt_pending() {
+                    self.check_signals()?;
+                } else {
+                    super::deadlock::report_and_exit(self, lp);
+                }
+            }
+            Wait::Deadline(deadline) => self.wait_until(lp, deadline)?,
+        }
+        self.drain_inbox(lp);
+        // Due timers, in (deadline, sequence) order.
+        if let Some(st) = self.aio.state(lp) {
+            let end = st.time() + CLOCK_RESOLUTION;
+            while let Some(h) = st.timers.pop_due(end) {
+                st.ready.push_back(Ready::Handle(h));
+            }
+        }
+        let ntodo = self.aio.state(lp).map(|s| s.ready.len()).unwrap_or(0);
+        for _ in 0..ntodo {
+            let entry = match self.aio.state(lp).and_then(|s| s.ready.pop_front()) {
+                Some(e) => e,
+                None => break,
+            };
+            self.run_ready_entry(lp, entry)?;
+            self.periodic()?;
+        }
+        Ok(())
+    }
+
+    /// Waits for the timer due at `deadline` (virtual time jumps there at once).
+    fn wait_until(&mut self, lp: &ObjRef, deadline: f64) -> PyResult<()> {
+        let Some(st) = self.aio.state(lp) else {
+            return Ok(());
+        };
+        if st.clock.is_virtual() {
+            st.clock.advance_to(deadline);
+            return Ok(());
+        }
+        let timeout = (deadline - st.time()).clamp(0.0, MAXIMUM_SELECT_TIMEOUT);
+        if timeout <= 0.0 {
+            return Ok(());
+        }
+        if st.poller.is_none() {
+            st.poller = Poller::new().ok();
+        }
+        let dur = Duration::from_secs_f64(timeout);
+        let woke = match &mut st.poller {
+            Some(p) => p.wait(Some(dur)),
+            None => {
+                std::thread::sleep(dur);
+                Ok(Woke::Events)
+            }
+        };
+        if let Ok(Woke::Signal) = woke {
+            self.check_signals()?;
+        }
+        if self.interrupt_pending() {
+            self.check_signals()?;
+        }
+        Ok(())
+    }
+
+    /// Runs work other threads queued with `call_soon_threadsafe`.
+    fn drain_inbox(&mut self, lp: &ObjRef) {
+        let items = match self.aio.state(lp).and_then(|s| s.poller.as_ref()) {
+            Some(p) => p.drain_inbox(),
+            None => return,
+        };
+        for item in items {
+            item(self);
+        }
+    }
+
+    /// `loop.run_forever()`
+    pub fn loop_run_forever(&mut self, lp: &ObjRef) -> PyResult<()> {
+        self.check_can_run(lp)?;
+        if let Some(st) = self.aio.state(lp) {
+            st.running = true;
+        }
+        self.aio.running.push(lp.clone());
+        let r = loop {
+            if let Err(e) = self.run_once(lp) {
+                break Err(e);
+            }
+            if self.aio.state(lp).is_none_or(|s| s.stopping) {
+                break Ok(());
+            }
+        };
+        if let Some(st) = self.aio.state(lp) {
+            st.stopping = false;
+            st.running = false;
+        }
+        self.aio.running.pop();
+        r
+    }
+
+    fn check_can_run(&mut self, lp: &ObjRef) -> PyResult<()> {
+        let Some(st) = self.aio.state(lp) else {
+            return Err(runtime_error("Event loop is closed"));
+        };
+        if st.closed {
+            return Err(runtime_error("Event loop is closed"));
+        }
+        if st.running {
+            return Err(runtime_error("This event loop is already running"));
+        }
+        if !self.aio.running.is_empty() {
+            return Err(runtime_error(
+                "Cannot run the event loop while another loop is running",
+            ));
+        }
+        Ok(())
+    }
+
+    /// `loop.run_until_complete(future)`
+    pub fn loop_run_until_complete(&mut self, lp: &ObjRef, future: Value) -> PyResult<Value> {
+        self.check_can_run(lp)?;
+        let new_task = value_future(&future).is_none();
+        let fut = self.ensure_future(&future, lp)?;
+        if new_task {
+            if let Some(t) = as_future(&fut).and_then(|f| f.task.as_ref()) {
+                t.log_destroy_pending.set(false);
+            }
+        }
+        let cb = self
+            .aio_classes()
+            .map(|c| c.ruc_cb.clone())
+            .unwrap_or(Value::None);
+        self.fut_add_callback(&fut, Callback::Func(cb.clone(), Value::None));
+        let r = self.loop_run_forever(lp);
+        if let Some(f) = as_future(&fut) {
+            f.callbacks
+                .borrow_mut()
+                .retain(|c| !matches!(c, Callback::Func(x, _) if x.is(&cb)));
+        }
+        if let Err(e) = r {
+            if new_task {
+                if let Some(f) = as_future(&fut) {
+                    if f.state.get() == crate::obj::future::FutState::Finished {
+                        f.log_tb.set(false);
+                    }
+                }
+            }
+            return Err(e);
+        }
+        if !as_future(&fut).is_some_and(|f| f.done()) {
+            return Err(runtime_error("Event loop stopped before Future completed."));
+        }
+        self.fut_result(&fut)
+    }
+
+    /// `ensure_future(obj, loop=lp)`: futures as they are, coroutines wrapped in a task.
+    pub fn ensure_future(&mut self, v: &Value, lp: &ObjRef) -> PyResult<ObjRef> {
+        if let Some((o, _)) = value_future(v) {
+            return Ok(o.clone());
+        }
+        let is_coro = matches!(v, Value::Obj(o) if matches!(&**o, Obj::Generator(g) if g.kind == crate::obj::generator::GenKind::Coroutine));
+        if !is_coro {
+            return Err(crate::vm::errors::type_error(
+                "An asyncio.Future, a coroutine or an awaitable is required",
+            ));
+        }
+        self.new_task(lp, v.clone(), Value::None)
+    }
+
+    /// `loop.create_task(coro, name=name)`
+    pub fn new_task(&mut self, lp: &ObjRef, coro: Value, name: Value) -> PyResult<ObjRef> {
+        let Some(c) = self.aio_classes() else {
+            return Err(runtime_error("asyncio is not initialised"));
+        };
+        let t = ObjRef::new(Obj::Future(crate::obj::FutureObj::new(
+            c.task.clone(),
+            true,
+        )));
+        self.task_init(&t, coro, Value::Obj(lp.clone()), name)?;
+        Ok(t)
+    }
+
+    /// `Task.__init__`
+    pub fn task_init(&mut self, t: &ObjRef, coro: Value, lp: Value, name: Value) -> PyResult<()> {
+        let Some(f) = as_future(t) else { return Ok(()) };
+        let Some(ts) = &f.task else { return Ok(()) };
+        let is_coro = match &coro {
+            Value::Obj(o) => match &**o {
+                Obj::Generator(g) => g.kind == crate::obj::generator::GenKind::Coroutine,
+                _ => {
+                    self.lookup_special(&coro, "send").is_some()
+                        && self.lookup_special(&coro, "throw").is_some()
+                }
+            },
+            _ => false,
+        };
+        if !is_coro {
+            ts.log_destroy_pending.set(false);
+            let r = self.repr(&coro)?;
+            return Err(crate::vm::errors::type_error(format!(
+                "a coroutine was expected, got {r}"
+            )));
+        }
+        let lp = if lp.is_none() {
+            match self.aio.running_loop() {
+                Some(l) => Value::Obj(l),
+                None => return Err(runtime_error("no running event loop")),
+            }
+        } else {
+            lp
+        };
+        let name = if name.is_none() {
+            self.aio.task_counter += 1;
+            Value::string(format!("Task-{}", self.aio.task_counter))
+        } else if name.as_str().is_some() {
+            name
+        } else {
+            self.to_str_value(&name)?
+        };
+        *f.loop_.borrow_mut() = lp;
+        *ts.coro.borrow_mut() = coro;
+        *ts.name.borrow_mut() = name;
+        ts.log_destroy_pending.set(true);
+        self.task_register(t);
+        Ok(())
+    }
+
+    /// `loop.stop()`
+    pub fn loop_stop(&mut self, lp: &ObjRef) {
+        if let Some(st) = self.aio.state(lp) {
+            st.stopping = true;
+        }
+    }
+
+    /// `loop.close()`
+    pub fn loop_close(&mut self, lp: &ObjRef) -> PyResult<()> {
+        let Some(st) = self.aio.state(lp) else {
+            return Ok(());
+        };
+        if st.running {
+            return Err(runtime_error("Cannot close a running event loop"));
+        }
+        if st.closed {
+            return Ok(());
+        }
+        st.closed = true;
+        // A closed loop has no state: everything it held is released here.
+        if let Some(i) = self.aio.index(lp) {
+            let st = self.aio.loops.remove(i);
+            drop(st);
+        }
+        Ok(())
+    }
+
+    /// A loop's state entry for a new loop object.
+    pub fn loop_register(&mut self, lp: &ObjRef) {
+        if self.aio.index(lp).is_none() {
+            self.aio.loops.push(super::LoopState::new(lp.clone()));
+        }
+    }
+}

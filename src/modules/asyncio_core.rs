@@ -1,0 +1,1039 @@
+//! The native `_asyncio` module: Future, Task, Handle/TimerHandle, the event loop's base
+//! class and the module functions the aio-language `asyncio` package builds on
+//! (`stdlib/asyncio/`). The machinery itself lives in `crate::eventloop`.
+
+use crate::eventloop::futures::{as_future, value_future};
+use crate::eventloop::handler::{self, new_handle};
+use crate::eventloop::{repr, Classes, Ready};
+use crate::obj::class::Layout;
+use crate::obj::function::Args;
+use crate::obj::future::{Callback, FutState};
+use crate::obj::{DictData, FutureObj, Obj};
+use crate::vm::errors::{runtime_error, type_error, PyResult};
+use crate::vm::native::native;
+use crate::vm::types::{exc_class, new_class, ExcKind};
+use crate::vm::value::{ObjRef, Value};
+use crate::vm::Vm;
+use std::rc::Rc;
+
+const MODULE: &str = "_asyncio";
+
+fn this_future(args: &Args) -> PyResult<ObjRef> {
+    match args.pos.first() {
+        Some(Value::Obj(o)) if matches!(&**o, Obj::Future(_)) => Ok(o.clone()),
+        _ => Err(type_error("descriptor requires a '_asyncio.Future' object")),
+    }
+}
+
+fn this_task(args: &Args) -> PyResult<ObjRef> {
+    match args.pos.first() {
+        Some(Value::Obj(o)) if as_future(o).is_some_and(|f| f.task.is_some()) => Ok(o.clone()),
+        _ => Err(type_error("descriptor requires a '_asyncio.Task' object")),
+    }
+}
+
+fn this_obj(args: &Args) -> PyResult<ObjRef> {
+    match args.pos.first() {
+        Some(Value::Obj(o)) => Ok(o.clone()),
+        _ => Err(type_error("descriptor requires an object")),
+    }
+}
+
+fn arg_or_none(args: &Args, i: usize, name: &str) -> Value {
+    args.arg(i, name).cloned().unwrap_or(Value::None)
+}
+
+/// The loop object of `self` (a loop instance).
+fn this_loop(vm: &mut Vm, args: &Args) -> PyResult<ObjRef> {
+    let lp = this_obj(args)?;
+    if vm.aio.index(&lp).is_none() {
+        // A closed loop has no state left.
+        return Err(runtime_error("Event loop is closed"));
+    }
+    Ok(lp)
+}
+
+// ---- Future ---------------------------------------------------------------------------
+
+fn future_new(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let Some(Value::Obj(cls)) = args.pos.first() else {
+        return Err(type_error("Future.__new__(X): X is not a type object"));
+    };
+    let is_task = match vm.aio_classes() {
+        Some(c) => crate::vm::class::is_subclass(cls, &c.task),
+        None => false,
+    };
+    Ok(Value::obj(Obj::Future(FutureObj::new(
+        cls.clone(),
+        is_task,
+    ))))
+}
+
+fn future_init(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let fut = this_future(args)?;
+    let lp = arg_or_none(args, usize::MAX, "loop");
+    let lp = if lp.is_none() {
+        get_event_loop(
+            vm,
+            &Args {
+                pos: &[],
+                kwnames: &[],
+                kwvalues: &[],
+            },
+        )?
+    } else {
+        lp
+    };
+    if let Some(f) = as_future(&fut) {
+        *f.loop_.borrow_mut() = lp;
+    }
+    Ok(Value::None)
+}
+
+fn future_result(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let fut = this_future(args)?;
+    vm.fut_result(&fut)
+}
+
+fn future_exception(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let fut = this_future(args)?;
+    vm.fut_exception(&fut)
+}
+
+fn future_set_result(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let fut = this_future(args)?;
+    if as_future(&fut).is_some_and(|f| f.task.is_some()) {
+        return Err(runtime_error("Task does not support set_result operation"));
+    }
+    args.check("set_result", 2, 2)?;
+    vm.fut_set_result(&fut, args.pos[1].clone())?;
+    Ok(Value::None)
+}
+
+fn future_set_exception(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let fut = this_future(args)?;
+    if as_future(&fut).is_some_and(|f| f.task.is_some()) {
+        return Err(runtime_error(
+            "Task does not support set_exception operation",
+        ));
+    }
+    args.check("set_exception", 2, 2)?;
+    vm.fut_set_exception(&fut, args.pos[1].clone())?;
+    Ok(Value::None)
+}
+
+fn future_cancel(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let fut = this_future(args)?;
+    let msg = arg_or_none(args, 1, "msg");
+    if as_future(&fut).is_some_and(|f| f.task.is_some()) {
+        return Ok(Value::Bool(vm.task_cancel(&fut, msg)?));
+    }
+    Ok(Value::Bool(vm.fut_cancel(&fut, msg)))
+}
+
+fn future_cancelled(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let fut = this_future(args)?;
+    Ok(Value::Bool(
+        as_future(&fut).is_some_and(|f| f.state.get() == FutState::Cancelled),
+    ))
+}
+
+fn future_done(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let fut = this_future(args)?;
+    Ok(Value::Bool(as_future(&fut).is_some_and(|f| f.done())))
+}
+
+fn future_add_done_callback(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let fut = this_future(args)?;
+    let Some(cb) = args.get(1).cloned() else {
+        return Err(type_error(
+            "add_done_callback() missing required argument 'fn' (pos 1)",
+        ));
+    };
+    let ctx = args.kw("context").cloned().unwrap_or(Value::None);
+    vm.fut_add_callback(&fut, Callback::Func(cb, ctx));
+    Ok(Value::None)
+}
+
+fn future_remove_done_callback(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let fut = this_future(args)?;
+    args.check("remove_done_callback", 2, 2)?;
+    let target = args.pos[1].clone();
+    let Some(f) = as_future(&fut) else {
+        return Ok(Value::Int(0));
+    };
+    let cbs = f.callbacks.borrow().clone();
+    let mut keep = Vec::with_capacity(cbs.len());
+    let mut removed = 0;
+    for cb in cbs {
+        let matches = match &cb {
+            Callback::Func(func, _) => vm.eq(func, &target)?,
+            Callback::Wakeup(_) => false,
+        };
+        if matches {
+            removed += 1;
+        } else {
+            keep.push(cb);
+        }
+    }
+    *f.callbacks.borrow_mut() = keep;
+    Ok(Value::Int(removed))
+}
+
+fn future_get_loop(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let fut = this_future(args)?;
+    Ok(crate::eventloop::future_loop(&fut))
+}
+
+fn future_repr(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let fut = this_future(args)?;
+    Ok(Value::string(repr::future_repr(vm, &fut)?))
+}
+
+fn future_state(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let fut = this_future(args)?;
+    Ok(Value::str(
+        as_future(&fut)
+            .map(|f| f.state.get().name())
+            .unwrap_or("PENDING"),
+    ))
+}
+
+fn future_blocking(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let fut = this_future(args)?;
+    Ok(Value::Bool(
+        as_future(&fut).is_some_and(|f| f.blocking.get()),
+    ))
+}
+
+fn future_loop_prop(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let fut = this_future(args)?;
+    Ok(crate::eventloop::future_loop(&fut))
+}
+
+fn future_await(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    Ok(args.pos.first().cloned().unwrap_or(Value::None))
+}
+
+// ---- Task -----------------------------------------------------------------------------
+
+fn task_init(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let t = this_task(args)?;
+    let Some(coro) = args.arg(1, "coro").cloned() else {
+        return Err(type_error(
+            "Task.__init__() missing required argument 'coro' (pos 1)",
+        ));
+    };
+    let lp = arg_or_none(args, usize::MAX, "loop");
+    let name = arg_or_none(args, usize::MAX, "name");
+    vm.task_init(&t, coro, lp, name)?;
+    Ok(Value::None)
+}
+
+fn task_get_name(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let t = this_task(args)?;
+    Ok(as_future(&t)
+        .and_then(|f| f.task.as_ref())
+        .map(|ts| ts.name.borrow().clone())
+        .unwrap_or(Value::None))
+}
+
+fn task_set_name(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let t = this_task(args)?;
+    args.check("set_name", 2, 2)?;
+    let v = vm.to_str_value(&args.pos[1])?;
+    if let Some(ts) = as_future(&t).and_then(|f| f.task.as_ref()) {
+        *ts.name.borrow_mut() = v;
+    }
+    Ok(Value::None)
+}
+
+fn task_get_coro(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let t = this_task(args)?;
+    Ok(as_future(&t)
+        .and_then(|f| f.task.as_ref())
+        .map(|ts| ts.coro.borrow().clone())
+        .unwrap_or(Value::None))
+}
+
+fn task_cancelling(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let t = this_task(args)?;
+    Ok(Value::Int(
+        as_future(&t)
+            .and_then(|f| f.task.as_ref())
+            .map(|ts| ts.num_cancels_requested.get() as i64)
+            .unwrap_or(0),
+    ))
+}
+
+fn task_uncancel(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let t = this_task(args)?;
+    Ok(Value::Int(vm.task_uncancel(&t) as i64))
+}
+
+fn task_must_cancel(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let t = this_task(args)?;
+    Ok(Value::Bool(
+        as_future(&t)
+            .and_then(|f| f.task.as_ref())
+            .is_some_and(|ts| ts.must_cancel.get()),
+    ))
+}
+
+fn task_fut_waiter(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let t = this_task(args)?;
+    Ok(as_future(&t)
+        .and_then(|f| f.task.as_ref())
+        .map(|ts| ts.fut_waiter.borrow().clone())
+        .unwrap_or(Value::None))
+}
+
+fn task_get_context(_vm: &mut Vm, _args: &Args) -> PyResult<Value> {
+    Ok(Value::None)
+}
+
+// ---- Handle ---------------------------------------------------------------------------
+
+fn this_handle(args: &Args) -> PyResult<ObjRef> {
+    match args.pos.first() {
+        Some(Value::Obj(o)) if matches!(&**o, Obj::Handle(_)) => Ok(o.clone()),
+        _ => Err(type_error("descriptor requires an 'asyncio.Handle' object")),
+    }
+}
+
+fn handle_cancel(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let h = this_handle(args)?;
+    let Obj::Handle(hh) = &*h else {
+        return Ok(Value::None);
+    };
+    if !hh.cancelled.get() {
+        hh.cancelled.set(true);
+        if hh.when.is_some() && hh.scheduled.get() {
+            let lp = hh.loop_.borrow().clone();
+            if let Value::Obj(l) = &lp {
+                if let Some(st) = vm.aio.state(l) {
+                    st.timers.cancelled += 1;
+                }
+            }
+        }
+        let old_cb = std::mem::replace(&mut *hh.callback.borrow_mut(), Value::None);
+        let old_args = std::mem::take(&mut *hh.args.borrow_mut());
+        drop((old_cb, old_args));
+    }
+    Ok(Value::None)
+}
+
+fn handle_cancelled(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let h = this_handle(args)?;
+    Ok(Value::Bool(
+        matches!(&*h, Obj::Handle(hh) if hh.cancelled.get()),
+    ))
+}
+
+fn handle_when(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let h = this_handle(args)?;
+    match &*h {
+        Obj::Handle(hh) => Ok(hh.when.map(Value::Float).unwrap_or(Value::None)),
+        _ => Ok(Value::None),
+    }
+}
+
+fn handle_repr(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let h = this_handle(args)?;
+    Ok(Value::string(repr::handle_repr(vm, &h)?))
+}
+
+// ---- the event loop -------------------------------------------------------------------
+
+fn loop_init(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let lp = this_obj(args)?;
+    vm.loop_register(&lp);
+    let key = vm.intern("slow_callback_duration");
+    vm.set_attr(&Value::Obj(lp), &key, Value::Float(0.1))?;
+    Ok(Value::None)
+}
+
+/// `(callback, *args)` of `call_soon`-style methods, starting at positional `i`.
+fn callback_args(args: &Args, i: usize, name: &str) -> PyResult<(Value, Vec<Value>)> {
+    args.only_kwargs(name, &["context"])?;
+    let Some(cb) = args.get(i).cloned() else {
+        return Err(type_error(format!(
+            "{name}() missing 1 required positional argument: 'callback'"
+        )));
+    };
+    Ok((cb, args.pos[i + 1..].to_vec()))
+}
+
+fn check_callable(vm: &mut Vm, cb: &Value, method: &str) -> PyResult<()> {
+    let callable = match cb {
+        Value::Obj(o) => match &**o {
+            Obj::Function(_) | Obj::BoundMethod(_) | Obj::Native(_) | Obj::Class(_) => true,
+            _ => vm.lookup_special(cb, "__call__").is_some(),
+        },
+        _ => false,
+    };
+    if callable {
+        return Ok(());
+    }
+    let r = vm.repr(cb)?;
+    Err(type_error(format!(
+        "a callable object was expected by {method}(), got {r}"
+    )))
+}
+
+fn loop_call_soon(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let lp = this_loop(vm, args)?;
+    let (cb, cargs) = callback_args(args, 1, "call_soon")?;
+    check_callable(vm, &cb, "call_soon")?;
+    let h = new_handle(vm, &lp, cb, cargs, None);
+    if let Some(st) = vm.aio.state(&lp) {
+        st.ready.push_back(Ready::Handle(h.clone()));
+    }
+    Ok(Value::Obj(h))
+}
+
+fn loop_call_soon_threadsafe(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let lp = this_loop(vm, args)?;
+    let (cb, cargs) = callback_args(args, 1, "call_soon_threadsafe")?;
+    check_callable(vm, &cb, "call_soon_threadsafe")?;
+    let h = new_handle(vm, &lp, cb, cargs, None);
+    if let Some(st) = vm.aio.state(&lp) {
+        st.ready.push_back(Ready::Handle(h.clone()));
+        // Wake a wait in progress on another thread's behalf (this thread is the loop's,
+        // so the next iteration sees the entry anyway).
+        if let Some(p) = &st.poller {
+            let _ = p.remote.waker.wake();
+        }
+    }
+    Ok(Value::Obj(h))
+}
+
+fn number(vm: &mut Vm, v: &Value, what: &str) -> PyResult<f64> {
+    match v {
+        Value::Int(i) => Ok(*i as f64),
+        Value::Float(f) => Ok(*f),
+        Value::Bool(b) => Ok(*b as i64 as f64),
+        _ => {
+            let t = vm.type_name(v);
+            Err(type_error(
+                format!("'<' not supported between instances of '{t}' and 'float'{what}")
+                    .replace(what, ""),
+            ))
+        }
+    }
+}
+
+fn schedule_timer(vm: &mut Vm, lp: &ObjRef, when: f64, cb: Value, cargs: Vec<Value>) -> ObjRef {
+    let h = new_handle(vm, lp, cb, cargs, Some(when));
+    if let Obj::Handle(hh) = &*h {
+        hh.scheduled.set(true);
+    }
+    if let Some(st) = vm.aio.state(lp) {
+        st.timers.push(when, h.clone());
+    }
+    h
+}
+
+fn loop_call_later(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let lp = this_loop(vm, args)?;
+    let Some(delay) = args.get(1).cloned() else {
+        return Err(type_error(
+            "call_later() missing 2 required positional arguments: 'delay' and 'callback'",
+        ));
+    };
+    let (cb, cargs) = callback_args(args, 2, "call_later")?;
+    check_callable(vm, &cb, "call_at")?;
+    let d = number(vm, &delay, "")?;
+    let now = vm.aio.state(&lp).map(|s| s.time()).unwrap_or(0.0);
+    Ok(Value::Obj(schedule_timer(vm, &lp, now + d, cb, cargs)))
+}
+
+fn loop_call_at(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let lp = this_loop(vm, args)?;
+    let Some(when) = args.get(1).cloned() else {
+        return Err(type_error(
+            "call_at() missing 2 required positional arguments: 'when' and 'callback'",
+        ));
+    };
+    let (cb, cargs) = callback_args(args, 2, "call_at")?;
+    check_callable(vm, &cb, "call_at")?;
+    let w = number(vm, &when, "")?;
+    Ok(Value::Obj(schedule_timer(vm, &lp, w, cb, cargs)))
+}
+
+fn loop_time(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let lp = this_obj(args)?;
+    Ok(Value::Float(match vm.aio.state(&lp) {
+        Some(st) => st.time(),
+        None => crate::eventloop::clock::monotonic(),
+    }))
+}
+
+fn loop_create_future(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let lp = this_obj(args)?;
+    let Some(c) = vm.aio_classes() else {
+        return Err(runtime_error("asyncio is not initialised"));
+    };
+    let f = FutureObj::new(c.future.clone(), false);
+    *f.loop_.borrow_mut() = Value::Obj(lp);
+    Ok(Value::obj(Obj::Future(f)))
+}
+
+fn loop_create_task(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let lp = this_obj(args)?;
+    if vm.aio.index(&lp).is_none() {
+        // CPython closes the coroutine it could not schedule.
+        if let Some(Value::Obj(co)) = args.get(1) {
+            if matches!(&**co, Obj::Generator(_)) {
+                let _ = vm.gen_close(co);
+            }
+        }
+        return Err(runtime_error("Event loop is closed"));
+    }
+    args.only_kwargs("create_task", &["name", "context", "coro"])?;
+    let Some(coro) = args.arg(1, "coro").cloned() else {
+        return Err(type_error(
+            "create_task() missing 1 required positional argument: 'coro'",
+        ));
+    };
+    let name = arg_or_none(args, usize::MAX, "name");
+    Ok(Value::Obj(vm.new_task(&lp, coro, name)?))
+}
+
+fn loop_run_until_complete(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let lp = this_loop(vm, args)?;
+    args.check("run_until_complete", 2, 2)?;
+    vm.loop_run_until_complete(&lp, args.pos[1].clone())
+}
+
+fn loop_run_forever(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let lp = this_loop(vm, args)?;
+    vm.loop_run_forever(&lp)?;
+    Ok(Value::None)
+}
+
+fn loop_stop(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let lp = this_obj(args)?;
+    vm.loop_stop(&lp);
+    Ok(Value::None)
+}
+
+fn loop_close(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let lp = this_obj(args)?;
+    vm.loop_close(&lp)?;
+    Ok(Value::None)
+}
+
+fn loop_is_running(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let lp = this_obj(args)?;
+    Ok(Value::Bool(vm.aio.state(&lp).is_some_and(|s| s.running)))
+}
+
+fn loop_is_closed(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let lp = this_obj(args)?;
+    Ok(Value::Bool(vm.aio.state(&lp).is_none_or(|s| s.closed)))
+}
+
+fn loop_set_exception_handler(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let lp = this_obj(args)?;
+    args.check("set_exception_handler", 2, 2)?;
+    let h = args.pos[1].clone();
+    if !h.is_none() {
+        let callable = match &h {
+            Value::Obj(o) => match &**o {
+                Obj::Function(_) | Obj::BoundMethod(_) | Obj::Native(_) | Obj::Class(_) => true,
+                _ => vm.lookup_special(&h, "__call__").is_some(),
+            },
+            _ => false,
+        };
+        if !callable {
+            let r = vm.repr(&h)?;
+            return Err(type_error(format!(
+                "A callable object or None is expected, got {r}"
+            )));
+        }
+    }
+    if let Some(st) = vm.aio.state(&lp) {
+        st.exception_handler = h;
+    }
+    Ok(Value::None)
+}
+
+fn loop_get_exception_handler(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let lp = this_obj(args)?;
+    Ok(vm
+        .aio
+        .state(&lp)
+        .map(|s| s.exception_handler.clone())
+        .unwrap_or(Value::None))
+}
+
+fn loop_call_exception_handler(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let lp = this_obj(args)?;
+    args.check("call_exception_handler", 2, 2)?;
+    handler::call_exception_handler(vm, &Value::Obj(lp), &args.pos[1])?;
+    Ok(Value::None)
+}
+
+fn loop_default_exception_handler(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("default_exception_handler", 2, 2)?;
+    handler::default_exception_handler(vm, &args.pos[1])?;
+    Ok(Value::None)
+}
+
+fn loop_set_debug(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let lp = this_obj(args)?;
+    args.check("set_debug", 2, 2)?;
+    let d = vm.truthy(&args.pos[1])?;
+    if let Some(st) = vm.aio.state(&lp) {
+        st.debug = d;
+    }
+    Ok(Value::None)
+}
+
+fn loop_get_debug(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let lp = this_obj(args)?;
+    Ok(Value::Bool(vm.aio.state(&lp).is_some_and(|s| s.debug)))
+}
+
+fn loop_repr(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let lp = this_obj(args)?;
+    let cls = vm.type_name(&Value::Obj(lp.clone()));
+    let (running, closed, debug) = match vm.aio.state(&lp) {
+        Some(s) => (s.running, s.closed, s.debug),
+        None => (false, true, false),
+    };
+    let b = |x: bool| if x { "True" } else { "False" };
+    Ok(Value::string(format!(
+        "<{cls} running={} closed={} debug={}>",
+        b(running),
+        b(closed),
+        b(debug)
+    )))
+}
+
+// ---- module functions -----------------------------------------------------------------
+
+fn get_running_loop(vm: &mut Vm, _args: &Args) -> PyResult<Value> {
+    match vm.aio.running_loop() {
+        Some(l) => Ok(Value::Obj(l)),
+        None => Err(runtime_error("no running event loop")),
+    }
+}
+
+fn get_running_loop_or_none(vm: &mut Vm, _args: &Args) -> PyResult<Value> {
+    Ok(vm.aio.running_loop().map(Value::Obj).unwrap_or(Value::None))
+}
+
+fn get_event_loop(vm: &mut Vm, _args: &Args) -> PyResult<Value> {
+    if let Some(l) = vm.aio.running_loop() {
+        return Ok(Value::Obj(l));
+    }
+    if let Some(l) = vm.aio.current.clone() {
+        return Ok(Value::Obj(l));
+    }
+    let l = new_event_loop(
+        vm,
+        &Args {
+            pos: &[],
+            kwnames: &[],
+            kwvalues: &[],
+        },
+    )?;
+    if let Value::Obj(o) = &l {
+        vm.aio.current = Some(o.clone());
+    }
+    Ok(l)
+}
+
+fn new_event_loop(vm: &mut Vm, _args: &Args) -> PyResult<Value> {
+    // The loop class the aio package registered (it adds coroutine methods).
+    let cls = vm
+        .aio
+        .loop_factory
+        .clone()
+        .or_else(|| vm.aio_classes().map(|c| Value::Obj(c.event_loop.clone())));
+    match cls {
+        Some(c) => vm.call(&c, &[]),
+        None => Err(runtime_error("asyncio is not initialised")),
+    }
+}
+
+fn set_event_loop(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("set_event_loop", 1, 1)?;
+    vm.aio.current = args.pos[0].as_objref();
+    Ok(Value::None)
+}
+
+fn set_loop_factory(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_set_loop_factory", 1, 1)?;
+    vm.aio.loop_factory = Some(args.pos[0].clone());
+    Ok(Value::None)
+}
+
+fn current_task(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let lp = match args.arg(0, "loop") {
+        Some(Value::Obj(l)) => l.clone(),
+        _ => match vm.aio.running_loop() {
+            Some(l) => l,
+            None => return Err(runtime_error("no running event loop")),
+        },
+    };
+    Ok(vm
+        .aio
+        .state(&lp)
+        .and_then(|s| s.current_task.clone())
+        .map(Value::Obj)
+        .unwrap_or(Value::None))
+}
+
+fn all_tasks(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let lp = match args.arg(0, "loop") {
+        Some(Value::Obj(l)) => l.clone(),
+        _ => match vm.aio.running_loop() {
+            Some(l) => l,
+            None => return Err(runtime_error("no running event loop")),
+        },
+    };
+    let tasks = vm
+        .aio
+        .state(&lp)
+        .map(|s| s.tasks.clone())
+        .unwrap_or_default();
+    let mut set = crate::obj::SetData::default();
+    for t in tasks {
+        if as_future(&t).is_some_and(|f| !f.done()) {
+            vm.setdata_add(&mut set, Value::Obj(t))?;
+        }
+    }
+    Ok(Value::set(set))
+}
+
+/// `_sleep0()`: an awaitable that yields to the loop exactly once (`sleep(0)`).
+fn sleep0(vm: &mut Vm, _args: &Args) -> PyResult<Value> {
+    let Some(c) = vm.aio_classes() else {
+        return Err(runtime_error("asyncio is not initialised"));
+    };
+    let f = FutureObj::new(c.future.clone(), false);
+    f.bare_yield.set(true);
+    f.state.set(FutState::Finished);
+    Ok(Value::obj(Obj::Future(f)))
+}
+
+/// `fut.set_result(result)` unless the future was cancelled meanwhile.
+fn set_result_unless_cancelled(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_set_result_unless_cancelled", 2, 2)?;
+    if let Some((o, f)) = value_future(&args.pos[0]) {
+        if !f.done() {
+            let o = o.clone();
+            vm.fut_set_result(&o, args.pos[1].clone())?;
+        }
+    }
+    Ok(Value::None)
+}
+
+/// `_sleep_timer(delay, result)`: `(future, timer handle)` for `asyncio.sleep(delay)`.
+fn sleep_timer(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_sleep_timer", 2, 2)?;
+    let Some(lp) = vm.aio.running_loop() else {
+        return Err(runtime_error("no running event loop"));
+    };
+    let Some(c) = vm.aio_classes() else {
+        return Err(runtime_error("asyncio is not initialised"));
+    };
+    let d = number(vm, &args.pos[0], "")?;
+    let f = FutureObj::new(c.future.clone(), false);
+    *f.loop_.borrow_mut() = Value::Obj(lp.clone());
+    let fut = Value::obj(Obj::Future(f));
+    let now = vm.aio.state(&lp).map(|s| s.time()).unwrap_or(0.0);
+    let cb = native(
+        MODULE,
+        "_set_result_unless_cancelled",
+        set_result_unless_cancelled,
+    );
+    let h = schedule_timer(vm, &lp, now + d, cb, vec![fut.clone(), args.pos[1].clone()]);
+    Ok(Value::tuple(vec![fut, Value::Obj(h)]))
+}
+
+/// The done callback `run_until_complete` adds: stops the future's loop.
+fn run_until_complete_cb(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    if let Some((o, _)) = args.get(0).and_then(value_future) {
+        let o = o.clone();
+        if let Value::Obj(l) = crate::eventloop::future_loop(&o) {
+            vm.loop_stop(&l);
+        }
+    }
+    Ok(Value::None)
+}
+
+/// `_set_main_task(task)`: the task Ctrl-C cancels (runners.py); None when done.
+fn set_main_task(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_set_main_task", 1, 1)?;
+    vm.aio.main_task = args.pos[0].as_objref();
+    vm.aio.interrupt_count = 0;
+    Ok(Value::None)
+}
+
+fn interrupt_count(vm: &mut Vm, _args: &Args) -> PyResult<Value> {
+    Ok(Value::Int(vm.aio.interrupt_count as i64))
+}
+
+fn is_coroutine(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("iscoroutine", 1, 1)?;
+    Ok(Value::Bool(matches!(&args.pos[0], Value::Obj(o)
+        if matches!(&**o, Obj::Generator(g) if g.kind == crate::obj::generator::GenKind::Coroutine))))
+}
+
+fn is_coroutine_function(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("iscoroutinefunction", 1, 1)?;
+    fn check(v: &Value) -> bool {
+        match v {
+            Value::Obj(o) => match &**o {
+                Obj::Function(f) => f.code.code.flags.coroutine,
+                Obj::BoundMethod(m) => check(&m.func),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+    Ok(Value::Bool(check(&args.pos[0])))
+}
+
+fn future_make_cancelled_error(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let fut = this_future(args)?;
+    Ok(vm.fut_make_cancelled_error(&fut).value())
+}
+
+fn future_cancel_message(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let fut = this_future(args)?;
+    Ok(as_future(&fut)
+        .map(|f| f.cancel_msg.borrow().clone())
+        .unwrap_or(Value::None))
+}
+
+fn task_log_destroy_pending(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let t = this_task(args)?;
+    Ok(Value::Bool(
+        as_future(&t)
+            .and_then(|f| f.task.as_ref())
+            .is_some_and(|ts| ts.log_destroy_pending.get()),
+    ))
+}
+
+fn task_set_log_destroy_pending(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let t = this_task(args)?;
+    let v = match args.get(1) {
+        Some(v) => vm.truthy(v)?,
+        None => false,
+    };
+    if let Some(ts) = as_future(&t).and_then(|f| f.task.as_ref()) {
+        ts.log_destroy_pending.set(v);
+    }
+    Ok(Value::None)
+}
+
+fn is_future_obj(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    Ok(Value::Bool(args.get(0).and_then(value_future).is_some()))
+}
+
+fn exception_class(vm: &mut Vm, name: &str, base: ObjRef) -> ObjRef {
+    let cls = new_class(name, vec![base], Layout::Exception, false);
+    if let Obj::Class(c) = &*cls {
+        *c.module.borrow_mut() = Rc::from("asyncio.exceptions");
+    }
+    vm.add_class_attr(&cls, "__module__", Value::str("asyncio.exceptions"));
+    cls
+}
+
+fn native_class(vm: &mut Vm, name: &str, base: ObjRef, layout: Layout, module: &str) -> ObjRef {
+    let cls = new_class(name, vec![base], layout, false);
+    if let Obj::Class(c) = &*cls {
+        *c.module.borrow_mut() = Rc::from(module);
+    }
+    vm.add_class_attr(&cls, "__module__", Value::str(module));
+    cls
+}
+
+/// Creates the `_asyncio` module and registers it in `sys.modules`.
+pub fn register(vm: &mut Vm) {
+    let object = vm.t.object.clone();
+    let future = native_class(vm, "Future", object.clone(), Layout::Future, MODULE);
+    vm.add_methods(
+        &future,
+        "Future",
+        &[
+            ("__new__", future_new),
+            ("__init__", future_init),
+            ("result", future_result),
+            ("exception", future_exception),
+            ("set_result", future_set_result),
+            ("set_exception", future_set_exception),
+            ("cancel", future_cancel),
+            ("cancelled", future_cancelled),
+            ("done", future_done),
+            ("add_done_callback", future_add_done_callback),
+            ("remove_done_callback", future_remove_done_callback),
+            ("get_loop", future_get_loop),
+            ("__repr__", future_repr),
+            ("__await__", future_await),
+            ("__iter__", future_await),
+            ("_make_cancelled_error", future_make_cancelled_error),
+        ],
+    );
+    for (name, getter) in [
+        ("_state", future_state as crate::obj::function::NativeFn),
+        ("_asyncio_future_blocking", future_blocking),
+        ("_loop", future_loop_prop),
+        ("_cancel_message", future_cancel_message),
+    ] {
+        let p = vm.native_property("Future", name, getter);
+        vm.add_class_attr(&future, name, p);
+    }
+    let task = native_class(vm, "Task", future.clone(), Layout::Future, MODULE);
+    vm.add_methods(
+        &task,
+        "Task",
+        &[
+            ("__init__", task_init),
+            ("get_name", task_get_name),
+            ("set_name", task_set_name),
+            ("get_coro", task_get_coro),
+            ("get_context", task_get_context),
+            ("cancelling", task_cancelling),
+            ("uncancel", task_uncancel),
+        ],
+    );
+    for (name, getter) in [
+        (
+            "_must_cancel",
+            task_must_cancel as crate::obj::function::NativeFn,
+        ),
+        ("_fut_waiter", task_fut_waiter),
+        ("_coro", task_get_coro),
+    ] {
+        let p = vm.native_property("Task", name, getter);
+        vm.add_class_attr(&task, name, p);
+    }
+    let ldp = Value::obj(Obj::Property(crate::obj::PropertyObj {
+        fget: native("Task", "_log_destroy_pending", task_log_destroy_pending),
+        fset: native("Task", "_log_destroy_pending", task_set_log_destroy_pending),
+        fdel: Value::None,
+        doc: Value::None,
+    }));
+    vm.add_class_attr(&task, "_log_destroy_pending", ldp);
+    let handle = native_class(
+        vm,
+        "Handle",
+        object.clone(),
+        Layout::Builtin,
+        "asyncio.events",
+    );
+    vm.add_methods(
+        &handle,
+        "Handle",
+        &[
+            ("cancel", handle_cancel),
+            ("cancelled", handle_cancelled),
+            ("__repr__", handle_repr),
+        ],
+    );
+    let timer_handle = native_class(
+        vm,
+        "TimerHandle",
+        handle.clone(),
+        Layout::Builtin,
+        "asyncio.events",
+    );
+    vm.add_methods(&timer_handle, "TimerHandle", &[("when", handle_when)]);
+    let event_loop = native_class(
+        vm,
+        "BaseEventLoop",
+        object.clone(),
+        Layout::Object,
+        "asyncio.base_events",
+    );
+    vm.add_methods(
+        &event_loop,
+        "BaseEventLoop",
+        &[
+            ("__init__", loop_init),
+            ("call_soon", loop_call_soon),
+            ("call_soon_threadsafe", loop_call_soon_threadsafe),
+            ("call_later", loop_call_later),
+            ("call_at", loop_call_at),
+            ("time", loop_time),
+            ("create_future", loop_create_future),
+            ("create_task", loop_create_task),
+            ("run_until_complete", loop_run_until_complete),
+            ("run_forever", loop_run_forever),
+            ("stop", loop_stop),
+            ("close", loop_close),
+            ("is_running", loop_is_running),
+            ("is_closed", loop_is_closed),
+            ("set_exception_handler", loop_set_exception_handler),
+            ("get_exception_handler", loop_get_exception_handler),
+            ("call_exception_handler", loop_call_exception_handler),
+            ("default_exception_handler", loop_default_exception_handler),
+            ("set_debug", loop_set_debug),
+            ("get_debug", loop_get_debug),
+            ("__repr__", loop_repr),
+        ],
+    );
+    let base = exc_class(ExcKind::BaseException);
+    let cancelled_error = exception_class(vm, "CancelledError", base);
+    let invalid_state_error =
+        exception_class(vm, "InvalidStateError", exc_class(ExcKind::Exception));
+    let ruc_cb = native(MODULE, "_run_until_complete_cb", run_until_complete_cb);
+    vm.aio.classes = Some(Rc::new(Classes {
+        future: future.clone(),
+        task: task.clone(),
+        handle: handle.clone(),
+        timer_handle: timer_handle.clone(),
+        event_loop: event_loop.clone(),
+        cancelled_error: cancelled_error.clone(),
+        invalid_state_error: invalid_state_error.clone(),
+        ruc_cb,
+    }));
+    let module = vm.new_module(MODULE, None);
+    let mut items: Vec<(&str, Value)> = vec![
+        ("Future", Value::Obj(future)),
+        ("Task", Value::Obj(task)),
+        ("Handle", Value::Obj(handle)),
+        ("TimerHandle", Value::Obj(timer_handle)),
+        ("BaseEventLoop", Value::Obj(event_loop)),
+        ("CancelledError", Value::Obj(cancelled_error)),
+        ("InvalidStateError", Value::Obj(invalid_state_error)),
+    ];
+    let funcs: &[(&'static str, crate::obj::function::NativeFn)] = &[
+        ("get_running_loop", get_running_loop),
+        ("_get_running_loop", get_running_loop_or_none),
+        ("get_event_loop", get_event_loop),
+        ("new_event_loop", new_event_loop),
+        ("set_event_loop", set_event_loop),
+        ("_set_loop_factory", set_loop_factory),
+        ("current_task", current_task),
+        ("all_tasks", all_tasks),
+        ("_sleep0", sleep0),
+        ("_sleep_timer", sleep_timer),
+        ("_set_result_unless_cancelled", set_result_unless_cancelled),
+        ("_set_main_task", set_main_task),
+        ("_interrupt_count", interrupt_count),
+        ("isfuture", is_future_obj),
+        ("iscoroutine", is_coroutine),
+        ("iscoroutinefunction", is_coroutine_function),
+    ];
+    for &(name, f) in funcs {
+        items.push((name, native(MODULE, name, f)));
+    }
+    if let Obj::Module(m) = &*module {
+        if let Obj::Dict(d) = &*m.dict {
+            let mut d = d.borrow_mut();
+            for (k, v) in items {
+                let key = vm.intern(k);
+                crate::vm::dictops::set_str(&mut d, key, v);
+            }
+        }
+    }
+    let _ = DictData::new();
+    vm.register_module(MODULE, Value::Obj(module));
+}

@@ -1,0 +1,271 @@
+//! asyncio's Future and Task: one native object kind (DESIGN.md section 5). A Task is a
+//! Future that also drives a coroutine (`task` holds that state). The object stores its
+//! class, so user subclasses of Future and Task are instances of this kind too.
+
+use super::dict::DictData;
+use crate::vm::value::{ObjRef, Value};
+use std::cell::{Cell, RefCell};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FutState {
+    Pending,
+    Cancelled,
+    Finished,
+}
+
+impl FutState {
+    /// `fut._state`
+    pub fn name(self) -> &'static str {
+        match self {
+            FutState::Pending => "PENDING",
+            FutState::Cancelled => "CANCELLED",
+            FutState::Finished => "FINISHED",
+        }
+    }
+}
+
+/// A done callback. Waking a task needs no callable object.
+#[derive(Clone)]
+pub enum Callback {
+    /// `Task.__wakeup` of this task.
+    Wakeup(ObjRef),
+    /// `fn(fut)`, run in `context` (kept for `remove_done_callback` and reprs).
+    Func(Value, Value),
+}
+
+impl Callback {
+    pub fn values(&self) -> [Value; 2] {
+        match self {
+            Callback::Wakeup(t) => [Value::Obj(t.clone()), Value::None],
+            Callback::Func(f, c) => [f.clone(), c.clone()],
+        }
+    }
+}
+
+/// The part of a Task beyond its Future.
+pub struct TaskState {
+    pub coro: RefCell<Value>,
+    pub name: RefCell<Value>,
+    /// The future this task waits on (None when not waiting).
+    pub fut_waiter: RefCell<Value>,
+    pub must_cancel: Cell<bool>,
+    pub num_cancels_requested: Cell<u32>,
+    /// Report "Task was destroyed but it is pending!" if it dies unfinished.
+    pub log_destroy_pending: Cell<bool>,
+    /// Position in its loop's list of live tasks (`usize::MAX`: not in it).
+    pub index: Cell<usize>,
+    pub context: RefCell<Value>,
+}
+
+pub struct FutureObj {
+    pub class: ObjRef,
+    pub dict: RefCell<DictData>,
+    /// The event loop object (None until `__init__`).
+    pub loop_: RefCell<Value>,
+    pub state: Cell<FutState>,
+    pub result: RefCell<Value>,
+    pub exception: RefCell<Value>,
+    /// The exception's traceback when it was set (restored on the first retrieval).
+    pub exception_tb: RefCell<Option<Vec<super::exception::TbEntry>>>,
+    pub callbacks: RefCell<Vec<Callback>>,
+    pub cancel_msg: RefCell<Value>,
+    pub cancelled_exc: RefCell<Value>,
+    /// The exception was never retrieved (report it when the future dies).
+    pub log_tb: Cell<bool>,
+    /// `_asyncio_future_blocking`
+    pub blocking: Cell<bool>,
+    /// A one-shot awaitable that yields None once (`sleep(0)`), never visible to code.
+    pub bare_yield: Cell<bool>,
+    pub finalized: Cell<bool>,
+    pub task: Option<Box<TaskState>>,
+}
+
+impl FutureObj {
+    pub fn new(class: ObjRef, is_task: bool) -> FutureObj {
+        FutureObj {
+            class,
+            dict: RefCell::new(DictData::new()),
+            loop_: RefCell::new(Value::None),
+            state: Cell::new(FutState::Pending),
+            result: RefCell::new(Value::None),
+            exception: RefCell::new(Value::None),
+            exception_tb: RefCell::new(None),
+            callbacks: RefCell::new(Vec::new()),
+            cancel_msg: RefCell::new(Value::None),
+            cancelled_exc: RefCell::new(Value::None),
+            log_tb: Cell::new(false),
+            blocking: Cell::new(false),
+            bare_yield: Cell::new(false),
+            finalized: Cell::new(false),
+            task: if is_task {
+                Some(Box::new(TaskState {
+                    coro: RefCell::new(Value::None),
+                    name: RefCell::new(Value::None),
+                    fut_waiter: RefCell::new(Value::None),
+                    must_cancel: Cell::new(false),
+                    num_cancels_requested: Cell::new(0),
+                    log_destroy_pending: Cell::new(false),
+                    index: Cell::new(usize::MAX),
+                    context: RefCell::new(Value::None),
+                }))
+            } else {
+                None
+            },
+        }
+    }
+
+    #[inline]
+    pub fn done(&self) -> bool {
+        self.state.get() != FutState::Pending
+    }
+
+    /// Dying must report something: an exception nobody retrieved, or a pending task.
+    pub fn needs_finalizer(&self) -> bool {
+        if self.finalized.get() {
+            return false;
+        }
+        if self.log_tb.get() {
+            return true;
+        }
+        match &self.task {
+            Some(t) => t.log_destroy_pending.get() && self.state.get() == FutState::Pending,
+            None => false,
+        }
+    }
+
+    /// Every value this object references (for traversal and clearing).
+    pub fn for_each_value(&self, f: &mut dyn FnMut(&Value)) {
+        let FutureObj {
+            class: _,
+            dict,
+            loop_,
+            state: _,
+            result,
+            exception,
+            exception_tb: _,
+            callbacks,
+            cancel_msg,
+            cancelled_exc,
+            log_tb: _,
+            blocking: _,
+            bare_yield: _,
+            finalized: _,
+            task,
+        } = self;
+        if let Ok(d) = dict.try_borrow() {
+            d.iter().for_each(|e| {
+                f(&e.key);
+                f(&e.value);
+            });
+        }
+        for cell in [loop_, result, exception, cancel_msg, cancelled_exc] {
+            if let Ok(v) = cell.try_borrow() {
+                f(&v);
+            }
+        }
+        if let Ok(cbs) = callbacks.try_borrow() {
+            for cb in cbs.iter() {
+                for v in cb.values() {
+                    f(&v);
+                }
+            }
+        }
+        if let Some(t) = task {
+            let TaskState {
+                coro,
+                name,
+                fut_waiter,
+                must_cancel: _,
+                num_cancels_requested: _,
+                log_destroy_pending: _,
+                index: _,
+                context,
+            } = &**t;
+            for cell in [coro, name, fut_waiter, context] {
+                if let Ok(v) = cell.try_borrow() {
+                    f(&v);
+                }
+            }
+        }
+    }
+
+    /// Moves every reference out (cycle clearing and deallocation).
+    pub fn take_values(&self, out: &mut Vec<Value>) {
+        if let Ok(mut d) = self.dict.try_borrow_mut() {
+            out.extend(d.drain_values());
+        }
+        for cell in [
+            &self.loop_,
+            &self.result,
+            &self.exception,
+            &self.cancel_msg,
+            &self.cancelled_exc,
+        ] {
+            if let Ok(mut v) = cell.try_borrow_mut() {
+                out.push(std::mem::replace(&mut *v, Value::None));
+            }
+        }
+        if let Ok(mut cbs) = self.callbacks.try_borrow_mut() {
+            for cb in cbs.drain(..) {
+                out.extend(cb.values());
+            }
+        }
+        if let Some(t) = &self.task {
+            for cell in [&t.coro, &t.name, &t.fut_waiter, &t.context] {
+                if let Ok(mut v) = cell.try_borrow_mut() {
+                    out.push(std::mem::replace(&mut *v, Value::None));
+                }
+            }
+        }
+    }
+}
+
+/// `asyncio.Handle` / `asyncio.TimerHandle`: a scheduled callback.
+pub struct HandleObj {
+    /// Handle or TimerHandle.
+    pub class: ObjRef,
+    pub callback: RefCell<Value>,
+    pub args: RefCell<Vec<Value>>,
+    pub cancelled: Cell<bool>,
+    /// The deadline of a TimerHandle.
+    pub when: Option<f64>,
+    /// The loop (for timer-cancellation bookkeeping).
+    pub loop_: RefCell<Value>,
+    /// A TimerHandle still in its loop's heap.
+    pub scheduled: Cell<bool>,
+    pub context: RefCell<Value>,
+}
+
+impl HandleObj {
+    pub fn for_each_value(&self, f: &mut dyn FnMut(&Value)) {
+        let HandleObj {
+            class: _,
+            callback,
+            args,
+            cancelled: _,
+            when: _,
+            loop_,
+            scheduled: _,
+            context,
+        } = self;
+        for cell in [callback, loop_, context] {
+            if let Ok(v) = cell.try_borrow() {
+                f(&v);
+            }
+        }
+        if let Ok(a) = args.try_borrow() {
+            a.iter().for_each(f);
+        }
+    }
+
+    pub fn take_values(&self, out: &mut Vec<Value>) {
+        for cell in [&self.callback, &self.loop_, &self.context] {
+            if let Ok(mut v) = cell.try_borrow_mut() {
+                out.push(std::mem::replace(&mut *v, Value::None));
+            }
+        }
+        if let Ok(mut a) = self.args.try_borrow_mut() {
+            out.append(&mut a);
+        }
+    }
+}
