@@ -77,7 +77,7 @@ fn format_frame(out: &mut String, entry: &TbEntry) {
         return;
     }
     out.push_str("    ");
-    out.push_str(&" ".repeat(start_offset + 1 - stripped_chars.min(start_offset + 1)));
+    out.push_str(&" ".repeat(start_offset.saturating_sub(stripped_chars)));
     match anchors {
         Some((l, r)) => {
             out.push_str(&"~".repeat(l));
