@@ -102,4 +102,15 @@ impl Code {
     pub fn is_generator_like(&self) -> bool {
         self.flags.generator || self.flags.coroutine || self.flags.async_generator
     }
+
+    /// A plain function whose only parameters are positional ones: a call with exactly
+    /// `argcount` positional arguments binds them in order, with nothing else to check.
+    #[inline]
+    pub fn takes_exactly_positional(&self, nargs: usize) -> bool {
+        self.argcount as usize == nargs
+            && self.kwonlyargcount == 0
+            && !self.flags.varargs
+            && !self.flags.varkeywords
+            && !self.is_generator_like()
+    }
 }

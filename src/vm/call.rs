@@ -98,10 +98,7 @@ impl Vm {
         let code = &func.code;
         match self.frame_pool.pop() {
             Some(mut f) => {
-                let n = code.code.varnames.len();
-                for _ in 0..n {
-                    f.locals.push(Value::Undef);
-                }
+                f.locals.resize(code.code.varnames.len(), Value::Undef);
                 let want = code.code.max_stack as usize + 2;
                 if f.stack.capacity() < want {
                     f.stack.reserve(want);
@@ -490,6 +487,30 @@ impl Vm {
     }
 
     /// Creates the frame's cells and moves captured parameters into them.
+    /// The fast path of `Call` (see `Code::takes_exactly_positional`): moves the arguments
+    /// from the caller's value stack, above `base + 2`, straight into the new frame's locals.
+    pub(crate) fn push_positional_frame(
+        &mut self,
+        func: &FunctionObj,
+        self_: Option<Value>,
+        base: usize,
+    ) -> PyResult<()> {
+        let mut frame = self.new_frame(func);
+        let mut slots = frame.locals.iter_mut();
+        if let Some(s) = self_ {
+            if let Some(slot) = slots.next() {
+                *slot = s;
+            }
+        }
+        let caller = self.top();
+        for (slot, v) in slots.zip(caller.stack.drain(base + 2..)) {
+            *slot = v;
+        }
+        caller.stack.truncate(base);
+        self.finish_frame(&mut frame, func);
+        self.push_frame(frame)
+    }
+
     fn finish_frame(&mut self, frame: &mut Frame, func: &FunctionObj) {
         let c = &func.code.code;
         if c.cellvars.is_empty() && c.freevars.is_empty() {

@@ -981,6 +981,16 @@ impl Vm {
         } else {
             (first, Some(second))
         };
+        if kwnames.is_none() {
+            if let Value::Obj(o) = &func {
+                if let Obj::Function(f) = &**o {
+                    if f.code.code.takes_exactly_positional(n + self_.is_some() as usize) {
+                        self.push_positional_frame(f, self_, base)?;
+                        return Ok(true);
+                    }
+                }
+            }
+        }
         let names: &[Value] = match &kwnames {
             Some(t) => t.as_tuple().unwrap_or(&[]),
             None => &[],
