@@ -32,7 +32,8 @@ pub fn defer(obj: &ObjRef) {
     }
 }
 
-fn mark_finalizing(o: &ObjRef) {
+/// Marks `o` so its finalizer runs only once (PEP 442), even if it is resurrected.
+pub(super) fn mark_finalizing(o: &ObjRef) {
     match &**o {
         Obj::Instance(i) => i.finalized.set(true),
         Obj::Exception(e) => e.finalized.set(true),
