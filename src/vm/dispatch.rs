@@ -251,6 +251,8 @@ impl Vm {
                     if removed.is_none() {
                         return Err(super::errors::name_error(name.as_str().unwrap_or("?")));
                     }
+                    drop(removed);
+                    finalizers!(self);
                 }
                 Op::LoadAttr(i) => {
                     let obj = self.pop();
