@@ -64,7 +64,7 @@ pub fn finalize(vm: &mut Vm, o: &ObjRef) {
     match &**o {
         Obj::Instance(_) | Obj::Exception(_) => {
             if let Some(del) = vm.lookup_special(&v, "__del__") {
-                if let Err(e) = vm.call(&del, &[v.clone()]) {
+                if let Err(e) = vm.call(&del, std::slice::from_ref(&v)) {
                     let what = vm.repr(&del).unwrap_or_default();
                     report_ignored(vm, &what, &e.value());
                 }

@@ -29,7 +29,7 @@ fn visit_frame(fr: &Frame, f: &mut dyn FnMut(&ObjRef)) {
         init_self,
     } = fr;
     stack.iter().chain(locals.iter()).for_each(|v| visit_value(v, f));
-    cells.iter().for_each(|c| f(c));
+    cells.iter().for_each(&mut *f);
     f(globals);
     if let Some(m) = locals_map {
         f(m);
@@ -117,7 +117,7 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
                 dict,
                 module,
                 doc,
-            } = func;
+            } = &**func;
             f(globals);
             if let Ok(d) = defaults.try_borrow() {
                 d.iter().for_each(|v| visit_value(v, f));
@@ -125,7 +125,7 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
             if let Ok(k) = kwdefaults.try_borrow() {
                 visit_value(&k, f);
             }
-            closure.iter().for_each(|c| f(c));
+            closure.iter().for_each(&mut *f);
             if let Ok(a) = annotations.try_borrow() {
                 visit_value(&a, f);
             }
@@ -151,10 +151,10 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
         }
         Obj::Class(c) => {
             if let Ok(b) = c.bases.try_borrow() {
-                b.iter().for_each(|x| f(x));
+                b.iter().for_each(&mut *f);
             }
             if let Ok(m) = c.mro.try_borrow() {
-                m.iter().for_each(|x| f(x));
+                m.iter().for_each(&mut *f);
             }
             if let Ok(d) = c.dict.try_borrow() {
                 d.iter().for_each(|e| {

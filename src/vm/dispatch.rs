@@ -1228,7 +1228,7 @@ impl Vm {
             Some(v) if v.as_str().is_some() && !code.code.name.starts_with('<') => v.clone(),
             _ => Value::None,
         };
-        Ok(Value::obj(Obj::Function(crate::obj::FunctionObj {
+        Ok(Value::obj(Obj::Function(Box::new(crate::obj::FunctionObj {
             name: RefCell::new(code.code.name.clone()),
             qualname: RefCell::new(code.code.qualname.clone()),
             code,
@@ -1240,7 +1240,7 @@ impl Vm {
             dict: RefCell::new(DictData::new()),
             module,
             doc: RefCell::new(doc),
-        })))
+        }))))
     }
 
     /// REPL: print repr(v) unless None, and remember it as `_`.
