@@ -12,7 +12,7 @@ use super::traverse::{clear, traverse};
 use crate::obj::Obj;
 use crate::vm::value::ObjRef;
 use crate::vm::Vm;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Weak;
@@ -47,6 +47,41 @@ thread_local! {
         long_lived_total: 0,
         long_lived_pending: 0,
     }) };
+}
+
+thread_local! {
+    /// Tracked objects that died since the registry was last pruned. Their registry entries
+    /// keep the dead objects' memory allocated (a `Weak` holds the `Rc` allocation).
+    static DEATHS: Cell<usize> = const { Cell::new(0) };
+}
+
+/// A tracked object died.
+#[inline]
+pub fn note_death() {
+    let _ = DEATHS.try_with(|d| d.set(d.get() + 1));
+}
+
+/// Drops the registry entries of dead objects once they are at least half of it, so the
+/// memory of objects that died in an old generation is returned without waiting for that
+/// generation's (rare) collection.
+pub fn prune_dead() {
+    let deaths = DEATHS.with(|d| d.get());
+    if deaths < 4096 {
+        return;
+    }
+    GC.with(|g| {
+        let Ok(mut g) = g.try_borrow_mut() else {
+            return;
+        };
+        let total: usize = g.generations.iter().map(Vec::len).sum();
+        if g.collecting || deaths * 2 < total {
+            return;
+        }
+        for gen in g.generations.iter_mut() {
+            gen.retain(|w| w.strong_count() > 0);
+        }
+        DEATHS.with(|d| d.set(0));
+    });
 }
 
 /// Registers a new container with the collector.
