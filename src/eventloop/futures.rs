@@ -91,7 +91,13 @@ impl Vm {
             };
             self.loop_push_ready(&lp, entry);
         } else {
-            f.callbacks.borrow_mut().push(cb);
+            let mut callbacks = f.callbacks.borrow_mut();
+            if callbacks.capacity() == 0 {
+                // Most futures get exactly one callback (their awaiting task): room for one,
+                // not the four a first push reserves, keeps parked tasks small.
+                callbacks.reserve_exact(1);
+            }
+            callbacks.push(cb);
         }
     }
 
@@ -133,7 +139,7 @@ impl Vm {
             ));
         }
         let tb = e.traceback.borrow().clone();
-        *f.exception_tb.borrow_mut() = Some(tb);
+        f.extra().exception_tb = Some(tb);
         *f.exception.borrow_mut() = exc.clone();
         f.state.set(FutState::Finished);
         f.log_tb.set(true);
@@ -149,7 +155,7 @@ impl Vm {
             return false;
         }
         f.state.set(FutState::Cancelled);
-        *f.cancel_msg.borrow_mut() = msg;
+        f.set_cancel_msg(msg);
         self.fut_schedule_callbacks(o);
         true
     }
@@ -160,13 +166,13 @@ impl Vm {
         let Some(f) = as_future(o) else {
             return self.cancelled_error(&Value::None);
         };
-        let saved = std::mem::replace(&mut *f.cancelled_exc.borrow_mut(), Value::None);
+        let saved = f.take_cancelled_exc();
         if let Value::Obj(e) = saved {
             if matches!(&*e, Obj::Exception(_)) {
                 return ExcRef(e);
             }
         }
-        let msg = f.cancel_msg.borrow().clone();
+        let msg = f.cancel_msg();
         self.cancelled_error(&msg)
     }
 
@@ -183,10 +189,10 @@ impl Vm {
                 let exc = f.exception.borrow().clone();
                 if let Value::Obj(e) = exc {
                     if let Obj::Exception(x) = &*e {
-                        let tb = f.exception_tb.borrow_mut().take().unwrap_or_default();
+                        let tb = f.take_exception_tb().unwrap_or_default();
                         *x.traceback.borrow_mut() = tb;
                     }
-                    *f.exception_tb.borrow_mut() = Some(Vec::new());
+                    f.extra().exception_tb = Some(Vec::new());
                     return Err(ExcRef(e));
                 }
                 Ok(f.result.borrow().clone())

@@ -180,7 +180,7 @@ pub fn new_handle(
         }
         None => vm.t.object.clone(),
     };
-    ObjRef::new(Obj::Handle(HandleObj {
+    ObjRef::new(Obj::Handle(Box::new(HandleObj {
         class,
         callback: RefCell::new(callback),
         args: RefCell::new(args),
@@ -189,5 +189,5 @@ pub fn new_handle(
         loop_: RefCell::new(Value::Obj(lp.clone())),
         scheduled: Cell::new(false),
         context: RefCell::new(Value::None),
-    }))
+    })))
 }

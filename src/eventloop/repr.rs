@@ -267,7 +267,7 @@ pub fn future_repr(vm: &mut Vm, o: &ObjRef) -> PyResult<String> {
         if state == FutState::Pending && t.num_cancels_requested.get() > 0 {
             info[0] = "cancelling".into();
         }
-        let name = t.name.borrow().clone();
+        let name = t.name();
         info.push(format!("name={}", vm.repr(&name)?));
         let coro = t.coro.borrow().clone();
         info.push(format!("coro=<{}>", coro_repr(vm, &coro)?));

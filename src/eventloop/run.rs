@@ -215,10 +215,10 @@ impl Vm {
         let Some(c) = self.aio_classes() else {
             return Err(runtime_error("asyncio is not initialised"));
         };
-        let t = ObjRef::new(Obj::Future(crate::obj::FutureObj::new(
+        let t = ObjRef::new(Obj::Future(Box::new(crate::obj::FutureObj::new(
             c.task.clone(),
             true,
-        )));
+        ))));
         self.task_init(&t, coro, Value::Obj(lp.clone()), name)?;
         Ok(t)
     }
@@ -254,7 +254,7 @@ impl Vm {
         };
         let name = if name.is_none() {
             self.aio.task_counter += 1;
-            Value::string(format!("Task-{}", self.aio.task_counter))
+            Value::Int(self.aio.task_counter as i64)
         } else if name.as_str().is_some() {
             name
         } else {

@@ -145,7 +145,7 @@ impl Vm {
             Ok(GenOutcome::Returned(v)) => {
                 if ts.must_cancel.get() {
                     ts.must_cancel.set(false);
-                    let msg = f.cancel_msg.borrow().clone();
+                    let msg = f.cancel_msg();
                     self.fut_cancel(task, msg);
                 } else {
                     self.fut_set_result(task, v)?;
@@ -153,7 +153,7 @@ impl Vm {
                 Ok(())
             }
             Err(e) if self.is_cancelled_error(&e) => {
-                *f.cancelled_exc.borrow_mut() = e.value();
+                f.extra().cancelled_exc = e.value();
                 self.fut_cancel(task, Value::None);
                 Ok(())
             }
@@ -195,7 +195,7 @@ impl Vm {
                     self.fut_add_callback(&fo, Callback::Wakeup(task.clone()));
                     *ts.fut_waiter.borrow_mut() = v.clone();
                     if ts.must_cancel.get() {
-                        let msg = f.cancel_msg.borrow().clone();
+                        let msg = f.cancel_msg();
                         if self.future_cancel_any(&v, msg)? {
                             ts.must_cancel.set(false);
                         }
@@ -259,7 +259,7 @@ impl Vm {
             return Ok(true);
         }
         ts.must_cancel.set(true);
-        *f.cancel_msg.borrow_mut() = msg;
+        f.set_cancel_msg(msg);
         Ok(true)
     }
 

@@ -12,19 +12,21 @@ use super::traverse::{clear, traverse};
 use crate::obj::Obj;
 use crate::vm::value::ObjRef;
 use crate::vm::Vm;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Weak;
 
 /// CPython 3.11's default thresholds.
-pub const DEFAULT_THRESHOLDS: [usize; 3] = [700, 10, 10];
+pub const DEFAULT_THRESHOLDS: [i64; 3] = [700, 10, 10];
 
 struct GcState {
     generations: [Vec<Weak<Obj>>; 3],
     /// Allocations since the last generation-0 collection; collections of each younger
     /// generation since the last collection of the next one.
     counts: [usize; 3],
-    thresholds: [usize; 3],
+    /// As set by `gc.set_threshold` (any int; 0 for generation 0 disables collection).
+    thresholds: [i64; 3],
     enabled: bool,
     collecting: bool,
     /// Objects in the oldest generation after its last collection, and objects moved
@@ -47,6 +49,41 @@ thread_local! {
     }) };
 }
 
+thread_local! {
+    /// Tracked objects that died since the registry was last pruned. Their registry entries
+    /// keep the dead objects' memory allocated (a `Weak` holds the `Rc` allocation).
+    static DEATHS: Cell<usize> = const { Cell::new(0) };
+}
+
+/// A tracked object died.
+#[inline]
+pub fn note_death() {
+    let _ = DEATHS.try_with(|d| d.set(d.get() + 1));
+}
+
+/// Drops the registry entries of dead objects once they are at least half of it, so the
+/// memory of objects that died in an old generation is returned without waiting for that
+/// generation's (rare) collection.
+pub fn prune_dead() {
+    let deaths = DEATHS.with(|d| d.get());
+    if deaths < 4096 {
+        return;
+    }
+    GC.with(|g| {
+        let Ok(mut g) = g.try_borrow_mut() else {
+            return;
+        };
+        let total: usize = g.generations.iter().map(Vec::len).sum();
+        if g.collecting || deaths * 2 < total {
+            return;
+        }
+        for gen in g.generations.iter_mut() {
+            gen.retain(|w| w.strong_count() > 0);
+        }
+        DEATHS.with(|d| d.set(0));
+    });
+}
+
 /// Registers a new container with the collector.
 #[inline]
 pub fn track(obj: &ObjRef) {
@@ -64,7 +101,7 @@ pub fn track(obj: &ObjRef) {
 pub fn should_collect() -> bool {
     GC.with(|g| {
         let g = g.borrow();
-        g.enabled && !g.collecting && g.counts[0] > g.thresholds[0]
+        g.enabled && !g.collecting && g.thresholds[0] != 0 && g.counts[0] as i64 > g.thresholds[0]
     })
 }
 
@@ -74,7 +111,7 @@ fn generation_to_collect() -> usize {
         let g = g.borrow();
         let mut gen = 0;
         for i in (1..3).rev() {
-            if g.counts[i] > g.thresholds[i] {
+            if g.counts[i] as i64 > g.thresholds[i] {
                 if i == 2 && g.long_lived_pending < g.long_lived_total / 4 {
                     continue;
                 }
@@ -95,10 +132,10 @@ pub fn is_enabled() -> bool {
 pub fn get_count() -> [usize; 3] {
     GC.with(|g| g.borrow().counts)
 }
-pub fn get_threshold() -> [usize; 3] {
+pub fn get_threshold() -> [i64; 3] {
     GC.with(|g| g.borrow().thresholds)
 }
-pub fn set_threshold(t: [usize; 3]) {
+pub fn set_threshold(t: [i64; 3]) {
     GC.with(|g| g.borrow_mut().thresholds = t);
 }
 
@@ -125,7 +162,8 @@ pub fn collect(vm: &mut Vm, generation: usize) -> usize {
     let objs: Vec<ObjRef> = GC.with(|g| {
         let mut g = g.borrow_mut();
         let mut out = Vec::new();
-        for gen in 0..=generation {
+        // Oldest first, so finalizers run in allocation order as in CPython.
+        for gen in (0..=generation).rev() {
             for w in std::mem::take(&mut g.generations[gen]) {
                 if let Some(rc) = w.upgrade() {
                     out.push(ObjRef::from_rc(rc));
@@ -135,8 +173,9 @@ pub fn collect(vm: &mut Vm, generation: usize) -> usize {
         out
     });
     let unreachable = find_unreachable(&objs);
-    let found = unreachable.len();
-    if found > 0 {
+    // As CPython: objects a finalizer resurrected are not counted.
+    let mut found = 0;
+    if !unreachable.is_empty() {
         // Finalizers first (they may resurrect objects), then re-check reachability.
         let mut finalizable: Vec<ObjRef> = unreachable
             .iter()
@@ -145,7 +184,7 @@ pub fn collect(vm: &mut Vm, generation: usize) -> usize {
             .collect();
         let had_finalizers = !finalizable.is_empty();
         for o in finalizable.drain(..) {
-            mark_finalized(&o);
+            super::finalize::mark_finalizing(&o);
             super::finalize::finalize(vm, &o);
         }
         let garbage: Vec<usize> = if had_finalizers {
@@ -153,6 +192,7 @@ pub fn collect(vm: &mut Vm, generation: usize) -> usize {
         } else {
             unreachable
         };
+        found = garbage.len();
         let mut freed = Vec::new();
         for &i in &garbage {
             freed.extend(clear(&objs[i]));
@@ -190,17 +230,13 @@ pub fn collect(vm: &mut Vm, generation: usize) -> usize {
     found
 }
 
-fn mark_finalized(o: &ObjRef) {
-    match &**o {
-        Obj::Instance(i) => i.finalized.set(true),
-        Obj::Exception(e) => e.finalized.set(true),
-        _ => {}
-    }
-}
-
 /// Indexes (into `objs`) of the objects reachable only from each other.
 fn find_unreachable(objs: &[ObjRef]) -> Vec<usize> {
-    let index: HashMap<usize, usize> = objs.iter().enumerate().map(|(i, o)| (o.addr(), i)).collect();
+    let index: HashMap<usize, usize, BuildHasherDefault<AddrHasher>> = objs
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (o.addr(), i))
+        .collect();
     // References from outside the set: the count minus our own `objs` reference.
     let mut gc_refs: Vec<isize> = objs.iter().map(|o| o.refcount() as isize - 1).collect();
     for o in objs {
@@ -226,4 +262,25 @@ fn find_unreachable(objs: &[ObjRef]) -> Vec<usize> {
         });
     }
     (0..objs.len()).filter(|&i| !reachable[i]).collect()
+}
+
+/// Hashes object addresses, which are already unique: one multiply spreads them over the
+/// table (SipHash showed up in collection profiles of programs with many live tasks).
+#[derive(Default)]
+struct AddrHasher(u64);
+
+impl Hasher for AddrHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (n as u64)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .rotate_left(26);
+    }
 }

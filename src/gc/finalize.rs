@@ -32,7 +32,8 @@ pub fn defer(obj: &ObjRef) {
     }
 }
 
-fn mark_finalizing(o: &ObjRef) {
+/// Marks `o` so its finalizer runs only once (PEP 442), even if it is resurrected.
+pub(super) fn mark_finalizing(o: &ObjRef) {
     match &**o {
         Obj::Instance(i) => i.finalized.set(true),
         Obj::Exception(e) => e.finalized.set(true),
@@ -63,7 +64,7 @@ pub fn finalize(vm: &mut Vm, o: &ObjRef) {
     match &**o {
         Obj::Instance(_) | Obj::Exception(_) => {
             if let Some(del) = vm.lookup_special(&v, "__del__") {
-                if let Err(e) = vm.call(&del, &[v.clone()]) {
+                if let Err(e) = vm.call(&del, std::slice::from_ref(&v)) {
                     let what = vm.repr(&del).unwrap_or_default();
                     report_ignored(vm, &what, &e.value());
                 }

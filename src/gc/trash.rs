@@ -35,7 +35,12 @@ fn take_children(obj: &mut Obj, out: &mut Vec<Value>) {
         Obj::Function(f) => {
             out.extend(std::mem::take(f.defaults.get_mut()));
             out.extend(f.dict.get_mut().drain_values());
-            out.extend(std::mem::take(&mut f.closure).into_vec().into_iter().map(Value::Obj));
+            out.extend(
+                std::mem::take(&mut f.closure)
+                    .into_vec()
+                    .into_iter()
+                    .map(Value::Obj),
+            );
         }
         Obj::BoundMethod(m) => {
             out.push(std::mem::replace(&mut m.func, Value::None));
@@ -78,6 +83,9 @@ fn drop_iter_state(st: crate::obj::IterState, out: &mut Vec<Value>) {
 
 impl Drop for Obj {
     fn drop(&mut self) {
+        if self.is_container() {
+            super::collector::note_death();
+        }
         let mut children = Vec::new();
         take_children(self, &mut children);
         if children.iter().all(|v| !matches!(v, Value::Obj(_))) {

@@ -28,8 +28,11 @@ fn visit_frame(fr: &Frame, f: &mut dyn FnMut(&ObjRef)) {
         generator,
         init_self,
     } = fr;
-    stack.iter().chain(locals.iter()).for_each(|v| visit_value(v, f));
-    cells.iter().for_each(|c| f(c));
+    stack
+        .iter()
+        .chain(locals.iter())
+        .for_each(|v| visit_value(v, f));
+    cells.iter().for_each(&mut *f);
     f(globals);
     if let Some(m) = locals_map {
         f(m);
@@ -77,18 +80,24 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
         Obj::FrozenSet(s) => s.iter().for_each(|(_, k)| visit_value(k, f)),
         Obj::Slice(s) => {
             let crate::obj::SliceObj { start, stop, step } = s;
-            [start, stop, step].into_iter().for_each(|v| visit_value(v, f));
+            [start, stop, step]
+                .into_iter()
+                .for_each(|v| visit_value(v, f));
         }
         Obj::Iter(st) => {
             if let Ok(st) = st.try_borrow() {
                 match &*st {
-                    IterState::Seq { seq, index: _ } | IterState::Reversed { seq, index: _ } => visit_value(seq, f),
+                    IterState::Seq { seq, index: _ } | IterState::Reversed { seq, index: _ } => {
+                        visit_value(seq, f)
+                    }
                     IterState::Range { .. } | IterState::Exhausted => {}
                     IterState::Str { s, pos: _ } => f(s),
                     IterState::Dict { dict, .. } => f(dict),
                     IterState::Set { set, .. } => f(set),
                     IterState::Enumerate { iter, count: _ } => visit_value(iter, f),
-                    IterState::Zip { iters, strict: _ } => iters.iter().for_each(|v| visit_value(v, f)),
+                    IterState::Zip { iters, strict: _ } => {
+                        iters.iter().for_each(|v| visit_value(v, f))
+                    }
                     IterState::Map { func, iters } => {
                         visit_value(func, f);
                         iters.iter().for_each(|v| visit_value(v, f));
@@ -117,7 +126,7 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
                 dict,
                 module,
                 doc,
-            } = func;
+            } = &**func;
             f(globals);
             if let Ok(d) = defaults.try_borrow() {
                 d.iter().for_each(|v| visit_value(v, f));
@@ -125,7 +134,7 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
             if let Ok(k) = kwdefaults.try_borrow() {
                 visit_value(&k, f);
             }
-            closure.iter().for_each(|c| f(c));
+            closure.iter().for_each(&mut *f);
             if let Ok(a) = annotations.try_borrow() {
                 visit_value(&a, f);
             }
@@ -151,10 +160,10 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
         }
         Obj::Class(c) => {
             if let Ok(b) = c.bases.try_borrow() {
-                b.iter().for_each(|x| f(x));
+                b.iter().for_each(&mut *f);
             }
             if let Ok(m) = c.mro.try_borrow() {
-                m.iter().for_each(|x| f(x));
+                m.iter().for_each(&mut *f);
             }
             if let Ok(d) = c.dict.try_borrow() {
                 d.iter().for_each(|e| {
@@ -200,8 +209,15 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
             }
         }
         Obj::Property(p) => {
-            let crate::obj::PropertyObj { fget, fset, fdel, doc } = p;
-            [fget, fset, fdel, doc].into_iter().for_each(|v| visit_value(v, f));
+            let crate::obj::PropertyObj {
+                fget,
+                fset,
+                fdel,
+                doc,
+            } = p;
+            [fget, fset, fdel, doc]
+                .into_iter()
+                .for_each(|v| visit_value(v, f));
         }
         Obj::StaticMethod(v) | Obj::ClassMethod(v) => visit_value(v, f),
         Obj::Super(s) => {

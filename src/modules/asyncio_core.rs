@@ -63,10 +63,10 @@ fn future_new(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         Some(c) => crate::vm::class::is_subclass(cls, &c.task),
         None => false,
     };
-    Ok(Value::obj(Obj::Future(FutureObj::new(
+    Ok(Value::obj(Obj::Future(Box::new(FutureObj::new(
         cls.clone(),
         is_task,
-    ))))
+    )))))
 }
 
 fn future_init(vm: &mut Vm, args: &Args) -> PyResult<Value> {
@@ -234,7 +234,7 @@ fn task_get_name(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let t = this_task(args)?;
     Ok(as_future(&t)
         .and_then(|f| f.task.as_ref())
-        .map(|ts| ts.name.borrow().clone())
+        .map(|ts| ts.name())
         .unwrap_or(Value::None))
 }
 
@@ -476,7 +476,7 @@ fn loop_create_future(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     };
     let f = FutureObj::new(c.future.clone(), false);
     *f.loop_.borrow_mut() = Value::Obj(lp);
-    Ok(Value::obj(Obj::Future(f)))
+    Ok(Value::obj(Obj::Future(Box::new(f))))
 }
 
 fn loop_create_task(vm: &mut Vm, args: &Args) -> PyResult<Value> {
@@ -717,7 +717,7 @@ fn sleep0(vm: &mut Vm, _args: &Args) -> PyResult<Value> {
     let f = FutureObj::new(c.future.clone(), false);
     f.bare_yield.set(true);
     f.state.set(FutState::Finished);
-    Ok(Value::obj(Obj::Future(f)))
+    Ok(Value::obj(Obj::Future(Box::new(f))))
 }
 
 /// `fut.set_result(result)` unless the future was cancelled meanwhile.
@@ -744,7 +744,7 @@ fn sleep_timer(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let d = number(vm, &args.pos[0], "")?;
     let f = FutureObj::new(c.future.clone(), false);
     *f.loop_.borrow_mut() = Value::Obj(lp.clone());
-    let fut = Value::obj(Obj::Future(f));
+    let fut = Value::obj(Obj::Future(Box::new(f)));
     let now = vm.aio.state(&lp).map(|s| s.time()).unwrap_or(0.0);
     let cb = native(
         MODULE,
@@ -807,7 +807,7 @@ fn future_make_cancelled_error(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 fn future_cancel_message(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let fut = this_future(args)?;
     Ok(as_future(&fut)
-        .map(|f| f.cancel_msg.borrow().clone())
+        .map(|f| f.cancel_msg())
         .unwrap_or(Value::None))
 }
 

@@ -4,7 +4,7 @@
 
 use super::dict::DictData;
 use crate::vm::value::{ObjRef, Value};
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, RefCell, RefMut};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FutState {
@@ -45,6 +45,8 @@ impl Callback {
 /// The part of a Task beyond its Future.
 pub struct TaskState {
     pub coro: RefCell<Value>,
+    /// A str; or the task's number while its default name `Task-N` was never asked for,
+    /// so idle tasks do not each hold a string (`TaskState::name`).
     pub name: RefCell<Value>,
     /// The future this task waits on (None when not waiting).
     pub fut_waiter: RefCell<Value>,
@@ -57,19 +59,27 @@ pub struct TaskState {
     pub context: RefCell<Value>,
 }
 
+/// The parts of a future most futures never use, allocated on first use so that the
+/// futures parked tasks wait on stay small.
+pub struct FutureExtra {
+    /// User attributes.
+    pub dict: DictData,
+    pub cancel_msg: Value,
+    pub cancelled_exc: Value,
+    /// The exception's traceback when it was set (restored on the first retrieval).
+    pub exception_tb: Option<Vec<super::exception::TbEntry>>,
+}
+
 pub struct FutureObj {
     pub class: ObjRef,
-    pub dict: RefCell<DictData>,
+    /// None until an attribute, a cancel message or an exception is stored.
+    pub extra: RefCell<Option<Box<FutureExtra>>>,
     /// The event loop object (None until `__init__`).
     pub loop_: RefCell<Value>,
     pub state: Cell<FutState>,
     pub result: RefCell<Value>,
     pub exception: RefCell<Value>,
-    /// The exception's traceback when it was set (restored on the first retrieval).
-    pub exception_tb: RefCell<Option<Vec<super::exception::TbEntry>>>,
     pub callbacks: RefCell<Vec<Callback>>,
-    pub cancel_msg: RefCell<Value>,
-    pub cancelled_exc: RefCell<Value>,
     /// The exception was never retrieved (report it when the future dies).
     pub log_tb: Cell<bool>,
     /// `_asyncio_future_blocking`
@@ -80,19 +90,27 @@ pub struct FutureObj {
     pub task: Option<Box<TaskState>>,
 }
 
+impl TaskState {
+    /// The task's name, formatting (and keeping) the default `Task-N` on first use.
+    pub fn name(&self) -> Value {
+        let mut name = self.name.borrow_mut();
+        if let Value::Int(n) = *name {
+            *name = Value::string(format!("Task-{n}"));
+        }
+        name.clone()
+    }
+}
+
 impl FutureObj {
     pub fn new(class: ObjRef, is_task: bool) -> FutureObj {
         FutureObj {
             class,
-            dict: RefCell::new(DictData::new()),
+            extra: RefCell::new(None),
             loop_: RefCell::new(Value::None),
             state: Cell::new(FutState::Pending),
             result: RefCell::new(Value::None),
             exception: RefCell::new(Value::None),
-            exception_tb: RefCell::new(None),
             callbacks: RefCell::new(Vec::new()),
-            cancel_msg: RefCell::new(Value::None),
-            cancelled_exc: RefCell::new(Value::None),
             log_tb: Cell::new(false),
             blocking: Cell::new(false),
             bare_yield: Cell::new(false),
@@ -112,6 +130,58 @@ impl FutureObj {
                 None
             },
         }
+    }
+
+    /// The rarely used parts, allocated now if they were not yet.
+    pub fn extra(&self) -> RefMut<'_, FutureExtra> {
+        RefMut::map(self.extra.borrow_mut(), |e| {
+            &mut **e.get_or_insert_with(|| {
+                Box::new(FutureExtra {
+                    dict: DictData::new(),
+                    cancel_msg: Value::None,
+                    cancelled_exc: Value::None,
+                    exception_tb: None,
+                })
+            })
+        })
+    }
+
+    /// A user attribute.
+    pub fn attr(&self, name: &Value) -> Option<Value> {
+        let extra = self.extra.borrow();
+        crate::vm::dictops::get_str(&extra.as_ref()?.dict, name)
+    }
+
+    /// Removes a user attribute; None if it was not set.
+    pub fn del_attr(&self, name: &Value) -> Option<Value> {
+        let mut extra = self.extra.borrow_mut();
+        crate::vm::dictops::del_str(&mut extra.as_mut()?.dict, name)
+    }
+
+    pub fn cancel_msg(&self) -> Value {
+        match &*self.extra.borrow() {
+            Some(e) => e.cancel_msg.clone(),
+            None => Value::None,
+        }
+    }
+
+    pub fn set_cancel_msg(&self, msg: Value) {
+        if !msg.is_none() || self.extra.borrow().is_some() {
+            self.extra().cancel_msg = msg;
+        }
+    }
+
+    /// The CancelledError that cancelled the task, taken (it is raised once).
+    pub fn take_cancelled_exc(&self) -> Value {
+        match &mut *self.extra.borrow_mut() {
+            Some(e) => std::mem::replace(&mut e.cancelled_exc, Value::None),
+            None => Value::None,
+        }
+    }
+
+    /// The saved traceback of the exception, taken (restored on the first retrieval only).
+    pub fn take_exception_tb(&self) -> Option<Vec<super::exception::TbEntry>> {
+        self.extra.borrow_mut().as_mut()?.exception_tb.take()
     }
 
     #[inline]
@@ -137,28 +207,35 @@ impl FutureObj {
     pub fn for_each_value(&self, f: &mut dyn FnMut(&Value)) {
         let FutureObj {
             class: _,
-            dict,
+            extra,
             loop_,
             state: _,
             result,
             exception,
-            exception_tb: _,
             callbacks,
-            cancel_msg,
-            cancelled_exc,
             log_tb: _,
             blocking: _,
             bare_yield: _,
             finalized: _,
             task,
         } = self;
-        if let Ok(d) = dict.try_borrow() {
-            d.iter().for_each(|e| {
-                f(&e.key);
-                f(&e.value);
-            });
+        if let Ok(extra) = extra.try_borrow() {
+            if let Some(x) = &*extra {
+                let FutureExtra {
+                    dict,
+                    cancel_msg,
+                    cancelled_exc,
+                    exception_tb: _,
+                } = &**x;
+                dict.iter().for_each(|e| {
+                    f(&e.key);
+                    f(&e.value);
+                });
+                f(cancel_msg);
+                f(cancelled_exc);
+            }
         }
-        for cell in [loop_, result, exception, cancel_msg, cancelled_exc] {
+        for cell in [loop_, result, exception] {
             if let Ok(v) = cell.try_borrow() {
                 f(&v);
             }
@@ -191,16 +268,14 @@ impl FutureObj {
 
     /// Moves every reference out (cycle clearing and deallocation).
     pub fn take_values(&self, out: &mut Vec<Value>) {
-        if let Ok(mut d) = self.dict.try_borrow_mut() {
-            out.extend(d.drain_values());
+        if let Ok(mut extra) = self.extra.try_borrow_mut() {
+            if let Some(mut x) = extra.take() {
+                out.extend(x.dict.drain_values());
+                out.push(std::mem::replace(&mut x.cancel_msg, Value::None));
+                out.push(std::mem::replace(&mut x.cancelled_exc, Value::None));
+            }
         }
-        for cell in [
-            &self.loop_,
-            &self.result,
-            &self.exception,
-            &self.cancel_msg,
-            &self.cancelled_exc,
-        ] {
+        for cell in [&self.loop_, &self.result, &self.exception] {
             if let Ok(mut v) = cell.try_borrow_mut() {
                 out.push(std::mem::replace(&mut *v, Value::None));
             }

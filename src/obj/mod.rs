@@ -34,6 +34,8 @@ pub use module::ModuleObj;
 pub use set::SetData;
 pub use str::StrObj;
 
+/// Large kinds are boxed so that every object stays small: an `Obj` is as big as its
+/// largest inline variant, and strings, tuples and generators vastly outnumber classes.
 pub enum Obj {
     Str(StrObj),
     Bytes(Box<[u8]>),
@@ -47,13 +49,13 @@ pub enum Obj {
     Range(RangeObj),
     Slice(SliceObj),
     Iter(RefCell<IterState>),
-    Function(FunctionObj),
+    Function(Box<FunctionObj>),
     BoundMethod(BoundMethod),
     Native(NativeFunction),
     Cell(RefCell<Value>),
-    Class(ClassObj),
+    Class(Box<ClassObj>),
     Instance(InstanceObj),
-    Exception(ExceptionObj),
+    Exception(Box<ExceptionObj>),
     Module(ModuleObj),
     Code(std::rc::Rc<CodeObj>),
     DictView(DictViewObj),
@@ -63,8 +65,8 @@ pub enum Obj {
     ClassMethod(Value),
     Super(SuperObj),
     Stream(stream::StreamObj),
-    Future(FutureObj),
-    Handle(HandleObj),
+    Future(Box<FutureObj>),
+    Handle(Box<HandleObj>),
     Ellipsis,
     NotImplemented,
 }

@@ -200,7 +200,7 @@ impl Vm {
             Obj::Instance(i) => get_str(&i.dict.borrow(), name),
             Obj::Exception(e) => get_str(&e.dict.borrow(), name),
             Obj::Function(f) => get_str(&f.dict.borrow(), name),
-            Obj::Future(f) => get_str(&f.dict.borrow(), name),
+            Obj::Future(f) => f.attr(name),
             _ => None,
         }
     }
@@ -482,7 +482,7 @@ impl Vm {
                 return Err(self.readonly_attr(obj, name))
             }
             Obj::Instance(i) => set_str(&mut i.dict.borrow_mut(), name.clone(), value),
-            Obj::Future(f) => set_str(&mut f.dict.borrow_mut(), name.clone(), value),
+            Obj::Future(f) => set_str(&mut f.extra().dict, name.clone(), value),
             Obj::Exception(e) => match name.as_str() {
                 Some("args") => {
                     let items = self.collect(&value)?;
@@ -577,7 +577,7 @@ impl Vm {
             Value::Obj(o) => match &**o {
                 Obj::Instance(i) => del_str(&mut i.dict.borrow_mut(), name),
                 Obj::Exception(e) => del_str(&mut e.dict.borrow_mut(), name),
-                Obj::Future(f) => del_str(&mut f.dict.borrow_mut(), name),
+                Obj::Future(f) => f.del_attr(name),
                 Obj::Function(f) => del_str(&mut f.dict.borrow_mut(), name),
                 Obj::Class(c) if !c.builtin => del_str(&mut c.dict.borrow_mut(), name),
                 Obj::Module(m) => match &*m.dict {

@@ -240,10 +240,10 @@ impl Vm {
             }
             (_, Layout::Exception) => {
                 let npos = args.len() - kwnames.len();
-                Value::obj(Obj::Exception(ExceptionObj::new(
+                Value::obj(Obj::Exception(Box::new(ExceptionObj::new(
                     cls.clone(),
                     Value::tuple(args[..npos].to_vec()),
-                )))
+                ))))
             }
             (_, Layout::Object) => {
                 let init_key = self.intern("__init__");
@@ -531,8 +531,12 @@ impl Vm {
         frame.cells.extend(func.closure.iter().cloned());
     }
 
-    fn make_generator(&mut self, func: &FunctionObj, frame: Box<Frame>) -> Value {
+    fn make_generator(&mut self, func: &FunctionObj, mut frame: Box<Frame>) -> Value {
         let c = &func.code.code;
+        // The frame may outlive many calls (a parked task's coroutine): give back the spare
+        // room a pooled frame kept from earlier, bigger functions.
+        frame.stack.shrink_to(c.max_stack as usize + 2);
+        frame.locals.shrink_to_fit();
         let kind = if c.flags.async_generator {
             GenKind::AsyncGenerator
         } else if c.flags.coroutine {

@@ -268,7 +268,7 @@ impl Vm {
         let module = super::dictops::get_str(&ns, &self.intern("__module__"))
             .and_then(|v| v.as_str().map(Rc::from))
             .unwrap_or_else(|| Rc::from("__main__"));
-        let cls = ObjRef::new(Obj::Class(ClassObj {
+        let cls = ObjRef::new(Obj::Class(Box::new(ClassObj {
             name: RefCell::new(Rc::from(name)),
             qualname: RefCell::new(qualname),
             module: RefCell::new(module),
@@ -279,7 +279,7 @@ impl Vm {
             builtin: false,
             flags: Cell::new(ClassFlags::default()),
             metaclass: RefCell::new(metaclass),
-        }));
+        })));
         refresh_flags(&cls, self);
         Ok(cls)
     }

@@ -251,6 +251,8 @@ impl Vm {
                     if removed.is_none() {
                         return Err(super::errors::name_error(name.as_str().unwrap_or("?")));
                     }
+                    drop(removed);
+                    finalizers!(self);
                 }
                 Op::LoadAttr(i) => {
                     let obj = self.pop();
@@ -1236,7 +1238,7 @@ impl Vm {
             Some(v) if v.as_str().is_some() && !code.code.name.starts_with('<') => v.clone(),
             _ => Value::None,
         };
-        Ok(Value::obj(Obj::Function(crate::obj::FunctionObj {
+        Ok(Value::obj(Obj::Function(Box::new(crate::obj::FunctionObj {
             name: RefCell::new(code.code.name.clone()),
             qualname: RefCell::new(code.code.qualname.clone()),
             code,
@@ -1248,7 +1250,7 @@ impl Vm {
             dict: RefCell::new(DictData::new()),
             module,
             doc: RefCell::new(doc),
-        })))
+        }))))
     }
 
     /// REPL: print repr(v) unless None, and remember it as `_`.

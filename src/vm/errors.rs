@@ -32,7 +32,7 @@ impl ExcRef {
 
 /// A new exception of class `cls` with the given args (a tuple value).
 pub fn new_exception(cls: ObjRef, args: Value) -> ExcRef {
-    ExcRef(ObjRef::new(Obj::Exception(ExceptionObj::new(cls, args))))
+    ExcRef(ObjRef::new(Obj::Exception(Box::new(ExceptionObj::new(cls, args)))))
 }
 
 /// `kind(msg)`

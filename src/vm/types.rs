@@ -203,7 +203,7 @@ pub struct Types {
 /// Creates a class object. `bases` empty means a root (`object`).
 pub fn new_class(name: &str, bases: Vec<ObjRef>, layout: Layout, builtin: bool) -> ObjRef {
     let mro = compute_simple_mro(&bases);
-    ObjRef::new(Obj::Class(ClassObj {
+    ObjRef::new(Obj::Class(Box::new(ClassObj {
         name: RefCell::new(Rc::from(name)),
         qualname: RefCell::new(Rc::from(name)),
         module: RefCell::new(Rc::from("builtins")),
@@ -214,7 +214,7 @@ pub fn new_class(name: &str, bases: Vec<ObjRef>, layout: Layout, builtin: bool) 
         builtin,
         flags: Cell::new(ClassFlags::default()),
         metaclass: RefCell::new(None),
-    }))
+    })))
 }
 
 /// MRO for single-inheritance builtin classes: the base, then the base's MRO.

@@ -153,4 +153,11 @@ mod tests {
         assert_eq!(std::mem::size_of::<Value>(), 16);
         assert_eq!(std::mem::size_of::<ObjRef>(), 8);
     }
+
+    /// Every object pays for the largest inline kind: box big kinds instead of growing this
+    /// (memory per parked task, DESIGN.md section 9).
+    #[test]
+    fn obj_stays_small() {
+        assert!(std::mem::size_of::<crate::obj::Obj>() <= 96);
+    }
 }

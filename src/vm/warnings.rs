@@ -4,14 +4,21 @@ use super::Vm;
 use crate::obj::CodeObj;
 
 /// "RuntimeWarning: coroutine 'f' was never awaited", printed when an un-awaited coroutine
-/// object dies. CPython names the line that created it; aio names the coroutine's
-/// definition line until creation sites are recorded.
-pub fn never_awaited(vm: &mut Vm, qualname: &str, code: &CodeObj) {
-    let c = &code.code;
-    let line = c.first_line();
-    let text = c.source.line_text(line).trim().to_string();
-    vm.write_stderr(&format!(
-        "{}:{}: RuntimeWarning: coroutine '{}' was never awaited\n  {}\nRuntimeWarning: Enable tracemalloc to get the object allocation traceback\n",
-        c.source.name, line, qualname, text
-    ));
+/// object dies. Like CPython's warnings, it names the line executing at that moment; with
+/// no aio frame running (collection at exit) CPython says `sys:1` and shows no source.
+pub fn never_awaited(vm: &mut Vm, qualname: &str, _code: &CodeObj) {
+    let message = format!("RuntimeWarning: coroutine '{qualname}' was never awaited");
+    let text = match vm.frames.last() {
+        Some(frame) => {
+            let c = &frame.code.code;
+            let line = c.line_of(frame.pc.saturating_sub(1));
+            let source = c.source.line_text(line).trim();
+            format!(
+                "{}:{line}: {message}\n  {source}\nRuntimeWarning: Enable tracemalloc to get the object allocation traceback\n",
+                c.source.name
+            )
+        }
+        None => format!("sys:1: {message}\n"),
+    };
+    vm.write_stderr(&text);
 }

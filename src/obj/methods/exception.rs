@@ -204,10 +204,10 @@ fn get_exceptions(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 /// `BaseException.__new__(cls, *args, **kwargs)`: keywords are left to `__init__`.
 fn base_new(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let cls = check_exc_class(vm, args.pos.first(), "BaseException")?;
-    Ok(Value::obj(Obj::Exception(ExceptionObj::new(
+    Ok(Value::obj(Obj::Exception(Box::new(ExceptionObj::new(
         cls,
         Value::tuple(args.pos[1..].to_vec()),
-    ))))
+    )))))
 }
 
 /// Checks `cls` of an exception `__new__` is a subclass of `base`.
@@ -462,7 +462,10 @@ fn os_error_new(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             }
         }
     }
-    let v = Value::obj(Obj::Exception(ExceptionObj::new(cls, Value::tuple(vec![]))));
+    let v = Value::obj(Obj::Exception(Box::new(ExceptionObj::new(
+        cls,
+        Value::tuple(vec![]),
+    ))));
     if let Some(e) = exc_obj(&v) {
         os_parse(vm, e, pos);
     }
@@ -794,10 +797,10 @@ fn eg_new(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             class_name(&cls)
         )));
     }
-    let v = Value::obj(Obj::Exception(ExceptionObj::new(
+    let v = Value::obj(Obj::Exception(Box::new(ExceptionObj::new(
         cls,
         Value::tuple(vec![message.clone(), excs.clone()]),
-    )));
+    ))));
     if let Some(e) = exc_obj(&v) {
         dict_set(vm, e, "message", message.clone());
         dict_set(vm, e, "exceptions", Value::tuple(items));

@@ -68,10 +68,10 @@ fn new_instance(c: &ObjRef, co: &ClassObj) -> PyResult<Value> {
             dict: RefCell::new(DictData::new()),
             finalized: Cell::new(false),
         }))),
-        Layout::Exception => Ok(Value::obj(Obj::Exception(ExceptionObj::new(
+        Layout::Exception => Ok(Value::obj(Obj::Exception(Box::new(ExceptionObj::new(
             c.clone(),
             Value::tuple(vec![]),
-        )))),
+        ))))),
         _ => {
             let n = co.name();
             Err(type_error(format!(
