@@ -659,6 +659,11 @@ impl Vm {
                     let t = self.pop();
                     let e = self.pop();
                     let (rest, matched) = self.eg_match(&e, &t)?;
+                    if !matched.is_none() {
+                        // As CPython: the handler runs with the matched part as the
+                        // exception being handled (the `__context__` of what it raises).
+                        self.top().handled = matched.clone();
+                    }
                     self.push(rest);
                     self.push(matched);
                 }
