@@ -186,7 +186,7 @@ impl Vm {
                         let tb = f.exception_tb.borrow_mut().take().unwrap_or_default();
                         *x.traceback.borrow_mut() = tb;
                     }
-                    *f.exception_tb.borrow_mut() = Some(Vec::new());
+                    *f.exception_tb.borrow_mut() = Some(Default::default());
                     return Err(ExcRef(e));
                 }
                 Ok(f.result.borrow().clone())

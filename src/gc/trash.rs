@@ -25,6 +25,7 @@ fn take_children(obj: &mut Obj, out: &mut Vec<Value>) {
             out.extend(e.dict.get_mut().drain_values());
             out.push(std::mem::replace(e.cause.get_mut(), Value::None));
             out.push(std::mem::replace(e.context.get_mut(), Value::None));
+            e.traceback.get_mut().take_values(out);
         }
         Obj::Cell(c) => out.push(std::mem::replace(c.get_mut(), Value::None)),
         Obj::Generator(g) => {
@@ -43,6 +44,8 @@ fn take_children(obj: &mut Obj, out: &mut Vec<Value>) {
         }
         Obj::Future(fu) => fu.take_values(out),
         Obj::Handle(h) => h.take_values(out),
+        Obj::Frame(fo) => fo.drain_values(out),
+        Obj::Traceback(tb) => out.push(std::mem::replace(tb.next.get_mut(), Value::None)),
         Obj::Iter(st) => {
             let st = std::mem::replace(st.get_mut(), crate::obj::IterState::Exhausted);
             drop_iter_state(st, out);

@@ -27,6 +27,7 @@ fn visit_frame(fr: &Frame, f: &mut dyn FnMut(&ObjRef)) {
         entry: _,
         generator,
         init_self,
+        frame_obj,
     } = fr;
     stack.iter().chain(locals.iter()).for_each(|v| visit_value(v, f));
     cells.iter().for_each(|c| f(c));
@@ -40,6 +41,9 @@ fn visit_frame(fr: &Frame, f: &mut dyn FnMut(&ObjRef)) {
     }
     if let Some(s) = init_self {
         visit_value(s, f);
+    }
+    if let Some(o) = frame_obj {
+        f(o);
     }
 }
 
@@ -190,6 +194,9 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
                     visit_value(&x.value, f);
                 });
             }
+            if let Ok(tb) = e.traceback.try_borrow() {
+                tb.for_each_ref(f);
+            }
         }
         Obj::Module(m) => f(&m.dict),
         Obj::Generator(g) => {
@@ -212,6 +219,19 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
         Obj::Future(fu) => {
             f(&fu.class);
             fu.for_each_value(&mut |v| visit_value(v, f));
+            if let Ok(tb) = fu.exception_tb.try_borrow() {
+                if let Some(tb) = tb.as_ref() {
+                    tb.for_each_ref(f);
+                }
+            }
+        }
+        Obj::Frame(fo) => fo.for_each_ref(f),
+        Obj::Traceback(tb) => {
+            let crate::obj::TracebackObj { frame, lasti: _, next } = tb;
+            f(frame);
+            if let Ok(n) = next.try_borrow() {
+                visit_value(&n, f);
+            }
         }
         Obj::Handle(h) => {
             f(&h.class);
@@ -260,7 +280,7 @@ pub fn clear(obj: &Obj) -> Vec<Value> {
                 out.extend(d.drain_values());
             }
             if let Ok(mut tb) = e.traceback.try_borrow_mut() {
-                tb.clear();
+                tb.take_values(&mut out);
             }
         }
         Obj::Function(func) => {
@@ -298,6 +318,12 @@ pub fn clear(obj: &Obj) -> Vec<Value> {
         }
         Obj::Future(fu) => fu.take_values(&mut out),
         Obj::Handle(h) => h.take_values(&mut out),
+        Obj::Frame(fo) => fo.drain_values(&mut out),
+        Obj::Traceback(tb) => {
+            if let Ok(mut n) = tb.next.try_borrow_mut() {
+                out.push(std::mem::replace(&mut *n, Value::None));
+            }
+        }
         _ => {}
     }
     out

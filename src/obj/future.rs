@@ -66,7 +66,7 @@ pub struct FutureObj {
     pub result: RefCell<Value>,
     pub exception: RefCell<Value>,
     /// The exception's traceback when it was set (restored on the first retrieval).
-    pub exception_tb: RefCell<Option<Vec<super::exception::TbEntry>>>,
+    pub exception_tb: RefCell<Option<super::exception::Traceback>>,
     pub callbacks: RefCell<Vec<Callback>>,
     pub cancel_msg: RefCell<Value>,
     pub cancelled_exc: RefCell<Value>,
@@ -142,6 +142,7 @@ impl FutureObj {
             state: _,
             result,
             exception,
+            // Visited by the collector's traverse (it holds object references only).
             exception_tb: _,
             callbacks,
             cancel_msg,
@@ -208,6 +209,11 @@ impl FutureObj {
         if let Ok(mut cbs) = self.callbacks.try_borrow_mut() {
             for cb in cbs.drain(..) {
                 out.extend(cb.values());
+            }
+        }
+        if let Ok(mut tb) = self.exception_tb.try_borrow_mut() {
+            if let Some(mut tb) = tb.take() {
+                tb.take_values(out);
             }
         }
         if let Some(t) = &self.task {

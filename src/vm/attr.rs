@@ -308,6 +308,12 @@ impl Vm {
                 "__dict__" => Some(Value::dict(f.dict.borrow().clone())),
                 "__globals__" => Some(Value::Obj(f.globals.clone())),
                 "__code__" => Some(Value::obj(Obj::Code(f.code.clone()))),
+                "__closure__" => Some(if f.closure.is_empty() {
+                    Value::None
+                } else {
+                    Value::tuple(f.closure.iter().map(|c| Value::Obj(c.clone())).collect())
+                }),
+                "__builtins__" => Some(Value::Obj(self.builtins.clone())),
                 _ => None,
             },
             Obj::BoundMethod(m) => match n {
@@ -330,19 +336,21 @@ impl Vm {
             Obj::Generator(g) => match n {
                 "__name__" => Some(Value::str(&g.name.borrow())),
                 "__qualname__" => Some(Value::str(&g.qualname.borrow())),
-                "gi_running" | "cr_running" => Some(Value::Bool(
-                    g.state.get() == crate::obj::generator::GenState::Running,
-                )),
-                "gi_code" | "cr_code" => Some(Value::obj(Obj::Code(g.code.clone()))),
+                _ => self.generator_attr(o, g, n),
+            },
+            Obj::Code(c) => super::introspect::code_attr(&c.code, n),
+            Obj::Cell(c) => match n {
+                "cell_contents" => {
+                    let v = c.borrow().clone();
+                    if v.is_undef() {
+                        return Err(super::errors::exc(super::types::ExcKind::ValueError, "Cell is empty"));
+                    }
+                    Some(v)
+                }
                 _ => None,
             },
-            Obj::Code(c) => match n {
-                "co_name" => Some(Value::str(&c.code.name)),
-                "co_qualname" => Some(Value::str(&c.code.qualname)),
-                "co_filename" => Some(Value::str(&c.code.source.name)),
-                "co_firstlineno" => Some(Value::Int(c.code.first_line() as i64)),
-                _ => None,
-            },
+            Obj::Frame(_) => self.frame_attr(o, n),
+            Obj::Traceback(tb) => super::traceback::traceback_attr(tb, n),
             Obj::Property(p) => match n {
                 "fget" => Some(p.fget.clone()),
                 "fset" => Some(p.fset.clone()),
@@ -497,6 +505,13 @@ impl Vm {
                 Some("__traceback__") => super::traceback::set_traceback(o, &value)?,
                 _ => set_str(&mut e.dict.borrow_mut(), name.clone(), value),
             },
+            Obj::Cell(c) if name.as_str() == Some("cell_contents") => {
+                let old = std::mem::replace(&mut *c.borrow_mut(), value);
+                drop(old);
+            }
+            Obj::Traceback(_) if name.as_str() == Some("tb_next") => {
+                super::traceback::set_tb_next(self, o, &value)?
+            }
             Obj::Function(f) => match name.as_str() {
                 Some("__name__") => {
                     if let Some(s) = value.as_str() {

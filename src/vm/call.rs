@@ -82,6 +82,9 @@ impl Vm {
 
     /// Returns a finished frame's allocations to the pool.
     pub fn recycle_frame(&mut self, mut frame: Box<Frame>) {
+        if frame.frame_obj.is_some() {
+            self.detach_frame_object(&mut frame);
+        }
         frame.stack.clear();
         frame.locals.clear();
         frame.cells.clear();

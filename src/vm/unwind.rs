@@ -37,9 +37,11 @@ impl Vm {
             };
             let lasti = frame.lasti();
             if add_tb {
+                let fo = super::frames::frame_object(frame, None);
                 e.exc().traceback.borrow_mut().push(TbEntry {
                     code: frame.code.clone(),
                     pc: lasti as u32,
+                    frame: fo,
                 });
             }
             add_tb = true;
