@@ -35,7 +35,7 @@ fn take_children(obj: &mut Obj, out: &mut Vec<Value>) {
         }
         Obj::Function(f) => {
             out.extend(std::mem::take(f.defaults.get_mut()));
-            out.extend(f.dict.get_mut().drain_values());
+            out.extend(f.dict.get_mut().take().map(Value::Obj));
             out.extend(std::mem::take(&mut f.closure).into_vec().into_iter().map(Value::Obj));
         }
         Obj::BoundMethod(m) => {

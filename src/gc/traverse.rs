@@ -134,10 +134,9 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
                 visit_value(&a, f);
             }
             if let Ok(d) = dict.try_borrow() {
-                d.iter().for_each(|e| {
-                    visit_value(&e.key, f);
-                    visit_value(&e.value, f);
-                });
+                if let Some(d) = d.as_ref() {
+                    f(d);
+                }
             }
             visit_value(module, f);
             if let Ok(d) = doc.try_borrow() {
@@ -288,7 +287,7 @@ pub fn clear(obj: &Obj) -> Vec<Value> {
                 out.append(&mut d);
             }
             if let Ok(mut d) = func.dict.try_borrow_mut() {
-                out.extend(d.drain_values());
+                out.extend(d.take().map(Value::Obj));
             }
             for cell in [&func.kwdefaults, &func.annotations, &func.doc] {
                 if let Ok(mut v) = cell.try_borrow_mut() {

@@ -199,7 +199,7 @@ impl Vm {
         match &**o {
             Obj::Instance(i) => get_str(&i.dict.borrow(), name),
             Obj::Exception(e) => get_str(&e.dict.borrow(), name),
-            Obj::Function(f) => get_str(&f.dict.borrow(), name),
+            Obj::Function(f) => f.with_dict(|d| get_str(d, name)),
             Obj::Future(f) => get_str(&f.dict.borrow(), name),
             _ => None,
         }
@@ -305,7 +305,7 @@ impl Vm {
                 }
                 "__kwdefaults__" => Some(f.kwdefaults.borrow().clone()),
                 "__annotations__" => Some(f.annotations.borrow().clone()),
-                "__dict__" => Some(Value::dict(f.dict.borrow().clone())),
+                "__dict__" => Some(Value::Obj(f.dict_obj())),
                 "__globals__" => Some(Value::Obj(f.globals.clone())),
                 "__code__" => Some(Value::obj(Obj::Code(f.code.clone()))),
                 "__closure__" => Some(if f.closure.is_empty() {
@@ -525,15 +525,33 @@ impl Vm {
                 }
                 Some("__doc__") => *f.doc.borrow_mut() = value,
                 Some("__defaults__") => {
-                    *f.defaults.borrow_mut() = if value.is_none() {
-                        Vec::new()
-                    } else {
-                        self.collect(&value)?
-                    }
+                    let new = match value.as_tuple() {
+                        Some(items) => items.to_vec(),
+                        None if value.is_none() => Vec::new(),
+                        None => return Err(type_error("__defaults__ must be set to a tuple object")),
+                    };
+                    let old = std::mem::replace(&mut *f.defaults.borrow_mut(), new);
+                    drop(old);
                 }
-                Some("__kwdefaults__") => *f.kwdefaults.borrow_mut() = value,
+                Some("__kwdefaults__") => {
+                    if !value.is_none() && !matches!(&value, Value::Obj(d) if matches!(&**d, Obj::Dict(_))) {
+                        return Err(type_error("__kwdefaults__ must be set to a dict object"));
+                    }
+                    let old = std::mem::replace(&mut *f.kwdefaults.borrow_mut(), value);
+                    drop(old);
+                }
                 Some("__annotations__") => *f.annotations.borrow_mut() = value,
-                _ => set_str(&mut f.dict.borrow_mut(), name.clone(), value),
+                Some("__dict__") => {
+                    let Some(d) = value.as_obj().filter(|d| matches!(&***d, Obj::Dict(_))) else {
+                        return Err(type_error(format!(
+                            "__dict__ must be set to a dictionary, not a '{}'",
+                            self.type_name(&value)
+                        )));
+                    };
+                    let old = std::mem::replace(&mut *f.dict.borrow_mut(), Some(d.clone()));
+                    drop(old);
+                }
+                _ => f.with_dict_mut(|d| set_str(d, name.clone(), value)),
             },
             _ => return Err(self.readonly_attr(obj, name)),
         }
@@ -593,7 +611,7 @@ impl Vm {
                 Obj::Instance(i) => del_str(&mut i.dict.borrow_mut(), name),
                 Obj::Exception(e) => del_str(&mut e.dict.borrow_mut(), name),
                 Obj::Future(f) => del_str(&mut f.dict.borrow_mut(), name),
-                Obj::Function(f) => del_str(&mut f.dict.borrow_mut(), name),
+                Obj::Function(f) => f.with_dict_mut(|d| del_str(d, name)),
                 Obj::Class(c) if !c.builtin => del_str(&mut c.dict.borrow_mut(), name),
                 Obj::Module(m) => match &*m.dict {
                     Obj::Dict(d) => del_str(&mut d.borrow_mut(), name),

@@ -1240,7 +1240,7 @@ impl Vm {
             kwdefaults: RefCell::new(kwdefaults),
             closure: cells.into_boxed_slice(),
             annotations: RefCell::new(annotations),
-            dict: RefCell::new(DictData::new()),
+            dict: RefCell::new(None),
             module,
             doc: RefCell::new(doc),
         })))
