@@ -80,7 +80,7 @@ impl FrameObj {
                         f(o);
                     }
                 }
-                fin.cells.iter().for_each(|c| f(c));
+                fin.cells.iter().for_each(&mut *f);
                 if let Some(m) = &fin.locals_map {
                     f(m);
                 }

@@ -548,7 +548,7 @@ impl Vm {
                             self.type_name(&value)
                         )));
                     };
-                    let old = std::mem::replace(&mut *f.dict.borrow_mut(), Some(d.clone()));
+                    let old = f.dict.borrow_mut().replace(d.clone());
                     drop(old);
                 }
                 _ => f.with_dict_mut(|d| set_str(d, name.clone(), value)),
