@@ -133,7 +133,7 @@ impl Vm {
             ));
         }
         let tb = e.traceback.borrow().clone();
-        *f.exception_tb.borrow_mut() = Some(tb);
+        *f.exception_tb.borrow_mut() = Some(Box::new(tb));
         *f.exception.borrow_mut() = exc.clone();
         f.state.set(FutState::Finished);
         f.log_tb.set(true);
@@ -183,7 +183,7 @@ impl Vm {
                 let exc = f.exception.borrow().clone();
                 if let Value::Obj(e) = exc {
                     if let Obj::Exception(x) = &*e {
-                        let tb = f.exception_tb.borrow_mut().take().unwrap_or_default();
+                        let tb = f.exception_tb.borrow_mut().take().map(|t| *t).unwrap_or_default();
                         *x.traceback.borrow_mut() = tb;
                     }
                     *f.exception_tb.borrow_mut() = Some(Default::default());

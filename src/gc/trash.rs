@@ -21,10 +21,13 @@ fn take_children(obj: &mut Obj, out: &mut Vec<Value>) {
         Obj::FrozenSet(s) => out.extend(s.clear()),
         Obj::Instance(i) => out.extend(i.dict.get_mut().drain_values()),
         Obj::Exception(e) => {
-            out.push(std::mem::replace(e.args.get_mut(), Value::None));
+            // Only objects: fewer pushes keep this hot path (every caught exception) cheap.
+            for v in [e.args.get_mut(), e.cause.get_mut(), e.context.get_mut()] {
+                if let Value::Obj(_) = v {
+                    out.push(std::mem::replace(v, Value::None));
+                }
+            }
             out.extend(e.dict.get_mut().drain_values());
-            out.push(std::mem::replace(e.cause.get_mut(), Value::None));
-            out.push(std::mem::replace(e.context.get_mut(), Value::None));
             e.traceback.get_mut().take_values(out);
         }
         Obj::Cell(c) => out.push(std::mem::replace(c.get_mut(), Value::None)),

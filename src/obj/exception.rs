@@ -74,7 +74,9 @@ impl Traceback {
     }
     /// Moves every reference out (cycle clearing, deallocation).
     pub fn take_values(&mut self, out: &mut Vec<Value>) {
-        out.push(std::mem::replace(&mut self.head, Value::None));
+        if let Value::Obj(_) = self.head {
+            out.push(std::mem::replace(&mut self.head, Value::None));
+        }
         out.extend(self.pending.drain(..).map(|e| Value::Obj(e.frame)));
     }
 }

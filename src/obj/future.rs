@@ -66,7 +66,7 @@ pub struct FutureObj {
     pub result: RefCell<Value>,
     pub exception: RefCell<Value>,
     /// The exception's traceback when it was set (restored on the first retrieval).
-    pub exception_tb: RefCell<Option<super::exception::Traceback>>,
+    pub exception_tb: RefCell<Option<Box<super::exception::Traceback>>>,
     pub callbacks: RefCell<Vec<Callback>>,
     pub cancel_msg: RefCell<Value>,
     pub cancelled_exc: RefCell<Value>,

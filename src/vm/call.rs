@@ -101,10 +101,8 @@ impl Vm {
         let code = &func.code;
         match self.frame_pool.pop() {
             Some(mut f) => {
-                let n = code.code.varnames.len();
-                for _ in 0..n {
-                    f.locals.push(Value::Undef);
-                }
+                // One reservation: a frame object may have taken the old locals vector.
+                f.locals.resize(code.code.varnames.len(), Value::Undef);
                 let want = code.code.max_stack as usize + 2;
                 if f.stack.capacity() < want {
                     f.stack.reserve(want);
