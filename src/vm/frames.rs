@@ -1,5 +1,10 @@
 //! Frame objects (`tb_frame`, `gi_frame`, `sys._getframe()`): creating them on demand,
 //! reading a live or finished frame through them, and their attributes.
+//!
+//! Known differences from CPython: `f_back` is the frame below on aio's frame stack, so a
+//! task's coroutine frame sees aio's own asyncio code (or the caller of `asyncio.run`)
+//! where CPython shows `Handle._run`, and imported modules see the importer rather than
+//! importlib's frames; `f_lasti`/`tb_lasti` count aio instructions, not CPython bytes.
 
 use super::dictops::set_str;
 use super::errors::{exc, PyResult};
