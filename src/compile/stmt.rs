@@ -151,6 +151,9 @@ impl<'a> Compiler<'a> {
             StmtKind::Assert { test, msg } => {
                 let end = self.new_label();
                 self.jump_if(test, end, true)?;
+                // CPython locates the raise on the test expression, so the traceback
+                // underlines the failed condition.
+                let saved = self.set_span(test.span);
                 match msg {
                     Some(m) => {
                         self.emit(Op::PushNull);
@@ -161,6 +164,7 @@ impl<'a> Compiler<'a> {
                     None => self.emit(Op::LoadAssertionError),
                 }
                 self.emit(Op::RaiseVarargs(1));
+                self.set_span(saved);
                 self.bind(end);
             }
             StmtKind::FunctionDef(fd) => self.function_def(s, fd)?,

@@ -192,7 +192,7 @@ impl Vm {
                         let tb = f.take_exception_tb().unwrap_or_default();
                         *x.traceback.borrow_mut() = tb;
                     }
-                    f.extra().exception_tb = Some(Vec::new());
+                    f.extra().exception_tb = Some(Default::default());
                     return Err(ExcRef(e));
                 }
                 Ok(f.result.borrow().clone())

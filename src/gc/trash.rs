@@ -21,10 +21,14 @@ fn take_children(obj: &mut Obj, out: &mut Vec<Value>) {
         Obj::FrozenSet(s) => out.extend(s.clear()),
         Obj::Instance(i) => out.extend(i.dict.get_mut().drain_values()),
         Obj::Exception(e) => {
-            out.push(std::mem::replace(e.args.get_mut(), Value::None));
+            // Only objects: fewer pushes keep this hot path (every caught exception) cheap.
+            for v in [e.args.get_mut(), e.cause.get_mut(), e.context.get_mut()] {
+                if let Value::Obj(_) = v {
+                    out.push(std::mem::replace(v, Value::None));
+                }
+            }
             out.extend(e.dict.get_mut().drain_values());
-            out.push(std::mem::replace(e.cause.get_mut(), Value::None));
-            out.push(std::mem::replace(e.context.get_mut(), Value::None));
+            e.traceback.get_mut().take_values(out);
         }
         Obj::Cell(c) => out.push(std::mem::replace(c.get_mut(), Value::None)),
         Obj::Generator(g) => {
@@ -34,13 +38,8 @@ fn take_children(obj: &mut Obj, out: &mut Vec<Value>) {
         }
         Obj::Function(f) => {
             out.extend(std::mem::take(f.defaults.get_mut()));
-            out.extend(f.dict.get_mut().drain_values());
-            out.extend(
-                std::mem::take(&mut f.closure)
-                    .into_vec()
-                    .into_iter()
-                    .map(Value::Obj),
-            );
+            out.extend(f.dict.get_mut().take().map(Value::Obj));
+            out.extend(std::mem::take(&mut f.closure).into_vec().into_iter().map(Value::Obj));
         }
         Obj::BoundMethod(m) => {
             out.push(std::mem::replace(&mut m.func, Value::None));
@@ -48,6 +47,8 @@ fn take_children(obj: &mut Obj, out: &mut Vec<Value>) {
         }
         Obj::Future(fu) => fu.take_values(out),
         Obj::Handle(h) => h.take_values(out),
+        Obj::Frame(fo) => fo.drain_values(out),
+        Obj::Traceback(tb) => out.push(std::mem::replace(tb.next.get_mut(), Value::None)),
         Obj::Iter(st) => {
             let st = std::mem::replace(st.get_mut(), crate::obj::IterState::Exhausted);
             drop_iter_state(st, out);

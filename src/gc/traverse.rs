@@ -27,6 +27,7 @@ fn visit_frame(fr: &Frame, f: &mut dyn FnMut(&ObjRef)) {
         entry: _,
         generator,
         init_self,
+        frame_obj,
     } = fr;
     stack
         .iter()
@@ -43,6 +44,9 @@ fn visit_frame(fr: &Frame, f: &mut dyn FnMut(&ObjRef)) {
     }
     if let Some(s) = init_self {
         visit_value(s, f);
+    }
+    if let Some(o) = frame_obj {
+        f(o);
     }
 }
 
@@ -139,10 +143,9 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
                 visit_value(&a, f);
             }
             if let Ok(d) = dict.try_borrow() {
-                d.iter().for_each(|e| {
-                    visit_value(&e.key, f);
-                    visit_value(&e.value, f);
-                });
+                if let Some(d) = d.as_ref() {
+                    f(d);
+                }
             }
             visit_value(module, f);
             if let Ok(d) = doc.try_borrow() {
@@ -199,6 +202,9 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
                     visit_value(&x.value, f);
                 });
             }
+            if let Ok(tb) = e.traceback.try_borrow() {
+                tb.for_each_ref(f);
+            }
         }
         Obj::Module(m) => f(&m.dict),
         Obj::Generator(g) => {
@@ -228,6 +234,19 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
         Obj::Future(fu) => {
             f(&fu.class);
             fu.for_each_value(&mut |v| visit_value(v, f));
+            if let Ok(extra) = fu.extra.try_borrow() {
+                if let Some(tb) = extra.as_ref().and_then(|x| x.exception_tb.as_ref()) {
+                    tb.for_each_ref(f);
+                }
+            }
+        }
+        Obj::Frame(fo) => fo.for_each_ref(f),
+        Obj::Traceback(tb) => {
+            let crate::obj::TracebackObj { frame, lasti: _, next } = tb;
+            f(frame);
+            if let Ok(n) = next.try_borrow() {
+                visit_value(&n, f);
+            }
         }
         Obj::Handle(h) => {
             f(&h.class);
@@ -276,7 +295,7 @@ pub fn clear(obj: &Obj) -> Vec<Value> {
                 out.extend(d.drain_values());
             }
             if let Ok(mut tb) = e.traceback.try_borrow_mut() {
-                tb.clear();
+                tb.take_values(&mut out);
             }
         }
         Obj::Function(func) => {
@@ -284,7 +303,7 @@ pub fn clear(obj: &Obj) -> Vec<Value> {
                 out.append(&mut d);
             }
             if let Ok(mut d) = func.dict.try_borrow_mut() {
-                out.extend(d.drain_values());
+                out.extend(d.take().map(Value::Obj));
             }
             for cell in [&func.kwdefaults, &func.annotations, &func.doc] {
                 if let Ok(mut v) = cell.try_borrow_mut() {
@@ -314,6 +333,12 @@ pub fn clear(obj: &Obj) -> Vec<Value> {
         }
         Obj::Future(fu) => fu.take_values(&mut out),
         Obj::Handle(h) => h.take_values(&mut out),
+        Obj::Frame(fo) => fo.drain_values(&mut out),
+        Obj::Traceback(tb) => {
+            if let Ok(mut n) = tb.next.try_borrow_mut() {
+                out.push(std::mem::replace(&mut *n, Value::None));
+            }
+        }
         _ => {}
     }
     out

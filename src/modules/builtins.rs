@@ -326,26 +326,8 @@ pub fn frame_locals(vm: &mut Vm) -> Value {
     if let Some(m) = &frame.locals_map {
         return Value::Obj(m.clone());
     }
-    let code = frame.code.code.clone();
+    let pairs = crate::vm::frames::fast_locals(&frame.code.code, &frame.locals, &frame.cells);
     let mut d = DictData::new();
-    let mut pairs: Vec<(std::rc::Rc<str>, Value)> = Vec::new();
-    for (i, name) in code.varnames.iter().enumerate() {
-        if let Some(v) = frame.locals.get(i) {
-            if !v.is_undef() {
-                pairs.push((name.clone(), v.clone()));
-            }
-        }
-    }
-    for (i, name) in code.cellvars.iter().chain(code.freevars.iter()).enumerate() {
-        if let Some(c) = frame.cells.get(i) {
-            if let Obj::Cell(cv) = &**c {
-                let v = cv.borrow().clone();
-                if !v.is_undef() {
-                    pairs.push((name.clone(), v));
-                }
-            }
-        }
-    }
     for (name, v) in pairs {
         let key = vm.intern(&name);
         set_str(&mut d, key, v);

@@ -167,6 +167,16 @@ fn exc_info(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(Value::tuple(vec![Value::Obj(vm.type_of(&e)), e, tb]))
 }
 
+/// `sys._getframe([depth])`: the frame object `depth` calls below the caller.
+fn getframe(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_getframe", 0, 1)?;
+    let depth = match args.pos.first() {
+        Some(v) => vm.index_value(v)?,
+        None => 0,
+    };
+    vm.getframe(depth)
+}
+
 fn exception(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("exception", 0, 0)?;
     Ok(handled(vm))
@@ -412,6 +422,7 @@ pub fn register(vm: &mut Vm) {
         ("setrecursionlimit", setrecursionlimit),
         ("exc_info", exc_info),
         ("exception", exception),
+        ("_getframe", getframe),
         ("getsizeof", getsizeof),
         ("intern", intern),
         ("get_int_max_str_digits", get_int_max_str_digits),

@@ -42,10 +42,38 @@ pub struct FunctionObj {
     /// Cells for the code's free variables.
     pub closure: Box<[ObjRef]>,
     pub annotations: RefCell<Value>,
-    /// `__dict__`: attributes set on the function (decorators do this).
-    pub dict: RefCell<DictData>,
+    /// `__dict__` (an `Obj::Dict`): attributes set on the function (decorators do this).
+    /// Created on first use, since most functions never get one.
+    pub dict: RefCell<Option<ObjRef>>,
     pub module: Value,
     pub doc: RefCell<Value>,
+}
+
+impl FunctionObj {
+    /// `__dict__`, created if the function has none yet.
+    pub fn dict_obj(&self) -> ObjRef {
+        self.dict
+            .borrow_mut()
+            .get_or_insert_with(|| ObjRef::new(super::Obj::Dict(RefCell::new(DictData::new()))))
+            .clone()
+    }
+
+    /// Runs `f` on the attribute dict (an empty one when the function has none).
+    pub fn with_dict<R>(&self, f: impl FnOnce(&DictData) -> R) -> R {
+        match self.dict.borrow().as_deref() {
+            Some(super::Obj::Dict(d)) => f(&d.borrow()),
+            _ => f(&DictData::new()),
+        }
+    }
+
+    /// Runs `f` on the attribute dict, creating it if needed.
+    pub fn with_dict_mut<R>(&self, f: impl FnOnce(&mut DictData) -> R) -> R {
+        let d = self.dict_obj();
+        match &*d {
+            super::Obj::Dict(d) => f(&mut d.borrow_mut()),
+            _ => f(&mut DictData::new()),
+        }
+    }
 }
 
 pub struct BoundMethod {

@@ -67,7 +67,7 @@ pub struct FutureExtra {
     pub cancel_msg: Value,
     pub cancelled_exc: Value,
     /// The exception's traceback when it was set (restored on the first retrieval).
-    pub exception_tb: Option<Vec<super::exception::TbEntry>>,
+    pub exception_tb: Option<super::exception::Traceback>,
 }
 
 pub struct FutureObj {
@@ -180,7 +180,7 @@ impl FutureObj {
     }
 
     /// The saved traceback of the exception, taken (restored on the first retrieval only).
-    pub fn take_exception_tb(&self) -> Option<Vec<super::exception::TbEntry>> {
+    pub fn take_exception_tb(&self) -> Option<super::exception::Traceback> {
         self.extra.borrow_mut().as_mut()?.exception_tb.take()
     }
 
@@ -273,6 +273,9 @@ impl FutureObj {
                 out.extend(x.dict.drain_values());
                 out.push(std::mem::replace(&mut x.cancel_msg, Value::None));
                 out.push(std::mem::replace(&mut x.cancelled_exc, Value::None));
+                if let Some(mut tb) = x.exception_tb.take() {
+                    tb.take_values(out);
+                }
             }
         }
         for cell in [&self.loop_, &self.result, &self.exception] {

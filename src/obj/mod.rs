@@ -6,6 +6,7 @@
 pub mod class;
 pub mod dict;
 pub mod exception;
+pub mod frame;
 pub mod function;
 pub mod future;
 pub mod generator;
@@ -25,6 +26,7 @@ use std::cell::RefCell;
 pub use class::{ClassObj, InstanceObj};
 pub use dict::DictData;
 pub use exception::ExceptionObj;
+pub use frame::{FrameObj, TracebackObj};
 pub use function::{BoundMethod, CodeObj, FunctionObj, NativeFunction};
 pub use future::{FutureObj, HandleObj};
 pub use generator::GeneratorObj;
@@ -67,6 +69,8 @@ pub enum Obj {
     Stream(stream::StreamObj),
     Future(Box<FutureObj>),
     Handle(Box<HandleObj>),
+    Frame(FrameObj),
+    Traceback(TracebackObj),
     Ellipsis,
     NotImplemented,
 }
@@ -95,6 +99,8 @@ impl Obj {
                 | Obj::ClassMethod(_)
                 | Obj::Future(_)
                 | Obj::Handle(_)
+                | Obj::Frame(_)
+                | Obj::Traceback(_)
         ) || matches!(self, Obj::Tuple(items) if items.iter().any(|v| matches!(v, Value::Obj(_))))
     }
 
@@ -144,6 +150,8 @@ impl Obj {
             Obj::Stream(_) => "TextIOWrapper",
             Obj::Future(_) => "Future",
             Obj::Handle(_) => "Handle",
+            Obj::Frame(_) => "frame",
+            Obj::Traceback(_) => "traceback",
             Obj::Ellipsis => "ellipsis",
             Obj::NotImplemented => "NotImplementedType",
         }

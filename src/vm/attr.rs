@@ -199,7 +199,7 @@ impl Vm {
         match &**o {
             Obj::Instance(i) => get_str(&i.dict.borrow(), name),
             Obj::Exception(e) => get_str(&e.dict.borrow(), name),
-            Obj::Function(f) => get_str(&f.dict.borrow(), name),
+            Obj::Function(f) => f.with_dict(|d| get_str(d, name)),
             Obj::Future(f) => f.attr(name),
             _ => None,
         }
@@ -305,9 +305,15 @@ impl Vm {
                 }
                 "__kwdefaults__" => Some(f.kwdefaults.borrow().clone()),
                 "__annotations__" => Some(f.annotations.borrow().clone()),
-                "__dict__" => Some(Value::dict(f.dict.borrow().clone())),
+                "__dict__" => Some(Value::Obj(f.dict_obj())),
                 "__globals__" => Some(Value::Obj(f.globals.clone())),
                 "__code__" => Some(Value::obj(Obj::Code(f.code.clone()))),
+                "__closure__" => Some(if f.closure.is_empty() {
+                    Value::None
+                } else {
+                    Value::tuple(f.closure.iter().map(|c| Value::Obj(c.clone())).collect())
+                }),
+                "__builtins__" => Some(Value::Obj(self.builtins.clone())),
                 _ => None,
             },
             Obj::BoundMethod(m) => match n {
@@ -330,19 +336,21 @@ impl Vm {
             Obj::Generator(g) => match n {
                 "__name__" => Some(Value::str(&g.name.borrow())),
                 "__qualname__" => Some(Value::str(&g.qualname.borrow())),
-                "gi_running" | "cr_running" => Some(Value::Bool(
-                    g.state.get() == crate::obj::generator::GenState::Running,
-                )),
-                "gi_code" | "cr_code" => Some(Value::obj(Obj::Code(g.code.clone()))),
+                _ => self.generator_attr(o, g, n),
+            },
+            Obj::Code(c) => super::introspect::code_attr(&c.code, n),
+            Obj::Cell(c) => match n {
+                "cell_contents" => {
+                    let v = c.borrow().clone();
+                    if v.is_undef() {
+                        return Err(super::errors::exc(super::types::ExcKind::ValueError, "Cell is empty"));
+                    }
+                    Some(v)
+                }
                 _ => None,
             },
-            Obj::Code(c) => match n {
-                "co_name" => Some(Value::str(&c.code.name)),
-                "co_qualname" => Some(Value::str(&c.code.qualname)),
-                "co_filename" => Some(Value::str(&c.code.source.name)),
-                "co_firstlineno" => Some(Value::Int(c.code.first_line() as i64)),
-                _ => None,
-            },
+            Obj::Frame(_) => self.frame_attr(o, n),
+            Obj::Traceback(tb) => super::traceback::traceback_attr(tb, n),
             Obj::Property(p) => match n {
                 "fget" => Some(p.fget.clone()),
                 "fset" => Some(p.fset.clone()),
@@ -497,6 +505,13 @@ impl Vm {
                 Some("__traceback__") => super::traceback::set_traceback(o, &value)?,
                 _ => set_str(&mut e.dict.borrow_mut(), name.clone(), value),
             },
+            Obj::Cell(c) if name.as_str() == Some("cell_contents") => {
+                let old = std::mem::replace(&mut *c.borrow_mut(), value);
+                drop(old);
+            }
+            Obj::Traceback(_) if name.as_str() == Some("tb_next") => {
+                super::traceback::set_tb_next(self, o, &value)?
+            }
             Obj::Function(f) => match name.as_str() {
                 Some("__name__") => {
                     if let Some(s) = value.as_str() {
@@ -510,15 +525,33 @@ impl Vm {
                 }
                 Some("__doc__") => *f.doc.borrow_mut() = value,
                 Some("__defaults__") => {
-                    *f.defaults.borrow_mut() = if value.is_none() {
-                        Vec::new()
-                    } else {
-                        self.collect(&value)?
-                    }
+                    let new = match value.as_tuple() {
+                        Some(items) => items.to_vec(),
+                        None if value.is_none() => Vec::new(),
+                        None => return Err(type_error("__defaults__ must be set to a tuple object")),
+                    };
+                    let old = std::mem::replace(&mut *f.defaults.borrow_mut(), new);
+                    drop(old);
                 }
-                Some("__kwdefaults__") => *f.kwdefaults.borrow_mut() = value,
+                Some("__kwdefaults__") => {
+                    if !value.is_none() && !matches!(&value, Value::Obj(d) if matches!(&**d, Obj::Dict(_))) {
+                        return Err(type_error("__kwdefaults__ must be set to a dict object"));
+                    }
+                    let old = std::mem::replace(&mut *f.kwdefaults.borrow_mut(), value);
+                    drop(old);
+                }
                 Some("__annotations__") => *f.annotations.borrow_mut() = value,
-                _ => set_str(&mut f.dict.borrow_mut(), name.clone(), value),
+                Some("__dict__") => {
+                    let Some(d) = value.as_obj().filter(|d| matches!(&***d, Obj::Dict(_))) else {
+                        return Err(type_error(format!(
+                            "__dict__ must be set to a dictionary, not a '{}'",
+                            self.type_name(&value)
+                        )));
+                    };
+                    let old = f.dict.borrow_mut().replace(d.clone());
+                    drop(old);
+                }
+                _ => f.with_dict_mut(|d| set_str(d, name.clone(), value)),
             },
             _ => return Err(self.readonly_attr(obj, name)),
         }
@@ -578,7 +611,7 @@ impl Vm {
                 Obj::Instance(i) => del_str(&mut i.dict.borrow_mut(), name),
                 Obj::Exception(e) => del_str(&mut e.dict.borrow_mut(), name),
                 Obj::Future(f) => f.del_attr(name),
-                Obj::Function(f) => del_str(&mut f.dict.borrow_mut(), name),
+                Obj::Function(f) => f.with_dict_mut(|d| del_str(d, name)),
                 Obj::Class(c) if !c.builtin => del_str(&mut c.dict.borrow_mut(), name),
                 Obj::Module(m) => match &*m.dict {
                     Obj::Dict(d) => del_str(&mut d.borrow_mut(), name),

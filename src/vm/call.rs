@@ -82,6 +82,9 @@ impl Vm {
 
     /// Returns a finished frame's allocations to the pool.
     pub fn recycle_frame(&mut self, mut frame: Box<Frame>) {
+        if frame.frame_obj.is_some() {
+            self.detach_frame_object(&mut frame);
+        }
         frame.stack.clear();
         frame.locals.clear();
         frame.cells.clear();
@@ -98,6 +101,7 @@ impl Vm {
         let code = &func.code;
         match self.frame_pool.pop() {
             Some(mut f) => {
+                // One reservation: a frame object may have taken the old locals vector.
                 f.locals.resize(code.code.varnames.len(), Value::Undef);
                 let want = code.code.max_stack as usize + 2;
                 if f.stack.capacity() < want {

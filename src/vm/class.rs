@@ -190,6 +190,8 @@ impl Vm {
                 Obj::Handle(h) => h.class.clone(),
                 Obj::Module(_) => t.module.clone(),
                 Obj::Code(_) => t.code.clone(),
+                Obj::Frame(_) => t.frame.clone(),
+                Obj::Traceback(_) => t.traceback.clone(),
                 Obj::Generator(g) => match g.kind {
                     GenKind::Generator => t.generator.clone(),
                     GenKind::Coroutine => t.coroutine.clone(),

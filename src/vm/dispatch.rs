@@ -65,7 +65,7 @@ impl Vm {
                 Ok(v) => return Ok(v),
                 Err(e) => {
                     if let Err(e) = self.unwind(e) {
-                        self.propagating = Some(e.0.clone());
+                        self.propagating = Some(std::rc::Rc::downgrade(&e.0 .0));
                         return Err(e);
                     }
                 }
@@ -661,6 +661,11 @@ impl Vm {
                     let t = self.pop();
                     let e = self.pop();
                     let (rest, matched) = self.eg_match(&e, &t)?;
+                    if !matched.is_none() {
+                        // As CPython: the handler runs with the matched part as the
+                        // exception being handled (the `__context__` of what it raises).
+                        self.top().handled = matched.clone();
+                    }
                     self.push(rest);
                     self.push(matched);
                 }
@@ -1247,7 +1252,7 @@ impl Vm {
             kwdefaults: RefCell::new(kwdefaults),
             closure: cells.into_boxed_slice(),
             annotations: RefCell::new(annotations),
-            dict: RefCell::new(DictData::new()),
+            dict: RefCell::new(None),
             module,
             doc: RefCell::new(doc),
         }))))

@@ -30,6 +30,8 @@ pub struct Frame {
     /// Set for `__init__` frames started by instance creation: the return value must be
     /// None, and the caller receives this instance instead.
     pub init_self: Option<Value>,
+    /// The Python-visible frame object, once something asked for it (see `obj::frame`).
+    pub frame_obj: Option<ObjRef>,
 }
 
 impl Frame {
@@ -49,6 +51,7 @@ impl Frame {
             entry: false,
             generator: None,
             init_self: None,
+            frame_obj: None,
             code,
         })
     }
@@ -73,6 +76,9 @@ impl Frame {
         }
         if let Some(s) = self.init_self.take() {
             out.push(s);
+        }
+        if let Some(fo) = self.frame_obj.take() {
+            out.push(Value::Obj(fo));
         }
         out
     }

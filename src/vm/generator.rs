@@ -179,9 +179,11 @@ impl Vm {
                 if let Some(mut f) = frame {
                     f.generator = None;
                     // The exception appears to come from the generator's first line.
+                    let fo = super::frames::frame_object(&mut f, Some(g));
                     e.exc().traceback.borrow_mut().push(crate::obj::exception::TbEntry {
                         code: f.code.clone(),
                         pc: 0,
+                        frame: fo,
                     });
                     self.recycle_frame(f);
                 }

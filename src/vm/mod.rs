@@ -12,8 +12,10 @@ pub mod dictops;
 pub mod dispatch;
 pub mod errors;
 pub mod frame;
+pub mod frames;
 pub mod generator;
 pub mod import;
+pub mod introspect;
 pub mod iter;
 pub mod make;
 pub mod native;
@@ -61,8 +63,9 @@ pub struct Vm {
     /// Whether the last exit from the dispatch loop was a yield (vs. a return).
     pub(crate) yielded: bool,
     /// The exception leaving a nested dispatch loop, so the outer loop's unwinding knows it
-    /// is propagating (not newly raised) and leaves its `__context__` alone.
-    pub(crate) propagating: Option<ObjRef>,
+    /// is propagating (not newly raised) and leaves its `__context__` alone. Weak: a marker
+    /// must not keep the exception, its traceback and their frames alive.
+    pub(crate) propagating: Option<std::rc::Weak<crate::obj::Obj>>,
     /// The next unwind must not add a traceback entry (re-raise).
     pub(crate) skip_tb: bool,
     /// Counts back-edges and calls for periodic work.

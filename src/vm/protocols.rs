@@ -140,7 +140,30 @@ impl Vm {
                 };
                 format!("<{kind} object {} at {:#x}>", g.qualname.borrow(), o.addr())
             }
-            Obj::Cell(_) => format!("<cell at {:#x}>", o.addr()),
+            Obj::Cell(c) => {
+                let content = c.borrow().clone();
+                match &content {
+                    Value::Undef => format!("<cell at {:#x}: empty>", o.addr()),
+                    _ => {
+                        let addr = match &content {
+                            Value::Obj(x) => x.addr(),
+                            _ => 0,
+                        };
+                        format!("<cell at {:#x}: {} object at {:#x}>", o.addr(), self.type_name(&content), addr)
+                    }
+                }
+            }
+            Obj::Frame(f) => format!(
+                "<frame at {:#x}, file '{}', line {}, code {}>",
+                o.addr(),
+                f.code.code.source.name,
+                match self.get_attr_str(v, "f_lineno") {
+                    Ok(Value::Int(l)) => l,
+                    _ => 0,
+                },
+                f.code.code.name
+            ),
+            Obj::Traceback(_) => format!("<traceback object at {:#x}>", o.addr()),
             Obj::Code(c) => format!(
                 "<code object {} at {:#x}, file \"{}\", line {}>",
                 c.code.name,

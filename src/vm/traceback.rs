@@ -5,30 +5,88 @@ use super::class::as_class;
 use super::errors::PyResult;
 use super::value::{ObjRef, Value};
 use super::Vm;
-use crate::obj::exception::TbEntry;
+use crate::obj::exception::{TbEntry, Traceback};
+use crate::obj::TracebackObj;
 use crate::obj::Obj;
 use crate::syntax::ast::{ExprKind, StmtKind};
 
 /// CPython prints at most this many identical consecutive frames before summarizing.
 const RECURSIVE_CUTOFF: usize = 3;
 
-/// `exc.__traceback__`: None when the exception was never raised. aio has no traceback
-/// objects yet; a raised exception's traceback is kept natively and printed from there.
+/// `exc.__traceback__`: None when the exception was never raised. Raising records native
+/// entries only; the `traceback` objects are built here, once per entry, and linked in
+/// front of the ones built before, so repeated reads return the same objects.
 pub fn traceback_value(exc: &ObjRef) -> Value {
-    let _ = exc;
-    Value::None
+    let Obj::Exception(e) = &**exc else { return Value::None };
+    let mut tb = e.traceback.borrow_mut();
+    for entry in std::mem::take(&mut tb.pending) {
+        let next = std::mem::replace(&mut tb.head, Value::None);
+        tb.head = Value::obj(Obj::Traceback(TracebackObj {
+            frame: entry.frame,
+            lasti: entry.pc,
+            next: std::cell::RefCell::new(next),
+        }));
+    }
+    tb.head.clone()
 }
 
-/// `exc.__traceback__ = tb` / `exc.with_traceback(tb)`: only None is supported (it clears
-/// the native traceback).
+fn is_traceback(v: &Value) -> bool {
+    matches!(v, Value::Obj(o) if matches!(&**o, Obj::Traceback(_)))
+}
+
+/// `exc.__traceback__ = tb` / `exc.with_traceback(tb)`.
 pub fn set_traceback(exc: &ObjRef, tb: &Value) -> PyResult<()> {
     if let Obj::Exception(e) = &**exc {
-        if tb.is_none() {
-            e.traceback.borrow_mut().clear();
+        if tb.is_none() || is_traceback(tb) {
+            let mut t = e.traceback.borrow_mut();
+            let old = std::mem::replace(&mut *t, Traceback { head: tb.clone(), pending: Vec::new() });
+            drop(t);
+            drop(old);
             return Ok(());
         }
     }
     Err(super::errors::type_error("__traceback__ must be a traceback or None"))
+}
+
+/// Attributes of traceback objects.
+pub fn traceback_attr(tb: &TracebackObj, name: &str) -> Option<Value> {
+    let code = match &*tb.frame {
+        Obj::Frame(f) => f.code.clone(),
+        _ => return None,
+    };
+    Some(match name {
+        "tb_frame" => Value::Obj(tb.frame.clone()),
+        "tb_next" => tb.next.borrow().clone(),
+        "tb_lineno" => Value::Int(code.code.line_of(tb.lasti as usize) as i64),
+        // Instruction indices, not CPython's byte offsets: aio's bytecode differs.
+        "tb_lasti" => Value::Int(tb.lasti as i64 * 2),
+        _ => return None,
+    })
+}
+
+/// `tb.tb_next = value`: a traceback or None, without making a loop.
+pub fn set_tb_next(vm: &Vm, tb: &ObjRef, value: &Value) -> PyResult<()> {
+    let Obj::Traceback(t) = &**tb else { return Ok(()) };
+    if !value.is_none() && !is_traceback(value) {
+        return Err(super::errors::type_error(format!(
+            "expected traceback object, got '{}'",
+            vm.type_name(value)
+        )));
+    }
+    let mut cur = value.clone();
+    while let Value::Obj(o) = &cur {
+        if o.is(tb) {
+            return Err(super::errors::exc(super::types::ExcKind::ValueError, "traceback loop detected"));
+        }
+        let next = match &**o {
+            Obj::Traceback(n) => n.next.borrow().clone(),
+            _ => Value::None,
+        };
+        cur = next;
+    }
+    let old = std::mem::replace(&mut *t.next.borrow_mut(), value.clone());
+    drop(old);
+    Ok(())
 }
 
 fn byte_to_char(line: &str, byte: usize) -> usize {
@@ -143,7 +201,7 @@ impl Vm {
             self.format_chain(&context, out, seen);
             out.push_str("\nDuring handling of the above exception, another exception occurred:\n\n");
         }
-        let tb = x.traceback.borrow().clone();
+        let tb = x.traceback.borrow().entries();
         if !tb.is_empty() {
             out.push_str("Traceback (most recent call last):\n");
             format_entries(out, &tb);

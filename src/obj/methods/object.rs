@@ -269,7 +269,7 @@ pub fn default_dir(vm: &mut Vm, obj: &Value) -> PyResult<Vec<Value>> {
             }
             Obj::Instance(i) => add_keys(&mut out, &mut seen, &i.dict.borrow()),
             Obj::Exception(e) => add_keys(&mut out, &mut seen, &e.dict.borrow()),
-            Obj::Function(f) => add_keys(&mut out, &mut seen, &f.dict.borrow()),
+            Obj::Function(f) => f.with_dict(|d| add_keys(&mut out, &mut seen, d)),
             _ => {}
         }
     }
