@@ -48,7 +48,8 @@ impl Vm {
                     func: d.clone(),
                 self_: obj.clone(),
             }))),
-            Obj::Native(n) if n.self_.is_none() => Ok(Value::obj(Obj::Native(NativeFunction {
+            // A builtin `__new__` is a static method: `super().__new__(cls, v)`.
+            Obj::Native(n) if n.self_.is_none() && n.name != "__new__" => Ok(Value::obj(Obj::Native(NativeFunction {
                 name: n.name,
                 owner: n.owner,
                 func: n.func,
@@ -76,7 +77,8 @@ impl Vm {
 
     /// `getattr(obj, name)` where `name` is a str value.
     pub fn get_attr(&mut self, obj: &Value, name: &Value) -> PyResult<Value> {
-        match self.get_attr_opt(obj, name)? {
+        // The AttributeError a `__getattr__` raises propagates unchanged.
+        match self.find_attr(obj, name, false)? {
             Some(v) => Ok(v),
             None => Err(self.no_attribute(obj, name)),
         }
@@ -109,6 +111,12 @@ impl Vm {
 
     /// `getattr(obj, name, <missing>)`: Ok(None) when the attribute does not exist.
     pub fn get_attr_opt(&mut self, obj: &Value, name: &Value) -> PyResult<Option<Value>> {
+        self.find_attr(obj, name, true)
+    }
+
+    /// The attribute lookup behind `get_attr` and `get_attr_opt`: `quiet` turns an
+    /// AttributeError raised by `__getattr__` into Ok(None).
+    fn find_attr(&mut self, obj: &Value, name: &Value, quiet: bool) -> PyResult<Option<Value>> {
         if let Value::Obj(o) = obj {
             match &**o {
                 Obj::Class(_) => return self.class_getattr(o, name),
@@ -149,7 +157,7 @@ impl Vm {
         if flags.has_getattr {
             return match self.call_getattr(obj, &cls, name) {
                 Ok(v) => Ok(Some(v)),
-                Err(e) if e.is(ExcKind::AttributeError) => Ok(None),
+                Err(e) if quiet && e.is(ExcKind::AttributeError) => Ok(None),
                 Err(e) => Err(e),
             };
         }
@@ -197,7 +205,7 @@ impl Vm {
     fn instance_dict_get(&self, obj: &Value, name: &Value) -> Option<Value> {
         let Value::Obj(o) = obj else { return None };
         match &**o {
-            Obj::Instance(i) => get_str(&i.dict.borrow(), name),
+            Obj::Instance(i) => i.read_attrs(|d| get_str(d, name)),
             Obj::Exception(e) => get_str(&e.dict.borrow(), name),
             Obj::Function(f) => get_str(&f.dict.borrow(), name),
             Obj::Future(f) => get_str(&f.dict.borrow(), name),
@@ -277,8 +285,11 @@ impl Vm {
                 "__name__" => Some(Value::str(&m.name)),
                 _ => None,
             },
+            // Plain `object()` instances have no `__dict__`.
             Obj::Instance(i) => match n {
-                "__dict__" => Some(Value::dict(i.dict.borrow().clone())),
+                "__dict__" if !as_class(&i.class()).is_some_and(|c| c.builtin) => {
+                    Some(Value::Obj(i.dict_object()))
+                }
                 _ => None,
             },
             Obj::Exception(e) => match n {
@@ -478,10 +489,22 @@ impl Vm {
         };
         match &**o {
             // Plain `object()` instances have no `__dict__`.
-            Obj::Instance(i) if as_class(&i.class).is_some_and(|c| c.builtin) => {
+            Obj::Instance(i) if as_class(&i.class()).is_some_and(|c| c.builtin) => {
                 return Err(self.readonly_attr(obj, name))
             }
-            Obj::Instance(i) => set_str(&mut i.dict.borrow_mut(), name.clone(), value),
+            Obj::Instance(i) => match name.as_str() {
+                Some("__class__") => super::payload::set_class(self, i, &value)?,
+                Some("__dict__") => match &value {
+                    Value::Obj(d) if matches!(&**d, Obj::Dict(_)) => i.set_dict_object(d.clone()),
+                    _ => {
+                        return Err(type_error(format!(
+                            "__dict__ must be set to a dictionary, not a '{}'",
+                            self.type_name(&value)
+                        )))
+                    }
+                },
+                _ => i.write_attrs(|d| set_str(d, name.clone(), value)),
+            },
             Obj::Future(f) => set_str(&mut f.dict.borrow_mut(), name.clone(), value),
             Obj::Exception(e) => match name.as_str() {
                 Some("args") => {
@@ -575,7 +598,14 @@ impl Vm {
         }
         let removed = match obj {
             Value::Obj(o) => match &**o {
-                Obj::Instance(i) => del_str(&mut i.dict.borrow_mut(), name),
+                Obj::Instance(i) => match name.as_str() {
+                    Some("__class__") => return Err(type_error("can't delete __class__ attribute")),
+                    Some("__dict__") => {
+                        i.set_dict_object(ObjRef::new(Obj::Dict(Default::default())));
+                        Some(Value::None)
+                    }
+                    _ => i.write_attrs(|d| del_str(d, name)),
+                },
                 Obj::Exception(e) => del_str(&mut e.dict.borrow_mut(), name),
                 Obj::Future(f) => del_str(&mut f.dict.borrow_mut(), name),
                 Obj::Function(f) => del_str(&mut f.dict.borrow_mut(), name),

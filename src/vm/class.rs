@@ -184,7 +184,7 @@ impl Vm {
                     Some(m) => m.clone(),
                     None => t.type_.clone(),
                 },
-                Obj::Instance(i) => i.class.clone(),
+                Obj::Instance(i) => i.class(),
                 Obj::Exception(e) => e.class.clone(),
                 Obj::Future(f) => f.class.clone(),
                 Obj::Handle(h) => h.class.clone(),
@@ -227,6 +227,30 @@ impl Vm {
         lookup(&self.type_of(v), &key)
     }
 
+    /// The class that fixes the instance layout of `cls`'s instances: the builtin type a
+    /// payload class extends, `BaseException` for exceptions (they share one layout), the
+    /// root of the other native classes (futures), `object` for plain classes.
+    fn solid_base(&self, cls: &ObjRef) -> ObjRef {
+        let Some(c) = as_class(cls) else {
+            return self.t.object.clone();
+        };
+        match c.layout {
+            Layout::Object => self.t.object.clone(),
+            Layout::Exception => super::types::exc_class(super::types::ExcKind::BaseException),
+            Layout::Payload => self.payload_base(cls).unwrap_or_else(|| cls.clone()),
+            Layout::Builtin | Layout::Future => {
+                let mro = c.mro.borrow();
+                let mut root = cls.clone();
+                for b in mro.iter() {
+                    if as_class(b).is_some_and(|bc| bc.layout == c.layout) {
+                        root = b.clone();
+                    }
+                }
+                root
+            }
+        }
+    }
+
     /// Creates a user class: `name`, `bases`, and the namespace filled by the class body.
     pub fn new_user_class(
         &mut self,
@@ -241,23 +265,34 @@ impl Vm {
             bases
         };
         let mut layout = Layout::Object;
+        // The builtin class whose instance layout the new class extends (CPython's
+        // "solid base"): all bases must agree on it.
+        let mut solid: Option<ObjRef> = None;
         for b in &bases {
             let Some(bc) = as_class(b) else {
                 return Err(type_error("bases must be types"));
             };
-            match bc.layout {
-                Layout::Object => {}
-                Layout::Exception => layout = Layout::Exception,
-                Layout::Future => layout = Layout::Future,
-                Layout::Builtin => {
-                    if b.is(&self.t.type_) {
-                        // metaclass definitions: instances are classes
-                        continue;
+            let base_layout = match bc.layout {
+                Layout::Builtin if b.is(&self.t.type_) => continue, // a metaclass
+                Layout::Builtin => match self.bad_builtin_base(b) {
+                    Some(e) => return Err(e),
+                    None => Layout::Payload,
+                },
+                other => other,
+            };
+            if base_layout == Layout::Object {
+                continue;
+            }
+            let base_solid = self.solid_base(b);
+            match &solid {
+                Some(s) if !super::class::is_subclass(&base_solid, s) => {
+                    if !super::class::is_subclass(s, &base_solid) {
+                        return Err(type_error("multiple bases have instance lay-out conflict"));
                     }
-                    return Err(super::errors::not_implemented(format!(
-                        "aio does not support subclassing the builtin type '{}' yet",
-                        bc.name()
-                    )));
+                }
+                _ => {
+                    solid = Some(base_solid);
+                    layout = base_layout;
                 }
             }
         }

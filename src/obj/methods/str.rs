@@ -35,7 +35,8 @@ fn this<'a>(vm: &Vm, a: &'a Args, name: &str) -> PyResult<&'a StrObj> {
 
 /// A required str argument with CPython's "must be str, not int" message.
 fn str_arg<'a>(vm: &Vm, v: &'a Value, what: &str) -> PyResult<&'a str> {
-    v.as_str()
+    crate::vm::payload::builtin_view(v)
+        .as_str()
         .ok_or_else(|| type_error(format!("{what} must be str, not {}", vm.type_name(v))))
 }
 
@@ -234,7 +235,7 @@ fn iter(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn add(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "__add__")?;
     a.check("__add__", 2, 2)?;
-    match a.pos[1].as_str() {
+    match crate::vm::payload::builtin_view(&a.pos[1]).as_str() {
         Some(t) => {
             let mut out = String::with_capacity(s.s.len() + t.len());
             out.push_str(s.as_str());
@@ -1279,7 +1280,7 @@ fn join(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     };
     let mut total = sep.len() * items.len().saturating_sub(1);
     for (i, v) in items.iter().enumerate() {
-        match v.as_str() {
+        match crate::vm::payload::builtin_view(v).as_str() {
             Some(x) => total += x.len(),
             None => {
                 return Err(type_error(format!(
@@ -1290,14 +1291,14 @@ fn join(vm: &mut Vm, a: &Args) -> PyResult<Value> {
         }
     }
     if items.len() == 1 {
-        return Ok(items[0].clone());
+        return Ok(crate::vm::payload::builtin_view(&items[0]).clone());
     }
     let mut out = String::with_capacity(total);
     for (i, v) in items.iter().enumerate() {
         if i > 0 {
             out.push_str(sep);
         }
-        out.push_str(v.as_str().unwrap_or(""));
+        out.push_str(crate::vm::payload::builtin_view(v).as_str().unwrap_or(""));
     }
     Ok(new_str(out))
 }
