@@ -41,6 +41,22 @@ const UNSUPPORTED_BASES: &[&str] = &[
     "TextIOWrapper",
 ];
 
+/// The builtin types user classes can extend with a payload (their `owner` names).
+fn payload_type_names() -> &'static [&'static str] {
+    &[
+        "int",
+        "float",
+        "str",
+        "bytes",
+        "bytearray",
+        "list",
+        "tuple",
+        "dict",
+        "set",
+        "frozenset",
+    ]
+}
+
 /// Native methods that return their receiver (in-place operators): called on a payload,
 /// they must return the instance itself, as `x += [1]` keeps `x` a `Stack`.
 const RETURNS_SELF: &[&str] = &[
@@ -162,7 +178,9 @@ pub fn call_native(
             Some(call_on_payload(vm, name, func, a, &i.payload))
         }
         Obj::Class(c) if c.layout == Layout::Payload => match name {
-            "__new__" => Some(new_instance(vm, owner, func, first, a)),
+            "__new__" if payload_type_names().contains(&owner) => {
+                Some(new_instance(vm, owner, func, first, a))
+            }
             "fromkeys" => Some(dict_fromkeys(vm, func, first, a)),
             _ => None,
         },
@@ -183,6 +201,10 @@ fn call_on_payload(
         if let Some(r) = dict_getitem_missing(vm, this, payload, a) {
             return r;
         }
+    }
+    // `format(x, "")` is `str(x)`, which a subclass may override.
+    if name == "__format__" && a.pos.get(1).and_then(|s| s.as_str()) == Some("") {
+        return vm.to_str_value(this);
     }
     let mut pos = a.pos.to_vec();
     pos[0] = payload.clone();
@@ -250,11 +272,10 @@ fn new_instance(
     let Some(base) = vm.payload_base(cls) else {
         return Err(type_error("cannot create instance"));
     };
-    let base_name = super::class::class_name(&base);
-    if &*base_name != owner {
+    if &*super::class::class_name(&base) != owner {
         let cname = super::class::class_name(cls);
         return Err(type_error(format!(
-            "{owner}.__new__({cname}) is not safe, use {base_name}.__new__()"
+            "{owner}.__new__({cname}): {cname} is not a subtype of {owner}"
         )));
     }
     let mutable = matches!(owner, "list" | "dict" | "set" | "bytearray");

@@ -155,7 +155,7 @@ fn mul(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn cmp(vm: &mut Vm, a: &Args, op: CmpOp, name: &str) -> PyResult<Value> {
     let t = this(vm, a, name)?;
     a.check(name, 2, 2)?;
-    let Some(u) = a.pos[1].as_tuple() else {
+    let Some(u) = crate::vm::payload::builtin_view(&a.pos[1]).as_tuple() else {
         return Ok(not_impl(vm));
     };
     Ok(Value::Bool(seq_cmp(vm, t, u, op)?))
