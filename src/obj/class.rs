@@ -30,6 +30,9 @@ pub struct ClassFlags {
     pub has_getattr: bool,
     pub has_getattribute: bool,
     pub has_setattr: bool,
+    /// Every user class in the MRO declares `__slots__` without `__dict__`: instances
+    /// accept only the slot names as attributes.
+    pub slotted: bool,
 }
 
 pub struct ClassObj {

@@ -241,6 +241,11 @@ impl Vm {
         if let Some(d) = lookup(&meta, name) {
             return self.bind_descr(d, &Value::Obj(cls.clone()), &meta).map(Some);
         }
+        if as_class(cls).is_some_and(|c| c.flags.get().slotted) && self.is_slot(cls, name) {
+            return Err(super::errors::not_implemented(
+                "aio does not support the member descriptors of __slots__ yet",
+            ));
+        }
         Ok(None)
     }
 
@@ -285,9 +290,16 @@ impl Vm {
                 "__name__" => Some(Value::str(&m.name)),
                 _ => None,
             },
-            // Plain `object()` instances have no `__dict__`.
+            // Plain `object()` instances and those of slotted classes have no `__dict__`.
             Obj::Instance(i) => match n {
-                "__dict__" if !as_class(&i.class()).is_some_and(|c| c.builtin) => {
+                "__dict__" if !as_class(&i.class()).is_some_and(|c| c.builtin || c.flags.get().slotted) => {
+                    if super::class::declares_slots(&i.class(), self) {
+                        // Slot values share the instance namespace in aio; CPython keeps
+                        // them out of `__dict__`.
+                        return Err(super::errors::not_implemented(
+                            "aio does not support __dict__ on instances of classes mixing __slots__ and __dict__ yet",
+                        ));
+                    }
                     Some(Value::Obj(i.dict_object()))
                 }
                 _ => None,
@@ -492,6 +504,9 @@ impl Vm {
             Obj::Instance(i) if as_class(&i.class()).is_some_and(|c| c.builtin) => {
                 return Err(self.readonly_attr(obj, name))
             }
+            Obj::Instance(_) if as_class(cls).is_some_and(|c| c.flags.get().slotted) && !self.is_slot(cls, name) => {
+                return Err(self.no_attribute(obj, name))
+            }
             Obj::Instance(i) => match name.as_str() {
                 Some("__class__") => super::payload::set_class(self, i, &value)?,
                 Some("__dict__") => match &value {
@@ -546,6 +561,12 @@ impl Vm {
             _ => return Err(self.readonly_attr(obj, name)),
         }
         Ok(())
+    }
+
+    /// Whether `name` is one of the `__slots__` of slotted class `cls`.
+    fn is_slot(&mut self, cls: &ObjRef, name: &Value) -> bool {
+        name.as_str() == Some("__class__")
+            || super::class::slot_names(cls, self).is_some_and(|names| names.iter().any(|n| n.as_str() == name.as_str()))
     }
 
     fn readonly_attr(&self, obj: &Value, name: &Value) -> ExcRef {
@@ -620,6 +641,10 @@ impl Vm {
         };
         match removed {
             Some(_) => Ok(()),
+            // An empty slot: CPython's member descriptor names only the attribute.
+            None if as_class(cls).is_some_and(|c| c.flags.get().slotted) && self.is_slot(cls, name) => {
+                Err(attribute_error(name.as_str().unwrap_or("?")))
+            }
             None => Err(self.no_attribute(obj, name)),
         }
     }

@@ -122,14 +122,59 @@ pub fn refresh_flags(cls: &ObjRef, vm: &mut Vm) {
             found[i] = !as_class(&owner).is_some_and(|c| c.builtin);
         }
     }
+    let slotted = slot_names(cls, vm).is_some();
     if let Some(c) = as_class(cls) {
         c.flags.set(ClassFlags {
             has_del: found[0],
             has_getattr: found[1],
             has_getattribute: found[2],
             has_setattr: found[3],
+            slotted,
         });
     }
+}
+
+/// Whether some user class in `cls`'s MRO declares `__slots__`.
+pub fn declares_slots(cls: &ObjRef, vm: &mut Vm) -> bool {
+    let key = vm.intern("__slots__");
+    let Some(c) = as_class(cls) else { return false };
+    let mut chain = vec![cls.clone()];
+    chain.extend(c.mro.borrow().iter().cloned());
+    chain
+        .iter()
+        .filter_map(|k| as_class(k))
+        .any(|kc| !kc.builtin && super::dictops::get_str(&kc.dict.borrow(), &key).is_some())
+}
+
+/// The attribute names instances of `cls` may have when every user class in its MRO
+/// declares `__slots__` (without `"__dict__"`); None when instances have a `__dict__`.
+pub fn slot_names(cls: &ObjRef, vm: &mut Vm) -> Option<Vec<Value>> {
+    let key = vm.intern("__slots__");
+    let c = as_class(cls)?;
+    let mut chain = vec![cls.clone()];
+    chain.extend(c.mro.borrow().iter().cloned());
+    let mut names = Vec::new();
+    for k in &chain {
+        let kc = as_class(k)?;
+        if kc.builtin {
+            continue;
+        }
+        let slots = super::dictops::get_str(&kc.dict.borrow(), &key)?;
+        let items: Vec<Value> = match &slots {
+            Value::Obj(o) => match &**o {
+                Obj::Str(_) => vec![slots.clone()],
+                Obj::Tuple(t) => t.to_vec(),
+                Obj::List(l) => l.borrow().clone(),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        if items.iter().any(|n| n.as_str() == Some("__dict__")) {
+            return None;
+        }
+        names.extend(items);
+    }
+    Some(names)
 }
 
 impl Vm {
