@@ -2,6 +2,7 @@
 //! moved to a queue that the outermost deallocation drains in a loop, so freeing a chain
 //! like `x = [x]` a million times deep never recurses on the native stack.
 
+use crate::obj::class::Attrs;
 use crate::obj::Obj;
 use crate::vm::value::Value;
 use std::cell::{Cell, RefCell};
@@ -19,7 +20,13 @@ fn take_children(obj: &mut Obj, out: &mut Vec<Value>) {
         Obj::Dict(d) => out.extend(d.get_mut().drain_values()),
         Obj::Set(s) => out.extend(s.get_mut().clear()),
         Obj::FrozenSet(s) => out.extend(s.clear()),
-        Obj::Instance(i) => out.extend(i.dict.get_mut().drain_values()),
+        Obj::Instance(i) => {
+            match std::mem::replace(i.attrs.get_mut(), Attrs::Inline(Default::default())) {
+                Attrs::Inline(mut d) => out.extend(d.drain_values()),
+                Attrs::Shared(o) => out.push(Value::Obj(o)),
+            }
+            out.push(std::mem::replace(&mut i.payload, Value::None));
+        }
         Obj::Exception(e) => {
             // Only objects: fewer pushes keep this hot path (every caught exception) cheap.
             for v in [e.args.get_mut(), e.cause.get_mut(), e.context.get_mut()] {

@@ -4,6 +4,7 @@
 //! or a field is a compile error until its edges are listed here.
 
 use crate::obj::iter::IterState;
+use crate::obj::class::Attrs;
 use crate::obj::Obj;
 use crate::vm::frame::Frame;
 use crate::vm::value::{ObjRef, Value};
@@ -181,13 +182,19 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
             }
         }
         Obj::Instance(i) => {
-            f(&i.class);
-            if let Ok(d) = i.dict.try_borrow() {
-                d.iter().for_each(|e| {
-                    visit_value(&e.key, f);
-                    visit_value(&e.value, f);
-                });
+            if let Ok(c) = i.class.try_borrow() {
+                f(&c);
             }
+            if let Ok(a) = i.attrs.try_borrow() {
+                match &*a {
+                    Attrs::Inline(d) => d.iter().for_each(|e| {
+                        visit_value(&e.key, f);
+                        visit_value(&e.value, f);
+                    }),
+                    Attrs::Shared(o) => f(o),
+                }
+            }
+            visit_value(&i.payload, f);
         }
         Obj::Exception(e) => {
             f(&e.class);
@@ -281,8 +288,11 @@ pub fn clear(obj: &Obj) -> Vec<Value> {
             }
         }
         Obj::Instance(i) => {
-            if let Ok(mut d) = i.dict.try_borrow_mut() {
-                out.extend(d.drain_values());
+            if let Ok(mut a) = i.attrs.try_borrow_mut() {
+                match std::mem::replace(&mut *a, Attrs::Inline(Default::default())) {
+                    Attrs::Inline(mut d) => out.extend(d.drain_values()),
+                    Attrs::Shared(o) => out.push(Value::Obj(o)),
+                }
             }
         }
         Obj::Exception(e) => {

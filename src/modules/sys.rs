@@ -282,11 +282,11 @@ fn instance_of(cls: ObjRef, attrs: &[(&str, Value)]) -> Value {
     for (k, v) in attrs {
         set_str(&mut d, Value::str(k), v.clone());
     }
-    Value::obj(Obj::Instance(crate::obj::InstanceObj {
-        class: cls,
-        dict: RefCell::new(d),
-        finalized: Cell::new(false),
-    }))
+    Value::obj(Obj::Instance(crate::obj::InstanceObj::with_attrs(
+        cls,
+        d,
+        Value::Undef,
+    )))
 }
 
 // ---- struct sequences (sys.version_info, sys.flags): named fields that also behave as a

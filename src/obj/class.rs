@@ -1,7 +1,8 @@
 //! Classes (`type` objects, builtin and user-defined) and plain instances of user classes.
 
 use super::dict::DictData;
-use crate::vm::value::ObjRef;
+use super::Obj;
+use crate::vm::value::{ObjRef, Value};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
@@ -15,9 +16,11 @@ pub enum Layout {
     Exception,
     /// `FutureObj`: asyncio.Future, asyncio.Task and subclasses.
     Future,
-    /// A builtin type whose instances are some other `Obj` kind (int, str, list, ...);
-    /// user subclasses of these are not supported yet.
+    /// A builtin type whose instances are some other `Obj` kind (int, str, list, ...).
     Builtin,
+    /// A user subclass of a builtin type such as `list` or `int`: `InstanceObj`s whose
+    /// `payload` holds the builtin value (see `crate::vm::payload`).
+    Payload,
 }
 
 /// Cached facts about a class, recomputed when its namespace (or a base's) changes.
@@ -27,6 +30,9 @@ pub struct ClassFlags {
     pub has_getattr: bool,
     pub has_getattribute: bool,
     pub has_setattr: bool,
+    /// Every user class in the MRO declares `__slots__` without `__dict__`: instances
+    /// accept only the slot names as attributes.
+    pub slotted: bool,
 }
 
 pub struct ClassObj {
@@ -61,10 +67,83 @@ impl crate::obj::Obj {
     }
 }
 
-/// An instance of a user class whose layout is `Layout::Object`.
+/// An instance of a user class (layout `Object`, or `Payload` for subclasses of builtin
+/// types such as `list`).
 pub struct InstanceObj {
-    pub class: ObjRef,
-    pub dict: RefCell<DictData>,
+    /// Mutable: `obj.__class__ = Other` between compatible classes.
+    pub class: RefCell<ObjRef>,
+    pub attrs: RefCell<Attrs>,
+    /// For a subclass of a builtin type, the builtin value this instance extends (a list,
+    /// an int, ...); `Value::Undef` otherwise. Set once when the instance is created.
+    pub payload: Value,
     /// Set once `__del__` has run, so a resurrected object is not finalized twice.
     pub finalized: Cell<bool>,
+}
+
+/// An instance's attributes: stored inline until `__dict__` is asked for, then in a dict
+/// object shared with whoever holds `__dict__`, so that dict stays live.
+pub enum Attrs {
+    Inline(DictData),
+    /// An `Obj::Dict`.
+    Shared(ObjRef),
+}
+
+impl InstanceObj {
+    pub fn new(class: ObjRef, payload: Value) -> InstanceObj {
+        InstanceObj::with_attrs(class, DictData::new(), payload)
+    }
+
+    pub fn with_attrs(class: ObjRef, attrs: DictData, payload: Value) -> InstanceObj {
+        InstanceObj {
+            class: RefCell::new(class),
+            attrs: RefCell::new(Attrs::Inline(attrs)),
+            payload,
+            finalized: Cell::new(false),
+        }
+    }
+
+    pub fn class(&self) -> ObjRef {
+        self.class.borrow().clone()
+    }
+
+    /// Runs `f` on the attribute namespace.
+    pub fn read_attrs<R>(&self, f: impl FnOnce(&DictData) -> R) -> R {
+        match &*self.attrs.borrow() {
+            Attrs::Inline(d) => f(d),
+            Attrs::Shared(o) => match &**o {
+                Obj::Dict(d) => f(&d.borrow()),
+                _ => f(&DictData::new()),
+            },
+        }
+    }
+
+    /// Runs `f` on the attribute namespace, mutably.
+    pub fn write_attrs<R>(&self, f: impl FnOnce(&mut DictData) -> R) -> R {
+        match &mut *self.attrs.borrow_mut() {
+            Attrs::Inline(d) => f(d),
+            Attrs::Shared(o) => match &**o {
+                Obj::Dict(d) => f(&mut d.borrow_mut()),
+                _ => f(&mut DictData::new()),
+            },
+        }
+    }
+
+    /// `obj.__dict__`: moves inline attributes into a dict object on first use.
+    pub fn dict_object(&self) -> ObjRef {
+        let mut attrs = self.attrs.borrow_mut();
+        match &mut *attrs {
+            Attrs::Shared(o) => o.clone(),
+            Attrs::Inline(d) => {
+                let o = ObjRef::new(Obj::Dict(RefCell::new(std::mem::take(d))));
+                *attrs = Attrs::Shared(o.clone());
+                o
+            }
+        }
+    }
+
+    /// `obj.__dict__ = d` (`d` an `Obj::Dict`).
+    pub fn set_dict_object(&self, d: ObjRef) {
+        let old = std::mem::replace(&mut *self.attrs.borrow_mut(), Attrs::Shared(d));
+        drop(old);
+    }
 }

@@ -109,7 +109,7 @@ impl Obj {
     #[inline]
     pub fn needs_finalizer(&self) -> bool {
         match self {
-            Obj::Instance(i) => !i.finalized.get() && i.class.class_has_del(),
+            Obj::Instance(i) => !i.finalized.get() && i.class.borrow().class_has_del(),
             Obj::Exception(e) => !e.finalized.get() && e.class.class_has_del(),
             Obj::Generator(g) => g.needs_close(),
             Obj::Future(f) => f.needs_finalizer(),

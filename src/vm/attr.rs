@@ -48,7 +48,8 @@ impl Vm {
                     func: d.clone(),
                 self_: obj.clone(),
             }))),
-            Obj::Native(n) if n.self_.is_none() => Ok(Value::obj(Obj::Native(NativeFunction {
+            // A builtin `__new__` is a static method: `super().__new__(cls, v)`.
+            Obj::Native(n) if n.self_.is_none() && n.name != "__new__" => Ok(Value::obj(Obj::Native(NativeFunction {
                 name: n.name,
                 owner: n.owner,
                 func: n.func,
@@ -76,7 +77,8 @@ impl Vm {
 
     /// `getattr(obj, name)` where `name` is a str value.
     pub fn get_attr(&mut self, obj: &Value, name: &Value) -> PyResult<Value> {
-        match self.get_attr_opt(obj, name)? {
+        // The AttributeError a `__getattr__` raises propagates unchanged.
+        match self.find_attr(obj, name, false)? {
             Some(v) => Ok(v),
             None => Err(self.no_attribute(obj, name)),
         }
@@ -109,6 +111,12 @@ impl Vm {
 
     /// `getattr(obj, name, <missing>)`: Ok(None) when the attribute does not exist.
     pub fn get_attr_opt(&mut self, obj: &Value, name: &Value) -> PyResult<Option<Value>> {
+        self.find_attr(obj, name, true)
+    }
+
+    /// The attribute lookup behind `get_attr` and `get_attr_opt`: `quiet` turns an
+    /// AttributeError raised by `__getattr__` into Ok(None).
+    fn find_attr(&mut self, obj: &Value, name: &Value, quiet: bool) -> PyResult<Option<Value>> {
         if let Value::Obj(o) = obj {
             match &**o {
                 Obj::Class(_) => return self.class_getattr(o, name),
@@ -149,7 +157,7 @@ impl Vm {
         if flags.has_getattr {
             return match self.call_getattr(obj, &cls, name) {
                 Ok(v) => Ok(Some(v)),
-                Err(e) if e.is(ExcKind::AttributeError) => Ok(None),
+                Err(e) if quiet && e.is(ExcKind::AttributeError) => Ok(None),
                 Err(e) => Err(e),
             };
         }
@@ -197,7 +205,7 @@ impl Vm {
     fn instance_dict_get(&self, obj: &Value, name: &Value) -> Option<Value> {
         let Value::Obj(o) = obj else { return None };
         match &**o {
-            Obj::Instance(i) => get_str(&i.dict.borrow(), name),
+            Obj::Instance(i) => i.read_attrs(|d| get_str(d, name)),
             Obj::Exception(e) => get_str(&e.dict.borrow(), name),
             Obj::Function(f) => f.with_dict(|d| get_str(d, name)),
             Obj::Future(f) => f.attr(name),
@@ -232,6 +240,11 @@ impl Vm {
         let meta = self.type_of(&Value::Obj(cls.clone()));
         if let Some(d) = lookup(&meta, name) {
             return self.bind_descr(d, &Value::Obj(cls.clone()), &meta).map(Some);
+        }
+        if as_class(cls).is_some_and(|c| c.flags.get().slotted) && self.is_slot(cls, name) {
+            return Err(super::errors::not_implemented(
+                "aio does not support the member descriptors of __slots__ yet",
+            ));
         }
         Ok(None)
     }
@@ -277,8 +290,18 @@ impl Vm {
                 "__name__" => Some(Value::str(&m.name)),
                 _ => None,
             },
+            // Plain `object()` instances and those of slotted classes have no `__dict__`.
             Obj::Instance(i) => match n {
-                "__dict__" => Some(Value::dict(i.dict.borrow().clone())),
+                "__dict__" if !as_class(&i.class()).is_some_and(|c| c.builtin || c.flags.get().slotted) => {
+                    if super::class::declares_slots(&i.class(), self) {
+                        // Slot values share the instance namespace in aio; CPython keeps
+                        // them out of `__dict__`.
+                        return Err(super::errors::not_implemented(
+                            "aio does not support __dict__ on instances of classes mixing __slots__ and __dict__ yet",
+                        ));
+                    }
+                    Some(Value::Obj(i.dict_object()))
+                }
                 _ => None,
             },
             Obj::Exception(e) => match n {
@@ -486,10 +509,25 @@ impl Vm {
         };
         match &**o {
             // Plain `object()` instances have no `__dict__`.
-            Obj::Instance(i) if as_class(&i.class).is_some_and(|c| c.builtin) => {
+            Obj::Instance(i) if as_class(&i.class()).is_some_and(|c| c.builtin) => {
                 return Err(self.readonly_attr(obj, name))
             }
-            Obj::Instance(i) => set_str(&mut i.dict.borrow_mut(), name.clone(), value),
+            Obj::Instance(_) if as_class(cls).is_some_and(|c| c.flags.get().slotted) && !self.is_slot(cls, name) => {
+                return Err(self.no_attribute(obj, name))
+            }
+            Obj::Instance(i) => match name.as_str() {
+                Some("__class__") => super::payload::set_class(self, i, &value)?,
+                Some("__dict__") => match &value {
+                    Value::Obj(d) if matches!(&**d, Obj::Dict(_)) => i.set_dict_object(d.clone()),
+                    _ => {
+                        return Err(type_error(format!(
+                            "__dict__ must be set to a dictionary, not a '{}'",
+                            self.type_name(&value)
+                        )))
+                    }
+                },
+                _ => i.write_attrs(|d| set_str(d, name.clone(), value)),
+            },
             Obj::Future(f) => set_str(&mut f.extra().dict, name.clone(), value),
             Obj::Exception(e) => match name.as_str() {
                 Some("args") => {
@@ -558,6 +596,12 @@ impl Vm {
         Ok(())
     }
 
+    /// Whether `name` is one of the `__slots__` of slotted class `cls`.
+    fn is_slot(&mut self, cls: &ObjRef, name: &Value) -> bool {
+        name.as_str() == Some("__class__")
+            || super::class::slot_names(cls, self).is_some_and(|names| names.iter().any(|n| n.as_str() == name.as_str()))
+    }
+
     fn readonly_attr(&self, obj: &Value, name: &Value) -> ExcRef {
         attribute_error(format!(
             "'{}' object has no attribute '{}'",
@@ -608,7 +652,14 @@ impl Vm {
         }
         let removed = match obj {
             Value::Obj(o) => match &**o {
-                Obj::Instance(i) => del_str(&mut i.dict.borrow_mut(), name),
+                Obj::Instance(i) => match name.as_str() {
+                    Some("__class__") => return Err(type_error("can't delete __class__ attribute")),
+                    Some("__dict__") => {
+                        i.set_dict_object(ObjRef::new(Obj::Dict(Default::default())));
+                        Some(Value::None)
+                    }
+                    _ => i.write_attrs(|d| del_str(d, name)),
+                },
                 Obj::Exception(e) => del_str(&mut e.dict.borrow_mut(), name),
                 Obj::Future(f) => f.del_attr(name),
                 Obj::Function(f) => f.with_dict_mut(|d| del_str(d, name)),
@@ -623,6 +674,10 @@ impl Vm {
         };
         match removed {
             Some(_) => Ok(()),
+            // An empty slot: CPython's member descriptor names only the attribute.
+            None if as_class(cls).is_some_and(|c| c.flags.get().slotted) && self.is_slot(cls, name) => {
+                Err(attribute_error(name.as_str().unwrap_or("?")))
+            }
             None => Err(self.no_attribute(obj, name)),
         }
     }

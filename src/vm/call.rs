@@ -173,6 +173,9 @@ impl Vm {
                     kwnames,
                     kwvalues: &args[npos..],
                 };
+                if let Some(r) = super::payload::call_native(self, n.owner, n.name, func, &a) {
+                    return Ok(Prepared::Done(r?));
+                }
                 Ok(Prepared::Done(func(self, &a)?))
             }
             Obj::Class(_) => self.prepare_instantiate(o, self_, args, kwnames),
@@ -255,13 +258,9 @@ impl Vm {
                 if !has_init && !args.is_empty() {
                     return Err(type_error(format!("{}() takes no arguments", c.name())));
                 }
-                Value::obj(Obj::Instance(InstanceObj {
-                    class: cls.clone(),
-                    dict: RefCell::new(DictData::new()),
-                    finalized: Cell::new(false),
-                }))
+                Value::obj(Obj::Instance(InstanceObj::new(cls.clone(), Value::Undef)))
             }
-            (_, Layout::Builtin | Layout::Future) => {
+            (_, Layout::Builtin | Layout::Future | Layout::Payload) => {
                 return Err(type_error(format!("cannot create '{}' instances", c.name())));
             }
         };

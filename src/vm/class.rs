@@ -122,14 +122,59 @@ pub fn refresh_flags(cls: &ObjRef, vm: &mut Vm) {
             found[i] = !as_class(&owner).is_some_and(|c| c.builtin);
         }
     }
+    let slotted = slot_names(cls, vm).is_some();
     if let Some(c) = as_class(cls) {
         c.flags.set(ClassFlags {
             has_del: found[0],
             has_getattr: found[1],
             has_getattribute: found[2],
             has_setattr: found[3],
+            slotted,
         });
     }
+}
+
+/// Whether some user class in `cls`'s MRO declares `__slots__`.
+pub fn declares_slots(cls: &ObjRef, vm: &mut Vm) -> bool {
+    let key = vm.intern("__slots__");
+    let Some(c) = as_class(cls) else { return false };
+    let mut chain = vec![cls.clone()];
+    chain.extend(c.mro.borrow().iter().cloned());
+    chain
+        .iter()
+        .filter_map(|k| as_class(k))
+        .any(|kc| !kc.builtin && super::dictops::get_str(&kc.dict.borrow(), &key).is_some())
+}
+
+/// The attribute names instances of `cls` may have when every user class in its MRO
+/// declares `__slots__` (without `"__dict__"`); None when instances have a `__dict__`.
+pub fn slot_names(cls: &ObjRef, vm: &mut Vm) -> Option<Vec<Value>> {
+    let key = vm.intern("__slots__");
+    let c = as_class(cls)?;
+    let mut chain = vec![cls.clone()];
+    chain.extend(c.mro.borrow().iter().cloned());
+    let mut names = Vec::new();
+    for k in &chain {
+        let kc = as_class(k)?;
+        if kc.builtin {
+            continue;
+        }
+        let slots = super::dictops::get_str(&kc.dict.borrow(), &key)?;
+        let items: Vec<Value> = match &slots {
+            Value::Obj(o) => match &**o {
+                Obj::Str(_) => vec![slots.clone()],
+                Obj::Tuple(t) => t.to_vec(),
+                Obj::List(l) => l.borrow().clone(),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        if items.iter().any(|n| n.as_str() == Some("__dict__")) {
+            return None;
+        }
+        names.extend(items);
+    }
+    Some(names)
 }
 
 impl Vm {
@@ -184,7 +229,7 @@ impl Vm {
                     Some(m) => m.clone(),
                     None => t.type_.clone(),
                 },
-                Obj::Instance(i) => i.class.clone(),
+                Obj::Instance(i) => i.class(),
                 Obj::Exception(e) => e.class.clone(),
                 Obj::Future(f) => f.class.clone(),
                 Obj::Handle(h) => h.class.clone(),
@@ -229,6 +274,30 @@ impl Vm {
         lookup(&self.type_of(v), &key)
     }
 
+    /// The class that fixes the instance layout of `cls`'s instances: the builtin type a
+    /// payload class extends, `BaseException` for exceptions (they share one layout), the
+    /// root of the other native classes (futures), `object` for plain classes.
+    fn solid_base(&self, cls: &ObjRef) -> ObjRef {
+        let Some(c) = as_class(cls) else {
+            return self.t.object.clone();
+        };
+        match c.layout {
+            Layout::Object => self.t.object.clone(),
+            Layout::Exception => super::types::exc_class(super::types::ExcKind::BaseException),
+            Layout::Payload => self.payload_base(cls).unwrap_or_else(|| cls.clone()),
+            Layout::Builtin | Layout::Future => {
+                let mro = c.mro.borrow();
+                let mut root = cls.clone();
+                for b in mro.iter() {
+                    if as_class(b).is_some_and(|bc| bc.layout == c.layout) {
+                        root = b.clone();
+                    }
+                }
+                root
+            }
+        }
+    }
+
     /// Creates a user class: `name`, `bases`, and the namespace filled by the class body.
     pub fn new_user_class(
         &mut self,
@@ -243,23 +312,34 @@ impl Vm {
             bases
         };
         let mut layout = Layout::Object;
+        // The builtin class whose instance layout the new class extends (CPython's
+        // "solid base"): all bases must agree on it.
+        let mut solid: Option<ObjRef> = None;
         for b in &bases {
             let Some(bc) = as_class(b) else {
                 return Err(type_error("bases must be types"));
             };
-            match bc.layout {
-                Layout::Object => {}
-                Layout::Exception => layout = Layout::Exception,
-                Layout::Future => layout = Layout::Future,
-                Layout::Builtin => {
-                    if b.is(&self.t.type_) {
-                        // metaclass definitions: instances are classes
-                        continue;
+            let base_layout = match bc.layout {
+                Layout::Builtin if b.is(&self.t.type_) => continue, // a metaclass
+                Layout::Builtin => match self.bad_builtin_base(b) {
+                    Some(e) => return Err(e),
+                    None => Layout::Payload,
+                },
+                other => other,
+            };
+            if base_layout == Layout::Object {
+                continue;
+            }
+            let base_solid = self.solid_base(b);
+            match &solid {
+                Some(s) if !super::class::is_subclass(&base_solid, s) => {
+                    if !super::class::is_subclass(s, &base_solid) {
+                        return Err(type_error("multiple bases have instance lay-out conflict"));
                     }
-                    return Err(super::errors::not_implemented(format!(
-                        "aio does not support subclassing the builtin type '{}' yet",
-                        bc.name()
-                    )));
+                }
+                _ => {
+                    solid = Some(base_solid);
+                    layout = base_layout;
                 }
             }
         }

@@ -20,6 +20,7 @@ pub mod iter;
 pub mod make;
 pub mod native;
 pub mod output;
+pub mod payload;
 pub mod protocols;
 pub mod signals;
 pub mod traceback;

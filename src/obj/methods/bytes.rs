@@ -14,7 +14,7 @@ use std::cell::RefCell;
 
 /// The bytes of a bytes or bytearray value (a copy).
 pub fn bytes_data(v: &Value) -> Option<Vec<u8>> {
-    match v {
+    match crate::vm::payload::builtin_view(v) {
         Value::Obj(o) => match &**o {
             Obj::Bytes(b) => Some(b.to_vec()),
             Obj::ByteArray(b) => Some(b.borrow().clone()),
@@ -213,6 +213,30 @@ fn bytes_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 }
 fn bytearray_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     Ok(make(construct(vm, a, "bytearray")?, true))
+}
+
+/// `bytearray.__init__(self, source=b"", ...)`: replaces the contents.
+fn bytearray_init(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let target = match a.pos.first() {
+        Some(Value::Obj(o)) => match &**o {
+            Obj::ByteArray(_) => o.clone(),
+            _ => {
+                return Err(type_error(
+                    "descriptor '__init__' requires a 'bytearray' object",
+                ))
+            }
+        },
+        _ => {
+            return Err(type_error(
+                "descriptor '__init__' requires a 'bytearray' object",
+            ))
+        }
+    };
+    let data = construct(vm, a, "bytearray")?;
+    if let Obj::ByteArray(b) = &*target {
+        *b.borrow_mut() = data;
+    }
+    Ok(Value::None)
 }
 
 fn repr(vm: &mut Vm, a: &Args) -> PyResult<Value> {
@@ -1321,6 +1345,7 @@ pub fn register(vm: &mut Vm) {
         "bytearray",
         &[
             ("__new__", bytearray_new),
+            ("__init__", bytearray_init),
             ("__setitem__", ba_setitem),
             ("__delitem__", ba_delitem),
             ("__iadd__", ba_iadd),

@@ -13,7 +13,7 @@ use crate::vm::Vm;
 use std::cell::RefCell;
 
 fn as_dict(v: &Value) -> Option<(&ObjRef, &RefCell<DictData>)> {
-    match v {
+    match crate::vm::payload::builtin_view(v) {
         Value::Obj(o) => match &**o {
             Obj::Dict(d) => Some((o, d)),
             _ => None,
@@ -115,6 +115,24 @@ fn dict_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
         kw_update(vm, o, a)?;
     }
     Ok(out)
+}
+
+/// `dict.__init__(self, *args, **kwargs)`: updates `self` like `dict(...)` would fill it.
+fn dict_init(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let (d, _) = this(vm, a, "__init__")?;
+    let d = d.clone();
+    let args = a.pos.get(1..).unwrap_or(&[]);
+    if args.len() > 1 {
+        return Err(type_error(format!(
+            "dict expected at most 1 argument, got {}",
+            args.len()
+        )));
+    }
+    if let Some(src) = args.first() {
+        update_from(vm, &d, src)?;
+    }
+    kw_update(vm, &d, a)?;
+    Ok(Value::None)
 }
 
 /// `repr(dict)`
@@ -598,6 +616,7 @@ pub fn register(vm: &mut Vm) {
         "dict",
         &[
             ("__new__", dict_new),
+            ("__init__", dict_init),
             ("__repr__", repr),
             ("__len__", len),
             ("__getitem__", getitem),

@@ -28,7 +28,8 @@ fn this(vm: &Vm, a: &Args, name: &str) -> PyResult<f64> {
 fn other<'a>(a: &'a Args, name: &str) -> PyResult<&'a Value> {
     a.no_kwargs(name)?;
     match a.pos.len() {
-        2 => Ok(&a.pos[1]),
+        // Instances of int/float subclasses take part as their value.
+        2 => Ok(crate::vm::payload::builtin_view(&a.pos[1])),
         n => Err(type_error(format!(
             "expected 1 argument, got {}",
             n.saturating_sub(1)
@@ -87,7 +88,7 @@ fn pow(vm: &mut Vm, a: &Args) -> PyResult<Value> {
             "pow() 3rd argument not allowed unless all arguments are integers",
         ));
     }
-    let o = &a.pos[1];
+    let o = crate::vm::payload::builtin_view(&a.pos[1]);
     if !is_num(o) {
         return Ok(not_impl(vm));
     }

@@ -35,7 +35,8 @@ fn this<'a>(vm: &Vm, a: &'a Args, name: &str) -> PyResult<IntRef<'a>> {
 fn other<'a>(a: &'a Args, name: &str) -> PyResult<&'a Value> {
     a.no_kwargs(name)?;
     match a.pos.len() {
-        2 => Ok(&a.pos[1]),
+        // Instances of int/float subclasses take part as their value.
+        2 => Ok(crate::vm::payload::builtin_view(&a.pos[1])),
         n => Err(type_error(format!(
             "expected 1 argument, got {}",
             n.saturating_sub(1)
@@ -135,7 +136,7 @@ fn pow(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     this(vm, a, "__pow__")?;
     a.no_kwargs("__pow__")?;
     a.check_pos("__pow__", 2, 3)?;
-    let (x, y) = (&a.pos[0], &a.pos[1]);
+    let (x, y) = (&a.pos[0], crate::vm::payload::builtin_view(&a.pos[1]));
     let m = a.pos.get(2).filter(|m| !m.is_none());
     if as_int(y).is_none() {
         return Ok(not_impl(vm));

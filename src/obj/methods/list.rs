@@ -89,7 +89,7 @@ pub fn seq_cmp(vm: &mut Vm, a: &[Value], b: &[Value], op: CmpOp) -> PyResult<boo
 }
 
 fn list_cell(v: &Value) -> Option<&RefCell<Vec<Value>>> {
-    match v {
+    match crate::vm::payload::builtin_view(v) {
         Value::Obj(o) => match &**o {
             Obj::List(l) => Some(l),
             _ => None,
@@ -126,6 +126,19 @@ fn list_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
             n - 1
         ))),
     }
+}
+
+/// `list.__init__(self, iterable=())`: replaces the contents (subclass instances are
+/// created empty by `list.__new__`).
+fn list_init(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let l = this(vm, a, "__init__")?;
+    let fresh = list_new(vm, a)?;
+    if let Some(items) = list_cell(&fresh) {
+        let new_items = std::mem::take(&mut *items.borrow_mut());
+        let old = std::mem::replace(&mut *l.borrow_mut(), new_items);
+        drop(old);
+    }
+    Ok(Value::None)
 }
 
 fn repr(vm: &mut Vm, a: &Args) -> PyResult<Value> {
@@ -682,6 +695,7 @@ pub fn register(vm: &mut Vm) {
         "list",
         &[
             ("__new__", list_new),
+            ("__init__", list_init),
             ("__repr__", repr),
             ("__len__", len),
             ("__getitem__", getitem),

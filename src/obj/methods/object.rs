@@ -9,7 +9,6 @@ use crate::vm::errors::{type_error, PyResult};
 use crate::vm::native::native;
 use crate::vm::value::{ObjRef, Value};
 use crate::vm::Vm;
-use std::cell::{Cell, RefCell};
 
 /// Whether `v` is the native function `object.<name>`.
 fn is_object_native(v: &Option<Value>, name: &str) -> bool {
@@ -63,11 +62,10 @@ fn object_new(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 
 fn new_instance(c: &ObjRef, co: &ClassObj) -> PyResult<Value> {
     match co.layout {
-        Layout::Object => Ok(Value::obj(Obj::Instance(InstanceObj {
-            class: c.clone(),
-            dict: RefCell::new(DictData::new()),
-            finalized: Cell::new(false),
-        }))),
+        Layout::Object => Ok(Value::obj(Obj::Instance(InstanceObj::new(
+            c.clone(),
+            Value::Undef,
+        )))),
         Layout::Exception => Ok(Value::obj(Obj::Exception(Box::new(ExceptionObj::new(
             c.clone(),
             Value::tuple(vec![]),
@@ -242,7 +240,7 @@ pub fn class_dir(cls: &ObjRef, out: &mut Vec<Value>, seen: &mut std::collections
             if !c.builtin {
                 add_name(out, seen, "__module__");
                 add_name(out, seen, "__doc__");
-                if c.layout == Layout::Object {
+                if matches!(c.layout, Layout::Object | Layout::Payload) {
                     add_name(out, seen, "__dict__");
                     add_name(out, seen, "__weakref__");
                 }
@@ -267,7 +265,7 @@ pub fn default_dir(vm: &mut Vm, obj: &Value) -> PyResult<Vec<Value>> {
                 class_dir(o, &mut out, &mut seen);
                 return Ok(out);
             }
-            Obj::Instance(i) => add_keys(&mut out, &mut seen, &i.dict.borrow()),
+            Obj::Instance(i) => i.read_attrs(|d| add_keys(&mut out, &mut seen, d)),
             Obj::Exception(e) => add_keys(&mut out, &mut seen, &e.dict.borrow()),
             Obj::Function(f) => f.with_dict(|d| add_keys(&mut out, &mut seen, d)),
             _ => {}

@@ -12,7 +12,7 @@ use crate::vm::value::{ObjRef, Value};
 use crate::vm::Vm;
 
 fn is_set(v: &Value) -> Option<&ObjRef> {
-    match v {
+    match crate::vm::payload::builtin_view(v) {
         Value::Obj(o) if matches!(&**o, Obj::Set(_) | Obj::FrozenSet(_)) => Some(o),
         _ => None,
     }
@@ -97,6 +97,18 @@ fn new_impl(vm: &mut Vm, a: &Args, frozen: bool) -> PyResult<Value> {
         ))),
     }
 }
+/// `set.__init__(self, iterable=())`: replaces the contents.
+fn set_init(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let o = this_mut(vm, a, "__init__")?.clone();
+    let fresh = new_impl(vm, a, false)?;
+    let items = match is_set(&fresh) {
+        Some(f) => keys(f),
+        None => Vec::new(),
+    };
+    replace_contents(vm, &o, items)?;
+    Ok(Value::None)
+}
+
 fn set_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     new_impl(vm, a, false)
 }
@@ -599,6 +611,7 @@ pub fn register(vm: &mut Vm) {
         "set",
         &[
             ("__new__", set_new),
+            ("__init__", set_init),
             ("__ior__", ior),
             ("__iand__", iand),
             ("__isub__", isub),

@@ -12,6 +12,7 @@ use crate::vm::errors::{
 };
 use crate::vm::types::ExcKind;
 use crate::vm::value::Value;
+use crate::vm::payload::builtin_view;
 use crate::vm::Vm;
 use num_bigint::BigInt;
 use std::cell::RefCell;
@@ -35,7 +36,8 @@ fn this<'a>(vm: &Vm, a: &'a Args, name: &str) -> PyResult<&'a StrObj> {
 
 /// A required str argument with CPython's "must be str, not int" message.
 fn str_arg<'a>(vm: &Vm, v: &'a Value, what: &str) -> PyResult<&'a str> {
-    v.as_str()
+    builtin_view(v)
+        .as_str()
         .ok_or_else(|| type_error(format!("{what} must be str, not {}", vm.type_name(v))))
 }
 
@@ -217,7 +219,7 @@ fn getitem(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn contains(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "__contains__")?;
     a.check("__contains__", 2, 2)?;
-    match a.pos[1].as_str() {
+    match builtin_view(&a.pos[1]).as_str() {
         Some(sub) => Ok(Value::Bool(s.as_str().contains(sub))),
         None => Err(type_error(format!(
             "'in <string>' requires string as left operand, not {}",
@@ -234,7 +236,7 @@ fn iter(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn add(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "__add__")?;
     a.check("__add__", 2, 2)?;
-    match a.pos[1].as_str() {
+    match builtin_view(&a.pos[1]).as_str() {
         Some(t) => {
             let mut out = String::with_capacity(s.s.len() + t.len());
             out.push_str(s.as_str());
@@ -299,7 +301,7 @@ fn mul(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn cmp(vm: &mut Vm, a: &Args, op: CmpOp, name: &str) -> PyResult<Value> {
     let s = this(vm, a, name)?;
     a.check(name, 2, 2)?;
-    let Some(t) = a.pos[1].as_str() else {
+    let Some(t) = builtin_view(&a.pos[1]).as_str() else {
         return Ok(not_impl(vm));
     };
     let x = s.as_str();
@@ -996,12 +998,12 @@ fn starts_ends(vm: &mut Vm, a: &Args, name: &str, ends: bool) -> PyResult<Value>
             hay.starts_with(p)
         }
     };
-    if let Some(p) = a.pos[1].as_str() {
+    if let Some(p) = builtin_view(&a.pos[1]).as_str() {
         return Ok(Value::Bool(test(p)));
     }
     if let Some(t) = a.pos[1].as_tuple() {
         for item in t {
-            match item.as_str() {
+            match builtin_view(item).as_str() {
                 Some(p) => {
                     if test(p) {
                         return Ok(Value::Bool(true));
@@ -1052,7 +1054,7 @@ fn maxsplit_arg(vm: &mut Vm, a: &Args, idx: usize) -> PyResult<i64> {
 fn sep_arg<'a>(vm: &Vm, a: &'a Args) -> PyResult<Option<&'a str>> {
     match a.arg(1, "sep") {
         None | Some(Value::None) => Ok(None),
-        Some(v) => match v.as_str() {
+        Some(v) => match builtin_view(v).as_str() {
             Some("") => Err(value_error("empty separator")),
             Some(s) => Ok(Some(s)),
             None => Err(type_error(format!(
@@ -1279,7 +1281,7 @@ fn join(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     };
     let mut total = sep.len() * items.len().saturating_sub(1);
     for (i, v) in items.iter().enumerate() {
-        match v.as_str() {
+        match builtin_view(v).as_str() {
             Some(x) => total += x.len(),
             None => {
                 return Err(type_error(format!(
@@ -1290,14 +1292,14 @@ fn join(vm: &mut Vm, a: &Args) -> PyResult<Value> {
         }
     }
     if items.len() == 1 {
-        return Ok(items[0].clone());
+        return Ok(builtin_view(&items[0]).clone());
     }
     let mut out = String::with_capacity(total);
     for (i, v) in items.iter().enumerate() {
         if i > 0 {
             out.push_str(sep);
         }
-        out.push_str(v.as_str().unwrap_or(""));
+        out.push_str(builtin_view(v).as_str().unwrap_or(""));
     }
     Ok(new_str(out))
 }
@@ -1307,13 +1309,13 @@ fn join(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn replace(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "replace")?;
     a.check("replace", 3, 4)?;
-    let old = a.pos[1].as_str().ok_or_else(|| {
+    let old = builtin_view(&a.pos[1]).as_str().ok_or_else(|| {
         type_error(format!(
             "replace() argument 1 must be str, not {}",
             vm.type_name(&a.pos[1])
         ))
     })?;
-    let new = a.pos[2].as_str().ok_or_else(|| {
+    let new = builtin_view(&a.pos[2]).as_str().ok_or_else(|| {
         type_error(format!(
             "replace() argument 2 must be str, not {}",
             vm.type_name(&a.pos[2])
@@ -1346,7 +1348,7 @@ fn replace(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn strip_chars<'a>(a: &'a Args, name: &str) -> PyResult<Option<&'a str>> {
     match a.pos.get(1) {
         None | Some(Value::None) => Ok(None),
-        Some(v) => match v.as_str() {
+        Some(v) => match builtin_view(v).as_str() {
             Some(s) => Ok(Some(s)),
             None => Err(type_error(format!("{name} arg must be None or str"))),
         },
@@ -1487,7 +1489,7 @@ fn fill_char(vm: &Vm, a: &Args, i: usize) -> PyResult<char> {
     match a.pos.get(i) {
         None => Ok(' '),
         Some(v) => {
-            let s = v.as_str().ok_or_else(|| {
+            let s = builtin_view(v).as_str().ok_or_else(|| {
                 type_error(format!(
                     "The fill character must be a unicode character, not {}",
                     vm.type_name(v)

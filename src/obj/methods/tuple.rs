@@ -117,7 +117,7 @@ fn iter(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn add(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let t = this(vm, a, "__add__")?;
     a.check("__add__", 2, 2)?;
-    let Some(u) = a.pos[1].as_tuple() else {
+    let Some(u) = crate::vm::payload::builtin_view(&a.pos[1]).as_tuple() else {
         return Err(type_error(format!(
             "can only concatenate tuple (not \"{}\") to tuple",
             vm.type_name(&a.pos[1])
@@ -155,7 +155,7 @@ fn mul(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn cmp(vm: &mut Vm, a: &Args, op: CmpOp, name: &str) -> PyResult<Value> {
     let t = this(vm, a, name)?;
     a.check(name, 2, 2)?;
-    let Some(u) = a.pos[1].as_tuple() else {
+    let Some(u) = crate::vm::payload::builtin_view(&a.pos[1]).as_tuple() else {
         return Ok(not_impl(vm));
     };
     Ok(Value::Bool(seq_cmp(vm, t, u, op)?))
