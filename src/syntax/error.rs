@@ -21,6 +21,19 @@ impl SyntaxErrorKind {
     }
 }
 
+/// Which columns CPython reports for an error (`offset`, `end_offset`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Columns {
+    /// Both come from `span` (most errors).
+    #[default]
+    Span,
+    /// `offset` comes from `span.start`, but CPython knows no end column and reports this
+    /// `end_offset` instead (0 for tokenizer errors, -1 for "unexpected indent").
+    NoEnd(i64),
+    /// CPython reports no column at all: `offset` and `end_offset` are 0 (null bytes).
+    Unknown,
+}
+
 /// A syntax error with CPython's message text (`"invalid syntax"`, `"'(' was never closed"`,
 /// `"expected ':'"`, ...).
 #[derive(Clone, Debug)]
@@ -35,6 +48,7 @@ pub struct SyntaxError {
     /// Some errors are raised "too late" (CPython's MemoryError for absurd nesting):
     /// when set, the error is reported as this exception type instead of SyntaxError.
     pub as_memory_error: bool,
+    pub columns: Columns,
 }
 
 impl SyntaxError {
@@ -45,7 +59,12 @@ impl SyntaxError {
             span,
             incomplete: false,
             as_memory_error: false,
+            columns: Columns::Span,
         }
+    }
+    pub fn with_columns(mut self, columns: Columns) -> SyntaxError {
+        self.columns = columns;
+        self
     }
     pub fn syntax(msg: impl Into<String>, span: Span) -> SyntaxError {
         SyntaxError::new(SyntaxErrorKind::SyntaxError, msg, span)

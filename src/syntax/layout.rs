@@ -8,7 +8,7 @@ use std::collections::VecDeque;
 use logos::{Logos, SpannedIter};
 
 use super::ast::Span;
-use super::error::{SyntaxError, SyntaxErrorKind};
+use super::error::{Columns, SyntaxError, SyntaxErrorKind};
 use super::lexer::{invalid_char_msg, line_of, LexError};
 use super::token::Tok;
 
@@ -181,14 +181,17 @@ impl<'s> Layout<'s> {
                         span.start + 1,
                         span.start + 1,
                     )
+                    .with_columns(Columns::NoEnd(0))
                 }
             }
-            '\0' => self.err(
-                k,
-                "source code cannot contain null bytes",
-                span.start,
-                span.start,
-            ),
+            '\0' => self
+                .err(
+                    k,
+                    "source code cannot contain null bytes",
+                    span.start,
+                    span.start,
+                )
+                .with_columns(Columns::Unknown),
             c if c.is_ascii() => self.err(k, "invalid syntax", span.start, span.start + 1),
             c => self.err(
                 k,
@@ -206,6 +209,7 @@ impl<'s> Layout<'s> {
             self.line_start,
             self.line_start,
         )
+        .with_columns(Columns::NoEnd(0))
     }
 
     /// Computes indentation of the first token of a line and queues INDENT/DEDENTs.
@@ -240,13 +244,17 @@ impl<'s> Layout<'s> {
             if alt <= top_alt {
                 return Err(self.tab_error());
             }
-            if self.indents.len() > MAX_INDENT {
-                return Err(self.err(
-                    SyntaxErrorKind::IndentationError,
-                    "too many levels of indentation",
-                    tok_start,
-                    tok_start,
-                ));
+            // CPython's stack holds level 0 too, and refuses to fill its last slot.
+            if self.indents.len() >= MAX_INDENT {
+                let at = self.line_start;
+                return Err(self
+                    .err(
+                        SyntaxErrorKind::IndentationError,
+                        "too many levels of indentation",
+                        at,
+                        at,
+                    )
+                    .with_columns(Columns::NoEnd(0)));
             }
             self.indents.push((col, alt));
             self.pending.push_back(Ok((at, Tok::Indent, at)));
@@ -263,12 +271,14 @@ impl<'s> Layout<'s> {
                 let eol = self.src[tok_start..]
                     .find('\n')
                     .map_or(self.src.len(), |i| tok_start + i);
-                return Err(self.err(
-                    SyntaxErrorKind::IndentationError,
-                    "unindent does not match any outer indentation level",
-                    eol,
-                    eol,
-                ));
+                return Err(self
+                    .err(
+                        SyntaxErrorKind::IndentationError,
+                        "unindent does not match any outer indentation level",
+                        eol,
+                        eol,
+                    )
+                    .with_columns(Columns::NoEnd(-1)));
             }
             if alt != top_alt {
                 return Err(self.tab_error());

@@ -9,6 +9,7 @@ mod layout;
 mod lexer;
 mod nodes;
 mod parse;
+mod scan;
 mod stmts;
 mod strings;
 mod targets;

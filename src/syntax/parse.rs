@@ -4,10 +4,11 @@
 use lalrpop_util::ParseError;
 
 use super::ast::{Span, Stmt};
-use super::error::{SyntaxError, SyntaxErrorKind};
+use super::error::{Columns, SyntaxError, SyntaxErrorKind};
 use super::layout::{HeadKind, Layout};
 use super::lexer::line_of;
 use super::nodes::E;
+use super::scan;
 use super::token::Tok;
 
 /// What the single parser entry point returns.
@@ -25,10 +26,10 @@ pub enum Mode {
 
 pub fn run(src: &str, mode: Mode) -> Result<Top, SyntaxError> {
     if let Some(i) = src.find('\0') {
-        return Err(SyntaxError::syntax(
-            "source code cannot contain null bytes",
-            Span::new(i, i),
-        ));
+        return Err(
+            SyntaxError::syntax("source code cannot contain null bytes", Span::new(i, i))
+                .with_columns(Columns::Unknown),
+        );
     }
     let mut layout = Layout::new(src, 0, mode == Mode::Expr);
     let start = if mode == Mode::Expr {
@@ -90,7 +91,8 @@ fn head_name(h: HeadKind) -> &'static str {
 }
 
 fn never_closed(ch: char, pos: usize) -> SyntaxError {
-    let mut e = syntax(format!("'{ch}' was never closed"), pos, pos + 1);
+    let mut e =
+        syntax(format!("'{ch}' was never closed"), pos, pos + 1).with_columns(Columns::NoEnd(0));
     e.incomplete = true;
     e
 }
@@ -197,7 +199,8 @@ fn parser_error(
                     SyntaxErrorKind::IndentationError,
                     "unexpected indent",
                     Span::new(at, r),
-                );
+                )
+                .with_columns(Columns::NoEnd(-1));
             }
             if expects_except(&expected) {
                 return syntax("expected 'except' or 'finally' block", l, r);
@@ -211,11 +214,21 @@ fn parser_error(
             }
             let prev = lay.last_tok.map_or(l, |t| t.1);
             if matches!(tok, Tok::Assign) && lay.prev_name.is_some() {
-                return syntax(
-                    "invalid syntax. Maybe you meant '==' or ':=' instead of '='?",
-                    prev,
-                    r,
-                );
+                // CPython's rule needs `name = bitwise_or` not followed by another `=`/`:=`,
+                // and underlines both sides.
+                let rhs = src
+                    .get(r.saturating_sub(base)..)
+                    .and_then(scan::bitwise_or_end);
+                return match rhs {
+                    Some((end, next)) if !matches!(next, Some(Tok::Assign | Tok::ColonEq)) => {
+                        syntax(
+                            "invalid syntax. Maybe you meant '==' or ':=' instead of '='?",
+                            prev,
+                            r + end,
+                        )
+                    }
+                    _ => syntax("invalid syntax", l, r),
+                };
             }
             if only_indent(&expected) {
                 return indented_block(l);

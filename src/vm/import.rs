@@ -266,6 +266,7 @@ impl Vm {
 
     /// A SyntaxError exception from a front-end error, with CPython's attributes.
     pub fn syntax_error_exc(&mut self, e: &crate::syntax::error::SyntaxError, source: &Source) -> super::errors::ExcRef {
+        use crate::syntax::error::Columns;
         if e.as_memory_error {
             return super::errors::memory_error();
         }
@@ -275,31 +276,40 @@ impl Vm {
             crate::syntax::error::SyntaxErrorKind::TabError => ExcKind::TabError,
         };
         let lineno = source.line_of(e.span.start);
-        let text = source.line_text(lineno).to_string();
-        let offset = source.char_col(e.span.start) + 1;
+        // CPython's text is a C string: it stops at a NUL, and then has no newline.
+        let line = source.line_text(lineno);
+        let text = match line.split_once('\0') {
+            Some((before, _)) => before.to_string(),
+            None => format!("{line}\n"),
+        };
+        let mut offset = source.char_col(e.span.start) as i64 + 1;
         let end_lineno = source.line_of(e.span.end.max(e.span.start));
-        let end_offset = if e.span.end > e.span.start {
-            source.char_col(e.span.end) + 1
-        } else {
-            offset + 1
+        let end_offset = match e.columns {
+            Columns::Span if e.span.end > e.span.start => source.char_col(e.span.end) as i64 + 1,
+            Columns::Span => offset + 1,
+            Columns::NoEnd(end) => end,
+            Columns::Unknown => {
+                offset = 0;
+                0
+            }
         };
         let details = Value::tuple(vec![
             Value::str(&source.name),
             Value::Int(lineno as i64),
-            Value::Int(offset as i64),
-            Value::string(format!("{text}\n")),
+            Value::Int(offset),
+            Value::str(&text),
             Value::Int(end_lineno as i64),
-            Value::Int(end_offset as i64),
+            Value::Int(end_offset),
         ]);
         let ex = new_exception(exc_class(kind), Value::tuple(vec![Value::str(&e.msg), details]));
         let attrs = [
             ("msg", Value::str(&e.msg)),
             ("filename", Value::str(&source.name)),
             ("lineno", Value::Int(lineno as i64)),
-            ("offset", Value::Int(offset as i64)),
-            ("text", Value::string(format!("{text}\n"))),
+            ("offset", Value::Int(offset)),
+            ("text", Value::str(&text)),
             ("end_lineno", Value::Int(end_lineno as i64)),
-            ("end_offset", Value::Int(end_offset as i64)),
+            ("end_offset", Value::Int(end_offset)),
         ];
         {
             let mut d = ex.exc().dict.borrow_mut();
