@@ -49,6 +49,9 @@ pub struct SyntaxError {
     /// when set, the error is reported as this exception type instead of SyntaxError.
     pub as_memory_error: bool,
     pub columns: Columns,
+    /// CPython raises this from a grammar action after looking one token ahead (string
+    /// literal decoding): the location is that next token, filled in by the error mapper.
+    pub at_next_token: bool,
 }
 
 impl SyntaxError {
@@ -60,11 +63,18 @@ impl SyntaxError {
             incomplete: false,
             as_memory_error: false,
             columns: Columns::Span,
+            at_next_token: false,
         }
     }
     pub fn with_columns(mut self, columns: Columns) -> SyntaxError {
         self.columns = columns;
         self
+    }
+    /// An error located at the token after the current construct (see `at_next_token`).
+    pub fn at_next_token(msg: impl Into<String>) -> SyntaxError {
+        let mut e = SyntaxError::syntax(msg, Span::new(0, 0));
+        e.at_next_token = true;
+        e
     }
     pub fn syntax(msg: impl Into<String>, span: Span) -> SyntaxError {
         SyntaxError::new(SyntaxErrorKind::SyntaxError, msg, span)

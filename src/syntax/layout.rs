@@ -66,6 +66,8 @@ pub struct Layout<'s> {
     pub last_head: LineHead,
     /// Start of the last token handed out and of the one before it.
     pub last_tok: Option<(usize, usize)>,
+    /// Span of the last token handed out (the parser's lookahead when an action fails).
+    pub last_tok_span: Option<(usize, usize)>,
     pub prev_tok_ends_expr: bool,
     pub last_tok_ends_expr: bool,
     /// Set when a lexer error was produced (errors are final).
@@ -111,6 +113,7 @@ impl<'s> Layout<'s> {
             cur_head: head,
             last_head: head,
             last_tok: None,
+            last_tok_span: None,
             prev_tok_ends_expr: false,
             last_tok_ends_expr: false,
             lex_error: None,
@@ -505,7 +508,8 @@ impl<'s> Iterator for Layout<'s> {
                 };
             }
         }
-        if let Ok((l, tok, _)) = &item {
+        if let Ok((l, tok, r)) = &item {
+            self.last_tok_span = Some((*l, *r));
             self.prev_was_with = matches!(tok, Tok::With);
             self.prev_tok_ends_expr = self.last_tok_ends_expr;
             self.last_tok_ends_expr = tok.ends_expr();

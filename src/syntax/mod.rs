@@ -6,6 +6,7 @@ pub mod ast;
 pub mod error;
 
 mod layout;
+mod name_aliases;
 mod lexer;
 mod nodes;
 mod parse;

@@ -161,7 +161,21 @@ fn parser_error(
         )
     };
     match e {
-        ParseError::User { error } => error,
+        ParseError::User { mut error } => {
+            if error.at_next_token {
+                // `error.span` ends where the construct ends; the lookahead comes after it,
+                // unless the input ended (CPython then points at the last character).
+                match lay.last_tok_span {
+                    Some((l, r)) if l >= error.span.end as usize => error.span = Span::new(l, r),
+                    _ => {
+                        let last = (base + src.len()).saturating_sub(1);
+                        error.span = Span::new(last, last);
+                        error.columns = Columns::NoEnd(-1);
+                    }
+                }
+            }
+            error
+        }
         ParseError::InvalidToken { location } => syntax("invalid syntax", location, location),
         ParseError::ExtraToken { token: (l, _, r) } => syntax("invalid syntax", l, r),
         ParseError::UnrecognizedEof { location, expected } => {
