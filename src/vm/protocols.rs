@@ -312,12 +312,10 @@ impl Vm {
 
     /// `a == b` as a bool.
     pub fn eq(&mut self, a: &Value, b: &Value) -> PyResult<bool> {
+        // Identity implies equality, even for a NaN (CPython compares identity first in
+        // containers, which is what callers of `eq` want); distinct NaN objects differ in
+        // bits (`number_parse::fresh_nan`).
         if a.is(b) {
-            // Identity implies equality except for NaN floats (CPython compares identity
-            // first in containers, which is what callers of `eq` want).
-            if let Value::Float(x) = a {
-                return Ok(!x.is_nan());
-            }
             return Ok(true);
         }
         if let Some(r) = super::dictops::fast_eq(a, b) {
