@@ -292,6 +292,9 @@ pub fn binop(a: &Value, b: &Value, op: BinOp) -> Option<PyResult<Value>> {
             }
             Some(big_binop(&x.big(), &y.big(), op))
         }
+        // Floats lack the bitwise operators: NotImplemented, so the TypeError names the
+        // operands' own types.
+        _ if !float_supports(op) => None,
         (Num::F(x), Num::F(y)) => Some(float_binop(x, y, op)),
         (Num::I(x), Num::F(y)) => Some(x.to_f64().and_then(|x| float_binop(x, y, op))),
         (Num::F(x), Num::I(y)) => Some(y.to_f64().and_then(|y| float_binop(x, y, op))),
