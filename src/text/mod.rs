@@ -36,8 +36,8 @@ pub enum ErrorKind {
     ZeroDivisionError,
     /// `MemoryError` (aio refuses results longer than [`MAX_OUTPUT_CHARS`]).
     MemoryError,
-    /// CPython would return a complex number here; the caller raises
-    /// `NotImplementedError("complex numbers are not supported")`.
+    /// CPython would return a complex number here (a negative float to a fractional
+    /// power); the caller computes it.
     Unsupported,
 }
 

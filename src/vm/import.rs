@@ -256,7 +256,7 @@ impl Vm {
             C::Int(i) => Value::Int(*i),
             C::BigInt(b) => Value::from_bigint((**b).clone()),
             C::Float(x) => Value::Float(*x),
-            C::Imag(_) => Value::None,
+            C::Imag(x) => crate::obj::complex::value(crate::obj::complex::Complex::new(0.0, *x)),
             C::Str(s) => self.intern(s),
             C::Bytes(b) => Value::bytes(b.to_vec()),
             C::Tuple(items) => Value::tuple(items.iter().map(|i| self.const_value(i)).collect()),

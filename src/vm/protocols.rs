@@ -150,6 +150,7 @@ impl Vm {
             ),
             Obj::Ellipsis => "Ellipsis".into(),
             Obj::NotImplemented => "NotImplemented".into(),
+            Obj::Complex(c) => crate::obj::complex::repr(*c),
             _ => {
                 let cls = self.type_of(v);
                 let (m, q) = match as_class(&cls) {
@@ -217,6 +218,7 @@ impl Vm {
                 Obj::Bytes(b) => Ok(!b.is_empty()),
                 Obj::ByteArray(b) => Ok(!b.borrow().is_empty()),
                 Obj::BigInt(_) => Ok(true),
+                Obj::Complex(c) => Ok(c.re != 0.0 || c.im != 0.0),
                 Obj::Range(r) => Ok(!r.is_empty()),
                 Obj::Instance(_) | Obj::Exception(_) | Obj::DictView(_) => {
                     if let Some(r) = self.call_special(v, "__bool__", &[])? {
@@ -266,6 +268,7 @@ impl Vm {
             Value::None | Value::Undef => Ok(0xfcb1_2d0),
             Value::Obj(o) => match &**o {
                 Obj::Str(s) => Ok(s.hash()),
+                Obj::Complex(c) => Ok(crate::obj::complex::hash(*c)),
                 Obj::Tuple(items) => {
                     let mut hashes = Vec::with_capacity(items.len());
                     for it in items.iter() {
