@@ -128,9 +128,9 @@ fn format(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.check("__format__", 2, 2)?;
     match a.pos[1].as_str() {
         Some("") => Ok(Value::string(cx::repr(c))),
-        Some(_) => Err(not_implemented(
-            "aio does not support format specifications for complex numbers yet",
-        )),
+        Some(spec) => crate::text::format_spec::format_complex(c.re, c.im, spec)
+            .map(Value::string)
+            .map_err(crate::obj::number::fmt_err),
         None => Err(type_error(format!(
             "__format__() argument must be str, not {}",
             vm.type_name(&a.pos[1])
