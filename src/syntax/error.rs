@@ -32,6 +32,21 @@ pub enum Columns {
     NoEnd(i64),
     /// CPython reports no column at all: `offset` and `end_offset` are 0 (null bytes).
     Unknown,
+    /// A point: `end_offset` equals `offset` (most tokenizer errors, errors at a NEWLINE).
+    Point,
+}
+
+/// Which part of CPython reports an error, which decides the unit of its columns: the
+/// parser counts UTF-8 bytes when it reads a file (characters for a string), the tokenizer's
+/// own messages count characters, and the compiler and symbol table always count bytes.
+/// Symbol-table errors also keep their location out of `args`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Origin {
+    #[default]
+    Parser,
+    Tokenizer,
+    Compiler,
+    Symtable,
 }
 
 /// A syntax error with CPython's message text (`"invalid syntax"`, `"'(' was never closed"`,
@@ -52,6 +67,7 @@ pub struct SyntaxError {
     /// CPython raises this from a grammar action after looking one token ahead (string
     /// literal decoding): the location is that next token, filled in by the error mapper.
     pub at_next_token: bool,
+    pub origin: Origin,
 }
 
 impl SyntaxError {
@@ -64,6 +80,7 @@ impl SyntaxError {
             as_memory_error: false,
             columns: Columns::Span,
             at_next_token: false,
+            origin: Origin::Parser,
         }
     }
     pub fn with_columns(mut self, columns: Columns) -> SyntaxError {
@@ -75,6 +92,10 @@ impl SyntaxError {
         let mut e = SyntaxError::syntax(msg, Span::new(0, 0));
         e.at_next_token = true;
         e
+    }
+    pub fn with_origin(mut self, origin: Origin) -> SyntaxError {
+        self.origin = origin;
+        self
     }
     pub fn syntax(msg: impl Into<String>, span: Span) -> SyntaxError {
         SyntaxError::new(SyntaxErrorKind::SyntaxError, msg, span)

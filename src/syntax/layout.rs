@@ -8,7 +8,7 @@ use std::collections::VecDeque;
 use logos::{Logos, SpannedIter};
 
 use super::ast::Span;
-use super::error::{Columns, SyntaxError, SyntaxErrorKind};
+use super::error::{Columns, Origin, SyntaxError, SyntaxErrorKind};
 use super::lexer::{invalid_char_msg, line_of, LexError};
 use super::token::Tok;
 
@@ -196,12 +196,15 @@ impl<'s> Layout<'s> {
                 )
                 .with_columns(Columns::Unknown),
             c if c.is_ascii() => self.err(k, "invalid syntax", span.start, span.start + 1),
-            c => self.err(
-                k,
-                invalid_char_msg(c),
-                span.start,
-                span.start + c.len_utf8(),
-            ),
+            c => self
+                .err(
+                    k,
+                    invalid_char_msg(c),
+                    span.start,
+                    span.start + c.len_utf8(),
+                )
+                .with_origin(Origin::Tokenizer)
+                .with_columns(Columns::Point),
         }
     }
 
@@ -381,12 +384,15 @@ impl<'s> Layout<'s> {
             } else if let Some(close) = tok.close_bracket() {
                 match self.brackets.pop() {
                     None => {
-                        let e = self.err(
-                            SyntaxErrorKind::SyntaxError,
-                            format!("unmatched '{close}'"),
-                            span.start,
-                            span.end,
-                        );
+                        let e = self
+                            .err(
+                                SyntaxErrorKind::SyntaxError,
+                                format!("unmatched '{close}'"),
+                                span.start,
+                                span.end,
+                            )
+                            .with_origin(Origin::Tokenizer)
+                            .with_columns(Columns::Point);
                         return Some(Err(self.fail(e)));
                     }
                     Some((open, pos))
@@ -401,7 +407,10 @@ impl<'s> Layout<'s> {
                                 "closing parenthesis '{close}' does not match opening parenthesis '{open}' on line {full}"
                             )
                         };
-                        let e = self.err(SyntaxErrorKind::SyntaxError, msg, span.start, span.end);
+                        let e = self
+                            .err(SyntaxErrorKind::SyntaxError, msg, span.start, span.end)
+                            .with_origin(Origin::Tokenizer)
+                            .with_columns(Columns::Point);
                         return Some(Err(self.fail(e)));
                     }
                     Some(_) => {}

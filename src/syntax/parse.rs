@@ -148,7 +148,7 @@ fn parser_error(
 ) -> SyntaxError {
     let base = lay.base();
     let line = |p: usize| line_of(src, p.saturating_sub(base));
-    let indented_block = |at: usize| {
+    let indented_block = |at: usize, end: usize| {
         let head = lay.last_head;
         SyntaxError::new(
             SyntaxErrorKind::IndentationError,
@@ -157,7 +157,14 @@ fn parser_error(
                 head_name(head.first),
                 line(head.pos)
             ),
-            Span::new(at, at),
+            Span::new(at, end),
+        )
+    };
+    // A NEWLINE token is a point to CPython (its end column is its start).
+    let at_newline = |p: usize| {
+        matches!(
+            src.as_bytes().get(p.saturating_sub(base)),
+            Some(b'\n' | b'\r')
         )
     };
     match e {
@@ -166,7 +173,12 @@ fn parser_error(
                 // `error.span` ends where the construct ends; the lookahead comes after it,
                 // unless the input ended (CPython then points at the last character).
                 match lay.last_tok_span {
-                    Some((l, r)) if l >= error.span.end as usize => error.span = Span::new(l, r),
+                    Some((l, r)) if l >= error.span.end as usize => {
+                        error.span = Span::new(l, r);
+                        if at_newline(l) {
+                            error.columns = Columns::Point;
+                        }
+                    }
                     _ => {
                         let last = (base + src.len()).saturating_sub(1);
                         error.span = Span::new(last, last);
@@ -183,7 +195,7 @@ fn parser_error(
                 never_closed(ch, pos)
             } else if only_indent(&expected) {
                 let at = lay.last_tok.map_or(location, |t| t.0);
-                indented_block(at)
+                indented_block(at, at)
             } else if expects_except(&expected) {
                 syntax("expected 'except' or 'finally' block", location, location)
             } else {
@@ -245,7 +257,7 @@ fn parser_error(
                 };
             }
             if only_indent(&expected) {
-                return indented_block(l);
+                return indented_block(l, r);
             }
             let compound = !matches!(lay.cur_head.first, HeadKind::Other | HeadKind::Match);
             if compound && matches!(tok, Tok::Newline) && has("\":\"") {
@@ -270,7 +282,12 @@ fn parser_error(
             if in_expr && tok.starts_expr() && lay.prev_tok_ends_expr {
                 return syntax("invalid syntax. Perhaps you forgot a comma?", prev, r);
             }
-            syntax("invalid syntax", l, r)
+            let e = syntax("invalid syntax", l, r);
+            if at_newline(l) {
+                e.with_columns(Columns::Point)
+            } else {
+                e
+            }
         }
     }
 }

@@ -223,11 +223,17 @@ impl Vm {
                 let offset = int_attr(self, "offset").unwrap_or(-1);
                 let mut end_offset = int_attr(self, "end_offset").unwrap_or(-1);
                 // A multi-line location is shown on its first line, up to the line's end.
-                let line_size = t.chars().count() as i64;
+                // CPython measures the line in UTF-8 bytes, whatever unit the offsets are in.
+                let line_size = t.len() as i64;
                 if int_attr(self, "end_lineno").is_some_and(|end| end > lineno) {
                     end_offset = line_size;
                 }
                 end_offset = end_offset.min(line_size + 1);
+                // CPython underlines an IndentationError with a single caret.
+                let ie = super::types::exc_class(super::types::ExcKind::IndentationError);
+                if super::class::is_subclass(&cls, &ie) {
+                    end_offset = -1;
+                }
                 push_error_text(&mut out, t, offset, end_offset);
             }
         }
@@ -243,7 +249,8 @@ impl Vm {
 
 /// CPython's `print_error_text`: the source line without its indentation, then a caret line
 /// unless the offset points into that indentation (as for IndentationError and TabError).
-/// Offsets are 1-based columns; the text stops at a NUL as CPython's C string does.
+/// Offsets are 1-based columns, applied to the UTF-8 bytes of the text as CPython does;
+/// the text stops at a NUL as CPython's C string does.
 fn push_error_text(out: &mut String, text: &str, offset: i64, end_offset: i64) {
     let carets = if end_offset > 0 && end_offset > offset { end_offset - offset } else { 1 };
     let mut text = text.split('\0').next().unwrap_or_default();
@@ -251,11 +258,11 @@ fn push_error_text(out: &mut String, text: &str, offset: i64, end_offset: i64) {
     let stripped = text.trim_start_matches([' ', '\t', '\x0c']);
     offset -= (text.len() - stripped.len()) as i64;
     text = stripped;
-    let len = text.chars().count() as i64 - i64::from(text.ends_with('\n'));
+    let len = text.len() as i64 - i64::from(text.ends_with('\n'));
     offset = offset.min(len);
     // Skip lines before the one the offset points into.
     while let Some(nl) = text.find('\n') {
-        let inl = text[..nl].chars().count() as i64;
+        let inl = nl as i64;
         if inl >= offset {
             break;
         }
