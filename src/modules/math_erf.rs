@@ -2,6 +2,10 @@
 //! fdlibm's rational approximations, with glibc's evaluation order of the polynomials, so
 //! results match bit for bit.
 
+// Constants are written with the digits of the C sources they come from, so they can be
+// checked against them; they round to the same doubles.
+#![allow(clippy::excessive_precision)]
+
 const TINY: f64 = 1e-300;
 const ERX: f64 = 8.45062911510467529297e-01;
 const EFX: f64 = 1.28379167095512586316e-01;

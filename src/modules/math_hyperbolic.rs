@@ -1,7 +1,7 @@
 //! Hyperbolic functions as glibc computes them (fdlibm's algorithms over exp, expm1, log and
 //! log1p): CPython 3.11 calls the platform's, and Rust's std versions round differently.
 
-const LN2: f64 = 6.931_471_805_599_452_862_27e-01;
+const LN2: f64 = std::f64::consts::LN_2;
 
 fn high_word(x: f64) -> u32 {
     (x.to_bits() >> 32) as u32

@@ -5,6 +5,10 @@
 //! gamma and lgamma follow CPython's own Lanczos implementation (mathmodule.c). cbrt follows
 //! glibc's algorithm, which is not correctly rounded (`cbrt(27.0)` is 3.0000000000000004).
 
+// Constants are written with the digits of the C sources they come from, so they can be
+// checked against them; they round to the same doubles.
+#![allow(clippy::excessive_precision)]
+
 /// Why a special function has no float result (CPython's errno after the call).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MathError {

@@ -183,10 +183,9 @@ pub fn compare(a: &Value, b: &Value, op: CmpOp) -> Option<bool> {
     let equal = if let Some(o) = as_complex(other) {
         c == o
     } else if c.im != 0.0 {
-        // Non-numbers are NotImplemented, not unequal.
-        if operand(other).is_none() {
-            return None;
-        }
+        // Non-numbers are NotImplemented, not unequal (an int too large for a float is
+        // still a number, and unequal).
+        let _number = operand(other)?;
         false
     } else {
         super::number::compare(&Value::Float(c.re), other, CmpOp::Eq)?
