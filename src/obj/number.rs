@@ -77,7 +77,8 @@ pub fn hash_bigint(b: &BigInt) -> i64 {
 
 pub fn hash_float(x: f64) -> i64 {
     if x.is_nan() {
-        return 0;
+        // CPython hashes a NaN by identity; a NaN's identity here is its payload.
+        return hash_int((x.to_bits() & 0x000f_ffff_ffff_ffff) as i64);
     }
     if x.is_infinite() {
         return if x > 0.0 { 314159 } else { -314159 };
