@@ -44,7 +44,12 @@ impl Interpreter {
     /// Runs `text` as the `__main__` module named `name` (a path or `<string>`).
     /// Returns the process exit status; uncaught exceptions are printed to stderr.
     pub fn run_main(&mut self, name: &str, text: String) -> i32 {
-        let source = Rc::new(Source::new(name, text));
+        // `-c` code is a string to CPython's tokenizer; anything else was read from a file.
+        let source = Rc::new(if name == "<string>" {
+            Source::new(name, text)
+        } else {
+            Source::from_file(name, text)
+        });
         let module = self.vm.new_module("__main__", Some(name));
         self.vm.register_module("__main__", Value::Obj(module.clone()));
         let compiled = crate::syntax::parse_module(&source.text)

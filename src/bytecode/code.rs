@@ -15,7 +15,7 @@ pub enum ConstValue {
     Int(i64),
     BigInt(Rc<BigInt>),
     Float(f64),
-    /// Imaginary literal; the VM reports complex numbers as unsupported.
+    /// Imaginary literal: `complex(0.0, x)`.
     Imag(f64),
     Str(Rc<str>),
     Bytes(Rc<[u8]>),

@@ -8,6 +8,9 @@ pub struct Source {
     pub text: String,
     /// Byte offset where each line starts.
     line_starts: Vec<u32>,
+    /// Read from a file (a script, a module), not given as a string (`-c`, `compile()`):
+    /// CPython's parser then reports SyntaxError columns in bytes.
+    pub from_file: bool,
 }
 
 impl Source {
@@ -23,6 +26,15 @@ impl Source {
             name: name.into(),
             text,
             line_starts,
+            from_file: false,
+        }
+    }
+
+    /// A source read from a file.
+    pub fn from_file(name: impl Into<String>, text: impl Into<String>) -> Source {
+        Source {
+            from_file: true,
+            ..Source::new(name, text)
         }
     }
 
@@ -58,6 +70,12 @@ impl Source {
         let start = self.line_start(line);
         let end = (offset as usize).min(self.text.len());
         self.text.get(start..end).map_or(0, |s| s.chars().count())
+    }
+
+    /// 0-based column of `offset` in UTF-8 bytes.
+    pub fn byte_col(&self, offset: u32) -> usize {
+        let start = self.line_start(self.line_of(offset));
+        (offset as usize).min(self.text.len()).saturating_sub(start)
     }
 
     pub fn line_count(&self) -> u32 {

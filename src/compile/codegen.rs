@@ -20,7 +20,7 @@ use std::rc::Rc;
 pub type CResult<T = ()> = Result<T, SyntaxError>;
 
 pub fn error(msg: impl Into<String>, span: Span) -> SyntaxError {
-    SyntaxError::syntax(msg, span)
+    SyntaxError::syntax(msg, span).with_origin(crate::syntax::error::Origin::Compiler)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

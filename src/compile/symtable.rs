@@ -171,7 +171,7 @@ pub fn mangle(private: Option<&str>, name: &str) -> String {
 type R<T = ()> = Result<T, SyntaxError>;
 
 pub(super) fn err(msg: impl Into<String>, span: Span) -> SyntaxError {
-    SyntaxError::syntax(msg, span)
+    SyntaxError::syntax(msg, span).with_origin(crate::syntax::error::Origin::Symtable)
 }
 
 struct Builder {
@@ -478,7 +478,7 @@ impl Builder {
                 for a in names {
                     if a.name == "*" {
                         if self.cur().typ != BlockType::Module {
-                            return Err(err("import * only allowed at module level", s.span));
+                            return Err(err("import * only allowed at module level", a.span));
                         }
                         continue;
                     }

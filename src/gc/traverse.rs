@@ -54,7 +54,7 @@ fn visit_frame(fr: &Frame, f: &mut dyn FnMut(&ObjRef)) {
 /// Calls `f` on every object `obj` references.
 pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
     match obj {
-        Obj::Str(_) | Obj::Bytes(_) | Obj::ByteArray(_) | Obj::BigInt(_) | Obj::Range(_) => {}
+        Obj::Str(_) | Obj::Bytes(_) | Obj::ByteArray(_) | Obj::BigInt(_) | Obj::Complex(_) | Obj::Range(_) => {}
         Obj::Ellipsis | Obj::NotImplemented | Obj::Stream(_) | Obj::Native(_) => {
             if let Obj::Native(n) = obj {
                 if let Some(s) = &n.self_ {

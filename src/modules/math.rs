@@ -2,8 +2,10 @@
 //! is "math domain error" (ValueError); an infinite result from finite input is "math range
 //! error" (OverflowError) for the functions that can overflow, else a domain error.
 //! `fsum` is Shewchuk's exact summation and `hypot`/`dist` use CPython's `vector_norm`,
-//! so results match bit for bit. Not provided yet: erf, erfc, gamma, lgamma.
+//! so results match bit for bit. gamma, lgamma and cbrt live in math_special.rs, erf and
+//! erfc in math_erf.rs.
 
+use super::math_special::MathError;
 use crate::obj::function::{Args, NativeFn};
 use crate::obj::Obj;
 use crate::syntax::ast::BinOp;
@@ -123,15 +125,36 @@ unary! {
     m_asin, "asin", f64::asin, false;
     m_acos, "acos", f64::acos, false;
     m_atan, "atan", f64::atan, false;
-    m_sinh, "sinh", f64::sinh, true;
-    m_cosh, "cosh", f64::cosh, true;
+    m_sinh, "sinh", super::math_hyperbolic::sinh, true;
+    m_cosh, "cosh", super::math_hyperbolic::cosh, true;
     m_tanh, "tanh", f64::tanh, false;
-    m_asinh, "asinh", f64::asinh, false;
-    m_acosh, "acosh", f64::acosh, false;
-    m_atanh, "atanh", f64::atanh, false;
+    m_asinh, "asinh", super::math_hyperbolic::asinh, false;
+    m_acosh, "acosh", super::math_hyperbolic::acosh, false;
+    m_atanh, "atanh", super::math_hyperbolic::atanh, false;
     m_fabs, "fabs", f64::abs, false;
-    m_cbrt, "cbrt", f64::cbrt, false;
+    m_cbrt, "cbrt", super::math_special::cbrt, false;
     m_log1p, "log1p", f64::ln_1p, false;
+    m_erf, "erf", super::math_erf::erf, false;
+    m_erfc, "erfc", super::math_erf::erfc, false;
+}
+
+/// A function that reports its own errors, as CPython's `math_1a` does (gamma, lgamma).
+fn math_1a(vm: &mut Vm, args: &Args, name: &str, f: fn(f64) -> Result<f64, MathError>) -> PyResult<Value> {
+    args.check(name, 1, 1)?;
+    let x = to_f64(vm, &args.pos[0])?;
+    match f(x) {
+        Ok(r) => Ok(Value::Float(r)),
+        Err(MathError::Domain) => Err(domain()),
+        Err(MathError::Range) => Err(range()),
+    }
+}
+
+fn m_gamma(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    math_1a(vm, args, "gamma", super::math_special::gamma)
+}
+
+fn m_lgamma(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    math_1a(vm, args, "lgamma", super::math_special::lgamma)
 }
 
 fn m_degrees(vm: &mut Vm, args: &Args) -> PyResult<Value> {
@@ -361,7 +384,12 @@ fn comb_perm_args(
         Some(k) => Some(to_int(vm, k)?),
     };
     if n.is_negative() {
-        return Err(value_error("n must be a non-negative integer"));
+        // perm(n) is factorial(n), and says so.
+        return Err(value_error(if k.is_none() && k_optional {
+            "factorial() not defined for negative values"
+        } else {
+            "n must be a non-negative integer"
+        }));
     }
     if let Some(k) = &k {
         if k.is_negative() {
@@ -516,7 +544,7 @@ fn m_frexp(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 }
 
 /// C's `ldexp` with correct rounding of subnormal results.
-fn ldexp(x: f64, e: i64) -> f64 {
+pub(super) fn ldexp(x: f64, e: i64) -> f64 {
     let e = e.clamp(-2200, 2200) as i32;
     let mut r = x;
     let mut e = e;
@@ -888,6 +916,10 @@ pub fn register(vm: &mut Vm) {
         ("dist", m_dist),
         ("nextafter", m_nextafter),
         ("ulp", m_ulp),
+        ("erf", m_erf),
+        ("erfc", m_erfc),
+        ("gamma", m_gamma),
+        ("lgamma", m_lgamma),
     ];
     let (_, d) = super::sys::new_module(vm, "math", funcs);
     for (name, v) in [

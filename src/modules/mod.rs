@@ -5,6 +5,9 @@ pub mod builtins;
 pub mod exec;
 pub mod gc_module;
 pub mod math;
+mod math_erf;
+mod math_hyperbolic;
+mod math_special;
 pub mod sys;
 pub mod time;
 

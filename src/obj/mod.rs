@@ -4,6 +4,7 @@
 //! kind cannot silently miss a GC edge.
 
 pub mod class;
+pub mod complex;
 pub mod dict;
 pub mod exception;
 pub mod frame;
@@ -43,6 +44,7 @@ pub enum Obj {
     Bytes(Box<[u8]>),
     ByteArray(RefCell<Vec<u8>>),
     BigInt(BigInt),
+    Complex(complex::Complex),
     List(RefCell<Vec<Value>>),
     Tuple(Box<[Value]>),
     Dict(RefCell<DictData>),
@@ -124,6 +126,7 @@ impl Obj {
             Obj::Bytes(_) => "bytes",
             Obj::ByteArray(_) => "bytearray",
             Obj::BigInt(_) => "int",
+            Obj::Complex(_) => "complex",
             Obj::List(_) => "list",
             Obj::Tuple(_) => "tuple",
             Obj::Dict(_) => "dict",

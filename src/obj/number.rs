@@ -77,7 +77,8 @@ pub fn hash_bigint(b: &BigInt) -> i64 {
 
 pub fn hash_float(x: f64) -> i64 {
     if x.is_nan() {
-        return 0;
+        // CPython hashes a NaN by identity; a NaN's identity here is its payload.
+        return hash_int((x.to_bits() & 0x000f_ffff_ffff_ffff) as i64);
     }
     if x.is_infinite() {
         return if x > 0.0 { 314159 } else { -314159 };
@@ -256,6 +257,9 @@ pub fn compare(a: &Value, b: &Value, op: CmpOp) -> Option<bool> {
     if let (Value::Float(x), Value::Float(y)) = (a, b) {
         return apply_ord(x.partial_cmp(y), op);
     }
+    if let Some(r) = super::complex::compare(a, b, op) {
+        return Some(r);
+    }
     let ord = match (as_num(a)?, as_num(b)?) {
         (Num::I(x), Num::I(y)) => Some(cmp_ints(x, y)),
         (Num::F(x), Num::F(y)) => x.partial_cmp(&y),
@@ -283,6 +287,9 @@ pub fn binop(a: &Value, b: &Value, op: BinOp) -> Option<PyResult<Value>> {
     if op == BinOp::MatMult {
         return None;
     }
+    if let Some(r) = super::complex::binop(a, b, op) {
+        return Some(r);
+    }
     match (as_num(a)?, as_num(b)?) {
         (Num::I(x), Num::I(y)) => {
             if let (IntRef::Small(x), IntRef::Small(y)) = (x, y) {
@@ -292,6 +299,9 @@ pub fn binop(a: &Value, b: &Value, op: BinOp) -> Option<PyResult<Value>> {
             }
             Some(big_binop(&x.big(), &y.big(), op))
         }
+        // Floats lack the bitwise operators: NotImplemented, so the TypeError names the
+        // operands' own types.
+        _ if !float_supports(op) => None,
         (Num::F(x), Num::F(y)) => Some(float_binop(x, y, op)),
         (Num::I(x), Num::F(y)) => Some(x.to_f64().and_then(|x| float_binop(x, y, op))),
         (Num::F(x), Num::I(y)) => Some(y.to_f64().and_then(|y| float_binop(x, y, op))),
@@ -376,7 +386,15 @@ fn small_binop(x: i64, y: i64, op: BinOp) -> Option<PyResult<Value>> {
 }
 
 fn float_pow_value(x: f64, y: f64) -> PyResult<Value> {
-    text::float_pow(x, y).map(Value::Float).map_err(fmt_err)
+    use super::complex::{pow, value, Complex};
+    match text::float_pow(x, y) {
+        Ok(r) => Ok(Value::Float(r)),
+        // A negative base with a fractional exponent: the complex power, as CPython.
+        Err(e) if e.kind == ErrorKind::Unsupported => {
+            pow(Complex::new(x, 0.0), Complex::new(y, 0.0)).map(value)
+        }
+        Err(e) => Err(fmt_err(e)),
+    }
 }
 
 /// Arithmetic on two ints that may be big.
@@ -545,6 +563,9 @@ pub fn unary(a: &Value, op: UnaryOp) -> Option<PyResult<Value>> {
         (Value::Float(x), UnaryOp::UAdd) => return Some(Ok(Value::Float(*x))),
         (Value::Float(_), _) => return None,
         _ => {}
+    }
+    if let Some(c) = super::complex::as_complex(a) {
+        return super::complex::unary(c, op).map(Ok);
     }
     let i = as_int(a)?;
     Some(Ok(match (i, op) {

@@ -21,6 +21,34 @@ impl SyntaxErrorKind {
     }
 }
 
+/// Which columns CPython reports for an error (`offset`, `end_offset`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Columns {
+    /// Both come from `span` (most errors).
+    #[default]
+    Span,
+    /// `offset` comes from `span.start`, but CPython knows no end column and reports this
+    /// `end_offset` instead (0 for tokenizer errors, -1 for "unexpected indent").
+    NoEnd(i64),
+    /// CPython reports no column at all: `offset` and `end_offset` are 0 (null bytes).
+    Unknown,
+    /// A point: `end_offset` equals `offset` (most tokenizer errors, errors at a NEWLINE).
+    Point,
+}
+
+/// Which part of CPython reports an error, which decides the unit of its columns: the
+/// parser counts UTF-8 bytes when it reads a file (characters for a string), the tokenizer's
+/// own messages count characters, and the compiler and symbol table always count bytes.
+/// Symbol-table errors also keep their location out of `args`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Origin {
+    #[default]
+    Parser,
+    Tokenizer,
+    Compiler,
+    Symtable,
+}
+
 /// A syntax error with CPython's message text (`"invalid syntax"`, `"'(' was never closed"`,
 /// `"expected ':'"`, ...).
 #[derive(Clone, Debug)]
@@ -35,6 +63,11 @@ pub struct SyntaxError {
     /// Some errors are raised "too late" (CPython's MemoryError for absurd nesting):
     /// when set, the error is reported as this exception type instead of SyntaxError.
     pub as_memory_error: bool,
+    pub columns: Columns,
+    /// CPython raises this from a grammar action after looking one token ahead (string
+    /// literal decoding): the location is that next token, filled in by the error mapper.
+    pub at_next_token: bool,
+    pub origin: Origin,
 }
 
 impl SyntaxError {
@@ -45,7 +78,24 @@ impl SyntaxError {
             span,
             incomplete: false,
             as_memory_error: false,
+            columns: Columns::Span,
+            at_next_token: false,
+            origin: Origin::Parser,
         }
+    }
+    pub fn with_columns(mut self, columns: Columns) -> SyntaxError {
+        self.columns = columns;
+        self
+    }
+    /// An error located at the token after the current construct (see `at_next_token`).
+    pub fn at_next_token(msg: impl Into<String>) -> SyntaxError {
+        let mut e = SyntaxError::syntax(msg, Span::new(0, 0));
+        e.at_next_token = true;
+        e
+    }
+    pub fn with_origin(mut self, origin: Origin) -> SyntaxError {
+        self.origin = origin;
+        self
     }
     pub fn syntax(msg: impl Into<String>, span: Span) -> SyntaxError {
         SyntaxError::new(SyntaxErrorKind::SyntaxError, msg, span)

@@ -8,7 +8,7 @@ use std::collections::VecDeque;
 use logos::{Logos, SpannedIter};
 
 use super::ast::Span;
-use super::error::{SyntaxError, SyntaxErrorKind};
+use super::error::{Columns, Origin, SyntaxError, SyntaxErrorKind};
 use super::lexer::{invalid_char_msg, line_of, LexError};
 use super::token::Tok;
 
@@ -66,6 +66,8 @@ pub struct Layout<'s> {
     pub last_head: LineHead,
     /// Start of the last token handed out and of the one before it.
     pub last_tok: Option<(usize, usize)>,
+    /// Span of the last token handed out (the parser's lookahead when an action fails).
+    pub last_tok_span: Option<(usize, usize)>,
     pub prev_tok_ends_expr: bool,
     pub last_tok_ends_expr: bool,
     /// Set when a lexer error was produced (errors are final).
@@ -111,6 +113,7 @@ impl<'s> Layout<'s> {
             cur_head: head,
             last_head: head,
             last_tok: None,
+            last_tok_span: None,
             prev_tok_ends_expr: false,
             last_tok_ends_expr: false,
             lex_error: None,
@@ -181,21 +184,27 @@ impl<'s> Layout<'s> {
                         span.start + 1,
                         span.start + 1,
                     )
+                    .with_columns(Columns::NoEnd(0))
                 }
             }
-            '\0' => self.err(
-                k,
-                "source code cannot contain null bytes",
-                span.start,
-                span.start,
-            ),
+            '\0' => self
+                .err(
+                    k,
+                    "source code cannot contain null bytes",
+                    span.start,
+                    span.start,
+                )
+                .with_columns(Columns::Unknown),
             c if c.is_ascii() => self.err(k, "invalid syntax", span.start, span.start + 1),
-            c => self.err(
-                k,
-                invalid_char_msg(c),
-                span.start,
-                span.start + c.len_utf8(),
-            ),
+            c => self
+                .err(
+                    k,
+                    invalid_char_msg(c),
+                    span.start,
+                    span.start + c.len_utf8(),
+                )
+                .with_origin(Origin::Tokenizer)
+                .with_columns(Columns::Point),
         }
     }
 
@@ -206,6 +215,7 @@ impl<'s> Layout<'s> {
             self.line_start,
             self.line_start,
         )
+        .with_columns(Columns::NoEnd(0))
     }
 
     /// Computes indentation of the first token of a line and queues INDENT/DEDENTs.
@@ -240,13 +250,17 @@ impl<'s> Layout<'s> {
             if alt <= top_alt {
                 return Err(self.tab_error());
             }
-            if self.indents.len() > MAX_INDENT {
-                return Err(self.err(
-                    SyntaxErrorKind::IndentationError,
-                    "too many levels of indentation",
-                    tok_start,
-                    tok_start,
-                ));
+            // CPython's stack holds level 0 too, and refuses to fill its last slot.
+            if self.indents.len() >= MAX_INDENT {
+                let at = self.line_start;
+                return Err(self
+                    .err(
+                        SyntaxErrorKind::IndentationError,
+                        "too many levels of indentation",
+                        at,
+                        at,
+                    )
+                    .with_columns(Columns::NoEnd(0)));
             }
             self.indents.push((col, alt));
             self.pending.push_back(Ok((at, Tok::Indent, at)));
@@ -263,12 +277,14 @@ impl<'s> Layout<'s> {
                 let eol = self.src[tok_start..]
                     .find('\n')
                     .map_or(self.src.len(), |i| tok_start + i);
-                return Err(self.err(
-                    SyntaxErrorKind::IndentationError,
-                    "unindent does not match any outer indentation level",
-                    eol,
-                    eol,
-                ));
+                return Err(self
+                    .err(
+                        SyntaxErrorKind::IndentationError,
+                        "unindent does not match any outer indentation level",
+                        eol,
+                        eol,
+                    )
+                    .with_columns(Columns::NoEnd(-1)));
             }
             if alt != top_alt {
                 return Err(self.tab_error());
@@ -368,12 +384,15 @@ impl<'s> Layout<'s> {
             } else if let Some(close) = tok.close_bracket() {
                 match self.brackets.pop() {
                     None => {
-                        let e = self.err(
-                            SyntaxErrorKind::SyntaxError,
-                            format!("unmatched '{close}'"),
-                            span.start,
-                            span.end,
-                        );
+                        let e = self
+                            .err(
+                                SyntaxErrorKind::SyntaxError,
+                                format!("unmatched '{close}'"),
+                                span.start,
+                                span.end,
+                            )
+                            .with_origin(Origin::Tokenizer)
+                            .with_columns(Columns::Point);
                         return Some(Err(self.fail(e)));
                     }
                     Some((open, pos))
@@ -388,7 +407,10 @@ impl<'s> Layout<'s> {
                                 "closing parenthesis '{close}' does not match opening parenthesis '{open}' on line {full}"
                             )
                         };
-                        let e = self.err(SyntaxErrorKind::SyntaxError, msg, span.start, span.end);
+                        let e = self
+                            .err(SyntaxErrorKind::SyntaxError, msg, span.start, span.end)
+                            .with_origin(Origin::Tokenizer)
+                            .with_columns(Columns::Point);
                         return Some(Err(self.fail(e)));
                     }
                     Some(_) => {}
@@ -495,7 +517,8 @@ impl<'s> Iterator for Layout<'s> {
                 };
             }
         }
-        if let Ok((l, tok, _)) = &item {
+        if let Ok((l, tok, r)) = &item {
+            self.last_tok_span = Some((*l, *r));
             self.prev_was_with = matches!(tok, Tok::With);
             self.prev_tok_ends_expr = self.last_tok_ends_expr;
             self.last_tok_ends_expr = tok.ends_expr();

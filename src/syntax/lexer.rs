@@ -6,7 +6,7 @@ use logos::Lexer;
 use num_bigint::BigInt;
 
 use super::ast::{Constant, Span};
-use super::error::SyntaxError;
+use super::error::{Columns, Origin, SyntaxError};
 use super::token::Tok;
 
 /// A lexer error. `None` means "no token matched here"; the layout pass turns it into
@@ -20,11 +20,24 @@ impl PartialEq for LexError {
     }
 }
 
+/// One of CPython's tokenizer errors: located at a point (its `end_offset` is its `offset`).
 fn err(msg: impl Into<String>, start: usize, end: usize) -> LexError {
-    LexError(Some(Box::new(SyntaxError::syntax(
-        msg,
-        Span::new(start, end),
-    ))))
+    err_range(msg, start, end).map_columns(Columns::Point)
+}
+
+/// A tokenizer error spanning `start..end`.
+fn err_range(msg: impl Into<String>, start: usize, end: usize) -> LexError {
+    let e = SyntaxError::syntax(msg, Span::new(start, end)).with_origin(Origin::Tokenizer);
+    LexError(Some(Box::new(e)))
+}
+
+impl LexError {
+    fn map_columns(mut self, columns: Columns) -> LexError {
+        if let Some(e) = self.0.as_mut() {
+            e.columns = columns;
+        }
+        self
+    }
 }
 
 /// 1-based line number of byte offset `pos`.
@@ -119,15 +132,17 @@ pub fn number<'s>(lex: &mut Lexer<'s, Tok<'s>>) -> Result<Constant, LexError> {
                 Some(d) if d.is_ascii_digit() => {
                     err(format!("invalid digit '{d}' in {kind} literal"), at, at)
                 }
-                _ => err(format!("invalid {kind} literal"), at, at),
+                _ => err(format!("invalid {kind} literal"), span.end, span.end),
             });
         }
         if (c.is_alphanumeric() || c == '_') && !keyword_follows(rest) {
-            let at = if c == '_' || c.is_ascii_digit() {
+            let imaginary = lower.ends_with('j');
+            let at = if (c == '_' || c.is_ascii_digit()) && !imaginary {
                 span.end
             } else {
                 span.end - 1
             };
+            let kind = if imaginary { "imaginary" } else { kind };
             return Err(err(format!("invalid {kind} literal"), at, at));
         }
     }
@@ -158,11 +173,13 @@ pub fn number<'s>(lex: &mut Lexer<'s, Tok<'s>>) -> Result<Constant, LexError> {
         if digits.bytes().all(|b| b == b'0') {
             return Ok(Constant::Int(0));
         }
-        return Err(err(
+        // CPython underlines the zeros (and underscores) before the first other digit.
+        let zeros = text.bytes().take_while(|&b| b == b'0' || b == b'_').count();
+        return Err(err_range(
             "leading zeros in decimal integer literals are not permitted; \
              use an 0o prefix for octal integers",
             span.start,
-            span.start + 1,
+            span.start + zeros,
         ));
     }
     Ok(match digits.parse::<i64>() {
@@ -183,8 +200,12 @@ pub fn string<'s>(lex: &mut Lexer<'s, Tok<'s>>) -> Result<&'s str, LexError> {
     let quote = head.as_bytes()[head.len() - 1];
     let prefix = head[..head.len() - 1].to_ascii_lowercase();
     if !PREFIXES.contains(&prefix.as_str()) {
+        // Not a tokenizer error in CPython: a name followed by a string, refused by the parser.
         let at = start + head.len() - 1;
-        return Err(err("invalid syntax", at, at + 1));
+        return Err(LexError(Some(Box::new(SyntaxError::syntax(
+            "invalid syntax",
+            Span::new(at, at + 1),
+        )))));
     }
     let rest = lex.remainder().as_bytes();
     let triple = rest.len() >= 2 && rest[0] == quote && rest[1] == quote;

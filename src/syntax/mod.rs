@@ -6,9 +6,11 @@ pub mod ast;
 pub mod error;
 
 mod layout;
+mod name_aliases;
 mod lexer;
 mod nodes;
 mod parse;
+mod scan;
 mod stmts;
 mod strings;
 mod targets;

@@ -4,10 +4,11 @@
 use lalrpop_util::ParseError;
 
 use super::ast::{Span, Stmt};
-use super::error::{SyntaxError, SyntaxErrorKind};
+use super::error::{Columns, SyntaxError, SyntaxErrorKind};
 use super::layout::{HeadKind, Layout};
 use super::lexer::line_of;
 use super::nodes::E;
+use super::scan;
 use super::token::Tok;
 
 /// What the single parser entry point returns.
@@ -25,10 +26,10 @@ pub enum Mode {
 
 pub fn run(src: &str, mode: Mode) -> Result<Top, SyntaxError> {
     if let Some(i) = src.find('\0') {
-        return Err(SyntaxError::syntax(
-            "source code cannot contain null bytes",
-            Span::new(i, i),
-        ));
+        return Err(
+            SyntaxError::syntax("source code cannot contain null bytes", Span::new(i, i))
+                .with_columns(Columns::Unknown),
+        );
     }
     let mut layout = Layout::new(src, 0, mode == Mode::Expr);
     let start = if mode == Mode::Expr {
@@ -90,7 +91,8 @@ fn head_name(h: HeadKind) -> &'static str {
 }
 
 fn never_closed(ch: char, pos: usize) -> SyntaxError {
-    let mut e = syntax(format!("'{ch}' was never closed"), pos, pos + 1);
+    let mut e =
+        syntax(format!("'{ch}' was never closed"), pos, pos + 1).with_columns(Columns::NoEnd(0));
     e.incomplete = true;
     e
 }
@@ -146,7 +148,7 @@ fn parser_error(
 ) -> SyntaxError {
     let base = lay.base();
     let line = |p: usize| line_of(src, p.saturating_sub(base));
-    let indented_block = |at: usize| {
+    let indented_block = |at: usize, end: usize| {
         let head = lay.last_head;
         SyntaxError::new(
             SyntaxErrorKind::IndentationError,
@@ -155,11 +157,37 @@ fn parser_error(
                 head_name(head.first),
                 line(head.pos)
             ),
-            Span::new(at, at),
+            Span::new(at, end),
+        )
+    };
+    // A NEWLINE token is a point to CPython (its end column is its start).
+    let at_newline = |p: usize| {
+        matches!(
+            src.as_bytes().get(p.saturating_sub(base)),
+            Some(b'\n' | b'\r')
         )
     };
     match e {
-        ParseError::User { error } => error,
+        ParseError::User { mut error } => {
+            if error.at_next_token {
+                // `error.span` ends where the construct ends; the lookahead comes after it,
+                // unless the input ended (CPython then points at the last character).
+                match lay.last_tok_span {
+                    Some((l, r)) if l >= error.span.end as usize => {
+                        error.span = Span::new(l, r);
+                        if at_newline(l) {
+                            error.columns = Columns::Point;
+                        }
+                    }
+                    _ => {
+                        let last = (base + src.len()).saturating_sub(1);
+                        error.span = Span::new(last, last);
+                        error.columns = Columns::NoEnd(-1);
+                    }
+                }
+            }
+            error
+        }
         ParseError::InvalidToken { location } => syntax("invalid syntax", location, location),
         ParseError::ExtraToken { token: (l, _, r) } => syntax("invalid syntax", l, r),
         ParseError::UnrecognizedEof { location, expected } => {
@@ -167,7 +195,7 @@ fn parser_error(
                 never_closed(ch, pos)
             } else if only_indent(&expected) {
                 let at = lay.last_tok.map_or(location, |t| t.0);
-                indented_block(at)
+                indented_block(at, at)
             } else if expects_except(&expected) {
                 syntax("expected 'except' or 'finally' block", location, location)
             } else {
@@ -197,7 +225,8 @@ fn parser_error(
                     SyntaxErrorKind::IndentationError,
                     "unexpected indent",
                     Span::new(at, r),
-                );
+                )
+                .with_columns(Columns::NoEnd(-1));
             }
             if expects_except(&expected) {
                 return syntax("expected 'except' or 'finally' block", l, r);
@@ -211,14 +240,24 @@ fn parser_error(
             }
             let prev = lay.last_tok.map_or(l, |t| t.1);
             if matches!(tok, Tok::Assign) && lay.prev_name.is_some() {
-                return syntax(
-                    "invalid syntax. Maybe you meant '==' or ':=' instead of '='?",
-                    prev,
-                    r,
-                );
+                // CPython's rule needs `name = bitwise_or` not followed by another `=`/`:=`,
+                // and underlines both sides.
+                let rhs = src
+                    .get(r.saturating_sub(base)..)
+                    .and_then(scan::bitwise_or_end);
+                return match rhs {
+                    Some((end, next)) if !matches!(next, Some(Tok::Assign | Tok::ColonEq)) => {
+                        syntax(
+                            "invalid syntax. Maybe you meant '==' or ':=' instead of '='?",
+                            prev,
+                            r + end,
+                        )
+                    }
+                    _ => syntax("invalid syntax", l, r),
+                };
             }
             if only_indent(&expected) {
-                return indented_block(l);
+                return indented_block(l, r);
             }
             let compound = !matches!(lay.cur_head.first, HeadKind::Other | HeadKind::Match);
             if compound && matches!(tok, Tok::Newline) && has("\":\"") {
@@ -243,7 +282,12 @@ fn parser_error(
             if in_expr && tok.starts_expr() && lay.prev_tok_ends_expr {
                 return syntax("invalid syntax. Perhaps you forgot a comma?", prev, r);
             }
-            syntax("invalid syntax", l, r)
+            let e = syntax("invalid syntax", l, r);
+            if at_newline(l) {
+                e.with_columns(Columns::Point)
+            } else {
+                e
+            }
         }
     }
 }

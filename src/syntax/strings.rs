@@ -4,6 +4,7 @@
 
 use super::ast::*;
 use super::error::SyntaxError;
+use super::name_aliases::NAME_ALIASES;
 use super::nodes::{self, err, sp, E, R};
 
 /// Format specs may nest fields only this deep (`f'{x:{y}}'` is fine, one more is not).
@@ -17,6 +18,7 @@ struct Lit<'a> {
     /// Absolute offset of `body`.
     at: usize,
     start: usize,
+    end: usize,
 }
 
 fn split(pos: usize, text: &str) -> Lit<'_> {
@@ -34,16 +36,28 @@ fn split(pos: usize, text: &str) -> Lit<'_> {
         body: text.get(p + ql..end).unwrap_or(""),
         at: pos + p + ql,
         start: pos,
+        end: pos + text.len(),
     }
 }
 
 /// A run of adjacent string tokens (`v` holds each token's start and text).
 pub fn literal(v: Vec<(usize, &str)>, l: usize, r: usize) -> R<E> {
+    decode_literal(v, l, r).map_err(|mut e| {
+        if e.at_next_token {
+            e.span = sp(r, r);
+        }
+        e
+    })
+}
+
+fn decode_literal(v: Vec<(usize, &str)>, l: usize, r: usize) -> R<E> {
     let lits: Vec<Lit> = v.iter().map(|&(pos, t)| split(pos, t)).collect();
     let any_bytes = lits.iter().any(|x| x.bytes);
     if any_bytes {
         if lits.iter().any(|x| !x.bytes) {
-            return err("cannot mix bytes and nonbytes literals", sp(r, r));
+            return Err(SyntaxError::at_next_token(
+                "cannot mix bytes and nonbytes literals",
+            ));
         }
         let mut out = Vec::new();
         for x in &lits {
@@ -54,7 +68,7 @@ pub fn literal(v: Vec<(usize, &str)>, l: usize, r: usize) -> R<E> {
     if !lits.iter().any(|x| x.fstr) {
         let mut out = String::new();
         for x in &lits {
-            decode_into(x.body, x.raw, x.start, &mut out)?;
+            decode_into(x.body, x.raw, &mut out)?;
         }
         return Ok(nodes::constant(Constant::Str(out), l, r));
     }
@@ -64,7 +78,7 @@ pub fn literal(v: Vec<(usize, &str)>, l: usize, r: usize) -> R<E> {
             fstring(x, 0, &mut parts)?;
         } else {
             let mut s = String::new();
-            decode_into(x.body, x.raw, x.start, &mut s)?;
+            decode_into(x.body, x.raw, &mut s)?;
             parts.lit(&s);
         }
     }
@@ -100,8 +114,67 @@ fn normalize_newlines(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Decoding errors are reported at the token after the literal, as CPython does.
+fn next_token_err<T>(msg: impl Into<String>) -> R<T> {
+    Err(SyntaxError::at_next_token(msg))
+}
+
+/// The position CPython's codec reports for byte `i` of a literal's body: it decodes a copy
+/// in which every non-ASCII character was rewritten as a 10-byte `\UXXXXXXXX` escape.
+fn codec_pos(body: &str, i: usize) -> usize {
+    body[..i]
+        .chars()
+        .map(|c| if c.is_ascii() { 1 } else { 10 })
+        .sum()
+}
+
+/// Decodes `\N{NAME}` at the start of `s`: the character and the escape's length in bytes,
+/// or CPython's reason and the byte offset where its codec stopped.
+fn named_escape(s: &str) -> Result<(char, usize), (&'static str, usize)> {
+    const MALFORMED: &str = "malformed \\N character escape";
+    let Some(rest) = s.get(2..) else {
+        return Err((MALFORMED, s.len()));
+    };
+    if !rest.starts_with('{') {
+        return Err((MALFORMED, if rest.is_empty() { s.len() } else { 2 }));
+    }
+    let Some(close) = rest.find('}') else {
+        return Err((MALFORMED, s.len()));
+    };
+    let name = &rest[1..close];
+    if name.is_empty() {
+        return Err((MALFORMED, 2 + close));
+    }
+    let len = 2 + close + 1;
+    char_named(name)
+        .map(|c| (c, len))
+        .ok_or(("unknown Unicode character name", len))
+}
+
+/// The character called `name` (or one of its Unicode name aliases), ignoring ASCII case
+/// as CPython does.
+fn char_named(name: &str) -> Option<char> {
+    let upper = name.to_ascii_uppercase();
+    if let Ok(i) = NAME_ALIASES.binary_search_by(|(alias, _)| (*alias).cmp(upper.as_str())) {
+        return Some(NAME_ALIASES[i].1);
+    }
+    // Names computed from the code point must be written in upper case.
+    let computed = ["CJK UNIFIED IDEOGRAPH-", "HANGUL SYLLABLE "]
+        .iter()
+        .any(|p| upper.starts_with(p));
+    if computed && name != upper {
+        return None;
+    }
+    // unicode_names2 also ignores spaces, `_` and medial `-` (UAX44-LM2), which CPython does
+    // not: the name must be spelled exactly.
+    let c = unicode_names2::character(name)?;
+    unicode_names2::name(c)
+        .is_some_and(|n| n.to_string() == upper)
+        .then_some(c)
+}
+
 /// Decodes a (non-bytes) literal chunk, appending to `out`.
-fn decode_into(body: &str, raw: bool, start: usize, out: &mut String) -> R<()> {
+fn decode_into(body: &str, raw: bool, out: &mut String) -> R<()> {
     let body = normalize_newlines(body);
     if raw || !body.contains('\\') {
         out.push_str(&body);
@@ -161,14 +234,12 @@ fn decode_into(body: &str, raw: bool, start: usize, out: &mut String) -> R<()> {
                                 'u' => "truncated \\uXXXX escape",
                                 _ => "truncated \\UXXXXXXXX escape",
                             };
-                            return err(
+                            return next_token_err(
                                 format!(
                                     "(unicode error) 'unicodeescape' codec can't decode bytes in position {}-{}: {what}",
-                                    i,
-                                    i + 1 + k
-                                ),
-                                sp(start, start),
-                            );
+                                    codec_pos(&body, i),
+                                    codec_pos(&body, i) + 1 + k
+                                ));
                         }
                     }
                 }
@@ -176,32 +247,37 @@ fn decode_into(body: &str, raw: bool, start: usize, out: &mut String) -> R<()> {
                     Some(ch) => out.push(ch),
                     // Rust strings cannot hold lone surrogates; CPython's can.
                     None if (0xD800..0xE000).contains(&v) => {
-                        return err(
+                        return next_token_err(
                             format!(
                                 "aio does not support lone surrogates in string literals ('\\{e}{v:0w$x}')",
                                 w = n
-                            ),
-                            sp(start, start),
-                        )
+                            ))
                     }
                     None => {
-                        return err(
+                        return next_token_err(
                             format!(
                                 "(unicode error) 'unicodeescape' codec can't decode bytes in position {}-{}: illegal Unicode character",
-                                i,
-                                i + 1 + n
-                            ),
-                            sp(start, start),
-                        )
+                                codec_pos(&body, i),
+                                codec_pos(&body, i) + 1 + n
+                            ))
                     }
                 }
             }
-            'N' => {
-                return err(
-                    "aio does not support \\N{...} escapes in string literals",
-                    sp(start, start),
-                )
-            }
+            'N' => match named_escape(&body[i..]) {
+                Ok((ch, len)) => {
+                    out.push(ch);
+                    while it.peek().is_some_and(|&(j, _)| j < i + len) {
+                        it.next();
+                    }
+                }
+                Err((what, end)) => {
+                    return next_token_err(format!(
+                        "(unicode error) 'unicodeescape' codec can't decode bytes in position {}-{}: {what}",
+                        codec_pos(&body, i),
+                        codec_pos(&body, i + end) - 1
+                    ))
+                }
+            },
             other => {
                 out.push('\\');
                 out.push(other);
@@ -215,7 +291,7 @@ fn decode_bytes(x: &Lit, out: &mut Vec<u8>) -> R<()> {
     if !x.body.is_ascii() {
         return err(
             "bytes can only contain ASCII literal characters",
-            sp(x.start, x.start),
+            sp(x.start, x.end),
         );
     }
     let body = normalize_newlines(x.body);
@@ -268,10 +344,10 @@ fn decode_bytes(x: &Lit, out: &mut Vec<u8>) -> R<()> {
                         i += 2;
                     }
                     None => {
-                        return err(
-                            format!("(value error) invalid \\x escape at position {}", i - 2),
-                            sp(x.start, x.start),
-                        )
+                        return next_token_err(format!(
+                            "(value error) invalid \\x escape at position {}",
+                            i - 2
+                        ))
                     }
                 }
             }
@@ -302,7 +378,7 @@ fn scan(x: &Lit, mut i: usize, nest: u32, parts: &mut Parts, spec: bool) -> R<us
     let mut lit_start = i;
     let flush = |from: usize, to: usize, parts: &mut Parts| -> R<()> {
         let mut s = String::new();
-        decode_into(&x.body[from..to], x.raw, x.start, &mut s)?;
+        decode_into(&x.body[from..to], x.raw, &mut s)?;
         parts.lit(&s);
         Ok(())
     };
@@ -328,11 +404,9 @@ fn scan(x: &Lit, mut i: usize, nest: u32, parts: &mut Parts, spec: bool) -> R<us
                 lit_start = i;
             }
             b'}' => return Err(fail_at("f-string: single '}' is not allowed", x.at + i)),
+            // `\N{NAME}` braces are not a field: skip to the closing brace, as CPython does.
             b'\\' if !x.raw && b.get(i + 1) == Some(&b'N') && b.get(i + 2) == Some(&b'{') => {
-                return err(
-                    "aio does not support \\N{...} escapes in string literals",
-                    sp(x.start, x.start),
-                );
+                i = x.body[i..].find('}').map_or(b.len(), |c| i + c + 1);
             }
             _ => i += 1,
         }

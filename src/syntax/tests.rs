@@ -407,7 +407,7 @@ fn error_messages() {
     assert_eq!(msg("x = 1 +\n"), "invalid syntax");
     assert_eq!(
         msg("'\\N{DASH}'"),
-        "aio does not support \\N{...} escapes in string literals"
+        "(unicode error) 'unicodeescape' codec can't decode bytes in position 0-7: unknown Unicode character name"
     );
 }
 

@@ -280,7 +280,7 @@ fn is_odd_integer(x: f64) -> bool {
 }
 
 /// `x ** y` for floats with CPython's special cases and errors; a negative base with a
-/// fractional exponent gives `ErrorKind::Unsupported` (CPython returns a complex).
+/// fractional exponent gives `ErrorKind::Unsupported` (the caller computes the complex power).
 pub fn float_pow(x: f64, y: f64) -> Result<f64, FormatError> {
     let (iv, iw) = (x, y);
     if iw == 0.0 {
@@ -330,7 +330,7 @@ pub fn float_pow(x: f64, y: f64) -> Result<f64, FormatError> {
         if iw != iw.floor() {
             return Err(FormatError {
                 kind: ErrorKind::Unsupported,
-                msg: "complex numbers are not supported".to_string(),
+                msg: "negative base with a fractional exponent".to_string(),
             });
         }
         base = -iv;

@@ -55,7 +55,20 @@ fn normalize(digits: String, decpt: i64) -> (String, i64) {
 /// implied by `code` (`r` shortest, `e`/`g` significant digits, `f` decimals).
 fn gen_digits(a: f64, code: char, precision: usize) -> (String, i64) {
     match code {
-        'r' => digits_from_sci(&format!("{:e}", a)),
+        'r' => {
+            let (digits, decpt) = digits_from_sci(&format!("{:e}", a));
+            // Two shortest candidates can be equally close (a float that is exactly a
+            // midpoint, like 155180617922925.125); Rust then picks the upper one, dtoa the
+            // correctly rounded (half-to-even) one when it reads back as `a` (at a power of
+            // two it may not). Results under 16 digits cannot tie.
+            if digits.len() >= 16 {
+                let rounded = format!("{:.*e}", digits.len() - 1, a);
+                if rounded.parse::<f64>() == Ok(a) {
+                    return digits_from_sci(&rounded);
+                }
+            }
+            (digits, decpt)
+        }
         'e' | 'g' => digits_from_sci(&format!("{:.*e}", precision.saturating_sub(1), a)),
         _ => {
             let s = format!("{:.*}", precision, a);

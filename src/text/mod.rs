@@ -4,6 +4,7 @@
 //! Rust types and `num_bigint::BigInt`, errors are [`FormatError`] values that
 //! carry the Python exception class and CPython's exact message.
 
+mod case_tables;
 pub mod float_ops;
 pub mod float_repr;
 pub mod format_spec;
@@ -35,8 +36,8 @@ pub enum ErrorKind {
     ZeroDivisionError,
     /// `MemoryError` (aio refuses results longer than [`MAX_OUTPUT_CHARS`]).
     MemoryError,
-    /// CPython would return a complex number here; the caller raises
-    /// `NotImplementedError("complex numbers are not supported")`.
+    /// CPython would return a complex number here (a negative float to a fractional
+    /// power); the caller computes it.
     Unsupported,
 }
 
@@ -133,6 +134,66 @@ pub fn decimal_value(c: char) -> Option<u32> {
     let zero = zeros.get(idx)?;
     let off = cp - zero;
     (off < 10).then_some(off)
+}
+
+/// `str.casefold()`: full case folding, so `"ß"` and `"ẞ"` both fold to `"ss"`.
+pub fn casefold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match exception(case_tables::CASEFOLD_EXCEPTIONS, c) {
+            Some(folded) => out.push_str(folded),
+            None => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// Appends the title case of `c` (`"ß"` → `"Ss"`, `"ǆ"` → `"ǅ"`), as `str.title()` does.
+pub fn push_titlecase(out: &mut String, c: char) {
+    match exception(case_tables::TITLECASE_EXCEPTIONS, c) {
+        Some(title) => out.push_str(title),
+        None => out.extend(c.to_uppercase()),
+    }
+}
+
+/// Appends the lower case of `c`, found at byte `i` of `s`: a capital sigma that ends a word
+/// becomes 'ς' (Unicode's Final_Sigma context, which CPython and `str::to_lowercase` apply).
+pub fn push_lowercase_in(out: &mut String, s: &str, i: usize, c: char) {
+    if c != 'Σ' {
+        out.extend(c.to_lowercase());
+        return;
+    }
+    // Let `str::to_lowercase` judge the context, on a few neighbouring characters: the rule
+    // looks past case-ignorable ones (marks, apostrophes...) to the nearest letter.
+    const REACH: usize = 64;
+    let stop = |c: char| c.is_alphanumeric() || c.is_whitespace();
+    let after = i + 'Σ'.len_utf8();
+    let mut start = i;
+    for (j, p) in s[..i].char_indices().rev().take(REACH) {
+        start = j;
+        if stop(p) {
+            break;
+        }
+    }
+    let mut end = after;
+    for (j, n) in s[after..].char_indices().take(REACH) {
+        end = after + j + n.len_utf8();
+        if stop(n) {
+            break;
+        }
+    }
+    let preceded = s[start..after].to_lowercase().ends_with('ς');
+    let not_followed = format!("aΣ{}", &s[after..end])
+        .to_lowercase()
+        .starts_with("aς");
+    out.push(if preceded && not_followed { 'ς' } else { 'σ' });
+}
+
+fn exception(table: &'static [(char, &'static str)], c: char) -> Option<&'static str> {
+    table
+        .binary_search_by_key(&c, |&(k, _)| k)
+        .ok()
+        .map(|i| table[i].1)
 }
 
 /// `str.isprintable()` for one character (CPython's `Py_UNICODE_ISPRINTABLE`).

@@ -177,6 +177,19 @@ pub fn parse_int(s: &str, base: u32) -> Result<IntValue, FormatError> {
 
 /// `float(s)` for a `str` argument: whitespace, `_` between digits,
 /// `inf`/`infinity`/`nan` in any case with a sign, correctly rounded.
+/// A quiet NaN with a payload of its own. aio's floats are unboxed, so `is` compares bits;
+/// each `float("nan")` is a new object in CPython, and containers compare identity before
+/// equality (`nan in [nan]` is True only for the same object), so NaNs must differ in bits.
+pub fn fresh_nan() -> f64 {
+    thread_local!(static NEXT: std::cell::Cell<u64> = const { std::cell::Cell::new(1) });
+    let n = NEXT.with(|c| {
+        let v = c.get();
+        c.set(v.wrapping_add(1));
+        v
+    });
+    f64::from_bits(0x7ff8_0000_0000_0000 | (n & 0x0007_ffff_ffff_ffff))
+}
+
 pub fn parse_float(s: &str) -> Result<f64, FormatError> {
     let invalid = || {
         FormatError::value(format!(
@@ -225,7 +238,7 @@ pub fn parse_float(s: &str) -> Result<f64, FormatError> {
     let lower = body.to_ascii_lowercase();
     let special = match lower.as_slice() {
         b"inf" | b"infinity" => Some(f64::INFINITY),
-        b"nan" => Some(f64::NAN),
+        b"nan" => Some(fresh_nan()),
         _ => None,
     };
     if let Some(v) = special {
@@ -361,7 +374,11 @@ mod tests {
                         hex_of(&v.to_bigint())
                     }))
                 }
-                "float" => render(parse_float(&input).map(|f| format!("{:016x}", f.to_bits()))),
+                // Each NaN gets its own payload (`fresh_nan`): compare sign and kind only.
+                "float" => render(parse_float(&input).map(|f| {
+                    let bits = if f.is_nan() { f.to_bits() & 0xfff8_0000_0000_0000 } else { f.to_bits() };
+                    format!("{bits:016x}")
+                })),
                 "str" => render(int_to_str(&hex_int(cols[1]))),
                 _ => render(int_to_base(&hex_int(cols[1]), base as u32, true)),
             };

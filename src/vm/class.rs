@@ -191,6 +191,7 @@ impl Vm {
                 Obj::Bytes(_) => t.bytes.clone(),
                 Obj::ByteArray(_) => t.bytearray.clone(),
                 Obj::BigInt(_) => t.int.clone(),
+                Obj::Complex(_) => t.complex.clone(),
                 Obj::List(_) => t.list.clone(),
                 Obj::Tuple(_) => t.tuple.clone(),
                 Obj::Dict(_) => t.dict.clone(),

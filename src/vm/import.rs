@@ -197,7 +197,7 @@ impl Vm {
             }
         }
         self.register_module(full, mv.clone());
-        let source = Rc::new(Source::new(file, text));
+        let source = Rc::new(Source::from_file(file, text));
         let result = self.exec_source_in(source, &module);
         if let Err(e) = result {
             self.unregister_module(full);
@@ -256,7 +256,7 @@ impl Vm {
             C::Int(i) => Value::Int(*i),
             C::BigInt(b) => Value::from_bigint((**b).clone()),
             C::Float(x) => Value::Float(*x),
-            C::Imag(_) => Value::None,
+            C::Imag(x) => crate::obj::complex::value(crate::obj::complex::Complex::new(0.0, *x)),
             C::Str(s) => self.intern(s),
             C::Bytes(b) => Value::bytes(b.to_vec()),
             C::Tuple(items) => Value::tuple(items.iter().map(|i| self.const_value(i)).collect()),
@@ -266,6 +266,7 @@ impl Vm {
 
     /// A SyntaxError exception from a front-end error, with CPython's attributes.
     pub fn syntax_error_exc(&mut self, e: &crate::syntax::error::SyntaxError, source: &Source) -> super::errors::ExcRef {
+        use crate::syntax::error::{Columns, Origin};
         if e.as_memory_error {
             return super::errors::memory_error();
         }
@@ -275,31 +276,61 @@ impl Vm {
             crate::syntax::error::SyntaxErrorKind::TabError => ExcKind::TabError,
         };
         let lineno = source.line_of(e.span.start);
-        let text = source.line_text(lineno).to_string();
-        let offset = source.char_col(e.span.start) + 1;
-        let end_lineno = source.line_of(e.span.end.max(e.span.start));
-        let end_offset = if e.span.end > e.span.start {
-            source.char_col(e.span.end) + 1
-        } else {
-            offset + 1
+        // CPython's text is a C string: it stops at a NUL, and then has no newline.
+        let line = source.line_text(lineno);
+        let text = match line.split_once('\0') {
+            Some((before, _)) => Value::str(before),
+            // The compiler reads the line back from the file; a string has none.
+            None if matches!(e.origin, Origin::Compiler | Origin::Symtable) && !source.from_file => Value::None,
+            // The tokenizer's own messages quote the line without its newline.
+            None if e.origin == Origin::Tokenizer => Value::str(line),
+            None => Value::string(format!("{line}\n")),
+        };
+        let byte_columns = match e.origin {
+            Origin::Compiler | Origin::Symtable => true,
+            Origin::Parser => source.from_file,
+            Origin::Tokenizer => false,
+        };
+        let column = |at: u32| {
+            let col = if byte_columns { source.byte_col(at) } else { source.char_col(at) };
+            col as i64 + 1
+        };
+        let mut offset = column(e.span.start);
+        let end_lineno = match e.columns {
+            Columns::Point => lineno,
+            _ => source.line_of(e.span.end.max(e.span.start)),
+        };
+        let end_offset = match e.columns {
+            Columns::Span if e.span.end > e.span.start => column(e.span.end),
+            Columns::Span => offset + 1,
+            Columns::NoEnd(end) => end,
+            Columns::Point => offset,
+            Columns::Unknown => {
+                offset = 0;
+                0
+            }
         };
         let details = Value::tuple(vec![
             Value::str(&source.name),
             Value::Int(lineno as i64),
-            Value::Int(offset as i64),
-            Value::string(format!("{text}\n")),
+            Value::Int(offset),
+            text.clone(),
             Value::Int(end_lineno as i64),
-            Value::Int(end_offset as i64),
+            Value::Int(end_offset),
         ]);
-        let ex = new_exception(exc_class(kind), Value::tuple(vec![Value::str(&e.msg), details]));
+        let args = match e.origin {
+            Origin::Symtable => vec![Value::str(&e.msg)],
+            _ => vec![Value::str(&e.msg), details],
+        };
+        let ex = new_exception(exc_class(kind), Value::tuple(args));
         let attrs = [
             ("msg", Value::str(&e.msg)),
             ("filename", Value::str(&source.name)),
             ("lineno", Value::Int(lineno as i64)),
-            ("offset", Value::Int(offset as i64)),
-            ("text", Value::string(format!("{text}\n"))),
+            ("offset", Value::Int(offset)),
+            ("text", text),
             ("end_lineno", Value::Int(end_lineno as i64)),
-            ("end_offset", Value::Int(end_offset as i64)),
+            ("end_offset", Value::Int(end_offset)),
         ];
         {
             let mut d = ex.exc().dict.borrow_mut();

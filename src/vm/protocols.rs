@@ -173,6 +173,7 @@ impl Vm {
             ),
             Obj::Ellipsis => "Ellipsis".into(),
             Obj::NotImplemented => "NotImplemented".into(),
+            Obj::Complex(c) => crate::obj::complex::repr(*c),
             _ => {
                 let cls = self.type_of(v);
                 let (m, q) = match as_class(&cls) {
@@ -240,6 +241,7 @@ impl Vm {
                 Obj::Bytes(b) => Ok(!b.is_empty()),
                 Obj::ByteArray(b) => Ok(!b.borrow().is_empty()),
                 Obj::BigInt(_) => Ok(true),
+                Obj::Complex(c) => Ok(c.re != 0.0 || c.im != 0.0),
                 Obj::Range(r) => Ok(!r.is_empty()),
                 Obj::Instance(_) | Obj::Exception(_) | Obj::DictView(_) => {
                     if let Some(r) = self.call_special(v, "__bool__", &[])? {
@@ -289,6 +291,7 @@ impl Vm {
             Value::None | Value::Undef => Ok(0xfcb1_2d0),
             Value::Obj(o) => match &**o {
                 Obj::Str(s) => Ok(s.hash()),
+                Obj::Complex(c) => Ok(crate::obj::complex::hash(*c)),
                 Obj::Tuple(items) => {
                     let mut hashes = Vec::with_capacity(items.len());
                     for it in items.iter() {
@@ -335,12 +338,10 @@ impl Vm {
 
     /// `a == b` as a bool.
     pub fn eq(&mut self, a: &Value, b: &Value) -> PyResult<bool> {
+        // Identity implies equality, even for a NaN (CPython compares identity first in
+        // containers, which is what callers of `eq` want); distinct NaN objects differ in
+        // bits (`number_parse::fresh_nan`).
         if a.is(b) {
-            // Identity implies equality except for NaN floats (CPython compares identity
-            // first in containers, which is what callers of `eq` want).
-            if let Value::Float(x) = a {
-                return Ok(!x.is_nan());
-            }
             return Ok(true);
         }
         if let Some(r) = super::dictops::fast_eq(a, b) {

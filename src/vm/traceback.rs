@@ -274,19 +274,25 @@ impl Vm {
         out.push_str(&format!("  File \"{fname}\", line {lineno}\n"));
         if let Ok(text) = self.get_attr_str(e, "text") {
             if let Some(t) = text.as_str() {
-                let line = t.trim_end_matches(['\n', '\r']);
-                let stripped = line.trim_start();
-                let lead = line.chars().count() - stripped.chars().count();
-                out.push_str(&format!("    {}\n", stripped.trim_end()));
-                if let Ok(Value::Int(off)) = self.get_attr_str(e, "offset") {
-                    let end = match self.get_attr_str(e, "end_offset") {
-                        Ok(Value::Int(x)) if x > off => x,
-                        _ => off + 1,
-                    };
-                    let col = (off as usize).saturating_sub(1).saturating_sub(lead);
-                    let width = ((end - off) as usize).max(1).min(stripped.chars().count().saturating_sub(col).max(1));
-                    out.push_str(&format!("    {}{}\n", " ".repeat(col), "^".repeat(width)));
+                let int_attr = |vm: &mut Self, name: &str| match vm.get_attr_str(e, name) {
+                    Ok(Value::Int(x)) => Some(x),
+                    _ => None,
+                };
+                let offset = int_attr(self, "offset").unwrap_or(-1);
+                let mut end_offset = int_attr(self, "end_offset").unwrap_or(-1);
+                // A multi-line location is shown on its first line, up to the line's end.
+                // CPython measures the line in UTF-8 bytes, whatever unit the offsets are in.
+                let line_size = t.len() as i64;
+                if int_attr(self, "end_lineno").is_some_and(|end| end > lineno) {
+                    end_offset = line_size;
                 }
+                end_offset = end_offset.min(line_size + 1);
+                // CPython underlines an IndentationError with a single caret.
+                let ie = super::types::exc_class(super::types::ExcKind::IndentationError);
+                if super::class::is_subclass(&cls, &ie) {
+                    end_offset = -1;
+                }
+                push_error_text(&mut out, t, offset, end_offset);
             }
         }
         Some(out)
@@ -297,6 +303,42 @@ impl Vm {
         let text = self.format_exception(e);
         self.write_stderr(&text);
     }
+}
+
+/// CPython's `print_error_text`: the source line without its indentation, then a caret line
+/// unless the offset points into that indentation (as for IndentationError and TabError).
+/// Offsets are 1-based columns, applied to the UTF-8 bytes of the text as CPython does;
+/// the text stops at a NUL as CPython's C string does.
+fn push_error_text(out: &mut String, text: &str, offset: i64, end_offset: i64) {
+    let carets = if end_offset > 0 && end_offset > offset { end_offset - offset } else { 1 };
+    let mut text = text.split('\0').next().unwrap_or_default();
+    let mut offset = offset - 1;
+    let stripped = text.trim_start_matches([' ', '\t', '\x0c']);
+    offset -= (text.len() - stripped.len()) as i64;
+    text = stripped;
+    let len = text.len() as i64 - i64::from(text.ends_with('\n'));
+    offset = offset.min(len);
+    // Skip lines before the one the offset points into.
+    while let Some(nl) = text.find('\n') {
+        let inl = nl as i64;
+        if inl >= offset {
+            break;
+        }
+        text = &text[nl + 1..];
+        offset -= inl + 1;
+    }
+    out.push_str("    ");
+    out.push_str(text);
+    if !text.ends_with('\n') {
+        out.push('\n');
+    }
+    if offset < 0 {
+        return;
+    }
+    out.push_str("    ");
+    out.push_str(&" ".repeat(offset as usize));
+    out.push_str(&"^".repeat(carets as usize));
+    out.push('\n');
 }
 
 /// The frames of a traceback, outermost first, with CPython's repeated-frame summary.

@@ -317,7 +317,7 @@ pub fn float_fromhex(s: &str) -> PyResult<f64> {
         return Ok(sign * f64::INFINITY);
     }
     if lower == "nan" {
-        return Ok(f64::NAN);
+        return Ok(crate::text::number_parse::fresh_nan());
     }
     let body = lower.strip_prefix("0x").unwrap_or(&lower);
     let (mant_s, exp_s) = match body.find('p') {

@@ -42,12 +42,6 @@ fn notimpl_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     Ok(vm.t.not_implemented_value.clone())
 }
 
-fn complex_new(_vm: &mut Vm, _a: &Args) -> PyResult<Value> {
-    Err(crate::vm::errors::not_implemented(
-        "complex numbers are not supported",
-    ))
-}
-
 fn iter_self(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.pos
         .first()
@@ -167,7 +161,6 @@ pub fn register(vm: &mut Vm) {
         "NotImplementedType",
         &[("__new__", notimpl_new), ("__repr__", notimpl_repr)],
     );
-    vm.add_methods(&t.complex, "complex", &[("__new__", complex_new)]);
     for it in [
         &t.list_iterator,
         &t.tuple_iterator,
@@ -239,11 +232,5 @@ mod tests {
         let nt = Value::Obj(vm.t.none.clone());
         let r = vm.call(&nt, &[]);
         assert_eq!(show(vm, r), "None");
-        let ct = Value::Obj(vm.t.complex.clone());
-        let r = vm.call(&ct, &[i(1)]);
-        assert_eq!(
-            show(vm, r),
-            "!NotImplementedError: complex numbers are not supported"
-        );
     }
 }

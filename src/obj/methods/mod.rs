@@ -2,6 +2,7 @@
 //! Each file's `register` fills the namespaces of its types at interpreter start.
 
 pub mod bytes;
+pub mod complex;
 pub mod descriptors;
 pub mod dict;
 pub mod exception;
@@ -31,6 +32,7 @@ pub fn register_all(vm: &mut Vm) {
     function::register(vm);
     int::register(vm);
     float::register(vm);
+    complex::register(vm);
     str::register(vm);
     bytes::register(vm);
     list::register(vm);

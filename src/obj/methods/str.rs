@@ -1417,22 +1417,15 @@ fn lower(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn casefold(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "casefold")?;
     a.check("casefold", 1, 1)?;
-    let mut out = String::with_capacity(s.s.len());
-    for c in s.as_str().chars() {
-        match c {
-            'ß' => out.push_str("ss"),
-            'ς' => out.push('σ'),
-            c => out.extend(c.to_lowercase()),
-        }
-    }
-    Ok(new_str(out))
+    Ok(new_str(crate::text::casefold(s.as_str())))
 }
 fn swapcase(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "swapcase")?;
     let mut out = String::with_capacity(s.s.len());
-    for c in s.as_str().chars() {
+    let text = s.as_str();
+    for (i, c) in text.char_indices() {
         if c.is_uppercase() {
-            out.extend(c.to_lowercase());
+            crate::text::push_lowercase_in(&mut out, text, i, c);
         } else if c.is_lowercase() {
             out.extend(c.to_uppercase());
         } else {
@@ -1442,17 +1435,6 @@ fn swapcase(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     Ok(new_str(out))
 }
 
-fn push_title(out: &mut String, c: char) {
-    // Title case differs from upper case only for a few digraphs.
-    match c {
-        'ǆ' | 'ǅ' | 'Ǆ' => out.push('ǅ'),
-        'ǉ' | 'ǈ' | 'Ǉ' => out.push('ǈ'),
-        'ǌ' | 'ǋ' | 'Ǌ' => out.push('ǋ'),
-        'ǳ' | 'ǲ' | 'Ǳ' => out.push('ǲ'),
-        c => out.extend(c.to_uppercase()),
-    }
-}
-
 fn is_cased(c: char) -> bool {
     c.is_uppercase() || c.is_lowercase() || matches!(c, 'ǅ' | 'ǈ' | 'ǋ' | 'ǲ')
 }
@@ -1460,12 +1442,13 @@ fn is_cased(c: char) -> bool {
 fn capitalize(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "capitalize")?;
     let mut out = String::with_capacity(s.s.len());
-    let mut it = s.as_str().chars();
-    if let Some(c) = it.next() {
-        push_title(&mut out, c);
-    }
-    for c in it {
-        out.extend(c.to_lowercase());
+    let text = s.as_str();
+    for (i, c) in text.char_indices() {
+        if i == 0 {
+            crate::text::push_titlecase(&mut out, c);
+        } else {
+            crate::text::push_lowercase_in(&mut out, text, i, c);
+        }
     }
     Ok(new_str(out))
 }
@@ -1474,11 +1457,12 @@ fn title(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "title")?;
     let mut out = String::with_capacity(s.s.len());
     let mut prev_cased = false;
-    for c in s.as_str().chars() {
+    let text = s.as_str();
+    for (i, c) in text.char_indices() {
         if prev_cased {
-            out.extend(c.to_lowercase());
+            crate::text::push_lowercase_in(&mut out, text, i, c);
         } else {
-            push_title(&mut out, c);
+            crate::text::push_titlecase(&mut out, c);
         }
         prev_cased = is_cased(c);
     }

@@ -8,7 +8,7 @@ def enc(r):
     if isinstance(r,float): return fb(r)
     if isinstance(r,int): return hex(r)
     if isinstance(r,tuple): return ','.join(enc(x) for x in r)
-    if isinstance(r,complex): return '!NotImplementedError: complex numbers are not supported'
+    if isinstance(r,complex): return '!NotImplementedError: negative base with a fractional exponent'
     return str(r)
 def res(f):
     try: return enc(f())

@@ -1,0 +1,80 @@
+//! Token scans the error mapper runs after the parser has stopped: CPython's error rules see
+//! the input beyond the failing token, and their spans reach into it.
+
+use logos::{Logos, SpannedIter};
+
+use super::token::Tok;
+
+/// Where the `bitwise_or` expression at the start of `rest` ends (a byte offset into `rest`),
+/// with the token that follows it (None at the end of the input). None when `rest` does not
+/// start with such an expression (for example `not x`, `lambda: x`, `*x`).
+pub fn bitwise_or_end(rest: &str) -> Option<(usize, Option<Tok<'_>>)> {
+    let mut lex = Tok::lexer(rest).spanned();
+    let mut expect_operand = true;
+    let mut end = 0;
+    while let Some((tok, span)) = lex.next() {
+        let tok = tok.ok()?;
+        if expect_operand {
+            match tok {
+                Tok::Plus | Tok::Minus | Tok::Tilde | Tok::Await => {}
+                Tok::LPar | Tok::LSqb | Tok::LBrace => {
+                    end = closing_bracket_end(&mut lex)?;
+                    expect_operand = false;
+                }
+                Tok::Name(_)
+                | Tok::Num(_)
+                | Tok::Str(_)
+                | Tok::None
+                | Tok::True
+                | Tok::False
+                | Tok::Ellipsis => {
+                    end = span.end;
+                    expect_operand = false;
+                }
+                _ => return None,
+            }
+            continue;
+        }
+        match tok {
+            Tok::Dot => match lex.next() {
+                Some((Ok(Tok::Name(_)), name)) => end = name.end,
+                _ => return None,
+            },
+            Tok::LPar | Tok::LSqb => end = closing_bracket_end(&mut lex)?,
+            // Adjacent string literals are one atom.
+            Tok::Str(_) => end = span.end,
+            Tok::Pipe
+            | Tok::Caret
+            | Tok::Amp
+            | Tok::LShift
+            | Tok::RShift
+            | Tok::Plus
+            | Tok::Minus
+            | Tok::Star
+            | Tok::Slash
+            | Tok::DSlash
+            | Tok::Percent
+            | Tok::At
+            | Tok::DStar => expect_operand = true,
+            other => return Some((end, Some(other))),
+        }
+    }
+    (!expect_operand).then_some((end, None))
+}
+
+/// Skips to the bracket closing one just opened; returns the end of that closing bracket.
+fn closing_bracket_end<'s>(lex: &mut SpannedIter<'s, Tok<'s>>) -> Option<usize> {
+    let mut depth = 1usize;
+    for (tok, span) in lex.by_ref() {
+        let tok = tok.ok()?;
+        if tok.open_bracket().is_some() {
+            depth += 1;
+        } else if tok.close_bracket().is_some() {
+            depth -= 1;
+            if depth == 0 {
+                return Some(span.end);
+            }
+        }
+    }
+    None
+}
