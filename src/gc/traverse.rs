@@ -198,6 +198,11 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
                     visit_frame(fr, f);
                 }
             }
+            if let Some(ag) = &g.agen {
+                if let Ok(v) = ag.finalizer.try_borrow() {
+                    visit_value(&v, f);
+                }
+            }
         }
         Obj::Property(p) => {
             let crate::obj::PropertyObj { fget, fset, fdel, doc } = p;
@@ -213,6 +218,7 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
             f(&fu.class);
             fu.for_each_value(&mut |v| visit_value(v, f));
         }
+        Obj::AsyncAwaitable(a) => a.for_each_value(&mut |v| visit_value(v, f)),
         Obj::Handle(h) => {
             f(&h.class);
             h.for_each_value(&mut |v| visit_value(v, f));
@@ -287,8 +293,14 @@ pub fn clear(obj: &Obj) -> Vec<Value> {
                     out.extend(fr.drain_values());
                 }
             }
+            if let Some(ag) = &g.agen {
+                if let Ok(mut v) = ag.finalizer.try_borrow_mut() {
+                    out.push(std::mem::replace(&mut *v, Value::None));
+                }
+            }
             g.state.set(crate::obj::generator::GenState::Finished);
         }
+        Obj::AsyncAwaitable(a) => a.take_values(&mut out),
         Obj::Iter(st) => {
             let old = st
                 .try_borrow_mut()

@@ -330,10 +330,23 @@ impl Vm {
             Obj::Generator(g) => match n {
                 "__name__" => Some(Value::str(&g.name.borrow())),
                 "__qualname__" => Some(Value::str(&g.qualname.borrow())),
-                "gi_running" | "cr_running" => Some(Value::Bool(
+                "gi_running" | "cr_running" if g.agen.is_none() => Some(Value::Bool(
                     g.state.get() == crate::obj::generator::GenState::Running,
                 )),
-                "gi_code" | "cr_code" => Some(Value::obj(Obj::Code(g.code.clone()))),
+                "ag_running" => g.agen.as_ref().map(|a| Value::Bool(a.running_async.get())),
+                "gi_code" | "cr_code" if g.agen.is_none() => Some(Value::obj(Obj::Code(g.code.clone()))),
+                "ag_code" if g.agen.is_some() => Some(Value::obj(Obj::Code(g.code.clone()))),
+                "gi_yieldfrom" | "cr_await" if g.agen.is_none() => Some(self.gen_delegate(g)),
+                "ag_await" if g.agen.is_some() => Some(self.gen_delegate(g)),
+                "ag_frame" if g.agen.is_some() => {
+                    if g.state.get() == crate::obj::generator::GenState::Finished {
+                        Some(Value::None)
+                    } else {
+                        return Err(crate::vm::errors::not_implemented(
+                            "aio does not support frame objects (ag_frame) yet",
+                        ));
+                    }
+                }
                 _ => None,
             },
             Obj::Code(c) => match n {
