@@ -26,6 +26,8 @@ use std::cell::RefCell;
 pub struct AsyncGenHooks {
     pub firstiter: Option<Value>,
     pub finalizer: Option<Value>,
+    /// The `asyncgen_hooks` struct-sequence class, made on first use.
+    pub class: Option<ObjRef>,
 }
 
 fn agen_of(o: &ObjRef) -> Option<(&GeneratorObj, &AsyncGenState)> {
