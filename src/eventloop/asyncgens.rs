@@ -73,7 +73,9 @@ fn loop_and_agen(vm: &mut Vm, args: &Args, name: &str) -> PyResult<(ObjRef, ObjR
     args.check(name, 2, 2)?;
     match (&args.pos[0], &args.pos[1]) {
         (Value::Obj(l), Value::Obj(g)) if vm.aio.index(l).is_some() => Ok((l.clone(), g.clone())),
-        _ => Err(type_error(format!("{name}() needs an open loop and an object"))),
+        _ => Err(type_error(format!(
+            "{name}() needs an open loop and an object"
+        ))),
     }
 }
 
@@ -99,7 +101,11 @@ pub fn asyncgens_discard(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 pub fn asyncgens_take(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("_asyncgens_take", 1, 1)?;
     let gens = match &args.pos[0] {
-        Value::Obj(l) => vm.aio.state(l).map(|st| st.asyncgens.take()).unwrap_or_default(),
+        Value::Obj(l) => vm
+            .aio
+            .state(l)
+            .map(|st| st.asyncgens.take())
+            .unwrap_or_default(),
         _ => Vec::new(),
     };
     Ok(Value::list(gens.into_iter().map(Value::Obj).collect()))

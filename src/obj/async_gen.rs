@@ -44,10 +44,17 @@ pub enum AwaitOp {
     /// `agen.asend(value)` / `agen.__anext__()` (value None).
     ASend { gen: ObjRef, value: RefCell<Value> },
     /// `agen.athrow(exc)`, or `agen.aclose()` when `exc` is None.
-    AThrow { gen: ObjRef, exc: RefCell<Option<Value>> },
+    AThrow {
+        gen: ObjRef,
+        exc: RefCell<Option<Value>>,
+    },
     /// `anext(it, default)`: drives `wrapped` (the result of `it.__anext__()`) and turns
     /// StopAsyncIteration into the default value.
-    ANext { wrapped: RefCell<Value>, default: RefCell<Value>, iter: RefCell<Value> },
+    ANext {
+        wrapped: RefCell<Value>,
+        default: RefCell<Value>,
+        iter: RefCell<Value>,
+    },
 }
 
 pub struct AsyncAwaitableObj {
@@ -80,7 +87,11 @@ impl AsyncAwaitableObj {
                     }
                 }
             }
-            AwaitOp::ANext { wrapped, default, iter } => {
+            AwaitOp::ANext {
+                wrapped,
+                default,
+                iter,
+            } => {
                 for cell in [wrapped, default, iter] {
                     if let Ok(v) = cell.try_borrow() {
                         f(&v);
@@ -100,7 +111,11 @@ impl AsyncAwaitableObj {
                 }
                 vec![]
             }
-            AwaitOp::ANext { wrapped, default, iter } => vec![wrapped, default, iter],
+            AwaitOp::ANext {
+                wrapped,
+                default,
+                iter,
+            } => vec![wrapped, default, iter],
         };
         for c in cells {
             if let Ok(mut v) = c.try_borrow_mut() {

@@ -51,7 +51,9 @@ const IGNORED_EXIT: &str = "async generator ignored GeneratorExit";
 impl Vm {
     /// Looks up the hooks once per generator: keeps the finalizer, calls firstiter.
     fn agen_init_hooks(&mut self, g: &ObjRef) -> PyResult<()> {
-        let Some((_, ag)) = agen_of(g) else { return Ok(()) };
+        let Some((_, ag)) = agen_of(g) else {
+            return Ok(());
+        };
         if ag.hooks_inited.replace(true) {
             return Ok(());
         }
@@ -67,19 +69,23 @@ impl Vm {
     /// `agen.asend(value)` (and `agen.__anext__()` with None).
     pub fn agen_asend(&mut self, g: &ObjRef, value: Value) -> PyResult<Value> {
         self.agen_init_hooks(g)?;
-        Ok(Value::obj(Obj::AsyncAwaitable(AsyncAwaitableObj::new(AwaitOp::ASend {
-            gen: g.clone(),
-            value: RefCell::new(value),
-        }))))
+        Ok(Value::obj(Obj::AsyncAwaitable(AsyncAwaitableObj::new(
+            AwaitOp::ASend {
+                gen: g.clone(),
+                value: RefCell::new(value),
+            },
+        ))))
     }
 
     /// `agen.athrow(typ, val, tb)` (`args` are those three), or `agen.aclose()` (None).
     pub fn agen_athrow(&mut self, g: &ObjRef, args: Option<Value>) -> PyResult<Value> {
         self.agen_init_hooks(g)?;
-        Ok(Value::obj(Obj::AsyncAwaitable(AsyncAwaitableObj::new(AwaitOp::AThrow {
-            gen: g.clone(),
-            exc: RefCell::new(args),
-        }))))
+        Ok(Value::obj(Obj::AsyncAwaitable(AsyncAwaitableObj::new(
+            AwaitOp::AThrow {
+                gen: g.clone(),
+                exc: RefCell::new(args),
+            },
+        ))))
     }
 
     /// Whether the yield that just left an async generator frame was a real `yield`.
@@ -128,7 +134,9 @@ impl Vm {
                     AwaitState::Closed => return Err(runtime_error(ASEND_REUSED)),
                     AwaitState::Init => {
                         if ag.running_async.get() {
-                            return Err(runtime_error("anext(): asynchronous generator is already running"));
+                            return Err(runtime_error(
+                                "anext(): asynchronous generator is already running",
+                            ));
                         }
                         if arg.is_none() {
                             arg = value.borrow().clone();
@@ -186,7 +194,9 @@ impl Vm {
                 return Err(exc_empty(ExcKind::StopAsyncIteration));
             }
             if !arg.is_none() {
-                return Err(runtime_error("can't send non-None value to a just-started coroutine"));
+                return Err(runtime_error(
+                    "can't send non-None value to a just-started coroutine",
+                ));
             }
             a.state.set(AwaitState::Iter);
             ag.running_async.set(true);
@@ -248,6 +258,98 @@ impl Vm {
         }
     }
 
+    /// `await agen.asend(v)` / `async for` in aio code: pushes the generator's frame above
+    /// the awaiting one, as `await` on a coroutine does, so nested async generators cost
+    /// no native stack. Returns the argument back when the native path must handle the
+    /// step (running or finished generators, other awaitables).
+    pub(crate) fn asend_inline(&mut self, aw: &ObjRef, arg: Value) -> PyResult<Option<Value>> {
+        let Some(a) = awaitable_of(aw) else {
+            return Ok(Some(arg));
+        };
+        let AwaitOp::ASend { gen, value } = &a.op else {
+            return Ok(Some(arg));
+        };
+        let Some((g, ag)) = agen_of(gen) else {
+            return Ok(Some(arg));
+        };
+        if !matches!(g.state.get(), GenState::Created | GenState::Suspended) {
+            return Ok(Some(arg));
+        }
+        let mut arg = arg;
+        match a.state.get() {
+            AwaitState::Closed => return Err(runtime_error(ASEND_REUSED)),
+            AwaitState::Init => {
+                if ag.running_async.get() {
+                    return Err(runtime_error(
+                        "anext(): asynchronous generator is already running",
+                    ));
+                }
+                if arg.is_none() {
+                    arg = value.borrow().clone();
+                }
+                a.state.set(AwaitState::Iter);
+            }
+            AwaitState::Iter => {}
+        }
+        let frame = if self.frames.len() >= self.recursion_limit {
+            Err(super::errors::exc(
+                ExcKind::RecursionError,
+                "maximum recursion depth exceeded",
+            ))
+        } else {
+            self.take_gen_frame(gen, &arg)
+        };
+        match frame {
+            Ok(Some(mut frame)) => {
+                ag.running_async.set(true);
+                frame.entry = false;
+                self.frames.push(frame);
+                Ok(None)
+            }
+            Ok(None) => Ok(Some(arg)),
+            Err(e) => {
+                a.state.set(AwaitState::Closed);
+                Err(e)
+            }
+        }
+    }
+
+    /// A real `yield` of an inline-resumed async generator: the `await` in the frame
+    /// below (at its `Send`) ends with the value.
+    pub(crate) fn agen_inline_yield(&mut self, ag: &AsyncGenState, v: Value) {
+        ag.running_async.set(false);
+        let f = self.top();
+        if let crate::bytecode::Op::Send(t) = super::dispatch::code_at(f) {
+            let aw = f.stack.pop();
+            f.stack.push(v);
+            f.pc = t as usize;
+            close_awaitable(aw);
+        }
+    }
+
+    /// The frame of an inline-resumed async generator returned: StopAsyncIteration is
+    /// raised at the `await` in the frame below.
+    pub(crate) fn agen_inline_return(&mut self, ag: &AsyncGenState) -> ExcRef {
+        ag.closed.set(true);
+        ag.running_async.set(false);
+        let aw = self.top().stack.last().cloned();
+        close_awaitable(aw);
+        exc_empty(ExcKind::StopAsyncIteration)
+    }
+
+    /// An exception left an async generator frame (CPython's `async_gen_unwrap_value` on
+    /// an error); `inline` when it goes on into the awaiting frame below.
+    pub(crate) fn agen_raised(&mut self, ag: &AsyncGenState, e: &ExcRef, inline: bool) {
+        if e.is(ExcKind::StopAsyncIteration) || e.is(ExcKind::GeneratorExit) {
+            ag.closed.set(true);
+        }
+        ag.running_async.set(false);
+        if inline {
+            let aw = self.frames.last().and_then(|f| f.stack.last().cloned());
+            close_awaitable(aw);
+        }
+    }
+
     /// `throw(exc)` on an awaitable (also how a task's cancellation reaches the generator).
     pub fn awaitable_throw(&mut self, o: &ObjRef, e: ExcRef) -> PyResult<GenOutcome> {
         let Some(a) = awaitable_of(o) else {
@@ -274,7 +376,9 @@ impl Vm {
                 if !aclose {
                     return self.agen_unwrap(gen, r);
                 }
-                let Some((_, ag)) = agen_of(gen) else { return r };
+                let Some((_, ag)) = agen_of(gen) else {
+                    return r;
+                };
                 self.aclose_outcome(a, ag, r)
             }
             AwaitOp::ANext { .. } => {
@@ -287,7 +391,9 @@ impl Vm {
 
     /// `close()` on an awaitable.
     pub fn awaitable_close(&mut self, o: &ObjRef) -> PyResult<()> {
-        let Some(a) = awaitable_of(o) else { return Ok(()) };
+        let Some(a) = awaitable_of(o) else {
+            return Ok(());
+        };
         if let AwaitOp::ANext { iter, .. } = &a.op {
             let it = iter.borrow().clone();
             if !it.is_none() {
@@ -315,10 +421,18 @@ impl Vm {
     }
 
     /// StopAsyncIteration from the driven iterator becomes the default value.
-    fn anext_result(&mut self, a: &AsyncAwaitableObj, r: PyResult<GenOutcome>) -> PyResult<GenOutcome> {
-        let AwaitOp::ANext { default, .. } = &a.op else { return r };
+    fn anext_result(
+        &mut self,
+        a: &AsyncAwaitableObj,
+        r: PyResult<GenOutcome>,
+    ) -> PyResult<GenOutcome> {
+        let AwaitOp::ANext { default, .. } = &a.op else {
+            return r;
+        };
         match r {
-            Err(e) if e.is(ExcKind::StopAsyncIteration) => Ok(GenOutcome::Returned(default.borrow().clone())),
+            Err(e) if e.is(ExcKind::StopAsyncIteration) => {
+                Ok(GenOutcome::Returned(default.borrow().clone()))
+            }
             other => other,
         }
     }
@@ -337,7 +451,11 @@ impl Vm {
         self.drive_by_methods(it, step)
     }
 
-    fn drive_by_methods(&mut self, it: &Value, step: Result<ExcRef, Value>) -> PyResult<GenOutcome> {
+    fn drive_by_methods(
+        &mut self,
+        it: &Value,
+        step: Result<ExcRef, Value>,
+    ) -> PyResult<GenOutcome> {
         let r = match step {
             Err(v) if v.is_none() => match self.lookup_special(it, "__next__") {
                 Some(f) => self.call(&f, &[it.clone()]),
@@ -354,25 +472,31 @@ impl Vm {
         };
         match r {
             Ok(v) => Ok(GenOutcome::Yielded(v)),
-            Err(e) if e.is(ExcKind::StopIteration) => Ok(GenOutcome::Returned(stop_iteration_value(&e))),
+            Err(e) if e.is(ExcKind::StopIteration) => {
+                Ok(GenOutcome::Returned(stop_iteration_value(&e)))
+            }
             Err(e) => Err(e),
         }
     }
 
     /// `anext(it, default)`'s awaitable.
     pub fn anext_awaitable(&mut self, wrapped: Value, default: Value) -> Value {
-        Value::obj(Obj::AsyncAwaitable(AsyncAwaitableObj::new(AwaitOp::ANext {
-            wrapped: RefCell::new(wrapped),
-            default: RefCell::new(default),
-            iter: RefCell::new(Value::None),
-        })))
+        Value::obj(Obj::AsyncAwaitable(AsyncAwaitableObj::new(
+            AwaitOp::ANext {
+                wrapped: RefCell::new(wrapped),
+                default: RefCell::new(default),
+                iter: RefCell::new(Value::None),
+            },
+        )))
     }
 
     /// The finalizer of an async generator that dies unfinished, when a finalizer hook was
     /// installed at its first iteration: the hook gets the generator (asyncio schedules
     /// `aclose()` on the loop). Returns false when the generator has no hook.
     pub fn agen_finalize(&mut self, o: &ObjRef) -> bool {
-        let Some((g, ag)) = agen_of(o) else { return false };
+        let Some((g, ag)) = agen_of(o) else {
+            return false;
+        };
         if ag.finalized.replace(true) {
             return true;
         }
@@ -393,7 +517,9 @@ impl Vm {
             return Value::None;
         }
         let fr = g.frame.borrow();
-        let Some(f) = fr.as_ref() else { return Value::None };
+        let Some(f) = fr.as_ref() else {
+            return Value::None;
+        };
         let ops = &f.code.code.ops;
         let i = f.lasti();
         match (ops.get(i), i.checked_sub(1).and_then(|j| ops.get(j))) {
@@ -405,12 +531,23 @@ impl Vm {
     }
 }
 
+/// Marks an `asend` awaitable as used up (its `await` ended).
+fn close_awaitable(aw: Option<Value>) {
+    if let Some(Value::Obj(o)) = aw {
+        if let Some(a) = awaitable_of(&o) {
+            a.state.set(AwaitState::Closed);
+        }
+    }
+}
+
 // ---- methods of async_generator ----
 
 fn this_agen(args: &Args) -> PyResult<ObjRef> {
     match args.pos.first() {
         Some(Value::Obj(o)) if agen_of(o).is_some() => Ok(o.clone()),
-        _ => Err(type_error("descriptor requires an 'async_generator' object")),
+        _ => Err(type_error(
+            "descriptor requires an 'async_generator' object",
+        )),
     }
 }
 
@@ -453,7 +590,9 @@ fn agen_aclose(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 fn this_awaitable(args: &Args) -> PyResult<ObjRef> {
     match args.pos.first() {
         Some(Value::Obj(o)) if awaitable_of(o).is_some() => Ok(o.clone()),
-        _ => Err(type_error("descriptor requires an async generator awaitable")),
+        _ => Err(type_error(
+            "descriptor requires an async generator awaitable",
+        )),
     }
 }
 

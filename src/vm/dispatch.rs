@@ -731,6 +731,10 @@ impl Vm {
                                 continue;
                             }
                             Obj::AsyncAwaitable(_) => {
+                                let Some(v) = self.asend_inline(o, v)? else {
+                                    code = self.top().code.clone();
+                                    continue;
+                                };
                                 match self.awaitable_send(o, v)? {
                                     super::generator::GenOutcome::Yielded(y) => self.push(y),
                                     super::generator::GenOutcome::Returned(r) => {
@@ -1292,6 +1296,9 @@ impl Vm {
             if entry {
                 self.yielded = false;
                 return Ok(Some(v));
+            }
+            if let Obj::Generator(crate::obj::GeneratorObj { agen: Some(ag), .. }) = &*g {
+                return Err(self.agen_inline_return(ag));
             }
             // Resumed inline by ForIter or Send in the frame below.
             let f = self.top();

@@ -44,7 +44,7 @@ fn kind_word(g: &GeneratorObj) -> &'static str {
 
 impl Vm {
     /// Checks a generator can be resumed; returns its frame.
-    fn take_gen_frame(&mut self, g: &ObjRef, sending: &Value) -> PyResult<Option<Box<super::frame::Frame>>> {
+    pub(crate) fn take_gen_frame(&mut self, g: &ObjRef, sending: &Value) -> PyResult<Option<Box<super::frame::Frame>>> {
         let gen = gen_of(g);
         match gen.state.get() {
             GenState::Running => Err(value_error(format!("{} already executing", kind_word(gen)))),
@@ -117,6 +117,12 @@ impl Vm {
         if entry {
             self.yielded = true;
             return Ok(Some(v));
+        }
+        if let Some(ag) = &gen.agen {
+            if std::mem::take(&mut self.async_gen_yield) {
+                self.agen_inline_yield(ag, v);
+                return Ok(None);
+            }
         }
         // Resumed by ForIter or Send in the frame below: both just push the value.
         self.push_value(v);
