@@ -1025,8 +1025,14 @@ pub fn register(vm: &mut Vm) {
         ("iscoroutine", is_coroutine),
         ("iscoroutinefunction", is_coroutine_function),
         ("_asyncgens_add", crate::eventloop::asyncgens::asyncgens_add),
-        ("_asyncgens_discard", crate::eventloop::asyncgens::asyncgens_discard),
-        ("_asyncgens_take", crate::eventloop::asyncgens::asyncgens_take),
+        (
+            "_asyncgens_discard",
+            crate::eventloop::asyncgens::asyncgens_discard,
+        ),
+        (
+            "_asyncgens_take",
+            crate::eventloop::asyncgens::asyncgens_take,
+        ),
     ];
     for &(name, f) in funcs {
         items.push((name, native(MODULE, name, f)));

@@ -366,10 +366,22 @@ fn seq_repr(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         parts.push(format!("{}={}", n.as_str().unwrap_or("?"), vm.repr(&v)?));
     }
     let (qual, module) = crate::vm::class::as_class(&cls)
-        .map(|c| (c.qualname.borrow().to_string(), c.module.borrow().to_string()))
+        .map(|c| {
+            (
+                c.qualname.borrow().to_string(),
+                c.module.borrow().to_string(),
+            )
+        })
         .unwrap_or_default();
-    let prefix = if module == "builtins" { String::new() } else { format!("{module}.") };
-    Ok(Value::string(format!("{prefix}{qual}({})", parts.join(", "))))
+    let prefix = if module == "builtins" {
+        String::new()
+    } else {
+        format!("{module}.")
+    };
+    Ok(Value::string(format!(
+        "{prefix}{qual}({})",
+        parts.join(", ")
+    )))
 }
 
 /// A struct-sequence instance of a new class `sys.<name>`.
@@ -449,8 +461,13 @@ fn get_asyncgen_hooks(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let cls = match vm.asyncgen_hooks.class.clone() {
         Some(c) => c,
         None => {
-            let c = struct_seq_class(vm, "asyncgen_hooks", "builtins", &["firstiter", "finalizer"])
-                .ok_or_else(|| type_error("cannot create asyncgen_hooks"))?;
+            let c = struct_seq_class(
+                vm,
+                "asyncgen_hooks",
+                "builtins",
+                &["firstiter", "finalizer"],
+            )
+            .ok_or_else(|| type_error("cannot create asyncgen_hooks"))?;
             vm.asyncgen_hooks.class = Some(c.clone());
             c
         }
@@ -458,7 +475,10 @@ fn get_asyncgen_hooks(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let hooks = &vm.asyncgen_hooks;
     let first = hooks.firstiter.clone().unwrap_or(Value::None);
     let fin = hooks.finalizer.clone().unwrap_or(Value::None);
-    Ok(instance_of(cls, &[("firstiter", first), ("finalizer", fin)]))
+    Ok(instance_of(
+        cls,
+        &[("firstiter", first), ("finalizer", fin)],
+    ))
 }
 
 pub fn register(vm: &mut Vm) {

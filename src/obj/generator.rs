@@ -44,7 +44,10 @@ impl GeneratorObj {
             if ag.finalized.get() {
                 return false;
             }
-            if !ag.closed.get() && !ag.finalizer.borrow().is_none() && self.state.get() != GenState::Finished {
+            if !ag.closed.get()
+                && !ag.finalizer.borrow().is_none()
+                && self.state.get() != GenState::Finished
+            {
                 return true;
             }
         }

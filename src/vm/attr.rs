@@ -334,7 +334,9 @@ impl Vm {
                     g.state.get() == crate::obj::generator::GenState::Running,
                 )),
                 "ag_running" => g.agen.as_ref().map(|a| Value::Bool(a.running_async.get())),
-                "gi_code" | "cr_code" if g.agen.is_none() => Some(Value::obj(Obj::Code(g.code.clone()))),
+                "gi_code" | "cr_code" if g.agen.is_none() => {
+                    Some(Value::obj(Obj::Code(g.code.clone())))
+                }
                 "ag_code" if g.agen.is_some() => Some(Value::obj(Obj::Code(g.code.clone()))),
                 "gi_yieldfrom" | "cr_await" if g.agen.is_none() => Some(self.gen_delegate(g)),
                 "ag_await" if g.agen.is_some() => Some(self.gen_delegate(g)),

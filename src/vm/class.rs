@@ -4,9 +4,9 @@
 use super::errors::{type_error, PyResult};
 use super::value::{ObjRef, Value};
 use super::Vm;
+use crate::obj::async_gen::AwaitOp;
 use crate::obj::class::{ClassFlags, Layout};
 use crate::obj::generator::GenKind;
-use crate::obj::async_gen::AwaitOp;
 use crate::obj::iter::{DictIterKind, IterState};
 use crate::obj::{ClassObj, DictData, Obj};
 use std::cell::{Cell, RefCell};

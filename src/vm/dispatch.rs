@@ -700,7 +700,9 @@ impl Vm {
                 Op::GetYieldFromIter => {
                     let v = self.pop();
                     let it = match &v {
-                        Value::Obj(o) if matches!(&**o, Obj::Generator(g) if g.agen.is_none()) => v.clone(),
+                        Value::Obj(o) if matches!(&**o, Obj::Generator(g) if g.agen.is_none()) => {
+                            v.clone()
+                        }
                         _ => self.iter(&v)?,
                     };
                     self.push(it);
