@@ -458,7 +458,7 @@ impl Vm {
     ) -> PyResult<GenOutcome> {
         let r = match step {
             Err(v) if v.is_none() => match self.lookup_special(it, "__next__") {
-                Some(f) => self.call(&f, &[it.clone()]),
+                Some(f) => self.call(&f, std::slice::from_ref(it)),
                 None => self.call_method(it, "send", &[v]),
             },
             Err(v) => self.call_method(it, "send", &[v]),

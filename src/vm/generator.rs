@@ -404,7 +404,7 @@ pub fn throw_exception(vm: &mut Vm, typ: &Value, val: Option<&Value>) -> PyResul
         if !v.is_none() {
             if let Value::Obj(cls) = typ {
                 if matches!(&**cls, Obj::Class(_)) {
-                    let inst = vm.call(typ, &[v.clone()])?;
+                    let inst = vm.call(typ, std::slice::from_ref(v))?;
                     e = vm.as_exception(inst)?;
                 }
             }
