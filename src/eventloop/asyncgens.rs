@@ -69,19 +69,18 @@ impl Vm {
     }
 }
 
-fn loop_and_agen(vm: &mut Vm, args: &Args, name: &str) -> PyResult<(ObjRef, ObjRef)> {
+/// The (loop, generator) arguments; a closed loop has no state and ignores the call.
+fn loop_and_agen(args: &Args, name: &str) -> PyResult<(ObjRef, ObjRef)> {
     args.check(name, 2, 2)?;
     match (&args.pos[0], &args.pos[1]) {
-        (Value::Obj(l), Value::Obj(g)) if vm.aio.index(l).is_some() => Ok((l.clone(), g.clone())),
-        _ => Err(type_error(format!(
-            "{name}() needs an open loop and an object"
-        ))),
+        (Value::Obj(l), Value::Obj(g)) => Ok((l.clone(), g.clone())),
+        _ => Err(type_error(format!("{name}() needs a loop and an object"))),
     }
 }
 
 /// `_asyncio._asyncgens_add(loop, agen)`
 pub fn asyncgens_add(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    let (lp, g) = loop_and_agen(vm, args, "_asyncgens_add")?;
+    let (lp, g) = loop_and_agen(args, "_asyncgens_add")?;
     if let Some(st) = vm.aio.state(&lp) {
         st.asyncgens.add(&g);
     }
@@ -90,7 +89,7 @@ pub fn asyncgens_add(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 
 /// `_asyncio._asyncgens_discard(loop, agen)`
 pub fn asyncgens_discard(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    let (lp, g) = loop_and_agen(vm, args, "_asyncgens_discard")?;
+    let (lp, g) = loop_and_agen(args, "_asyncgens_discard")?;
     if let Some(st) = vm.aio.state(&lp) {
         st.asyncgens.discard(&g);
     }
