@@ -531,6 +531,17 @@ impl Vm {
     }
 }
 
+/// The async generator an `asend`/`athrow` awaitable drives.
+pub fn awaited_generator(o: &ObjRef) -> Option<ObjRef> {
+    match &awaitable_of(o)?.op {
+        AwaitOp::ASend { gen, .. } | AwaitOp::AThrow { gen, .. } => Some(gen.clone()),
+        AwaitOp::ANext { iter, .. } => match &*iter.borrow() {
+            Value::Obj(it) => Some(it.clone()),
+            _ => None,
+        },
+    }
+}
+
 /// Marks an `asend` awaitable as used up (its `await` ended).
 fn close_awaitable(aw: Option<Value>) {
     if let Some(Value::Obj(o)) = aw {
