@@ -227,9 +227,10 @@ impl Vm {
     fn athrow_exception(&mut self, exc: &RefCell<Option<Value>>) -> PyResult<ExcRef> {
         let args = exc.borrow().clone().unwrap_or(Value::None);
         let args = args.as_tuple().map(|t| t.to_vec()).unwrap_or_default();
-        match args.first() {
-            Some(typ) => throw_exception(self, typ, args.get(1)),
-            None => Err(type_error("athrow expected at least 1 argument, got 0")),
+        match (args.first(), args.len()) {
+            (Some(typ), 1..=3) => throw_exception(self, typ, args.get(1)),
+            (_, 0) => Err(type_error("athrow expected at least 1 argument, got 0")),
+            (_, n) => Err(type_error(format!("athrow expected at most 3 arguments, got {n}"))),
         }
     }
 
@@ -579,15 +580,8 @@ fn agen_asend_native(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 
 fn agen_athrow_native(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let g = this_agen(args)?;
+    // CPython checks the arguments when the awaitable first runs, not here.
     let rest = args.pos.get(1..).unwrap_or_default();
-    if rest.is_empty() || rest.len() > 3 {
-        let n = rest.len();
-        return Err(type_error(if n == 0 {
-            "athrow expected at least 1 argument, got 0".to_string()
-        } else {
-            format!("athrow expected at most 3 arguments, got {n}")
-        }));
-    }
     vm.agen_athrow(&g, Some(Value::tuple(rest.to_vec())))
 }
 
