@@ -19,6 +19,11 @@ pub fn await_stack(coro: &Value) -> Vec<String> {
     let mut cur = coro.clone();
     for _ in 0..crate::vm::DEFAULT_RECURSION_LIMIT {
         let Value::Obj(o) = &cur else { break };
+        // `await agen.asend()`/`async for`: go on into the async generator.
+        if let Some(gen) = crate::vm::async_gen::awaited_generator(o) {
+            cur = Value::Obj(gen);
+            continue;
+        }
         let Obj::Generator(g) = &**o else { break };
         if g.state.get() != GenState::Suspended {
             break;

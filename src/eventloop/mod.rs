@@ -3,6 +3,7 @@
 //! machinery. Loop objects seen by aio code are instances of `_UnixSelectorEventLoop`;
 //! their state lives here, owned by the `Vm`.
 
+pub mod asyncgens;
 pub mod clock;
 pub mod deadlock;
 pub mod futures;
@@ -61,6 +62,8 @@ pub struct LoopState {
     pub current_task: Option<ObjRef>,
     pub clock: clock::Clock,
     pub poller: Option<poller::Poller>,
+    /// Async generators first iterated while this loop ran (a weak set).
+    pub asyncgens: asyncgens::AsyncGenSet,
 }
 
 /// Every loop's state, plus the module-level asyncio state.
@@ -112,6 +115,7 @@ impl LoopState {
             current_task: None,
             clock: clock::Clock::new(),
             poller: None,
+            asyncgens: Default::default(),
         }
     }
 

@@ -125,6 +125,7 @@ impl Vm {
             st.running = true;
         }
         self.aio.running.push(lp.clone());
+        let old_hooks = self.install_asyncgen_hooks(lp);
         let r = loop {
             if let Err(e) = self.run_once(lp) {
                 break Err(e);
@@ -138,6 +139,7 @@ impl Vm {
             st.running = false;
         }
         self.aio.running.pop();
+        self.restore_asyncgen_hooks(old_hooks);
         r
     }
 

@@ -70,6 +70,7 @@ pub fn finalize(vm: &mut Vm, o: &ObjRef) {
                 }
             }
         }
+        Obj::Generator(_) if vm.agen_finalize(o) => {}
         Obj::Generator(g) => match g.state.get() {
             GenState::Suspended => {
                 if let Err(e) = vm.gen_close(o) {

@@ -42,7 +42,11 @@ fn take_children(obj: &mut Obj, out: &mut Vec<Value>) {
             if let Some(mut f) = g.frame.get_mut().take() {
                 out.extend(f.drain_values());
             }
+            if let Some(ag) = &mut g.agen {
+                out.push(std::mem::replace(ag.finalizer.get_mut(), Value::None));
+            }
         }
+        Obj::AsyncAwaitable(a) => a.take_values(out),
         Obj::Function(f) => {
             out.extend(std::mem::take(f.defaults.get_mut()));
             out.extend(f.dict.get_mut().take().map(Value::Obj));

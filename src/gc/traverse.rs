@@ -220,6 +220,11 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
                     visit_frame(fr, f);
                 }
             }
+            if let Some(ag) = &g.agen {
+                if let Ok(v) = ag.finalizer.try_borrow() {
+                    visit_value(&v, f);
+                }
+            }
         }
         Obj::Property(p) => {
             let crate::obj::PropertyObj {
@@ -255,6 +260,7 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
                 visit_value(&n, f);
             }
         }
+        Obj::AsyncAwaitable(a) => a.for_each_value(&mut |v| visit_value(v, f)),
         Obj::Handle(h) => {
             f(&h.class);
             h.for_each_value(&mut |v| visit_value(v, f));
@@ -332,8 +338,14 @@ pub fn clear(obj: &Obj) -> Vec<Value> {
                     out.extend(fr.drain_values());
                 }
             }
+            if let Some(ag) = &g.agen {
+                if let Ok(mut v) = ag.finalizer.try_borrow_mut() {
+                    out.push(std::mem::replace(&mut *v, Value::None));
+                }
+            }
             g.state.set(crate::obj::generator::GenState::Finished);
         }
+        Obj::AsyncAwaitable(a) => a.take_values(&mut out),
         Obj::Iter(st) => {
             let old = st
                 .try_borrow_mut()

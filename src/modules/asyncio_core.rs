@@ -780,8 +780,11 @@ fn interrupt_count(vm: &mut Vm, _args: &Args) -> PyResult<Value> {
 
 fn is_coroutine(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("iscoroutine", 1, 1)?;
+    // Async generator awaitables have `send`/`throw`/`close`/`__await__`, so CPython's
+    // `collections.abc.Coroutine` check accepts them too.
     Ok(Value::Bool(matches!(&args.pos[0], Value::Obj(o)
-        if matches!(&**o, Obj::Generator(g) if g.kind == crate::obj::generator::GenKind::Coroutine))))
+        if matches!(&**o, Obj::Generator(g) if g.kind == crate::obj::generator::GenKind::Coroutine)
+            || matches!(&**o, Obj::AsyncAwaitable(_)))))
 }
 
 fn is_coroutine_function(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
@@ -1021,6 +1024,15 @@ pub fn register(vm: &mut Vm) {
         ("isfuture", is_future_obj),
         ("iscoroutine", is_coroutine),
         ("iscoroutinefunction", is_coroutine_function),
+        ("_asyncgens_add", crate::eventloop::asyncgens::asyncgens_add),
+        (
+            "_asyncgens_discard",
+            crate::eventloop::asyncgens::asyncgens_discard,
+        ),
+        (
+            "_asyncgens_take",
+            crate::eventloop::asyncgens::asyncgens_take,
+        ),
     ];
     for &(name, f) in funcs {
         items.push((name, native(MODULE, name, f)));

@@ -375,17 +375,39 @@ fn seq_repr(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         let v = vm.get_attr(this, n)?;
         parts.push(format!("{}={}", n.as_str().unwrap_or("?"), vm.repr(&v)?));
     }
-    let qual = crate::vm::class::as_class(&cls)
-        .map(|c| c.qualname.borrow().to_string())
+    let (qual, module) = crate::vm::class::as_class(&cls)
+        .map(|c| {
+            (
+                c.qualname.borrow().to_string(),
+                c.module.borrow().to_string(),
+            )
+        })
         .unwrap_or_default();
-    Ok(Value::string(format!("sys.{qual}({})", parts.join(", "))))
+    let prefix = if module == "builtins" {
+        String::new()
+    } else {
+        format!("{module}.")
+    };
+    Ok(Value::string(format!(
+        "{prefix}{qual}({})",
+        parts.join(", ")
+    )))
 }
 
 /// A struct-sequence instance of a new class `sys.<name>`.
 fn struct_seq(vm: &mut Vm, name: &str, fields: &[(&str, Value)]) -> Value {
+    let names: Vec<&str> = fields.iter().map(|(k, _)| *k).collect();
+    match struct_seq_class(vm, name, "sys", &names) {
+        Some(cls) => instance_of(cls, fields),
+        None => Value::None,
+    }
+}
+
+/// A struct-sequence class named `name` in `module` with the given fields.
+fn struct_seq_class(vm: &mut Vm, name: &str, module: &str, fields: &[&str]) -> Option<ObjRef> {
     let mut ns = DictData::new();
-    set_str(&mut ns, Value::str("__module__"), Value::str("sys"));
-    let names = Value::tuple(fields.iter().map(|(k, _)| Value::str(k)).collect());
+    set_str(&mut ns, Value::str("__module__"), Value::str(module));
+    let names = Value::tuple(fields.iter().map(|k| Value::str(k)).collect());
     set_str(&mut ns, Value::str("n_fields_names"), names);
     set_str(
         &mut ns,
@@ -408,11 +430,65 @@ fn struct_seq(vm: &mut Vm, name: &str, fields: &[(&str, Value)]) -> Value {
     for &(m, f) in methods {
         set_str(&mut ns, Value::str(m), native("sys", m, f));
     }
-    let cls = match vm.new_user_class(name, vec![], ns, None) {
-        Ok(c) => c,
-        Err(_) => return Value::None,
+    let cls = vm.new_user_class(name, vec![], ns, None).ok()?;
+    if let Obj::Class(c) = &*cls {
+        *c.module.borrow_mut() = Rc::from(module);
+    }
+    Some(cls)
+}
+
+// ---- asyncgen hooks ----
+
+/// `sys.set_asyncgen_hooks(firstiter=<unchanged>, finalizer=<unchanged>)`; None unsets.
+fn set_asyncgen_hooks(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check_pos("set_asyncgen_hooks", 0, 2)?;
+    args.only_kwargs("set_asyncgen_hooks", &["firstiter", "finalizer"])?;
+    // CPython installs the finalizer before it checks firstiter.
+    for (i, name) in [(1, "finalizer"), (0, "firstiter")] {
+        let Some(v) = args.arg(i, name) else { continue };
+        let hook = if v.is_none() {
+            None
+        } else if crate::modules::builtins::is_callable(vm, v) {
+            Some(v.clone())
+        } else {
+            return Err(type_error(format!(
+                "callable {name} expected, got {}",
+                vm.type_name(v)
+            )));
+        };
+        if i == 1 {
+            vm.asyncgen_hooks.finalizer = hook;
+        } else {
+            vm.asyncgen_hooks.firstiter = hook;
+        }
+    }
+    Ok(Value::None)
+}
+
+/// `sys.get_asyncgen_hooks()`: `asyncgen_hooks(firstiter=..., finalizer=...)`.
+fn get_asyncgen_hooks(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("get_asyncgen_hooks", 0, 0)?;
+    let cls = match vm.asyncgen_hooks.class.clone() {
+        Some(c) => c,
+        None => {
+            let c = struct_seq_class(
+                vm,
+                "asyncgen_hooks",
+                "builtins",
+                &["firstiter", "finalizer"],
+            )
+            .ok_or_else(|| type_error("cannot create asyncgen_hooks"))?;
+            vm.asyncgen_hooks.class = Some(c.clone());
+            c
+        }
     };
-    instance_of(cls, fields)
+    let hooks = &vm.asyncgen_hooks;
+    let first = hooks.firstiter.clone().unwrap_or(Value::None);
+    let fin = hooks.finalizer.clone().unwrap_or(Value::None);
+    Ok(instance_of(
+        cls,
+        &[("firstiter", first), ("finalizer", fin)],
+    ))
 }
 
 pub fn register(vm: &mut Vm) {
@@ -431,6 +507,8 @@ pub fn register(vm: &mut Vm) {
         ("getfilesystemencoding", getdefaultencoding),
         ("getrefcount", getrefcount),
         ("print_exception", print_exception),
+        ("set_asyncgen_hooks", set_asyncgen_hooks),
+        ("get_asyncgen_hooks", get_asyncgen_hooks),
     ];
     let (_, d) = new_module(vm, "sys", funcs);
     let version_info = struct_seq(

@@ -3,6 +3,7 @@
 //! A closed enum keeps `traverse`, deallocation and `type()` exhaustive matches, so a new
 //! kind cannot silently miss a GC edge.
 
+pub mod async_gen;
 pub mod class;
 pub mod complex;
 pub mod dict;
@@ -24,6 +25,7 @@ use crate::vm::value::Value;
 use num_bigint::BigInt;
 use std::cell::RefCell;
 
+pub use async_gen::AsyncAwaitableObj;
 pub use class::{ClassObj, InstanceObj};
 pub use dict::DictData;
 pub use exception::ExceptionObj;
@@ -64,6 +66,7 @@ pub enum Obj {
     Code(std::rc::Rc<CodeObj>),
     DictView(DictViewObj),
     Generator(GeneratorObj),
+    AsyncAwaitable(AsyncAwaitableObj),
     Property(PropertyObj),
     StaticMethod(Value),
     ClassMethod(Value),
@@ -93,6 +96,7 @@ impl Obj {
                 | Obj::Exception(_)
                 | Obj::Module(_)
                 | Obj::Generator(_)
+                | Obj::AsyncAwaitable(_)
                 | Obj::Iter(_)
                 | Obj::Property(_)
                 | Obj::Super(_)
@@ -145,6 +149,7 @@ impl Obj {
             Obj::Module(_) => "module",
             Obj::Code(_) => "code",
             Obj::Generator(_) => "generator",
+            Obj::AsyncAwaitable(_) => "async_generator_awaitable",
             Obj::Property(_) => "property",
             Obj::StaticMethod(_) => "staticmethod",
             Obj::ClassMethod(_) => "classmethod",

@@ -554,6 +554,7 @@ impl Vm {
             code: func.code.clone(),
             name: RefCell::new(func.name.borrow().clone()),
             qualname: RefCell::new(func.qualname.borrow().clone()),
+            agen: (kind == GenKind::AsyncGenerator).then(Box::default),
         }))
     }
 }

@@ -4,6 +4,7 @@
 use super::errors::{type_error, PyResult};
 use super::value::{ObjRef, Value};
 use super::Vm;
+use crate::obj::async_gen::AwaitOp;
 use crate::obj::class::{ClassFlags, Layout};
 use crate::obj::generator::GenKind;
 use crate::obj::iter::{DictIterKind, IterState};
@@ -242,6 +243,11 @@ impl Vm {
                     GenKind::Generator => t.generator.clone(),
                     GenKind::Coroutine => t.coroutine.clone(),
                     GenKind::AsyncGenerator => t.async_generator.clone(),
+                },
+                Obj::AsyncAwaitable(a) => match a.op {
+                    AwaitOp::ASend { .. } => t.async_generator_asend.clone(),
+                    AwaitOp::AThrow { .. } => t.async_generator_athrow.clone(),
+                    AwaitOp::ANext { .. } => t.anext_awaitable.clone(),
                 },
                 Obj::Property(_) => t.property.clone(),
                 Obj::StaticMethod(_) => t.staticmethod.clone(),

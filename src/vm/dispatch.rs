@@ -707,7 +707,9 @@ impl Vm {
                 Op::GetYieldFromIter => {
                     let v = self.pop();
                     let it = match &v {
-                        Value::Obj(o) if matches!(&**o, Obj::Generator(_)) => v.clone(),
+                        Value::Obj(o) if matches!(&**o, Obj::Generator(g) if g.agen.is_none()) => {
+                            v.clone()
+                        }
                         _ => self.iter(&v)?,
                     };
                     self.push(it);
@@ -735,6 +737,22 @@ impl Vm {
                             }
                             Obj::Future(_) => {
                                 self.send_to_future(o, t)?;
+                                continue;
+                            }
+                            Obj::AsyncAwaitable(_) => {
+                                let Some(v) = self.asend_inline(o, v)? else {
+                                    code = self.top().code.clone();
+                                    continue;
+                                };
+                                match self.awaitable_send(o, v)? {
+                                    super::generator::GenOutcome::Yielded(y) => self.push(y),
+                                    super::generator::GenOutcome::Returned(r) => {
+                                        let f = self.top();
+                                        f.stack.pop();
+                                        f.stack.push(r);
+                                        f.pc = t as usize;
+                                    }
+                                }
                                 continue;
                             }
                             _ => {}
@@ -778,6 +796,13 @@ impl Vm {
                 }
                 Op::GetANext => {
                     let it = self.peek(1);
+                    if let Value::Obj(o) = &it {
+                        if matches!(&**o, Obj::Generator(g) if g.agen.is_some()) {
+                            let a = self.agen_asend(o, Value::None)?;
+                            self.push(a);
+                            continue;
+                        }
+                    }
                     let r = match self.lookup_special(&it, "__anext__") {
                         Some(f) => self.call(&f, &[it.clone()])?,
                         None => {
@@ -833,11 +858,7 @@ impl Vm {
                         }
                     }
                 }
-                Op::AsyncGenWrap => {
-                    return Err(super::errors::not_implemented(
-                        "aio does not support async generators yet",
-                    ));
-                }
+                Op::AsyncGenWrap => self.async_gen_yield = true,
                 Op::PrintExpr => {
                     let v = self.pop();
                     self.print_expr(v)?;
@@ -1294,6 +1315,9 @@ impl Vm {
             if entry {
                 self.yielded = false;
                 return Ok(Some(v));
+            }
+            if let Obj::Generator(crate::obj::GeneratorObj { agen: Some(ag), .. }) = &*g {
+                return Err(self.agen_inline_return(ag));
             }
             // Resumed inline by ForIter or Send in the frame below.
             let f = self.top();

@@ -44,7 +44,7 @@ fn kind_word(g: &GeneratorObj) -> &'static str {
 
 impl Vm {
     /// Checks a generator can be resumed; returns its frame.
-    fn take_gen_frame(&mut self, g: &ObjRef, sending: &Value) -> PyResult<Option<Box<super::frame::Frame>>> {
+    pub(crate) fn take_gen_frame(&mut self, g: &ObjRef, sending: &Value) -> PyResult<Option<Box<super::frame::Frame>>> {
         let gen = gen_of(g);
         match gen.state.get() {
             GenState::Running => Err(value_error(format!("{} already executing", kind_word(gen)))),
@@ -117,6 +117,12 @@ impl Vm {
         if entry {
             self.yielded = true;
             return Ok(Some(v));
+        }
+        if let Some(ag) = &gen.agen {
+            if std::mem::take(&mut self.async_gen_yield) {
+                self.agen_inline_yield(ag, v);
+                return Ok(None);
+            }
         }
         // Resumed by ForIter or Send in the frame below: both just push the value.
         self.push_value(v);
@@ -253,8 +259,10 @@ impl Vm {
     /// Throws into a `yield from`/`await` delegate (a generator, or anything with `throw`).
     fn throw_into(&mut self, recv: &Value, e: ExcRef) -> PyResult<GenOutcome> {
         if let Value::Obj(o) = recv {
-            if let Obj::Generator(_) = &**o {
-                return self.gen_throw(o, e);
+            match &**o {
+                Obj::Generator(_) => return self.gen_throw(o, e),
+                Obj::AsyncAwaitable(_) => return self.awaitable_throw(o, e),
+                _ => {}
             }
         }
         let key = self.intern("throw");
@@ -268,10 +276,12 @@ impl Vm {
         }
     }
 
-    fn close_delegate(&mut self, recv: &Value) -> PyResult<()> {
+    pub(crate) fn close_delegate(&mut self, recv: &Value) -> PyResult<()> {
         if let Value::Obj(o) = recv {
-            if let Obj::Generator(_) = &**o {
-                return self.gen_close(o);
+            match &**o {
+                Obj::Generator(_) => return self.gen_close(o),
+                Obj::AsyncAwaitable(_) => return self.awaitable_close(o),
+                _ => {}
             }
         }
         let key = self.intern("close");
@@ -297,7 +307,10 @@ impl Vm {
             _ => {}
         }
         match self.gen_throw(g, exc_empty(ExcKind::GeneratorExit)) {
-            Ok(GenOutcome::Yielded(_)) => Err(runtime_error(format!("{} ignored GeneratorExit", kind_word(gen)))),
+            Ok(GenOutcome::Yielded(_)) => {
+                self.async_gen_yield = false;
+                Err(runtime_error(format!("{} ignored GeneratorExit", kind_word(gen))))
+            }
             Ok(GenOutcome::Returned(_)) => Ok(()),
             Err(e) if e.is(ExcKind::GeneratorExit) || e.is(ExcKind::StopIteration) => Ok(()),
             Err(e) => Err(e),
@@ -307,6 +320,9 @@ impl Vm {
     /// `await v`: the iterator to drive (a coroutine itself, or `v.__await__()`).
     pub(crate) fn get_awaitable(&mut self, v: &Value) -> PyResult<Value> {
         if let Value::Obj(o) = v {
+            if let Obj::AsyncAwaitable(_) = &**o {
+                return Ok(v.clone());
+            }
             if let Obj::Generator(g) = &**o {
                 if g.kind == GenKind::Coroutine {
                     if g.state.get() == GenState::Finished {
@@ -375,23 +391,34 @@ fn gen_send_native(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     }
 }
 
-fn gen_throw_native(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("throw", 2, 4)?;
-    let g = self_gen(args)?;
-    let mut e = match vm.as_exception(args.pos[1].clone()) {
+/// The exception `throw(typ[, val])` raises: an instance as it is, a class called with `val`.
+pub fn throw_exception(vm: &mut Vm, typ: &Value, val: Option<&Value>) -> PyResult<ExcRef> {
+    let mut e = match vm.as_exception(typ.clone()) {
         Ok(e) => e,
-        Err(_) => return Err(type_error("exceptions must be classes or instances deriving from BaseException, not ".to_string() + &vm.type_name(&args.pos[1]))),
+        Err(_) => {
+            return Err(type_error(
+                "exceptions must be classes or instances deriving from BaseException, not ".to_string()
+                    + &vm.type_name(typ),
+            ))
+        }
     };
-    if let Some(v) = args.pos.get(2) {
+    if let Some(v) = val {
         if !v.is_none() {
-            if let Value::Obj(cls) = &args.pos[1] {
+            if let Value::Obj(cls) = typ {
                 if matches!(&**cls, Obj::Class(_)) {
-                    let inst = vm.call(&args.pos[1], &[v.clone()])?;
+                    let inst = vm.call(typ, std::slice::from_ref(v))?;
                     e = vm.as_exception(inst)?;
                 }
             }
         }
     }
+    Ok(e)
+}
+
+fn gen_throw_native(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("throw", 2, 4)?;
+    let g = self_gen(args)?;
+    let e = throw_exception(vm, &args.pos[1], args.pos.get(2))?;
     match vm.gen_throw(&g, e)? {
         GenOutcome::Yielded(v) => Ok(v),
         GenOutcome::Returned(v) => Err(stop_with(v)),

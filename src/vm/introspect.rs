@@ -85,6 +85,11 @@ impl Vm {
         let attr = name.strip_prefix(prefix)?;
         let state = gen.state.get();
         Some(match (gen.kind, attr) {
+            // An async generator runs between awaits too: `ag_running` is set while an
+            // `asend`/`athrow` awaitable is in progress.
+            (GenKind::AsyncGenerator, "running") => {
+                Value::Bool(gen.agen.as_ref().is_some_and(|a| a.running_async.get()))
+            }
             (_, "running") => Value::Bool(state == GenState::Running),
             (GenKind::Generator | GenKind::Coroutine, "suspended") => {
                 Value::Bool(state == GenState::Suspended)

@@ -4,6 +4,7 @@
 //! The `Vm` methods in the files below are the API native code uses to do what aio code
 //! does: `vm.call`, `vm.get_attr`, `vm.repr`, `vm.eq`, `vm.hash`, `vm.iter`/`vm.next`, ...
 
+pub mod async_gen;
 pub mod attr;
 pub mod build_class;
 pub mod call;
@@ -79,6 +80,11 @@ pub struct Vm {
     pub path: Vec<std::path::PathBuf>,
     /// Event loops and asyncio's module state (`crate::eventloop`).
     pub aio: crate::eventloop::EventLoops,
+    /// `sys.set_asyncgen_hooks`
+    pub asyncgen_hooks: async_gen::AsyncGenHooks,
+    /// Set by `AsyncGenWrap`: the yield leaving an async generator frame is a real `yield`
+    /// (not a future on its way to the task).
+    pub(crate) async_gen_yield: bool,
 }
 
 impl Vm {
@@ -108,9 +114,12 @@ impl Vm {
             argv: Vec::new(),
             path: Vec::new(),
             aio: Default::default(),
+            asyncgen_hooks: Default::default(),
+            async_gen_yield: false,
         };
         crate::modules::init(&mut vm);
         generator::register(&mut vm);
+        async_gen::register(&mut vm);
         build_class::register(&mut vm);
         vm
     }

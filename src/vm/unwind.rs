@@ -65,13 +65,19 @@ impl Vm {
                 return Err(e);
             };
             let entry = frame.entry;
-            if let Some(g) = frame.generator.take() {
-                if let Obj::Generator(gen) = &*g {
+            let gen = frame.generator.take();
+            if let Some(g) = &gen {
+                if let Obj::Generator(gen) = &**g {
                     gen.state.set(GenState::Finished);
                     e = pep479(e, gen.kind);
                 }
             }
             self.recycle_frame(frame);
+            if let Some(g) = &gen {
+                if let Obj::Generator(crate::obj::GeneratorObj { agen: Some(ag), .. }) = &**g {
+                    self.agen_raised(ag, &e, !entry);
+                }
+            }
             if entry {
                 return Err(e);
             }

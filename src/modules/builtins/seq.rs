@@ -33,6 +33,44 @@ fn b_iter(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     }
 }
 
+/// `aiter(obj)`: `obj.__aiter__()`, which must be an async iterator.
+fn b_aiter(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("aiter", 1, 1)?;
+    let obj = &args.pos[0];
+    let Some(f) = vm.lookup_special(obj, "__aiter__") else {
+        return Err(type_error(format!(
+            "'{}' object is not an async iterable",
+            vm.type_name(obj)
+        )));
+    };
+    let it = vm.call(&f, std::slice::from_ref(obj))?;
+    if vm.lookup_special(&it, "__anext__").is_none() {
+        return Err(type_error(format!(
+            "aiter() returned not an async iterator of type '{}'",
+            vm.type_name(&it)
+        )));
+    }
+    Ok(it)
+}
+
+/// `anext(it[, default])`: the awaitable `it.__anext__()`, wrapped so that the end of the
+/// iteration gives `default` when there is one.
+fn b_anext(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("anext", 1, 2)?;
+    let it = &args.pos[0];
+    let Some(f) = vm.lookup_special(it, "__anext__") else {
+        return Err(type_error(format!(
+            "'{}' object is not an async iterator",
+            vm.type_name(it)
+        )));
+    };
+    let awaitable = vm.call(&f, std::slice::from_ref(it))?;
+    match args.pos.get(1) {
+        None => Ok(awaitable),
+        Some(default) => Ok(vm.anext_awaitable(awaitable, default.clone())),
+    }
+}
+
 fn b_next(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("next", 1, 2)?;
     let it = &args.pos[0];
@@ -479,6 +517,8 @@ pub fn register(vm: &mut Vm) {
     let funcs: &[(&'static str, crate::obj::function::NativeFn)] = &[
         ("iter", b_iter),
         ("next", b_next),
+        ("aiter", b_aiter),
+        ("anext", b_anext),
         ("sorted", b_sorted),
         ("min", b_min),
         ("max", b_max),
