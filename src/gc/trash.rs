@@ -15,6 +15,7 @@ thread_local! {
 fn take_children(obj: &mut Obj, out: &mut Vec<Value>) {
     match obj {
         Obj::List(l) => out.append(l.get_mut()),
+        Obj::Deque(d) => out.extend(d.get_mut().drain(..)),
         Obj::Tuple(t) => out.extend(std::mem::take(t).into_vec()),
         Obj::Dict(d) => out.extend(d.get_mut().drain_values()),
         Obj::Set(s) => out.extend(s.get_mut().clear()),

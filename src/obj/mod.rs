@@ -40,6 +40,8 @@ pub enum Obj {
     ByteArray(RefCell<Vec<u8>>),
     BigInt(BigInt),
     List(RefCell<Vec<Value>>),
+    /// `collections.deque` (internal for now: asyncio's waiter and item queues).
+    Deque(RefCell<std::collections::VecDeque<Value>>),
     Tuple(Box<[Value]>),
     Dict(RefCell<DictData>),
     Set(RefCell<SetData>),
@@ -75,6 +77,7 @@ impl Obj {
         matches!(
             self,
             Obj::List(_)
+                | Obj::Deque(_)
                 | Obj::Dict(_)
                 | Obj::Set(_)
                 | Obj::Function(_)
@@ -117,6 +120,7 @@ impl Obj {
             Obj::ByteArray(_) => "bytearray",
             Obj::BigInt(_) => "int",
             Obj::List(_) => "list",
+            Obj::Deque(_) => "deque",
             Obj::Tuple(_) => "tuple",
             Obj::Dict(_) => "dict",
             Obj::Set(_) => "set",

@@ -147,6 +147,7 @@ impl Vm {
                 Obj::ByteArray(_) => t.bytearray.clone(),
                 Obj::BigInt(_) => t.int.clone(),
                 Obj::List(_) => t.list.clone(),
+                Obj::Deque(_) => t.deque.clone(),
                 Obj::Tuple(_) => t.tuple.clone(),
                 Obj::Dict(_) => t.dict.clone(),
                 Obj::Set(_) => t.set.clone(),

@@ -2,6 +2,7 @@
 //! Each file's `register` fills the namespaces of its types at interpreter start.
 
 pub mod bytes;
+pub mod deque;
 pub mod descriptors;
 pub mod dict;
 pub mod exception;
@@ -34,6 +35,7 @@ pub fn register_all(vm: &mut Vm) {
     str::register(vm);
     bytes::register(vm);
     list::register(vm);
+    deque::register(vm);
     tuple::register(vm);
     dict::register(vm);
     set::register(vm);
