@@ -79,6 +79,10 @@ fn drop_iter_state(st: crate::obj::IterState, out: &mut Vec<Value>) {
 
 impl Drop for Obj {
     fn drop(&mut self) {
+        if let Obj::Class(_) = self {
+            // Its address may be reused by a new class.
+            crate::vm::lookup_cache::invalidate();
+        }
         let mut children = Vec::new();
         take_children(self, &mut children);
         if children.iter().all(|v| !matches!(v, Value::Obj(_))) {

@@ -422,6 +422,7 @@ impl Vm {
                     }
                     _ => set_str(&mut c.dict.borrow_mut(), name.clone(), value),
                 }
+                super::lookup_cache::invalidate();
                 if name.as_str().is_some_and(|n| n.starts_with("__")) {
                     refresh_flags(o, self);
                 }
@@ -579,7 +580,10 @@ impl Vm {
                 Obj::Exception(e) => del_str(&mut e.dict.borrow_mut(), name),
                 Obj::Future(f) => del_str(&mut f.dict.borrow_mut(), name),
                 Obj::Function(f) => del_str(&mut f.dict.borrow_mut(), name),
-                Obj::Class(c) if !c.builtin => del_str(&mut c.dict.borrow_mut(), name),
+                Obj::Class(c) if !c.builtin => {
+                    super::lookup_cache::invalidate();
+                    del_str(&mut c.dict.borrow_mut(), name)
+                }
                 Obj::Module(m) => match &*m.dict {
                     Obj::Dict(d) => del_str(&mut d.borrow_mut(), name),
                     _ => None,

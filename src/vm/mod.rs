@@ -15,6 +15,7 @@ pub mod frame;
 pub mod generator;
 pub mod import;
 pub mod iter;
+pub mod lookup_cache;
 pub mod make;
 pub mod native;
 pub mod output;
