@@ -580,10 +580,7 @@ impl Vm {
                 Obj::Exception(e) => del_str(&mut e.dict.borrow_mut(), name),
                 Obj::Future(f) => del_str(&mut f.dict.borrow_mut(), name),
                 Obj::Function(f) => del_str(&mut f.dict.borrow_mut(), name),
-                Obj::Class(c) if !c.builtin => {
-                    super::lookup_cache::invalidate();
-                    del_str(&mut c.dict.borrow_mut(), name)
-                }
+                Obj::Class(c) if !c.builtin => del_str(&mut c.dict.borrow_mut(), name),
                 Obj::Module(m) => match &*m.dict {
                     Obj::Dict(d) => del_str(&mut d.borrow_mut(), name),
                     _ => None,
@@ -592,6 +589,9 @@ impl Vm {
             },
             _ => None,
         };
+        if removed.is_some() && matches!(obj, Value::Obj(o) if matches!(&**o, Obj::Class(_))) {
+            super::lookup_cache::invalidate();
+        }
         match removed {
             Some(_) => Ok(()),
             None => Err(self.no_attribute(obj, name)),

@@ -2,7 +2,6 @@
 //! Each file's `register` fills the namespaces of its types at interpreter start.
 
 pub mod bytes;
-pub mod deque;
 pub mod descriptors;
 pub mod dict;
 pub mod exception;
@@ -19,6 +18,9 @@ pub mod str;
 pub mod stream;
 pub mod tuple;
 pub mod type_;
+
+// collections.deque (exposed through _asyncio until a collections module exists).
+pub mod deque;
 
 use crate::vm::Vm;
 
