@@ -16,6 +16,7 @@ thread_local! {
 fn take_children(obj: &mut Obj, out: &mut Vec<Value>) {
     match obj {
         Obj::List(l) => out.append(l.get_mut()),
+        Obj::Deque(d) => out.extend(d.get_mut().drain(..)),
         Obj::Tuple(t) => out.extend(std::mem::take(t).into_vec()),
         Obj::Dict(d) => out.extend(d.get_mut().drain_values()),
         Obj::Set(s) => out.extend(s.get_mut().clear()),
@@ -97,6 +98,10 @@ impl Drop for Obj {
     fn drop(&mut self) {
         if self.is_container() {
             super::collector::note_death();
+        }
+        if let Obj::Class(_) = self {
+            // Its address may be reused by a new class.
+            crate::vm::lookup_cache::invalidate();
         }
         let mut children = Vec::new();
         take_children(self, &mut children);

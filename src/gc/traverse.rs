@@ -68,6 +68,11 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
                 l.iter().for_each(|v| visit_value(v, f));
             }
         }
+        Obj::Deque(d) => {
+            if let Ok(d) = d.try_borrow() {
+                d.iter().for_each(|v| visit_value(v, f));
+            }
+        }
         Obj::Tuple(t) => t.iter().for_each(|v| visit_value(v, f)),
         Obj::Dict(d) => {
             if let Ok(d) = d.try_borrow() {
@@ -276,6 +281,11 @@ pub fn clear(obj: &Obj) -> Vec<Value> {
         Obj::List(l) => {
             if let Ok(mut l) = l.try_borrow_mut() {
                 out.append(&mut l);
+            }
+        }
+        Obj::Deque(d) => {
+            if let Ok(mut d) = d.try_borrow_mut() {
+                out.extend(d.drain(..));
             }
         }
         Obj::Dict(d) => {

@@ -1006,6 +1006,8 @@ pub fn register(vm: &mut Vm) {
         ("BaseEventLoop", Value::Obj(event_loop)),
         ("CancelledError", Value::Obj(cancelled_error)),
         ("InvalidStateError", Value::Obj(invalid_state_error)),
+        // O(1) waiter and item queues for locks.aio and queues.aio.
+        ("deque", Value::Obj(vm.t.deque.clone())),
     ];
     let funcs: &[(&'static str, crate::obj::function::NativeFn)] = &[
         ("get_running_loop", get_running_loop),

@@ -48,6 +48,8 @@ pub enum Obj {
     BigInt(BigInt),
     Complex(complex::Complex),
     List(RefCell<Vec<Value>>),
+    /// `collections.deque` (internal for now: asyncio's waiter and item queues).
+    Deque(RefCell<std::collections::VecDeque<Value>>),
     Tuple(Box<[Value]>),
     Dict(RefCell<DictData>),
     Set(RefCell<SetData>),
@@ -86,6 +88,7 @@ impl Obj {
         matches!(
             self,
             Obj::List(_)
+                | Obj::Deque(_)
                 | Obj::Dict(_)
                 | Obj::Set(_)
                 | Obj::Function(_)
@@ -132,6 +135,7 @@ impl Obj {
             Obj::BigInt(_) => "int",
             Obj::Complex(_) => "complex",
             Obj::List(_) => "list",
+            Obj::Deque(_) => "deque",
             Obj::Tuple(_) => "tuple",
             Obj::Dict(_) => "dict",
             Obj::Set(_) => "set",

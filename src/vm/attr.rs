@@ -453,6 +453,7 @@ impl Vm {
                     }
                     _ => set_str(&mut c.dict.borrow_mut(), name.clone(), value),
                 }
+                super::lookup_cache::invalidate();
                 if name.as_str().is_some_and(|n| n.starts_with("__")) {
                     refresh_flags(o, self);
                 }
@@ -672,6 +673,9 @@ impl Vm {
             },
             _ => None,
         };
+        if removed.is_some() && matches!(obj, Value::Obj(o) if matches!(&**o, Obj::Class(_))) {
+            super::lookup_cache::invalidate();
+        }
         match removed {
             Some(_) => Ok(()),
             // An empty slot: CPython's member descriptor names only the attribute.

@@ -33,15 +33,48 @@ pub fn is_subclass(a: &ObjRef, b: &ObjRef) -> bool {
 }
 
 /// Looks `name` up along the MRO of class `cls` (the class itself first).
+/// Answers come from `lookup_cache` when it remembers where the name is.
 pub fn lookup(cls: &ObjRef, name: &Value) -> Option<Value> {
+    use super::lookup_cache::{self, Found};
     let c = as_class(cls)?;
-    if let Some(v) = super::dictops::get_str(&c.dict.borrow(), name) {
-        return Some(v);
+    let Value::Obj(name_ref) = name else {
+        return lookup_walk(c, name).map(|(v, _)| v);
+    };
+    match lookup_cache::get(cls.addr(), name_ref) {
+        Some(Found::Missing) => return None,
+        Some(Found::At(i)) => {
+            let owner = match i {
+                0 => Some(cls.clone()),
+                i => c.mro.borrow().get(i as usize - 1).cloned(),
+            };
+            let hit = owner
+                .as_ref()
+                .and_then(as_class)
+                .and_then(|oc| super::dictops::get_str(&oc.dict.borrow(), name));
+            if hit.is_some() {
+                return hit;
+            }
+        }
+        None => {}
     }
-    for base in c.mro.borrow().iter() {
+    let r = lookup_walk(c, name);
+    let found = match &r {
+        Some((_, i)) => Found::At(*i),
+        None => Found::Missing,
+    };
+    lookup_cache::put(cls.addr(), name_ref, found);
+    r.map(|(v, _)| v)
+}
+
+/// The uncached MRO walk: the value and its position (0: the class itself, i: `mro[i - 1]`).
+fn lookup_walk(c: &ClassObj, name: &Value) -> Option<(Value, u32)> {
+    if let Some(v) = super::dictops::get_str(&c.dict.borrow(), name) {
+        return Some((v, 0));
+    }
+    for (i, base) in c.mro.borrow().iter().enumerate() {
         if let Some(bc) = as_class(base) {
             if let Some(v) = super::dictops::get_str(&bc.dict.borrow(), name) {
-                return Some(v);
+                return Some((v, i as u32 + 1));
             }
         }
     }
@@ -194,6 +227,7 @@ impl Vm {
                 Obj::BigInt(_) => t.int.clone(),
                 Obj::Complex(_) => t.complex.clone(),
                 Obj::List(_) => t.list.clone(),
+                Obj::Deque(_) => t.deque.clone(),
                 Obj::Tuple(_) => t.tuple.clone(),
                 Obj::Dict(_) => t.dict.clone(),
                 Obj::Set(_) => t.set.clone(),

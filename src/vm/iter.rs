@@ -17,7 +17,7 @@ impl Vm {
     pub fn iter(&mut self, v: &Value) -> PyResult<Value> {
         if let Value::Obj(o) = v {
             let st = match &**o {
-                Obj::List(_) | Obj::Tuple(_) | Obj::Bytes(_) | Obj::ByteArray(_) => {
+                Obj::List(_) | Obj::Deque(_) | Obj::Tuple(_) | Obj::Bytes(_) | Obj::ByteArray(_) => {
                     Some(IterState::Seq { seq: v.clone(), index: 0 })
                 }
                 Obj::Str(_) => Some(IterState::Str { s: o.clone(), pos: 0 }),
@@ -128,6 +128,7 @@ impl Vm {
                 if let Value::Obj(so) = seq {
                     let item = match &**so {
                         Obj::List(l) => Some(l.borrow().get(*index).cloned()),
+                        Obj::Deque(d) => Some(d.borrow().get(*index).cloned()),
                         Obj::Tuple(t) => Some(t.get(*index).cloned()),
                         Obj::Bytes(b) => Some(b.get(*index).map(|x| Value::Int(*x as i64))),
                         Obj::ByteArray(b) => Some(b.borrow().get(*index).map(|x| Value::Int(*x as i64))),

@@ -18,6 +18,7 @@ pub mod generator;
 pub mod import;
 pub mod introspect;
 pub mod iter;
+pub mod lookup_cache;
 pub mod make;
 pub mod native;
 pub mod output;

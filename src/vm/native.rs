@@ -94,6 +94,7 @@ impl Vm {
             for &(name, f) in methods {
                 let key = self.intern(name);
                 super::dictops::set_str(&mut c.dict.borrow_mut(), key, native(owner, name, f));
+                super::lookup_cache::invalidate();
             }
         }
     }
@@ -103,6 +104,7 @@ impl Vm {
         let key = self.intern(name);
         if let Obj::Class(c) = &**cls {
             super::dictops::set_str(&mut c.dict.borrow_mut(), key, value);
+            super::lookup_cache::invalidate();
         }
         super::class::refresh_flags(cls, self);
     }

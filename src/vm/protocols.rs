@@ -234,6 +234,7 @@ impl Vm {
             Value::Obj(o) => match &**o {
                 Obj::Str(s) => Ok(!s.s.is_empty()),
                 Obj::List(l) => Ok(!l.borrow().is_empty()),
+                Obj::Deque(d) => Ok(!d.borrow().is_empty()),
                 Obj::Tuple(t) => Ok(!t.is_empty()),
                 Obj::Dict(d) => Ok(!d.borrow().is_empty()),
                 Obj::Set(s) => Ok(!s.borrow().is_empty()),
@@ -532,6 +533,7 @@ impl Vm {
             match &**o {
                 Obj::Str(s) => return Ok(s.char_len()),
                 Obj::List(l) => return Ok(l.borrow().len()),
+                Obj::Deque(d) => return Ok(d.borrow().len()),
                 Obj::Tuple(t) => return Ok(t.len()),
                 Obj::Dict(d) => return Ok(d.borrow().len()),
                 Obj::Set(s) => return Ok(s.borrow().len()),

@@ -20,6 +20,9 @@ pub mod stream;
 pub mod tuple;
 pub mod type_;
 
+// collections.deque (exposed through _asyncio until a collections module exists).
+pub mod deque;
+
 use crate::vm::Vm;
 
 /// Registers every builtin type's methods. `object` and `type` come first because other
@@ -36,6 +39,7 @@ pub fn register_all(vm: &mut Vm) {
     str::register(vm);
     bytes::register(vm);
     list::register(vm);
+    deque::register(vm);
     tuple::register(vm);
     dict::register(vm);
     set::register(vm);

@@ -164,6 +164,7 @@ pub fn finish_class(
     };
     if has_eq && !has_hash {
         set_str(&mut c.dict.borrow_mut(), hash, Value::None);
+        crate::vm::lookup_cache::invalidate();
     }
     let items: Vec<(Value, Value)> = c
         .dict

@@ -1,0 +1,89 @@
+//! A cache in front of `class::lookup` (CPython's type attribute cache): for a (class,
+//! attribute name) pair it remembers where along the MRO the name was found, or that no
+//! class had it. Reading `self.x` then skips the walk over the class and its bases before
+//! the instance dict is consulted.
+//!
+//! Entries hold no attribute values (so they never keep one alive), only the name string.
+//! Any change to a class namespace and the death of any class bump a global epoch, which
+//! invalidates every entry at once: a class address can be reused only after a death.
+
+use crate::vm::value::ObjRef;
+use std::cell::{Cell, RefCell};
+
+/// Number of entries (a power of two).
+const SIZE: usize = 1024;
+
+/// Where `lookup` found a name.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Found {
+    /// In no class of the MRO.
+    Missing,
+    /// In the class itself (0) or in `mro[i - 1]`.
+    At(u32),
+}
+
+struct Entry {
+    class_addr: usize,
+    name: Option<ObjRef>,
+    epoch: u64,
+    found: Found,
+}
+
+thread_local! {
+    static EPOCH: Cell<u64> = const { Cell::new(1) };
+    static ENTRIES: RefCell<Vec<Entry>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Forgets every entry: a class namespace changed or a class died.
+#[inline]
+pub fn invalidate() {
+    EPOCH.with(|e| e.set(e.get().wrapping_add(1)));
+}
+
+#[inline]
+fn slot(class_addr: usize, name: &ObjRef) -> usize {
+    let h = (class_addr >> 4).wrapping_mul(0x9E37_79B9) ^ (name.addr() >> 4);
+    h & (SIZE - 1)
+}
+
+/// The remembered answer for `name` on the class at `class_addr`, if still valid.
+#[inline]
+pub fn get(class_addr: usize, name: &ObjRef) -> Option<Found> {
+    let epoch = EPOCH.with(|e| e.get());
+    ENTRIES.with(|entries| {
+        let entries = entries.borrow();
+        let e = entries.get(slot(class_addr, name))?;
+        let hit = e.epoch == epoch
+            && e.class_addr == class_addr
+            && e.name.as_ref().is_some_and(|n| n.is(name));
+        hit.then_some(e.found)
+    })
+}
+
+/// Remembers the answer of a full MRO walk.
+pub fn put(class_addr: usize, name: &ObjRef, found: Found) {
+    let epoch = EPOCH.with(|e| e.get());
+    ENTRIES.with(|entries| {
+        let mut entries = entries.borrow_mut();
+        if entries.is_empty() {
+            entries.resize_with(SIZE, || Entry {
+                class_addr: 0,
+                name: None,
+                epoch: 0,
+                found: Found::Missing,
+            });
+        }
+        let old = std::mem::replace(
+            &mut entries[slot(class_addr, name)],
+            Entry {
+                class_addr,
+                name: Some(name.clone()),
+                epoch,
+                found,
+            },
+        );
+        drop(entries);
+        // The replaced name string may die here; strings run no code when they do.
+        drop(old);
+    });
+}
