@@ -72,7 +72,7 @@ fn drop_iter_state(st: crate::obj::IterState, out: &mut Vec<Value>) {
         I::Dict { dict, .. } => out.push(Value::Obj(dict)),
         I::Set { set, .. } => out.push(Value::Obj(set)),
         I::Str { s, .. } => out.push(Value::Obj(s)),
-        I::Range { .. } | I::Exhausted => {}
+        I::Range { .. } | I::LongRange { .. } | I::Exhausted => {}
     }
 }
 

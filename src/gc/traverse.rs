@@ -83,7 +83,7 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
             if let Ok(st) = st.try_borrow() {
                 match &*st {
                     IterState::Seq { seq, index: _ } | IterState::Reversed { seq, index: _ } => visit_value(seq, f),
-                    IterState::Range { .. } | IterState::Exhausted => {}
+                    IterState::Range { .. } | IterState::LongRange { .. } | IterState::Exhausted => {}
                     IterState::Str { s, pos: _ } => f(s),
                     IterState::Dict { dict, .. } => f(dict),
                     IterState::Set { set, .. } => f(set),

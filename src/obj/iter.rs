@@ -2,6 +2,7 @@
 //! iterator adapters). `crate::vm::iter` advances them.
 
 use crate::vm::value::{ObjRef, Value};
+use num_bigint::BigInt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DictIterKind {
@@ -16,6 +17,8 @@ pub enum IterState {
     /// `reversed()` over a sequence: `index` counts down; `None` when done.
     Reversed { seq: Value, index: Option<usize> },
     Range { next: i64, stop: i64, step: i64 },
+    /// A range iterator whose items may not fit i64 (CPython's `longrange_iterator`).
+    LongRange { next: BigInt, step: BigInt, left: BigInt },
     /// Iterating a str by byte position.
     Str { s: ObjRef, pos: usize },
     Dict { dict: ObjRef, pos: usize, kind: DictIterKind, len: usize },

@@ -162,6 +162,7 @@ impl Vm {
                     },
                     IterState::Reversed { .. } => t.reversed.clone(),
                     IterState::Range { .. } => t.range_iterator.clone(),
+                    IterState::LongRange { .. } => t.longrange_iterator.clone(),
                     IterState::Str { .. } => t.str_iterator.clone(),
                     IterState::Dict { kind, .. } => match kind {
                         DictIterKind::Keys => t.dict_keyiterator.clone(),

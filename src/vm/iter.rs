@@ -6,6 +6,7 @@ use super::value::Value;
 use super::Vm;
 use crate::obj::iter::{DictIterKind, IterState};
 use crate::obj::Obj;
+use num_traits::Zero;
 use std::cell::RefCell;
 
 fn new_iter(st: IterState) -> Value {
@@ -21,11 +22,7 @@ impl Vm {
                     Some(IterState::Seq { seq: v.clone(), index: 0 })
                 }
                 Obj::Str(_) => Some(IterState::Str { s: o.clone(), pos: 0 }),
-                Obj::Range(r) => Some(IterState::Range {
-                    next: r.start,
-                    stop: r.stop,
-                    step: r.step,
-                }),
+                Obj::Range(r) => Some(r.iter_state()),
                 Obj::Dict(d) => Some(IterState::Dict {
                     dict: o.clone(),
                     pos: 0,
@@ -123,6 +120,15 @@ impl Vm {
                     return Ok(Some(Value::Int(v)));
                 }
                 return Ok(None);
+            }
+            IterState::LongRange { next, step, left } => {
+                if left.is_zero() {
+                    return Ok(None);
+                }
+                let v = Value::from_bigint(next.clone());
+                *next += &*step;
+                *left -= 1;
+                return Ok(Some(v));
             }
             IterState::Seq { seq, index } => {
                 if let Value::Obj(so) = seq {

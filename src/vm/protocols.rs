@@ -10,6 +10,7 @@ use super::value::{ObjRef, Value};
 use super::Vm;
 use crate::obj::Obj;
 use crate::syntax::ast::{BinOp, CmpOp, UnaryOp};
+use num_bigint::BigInt;
 
 /// Names of the special methods for each binary operator: (normal, reflected, in-place).
 pub fn binop_names(op: BinOp) -> (&'static str, &'static str, &'static str) {
@@ -254,6 +255,28 @@ impl Vm {
                     self.type_name(v)
                 ))),
             },
+        }
+    }
+
+    /// The int value of `v` via `__index__`, as a BigInt.
+    pub fn index_bigint(&mut self, v: &Value) -> PyResult<BigInt> {
+        if let Some(b) = v.to_bigint() {
+            return Ok(b);
+        }
+        match self.lookup_special(v, "__index__") {
+            Some(f) => {
+                let r = self.call(&f, std::slice::from_ref(v))?;
+                r.to_bigint().ok_or_else(|| {
+                    type_error(format!(
+                        "__index__ returned non-int (type {})",
+                        self.type_name(&r)
+                    ))
+                })
+            }
+            None => Err(type_error(format!(
+                "'{}' object cannot be interpreted as an integer",
+                self.type_name(v)
+            ))),
         }
     }
 

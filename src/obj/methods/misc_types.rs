@@ -103,6 +103,7 @@ fn length_hint(vm: &mut Vm, a: &Args) -> PyResult<Value> {
             };
             n.min(i64::MAX as i128) as i64
         }
+        IterState::LongRange { left, .. } => return Ok(Value::from_bigint(left.clone())),
         IterState::Str { s, pos } => match &**s {
             Obj::Str(so) => so.as_str()[*pos..].chars().count() as i64,
             _ => 0,
@@ -173,6 +174,7 @@ pub fn register(vm: &mut Vm) {
         &t.tuple_iterator,
         &t.str_iterator,
         &t.range_iterator,
+        &t.longrange_iterator,
         &t.dict_keyiterator,
         &t.dict_valueiterator,
         &t.dict_itemiterator,
@@ -197,6 +199,7 @@ pub fn register(vm: &mut Vm) {
         &t.tuple_iterator,
         &t.str_iterator,
         &t.range_iterator,
+        &t.longrange_iterator,
         &t.dict_keyiterator,
         &t.dict_valueiterator,
         &t.dict_itemiterator,
