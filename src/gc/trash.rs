@@ -44,7 +44,7 @@ fn take_children(obj: &mut Obj, out: &mut Vec<Value>) {
         Obj::Future(fu) => fu.take_values(out),
         Obj::Handle(h) => h.take_values(out),
         Obj::Iter(st) => {
-            let st = std::mem::replace(st.get_mut(), crate::obj::IterState::Exhausted);
+            let st = std::mem::replace(st.get_mut(), crate::obj::IterState::Exhausted { class: None });
             drop_iter_state(st, out);
         }
         _ => {}
@@ -69,10 +69,11 @@ fn drop_iter_state(st: crate::obj::IterState, out: &mut Vec<Value>) {
             out.push(func);
             out.push(sentinel);
         }
-        I::Dict { dict, .. } => out.push(Value::Obj(dict)),
+        I::Dict { dict, .. } | I::DictReversed { dict, .. } => out.push(Value::Obj(dict)),
+        I::Exhausted { class } => out.extend(class.map(Value::Obj)),
         I::Set { set, .. } => out.push(Value::Obj(set)),
         I::Str { s, .. } => out.push(Value::Obj(s)),
-        I::Range { .. } | I::LongRange { .. } | I::Exhausted => {}
+        I::Range { .. } | I::LongRange { .. } => {}
     }
 }
 

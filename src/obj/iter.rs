@@ -22,6 +22,8 @@ pub enum IterState {
     /// Iterating a str by byte position.
     Str { s: ObjRef, pos: usize },
     Dict { dict: ObjRef, pos: usize, kind: DictIterKind, len: usize },
+    /// `reversed(dict)` and its views: `pos` is the dense position just after the next entry.
+    DictReversed { dict: ObjRef, pos: usize, kind: DictIterKind, len: usize },
     Set { set: ObjRef, pos: usize, len: usize },
     Enumerate { iter: Value, count: i64 },
     Zip { iters: Vec<Value>, strict: bool },
@@ -29,5 +31,7 @@ pub enum IterState {
     Filter { func: Value, iter: Value },
     /// `iter(callable, sentinel)`
     Callable { func: Value, sentinel: Value },
-    Exhausted,
+    /// A finished iterator that has let go of its source; `class` keeps its type name
+    /// (None once the cycle collector has cleared it).
+    Exhausted { class: Option<ObjRef> },
 }

@@ -142,7 +142,8 @@ impl Vm {
                     if let Some(item) = item {
                         *index += 1;
                         if item.is_none() {
-                            *st = IterState::Exhausted;
+                            let class = super::class::iter_class(&self.t, &st);
+                            *st = IterState::Exhausted { class: Some(class) };
                         }
                         return Ok(item);
                     }
@@ -153,7 +154,7 @@ impl Vm {
                 return match self.getitem(&seq, &Value::Int(i as i64)) {
                     Ok(v) => Ok(Some(v)),
                     Err(e) if e.is(ExcKind::IndexError) || e.is(ExcKind::StopIteration) => {
-                        *cell.borrow_mut() = IterState::Exhausted;
+                        self.exhaust(cell);
                         Ok(None)
                     }
                     Err(e) => Err(e),
@@ -190,6 +191,25 @@ impl Vm {
                     None => Ok(None),
                 };
             }
+            IterState::DictReversed { dict, pos, kind, len } => {
+                let Obj::Dict(d) = &**dict else { return Ok(None) };
+                let d = d.borrow();
+                if d.len() != *len {
+                    *len = usize::MAX;
+                    return Err(runtime_error("dictionary changed size during iteration"));
+                }
+                return match d.prev_from(*pos) {
+                    Some((e, prev)) => {
+                        *pos = prev;
+                        Ok(Some(match kind {
+                            DictIterKind::Keys => e.key.clone(),
+                            DictIterKind::Values => e.value.clone(),
+                            DictIterKind::Items => Value::tuple(vec![e.key.clone(), e.value.clone()]),
+                        }))
+                    }
+                    None => Ok(None),
+                };
+            }
             IterState::Set { set, pos, len } => {
                 let set = set.clone();
                 return super::dictops::with_set(&set, |d| {
@@ -214,13 +234,13 @@ impl Vm {
                 return match self.getitem(&seq, &Value::Int(i as i64)) {
                     Ok(v) => Ok(Some(v)),
                     Err(e) if e.is(ExcKind::IndexError) => {
-                        *cell.borrow_mut() = IterState::Exhausted;
+                        self.exhaust(cell);
                         Ok(None)
                     }
                     Err(e) => Err(e),
                 };
             }
-            IterState::Exhausted => return Ok(None),
+            IterState::Exhausted { .. } => return Ok(None),
             _ => {}
         }
         // Adapters that call back into aio code.
@@ -241,7 +261,6 @@ impl Vm {
                     match self.next(it)? {
                         Some(v) => out.push(v),
                         None => {
-                            *cell.borrow_mut() = IterState::Exhausted;
                             if strict {
                                 if i > 0 {
                                     return Err(value_error(format!(
@@ -304,13 +323,19 @@ impl Vm {
                 drop(st);
                 let v = self.call(&func, &[])?;
                 if self.eq(&v, &sentinel)? {
-                    *cell.borrow_mut() = IterState::Exhausted;
+                    self.exhaust(cell);
                     return Ok(None);
                 }
                 Ok(Some(v))
             }
             _ => Ok(None),
         }
+    }
+
+    /// Ends an iterator: lets go of its source (as CPython does) but keeps its type.
+    fn exhaust(&self, cell: &RefCell<IterState>) {
+        let class = super::class::iter_class(&self.t, &cell.borrow());
+        *cell.borrow_mut() = IterState::Exhausted { class: Some(class) };
     }
 
     /// All items of an iterable.

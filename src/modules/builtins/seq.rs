@@ -180,25 +180,18 @@ fn reversed_new(vm: &mut Vm, args: &Args) -> PyResult<Value> {
                 }));
             }
             Obj::Str(s) => {
+                // Walks a snapshot of the characters: indexing a non-ASCII str is O(n).
                 let chars: Vec<Value> = s
                     .as_str()
                     .chars()
-                    .rev()
                     .map(|c| Value::string(c.to_string()))
                     .collect();
-                return Ok(new_iter(IterState::Seq {
+                return Ok(new_iter(IterState::Reversed {
+                    index: chars.len().checked_sub(1),
                     seq: Value::tuple(chars),
-                    index: 0,
                 }));
             }
-            Obj::Dict(d) => {
-                let mut keys = d.borrow().keys();
-                keys.reverse();
-                return Ok(new_iter(IterState::Seq {
-                    seq: Value::tuple(keys),
-                    index: 0,
-                }));
-            }
+            Obj::Dict(_) => return vm.call_method(seq, "__reversed__", &[]),
             _ => {}
         }
     }

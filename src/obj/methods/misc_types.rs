@@ -130,6 +130,18 @@ fn length_hint(vm: &mut Vm, a: &Args) -> PyResult<Value> {
             }
             _ => 0,
         },
+        IterState::DictReversed { dict, pos, len, .. } => match &**dict {
+            Obj::Dict(d) if d.borrow().len() == *len => {
+                let data = d.borrow();
+                let (mut k, mut p) = (0, *pos);
+                while let Some((_, prev)) = data.prev_from(p) {
+                    k += 1;
+                    p = prev;
+                }
+                k
+            }
+            _ => 0,
+        },
         IterState::Set { set, pos, .. } => {
             let mut k = 0;
             let mut p = *pos;
@@ -172,6 +184,7 @@ pub fn register(vm: &mut Vm) {
     for it in [
         &t.list_iterator,
         &t.tuple_iterator,
+        &t.str_ascii_iterator,
         &t.str_iterator,
         &t.range_iterator,
         &t.longrange_iterator,
@@ -187,6 +200,11 @@ pub fn register(vm: &mut Vm) {
         &t.reversed,
         &t.callable_iterator,
         &t.bytes_iterator,
+        &t.bytearray_iterator,
+        &t.list_reverseiterator,
+        &t.dict_reversekeyiterator,
+        &t.dict_reversevalueiterator,
+        &t.dict_reverseitemiterator,
     ] {
         vm.add_methods(
             it,
@@ -197,6 +215,7 @@ pub fn register(vm: &mut Vm) {
     for it in [
         &t.list_iterator,
         &t.tuple_iterator,
+        &t.str_ascii_iterator,
         &t.str_iterator,
         &t.range_iterator,
         &t.longrange_iterator,
@@ -207,6 +226,11 @@ pub fn register(vm: &mut Vm) {
         &t.iterator,
         &t.reversed,
         &t.bytes_iterator,
+        &t.bytearray_iterator,
+        &t.list_reverseiterator,
+        &t.dict_reversekeyiterator,
+        &t.dict_reversevalueiterator,
+        &t.dict_reverseitemiterator,
     ] {
         vm.add_methods(it, "iterator", &[("__length_hint__", length_hint)]);
     }
