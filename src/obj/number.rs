@@ -18,6 +18,7 @@ use num_integer::Integer;
 use num_traits::{Signed, ToPrimitive, Zero};
 use std::borrow::Cow;
 use std::cmp::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 
 /// CPython's modulus for numeric hashes (2**61 - 1).
 const HASH_MODULUS: i64 = (1 << 61) - 1;
@@ -376,7 +377,7 @@ fn small_binop(x: i64, y: i64, op: BinOp) -> Option<PyResult<Value>> {
 }
 
 fn float_pow_value(x: f64, y: f64) -> PyResult<Value> {
-    text::float_pow(x, y).map(Value::Float).map_err(fmt_err)
+    text::float_pow(x, y).map(new_float).map_err(fmt_err)
 }
 
 /// Arithmetic on two ints that may be big.
@@ -479,7 +480,25 @@ fn float_binop(x: f64, y: f64, op: BinOp) -> PyResult<Value> {
             )))
         }
     };
-    Ok(Value::Float(r))
+    Ok(new_float(r))
+}
+
+/// Source of fresh NaN payloads (see `new_float`).
+static NAN_SERIAL: AtomicU64 = AtomicU64::new(1);
+
+/// A float result as a new value. CPython tells NaN objects apart by identity
+/// (`nan in [nan]` is True, `[float("nan")] == [float("nan")]` False), but aio's floats
+/// are unboxed; so each NaN an operation creates gets its own payload, and bit equality
+/// (`Value::is`) stands in for object identity.
+pub fn new_float(x: f64) -> Value {
+    if !x.is_nan() {
+        return Value::Float(x);
+    }
+    const QUIET_NAN: u64 = 0x7ff8_0000_0000_0000;
+    const PAYLOAD: u64 = 0x0007_ffff_ffff_ffff;
+    let serial = NAN_SERIAL.fetch_add(1, AtomicOrdering::Relaxed) & PAYLOAD;
+    let sign = x.to_bits() & (1 << 63);
+    Value::Float(f64::from_bits(sign | QUIET_NAN | serial))
 }
 
 /// Whether `op` is defined between floats (so `1.0 << 2` falls back to a TypeError).
@@ -541,7 +560,7 @@ pub fn divmod(a: &Value, b: &Value) -> Option<PyResult<Value>> {
 /// Unary minus, plus and invert on numbers.
 pub fn unary(a: &Value, op: UnaryOp) -> Option<PyResult<Value>> {
     match (a, op) {
-        (Value::Float(x), UnaryOp::USub) => return Some(Ok(Value::Float(-x))),
+        (Value::Float(x), UnaryOp::USub) => return Some(Ok(new_float(-x))),
         (Value::Float(x), UnaryOp::UAdd) => return Some(Ok(Value::Float(*x))),
         (Value::Float(_), _) => return None,
         _ => {}

@@ -336,11 +336,8 @@ impl Vm {
     /// `a == b` as a bool.
     pub fn eq(&mut self, a: &Value, b: &Value) -> PyResult<bool> {
         if a.is(b) {
-            // Identity implies equality except for NaN floats (CPython compares identity
-            // first in containers, which is what callers of `eq` want).
-            if let Value::Float(x) = a {
-                return Ok(!x.is_nan());
-            }
+            // CPython compares identity first in containers, which is what callers of
+            // `eq` want; NaN floats have per-object payloads (`number::new_float`).
             return Ok(true);
         }
         if let Some(r) = super::dictops::fast_eq(a, b) {
