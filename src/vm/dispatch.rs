@@ -463,8 +463,8 @@ impl Vm {
                         Ok(v) => v,
                         Err(e) if e.is(ExcKind::TypeError) && self.lookup_special(&args, "__iter__").is_none() => {
                             return Err(type_error(format!(
-                                "{}() argument after * must be an iterable, not {}",
-                                self.callable_name(&func),
+                                "{} argument after * must be an iterable, not {}",
+                                self.function_str(&func)?,
                                 self.type_name(&args)
                             )))
                         }
@@ -582,11 +582,17 @@ impl Vm {
                         }
                     }
                 }
-                Op::DictUpdate(i) | Op::DictMerge(i) => {
+                Op::DictUpdate(i) => {
                     let m = self.pop();
                     let target = self.peek(i as usize);
-                    let merge = matches!(op, Op::DictMerge(_));
-                    self.dict_update_from(&target, &m, merge)?;
+                    self.dict_update_from(&target, &m, None)?;
+                }
+                Op::DictMerge(i) => {
+                    // Only calls merge: the callee sits under the args tuple, below the dict.
+                    let m = self.pop();
+                    let target = self.peek(i as usize);
+                    let callee = self.peek(i as usize + 2);
+                    self.dict_update_from(&target, &m, Some(&callee))?;
                 }
                 Op::ListToTuple => {
                     let l = self.pop();
@@ -1021,7 +1027,8 @@ impl Vm {
             },
             _ => {
                 return Err(type_error(format!(
-                    "argument after ** must be a mapping, not {}",
+                    "{} argument after ** must be a mapping, not {}",
+                    self.function_str(func)?,
                     self.type_name(kw)
                 )))
             }
@@ -1032,8 +1039,8 @@ impl Vm {
             }
             if names.iter().any(|n| n.as_str() == k.as_str()) {
                 return Err(type_error(format!(
-                    "{}() got multiple values for keyword argument '{}'",
-                    self.callable_name(func),
+                    "{} got multiple values for keyword argument '{}'",
+                    self.function_str(func)?,
                     k.as_str().unwrap_or("?")
                 )));
             }
@@ -1057,7 +1064,23 @@ impl Vm {
         }
     }
 
-    fn dict_update_from(&mut self, target: &Value, m: &Value, merge: bool) -> PyResult<()> {
+    /// CPython's `_PyObject_FunctionStr`: how call errors name the callee ("__main__.f()",
+    /// "len()", "list.append()"); other callables (instances) show as `str(x)`.
+    pub fn function_str(&mut self, f: &Value) -> PyResult<String> {
+        let named = matches!(f, Value::Obj(o)
+            if matches!(&**o, Obj::Function(_) | Obj::BoundMethod(_) | Obj::Native(_) | Obj::Class(_)));
+        let qualname = if named { self.get_attr_opt(f, &Value::str("__qualname__"))? } else { None };
+        let Some(qualname) = qualname else { return self.to_str(f) };
+        let qualname = self.to_str(&qualname)?;
+        match self.get_attr_opt(f, &Value::str("__module__"))? {
+            Some(m) if !m.is_none() && m.as_str() != Some("builtins") => Ok(format!("{}.{qualname}()", self.to_str(&m)?)),
+            _ => Ok(format!("{qualname}()")),
+        }
+    }
+
+    /// `{**m}` (`merge_into` None) or a call's `**m` (`merge_into` the callee, for CPython's
+    /// error messages naming it; duplicate keys are an error there).
+    fn dict_update_from(&mut self, target: &Value, m: &Value, merge_into: Option<&Value>) -> PyResult<()> {
         let Some(t) = target.as_objref() else { return Ok(()) };
         let items: Vec<(Value, Value)> = match m {
             Value::Obj(o) if matches!(&**o, Obj::Dict(_)) => match &**o {
@@ -1068,10 +1091,14 @@ impl Vm {
                 let keys = match self.get_attr_opt(m, &Value::str("keys"))? {
                     Some(k) => self.call(&k, &[])?,
                     None => {
-                        return Err(type_error(format!(
-                            "'{}' object is not a mapping",
-                            self.type_name(m)
-                        )))
+                        return Err(type_error(match merge_into {
+                            Some(f) => format!(
+                                "{} argument after ** must be a mapping, not {}",
+                                self.function_str(f)?,
+                                self.type_name(m)
+                            ),
+                            None => format!("'{}' object is not a mapping", self.type_name(m)),
+                        }))
                     }
                 };
                 let keys = self.collect(&keys)?;
@@ -1084,11 +1111,14 @@ impl Vm {
             }
         };
         for (k, v) in items {
-            if merge && self.dict_get(&t, &k)?.is_some() {
-                return Err(type_error(format!(
-                    "got multiple values for keyword argument '{}'",
-                    k.as_str().unwrap_or("?")
-                )));
+            if let Some(f) = merge_into {
+                if self.dict_get(&t, &k)?.is_some() {
+                    return Err(type_error(format!(
+                        "{} got multiple values for keyword argument '{}'",
+                        self.function_str(f)?,
+                        self.to_str(&k)?
+                    )));
+                }
             }
             self.dict_set(&t, k, v)?;
         }
