@@ -40,6 +40,7 @@ pub fn new_module(
     let module = Value::obj(Obj::Module(ModuleObj {
         name: Rc::from(name),
         dict: dict.clone(),
+        initializing: std::cell::Cell::new(false),
     }));
     if let Obj::Dict(d) = &*dict {
         let mut d = d.borrow_mut();
