@@ -994,7 +994,13 @@ impl Vm {
         // Bind straight from the caller's stack: take it out of the frame for the call
         // (nothing reads a frame's value stack while it is calling), then put it back.
         let mut stack = std::mem::take(&mut self.top().stack);
-        let r = self.prepare_call(&func, self_.as_ref(), &stack[base + 2..], names);
+        let r = if counts_as_recursion(&func) {
+            self.recursive(super::recursion::IN_BUILTIN_CALL, |vm| {
+                vm.prepare_call(&func, self_.as_ref(), &stack[base + 2..], names)
+            })
+        } else {
+            self.prepare_call(&func, self_.as_ref(), &stack[base + 2..], names)
+        };
         stack.truncate(base);
         self.top().stack = stack;
         match r? {
@@ -1349,5 +1355,18 @@ fn check_unpack(items: Vec<Value>, n: usize) -> PyResult<Vec<Value>> {
         )))
     } else {
         Err(value_error(format!("too many values to unpack (expected {n})")))
+    }
+}
+
+/// Whether calling `f` from aio code counts a recursion level, as CPython's CALL does for
+/// builtin functions, except those its specialised instructions run inline (`len`,
+/// `isinstance`).
+fn counts_as_recursion(f: &Value) -> bool {
+    match f {
+        Value::Obj(o) => match &**o {
+            Obj::Native(n) => !(n.owner.is_empty() && matches!(n.name, "len" | "isinstance")),
+            _ => false,
+        },
+        _ => false,
     }
 }

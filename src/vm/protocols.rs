@@ -75,12 +75,11 @@ impl Vm {
                 }
             }
         }
-        if self.native_depth >= super::MAX_NATIVE_DEPTH {
-            return Err(super::errors::exc(
-                ExcKind::RecursionError,
-                "maximum recursion depth exceeded while getting the repr of an object",
-            ));
-        }
+        self.recursive(super::recursion::IN_REPR, |vm| vm.repr_slot(v))
+    }
+
+    /// The `__repr__` slot of a non-trivial object (uncounted: `object.__str__` uses it).
+    pub(crate) fn repr_slot(&mut self, v: &Value) -> PyResult<String> {
         match self.call_special(v, "__repr__", &[])? {
             Some(r) => match r.as_str() {
                 Some(s) => Ok(s.to_string()),
@@ -181,6 +180,10 @@ impl Vm {
             Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::None => return self.repr(v),
             _ => {}
         }
+        self.recursive(super::recursion::IN_STR, |vm| vm.str_slot(v))
+    }
+
+    fn str_slot(&mut self, v: &Value) -> PyResult<String> {
         match self.call_special(v, "__str__", &[])? {
             Some(r) => match r.as_str() {
                 Some(s) => Ok(s.to_string()),
@@ -189,7 +192,7 @@ impl Vm {
                     self.type_name(&r)
                 ))),
             },
-            None => self.repr(v),
+            None => self.repr_slot(v),
         }
     }
 
@@ -369,6 +372,11 @@ impl Vm {
                 _ => x >= y,
             }));
         }
+        self.recursive(super::recursion::IN_COMPARISON, |vm| vm.compare_slots(a, b, op))
+    }
+
+    /// Rich comparison through `__eq__`/`__lt__`/... and their reflections.
+    fn compare_slots(&mut self, a: &Value, b: &Value, op: CmpOp) -> PyResult<Value> {
         let (name, rname, sym) = cmp_names(op);
         let ta = self.type_of(a);
         let tb = self.type_of(b);
