@@ -84,7 +84,8 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
                 match &*st {
                     IterState::Seq { seq, index: _ } | IterState::Reversed { seq, index: _ } => visit_value(seq, f),
                     IterState::Range { .. } | IterState::LongRange { .. } => {}
-                    IterState::Exhausted { class } => class.iter().for_each(|c| f(c)),
+                    IterState::Exhausted { class: Some(c) } => f(c),
+                    IterState::Exhausted { class: None } => {}
                     IterState::Str { s, pos: _ } => f(s),
                     IterState::Dict { dict, .. } | IterState::DictReversed { dict, .. } => f(dict),
                     IterState::Set { set, .. } => f(set),
