@@ -48,17 +48,13 @@ pub fn main() -> i32 {
         }
         Some(file) => {
             let path = PathBuf::from(file);
+            let main_file = absolute_script_name(file);
             match read_script(&path) {
-                Ok(text) => {
-                    let dir = path
-                        .parent()
-                        .map(|p| if p.as_os_str().is_empty() { PathBuf::from(".") } else { p.to_path_buf() });
-                    run(file.to_string(), text, args.clone(), dir)
-                }
+                Ok(text) => run(main_file, text, args.clone(), Some(script_dir(&path))),
                 Err(e) => {
                     let errno = e.raw_os_error().unwrap_or(2);
                     let msg = crate::modules::os_error_text(errno);
-                    eprintln!("aio: can't open file '{file}': [Errno {errno}] {msg}");
+                    eprintln!("aio: can't open file '{main_file}': [Errno {errno}] {msg}");
                     2
                 }
             }
@@ -67,6 +63,28 @@ pub fn main() -> i32 {
             eprintln!("aio: the interactive REPL is not available yet; run a file or use -c\n{USAGE}");
             2
         }
+    }
+}
+
+/// The main script's `__file__` (and traceback name), as CPython 3.11 makes it: the
+/// command-line path joined to the current directory, not normalised (`./x.py` stays
+/// `/cwd/./x.py`); `sys.argv[0]` keeps the path as typed.
+fn absolute_script_name(file: &str) -> String {
+    if file.starts_with('/') {
+        return file.to_string();
+    }
+    match std::env::current_dir() {
+        Ok(cwd) => format!("{}/{file}", cwd.display()),
+        Err(_) => file.to_string(),
+    }
+}
+
+/// `sys.path[0]`: the folder of the script with symlinks resolved, as CPython's.
+fn script_dir(path: &std::path::Path) -> PathBuf {
+    let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    match real.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
     }
 }
 

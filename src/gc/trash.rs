@@ -62,7 +62,7 @@ fn take_children(obj: &mut Obj, out: &mut Vec<Value>) {
         Obj::Frame(fo) => fo.drain_values(out),
         Obj::Traceback(tb) => out.push(std::mem::replace(tb.next.get_mut(), Value::None)),
         Obj::Iter(st) => {
-            let st = std::mem::replace(st.get_mut(), crate::obj::IterState::Exhausted);
+            let st = std::mem::replace(st.get_mut(), crate::obj::IterState::Exhausted { class: None });
             drop_iter_state(st, out);
         }
         _ => {}
@@ -87,10 +87,11 @@ fn drop_iter_state(st: crate::obj::IterState, out: &mut Vec<Value>) {
             out.push(func);
             out.push(sentinel);
         }
-        I::Dict { dict, .. } => out.push(Value::Obj(dict)),
+        I::Dict { dict, .. } | I::DictReversed { dict, .. } => out.push(Value::Obj(dict)),
+        I::Exhausted { class } => out.extend(class.map(Value::Obj)),
         I::Set { set, .. } => out.push(Value::Obj(set)),
         I::Str { s, .. } => out.push(Value::Obj(s)),
-        I::Range { .. } | I::Exhausted => {}
+        I::Range { .. } | I::LongRange { .. } => {}
     }
 }
 

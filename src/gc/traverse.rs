@@ -97,12 +97,12 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
         Obj::Iter(st) => {
             if let Ok(st) = st.try_borrow() {
                 match &*st {
-                    IterState::Seq { seq, index: _ } | IterState::Reversed { seq, index: _ } => {
-                        visit_value(seq, f)
-                    }
-                    IterState::Range { .. } | IterState::Exhausted => {}
+                    IterState::Seq { seq, index: _ } | IterState::Reversed { seq, index: _ } => visit_value(seq, f),
+                    IterState::Range { .. } | IterState::LongRange { .. } => {}
+                    IterState::Exhausted { class: Some(c) } => f(c),
+                    IterState::Exhausted { class: None } => {}
                     IterState::Str { s, pos: _ } => f(s),
-                    IterState::Dict { dict, .. } => f(dict),
+                    IterState::Dict { dict, .. } | IterState::DictReversed { dict, .. } => f(dict),
                     IterState::Set { set, .. } => f(set),
                     IterState::Enumerate { iter, count: _ } => visit_value(iter, f),
                     IterState::Zip { iters, strict: _ } => {
@@ -360,7 +360,7 @@ pub fn clear(obj: &Obj) -> Vec<Value> {
             let old = st
                 .try_borrow_mut()
                 .ok()
-                .map(|mut s| std::mem::replace(&mut *s, IterState::Exhausted));
+                .map(|mut s| std::mem::replace(&mut *s, IterState::Exhausted { class: None }));
             drop(old);
         }
         Obj::Future(fu) => fu.take_values(&mut out),

@@ -504,6 +504,7 @@ pub fn register(vm: &mut Vm) {
     let module = Value::obj(Obj::Module(crate::obj::ModuleObj {
         name: std::rc::Rc::from("builtins"),
         dict: vm.builtins.clone(),
+        initializing: std::cell::Cell::new(false),
     }));
     let key = vm.intern("builtins");
     if let Obj::Dict(m) = &*vm.modules {

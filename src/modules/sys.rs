@@ -40,6 +40,7 @@ pub fn new_module(
     let module = Value::obj(Obj::Module(ModuleObj {
         name: Rc::from(name),
         dict: dict.clone(),
+        initializing: std::cell::Cell::new(false),
     }));
     if let Obj::Dict(d) = &*dict {
         let mut d = d.borrow_mut();
@@ -130,8 +131,9 @@ fn setrecursionlimit(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let n = i32::try_from(n).map_err(|_| {
         crate::vm::errors::overflow_error("Python int too large to convert to C int")
     })? as usize;
-    // CPython counts the native call of setrecursionlimit itself.
-    let depth = vm.frames.len() + 1;
+    // CPython counts the native call of setrecursionlimit itself (called from aio code, it
+    // is among the counted levels already).
+    let depth = vm.recursion_depth().max(vm.frames.len() + 1);
     if depth >= n {
         return Err(exc(
             ExcKind::RecursionError,

@@ -192,6 +192,22 @@ impl DictData {
         None
     }
 
+    /// One past the last dense position: where a reversed iterator starts.
+    pub fn dense_end(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// The entry before dense position `pos`, for reversed iterators: `(entry, its_pos)`.
+    pub fn prev_from(&self, mut pos: usize) -> Option<(&Entry, usize)> {
+        while pos > 0 {
+            pos -= 1;
+            if let Some(Some(e)) = self.entries.get(pos) {
+                return Some((e, pos));
+            }
+        }
+        None
+    }
+
     pub fn keys(&self) -> Vec<Value> {
         self.iter().map(|e| e.key.clone()).collect()
     }

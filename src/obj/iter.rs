@@ -2,6 +2,7 @@
 //! iterator adapters). `crate::vm::iter` advances them.
 
 use crate::vm::value::{ObjRef, Value};
+use num_bigint::BigInt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DictIterKind {
@@ -16,9 +17,13 @@ pub enum IterState {
     /// `reversed()` over a sequence: `index` counts down; `None` when done.
     Reversed { seq: Value, index: Option<usize> },
     Range { next: i64, stop: i64, step: i64 },
+    /// A range iterator whose items may not fit i64 (CPython's `longrange_iterator`).
+    LongRange { next: BigInt, step: BigInt, left: BigInt },
     /// Iterating a str by byte position.
     Str { s: ObjRef, pos: usize },
     Dict { dict: ObjRef, pos: usize, kind: DictIterKind, len: usize },
+    /// `reversed(dict)` and its views: `pos` is the dense position just after the next entry.
+    DictReversed { dict: ObjRef, pos: usize, kind: DictIterKind, len: usize },
     Set { set: ObjRef, pos: usize, len: usize },
     Enumerate { iter: Value, count: i64 },
     Zip { iters: Vec<Value>, strict: bool },
@@ -26,5 +31,7 @@ pub enum IterState {
     Filter { func: Value, iter: Value },
     /// `iter(callable, sentinel)`
     Callable { func: Value, sentinel: Value },
-    Exhausted,
+    /// A finished iterator that has let go of its source; `class` keeps its type name
+    /// (None once the cycle collector has cleared it).
+    Exhausted { class: Option<ObjRef> },
 }

@@ -1,28 +1,6 @@
-//! Small object kinds: range, slice, property, super.
+//! Small object kinds: slice, property, super.
 
 use crate::vm::value::{ObjRef, Value};
-
-/// `range(start, stop, step)` with i64 bounds.
-pub struct RangeObj {
-    pub start: i64,
-    pub stop: i64,
-    pub step: i64,
-}
-
-impl RangeObj {
-    pub fn len(&self) -> i64 {
-        if self.step > 0 && self.start < self.stop {
-            ((self.stop as i128 - self.start as i128 - 1) / self.step as i128 + 1) as i64
-        } else if self.step < 0 && self.start > self.stop {
-            ((self.start as i128 - self.stop as i128 - 1) / (-(self.step as i128)) + 1) as i64
-        } else {
-            0
-        }
-    }
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
 
 /// `slice(start, stop, step)`; each field may be None.
 pub struct SliceObj {

@@ -17,6 +17,7 @@ pub mod methods;
 pub mod misc;
 pub mod module;
 pub mod number;
+pub mod range;
 pub mod set;
 pub mod str;
 pub mod stream;
@@ -34,8 +35,9 @@ pub use function::{BoundMethod, CodeObj, FunctionObj, NativeFunction};
 pub use future::{FutureObj, HandleObj};
 pub use generator::GeneratorObj;
 pub use iter::IterState;
-pub use misc::{DictViewObj, PropertyObj, RangeObj, SliceObj, SuperObj};
+pub use misc::{DictViewObj, PropertyObj, SliceObj, SuperObj};
 pub use module::ModuleObj;
+pub use range::RangeObj;
 pub use set::SetData;
 pub use str::StrObj;
 

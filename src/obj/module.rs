@@ -6,4 +6,7 @@ pub struct ModuleObj {
     pub name: std::rc::Rc<str>,
     /// A `dict` object: `Obj::Dict`.
     pub dict: ObjRef,
+    /// True while an import runs the module's body (CPython's `__spec__._initializing`),
+    /// so a failed `from m import x` can blame a circular import.
+    pub initializing: std::cell::Cell<bool>,
 }

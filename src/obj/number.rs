@@ -388,7 +388,7 @@ fn small_binop(x: i64, y: i64, op: BinOp) -> Option<PyResult<Value>> {
 fn float_pow_value(x: f64, y: f64) -> PyResult<Value> {
     use super::complex::{pow, value, Complex};
     match text::float_pow(x, y) {
-        Ok(r) => Ok(Value::Float(r)),
+        Ok(r) => Ok(new_float(r)),
         // A negative base with a fractional exponent: the complex power, as CPython.
         Err(e) if e.kind == ErrorKind::Unsupported => {
             pow(Complex::new(x, 0.0), Complex::new(y, 0.0)).map(value)
@@ -497,7 +497,20 @@ fn float_binop(x: f64, y: f64, op: BinOp) -> PyResult<Value> {
             )))
         }
     };
-    Ok(Value::Float(r))
+    Ok(new_float(r))
+}
+
+
+/// A float result as a new value. CPython tells NaN objects apart by identity
+/// (`nan in [nan]` is True, `[float("nan")] == [float("nan")]` False), but aio's floats
+/// are unboxed; so each NaN an operation creates gets its own payload, and bit equality
+/// (`Value::is`) stands in for object identity.
+pub fn new_float(x: f64) -> Value {
+    if !x.is_nan() {
+        return Value::Float(x);
+    }
+    let sign = x.to_bits() & (1 << 63);
+    Value::Float(f64::from_bits(sign | crate::text::number_parse::fresh_nan().to_bits()))
 }
 
 /// Whether `op` is defined between floats (so `1.0 << 2` falls back to a TypeError).
@@ -559,7 +572,7 @@ pub fn divmod(a: &Value, b: &Value) -> Option<PyResult<Value>> {
 /// Unary minus, plus and invert on numbers.
 pub fn unary(a: &Value, op: UnaryOp) -> Option<PyResult<Value>> {
     match (a, op) {
-        (Value::Float(x), UnaryOp::USub) => return Some(Ok(Value::Float(-x))),
+        (Value::Float(x), UnaryOp::USub) => return Some(Ok(new_float(-x))),
         (Value::Float(x), UnaryOp::UAdd) => return Some(Ok(Value::Float(*x))),
         (Value::Float(_), _) => return None,
         _ => {}

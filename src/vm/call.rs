@@ -69,7 +69,7 @@ impl Vm {
 
     /// Pushes a frame, enforcing the recursion limit.
     pub fn push_frame(&mut self, frame: Box<Frame>) -> PyResult<()> {
-        if self.frames.len() >= self.recursion_limit {
+        if self.recursion_depth() >= self.recursion_limit {
             self.recycle_frame(frame);
             return Err(super::errors::exc(
                 ExcKind::RecursionError,

@@ -234,29 +234,7 @@ impl Vm {
                 Obj::FrozenSet(_) => t.frozenset.clone(),
                 Obj::Range(_) => t.range.clone(),
                 Obj::Slice(_) => t.slice.clone(),
-                Obj::Iter(st) => match &*st.borrow() {
-                    IterState::Seq { seq, .. } => match seq.as_obj().map(|o| &**o) {
-                        Some(Obj::List(_)) => t.list_iterator.clone(),
-                        Some(Obj::Tuple(_)) => t.tuple_iterator.clone(),
-                        Some(Obj::Bytes(_)) | Some(Obj::ByteArray(_)) => t.bytes_iterator.clone(),
-                        _ => t.iterator.clone(),
-                    },
-                    IterState::Reversed { .. } => t.reversed.clone(),
-                    IterState::Range { .. } => t.range_iterator.clone(),
-                    IterState::Str { .. } => t.str_iterator.clone(),
-                    IterState::Dict { kind, .. } => match kind {
-                        DictIterKind::Keys => t.dict_keyiterator.clone(),
-                        DictIterKind::Values => t.dict_valueiterator.clone(),
-                        DictIterKind::Items => t.dict_itemiterator.clone(),
-                    },
-                    IterState::Set { .. } => t.set_iterator.clone(),
-                    IterState::Enumerate { .. } => t.enumerate.clone(),
-                    IterState::Zip { .. } => t.zip.clone(),
-                    IterState::Map { .. } => t.map.clone(),
-                    IterState::Filter { .. } => t.filter.clone(),
-                    IterState::Callable { .. } => t.callable_iterator.clone(),
-                    IterState::Exhausted => t.iterator.clone(),
-                },
+                Obj::Iter(st) => iter_class(t, &st.borrow()),
                 Obj::Function(_) => t.function.clone(),
                 Obj::BoundMethod(_) => t.method.clone(),
                 Obj::Native(_) => t.builtin_function.clone(),
@@ -405,5 +383,48 @@ impl Vm {
         })));
         refresh_flags(&cls, self);
         Ok(cls)
+    }
+}
+
+/// The type of a native iterator, named as CPython names it.
+pub fn iter_class(t: &super::types::Types, st: &IterState) -> ObjRef {
+    fn source(seq: &Value) -> Option<&Obj> {
+        seq.as_obj().map(|o| &**o)
+    }
+    match st {
+        IterState::Seq { seq, .. } => match source(seq) {
+            Some(Obj::List(_)) => t.list_iterator.clone(),
+            Some(Obj::Tuple(_)) => t.tuple_iterator.clone(),
+            Some(Obj::Bytes(_)) => t.bytes_iterator.clone(),
+            Some(Obj::ByteArray(_)) => t.bytearray_iterator.clone(),
+            _ => t.iterator.clone(),
+        },
+        IterState::Reversed { seq, .. } => match source(seq) {
+            Some(Obj::List(_)) => t.list_reverseiterator.clone(),
+            _ => t.reversed.clone(),
+        },
+        IterState::Range { .. } => t.range_iterator.clone(),
+        IterState::LongRange { .. } => t.longrange_iterator.clone(),
+        IterState::Str { s, .. } => match &**s {
+            Obj::Str(so) if !so.ascii => t.str_iterator.clone(),
+            _ => t.str_ascii_iterator.clone(),
+        },
+        IterState::Dict { kind, .. } => match kind {
+            DictIterKind::Keys => t.dict_keyiterator.clone(),
+            DictIterKind::Values => t.dict_valueiterator.clone(),
+            DictIterKind::Items => t.dict_itemiterator.clone(),
+        },
+        IterState::DictReversed { kind, .. } => match kind {
+            DictIterKind::Keys => t.dict_reversekeyiterator.clone(),
+            DictIterKind::Values => t.dict_reversevalueiterator.clone(),
+            DictIterKind::Items => t.dict_reverseitemiterator.clone(),
+        },
+        IterState::Set { .. } => t.set_iterator.clone(),
+        IterState::Enumerate { .. } => t.enumerate.clone(),
+        IterState::Zip { .. } => t.zip.clone(),
+        IterState::Map { .. } => t.map.clone(),
+        IterState::Filter { .. } => t.filter.clone(),
+        IterState::Callable { .. } => t.callable_iterator.clone(),
+        IterState::Exhausted { class } => class.clone().unwrap_or_else(|| t.iterator.clone()),
     }
 }

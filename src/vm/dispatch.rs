@@ -465,8 +465,8 @@ impl Vm {
                         Ok(v) => v,
                         Err(e) if e.is(ExcKind::TypeError) && self.lookup_special(&args, "__iter__").is_none() => {
                             return Err(type_error(format!(
-                                "{}() argument after * must be an iterable, not {}",
-                                self.callable_name(&func),
+                                "{} argument after * must be an iterable, not {}",
+                                self.function_str(&func)?,
                                 self.type_name(&args)
                             )))
                         }
@@ -584,11 +584,17 @@ impl Vm {
                         }
                     }
                 }
-                Op::DictUpdate(i) | Op::DictMerge(i) => {
+                Op::DictUpdate(i) => {
                     let m = self.pop();
                     let target = self.peek(i as usize);
-                    let merge = matches!(op, Op::DictMerge(_));
-                    self.dict_update_from(&target, &m, merge)?;
+                    self.dict_update_from(&target, &m, None)?;
+                }
+                Op::DictMerge(i) => {
+                    // Only calls merge: the callee sits under the args tuple, below the dict.
+                    let m = self.pop();
+                    let target = self.peek(i as usize);
+                    let callee = self.peek(i as usize + 2);
+                    self.dict_update_from(&target, &m, Some(&callee))?;
                 }
                 Op::ListToTuple => {
                     let l = self.pop();
@@ -1026,7 +1032,13 @@ impl Vm {
         // Bind straight from the caller's stack: take it out of the frame for the call
         // (nothing reads a frame's value stack while it is calling), then put it back.
         let mut stack = std::mem::take(&mut self.top().stack);
-        let r = self.prepare_call(&func, self_.as_ref(), &stack[base + 2..], names);
+        let r = if counts_as_recursion(&func) {
+            self.recursive(super::recursion::IN_BUILTIN_CALL, |vm| {
+                vm.prepare_call(&func, self_.as_ref(), &stack[base + 2..], names)
+            })
+        } else {
+            self.prepare_call(&func, self_.as_ref(), &stack[base + 2..], names)
+        };
         stack.truncate(base);
         self.top().stack = stack;
         match r? {
@@ -1059,7 +1071,8 @@ impl Vm {
             },
             _ => {
                 return Err(type_error(format!(
-                    "argument after ** must be a mapping, not {}",
+                    "{} argument after ** must be a mapping, not {}",
+                    self.function_str(func)?,
                     self.type_name(kw)
                 )))
             }
@@ -1070,8 +1083,8 @@ impl Vm {
             }
             if names.iter().any(|n| n.as_str() == k.as_str()) {
                 return Err(type_error(format!(
-                    "{}() got multiple values for keyword argument '{}'",
-                    self.callable_name(func),
+                    "{} got multiple values for keyword argument '{}'",
+                    self.function_str(func)?,
                     k.as_str().unwrap_or("?")
                 )));
             }
@@ -1095,7 +1108,23 @@ impl Vm {
         }
     }
 
-    fn dict_update_from(&mut self, target: &Value, m: &Value, merge: bool) -> PyResult<()> {
+    /// CPython's `_PyObject_FunctionStr`: how call errors name the callee ("__main__.f()",
+    /// "len()", "list.append()"); other callables (instances) show as `str(x)`.
+    pub fn function_str(&mut self, f: &Value) -> PyResult<String> {
+        let named = matches!(f, Value::Obj(o)
+            if matches!(&**o, Obj::Function(_) | Obj::BoundMethod(_) | Obj::Native(_) | Obj::Class(_)));
+        let qualname = if named { self.get_attr_opt(f, &Value::str("__qualname__"))? } else { None };
+        let Some(qualname) = qualname else { return self.to_str(f) };
+        let qualname = self.to_str(&qualname)?;
+        match self.get_attr_opt(f, &Value::str("__module__"))? {
+            Some(m) if !m.is_none() && m.as_str() != Some("builtins") => Ok(format!("{}.{qualname}()", self.to_str(&m)?)),
+            _ => Ok(format!("{qualname}()")),
+        }
+    }
+
+    /// `{**m}` (`merge_into` None) or a call's `**m` (`merge_into` the callee, for CPython's
+    /// error messages naming it; duplicate keys are an error there).
+    fn dict_update_from(&mut self, target: &Value, m: &Value, merge_into: Option<&Value>) -> PyResult<()> {
         let Some(t) = target.as_objref() else { return Ok(()) };
         let items: Vec<(Value, Value)> = match m {
             Value::Obj(o) if matches!(&**o, Obj::Dict(_)) => match &**o {
@@ -1106,10 +1135,14 @@ impl Vm {
                 let keys = match self.get_attr_opt(m, &Value::str("keys"))? {
                     Some(k) => self.call(&k, &[])?,
                     None => {
-                        return Err(type_error(format!(
-                            "'{}' object is not a mapping",
-                            self.type_name(m)
-                        )))
+                        return Err(type_error(match merge_into {
+                            Some(f) => format!(
+                                "{} argument after ** must be a mapping, not {}",
+                                self.function_str(f)?,
+                                self.type_name(m)
+                            ),
+                            None => format!("'{}' object is not a mapping", self.type_name(m)),
+                        }))
                     }
                 };
                 let keys = self.collect(&keys)?;
@@ -1122,11 +1155,14 @@ impl Vm {
             }
         };
         for (k, v) in items {
-            if merge && self.dict_get(&t, &k)?.is_some() {
-                return Err(type_error(format!(
-                    "got multiple values for keyword argument '{}'",
-                    k.as_str().unwrap_or("?")
-                )));
+            if let Some(f) = merge_into {
+                if self.dict_get(&t, &k)?.is_some() {
+                    return Err(type_error(format!(
+                        "{} got multiple values for keyword argument '{}'",
+                        self.function_str(f)?,
+                        self.to_str(&k)?
+                    )));
+                }
             }
             self.dict_set(&t, k, v)?;
         }
@@ -1360,5 +1396,18 @@ fn check_unpack(items: Vec<Value>, n: usize) -> PyResult<Vec<Value>> {
         )))
     } else {
         Err(value_error(format!("too many values to unpack (expected {n})")))
+    }
+}
+
+/// Whether calling `f` from aio code counts a recursion level, as CPython's CALL does for
+/// builtin functions, except those its specialised instructions run inline (`len`,
+/// `isinstance`).
+fn counts_as_recursion(f: &Value) -> bool {
+    match f {
+        Value::Obj(o) => match &**o {
+            Obj::Native(n) => !(n.owner.is_empty() && matches!(n.name, "len" | "isinstance")),
+            _ => false,
+        },
+        _ => false,
     }
 }

@@ -32,6 +32,7 @@ impl Vm {
         ObjRef::new(Obj::Module(ModuleObj {
             name: Rc::from(name),
             dict,
+            initializing: std::cell::Cell::new(false),
         }))
     }
 
@@ -130,7 +131,7 @@ impl Vm {
                     .iter()
                     .filter_map(|s| s.as_str().map(PathBuf::from))
                     .collect(),
-                None => return Err(not_found(full)),
+                None => return Err(not_a_package(full, pkg)),
             };
             parent = Some(p);
         }
@@ -198,7 +199,9 @@ impl Vm {
         }
         self.register_module(full, mv.clone());
         let source = Rc::new(Source::from_file(file, text));
+        set_initializing(&module, true);
         let result = self.exec_source_in(source, &module);
+        set_initializing(&module, false);
         if let Err(e) = result {
             self.unregister_module(full);
             return Err(e);
@@ -363,12 +366,26 @@ impl Vm {
         let file = self
             .get_attr_opt(module, &Value::str("__file__"))?
             .and_then(|v| v.as_str().map(|s| s.to_string()));
-        let loc = file.unwrap_or_else(|| "unknown location".into());
-        let e = exc(
-            ExcKind::ImportError,
-            format!("cannot import name '{n}' from '{modname}' ({loc})"),
-        );
-        super::dictops::set_str(&mut e.exc().dict.borrow_mut(), Value::str("name"), Value::str(&modname));
+        let loc = file.as_deref().unwrap_or("unknown location");
+        let partially = match module {
+            Value::Obj(o) => matches!(&**o, Obj::Module(m) if m.initializing.get()),
+            _ => false,
+        };
+        let msg = if partially {
+            format!(
+                "cannot import name '{n}' from partially initialized module '{modname}' \
+                 (most likely due to a circular import) ({loc})"
+            )
+        } else {
+            format!("cannot import name '{n}' from '{modname}' ({loc})")
+        };
+        let e = exc(ExcKind::ImportError, msg);
+        let mut d = e.exc().dict.borrow_mut();
+        super::dictops::set_str(&mut d, Value::str("name"), Value::str(&modname));
+        if let Some(f) = &file {
+            super::dictops::set_str(&mut d, Value::str("path"), Value::str(f));
+        }
+        drop(d);
         Err(e)
     }
 
@@ -401,6 +418,22 @@ impl Vm {
         }
         Ok(())
     }
+}
+
+fn set_initializing(module: &ObjRef, on: bool) {
+    if let Obj::Module(m) = &**module {
+        m.initializing.set(on);
+    }
+}
+
+/// `import a.b` where `a` is a module without `__path__`.
+fn not_a_package(name: &str, parent: &str) -> super::errors::ExcRef {
+    let e = exc(
+        ExcKind::ModuleNotFoundError,
+        format!("No module named '{name}'; '{parent}' is not a package"),
+    );
+    super::dictops::set_str(&mut e.exc().dict.borrow_mut(), Value::str("name"), Value::str(name));
+    e
 }
 
 fn not_found(name: &str) -> super::errors::ExcRef {

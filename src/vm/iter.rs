@@ -6,6 +6,7 @@ use super::value::Value;
 use super::Vm;
 use crate::obj::iter::{DictIterKind, IterState};
 use crate::obj::Obj;
+use num_traits::Zero;
 use std::cell::RefCell;
 
 fn new_iter(st: IterState) -> Value {
@@ -21,11 +22,7 @@ impl Vm {
                     Some(IterState::Seq { seq: v.clone(), index: 0 })
                 }
                 Obj::Str(_) => Some(IterState::Str { s: o.clone(), pos: 0 }),
-                Obj::Range(r) => Some(IterState::Range {
-                    next: r.start,
-                    stop: r.stop,
-                    step: r.step,
-                }),
+                Obj::Range(r) => Some(r.iter_state()),
                 Obj::Dict(d) => Some(IterState::Dict {
                     dict: o.clone(),
                     pos: 0,
@@ -124,6 +121,15 @@ impl Vm {
                 }
                 return Ok(None);
             }
+            IterState::LongRange { next, step, left } => {
+                if left.is_zero() {
+                    return Ok(None);
+                }
+                let v = Value::from_bigint(next.clone());
+                *next += &*step;
+                *left -= 1;
+                return Ok(Some(v));
+            }
             IterState::Seq { seq, index } => {
                 if let Value::Obj(so) = seq {
                     let item = match &**so {
@@ -137,7 +143,8 @@ impl Vm {
                     if let Some(item) = item {
                         *index += 1;
                         if item.is_none() {
-                            *st = IterState::Exhausted;
+                            let class = super::class::iter_class(&self.t, &st);
+                            *st = IterState::Exhausted { class: Some(class) };
                         }
                         return Ok(item);
                     }
@@ -148,7 +155,7 @@ impl Vm {
                 return match self.getitem(&seq, &Value::Int(i as i64)) {
                     Ok(v) => Ok(Some(v)),
                     Err(e) if e.is(ExcKind::IndexError) || e.is(ExcKind::StopIteration) => {
-                        *cell.borrow_mut() = IterState::Exhausted;
+                        self.exhaust(cell);
                         Ok(None)
                     }
                     Err(e) => Err(e),
@@ -185,6 +192,25 @@ impl Vm {
                     None => Ok(None),
                 };
             }
+            IterState::DictReversed { dict, pos, kind, len } => {
+                let Obj::Dict(d) = &**dict else { return Ok(None) };
+                let d = d.borrow();
+                if d.len() != *len {
+                    *len = usize::MAX;
+                    return Err(runtime_error("dictionary changed size during iteration"));
+                }
+                return match d.prev_from(*pos) {
+                    Some((e, prev)) => {
+                        *pos = prev;
+                        Ok(Some(match kind {
+                            DictIterKind::Keys => e.key.clone(),
+                            DictIterKind::Values => e.value.clone(),
+                            DictIterKind::Items => Value::tuple(vec![e.key.clone(), e.value.clone()]),
+                        }))
+                    }
+                    None => Ok(None),
+                };
+            }
             IterState::Set { set, pos, len } => {
                 let set = set.clone();
                 return super::dictops::with_set(&set, |d| {
@@ -209,13 +235,13 @@ impl Vm {
                 return match self.getitem(&seq, &Value::Int(i as i64)) {
                     Ok(v) => Ok(Some(v)),
                     Err(e) if e.is(ExcKind::IndexError) => {
-                        *cell.borrow_mut() = IterState::Exhausted;
+                        self.exhaust(cell);
                         Ok(None)
                     }
                     Err(e) => Err(e),
                 };
             }
-            IterState::Exhausted => return Ok(None),
+            IterState::Exhausted { .. } => return Ok(None),
             _ => {}
         }
         // Adapters that call back into aio code.
@@ -236,7 +262,6 @@ impl Vm {
                     match self.next(it)? {
                         Some(v) => out.push(v),
                         None => {
-                            *cell.borrow_mut() = IterState::Exhausted;
                             if strict {
                                 if i > 0 {
                                     return Err(value_error(format!(
@@ -299,13 +324,19 @@ impl Vm {
                 drop(st);
                 let v = self.call(&func, &[])?;
                 if self.eq(&v, &sentinel)? {
-                    *cell.borrow_mut() = IterState::Exhausted;
+                    self.exhaust(cell);
                     return Ok(None);
                 }
                 Ok(Some(v))
             }
             _ => Ok(None),
         }
+    }
+
+    /// Ends an iterator: lets go of its source (as CPython does) but keeps its type.
+    fn exhaust(&self, cell: &RefCell<IterState>) {
+        let class = super::class::iter_class(&self.t, &cell.borrow());
+        *cell.borrow_mut() = IterState::Exhausted { class: Some(class) };
     }
 
     /// All items of an iterable.

@@ -24,6 +24,7 @@ pub mod native;
 pub mod output;
 pub mod payload;
 pub mod protocols;
+pub mod recursion;
 pub mod signals;
 pub mod traceback;
 pub mod types;
@@ -43,8 +44,10 @@ pub use errors::{ExcRef, PyResult};
 /// CPython's default `sys.getrecursionlimit()`.
 pub const DEFAULT_RECURSION_LIMIT: usize = 1000;
 /// Nesting of native-to-aio calls (`sorted(key=...)`, `__eq__` from a dict, ...): each level
-/// uses native stack, so it is bounded separately (DESIGN.md section 4).
-pub const MAX_NATIVE_DEPTH: usize = 200;
+/// uses native stack (tens of KB in debug builds), so it is bounded separately (DESIGN.md
+/// section 4); high enough that the recursion limit, counted as CPython counts it, is what
+/// stops ordinary programs (`__repr__` calling `repr(self)` nests ~333 levels at 1000).
+pub const MAX_NATIVE_DEPTH: usize = 5_000;
 
 pub struct Vm {
     pub t: Rc<Types>,
@@ -59,6 +62,8 @@ pub struct Vm {
     pub recursion_limit: usize,
     /// Current depth of nested dispatch loops (native code calling back into aio code).
     pub native_depth: usize,
+    /// Counted native operations in progress (see `recursion`).
+    pub native_recursion: usize,
     /// Interned identifier strings.
     pub(crate) interned: HashMap<Box<str>, Value>,
     /// Keyword names set by `KwNames` for the next `Call`.
@@ -105,6 +110,7 @@ impl Vm {
             modules,
             recursion_limit: DEFAULT_RECURSION_LIMIT,
             native_depth: 0,
+            native_recursion: 0,
             interned: HashMap::new(),
             kwnames: None,
             yielded: false,

@@ -10,6 +10,7 @@ use super::value::{ObjRef, Value};
 use super::Vm;
 use crate::obj::Obj;
 use crate::syntax::ast::{BinOp, CmpOp, UnaryOp};
+use num_bigint::BigInt;
 
 /// Names of the special methods for each binary operator: (normal, reflected, in-place).
 pub fn binop_names(op: BinOp) -> (&'static str, &'static str, &'static str) {
@@ -74,12 +75,11 @@ impl Vm {
                 }
             }
         }
-        if self.native_depth >= super::MAX_NATIVE_DEPTH {
-            return Err(super::errors::exc(
-                ExcKind::RecursionError,
-                "maximum recursion depth exceeded while getting the repr of an object",
-            ));
-        }
+        self.recursive(super::recursion::IN_REPR, |vm| vm.repr_slot(v))
+    }
+
+    /// The `__repr__` slot of a non-trivial object (uncounted: `object.__str__` uses it).
+    pub(crate) fn repr_slot(&mut self, v: &Value) -> PyResult<String> {
         match self.call_special(v, "__repr__", &[])? {
             Some(r) => match r.as_str() {
                 Some(s) => Ok(s.to_string()),
@@ -204,6 +204,10 @@ impl Vm {
             Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::None => return self.repr(v),
             _ => {}
         }
+        self.recursive(super::recursion::IN_STR, |vm| vm.str_slot(v))
+    }
+
+    fn str_slot(&mut self, v: &Value) -> PyResult<String> {
         match self.call_special(v, "__str__", &[])? {
             Some(r) => match r.as_str() {
                 Some(s) => Ok(s.to_string()),
@@ -212,7 +216,7 @@ impl Vm {
                     self.type_name(&r)
                 ))),
             },
-            None => self.repr(v),
+            None => self.repr_slot(v),
         }
     }
 
@@ -280,6 +284,28 @@ impl Vm {
                     self.type_name(v)
                 ))),
             },
+        }
+    }
+
+    /// The int value of `v` via `__index__`, as a BigInt.
+    pub fn index_bigint(&mut self, v: &Value) -> PyResult<BigInt> {
+        if let Some(b) = v.to_bigint() {
+            return Ok(b);
+        }
+        match self.lookup_special(v, "__index__") {
+            Some(f) => {
+                let r = self.call(&f, std::slice::from_ref(v))?;
+                r.to_bigint().ok_or_else(|| {
+                    type_error(format!(
+                        "__index__ returned non-int (type {})",
+                        self.type_name(&r)
+                    ))
+                })
+            }
+            None => Err(type_error(format!(
+                "'{}' object cannot be interpreted as an integer",
+                self.type_name(v)
+            ))),
         }
     }
 
@@ -374,6 +400,11 @@ impl Vm {
                 _ => x >= y,
             }));
         }
+        self.recursive(super::recursion::IN_COMPARISON, |vm| vm.compare_slots(a, b, op))
+    }
+
+    /// Rich comparison through `__eq__`/`__lt__`/... and their reflections.
+    fn compare_slots(&mut self, a: &Value, b: &Value, op: CmpOp) -> PyResult<Value> {
         let (name, rname, sym) = cmp_names(op);
         let ta = self.type_of(a);
         let tb = self.type_of(b);

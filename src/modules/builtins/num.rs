@@ -366,31 +366,9 @@ fn b_ord(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     )))
 }
 
-/// The int value of `v` via `__index__`, as a BigInt.
-fn index_bigint(vm: &mut Vm, v: &Value) -> PyResult<BigInt> {
-    if let Some(b) = v.to_bigint() {
-        return Ok(b);
-    }
-    match vm.lookup_special(v, "__index__") {
-        Some(f) => {
-            let r = vm.call(&f, std::slice::from_ref(v))?;
-            r.to_bigint().ok_or_else(|| {
-                type_error(format!(
-                    "__index__ returned non-int (type {})",
-                    vm.type_name(&r)
-                ))
-            })
-        }
-        None => Err(type_error(format!(
-            "'{}' object cannot be interpreted as an integer",
-            vm.type_name(v)
-        ))),
-    }
-}
-
 fn radix(vm: &mut Vm, args: &Args, name: &str, prefix: &str, base: u32) -> PyResult<Value> {
     args.check(name, 1, 1)?;
-    let b = index_bigint(vm, &args.pos[0])?;
+    let b = vm.index_bigint(&args.pos[0])?;
     let digits = b.magnitude().to_str_radix(base);
     let sign = if b.is_negative() { "-" } else { "" };
     Ok(Value::string(format!("{sign}{prefix}{digits}")))

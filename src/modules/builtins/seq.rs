@@ -209,34 +209,7 @@ fn reversed_new(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let seq = &args.pos[1];
     if let Value::Obj(o) = seq {
         match &**o {
-            Obj::Range(r) => {
-                let n = r.len();
-                if n == 0 {
-                    return Ok(new_iter(IterState::Range {
-                        next: 0,
-                        stop: 0,
-                        step: 1,
-                    }));
-                }
-                let last = r.start as i128 + (n as i128 - 1) * r.step as i128;
-                let stop = last - r.step as i128 * n as i128;
-                if let (Ok(last), Ok(stop), Some(step)) = (
-                    i64::try_from(last),
-                    i64::try_from(stop),
-                    r.step.checked_neg(),
-                ) {
-                    return Ok(new_iter(IterState::Range {
-                        next: last,
-                        stop,
-                        step,
-                    }));
-                }
-                let items = vm.collect(seq)?;
-                return Ok(new_iter(IterState::Reversed {
-                    index: items.len().checked_sub(1),
-                    seq: Value::list(items),
-                }));
-            }
+            Obj::Range(r) => return Ok(new_iter(r.reversed_state())),
             Obj::List(_) | Obj::Tuple(_) | Obj::Bytes(_) | Obj::ByteArray(_) => {
                 let n = vm.len(seq)?;
                 return Ok(new_iter(IterState::Reversed {
@@ -245,25 +218,18 @@ fn reversed_new(vm: &mut Vm, args: &Args) -> PyResult<Value> {
                 }));
             }
             Obj::Str(s) => {
+                // Walks a snapshot of the characters: indexing a non-ASCII str is O(n).
                 let chars: Vec<Value> = s
                     .as_str()
                     .chars()
-                    .rev()
                     .map(|c| Value::string(c.to_string()))
                     .collect();
-                return Ok(new_iter(IterState::Seq {
+                return Ok(new_iter(IterState::Reversed {
+                    index: chars.len().checked_sub(1),
                     seq: Value::tuple(chars),
-                    index: 0,
                 }));
             }
-            Obj::Dict(d) => {
-                let mut keys = d.borrow().keys();
-                keys.reverse();
-                return Ok(new_iter(IterState::Seq {
-                    seq: Value::tuple(keys),
-                    index: 0,
-                }));
-            }
+            Obj::Dict(_) => return vm.call_method(seq, "__reversed__", &[]),
             _ => {}
         }
     }

@@ -200,26 +200,21 @@ fn iter(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     vm.iter(&a.pos[0])
 }
 
-fn reversed_iter(d: &RefCell<DictData>, kind: DictIterKind) -> Value {
-    let mut items: Vec<Value> = d
-        .borrow()
-        .iter()
-        .map(|e| match kind {
-            DictIterKind::Keys => e.key.clone(),
-            DictIterKind::Values => e.value.clone(),
-            DictIterKind::Items => Value::tuple(vec![e.key.clone(), e.value.clone()]),
-        })
-        .collect();
-    items.reverse();
-    Value::obj(Obj::Iter(RefCell::new(IterState::Seq {
-        seq: Value::tuple(items),
-        index: 0,
+/// `reversed(d)` or of a view: walks the entries from the end, failing like forward
+/// iteration if the dict changes size.
+fn reversed_iter(dict: &ObjRef, d: &RefCell<DictData>, kind: DictIterKind) -> Value {
+    let d = d.borrow();
+    Value::obj(Obj::Iter(RefCell::new(IterState::DictReversed {
+        dict: dict.clone(),
+        pos: d.dense_end(),
+        kind,
+        len: d.len(),
     })))
 }
 
 fn reversed(vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    let (_, d) = this(vm, a, "__reversed__")?;
-    Ok(reversed_iter(d, DictIterKind::Keys))
+    let (dict, d) = this(vm, a, "__reversed__")?;
+    Ok(reversed_iter(dict, d, DictIterKind::Keys))
 }
 
 /// `a == b` for two dicts.
@@ -473,7 +468,7 @@ fn view_iter(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn view_reversed(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let v = view_this(vm, a, "__reversed__")?;
     match view_cell(v) {
-        Some(d) => Ok(reversed_iter(d, v.kind)),
+        Some(d) => Ok(reversed_iter(&v.dict, d, v.kind)),
         None => Ok(Value::tuple(vec![])),
     }
 }

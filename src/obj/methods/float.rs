@@ -436,7 +436,9 @@ fn float_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.no_kwargs("float")?;
     match a.pos.len() {
         1 => Ok(Value::Float(0.0)),
-        2 => Ok(Value::Float(float_from(vm, &a.pos[1])?)),
+        // float(x) of a float is x itself (the same NaN); anything else makes a new float.
+        2 if matches!(a.pos[1], Value::Float(_)) => Ok(a.pos[1].clone()),
+        2 => Ok(crate::obj::number::new_float(float_from(vm, &a.pos[1])?)),
         n => Err(type_error(format!(
             "float expected at most 1 argument, got {}",
             n - 1

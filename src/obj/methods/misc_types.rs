@@ -97,6 +97,7 @@ fn length_hint(vm: &mut Vm, a: &Args) -> PyResult<Value> {
             };
             n.min(i64::MAX as i128) as i64
         }
+        IterState::LongRange { left, .. } => return Ok(Value::from_bigint(left.clone())),
         IterState::Str { s, pos } => match &**s {
             Obj::Str(so) => so.as_str()[*pos..].chars().count() as i64,
             _ => 0,
@@ -120,6 +121,18 @@ fn length_hint(vm: &mut Vm, a: &Args) -> PyResult<Value> {
                     }
                     k
                 }
+            }
+            _ => 0,
+        },
+        IterState::DictReversed { dict, pos, len, .. } => match &**dict {
+            Obj::Dict(d) if d.borrow().len() == *len => {
+                let data = d.borrow();
+                let (mut k, mut p) = (0, *pos);
+                while let Some((_, prev)) = data.prev_from(p) {
+                    k += 1;
+                    p = prev;
+                }
+                k
             }
             _ => 0,
         },
@@ -164,8 +177,10 @@ pub fn register(vm: &mut Vm) {
     for it in [
         &t.list_iterator,
         &t.tuple_iterator,
+        &t.str_ascii_iterator,
         &t.str_iterator,
         &t.range_iterator,
+        &t.longrange_iterator,
         &t.dict_keyiterator,
         &t.dict_valueiterator,
         &t.dict_itemiterator,
@@ -178,6 +193,11 @@ pub fn register(vm: &mut Vm) {
         &t.reversed,
         &t.callable_iterator,
         &t.bytes_iterator,
+        &t.bytearray_iterator,
+        &t.list_reverseiterator,
+        &t.dict_reversekeyiterator,
+        &t.dict_reversevalueiterator,
+        &t.dict_reverseitemiterator,
     ] {
         vm.add_methods(
             it,
@@ -188,8 +208,10 @@ pub fn register(vm: &mut Vm) {
     for it in [
         &t.list_iterator,
         &t.tuple_iterator,
+        &t.str_ascii_iterator,
         &t.str_iterator,
         &t.range_iterator,
+        &t.longrange_iterator,
         &t.dict_keyiterator,
         &t.dict_valueiterator,
         &t.dict_itemiterator,
@@ -197,6 +219,11 @@ pub fn register(vm: &mut Vm) {
         &t.iterator,
         &t.reversed,
         &t.bytes_iterator,
+        &t.bytearray_iterator,
+        &t.list_reverseiterator,
+        &t.dict_reversekeyiterator,
+        &t.dict_reversevalueiterator,
+        &t.dict_reverseitemiterator,
     ] {
         vm.add_methods(it, "iterator", &[("__length_hint__", length_hint)]);
     }

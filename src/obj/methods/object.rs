@@ -107,7 +107,7 @@ fn object_repr(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 
 fn object_str(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let this = self_arg(args, "__str__")?;
-    Ok(Value::string(vm.repr(this)?))
+    Ok(Value::string(vm.repr_slot(this)?))
 }
 
 fn object_eq(vm: &mut Vm, args: &Args) -> PyResult<Value> {

@@ -1,14 +1,17 @@
-//! Methods of `range`.
+//! Methods of `range`. The arithmetic lives in `crate::obj::range`, generic over i128
+//! (for i64 bounds) and BigInt; each method picks the width once.
 
 use super::int::not_impl;
-use super::slice::{in_range, seq_index, Index};
 use crate::obj::function::Args;
-use crate::obj::number::{as_int, IntRef};
-use crate::obj::{IterState, Obj, RangeObj};
+use crate::obj::number::as_int;
+use crate::obj::range::{int_as, RangeInt, Span};
+use crate::obj::{Obj, RangeObj, SliceObj};
 use crate::vm::errors::{exc, index_error, type_error, value_error, PyResult};
 use crate::vm::types::ExcKind;
 use crate::vm::value::Value;
 use crate::vm::Vm;
+use num_bigint::BigInt;
+use num_traits::{Signed, ToPrimitive, Zero};
 use std::cell::RefCell;
 
 fn this<'a>(vm: &Vm, a: &'a Args, name: &str) -> PyResult<&'a RangeObj> {
@@ -25,38 +28,17 @@ fn this<'a>(vm: &Vm, a: &'a Args, name: &str) -> PyResult<&'a RangeObj> {
     }
 }
 
-/// Exact length (may exceed i64 for extreme bounds).
-fn len128(r: &RangeObj) -> i128 {
-    let (a, b, s) = (r.start as i128, r.stop as i128, r.step as i128);
-    if s > 0 && a < b {
-        (b - a - 1) / s + 1
-    } else if s < 0 && a > b {
-        (a - b - 1) / (-s) + 1
-    } else {
-        0
-    }
+fn ssize_overflow() -> crate::vm::errors::ExcRef {
+    exc(
+        ExcKind::OverflowError,
+        "Python int too large to convert to C ssize_t",
+    )
 }
 
-fn range_len(r: &RangeObj) -> PyResult<usize> {
-    usize::try_from(len128(r))
-        .ok()
-        .filter(|n| *n <= i64::MAX as usize)
-        .ok_or_else(|| {
-            exc(
-                ExcKind::OverflowError,
-                "Python int too large to convert to C ssize_t",
-            )
-        })
-}
-
-fn arg(vm: &mut Vm, v: &Value) -> PyResult<i64> {
-    match as_int(v) {
-        Some(IntRef::Small(i)) => Ok(i),
-        Some(IntRef::Big(_)) => Err(exc(
-            ExcKind::OverflowError,
-            "Python int too large to convert to C ssize_t",
-        )),
-        None => vm.index_value(v),
+fn arg(vm: &mut Vm, v: &Value) -> PyResult<BigInt> {
+    match v {
+        Value::Int(i) => Ok(BigInt::from(*i)),
+        _ => vm.index_bigint(v),
     }
 }
 
@@ -65,8 +47,8 @@ fn range_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let args = a.pos.get(1..).unwrap_or(&[]);
     let (start, stop, step) = match args.len() {
         0 => return Err(type_error("range expected at least 1 argument, got 0")),
-        1 => (0, arg(vm, &args[0])?, 1),
-        2 => (arg(vm, &args[0])?, arg(vm, &args[1])?, 1),
+        1 => (BigInt::zero(), arg(vm, &args[0])?, BigInt::from(1)),
+        2 => (arg(vm, &args[0])?, arg(vm, &args[1])?, BigInt::from(1)),
         3 => (arg(vm, &args[0])?, arg(vm, &args[1])?, arg(vm, &args[2])?),
         n => {
             return Err(type_error(format!(
@@ -74,135 +56,190 @@ fn range_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
             )))
         }
     };
-    if step == 0 {
+    if step.is_zero() {
         return Err(value_error("range() arg 3 must not be zero"));
     }
-    Ok(Value::obj(Obj::Range(RangeObj { start, stop, step })))
+    Ok(Value::obj(Obj::Range(RangeObj::new(start, stop, step))))
+}
+
+fn show<T: RangeInt>(s: &Span<T>) -> String {
+    if s.step.is_one() {
+        format!("range({}, {})", s.start, s.stop)
+    } else {
+        format!("range({}, {}, {})", s.start, s.stop, s.step)
+    }
 }
 
 fn repr(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let r = this(vm, a, "__repr__")?;
-    Ok(Value::string(if r.step == 1 {
-        format!("range({}, {})", r.start, r.stop)
-    } else {
-        format!("range({}, {}, {})", r.start, r.stop, r.step)
+    Ok(Value::string(match r.wide() {
+        Some(w) => show(&w),
+        None => show(&r.big()),
     }))
 }
 
 fn len(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let r = this(vm, a, "__len__")?;
-    Ok(Value::Int(range_len(r)? as i64))
+    let n = match r.wide() {
+        Some(w) => i64::try_from(w.len()).ok(),
+        None => r.big().len().to_i64(),
+    };
+    n.map(Value::Int).ok_or_else(ssize_overflow)
 }
 
 fn bool_(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let r = this(vm, a, "__bool__")?;
-    Ok(Value::Bool(len128(r) > 0))
+    Ok(Value::Bool(!r.is_empty()))
 }
 
-fn item(r: &RangeObj, i: usize) -> Value {
-    Value::from_i128(r.start as i128 + i as i128 * r.step as i128)
+/// `r[i]` for an int `i`.
+fn item_at<T: RangeInt>(s: &Span<T>, i: &Value) -> PyResult<Value> {
+    int_as::<T>(i)
+        .flatten()
+        .and_then(|i| s.index(i))
+        .map(|k| s.at(&k).to_value())
+        .ok_or_else(|| index_error("range object index out of range"))
+}
+
+/// A slice bound as a BigInt (`_PySlice_GetLongIndices`).
+fn bound(vm: &mut Vm, v: &Value) -> PyResult<Option<BigInt>> {
+    if v.is_none() {
+        return Ok(None);
+    }
+    if as_int(v).is_none() && vm.lookup_special(v, "__index__").is_none() {
+        return Err(type_error(
+            "slice indices must be integers or None or have an __index__ method",
+        ));
+    }
+    vm.index_bigint(v).map(Some)
+}
+
+/// `r[a:b:c]`: CPython resolves the slice against the length and maps the resulting
+/// start/stop positions through the range, so `range(10)[::3]` is `range(0, 10, 3)`.
+fn slice(vm: &mut Vm, r: &RangeObj, sl: &SliceObj) -> PyResult<Value> {
+    let step = bound(vm, &sl.step)?.unwrap_or_else(|| BigInt::from(1));
+    if step.is_zero() {
+        return Err(value_error("slice step cannot be zero"));
+    }
+    let span = r.big();
+    let len = span.len();
+    let (lower, upper) = if step.is_negative() {
+        (BigInt::from(-1), len.clone() - 1)
+    } else {
+        (BigInt::zero(), len.clone())
+    };
+    let fix = |v: Option<BigInt>, default: &BigInt| match v {
+        None => default.clone(),
+        Some(v) => {
+            let v = if v.is_negative() { v + &len } else { v };
+            v.clamp(lower.clone(), upper.clone())
+        }
+    };
+    let (start_default, stop_default) = if step.is_negative() {
+        (&upper, &lower)
+    } else {
+        (&lower, &upper)
+    };
+    let start = fix(bound(vm, &sl.start)?, start_default);
+    let stop = fix(bound(vm, &sl.stop)?, stop_default);
+    Ok(Value::obj(Obj::Range(RangeObj::new(
+        span.at(&start),
+        span.at(&stop),
+        span.step * step,
+    ))))
 }
 
 fn getitem(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let r = this(vm, a, "__getitem__")?;
     a.check("__getitem__", 2, 2)?;
-    let n = range_len(r)?;
-    match seq_index(vm, &a.pos[1], n, "range")? {
-        Index::At(i) => match in_range(i, n) {
-            Some(i) => Ok(item(r, i)),
-            None => Err(index_error("range object index out of range")),
-        },
-        Index::Slice(sl) => {
-            let start = r.start as i128 + sl.start as i128 * r.step as i128;
-            let step = r.step as i128 * sl.step as i128;
-            let stop = start + sl.len as i128 * step;
-            let clamp = |x: i128| x.clamp(i64::MIN as i128, i64::MAX as i128) as i64;
-            Ok(Value::obj(Obj::Range(RangeObj {
-                start: clamp(start),
-                stop: clamp(stop),
-                step: clamp(step),
-            })))
+    let key = &a.pos[1];
+    if let Value::Obj(o) = key {
+        if let Obj::Slice(sl) = &**o {
+            return slice(vm, r, sl);
         }
     }
-}
-
-/// Position of int `x` in the range, if present.
-fn position(r: &RangeObj, x: i128) -> Option<usize> {
-    let (s, st) = (r.start as i128, r.step as i128);
-    let n = len128(r);
-    let off = x - s;
-    if off % st != 0 {
-        return None;
-    }
-    let k = off / st;
-    if k >= 0 && k < n {
-        Some(k as usize)
+    let key = if as_int(key).is_some() {
+        key.clone()
+    } else if vm.lookup_special(key, "__index__").is_some() {
+        Value::from_bigint(vm.index_bigint(key)?)
     } else {
-        None
+        return Err(type_error(format!(
+            "range indices must be integers or slices, not {}",
+            vm.type_name(key)
+        )));
+    };
+    match r.wide() {
+        Some(w) => item_at(&w, &key),
+        None => item_at(&r.big(), &key),
     }
 }
 
-fn int_of(v: &Value) -> Option<i128> {
-    match as_int(v)? {
-        IntRef::Small(i) => Some(i as i128),
-        IntRef::Big(b) => num_traits::ToPrimitive::to_i128(b),
+/// Position of the int `x` in the range (None when absent); None overall when `x` is
+/// not an int, and the caller must search by `==`.
+fn int_position(r: &RangeObj, x: &Value) -> Option<Option<Value>> {
+    fn find<T: RangeInt>(s: &Span<T>, x: &Value) -> Option<Option<Value>> {
+        int_as::<T>(x).map(|x| x.and_then(|x| s.position(&x)).map(|k| k.to_value()))
     }
+    match r.wide() {
+        Some(w) => find(&w, x),
+        None => find(&r.big(), x),
+    }
+}
+
+/// CPython's `_PySequence_IterSearch` for non-int needles: walks the items with `==`.
+/// Returns the number of matches (or the first match's position when `first`).
+fn search(vm: &mut Vm, range: &Value, x: &Value, first: bool) -> PyResult<Option<i64>> {
+    let it = vm.iter(range)?;
+    let (mut k, mut found) = (0i64, 0i64);
+    while let Some(v) = vm.next(&it)? {
+        if vm.eq(&v, x)? {
+            if first {
+                return Ok(Some(k));
+            }
+            found += 1;
+        }
+        k += 1;
+    }
+    Ok((!first).then_some(found))
 }
 
 fn contains(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let r = this(vm, a, "__contains__")?;
     a.check("__contains__", 2, 2)?;
-    let x = &a.pos[1];
-    if let Some(i) = int_of(x) {
-        return Ok(Value::Bool(position(r, i).is_some()));
+    match int_position(r, &a.pos[1]) {
+        Some(p) => Ok(Value::Bool(p.is_some())),
+        None => Ok(Value::Bool(
+            search(vm, &a.pos[0], &a.pos[1], true)?.is_some(),
+        )),
     }
-    if as_int(x).is_some() {
-        return Ok(Value::Bool(false));
-    }
-    let n = range_len(r)?;
-    for k in 0..n {
-        if vm.eq(&item(r, k), x)? {
-            return Ok(Value::Bool(true));
-        }
-    }
-    Ok(Value::Bool(false))
 }
 
 fn index(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let r = this(vm, a, "index")?;
     a.check("index", 2, 2)?;
     let x = &a.pos[1];
-    if let Some(i) = int_of(x) {
-        if let Some(p) = position(r, i) {
-            return Ok(Value::Int(p as i64));
-        }
-    } else if as_int(x).is_none() {
-        let n = range_len(r)?;
-        for k in 0..n {
-            if vm.eq(&item(r, k), x)? {
-                return Ok(Value::Int(k as i64));
-            }
+    let found = match int_position(r, x) {
+        Some(p) => p,
+        None => search(vm, &a.pos[0], x, true)?.map(Value::Int),
+    };
+    match found {
+        Some(k) => Ok(k),
+        None => {
+            let s = vm.repr(x)?;
+            Err(value_error(format!("{s} is not in range")))
         }
     }
-    let s = vm.repr(x)?;
-    Err(value_error(format!("{s} is not in range")))
 }
 
 fn count(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let r = this(vm, a, "count")?;
     a.check("count", 2, 2)?;
-    let x = &a.pos[1];
-    if let Some(i) = int_of(x) {
-        return Ok(Value::Int(position(r, i).is_some() as i64));
+    match int_position(r, &a.pos[1]) {
+        Some(p) => Ok(Value::Int(p.is_some() as i64)),
+        None => Ok(Value::Int(
+            search(vm, &a.pos[0], &a.pos[1], false)?.unwrap_or(0),
+        )),
     }
-    let n = range_len(r)?;
-    let mut c = 0;
-    for k in 0..n {
-        if vm.eq(&item(r, k), x)? {
-            c += 1;
-        }
-    }
-    Ok(Value::Int(c))
 }
 
 fn iter(vm: &mut Vm, a: &Args) -> PyResult<Value> {
@@ -212,28 +249,17 @@ fn iter(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn reversed(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let r = this(vm, a, "__reversed__")?;
-    let n = len128(r);
-    let (next, stop, step) = if n == 0 {
-        (0, 0, 1)
-    } else {
-        let last = r.start as i128 + (n - 1) * r.step as i128;
-        let stop = r.start as i128 - r.step as i128;
-        let clamp = |x: i128| x.clamp(i64::MIN as i128, i64::MAX as i128) as i64;
-        (clamp(last), clamp(stop), clamp(-(r.step as i128)))
-    };
-    Ok(Value::obj(Obj::Iter(RefCell::new(IterState::Range {
-        next,
-        stop,
-        step,
-    }))))
+    Ok(Value::obj(Obj::Iter(RefCell::new(r.reversed_state()))))
 }
 
-/// The `(len, start, step)` key that defines range equality and hashing.
-fn key(r: &RangeObj) -> (i128, Option<i64>, Option<i64>) {
-    match len128(r) {
-        0 => (0, None, None),
-        1 => (1, Some(r.start), None),
-        n => (n, Some(r.start), Some(r.step)),
+/// The equality/hash key with values, wide enough for either form.
+fn key(r: &RangeObj) -> (BigInt, Option<BigInt>, Option<BigInt>) {
+    match r.wide() {
+        Some(w) => {
+            let (n, s, st) = w.key();
+            (n.into(), s.map(Into::into), st.map(Into::into))
+        }
+        None => r.big().key(),
     }
 }
 
@@ -246,7 +272,11 @@ fn cmp_eq(vm: &mut Vm, a: &Args, neg: bool) -> PyResult<Value> {
     let Obj::Range(q) = &**o else {
         return Ok(not_impl(vm));
     };
-    Ok(Value::Bool((key(r) == key(q)) != neg))
+    let same = match (r.wide(), q.wide()) {
+        (Some(x), Some(y)) => x.key() == y.key(),
+        _ => key(r) == key(q),
+    };
+    Ok(Value::Bool(same != neg))
 }
 fn eq(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     cmp_eq(vm, a, false)
@@ -259,21 +289,21 @@ fn hash(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let r = this(vm, a, "__hash__")?;
     let (n, s, st) = key(r);
     let t = Value::tuple(vec![
-        Value::from_i128(n),
-        s.map(Value::Int).unwrap_or(Value::None),
-        st.map(Value::Int).unwrap_or(Value::None),
+        Value::from_bigint(n),
+        s.map(Value::from_bigint).unwrap_or(Value::None),
+        st.map(Value::from_bigint).unwrap_or(Value::None),
     ]);
     Ok(Value::Int(vm.hash(&t)?))
 }
 
 fn get_start(vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    Ok(Value::Int(this(vm, a, "start")?.start))
+    Ok(this(vm, a, "start")?.start())
 }
 fn get_stop(vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    Ok(Value::Int(this(vm, a, "stop")?.stop))
+    Ok(this(vm, a, "stop")?.stop())
 }
 fn get_step(vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    Ok(Value::Int(this(vm, a, "step")?.step))
+    Ok(this(vm, a, "step")?.step())
 }
 
 pub fn register(vm: &mut Vm) {
