@@ -35,7 +35,12 @@ pub fn main() -> i32 {
             Some(code) => {
                 let mut argv = vec!["-c".to_string()];
                 argv.extend(args[2..].iter().cloned());
-                run("<string>".into(), code.clone(), argv, std::env::current_dir().ok())
+                run(
+                    "<string>".into(),
+                    code.clone(),
+                    argv,
+                    std::env::current_dir().ok(),
+                )
             }
             None => {
                 eprintln!("Argument expected for the -c option\n{USAGE}");
@@ -60,7 +65,9 @@ pub fn main() -> i32 {
             }
         }
         None => {
-            eprintln!("aio: the interactive REPL is not available yet; run a file or use -c\n{USAGE}");
+            eprintln!(
+                "aio: the interactive REPL is not available yet; run a file or use -c\n{USAGE}"
+            );
             2
         }
     }

@@ -37,13 +37,14 @@ impl Diagnostic for Report {
         Some(&self.src)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        Some(Box::new(std::iter::once(miette::LabeledSpan::new_with_span(
-            Some(self.label.clone()),
-            self.span,
-        ))))
+        Some(Box::new(std::iter::once(
+            miette::LabeledSpan::new_with_span(Some(self.label.clone()), self.span),
+        )))
     }
     fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h.clone()) as Box<dyn std::fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h.clone()) as Box<dyn std::fmt::Display>)
     }
 }
 
@@ -70,7 +71,9 @@ pub fn use_rich(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal(),
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+        }
     }
 }
 
@@ -84,7 +87,11 @@ pub fn render_rich(e: &SyntaxError, source: &Source) -> String {
         label: format!("line {line}, column {col}"),
         help: hint_for(&e.msg),
         src: NamedSource::new(source.name.clone(), source.text.clone()),
-        span: SourceSpan::new((e.span.start as usize).into(), len.min(source.text.len().saturating_sub(e.span.start as usize)).max(0)),
+        span: SourceSpan::new(
+            (e.span.start as usize).into(),
+            len.min(source.text.len().saturating_sub(e.span.start as usize))
+                .max(0),
+        ),
     };
     let mut out = String::new();
     let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode());

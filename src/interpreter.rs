@@ -51,9 +51,11 @@ impl Interpreter {
             Source::from_file(name, text)
         });
         let module = self.vm.new_module("__main__", Some(name));
-        self.vm.register_module("__main__", Value::Obj(module.clone()));
-        let compiled = crate::syntax::parse_module(&source.text)
-            .and_then(|m| crate::compile::compile_module(&m, source.clone(), crate::compile::Mode::Exec));
+        self.vm
+            .register_module("__main__", Value::Obj(module.clone()));
+        let compiled = crate::syntax::parse_module(&source.text).and_then(|m| {
+            crate::compile::compile_module(&m, source.clone(), crate::compile::Mode::Exec)
+        });
         let code = match compiled {
             Ok(code) => code,
             Err(e) => {

@@ -3,5 +3,5 @@
 //! code, and iterative deallocation.
 pub mod collector;
 pub mod finalize;
-pub mod traverse;
 pub mod trash;
+pub mod traverse;

@@ -51,7 +51,12 @@ fn take_children(obj: &mut Obj, out: &mut Vec<Value>) {
         Obj::Function(f) => {
             out.extend(std::mem::take(f.defaults.get_mut()));
             out.extend(f.dict.get_mut().take().map(Value::Obj));
-            out.extend(std::mem::take(&mut f.closure).into_vec().into_iter().map(Value::Obj));
+            out.extend(
+                std::mem::take(&mut f.closure)
+                    .into_vec()
+                    .into_iter()
+                    .map(Value::Obj),
+            );
         }
         Obj::BoundMethod(m) => {
             out.push(std::mem::replace(&mut m.func, Value::None));
@@ -62,7 +67,10 @@ fn take_children(obj: &mut Obj, out: &mut Vec<Value>) {
         Obj::Frame(fo) => fo.drain_values(out),
         Obj::Traceback(tb) => out.push(std::mem::replace(tb.next.get_mut(), Value::None)),
         Obj::Iter(st) => {
-            let st = std::mem::replace(st.get_mut(), crate::obj::IterState::Exhausted { class: None });
+            let st = std::mem::replace(
+                st.get_mut(),
+                crate::obj::IterState::Exhausted { class: None },
+            );
             drop_iter_state(st, out);
         }
         _ => {}

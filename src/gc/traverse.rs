@@ -3,8 +3,8 @@
 //! `traverse` is an exhaustive match with destructured fields (no `..`), so adding a kind
 //! or a field is a compile error until its edges are listed here.
 
-use crate::obj::iter::IterState;
 use crate::obj::class::Attrs;
+use crate::obj::iter::IterState;
 use crate::obj::Obj;
 use crate::vm::frame::Frame;
 use crate::vm::value::{ObjRef, Value};
@@ -54,7 +54,12 @@ fn visit_frame(fr: &Frame, f: &mut dyn FnMut(&ObjRef)) {
 /// Calls `f` on every object `obj` references.
 pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
     match obj {
-        Obj::Str(_) | Obj::Bytes(_) | Obj::ByteArray(_) | Obj::BigInt(_) | Obj::Complex(_) | Obj::Range(_) => {}
+        Obj::Str(_)
+        | Obj::Bytes(_)
+        | Obj::ByteArray(_)
+        | Obj::BigInt(_)
+        | Obj::Complex(_)
+        | Obj::Range(_) => {}
         Obj::Ellipsis | Obj::NotImplemented | Obj::Stream(_) | Obj::Native(_) => {
             if let Obj::Native(n) = obj {
                 if let Some(s) = &n.self_ {
@@ -97,7 +102,9 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
         Obj::Iter(st) => {
             if let Ok(st) = st.try_borrow() {
                 match &*st {
-                    IterState::Seq { seq, index: _ } | IterState::Reversed { seq, index: _ } => visit_value(seq, f),
+                    IterState::Seq { seq, index: _ } | IterState::Reversed { seq, index: _ } => {
+                        visit_value(seq, f)
+                    }
                     IterState::Range { .. } | IterState::LongRange { .. } => {}
                     IterState::Exhausted { class: Some(c) } => f(c),
                     IterState::Exhausted { class: None } => {}
@@ -259,7 +266,11 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
         }
         Obj::Frame(fo) => fo.for_each_ref(f),
         Obj::Traceback(tb) => {
-            let crate::obj::TracebackObj { frame, lasti: _, next } = tb;
+            let crate::obj::TracebackObj {
+                frame,
+                lasti: _,
+                next,
+            } = tb;
             f(frame);
             if let Ok(n) = next.try_borrow() {
                 visit_value(&n, f);

@@ -83,7 +83,10 @@ fn wait_exited_unreaped(pid: u32) {
     let Ok(raw) = i32::try_from(pid) else { return };
     loop {
         let flags = nix::sys::wait::WaitPidFlag::WEXITED | nix::sys::wait::WaitPidFlag::WNOWAIT;
-        match nix::sys::wait::waitid(nix::sys::wait::Id::Pid(nix::unistd::Pid::from_raw(raw)), flags) {
+        match nix::sys::wait::waitid(
+            nix::sys::wait::Id::Pid(nix::unistd::Pid::from_raw(raw)),
+            flags,
+        ) {
             Err(nix::errno::Errno::EINTR) => continue,
             _ => return,
         }
@@ -94,7 +97,10 @@ fn wait_exited_unreaped(pid: u32) {
 fn kill_group(pid: u32) {
     if let Ok(pgid) = i32::try_from(pid) {
         // ESRCH when the group is already empty is fine.
-        let _ = nix::sys::signal::killpg(nix::unistd::Pid::from_raw(pgid), nix::sys::signal::Signal::SIGKILL);
+        let _ = nix::sys::signal::killpg(
+            nix::unistd::Pid::from_raw(pgid),
+            nix::sys::signal::Signal::SIGKILL,
+        );
     }
 }
 

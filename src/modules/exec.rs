@@ -17,12 +17,19 @@ enum Kind {
 
 /// The namespaces code runs in: explicit ones, else the calling frame's (a function's
 /// locals are a snapshot dict, as in CPython).
-fn namespaces(vm: &mut Vm, globals: Option<&Value>, locals: Option<&Value>) -> PyResult<(ObjRef, ObjRef)> {
+fn namespaces(
+    vm: &mut Vm,
+    globals: Option<&Value>,
+    locals: Option<&Value>,
+) -> PyResult<(ObjRef, ObjRef)> {
     let as_dict = |v: &Value, what: &str| -> PyResult<Option<ObjRef>> {
         match v {
             Value::None => Ok(None),
             Value::Obj(o) if matches!(&**o, Obj::Dict(_)) => Ok(Some(o.clone())),
-            _ => Err(type_error(format!("{what} must be a dict, not {}", "other"))),
+            _ => Err(type_error(format!(
+                "{what} must be a dict, not {}",
+                "other"
+            ))),
         }
     };
     let g = match globals {
@@ -77,20 +84,29 @@ fn source_text(vm: &mut Vm, v: &Value, func: &str) -> PyResult<String> {
         },
         _ => {
             let _ = vm;
-            Err(type_error(format!("{func}() arg 1 must be a string, bytes or code object")))
+            Err(type_error(format!(
+                "{func}() arg 1 must be a string, bytes or code object"
+            )))
         }
     }
 }
 
-fn compile_text(vm: &mut Vm, text: String, filename: &str, kind: Kind) -> PyResult<Rc<crate::bytecode::Code>> {
+fn compile_text(
+    vm: &mut Vm,
+    text: String,
+    filename: &str,
+    kind: Kind,
+) -> PyResult<Rc<crate::bytecode::Code>> {
     let source = Rc::new(Source::new(filename, text));
     match kind {
         Kind::Exec => vm.compile_source(source, crate::compile::Mode::Exec),
         Kind::Eval => {
             let trimmed = source.text.trim_start_matches([' ', '\t']).to_string();
             let source = Rc::new(Source::new(filename, trimmed));
-            let expr = crate::syntax::parse_expr(&source.text).map_err(|e| vm.syntax_error_exc(&e, &source))?;
-            crate::compile::compile_expression(&expr, source.clone()).map_err(|e| vm.syntax_error_exc(&e, &source))
+            let expr = crate::syntax::parse_expr(&source.text)
+                .map_err(|e| vm.syntax_error_exc(&e, &source))?;
+            crate::compile::compile_expression(&expr, source.clone())
+                .map_err(|e| vm.syntax_error_exc(&e, &source))
         }
     }
 }
@@ -98,7 +114,9 @@ fn compile_text(vm: &mut Vm, text: String, filename: &str, kind: Kind) -> PyResu
 fn run(vm: &mut Vm, args: &Args, kind: Kind, name: &str) -> PyResult<Value> {
     args.only_kwargs(name, &["globals", "locals"])?;
     let Some(src) = args.get(0) else {
-        return Err(type_error(format!("{name} expected at least 1 argument, got 0")));
+        return Err(type_error(format!(
+            "{name} expected at least 1 argument, got 0"
+        )));
     };
     let code = match src {
         Value::Obj(o) if matches!(&**o, Obj::Code(_)) => match &**o {
@@ -134,15 +152,39 @@ fn exec(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 
 /// `compile(source, filename, mode)` for modes 'exec' and 'eval'.
 fn compile(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.only_kwargs("compile", &["source", "filename", "mode", "flags", "dont_inherit", "optimize"])?;
+    args.only_kwargs(
+        "compile",
+        &[
+            "source",
+            "filename",
+            "mode",
+            "flags",
+            "dont_inherit",
+            "optimize",
+        ],
+    )?;
     let src = args.arg(0, "source").cloned().unwrap_or(Value::None);
-    let filename = args.arg(1, "filename").and_then(|v| v.as_str().map(|s| s.to_string())).unwrap_or_else(|| "<string>".into());
-    let mode = args.arg(2, "mode").and_then(|v| v.as_str().map(|s| s.to_string())).unwrap_or_default();
+    let filename = args
+        .arg(1, "filename")
+        .and_then(|v| v.as_str().map(|s| s.to_string()))
+        .unwrap_or_else(|| "<string>".into());
+    let mode = args
+        .arg(2, "mode")
+        .and_then(|v| v.as_str().map(|s| s.to_string()))
+        .unwrap_or_default();
     let kind = match mode.as_str() {
         "exec" => Kind::Exec,
         "eval" => Kind::Eval,
-        "single" => return Err(crate::vm::errors::not_implemented("compile() mode 'single' is not supported by aio yet")),
-        _ => return Err(value_error("compile() mode must be 'exec', 'eval' or 'single'")),
+        "single" => {
+            return Err(crate::vm::errors::not_implemented(
+                "compile() mode 'single' is not supported by aio yet",
+            ))
+        }
+        _ => {
+            return Err(value_error(
+                "compile() mode must be 'exec', 'eval' or 'single'",
+            ))
+        }
     };
     let text = source_text(vm, &src, "compile")?;
     let code = compile_text(vm, text, &filename, kind)?;

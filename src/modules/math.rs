@@ -139,7 +139,12 @@ unary! {
 }
 
 /// A function that reports its own errors, as CPython's `math_1a` does (gamma, lgamma).
-fn math_1a(vm: &mut Vm, args: &Args, name: &str, f: fn(f64) -> Result<f64, MathError>) -> PyResult<Value> {
+fn math_1a(
+    vm: &mut Vm,
+    args: &Args,
+    name: &str,
+    f: fn(f64) -> Result<f64, MathError>,
+) -> PyResult<Value> {
     args.check(name, 1, 1)?;
     let x = to_f64(vm, &args.pos[0])?;
     match f(x) {

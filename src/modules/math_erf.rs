@@ -216,7 +216,11 @@ pub fn erfc(x: f64) -> f64 {
     }
     if ix < 0x3ff4_0000 {
         let pq = middle_ratio(x);
-        return if hx >= 0 { (1.0 - ERX) - pq } else { 1.0 + (ERX + pq) };
+        return if hx >= 0 {
+            (1.0 - ERX) - pq
+        } else {
+            1.0 + (ERX + pq)
+        };
     }
     if ix < 0x403c_0000 {
         if hx < 0 && ix >= 0x4018_0000 {

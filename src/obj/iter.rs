@@ -13,25 +13,73 @@ pub enum DictIterKind {
 
 pub enum IterState {
     /// list, tuple, bytes, bytearray, or any object with `__getitem__` (by index).
-    Seq { seq: Value, index: usize },
+    Seq {
+        seq: Value,
+        index: usize,
+    },
     /// `reversed()` over a sequence: `index` counts down; `None` when done.
-    Reversed { seq: Value, index: Option<usize> },
-    Range { next: i64, stop: i64, step: i64 },
+    Reversed {
+        seq: Value,
+        index: Option<usize>,
+    },
+    Range {
+        next: i64,
+        stop: i64,
+        step: i64,
+    },
     /// A range iterator whose items may not fit i64 (CPython's `longrange_iterator`).
-    LongRange { next: BigInt, step: BigInt, left: BigInt },
+    LongRange {
+        next: BigInt,
+        step: BigInt,
+        left: BigInt,
+    },
     /// Iterating a str by byte position.
-    Str { s: ObjRef, pos: usize },
-    Dict { dict: ObjRef, pos: usize, kind: DictIterKind, len: usize },
+    Str {
+        s: ObjRef,
+        pos: usize,
+    },
+    Dict {
+        dict: ObjRef,
+        pos: usize,
+        kind: DictIterKind,
+        len: usize,
+    },
     /// `reversed(dict)` and its views: `pos` is the dense position just after the next entry.
-    DictReversed { dict: ObjRef, pos: usize, kind: DictIterKind, len: usize },
-    Set { set: ObjRef, pos: usize, len: usize },
-    Enumerate { iter: Value, count: i64 },
-    Zip { iters: Vec<Value>, strict: bool },
-    Map { func: Value, iters: Vec<Value> },
-    Filter { func: Value, iter: Value },
+    DictReversed {
+        dict: ObjRef,
+        pos: usize,
+        kind: DictIterKind,
+        len: usize,
+    },
+    Set {
+        set: ObjRef,
+        pos: usize,
+        len: usize,
+    },
+    Enumerate {
+        iter: Value,
+        count: i64,
+    },
+    Zip {
+        iters: Vec<Value>,
+        strict: bool,
+    },
+    Map {
+        func: Value,
+        iters: Vec<Value>,
+    },
+    Filter {
+        func: Value,
+        iter: Value,
+    },
     /// `iter(callable, sentinel)`
-    Callable { func: Value, sentinel: Value },
+    Callable {
+        func: Value,
+        sentinel: Value,
+    },
     /// A finished iterator that has let go of its source; `class` keeps its type name
     /// (None once the cycle collector has cleared it).
-    Exhausted { class: Option<ObjRef> },
+    Exhausted {
+        class: Option<ObjRef>,
+    },
 }

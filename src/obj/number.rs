@@ -500,7 +500,6 @@ fn float_binop(x: f64, y: f64, op: BinOp) -> PyResult<Value> {
     Ok(new_float(r))
 }
 
-
 /// A float result as a new value. CPython tells NaN objects apart by identity
 /// (`nan in [nan]` is True, `[float("nan")] == [float("nan")]` False), but aio's floats
 /// are unboxed; so each NaN an operation creates gets its own payload, and bit equality
@@ -510,7 +509,9 @@ pub fn new_float(x: f64) -> Value {
         return Value::Float(x);
     }
     let sign = x.to_bits() & (1 << 63);
-    Value::Float(f64::from_bits(sign | crate::text::number_parse::fresh_nan().to_bits()))
+    Value::Float(f64::from_bits(
+        sign | crate::text::number_parse::fresh_nan().to_bits(),
+    ))
 }
 
 /// Whether `op` is defined between floats (so `1.0 << 2` falls back to a TypeError).

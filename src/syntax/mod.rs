@@ -6,8 +6,8 @@ pub mod ast;
 pub mod error;
 
 mod layout;
-mod name_aliases;
 mod lexer;
+mod name_aliases;
 mod nodes;
 mod parse;
 mod scan;

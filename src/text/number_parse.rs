@@ -376,7 +376,11 @@ mod tests {
                 }
                 // Each NaN gets its own payload (`fresh_nan`): compare sign and kind only.
                 "float" => render(parse_float(&input).map(|f| {
-                    let bits = if f.is_nan() { f.to_bits() & 0xfff8_0000_0000_0000 } else { f.to_bits() };
+                    let bits = if f.is_nan() {
+                        f.to_bits() & 0xfff8_0000_0000_0000
+                    } else {
+                        f.to_bits()
+                    };
                     format!("{bits:016x}")
                 })),
                 "str" => render(int_to_str(&hex_int(cols[1]))),

@@ -230,7 +230,9 @@ impl Vm {
         match (args.first(), args.len()) {
             (Some(typ), 1..=3) => throw_exception(self, typ, args.get(1)),
             (_, 0) => Err(type_error("athrow expected at least 1 argument, got 0")),
-            (_, n) => Err(type_error(format!("athrow expected at most 3 arguments, got {n}"))),
+            (_, n) => Err(type_error(format!(
+                "athrow expected at most 3 arguments, got {n}"
+            ))),
         }
     }
 

@@ -45,16 +45,18 @@ impl Vm {
         let Value::Obj(o) = &d else { return Ok(d) };
         match &**o {
             Obj::Function(_) => Ok(Value::obj(Obj::BoundMethod(BoundMethod {
-                    func: d.clone(),
+                func: d.clone(),
                 self_: obj.clone(),
             }))),
             // A builtin `__new__` is a static method: `super().__new__(cls, v)`.
-            Obj::Native(n) if n.self_.is_none() && n.name != "__new__" => Ok(Value::obj(Obj::Native(NativeFunction {
-                name: n.name,
-                owner: n.owner,
-                func: n.func,
-                self_: Some(obj.clone()),
-            }))),
+            Obj::Native(n) if n.self_.is_none() && n.name != "__new__" => {
+                Ok(Value::obj(Obj::Native(NativeFunction {
+                    name: n.name,
+                    owner: n.owner,
+                    func: n.func,
+                    self_: Some(obj.clone()),
+                })))
+            }
             Obj::ClassMethod(f) => Ok(Value::obj(Obj::BoundMethod(BoundMethod {
                 func: f.clone(),
                 self_: Value::Obj(cls.clone()),
@@ -167,7 +169,12 @@ impl Vm {
     /// `object.__getattribute__`: data descriptors of `cls`, the instance dict, other class
     /// attributes, native fields; no `__getattribute__`/`__getattr__` hooks. Ok(None) when
     /// missing.
-    pub fn generic_getattr(&mut self, obj: &Value, cls: &ObjRef, name: &Value) -> PyResult<Option<Value>> {
+    pub fn generic_getattr(
+        &mut self,
+        obj: &Value,
+        cls: &ObjRef,
+        name: &Value,
+    ) -> PyResult<Option<Value>> {
         let descr = lookup(cls, name);
         if let Some(d) = &descr {
             if let Value::Obj(dobj) = d {
@@ -227,7 +234,9 @@ impl Vm {
                     })),
                     Obj::StaticMethod(f) => f.clone(),
                     Obj::Instance(_) => match self.lookup_special(&d, "__get__") {
-                        Some(get) => self.call(&get, &[d.clone(), Value::None, Value::Obj(cls.clone())])?,
+                        Some(get) => {
+                            self.call(&get, &[d.clone(), Value::None, Value::Obj(cls.clone())])?
+                        }
                         None => d.clone(),
                     },
                     _ => d.clone(),
@@ -239,7 +248,9 @@ impl Vm {
         // Methods of the metaclass (`type`), e.g. `Foo.mro()`.
         let meta = self.type_of(&Value::Obj(cls.clone()));
         if let Some(d) = lookup(&meta, name) {
-            return self.bind_descr(d, &Value::Obj(cls.clone()), &meta).map(Some);
+            return self
+                .bind_descr(d, &Value::Obj(cls.clone()), &meta)
+                .map(Some);
         }
         if as_class(cls).is_some_and(|c| c.flags.get().slotted) && self.is_slot(cls, name) {
             return Err(super::errors::not_implemented(
@@ -267,7 +278,11 @@ impl Vm {
                     None => Some(Value::str(&c.module.borrow())),
                 },
                 "__bases__" => Some(Value::tuple(
-                    c.bases.borrow().iter().map(|b| Value::Obj(b.clone())).collect(),
+                    c.bases
+                        .borrow()
+                        .iter()
+                        .map(|b| Value::Obj(b.clone()))
+                        .collect(),
                 )),
                 "__base__" => Some(
                     c.bases
@@ -292,7 +307,10 @@ impl Vm {
             },
             // Plain `object()` instances and those of slotted classes have no `__dict__`.
             Obj::Instance(i) => match n {
-                "__dict__" if !as_class(&i.class()).is_some_and(|c| c.builtin || c.flags.get().slotted) => {
+                "__dict__"
+                    if !as_class(&i.class())
+                        .is_some_and(|c| c.builtin || c.flags.get().slotted) =>
+                {
                     if super::class::declares_slots(&i.class(), self) {
                         // Slot values share the instance namespace in aio; CPython keeps
                         // them out of `__dict__`.
@@ -366,7 +384,10 @@ impl Vm {
                 "cell_contents" => {
                     let v = c.borrow().clone();
                     if v.is_undef() {
-                        return Err(super::errors::exc(super::types::ExcKind::ValueError, "Cell is empty"));
+                        return Err(super::errors::exc(
+                            super::types::ExcKind::ValueError,
+                            "Cell is empty",
+                        ));
                     }
                     Some(v)
                 }
@@ -391,7 +412,12 @@ impl Vm {
 
     /// `super(cls, obj).name`: look after `cls` in `type(obj).__mro__` (or `obj.__mro__`
     /// when `obj` is a class).
-    fn super_getattr(&mut self, cls: &ObjRef, obj: &Value, name: &Value) -> PyResult<Option<Value>> {
+    fn super_getattr(
+        &mut self,
+        cls: &ObjRef,
+        obj: &Value,
+        name: &Value,
+    ) -> PyResult<Option<Value>> {
         let start_type = match obj {
             Value::Obj(o) if matches!(&**o, Obj::Class(_)) => o.clone(),
             _ => self.type_of(obj),
@@ -400,12 +426,16 @@ impl Vm {
         if let Some(c) = as_class(&start_type) {
             mro.extend(c.mro.borrow().iter().cloned());
         }
-        let pos = mro.iter().position(|m| m.is(cls)).map_or(mro.len(), |p| p + 1);
+        let pos = mro
+            .iter()
+            .position(|m| m.is(cls))
+            .map_or(mro.len(), |p| p + 1);
         for k in &mro[pos..] {
             if let Some(c) = as_class(k) {
                 let found = get_str(&c.dict.borrow(), name);
                 if let Some(d) = found {
-                    let is_class_obj = matches!(obj, Value::Obj(o) if matches!(&**o, Obj::Class(_)));
+                    let is_class_obj =
+                        matches!(obj, Value::Obj(o) if matches!(&**o, Obj::Class(_)));
                     if is_class_obj {
                         if let Value::Obj(dobj) = &d {
                             if let Obj::ClassMethod(f) = &**dobj {
@@ -479,7 +509,13 @@ impl Vm {
     }
 
     /// `object.__setattr__`: data descriptors, then the instance dict.
-    pub fn generic_setattr(&mut self, obj: &Value, cls: &ObjRef, name: &Value, value: Value) -> PyResult<()> {
+    pub fn generic_setattr(
+        &mut self,
+        obj: &Value,
+        cls: &ObjRef,
+        name: &Value,
+        value: Value,
+    ) -> PyResult<()> {
         if let Some(d) = lookup(cls, name) {
             if let Value::Obj(dobj) = &d {
                 match &**dobj {
@@ -513,7 +549,10 @@ impl Vm {
             Obj::Instance(i) if as_class(&i.class()).is_some_and(|c| c.builtin) => {
                 return Err(self.readonly_attr(obj, name))
             }
-            Obj::Instance(_) if as_class(cls).is_some_and(|c| c.flags.get().slotted) && !self.is_slot(cls, name) => {
+            Obj::Instance(_)
+                if as_class(cls).is_some_and(|c| c.flags.get().slotted)
+                    && !self.is_slot(cls, name) =>
+            {
                 return Err(self.no_attribute(obj, name))
             }
             Obj::Instance(i) => match name.as_str() {
@@ -567,13 +606,17 @@ impl Vm {
                     let new = match value.as_tuple() {
                         Some(items) => items.to_vec(),
                         None if value.is_none() => Vec::new(),
-                        None => return Err(type_error("__defaults__ must be set to a tuple object")),
+                        None => {
+                            return Err(type_error("__defaults__ must be set to a tuple object"))
+                        }
                     };
                     let old = std::mem::replace(&mut *f.defaults.borrow_mut(), new);
                     drop(old);
                 }
                 Some("__kwdefaults__") => {
-                    if !value.is_none() && !matches!(&value, Value::Obj(d) if matches!(&**d, Obj::Dict(_))) {
+                    if !value.is_none()
+                        && !matches!(&value, Value::Obj(d) if matches!(&**d, Obj::Dict(_)))
+                    {
                         return Err(type_error("__kwdefaults__ must be set to a dict object"));
                     }
                     let old = std::mem::replace(&mut *f.kwdefaults.borrow_mut(), value);
@@ -600,7 +643,8 @@ impl Vm {
     /// Whether `name` is one of the `__slots__` of slotted class `cls`.
     fn is_slot(&mut self, cls: &ObjRef, name: &Value) -> bool {
         name.as_str() == Some("__class__")
-            || super::class::slot_names(cls, self).is_some_and(|names| names.iter().any(|n| n.as_str() == name.as_str()))
+            || super::class::slot_names(cls, self)
+                .is_some_and(|names| names.iter().any(|n| n.as_str() == name.as_str()))
     }
 
     fn readonly_attr(&self, obj: &Value, name: &Value) -> ExcRef {
@@ -654,7 +698,9 @@ impl Vm {
         let removed = match obj {
             Value::Obj(o) => match &**o {
                 Obj::Instance(i) => match name.as_str() {
-                    Some("__class__") => return Err(type_error("can't delete __class__ attribute")),
+                    Some("__class__") => {
+                        return Err(type_error("can't delete __class__ attribute"))
+                    }
                     Some("__dict__") => {
                         i.set_dict_object(ObjRef::new(Obj::Dict(Default::default())));
                         Some(Value::None)
@@ -679,7 +725,9 @@ impl Vm {
         match removed {
             Some(_) => Ok(()),
             // An empty slot: CPython's member descriptor names only the attribute.
-            None if as_class(cls).is_some_and(|c| c.flags.get().slotted) && self.is_slot(cls, name) => {
+            None if as_class(cls).is_some_and(|c| c.flags.get().slotted)
+                && self.is_slot(cls, name) =>
+            {
                 Err(attribute_error(name.as_str().unwrap_or("?")))
             }
             None => Err(self.no_attribute(obj, name)),

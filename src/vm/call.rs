@@ -157,7 +157,9 @@ impl Vm {
                 let pos: &[Value] = match (bound.as_ref(), self_) {
                     (None, None) => &args[..npos],
                     (Some(a), None) | (None, Some(a)) => {
-                        extra = std::iter::once(a.clone()).chain(args[..npos].iter().cloned()).collect();
+                        extra = std::iter::once(a.clone())
+                            .chain(args[..npos].iter().cloned())
+                            .collect();
                         &extra
                     }
                     (Some(a), Some(b)) => {
@@ -216,7 +218,9 @@ impl Vm {
         let all: Vec<Value>;
         let args = match self_ {
             Some(s) => {
-                all = std::iter::once(s.clone()).chain(args.iter().cloned()).collect();
+                all = std::iter::once(s.clone())
+                    .chain(args.iter().cloned())
+                    .collect();
                 &all[..]
             }
             None => args,
@@ -254,14 +258,18 @@ impl Vm {
             }
             (_, Layout::Object) => {
                 let init_key = self.intern("__init__");
-                let has_init = lookup(cls, &init_key).is_some_and(|i| !is_object_init(&i, &self.t.object));
+                let has_init =
+                    lookup(cls, &init_key).is_some_and(|i| !is_object_init(&i, &self.t.object));
                 if !has_init && !args.is_empty() {
                     return Err(type_error(format!("{}() takes no arguments", c.name())));
                 }
                 Value::obj(Obj::Instance(InstanceObj::new(cls.clone(), Value::Undef)))
             }
             (_, Layout::Builtin | Layout::Future | Layout::Payload) => {
-                return Err(type_error(format!("cannot create '{}' instances", c.name())));
+                return Err(type_error(format!(
+                    "cannot create '{}' instances",
+                    c.name()
+                )));
             }
         };
         let init_key = self.intern("__init__");
@@ -347,18 +355,18 @@ impl Vm {
                 let ndefaults = func.defaults.borrow().len();
                 let kw_given = kwnames
                     .iter()
-                    .filter(|k| {
-                        c.varnames[..nvar]
-                            .iter()
-                            .any(|n| k.as_str() == Some(&**n))
-                    })
+                    .filter(|k| c.varnames[..nvar].iter().any(|n| k.as_str() == Some(&**n)))
                     .count();
                 let takes = if ndefaults > 0 {
                     format!("from {} to {}", nparams - ndefaults, nparams)
                 } else {
                     nparams.to_string()
                 };
-                let plural = if nparams == 1 && ndefaults == 0 { "" } else { "s" };
+                let plural = if nparams == 1 && ndefaults == 0 {
+                    ""
+                } else {
+                    "s"
+                };
                 let given = if kw_given > 0 {
                     format!(
                         "{} positional argument{} (and {} keyword-only argument{}) were given",
@@ -368,7 +376,11 @@ impl Vm {
                         if kw_given == 1 { "" } else { "s" }
                     )
                 } else {
-                    format!("{} {} given", pos.len(), if pos.len() == 1 { "was" } else { "were" })
+                    format!(
+                        "{} {} given",
+                        pos.len(),
+                        if pos.len() == 1 { "was" } else { "were" }
+                    )
                 };
                 self.recycle_frame(frame);
                 return Err(type_error(format!(

@@ -126,7 +126,11 @@ pub fn c3_mro(name: &str, bases: &[ObjRef]) -> PyResult<Vec<ObjRef>> {
             let names: Vec<String> = bases.iter().map(|b| class_name(b).to_string()).collect();
             return Err(type_error(format!(
                 "Cannot create a consistent method resolution\norder (MRO) for bases {}",
-                if names.is_empty() { name.to_string() } else { names.join(", ") }
+                if names.is_empty() {
+                    name.to_string()
+                } else {
+                    names.join(", ")
+                }
             )));
         };
         for s in seqs.iter_mut() {

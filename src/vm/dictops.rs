@@ -18,9 +18,7 @@ pub fn fast_eq(a: &Value, b: &Value) -> Option<bool> {
             crate::obj::number::compare(a, b, crate::syntax::ast::CmpOp::Eq)
         }
         (Value::Bool(x), Value::Bool(y)) => Some(x == y),
-        (Value::Bool(x), Value::Int(y)) | (Value::Int(y), Value::Bool(x)) => {
-            Some(*x as i64 == *y)
-        }
+        (Value::Bool(x), Value::Int(y)) | (Value::Int(y), Value::Bool(x)) => Some(*x as i64 == *y),
         (Value::None, Value::None) => Some(true),
         (Value::Obj(x), Value::Obj(y)) => match (&**x, &**y) {
             (Obj::Str(s), Obj::Str(t)) => Some(s.as_str() == t.as_str()),

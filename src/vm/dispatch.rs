@@ -196,7 +196,11 @@ impl Vm {
                     let v = self.pop();
                     let g = self.top().globals.clone();
                     if let Obj::Dict(d) = &*g {
-                        super::dictops::set_str(&mut d.borrow_mut(), code.names[i as usize].clone(), v);
+                        super::dictops::set_str(
+                            &mut d.borrow_mut(),
+                            code.names[i as usize].clone(),
+                            v,
+                        );
                     }
                     finalizers!(self);
                 }
@@ -243,7 +247,11 @@ impl Vm {
                 }
                 Op::DeleteName(i) => {
                     let name = code.names[i as usize].clone();
-                    let map = self.top().locals_map.clone().unwrap_or_else(|| self.top().globals.clone());
+                    let map = self
+                        .top()
+                        .locals_map
+                        .clone()
+                        .unwrap_or_else(|| self.top().globals.clone());
                     let removed = match &*map {
                         Obj::Dict(d) => super::dictops::del_str(&mut d.borrow_mut(), &name),
                         _ => None,
@@ -457,13 +465,20 @@ impl Vm {
                     }
                 }
                 Op::CallEx(flags) => {
-                    let kwargs = if flags & 1 != 0 { Some(self.pop()) } else { None };
+                    let kwargs = if flags & 1 != 0 {
+                        Some(self.pop())
+                    } else {
+                        None
+                    };
                     let args = self.pop();
                     let func = self.pop();
                     let _null = self.pop();
                     let mut all = match self.collect(&args) {
                         Ok(v) => v,
-                        Err(e) if e.is(ExcKind::TypeError) && self.lookup_special(&args, "__iter__").is_none() => {
+                        Err(e)
+                            if e.is(ExcKind::TypeError)
+                                && self.lookup_special(&args, "__iter__").is_none() =>
+                        {
                             return Err(type_error(format!(
                                 "{} argument after * must be an iterable, not {}",
                                 self.function_str(&func)?,
@@ -510,7 +525,8 @@ impl Vm {
                 }
                 Op::BuildMap(n) => {
                     let items = self.pop_n(2 * n as usize);
-                    let d = ObjRef::new(Obj::Dict(RefCell::new(DictData::with_capacity(n as usize))));
+                    let d =
+                        ObjRef::new(Obj::Dict(RefCell::new(DictData::with_capacity(n as usize))));
                     let mut it = items.into_iter();
                     while let (Some(k), Some(v)) = (it.next(), it.next()) {
                         self.dict_set(&d, k, v)?;
@@ -560,7 +576,10 @@ impl Vm {
                     let target = self.peek(i as usize);
                     let items = match self.collect(&it) {
                         Ok(items) => items,
-                        Err(e) if e.is(ExcKind::TypeError) && self.lookup_special(&it, "__iter__").is_none() => {
+                        Err(e)
+                            if e.is(ExcKind::TypeError)
+                                && self.lookup_special(&it, "__iter__").is_none() =>
+                        {
                             return Err(type_error(format!(
                                 "Value after * must be an iterable, not {}",
                                 self.type_name(&it)
@@ -602,7 +621,11 @@ impl Vm {
                     self.push(Value::tuple(items));
                 }
                 Op::FormatValue(flags) => {
-                    let spec = if flags & 4 != 0 { Some(self.pop()) } else { None };
+                    let spec = if flags & 4 != 0 {
+                        Some(self.pop())
+                    } else {
+                        None
+                    };
                     let v = self.pop();
                     let v = match flags & 3 {
                         1 => self.to_str_value(&v)?,
@@ -833,8 +856,10 @@ impl Vm {
                 }
                 Op::BeforeAsyncWith => {
                     let mgr = self.pop();
-                    let enter = self.special_method(&mgr, "__aenter__", "asynchronous context manager")?;
-                    let exit = self.special_method(&mgr, "__aexit__", "asynchronous context manager")?;
+                    let enter =
+                        self.special_method(&mgr, "__aenter__", "asynchronous context manager")?;
+                    let exit =
+                        self.special_method(&mgr, "__aexit__", "asynchronous context manager")?;
                     self.push(exit);
                     let r = self.call(&enter, &[])?;
                     let a = self.get_awaitable(&r)?;
@@ -890,7 +915,11 @@ impl Vm {
                 ),
             )
         } else {
-            let name = c.freevars.get(i - c.cellvars.len()).cloned().unwrap_or_else(|| "?".into());
+            let name = c
+                .freevars
+                .get(i - c.cellvars.len())
+                .cloned()
+                .unwrap_or_else(|| "?".into());
             exc(
                 ExcKind::NameError,
                 format!("cannot access free variable '{name}' where it is not associated with a value in enclosing scope"),
@@ -933,7 +962,10 @@ impl Vm {
                     in_builtins: false,
                     index: idx as u32,
                 });
-                return Ok(gd.entry(idx).map(|e| e.value.clone()).unwrap_or(Value::None));
+                return Ok(gd
+                    .entry(idx)
+                    .map(|e| e.value.clone())
+                    .unwrap_or(Value::None));
             }
             let bd = bd.borrow();
             if let Some(idx) = super::dictops::index_str(&bd, name) {
@@ -944,7 +976,10 @@ impl Vm {
                     in_builtins: true,
                     index: idx as u32,
                 });
-                return Ok(bd.entry(idx).map(|e| e.value.clone()).unwrap_or(Value::None));
+                return Ok(bd
+                    .entry(idx)
+                    .map(|e| e.value.clone())
+                    .unwrap_or(Value::None));
             }
         }
         let name = code.names[i].clone();
@@ -1018,7 +1053,10 @@ impl Vm {
         if kwnames.is_none() {
             if let Value::Obj(o) = &func {
                 if let Obj::Function(f) = &**o {
-                    if f.code.code.takes_exactly_positional(n + self_.is_some() as usize) {
+                    if f.code
+                        .code
+                        .takes_exactly_positional(n + self_.is_some() as usize)
+                    {
                         self.push_positional_frame(f, self_, base)?;
                         return Ok(true);
                     }
@@ -1054,10 +1092,20 @@ impl Vm {
     }
 
     /// Adds the entries of a `**kwargs` mapping to a call's arguments.
-    fn kwargs_into(&mut self, kw: &Value, func: &Value, all: &mut Vec<Value>, names: &mut Vec<Value>) -> PyResult<()> {
+    fn kwargs_into(
+        &mut self,
+        kw: &Value,
+        func: &Value,
+        all: &mut Vec<Value>,
+        names: &mut Vec<Value>,
+    ) -> PyResult<()> {
         let items: Vec<(Value, Value)> = match kw {
             Value::Obj(o) => match &**o {
-                Obj::Dict(d) => d.borrow().iter().map(|e| (e.key.clone(), e.value.clone())).collect(),
+                Obj::Dict(d) => d
+                    .borrow()
+                    .iter()
+                    .map(|e| (e.key.clone(), e.value.clone()))
+                    .collect(),
                 _ => {
                     let keys = self.call_method(kw, "keys", &[])?;
                     let keys = self.collect(&keys)?;
@@ -1113,22 +1161,41 @@ impl Vm {
     pub fn function_str(&mut self, f: &Value) -> PyResult<String> {
         let named = matches!(f, Value::Obj(o)
             if matches!(&**o, Obj::Function(_) | Obj::BoundMethod(_) | Obj::Native(_) | Obj::Class(_)));
-        let qualname = if named { self.get_attr_opt(f, &Value::str("__qualname__"))? } else { None };
-        let Some(qualname) = qualname else { return self.to_str(f) };
+        let qualname = if named {
+            self.get_attr_opt(f, &Value::str("__qualname__"))?
+        } else {
+            None
+        };
+        let Some(qualname) = qualname else {
+            return self.to_str(f);
+        };
         let qualname = self.to_str(&qualname)?;
         match self.get_attr_opt(f, &Value::str("__module__"))? {
-            Some(m) if !m.is_none() && m.as_str() != Some("builtins") => Ok(format!("{}.{qualname}()", self.to_str(&m)?)),
+            Some(m) if !m.is_none() && m.as_str() != Some("builtins") => {
+                Ok(format!("{}.{qualname}()", self.to_str(&m)?))
+            }
             _ => Ok(format!("{qualname}()")),
         }
     }
 
     /// `{**m}` (`merge_into` None) or a call's `**m` (`merge_into` the callee, for CPython's
     /// error messages naming it; duplicate keys are an error there).
-    fn dict_update_from(&mut self, target: &Value, m: &Value, merge_into: Option<&Value>) -> PyResult<()> {
-        let Some(t) = target.as_objref() else { return Ok(()) };
+    fn dict_update_from(
+        &mut self,
+        target: &Value,
+        m: &Value,
+        merge_into: Option<&Value>,
+    ) -> PyResult<()> {
+        let Some(t) = target.as_objref() else {
+            return Ok(());
+        };
         let items: Vec<(Value, Value)> = match m {
             Value::Obj(o) if matches!(&**o, Obj::Dict(_)) => match &**o {
-                Obj::Dict(d) => d.borrow().iter().map(|e| (e.key.clone(), e.value.clone())).collect(),
+                Obj::Dict(d) => d
+                    .borrow()
+                    .iter()
+                    .map(|e| (e.key.clone(), e.value.clone()))
+                    .collect(),
                 _ => Vec::new(),
             },
             _ => {
@@ -1248,7 +1315,9 @@ impl Vm {
         while let Some(v) = self.next(&it)? {
             out.push(v);
             if out.len() > n {
-                return Err(value_error(format!("too many values to unpack (expected {n})")));
+                return Err(value_error(format!(
+                    "too many values to unpack (expected {n})"
+                )));
             }
         }
         check_unpack(out, n)
@@ -1270,9 +1339,21 @@ impl Vm {
     /// Builds an `Obj::Function` from `MakeFunction`'s operands.
     fn make_function(&mut self, flags: u32) -> PyResult<Value> {
         let code_v = self.pop();
-        let closure = if flags & 8 != 0 { Some(self.pop()) } else { None };
-        let annotations = if flags & 4 != 0 { self.pop() } else { Value::None };
-        let kwdefaults = if flags & 2 != 0 { self.pop() } else { Value::None };
+        let closure = if flags & 8 != 0 {
+            Some(self.pop())
+        } else {
+            None
+        };
+        let annotations = if flags & 4 != 0 {
+            self.pop()
+        } else {
+            Value::None
+        };
+        let kwdefaults = if flags & 2 != 0 {
+            self.pop()
+        } else {
+            Value::None
+        };
         let defaults = if flags & 1 != 0 {
             let d = self.pop();
             self.collect(&d)?
@@ -1287,12 +1368,19 @@ impl Vm {
             _ => return Err(runtime_error("MakeFunction without a code object")),
         };
         let cells: Vec<ObjRef> = match &closure {
-            Some(t) => t.as_tuple().unwrap_or(&[]).iter().filter_map(|v| v.as_objref()).collect(),
+            Some(t) => t
+                .as_tuple()
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(|v| v.as_objref())
+                .collect(),
             None => Vec::new(),
         };
         let globals = self.top().globals.clone();
         let module = match &*globals {
-            Obj::Dict(d) => super::dictops::get_str(&d.borrow(), &Value::str("__name__")).unwrap_or(Value::None),
+            Obj::Dict(d) => {
+                super::dictops::get_str(&d.borrow(), &Value::str("__name__")).unwrap_or(Value::None)
+            }
             _ => Value::None,
         };
         let doc = match code.consts.first() {
@@ -1300,19 +1388,21 @@ impl Vm {
             Some(v) if v.as_str().is_some() && !code.code.name.starts_with('<') => v.clone(),
             _ => Value::None,
         };
-        Ok(Value::obj(Obj::Function(Box::new(crate::obj::FunctionObj {
-            name: RefCell::new(code.code.name.clone()),
-            qualname: RefCell::new(code.code.qualname.clone()),
-            code,
-            globals,
-            defaults: RefCell::new(defaults),
-            kwdefaults: RefCell::new(kwdefaults),
-            closure: cells.into_boxed_slice(),
-            annotations: RefCell::new(annotations),
-            dict: RefCell::new(None),
-            module,
-            doc: RefCell::new(doc),
-        }))))
+        Ok(Value::obj(Obj::Function(Box::new(
+            crate::obj::FunctionObj {
+                name: RefCell::new(code.code.name.clone()),
+                qualname: RefCell::new(code.code.qualname.clone()),
+                code,
+                globals,
+                defaults: RefCell::new(defaults),
+                kwdefaults: RefCell::new(kwdefaults),
+                closure: cells.into_boxed_slice(),
+                annotations: RefCell::new(annotations),
+                dict: RefCell::new(None),
+                module,
+                doc: RefCell::new(doc),
+            },
+        ))))
     }
 
     /// REPL: print repr(v) unless None, and remember it as `_`.
@@ -1395,7 +1485,9 @@ fn check_unpack(items: Vec<Value>, n: usize) -> PyResult<Vec<Value>> {
             items.len()
         )))
     } else {
-        Err(value_error(format!("too many values to unpack (expected {n})")))
+        Err(value_error(format!(
+            "too many values to unpack (expected {n})"
+        )))
     }
 }
 

@@ -32,7 +32,9 @@ impl ExcRef {
 
 /// A new exception of class `cls` with the given args (a tuple value).
 pub fn new_exception(cls: ObjRef, args: Value) -> ExcRef {
-    ExcRef(ObjRef::new(Obj::Exception(Box::new(ExceptionObj::new(cls, args)))))
+    ExcRef(ObjRef::new(Obj::Exception(Box::new(ExceptionObj::new(
+        cls, args,
+    )))))
 }
 
 /// `kind(msg)`
@@ -77,10 +79,11 @@ pub fn zero_division(msg: impl AsRef<str>) -> ExcRef {
 }
 pub fn name_error(name: &str) -> ExcRef {
     let e = exc(ExcKind::NameError, format!("name '{name}' is not defined"));
-    e.exc()
-        .dict
-        .borrow_mut()
-        .push_new(crate::obj::StrObj::new("name").hash(), Value::str("name"), Value::str(name));
+    e.exc().dict.borrow_mut().push_new(
+        crate::obj::StrObj::new("name").hash(),
+        Value::str("name"),
+        Value::str(name),
+    );
     e
 }
 pub fn not_implemented(what: impl AsRef<str>) -> ExcRef {

@@ -6,7 +6,9 @@
 //! loop. `throw()` goes to the innermost delegate of a `yield from`/`await` chain first.
 
 use super::dispatch::code_at;
-use super::errors::{exc, exc_args, exc_empty, runtime_error, type_error, value_error, ExcRef, PyResult};
+use super::errors::{
+    exc, exc_args, exc_empty, runtime_error, type_error, value_error, ExcRef, PyResult,
+};
 use super::types::ExcKind;
 use super::value::{ObjRef, Value};
 use super::Vm;
@@ -31,7 +33,9 @@ fn gen_of(o: &ObjRef) -> &GeneratorObj {
 /// The value carried by a StopIteration (`e.value`, i.e. its first arg).
 pub fn stop_iteration_value(e: &ExcRef) -> Value {
     let args = e.exc().args.borrow().clone();
-    args.as_tuple().and_then(|t| t.first().cloned()).unwrap_or(Value::None)
+    args.as_tuple()
+        .and_then(|t| t.first().cloned())
+        .unwrap_or(Value::None)
 }
 
 fn kind_word(g: &GeneratorObj) -> &'static str {
@@ -44,7 +48,11 @@ fn kind_word(g: &GeneratorObj) -> &'static str {
 
 impl Vm {
     /// Checks a generator can be resumed; returns its frame.
-    pub(crate) fn take_gen_frame(&mut self, g: &ObjRef, sending: &Value) -> PyResult<Option<Box<super::frame::Frame>>> {
+    pub(crate) fn take_gen_frame(
+        &mut self,
+        g: &ObjRef,
+        sending: &Value,
+    ) -> PyResult<Option<Box<super::frame::Frame>>> {
         let gen = gen_of(g);
         match gen.state.get() {
             GenState::Running => Err(value_error(format!("{} already executing", kind_word(gen)))),
@@ -177,7 +185,9 @@ impl Vm {
     pub fn gen_throw(&mut self, g: &ObjRef, e: ExcRef) -> PyResult<GenOutcome> {
         let gen = gen_of(g);
         match gen.state.get() {
-            GenState::Running => return Err(value_error(format!("{} already executing", kind_word(gen)))),
+            GenState::Running => {
+                return Err(value_error(format!("{} already executing", kind_word(gen))))
+            }
             GenState::Finished => return Err(e),
             GenState::Created => {
                 gen.state.set(GenState::Finished);
@@ -186,11 +196,14 @@ impl Vm {
                     f.generator = None;
                     // The exception appears to come from the generator's first line.
                     let fo = super::frames::frame_object(&mut f, Some(g));
-                    e.exc().traceback.borrow_mut().push(crate::obj::exception::TbEntry {
-                        code: f.code.clone(),
-                        pc: 0,
-                        frame: fo,
-                    });
+                    e.exc()
+                        .traceback
+                        .borrow_mut()
+                        .push(crate::obj::exception::TbEntry {
+                            code: f.code.clone(),
+                            pc: 0,
+                            frame: fo,
+                        });
                     self.recycle_frame(f);
                 }
                 return Err(e);
@@ -205,7 +218,9 @@ impl Vm {
                 let ops = &f.code.code.ops;
                 let i = f.lasti();
                 match (ops.get(i), i.checked_sub(1).and_then(|j| ops.get(j))) {
-                    (Some(Op::YieldValue), Some(Op::Send(t))) => f.stack.last().cloned().map(|r| (r, *t)),
+                    (Some(Op::YieldValue), Some(Op::Send(t))) => {
+                        f.stack.last().cloned().map(|r| (r, *t))
+                    }
                     _ => None,
                 }
             })
@@ -269,7 +284,9 @@ impl Vm {
         match self.get_attr_opt(recv, &key)? {
             Some(f) => match self.call(&f, &[e.value()]) {
                 Ok(v) => Ok(GenOutcome::Yielded(v)),
-                Err(err) if err.is(ExcKind::StopIteration) => Ok(GenOutcome::Returned(stop_iteration_value(&err))),
+                Err(err) if err.is(ExcKind::StopIteration) => {
+                    Ok(GenOutcome::Returned(stop_iteration_value(&err)))
+                }
                 Err(err) => Err(err),
             },
             None => Err(e),
@@ -309,7 +326,10 @@ impl Vm {
         match self.gen_throw(g, exc_empty(ExcKind::GeneratorExit)) {
             Ok(GenOutcome::Yielded(_)) => {
                 self.async_gen_yield = false;
-                Err(runtime_error(format!("{} ignored GeneratorExit", kind_word(gen))))
+                Err(runtime_error(format!(
+                    "{} ignored GeneratorExit",
+                    kind_word(gen)
+                )))
             }
             Ok(GenOutcome::Returned(_)) => Ok(()),
             Err(e) if e.is(ExcKind::GeneratorExit) || e.is(ExcKind::StopIteration) => Ok(()),
@@ -397,7 +417,8 @@ pub fn throw_exception(vm: &mut Vm, typ: &Value, val: Option<&Value>) -> PyResul
         Ok(e) => e,
         Err(_) => {
             return Err(type_error(
-                "exceptions must be classes or instances deriving from BaseException, not ".to_string()
+                "exceptions must be classes or instances deriving from BaseException, not "
+                    .to_string()
                     + &vm.type_name(typ),
             ))
         }

@@ -13,8 +13,14 @@ use std::rc::Rc;
 
 /// Where a module's source was found.
 enum Found {
-    File { path: PathBuf, package_dir: Option<PathBuf> },
-    Embedded { text: &'static str, is_package: bool },
+    File {
+        path: PathBuf,
+        package_dir: Option<PathBuf>,
+    },
+    Embedded {
+        text: &'static str,
+        is_package: bool,
+    },
 }
 
 impl Vm {
@@ -27,7 +33,11 @@ impl Vm {
         if let Some(f) = file {
             super::dictops::set_str(&mut d, self.intern("__file__"), Value::str(f));
         }
-        super::dictops::set_str(&mut d, self.intern("__builtins__"), Value::Obj(self.builtins.clone()));
+        super::dictops::set_str(
+            &mut d,
+            self.intern("__builtins__"),
+            Value::Obj(self.builtins.clone()),
+        );
         let dict = ObjRef::new(Obj::Dict(RefCell::new(d)));
         ObjRef::new(Obj::Module(ModuleObj {
             name: Rc::from(name),
@@ -59,13 +69,22 @@ impl Vm {
 
     /// `ImportName`: imports a dotted name; returns the top package (no fromlist) or the
     /// module itself.
-    pub(crate) fn import_name(&mut self, name: &Value, fromlist: &Value, level: &Value) -> PyResult<Value> {
+    pub(crate) fn import_name(
+        &mut self,
+        name: &Value,
+        fromlist: &Value,
+        level: &Value,
+    ) -> PyResult<Value> {
         let name = name.as_str().unwrap_or("").to_string();
         let level = match level {
             Value::Int(i) => *i as usize,
             _ => 0,
         };
-        let full = if level > 0 { self.resolve_relative(&name, level)? } else { name.clone() };
+        let full = if level > 0 {
+            self.resolve_relative(&name, level)?
+        } else {
+            name.clone()
+        };
         let module = self.import_module(&full)?;
         let has_fromlist = match fromlist {
             Value::None => false,
@@ -105,11 +124,18 @@ impl Vm {
         let _ = modname;
         let mut parts: Vec<&str> = package.split('.').collect();
         if level - 1 > parts.len() {
-            return Err(exc(ExcKind::ImportError, "attempted relative import beyond top-level package"));
+            return Err(exc(
+                ExcKind::ImportError,
+                "attempted relative import beyond top-level package",
+            ));
         }
         parts.truncate(parts.len() - (level - 1));
         let base = parts.join(".");
-        Ok(if name.is_empty() { base } else { format!("{base}.{name}") })
+        Ok(if name.is_empty() {
+            base
+        } else {
+            format!("{base}.{name}")
+        })
     }
 
     /// Imports `full` (dotted), importing parents first; returns the leaf module.
@@ -136,7 +162,9 @@ impl Vm {
             parent = Some(p);
         }
         let leaf = full.rsplit('.').next().unwrap_or(full);
-        let found = self.find_module(full, leaf, &search).ok_or_else(|| not_found(full))?;
+        let found = self
+            .find_module(full, leaf, &search)
+            .ok_or_else(|| not_found(full))?;
         let module = self.exec_module(full, found)?;
         if let Some(p) = parent {
             self.set_attr(&p, &Value::str(leaf), module.clone())?;
@@ -149,14 +177,20 @@ impl Vm {
             for ext in ["aio", "py"] {
                 let f = dir.join(format!("{leaf}.{ext}"));
                 if f.is_file() {
-                    return Some(Found::File { path: f, package_dir: None });
+                    return Some(Found::File {
+                        path: f,
+                        package_dir: None,
+                    });
                 }
             }
             let pkg = dir.join(leaf);
             for ext in ["aio", "py"] {
                 let init = pkg.join(format!("__init__.{ext}"));
                 if init.is_file() {
-                    return Some(Found::File { path: init, package_dir: Some(pkg) });
+                    return Some(Found::File {
+                        path: init,
+                        package_dir: Some(pkg),
+                    });
                 }
             }
         }
@@ -171,18 +205,28 @@ impl Vm {
                     Err(e) => return Err(super::errors::exc(ExcKind::OSError, e.to_string())),
                 };
                 let is_pkg = package_dir.is_some();
-                (path.to_string_lossy().into_owned(), text, package_dir, is_pkg)
+                (
+                    path.to_string_lossy().into_owned(),
+                    text,
+                    package_dir,
+                    is_pkg,
+                )
             }
-            Found::Embedded { text, is_package } => {
-                (format!("<frozen {full}>"), text.to_string(), None, is_package)
-            }
+            Found::Embedded { text, is_package } => (
+                format!("<frozen {full}>"),
+                text.to_string(),
+                None,
+                is_package,
+            ),
         };
         let module = self.new_module(full, Some(&file));
         let mv = Value::Obj(module.clone());
         let package = if is_pkg {
             full.to_string()
         } else {
-            full.rsplit_once('.').map(|(p, _)| p.to_string()).unwrap_or_default()
+            full.rsplit_once('.')
+                .map(|(p, _)| p.to_string())
+                .unwrap_or_default()
         };
         if let Obj::Module(m) = &*module {
             if let Obj::Dict(d) = &*m.dict {
@@ -193,7 +237,11 @@ impl Vm {
                         .as_deref()
                         .map(|p: &Path| Value::str(&p.to_string_lossy()))
                         .unwrap_or_else(|| Value::str(&format!("<frozen {full}>")));
-                    super::dictops::set_str(&mut d, Value::str("__path__"), Value::list(vec![path]));
+                    super::dictops::set_str(
+                        &mut d,
+                        Value::str("__path__"),
+                        Value::list(vec![path]),
+                    );
                 }
             }
         }
@@ -220,17 +268,26 @@ impl Vm {
     }
 
     /// Parses and compiles; syntax errors become SyntaxError exceptions.
-    pub fn compile_source(&mut self, source: Rc<Source>, mode: crate::compile::Mode) -> PyResult<Rc<crate::bytecode::Code>> {
+    pub fn compile_source(
+        &mut self,
+        source: Rc<Source>,
+        mode: crate::compile::Mode,
+    ) -> PyResult<Rc<crate::bytecode::Code>> {
         let parsed = match mode {
             crate::compile::Mode::Interactive => crate::syntax::parse_interactive(&source.text),
             _ => crate::syntax::parse_module(&source.text),
         };
         let module = parsed.map_err(|e| self.syntax_error_exc(&e, &source))?;
-        crate::compile::compile_module(&module, source.clone(), mode).map_err(|e| self.syntax_error_exc(&e, &source))
+        crate::compile::compile_module(&module, source.clone(), mode)
+            .map_err(|e| self.syntax_error_exc(&e, &source))
     }
 
     /// Runs a module-level code object with `globals` as both globals and locals.
-    pub fn run_code(&mut self, code: Rc<crate::bytecode::Code>, globals: ObjRef) -> PyResult<Value> {
+    pub fn run_code(
+        &mut self,
+        code: Rc<crate::bytecode::Code>,
+        globals: ObjRef,
+    ) -> PyResult<Value> {
         let co = self.code_object(code);
         let mut frame = super::frame::Frame::new(co, globals.clone());
         frame.locals_map = Some(globals);
@@ -268,7 +325,11 @@ impl Vm {
     }
 
     /// A SyntaxError exception from a front-end error, with CPython's attributes.
-    pub fn syntax_error_exc(&mut self, e: &crate::syntax::error::SyntaxError, source: &Source) -> super::errors::ExcRef {
+    pub fn syntax_error_exc(
+        &mut self,
+        e: &crate::syntax::error::SyntaxError,
+        source: &Source,
+    ) -> super::errors::ExcRef {
         use crate::syntax::error::{Columns, Origin};
         if e.as_memory_error {
             return super::errors::memory_error();
@@ -284,7 +345,11 @@ impl Vm {
         let text = match line.split_once('\0') {
             Some((before, _)) => Value::str(before),
             // The compiler reads the line back from the file; a string has none.
-            None if matches!(e.origin, Origin::Compiler | Origin::Symtable) && !source.from_file => Value::None,
+            None if matches!(e.origin, Origin::Compiler | Origin::Symtable)
+                && !source.from_file =>
+            {
+                Value::None
+            }
             // The tokenizer's own messages quote the line without its newline.
             None if e.origin == Origin::Tokenizer => Value::str(line),
             None => Value::string(format!("{line}\n")),
@@ -295,7 +360,11 @@ impl Vm {
             Origin::Tokenizer => false,
         };
         let column = |at: u32| {
-            let col = if byte_columns { source.byte_col(at) } else { source.char_col(at) };
+            let col = if byte_columns {
+                source.byte_col(at)
+            } else {
+                source.char_col(at)
+            };
             col as i64 + 1
         };
         let mut offset = column(e.span.start);
@@ -355,7 +424,10 @@ impl Vm {
             .unwrap_or_else(|| "<unknown module name>".into());
         let n = name.as_str().unwrap_or("?");
         // A submodule of a package.
-        if self.get_attr_opt(module, &Value::str("__path__"))?.is_some() {
+        if self
+            .get_attr_opt(module, &Value::str("__path__"))?
+            .is_some()
+        {
             let full = format!("{modname}.{n}");
             match self.import_module(&full) {
                 Ok(m) => return Ok(m),
@@ -409,7 +481,11 @@ impl Vm {
                 _ => Vec::new(),
             },
         };
-        let target = self.top().locals_map.clone().unwrap_or_else(|| self.top().globals.clone());
+        let target = self
+            .top()
+            .locals_map
+            .clone()
+            .unwrap_or_else(|| self.top().globals.clone());
         for n in names {
             let v = self.get_attr(module, &n)?;
             if let Obj::Dict(d) = &*target {
@@ -432,12 +508,23 @@ fn not_a_package(name: &str, parent: &str) -> super::errors::ExcRef {
         ExcKind::ModuleNotFoundError,
         format!("No module named '{name}'; '{parent}' is not a package"),
     );
-    super::dictops::set_str(&mut e.exc().dict.borrow_mut(), Value::str("name"), Value::str(name));
+    super::dictops::set_str(
+        &mut e.exc().dict.borrow_mut(),
+        Value::str("name"),
+        Value::str(name),
+    );
     e
 }
 
 fn not_found(name: &str) -> super::errors::ExcRef {
-    let e = exc(ExcKind::ModuleNotFoundError, format!("No module named '{name}'"));
-    super::dictops::set_str(&mut e.exc().dict.borrow_mut(), Value::str("name"), Value::str(name));
+    let e = exc(
+        ExcKind::ModuleNotFoundError,
+        format!("No module named '{name}'"),
+    );
+    super::dictops::set_str(
+        &mut e.exc().dict.borrow_mut(),
+        Value::str("name"),
+        Value::str(name),
+    );
     e
 }

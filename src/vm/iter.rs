@@ -18,10 +18,18 @@ impl Vm {
     pub fn iter(&mut self, v: &Value) -> PyResult<Value> {
         if let Value::Obj(o) = v {
             let st = match &**o {
-                Obj::List(_) | Obj::Deque(_) | Obj::Tuple(_) | Obj::Bytes(_) | Obj::ByteArray(_) => {
-                    Some(IterState::Seq { seq: v.clone(), index: 0 })
-                }
-                Obj::Str(_) => Some(IterState::Str { s: o.clone(), pos: 0 }),
+                Obj::List(_)
+                | Obj::Deque(_)
+                | Obj::Tuple(_)
+                | Obj::Bytes(_)
+                | Obj::ByteArray(_) => Some(IterState::Seq {
+                    seq: v.clone(),
+                    index: 0,
+                }),
+                Obj::Str(_) => Some(IterState::Str {
+                    s: o.clone(),
+                    pos: 0,
+                }),
                 Obj::Range(r) => Some(r.iter_state()),
                 Obj::Dict(d) => Some(IterState::Dict {
                     dict: o.clone(),
@@ -75,7 +83,10 @@ impl Vm {
             return Ok(it);
         }
         if self.lookup_special(v, "__getitem__").is_some() {
-            return Ok(new_iter(IterState::Seq { seq: v.clone(), index: 0 }));
+            return Ok(new_iter(IterState::Seq {
+                seq: v.clone(),
+                index: 0,
+            }));
         }
         Err(self.not_iterable(v))
     }
@@ -137,7 +148,9 @@ impl Vm {
                         Obj::Deque(d) => Some(d.borrow().get(*index).cloned()),
                         Obj::Tuple(t) => Some(t.get(*index).cloned()),
                         Obj::Bytes(b) => Some(b.get(*index).map(|x| Value::Int(*x as i64))),
-                        Obj::ByteArray(b) => Some(b.borrow().get(*index).map(|x| Value::Int(*x as i64))),
+                        Obj::ByteArray(b) => {
+                            Some(b.borrow().get(*index).map(|x| Value::Int(*x as i64)))
+                        }
                         _ => None,
                     };
                     if let Some(item) = item {
@@ -173,8 +186,15 @@ impl Vm {
                     None => return Ok(None),
                 }
             }
-            IterState::Dict { dict, pos, kind, len } => {
-                let Obj::Dict(d) = &**dict else { return Ok(None) };
+            IterState::Dict {
+                dict,
+                pos,
+                kind,
+                len,
+            } => {
+                let Obj::Dict(d) = &**dict else {
+                    return Ok(None);
+                };
                 let d = d.borrow();
                 if d.len() != *len {
                     *len = usize::MAX;
@@ -186,14 +206,23 @@ impl Vm {
                         Ok(Some(match kind {
                             DictIterKind::Keys => e.key.clone(),
                             DictIterKind::Values => e.value.clone(),
-                            DictIterKind::Items => Value::tuple(vec![e.key.clone(), e.value.clone()]),
+                            DictIterKind::Items => {
+                                Value::tuple(vec![e.key.clone(), e.value.clone()])
+                            }
                         }))
                     }
                     None => Ok(None),
                 };
             }
-            IterState::DictReversed { dict, pos, kind, len } => {
-                let Obj::Dict(d) = &**dict else { return Ok(None) };
+            IterState::DictReversed {
+                dict,
+                pos,
+                kind,
+                len,
+            } => {
+                let Obj::Dict(d) = &**dict else {
+                    return Ok(None);
+                };
                 let d = d.borrow();
                 if d.len() != *len {
                     *len = usize::MAX;
@@ -205,7 +234,9 @@ impl Vm {
                         Ok(Some(match kind {
                             DictIterKind::Keys => e.key.clone(),
                             DictIterKind::Values => e.value.clone(),
-                            DictIterKind::Items => Value::tuple(vec![e.key.clone(), e.value.clone()]),
+                            DictIterKind::Items => {
+                                Value::tuple(vec![e.key.clone(), e.value.clone()])
+                            }
                         }))
                     }
                     None => Ok(None),
@@ -268,7 +299,11 @@ impl Vm {
                                         "zip() argument {} is shorter than argument{} 1{}",
                                         i + 1,
                                         if i > 1 { "s" } else { "" },
-                                        if i > 1 { format!("-{i}") } else { String::new() }
+                                        if i > 1 {
+                                            format!("-{i}")
+                                        } else {
+                                            String::new()
+                                        }
                                     )));
                                 }
                                 for (j, rest) in iters.iter().enumerate().skip(1) {
@@ -277,7 +312,11 @@ impl Vm {
                                             "zip() argument {} is longer than argument{} 1{}",
                                             j + 1,
                                             if j > 1 { "s" } else { "" },
-                                            if j > 1 { format!("-{j}") } else { String::new() }
+                                            if j > 1 {
+                                                format!("-{j}")
+                                            } else {
+                                                String::new()
+                                            }
                                         )));
                                     }
                                 }
@@ -307,7 +346,9 @@ impl Vm {
                 let (func, iter) = (func.clone(), iter.clone());
                 drop(st);
                 loop {
-                    let Some(v) = self.next(&iter)? else { return Ok(None) };
+                    let Some(v) = self.next(&iter)? else {
+                        return Ok(None);
+                    };
                     let keep = if func.is_none() {
                         self.truthy(&v)?
                     } else {

@@ -47,9 +47,15 @@ impl<'a> Args<'a> {
                 _ => format!("{name} expected {min} arguments, got {n}"),
             }
         } else if n < min {
-            format!("{name} expected at least {min} argument{}, got {n}", if min == 1 { "" } else { "s" })
+            format!(
+                "{name} expected at least {min} argument{}, got {n}",
+                if min == 1 { "" } else { "s" }
+            )
         } else {
-            format!("{name} expected at most {max} argument{}, got {n}", if max == 1 { "" } else { "s" })
+            format!(
+                "{name} expected at most {max} argument{}, got {n}",
+                if max == 1 { "" } else { "s" }
+            )
         };
         Err(type_error(msg))
     }
@@ -89,7 +95,12 @@ pub fn native(owner: &'static str, name: &'static str, func: NativeFn) -> Value 
 
 impl Vm {
     /// Adds native methods to a class's namespace: `(name, function)` pairs.
-    pub fn add_methods(&mut self, cls: &ObjRef, owner: &'static str, methods: &[(&'static str, NativeFn)]) {
+    pub fn add_methods(
+        &mut self,
+        cls: &ObjRef,
+        owner: &'static str,
+        methods: &[(&'static str, NativeFn)],
+    ) {
         if let Obj::Class(c) = &**cls {
             for &(name, f) in methods {
                 let key = self.intern(name);
@@ -111,7 +122,12 @@ impl Vm {
 
     /// A read-only property backed by a native getter (CPython's getset descriptors:
     /// `int.real`, `slice.start`, `OSError.errno`, ...).
-    pub fn native_property(&mut self, owner: &'static str, name: &'static str, getter: NativeFn) -> Value {
+    pub fn native_property(
+        &mut self,
+        owner: &'static str,
+        name: &'static str,
+        getter: NativeFn,
+    ) -> Value {
         Value::obj(Obj::Property(crate::obj::PropertyObj {
             fget: native(owner, name, getter),
             fset: Value::None,

@@ -113,12 +113,14 @@ impl Vm {
             }
             Obj::Module(m) => format!("<module '{}'>", m.name),
             Obj::Native(n) => match &n.self_ {
-                Some(s) if !matches!(s, Value::Obj(o) if matches!(&**o, Obj::Module(_))) => format!(
-                    "<built-in method {} of {} object at {:#x}>",
-                    n.name,
-                    self.type_name(s),
-                    s.id()
-                ),
+                Some(s) if !matches!(s, Value::Obj(o) if matches!(&**o, Obj::Module(_))) => {
+                    format!(
+                        "<built-in method {} of {} object at {:#x}>",
+                        n.name,
+                        self.type_name(s),
+                        s.id()
+                    )
+                }
                 _ => format!("<built-in function {}>", n.name),
             },
             Obj::BoundMethod(m) => {
@@ -149,7 +151,12 @@ impl Vm {
                             Value::Obj(x) => x.addr(),
                             _ => 0,
                         };
-                        format!("<cell at {:#x}: {} object at {:#x}>", o.addr(), self.type_name(&content), addr)
+                        format!(
+                            "<cell at {:#x}: {} object at {:#x}>",
+                            o.addr(),
+                            self.type_name(&content),
+                            addr
+                        )
                     }
                 }
             }
@@ -177,11 +184,16 @@ impl Vm {
             _ => {
                 let cls = self.type_of(v);
                 let (m, q) = match as_class(&cls) {
-                    Some(c) => (c.module.borrow().to_string(), c.qualname.borrow().to_string()),
+                    Some(c) => (
+                        c.module.borrow().to_string(),
+                        c.qualname.borrow().to_string(),
+                    ),
                     None => ("?".into(), "?".into()),
                 };
                 let m = super::dictops::get_str(
-                    &as_class(&cls).map(|c| c.dict.borrow().clone()).unwrap_or_default(),
+                    &as_class(&cls)
+                        .map(|c| c.dict.borrow().clone())
+                        .unwrap_or_default(),
                     &Value::str("__module__"),
                 )
                 .and_then(|v| v.as_str().map(|s| s.to_string()))
@@ -326,7 +338,12 @@ impl Vm {
                     }
                     Ok(crate::obj::number::hash_tuple(&hashes))
                 }
-                Obj::Instance(_) | Obj::Exception(_) | Obj::Class(_) | Obj::BigInt(_) | Obj::Bytes(_) | Obj::Range(_)
+                Obj::Instance(_)
+                | Obj::Exception(_)
+                | Obj::Class(_)
+                | Obj::BigInt(_)
+                | Obj::Bytes(_)
+                | Obj::Range(_)
                 | Obj::FrozenSet(_) => {
                     let cls = self.type_of(v);
                     let key = self.intern("__hash__");
@@ -343,17 +360,21 @@ impl Vm {
                                 Value::Bool(b) => Ok(b as i64),
                                 _ => match r.to_bigint() {
                                     Some(b) => Ok(crate::obj::number::hash_bigint(&b)),
-                                    None => Err(type_error("__hash__ method should return an integer")),
+                                    None => {
+                                        Err(type_error("__hash__ method should return an integer"))
+                                    }
                                 },
                             }
                         }
                         None => Ok(default_hash(o)),
                     }
                 }
-                Obj::List(_) | Obj::Dict(_) | Obj::Set(_) | Obj::ByteArray(_) | Obj::DictView(_)
-                | Obj::Slice(_) => {
-                    Err(self.unhashable(v))
-                }
+                Obj::List(_)
+                | Obj::Dict(_)
+                | Obj::Set(_)
+                | Obj::ByteArray(_)
+                | Obj::DictView(_)
+                | Obj::Slice(_) => Err(self.unhashable(v)),
                 _ => Ok(default_hash(o)),
             },
         }
@@ -400,7 +421,9 @@ impl Vm {
                 _ => x >= y,
             }));
         }
-        self.recursive(super::recursion::IN_COMPARISON, |vm| vm.compare_slots(a, b, op))
+        self.recursive(super::recursion::IN_COMPARISON, |vm| {
+            vm.compare_slots(a, b, op)
+        })
     }
 
     /// Rich comparison through `__eq__`/`__lt__`/... and their reflections.
@@ -468,7 +491,8 @@ impl Vm {
         let ta = self.type_of(a);
         let tb = self.type_of(b);
         let different = !ta.is(&tb);
-        let reflected_first = different && is_subclass(&tb, &ta) && lookup(&tb, &self.intern(rname)).is_some();
+        let reflected_first =
+            different && is_subclass(&tb, &ta) && lookup(&tb, &self.intern(rname)).is_some();
         if reflected_first {
             if let Some(r) = self.call_special(b, rname, &[a.clone()])? {
                 if !self.is_not_implemented(&r) {
@@ -489,7 +513,11 @@ impl Vm {
             }
         }
         let sym = op.symbol();
-        let sym = if inplace { format!("{sym}=") } else { sym.to_string() };
+        let sym = if inplace {
+            format!("{sym}=")
+        } else {
+            sym.to_string()
+        };
         if op == BinOp::Pow && !inplace {
             return Err(type_error(format!(
                 "unsupported operand type(s) for ** or pow(): '{}' and '{}'",
@@ -519,7 +547,13 @@ impl Vm {
                 matches!(v, Value::Obj(o) if matches!(&**o,
                     Obj::Str(_) | Obj::List(_) | Obj::Tuple(_) | Obj::Bytes(_) | Obj::ByteArray(_)))
             };
-            let other = if is_seq(a) { Some(b) } else if is_seq(b) { Some(a) } else { None };
+            let other = if is_seq(a) {
+                Some(b)
+            } else if is_seq(b) {
+                Some(a)
+            } else {
+                None
+            };
             if let Some(o) = other {
                 if crate::obj::number::as_int(o).is_none() {
                     return Err(type_error(format!(
@@ -635,7 +669,12 @@ impl Vm {
         }
     }
 
-    fn call_special_on_class(&mut self, cls: &ObjRef, name: &str, arg: &Value) -> PyResult<Option<Value>> {
+    fn call_special_on_class(
+        &mut self,
+        cls: &ObjRef,
+        name: &str,
+        arg: &Value,
+    ) -> PyResult<Option<Value>> {
         let key = self.intern(name);
         match lookup(cls, &key) {
             Some(f) => {
@@ -646,7 +685,8 @@ impl Vm {
                     },
                     _ => f.clone(),
                 };
-                self.call(&f, &[Value::Obj(cls.clone()), arg.clone()]).map(Some)
+                self.call(&f, &[Value::Obj(cls.clone()), arg.clone()])
+                    .map(Some)
             }
             None => Ok(None),
         }
@@ -661,7 +701,9 @@ impl Vm {
                     let n = l.len() as i64;
                     let j = if *i < 0 { i + n } else { *i };
                     if j < 0 || j >= n {
-                        return Err(super::errors::index_error("list assignment index out of range"));
+                        return Err(super::errors::index_error(
+                            "list assignment index out of range",
+                        ));
                     }
                     l[j as usize] = value;
                     return Ok(());

@@ -6,8 +6,8 @@ use super::errors::PyResult;
 use super::value::{ObjRef, Value};
 use super::Vm;
 use crate::obj::exception::{TbEntry, Traceback};
-use crate::obj::TracebackObj;
 use crate::obj::Obj;
+use crate::obj::TracebackObj;
 use crate::syntax::ast::{ExprKind, StmtKind};
 
 /// CPython prints at most this many identical consecutive frames before summarizing.
@@ -17,7 +17,9 @@ const RECURSIVE_CUTOFF: usize = 3;
 /// entries only; the `traceback` objects are built here, once per entry, and linked in
 /// front of the ones built before, so repeated reads return the same objects.
 pub fn traceback_value(exc: &ObjRef) -> Value {
-    let Obj::Exception(e) = &**exc else { return Value::None };
+    let Obj::Exception(e) = &**exc else {
+        return Value::None;
+    };
     let mut tb = e.traceback.borrow_mut();
     for entry in std::mem::take(&mut tb.pending) {
         let next = std::mem::replace(&mut tb.head, Value::None);
@@ -39,13 +41,21 @@ pub fn set_traceback(exc: &ObjRef, tb: &Value) -> PyResult<()> {
     if let Obj::Exception(e) = &**exc {
         if tb.is_none() || is_traceback(tb) {
             let mut t = e.traceback.borrow_mut();
-            let old = std::mem::replace(&mut *t, Traceback { head: tb.clone(), pending: Vec::new() });
+            let old = std::mem::replace(
+                &mut *t,
+                Traceback {
+                    head: tb.clone(),
+                    pending: Vec::new(),
+                },
+            );
             drop(t);
             drop(old);
             return Ok(());
         }
     }
-    Err(super::errors::type_error("__traceback__ must be a traceback or None"))
+    Err(super::errors::type_error(
+        "__traceback__ must be a traceback or None",
+    ))
 }
 
 /// Attributes of traceback objects.
@@ -66,7 +76,9 @@ pub fn traceback_attr(tb: &TracebackObj, name: &str) -> Option<Value> {
 
 /// `tb.tb_next = value`: a traceback or None, without making a loop.
 pub fn set_tb_next(vm: &Vm, tb: &ObjRef, value: &Value) -> PyResult<()> {
-    let Obj::Traceback(t) = &**tb else { return Ok(()) };
+    let Obj::Traceback(t) = &**tb else {
+        return Ok(());
+    };
     if !value.is_none() && !is_traceback(value) {
         return Err(super::errors::type_error(format!(
             "expected traceback object, got '{}'",
@@ -76,7 +88,10 @@ pub fn set_tb_next(vm: &Vm, tb: &ObjRef, value: &Value) -> PyResult<()> {
     let mut cur = value.clone();
     while let Value::Obj(o) = &cur {
         if o.is(tb) {
-            return Err(super::errors::exc(super::types::ExcKind::ValueError, "traceback loop detected"));
+            return Err(super::errors::exc(
+                super::types::ExcKind::ValueError,
+                "traceback loop detected",
+            ));
         }
         let next = match &**o {
             Obj::Traceback(n) => n.next.borrow().clone(),
@@ -91,7 +106,9 @@ pub fn set_tb_next(vm: &Vm, tb: &ObjRef, value: &Value) -> PyResult<()> {
 
 fn byte_to_char(line: &str, byte: usize) -> usize {
     let b = byte.min(line.len());
-    String::from_utf8_lossy(&line.as_bytes()[..b]).chars().count()
+    String::from_utf8_lossy(&line.as_bytes()[..b])
+        .chars()
+        .count()
 }
 
 /// Formats one frame's lines.
@@ -162,16 +179,25 @@ fn caret_anchors(seg: &str) -> Option<(usize, usize)> {
         ExprKind::BinOp { left, right, .. } => {
             let op_start = norm(left.span.end);
             let op_end = norm(right.span.start);
-            let op_str: Vec<char> = seg.chars().skip(op_start).take(op_end.saturating_sub(op_start)).collect();
+            let op_str: Vec<char> = seg
+                .chars()
+                .skip(op_start)
+                .take(op_end.saturating_sub(op_start))
+                .collect();
             let op_offset = op_str.iter().take_while(|c| c.is_whitespace()).count();
             let left_anchor = left.span.end as usize + op_offset;
             let mut right_anchor = left_anchor + 1;
             if op_offset + 1 < op_str.len() && !op_str[op_offset + 1].is_whitespace() {
                 right_anchor += 1;
             }
-            Some((byte_to_char(seg, left_anchor), byte_to_char(seg, right_anchor)))
+            Some((
+                byte_to_char(seg, left_anchor),
+                byte_to_char(seg, right_anchor),
+            ))
         }
-        ExprKind::Subscript { value, index } => Some((norm(value.span.end), norm(index.span.end + 1))),
+        ExprKind::Subscript { value, index } => {
+            Some((norm(value.span.end), norm(index.span.end + 1)))
+        }
         _ => None,
     }
 }
@@ -196,10 +222,17 @@ impl Vm {
         let context = x.context.borrow().clone();
         if !cause.is_none() && !seen.iter().any(|s| s.is(&cause)) {
             self.format_chain(&cause, out, seen);
-            out.push_str("\nThe above exception was the direct cause of the following exception:\n\n");
-        } else if !context.is_none() && !x.suppress_context.get() && !seen.iter().any(|s| s.is(&context)) {
+            out.push_str(
+                "\nThe above exception was the direct cause of the following exception:\n\n",
+            );
+        } else if !context.is_none()
+            && !x.suppress_context.get()
+            && !seen.iter().any(|s| s.is(&context))
+        {
             self.format_chain(&context, out, seen);
-            out.push_str("\nDuring handling of the above exception, another exception occurred:\n\n");
+            out.push_str(
+                "\nDuring handling of the above exception, another exception occurred:\n\n",
+            );
         }
         let tb = x.traceback.borrow().entries();
         if !tb.is_empty() {
@@ -269,8 +302,13 @@ impl Vm {
         let filename = self.get_attr_str(e, "filename").ok()?;
         let lineno = self.get_attr_str(e, "lineno").ok()?;
         let mut out = String::new();
-        let fname = filename.as_str().map(|s| s.to_string()).unwrap_or_else(|| "<string>".into());
-        let Value::Int(lineno) = lineno else { return None };
+        let fname = filename
+            .as_str()
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| "<string>".into());
+        let Value::Int(lineno) = lineno else {
+            return None;
+        };
         out.push_str(&format!("  File \"{fname}\", line {lineno}\n"));
         if let Ok(text) = self.get_attr_str(e, "text") {
             if let Some(t) = text.as_str() {
@@ -310,7 +348,11 @@ impl Vm {
 /// Offsets are 1-based columns, applied to the UTF-8 bytes of the text as CPython does;
 /// the text stops at a NUL as CPython's C string does.
 fn push_error_text(out: &mut String, text: &str, offset: i64, end_offset: i64) {
-    let carets = if end_offset > 0 && end_offset > offset { end_offset - offset } else { 1 };
+    let carets = if end_offset > 0 && end_offset > offset {
+        end_offset - offset
+    } else {
+        1
+    };
     let mut text = text.split('\0').next().unwrap_or_default();
     let mut offset = offset - 1;
     let stripped = text.trim_start_matches([' ', '\t', '\x0c']);
@@ -348,7 +390,11 @@ fn format_entries(out: &mut String, tb: &[TbEntry]) {
     for entry in tb.iter().rev() {
         let code = &entry.code.code;
         let line = code.line_of(entry.pc as usize);
-        let key = (std::rc::Rc::as_ptr(&code.source) as usize, line, code.name.to_string());
+        let key = (
+            std::rc::Rc::as_ptr(&code.source) as usize,
+            line,
+            code.name.to_string(),
+        );
         if last.as_ref() == Some(&key) {
             count += 1;
         } else {

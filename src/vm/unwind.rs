@@ -215,7 +215,9 @@ impl Vm {
     pub(crate) fn eg_match(&mut self, e: &Value, t: &Value) -> PyResult<(Value, Value)> {
         if let Value::Obj(o) = t {
             if let Obj::Class(c) = &**o {
-                if is_subclass(o, &exc_class(ExcKind::BaseExceptionGroup)) || c.layout != Layout::Exception {
+                if is_subclass(o, &exc_class(ExcKind::BaseExceptionGroup))
+                    || c.layout != Layout::Exception
+                {
                     return Err(type_error(
                         "catching ExceptionGroup with except* is not allowed. Use except instead.",
                     ));
@@ -232,7 +234,11 @@ impl Vm {
                 );
                 let eg = match eg {
                     Ok(v) => v,
-                    Err(_) => new_exception(exc_class(ExcKind::BaseExceptionGroup), Value::tuple(vec![Value::str(""), Value::tuple(vec![e.clone()])])).value(),
+                    Err(_) => new_exception(
+                        exc_class(ExcKind::BaseExceptionGroup),
+                        Value::tuple(vec![Value::str(""), Value::tuple(vec![e.clone()])]),
+                    )
+                    .value(),
                 };
                 return Ok((Value::None, eg));
             }
@@ -292,7 +298,9 @@ impl Vm {
         if group.is(e) {
             return true;
         }
-        let Some(excs) = self.group_exceptions(group) else { return false };
+        let Some(excs) = self.group_exceptions(group) else {
+            return false;
+        };
         excs.iter().any(|x| self.is_part_of(x, e))
     }
 
@@ -334,9 +342,15 @@ fn pep479(e: ExcRef, kind: GenKind) -> ExcRef {
         GenKind::Coroutine => (ExcKind::StopIteration, "coroutine raised StopIteration"),
         GenKind::AsyncGenerator => {
             if e.is(ExcKind::StopAsyncIteration) {
-                (ExcKind::StopAsyncIteration, "async generator raised StopAsyncIteration")
+                (
+                    ExcKind::StopAsyncIteration,
+                    "async generator raised StopAsyncIteration",
+                )
             } else {
-                (ExcKind::StopIteration, "async generator raised StopIteration")
+                (
+                    ExcKind::StopIteration,
+                    "async generator raised StopIteration",
+                )
             }
         }
     };

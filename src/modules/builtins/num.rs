@@ -21,10 +21,12 @@ fn b_abs(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         }),
         Value::Bool(b) => Ok(Value::Int(*b as i64)),
         Value::Float(x) => Ok(Value::Float(x.abs())),
-        Value::Obj(o) if matches!(&**o, Obj::Complex(_)) => match crate::obj::complex::as_complex(v) {
-            Some(c) => crate::obj::complex::abs(c).map(Value::Float),
-            None => Ok(v.clone()),
-        },
+        Value::Obj(o) if matches!(&**o, Obj::Complex(_)) => {
+            match crate::obj::complex::as_complex(v) {
+                Some(c) => crate::obj::complex::abs(c).map(Value::Float),
+                None => Ok(v.clone()),
+            }
+        }
         Value::Obj(o) if matches!(&**o, Obj::BigInt(_)) => match v.to_bigint() {
             Some(b) => Ok(Value::from_bigint(b.abs())),
             None => Ok(v.clone()),

@@ -10,9 +10,9 @@ use crate::text::{self, FormatError, PrintfArg};
 use crate::vm::errors::{
     exc, index_error, memory_error, type_error, value_error, ExcRef, PyResult,
 };
+use crate::vm::payload::builtin_view;
 use crate::vm::types::ExcKind;
 use crate::vm::value::Value;
-use crate::vm::payload::builtin_view;
 use crate::vm::Vm;
 use num_bigint::BigInt;
 use std::cell::RefCell;
