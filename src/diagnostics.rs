@@ -89,8 +89,7 @@ pub fn render_rich(e: &SyntaxError, source: &Source) -> String {
         src: NamedSource::new(source.name.clone(), source.text.clone()),
         span: SourceSpan::new(
             (e.span.start as usize).into(),
-            len.min(source.text.len().saturating_sub(e.span.start as usize))
-                .max(0),
+            len.min(source.text.len().saturating_sub(e.span.start as usize)),
         ),
     };
     let mut out = String::new();

@@ -67,7 +67,7 @@ impl Vm {
                     return Err(attribute_error("unreadable attribute"));
                 }
                 let fget = p.fget.clone();
-                self.call(&fget, &[obj.clone()])
+                self.call(&fget, std::slice::from_ref(obj))
             }
             Obj::Instance(_) => match self.lookup_special(&d, "__get__") {
                 Some(get) => self.call(&get, &[d.clone(), obj.clone(), Value::Obj(cls.clone())]),

@@ -320,11 +320,9 @@ impl Vm {
             let locals = &mut frame.locals;
             let mut i = 0;
             if let Some(s) = self_ {
-                if nparams > 0 || c.flags.varargs {
-                    if nparams > 0 {
-                        locals[0] = s.clone();
-                        i = 1;
-                    }
+                if nparams > 0 {
+                    locals[0] = s.clone();
+                    i = 1;
                 }
             }
             if simple {

@@ -833,7 +833,7 @@ impl Vm {
                         }
                     }
                     let r = match self.lookup_special(&it, "__anext__") {
-                        Some(f) => self.call(&f, &[it.clone()])?,
+                        Some(f) => self.call(&f, std::slice::from_ref(&it))?,
                         None => {
                             return Err(type_error(format!(
                                 "'async for' received an object from __aiter__ that does not implement __anext__: {}",
@@ -1027,7 +1027,7 @@ impl Vm {
     #[inline]
     fn breaker(&mut self) -> PyResult<()> {
         self.breaker_count = self.breaker_count.wrapping_add(1);
-        if self.breaker_count % BREAKER_INTERVAL == 0 {
+        if self.breaker_count.is_multiple_of(BREAKER_INTERVAL) {
             return self.periodic();
         }
         Ok(())

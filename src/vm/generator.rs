@@ -354,7 +354,7 @@ impl Vm {
         }
         match self.lookup_special(v, "__await__") {
             Some(f) => {
-                let it = self.call(&f, &[v.clone()])?;
+                let it = self.call(&f, std::slice::from_ref(v))?;
                 if let Value::Obj(o) = &it {
                     if let Obj::Generator(g) = &**o {
                         if g.kind == GenKind::Coroutine {

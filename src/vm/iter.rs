@@ -73,7 +73,7 @@ impl Vm {
             if f.is_none() {
                 return Err(self.not_iterable(v));
             }
-            let it = self.call(&f, &[v.clone()])?;
+            let it = self.call(&f, std::slice::from_ref(v))?;
             if self.lookup_special(&it, "__next__").is_none() && !is_native_iter(&it) {
                 return Err(type_error(format!(
                     "iter() returned non-iterator of type '{}'",
@@ -110,7 +110,7 @@ impl Vm {
                 self.type_name(it)
             )));
         };
-        match self.call(&f, &[it.clone()]) {
+        match self.call(&f, std::slice::from_ref(it)) {
             Ok(v) => Ok(Some(v)),
             Err(e) if e.is(ExcKind::StopIteration) => Ok(None),
             Err(e) => Err(e),
@@ -352,7 +352,7 @@ impl Vm {
                     let keep = if func.is_none() {
                         self.truthy(&v)?
                     } else {
-                        let r = self.call(&func, &[v.clone()])?;
+                        let r = self.call(&func, std::slice::from_ref(&v))?;
                         self.truthy(&r)?
                     };
                     if keep {

@@ -53,7 +53,9 @@ pub struct Vm {
     pub t: Rc<Types>,
     /// Frames of running code, innermost last.
     pub frames: Vec<Box<Frame>>,
-    /// Recycled frames (their vectors keep their capacity).
+    /// Recycled frames (their vectors keep their capacity). Boxed: a frame moves between
+    /// this pool and `frames` without being copied.
+    #[allow(clippy::vec_box)]
     pub(crate) frame_pool: Vec<Box<Frame>>,
     /// The `builtins` module's namespace (`Obj::Dict`).
     pub builtins: ObjRef,

@@ -327,7 +327,7 @@ impl Vm {
             Value::Int(i) => Ok(crate::obj::number::hash_int(*i)),
             Value::Bool(b) => Ok(*b as i64),
             Value::Float(x) => Ok(crate::obj::number::hash_float(*x)),
-            Value::None | Value::Undef => Ok(0xfcb1_2d0),
+            Value::None | Value::Undef => Ok(0x0fcb_12d0),
             Value::Obj(o) => match &**o {
                 Obj::Str(s) => Ok(s.hash()),
                 Obj::Complex(c) => Ok(crate::obj::complex::hash(*c)),
@@ -354,7 +354,7 @@ impl Vm {
                             if is_default {
                                 return Ok(default_hash(o));
                             }
-                            let r = self.call(&f, &[v.clone()])?;
+                            let r = self.call(&f, std::slice::from_ref(v))?;
                             match r {
                                 Value::Int(i) => Ok(if i == -1 { -2 } else { i }),
                                 Value::Bool(b) => Ok(b as i64),
@@ -434,19 +434,19 @@ impl Vm {
         // A subclass's reflected method takes priority.
         let reflected_first = !ta.is(&tb) && is_subclass(&tb, &ta);
         if reflected_first {
-            if let Some(r) = self.call_special(b, rname, &[a.clone()])? {
+            if let Some(r) = self.call_special(b, rname, std::slice::from_ref(a))? {
                 if !self.is_not_implemented(&r) {
                     return Ok(r);
                 }
             }
         }
-        if let Some(r) = self.call_special(a, name, &[b.clone()])? {
+        if let Some(r) = self.call_special(a, name, std::slice::from_ref(b))? {
             if !self.is_not_implemented(&r) {
                 return Ok(r);
             }
         }
         if !reflected_first {
-            if let Some(r) = self.call_special(b, rname, &[a.clone()])? {
+            if let Some(r) = self.call_special(b, rname, std::slice::from_ref(a))? {
                 if !self.is_not_implemented(&r) {
                     return Ok(r);
                 }
@@ -482,7 +482,7 @@ impl Vm {
         }
         let (name, rname, iname) = binop_names(op);
         if inplace {
-            if let Some(r) = self.call_special(a, iname, &[b.clone()])? {
+            if let Some(r) = self.call_special(a, iname, std::slice::from_ref(b))? {
                 if !self.is_not_implemented(&r) {
                     return Ok(r);
                 }
@@ -494,19 +494,19 @@ impl Vm {
         let reflected_first =
             different && is_subclass(&tb, &ta) && lookup(&tb, &self.intern(rname)).is_some();
         if reflected_first {
-            if let Some(r) = self.call_special(b, rname, &[a.clone()])? {
+            if let Some(r) = self.call_special(b, rname, std::slice::from_ref(a))? {
                 if !self.is_not_implemented(&r) {
                     return Ok(r);
                 }
             }
         }
-        if let Some(r) = self.call_special(a, name, &[b.clone()])? {
+        if let Some(r) = self.call_special(a, name, std::slice::from_ref(b))? {
             if !self.is_not_implemented(&r) {
                 return Ok(r);
             }
         }
         if different && !reflected_first {
-            if let Some(r) = self.call_special(b, rname, &[a.clone()])? {
+            if let Some(r) = self.call_special(b, rname, std::slice::from_ref(a))? {
                 if !self.is_not_implemented(&r) {
                     return Ok(r);
                 }
@@ -660,7 +660,7 @@ impl Vm {
                 }
             }
         }
-        match self.call_special(obj, "__getitem__", &[key.clone()])? {
+        match self.call_special(obj, "__getitem__", std::slice::from_ref(key))? {
             Some(r) => Ok(r),
             None => Err(type_error(format!(
                 "'{}' object is not subscriptable",
@@ -728,7 +728,7 @@ impl Vm {
                 return self.dict_del(o, key);
             }
         }
-        match self.call_special(obj, "__delitem__", &[key.clone()])? {
+        match self.call_special(obj, "__delitem__", std::slice::from_ref(key))? {
             Some(_) => Ok(()),
             None => Err(type_error(format!(
                 "'{}' object does not support item deletion",
@@ -772,7 +772,7 @@ impl Vm {
                 _ => {}
             }
         }
-        if let Some(r) = self.call_special(container, "__contains__", &[item.clone()])? {
+        if let Some(r) = self.call_special(container, "__contains__", std::slice::from_ref(item))? {
             return self.truthy(&r);
         }
         let it = match self.iter(container) {

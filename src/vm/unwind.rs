@@ -247,7 +247,7 @@ impl Vm {
         if self.exception_matches(e, t)? {
             return Ok((Value::None, e.clone()));
         }
-        let parts = self.call_method(e, "split", &[t.clone()])?;
+        let parts = self.call_method(e, "split", std::slice::from_ref(t))?;
         let pair = parts.as_tuple().map(|p| p.to_vec()).unwrap_or_default();
         let matched = pair.first().cloned().unwrap_or(Value::None);
         let rest = pair.get(1).cloned().unwrap_or(Value::None);
