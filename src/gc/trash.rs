@@ -26,7 +26,7 @@ fn take_children(obj: &mut Obj, out: &mut Vec<Value>) {
                 Attrs::Inline(mut d) => out.extend(d.drain_values()),
                 Attrs::Shared(o) => out.push(Value::Obj(o)),
             }
-            out.push(std::mem::replace(&mut i.payload, Value::None));
+            out.extend(i.payload.take().map(|p| *p));
         }
         Obj::Exception(e) => {
             // Only objects: fewer pushes keep this hot path (every caught exception) cheap.

@@ -194,9 +194,7 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
             }
         }
         Obj::Instance(i) => {
-            if let Ok(c) = i.class.try_borrow() {
-                f(&c);
-            }
+            i.class.with(|c| f(c));
             if let Ok(a) = i.attrs.try_borrow() {
                 match &*a {
                     Attrs::Inline(d) => d.iter().for_each(|e| {
@@ -206,7 +204,7 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
                     Attrs::Shared(o) => f(o),
                 }
             }
-            visit_value(&i.payload, f);
+            visit_value(i.payload(), f);
         }
         Obj::Exception(e) => {
             f(&e.class);

@@ -71,11 +71,12 @@ impl crate::obj::Obj {
 /// types such as `list`).
 pub struct InstanceObj {
     /// Mutable: `obj.__class__ = Other` between compatible classes.
-    pub class: RefCell<ObjRef>,
+    pub class: ClassSlot,
     pub attrs: RefCell<Attrs>,
     /// For a subclass of a builtin type, the builtin value this instance extends (a list,
-    /// an int, ...); `Value::Undef` otherwise. Set once when the instance is created.
-    pub payload: Value,
+    /// an int, ...); None otherwise. Set once when the instance is created. Boxed: few
+    /// instances have one, and every object pays for the largest inline kind.
+    pub payload: Option<Box<Value>>,
     /// Set once `__del__` has run, so a resurrected object is not finalized twice.
     pub finalized: Cell<bool>,
 }
@@ -88,6 +89,26 @@ pub enum Attrs {
     Shared(ObjRef),
 }
 
+/// An instance's class: a `Cell` rather than a `RefCell`, 8 bytes instead of 16, because
+/// the size of every object follows the size of an instance. The slot is empty only
+/// inside its own methods, which call nothing that could look at it.
+pub struct ClassSlot(Cell<Option<ObjRef>>);
+
+impl ClassSlot {
+    /// Runs `f` on the class.
+    pub fn with<R>(&self, f: impl FnOnce(&ObjRef) -> R) -> R {
+        let class = self.0.take().expect("an instance always has a class");
+        let r = f(&class);
+        self.0.set(Some(class));
+        r
+    }
+
+    /// `obj.__class__ = new`.
+    pub fn set(&self, new: ObjRef) {
+        drop(self.0.replace(Some(new)));
+    }
+}
+
 impl InstanceObj {
     pub fn new(class: ObjRef, payload: Value) -> InstanceObj {
         InstanceObj::with_attrs(class, DictData::new(), payload)
@@ -95,15 +116,21 @@ impl InstanceObj {
 
     pub fn with_attrs(class: ObjRef, attrs: DictData, payload: Value) -> InstanceObj {
         InstanceObj {
-            class: RefCell::new(class),
+            class: ClassSlot(Cell::new(Some(class))),
             attrs: RefCell::new(Attrs::Inline(attrs)),
-            payload,
+            payload: (!payload.is_undef()).then(|| Box::new(payload)),
             finalized: Cell::new(false),
         }
     }
 
+    /// The builtin value a subclass instance extends, `Value::Undef` for none.
+    pub fn payload(&self) -> &Value {
+        const NONE: &Value = &Value::Undef;
+        self.payload.as_deref().unwrap_or(NONE)
+    }
+
     pub fn class(&self) -> ObjRef {
-        self.class.borrow().clone()
+        self.class.with(ObjRef::clone)
     }
 
     /// Runs `f` on the attribute namespace.

@@ -28,10 +28,11 @@ pub enum IterState {
         step: i64,
     },
     /// A range iterator whose items may not fit i64 (CPython's `longrange_iterator`).
+    /// Boxed: every object pays for the largest inline kind.
     LongRange {
-        next: BigInt,
-        step: BigInt,
-        left: BigInt,
+        next: Box<BigInt>,
+        step: Box<BigInt>,
+        left: Box<BigInt>,
     },
     /// Iterating a str by byte position.
     Str {

@@ -78,7 +78,8 @@ pub enum Obj {
     Stream(stream::StreamObj),
     Future(Box<FutureObj>),
     Handle(Box<HandleObj>),
-    Frame(FrameObj),
+    /// Boxed: frame objects are rare, and every object pays for the largest inline kind.
+    Frame(Box<FrameObj>),
     Traceback(TracebackObj),
     Ellipsis,
     NotImplemented,
@@ -120,7 +121,7 @@ impl Obj {
     #[inline]
     pub fn needs_finalizer(&self) -> bool {
         match self {
-            Obj::Instance(i) => !i.finalized.get() && i.class.borrow().class_has_del(),
+            Obj::Instance(i) => !i.finalized.get() && i.class.with(|c| c.class_has_del()),
             Obj::Exception(e) => !e.finalized.get() && e.class.class_has_del(),
             Obj::Generator(g) => g.needs_close(),
             Obj::Future(f) => f.needs_finalizer(),

@@ -185,9 +185,9 @@ impl RangeObj {
         }
         let b = self.big();
         IterState::LongRange {
-            left: b.len(),
-            next: b.start,
-            step: b.step,
+            left: Box::new(b.len()),
+            next: Box::new(b.start),
+            step: Box::new(b.step),
         }
     }
 
@@ -211,13 +211,13 @@ impl RangeObj {
         let b = self.big();
         let n = b.len();
         IterState::LongRange {
-            next: if n.is_zero() {
+            next: Box::new(if n.is_zero() {
                 b.start.clone()
             } else {
                 b.at(&(n.clone() - 1))
-            },
-            step: -b.step,
-            left: n,
+            }),
+            step: Box::new(-b.step),
+            left: Box::new(n),
         }
     }
 }

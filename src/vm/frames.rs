@@ -24,11 +24,11 @@ pub fn frame_object(frame: &mut Frame, owner: Option<&ObjRef>) -> ObjRef {
         return fo.clone();
     }
     let owner = owner.or(frame.generator.as_ref()).map(|g| g.downgrade());
-    let fo = ObjRef::new(Obj::Frame(FrameObj::new(
+    let fo = ObjRef::new(Obj::Frame(Box::new(FrameObj::new(
         frame.code.clone(),
         frame.globals.clone(),
         owner,
-    )));
+    ))));
     frame.frame_obj = Some(fo.clone());
     fo
 }

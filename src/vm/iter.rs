@@ -136,9 +136,9 @@ impl Vm {
                 if left.is_zero() {
                     return Ok(None);
                 }
-                let v = Value::from_bigint(next.clone());
-                *next += &*step;
-                *left -= 1;
+                let v = Value::from_bigint((**next).clone());
+                **next += &**step;
+                **left -= 1;
                 return Ok(Some(v));
             }
             IterState::Seq { seq, index } => {

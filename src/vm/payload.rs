@@ -68,7 +68,7 @@ const RETURNS_SELF: &[&str] = &[
 pub fn payload_of(v: &Value) -> Option<&Value> {
     match v {
         Value::Obj(o) => match &**o {
-            Obj::Instance(i) if !i.payload.is_undef() => Some(&i.payload),
+            Obj::Instance(i) if !i.payload().is_undef() => Some(i.payload()),
             _ => None,
         },
         _ => None,
@@ -174,8 +174,8 @@ pub fn call_native(
         return None;
     };
     match &**first {
-        Obj::Instance(i) if !i.payload.is_undef() && payload_owner(&i.payload) == owner => {
-            Some(call_on_payload(vm, name, func, a, &i.payload))
+        Obj::Instance(i) if !i.payload().is_undef() && payload_owner(i.payload()) == owner => {
+            Some(call_on_payload(vm, name, func, a, i.payload()))
         }
         Obj::Class(c) if c.layout == Layout::Payload => match name {
             "__new__" if payload_type_names().contains(&owner) => {
@@ -353,7 +353,7 @@ pub fn set_class(vm: &mut Vm, inst: &InstanceObj, new: &Value) -> PyResult<()> {
             super::class::class_name(&old)
         )));
     }
-    *inst.class.borrow_mut() = n.clone();
+    inst.class.set(n.clone());
     Ok(())
 }
 

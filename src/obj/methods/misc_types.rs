@@ -97,7 +97,7 @@ fn length_hint(vm: &mut Vm, a: &Args) -> PyResult<Value> {
             };
             n.min(i64::MAX as i128) as i64
         }
-        IterState::LongRange { left, .. } => return Ok(Value::from_bigint(left.clone())),
+        IterState::LongRange { left, .. } => return Ok(Value::from_bigint((**left).clone())),
         IterState::Str { s, pos } => match &**s {
             Obj::Str(so) => so.as_str()[*pos..].chars().count() as i64,
             _ => 0,
@@ -250,7 +250,8 @@ mod tests {
         assert_eq!(cm(vm, &it2, "__next__", &[]), "'h'");
         assert_eq!(cm(vm, &it2, "__length_hint__", &[]), "4");
         let r = cm(vm, &it2, "__iter__", &[]);
-        assert_eq!(r, "<str_ascii_iterator object at ".to_string() + &r[30..]);
+        // A non-ASCII str iterates with CPython's `str_iterator`.
+        assert!(r.starts_with("<str_iterator object at 0x"), "{r}");
         assert_eq!(show(vm, Ok(Value::None)), "None");
         let e = vm.t.ellipsis_value.clone();
         assert_eq!(show(vm, Ok(e)), "Ellipsis");
