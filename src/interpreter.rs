@@ -7,6 +7,7 @@ use crate::vm::errors::ExcRef;
 use crate::vm::types::ExcKind;
 use crate::vm::value::Value;
 use crate::vm::Vm;
+use nix::sys::signal::{SigSet, Signal};
 use std::path::Path;
 use std::rc::Rc;
 
@@ -137,13 +138,22 @@ pub fn with_big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static)
         .stack_size(INTERPRETER_STACK_BYTES)
         .spawn(f);
     match handle {
-        Ok(h) => match h.join() {
-            Ok(v) => v,
-            Err(p) => std::panic::resume_unwind(p),
-        },
+        Ok(h) => {
+            // Signals go to a thread that does not block them: leave only the interpreter
+            // thread, so a Ctrl-C also interrupts its poll() and wakes the event loop.
+            let _ = SigSet::from(Signal::SIGINT).thread_block();
+            join_interpreter(h)
+        }
         Err(e) => {
             eprintln!("aio: cannot start the interpreter thread: {e}");
             std::process::exit(1)
         }
+    }
+}
+
+fn join_interpreter<T>(h: std::thread::JoinHandle<T>) -> T {
+    match h.join() {
+        Ok(v) => v,
+        Err(p) => std::panic::resume_unwind(p),
     }
 }

@@ -145,8 +145,20 @@ fn t_sleep(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         ));
     }
     crate::obj::methods::stream::flush_std_streams(vm).ok();
-    std::thread::sleep(Duration::from_secs_f64(secs));
-    Ok(Value::None)
+    // In short slices, so that Ctrl-C interrupts a long sleep at once, as in CPython
+    // (std's sleep resumes by itself after the signal handler ran).
+    const SLICE: Duration = Duration::from_millis(20);
+    let deadline = std::time::Instant::now() + Duration::from_secs_f64(secs);
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            return Ok(Value::None);
+        }
+        std::thread::sleep(left.min(SLICE));
+        if vm.interrupt_pending() {
+            vm.check_signals()?;
+        }
+    }
 }
 
 fn t_unsupported(_vm: &mut Vm, _args: &Args) -> PyResult<Value> {

@@ -378,12 +378,12 @@ impl Vm {
                     self.push(r);
                 }
                 Op::Jump(t) => {
-                    let f = self.top();
-                    let back = (t as usize) < f.pc;
-                    f.pc = t as usize;
-                    if back {
+                    // Check for Ctrl-C before jumping back, so an interrupt is raised at the
+                    // jump (inside the loop and its try blocks), not at the loop's entry.
+                    if (t as usize) < self.top().pc {
                         self.breaker()?;
                     }
+                    self.top().pc = t as usize;
                 }
                 Op::PopJumpIfFalse(t) | Op::PopJumpIfTrue(t) => {
                     let f = self.top();

@@ -1,0 +1,72 @@
+//! Ctrl-C delivered to a running script: a real SIGINT sent to a child `aio` process once
+//! the script prints "ready". The expected behaviour is CPython's: `finally` blocks run,
+//! KeyboardInterrupt is printed last on stderr, and the status is 130.
+
+use nix::sys::signal::{kill, Signal};
+use nix::unistd::Pid;
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Runs `tests/sigint/NAME.aio`, interrupts it after its "ready" line, and returns
+/// (exit status, stdout after "ready", stderr, seconds from SIGINT to exit).
+fn interrupt(name: &str) -> (Option<i32>, String, String, f64) {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/sigint");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aio"))
+        .arg(format!("{name}.aio"))
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start aio");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut first = String::new();
+    stdout.read_line(&mut first).expect("read ready");
+    assert_eq!(first, "ready\n", "{name}: no ready line");
+    // Let the script reach its blocking point (poll, sleep or loop).
+    std::thread::sleep(Duration::from_millis(200));
+    let sent = Instant::now();
+    kill(Pid::from_raw(child.id() as i32), Signal::SIGINT).expect("send SIGINT");
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).expect("read stdout");
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut err)
+        .expect("read stderr");
+    let status = child.wait().expect("wait");
+    (status.code(), rest, err, sent.elapsed().as_secs_f64())
+}
+
+fn check(name: &str, expected_stdout: &str) {
+    let (code, out, err, secs) = interrupt(name);
+    assert_eq!(code, Some(130), "{name}: status; stderr:\n{err}");
+    assert_eq!(out, expected_stdout, "{name}: stdout");
+    assert!(
+        err.starts_with("Traceback (most recent call last):\n"),
+        "{name}: {err}"
+    );
+    assert!(err.ends_with("\nKeyboardInterrupt\n"), "{name}: {err}");
+    assert!(secs < 5.0, "{name}: took {secs:.1}s to stop after SIGINT");
+}
+
+#[test]
+fn ctrl_c_cancels_every_task_and_runs_finally_blocks() {
+    check(
+        "asyncio_tasks",
+        "worker 0 finally\nworker 1 finally\nmain finally\n",
+    );
+}
+
+#[test]
+fn ctrl_c_interrupts_time_sleep() {
+    check("blocking_sleep", "finally\n");
+}
+
+#[test]
+fn ctrl_c_interrupts_a_busy_loop() {
+    check("busy_loop", "finally\n");
+}
