@@ -460,3 +460,35 @@ fn an_empty_tree_passes() {
     let r = aio_test(&t.root, &["."]);
     assert_eq!((r.code, r.stdout.as_str()), (0, "0 passed, 0 failed\n"));
 }
+
+/// The issue's example: a 60-second sleep and a 30-second `wait_for` timeout run by aio
+/// itself under `--virtual-time` finish in far less than a second of real time, with the
+/// output they print in real time (written out here as CPython prints it).
+#[test]
+fn virtual_time_skips_long_sleeps_with_the_same_output() {
+    let t = Tree::new("vsleep");
+    t.file(
+        "long.aio",
+        "import asyncio\n\
+         \n\
+         async def main():\n\
+         \x20   loop = asyncio.get_running_loop()\n\
+         \x20   t0 = loop.time()\n\
+         \x20   await asyncio.sleep(60)\n\
+         \x20   print('slept', round(loop.time() - t0))\n\
+         \x20   try:\n\
+         \x20       await asyncio.wait_for(asyncio.sleep(3600), timeout=30)\n\
+         \x20   except TimeoutError:\n\
+         \x20       print('timed out after', round(loop.time() - t0))\n\
+         \n\
+         asyncio.run(main())\n",
+    );
+    t.file("long.out", "slept 60\ntimed out after 90\n");
+    let start = Instant::now();
+    let r = aio_test(&t.root, &["--virtual-time", "."]);
+    let took = start.elapsed();
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.last_line(), "1 passed, 0 failed");
+    // Generous for a loaded machine; real time would be 90 s.
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+}
