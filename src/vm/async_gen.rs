@@ -48,6 +48,34 @@ const ASEND_REUSED: &str = "cannot reuse already awaited __anext__()/asend()";
 const ATHROW_REUSED: &str = "cannot reuse already awaited aclose()/athrow()";
 const IGNORED_EXIT: &str = "async generator ignored GeneratorExit";
 
+/// A step of an `asend` awaitable, before the generator runs: a closed awaitable cannot be
+/// reused; the first step checks that the generator is not already running and sends the
+/// value the awaitable was created with in place of None.
+fn asend_begin(
+    a: &AsyncAwaitableObj,
+    ag: &AsyncGenState,
+    value: &RefCell<Value>,
+    arg: Value,
+) -> PyResult<Value> {
+    match a.state.get() {
+        AwaitState::Closed => Err(runtime_error(ASEND_REUSED)),
+        AwaitState::Init => {
+            if ag.running_async.get() {
+                return Err(runtime_error(
+                    "anext(): asynchronous generator is already running",
+                ));
+            }
+            a.state.set(AwaitState::Iter);
+            Ok(if arg.is_none() {
+                value.borrow().clone()
+            } else {
+                arg
+            })
+        }
+        AwaitState::Iter => Ok(arg),
+    }
+}
+
 impl Vm {
     /// Looks up the hooks once per generator: keeps the finalizer, calls firstiter.
     fn agen_init_hooks(&mut self, g: &ObjRef) -> PyResult<()> {
@@ -129,22 +157,7 @@ impl Vm {
                 let Some((_, ag)) = agen_of(gen) else {
                     return Err(type_error("not an async generator"));
                 };
-                let mut arg = arg;
-                match a.state.get() {
-                    AwaitState::Closed => return Err(runtime_error(ASEND_REUSED)),
-                    AwaitState::Init => {
-                        if ag.running_async.get() {
-                            return Err(runtime_error(
-                                "anext(): asynchronous generator is already running",
-                            ));
-                        }
-                        if arg.is_none() {
-                            arg = value.borrow().clone();
-                        }
-                        a.state.set(AwaitState::Iter);
-                    }
-                    AwaitState::Iter => {}
-                }
+                let arg = asend_begin(a, ag, value, arg)?;
                 ag.running_async.set(true);
                 let r = self.gen_send(gen, arg);
                 let r = self.agen_unwrap(gen, r);
@@ -278,22 +291,7 @@ impl Vm {
         if !matches!(g.state.get(), GenState::Created | GenState::Suspended) {
             return Ok(Some(arg));
         }
-        let mut arg = arg;
-        match a.state.get() {
-            AwaitState::Closed => return Err(runtime_error(ASEND_REUSED)),
-            AwaitState::Init => {
-                if ag.running_async.get() {
-                    return Err(runtime_error(
-                        "anext(): asynchronous generator is already running",
-                    ));
-                }
-                if arg.is_none() {
-                    arg = value.borrow().clone();
-                }
-                a.state.set(AwaitState::Iter);
-            }
-            AwaitState::Iter => {}
-        }
+        let arg = asend_begin(a, ag, value, arg)?;
         let frame = if self.frames.len() >= self.recursion_limit {
             Err(super::errors::exc(
                 ExcKind::RecursionError,
