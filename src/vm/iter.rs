@@ -2,7 +2,7 @@
 
 use super::errors::{runtime_error, type_error, value_error, PyResult};
 use super::types::ExcKind;
-use super::value::Value;
+use super::value::{ObjRef, Value};
 use super::Vm;
 use crate::obj::iter::{DictIterKind, IterState};
 use crate::obj::Obj;
@@ -191,57 +191,13 @@ impl Vm {
                 pos,
                 kind,
                 len,
-            } => {
-                let Obj::Dict(d) = &**dict else {
-                    return Ok(None);
-                };
-                let d = d.borrow();
-                if d.len() != *len {
-                    *len = usize::MAX;
-                    return Err(runtime_error("dictionary changed size during iteration"));
-                }
-                return match d.next_from(*pos) {
-                    Some((e, next)) => {
-                        *pos = next;
-                        Ok(Some(match kind {
-                            DictIterKind::Keys => e.key.clone(),
-                            DictIterKind::Values => e.value.clone(),
-                            DictIterKind::Items => {
-                                Value::tuple(vec![e.key.clone(), e.value.clone()])
-                            }
-                        }))
-                    }
-                    None => Ok(None),
-                };
-            }
+            } => return dict_iter_step(dict, pos, *kind, len, false),
             IterState::DictReversed {
                 dict,
                 pos,
                 kind,
                 len,
-            } => {
-                let Obj::Dict(d) = &**dict else {
-                    return Ok(None);
-                };
-                let d = d.borrow();
-                if d.len() != *len {
-                    *len = usize::MAX;
-                    return Err(runtime_error("dictionary changed size during iteration"));
-                }
-                return match d.prev_from(*pos) {
-                    Some((e, prev)) => {
-                        *pos = prev;
-                        Ok(Some(match kind {
-                            DictIterKind::Keys => e.key.clone(),
-                            DictIterKind::Values => e.value.clone(),
-                            DictIterKind::Items => {
-                                Value::tuple(vec![e.key.clone(), e.value.clone()])
-                            }
-                        }))
-                    }
-                    None => Ok(None),
-                };
-            }
+            } => return dict_iter_step(dict, pos, *kind, len, true),
             IterState::Set { set, pos, len } => {
                 let set = set.clone();
                 return super::dictops::with_set(&set, |d| {
@@ -400,4 +356,37 @@ impl Vm {
 
 fn is_native_iter(v: &Value) -> bool {
     matches!(v, Value::Obj(o) if matches!(&**o, Obj::Iter(_) | Obj::Generator(_)))
+}
+
+/// One step of a dict iterator (keys, values or items), forwards or reversed: the dict
+/// must keep the size it had when iteration started (`len` is poisoned once it did not).
+fn dict_iter_step(
+    dict: &ObjRef,
+    pos: &mut usize,
+    kind: DictIterKind,
+    len: &mut usize,
+    reversed: bool,
+) -> PyResult<Option<Value>> {
+    let Obj::Dict(d) = &**dict else {
+        return Ok(None);
+    };
+    let d = d.borrow();
+    if d.len() != *len {
+        *len = usize::MAX;
+        return Err(runtime_error("dictionary changed size during iteration"));
+    }
+    let step = if reversed {
+        d.prev_from(*pos)
+    } else {
+        d.next_from(*pos)
+    };
+    let Some((e, next)) = step else {
+        return Ok(None);
+    };
+    *pos = next;
+    Ok(Some(match kind {
+        DictIterKind::Keys => e.key.clone(),
+        DictIterKind::Values => e.value.clone(),
+        DictIterKind::Items => Value::tuple(vec![e.key.clone(), e.value.clone()]),
+    }))
 }
