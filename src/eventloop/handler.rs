@@ -84,11 +84,7 @@ pub fn call_exception_handler(vm: &mut Vm, lp: &Value, ctx: &Value) -> Result<()
 pub fn default_exception_handler(vm: &mut Vm, ctx: &Value) -> Result<(), ExcRef> {
     let entries: Vec<(Value, Value)> = match ctx {
         Value::Obj(o) => match &**o {
-            Obj::Dict(d) => d
-                .borrow()
-                .iter()
-                .map(|e| (e.key.clone(), e.value.clone()))
-                .collect(),
+            Obj::Dict(d) => crate::obj::methods::dict::dict_items(d),
             _ => Vec::new(),
         },
         _ => Vec::new(),

@@ -76,11 +76,7 @@ fn reprlib_level(vm: &mut Vm, v: &Value, level: usize) -> PyResult<String> {
         }
         if vm.type_of(v).is(&vm.t.dict) {
             let entries: Vec<(Value, Value)> = match &**o {
-                Obj::Dict(d) => d
-                    .borrow()
-                    .iter()
-                    .map(|e| (e.key.clone(), e.value.clone()))
-                    .collect(),
+                Obj::Dict(d) => crate::obj::methods::dict::dict_items(d),
                 _ => Vec::new(),
             };
             if entries.is_empty() {

@@ -1101,11 +1101,7 @@ impl Vm {
     ) -> PyResult<()> {
         let items: Vec<(Value, Value)> = match kw {
             Value::Obj(o) => match &**o {
-                Obj::Dict(d) => d
-                    .borrow()
-                    .iter()
-                    .map(|e| (e.key.clone(), e.value.clone()))
-                    .collect(),
+                Obj::Dict(d) => crate::obj::methods::dict::dict_items(d),
                 _ => {
                     let keys = self.call_method(kw, "keys", &[])?;
                     let keys = self.collect(&keys)?;
@@ -1191,11 +1187,7 @@ impl Vm {
         };
         let items: Vec<(Value, Value)> = match m {
             Value::Obj(o) if matches!(&**o, Obj::Dict(_)) => match &**o {
-                Obj::Dict(d) => d
-                    .borrow()
-                    .iter()
-                    .map(|e| (e.key.clone(), e.value.clone()))
-                    .collect(),
+                Obj::Dict(d) => crate::obj::methods::dict::dict_items(d),
                 _ => Vec::new(),
             },
             _ => {

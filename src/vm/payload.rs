@@ -314,11 +314,7 @@ fn dict_fromkeys(vm: &mut Vm, func: NativeFn, cls: &ObjRef, a: &Args) -> PyResul
     let out = vm.call(&Value::Obj(cls.clone()), &[])?;
     let items: Vec<(Value, Value)> = match &plain {
         Value::Obj(o) => match &**o {
-            Obj::Dict(d) => d
-                .borrow()
-                .iter()
-                .map(|e| (e.key.clone(), e.value.clone()))
-                .collect(),
+            Obj::Dict(d) => crate::obj::methods::dict::dict_items(d),
             _ => Vec::new(),
         },
         _ => Vec::new(),

@@ -1632,11 +1632,7 @@ fn maketrans(vm: &mut Vm, a: &Args) -> PyResult<Value> {
                     "if you give only one argument to maketrans it must be a dict",
                 ));
             };
-            let entries: Vec<(Value, Value)> = dd
-                .borrow()
-                .iter()
-                .map(|e| (e.key.clone(), e.value.clone()))
-                .collect();
+            let entries: Vec<(Value, Value)> = crate::obj::methods::dict::dict_items(dd);
             for (k, v) in entries {
                 let key = if let Some(ks) = k.as_str() {
                     let mut it = ks.chars();

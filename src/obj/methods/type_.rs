@@ -166,12 +166,7 @@ pub fn finish_class(
         set_str(&mut c.dict.borrow_mut(), hash, Value::None);
         crate::vm::lookup_cache::invalidate();
     }
-    let items: Vec<(Value, Value)> = c
-        .dict
-        .borrow()
-        .iter()
-        .map(|e| (e.key.clone(), e.value.clone()))
-        .collect();
+    let items: Vec<(Value, Value)> = crate::obj::methods::dict::dict_items(&c.dict);
     for (k, v) in items {
         if let Some(f) = vm.lookup_special(&v, "__set_name__") {
             vm.call(&f, &[v.clone(), Value::Obj(cls.clone()), k])?;
