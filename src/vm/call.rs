@@ -85,36 +85,21 @@ impl Vm {
         if frame.frame_obj.is_some() {
             self.detach_frame_object(&mut frame);
         }
-        frame.stack.clear();
-        frame.locals.clear();
-        frame.cells.clear();
-        frame.locals_map = None;
-        frame.generator = None;
-        frame.init_self = None;
-        frame.handled = Value::None;
-        if self.frame_pool.len() < 64 {
+        frame.reset();
+        if self.frame_pool.len() < super::frame::FRAME_POOL_SIZE {
             self.frame_pool.push(frame);
         }
     }
 
+    /// A frame for `func` with every local unbound.
     fn new_frame(&mut self, func: &FunctionObj) -> Box<Frame> {
-        let code = &func.code;
-        match self.frame_pool.pop() {
-            Some(mut f) => {
-                // One reservation: a frame object may have taken the old locals vector.
-                f.locals.resize(code.code.varnames.len(), Value::Undef);
-                let want = code.code.max_stack as usize + 2;
-                if f.stack.capacity() < want {
-                    f.stack.reserve(want);
-                }
-                f.code = code.clone();
-                f.globals = func.globals.clone();
-                f.pc = 0;
-                f.entry = false;
-                f
-            }
-            None => Frame::new(code.clone(), func.globals.clone()),
-        }
+        let mut f = self.new_frame_no_locals(func);
+        f.locals.resize(func.code.code.varnames.len(), Value::Undef);
+        f
+    }
+
+    fn new_frame_no_locals(&mut self, func: &FunctionObj) -> Box<Frame> {
+        Frame::for_call(&mut self.frame_pool, func)
     }
 
     /// Turns a call of `f` into a result or a frame. `self_` is an extra first positional
@@ -508,22 +493,23 @@ impl Vm {
         self_: Option<Value>,
         base: usize,
     ) -> PyResult<()> {
-        let mut frame = self.new_frame(func);
-        let mut slots = frame.locals.iter_mut();
+        let mut frame = self.new_frame_no_locals(func);
+        let nlocals = func.code.code.varnames.len();
+        frame.locals.reserve(nlocals);
         if let Some(s) = self_ {
-            if let Some(slot) = slots.next() {
-                *slot = s;
-            }
+            frame.locals.push(s);
         }
+        // The arguments move from the caller's stack; `base` and `base + 1` held the
+        // callable and the self slot, already taken out (Undef) by the caller.
         let caller = self.top();
-        for (slot, v) in slots.zip(caller.stack.drain(base + 2..)) {
-            *slot = v;
-        }
+        frame.locals.extend(caller.stack.drain(base + 2..));
         caller.stack.truncate(base);
+        frame.locals.resize(nlocals, Value::Undef);
         self.finish_frame(&mut frame, func);
         self.push_frame(frame)
     }
 
+    #[inline]
     fn finish_frame(&mut self, frame: &mut Frame, func: &FunctionObj) {
         let c = &func.code.code;
         if c.cellvars.is_empty() && c.freevars.is_empty() {

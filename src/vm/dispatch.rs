@@ -13,11 +13,11 @@ use super::Vm;
 use crate::bytecode::Op;
 use crate::obj::generator::GenState;
 use crate::obj::{DictData, Obj, SetData, SliceObj};
-use crate::syntax::ast::{BinOp, CmpOp};
+use crate::syntax::ast::CmpOp;
 use std::cell::RefCell;
 
 /// How often (in back-edges and calls) the loop checks for signals and pending GC.
-const BREAKER_INTERVAL: u32 = 1024;
+pub(super) const BREAKER_INTERVAL: u32 = 1024;
 
 /// Runs pending finalizers (`__del__`, generator close) at the instructions that can drop
 /// the last reference to an object, so their output comes where CPython's does.
@@ -78,11 +78,25 @@ impl Vm {
     fn exec(&mut self) -> PyResult<Value> {
         let mut code = self.top().code.clone();
         loop {
-            let op = {
-                let f = self.top();
-                let op = code.code.ops[f.pc];
-                f.pc += 1;
-                op
+            // The fast tier runs what needs only the frame; the rest comes back here.
+            let exit = super::fast::run(&mut super::fast::Tier {
+                frames: &mut self.frames,
+                pool: &mut self.frame_pool,
+                builtins: &self.builtins,
+                breaker: &mut self.breaker_count,
+                max_frames: self.recursion_limit.saturating_sub(self.native_recursion),
+                kwnames_pending: self.kwnames.is_some(),
+            });
+            // The tier may have called or returned: follow the frame it stopped in.
+            if !std::rc::Rc::ptr_eq(&code, &self.top().code) {
+                code = self.top().code.clone();
+            }
+            let op = match exit {
+                super::fast::Exit::Slow(op) => op,
+                super::fast::Exit::Released => {
+                    finalizers!(self);
+                    continue;
+                }
             };
             match op {
                 Op::Nop => {}
@@ -315,19 +329,6 @@ impl Vm {
                     finalizers!(self);
                 }
                 Op::Binary(bop) | Op::InplaceBinary(bop) => {
-                    let f = self.top();
-                    let n = f.stack.len();
-                    let fast = match (&f.stack[n - 2], &f.stack[n - 1], bop) {
-                        (Value::Int(x), Value::Int(y), BinOp::Add) => x.checked_add(*y),
-                        (Value::Int(x), Value::Int(y), BinOp::Sub) => x.checked_sub(*y),
-                        (Value::Int(x), Value::Int(y), BinOp::Mult) => x.checked_mul(*y),
-                        _ => None,
-                    };
-                    if let Some(r) = fast {
-                        f.stack.truncate(n - 1);
-                        f.stack[n - 2] = Value::Int(r);
-                        continue;
-                    }
                     let b = self.pop();
                     let a = self.pop();
                     let r = self.binary_op(&a, &b, bop, matches!(op, Op::InplaceBinary(_)))?;
@@ -339,24 +340,6 @@ impl Vm {
                     self.push(r);
                 }
                 Op::Compare(cop) => {
-                    let f = self.top();
-                    let n = f.stack.len();
-                    if let (Value::Int(x), Value::Int(y)) = (&f.stack[n - 2], &f.stack[n - 1]) {
-                        let r = match cop {
-                            CmpOp::Lt => Some(x < y),
-                            CmpOp::LtE => Some(x <= y),
-                            CmpOp::Gt => Some(x > y),
-                            CmpOp::GtE => Some(x >= y),
-                            CmpOp::Eq => Some(x == y),
-                            CmpOp::NotEq => Some(x != y),
-                            _ => None,
-                        };
-                        if let Some(r) = r {
-                            f.stack.truncate(n - 1);
-                            f.stack[n - 2] = Value::Bool(r);
-                            continue;
-                        }
-                    }
                     let b = self.pop();
                     let a = self.pop();
                     let r = match (&a, &b) {
@@ -930,29 +913,17 @@ impl Vm {
     /// `LoadGlobal` through the code object's per-name cache.
     #[inline]
     fn load_global_cached(&mut self, code: &crate::obj::CodeObj, i: usize) -> PyResult<Value> {
-        let cache = &code.global_cache[i];
-        let c = cache.get();
         let frames_top = match self.frames.last() {
             Some(f) => f,
             None => unreachable!("dispatch with an empty frame stack"),
         };
         let g = &frames_top.globals;
+        if let Some(v) = cached_global(code, i, g, &self.builtins) {
+            return Ok(v);
+        }
+        let cache = &code.global_cache[i];
         if let (Obj::Dict(gd), Obj::Dict(bd)) = (&**g, &*self.builtins) {
             let gd = gd.borrow();
-            if c.globals_addr == g.addr() && c.globals_version == gd.version {
-                if !c.in_builtins {
-                    if let Some(e) = gd.entry(c.index as usize) {
-                        return Ok(e.value.clone());
-                    }
-                } else {
-                    let bd = bd.borrow();
-                    if c.builtins_version == bd.version {
-                        if let Some(e) = bd.entry(c.index as usize) {
-                            return Ok(e.value.clone());
-                        }
-                    }
-                }
-            }
             let name = &code.names[i];
             if let Some(idx) = super::dictops::index_str(&gd, name) {
                 cache.set(crate::obj::function::GlobalCache {
@@ -1461,6 +1432,33 @@ impl Vm {
         self.push(v);
         Ok(None)
     }
+}
+
+/// `code.names[i]` from `LoadGlobal`'s cache, when the cache is valid: the globals dict
+/// (and, for a builtin, the builtins dict) has not changed since the name was found.
+#[inline]
+pub(super) fn cached_global(
+    code: &crate::obj::CodeObj,
+    i: usize,
+    globals: &ObjRef,
+    builtins: &ObjRef,
+) -> Option<Value> {
+    let c = code.global_cache.get(i)?.get();
+    let (Obj::Dict(gd), Obj::Dict(bd)) = (&**globals, &**builtins) else {
+        return None;
+    };
+    let gd = gd.borrow();
+    if c.globals_addr != globals.addr() || c.globals_version != gd.version {
+        return None;
+    }
+    if !c.in_builtins {
+        return gd.entry(c.index as usize).map(|e| e.value.clone());
+    }
+    let bd = bd.borrow();
+    if c.builtins_version != bd.version {
+        return None;
+    }
+    bd.entry(c.index as usize).map(|e| e.value.clone())
 }
 
 /// The instruction a frame is executing (the one before `pc`).

@@ -4,9 +4,17 @@
 //! and the same dispatch loop continues, so aio recursion never recurses in Rust.
 //! Generator frames move between their generator object and the frame stack.
 
-use crate::obj::CodeObj;
+use crate::obj::{CodeObj, FunctionObj};
 use crate::vm::value::{ObjRef, Value};
 use std::rc::Rc;
+
+/// A stack or pool of frames. Boxed: a frame moves between the pool, the frame stack and
+/// its generator without being copied.
+#[allow(clippy::vec_box)]
+pub type Frames = Vec<Box<Frame>>;
+
+/// Frames a finished call returns to the pool, at most.
+pub const FRAME_POOL_SIZE: usize = 64;
 
 pub struct Frame {
     pub code: Rc<CodeObj>,
@@ -54,6 +62,58 @@ impl Frame {
             frame_obj: None,
             code,
         })
+    }
+
+    /// A frame for `func` whose locals are still to be pushed, from `pool` when it has one
+    /// (pooled frames come back from `reset` with every vector empty and every optional
+    /// field unset).
+    pub fn for_call(pool: &mut Frames, func: &FunctionObj) -> Box<Frame> {
+        let code = &func.code;
+        match pool.pop() {
+            Some(mut f) => {
+                let want = code.code.max_stack as usize + 2;
+                if f.stack.capacity() < want {
+                    f.stack.reserve(want);
+                }
+                if !Rc::ptr_eq(&f.code, code) {
+                    f.code = code.clone();
+                }
+                if !f.globals.is(&func.globals) {
+                    f.globals = func.globals.clone();
+                }
+                f.pc = 0;
+                f.entry = false;
+                f
+            }
+            None => {
+                let mut f = Frame::new(code.clone(), func.globals.clone());
+                f.locals.clear();
+                f
+            }
+        }
+    }
+
+    /// Empties a finished frame for reuse (its frame object, if any, is detached first).
+    /// Keeps `code` and `globals`: the next call often runs the same function.
+    pub fn reset(&mut self) {
+        self.stack.clear();
+        self.locals.clear();
+        // Most frames have none of these: test before paying for the drop glue.
+        if !self.cells.is_empty() {
+            self.cells.clear();
+        }
+        if self.locals_map.is_some() {
+            self.locals_map = None;
+        }
+        if self.generator.is_some() {
+            self.generator = None;
+        }
+        if self.init_self.is_some() {
+            self.init_self = None;
+        }
+        if !self.handled.is_none() {
+            self.handled = Value::None;
+        }
     }
 
     /// Index of the executing instruction.

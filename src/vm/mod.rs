@@ -12,6 +12,7 @@ pub mod class;
 pub mod dictops;
 pub mod dispatch;
 pub mod errors;
+pub mod fast;
 pub mod frame;
 pub mod frames;
 pub mod generator;

@@ -1,0 +1,481 @@
+//! The fast tier of the dispatch loop: the instructions that need nothing but their own
+//! frame (locals, constants, small-int and float arithmetic, comparisons, jumps, list and
+//! tuple indexing, range and list iteration) run here, in a tight loop that holds the
+//! frame in a register instead of finding it on the VM's frame stack for every instruction.
+//!
+//! Anything else — and any case of these instructions that could raise, call aio code or
+//! allocate an object — is handed back untouched to the general loop in `dispatch.rs`,
+//! which runs it exactly as before. So this tier changes speed only, never behaviour: each
+//! case below either completes the instruction with CPython's result or leaves the frame
+//! as it found it.
+
+use super::frame::{Frame, Frames};
+use super::value::{ObjRef, Value};
+use crate::bytecode::Op;
+use crate::obj::{IterState, Obj};
+use crate::syntax::ast::{BinOp, CmpOp};
+
+/// Why the fast tier stopped.
+pub(super) enum Exit {
+    /// The general loop must run this instruction (`pc` is already past it).
+    Slow(Op),
+    /// An object was released: finalizers (`__del__`, generator close) may be due.
+    Released,
+}
+
+/// What the fast tier may touch of the VM: the frame stack and its pool, and what calls
+/// and global lookups check.
+pub(super) struct Tier<'a> {
+    pub frames: &'a mut Frames,
+    pub pool: &'a mut Frames,
+    pub builtins: &'a ObjRef,
+    /// The VM's back-edge and call counter (see `Vm::breaker`).
+    pub breaker: &'a mut u32,
+    /// Frames may be pushed while there are fewer than this (the recursion limit less
+    /// the native levels in progress, as `Vm::push_frame` counts).
+    pub max_frames: usize,
+    /// `KwNames` has set keyword names for the next call.
+    pub kwnames_pending: bool,
+}
+
+/// What one frame's run ended with.
+enum Step {
+    Exit(Exit),
+    /// A call of a plain aio function: the callee's frame, arguments bound.
+    Push(Box<Frame>),
+    /// The frame returned this value to the frame below.
+    Return(Value),
+}
+
+/// Runs the innermost frames until an instruction needs the general loop. Calls of plain
+/// functions with exactly their positional arguments, and returns to such callers, switch
+/// frames here without leaving the tier.
+pub(super) fn run(t: &mut Tier) -> Exit {
+    loop {
+        let depth = t.frames.len();
+        let Some(f) = t.frames.last_mut() else {
+            unreachable!("dispatch with an empty frame stack")
+        };
+        let room = Room {
+            can_push: depth < t.max_frames && !t.kwnames_pending,
+            has_caller: depth >= 2,
+        };
+        match run_frame(f, t.pool, t.builtins, t.breaker, room) {
+            Step::Exit(e) => return e,
+            Step::Push(callee) => t.frames.push(callee),
+            Step::Return(v) => {
+                if let Some(mut done) = t.frames.pop() {
+                    done.reset();
+                    if t.pool.len() < super::frame::FRAME_POOL_SIZE {
+                        t.pool.push(done);
+                    }
+                }
+                if let Some(caller) = t.frames.last_mut() {
+                    caller.stack.push(v);
+                }
+                // The callee's locals are gone: their finalizers may be due.
+                if crate::gc::finalize::pending() {
+                    return Exit::Released;
+                }
+            }
+        }
+    }
+}
+
+/// Whether the running frame may call (a frame may be pushed and no keyword names are
+/// pending) and return (it has a caller frame) without the general loop.
+#[derive(Clone, Copy)]
+struct Room {
+    can_push: bool,
+    has_caller: bool,
+}
+
+/// Runs instructions of `f` until one needs the general loop or switches frames. A
+/// backward jump or call that reaches the `breaker` interval is left to the general loop,
+/// which polls signals and the collector there.
+#[inline(never)]
+fn run_frame(
+    f: &mut Frame,
+    pool: &mut Frames,
+    builtins: &ObjRef,
+    breaker: &mut u32,
+    room: Room,
+) -> Step {
+    let code = &*f.code;
+    let ops = &code.code.ops[..];
+    let consts = &code.consts[..];
+    let mut pc = f.pc;
+    let exit = loop {
+        let Some(op) = ops.get(pc) else {
+            unreachable!("the compiler ends every code object with Return")
+        };
+        pc += 1;
+        let stack = &mut f.stack;
+        // Matched by reference: each arm reads only its own operand.
+        match *op {
+            Op::Nop => {}
+            Op::LoadFast(i) => match f.locals.get(i as usize) {
+                Some(v) if !v.is_undef() => stack.push(v.clone()),
+                _ => break Exit::Slow(*op),
+            },
+            Op::LoadConst(i) => match consts.get(i as usize) {
+                Some(v) => stack.push(v.clone()),
+                None => break Exit::Slow(*op),
+            },
+            Op::LoadGlobal(i) => {
+                match super::dispatch::cached_global(code, i as usize, &f.globals, builtins) {
+                    Some(v) => stack.push(v),
+                    None => break Exit::Slow(*op),
+                }
+            }
+            Op::StoreFast(i) => {
+                let (Some(slot), Some(v)) = (f.locals.get_mut(i as usize), stack.pop()) else {
+                    break Exit::Slow(*op);
+                };
+                if released(std::mem::replace(slot, v)) {
+                    break Exit::Released;
+                }
+            }
+            Op::PopTop => match stack.pop() {
+                Some(v) => {
+                    if released(v) {
+                        break Exit::Released;
+                    }
+                }
+                None => break Exit::Slow(*op),
+            },
+            Op::PushNull => stack.push(Value::Undef),
+            Op::Copy(n) => match stack.len().checked_sub(n as usize) {
+                Some(at) => {
+                    let v = stack[at].clone();
+                    stack.push(v);
+                }
+                None => break Exit::Slow(*op),
+            },
+            Op::Swap(n) => {
+                let len = stack.len();
+                match len.checked_sub(n as usize) {
+                    Some(at) => stack.swap(at, len - 1),
+                    None => break Exit::Slow(*op),
+                }
+            }
+            Op::Binary(bop) | Op::InplaceBinary(bop) => {
+                let r = match stack.as_slice() {
+                    [.., Value::Int(a), Value::Int(b)] => int_binary(*a, *b, bop),
+                    [.., Value::Float(a), Value::Float(b)] => float_binary(*a, *b, bop),
+                    _ => None,
+                };
+                match r {
+                    Some(r) => replace_top_two(stack, r),
+                    None => break Exit::Slow(*op),
+                }
+            }
+            Op::Compare(cop) => {
+                let r = match stack.as_slice() {
+                    [.., Value::Int(a), Value::Int(b)] => ordered_compare(a, b, cop),
+                    [.., Value::Float(a), Value::Float(b)] => ordered_compare(a, b, cop),
+                    _ => None,
+                };
+                match r {
+                    Some(r) => replace_top_two(stack, Value::Bool(r)),
+                    None => break Exit::Slow(*op),
+                }
+            }
+            Op::Jump(t) => {
+                let t = t as usize;
+                if t < pc && !count_breaker(breaker) {
+                    break Exit::Slow(*op);
+                }
+                pc = t;
+            }
+            Op::PopJumpIfFalse(t) | Op::PopJumpIfTrue(t) => {
+                let truth = match stack.last() {
+                    Some(Value::Bool(b)) => *b,
+                    Some(Value::Int(i)) => *i != 0,
+                    Some(Value::None) => false,
+                    Some(Value::Float(x)) => *x != 0.0,
+                    _ => break Exit::Slow(*op),
+                };
+                forget_immediate(stack.pop());
+                if truth == matches!(*op, Op::PopJumpIfTrue(_)) {
+                    pc = t as usize;
+                }
+            }
+            Op::BinarySubscr => {
+                let item = match stack.as_slice() {
+                    [.., Value::Obj(o), Value::Int(i)] => match &**o {
+                        Obj::List(l) => index(&l.borrow(), *i),
+                        Obj::Tuple(t) => index(t, *i),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                match item {
+                    Some(v) => {
+                        forget_immediate(stack.pop());
+                        let container = std::mem::replace(last(stack), v);
+                        if released(container) {
+                            break Exit::Released;
+                        }
+                    }
+                    None => break Exit::Slow(*op),
+                }
+            }
+            Op::ForIter(t) => match stack.last().and_then(native_next) {
+                Some(Some(v)) => stack.push(v),
+                Some(None) => {
+                    // Exhausted: pop the iterator and leave the loop.
+                    let it = stack.pop();
+                    pc = t as usize;
+                    if it.is_some_and(released) {
+                        break Exit::Released;
+                    }
+                }
+                None => break Exit::Slow(*op),
+            },
+            Op::Call(n) => {
+                if !room.can_push || crate::gc::finalize::pending() {
+                    break Exit::Slow(*op);
+                }
+                match bind_plain_call(stack, n as usize, pool, breaker) {
+                    Some(callee) => {
+                        f.pc = pc;
+                        return Step::Push(callee);
+                    }
+                    None => break Exit::Slow(*op),
+                }
+            }
+            Op::Return => {
+                // Frames with anything to hand over on return go the general way.
+                let plain = room.has_caller
+                    && !f.entry
+                    && f.generator.is_none()
+                    && f.init_self.is_none()
+                    && f.frame_obj.is_none();
+                match stack.pop() {
+                    Some(v) if plain => {
+                        f.pc = pc;
+                        return Step::Return(v);
+                    }
+                    Some(v) => {
+                        stack.push(v);
+                        break Exit::Slow(*op);
+                    }
+                    None => break Exit::Slow(*op),
+                }
+            }
+            _ => break Exit::Slow(*op),
+        }
+    };
+    f.pc = pc;
+    Step::Exit(exit)
+}
+
+/// Counts one back-edge or call as `Vm::breaker` does; false (and nothing counted) when
+/// this one is due for the periodic work only the general loop can do.
+#[inline(always)]
+fn count_breaker(breaker: &mut u32) -> bool {
+    let next = breaker.wrapping_add(1);
+    if next.is_multiple_of(super::dispatch::BREAKER_INTERVAL) {
+        return false;
+    }
+    *breaker = next;
+    true
+}
+
+/// `Call(n)` of a plain aio function (no cells, exactly its positional parameters, not a
+/// generator): moves the arguments from `stack` into a new frame's locals, as
+/// `Vm::push_positional_frame` does. None (and `stack` untouched) for any other call.
+#[inline(always)]
+fn bind_plain_call(
+    stack: &mut Vec<Value>,
+    nargs: usize,
+    pool: &mut Frames,
+    breaker: &mut u32,
+) -> Option<Box<Frame>> {
+    let base = stack.len().checked_sub(nargs + 2)?;
+    let (func, has_self) = match &stack[base..base + 2] {
+        [Value::Undef, Value::Obj(func)] => (func, false),
+        [Value::Obj(func), _] => (func, true),
+        _ => return None,
+    };
+    let Obj::Function(func) = &**func else {
+        return None;
+    };
+    let c = &func.code.code;
+    if !c.takes_exactly_positional(nargs + has_self as usize)
+        || !c.cellvars.is_empty()
+        || !c.freevars.is_empty()
+        || !count_breaker(breaker)
+    {
+        return None;
+    }
+    let nlocals = c.varnames.len();
+    let mut callee = Frame::for_call(pool, func);
+    callee.locals.reserve(nlocals);
+    let mut moved = stack.drain(base..);
+    let first = moved.next();
+    let second = moved.next();
+    if has_self {
+        callee.locals.extend(second);
+    }
+    callee.locals.extend(moved);
+    callee.locals.resize(nlocals, Value::Undef);
+    // The callable: the new frame holds its code and globals, not the function itself.
+    drop(first);
+    Some(callee)
+}
+
+/// Drops `v`; true when that released an object whose finalizer may now be due.
+#[inline(always)]
+fn released(v: Value) -> bool {
+    match v {
+        Value::Obj(o) => {
+            drop(o);
+            crate::gc::finalize::pending()
+        }
+        _ => false,
+    }
+}
+
+/// Discards a value the caller has matched as an immediate (None, bool, int, float):
+/// there is nothing to release, and skipping the drop glue keeps the fast tier fast.
+#[inline(always)]
+fn forget_immediate<T>(v: T) {
+    std::mem::forget(v);
+}
+
+#[inline(always)]
+fn last(stack: &mut [Value]) -> &mut Value {
+    match stack.last_mut() {
+        Some(v) => v,
+        None => unreachable!("the caller matched at least two values"),
+    }
+}
+
+/// `[.., a, b] -> [.., r]` where `a` and `b` are immediates (nothing to release).
+#[inline(always)]
+fn replace_top_two(stack: &mut Vec<Value>, r: Value) {
+    forget_immediate(stack.pop());
+    forget_immediate(std::mem::replace(last(stack), r));
+}
+
+/// `items[i]` with Python's negative indices; None when out of range (IndexError is the
+/// general loop's to raise).
+#[inline(always)]
+fn index(items: &[Value], i: i64) -> Option<Value> {
+    let n = items.len() as i64;
+    let j = if i < 0 { i + n } else { i };
+    if (0..n).contains(&j) {
+        items.get(j as usize).cloned()
+    } else {
+        None
+    }
+}
+
+/// `a op b` on two small ints, when the result is a small int (or, for `/`, an exactly
+/// computed float) and no exception is due; None sends the case to `binary_op`.
+#[inline(always)]
+fn int_binary(a: i64, b: i64, op: BinOp) -> Option<Value> {
+    let r = match op {
+        BinOp::Add => a.checked_add(b)?,
+        BinOp::Sub => a.checked_sub(b)?,
+        BinOp::Mult => a.checked_mul(b)?,
+        BinOp::BitAnd => a & b,
+        BinOp::BitOr => a | b,
+        BinOp::BitXor => a ^ b,
+        BinOp::RShift if b >= 0 => a >> b.min(63),
+        BinOp::LShift if (0..63).contains(&b) => {
+            let r = a << b;
+            if r >> b != a {
+                return None;
+            }
+            r
+        }
+        // Python rounds the quotient down and gives the remainder the divisor's sign.
+        BinOp::FloorDiv if b != 0 => {
+            let q = a.checked_div(b)?;
+            if a % b != 0 && ((a < 0) != (b < 0)) {
+                q - 1
+            } else {
+                q
+            }
+        }
+        BinOp::Mod if b != 0 => {
+            let r = a.wrapping_rem(b);
+            if r != 0 && ((r < 0) != (b < 0)) {
+                r + b
+            } else {
+                r
+            }
+        }
+        // Exact below 2**53, so one correctly rounded division, as CPython computes it.
+        BinOp::Div if b != 0 && a.unsigned_abs() < 1 << 53 && b.unsigned_abs() < 1 << 53 => {
+            return Some(Value::Float(a as f64 / b as f64));
+        }
+        _ => return None,
+    };
+    Some(Value::Int(r))
+}
+
+/// `a op b` on two floats. A NaN result goes to `binary_op`, which gives each new NaN its
+/// own payload (aio's stand-in for NaN object identity).
+#[inline(always)]
+fn float_binary(a: f64, b: f64, op: BinOp) -> Option<Value> {
+    let r = match op {
+        BinOp::Add => a + b,
+        BinOp::Sub => a - b,
+        BinOp::Mult => a * b,
+        BinOp::Div if b != 0.0 => a / b,
+        _ => return None,
+    };
+    (!r.is_nan()).then_some(Value::Float(r))
+}
+
+#[inline(always)]
+fn ordered_compare<T: PartialOrd>(a: &T, b: &T, op: CmpOp) -> Option<bool> {
+    Some(match op {
+        CmpOp::Lt => a < b,
+        CmpOp::LtE => a <= b,
+        CmpOp::Gt => a > b,
+        CmpOp::GtE => a >= b,
+        CmpOp::Eq => a == b,
+        CmpOp::NotEq => a != b,
+        _ => return None,
+    })
+}
+
+/// One step of a range or list iterator: Some(Some(item)), Some(None) when exhausted, or
+/// None for any other iterator (and for a list iterator's last step, whose state change
+/// the general loop makes).
+#[inline(always)]
+fn native_next(it: &Value) -> Option<Option<Value>> {
+    let Value::Obj(o) = it else { return None };
+    let Obj::Iter(cell) = &**o else { return None };
+    let mut st = cell.try_borrow_mut().ok()?;
+    match &mut *st {
+        IterState::Range { next, stop, step } => {
+            let v = *next;
+            if (*step > 0 && v < *stop) || (*step < 0 && v > *stop) {
+                // Same stepping as `Vm::next` (saturating at the i64 edge).
+                *next = v.saturating_add(*step);
+                if *next == v {
+                    *stop = v;
+                }
+                Some(Some(Value::Int(v)))
+            } else {
+                Some(None)
+            }
+        }
+        IterState::Seq {
+            seq: Value::Obj(so),
+            index,
+        } => {
+            let Obj::List(l) = &**so else { return None };
+            let item = l.borrow().get(*index).cloned()?;
+            *index += 1;
+            Some(Some(item))
+        }
+        _ => None,
+    }
+}
