@@ -13,7 +13,11 @@ use std::rc::Rc;
 /// finalizer if it has one (see `crate::gc::finalize`).
 pub struct ObjRef(pub(crate) Rc<Obj>);
 
+/// `repr(C, u8)` puts every payload at offset 8 (a Rust-layout enum puts `Bool`'s at offset
+/// 1), so moving a value is two aligned words rather than overlapping partial copies that
+/// stall the store-to-load forwarding of the value stack's pushes and pops.
 #[derive(Clone)]
+#[repr(C, u8)]
 pub enum Value {
     /// The VM's internal "no value" (CPython's NULL): unbound locals, absent `self` in calls.
     /// Never visible to aio code.
@@ -152,6 +156,7 @@ mod tests {
     fn value_is_16_bytes() {
         assert_eq!(std::mem::size_of::<Value>(), 16);
         assert_eq!(std::mem::size_of::<ObjRef>(), 8);
+        assert_eq!(std::mem::size_of::<Option<Value>>(), 16);
     }
 
     /// Every object pays for the largest inline kind: box big kinds instead of growing this
