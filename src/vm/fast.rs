@@ -320,7 +320,9 @@ fn bind_plain_call(
         callee.locals.extend(second);
     }
     callee.locals.extend(moved);
-    callee.locals.resize(nlocals, Value::Undef);
+    if callee.locals.len() < nlocals {
+        callee.locals.resize(nlocals, Value::Undef);
+    }
     // The callable: the new frame holds its code and globals, not the function itself.
     drop(first);
     Some(callee)
