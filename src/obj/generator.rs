@@ -1,8 +1,9 @@
 //! Generators, coroutines and async generators: a heap-owned frame plus its run state.
 
 use super::async_gen::AsyncGenState;
-use super::function::CodeObj;
+use super::function::{CodeObj, FunctionObj};
 use crate::vm::frame::Frame;
+use crate::vm::value::Value;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
@@ -36,6 +37,32 @@ pub struct GeneratorObj {
 }
 
 impl GeneratorObj {
+    /// The generator, coroutine or async generator that calling `func` returns, owning the
+    /// frame its arguments were bound into.
+    pub fn for_call(func: &FunctionObj, mut frame: Box<Frame>) -> Value {
+        let c = &func.code.code;
+        // The frame may outlive many calls (a parked task's coroutine): give back the spare
+        // room a pooled frame kept from earlier, bigger functions.
+        frame.stack.shrink_to(c.max_stack as usize + 2);
+        frame.locals.shrink_to_fit();
+        let kind = if c.flags.async_generator {
+            GenKind::AsyncGenerator
+        } else if c.flags.coroutine {
+            GenKind::Coroutine
+        } else {
+            GenKind::Generator
+        };
+        Value::obj(super::Obj::Generator(GeneratorObj {
+            kind,
+            frame: RefCell::new(Some(frame)),
+            state: Cell::new(GenState::Created),
+            code: func.code.clone(),
+            name: RefCell::new(func.name.borrow().clone()),
+            qualname: RefCell::new(func.qualname.borrow().clone()),
+            agen: (kind == GenKind::AsyncGenerator).then(Box::default),
+        }))
+    }
+
     /// A suspended generator must be closed (running its `finally` blocks) when it dies;
     /// a coroutine that never ran reports "coroutine ... was never awaited"; an async
     /// generator with a finalizer hook hands itself to the hook.

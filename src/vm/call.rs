@@ -12,9 +12,8 @@ use super::value::{ObjRef, Value};
 use super::Vm;
 use crate::obj::class::Layout;
 use crate::obj::function::Args;
-use crate::obj::generator::{GenKind, GenState};
 use crate::obj::{DictData, ExceptionObj, FunctionObj, GeneratorObj, InstanceObj, Obj};
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 
 /// What a call turned into.
 pub enum Prepared {
@@ -530,28 +529,8 @@ impl Vm {
         frame.cells.extend(func.closure.iter().cloned());
     }
 
-    fn make_generator(&mut self, func: &FunctionObj, mut frame: Box<Frame>) -> Value {
-        let c = &func.code.code;
-        // The frame may outlive many calls (a parked task's coroutine): give back the spare
-        // room a pooled frame kept from earlier, bigger functions.
-        frame.stack.shrink_to(c.max_stack as usize + 2);
-        frame.locals.shrink_to_fit();
-        let kind = if c.flags.async_generator {
-            GenKind::AsyncGenerator
-        } else if c.flags.coroutine {
-            GenKind::Coroutine
-        } else {
-            GenKind::Generator
-        };
-        Value::obj(Obj::Generator(GeneratorObj {
-            kind,
-            frame: RefCell::new(Some(frame)),
-            state: Cell::new(GenState::Created),
-            code: func.code.clone(),
-            name: RefCell::new(func.name.borrow().clone()),
-            qualname: RefCell::new(func.qualname.borrow().clone()),
-            agen: (kind == GenKind::AsyncGenerator).then(Box::default),
-        }))
+    fn make_generator(&mut self, func: &FunctionObj, frame: Box<Frame>) -> Value {
+        GeneratorObj::for_call(func, frame)
     }
 }
 

@@ -12,7 +12,8 @@
 use super::frame::{Frame, Frames};
 use super::value::{ObjRef, Value};
 use crate::bytecode::Op;
-use crate::obj::{IterState, Obj};
+use crate::obj::generator::{GenKind, GenState};
+use crate::obj::{GeneratorObj, IterState, Obj};
 use crate::syntax::ast::{BinOp, CmpOp};
 
 /// Why the fast tier stopped.
@@ -64,16 +65,40 @@ pub(super) fn run(t: &mut Tier) -> Exit {
             Step::Exit(e) => return e,
             Step::Push(callee) => t.frames.push(callee),
             Step::Return(v) => {
-                if let Some(mut done) = t.frames.pop() {
-                    done.reset();
-                    if t.pool.len() < super::frame::FRAME_POOL_SIZE {
-                        t.pool.push(done);
+                let Some(mut done) = t.frames.pop() else {
+                    unreachable!("a frame returned")
+                };
+                let generator = done.generator.take();
+                if let Some(Obj::Generator(gen)) = generator.as_deref() {
+                    gen.state.set(GenState::Finished);
+                }
+                done.reset();
+                if t.pool.len() < super::frame::FRAME_POOL_SIZE {
+                    t.pool.push(done);
+                }
+                let Some(caller) = t.frames.last_mut() else {
+                    unreachable!("a returning frame had a caller")
+                };
+                if generator.is_none() {
+                    caller.stack.push(v);
+                } else {
+                    // Resumed inline by the caller's ForIter or Send, as `return_from_frame`.
+                    match super::dispatch::code_at(caller) {
+                        Op::ForIter(t) => {
+                            caller.stack.pop();
+                            caller.pc = t as usize;
+                        }
+                        Op::Send(t) => {
+                            caller.stack.pop();
+                            caller.stack.push(v);
+                            caller.pc = t as usize;
+                        }
+                        _ => {}
                     }
                 }
-                if let Some(caller) = t.frames.last_mut() {
-                    caller.stack.push(v);
-                }
-                // The callee's locals are gone: their finalizers may be due.
+                drop(generator);
+                // The callee's locals (and perhaps its generator) are gone: their
+                // finalizers may be due.
                 if crate::gc::finalize::pending() {
                     return Exit::Released;
                 }
@@ -238,9 +263,38 @@ fn run_frame(
                     break Exit::Slow(*op);
                 }
                 match bind_plain_call(stack, n as usize, pool, breaker) {
-                    Some(callee) => {
+                    Some(Bound::Frame(callee)) => {
                         f.pc = pc;
                         return Step::Push(callee);
+                    }
+                    Some(Bound::Generator(g)) => stack.push(g),
+                    None => break Exit::Slow(*op),
+                }
+            }
+            Op::GetAwaitable(_) => {
+                // A coroutine that can still run, or a future, is its own awaitable.
+                let own = match stack.last() {
+                    Some(Value::Obj(o)) => match &**o {
+                        Obj::Future(_) => true,
+                        Obj::Generator(g) => {
+                            g.kind == GenKind::Coroutine && g.state.get() != GenState::Finished
+                        }
+                        _ => false,
+                    },
+                    _ => false,
+                };
+                if !own {
+                    break Exit::Slow(*op);
+                }
+            }
+            Op::Send(_) => {
+                if !room.can_push {
+                    break Exit::Slow(*op);
+                }
+                match resume_generator(stack) {
+                    Some(frame) => {
+                        f.pc = pc;
+                        return Step::Push(frame);
                     }
                     None => break Exit::Slow(*op),
                 }
@@ -249,9 +303,13 @@ fn run_frame(
                 // Frames with anything to hand over on return go the general way.
                 let plain = room.has_caller
                     && !f.entry
-                    && f.generator.is_none()
                     && f.init_self.is_none()
-                    && f.frame_obj.is_none();
+                    && f.frame_obj.is_none()
+                    && match f.generator.as_deref() {
+                        None => true,
+                        Some(Obj::Generator(g)) => g.agen.is_none(),
+                        Some(_) => false,
+                    };
                 match stack.pop() {
                     Some(v) if plain => {
                         f.pc = pc;
@@ -283,31 +341,59 @@ fn count_breaker(breaker: &mut u32) -> bool {
     true
 }
 
-/// `Call(n)` of a plain aio function (no cells, exactly its positional parameters, not a
-/// generator): moves the arguments from `stack` into a new frame's locals, as
-/// `Vm::push_positional_frame` does. None (and `stack` untouched) for any other call.
+/// What a fast call bound.
+enum Bound {
+    /// The frame of a plain function, to run now.
+    Frame(Box<Frame>),
+    /// The generator or coroutine object a generator function returned.
+    Generator(Value),
+}
+
+/// `Call(n)` of an aio function that takes only positional parameters, given at least as
+/// many arguments as it has parameters without defaults and no more than it has parameters,
+/// and no cells; not an async generator function (its hooks are the general path's). Moves
+/// the arguments from `stack` into a new frame's locals, fills the rest from the defaults,
+/// as `Vm::bind_args` does. None (and `stack` untouched) for any other call.
 #[inline(always)]
 fn bind_plain_call(
     stack: &mut Vec<Value>,
     nargs: usize,
     pool: &mut Frames,
     breaker: &mut u32,
-) -> Option<Box<Frame>> {
+) -> Option<Bound> {
     let base = stack.len().checked_sub(nargs + 2)?;
-    let (func, has_self) = match &stack[base..base + 2] {
+    let (callable, has_self) = match &stack[base..base + 2] {
         [Value::Undef, Value::Obj(func)] => (func, false),
         [Value::Obj(func), _] => (func, true),
         _ => return None,
     };
-    let Obj::Function(func) = &**func else {
+    let Obj::Function(_) = &**callable else {
+        return None;
+    };
+    // Held across moving the arguments off the stack (the stack's own reference goes).
+    let callable = callable.clone();
+    let Obj::Function(func) = &*callable else {
         return None;
     };
     let c = &func.code.code;
-    if !c.takes_exactly_positional(nargs + has_self as usize)
+    let given = nargs + has_self as usize;
+    let params = c.argcount as usize;
+    if c.kwonlyargcount != 0
+        || c.flags.varargs
+        || c.flags.varkeywords
+        || c.flags.async_generator
+        || given > params
         || !c.cellvars.is_empty()
         || !c.freevars.is_empty()
-        || !count_breaker(breaker)
     {
+        return None;
+    }
+    let defaults = func.defaults.try_borrow().ok()?;
+    let missing = params - given;
+    let from_defaults = defaults.len().checked_sub(missing)?;
+    // Generator functions return at once, so only calls that run a frame count.
+    let generator = c.is_generator_like();
+    if !generator && !count_breaker(breaker) {
         return None;
     }
     let nlocals = c.varnames.len();
@@ -320,12 +406,52 @@ fn bind_plain_call(
         callee.locals.extend(second);
     }
     callee.locals.extend(moved);
+    callee
+        .locals
+        .extend(defaults[from_defaults..].iter().cloned());
+    drop(defaults);
     if callee.locals.len() < nlocals {
         callee.locals.resize(nlocals, Value::Undef);
     }
+    let bound = if generator {
+        Bound::Generator(GeneratorObj::for_call(func, callee))
+    } else {
+        Bound::Frame(callee)
+    };
     // The callable: the new frame holds its code and globals, not the function itself.
-    drop(first);
-    Some(callee)
+    drop((first, callable));
+    Some(bound)
+}
+
+/// `Send` to a generator or coroutine that can take the value (`[.., receiver, value]`):
+/// its frame, ready to run on top, as `Vm::take_gen_frame` prepares it. None (and `stack`
+/// untouched) for any other receiver or state, whose errors are the general path's.
+#[inline(always)]
+fn resume_generator(stack: &mut Vec<Value>) -> Option<Box<Frame>> {
+    let [.., Value::Obj(g), sent] = stack.as_slice() else {
+        return None;
+    };
+    let Obj::Generator(gen) = &**g else {
+        return None;
+    };
+    let state = gen.state.get();
+    match state {
+        GenState::Suspended => {}
+        GenState::Created if sent.is_none() => {}
+        _ => return None,
+    }
+    let mut frame = gen.frame.try_borrow_mut().ok()?.take()?;
+    let g = g.clone();
+    let sent = stack.pop()?;
+    if state == GenState::Suspended {
+        frame.stack.push(sent);
+    }
+    if let Obj::Generator(gen) = &*g {
+        gen.state.set(GenState::Running);
+    }
+    frame.generator = Some(g);
+    frame.entry = false;
+    Some(frame)
 }
 
 /// Drops `v`; true when that released an object whose finalizer may now be due.
