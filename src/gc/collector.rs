@@ -55,10 +55,18 @@ thread_local! {
     static DEATHS: Cell<usize> = const { Cell::new(0) };
 }
 
-/// A tracked object died.
+/// A tracked object died. As in CPython's `gc_dealloc`, a container that dies before a
+/// collection no longer counts toward the next one, so code that allocates and frees
+/// coroutines and futures at a high rate (every `await asyncio.sleep(0)`) does not trigger
+/// collections that CPython would not run.
 #[inline]
 pub fn note_death() {
     let _ = DEATHS.try_with(|d| d.set(d.get() + 1));
+    let _ = GC.try_with(|g| {
+        if let Ok(mut g) = g.try_borrow_mut() {
+            g.counts[0] = g.counts[0].saturating_sub(1);
+        }
+    });
 }
 
 /// Drops the registry entries of dead objects once they are at least half of it, so the
