@@ -362,21 +362,24 @@ fn bind_plain_call(
     breaker: &mut u32,
 ) -> Option<Bound> {
     let base = stack.len().checked_sub(nargs + 2)?;
-    let (callable, has_self) = match &stack[base..base + 2] {
-        [Value::Undef, Value::Obj(func)] => (func, false),
-        [Value::Obj(func), _] => (func, true),
-        _ => return None,
+    // `[.., Undef, callable, args..]` or `[.., callable, self, args..]`, split so that the
+    // callable stays borrowed in place while the arguments move out.
+    let (lo, args) = stack.split_at_mut(base + 2);
+    let (lo, second) = lo.split_at_mut(base + 1);
+    let (first, second) = (&lo[base], &mut second[0]);
+    let (callable, self_slot) = if first.is_undef() {
+        (&*second, None)
+    } else {
+        (first, Some(second))
     };
-    let Obj::Function(_) = &**callable else {
+    let Value::Obj(callable) = callable else {
         return None;
     };
-    // Held across moving the arguments off the stack (the stack's own reference goes).
-    let callable = callable.clone();
-    let Obj::Function(func) = &*callable else {
+    let Obj::Function(func) = &**callable else {
         return None;
     };
     let c = &func.code.code;
-    let given = nargs + has_self as usize;
+    let given = nargs + self_slot.is_some() as usize;
     let params = c.argcount as usize;
     if c.kwonlyargcount != 0
         || c.flags.varargs
@@ -388,9 +391,14 @@ fn bind_plain_call(
     {
         return None;
     }
-    let defaults = func.defaults.try_borrow().ok()?;
     let missing = params - given;
-    let from_defaults = defaults.len().checked_sub(missing)?;
+    let defaults = if missing > 0 {
+        let d = func.defaults.try_borrow().ok()?;
+        let from = d.len().checked_sub(missing)?;
+        Some((d, from))
+    } else {
+        None
+    };
     // Generator functions return at once, so only calls that run a frame count.
     let generator = c.is_generator_like();
     if !generator && !count_breaker(breaker) {
@@ -399,16 +407,12 @@ fn bind_plain_call(
     let nlocals = c.varnames.len();
     let mut callee = Frame::for_call(pool, func);
     callee.locals.reserve(nlocals);
-    let mut moved = stack.drain(base..);
-    let first = moved.next();
-    let second = moved.next();
-    if has_self {
-        callee.locals.extend(second);
+    let take = |v: &mut Value| std::mem::replace(v, Value::Undef);
+    callee.locals.extend(self_slot.map(take));
+    callee.locals.extend(args.iter_mut().map(take));
+    if let Some((d, from)) = &defaults {
+        callee.locals.extend(d[*from..].iter().cloned());
     }
-    callee.locals.extend(moved);
-    callee
-        .locals
-        .extend(defaults[from_defaults..].iter().cloned());
     drop(defaults);
     if callee.locals.len() < nlocals {
         callee.locals.resize(nlocals, Value::Undef);
@@ -418,8 +422,9 @@ fn bind_plain_call(
     } else {
         Bound::Frame(callee)
     };
-    // The callable: the new frame holds its code and globals, not the function itself.
-    drop((first, callable));
+    // The callable and the emptied slots: the new frame holds the function's code and
+    // globals, not the function itself.
+    stack.truncate(base);
     Some(bound)
 }
 
