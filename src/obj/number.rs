@@ -308,6 +308,26 @@ pub fn binop(a: &Value, b: &Value, op: BinOp) -> Option<PyResult<Value>> {
     }
 }
 
+/// The dispatch loop's inline int fast path: the i64 result when both operands are small
+/// ints and the op cannot fail or overflow; `None` sends it to `binop` (zero or negative
+/// divisors, negative or huge shifts, overflow, `/` and `**`). With `y > 0`, Euclidean
+/// division and remainder are Python's floor division and modulo.
+#[inline(always)]
+pub fn small_int_op(x: i64, y: i64, op: BinOp) -> Option<i64> {
+    match op {
+        BinOp::Add => x.checked_add(y),
+        BinOp::Sub => x.checked_sub(y),
+        BinOp::Mult => x.checked_mul(y),
+        BinOp::Mod if y > 0 => Some(x.rem_euclid(y)),
+        BinOp::FloorDiv if y > 0 => Some(x.div_euclid(y)),
+        BinOp::BitAnd => Some(x & y),
+        BinOp::BitOr => Some(x | y),
+        BinOp::BitXor => Some(x ^ y),
+        BinOp::RShift if (0..64).contains(&y) => Some(x >> y),
+        _ => None,
+    }
+}
+
 /// i64 arithmetic; `None` when the result needs a big int.
 fn small_binop(x: i64, y: i64, op: BinOp) -> Option<PyResult<Value>> {
     let r = match op {

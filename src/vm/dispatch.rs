@@ -12,8 +12,9 @@ use super::value::{ObjRef, Value};
 use super::Vm;
 use crate::bytecode::Op;
 use crate::obj::generator::GenState;
+use crate::obj::number::small_int_op;
 use crate::obj::{DictData, Obj, SetData, SliceObj};
-use crate::syntax::ast::{BinOp, CmpOp};
+use crate::syntax::ast::CmpOp;
 use std::cell::RefCell;
 
 /// How often (in back-edges and calls) the loop checks for signals and pending GC.
@@ -317,10 +318,8 @@ impl Vm {
                 Op::Binary(bop) | Op::InplaceBinary(bop) => {
                     let f = self.top();
                     let n = f.stack.len();
-                    let fast = match (&f.stack[n - 2], &f.stack[n - 1], bop) {
-                        (Value::Int(x), Value::Int(y), BinOp::Add) => x.checked_add(*y),
-                        (Value::Int(x), Value::Int(y), BinOp::Sub) => x.checked_sub(*y),
-                        (Value::Int(x), Value::Int(y), BinOp::Mult) => x.checked_mul(*y),
+                    let fast = match (&f.stack[n - 2], &f.stack[n - 1]) {
+                        (Value::Int(x), Value::Int(y)) => small_int_op(*x, *y, bop),
                         _ => None,
                     };
                     if let Some(r) = fast {
