@@ -745,7 +745,7 @@ impl Vm {
                 Obj::Set(_) | Obj::FrozenSet(_) => return self.set_contains(o, item),
                 Obj::Str(s) => {
                     return match item.as_str() {
-                        Some(sub) => Ok(s.as_str().contains(sub)),
+                        Some(sub) => Ok(crate::text::search::find(s.as_str(), sub).is_some()),
                         None => Err(type_error(format!(
                             "'in <string>' requires string as left operand, not {}",
                             self.type_name(item)
