@@ -308,6 +308,42 @@ pub fn binop(a: &Value, b: &Value, op: BinOp) -> Option<PyResult<Value>> {
     }
 }
 
+/// The dispatch loop's inline int fast path: the i64 result when both operands are small
+/// ints and the op cannot fail or overflow; `None` sends it to `binop` (zero divisors,
+/// negative or huge left shifts, negative right shifts, overflow, `/` and `**`). Python
+/// rounds the quotient down and gives the remainder the divisor's sign.
+#[inline(always)]
+pub fn small_int_op(x: i64, y: i64, op: BinOp) -> Option<i64> {
+    match op {
+        BinOp::Add => x.checked_add(y),
+        BinOp::Sub => x.checked_sub(y),
+        BinOp::Mult => x.checked_mul(y),
+        BinOp::Mod if y > 0 => Some(x.rem_euclid(y)),
+        BinOp::Mod if y < 0 => {
+            let r = x.wrapping_rem(y);
+            Some(if r > 0 { r + y } else { r })
+        }
+        BinOp::FloorDiv if y > 0 => Some(x.div_euclid(y)),
+        BinOp::FloorDiv if y < 0 => {
+            let q = x.checked_div(y)?;
+            Some(if x % y != 0 && (x < 0) != (y < 0) {
+                q - 1
+            } else {
+                q
+            })
+        }
+        BinOp::BitAnd => Some(x & y),
+        BinOp::BitOr => Some(x | y),
+        BinOp::BitXor => Some(x ^ y),
+        BinOp::RShift if y >= 0 => Some(x >> y.min(63)),
+        BinOp::LShift if (0..63).contains(&y) => {
+            let r = x << y;
+            (r >> y == x).then_some(r)
+        }
+        _ => None,
+    }
+}
+
 /// i64 arithmetic; `None` when the result needs a big int.
 fn small_binop(x: i64, y: i64, op: BinOp) -> Option<PyResult<Value>> {
     let r = match op {

@@ -1,5 +1,7 @@
 //! `str`: immutable text with a cached hash and an ASCII flag (O(1) indexing when ASCII).
 
+use crate::obj::Obj;
+use crate::vm::value::Value;
 use std::cell::Cell;
 
 pub struct StrObj {
@@ -15,6 +17,12 @@ impl StrObj {
     pub fn new(s: impl Into<Box<str>>) -> StrObj {
         let s: Box<str> = s.into();
         let ascii = s.is_ascii();
+        StrObj::with_ascii(s, ascii)
+    }
+
+    /// A str whose ASCII-ness the caller already knows (skips the scan).
+    fn with_ascii(s: Box<str>, ascii: bool) -> StrObj {
+        debug_assert_eq!(ascii, s.is_ascii());
         StrObj {
             s,
             hash: Cell::new(HASH_UNSET),
@@ -56,5 +64,76 @@ impl StrObj {
         }
         self.hash.set(h);
         h
+    }
+}
+
+/// The strs `pieces` joined into one, allocated once at the exact size so no growth or
+/// shrink-to-fit reallocation happens.
+pub fn concat<'a>(pieces: impl Iterator<Item = &'a StrObj> + Clone) -> Value {
+    let mut out = String::with_capacity(pieces.clone().map(|p| p.s.len()).sum());
+    let mut ascii = true;
+    for p in pieces {
+        out.push_str(&p.s);
+        ascii &= p.ascii;
+    }
+    Value::obj(Obj::Str(StrObj::with_ascii(out.into_boxed_str(), ascii)))
+}
+
+/// An f-string's str pieces joined (the compiler only emits str items here).
+pub fn concat_values(items: &[Value]) -> Value {
+    concat(items.iter().filter_map(Value::as_strobj))
+}
+
+/// `str(i)` for a small int, allocated at its exact length.
+pub fn int_str(i: i64) -> Value {
+    let mut digits = [0u8; 20];
+    let mut n = i.unsigned_abs();
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let mut out = String::with_capacity(digits.len() - at + usize::from(i < 0));
+    if i < 0 {
+        out.push('-');
+    }
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
+    Value::obj(Obj::Str(StrObj::with_ascii(out.into_boxed_str(), true)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn int_str_matches_display() {
+        for i in [
+            0,
+            1,
+            -1,
+            9,
+            10,
+            -10,
+            12345,
+            i64::MAX,
+            i64::MIN,
+            i64::MIN + 1,
+        ] {
+            assert_eq!(int_str(i).as_str(), Some(i.to_string().as_str()));
+        }
+    }
+
+    #[test]
+    fn concat_tracks_ascii() {
+        let parts = [Value::str("ab"), Value::str("é"), Value::str("")];
+        let v = concat_values(&parts);
+        let s = v.as_strobj().map(|s| (s.as_str().to_string(), s.ascii));
+        assert_eq!(s, Some(("abé".to_string(), false)));
+        let v = concat_values(&parts[..1]);
+        assert_eq!(v.as_strobj().map(|s| s.ascii), Some(true));
     }
 }

@@ -10,6 +10,7 @@ pub mod float_repr;
 pub mod format_spec;
 pub mod number_parse;
 pub mod printf;
+pub mod search;
 mod unicode_tables;
 
 pub use float_ops::{

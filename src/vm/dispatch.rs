@@ -518,11 +518,7 @@ impl Vm {
                 }
                 Op::BuildString(n) => {
                     let items = self.pop_n(n as usize);
-                    let mut s = String::new();
-                    for it in &items {
-                        s.push_str(it.as_str().unwrap_or(""));
-                    }
-                    self.push(Value::string(s));
+                    self.push(crate::obj::str::concat_values(&items));
                 }
                 Op::BuildSlice(n) => {
                     let step = if n == 3 { self.pop() } else { Value::None };
@@ -1207,7 +1203,7 @@ impl Vm {
                 return Ok(v.clone());
             }
             if let Value::Int(i) = v {
-                return Ok(Value::string(i.to_string()));
+                return Ok(crate::obj::str::int_str(*i));
             }
         }
         let spec_v = spec.cloned().unwrap_or_else(|| Value::str(""));

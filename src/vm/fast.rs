@@ -510,45 +510,13 @@ fn index(items: &[Value], i: i64) -> Option<Value> {
 /// computed float) and no exception is due; None sends the case to `binary_op`.
 #[inline(always)]
 fn int_binary(a: i64, b: i64, op: BinOp) -> Option<Value> {
-    let r = match op {
-        BinOp::Add => a.checked_add(b)?,
-        BinOp::Sub => a.checked_sub(b)?,
-        BinOp::Mult => a.checked_mul(b)?,
-        BinOp::BitAnd => a & b,
-        BinOp::BitOr => a | b,
-        BinOp::BitXor => a ^ b,
-        BinOp::RShift if b >= 0 => a >> b.min(63),
-        BinOp::LShift if (0..63).contains(&b) => {
-            let r = a << b;
-            if r >> b != a {
-                return None;
-            }
-            r
-        }
-        // Python rounds the quotient down and gives the remainder the divisor's sign.
-        BinOp::FloorDiv if b != 0 => {
-            let q = a.checked_div(b)?;
-            if a % b != 0 && ((a < 0) != (b < 0)) {
-                q - 1
-            } else {
-                q
-            }
-        }
-        BinOp::Mod if b != 0 => {
-            let r = a.wrapping_rem(b);
-            if r != 0 && ((r < 0) != (b < 0)) {
-                r + b
-            } else {
-                r
-            }
-        }
+    match op {
         // Exact below 2**53, so one correctly rounded division, as CPython computes it.
         BinOp::Div if b != 0 && a.unsigned_abs() < 1 << 53 && b.unsigned_abs() < 1 << 53 => {
-            return Some(Value::Float(a as f64 / b as f64));
+            Some(Value::Float(a as f64 / b as f64))
         }
-        _ => return None,
-    };
-    Some(Value::Int(r))
+        _ => crate::obj::number::small_int_op(a, b, op).map(Value::Int),
+    }
 }
 
 /// `a op b` on two floats. A NaN result goes to `binary_op`, which gives each new NaN its

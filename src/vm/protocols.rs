@@ -234,8 +234,10 @@ impl Vm {
 
     /// `str(v)` as a value (no copy when `v` is already a str).
     pub fn to_str_value(&mut self, v: &Value) -> PyResult<Value> {
-        if v.as_str().is_some() {
-            return Ok(v.clone());
+        match v {
+            Value::Int(i) => return Ok(crate::obj::str::int_str(*i)),
+            _ if v.as_str().is_some() => return Ok(v.clone()),
+            _ => {}
         }
         Ok(Value::string(self.to_str(v)?))
     }
@@ -471,14 +473,12 @@ impl Vm {
 
     /// `a op b` for binary operators (`inplace` for augmented assignment).
     pub fn binary_op(&mut self, a: &Value, b: &Value, op: BinOp, inplace: bool) -> PyResult<Value> {
+        // str + str first: the numeric tower would only reject it after several checks.
+        if let (BinOp::Add, Some(x), Some(y)) = (op, a.as_strobj(), b.as_strobj()) {
+            return Ok(crate::obj::str::concat([x, y].into_iter()));
+        }
         if let Some(r) = crate::obj::number::binop(a, b, op) {
             return r;
-        }
-        if let (BinOp::Add, Some(x), Some(y)) = (op, a.as_str(), b.as_str()) {
-            let mut s = String::with_capacity(x.len() + y.len());
-            s.push_str(x);
-            s.push_str(y);
-            return Ok(Value::string(s));
         }
         let (name, rname, iname) = binop_names(op);
         if inplace {
@@ -745,7 +745,7 @@ impl Vm {
                 Obj::Set(_) | Obj::FrozenSet(_) => return self.set_contains(o, item),
                 Obj::Str(s) => {
                     return match item.as_str() {
-                        Some(sub) => Ok(s.as_str().contains(sub)),
+                        Some(sub) => Ok(crate::text::search::find(s.as_str(), sub).is_some()),
                         None => Err(type_error(format!(
                             "'in <string>' requires string as left operand, not {}",
                             self.type_name(item)

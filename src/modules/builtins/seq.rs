@@ -256,81 +256,16 @@ fn reversed_new(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     )))
 }
 
-/// Sorts `items` in place, stably, comparing with `<` only (as CPython's `list.sort`):
-/// keys computed once; `reverse` keeps equal items in their original order.
+/// Sorts `items` in place, stably, comparing with `<` only, exactly as `list.sort` does
+/// (the same code, with its fast paths for all-int and all-str lists).
 pub fn sort_values(
     vm: &mut Vm,
     items: &mut Vec<Value>,
     key: Option<&Value>,
     reverse: bool,
 ) -> PyResult<()> {
-    let keys: Vec<Value> = match key {
-        Some(k) if !k.is_none() => {
-            let mut out = Vec::with_capacity(items.len());
-            for it in items.iter() {
-                out.push(vm.call(k, std::slice::from_ref(it))?);
-            }
-            out
-        }
-        _ => items.clone(),
-    };
-    let mut idx: Vec<usize> = (0..items.len()).collect();
-    if reverse {
-        idx.reverse();
-    }
-    merge_sort(vm, &keys, &mut idx)?;
-    if reverse {
-        idx.reverse();
-    }
-    let sorted: Vec<Value> = idx.iter().map(|&i| items[i].clone()).collect();
-    *items = sorted;
-    Ok(())
-}
-
-/// Stable merge sort of indices into `keys` (insertion sort for short runs).
-fn merge_sort(vm: &mut Vm, keys: &[Value], idx: &mut [usize]) -> PyResult<()> {
-    const RUN: usize = 16;
-    let n = idx.len();
-    // Insertion-sort runs of RUN elements.
-    let mut start = 0;
-    while start < n {
-        let end = (start + RUN).min(n);
-        for i in start + 1..end {
-            let mut j = i;
-            while j > start && vm.lt(&keys[idx[j]], &keys[idx[j - 1]])? {
-                idx.swap(j, j - 1);
-                j -= 1;
-            }
-        }
-        start = end;
-    }
-    let mut width = RUN;
-    let mut buf: Vec<usize> = Vec::with_capacity(n);
-    while width < n {
-        let mut lo = 0;
-        while lo + width < n {
-            let mid = lo + width;
-            let hi = (lo + 2 * width).min(n);
-            buf.clear();
-            let (mut i, mut j) = (lo, mid);
-            while i < mid && j < hi {
-                // Take from the right only when strictly smaller: stability.
-                if vm.lt(&keys[idx[j]], &keys[idx[i]])? {
-                    buf.push(idx[j]);
-                    j += 1;
-                } else {
-                    buf.push(idx[i]);
-                    i += 1;
-                }
-            }
-            buf.extend_from_slice(&idx[i..mid]);
-            buf.extend_from_slice(&idx[j..hi]);
-            idx[lo..hi].copy_from_slice(&buf);
-            lo = hi;
-        }
-        width *= 2;
-    }
-    Ok(())
+    let key = key.cloned().unwrap_or(Value::None);
+    crate::obj::methods::list::sort_values(vm, items, &key, reverse)
 }
 
 fn b_sorted(vm: &mut Vm, args: &Args) -> PyResult<Value> {

@@ -641,8 +641,13 @@ pub fn sort_values(
                 Value::Int(i) => *i,
                 _ => 0,
             });
-        } else if items.iter().all(|v| v.as_str().is_some()) {
-            items.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+        } else if let Some(strs) = items.iter().map(Value::as_str).collect::<Option<Vec<_>>>() {
+            // Sorting indices over the gathered `&str`s spares each comparison the two
+            // pointer hops from a value to its text.
+            let mut idx: Vec<usize> = (0..strs.len()).collect();
+            idx.sort_by(|&a, &b| strs[a].cmp(strs[b]));
+            let sorted = idx.iter().map(|&i| items[i].clone()).collect();
+            *items = sorted;
         } else {
             let mut pairs: Vec<(Value, Value)> = items.drain(..).map(|v| (v.clone(), v)).collect();
             let r = merge_sort(vm, &mut pairs);

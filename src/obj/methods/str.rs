@@ -6,7 +6,7 @@ use crate::obj::function::Args;
 use crate::obj::number::{as_int, fmt_err, IntRef};
 use crate::obj::{DictData, Obj, StrObj};
 use crate::syntax::ast::CmpOp;
-use crate::text::{self, FormatError, PrintfArg};
+use crate::text::{self, search, FormatError, PrintfArg};
 use crate::vm::errors::{
     exc, index_error, memory_error, type_error, value_error, ExcRef, PyResult,
 };
@@ -220,7 +220,7 @@ fn contains(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "__contains__")?;
     a.check("__contains__", 2, 2)?;
     match builtin_view(&a.pos[1]).as_str() {
-        Some(sub) => Ok(Value::Bool(s.as_str().contains(sub))),
+        Some(sub) => Ok(Value::Bool(search::find(s.as_str(), sub).is_some())),
         None => Err(type_error(format!(
             "'in <string>' requires string as left operand, not {}",
             vm.type_name(&a.pos[1])
@@ -925,13 +925,18 @@ fn format_map(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn find_impl(vm: &mut Vm, a: &Args, name: &str, rev: bool) -> PyResult<Option<usize>> {
     let s = this(vm, a, name)?;
     a.check(name, 2, 4)?;
-    let sub = str_arg(vm, &a.pos[1], &format!("{name}() argument 1"))
-        .map_err(|_| type_error(format!("must be str, not {}", vm.type_name(&a.pos[1]))))?;
+    let sub = builtin_view(&a.pos[1])
+        .as_str()
+        .ok_or_else(|| type_error(format!("must be str, not {}", vm.type_name(&a.pos[1]))))?;
     let Some((b0, b1)) = sub_range(vm, s, a, 2)? else {
         return Ok(None);
     };
     let hay = &s.as_str()[b0..b1];
-    let found = if rev { hay.rfind(sub) } else { hay.find(sub) };
+    let found = if rev {
+        search::rfind(hay, sub)
+    } else {
+        search::find(hay, sub)
+    };
     Ok(found.map(|p| char_at(s, b0 + p)))
 }
 
@@ -979,7 +984,7 @@ fn count(vm: &mut Vm, a: &Args) -> PyResult<Value> {
             hay.chars().count() + 1
         }
     } else {
-        hay.matches(sub).count()
+        search::matches(hay, sub).count()
     };
     Ok(Value::Int(n as i64))
 }
@@ -1118,13 +1123,15 @@ fn split(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let out = match sep_arg(vm, a)? {
         None => split_whitespace(st, maxsplit),
         Some(sep) => {
-            if maxsplit < 0 {
-                st.split(sep).map(Value::str).collect()
-            } else {
-                st.splitn(maxsplit.saturating_add(1) as usize, sep)
-                    .map(Value::str)
-                    .collect()
+            let limit = usize::try_from(maxsplit).unwrap_or(usize::MAX);
+            let mut out = Vec::new();
+            let mut last = 0;
+            for at in search::matches(st, sep).take(limit) {
+                out.push(Value::str(&st[last..at]));
+                last = at + sep.len();
             }
+            out.push(Value::str(&st[last..]));
+            out
         }
     };
     Ok(Value::list(out))
@@ -1235,7 +1242,11 @@ fn partition_impl(vm: &mut Vm, a: &Args, name: &str, rev: bool) -> PyResult<Valu
         return Err(value_error("empty separator"));
     }
     let st = s.as_str();
-    let found = if rev { st.rfind(sep) } else { st.find(sep) };
+    let found = if rev {
+        search::rfind(st, sep)
+    } else {
+        search::find(st, sep)
+    };
     Ok(Value::tuple(match found {
         Some(p) => vec![
             Value::str(&st[..p]),
@@ -1258,13 +1269,14 @@ fn join(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.check("join", 2, 2)?;
     let sep = s.as_str();
     let it = &a.pos[1];
-    let collected;
+    // A list is read in place: nothing below runs aio code that could mutate it.
+    let (listed, collected);
     let items: &[Value] = match it {
         Value::Obj(o) => match &**o {
             Obj::Tuple(t) => t,
             Obj::List(l) => {
-                collected = l.borrow().clone();
-                &collected
+                listed = l.borrow();
+                &listed
             }
             _ => {
                 collected = vm.collect(it).map_err(|e| {
@@ -1326,7 +1338,7 @@ fn replace(vm: &mut Vm, a: &Args) -> PyResult<Value> {
         None => -1,
     };
     let st = s.as_str();
-    if count == 0 || (!old.is_empty() && !st.contains(old)) {
+    if count == 0 || (!old.is_empty() && search::find(st, old).is_none()) {
         return Ok(a.pos[0].clone());
     }
     if old.is_empty() && !new.is_empty() {
@@ -1334,13 +1346,14 @@ fn replace(vm: &mut Vm, a: &Args) -> PyResult<Value> {
         let n = if count >= 0 { n.min(count as usize) } else { n };
         check_repeat(new.len(), n)?;
     } else if new.len() > old.len() {
-        let n = st.matches(old).count();
+        let n = search::matches(st, old).count();
         check_repeat(new.len() - old.len(), n)?;
     }
-    let r = if count < 0 {
-        st.replace(old, new)
-    } else {
-        st.replacen(old, new, count as usize)
+    let limit = usize::try_from(count).ok();
+    let r = match limit {
+        _ if !old.is_empty() => search::replace(st, old, new, limit),
+        None => st.replace(old, new),
+        Some(n) => st.replacen(old, new, n),
     };
     Ok(new_str(r))
 }
