@@ -1002,9 +1002,15 @@ impl Vm {
 
     /// Executes `Call(n)`. Returns true when a new frame was pushed.
     fn do_call(&mut self, n: usize) -> PyResult<bool> {
-        let kwnames = self.kwnames.take();
         let len = self.top().stack.len();
         let base = len - n - 2;
+        if self.kwnames.is_none() {
+            if let Some(r) = self.call_native_in_place(base) {
+                self.push(r?);
+                return Ok(false);
+            }
+        }
+        let kwnames = self.kwnames.take();
         let (first, second) = {
             let s = &mut self.top().stack;
             (
@@ -1056,6 +1062,47 @@ impl Vm {
                 Ok(true)
             }
         }
+    }
+
+    /// `Call` of a native function or method (not one bound to its receiver) with
+    /// positional arguments only: they are passed straight from the caller's stack, where
+    /// `LoadMethod` already put the receiver in front of them (`prepare_call` would copy
+    /// them into a new vector). None when the callable is anything else.
+    fn call_native_in_place(&mut self, base: usize) -> Option<PyResult<Value>> {
+        let stack = &self.top().stack;
+        let (callable, start) = match &stack[base..base + 2] {
+            [Value::Undef, Value::Obj(o)] => (o, base + 2),
+            [Value::Obj(o), _] => (o, base + 1),
+            _ => return None,
+        };
+        let Obj::Native(native) = &**callable else {
+            return None;
+        };
+        if native.self_.is_some() {
+            return None;
+        }
+        let (func, owner, name) = (native.func, native.owner, native.name);
+        let counted = counts_as_recursion_native(owner, name);
+        // Nothing reads a frame's value stack while it is calling: take it out for the call
+        // (the callable stays alive in it), then put it back without the call's values.
+        let mut stack = std::mem::take(&mut self.top().stack);
+        let a = crate::obj::function::Args {
+            pos: &stack[start..],
+            kwnames: &[],
+            kwvalues: &[],
+        };
+        let call = |vm: &mut Vm| match super::payload::call_native(vm, owner, name, func, &a) {
+            Some(r) => r,
+            None => func(vm, &a),
+        };
+        let r = if counted {
+            self.recursive(super::recursion::IN_BUILTIN_CALL, call)
+        } else {
+            call(self)
+        };
+        stack.truncate(base);
+        self.top().stack = stack;
+        Some(r)
     }
 
     /// Adds the entries of a `**kwargs` mapping to a call's arguments.
@@ -1483,9 +1530,13 @@ fn check_unpack(items: Vec<Value>, n: usize) -> PyResult<Vec<Value>> {
 fn counts_as_recursion(f: &Value) -> bool {
     match f {
         Value::Obj(o) => match &**o {
-            Obj::Native(n) => !(n.owner.is_empty() && matches!(n.name, "len" | "isinstance")),
+            Obj::Native(n) => counts_as_recursion_native(n.owner, n.name),
             _ => false,
         },
         _ => false,
     }
+}
+
+fn counts_as_recursion_native(owner: &str, name: &str) -> bool {
+    !(owner.is_empty() && matches!(name, "len" | "isinstance"))
 }
