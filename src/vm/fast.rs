@@ -354,7 +354,8 @@ enum Bound {
 /// and no cells; not an async generator function (its hooks are the general path's). Moves
 /// the arguments from `stack` into a new frame's locals, fills the rest from the defaults,
 /// as `Vm::bind_args` does. None (and `stack` untouched) for any other call.
-#[inline(always)]
+// Out of line: keeps the instruction loop's registers for the simple instructions.
+#[inline(never)]
 fn bind_plain_call(
     stack: &mut Vec<Value>,
     nargs: usize,
@@ -431,7 +432,7 @@ fn bind_plain_call(
 /// `Send` to a generator or coroutine that can take the value (`[.., receiver, value]`):
 /// its frame, ready to run on top, as `Vm::take_gen_frame` prepares it. None (and `stack`
 /// untouched) for any other receiver or state, whose errors are the general path's.
-#[inline(always)]
+#[inline(never)]
 fn resume_generator(stack: &mut Vec<Value>) -> Option<Box<Frame>> {
     let [.., Value::Obj(g), sent] = stack.as_slice() else {
         return None;

@@ -13,11 +13,12 @@ use std::rc::Rc;
 /// finalizer if it has one (see `crate::gc::finalize`).
 pub struct ObjRef(pub(crate) Rc<Obj>);
 
-/// `repr(C, u8)` puts every payload at offset 8 (a Rust-layout enum puts `Bool`'s at offset
-/// 1), so moving a value is two aligned words rather than overlapping partial copies that
-/// stall the store-to-load forwarding of the value stack's pushes and pops.
+/// `repr(C, u64)`: the tag is a whole word and every payload sits at offset 8, so moving a
+/// value is two aligned words. With Rust's layout (`Bool`'s payload at offset 1), and even
+/// with a `u8` tag, moves copy the 15 bytes after the tag as overlapping partial words,
+/// which stalls store-to-load forwarding on every push and pop of the value stack.
 #[derive(Clone)]
-#[repr(C, u8)]
+#[repr(C, u64)]
 pub enum Value {
     /// The VM's internal "no value" (CPython's NULL): unbound locals, absent `self` in calls.
     /// Never visible to aio code.
