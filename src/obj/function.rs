@@ -16,6 +16,8 @@ pub struct CodeObj {
     pub names: Box<[Value]>,
     /// One cache per name for `LoadGlobal` (CPython's inline cache for LOAD_GLOBAL).
     pub global_cache: Box<[std::cell::Cell<GlobalCache>]>,
+    /// The fast tier's instructions (`vm::quicken`), one per instruction of `code.ops`.
+    pub quick: Box<[crate::vm::quicken::Inst]>,
 }
 
 /// Where a global name was last found: valid while the globals dict (and, for a builtin,

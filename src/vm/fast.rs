@@ -10,6 +10,7 @@
 //! as it found it.
 
 use super::frame::{Frame, Frames};
+use super::quicken::Inst;
 use super::value::{ObjRef, Value};
 use crate::bytecode::Op;
 use crate::obj::generator::{GenKind, GenState};
@@ -118,6 +119,9 @@ struct Room {
 /// Runs instructions of `f` until one needs the general loop or switches frames. A
 /// backward jump or call that reaches the `breaker` interval is left to the general loop,
 /// which polls signals and the collector there.
+///
+/// Runs `code.quick` (see `quicken`); whatever it cannot finish goes back as the original
+/// instruction at `pc - 1`, with the parts of a fused instruction before it done.
 #[inline(never)]
 fn run_frame(
     f: &mut Frame,
@@ -128,125 +132,108 @@ fn run_frame(
 ) -> Step {
     let code = &*f.code;
     let ops = &code.code.ops[..];
+    let quick = &code.quick[..];
     let consts = &code.consts[..];
     let mut pc = f.pc;
+    // `slow!(k)`: the general loop runs `ops[k]` (everything before it is done).
+    macro_rules! slow {
+        ($k:expr) => {{
+            let k: usize = $k;
+            pc = k + 1;
+            break Exit::Slow(ops[k]);
+        }};
+    }
     let exit = loop {
-        let Some(op) = ops.get(pc) else {
+        let at = pc;
+        let Some(&inst) = quick.get(at) else {
             unreachable!("the compiler ends every code object with Return")
         };
         pc += 1;
         let stack = &mut f.stack;
-        // Matched by reference: each arm reads only its own operand.
-        match *op {
-            Op::Nop => {}
-            Op::LoadFast(i) => match f.locals.get(i as usize) {
-                Some(v) if !v.is_undef() => stack.push(v.clone()),
-                _ => break Exit::Slow(*op),
+        let locals = &mut f.locals;
+        match inst {
+            Inst::Slow => slow!(at),
+            Inst::Nop => {}
+            Inst::LoadFast(i) => match local(locals, i as usize) {
+                Some(v) => stack.push(v),
+                None => slow!(at),
             },
-            Op::LoadConst(i) => match consts.get(i as usize) {
+            Inst::LoadConst(i) => match consts.get(i as usize) {
                 Some(v) => stack.push(v.clone()),
-                None => break Exit::Slow(*op),
+                None => slow!(at),
             },
-            Op::LoadGlobal(i) => {
+            Inst::LoadGlobal(i) => {
                 match super::dispatch::cached_global(code, i as usize, &f.globals, builtins) {
                     Some(v) => stack.push(v),
-                    None => break Exit::Slow(*op),
+                    None => slow!(at),
                 }
             }
-            Op::StoreFast(i) => {
-                let (Some(slot), Some(v)) = (f.locals.get_mut(i as usize), stack.pop()) else {
-                    break Exit::Slow(*op);
+            Inst::StoreFast(i) => {
+                let (Some(slot), Some(v)) = (locals.get_mut(i as usize), stack.pop()) else {
+                    slow!(at);
                 };
                 if released(std::mem::replace(slot, v)) {
                     break Exit::Released;
                 }
             }
-            Op::PopTop => match stack.pop() {
+            Inst::PopTop => match stack.pop() {
                 Some(v) => {
                     if released(v) {
                         break Exit::Released;
                     }
                 }
-                None => break Exit::Slow(*op),
+                None => slow!(at),
             },
-            Op::PushNull => stack.push(Value::Undef),
-            Op::Copy(n) => match stack.len().checked_sub(n as usize) {
-                Some(at) => {
-                    let v = stack[at].clone();
+            Inst::PushNull => stack.push(Value::Undef),
+            Inst::Copy(n) => match stack.len().checked_sub(n as usize) {
+                Some(i) => {
+                    let v = stack[i].clone();
                     stack.push(v);
                 }
-                None => break Exit::Slow(*op),
+                None => slow!(at),
             },
-            Op::Swap(n) => {
+            Inst::Swap(n) => {
                 let len = stack.len();
                 match len.checked_sub(n as usize) {
-                    Some(at) => stack.swap(at, len - 1),
-                    None => break Exit::Slow(*op),
+                    Some(i) => stack.swap(i, len - 1),
+                    None => slow!(at),
                 }
             }
-            Op::Binary(bop) | Op::InplaceBinary(bop) => {
-                let r = match stack.as_slice() {
-                    [.., Value::Int(a), Value::Int(b)] => int_binary(*a, *b, bop),
-                    [.., Value::Float(a), Value::Float(b)] => float_binary(*a, *b, bop),
-                    _ => None,
-                };
-                match r {
-                    Some(r) => replace_top_two(stack, r),
-                    None => break Exit::Slow(*op),
-                }
-            }
-            Op::Compare(cop) => {
-                let r = match stack.as_slice() {
-                    [.., Value::Int(a), Value::Int(b)] => ordered_compare(a, b, cop),
-                    [.., Value::Float(a), Value::Float(b)] => ordered_compare(a, b, cop),
-                    _ => None,
-                };
-                match r {
-                    Some(r) => replace_top_two(stack, Value::Bool(r)),
-                    None => break Exit::Slow(*op),
-                }
-            }
-            Op::Jump(t) => {
+            Inst::Binary(op) => match top_two(stack).and_then(|(a, b)| binary(a, b, op)) {
+                Some(r) => replace_top_two(stack, r),
+                None => slow!(at),
+            },
+            Inst::Compare(op) => match top_two(stack).and_then(|(a, b)| compare(a, b, op)) {
+                Some(r) => replace_top_two(stack, Value::Bool(r)),
+                None => slow!(at),
+            },
+            Inst::Jump(t) => {
                 let t = t as usize;
                 if t < pc && !count_breaker(breaker) {
-                    break Exit::Slow(*op);
+                    slow!(at);
                 }
                 pc = t;
             }
-            Op::PopJumpIfFalse(t) | Op::PopJumpIfTrue(t) => {
-                let truth = match stack.last() {
-                    Some(Value::Bool(b)) => *b,
-                    Some(Value::Int(i)) => *i != 0,
-                    Some(Value::None) => false,
-                    Some(Value::Float(x)) => *x != 0.0,
-                    _ => break Exit::Slow(*op),
+            Inst::PopJumpIfFalse(t) | Inst::PopJumpIfTrue(t) => {
+                let Some(truth) = stack.last().and_then(truth) else {
+                    slow!(at);
                 };
                 forget_immediate(stack.pop());
-                if truth == matches!(*op, Op::PopJumpIfTrue(_)) {
+                if truth == matches!(inst, Inst::PopJumpIfTrue(_)) {
                     pc = t as usize;
                 }
             }
-            Op::BinarySubscr => {
-                let item = match stack.as_slice() {
-                    [.., Value::Obj(o), Value::Int(i)] => match &**o {
-                        Obj::List(l) => index(&l.borrow(), *i),
-                        Obj::Tuple(t) => index(t, *i),
-                        _ => None,
-                    },
-                    _ => None,
-                };
-                match item {
-                    Some(v) => {
-                        forget_immediate(stack.pop());
-                        let container = std::mem::replace(last(stack), v);
-                        if released(container) {
-                            break Exit::Released;
-                        }
+            Inst::BinarySubscr => match top_two(stack).and_then(|(c, i)| subscript(c, i)) {
+                Some(v) => {
+                    forget_immediate(stack.pop());
+                    let container = std::mem::replace(last(stack), v);
+                    if released(container) {
+                        break Exit::Released;
                     }
-                    None => break Exit::Slow(*op),
                 }
-            }
-            Op::ForIter(t) => match stack.last().and_then(native_next) {
+                None => slow!(at),
+            },
+            Inst::ForIter(t) => match stack.last().and_then(native_next) {
                 Some(Some(v)) => stack.push(v),
                 Some(None) => {
                     // Exhausted: pop the iterator and leave the loop.
@@ -256,11 +243,11 @@ fn run_frame(
                         break Exit::Released;
                     }
                 }
-                None => break Exit::Slow(*op),
+                None => slow!(at),
             },
-            Op::Call(n) => {
+            Inst::Call(n) => {
                 if !room.can_push || crate::gc::finalize::pending() {
-                    break Exit::Slow(*op);
+                    slow!(at);
                 }
                 match bind_plain_call(stack, n as usize, pool, breaker) {
                     Some(Bound::Frame(callee)) => {
@@ -268,10 +255,10 @@ fn run_frame(
                         return Step::Push(callee);
                     }
                     Some(Bound::Generator(g)) => stack.push(g),
-                    None => break Exit::Slow(*op),
+                    None => slow!(at),
                 }
             }
-            Op::GetAwaitable(_) => {
+            Inst::GetAwaitable => {
                 // A coroutine that can still run, or a future, is its own awaitable.
                 let own = match stack.last() {
                     Some(Value::Obj(o)) => match &**o {
@@ -284,22 +271,22 @@ fn run_frame(
                     _ => false,
                 };
                 if !own {
-                    break Exit::Slow(*op);
+                    slow!(at);
                 }
             }
-            Op::Send(_) => {
+            Inst::Send => {
                 if !room.can_push {
-                    break Exit::Slow(*op);
+                    slow!(at);
                 }
                 match resume_generator(stack) {
                     Some(frame) => {
                         f.pc = pc;
                         return Step::Push(frame);
                     }
-                    None => break Exit::Slow(*op),
+                    None => slow!(at),
                 }
             }
-            Op::Return => {
+            Inst::Return => {
                 // Frames with anything to hand over on return go the general way.
                 let plain = room.has_caller
                     && !f.entry
@@ -310,23 +297,176 @@ fn run_frame(
                         Some(Obj::Generator(g)) => g.agen.is_none(),
                         Some(_) => false,
                     };
+                if !plain {
+                    slow!(at);
+                }
                 match stack.pop() {
-                    Some(v) if plain => {
+                    Some(v) => {
                         f.pc = pc;
                         return Step::Return(v);
                     }
-                    Some(v) => {
-                        stack.push(v);
-                        break Exit::Slow(*op);
-                    }
-                    None => break Exit::Slow(*op),
+                    None => slow!(at),
                 }
             }
-            _ => break Exit::Slow(*op),
+            Inst::LoadFast2(a, b) => {
+                let Some(va) = local(locals, a as usize) else {
+                    slow!(at);
+                };
+                stack.push(va);
+                let Some(vb) = local(locals, b as usize) else {
+                    slow!(at + 1);
+                };
+                stack.push(vb);
+                pc = at + 2;
+            }
+            Inst::LoadFastConst(a, c) => {
+                let (Some(va), Some(vc)) = (local(locals, a as usize), consts.get(c as usize))
+                else {
+                    slow!(at);
+                };
+                stack.push(va);
+                stack.push(vc.clone());
+                pc = at + 2;
+            }
+            Inst::FastConstBinary(a, c, op) => {
+                let (Some(va), Some(vc)) = (locals.get(a as usize), consts.get(c as usize)) else {
+                    slow!(at);
+                };
+                if va.is_undef() {
+                    slow!(at);
+                }
+                match binary(va, vc, op) {
+                    Some(r) => stack.push(r),
+                    None => {
+                        // Not a small-number case: the general loop runs the operator.
+                        stack.push(va.clone());
+                        stack.push(vc.clone());
+                        slow!(at + 2);
+                    }
+                }
+                pc = at + 3;
+            }
+            Inst::FastFastSubscr(a, b) => {
+                let (Some(va), Some(vb)) = (locals.get(a as usize), locals.get(b as usize)) else {
+                    slow!(at);
+                };
+                if va.is_undef() || vb.is_undef() {
+                    slow!(at);
+                }
+                match subscript(va, vb) {
+                    Some(item) => stack.push(item),
+                    None => {
+                        stack.push(va.clone());
+                        stack.push(vb.clone());
+                        slow!(at + 2);
+                    }
+                }
+                pc = at + 3;
+            }
+            Inst::CompareJump(op, if_true, t) => {
+                let Some(r) = top_two(stack).and_then(|(a, b)| compare(a, b, op)) else {
+                    slow!(at);
+                };
+                forget_immediate(stack.pop());
+                forget_immediate(stack.pop());
+                pc = if r == if_true { t as usize } else { at + 2 };
+            }
+            Inst::StoreFastLoadFast(a, b) => {
+                let (Some(slot), Some(v)) = (locals.get_mut(a as usize), stack.pop()) else {
+                    slow!(at);
+                };
+                if released(std::mem::replace(slot, v)) {
+                    break Exit::Released;
+                }
+                let Some(vb) = local(locals, b as usize) else {
+                    slow!(at + 1);
+                };
+                stack.push(vb);
+                pc = at + 2;
+            }
+            Inst::BinaryStoreFast(op, a) => {
+                let Some(r) = top_two(stack).and_then(|(x, y)| binary(x, y, op)) else {
+                    slow!(at);
+                };
+                let Some(slot) = locals.get_mut(a as usize) else {
+                    slow!(at);
+                };
+                forget_immediate(stack.pop());
+                forget_immediate(stack.pop());
+                pc = at + 2;
+                if released(std::mem::replace(slot, r)) {
+                    break Exit::Released;
+                }
+            }
         }
     };
     f.pc = pc;
     Step::Exit(exit)
+}
+
+/// A bound local's value; None for an unbound one (UnboundLocalError is the general
+/// loop's to raise).
+#[inline(always)]
+fn local(locals: &[Value], i: usize) -> Option<Value> {
+    match locals.get(i) {
+        Some(v) if !v.is_undef() => Some(v.clone()),
+        _ => None,
+    }
+}
+
+/// The two values on top of the stack, the top one last.
+#[inline(always)]
+fn top_two(stack: &[Value]) -> Option<(&Value, &Value)> {
+    match stack {
+        [.., a, b] => Some((a, b)),
+        _ => None,
+    }
+}
+
+/// `a op b` for two small ints or two floats (see `int_binary`, `float_binary`).
+#[inline(always)]
+fn binary(a: &Value, b: &Value, op: BinOp) -> Option<Value> {
+    match (a, b) {
+        (Value::Int(a), Value::Int(b)) => int_binary(*a, *b, op),
+        (Value::Float(a), Value::Float(b)) => float_binary(*a, *b, op),
+        _ => None,
+    }
+}
+
+/// `a op b` for the ordering and equality operators on two small ints or two floats.
+#[inline(always)]
+fn compare(a: &Value, b: &Value, op: CmpOp) -> Option<bool> {
+    match (a, b) {
+        (Value::Int(a), Value::Int(b)) => ordered_compare(a, b, op),
+        (Value::Float(a), Value::Float(b)) => ordered_compare(a, b, op),
+        _ => None,
+    }
+}
+
+/// The truth of an immediate; None for objects (`__bool__`/`__len__` are the general
+/// loop's).
+#[inline(always)]
+fn truth(v: &Value) -> Option<bool> {
+    match v {
+        Value::Bool(b) => Some(*b),
+        Value::Int(i) => Some(*i != 0),
+        Value::None => Some(false),
+        Value::Float(x) => Some(*x != 0.0),
+        _ => None,
+    }
+}
+
+/// `container[i]` for a list or tuple and an in-range small int.
+#[inline(always)]
+fn subscript(container: &Value, i: &Value) -> Option<Value> {
+    match (container, i) {
+        (Value::Obj(o), Value::Int(i)) => match &**o {
+            Obj::List(l) => index(&l.borrow(), *i),
+            Obj::Tuple(t) => index(t, *i),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// Counts one back-edge or call as `Vm::breaker` does; false (and nothing counted) when

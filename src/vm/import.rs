@@ -299,11 +299,13 @@ impl Vm {
         let consts = code.consts.iter().map(|c| self.const_value(c)).collect();
         let names: Box<[Value]> = code.names.iter().map(|n| self.intern(n)).collect();
         let global_cache = names.iter().map(|_| Default::default()).collect();
+        let quick = super::quicken::quicken(&code.ops);
         Rc::new(crate::obj::CodeObj {
             code,
             consts,
             names,
             global_cache,
+            quick,
         })
     }
 

@@ -25,6 +25,7 @@ pub mod native;
 pub mod output;
 pub mod payload;
 pub mod protocols;
+pub mod quicken;
 pub mod recursion;
 pub mod signals;
 pub mod traceback;

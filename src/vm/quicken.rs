@@ -1,0 +1,154 @@
+//! Quickening: the fast tier's own copy of a code object's instructions (CPython 3.11's
+//! superinstructions, formed once when the code object is made).
+//!
+//! Each position of `quicken(ops)` says how the fast tier runs `ops` from there: as one
+//! of the instructions it knows, as a fused sequence of two or three of them, or `Slow`
+//! (the general loop runs `ops[pc]`). A fused instruction stands at the position of the
+//! first instruction it covers; the positions it covers keep their own translation, so a
+//! jump into the middle of a sequence, or a fused instruction that stops part-way and
+//! hands the rest to the general loop, finds every original instruction where it was.
+//! Instruction indices, line numbers and exception ranges are therefore unchanged.
+
+use crate::bytecode::Op;
+use crate::syntax::ast::{BinOp, CmpOp};
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Inst {
+    /// The general loop runs `ops[pc]`.
+    Slow,
+    Nop,
+    LoadFast(u32),
+    LoadConst(u32),
+    LoadGlobal(u32),
+    StoreFast(u32),
+    PopTop,
+    PushNull,
+    Copy(u32),
+    Swap(u32),
+    /// `Binary` and `InplaceBinary` (the same on the types the fast tier handles).
+    Binary(BinOp),
+    Compare(CmpOp),
+    Jump(u32),
+    PopJumpIfFalse(u32),
+    PopJumpIfTrue(u32),
+    BinarySubscr,
+    ForIter(u32),
+    Call(u32),
+    GetAwaitable,
+    Send,
+    Return,
+    /// `LoadFast a; LoadFast b`
+    LoadFast2(u16, u16),
+    /// `LoadFast a; LoadConst c`
+    LoadFastConst(u16, u16),
+    /// `LoadFast a; LoadConst c; Binary(op)`
+    FastConstBinary(u16, u16, BinOp),
+    /// `LoadFast a; LoadFast b; BinarySubscr`
+    FastFastSubscr(u16, u16),
+    /// `Compare(op); PopJumpIfFalse(t)` (false) or `PopJumpIfTrue(t)` (true)
+    CompareJump(CmpOp, bool, u32),
+    /// `StoreFast a; LoadFast b`
+    StoreFastLoadFast(u16, u16),
+    /// `Binary(op); StoreFast a`
+    BinaryStoreFast(BinOp, u16),
+}
+
+/// The fast tier's instructions for `ops`.
+pub fn quicken(ops: &[Op]) -> Box<[Inst]> {
+    (0..ops.len())
+        .map(|i| fused(&ops[i..]).unwrap_or_else(|| single(ops[i])))
+        .collect()
+}
+
+/// The fused instruction starting at `ops[0]`, if any (longest first).
+fn fused(ops: &[Op]) -> Option<Inst> {
+    use Op::*;
+    let small = |i: u32| u16::try_from(i).ok();
+    Some(match ops {
+        [LoadFast(a), LoadConst(c), Binary(op) | InplaceBinary(op), ..] => {
+            Inst::FastConstBinary(small(*a)?, small(*c)?, *op)
+        }
+        [LoadFast(a), LoadFast(b), BinarySubscr, ..] => {
+            Inst::FastFastSubscr(small(*a)?, small(*b)?)
+        }
+        [LoadFast(a), LoadFast(b), ..] => Inst::LoadFast2(small(*a)?, small(*b)?),
+        [LoadFast(a), LoadConst(c), ..] => Inst::LoadFastConst(small(*a)?, small(*c)?),
+        [Compare(op), PopJumpIfFalse(t), ..] => Inst::CompareJump(*op, false, *t),
+        [Compare(op), PopJumpIfTrue(t), ..] => Inst::CompareJump(*op, true, *t),
+        [StoreFast(a), LoadFast(b), ..] => Inst::StoreFastLoadFast(small(*a)?, small(*b)?),
+        [Binary(op) | InplaceBinary(op), StoreFast(a), ..] => {
+            Inst::BinaryStoreFast(*op, small(*a)?)
+        }
+        _ => return None,
+    })
+}
+
+/// `op` on its own.
+fn single(op: Op) -> Inst {
+    match op {
+        Op::Nop => Inst::Nop,
+        Op::LoadFast(i) => Inst::LoadFast(i),
+        Op::LoadConst(i) => Inst::LoadConst(i),
+        Op::LoadGlobal(i) => Inst::LoadGlobal(i),
+        Op::StoreFast(i) => Inst::StoreFast(i),
+        Op::PopTop => Inst::PopTop,
+        Op::PushNull => Inst::PushNull,
+        Op::Copy(n) => Inst::Copy(n),
+        Op::Swap(n) => Inst::Swap(n),
+        Op::Binary(op) | Op::InplaceBinary(op) => Inst::Binary(op),
+        Op::Compare(op) => Inst::Compare(op),
+        Op::Jump(t) => Inst::Jump(t),
+        Op::PopJumpIfFalse(t) => Inst::PopJumpIfFalse(t),
+        Op::PopJumpIfTrue(t) => Inst::PopJumpIfTrue(t),
+        Op::BinarySubscr => Inst::BinarySubscr,
+        Op::ForIter(t) => Inst::ForIter(t),
+        Op::Call(n) => Inst::Call(n),
+        Op::GetAwaitable(_) => Inst::GetAwaitable,
+        Op::Send(_) => Inst::Send,
+        Op::Return => Inst::Return,
+        _ => Inst::Slow,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inst_stays_one_word() {
+        assert_eq!(std::mem::size_of::<Inst>(), 8);
+    }
+
+    #[test]
+    fn fused_sequences_keep_every_position() {
+        let ops = [
+            Op::LoadFast(0),
+            Op::LoadConst(1),
+            Op::Binary(BinOp::Add),
+            Op::StoreFast(2),
+            Op::LoadFast(2),
+            Op::Compare(CmpOp::Lt),
+            Op::PopJumpIfFalse(0),
+            Op::LoadFast(70000),
+            Op::LoadFast(1),
+            Op::Return,
+        ];
+        let q = quicken(&ops);
+        assert_eq!(
+            &q[..],
+            &[
+                Inst::FastConstBinary(0, 1, BinOp::Add),
+                Inst::LoadConst(1),
+                Inst::BinaryStoreFast(BinOp::Add, 2),
+                Inst::StoreFastLoadFast(2, 2),
+                Inst::LoadFast(2),
+                Inst::CompareJump(CmpOp::Lt, false, 0),
+                Inst::PopJumpIfFalse(0),
+                // An operand beyond u16 is not fused.
+                Inst::LoadFast(70000),
+                Inst::LoadFast(1),
+                Inst::Return,
+            ]
+        );
+    }
+}
