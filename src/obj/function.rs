@@ -18,6 +18,9 @@ pub struct CodeObj {
     pub global_cache: Box<[std::cell::Cell<GlobalCache>]>,
     /// The fast tier's instructions (`vm::quicken`), one per instruction of `code.ops`.
     pub quick: Box<[crate::vm::quicken::Inst]>,
+    /// Calls may bind positional arguments straight into the frame (the fast tier's
+    /// calls): only positional parameters, no cells, not an async generator.
+    pub plain_call: bool,
 }
 
 /// Where a global name was last found: valid while the globals dict (and, for a builtin,

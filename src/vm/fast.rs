@@ -522,14 +522,7 @@ fn bind_plain_call(
     let c = &func.code.code;
     let given = nargs + self_slot.is_some() as usize;
     let params = c.argcount as usize;
-    if c.kwonlyargcount != 0
-        || c.flags.varargs
-        || c.flags.varkeywords
-        || c.flags.async_generator
-        || given > params
-        || !c.cellvars.is_empty()
-        || !c.freevars.is_empty()
-    {
+    if !func.code.plain_call || given > params {
         return None;
     }
     let missing = params - given;
@@ -547,10 +540,14 @@ fn bind_plain_call(
     }
     let nlocals = c.varnames.len();
     let mut callee = Frame::for_call(pool, func);
-    callee.locals.reserve(nlocals);
-    let take = |v: &mut Value| std::mem::replace(v, Value::Undef);
-    callee.locals.extend(self_slot.map(take));
-    callee.locals.extend(args.iter_mut().map(take));
+    let locals = &mut callee.locals;
+    locals.reserve(nlocals);
+    if let Some(s) = self_slot {
+        locals.push(std::mem::replace(s, Value::Undef));
+    }
+    for a in args.iter_mut() {
+        locals.push(std::mem::replace(a, Value::Undef));
+    }
     if let Some((d, from)) = &defaults {
         callee.locals.extend(d[*from..].iter().cloned());
     }

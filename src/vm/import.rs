@@ -300,12 +300,19 @@ impl Vm {
         let names: Box<[Value]> = code.names.iter().map(|n| self.intern(n)).collect();
         let global_cache = names.iter().map(|_| Default::default()).collect();
         let quick = super::quicken::quicken(&code.ops);
+        let plain_call = code.kwonlyargcount == 0
+            && !code.flags.varargs
+            && !code.flags.varkeywords
+            && !code.flags.async_generator
+            && code.cellvars.is_empty()
+            && code.freevars.is_empty();
         Rc::new(crate::obj::CodeObj {
             code,
             consts,
             names,
             global_cache,
             quick,
+            plain_call,
         })
     }
 
