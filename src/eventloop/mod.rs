@@ -82,6 +82,8 @@ pub struct EventLoops {
     pub interrupt_count: u32,
     /// The loop class `new_event_loop` instantiates (set by the aio package).
     pub loop_factory: Option<Value>,
+    /// What the native Queue/Lock shortcuts check against (`modules::asyncio_sync`).
+    pub sync: Option<crate::modules::asyncio_sync::SyncHooks>,
 }
 
 impl EventLoops {

@@ -1036,7 +1036,7 @@ pub fn register(vm: &mut Vm) {
             crate::eventloop::asyncgens::asyncgens_take,
         ),
     ];
-    for &(name, f) in funcs {
+    for &(name, f) in funcs.iter().chain(super::asyncio_sync::FUNCS) {
         items.push((name, native(MODULE, name, f)));
     }
     if let Obj::Module(m) = &*module {

@@ -1,6 +1,7 @@
 //! Native modules and the builtin namespace.
 
 pub mod asyncio_core;
+pub mod asyncio_sync;
 pub mod builtins;
 pub mod exec;
 pub mod gc_module;

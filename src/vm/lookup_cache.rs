@@ -87,3 +87,9 @@ pub fn put(class_addr: usize, name: &ObjRef, found: Found) {
         drop(old);
     });
 }
+
+/// The current epoch: a result derived from class lookups stays valid while it is unchanged.
+#[inline]
+pub fn epoch() -> u64 {
+    EPOCH.with(|e| e.get())
+}

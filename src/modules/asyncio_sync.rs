@@ -1,0 +1,641 @@
+//! Guarded native shortcuts for the paths of `asyncio.Queue` and `asyncio.Lock` that never
+//! suspend (stdlib/asyncio/queues.aio, locks.aio). In aio code those paths are a chain of
+//! small method calls (`put` -> `full` -> `qsize`, `put_nowait` -> `_put`, `Event.clear`,
+//! `_wakeup_next`, ...), each a frame.
+//!
+//! A shortcut does exactly what that chain does, but only when everything the chain would
+//! reach is the standard thing: the methods resolve to the package's own functions (no
+//! subclass override, no monkeypatch, no instance attribute shadowing them), the state
+//! attributes are plain instance attributes of the expected kinds (no class attribute or
+//! descriptor with that name, no `__getattribute__`/`__setattr__`), and the waiter futures
+//! are plain `asyncio.Future`s. Otherwise it answers "not handled" before changing anything
+//! and the aio code runs its own, CPython-shaped, path.
+
+use crate::eventloop::futures::as_future;
+use crate::obj::class::InstanceObj;
+use crate::obj::function::Args;
+use crate::obj::future::FutState;
+use crate::obj::{FutureObj, Obj};
+use crate::vm::class::lookup;
+use crate::vm::dictops::{get_str, set_str};
+use crate::vm::errors::{runtime_error, type_error, PyResult};
+use crate::vm::lookup_cache;
+use crate::vm::value::{ObjRef, Value};
+use crate::vm::Vm;
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+/// The classes a shortcut may stand in for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Queue,
+    Event,
+    Lock,
+    Future,
+    Loop,
+}
+
+const QUEUE_METHODS: &[&str] = &[
+    "full",
+    "qsize",
+    "put_nowait",
+    "_put",
+    "empty",
+    "get_nowait",
+    "_get",
+    "_wakeup_next",
+];
+/// In the order `__init__` sets them, which `standard_instance` tries first.
+const QUEUE_DATA: &[&str] = &[
+    "_maxsize",
+    "_getters",
+    "_putters",
+    "_unfinished_tasks",
+    "_finished",
+    "_queue",
+];
+const EVENT_METHODS: &[&str] = &["set", "clear"];
+const EVENT_DATA: &[&str] = &["_waiters", "_value"];
+const LOCK_METHODS: &[&str] = &["_get_loop", "_wake_up_first"];
+/// `_loop` is a class attribute (None) of `_LoopBoundMixin`, shadowed per instance.
+const LOCK_DATA: &[&str] = &["_waiters", "_locked"];
+const FUTURE_METHODS: &[&str] = &["done", "cancelled", "set_result"];
+const LOOP_METHODS: &[&str] = &["create_future"];
+/// Hooks that would intercept the plain instance-dict reads and writes.
+const ATTR_HOOKS: &[&str] = &["__getattribute__", "__setattr__"];
+
+/// What a class must look like for one kind's shortcuts: class attribute `name` must be
+/// `value` (compared by identity), each `data` name must be absent from the MRO. The
+/// first `methods` entries of `expect` are the methods an instance must not shadow.
+struct Standard {
+    kind: Kind,
+    expect: Vec<(Value, Value)>,
+    methods: usize,
+    data: Vec<Value>,
+    /// `data` and `_loop`: the instance attributes `standard_instance` reads.
+    state: Vec<Value>,
+}
+
+#[derive(Default)]
+pub struct SyncHooks {
+    standards: Vec<Standard>,
+    /// `events` module namespace and its `_get_running_loop` (read by `_get_loop`).
+    events: Option<(ObjRef, Value)>,
+    /// The lookup-cache epoch, and the classes that passed their `Standard` in it.
+    verified: RefCell<(u64, Vec<(usize, Kind)>)>,
+    names: Option<Rc<Names>>,
+}
+
+/// Interned attribute names used on every call.
+struct Names {
+    unfinished: Value,
+    value: Value,
+    waiters: Value,
+    locked: Value,
+    loop_: Value,
+    get_running_loop: Value,
+}
+
+impl Names {
+    fn new(vm: &mut Vm) -> Names {
+        Names {
+            unfinished: vm.intern("_unfinished_tasks"),
+            value: vm.intern("_value"),
+            waiters: vm.intern("_waiters"),
+            locked: vm.intern("_locked"),
+            loop_: vm.intern("_loop"),
+            get_running_loop: vm.intern("_get_running_loop"),
+        }
+    }
+}
+
+/// Builds the `Standard` of `kind` from the class it is modelled on, as it is now (the
+/// package registers right after defining its classes).
+fn standard(vm: &mut Vm, kind: Kind, cls: &ObjRef, methods: &[&str], data: &[&str]) -> Standard {
+    let object = vm.t.object.clone();
+    let mut expect = Vec::new();
+    let count = methods.len();
+    for &m in methods {
+        let key = vm.intern(m);
+        let v = lookup(cls, &key).unwrap_or(Value::Undef);
+        expect.push((key, v));
+    }
+    for &h in ATTR_HOOKS {
+        let key = vm.intern(h);
+        let v = lookup(&object, &key).unwrap_or(Value::Undef);
+        expect.push((key, v));
+    }
+    if kind == Kind::Lock {
+        expect.push((vm.intern("_loop"), Value::None));
+    }
+    let data: Vec<Value> = data.iter().map(|d| vm.intern(d)).collect();
+    let mut state = data.clone();
+    state.push(vm.intern("_loop"));
+    assert!(
+        state.len() <= MAX_STATE,
+        "State holds every state attribute"
+    );
+    Standard {
+        kind,
+        expect,
+        methods: count,
+        data,
+        state,
+    }
+}
+
+fn class_arg(args: &Args, i: usize) -> PyResult<ObjRef> {
+    match args.pos.get(i) {
+        Some(Value::Obj(o)) if matches!(&**o, Obj::Class(_)) => Ok(o.clone()),
+        _ => Err(type_error("_sync_register: expected a class")),
+    }
+}
+
+fn hooks_mut(vm: &mut Vm) -> &mut SyncHooks {
+    if vm.aio.sync.as_ref().is_none_or(|h| h.names.is_none()) {
+        let names = Rc::new(Names::new(vm));
+        vm.aio.sync.get_or_insert_with(Default::default).names = Some(names);
+    }
+    vm.aio.sync.get_or_insert_with(Default::default)
+}
+
+/// The interned names, once a class was registered.
+fn names(vm: &Vm) -> Option<Rc<Names>> {
+    vm.aio.sync.as_ref()?.names.clone()
+}
+
+/// `_sync_register_queue(Queue, Event)`: the classes queues.aio defines.
+pub fn register_queue(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_sync_register_queue", 2, 2)?;
+    let (queue, event) = (class_arg(args, 0)?, class_arg(args, 1)?);
+    let q = standard(vm, Kind::Queue, &queue, QUEUE_METHODS, QUEUE_DATA);
+    let e = standard(vm, Kind::Event, &event, EVENT_METHODS, EVENT_DATA);
+    register_common(vm)?;
+    let h = hooks_mut(vm);
+    h.standards
+        .retain(|s| s.kind != Kind::Queue && s.kind != Kind::Event);
+    h.standards.extend([q, e]);
+    Ok(Value::None)
+}
+
+/// `_sync_register_lock(Lock, events)`: the Lock class and the module `_get_loop` reads.
+pub fn register_lock(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_sync_register_lock", 2, 2)?;
+    let lock = class_arg(args, 0)?;
+    let Some(Value::Obj(events)) = args.pos.get(1) else {
+        return Err(type_error("_sync_register_lock: expected a module"));
+    };
+    let Obj::Module(m) = &**events else {
+        return Err(type_error("_sync_register_lock: expected a module"));
+    };
+    let ns = m.dict.clone();
+    let key = vm.intern("_get_running_loop");
+    let grl = match &*ns {
+        Obj::Dict(d) => get_str(&d.borrow(), &key).unwrap_or(Value::Undef),
+        _ => Value::Undef,
+    };
+    let l = standard(vm, Kind::Lock, &lock, LOCK_METHODS, LOCK_DATA);
+    register_common(vm)?;
+    let h = hooks_mut(vm);
+    h.standards.retain(|s| s.kind != Kind::Lock);
+    h.standards.push(l);
+    h.events = Some((ns, grl));
+    Ok(Value::None)
+}
+
+/// The Future and loop classes, from `_asyncio` itself.
+fn register_common(vm: &mut Vm) -> PyResult<()> {
+    if vm.aio.sync.as_ref().is_some_and(|h| {
+        h.standards
+            .iter()
+            .any(|s| s.kind == Kind::Future || s.kind == Kind::Loop)
+    }) {
+        return Ok(());
+    }
+    let Some(c) = vm.aio_classes() else {
+        return Err(runtime_error("asyncio is not initialised"));
+    };
+    let f = standard(vm, Kind::Future, &c.future, FUTURE_METHODS, &[]);
+    let l = standard(vm, Kind::Loop, &c.event_loop, LOOP_METHODS, &[]);
+    hooks_mut(vm).standards.extend([f, l]);
+    Ok(())
+}
+
+/// Whether class `cls` passes the standard of `kind` (cached per lookup-cache epoch).
+fn class_ok(vm: &Vm, kind: Kind, cls: &ObjRef) -> bool {
+    let Some(h) = vm.aio.sync.as_ref() else {
+        return false;
+    };
+    let epoch = lookup_cache::epoch();
+    let key = (cls.addr(), kind);
+    {
+        let mut verified = h.verified.borrow_mut();
+        if verified.0 != epoch {
+            *verified = (epoch, Vec::new());
+        } else if verified.1.contains(&key) {
+            return true;
+        }
+    }
+    let Some(std) = h.standards.iter().find(|s| s.kind == kind) else {
+        return false;
+    };
+    let ok = std
+        .expect
+        .iter()
+        .all(|(name, v)| lookup(cls, name).is_some_and(|found| found.is(v)))
+        && std.data.iter().all(|name| lookup(cls, name).is_none());
+    if ok {
+        h.verified.borrow_mut().1.push(key);
+    }
+    ok
+}
+
+/// The state attributes a shortcut reads, by position in its kind's `Standard::state`.
+type State = [Option<Value>; MAX_STATE];
+const MAX_STATE: usize = 8;
+
+/// `obj` as an instance whose class passes `kind` and whose own namespace shadows none of
+/// the kind's methods, with its state attributes.
+fn standard_instance<'a>(vm: &Vm, kind: Kind, obj: &'a Value) -> Option<(&'a InstanceObj, State)> {
+    let Value::Obj(o) = obj else { return None };
+    let Obj::Instance(i) = &**o else { return None };
+    if !class_ok(vm, kind, &i.class()) {
+        return None;
+    }
+    let std = vm
+        .aio
+        .sync
+        .as_ref()?
+        .standards
+        .iter()
+        .find(|s| s.kind == kind)?;
+    let mut state = State::default();
+    let ok = i.read_attrs(|d| {
+        // One pass: the state attributes were stored under the interned names, so identity
+        // finds them. Only a namespace with other keys can shadow a method.
+        let mut all_known = true;
+        for (pos, e) in d.iter().enumerate() {
+            let in_order = std.state.get(pos).is_some_and(|k| e.key.is(k));
+            let j = match in_order {
+                true => Some(pos),
+                false => std.state.iter().position(|k| e.key.is(k)),
+            };
+            match j {
+                Some(j) => state[j] = Some(e.value.clone()),
+                None => all_known = false,
+            }
+        }
+        if all_known {
+            return true;
+        }
+        for (slot, k) in state.iter_mut().zip(&std.state) {
+            if slot.is_none() {
+                *slot = get_str(d, k);
+            }
+        }
+        std.expect[..std.methods]
+            .iter()
+            .all(|(m, _)| get_str(d, m).is_none())
+    });
+    ok.then_some((i, state))
+}
+
+/// `v` as a plain `asyncio.Future` (not a Task or subclass) with nothing shadowed.
+fn standard_future<'a>(vm: &Vm, v: &'a Value) -> Option<(&'a ObjRef, &'a FutureObj)> {
+    let Value::Obj(o) = v else { return None };
+    let f = as_future(o)?;
+    let classes = vm.aio.classes.as_ref()?;
+    if !f.class.is(&classes.future) || !class_ok(vm, Kind::Future, &f.class) {
+        return None;
+    }
+    if f.extra.borrow().is_some() {
+        let std = vm
+            .aio
+            .sync
+            .as_ref()?
+            .standards
+            .iter()
+            .find(|s| s.kind == Kind::Future)?;
+        if std.expect[..std.methods]
+            .iter()
+            .any(|(m, _)| f.attr(m).is_some())
+        {
+            return None;
+        }
+    }
+    Some((o, f))
+}
+
+fn set(i: &InstanceObj, name: &Value, v: Value) {
+    i.write_attrs(|d| set_str(d, name.clone(), v));
+}
+
+fn deque(v: &Value) -> Option<&RefCell<VecDeque<Value>>> {
+    match v {
+        Value::Obj(o) => match &**o {
+            Obj::Deque(d) => Some(d),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Whether `Queue._wakeup_next(waiters)` can be done natively: every waiter it would look
+/// at (up to the first pending one) is a standard future.
+fn can_wake_next(vm: &Vm, waiters: &RefCell<VecDeque<Value>>) -> bool {
+    for w in waiters.borrow().iter() {
+        match standard_future(vm, w) {
+            Some((_, f)) if !f.done() => return true,
+            Some(_) => {}
+            None => return false,
+        }
+    }
+    true
+}
+
+/// `Queue._wakeup_next(waiters)`, after `can_wake_next`.
+fn wake_next(vm: &mut Vm, waiters: &RefCell<VecDeque<Value>>, result: Value) -> PyResult<()> {
+    loop {
+        let Some(w) = waiters.borrow_mut().pop_front() else {
+            return Ok(());
+        };
+        if let Value::Obj(o) = &w {
+            if as_future(o).is_some_and(|f| !f.done()) {
+                return vm.fut_set_result(o, result);
+            }
+        }
+    }
+}
+
+// Positions in `State` (the order of QUEUE_DATA, EVENT_DATA, LOCK_DATA, then `_loop`).
+const Q_MAXSIZE: usize = 0;
+const Q_GETTERS: usize = 1;
+const Q_PUTTERS: usize = 2;
+const Q_UNFINISHED: usize = 3;
+const Q_FINISHED: usize = 4;
+const Q_ITEMS: usize = 5;
+const E_WAITERS: usize = 0;
+const E_VALUE: usize = 1;
+const L_WAITERS: usize = 0;
+const L_LOCKED: usize = 1;
+const L_LOOP: usize = 2;
+
+fn deque_at(st: &State, i: usize) -> Option<&RefCell<VecDeque<Value>>> {
+    deque(st[i].as_ref()?)
+}
+
+/// `_queue_put(q, item)`: `Queue.put`'s path when the queue is not full (`full()` false,
+/// then `put_nowait(item)`). True when done; False when the aio code must run.
+pub fn queue_put(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_queue_put", 2, 2)?;
+    let Some(n) = names(vm) else {
+        return Ok(Value::Bool(false));
+    };
+    let (obj, item) = (&args.pos[0], &args.pos[1]);
+    let Some((q, st)) = standard_instance(vm, Kind::Queue, obj) else {
+        return Ok(Value::Bool(false));
+    };
+    let (Some(Value::Int(maxsize)), Some(Value::Int(unfinished)), Some(fin)) =
+        (&st[Q_MAXSIZE], &st[Q_UNFINISHED], &st[Q_FINISHED])
+    else {
+        return Ok(Value::Bool(false));
+    };
+    let (Some(items), Some(getters)) = (deque_at(&st, Q_ITEMS), deque_at(&st, Q_GETTERS)) else {
+        return Ok(Value::Bool(false));
+    };
+    let full = *maxsize > 0 && items.borrow().len() as i64 >= *maxsize;
+    let Some(count) = unfinished.checked_add(1) else {
+        return Ok(Value::Bool(false));
+    };
+    let Some((ev, _)) = standard_instance(vm, Kind::Event, fin) else {
+        return Ok(Value::Bool(false));
+    };
+    if full || !can_wake_next(vm, getters) {
+        return Ok(Value::Bool(false));
+    }
+    items.borrow_mut().push_back(item.clone());
+    set(q, &n.unfinished, Value::Int(count));
+    set(ev, &n.value, Value::Bool(false));
+    wake_next(vm, getters, Value::None)?;
+    Ok(Value::Bool(true))
+}
+
+/// `_queue_get(q, missing)`: `Queue.get`'s path when the queue is not empty (`empty()`
+/// false, then `get_nowait()`): the item, or `missing` when the aio code must run.
+pub fn queue_get(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_queue_get", 2, 2)?;
+    let missing = &args.pos[1];
+    let Some((_, st)) = standard_instance(vm, Kind::Queue, &args.pos[0]) else {
+        return Ok(missing.clone());
+    };
+    let (Some(items), Some(putters)) = (deque_at(&st, Q_ITEMS), deque_at(&st, Q_PUTTERS)) else {
+        return Ok(missing.clone());
+    };
+    if items.borrow().is_empty() || !can_wake_next(vm, putters) {
+        return Ok(missing.clone());
+    }
+    let Some(item) = items.borrow_mut().pop_front() else {
+        return Ok(missing.clone());
+    };
+    wake_next(vm, putters, Value::None)?;
+    Ok(item)
+}
+
+/// Whether `Event.set()` can be done natively on an event with state `st`.
+fn event_set_ready(vm: &Vm, st: &State) -> bool {
+    let Some(w) = deque_at(st, E_WAITERS) else {
+        return false;
+    };
+    let is_bool = matches!(st[E_VALUE], Some(Value::Bool(_)));
+    is_bool && w.borrow().iter().all(|f| standard_future(vm, f).is_some())
+}
+
+/// `Event.set()`, after `event_set_ready`.
+fn event_set(vm: &mut Vm, ev: &InstanceObj, st: &State, n: &Names) -> PyResult<()> {
+    if matches!(st[E_VALUE], Some(Value::Bool(true))) {
+        return Ok(());
+    }
+    set(ev, &n.value, Value::Bool(true));
+    let Some(w) = deque_at(st, E_WAITERS) else {
+        return Ok(());
+    };
+    // A copy, so no borrow is held across set_result (which only schedules callbacks).
+    let futs: Vec<Value> = w.borrow().iter().cloned().collect();
+    for f in &futs {
+        if let Value::Obj(o) = f {
+            if as_future(o).is_some_and(|f| !f.done()) {
+                vm.fut_set_result(o, Value::Bool(true))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `_queue_task_done(q)`: `Queue.task_done()` when it does not raise. True when done.
+pub fn queue_task_done(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_queue_task_done", 1, 1)?;
+    let Some(n) = names(vm) else {
+        return Ok(Value::Bool(false));
+    };
+    let Some((q, st)) = standard_instance(vm, Kind::Queue, &args.pos[0]) else {
+        return Ok(Value::Bool(false));
+    };
+    let (Some(Value::Int(unfinished)), Some(fin)) = (&st[Q_UNFINISHED], &st[Q_FINISHED]) else {
+        return Ok(Value::Bool(false));
+    };
+    let unfinished = *unfinished;
+    if unfinished <= 0 {
+        return Ok(Value::Bool(false));
+    }
+    let Some((ev, est)) = standard_instance(vm, Kind::Event, fin) else {
+        return Ok(Value::Bool(false));
+    };
+    let finishes = unfinished == 1;
+    if finishes && !event_set_ready(vm, &est) {
+        return Ok(Value::Bool(false));
+    }
+    set(q, &n.unfinished, Value::Int(unfinished - 1));
+    if finishes {
+        event_set(vm, ev, &est, &n)?;
+    }
+    Ok(Value::Bool(true))
+}
+
+/// The loop `Lock._get_loop()` would return, if it returns without raising and the loop's
+/// `create_future` is the native one; plus whether `_loop` must be bound to it.
+fn lock_loop(vm: &Vm, st: &State, n: &Names) -> Option<(ObjRef, bool)> {
+    let h = vm.aio.sync.as_ref()?;
+    let (ns, grl) = h.events.as_ref()?;
+    let current = match &**ns {
+        Obj::Dict(d) => get_str(&d.borrow(), &n.get_running_loop)?,
+        _ => return None,
+    };
+    if !current.is(grl) {
+        return None;
+    }
+    let lp = vm.aio.running_loop()?;
+    let bind = match &st[L_LOOP] {
+        None | Some(Value::None) => true,
+        Some(Value::Obj(o)) if o.is(&lp) => false,
+        Some(_) => return None,
+    };
+    standard_instance(vm, Kind::Loop, &Value::Obj(lp.clone()))?;
+    Some((lp, bind))
+}
+
+/// `_all_cancelled(waiters)` of locks.aio, which stops at the first waiter not cancelled;
+/// None when a waiter it looks at is not a standard future.
+fn all_cancelled(vm: &Vm, waiters: &RefCell<VecDeque<Value>>) -> Option<bool> {
+    for w in waiters.borrow().iter() {
+        let (_, f) = standard_future(vm, w)?;
+        if f.state.get() != FutState::Cancelled {
+            return Some(false);
+        }
+    }
+    Some(true)
+}
+
+/// `_lock_try_acquire(lock)`: the start of `Lock.acquire()`. True: acquired at once. A
+/// future: the waiter, already appended to `_waiters`, that acquire must await. None: the
+/// aio code must run.
+pub fn lock_try_acquire(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_lock_try_acquire", 1, 1)?;
+    let Some(n) = names(vm) else {
+        return Ok(Value::None);
+    };
+    let Some((lock, st)) = standard_instance(vm, Kind::Lock, &args.pos[0]) else {
+        return Ok(Value::None);
+    };
+    let (Some(Value::Bool(locked)), Some(waiters)) = (&st[L_LOCKED], &st[L_WAITERS]) else {
+        return Ok(Value::None);
+    };
+    let dq = match waiters {
+        Value::None => None,
+        v => match deque(v) {
+            Some(d) => Some(d),
+            None => return Ok(Value::None),
+        },
+    };
+    if !locked {
+        // `if not waiters or _all_cancelled(waiters)`
+        let free = match dq {
+            Some(d) if !d.borrow().is_empty() => all_cancelled(vm, d),
+            _ => Some(true),
+        };
+        match free {
+            Some(true) => {
+                set(lock, &n.locked, Value::Bool(true));
+                return Ok(Value::Bool(true));
+            }
+            Some(false) => {}
+            None => return Ok(Value::None),
+        }
+    }
+    let (Some((lp, bind)), Some(c)) = (lock_loop(vm, &st, &n), vm.aio_classes()) else {
+        return Ok(Value::None);
+    };
+    let waiters = match dq {
+        Some(_) => waiters.clone(),
+        None => {
+            let d = Value::obj(Obj::Deque(RefCell::new(VecDeque::new())));
+            set(lock, &n.waiters, d.clone());
+            d
+        }
+    };
+    if bind {
+        set(lock, &n.loop_, Value::Obj(lp.clone()));
+    }
+    let f = FutureObj::new(c.future.clone(), false);
+    *f.loop_.borrow_mut() = Value::Obj(lp);
+    let fut = Value::obj(Obj::Future(Box::new(f)));
+    if let Some(d) = deque(&waiters) {
+        d.borrow_mut().push_back(fut.clone());
+    }
+    Ok(fut)
+}
+
+/// `_lock_release(lock)`: `Lock.release()` of a held lock. True when done.
+pub fn lock_release(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_lock_release", 1, 1)?;
+    let Some(n) = names(vm) else {
+        return Ok(Value::Bool(false));
+    };
+    let Some((lock, st)) = standard_instance(vm, Kind::Lock, &args.pos[0]) else {
+        return Ok(Value::Bool(false));
+    };
+    let (Some(Value::Bool(true)), Some(waiters)) = (&st[L_LOCKED], &st[L_WAITERS]) else {
+        return Ok(Value::Bool(false));
+    };
+    // `_wake_up_first`: the first waiter, if any, gets True unless done.
+    let first = match waiters {
+        Value::None => None,
+        v => match deque(v) {
+            Some(d) => d.borrow().front().cloned(),
+            None => return Ok(Value::Bool(false)),
+        },
+    };
+    let first = match &first {
+        Some(w) => match standard_future(vm, w) {
+            Some((o, f)) => (!f.done()).then(|| o.clone()),
+            None => return Ok(Value::Bool(false)),
+        },
+        None => None,
+    };
+    set(lock, &n.locked, Value::Bool(false));
+    if let Some(o) = first {
+        vm.fut_set_result(&o, Value::Bool(true))?;
+    }
+    Ok(Value::Bool(true))
+}
+
+/// The module functions, for `_asyncio`.
+pub const FUNCS: &[(&str, crate::obj::function::NativeFn)] = &[
+    ("_sync_register_queue", register_queue),
+    ("_sync_register_lock", register_lock),
+    ("_queue_put", queue_put),
+    ("_queue_get", queue_get),
+    ("_queue_task_done", queue_task_done),
+    ("_lock_try_acquire", lock_try_acquire),
+    ("_lock_release", lock_release),
+];
