@@ -35,14 +35,15 @@ pub fn is_subclass(a: &ObjRef, b: &ObjRef) -> bool {
 /// Looks `name` up along the MRO of class `cls` (the class itself first).
 /// Answers come from `lookup_cache` when it remembers where the name is.
 pub fn lookup(cls: &ObjRef, name: &Value) -> Option<Value> {
-    use super::lookup_cache::{self, Found};
+    use super::lookup_cache::{self, Found, Hit};
     let c = as_class(cls)?;
     let Value::Obj(name_ref) = name else {
         return lookup_walk(c, name).map(|(v, _)| v);
     };
     match lookup_cache::get(cls.addr(), name_ref) {
-        Some(Found::Missing) => return None,
-        Some(Found::At(i)) => {
+        Some(Hit::Missing) => return None,
+        Some(Hit::Value(v)) => return Some(v),
+        Some(Hit::At(i)) => {
             let owner = match i {
                 0 => Some(cls.clone()),
                 i => c.mro.borrow().get(i as usize - 1).cloned(),
@@ -62,7 +63,7 @@ pub fn lookup(cls: &ObjRef, name: &Value) -> Option<Value> {
         Some((_, i)) => Found::At(*i),
         None => Found::Missing,
     };
-    lookup_cache::put(cls.addr(), name_ref, found);
+    lookup_cache::put(cls.addr(), name_ref, found, r.as_ref().map(|(v, _)| v));
     r.map(|(v, _)| v)
 }
 

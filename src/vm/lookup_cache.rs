@@ -3,12 +3,16 @@
 //! class had it. Reading `self.x` then skips the walk over the class and its bases before
 //! the instance dict is consulted.
 //!
-//! Entries hold no attribute values (so they never keep one alive), only the name string.
-//! Any change to a class namespace and the death of any class bump a global epoch, which
-//! invalidates every entry at once: a class address can be reused only after a death.
+//! Entries remember the value found too, so a hit costs no dictionary lookup: immediates as
+//! they are, objects through a `Weak` (an entry never keeps an attribute value alive, so
+//! deleting a class attribute still finalizes it at once). Any change to a class namespace
+//! and the death of any class bump a global epoch, which invalidates every entry at once: a
+//! class address can be reused only after a death.
 
-use crate::vm::value::ObjRef;
+use crate::obj::Obj;
+use crate::vm::value::{ObjRef, Value};
 use std::cell::{Cell, RefCell};
+use std::rc::Weak;
 
 /// Number of entries (a power of two).
 const SIZE: usize = 1024;
@@ -22,11 +26,28 @@ pub enum Found {
     At(u32),
 }
 
+/// The value found, as an entry keeps it.
+enum Kept {
+    None,
+    Immediate(Value),
+    Object(Weak<Obj>),
+}
+
+/// What a valid entry knows.
+pub enum Hit {
+    Missing,
+    /// The value itself.
+    Value(Value),
+    /// Only where it was (its object is gone: look it up there again).
+    At(u32),
+}
+
 struct Entry {
     class_addr: usize,
     name: Option<ObjRef>,
     epoch: u64,
     found: Found,
+    value: Kept,
 }
 
 thread_local! {
@@ -48,20 +69,31 @@ fn slot(class_addr: usize, name: &ObjRef) -> usize {
 
 /// The remembered answer for `name` on the class at `class_addr`, if still valid.
 #[inline]
-pub fn get(class_addr: usize, name: &ObjRef) -> Option<Found> {
+pub fn get(class_addr: usize, name: &ObjRef) -> Option<Hit> {
     let epoch = EPOCH.with(|e| e.get());
     ENTRIES.with(|entries| {
         let entries = entries.borrow();
         let e = entries.get(slot(class_addr, name))?;
-        let hit = e.epoch == epoch
+        let valid = e.epoch == epoch
             && e.class_addr == class_addr
             && e.name.as_ref().is_some_and(|n| n.is(name));
-        hit.then_some(e.found)
+        if !valid {
+            return None;
+        }
+        Some(match (&e.found, &e.value) {
+            (Found::Missing, _) => Hit::Missing,
+            (_, Kept::Immediate(v)) => Hit::Value(v.clone()),
+            (Found::At(i), Kept::Object(w)) => match w.upgrade() {
+                Some(rc) => Hit::Value(Value::Obj(ObjRef::from_rc(rc))),
+                None => Hit::At(*i),
+            },
+            (Found::At(i), Kept::None) => Hit::At(*i),
+        })
     })
 }
 
-/// Remembers the answer of a full MRO walk.
-pub fn put(class_addr: usize, name: &ObjRef, found: Found) {
+/// Remembers the answer of a full MRO walk (`value`: what it found).
+pub fn put(class_addr: usize, name: &ObjRef, found: Found, value: Option<&Value>) {
     let epoch = EPOCH.with(|e| e.get());
     ENTRIES.with(|entries| {
         let mut entries = entries.borrow_mut();
@@ -71,6 +103,7 @@ pub fn put(class_addr: usize, name: &ObjRef, found: Found) {
                 name: None,
                 epoch: 0,
                 found: Found::Missing,
+                value: Kept::None,
             });
         }
         let old = std::mem::replace(
@@ -80,6 +113,11 @@ pub fn put(class_addr: usize, name: &ObjRef, found: Found) {
                 name: Some(name.clone()),
                 epoch,
                 found,
+                value: match value {
+                    Some(Value::Obj(o)) => Kept::Object(o.downgrade()),
+                    Some(v) => Kept::Immediate(v.clone()),
+                    None => Kept::None,
+                },
             },
         );
         drop(entries);
