@@ -122,6 +122,11 @@ fn format_frame(out: &mut String, entry: &TbEntry) {
         "  File \"{}\", line {}, in {}\n",
         src.name, lineno, code.name
     ));
+    // CPython reads source lines from the file (linecache): code compiled from a string
+    // (`-c`, `exec`, `<stdin>`) names a pseudo-file and shows none.
+    if src.name.starts_with('<') && src.name.ends_with('>') {
+        return;
+    }
     let line = src.line_text(lineno);
     let stripped = line.trim();
     if stripped.is_empty() {
