@@ -18,6 +18,8 @@ pub struct CodeObj {
     pub global_cache: Box<[std::cell::Cell<GlobalCache>]>,
     /// The fast tier's instructions (`vm::quicken`), one per instruction of `code.ops`.
     pub quick: Box<[crate::vm::quicken::Inst]>,
+    /// One per name, for `LoadMethod` (CPython's inline cache for LOAD_METHOD).
+    pub method_cache: Box<[RefCell<Option<MethodCache>>]>,
     /// Calls may bind positional arguments straight into the frame (the fast tier's
     /// calls): only positional parameters, no cells, not an async generator.
     pub plain_call: bool,
@@ -32,6 +34,16 @@ pub struct GlobalCache {
     pub builtins_version: u64,
     pub in_builtins: bool,
     pub index: u32,
+}
+
+/// Where `LoadMethod` of a name last found a plain method: valid while the receiver's class
+/// is the same and no class namespace has changed since (the lookup cache's epoch), and
+/// the receiver has no instance attribute of that name. The method is held weakly, so the
+/// cache never keeps a function alive.
+pub struct MethodCache {
+    pub class_addr: usize,
+    pub epoch: u64,
+    pub method: std::rc::Weak<super::Obj>,
 }
 
 pub struct FunctionObj {

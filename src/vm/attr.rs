@@ -210,14 +210,7 @@ impl Vm {
     }
 
     fn instance_dict_get(&self, obj: &Value, name: &Value) -> Option<Value> {
-        let Value::Obj(o) = obj else { return None };
-        match &**o {
-            Obj::Instance(i) => i.read_attrs(|d| get_str(d, name)),
-            Obj::Exception(e) => get_str(&e.dict.borrow(), name),
-            Obj::Function(f) => f.with_dict(|d| get_str(d, name)),
-            Obj::Future(f) => f.attr(name),
-            _ => None,
-        }
+        instance_attr(obj, name)
     }
 
     fn class_getattr(&mut self, cls: &ObjRef, name: &Value) -> PyResult<Option<Value>> {
@@ -719,8 +712,13 @@ impl Vm {
             },
             _ => None,
         };
-        if removed.is_some() && matches!(obj, Value::Obj(o) if matches!(&**o, Obj::Class(_))) {
-            super::lookup_cache::invalidate();
+        if let (Some(_), Value::Obj(o)) = (&removed, obj) {
+            if let Obj::Class(_) = &**o {
+                super::lookup_cache::invalidate();
+                if name.as_str().is_some_and(|n| n.starts_with("__")) {
+                    refresh_flags(o, self);
+                }
+            }
         }
         match removed {
             Some(_) => Ok(()),
@@ -755,5 +753,17 @@ impl Vm {
             }
         }
         Ok((self.get_attr(obj, name)?, None))
+    }
+}
+
+/// `obj.__dict__[name]` for the kinds of object that have an attribute dict.
+pub(crate) fn instance_attr(obj: &Value, name: &Value) -> Option<Value> {
+    let Value::Obj(o) = obj else { return None };
+    match &**o {
+        Obj::Instance(i) => i.read_attrs(|d| get_str(d, name)),
+        Obj::Exception(e) => get_str(&e.dict.borrow(), name),
+        Obj::Function(f) => f.with_dict(|d| get_str(d, name)),
+        Obj::Future(f) => f.attr(name),
+        _ => None,
     }
 }

@@ -151,8 +151,20 @@ pub fn class_name(cls: &ObjRef) -> Rc<str> {
     }
 }
 
-/// Recomputes cached facts of a class (after creation or `setattr` on it).
+/// Recomputes cached facts of a class and of every class below it (after creation, or a
+/// `setattr`/`delattr` on it: subclasses inherit `__getattribute__` and the others).
 pub fn refresh_flags(cls: &ObjRef, vm: &mut Vm) {
+    let mut todo = vec![cls.clone()];
+    let mut seen = std::collections::HashSet::new();
+    while let Some(c) = todo.pop() {
+        if seen.insert(c.addr()) {
+            refresh_own_flags(&c, vm);
+            todo.extend(crate::obj::methods::type_::direct_subclasses(&c));
+        }
+    }
+}
+
+fn refresh_own_flags(cls: &ObjRef, vm: &mut Vm) {
     let names = ["__del__", "__getattr__", "__getattribute__", "__setattr__"];
     let mut found = [false; 4];
     for (i, n) in names.iter().enumerate() {
@@ -219,69 +231,75 @@ pub fn slot_names(cls: &ObjRef, vm: &mut Vm) -> Option<Vec<Value>> {
 impl Vm {
     /// `type(v)`
     pub fn type_of(&self, v: &Value) -> ObjRef {
-        let t = &self.t;
-        match v {
-            Value::Undef | Value::None => t.none.clone(),
-            Value::Bool(_) => t.bool_.clone(),
-            Value::Int(_) => t.int.clone(),
-            Value::Float(_) => t.float.clone(),
-            Value::Obj(o) => match &**o {
-                Obj::Str(_) => t.str_.clone(),
-                Obj::Bytes(_) => t.bytes.clone(),
-                Obj::ByteArray(_) => t.bytearray.clone(),
-                Obj::BigInt(_) => t.int.clone(),
-                Obj::Complex(_) => t.complex.clone(),
-                Obj::List(_) => t.list.clone(),
-                Obj::Deque(_) => t.deque.clone(),
-                Obj::Tuple(_) => t.tuple.clone(),
-                Obj::Dict(_) => t.dict.clone(),
-                Obj::Set(_) => t.set.clone(),
-                Obj::FrozenSet(_) => t.frozenset.clone(),
-                Obj::Range(_) => t.range.clone(),
-                Obj::Slice(_) => t.slice.clone(),
-                Obj::Iter(st) => iter_class(t, &st.borrow()),
-                Obj::Function(_) => t.function.clone(),
-                Obj::BoundMethod(_) => t.method.clone(),
-                Obj::Native(_) => t.builtin_function.clone(),
-                Obj::Cell(_) => t.cell.clone(),
-                Obj::Class(c) => match &*c.metaclass.borrow() {
-                    Some(m) => m.clone(),
-                    None => t.type_.clone(),
-                },
-                Obj::Instance(i) => i.class(),
-                Obj::Exception(e) => e.class.clone(),
-                Obj::Future(f) => f.class.clone(),
-                Obj::Handle(h) => h.class.clone(),
-                Obj::Module(_) => t.module.clone(),
-                Obj::Code(_) => t.code.clone(),
-                Obj::Frame(_) => t.frame.clone(),
-                Obj::Traceback(_) => t.traceback.clone(),
-                Obj::Generator(g) => match g.kind {
-                    GenKind::Generator => t.generator.clone(),
-                    GenKind::Coroutine => t.coroutine.clone(),
-                    GenKind::AsyncGenerator => t.async_generator.clone(),
-                },
-                Obj::AsyncAwaitable(a) => match a.op {
-                    AwaitOp::ASend { .. } => t.async_generator_asend.clone(),
-                    AwaitOp::AThrow { .. } => t.async_generator_athrow.clone(),
-                    AwaitOp::ANext { .. } => t.anext_awaitable.clone(),
-                },
-                Obj::Property(_) => t.property.clone(),
-                Obj::StaticMethod(_) => t.staticmethod.clone(),
-                Obj::ClassMethod(_) => t.classmethod.clone(),
-                Obj::Super(_) => t.super_.clone(),
-                Obj::Stream(_) => t.text_io.clone(),
-                Obj::Ellipsis => t.ellipsis.clone(),
-                Obj::NotImplemented => t.not_implemented.clone(),
-                Obj::DictView(view) => match view.kind {
-                    DictIterKind::Keys => t.dict_keys.clone(),
-                    DictIterKind::Values => t.dict_values.clone(),
-                    DictIterKind::Items => t.dict_items.clone(),
-                },
-            },
-        }
+        type_of_value(&self.t, v)
     }
+}
 
+/// `type(v)`, given the builtin types.
+pub fn type_of_value(t: &super::types::Types, v: &Value) -> ObjRef {
+    match v {
+        Value::Undef | Value::None => t.none.clone(),
+        Value::Bool(_) => t.bool_.clone(),
+        Value::Int(_) => t.int.clone(),
+        Value::Float(_) => t.float.clone(),
+        Value::Obj(o) => match &**o {
+            Obj::Str(_) => t.str_.clone(),
+            Obj::Bytes(_) => t.bytes.clone(),
+            Obj::ByteArray(_) => t.bytearray.clone(),
+            Obj::BigInt(_) => t.int.clone(),
+            Obj::Complex(_) => t.complex.clone(),
+            Obj::List(_) => t.list.clone(),
+            Obj::Deque(_) => t.deque.clone(),
+            Obj::Tuple(_) => t.tuple.clone(),
+            Obj::Dict(_) => t.dict.clone(),
+            Obj::Set(_) => t.set.clone(),
+            Obj::FrozenSet(_) => t.frozenset.clone(),
+            Obj::Range(_) => t.range.clone(),
+            Obj::Slice(_) => t.slice.clone(),
+            Obj::Iter(st) => iter_class(t, &st.borrow()),
+            Obj::Function(_) => t.function.clone(),
+            Obj::BoundMethod(_) => t.method.clone(),
+            Obj::Native(_) => t.builtin_function.clone(),
+            Obj::Cell(_) => t.cell.clone(),
+            Obj::Class(c) => match &*c.metaclass.borrow() {
+                Some(m) => m.clone(),
+                None => t.type_.clone(),
+            },
+            Obj::Instance(i) => i.class(),
+            Obj::Exception(e) => e.class.clone(),
+            Obj::Future(f) => f.class.clone(),
+            Obj::Handle(h) => h.class.clone(),
+            Obj::Module(_) => t.module.clone(),
+            Obj::Code(_) => t.code.clone(),
+            Obj::Frame(_) => t.frame.clone(),
+            Obj::Traceback(_) => t.traceback.clone(),
+            Obj::Generator(g) => match g.kind {
+                GenKind::Generator => t.generator.clone(),
+                GenKind::Coroutine => t.coroutine.clone(),
+                GenKind::AsyncGenerator => t.async_generator.clone(),
+            },
+            Obj::AsyncAwaitable(a) => match a.op {
+                AwaitOp::ASend { .. } => t.async_generator_asend.clone(),
+                AwaitOp::AThrow { .. } => t.async_generator_athrow.clone(),
+                AwaitOp::ANext { .. } => t.anext_awaitable.clone(),
+            },
+            Obj::Property(_) => t.property.clone(),
+            Obj::StaticMethod(_) => t.staticmethod.clone(),
+            Obj::ClassMethod(_) => t.classmethod.clone(),
+            Obj::Super(_) => t.super_.clone(),
+            Obj::Stream(_) => t.text_io.clone(),
+            Obj::Ellipsis => t.ellipsis.clone(),
+            Obj::NotImplemented => t.not_implemented.clone(),
+            Obj::DictView(view) => match view.kind {
+                DictIterKind::Keys => t.dict_keys.clone(),
+                DictIterKind::Values => t.dict_values.clone(),
+                DictIterKind::Items => t.dict_items.clone(),
+            },
+        },
+    }
+}
+
+impl Vm {
     /// `type(v).__name__`
     pub fn type_name(&self, v: &Value) -> Rc<str> {
         class_name(&self.type_of(v))

@@ -80,6 +80,7 @@ impl Vm {
         loop {
             // The fast tier runs what needs only the frame; the rest comes back here.
             let exit = super::fast::run(&mut super::fast::Tier {
+                types: &self.t,
                 frames: &mut self.frames,
                 pool: &mut self.frame_pool,
                 builtins: &self.builtins,
@@ -298,6 +299,16 @@ impl Vm {
                     let obj = self.pop();
                     match self.load_method(&obj, &code.names[i as usize])? {
                         (f, Some(s)) => {
+                            // A method found on the class: the fast tier's cache.
+                            if let (Value::Obj(m), Some(slot)) =
+                                (&f, code.method_cache.get(i as usize))
+                            {
+                                *slot.borrow_mut() = Some(crate::obj::function::MethodCache {
+                                    class_addr: self.type_of(&s).addr(),
+                                    epoch: super::lookup_cache::epoch(),
+                                    method: m.downgrade(),
+                                });
+                            }
                             self.push(f);
                             self.push(s);
                         }

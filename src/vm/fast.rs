@@ -28,6 +28,7 @@ pub(super) enum Exit {
 /// What the fast tier may touch of the VM: the frame stack and its pool, and what calls
 /// and global lookups check.
 pub(super) struct Tier<'a> {
+    pub types: &'a super::types::Types,
     pub frames: &'a mut Frames,
     pub pool: &'a mut Frames,
     pub builtins: &'a ObjRef,
@@ -62,7 +63,7 @@ pub(super) fn run(t: &mut Tier) -> Exit {
             can_push: depth < t.max_frames && !t.kwnames_pending,
             has_caller: depth >= 2,
         };
-        match run_frame(f, t.pool, t.builtins, t.breaker, room) {
+        match run_frame(f, t.pool, t.builtins, t.types, t.breaker, room) {
             Step::Exit(e) => return e,
             Step::Push(callee) => t.frames.push(callee),
             Step::Return(v) => {
@@ -127,6 +128,7 @@ fn run_frame(
     f: &mut Frame,
     pool: &mut Frames,
     builtins: &ObjRef,
+    types: &super::types::Types,
     breaker: &mut u32,
     room: Room,
 ) -> Step {
@@ -165,6 +167,18 @@ fn run_frame(
             Inst::LoadGlobal(i) => {
                 match super::dispatch::cached_global(code, i as usize, &f.globals, builtins) {
                     Some(v) => stack.push(v),
+                    None => slow!(at),
+                }
+            }
+            Inst::LoadMethod(i) => {
+                match stack.last().and_then(|o| cached_method(code, i, o, types)) {
+                    Some(m) => {
+                        let Some(obj) = stack.pop() else {
+                            slow!(at);
+                        };
+                        stack.push(m);
+                        stack.push(obj);
+                    }
                     None => slow!(at),
                 }
             }
@@ -402,6 +416,38 @@ fn run_frame(
     };
     f.pc = pc;
     Step::Exit(exit)
+}
+
+/// `LoadMethod(i)` of `obj` from the code object's method cache (see `MethodCache`):
+/// the method, when `obj`'s class and every class namespace are as when it was found and
+/// `obj` has no instance attribute shadowing it.
+#[inline(always)]
+fn cached_method(
+    code: &crate::obj::CodeObj,
+    i: u32,
+    obj: &Value,
+    types: &super::types::Types,
+) -> Option<Value> {
+    if let Value::Obj(o) = obj {
+        if matches!(&**o, Obj::Class(_) | Obj::Module(_) | Obj::Super(_)) {
+            return None;
+        }
+    }
+    let entry = code.method_cache.get(i as usize)?.try_borrow().ok()?;
+    let entry = entry.as_ref()?;
+    if entry.class_addr != super::class::type_of_value(types, obj).addr()
+        || entry.epoch != super::lookup_cache::epoch()
+    {
+        return None;
+    }
+    let name = code.names.get(i as usize)?;
+    if super::attr::instance_attr(obj, name).is_some() {
+        return None;
+    }
+    entry
+        .method
+        .upgrade()
+        .map(|m| Value::Obj(ObjRef::from_rc(m)))
 }
 
 /// A bound local's value; None for an unbound one (UnboundLocalError is the general

@@ -299,6 +299,7 @@ impl Vm {
         let consts = code.consts.iter().map(|c| self.const_value(c)).collect();
         let names: Box<[Value]> = code.names.iter().map(|n| self.intern(n)).collect();
         let global_cache = names.iter().map(|_| Default::default()).collect();
+        let method_cache = names.iter().map(|_| Default::default()).collect();
         let quick = super::quicken::quicken(&code.ops);
         let plain_call = code.kwonlyargcount == 0
             && !code.flags.varargs
@@ -311,6 +312,7 @@ impl Vm {
             consts,
             names,
             global_cache,
+            method_cache,
             quick,
             plain_call,
         })

@@ -242,27 +242,32 @@ fn register_subclass(base: &ObjRef, sub: &ObjRef) {
     });
 }
 
-/// `cls.__subclasses__()`: the live direct subclasses created by class statements or
-/// `type(name, bases, ns)` (builtin types list only user subclasses).
-fn type_subclasses(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    let cls = class_arg(vm, args.pos.first(), "__subclasses__")?;
-    let subs: Vec<Value> = SUBCLASSES.with(|m| {
+/// The live direct subclasses of `cls` (those that still list it among their bases).
+pub fn direct_subclasses(cls: &ObjRef) -> Vec<ObjRef> {
+    SUBCLASSES.with(|m| {
         m.borrow()
             .get(&cls.addr())
             .map(|l| {
                 l.iter()
                     .filter_map(|w| w.upgrade())
-                    .map(|rc| Value::Obj(ObjRef::from_rc(rc)))
-                    .filter(|v| match v {
-                        Value::Obj(o) => {
-                            as_class(o).is_some_and(|c| c.bases.borrow().iter().any(|b| b.is(&cls)))
-                        }
-                        _ => false,
+                    .map(ObjRef::from_rc)
+                    .filter(|o| {
+                        as_class(o).is_some_and(|c| c.bases.borrow().iter().any(|b| b.is(cls)))
                     })
                     .collect()
             })
             .unwrap_or_default()
-    });
+    })
+}
+
+/// `cls.__subclasses__()`: the live direct subclasses created by class statements or
+/// `type(name, bases, ns)` (builtin types list only user subclasses).
+fn type_subclasses(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let cls = class_arg(vm, args.pos.first(), "__subclasses__")?;
+    let subs = direct_subclasses(&cls)
+        .into_iter()
+        .map(Value::Obj)
+        .collect();
     Ok(Value::list(subs))
 }
 
