@@ -179,21 +179,26 @@ fn caret_anchors(seg: &str) -> Option<(usize, usize)> {
     let StmtKind::Expr(expr) = &module.body[0].kind else {
         return None;
     };
-    let norm = |off: u32| byte_to_char(seg, off as usize);
+    let bytes = seg.as_bytes();
     match &expr.kind {
         ExprKind::BinOp { left, right, .. } => {
-            let op_start = norm(left.span.end);
-            let op_end = norm(right.span.start);
-            let op_str: Vec<char> = seg
-                .chars()
-                .skip(op_start)
-                .take(op_end.saturating_sub(op_start))
-                .collect();
-            let op_offset = op_str.iter().take_while(|c| c.is_whitespace()).count();
-            let left_anchor = left.span.end as usize + op_offset;
-            let mut right_anchor = left_anchor + 1;
-            if op_offset + 1 < op_str.len() && !op_str[op_offset + 1].is_whitespace() {
-                right_anchor += 1;
+            // CPython's C version (traceback.c): the first operator character after the
+            // left operand, past spaces and its closing parentheses; two characters for a
+            // two-character operator. Byte offsets, as there.
+            let (mut left_anchor, mut right_anchor) = (0, 0);
+            let (from, to) = (left.span.end as usize, right.span.start as usize);
+            for i in from..to.min(bytes.len()) {
+                if bytes[i].is_ascii_whitespace() {
+                    continue;
+                }
+                left_anchor = i;
+                right_anchor = i + 1;
+                if i + 1 < to && bytes.get(i + 1).is_some_and(|b| !b.is_ascii_whitespace()) {
+                    right_anchor += 1;
+                }
+                if !matches!(bytes[i], b')' | b'#') {
+                    break;
+                }
             }
             Some((
                 byte_to_char(seg, left_anchor),
@@ -201,7 +206,23 @@ fn caret_anchors(seg: &str) -> Option<(usize, usize)> {
             ))
         }
         ExprKind::Subscript { value, index } => {
-            Some((norm(value.span.end), norm(index.span.end + 1)))
+            // From the `[` to just past the `]`, whatever parentheses or spaces surround the
+            // value and the index.
+            let mut left_anchor = value.span.end as usize;
+            let mut right_anchor = index.span.end as usize + 1;
+            while bytes.get(left_anchor).is_some_and(|&b| b != b'[') {
+                left_anchor += 1;
+            }
+            while bytes.get(right_anchor).is_some_and(|&b| b != b']') {
+                right_anchor += 1;
+            }
+            if right_anchor < bytes.len() {
+                right_anchor += 1;
+            }
+            Some((
+                byte_to_char(seg, left_anchor),
+                byte_to_char(seg, right_anchor),
+            ))
         }
         _ => None,
     }
