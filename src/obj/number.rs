@@ -462,12 +462,22 @@ fn big_binop(x: &BigInt, y: &BigInt, op: BinOp) -> PyResult<Value> {
             if x.is_zero() {
                 return Ok(Value::Int(0));
             }
-            let Some(n) = y.to_u64().filter(|n| *n < 1 << 62) else {
+            // CPython counts the result in 30-bit digits: more than a PyLongObject can hold
+            // (MAX_LONG_DIGITS) is an OverflowError, any other impossible size a
+            // MemoryError.
+            const MAX_LONG_DIGITS: u64 = (i64::MAX as u64 - 24) / 4;
+            let digits = (y / BigInt::from(30))
+                .to_u64()
+                .map(|w| w.saturating_add(x.bits().div_ceil(30)));
+            if digits.is_none_or(|d| d > MAX_LONG_DIGITS) {
                 return Err(overflow_error("too many digits in integer"));
-            };
-            if x.bits().saturating_add(n) > MAX_INT_BITS {
-                return Err(memory_error());
             }
+            let Some(n) = y
+                .to_u64()
+                .filter(|n| x.bits().saturating_add(*n) <= MAX_INT_BITS)
+            else {
+                return Err(memory_error());
+            };
             x << n
         }
         BinOp::RShift => {
