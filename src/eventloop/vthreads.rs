@@ -355,6 +355,20 @@ impl Vm {
         Some(self.vthread_now(lp) + left.as_secs_f64())
     }
 
+    /// A thread blocked for `d` in `time.sleep`: virtual clocks move on by as much, so
+    /// parked jobs wake during the sleep as they do on real time.
+    pub fn vthreads_slept(&mut self, d: Duration) {
+        if !self.aio.vthreads.any_parked() {
+            return;
+        }
+        for st in &mut self.aio.loops {
+            if st.clock.is_virtual() {
+                let t = st.time() + d.as_secs_f64();
+                st.clock.advance_to(t);
+            }
+        }
+    }
+
     /// `lp` closed: its parked threads' sleeps go on on the monotonic clock.
     pub(crate) fn vthreads_loop_closed(&mut self, lp: &ObjRef) {
         let now = self.vthread_now(lp);

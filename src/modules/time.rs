@@ -178,6 +178,7 @@ pub fn blocking_sleep(vm: &mut Vm, secs: f64) -> PyResult<()> {
             nap = nap.min(job);
         }
         std::thread::sleep(nap);
+        vm.vthreads_slept(nap);
         if vm.interrupt_pending() {
             vm.check_signals()?;
         }
