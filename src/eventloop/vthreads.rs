@@ -29,6 +29,8 @@ use std::time::{Duration, Instant};
 
 /// CPython's default `sys.getswitchinterval()`.
 pub const SWITCH_INTERVAL: Duration = Duration::from_millis(5);
+/// The shortest wait for a parked thread's wake-up, in seconds.
+const MIN_WAIT: f64 = 1e-6;
 
 /// Why the running VM thread leaves the CPU (set by the dispatch loop's hooks).
 pub enum Switch {
@@ -310,6 +312,8 @@ impl Vm {
     /// Runs the parked threads that are due, earliest wake-up first, each at most once.
     pub fn vthreads_run_due(&mut self, gil_free: bool) {
         let limit = self.aio.vthreads.seq;
+        let start = Instant::now();
+        let mut ran = false;
         loop {
             let mut best: Option<usize> = None;
             for i in 0..self.aio.vthreads.parked.len() {
@@ -325,9 +329,13 @@ impl Vm {
                     best = Some(i);
                 }
             }
-            let Some(i) = best else { return };
+            let Some(i) = best else { break };
             let p = self.aio.vthreads.parked.swap_remove(i);
             self.vthread_run(p.thread, p.work);
+            ran = true;
+        }
+        if ran {
+            self.vthreads_time_passed(start.elapsed());
         }
     }
 
@@ -336,13 +344,14 @@ impl Vm {
     pub fn vthread_next_wake_in(&mut self) -> Option<Duration> {
         let mut best: Option<f64> = None;
         for i in 0..self.aio.vthreads.parked.len() {
-            let p = &self.aio.vthreads.parked[i];
-            let left = match p.preempted {
-                Some(_) => 0.0,
-                None => {
-                    let (wake, pool) = (p.wake, p.thread.pool.clone());
-                    (wake - self.vthread_now(&pool)).max(0.0)
-                }
+            let left = if self.vthread_due(i, true) {
+                0.0
+            } else {
+                let p = &self.aio.vthreads.parked[i];
+                let (wake, pool) = (p.wake, p.thread.pool.clone());
+                // At least a microsecond: rounding must not make a wait that ends before
+                // the wake-up (the caller would spin, a virtual clock never getting there).
+                (wake - self.vthread_now(&pool)).max(MIN_WAIT)
             };
             best = Some(best.map_or(left, |b| b.min(left)));
         }
@@ -355,10 +364,12 @@ impl Vm {
         Some(self.vthread_now(lp) + left.as_secs_f64())
     }
 
-    /// A thread blocked for `d` in `time.sleep`: virtual clocks move on by as much, so
-    /// parked jobs wake during the sleep as they do on real time.
-    pub fn vthreads_slept(&mut self, d: Duration) {
-        if !self.aio.vthreads.any_parked() {
+    /// The loop's thread spent `d` blocked in `time.sleep` or letting VM threads run:
+    /// virtual clocks move on by as much, so that jobs' sleeps and the loop's timers keep
+    /// their order as on real time. Counted by the outermost thread only (the time a job
+    /// spends includes its own blocking sleeps).
+    pub fn vthreads_time_passed(&mut self, d: Duration) {
+        if self.aio.vthreads.depth > 0 {
             return;
         }
         for st in &mut self.aio.loops {

@@ -178,7 +178,9 @@ pub fn blocking_sleep(vm: &mut Vm, secs: f64) -> PyResult<()> {
             nap = nap.min(job);
         }
         std::thread::sleep(nap);
-        vm.vthreads_slept(nap);
+        if vm.aio.vthreads.any_parked() {
+            vm.vthreads_time_passed(nap);
+        }
         if vm.interrupt_pending() {
             vm.check_signals()?;
         }
