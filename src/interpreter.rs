@@ -118,6 +118,8 @@ impl Interpreter {
     /// End of the program: pending finalizers, a full collection (CPython collects at
     /// exit too, which is when cyclic garbage reports itself), then flush output.
     pub fn shutdown(&mut self) {
+        // CPython joins the executors' worker threads first (`threading._shutdown`).
+        self.vm.vthreads_join_at_exit();
         crate::gc::finalize::run_pending(&mut self.vm);
         crate::gc::collector::collect(&mut self.vm, 2);
         self.vm.flush_std_streams();

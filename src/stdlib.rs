@@ -64,6 +64,11 @@ const MODULES: &[(&str, &str, bool)] = &[
         false,
     ),
     (
+        "asyncio.threads",
+        include_str!("../stdlib/asyncio/threads.aio"),
+        false,
+    ),
+    (
         "asyncio.streams",
         include_str!("../stdlib/asyncio/streams.aio"),
         false,

@@ -70,3 +70,9 @@ fn ctrl_c_interrupts_time_sleep() {
 fn ctrl_c_interrupts_a_busy_loop() {
     check("busy_loop", "finally\n");
 }
+
+#[test]
+fn ctrl_c_cancels_a_task_awaiting_a_sleeping_executor_job() {
+    // As in CPython: the job runs on, and asyncio.run waits for it before raising.
+    check("to_thread", "main finally\njob done\n");
+}

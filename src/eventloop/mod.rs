@@ -6,6 +6,7 @@
 pub mod asyncgens;
 pub mod clock;
 pub mod deadlock;
+pub mod executor;
 pub mod futures;
 pub mod handler;
 pub mod poller;
@@ -13,6 +14,7 @@ pub mod repr;
 pub mod run;
 pub mod task;
 pub mod timers;
+pub mod vthreads;
 
 use crate::obj::Obj;
 use crate::vm::errors::ExcRef;
@@ -84,6 +86,8 @@ pub struct EventLoops {
     pub loop_factory: Option<Value>,
     /// What the native Queue/Lock shortcuts check against (`modules::asyncio_sync`).
     pub sync: Option<crate::modules::asyncio_sync::SyncHooks>,
+    /// The default executors' worker threads (`run_in_executor`, `to_thread`).
+    pub vthreads: vthreads::VThreads,
 }
 
 impl EventLoops {

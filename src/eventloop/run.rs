@@ -43,6 +43,13 @@ impl Vm {
                 Wait::Forever
             }
         };
+        // Executor jobs are threads: the loop waits for their sleeps too.
+        let wait = match (wait, self.vthread_next_wake(lp)) {
+            (Wait::Deadline(d), Some(w)) => Wait::Deadline(d.min(w)),
+            (Wait::Forever, Some(w)) => Wait::Deadline(w),
+            (wait, _) => wait,
+        };
+        let busy = matches!(wait, Wait::Poll);
         match wait {
             Wait::Poll => {}
             Wait::Forever => {
@@ -53,6 +60,11 @@ impl Vm {
                 }
             }
             Wait::Deadline(deadline) => self.wait_until(lp, deadline)?,
+        }
+        // While the loop waited (or, if it did not, once their turn came), jobs whose sleep
+        // ended ran; what they completed is queued before the due timers.
+        if self.aio.vthreads.any_parked() {
+            self.vthreads_run_due(!busy);
         }
         self.drain_inbox(lp);
         // Due timers, in (deadline, sequence) order.
@@ -289,6 +301,7 @@ impl Vm {
             return Ok(());
         }
         st.closed = true;
+        self.executor_loop_closed(lp);
         // A closed loop has no state: everything it held is released here.
         if let Some(i) = self.aio.index(lp) {
             let st = self.aio.loops.remove(i);

@@ -632,6 +632,12 @@ fn get_event_loop(vm: &mut Vm, _args: &Args) -> PyResult<Value> {
     if let Some(l) = vm.aio.current.clone() {
         return Ok(Value::Obj(l));
     }
+    // An executor job is another thread: the policy makes loops for the main thread only.
+    if let Some(name) = vm.aio.vthreads.current_name() {
+        return Err(runtime_error(format!(
+            "There is no current event loop in thread '{name}'."
+        )));
+    }
     let l = new_event_loop(
         vm,
         &Args {
@@ -1036,7 +1042,10 @@ pub fn register(vm: &mut Vm) {
             crate::eventloop::asyncgens::asyncgens_take,
         ),
     ];
-    for &(name, f) in funcs.iter().chain(super::asyncio_sync::FUNCS) {
+    let extra = super::asyncio_sync::FUNCS
+        .iter()
+        .chain(crate::eventloop::executor::FUNCS);
+    for &(name, f) in funcs.iter().chain(extra) {
         items.push((name, native(MODULE, name, f)));
     }
     if let Obj::Module(m) = &*module {

@@ -98,8 +98,17 @@ fn t_process_time_ns(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(ns(cpu_time()))
 }
 
-/// `time.sleep(secs)`: blocks the whole interpreter, as in CPython.
+/// `time.sleep(secs)`. In an executor job's own frames it suspends the job instead (the
+/// dispatch loop intercepts the call, see `eventloop::vthreads`); anywhere else it blocks
+/// this VM thread, while the others whose sleep ends meanwhile run, as threads would.
 fn t_sleep(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let secs = sleep_seconds(vm, args)?;
+    blocking_sleep(vm, secs)?;
+    Ok(Value::None)
+}
+
+/// `time.sleep`'s argument checks, with CPython's messages: the seconds to sleep.
+pub fn sleep_seconds(vm: &mut Vm, args: &Args) -> PyResult<f64> {
     args.no_kwargs("sleep")?;
     if args.pos.len() != 1 {
         return Err(type_error(format!(
@@ -144,6 +153,12 @@ fn t_sleep(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             "timestamp too large to convert to C _PyTime_t",
         ));
     }
+    Ok(secs)
+}
+
+/// Blocks for `secs` seconds. Meanwhile executor jobs whose own sleep ends run (they are
+/// other threads in CPython, which run while this one sleeps).
+pub fn blocking_sleep(vm: &mut Vm, secs: f64) -> PyResult<()> {
     crate::obj::methods::stream::flush_std_streams(vm).ok();
     // In short slices, so that Ctrl-C interrupts a long sleep at once, as in CPython
     // (std's sleep resumes by itself after the signal handler ran).
@@ -152,9 +167,20 @@ fn t_sleep(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     loop {
         let left = deadline.saturating_duration_since(std::time::Instant::now());
         if left.is_zero() {
-            return Ok(Value::None);
+            return Ok(());
         }
-        std::thread::sleep(left.min(SLICE));
+        let mut nap = left.min(SLICE);
+        if let Some(job) = vm.vthread_next_wake_in() {
+            if job.is_zero() {
+                vm.vthreads_run_due(true);
+                continue;
+            }
+            nap = nap.min(job);
+        }
+        std::thread::sleep(nap);
+        if vm.aio.vthreads.any_parked() {
+            vm.vthreads_time_passed(nap);
+        }
         if vm.interrupt_pending() {
             vm.check_signals()?;
         }

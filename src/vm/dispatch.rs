@@ -374,10 +374,15 @@ impl Vm {
                 Op::Jump(t) => {
                     // Check for Ctrl-C before jumping back, so an interrupt is raised at the
                     // jump (inside the loop and its try blocks), not at the loop's entry.
-                    if (t as usize) < self.top().pc {
+                    let back = (t as usize) < self.top().pc;
+                    if back {
                         self.breaker()?;
                     }
                     self.top().pc = t as usize;
+                    // An executor job's switch interval ended (eventloop::vthreads).
+                    if back && self.aio.vthreads.switch.is_some() {
+                        return Ok(Value::None);
+                    }
                 }
                 Op::PopJumpIfFalse(t) | Op::PopJumpIfTrue(t) => {
                     let f = self.top();
@@ -456,6 +461,11 @@ impl Vm {
                     if self.do_call(n as usize)? {
                         code = self.top().code.clone();
                         self.breaker()?;
+                    }
+                    // An executor job called `time.sleep` or its switch interval ended: it
+                    // leaves the CPU, back to its driver (eventloop::vthreads).
+                    if self.aio.vthreads.switch.is_some() {
+                        return Ok(Value::None);
                     }
                 }
                 Op::CallEx(flags) => {
@@ -1006,7 +1016,10 @@ impl Vm {
     fn breaker(&mut self) -> PyResult<()> {
         self.breaker_count = self.breaker_count.wrapping_add(1);
         if self.breaker_count.is_multiple_of(BREAKER_INTERVAL) {
-            return self.periodic();
+            self.periodic()?;
+            if self.aio.vthreads.depth > 0 {
+                self.vthread_check_switch();
+            }
         }
         Ok(())
     }
@@ -1093,6 +1106,9 @@ impl Vm {
             return None;
         }
         let (func, owner, name) = (native.func, native.owner, native.name);
+        // `time.sleep` called by an executor job's frame parks the job (eventloop::vthreads).
+        let job_sleep =
+            self.aio.vthreads.depth > 0 && crate::eventloop::vthreads::is_sleep_native(owner, name);
         let counted = counts_as_recursion_native(owner, name);
         // Nothing reads a frame's value stack while it is calling: take it out for the call
         // (the callable stays alive in it), then put it back without the call's values.
@@ -1106,7 +1122,9 @@ impl Vm {
             Some(r) => r,
             None => func(vm, &a),
         };
-        let r = if counted {
+        let r = if job_sleep {
+            self.vthread_sleep_call(&a)
+        } else if counted {
             self.recursive(super::recursion::IN_BUILTIN_CALL, call)
         } else {
             call(self)

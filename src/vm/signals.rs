@@ -18,6 +18,10 @@ pub fn install_sigint() -> Arc<AtomicBool> {
 impl Vm {
     /// Raises KeyboardInterrupt if Ctrl-C was pressed since the last check.
     pub fn check_signals(&mut self) -> PyResult<()> {
+        // Signals go to the main thread only: an executor job leaves them pending.
+        if self.aio.vthreads.depth > 0 {
+            return Ok(());
+        }
         if self.interrupt.swap(false, Ordering::Relaxed) {
             if self.aio.main_task.is_some() {
                 // Inside asyncio.run: runners.py's SIGINT handler.
