@@ -1481,19 +1481,7 @@ impl Vm {
                 return Err(self.agen_inline_return(ag));
             }
             // Resumed inline by ForIter or Send in the frame below.
-            let f = self.top();
-            match code_at(f) {
-                Op::ForIter(t) => {
-                    f.stack.pop();
-                    f.pc = t as usize;
-                }
-                Op::Send(t) => {
-                    f.stack.pop();
-                    f.stack.push(v);
-                    f.pc = t as usize;
-                }
-                _ => {}
-            }
+            finish_inline_resume(self.top(), v);
             return Ok(None);
         }
         self.recycle_frame(frame);
@@ -1531,6 +1519,24 @@ pub(super) fn cached_global(
         return None;
     }
     bd.entry(c.index as usize).map(|e| e.value.clone())
+}
+
+/// The generator that `f`'s ForIter or Send resumed inline has returned `v`: ForIter pops
+/// the iterator and leaves the loop, Send replaces the receiver with `v` and goes on past
+/// the delegation.
+pub(crate) fn finish_inline_resume(f: &mut Frame, v: Value) {
+    match code_at(f) {
+        Op::ForIter(t) => {
+            f.stack.pop();
+            f.pc = t as usize;
+        }
+        Op::Send(t) => {
+            f.stack.pop();
+            f.stack.push(v);
+            f.pc = t as usize;
+        }
+        _ => {}
+    }
 }
 
 /// The instruction a frame is executing (the one before `pc`).

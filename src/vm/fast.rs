@@ -85,18 +85,7 @@ pub(super) fn run(t: &mut Tier) -> Exit {
                     caller.stack.push(v);
                 } else {
                     // Resumed inline by the caller's ForIter or Send, as `return_from_frame`.
-                    match super::dispatch::code_at(caller) {
-                        Op::ForIter(t) => {
-                            caller.stack.pop();
-                            caller.pc = t as usize;
-                        }
-                        Op::Send(t) => {
-                            caller.stack.pop();
-                            caller.stack.push(v);
-                            caller.pc = t as usize;
-                        }
-                        _ => {}
-                    }
+                    super::dispatch::finish_inline_resume(caller, v);
                 }
                 drop(generator);
                 // The callee's locals (and perhaps its generator) are gone: their

@@ -5,7 +5,6 @@
 //! on); `next()`, `send()`, `throw()` and `close()` from native code run it in a nested
 //! loop. `throw()` goes to the innermost delegate of a `yield from`/`await` chain first.
 
-use super::dispatch::code_at;
 use super::errors::{
     exc, exc_args, exc_empty, runtime_error, type_error, value_error, ExcRef, PyResult,
 };
@@ -90,19 +89,7 @@ impl Vm {
                 Ok(true)
             }
             None => {
-                let f = self.top();
-                match code_at(f) {
-                    Op::ForIter(t) => {
-                        f.stack.pop();
-                        f.pc = t as usize;
-                    }
-                    Op::Send(t) => {
-                        f.stack.pop();
-                        f.stack.push(Value::None);
-                        f.pc = t as usize;
-                    }
-                    _ => {}
-                }
+                super::dispatch::finish_inline_resume(self.top(), Value::None);
                 Ok(false)
             }
         }
