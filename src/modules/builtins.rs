@@ -464,6 +464,11 @@ pub fn register(vm: &mut Vm) {
     let os_error = Value::Obj(t.exc[ExcKind::OSError as usize].clone());
     vm.set_builtin("EnvironmentError", os_error.clone());
     vm.set_builtin("IOError", os_error);
+    // Keywords to the parser, but entries of CPython's builtins module all the same
+    // (`getattr(builtins, "True")`, and candidates for NameError suggestions).
+    vm.set_builtin("None", Value::None);
+    vm.set_builtin("False", Value::Bool(false));
+    vm.set_builtin("True", Value::Bool(true));
     vm.set_builtin("Ellipsis", t.ellipsis_value.clone());
     vm.set_builtin("NotImplemented", t.not_implemented_value.clone());
     vm.set_builtin("__debug__", Value::Bool(true));

@@ -28,6 +28,7 @@ pub mod protocols;
 pub mod quicken;
 pub mod recursion;
 pub mod signals;
+pub mod suggestions;
 pub mod traceback;
 pub mod types;
 pub mod unwind;

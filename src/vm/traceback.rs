@@ -301,10 +301,14 @@ impl Vm {
                 .and_then(|m| m.as_str().map(|s| s.to_string()))
                 .unwrap_or(msg)
         };
+        let hint = match self.suggestion(e) {
+            Some(s) => format!(". Did you mean: '{s}'?"),
+            None => String::new(),
+        };
         if msg.is_empty() {
-            out.push_str(&format!("{name}\n"));
+            out.push_str(&format!("{name}{hint}\n"));
         } else {
-            out.push_str(&format!("{name}: {msg}\n"));
+            out.push_str(&format!("{name}: {msg}{hint}\n"));
         }
         if let Ok(Some(notes)) = self.get_attr_opt(e, &Value::str("__notes__")) {
             if let Ok(items) = self.collect(&notes) {
