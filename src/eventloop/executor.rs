@@ -281,22 +281,7 @@ fn check_callback(vm: &mut Vm, lp: &ObjRef, func: &Value) -> PyResult<()> {
             "coroutines cannot be used with run_in_executor()",
         ));
     }
-    let callable = match func {
-        Value::Obj(o) => {
-            matches!(
-                &**o,
-                Obj::Function(_) | Obj::BoundMethod(_) | Obj::Native(_) | Obj::Class(_)
-            ) || vm.lookup_special(func, "__call__").is_some()
-        }
-        _ => false,
-    };
-    if callable {
-        return Ok(());
-    }
-    let r = vm.repr(func)?;
-    Err(type_error(format!(
-        "a callable object was expected by run_in_executor(), got {r}"
-    )))
+    crate::modules::asyncio_core::check_callable(vm, func, "run_in_executor")
 }
 
 /// `_executor_submit(loop, func, args, kwargs, check)`: `loop.run_in_executor(None, func,

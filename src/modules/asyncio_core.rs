@@ -364,7 +364,8 @@ fn callback_args(args: &Args, i: usize, name: &str) -> PyResult<(Value, Vec<Valu
     Ok((cb, args.pos[i + 1..].to_vec()))
 }
 
-fn check_callable(vm: &mut Vm, cb: &Value, method: &str) -> PyResult<()> {
+/// TypeError unless `cb` can be called (`call_soon`, `call_at`, `run_in_executor`, ...).
+pub(crate) fn check_callable(vm: &mut Vm, cb: &Value, method: &str) -> PyResult<()> {
     let callable = match cb {
         Value::Obj(o) => match &**o {
             Obj::Function(_) | Obj::BoundMethod(_) | Obj::Native(_) | Obj::Class(_) => true,
