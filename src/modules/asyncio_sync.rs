@@ -385,15 +385,24 @@ fn deque_at(st: &State, i: usize) -> Option<&RefCell<VecDeque<Value>>> {
     deque(st[i].as_ref()?)
 }
 
+/// The interned names and `obj` as a standard instance of `kind` with its state: what
+/// every shortcut needs before it may act (None: the aio code must run).
+fn standard_receiver<'a>(
+    vm: &Vm,
+    kind: Kind,
+    obj: &'a Value,
+) -> Option<(Rc<Names>, &'a InstanceObj, State)> {
+    let n = names(vm)?;
+    let (i, st) = standard_instance(vm, kind, obj)?;
+    Some((n, i, st))
+}
+
 /// `_queue_put(q, item)`: `Queue.put`'s path when the queue is not full (`full()` false,
 /// then `put_nowait(item)`). True when done; False when the aio code must run.
 pub fn queue_put(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("_queue_put", 2, 2)?;
-    let Some(n) = names(vm) else {
-        return Ok(Value::Bool(false));
-    };
     let (obj, item) = (&args.pos[0], &args.pos[1]);
-    let Some((q, st)) = standard_instance(vm, Kind::Queue, obj) else {
+    let Some((n, q, st)) = standard_receiver(vm, Kind::Queue, obj) else {
         return Ok(Value::Bool(false));
     };
     let (Some(Value::Int(maxsize)), Some(Value::Int(unfinished)), Some(fin)) =
@@ -475,10 +484,7 @@ fn event_set(vm: &mut Vm, ev: &InstanceObj, st: &State, n: &Names) -> PyResult<(
 /// `_queue_task_done(q)`: `Queue.task_done()` when it does not raise. True when done.
 pub fn queue_task_done(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("_queue_task_done", 1, 1)?;
-    let Some(n) = names(vm) else {
-        return Ok(Value::Bool(false));
-    };
-    let Some((q, st)) = standard_instance(vm, Kind::Queue, &args.pos[0]) else {
+    let Some((n, q, st)) = standard_receiver(vm, Kind::Queue, &args.pos[0]) else {
         return Ok(Value::Bool(false));
     };
     let (Some(Value::Int(unfinished)), Some(fin)) = (&st[Q_UNFINISHED], &st[Q_FINISHED]) else {
@@ -541,10 +547,7 @@ fn all_cancelled(vm: &Vm, waiters: &RefCell<VecDeque<Value>>) -> Option<bool> {
 /// aio code must run.
 pub fn lock_try_acquire(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("_lock_try_acquire", 1, 1)?;
-    let Some(n) = names(vm) else {
-        return Ok(Value::None);
-    };
-    let Some((lock, st)) = standard_instance(vm, Kind::Lock, &args.pos[0]) else {
+    let Some((n, lock, st)) = standard_receiver(vm, Kind::Lock, &args.pos[0]) else {
         return Ok(Value::None);
     };
     let (Some(Value::Bool(locked)), Some(waiters)) = (&st[L_LOCKED], &st[L_WAITERS]) else {
@@ -598,10 +601,7 @@ pub fn lock_try_acquire(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 /// `_lock_release(lock)`: `Lock.release()` of a held lock. True when done.
 pub fn lock_release(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("_lock_release", 1, 1)?;
-    let Some(n) = names(vm) else {
-        return Ok(Value::Bool(false));
-    };
-    let Some((lock, st)) = standard_instance(vm, Kind::Lock, &args.pos[0]) else {
+    let Some((n, lock, st)) = standard_receiver(vm, Kind::Lock, &args.pos[0]) else {
         return Ok(Value::Bool(false));
     };
     let (Some(Value::Bool(true)), Some(waiters)) = (&st[L_LOCKED], &st[L_WAITERS]) else {
