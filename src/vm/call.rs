@@ -117,7 +117,7 @@ impl Vm {
             Obj::Function(func) => {
                 let frame = self.bind_args(func, self_, args, kwnames)?;
                 if func.code.code.is_generator_like() {
-                    return Ok(Prepared::Done(self.make_generator(func, frame)));
+                    return Ok(Prepared::Done(GeneratorObj::for_call(func, frame)));
                 }
                 Ok(Prepared::Frame(frame))
             }
@@ -527,10 +527,6 @@ impl Vm {
             }
         }
         frame.cells.extend(func.closure.iter().cloned());
-    }
-
-    fn make_generator(&mut self, func: &FunctionObj, frame: Box<Frame>) -> Value {
-        GeneratorObj::for_call(func, frame)
     }
 }
 
