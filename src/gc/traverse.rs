@@ -29,6 +29,7 @@ fn visit_frame(fr: &Frame, f: &mut dyn FnMut(&ObjRef)) {
         generator,
         init_self,
         frame_obj,
+        lazy_coro,
     } = fr;
     stack
         .iter()
@@ -47,6 +48,9 @@ fn visit_frame(fr: &Frame, f: &mut dyn FnMut(&ObjRef)) {
         visit_value(s, f);
     }
     if let Some(o) = frame_obj {
+        f(o);
+    }
+    if let Some(o) = lazy_coro {
         f(o);
     }
 }

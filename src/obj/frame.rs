@@ -15,8 +15,9 @@ pub struct FrameObj {
     /// The module namespace (`Obj::Dict`).
     pub globals: ObjRef,
     /// The generator or coroutine owning the frame, to find it while it is suspended. Weak:
-    /// a frame object must not keep its generator alive (CPython's does not either).
-    pub owner: Option<Weak<crate::obj::Obj>>,
+    /// a frame object must not keep its generator alive (CPython's does not either). Set
+    /// late for a frame that ran without its coroutine object (`Frame::lazy_coro`).
+    pub owner: RefCell<Option<Weak<crate::obj::Obj>>>,
     /// None while the native frame is alive; its final state once it finished.
     pub finished: RefCell<Option<FinishedFrame>>,
     /// `f_back`, fixed when the frame finishes (while alive it is the frame below).
@@ -42,7 +43,7 @@ impl FrameObj {
         FrameObj {
             code,
             globals,
-            owner,
+            owner: RefCell::new(owner),
             finished: RefCell::new(None),
             back: RefCell::new(Value::None),
             locals_dict: RefCell::new(None),

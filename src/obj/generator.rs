@@ -63,6 +63,21 @@ impl GeneratorObj {
         }))
     }
 
+    /// The coroutine object of a frame that `await f(...)` started without one
+    /// (`Frame::lazy_coro`), now that the frame is about to suspend: running, frameless
+    /// until the frame moves in.
+    pub fn for_running_frame(func: &FunctionObj) -> GeneratorObj {
+        GeneratorObj {
+            kind: GenKind::Coroutine,
+            frame: RefCell::new(None),
+            state: Cell::new(GenState::Running),
+            code: func.code.clone(),
+            name: RefCell::new(func.name.borrow().clone()),
+            qualname: RefCell::new(func.qualname.borrow().clone()),
+            agen: None,
+        }
+    }
+
     /// A suspended generator must be closed (running its `finally` blocks) when it dies;
     /// a coroutine that never ran reports "coroutine ... was never awaited"; an async
     /// generator with a finalizer hook hands itself to the hook.

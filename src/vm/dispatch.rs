@@ -1484,6 +1484,12 @@ impl Vm {
             finish_inline_resume(self.top(), v);
             return Ok(None);
         }
+        if frame.lazy_coro.is_some() {
+            // Awaited in place: the Send below gets the result.
+            self.recycle_frame(frame);
+            finish_inline_resume(self.top(), v);
+            return Ok(None);
+        }
         self.recycle_frame(frame);
         if entry {
             self.yielded = false;

@@ -74,6 +74,7 @@ pub(super) fn run(t: &mut Tier) -> Exit {
                 if let Some(Obj::Generator(gen)) = generator.as_deref() {
                     gen.state.set(GenState::Finished);
                 }
+                let awaited = generator.is_some() || done.lazy_coro.is_some();
                 done.reset();
                 if t.pool.len() < super::frame::FRAME_POOL_SIZE {
                     t.pool.push(done);
@@ -81,11 +82,11 @@ pub(super) fn run(t: &mut Tier) -> Exit {
                 let Some(caller) = t.frames.last_mut() else {
                     unreachable!("a returning frame had a caller")
                 };
-                if generator.is_none() {
-                    caller.stack.push(v);
-                } else {
+                if awaited {
                     // Resumed inline by the caller's ForIter or Send, as `return_from_frame`.
                     super::dispatch::finish_inline_resume(caller, v);
+                } else {
+                    caller.stack.push(v);
                 }
                 drop(generator);
                 // The callee's locals (and perhaps its generator) are gone: their
@@ -252,9 +253,31 @@ fn run_frame(
                 if !room.can_push || crate::gc::finalize::pending() {
                     slow!(at);
                 }
-                match bind_plain_call(stack, n as usize, pool, breaker) {
+                match bind_plain_call(stack, n as usize, pool, breaker, false) {
                     Some(Bound::Frame(callee)) => {
                         f.pc = pc;
+                        return Step::Push(callee);
+                    }
+                    Some(Bound::Generator(g)) => stack.push(g),
+                    None => slow!(at),
+                }
+            }
+            Inst::CallAwait(n, _) => {
+                if !room.can_push || crate::gc::finalize::pending() {
+                    slow!(at);
+                }
+                // A plain coroutine function runs in place, as if Send had resumed its
+                // new coroutine; anything else is the plain `Call` that starts the await.
+                let bound = bind_plain_call(stack, n as usize, pool, breaker, true)
+                    .or_else(|| bind_plain_call(stack, n as usize, pool, breaker, false));
+                match bound {
+                    Some(Bound::Frame(callee)) => {
+                        // Past `Send`, as when it resumed a coroutine inline.
+                        f.pc = if callee.lazy_coro.is_some() {
+                            at + 4
+                        } else {
+                            pc
+                        };
                         return Step::Push(callee);
                     }
                     Some(Bound::Generator(g)) => stack.push(g),
@@ -529,6 +552,10 @@ enum Bound {
 /// and no cells; not an async generator function (its hooks are the general path's). Moves
 /// the arguments from `stack` into a new frame's locals, fills the rest from the defaults,
 /// as `Vm::bind_args` does. None (and `stack` untouched) for any other call.
+///
+/// `awaited`: the call of `await f(...)`, bound only when `f` is a coroutine function. Its
+/// frame runs in place of the coroutine object (`Frame::lazy_coro` keeps the function),
+/// and `stack` keeps `Undef` where `Send` would keep the object.
 // Out of line: keeps the instruction loop's registers for the simple instructions.
 #[inline(never)]
 fn bind_plain_call(
@@ -536,6 +563,7 @@ fn bind_plain_call(
     nargs: usize,
     pool: &mut Frames,
     breaker: &mut u32,
+    awaited: bool,
 ) -> Option<Bound> {
     let base = stack.len().checked_sub(nargs + 2)?;
     // `[.., Undef, callable, args..]` or `[.., callable, self, args..]`, split so that the
@@ -555,9 +583,14 @@ fn bind_plain_call(
         return None;
     };
     let c = &func.code.code;
-    let given = nargs + self_slot.is_some() as usize;
+    let self_is_arg = self_slot.is_some();
+    let given = nargs + self_is_arg as usize;
     let params = c.argcount as usize;
     if !func.code.plain_call || given > params {
+        return None;
+    }
+    let coroutine = c.flags.coroutine && !c.flags.generator;
+    if awaited && !coroutine {
         return None;
     }
     let missing = params - given;
@@ -569,7 +602,7 @@ fn bind_plain_call(
         None
     };
     // Generator functions return at once, so only calls that run a frame count.
-    let generator = c.is_generator_like();
+    let generator = c.is_generator_like() && !awaited;
     if !generator && !count_breaker(breaker) {
         return None;
     }
@@ -589,6 +622,22 @@ fn bind_plain_call(
     drop(defaults);
     if callee.locals.len() < nlocals {
         callee.locals.resize(nlocals, Value::Undef);
+    }
+    if awaited {
+        // The frame keeps the function (for the coroutine object it may need later); the
+        // awaiting frame keeps a placeholder for that object.
+        let func_slot = if self_is_arg {
+            &mut stack[base]
+        } else {
+            &mut stack[base + 1]
+        };
+        callee.lazy_coro = match std::mem::replace(func_slot, Value::Undef) {
+            Value::Obj(o) => Some(o),
+            _ => None,
+        };
+        stack.truncate(base + 1);
+        stack[base] = Value::Undef;
+        return Some(Bound::Frame(callee));
     }
     let bound = if generator {
         Bound::Generator(GeneratorObj::for_call(func, callee))

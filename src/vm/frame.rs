@@ -40,6 +40,11 @@ pub struct Frame {
     pub init_self: Option<Value>,
     /// The Python-visible frame object, once something asked for it (see `obj::frame`).
     pub frame_obj: Option<ObjRef>,
+    /// A coroutine frame that `await f(...)` runs in place without its coroutine object
+    /// (see `fast::CallAwait`): the coroutine function, whose names the coroutine object
+    /// takes if the frame ever suspends (`Vm::materialize_coroutine`). The awaiting frame
+    /// below holds `Undef` where the object would be.
+    pub lazy_coro: Option<ObjRef>,
 }
 
 impl Frame {
@@ -60,6 +65,7 @@ impl Frame {
             generator: None,
             init_self: None,
             frame_obj: None,
+            lazy_coro: None,
             code,
         })
     }
@@ -111,6 +117,9 @@ impl Frame {
         if self.init_self.is_some() {
             self.init_self = None;
         }
+        if self.lazy_coro.is_some() {
+            self.lazy_coro = None;
+        }
         if !self.handled.is_none() {
             self.handled = Value::None;
         }
@@ -139,6 +148,9 @@ impl Frame {
         }
         if let Some(fo) = self.frame_obj.take() {
             out.push(Value::Obj(fo));
+        }
+        if let Some(f) = self.lazy_coro.take() {
+            out.push(Value::Obj(f));
         }
         out
     }

@@ -144,6 +144,7 @@ impl Vm {
         }
         let owner = fobj
             .owner
+            .borrow()
             .as_ref()
             .and_then(|w| w.upgrade())
             .map(ObjRef::from_rc);

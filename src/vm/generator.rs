@@ -101,6 +101,9 @@ impl Vm {
         let Some(mut frame) = self.frames.pop() else {
             return Ok(Some(v));
         };
+        if frame.lazy_coro.is_some() {
+            self.materialize_coroutine(&mut frame);
+        }
         let entry = frame.entry;
         let Some(g) = frame.generator.take() else {
             self.frames.push(frame);
@@ -122,6 +125,27 @@ impl Vm {
         // Resumed by ForIter or Send in the frame below: both just push the value.
         self.push_value(v);
         Ok(None)
+    }
+
+    /// Gives a frame that `await f(...)` ran without its coroutine object
+    /// (`Frame::lazy_coro`) that object, because it suspends: the object takes the place
+    /// the awaiting frame kept for it (below `Send`), and owns the frame from now on, as if
+    /// it had existed all along. `frame` has just left the top of the frame stack.
+    fn materialize_coroutine(&mut self, frame: &mut super::frame::Frame) {
+        let Some(func) = frame.lazy_coro.take() else {
+            return;
+        };
+        let Obj::Function(f) = &*func else { return };
+        let g = ObjRef::new(Obj::Generator(GeneratorObj::for_running_frame(f)));
+        if let Some(slot) = self.frames.last_mut().and_then(|c| c.stack.last_mut()) {
+            if slot.is_undef() {
+                *slot = Value::Obj(g.clone());
+            }
+        }
+        if let Some(Obj::Frame(fo)) = frame.frame_obj.as_deref() {
+            *fo.owner.borrow_mut() = Some(g.downgrade());
+        }
+        frame.generator = Some(g);
     }
 
     fn push_value(&mut self, v: Value) {

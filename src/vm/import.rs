@@ -300,7 +300,7 @@ impl Vm {
         let names: Box<[Value]> = code.names.iter().map(|n| self.intern(n)).collect();
         let global_cache = names.iter().map(|_| Default::default()).collect();
         let method_cache = names.iter().map(|_| Default::default()).collect();
-        let quick = super::quicken::quicken(&code.ops);
+        let quick = super::quicken::quicken(&code.ops, &code.consts);
         let plain_call = code.kwonlyargcount == 0
             && !code.flags.varargs
             && !code.flags.varkeywords

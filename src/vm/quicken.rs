@@ -9,7 +9,7 @@
 //! hands the rest to the general loop, finds every original instruction where it was.
 //! Instruction indices, line numbers and exception ranges are therefore unchanged.
 
-use crate::bytecode::Op;
+use crate::bytecode::{ConstValue, Op};
 use crate::syntax::ast::{BinOp, CmpOp};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -52,20 +52,27 @@ pub enum Inst {
     StoreFastLoadFast(u16, u16),
     /// `Binary(op); StoreFast a`
     BinaryStoreFast(BinOp, u16),
+    /// `Call(n); GetAwaitable; LoadConst(None); Send(t)`: `await f(args)`. A plain
+    /// coroutine function's frame runs at once, without a coroutine object (`Frame::lazy_coro`).
+    CallAwait(u16, u32),
 }
 
-/// The fast tier's instructions for `ops`.
-pub fn quicken(ops: &[Op]) -> Box<[Inst]> {
+/// The fast tier's instructions for `ops` (whose constants are `consts`).
+pub fn quicken(ops: &[Op], consts: &[ConstValue]) -> Box<[Inst]> {
     (0..ops.len())
-        .map(|i| fused(&ops[i..]).unwrap_or_else(|| single(ops[i])))
+        .map(|i| fused(&ops[i..], consts).unwrap_or_else(|| single(ops[i])))
         .collect()
 }
 
 /// The fused instruction starting at `ops[0]`, if any (longest first).
-fn fused(ops: &[Op]) -> Option<Inst> {
+fn fused(ops: &[Op], consts: &[ConstValue]) -> Option<Inst> {
     use Op::*;
     let small = |i: u32| u16::try_from(i).ok();
+    let is_none = |c: u32| matches!(consts.get(c as usize), Some(ConstValue::None));
     Some(match ops {
+        [Call(n), GetAwaitable(_), LoadConst(c), Send(t), ..] if is_none(*c) => {
+            Inst::CallAwait(small(*n)?, *t)
+        }
         [LoadFast(a), LoadConst(c), Binary(op) | InplaceBinary(op), ..] => {
             Inst::FastConstBinary(small(*a)?, small(*c)?, *op)
         }
@@ -135,7 +142,7 @@ mod tests {
             Op::LoadFast(1),
             Op::Return,
         ];
-        let q = quicken(&ops);
+        let q = quicken(&ops, &[]);
         assert_eq!(
             &q[..],
             &[
@@ -152,5 +159,26 @@ mod tests {
                 Inst::Return,
             ]
         );
+    }
+
+    #[test]
+    fn await_of_a_call_is_fused_only_when_it_sends_none() {
+        let ops = [
+            Op::Call(2),
+            Op::GetAwaitable(0),
+            Op::LoadConst(0),
+            Op::Send(7),
+            Op::Call(0),
+            Op::GetAwaitable(0),
+            Op::LoadConst(1),
+            Op::Send(9),
+        ];
+        let q = quicken(&ops, &[ConstValue::None, ConstValue::Int(1)]);
+        assert_eq!(q[0], Inst::CallAwait(2, 7));
+        assert_eq!(
+            q[1..4],
+            [Inst::GetAwaitable, Inst::LoadConst(0), Inst::Send]
+        );
+        assert_eq!(q[4], Inst::Call(0));
     }
 }

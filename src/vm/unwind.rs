@@ -72,6 +72,9 @@ impl Vm {
                     e = pep479(e, gen.kind);
                 }
             }
+            if frame.lazy_coro.is_some() {
+                e = pep479(e, GenKind::Coroutine);
+            }
             self.recycle_frame(frame);
             if let Some(g) = &gen {
                 if let Obj::Generator(crate::obj::GeneratorObj { agen: Some(ag), .. }) = &**g {
