@@ -79,15 +79,7 @@ impl Vm {
         let mut code = self.top().code.clone();
         loop {
             // The fast tier runs what needs only the frame; the rest comes back here.
-            let exit = super::fast::run(&mut super::fast::Tier {
-                types: &self.t,
-                frames: &mut self.frames,
-                pool: &mut self.frame_pool,
-                builtins: &self.builtins,
-                breaker: &mut self.breaker_count,
-                max_frames: self.recursion_limit.saturating_sub(self.native_recursion),
-                kwnames_pending: self.kwnames.is_some(),
-            });
+            let exit = super::fast::run(self);
             // The tier may have called or returned: follow the frame it stopped in.
             if !std::rc::Rc::ptr_eq(&code, &self.top().code) {
                 code = self.top().code.clone();
@@ -98,6 +90,8 @@ impl Vm {
                     finalizers!(self);
                     continue;
                 }
+                super::fast::Exit::Raise(e) => return Err(e),
+                super::fast::Exit::Switch => return Ok(Value::None),
             };
             match op {
                 Op::Nop => {}
@@ -1092,7 +1086,7 @@ impl Vm {
     /// positional arguments only: they are passed straight from the caller's stack, where
     /// `LoadMethod` already put the receiver in front of them (`prepare_call` would copy
     /// them into a new vector). None when the callable is anything else.
-    fn call_native_in_place(&mut self, base: usize) -> Option<PyResult<Value>> {
+    pub(super) fn call_native_in_place(&mut self, base: usize) -> Option<PyResult<Value>> {
         let stack = &self.top().stack;
         let (callable, start) = match &stack[base..base + 2] {
             [Value::Undef, Value::Obj(o)] => (o, base + 2),

@@ -9,9 +9,11 @@
 //! case below either completes the instruction with CPython's result or leaves the frame
 //! as it found it.
 
+use super::errors::ExcRef;
 use super::frame::{Frame, Frames};
 use super::quicken::Inst;
 use super::value::{ObjRef, Value};
+use super::Vm;
 use crate::bytecode::Op;
 use crate::obj::generator::{GenKind, GenState};
 use crate::obj::{GeneratorObj, IterState, Obj};
@@ -23,22 +25,11 @@ pub(super) enum Exit {
     Slow(Op),
     /// An object was released: finalizers (`__del__`, generator close) may be due.
     Released,
-}
-
-/// What the fast tier may touch of the VM: the frame stack and its pool, and what calls
-/// and global lookups check.
-pub(super) struct Tier<'a> {
-    pub types: &'a super::types::Types,
-    pub frames: &'a mut Frames,
-    pub pool: &'a mut Frames,
-    pub builtins: &'a ObjRef,
-    /// The VM's back-edge and call counter (see `Vm::breaker`).
-    pub breaker: &'a mut u32,
-    /// Frames may be pushed while there are fewer than this (the recursion limit less
-    /// the native levels in progress, as `Vm::push_frame` counts).
-    pub max_frames: usize,
-    /// `KwNames` has set keyword names for the next call.
-    pub kwnames_pending: bool,
+    /// The instruction raised (the frame that raised is on top, `pc` past the instruction).
+    Raise(ExcRef),
+    /// A native call asked the running executor job to leave the CPU
+    /// (`eventloop::vthreads`): the dispatch loop returns to the job's driver.
+    Switch,
 }
 
 /// What one frame's run ended with.
@@ -53,21 +44,13 @@ enum Step {
 /// Runs the innermost frames until an instruction needs the general loop. Calls of plain
 /// functions with exactly their positional arguments, and returns to such callers, switch
 /// frames here without leaving the tier.
-pub(super) fn run(t: &mut Tier) -> Exit {
+pub(super) fn run(vm: &mut Vm) -> Exit {
     loop {
-        let depth = t.frames.len();
-        let Some(f) = t.frames.last_mut() else {
-            unreachable!("dispatch with an empty frame stack")
-        };
-        let room = Room {
-            can_push: depth < t.max_frames && !t.kwnames_pending,
-            has_caller: depth >= 2,
-        };
-        match run_frame(f, t.pool, t.builtins, t.types, t.breaker, room) {
+        match run_frame(vm) {
             Step::Exit(e) => return e,
-            Step::Push(callee) => t.frames.push(callee),
+            Step::Push(callee) => vm.frames.push(callee),
             Step::Return(v) => {
-                let Some(mut done) = t.frames.pop() else {
+                let Some(mut done) = vm.frames.pop() else {
                     unreachable!("a frame returned")
                 };
                 let generator = done.generator.take();
@@ -76,10 +59,10 @@ pub(super) fn run(t: &mut Tier) -> Exit {
                 }
                 let awaited = generator.is_some() || done.lazy_coro.is_some();
                 done.reset();
-                if t.pool.len() < super::frame::FRAME_POOL_SIZE {
-                    t.pool.push(done);
+                if vm.frame_pool.len() < super::frame::FRAME_POOL_SIZE {
+                    vm.frame_pool.push(done);
                 }
-                let Some(caller) = t.frames.last_mut() else {
+                let Some(caller) = vm.frames.last_mut() else {
                     unreachable!("a returning frame had a caller")
                 };
                 if awaited {
@@ -107,22 +90,28 @@ struct Room {
     has_caller: bool,
 }
 
-/// Runs instructions of `f` until one needs the general loop or switches frames. A
-/// backward jump or call that reaches the `breaker` interval is left to the general loop,
-/// which polls signals and the collector there.
+/// Runs instructions of the innermost frame until one needs the general loop or switches
+/// frames. A backward jump or call that reaches the `breaker` interval is left to the
+/// general loop, which polls signals and the collector there.
 ///
 /// Runs `code.quick` (see `quicken`); whatever it cannot finish goes back as the original
 /// instruction at `pc - 1`, with the parts of a fused instruction before it done.
+///
+/// The frame is found again after each instruction that hands the VM to native code
+/// (`call_native`), which may run other frames above it meanwhile.
 #[inline(never)]
-fn run_frame(
-    f: &mut Frame,
-    pool: &mut Frames,
-    builtins: &ObjRef,
-    types: &super::types::Types,
-    breaker: &mut u32,
-    room: Room,
-) -> Step {
-    let code = &*f.code;
+fn run_frame(vm: &mut Vm) -> Step {
+    let depth = vm.frames.len();
+    let room = Room {
+        can_push: depth < vm.recursion_limit.saturating_sub(vm.native_recursion)
+            && vm.kwnames.is_none(),
+        has_caller: depth >= 2,
+    };
+    let Some(f) = vm.frames.last_mut() else {
+        unreachable!("dispatch with an empty frame stack")
+    };
+    let code = f.code.clone();
+    let mut f: &mut Frame = f;
     let ops = &code.code.ops[..];
     let quick = &code.quick[..];
     let consts = &code.consts[..];
@@ -155,13 +144,13 @@ fn run_frame(
                 None => slow!(at),
             },
             Inst::LoadGlobal(i) => {
-                match super::dispatch::cached_global(code, i as usize, &f.globals, builtins) {
+                match super::dispatch::cached_global(&code, i as usize, &f.globals, &vm.builtins) {
                     Some(v) => stack.push(v),
                     None => slow!(at),
                 }
             }
             Inst::LoadMethod(i) => {
-                match stack.last().and_then(|o| cached_method(code, i, o, types)) {
+                match stack.last().and_then(|o| cached_method(&code, i, o, &vm.t)) {
                     Some(m) => {
                         let Some(obj) = stack.pop() else {
                             slow!(at);
@@ -213,7 +202,7 @@ fn run_frame(
             },
             Inst::Jump(t) => {
                 let t = t as usize;
-                if t < pc && !count_breaker(breaker) {
+                if t < pc && !count_breaker(&mut vm.breaker_count) {
                     slow!(at);
                 }
                 pc = t;
@@ -253,13 +242,38 @@ fn run_frame(
                 if !room.can_push || crate::gc::finalize::pending() {
                     slow!(at);
                 }
-                match bind_plain_call(stack, n as usize, pool, breaker, false) {
+                match bind_plain_call(
+                    stack,
+                    n as usize,
+                    &mut vm.frame_pool,
+                    &mut vm.breaker_count,
+                    false,
+                ) {
                     Some(Bound::Frame(callee)) => {
                         f.pc = pc;
                         return Step::Push(callee);
                     }
                     Some(Bound::Generator(g)) => stack.push(g),
-                    None => slow!(at),
+                    None => match native_call_base(stack, n as usize) {
+                        // A native function: called here, as the general loop would.
+                        Some(base) => {
+                            f.pc = pc;
+                            let r = vm.call_native_in_place(base);
+                            f = top(&mut vm.frames);
+                            match r {
+                                Some(Ok(v)) => f.stack.push(v),
+                                Some(Err(e)) => return Step::Exit(Exit::Raise(e)),
+                                None => slow!(at),
+                            }
+                            if vm.aio.vthreads.switch.is_some() {
+                                return Step::Exit(Exit::Switch);
+                            }
+                            if crate::gc::finalize::pending() {
+                                break Exit::Released;
+                            }
+                        }
+                        None => slow!(at),
+                    },
                 }
             }
             Inst::CallAwait(n, _) => {
@@ -268,6 +282,7 @@ fn run_frame(
                 }
                 // A plain coroutine function runs in place, as if Send had resumed its
                 // new coroutine; anything else is the plain `Call` that starts the await.
+                let (pool, breaker) = (&mut vm.frame_pool, &mut vm.breaker_count);
                 let bound = bind_plain_call(stack, n as usize, pool, breaker, true)
                     .or_else(|| bind_plain_call(stack, n as usize, pool, breaker, false));
                 match bound {
@@ -281,7 +296,26 @@ fn run_frame(
                         return Step::Push(callee);
                     }
                     Some(Bound::Generator(g)) => stack.push(g),
-                    None => slow!(at),
+                    None => match native_call_base(stack, n as usize) {
+                        // A native function: called here, as the general loop would.
+                        Some(base) => {
+                            f.pc = pc;
+                            let r = vm.call_native_in_place(base);
+                            f = top(&mut vm.frames);
+                            match r {
+                                Some(Ok(v)) => f.stack.push(v),
+                                Some(Err(e)) => return Step::Exit(Exit::Raise(e)),
+                                None => slow!(at),
+                            }
+                            if vm.aio.vthreads.switch.is_some() {
+                                return Step::Exit(Exit::Switch);
+                            }
+                            if crate::gc::finalize::pending() {
+                                break Exit::Released;
+                            }
+                        }
+                        None => slow!(at),
+                    },
                 }
             }
             Inst::GetAwaitable => {
@@ -460,6 +494,30 @@ fn cached_method(
         .method
         .upgrade()
         .map(|m| Value::Obj(ObjRef::from_rc(m)))
+}
+
+/// The innermost frame, found again after native code ran.
+#[inline(always)]
+fn top(frames: &mut Frames) -> &mut Frame {
+    match frames.last_mut() {
+        Some(f) => f,
+        None => unreachable!("native code left the frame stack empty"),
+    }
+}
+
+/// Where the callable of `Call(nargs)` sits when it is a native function (not bound to a
+/// receiver), which `Vm::call_native_in_place` calls with the arguments in place.
+#[inline(always)]
+fn native_call_base(stack: &[Value], nargs: usize) -> Option<usize> {
+    let base = stack.len().checked_sub(nargs + 2)?;
+    let callable = match &stack[base..base + 2] {
+        [Value::Undef, Value::Obj(o)] | [Value::Obj(o), _] => o,
+        _ => return None,
+    };
+    match &**callable {
+        Obj::Native(n) if n.self_.is_none() => Some(base),
+        _ => None,
+    }
 }
 
 /// A bound local's value; None for an unbound one (UnboundLocalError is the general
