@@ -76,820 +76,805 @@ impl Vm {
     /// Executes instructions until an entry frame exits (Ok) or an exception is raised (Err,
     /// with the frame that raised it still on the stack).
     fn exec(&mut self) -> PyResult<Value> {
-        let mut code = self.top().code.clone();
         loop {
-            // The fast tier runs what needs only the frame; the rest comes back here.
-            let exit = super::fast::run(self);
-            // The tier may have called or returned: follow the frame it stopped in.
-            if !std::rc::Rc::ptr_eq(&code, &self.top().code) {
-                code = self.top().code.clone();
-            }
-            let op = match exit {
-                super::fast::Exit::Slow(op) => op,
-                super::fast::Exit::Released => {
-                    finalizers!(self);
-                    continue;
-                }
+            // The fast tier runs everything (what it cannot run itself through `exec_op`);
+            // it stops only for what needs the caller.
+            match super::fast::run(self) {
+                super::fast::Exit::Released => finalizers!(self),
                 super::fast::Exit::Raise(e) => return Err(e),
                 super::fast::Exit::Switch => return Ok(Value::None),
-            };
-            match op {
-                Op::Nop => {}
-                Op::PopTop => {
-                    drop(self.pop());
-                    finalizers!(self);
-                }
-                Op::Copy(n) => {
-                    let v = self.peek(n as usize);
-                    self.push(v);
-                }
-                Op::Swap(n) => {
-                    let s = &mut self.top().stack;
-                    let len = s.len();
-                    s.swap(len - 1, len - n as usize);
-                }
-                Op::PushNull => self.push(Value::Undef),
-                Op::LoadConst(i) => {
-                    let v = code.consts[i as usize].clone();
-                    self.top().stack.push(v);
-                }
-                Op::LoadFast(i) => {
-                    let f = self.top();
-                    let v = f.locals[i as usize].clone();
-                    if v.is_undef() {
-                        let name = code.code.varnames[i as usize].clone();
-                        return Err(exc(
-                            ExcKind::UnboundLocalError,
-                            format!("cannot access local variable '{name}' where it is not associated with a value"),
-                        ));
-                    }
-                    f.stack.push(v);
-                }
-                Op::StoreFast(i) => {
-                    let f = self.top();
-                    let v = f.stack.pop().unwrap_or(Value::None);
-                    let old = std::mem::replace(&mut f.locals[i as usize], v);
-                    drop(old);
-                    finalizers!(self);
-                }
-                Op::DeleteFast(i) => {
-                    let old = std::mem::replace(&mut self.top().locals[i as usize], Value::Undef);
-                    if old.is_undef() {
-                        let name = code.code.varnames[i as usize].clone();
-                        return Err(exc(
-                            ExcKind::UnboundLocalError,
-                            format!("cannot access local variable '{name}' where it is not associated with a value"),
-                        ));
-                    }
-                }
-                Op::LoadDeref(i) | Op::LoadClosure(i) => {
-                    let cell = self.top().cells[i as usize].clone();
-                    if let Op::LoadClosure(_) = op {
-                        self.push(Value::Obj(cell));
-                        continue;
-                    }
-                    let v = match &*cell {
-                        Obj::Cell(c) => c.borrow().clone(),
-                        _ => Value::Undef,
-                    };
-                    if v.is_undef() {
-                        return Err(self.unbound_cell(&code, i as usize));
-                    }
-                    self.push(v);
-                }
-                Op::StoreDeref(i) => {
-                    let v = self.pop();
-                    let cell = self.top().cells[i as usize].clone();
-                    if let Obj::Cell(c) = &*cell {
-                        let old = c.replace(v);
-                        drop(old);
-                    }
-                }
-                Op::DeleteDeref(i) => {
-                    let cell = self.top().cells[i as usize].clone();
-                    if let Obj::Cell(c) = &*cell {
-                        if c.replace(Value::Undef).is_undef() {
-                            return Err(self.unbound_cell(&code, i as usize));
-                        }
-                    }
-                }
-                Op::LoadClassDeref(i) => {
-                    let ncell = code.code.cellvars.len();
-                    let name = Value::str(&code.code.freevars[i as usize - ncell.min(i as usize)]);
-                    let map = self.top().locals_map.clone();
-                    let found = match map.as_deref() {
-                        Some(Obj::Dict(d)) => super::dictops::get_str(&d.borrow(), &name),
-                        _ => None,
-                    };
-                    let v = match found {
-                        Some(v) => v,
-                        None => {
-                            let cell = self.top().cells[i as usize].clone();
-                            let v = match &*cell {
-                                Obj::Cell(c) => c.borrow().clone(),
-                                _ => Value::Undef,
-                            };
-                            if v.is_undef() {
-                                return Err(self.unbound_cell(&code, i as usize));
-                            }
-                            v
-                        }
-                    };
-                    self.push(v);
-                }
-                Op::LoadGlobal(i) => {
-                    let v = self.load_global_cached(&code, i as usize)?;
-                    self.push(v);
-                }
-                Op::StoreGlobal(i) => {
-                    let v = self.pop();
-                    let g = self.top().globals.clone();
-                    if let Obj::Dict(d) = &*g {
-                        super::dictops::set_str(
-                            &mut d.borrow_mut(),
-                            code.names[i as usize].clone(),
-                            v,
-                        );
-                    }
-                    finalizers!(self);
-                }
-                Op::DeleteGlobal(i) => {
-                    let g = self.top().globals.clone();
-                    let name = &code.names[i as usize];
-                    let removed = match &*g {
-                        Obj::Dict(d) => super::dictops::del_str(&mut d.borrow_mut(), name),
-                        _ => None,
-                    };
-                    if removed.is_none() {
-                        return Err(super::errors::name_error(name.as_str().unwrap_or("?")));
-                    }
-                    drop(removed);
-                    finalizers!(self);
-                }
-                Op::LoadName(i) => {
-                    let name = &code.names[i as usize];
-                    let map = self.top().locals_map.clone();
-                    let local = match &map {
-                        Some(m) => self.mapping_get(m, name)?,
-                        None => None,
-                    };
-                    let v = match local {
-                        Some(v) => v,
-                        None => self.load_global(name)?,
-                    };
-                    self.push(v);
-                }
-                Op::StoreName(i) => {
-                    let v = self.pop();
-                    let name = code.names[i as usize].clone();
-                    let map = self.top().locals_map.clone();
-                    match map {
-                        Some(m) => self.mapping_set(&m, name, v)?,
-                        None => {
-                            let g = self.top().globals.clone();
-                            if let Obj::Dict(d) = &*g {
-                                super::dictops::set_str(&mut d.borrow_mut(), name, v);
-                            }
-                        }
-                    }
-                    finalizers!(self);
-                }
-                Op::DeleteName(i) => {
-                    let name = code.names[i as usize].clone();
-                    let map = self
-                        .top()
-                        .locals_map
-                        .clone()
-                        .unwrap_or_else(|| self.top().globals.clone());
-                    let removed = match &*map {
-                        Obj::Dict(d) => super::dictops::del_str(&mut d.borrow_mut(), &name),
-                        _ => None,
-                    };
-                    if removed.is_none() {
-                        return Err(super::errors::name_error(name.as_str().unwrap_or("?")));
-                    }
-                    drop(removed);
-                    finalizers!(self);
-                }
-                Op::LoadAttr(i) => {
-                    let obj = self.pop();
-                    let v = self.get_attr(&obj, &code.names[i as usize])?;
-                    self.push(v);
-                }
-                Op::StoreAttr(i) => {
-                    let obj = self.pop();
-                    let v = self.pop();
-                    self.set_attr(&obj, &code.names[i as usize], v)?;
-                    drop(obj);
-                    finalizers!(self);
-                }
-                Op::DeleteAttr(i) => {
-                    let obj = self.pop();
-                    self.del_attr(&obj, &code.names[i as usize])?;
-                    drop(obj);
-                    finalizers!(self);
-                }
-                Op::LoadMethod(i) => {
-                    let obj = self.pop();
-                    match self.load_method(&obj, &code.names[i as usize])? {
-                        (f, Some(s)) => {
-                            // A method found on the class: the fast tier's cache.
-                            if let (Value::Obj(m), Some(slot)) =
-                                (&f, code.method_cache.get(i as usize))
-                            {
-                                *slot.borrow_mut() = Some(crate::obj::function::MethodCache {
-                                    class_addr: self.type_of(&s).addr(),
-                                    epoch: super::lookup_cache::epoch(),
-                                    method: m.downgrade(),
-                                });
-                            }
-                            self.push(f);
-                            self.push(s);
-                        }
-                        (a, None) => {
-                            self.push(Value::Undef);
-                            self.push(a);
-                        }
-                    }
-                }
-                Op::BinarySubscr => {
-                    let key = self.pop();
-                    let obj = self.pop();
-                    let v = self.getitem(&obj, &key)?;
-                    self.push(v);
-                }
-                Op::StoreSubscr => {
-                    let key = self.pop();
-                    let obj = self.pop();
-                    let v = self.pop();
-                    self.setitem(&obj, &key, v)?;
-                    drop((obj, key));
-                    finalizers!(self);
-                }
-                Op::DeleteSubscr => {
-                    let key = self.pop();
-                    let obj = self.pop();
-                    self.delitem(&obj, &key)?;
-                    drop((obj, key));
-                    finalizers!(self);
-                }
-                Op::Binary(bop) | Op::InplaceBinary(bop) => {
-                    let b = self.pop();
-                    let a = self.pop();
-                    let r = self.binary_op(&a, &b, bop, matches!(op, Op::InplaceBinary(_)))?;
-                    self.push(r);
-                }
-                Op::Unary(uop) => {
-                    let a = self.pop();
-                    let r = self.unary_op(&a, uop)?;
-                    self.push(r);
-                }
-                Op::Compare(cop) => {
-                    let b = self.pop();
-                    let a = self.pop();
-                    let r = match (&a, &b) {
-                        (Value::Int(x), Value::Int(y)) => Value::Bool(match cop {
-                            CmpOp::Lt => x < y,
-                            CmpOp::LtE => x <= y,
-                            CmpOp::Gt => x > y,
-                            CmpOp::GtE => x >= y,
-                            CmpOp::Eq | CmpOp::Is => x == y,
-                            CmpOp::NotEq | CmpOp::IsNot => x != y,
-                            _ => {
-                                let r = self.compare(&a, &b, cop)?;
-                                self.push(r);
-                                continue;
-                            }
-                        }),
-                        _ => self.compare(&a, &b, cop)?,
-                    };
-                    self.push(r);
-                }
-                Op::Jump(t) => {
-                    // Check for Ctrl-C before jumping back, so an interrupt is raised at the
-                    // jump (inside the loop and its try blocks), not at the loop's entry.
-                    let back = (t as usize) < self.top().pc;
-                    if back {
-                        self.breaker()?;
-                    }
-                    self.top().pc = t as usize;
-                    // An executor job's switch interval ended (eventloop::vthreads).
-                    if back && self.aio.vthreads.switch.is_some() {
-                        return Ok(Value::None);
-                    }
-                }
-                Op::PopJumpIfFalse(t) | Op::PopJumpIfTrue(t) => {
-                    let f = self.top();
-                    let v = f.stack.pop().unwrap_or(Value::None);
-                    let b = match v {
-                        Value::Bool(b) => b,
-                        _ => self.truthy(&v)?,
-                    };
-                    if b == matches!(op, Op::PopJumpIfTrue(_)) {
-                        self.top().pc = t as usize;
-                    }
-                }
-                Op::PopJumpIfNone(t) => {
-                    if self.pop().is_none() {
-                        self.top().pc = t as usize;
-                    }
-                }
-                Op::PopJumpIfNotNone(t) => {
-                    if !self.pop().is_none() {
-                        self.top().pc = t as usize;
-                    }
-                }
-                Op::JumpIfFalseOrPop(t) => {
-                    let v = self.peek(1);
-                    if !self.truthy(&v)? {
-                        self.top().pc = t as usize;
-                    } else {
-                        self.pop();
-                    }
-                }
-                Op::JumpIfTrueOrPop(t) => {
-                    let v = self.peek(1);
-                    if self.truthy(&v)? {
-                        self.top().pc = t as usize;
-                    } else {
-                        self.pop();
-                    }
-                }
-                Op::GetIter => {
-                    let v = self.pop();
-                    let it = self.iter(&v)?;
-                    self.push(it);
-                }
-                Op::ForIter(t) => {
-                    let it = self.peek(1);
-                    if let Value::Obj(o) = &it {
-                        if let Obj::Generator(_) = &**o {
-                            if self.resume_inline(o, Value::None)? {
-                                code = self.top().code.clone();
-                            }
-                            continue;
-                        }
-                    }
-                    match self.next(&it)? {
-                        Some(v) => self.push(v),
-                        None => {
-                            let f = self.top();
-                            f.stack.pop();
-                            f.pc = t as usize;
-                        }
-                    }
-                }
-                Op::Return => {
-                    let v = self.pop();
-                    match self.return_from_frame(v)? {
-                        Some(v) => return Ok(v),
-                        None => code = self.top().code.clone(),
-                    }
-                    finalizers!(self);
-                }
-                Op::KwNames(i) => {
-                    self.kwnames = Some(code.consts[i as usize].clone());
-                }
-                Op::Call(n) => {
-                    finalizers!(self);
-                    if self.do_call(n as usize)? {
-                        code = self.top().code.clone();
-                        self.breaker()?;
-                    }
-                    // An executor job called `time.sleep` or its switch interval ended: it
-                    // leaves the CPU, back to its driver (eventloop::vthreads).
-                    if self.aio.vthreads.switch.is_some() {
-                        return Ok(Value::None);
-                    }
-                }
-                Op::CallEx(flags) => {
-                    let kwargs = if flags & 1 != 0 {
-                        Some(self.pop())
-                    } else {
-                        None
-                    };
-                    let args = self.pop();
-                    let func = self.pop();
-                    let _null = self.pop();
-                    let mut all = match self.collect(&args) {
-                        Ok(v) => v,
-                        Err(e)
-                            if e.is(ExcKind::TypeError)
-                                && self.lookup_special(&args, "__iter__").is_none() =>
-                        {
-                            return Err(type_error(format!(
-                                "{} argument after * must be an iterable, not {}",
-                                self.function_str(&func)?,
-                                self.type_name(&args)
-                            )))
-                        }
-                        Err(e) => return Err(e),
-                    };
-                    let mut names = Vec::new();
-                    if let Some(kw) = kwargs {
-                        self.kwargs_into(&kw, &func, &mut all, &mut names)?;
-                    }
-                    match self.prepare_call(&func, None, &all, &names)? {
-                        Prepared::Done(v) => self.push(v),
-                        Prepared::Frame(f) => {
-                            self.push_frame(f)?;
-                            code = self.top().code.clone();
-                        }
-                    }
-                }
-                Op::MakeFunction(flags) => {
-                    let v = self.make_function(flags)?;
-                    self.push(v);
-                }
-                Op::LoadBuildClass => {
-                    let v = self.load_global(&Value::str("__build_class__"))?;
-                    self.push(v);
-                }
-                Op::BuildTuple(n) => {
-                    let items = self.pop_n(n as usize);
-                    self.push(Value::tuple(items));
-                }
-                Op::BuildList(n) => {
-                    let items = self.pop_n(n as usize);
-                    self.push(Value::list(items));
-                }
-                Op::BuildSet(n) => {
-                    let items = self.pop_n(n as usize);
-                    let mut s = SetData::new();
-                    for it in items {
-                        self.setdata_add(&mut s, it)?;
-                    }
-                    self.push(Value::set(s));
-                }
-                Op::BuildMap(n) => {
-                    let items = self.pop_n(2 * n as usize);
-                    let d =
-                        ObjRef::new(Obj::Dict(RefCell::new(DictData::with_capacity(n as usize))));
-                    let mut it = items.into_iter();
-                    while let (Some(k), Some(v)) = (it.next(), it.next()) {
-                        self.dict_set(&d, k, v)?;
-                    }
-                    self.push(Value::Obj(d));
-                }
-                Op::BuildString(n) => {
-                    let items = self.pop_n(n as usize);
-                    self.push(crate::obj::str::concat_values(&items));
-                }
-                Op::BuildSlice(n) => {
-                    let step = if n == 3 { self.pop() } else { Value::None };
-                    let stop = self.pop();
-                    let start = self.pop();
-                    self.push(Value::obj(Obj::Slice(SliceObj { start, stop, step })));
-                }
-                Op::ListAppend(i) => {
-                    let v = self.pop();
-                    let target = self.peek(i as usize);
-                    if let Value::Obj(o) = &target {
-                        if let Obj::List(l) = &**o {
-                            l.borrow_mut().push(v);
-                        }
-                    }
-                }
-                Op::SetAdd(i) => {
-                    let v = self.pop();
-                    let target = self.peek(i as usize);
-                    if let Value::Obj(o) = &target {
-                        self.set_add(o, v)?;
-                    }
-                }
-                Op::MapAdd(i) => {
-                    let v = self.pop();
-                    let k = self.pop();
-                    let target = self.peek(i as usize);
-                    if let Value::Obj(o) = &target {
-                        self.dict_set(o, k, v)?;
-                    }
-                }
-                Op::ListExtend(i) => {
-                    let it = self.pop();
-                    let target = self.peek(i as usize);
-                    let items = match self.collect(&it) {
-                        Ok(items) => items,
-                        Err(e)
-                            if e.is(ExcKind::TypeError)
-                                && self.lookup_special(&it, "__iter__").is_none() =>
-                        {
-                            return Err(type_error(format!(
-                                "Value after * must be an iterable, not {}",
-                                self.type_name(&it)
-                            )))
-                        }
-                        Err(e) => return Err(e),
-                    };
-                    if let Value::Obj(o) = &target {
-                        if let Obj::List(l) = &**o {
-                            l.borrow_mut().extend(items);
-                        }
-                    }
-                }
-                Op::SetUpdate(i) => {
-                    let it = self.pop();
-                    let target = self.peek(i as usize);
-                    let items = self.collect(&it)?;
-                    if let Value::Obj(o) = &target {
-                        for x in items {
-                            self.set_add(o, x)?;
-                        }
-                    }
-                }
-                Op::DictUpdate(i) => {
-                    let m = self.pop();
-                    let target = self.peek(i as usize);
-                    self.dict_update_from(&target, &m, None)?;
-                }
-                Op::DictMerge(i) => {
-                    // Only calls merge: the callee sits under the args tuple, below the dict.
-                    let m = self.pop();
-                    let target = self.peek(i as usize);
-                    let callee = self.peek(i as usize + 2);
-                    self.dict_update_from(&target, &m, Some(&callee))?;
-                }
-                Op::ListToTuple => {
-                    let l = self.pop();
-                    let items = self.collect(&l)?;
-                    self.push(Value::tuple(items));
-                }
-                Op::FormatValue(flags) => {
-                    let spec = if flags & 4 != 0 {
-                        Some(self.pop())
-                    } else {
-                        None
-                    };
-                    let v = self.pop();
-                    let v = match flags & 3 {
-                        1 => self.to_str_value(&v)?,
-                        2 => Value::string(self.repr(&v)?),
-                        3 => Value::string(self.ascii(&v)?),
-                        _ => v,
-                    };
-                    let s = self.format(&v, spec.as_ref())?;
-                    self.push(s);
-                }
-                Op::UnpackSequence(n) => {
-                    let seq = self.pop();
-                    let items = self.unpack(&seq, n as usize)?;
-                    let f = self.top();
-                    f.stack.extend(items.into_iter().rev());
-                }
-                Op::UnpackEx(arg) => {
-                    let before = (arg & 0xff) as usize;
-                    let after = (arg >> 8) as usize;
-                    let seq = self.pop();
-                    let items = self.collect(&seq)?;
-                    if items.len() < before + after {
-                        return Err(value_error(format!(
-                            "not enough values to unpack (expected at least {}, got {})",
-                            before + after,
-                            items.len()
-                        )));
-                    }
-                    let mid_end = items.len() - after;
-                    let mut out: Vec<Value> = Vec::with_capacity(before + after + 1);
-                    out.extend(items[..before].iter().cloned());
-                    out.push(Value::list(items[before..mid_end].to_vec()));
-                    out.extend(items[mid_end..].iter().cloned());
-                    self.top().stack.extend(out.into_iter().rev());
-                }
-                Op::RaiseVarargs(n) => {
-                    return Err(self.do_raise(n)?);
-                }
-                Op::PushExcInfo => {
-                    let e = self.pop();
-                    let f = self.top();
-                    let prev = std::mem::replace(&mut f.handled, e.clone());
-                    f.stack.push(prev);
-                    f.stack.push(e);
-                }
-                Op::PopExcept => {
-                    let prev = self.pop();
-                    self.top().handled = prev;
-                }
-                Op::Reraise => {
-                    let e = self.pop();
-                    self.skip_tb = true;
-                    return Err(self.as_exception(e)?);
-                }
-                Op::CheckExcMatch => {
-                    let t = self.pop();
-                    let e = self.peek(1);
-                    let m = self.exception_matches(&e, &t)?;
-                    self.push(Value::Bool(m));
-                }
-                Op::CheckEgMatch => {
-                    let t = self.pop();
-                    let e = self.pop();
-                    let (rest, matched) = self.eg_match(&e, &t)?;
-                    if !matched.is_none() {
-                        // As CPython: the handler runs with the matched part as the
-                        // exception being handled (the `__context__` of what it raises).
-                        self.top().handled = matched.clone();
-                    }
-                    self.push(rest);
-                    self.push(matched);
-                }
-                Op::PrepReraiseStar => {
-                    let raised = self.pop();
-                    let orig = self.pop();
-                    let r = self.prep_reraise_star(&orig, &raised)?;
-                    self.push(r);
-                }
-                Op::LoadAssertionError => {
-                    self.push(Value::Obj(super::types::exc_class(ExcKind::AssertionError)));
-                }
-                Op::BeforeWith => {
-                    let mgr = self.pop();
-                    let enter = self.special_method(&mgr, "__enter__", "context manager")?;
-                    let exit = self.special_method(&mgr, "__exit__", "context manager")?;
-                    self.push(exit);
-                    let r = self.call(&enter, &[])?;
-                    self.push(r);
-                }
-                Op::WithExceptStart => {
-                    let e = self.peek(1);
-                    let exit = self.peek(3);
-                    let t = Value::Obj(self.type_of(&e));
-                    let tb = match &e {
-                        Value::Obj(o) => super::traceback::traceback_value(o),
-                        _ => Value::None,
-                    };
-                    let r = self.call(&exit, &[t, e, tb])?;
-                    self.push(r);
-                }
-                Op::YieldValue => {
-                    let v = self.pop();
-                    match self.yield_from_frame(v)? {
-                        Some(v) => return Ok(v),
-                        None => code = self.top().code.clone(),
-                    }
-                }
-                Op::GetYieldFromIter => {
-                    let v = self.pop();
-                    let it = match &v {
-                        Value::Obj(o) if matches!(&**o, Obj::Generator(g) if g.agen.is_none()) => {
-                            v.clone()
-                        }
-                        _ => self.iter(&v)?,
-                    };
-                    self.push(it);
-                }
-                Op::GetAwaitable(_) => {
-                    let v = self.pop();
-                    // A Future (or Task) is its own awaitable.
-                    let a = if crate::eventloop::futures::value_future(&v).is_some() {
-                        v
-                    } else {
-                        self.get_awaitable(&v)?
-                    };
-                    self.push(a);
-                }
-                Op::Send(t) => {
-                    let v = self.pop();
-                    let recv = self.peek(1);
-                    if let Value::Obj(o) = &recv {
-                        match &**o {
-                            Obj::Generator(_) => {
-                                if self.resume_inline(o, v)? {
-                                    code = self.top().code.clone();
-                                }
-                                continue;
-                            }
-                            Obj::Future(_) => {
-                                self.send_to_future(o, t)?;
-                                continue;
-                            }
-                            Obj::AsyncAwaitable(_) => {
-                                let Some(v) = self.asend_inline(o, v)? else {
-                                    code = self.top().code.clone();
-                                    continue;
-                                };
-                                match self.awaitable_send(o, v)? {
-                                    super::generator::GenOutcome::Yielded(y) => self.push(y),
-                                    super::generator::GenOutcome::Returned(r) => {
-                                        let f = self.top();
-                                        f.stack.pop();
-                                        f.stack.push(r);
-                                        f.pc = t as usize;
-                                    }
-                                }
-                                continue;
-                            }
-                            _ => {}
-                        }
-                    }
-                    let r = if v.is_none() {
-                        self.next(&recv)
-                    } else {
-                        self.call_method(&recv, "send", &[v]).map(Some)
-                    };
-                    match r {
-                        Ok(Some(y)) => self.push(y),
-                        Ok(None) => {
-                            let f = self.top();
-                            f.stack.pop();
-                            f.stack.push(Value::None);
-                            f.pc = t as usize;
-                        }
-                        Err(e) if e.is(ExcKind::StopIteration) => {
-                            let val = super::generator::stop_iteration_value(&e);
-                            let f = self.top();
-                            f.stack.pop();
-                            f.stack.push(val);
-                            f.pc = t as usize;
-                        }
-                        Err(e) => return Err(e),
-                    }
-                }
-                Op::GetAIter => {
-                    let v = self.pop();
-                    let r = match self.lookup_special(&v, "__aiter__") {
-                        Some(f) => self.call(&f, &[v])?,
-                        None => {
-                            return Err(type_error(format!(
-                                "'async for' requires an object with __aiter__ method, got {}",
-                                self.type_name(&v)
-                            )))
-                        }
-                    };
-                    self.push(r);
-                }
-                Op::GetANext => {
-                    let it = self.peek(1);
-                    if let Value::Obj(o) = &it {
-                        if matches!(&**o, Obj::Generator(g) if g.agen.is_some()) {
-                            let a = self.agen_asend(o, Value::None)?;
-                            self.push(a);
-                            continue;
-                        }
-                    }
-                    let r = match self.lookup_special(&it, "__anext__") {
-                        Some(f) => self.call(&f, std::slice::from_ref(&it))?,
-                        None => {
-                            return Err(type_error(format!(
-                                "'async for' received an object from __aiter__ that does not implement __anext__: {}",
-                                self.type_name(&it)
-                            )))
-                        }
-                    };
-                    let a = self.get_awaitable(&r)?;
-                    self.push(a);
-                }
-                Op::EndAsyncFor => {
-                    let e = self.pop();
-                    let ex = self.as_exception(e)?;
-                    if ex.is(ExcKind::StopAsyncIteration) {
-                        self.pop();
-                    } else {
-                        self.skip_tb = true;
-                        return Err(ex);
-                    }
-                }
-                Op::BeforeAsyncWith => {
-                    let mgr = self.pop();
-                    let enter =
-                        self.special_method(&mgr, "__aenter__", "asynchronous context manager")?;
-                    let exit =
-                        self.special_method(&mgr, "__aexit__", "asynchronous context manager")?;
-                    self.push(exit);
-                    let r = self.call(&enter, &[])?;
-                    let a = self.get_awaitable(&r)?;
-                    self.push(a);
-                }
-                Op::ImportName(i) => {
-                    let fromlist = self.pop();
-                    let level = self.pop();
-                    let m = self.import_name(&code.names[i as usize], &fromlist, &level)?;
-                    self.push(m);
-                }
-                Op::ImportFrom(i) => {
-                    let m = self.peek(1);
-                    let v = self.import_from(&m, &code.names[i as usize])?;
-                    self.push(v);
-                }
-                Op::ImportStar => {
-                    let m = self.pop();
-                    self.import_star(&m)?;
-                }
-                Op::SetupAnnotations => {
-                    let map = self.top().locals_map.clone();
-                    if let Some(m) = map {
-                        let key = self.intern("__annotations__");
-                        if self.mapping_get(&m, &key)?.is_none() {
-                            self.mapping_set(&m, key, Value::dict(DictData::new()))?;
-                        }
-                    }
-                }
-                Op::AsyncGenWrap => self.async_gen_yield = true,
-                Op::PrintExpr => {
-                    let v = self.pop();
-                    self.print_expr(v)?;
-                }
+                super::fast::Exit::Return(v) => return Ok(v),
             }
         }
+    }
+
+    /// Runs one instruction of the innermost frame the general way (`pc` is already past
+    /// it). Some(v) when the innermost entry frame exited with `v` (a return, a yield, or
+    /// an executor job leaving the CPU).
+    pub(super) fn exec_op(&mut self, op: Op) -> PyResult<Option<Value>> {
+        let code = self.top().code.clone();
+        match op {
+            Op::Nop => {}
+            Op::PopTop => {
+                drop(self.pop());
+                finalizers!(self);
+            }
+            Op::Copy(n) => {
+                let v = self.peek(n as usize);
+                self.push(v);
+            }
+            Op::Swap(n) => {
+                let s = &mut self.top().stack;
+                let len = s.len();
+                s.swap(len - 1, len - n as usize);
+            }
+            Op::PushNull => self.push(Value::Undef),
+            Op::LoadConst(i) => {
+                let v = code.consts[i as usize].clone();
+                self.top().stack.push(v);
+            }
+            Op::LoadFast(i) => {
+                let f = self.top();
+                let v = f.locals[i as usize].clone();
+                if v.is_undef() {
+                    let name = code.code.varnames[i as usize].clone();
+                    return Err(exc(
+                        ExcKind::UnboundLocalError,
+                        format!("cannot access local variable '{name}' where it is not associated with a value"),
+                    ));
+                }
+                f.stack.push(v);
+            }
+            Op::StoreFast(i) => {
+                let f = self.top();
+                let v = f.stack.pop().unwrap_or(Value::None);
+                let old = std::mem::replace(&mut f.locals[i as usize], v);
+                drop(old);
+                finalizers!(self);
+            }
+            Op::DeleteFast(i) => {
+                let old = std::mem::replace(&mut self.top().locals[i as usize], Value::Undef);
+                if old.is_undef() {
+                    let name = code.code.varnames[i as usize].clone();
+                    return Err(exc(
+                        ExcKind::UnboundLocalError,
+                        format!("cannot access local variable '{name}' where it is not associated with a value"),
+                    ));
+                }
+            }
+            Op::LoadDeref(i) | Op::LoadClosure(i) => {
+                let cell = self.top().cells[i as usize].clone();
+                if let Op::LoadClosure(_) = op {
+                    self.push(Value::Obj(cell));
+                    return Ok(None);
+                }
+                let v = match &*cell {
+                    Obj::Cell(c) => c.borrow().clone(),
+                    _ => Value::Undef,
+                };
+                if v.is_undef() {
+                    return Err(self.unbound_cell(&code, i as usize));
+                }
+                self.push(v);
+            }
+            Op::StoreDeref(i) => {
+                let v = self.pop();
+                let cell = self.top().cells[i as usize].clone();
+                if let Obj::Cell(c) = &*cell {
+                    let old = c.replace(v);
+                    drop(old);
+                }
+            }
+            Op::DeleteDeref(i) => {
+                let cell = self.top().cells[i as usize].clone();
+                if let Obj::Cell(c) = &*cell {
+                    if c.replace(Value::Undef).is_undef() {
+                        return Err(self.unbound_cell(&code, i as usize));
+                    }
+                }
+            }
+            Op::LoadClassDeref(i) => {
+                let ncell = code.code.cellvars.len();
+                let name = Value::str(&code.code.freevars[i as usize - ncell.min(i as usize)]);
+                let map = self.top().locals_map.clone();
+                let found = match map.as_deref() {
+                    Some(Obj::Dict(d)) => super::dictops::get_str(&d.borrow(), &name),
+                    _ => None,
+                };
+                let v = match found {
+                    Some(v) => v,
+                    None => {
+                        let cell = self.top().cells[i as usize].clone();
+                        let v = match &*cell {
+                            Obj::Cell(c) => c.borrow().clone(),
+                            _ => Value::Undef,
+                        };
+                        if v.is_undef() {
+                            return Err(self.unbound_cell(&code, i as usize));
+                        }
+                        v
+                    }
+                };
+                self.push(v);
+            }
+            Op::LoadGlobal(i) => {
+                let v = self.load_global_cached(&code, i as usize)?;
+                self.push(v);
+            }
+            Op::StoreGlobal(i) => {
+                let v = self.pop();
+                let g = self.top().globals.clone();
+                if let Obj::Dict(d) = &*g {
+                    super::dictops::set_str(&mut d.borrow_mut(), code.names[i as usize].clone(), v);
+                }
+                finalizers!(self);
+            }
+            Op::DeleteGlobal(i) => {
+                let g = self.top().globals.clone();
+                let name = &code.names[i as usize];
+                let removed = match &*g {
+                    Obj::Dict(d) => super::dictops::del_str(&mut d.borrow_mut(), name),
+                    _ => None,
+                };
+                if removed.is_none() {
+                    return Err(super::errors::name_error(name.as_str().unwrap_or("?")));
+                }
+                drop(removed);
+                finalizers!(self);
+            }
+            Op::LoadName(i) => {
+                let name = &code.names[i as usize];
+                let map = self.top().locals_map.clone();
+                let local = match &map {
+                    Some(m) => self.mapping_get(m, name)?,
+                    None => None,
+                };
+                let v = match local {
+                    Some(v) => v,
+                    None => self.load_global(name)?,
+                };
+                self.push(v);
+            }
+            Op::StoreName(i) => {
+                let v = self.pop();
+                let name = code.names[i as usize].clone();
+                let map = self.top().locals_map.clone();
+                match map {
+                    Some(m) => self.mapping_set(&m, name, v)?,
+                    None => {
+                        let g = self.top().globals.clone();
+                        if let Obj::Dict(d) = &*g {
+                            super::dictops::set_str(&mut d.borrow_mut(), name, v);
+                        }
+                    }
+                }
+                finalizers!(self);
+            }
+            Op::DeleteName(i) => {
+                let name = code.names[i as usize].clone();
+                let map = self
+                    .top()
+                    .locals_map
+                    .clone()
+                    .unwrap_or_else(|| self.top().globals.clone());
+                let removed = match &*map {
+                    Obj::Dict(d) => super::dictops::del_str(&mut d.borrow_mut(), &name),
+                    _ => None,
+                };
+                if removed.is_none() {
+                    return Err(super::errors::name_error(name.as_str().unwrap_or("?")));
+                }
+                drop(removed);
+                finalizers!(self);
+            }
+            Op::LoadAttr(i) => {
+                let obj = self.pop();
+                let v = self.get_attr(&obj, &code.names[i as usize])?;
+                self.push(v);
+            }
+            Op::StoreAttr(i) => {
+                let obj = self.pop();
+                let v = self.pop();
+                self.set_attr(&obj, &code.names[i as usize], v)?;
+                drop(obj);
+                finalizers!(self);
+            }
+            Op::DeleteAttr(i) => {
+                let obj = self.pop();
+                self.del_attr(&obj, &code.names[i as usize])?;
+                drop(obj);
+                finalizers!(self);
+            }
+            Op::LoadMethod(i) => {
+                let obj = self.pop();
+                match self.load_method(&obj, &code.names[i as usize])? {
+                    (f, Some(s)) => {
+                        // A method found on the class: the fast tier's cache.
+                        if let (Value::Obj(m), Some(slot)) = (&f, code.method_cache.get(i as usize))
+                        {
+                            *slot.borrow_mut() = Some(crate::obj::function::MethodCache {
+                                class_addr: self.type_of(&s).addr(),
+                                epoch: super::lookup_cache::epoch(),
+                                method: m.downgrade(),
+                            });
+                        }
+                        self.push(f);
+                        self.push(s);
+                    }
+                    (a, None) => {
+                        self.push(Value::Undef);
+                        self.push(a);
+                    }
+                }
+            }
+            Op::BinarySubscr => {
+                let key = self.pop();
+                let obj = self.pop();
+                let v = self.getitem(&obj, &key)?;
+                self.push(v);
+            }
+            Op::StoreSubscr => {
+                let key = self.pop();
+                let obj = self.pop();
+                let v = self.pop();
+                self.setitem(&obj, &key, v)?;
+                drop((obj, key));
+                finalizers!(self);
+            }
+            Op::DeleteSubscr => {
+                let key = self.pop();
+                let obj = self.pop();
+                self.delitem(&obj, &key)?;
+                drop((obj, key));
+                finalizers!(self);
+            }
+            Op::Binary(bop) | Op::InplaceBinary(bop) => {
+                let b = self.pop();
+                let a = self.pop();
+                let r = self.binary_op(&a, &b, bop, matches!(op, Op::InplaceBinary(_)))?;
+                self.push(r);
+            }
+            Op::Unary(uop) => {
+                let a = self.pop();
+                let r = self.unary_op(&a, uop)?;
+                self.push(r);
+            }
+            Op::Compare(cop) => {
+                let b = self.pop();
+                let a = self.pop();
+                let r = match (&a, &b) {
+                    (Value::Int(x), Value::Int(y)) => Value::Bool(match cop {
+                        CmpOp::Lt => x < y,
+                        CmpOp::LtE => x <= y,
+                        CmpOp::Gt => x > y,
+                        CmpOp::GtE => x >= y,
+                        CmpOp::Eq | CmpOp::Is => x == y,
+                        CmpOp::NotEq | CmpOp::IsNot => x != y,
+                        _ => {
+                            let r = self.compare(&a, &b, cop)?;
+                            self.push(r);
+                            return Ok(None);
+                        }
+                    }),
+                    _ => self.compare(&a, &b, cop)?,
+                };
+                self.push(r);
+            }
+            Op::Jump(t) => {
+                // Check for Ctrl-C before jumping back, so an interrupt is raised at the
+                // jump (inside the loop and its try blocks), not at the loop's entry.
+                let back = (t as usize) < self.top().pc;
+                if back {
+                    self.breaker()?;
+                }
+                self.top().pc = t as usize;
+                // An executor job's switch interval ended (eventloop::vthreads).
+                if back && self.aio.vthreads.switch.is_some() {
+                    return Ok(Some(Value::None));
+                }
+            }
+            Op::PopJumpIfFalse(t) | Op::PopJumpIfTrue(t) => {
+                let f = self.top();
+                let v = f.stack.pop().unwrap_or(Value::None);
+                let b = match v {
+                    Value::Bool(b) => b,
+                    _ => self.truthy(&v)?,
+                };
+                if b == matches!(op, Op::PopJumpIfTrue(_)) {
+                    self.top().pc = t as usize;
+                }
+            }
+            Op::PopJumpIfNone(t) => {
+                if self.pop().is_none() {
+                    self.top().pc = t as usize;
+                }
+            }
+            Op::PopJumpIfNotNone(t) => {
+                if !self.pop().is_none() {
+                    self.top().pc = t as usize;
+                }
+            }
+            Op::JumpIfFalseOrPop(t) => {
+                let v = self.peek(1);
+                if !self.truthy(&v)? {
+                    self.top().pc = t as usize;
+                } else {
+                    self.pop();
+                }
+            }
+            Op::JumpIfTrueOrPop(t) => {
+                let v = self.peek(1);
+                if self.truthy(&v)? {
+                    self.top().pc = t as usize;
+                } else {
+                    self.pop();
+                }
+            }
+            Op::GetIter => {
+                let v = self.pop();
+                let it = self.iter(&v)?;
+                self.push(it);
+            }
+            Op::ForIter(t) => {
+                let it = self.peek(1);
+                if let Value::Obj(o) = &it {
+                    if let Obj::Generator(_) = &**o {
+                        self.resume_inline(o, Value::None)?;
+                        return Ok(None);
+                    }
+                }
+                match self.next(&it)? {
+                    Some(v) => self.push(v),
+                    None => {
+                        let f = self.top();
+                        f.stack.pop();
+                        f.pc = t as usize;
+                    }
+                }
+            }
+            Op::Return => {
+                let v = self.pop();
+                if let Some(v) = self.return_from_frame(v)? {
+                    return Ok(Some(v));
+                }
+                finalizers!(self);
+            }
+            Op::KwNames(i) => {
+                self.kwnames = Some(code.consts[i as usize].clone());
+            }
+            Op::Call(n) => {
+                finalizers!(self);
+                if self.do_call(n as usize)? {
+                    self.breaker()?;
+                }
+                // An executor job called `time.sleep` or its switch interval ended: it
+                // leaves the CPU, back to its driver (eventloop::vthreads).
+                if self.aio.vthreads.switch.is_some() {
+                    return Ok(Some(Value::None));
+                }
+            }
+            Op::CallEx(flags) => {
+                let kwargs = if flags & 1 != 0 {
+                    Some(self.pop())
+                } else {
+                    None
+                };
+                let args = self.pop();
+                let func = self.pop();
+                let _null = self.pop();
+                let mut all = match self.collect(&args) {
+                    Ok(v) => v,
+                    Err(e)
+                        if e.is(ExcKind::TypeError)
+                            && self.lookup_special(&args, "__iter__").is_none() =>
+                    {
+                        return Err(type_error(format!(
+                            "{} argument after * must be an iterable, not {}",
+                            self.function_str(&func)?,
+                            self.type_name(&args)
+                        )))
+                    }
+                    Err(e) => return Err(e),
+                };
+                let mut names = Vec::new();
+                if let Some(kw) = kwargs {
+                    self.kwargs_into(&kw, &func, &mut all, &mut names)?;
+                }
+                match self.prepare_call(&func, None, &all, &names)? {
+                    Prepared::Done(v) => self.push(v),
+                    Prepared::Frame(f) => {
+                        self.push_frame(f)?;
+                    }
+                }
+            }
+            Op::MakeFunction(flags) => {
+                let v = self.make_function(flags)?;
+                self.push(v);
+            }
+            Op::LoadBuildClass => {
+                let v = self.load_global(&Value::str("__build_class__"))?;
+                self.push(v);
+            }
+            Op::BuildTuple(n) => {
+                let items = self.pop_n(n as usize);
+                self.push(Value::tuple(items));
+            }
+            Op::BuildList(n) => {
+                let items = self.pop_n(n as usize);
+                self.push(Value::list(items));
+            }
+            Op::BuildSet(n) => {
+                let items = self.pop_n(n as usize);
+                let mut s = SetData::new();
+                for it in items {
+                    self.setdata_add(&mut s, it)?;
+                }
+                self.push(Value::set(s));
+            }
+            Op::BuildMap(n) => {
+                let items = self.pop_n(2 * n as usize);
+                let d = ObjRef::new(Obj::Dict(RefCell::new(DictData::with_capacity(n as usize))));
+                let mut it = items.into_iter();
+                while let (Some(k), Some(v)) = (it.next(), it.next()) {
+                    self.dict_set(&d, k, v)?;
+                }
+                self.push(Value::Obj(d));
+            }
+            Op::BuildString(n) => {
+                let items = self.pop_n(n as usize);
+                self.push(crate::obj::str::concat_values(&items));
+            }
+            Op::BuildSlice(n) => {
+                let step = if n == 3 { self.pop() } else { Value::None };
+                let stop = self.pop();
+                let start = self.pop();
+                self.push(Value::obj(Obj::Slice(SliceObj { start, stop, step })));
+            }
+            Op::ListAppend(i) => {
+                let v = self.pop();
+                let target = self.peek(i as usize);
+                if let Value::Obj(o) = &target {
+                    if let Obj::List(l) = &**o {
+                        l.borrow_mut().push(v);
+                    }
+                }
+            }
+            Op::SetAdd(i) => {
+                let v = self.pop();
+                let target = self.peek(i as usize);
+                if let Value::Obj(o) = &target {
+                    self.set_add(o, v)?;
+                }
+            }
+            Op::MapAdd(i) => {
+                let v = self.pop();
+                let k = self.pop();
+                let target = self.peek(i as usize);
+                if let Value::Obj(o) = &target {
+                    self.dict_set(o, k, v)?;
+                }
+            }
+            Op::ListExtend(i) => {
+                let it = self.pop();
+                let target = self.peek(i as usize);
+                let items = match self.collect(&it) {
+                    Ok(items) => items,
+                    Err(e)
+                        if e.is(ExcKind::TypeError)
+                            && self.lookup_special(&it, "__iter__").is_none() =>
+                    {
+                        return Err(type_error(format!(
+                            "Value after * must be an iterable, not {}",
+                            self.type_name(&it)
+                        )))
+                    }
+                    Err(e) => return Err(e),
+                };
+                if let Value::Obj(o) = &target {
+                    if let Obj::List(l) = &**o {
+                        l.borrow_mut().extend(items);
+                    }
+                }
+            }
+            Op::SetUpdate(i) => {
+                let it = self.pop();
+                let target = self.peek(i as usize);
+                let items = self.collect(&it)?;
+                if let Value::Obj(o) = &target {
+                    for x in items {
+                        self.set_add(o, x)?;
+                    }
+                }
+            }
+            Op::DictUpdate(i) => {
+                let m = self.pop();
+                let target = self.peek(i as usize);
+                self.dict_update_from(&target, &m, None)?;
+            }
+            Op::DictMerge(i) => {
+                // Only calls merge: the callee sits under the args tuple, below the dict.
+                let m = self.pop();
+                let target = self.peek(i as usize);
+                let callee = self.peek(i as usize + 2);
+                self.dict_update_from(&target, &m, Some(&callee))?;
+            }
+            Op::ListToTuple => {
+                let l = self.pop();
+                let items = self.collect(&l)?;
+                self.push(Value::tuple(items));
+            }
+            Op::FormatValue(flags) => {
+                let spec = if flags & 4 != 0 {
+                    Some(self.pop())
+                } else {
+                    None
+                };
+                let v = self.pop();
+                let v = match flags & 3 {
+                    1 => self.to_str_value(&v)?,
+                    2 => Value::string(self.repr(&v)?),
+                    3 => Value::string(self.ascii(&v)?),
+                    _ => v,
+                };
+                let s = self.format(&v, spec.as_ref())?;
+                self.push(s);
+            }
+            Op::UnpackSequence(n) => {
+                let seq = self.pop();
+                let items = self.unpack(&seq, n as usize)?;
+                let f = self.top();
+                f.stack.extend(items.into_iter().rev());
+            }
+            Op::UnpackEx(arg) => {
+                let before = (arg & 0xff) as usize;
+                let after = (arg >> 8) as usize;
+                let seq = self.pop();
+                let items = self.collect(&seq)?;
+                if items.len() < before + after {
+                    return Err(value_error(format!(
+                        "not enough values to unpack (expected at least {}, got {})",
+                        before + after,
+                        items.len()
+                    )));
+                }
+                let mid_end = items.len() - after;
+                let mut out: Vec<Value> = Vec::with_capacity(before + after + 1);
+                out.extend(items[..before].iter().cloned());
+                out.push(Value::list(items[before..mid_end].to_vec()));
+                out.extend(items[mid_end..].iter().cloned());
+                self.top().stack.extend(out.into_iter().rev());
+            }
+            Op::RaiseVarargs(n) => {
+                return Err(self.do_raise(n)?);
+            }
+            Op::PushExcInfo => {
+                let e = self.pop();
+                let f = self.top();
+                let prev = std::mem::replace(&mut f.handled, e.clone());
+                f.stack.push(prev);
+                f.stack.push(e);
+            }
+            Op::PopExcept => {
+                let prev = self.pop();
+                self.top().handled = prev;
+            }
+            Op::Reraise => {
+                let e = self.pop();
+                self.skip_tb = true;
+                return Err(self.as_exception(e)?);
+            }
+            Op::CheckExcMatch => {
+                let t = self.pop();
+                let e = self.peek(1);
+                let m = self.exception_matches(&e, &t)?;
+                self.push(Value::Bool(m));
+            }
+            Op::CheckEgMatch => {
+                let t = self.pop();
+                let e = self.pop();
+                let (rest, matched) = self.eg_match(&e, &t)?;
+                if !matched.is_none() {
+                    // As CPython: the handler runs with the matched part as the
+                    // exception being handled (the `__context__` of what it raises).
+                    self.top().handled = matched.clone();
+                }
+                self.push(rest);
+                self.push(matched);
+            }
+            Op::PrepReraiseStar => {
+                let raised = self.pop();
+                let orig = self.pop();
+                let r = self.prep_reraise_star(&orig, &raised)?;
+                self.push(r);
+            }
+            Op::LoadAssertionError => {
+                self.push(Value::Obj(super::types::exc_class(ExcKind::AssertionError)));
+            }
+            Op::BeforeWith => {
+                let mgr = self.pop();
+                let enter = self.special_method(&mgr, "__enter__", "context manager")?;
+                let exit = self.special_method(&mgr, "__exit__", "context manager")?;
+                self.push(exit);
+                let r = self.call(&enter, &[])?;
+                self.push(r);
+            }
+            Op::WithExceptStart => {
+                let e = self.peek(1);
+                let exit = self.peek(3);
+                let t = Value::Obj(self.type_of(&e));
+                let tb = match &e {
+                    Value::Obj(o) => super::traceback::traceback_value(o),
+                    _ => Value::None,
+                };
+                let r = self.call(&exit, &[t, e, tb])?;
+                self.push(r);
+            }
+            Op::YieldValue => {
+                let v = self.pop();
+                if let Some(v) = self.yield_from_frame(v)? {
+                    return Ok(Some(v));
+                }
+            }
+            Op::GetYieldFromIter => {
+                let v = self.pop();
+                let it = match &v {
+                    Value::Obj(o) if matches!(&**o, Obj::Generator(g) if g.agen.is_none()) => {
+                        v.clone()
+                    }
+                    _ => self.iter(&v)?,
+                };
+                self.push(it);
+            }
+            Op::GetAwaitable(_) => {
+                let v = self.pop();
+                // A Future (or Task) is its own awaitable.
+                let a = if crate::eventloop::futures::value_future(&v).is_some() {
+                    v
+                } else {
+                    self.get_awaitable(&v)?
+                };
+                self.push(a);
+            }
+            Op::Send(t) => {
+                let v = self.pop();
+                let recv = self.peek(1);
+                if let Value::Obj(o) = &recv {
+                    match &**o {
+                        Obj::Generator(_) => {
+                            self.resume_inline(o, v)?;
+                            return Ok(None);
+                        }
+                        Obj::Future(_) => {
+                            self.send_to_future(o, t)?;
+                            return Ok(None);
+                        }
+                        Obj::AsyncAwaitable(_) => {
+                            let Some(v) = self.asend_inline(o, v)? else {
+                                return Ok(None);
+                            };
+                            match self.awaitable_send(o, v)? {
+                                super::generator::GenOutcome::Yielded(y) => self.push(y),
+                                super::generator::GenOutcome::Returned(r) => {
+                                    let f = self.top();
+                                    f.stack.pop();
+                                    f.stack.push(r);
+                                    f.pc = t as usize;
+                                }
+                            }
+                            return Ok(None);
+                        }
+                        _ => {}
+                    }
+                }
+                let r = if v.is_none() {
+                    self.next(&recv)
+                } else {
+                    self.call_method(&recv, "send", &[v]).map(Some)
+                };
+                match r {
+                    Ok(Some(y)) => self.push(y),
+                    Ok(None) => {
+                        let f = self.top();
+                        f.stack.pop();
+                        f.stack.push(Value::None);
+                        f.pc = t as usize;
+                    }
+                    Err(e) if e.is(ExcKind::StopIteration) => {
+                        let val = super::generator::stop_iteration_value(&e);
+                        let f = self.top();
+                        f.stack.pop();
+                        f.stack.push(val);
+                        f.pc = t as usize;
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            Op::GetAIter => {
+                let v = self.pop();
+                let r = match self.lookup_special(&v, "__aiter__") {
+                    Some(f) => self.call(&f, &[v])?,
+                    None => {
+                        return Err(type_error(format!(
+                            "'async for' requires an object with __aiter__ method, got {}",
+                            self.type_name(&v)
+                        )))
+                    }
+                };
+                self.push(r);
+            }
+            Op::GetANext => {
+                let it = self.peek(1);
+                if let Value::Obj(o) = &it {
+                    if matches!(&**o, Obj::Generator(g) if g.agen.is_some()) {
+                        let a = self.agen_asend(o, Value::None)?;
+                        self.push(a);
+                        return Ok(None);
+                    }
+                }
+                let r = match self.lookup_special(&it, "__anext__") {
+                    Some(f) => self.call(&f, std::slice::from_ref(&it))?,
+                    None => {
+                        return Err(type_error(format!(
+                            "'async for' received an object from __aiter__ that does not implement __anext__: {}",
+                            self.type_name(&it)
+                        )))
+                    }
+                };
+                let a = self.get_awaitable(&r)?;
+                self.push(a);
+            }
+            Op::EndAsyncFor => {
+                let e = self.pop();
+                let ex = self.as_exception(e)?;
+                if ex.is(ExcKind::StopAsyncIteration) {
+                    self.pop();
+                } else {
+                    self.skip_tb = true;
+                    return Err(ex);
+                }
+            }
+            Op::BeforeAsyncWith => {
+                let mgr = self.pop();
+                let enter =
+                    self.special_method(&mgr, "__aenter__", "asynchronous context manager")?;
+                let exit =
+                    self.special_method(&mgr, "__aexit__", "asynchronous context manager")?;
+                self.push(exit);
+                let r = self.call(&enter, &[])?;
+                let a = self.get_awaitable(&r)?;
+                self.push(a);
+            }
+            Op::ImportName(i) => {
+                let fromlist = self.pop();
+                let level = self.pop();
+                let m = self.import_name(&code.names[i as usize], &fromlist, &level)?;
+                self.push(m);
+            }
+            Op::ImportFrom(i) => {
+                let m = self.peek(1);
+                let v = self.import_from(&m, &code.names[i as usize])?;
+                self.push(v);
+            }
+            Op::ImportStar => {
+                let m = self.pop();
+                self.import_star(&m)?;
+            }
+            Op::SetupAnnotations => {
+                let map = self.top().locals_map.clone();
+                if let Some(m) = map {
+                    let key = self.intern("__annotations__");
+                    if self.mapping_get(&m, &key)?.is_none() {
+                        self.mapping_set(&m, key, Value::dict(DictData::new()))?;
+                    }
+                }
+            }
+            Op::AsyncGenWrap => self.async_gen_yield = true,
+            Op::PrintExpr => {
+                let v = self.pop();
+                self.print_expr(v)?;
+            }
+        }
+        Ok(None)
     }
 
     fn pop_n(&mut self, n: usize) -> Vec<Value> {

@@ -14,15 +14,15 @@ use super::frame::{Frame, Frames};
 use super::quicken::Inst;
 use super::value::{ObjRef, Value};
 use super::Vm;
-use crate::bytecode::Op;
 use crate::obj::generator::{GenKind, GenState};
 use crate::obj::{GeneratorObj, IterState, Obj};
 use crate::syntax::ast::{BinOp, CmpOp};
+use std::rc::Rc;
 
 /// Why the fast tier stopped.
 pub(super) enum Exit {
-    /// The general loop must run this instruction (`pc` is already past it).
-    Slow(Op),
+    /// The innermost entry frame returned or yielded this value.
+    Return(Value),
     /// An object was released: finalizers (`__del__`, generator close) may be due.
     Released,
     /// The instruction raised (the frame that raised is on top, `pc` past the instruction).
@@ -35,6 +35,8 @@ pub(super) enum Exit {
 /// What one frame's run ended with.
 enum Step {
     Exit(Exit),
+    /// The general way ran code that left another frame innermost: start over there.
+    Reenter,
     /// A call of a plain aio function: the callee's frame, arguments bound.
     Push(Box<Frame>),
     /// The frame returned this value to the frame below.
@@ -48,6 +50,7 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
     loop {
         match run_frame(vm) {
             Step::Exit(e) => return e,
+            Step::Reenter => {}
             Step::Push(callee) => vm.frames.push(callee),
             Step::Return(v) => {
                 let Some(mut done) = vm.frames.pop() else {
@@ -90,6 +93,17 @@ struct Room {
     has_caller: bool,
 }
 
+impl Room {
+    #[inline(always)]
+    fn of(vm: &Vm, depth: usize) -> Room {
+        Room {
+            can_push: depth < vm.recursion_limit.saturating_sub(vm.native_recursion)
+                && vm.kwnames.is_none(),
+            has_caller: depth >= 2,
+        }
+    }
+}
+
 /// Runs instructions of the innermost frame until one needs the general loop or switches
 /// frames. A backward jump or call that reaches the `breaker` interval is left to the
 /// general loop, which polls signals and the collector there.
@@ -102,11 +116,7 @@ struct Room {
 #[inline(never)]
 fn run_frame(vm: &mut Vm) -> Step {
     let depth = vm.frames.len();
-    let room = Room {
-        can_push: depth < vm.recursion_limit.saturating_sub(vm.native_recursion)
-            && vm.kwnames.is_none(),
-        has_caller: depth >= 2,
-    };
+    let mut room = Room::of(vm, depth);
     let Some(f) = vm.frames.last_mut() else {
         unreachable!("dispatch with an empty frame stack")
     };
@@ -116,15 +126,46 @@ fn run_frame(vm: &mut Vm) -> Step {
     let quick = &code.quick[..];
     let consts = &code.consts[..];
     let mut pc = f.pc;
-    // `slow!(k)`: the general loop runs `ops[k]` (everything before it is done).
+    // After the VM ran code of its own: the frame is found again, and this run goes on
+    // if it is still the one it started with (same depth and code; the pc is reread), or
+    // starts over on whatever frame is innermost now.
+    macro_rules! resync {
+        () => {{
+            if vm.frames.len() != depth {
+                return Step::Reenter;
+            }
+            room = Room::of(vm, depth);
+            f = top(&mut vm.frames);
+            if !Rc::ptr_eq(&code, &f.code) {
+                return Step::Reenter;
+            }
+            pc = f.pc;
+            continue;
+        }};
+    }
+    // `slow!(k)`: `ops[k]` runs the general way (everything before it is done).
     macro_rules! slow {
         ($k:expr) => {{
             let k: usize = $k;
-            pc = k + 1;
-            break Exit::Slow(ops[k]);
+            f.pc = k + 1;
+            match vm.exec_op(ops[k]) {
+                Ok(None) => {}
+                Ok(Some(v)) => return Step::Exit(Exit::Return(v)),
+                Err(e) => return Step::Exit(Exit::Raise(e)),
+            }
+            resync!();
         }};
     }
-    let exit = loop {
+    // `released!()`: an object was released; its finalizer (`__del__`, a generator's
+    // close) runs now, where CPython's would.
+    macro_rules! released {
+        () => {{
+            f.pc = pc;
+            crate::gc::finalize::run_pending(vm);
+            resync!();
+        }};
+    }
+    loop {
         let at = pc;
         let Some(&inst) = quick.get(at) else {
             unreachable!("the compiler ends every code object with Return")
@@ -166,13 +207,13 @@ fn run_frame(vm: &mut Vm) -> Step {
                     slow!(at);
                 };
                 if released(std::mem::replace(slot, v)) {
-                    break Exit::Released;
+                    released!();
                 }
             }
             Inst::PopTop => match stack.pop() {
                 Some(v) => {
                     if released(v) {
-                        break Exit::Released;
+                        released!();
                     }
                 }
                 None => slow!(at),
@@ -221,7 +262,7 @@ fn run_frame(vm: &mut Vm) -> Step {
                     forget_immediate(stack.pop());
                     let container = std::mem::replace(last(stack), v);
                     if released(container) {
-                        break Exit::Released;
+                        released!();
                     }
                 }
                 None => slow!(at),
@@ -233,7 +274,7 @@ fn run_frame(vm: &mut Vm) -> Step {
                     let it = stack.pop();
                     pc = t as usize;
                     if it.is_some_and(released) {
-                        break Exit::Released;
+                        released!();
                     }
                 }
                 None => slow!(at),
@@ -269,7 +310,7 @@ fn run_frame(vm: &mut Vm) -> Step {
                                 return Step::Exit(Exit::Switch);
                             }
                             if crate::gc::finalize::pending() {
-                                break Exit::Released;
+                                released!();
                             }
                         }
                         None => slow!(at),
@@ -311,7 +352,7 @@ fn run_frame(vm: &mut Vm) -> Step {
                                 return Step::Exit(Exit::Switch);
                             }
                             if crate::gc::finalize::pending() {
-                                break Exit::Released;
+                                released!();
                             }
                         }
                         None => slow!(at),
@@ -436,7 +477,7 @@ fn run_frame(vm: &mut Vm) -> Step {
                     slow!(at);
                 };
                 if released(std::mem::replace(slot, v)) {
-                    break Exit::Released;
+                    released!();
                 }
                 let Some(vb) = local(locals, b as usize) else {
                     slow!(at + 1);
@@ -455,13 +496,11 @@ fn run_frame(vm: &mut Vm) -> Step {
                 forget_immediate(stack.pop());
                 pc = at + 2;
                 if released(std::mem::replace(slot, r)) {
-                    break Exit::Released;
+                    released!();
                 }
             }
         }
-    };
-    f.pc = pc;
-    Step::Exit(exit)
+    }
 }
 
 /// `LoadMethod(i)` of `obj` from the code object's method cache (see `MethodCache`):
