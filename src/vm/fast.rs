@@ -202,6 +202,57 @@ fn run_frame(vm: &mut Vm) -> Step {
                     None => slow!(at),
                 }
             }
+            Inst::LoadAttr(i) => {
+                let attr = code.names.get(i as usize).and_then(|name| {
+                    let obj = stack.last()?;
+                    plain_attr(obj, name)
+                });
+                let Some(v) = attr else {
+                    slow!(at);
+                };
+                if released(std::mem::replace(last(stack), v)) {
+                    released!();
+                }
+            }
+            Inst::StoreAttr(i) => {
+                // `[.., value, obj]`
+                let plain = match (code.names.get(i as usize), stack.last()) {
+                    (Some(name), Some(obj)) => plain_instance_slot(obj, name),
+                    _ => false,
+                };
+                if !plain {
+                    slow!(at);
+                }
+                let (Some(Value::Obj(obj)), Some(v)) = (stack.pop(), stack.pop()) else {
+                    unreachable!("StoreAttr has a value and an object")
+                };
+                if let (Obj::Instance(inst), Some(name)) = (&*obj, code.names.get(i as usize)) {
+                    inst.write_attrs(|d| super::dictops::set_str(d, name.clone(), v));
+                }
+                if released(Value::Obj(obj)) || crate::gc::finalize::pending() {
+                    released!();
+                }
+            }
+            Inst::StoreSubscr => {
+                // `[.., value, list, index]`
+                let Some(j) = list_store_index(stack) else {
+                    slow!(at);
+                };
+                forget_immediate(stack.pop());
+                let (Some(Value::Obj(list)), Some(v)) = (stack.pop(), stack.pop()) else {
+                    unreachable!("StoreSubscr has a value and a list")
+                };
+                let old = match &*list {
+                    Obj::List(l) => l
+                        .borrow_mut()
+                        .get_mut(j)
+                        .map(|slot| std::mem::replace(slot, v)),
+                    _ => None,
+                };
+                if old.is_some_and(released) || released(Value::Obj(list)) {
+                    released!();
+                }
+            }
             Inst::StoreFast(i) => {
                 let (Some(slot), Some(v)) = (locals.get_mut(i as usize), stack.pop()) else {
                     slow!(at);
@@ -235,6 +286,15 @@ fn run_frame(vm: &mut Vm) -> Step {
             }
             Inst::Binary(op) => match top_two(stack).and_then(|(a, b)| binary(a, b, op)) {
                 Some(r) => replace_top_two(stack, r),
+                None => slow!(at),
+            },
+            Inst::Compare(op @ (CmpOp::Is | CmpOp::IsNot)) => match identity(stack, op) {
+                Some((r, release)) => {
+                    stack.push(Value::Bool(r));
+                    if release {
+                        released!();
+                    }
+                }
                 None => slow!(at),
             },
             Inst::Compare(op) => match top_two(stack).and_then(|(a, b)| compare(a, b, op)) {
@@ -464,6 +524,15 @@ fn run_frame(vm: &mut Vm) -> Step {
                 }
                 pc = at + 3;
             }
+            Inst::CompareJump(op @ (CmpOp::Is | CmpOp::IsNot), if_true, t) => {
+                let Some((r, release)) = identity(stack, op) else {
+                    slow!(at);
+                };
+                pc = if r == if_true { t as usize } else { at + 2 };
+                if release {
+                    released!();
+                }
+            }
             Inst::CompareJump(op, if_true, t) => {
                 let Some(r) = top_two(stack).and_then(|(a, b)| compare(a, b, op)) else {
                     slow!(at);
@@ -559,6 +628,64 @@ fn native_call_base(stack: &[Value], nargs: usize) -> Option<usize> {
     }
 }
 
+/// `obj.name` when the general lookup would find it in the instance dict of a plain
+/// instance (no `__getattribute__`, no class attribute of that name) or in a module's
+/// namespace; None for anything else.
+#[inline(always)]
+fn plain_attr(obj: &Value, name: &Value) -> Option<Value> {
+    let Value::Obj(o) = obj else { return None };
+    match &**o {
+        Obj::Module(m) => match &*m.dict {
+            Obj::Dict(d) => super::dictops::get_str(&d.borrow(), name),
+            _ => None,
+        },
+        Obj::Instance(inst) => {
+            let plain = inst.class.with(|cls| {
+                super::class::as_class(cls).is_some_and(|c| !c.flags.get().has_getattribute)
+                    && super::class::lookup(cls, name).is_none()
+            });
+            if !plain {
+                return None;
+            }
+            inst.read_attrs(|d| super::dictops::get_str(d, name))
+        }
+        _ => None,
+    }
+}
+
+/// Whether `obj.name = v` only stores into the instance dict of a plain instance: a user
+/// class without `__setattr__` or `__slots__` and no class attribute (so no descriptor)
+/// of that name, and not one of the dunder names `generic_setattr` treats specially.
+#[inline(always)]
+fn plain_instance_slot(obj: &Value, name: &Value) -> bool {
+    let Value::Obj(o) = obj else { return false };
+    let Obj::Instance(inst) = &**o else {
+        return false;
+    };
+    if name.as_str().is_none_or(|n| n.starts_with("__")) {
+        return false;
+    }
+    inst.class.with(|cls| {
+        super::class::as_class(cls).is_some_and(|c| {
+            let flags = c.flags.get();
+            !c.builtin && !flags.has_setattr && !flags.slotted
+        }) && super::class::lookup(cls, name).is_none()
+    })
+}
+
+/// For `StoreSubscr` (`[.., value, list, index]`) into a list at an in-range small-int
+/// index: the position to store at.
+#[inline(always)]
+fn list_store_index(stack: &[Value]) -> Option<usize> {
+    let [.., _, Value::Obj(o), Value::Int(i)] = stack else {
+        return None;
+    };
+    let Obj::List(l) = &**o else { return None };
+    let n = l.try_borrow_mut().ok()?.len() as i64;
+    let j = if *i < 0 { i + n } else { *i };
+    (0..n).contains(&j).then_some(j as usize)
+}
+
 /// A bound local's value; None for an unbound one (UnboundLocalError is the general
 /// loop's to raise).
 #[inline(always)]
@@ -596,6 +723,19 @@ fn compare(a: &Value, b: &Value, op: CmpOp) -> Option<bool> {
         (Value::Float(a), Value::Float(b)) => ordered_compare(a, b, op),
         _ => None,
     }
+}
+
+/// `a is b` / `a is not b` on the two values on top of the stack, which it pops: the
+/// result, and whether dropping them released an object whose finalizer is now due.
+#[inline(always)]
+fn identity(stack: &mut Vec<Value>, op: CmpOp) -> Option<(bool, bool)> {
+    let b = stack.pop()?;
+    let Some(a) = stack.pop() else {
+        stack.push(b);
+        return None;
+    };
+    let r = a.is(&b) == (op == CmpOp::Is);
+    Some((r, released(a) | released(b)))
 }
 
 /// The truth of an immediate; None for objects (`__bool__`/`__len__` are the general
