@@ -8,20 +8,19 @@
 //! the unreachable objects' mutable parts, which breaks their cycles so reference counting
 //! frees them. Collections run only at safe points (`Vm::periodic`, `gc.collect()`, exit).
 
+use super::heap::WeakRef;
 use super::traverse::{clear, traverse};
-use crate::obj::Obj;
 use crate::vm::value::ObjRef;
 use crate::vm::Vm;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::rc::Weak;
 
 /// CPython 3.11's default thresholds.
 pub const DEFAULT_THRESHOLDS: [i64; 3] = [700, 10, 10];
 
 struct GcState {
-    generations: [Vec<Weak<Obj>>; 3],
+    generations: [Vec<WeakRef>; 3],
     /// Allocations since the last generation-0 collection; collections of each younger
     /// generation since the last collection of the next one.
     counts: [usize; 3],
@@ -51,7 +50,7 @@ thread_local! {
 
 thread_local! {
     /// Tracked objects that died since the registry was last pruned. Their registry entries
-    /// keep the dead objects' memory allocated (a `Weak` holds the `Rc` allocation).
+    /// keep the dead objects' memory allocated (a `WeakRef` holds the box).
     static DEATHS: Cell<usize> = const { Cell::new(0) };
 }
 
@@ -173,8 +172,8 @@ pub fn collect(vm: &mut Vm, generation: usize) -> usize {
         // Oldest first, so finalizers run in allocation order as in CPython.
         for gen in (0..=generation).rev() {
             for w in std::mem::take(&mut g.generations[gen]) {
-                if let Some(rc) = w.upgrade() {
-                    out.push(ObjRef::from_rc(rc));
+                if let Some(o) = w.upgrade() {
+                    out.push(o);
                 }
             }
         }

@@ -433,10 +433,7 @@ fn cached_method(
     if super::attr::instance_attr(obj, name).is_some() {
         return None;
     }
-    entry
-        .method
-        .upgrade()
-        .map(|m| Value::Obj(ObjRef::from_rc(m)))
+    entry.method.upgrade().map(Value::Obj)
 }
 
 /// A bound local's value; None for an unbound one (UnboundLocalError is the general
