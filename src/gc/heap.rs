@@ -1,27 +1,56 @@
 //! The object box (DESIGN.md section 3): `ObjRef`, a counted reference to an `Obj` in a
-//! hand-written box, and `WeakRef`, a reference that does not keep the object alive.
+//! hand-written box whose header carries the cycle collector's bookkeeping, and `WeakRef`.
 //!
-//! One allocation per object: an 8-byte header (`strong`, `weak`) followed by the `Obj`.
-//! `weak` counts the `WeakRef`s plus one held by all strong references together (as `Rc`
-//! does): the `Obj` is dropped when `strong` reaches 0, the memory freed when `weak` does.
-//! Overflowing either count aborts.
+//! One allocation per object: a 16-byte header followed by the `Obj`.
+//!
+//! | field    | meaning                                                                      |
+//! |----------|------------------------------------------------------------------------------|
+//! | `strong` | `ObjRef`s; the `Obj` is dropped when it reaches 0 (overflow aborts)          |
+//! | `weak`   | `WeakRef`s, plus one held by all strong references together (as `Rc` does): the memory is freed when it reaches 0 |
+//! | `slot`   | the object's index in its generation's vector, or in the current collection's |
+//! | `gen`    | generation 0–2, `COLLECTING`, `DETACHED` or `UNTRACKED`                       |
+//!
+//! Tracking a container is a push onto generation 0's vector; the death of a tracked object
+//! empties its slot (O(1), see `Registry::remove`) before its memory is freed, so nothing
+//! dead stays allocated for the collector's sake. The vectors keep allocation order, which
+//! is the order finalizers of cyclic garbage run in.
 //!
 //! This file is where aio's memory management is `unsafe`: every dereference of a box
-//! pointer is here. An `ObjRef` holds one `strong` count, a `WeakRef` one `weak` count;
-//! the box is allocated while `weak > 0` and its `Obj` is initialised while `strong > 0`.
+//! pointer is here. The invariants are:
+//! - an `ObjRef` holds one `strong` count, a `WeakRef` one `weak` count; the box is
+//!   allocated while `weak > 0` and its `Obj` is initialised while `strong > 0`;
+//! - a box in a `Registry` vector is alive (`strong > 0`) and its header names that vector
+//!   and the index there; a dying object leaves the registry before its `Obj` is dropped;
+//! - a `COLLECTING` object is in the running collection's vector at index `slot`, which
+//!   holds a strong reference to it (`Collection`).
 //!
 //! Boxes are not `Send`: objects never leave the thread (VM threads are not OS threads).
 
+use super::collector;
 use crate::obj::Obj;
 use std::cell::Cell;
 use std::marker::PhantomData;
 use std::mem::ManuallyDrop;
 use std::ptr::{addr_of, addr_of_mut, NonNull};
 
+/// `gen` of an object that is in the running collection's vector.
+const COLLECTING: u8 = 3;
+/// `gen` of a container that a collection left out of every generation (it had no other
+/// reference when the collection ended; it dies, or a finalizer resurrected it).
+const DETACHED: u8 = 4;
+/// `gen` of an object the collector does not know (not a container).
+const UNTRACKED: u8 = u8::MAX;
+
+/// At most this many entries per generation vector, so `slot` fits in a `u32` even for a
+/// collection of all three generations at once.
+const MAX_SLOTS: usize = (u32::MAX / 4) as usize;
+
 #[repr(C)]
 struct Header {
     strong: Cell<u32>,
     weak: Cell<u32>,
+    slot: Cell<u32>,
+    gen: Cell<u8>,
 }
 
 #[repr(C)]
@@ -75,6 +104,8 @@ impl ObjRef {
             header: Header {
                 strong: Cell::new(1),
                 weak: Cell::new(1),
+                slot: Cell::new(0),
+                gen: Cell::new(UNTRACKED),
             },
             obj: ManuallyDrop::new(obj),
         });
@@ -83,7 +114,7 @@ impl ObjRef {
             _owns: PhantomData,
         };
         if tracked {
-            super::collector::track(&r);
+            collector::track(&r);
         }
         r
     }
@@ -141,7 +172,8 @@ impl ObjRef {
     }
 
     /// The last strong reference is going away (`drop` already took the count to 0): queue
-    /// the finalizer, else drop the object and free the box unless weak references remain.
+    /// the finalizer, else drop the object (leaving the collector's registry first) and
+    /// free the box unless weak references remain.
     ///
     /// `cold` keeps it out of the callers' loops; `inline` lets each codegen unit have its
     /// own copy, called directly rather than through the GOT (a register for the address
@@ -163,12 +195,23 @@ impl ObjRef {
                 return;
             }
         }
+        if h.gen.get() != UNTRACKED {
+            collector::note_death(Dying(ptr));
+        }
         // SAFETY: strong is 0 and this was the last strong reference, so nothing else
-        // can reach the `Obj` (`upgrade` fails): it is dropped exactly once. `ManuallyDrop<Obj>` has `Obj`'s layout.
+        // can reach the `Obj` (`upgrade` fails, the registry no longer lists it): it is
+        // dropped exactly once. `ManuallyDrop<Obj>` has `Obj`'s layout.
         unsafe { std::ptr::drop_in_place(addr_of_mut!((*ptr.as_ptr()).obj).cast::<Obj>()) };
         // SAFETY: the strong references' weak count is released; the box was allocated by
         // `Box::new` in `ObjRef::new` and nothing refers to it when the weak count is 0.
         unsafe { release_weak(ptr) };
+    }
+
+    /// The object's index in the running collection, if it is part of it.
+    #[inline]
+    pub(super) fn collecting_slot(&self) -> Option<usize> {
+        let h = self.header();
+        (h.gen.get() == COLLECTING).then_some(h.slot.get() as usize)
     }
 }
 
@@ -268,14 +311,170 @@ impl Drop for WeakRef {
     }
 }
 
+/// A tracked object whose `Obj` is about to be dropped (`ObjRef::drop_last`), for
+/// `Registry::remove`. Only this module makes one.
+pub(super) struct Dying(NonNull<GcBox>);
+
+/// The containers the cycle collector knows, by generation, in allocation order (objects
+/// promoted by a collection follow in the order of that collection). A dead object leaves
+/// an empty entry; trailing ones are popped, and a vector that is more than half empty is
+/// compacted (rewriting the moved objects' slots), so removal is amortised O(1).
+pub(super) struct Registry {
+    gens: [Vec<Option<NonNull<GcBox>>>; 3],
+    holes: [usize; 3],
+}
+
+impl Registry {
+    pub(super) const fn new() -> Registry {
+        Registry {
+            gens: [Vec::new(), Vec::new(), Vec::new()],
+            holes: [0; 3],
+        }
+    }
+
+    /// Puts `o` (untracked, or in the running collection) at the end of generation `g`.
+    /// Returns false when that vector is full; `o` is then left out of every generation.
+    fn push(&mut self, o: &ObjRef, g: usize) -> bool {
+        let v = &mut self.gens[g];
+        let h = o.header();
+        if v.len() >= MAX_SLOTS {
+            if h.gen.get() == COLLECTING {
+                h.gen.set(DETACHED);
+            }
+            return false;
+        }
+        h.slot.set(v.len() as u32);
+        h.gen.set(g as u8);
+        v.push(Some(o.ptr));
+        true
+    }
+
+    /// Registers a new container in generation 0.
+    #[inline]
+    pub(super) fn track(&mut self, o: &ObjRef) -> bool {
+        debug_assert_eq!(o.header().gen.get(), UNTRACKED);
+        self.push(o, 0)
+    }
+
+    /// Forgets a dying object.
+    #[inline]
+    pub(super) fn remove(&mut self, d: Dying) {
+        // SAFETY: `Dying` is made only for a box whose `Obj` has not been dropped yet.
+        let h = unsafe { header(d.0) };
+        let g = h.gen.get() as usize;
+        h.gen.set(UNTRACKED);
+        let Some(v) = self.gens.get_mut(g) else {
+            return; // COLLECTING or DETACHED: in no generation vector.
+        };
+        let i = h.slot.get() as usize;
+        debug_assert_eq!(v.get(i), Some(&Some(d.0)));
+        if i + 1 == v.len() {
+            v.pop();
+            while let Some(None) = v.last() {
+                v.pop();
+                self.holes[g] -= 1;
+            }
+        } else if let Some(e) = v.get_mut(i) {
+            *e = None;
+            self.holes[g] += 1;
+            if self.holes[g] >= 64 && self.holes[g] * 2 > v.len() {
+                self.compact(g);
+            }
+        }
+    }
+
+    /// Removes the empty entries of generation `g`, keeping the order.
+    fn compact(&mut self, g: usize) {
+        let v = &mut self.gens[g];
+        let mut n = 0;
+        for i in 0..v.len() {
+            if let Some(p) = v[i] {
+                // SAFETY: registry entries are alive boxes.
+                unsafe { header(p) }.slot.set(n as u32);
+                v[n] = Some(p);
+                n += 1;
+            }
+        }
+        v.truncate(n);
+        if v.capacity() > 4 * n.max(1024) {
+            v.shrink_to(2 * n);
+        }
+        self.holes[g] = 0;
+    }
+
+    /// The objects of generations `0..=upto`, oldest generation first, each in
+    /// allocation order, moved into a new collection whose indexes their slots now hold.
+    pub(super) fn take(&mut self, upto: usize) -> Collection {
+        let upto = upto.min(2);
+        let live: usize = (0..=upto).map(|g| self.gens[g].len() - self.holes[g]).sum();
+        let mut objs = Vec::with_capacity(live);
+        for g in (0..=upto).rev() {
+            for p in std::mem::take(&mut self.gens[g]).into_iter().flatten() {
+                // SAFETY: registry entries are alive boxes.
+                let o = unsafe { ObjRef::from_live(p) };
+                let h = o.header();
+                h.gen.set(COLLECTING);
+                // Below 3 * MAX_SLOTS < u32::MAX.
+                h.slot.set(objs.len() as u32);
+                objs.push(o);
+            }
+            self.holes[g] = 0;
+        }
+        Collection { objs }
+    }
+
+    /// Ends a collection: the objects with references besides the collection's move to
+    /// generation `g`; the others leave the collector (they die when `c` is dropped,
+    /// unless a finalizer resurrects them). Returns the number moved.
+    pub(super) fn promote(&mut self, c: &Collection, g: usize) -> usize {
+        let mut moved = 0;
+        for o in &c.objs {
+            if o.refcount() > 1 {
+                moved += usize::from(self.push(o, g));
+            } else {
+                o.header().gen.set(DETACHED);
+            }
+        }
+        moved
+    }
+}
+
+/// The objects of one collection; an object's `slot` is its index here.
+pub(super) struct Collection {
+    objs: Vec<ObjRef>,
+}
+
+impl std::ops::Deref for Collection {
+    type Target = [ObjRef];
+    fn deref(&self) -> &[ObjRef] {
+        &self.objs
+    }
+}
+
+impl Drop for Collection {
+    /// Objects not promoted (a collection that ended early) leave the collector, so that a
+    /// stale `COLLECTING` never indexes a later collection.
+    fn drop(&mut self) {
+        for o in &self.objs {
+            let h = o.header();
+            if h.gen.get() == COLLECTING {
+                h.gen.set(DETACHED);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn box_header_is_8_bytes() {
-        assert_eq!(std::mem::size_of::<Header>(), 8);
-        assert_eq!(std::mem::size_of::<GcBox>(), 8 + std::mem::size_of::<Obj>());
+    fn box_header_is_16_bytes() {
+        assert_eq!(std::mem::size_of::<Header>(), 16);
+        assert_eq!(
+            std::mem::size_of::<GcBox>(),
+            16 + std::mem::size_of::<Obj>()
+        );
     }
 
     #[test]
