@@ -171,48 +171,57 @@ impl ObjRef {
         WeakRef { ptr: self.ptr }
     }
 
-    /// The last strong reference is going away (`drop` already took the count to 0): queue
-    /// the finalizer, else drop the object (leaving the collector's registry first) and
-    /// free the box unless weak references remain.
-    ///
-    /// `cold` keeps it out of the callers' loops; `inline` lets each codegen unit have its
-    /// own copy, called directly rather than through the GOT (a register for the address
-    /// in every loop that drops values).
-    #[cold]
-    #[inline]
-    fn drop_last(&mut self) {
-        let ptr = self.ptr;
-        let h = self.header();
-        if self.needs_finalizer() {
-            // This reference counts again while the finalizer is queued, so the clones
-            // `defer` makes do not come back here when they are dropped.
-            h.strong.set(1);
-            // Queues a new reference (resurrecting the object) unless the queue is gone.
-            super::finalize::defer(self);
-            let s = h.strong.get() - 1;
-            h.strong.set(s);
-            if s != 0 {
-                return;
-            }
-        }
-        if h.gen.get() != UNTRACKED {
-            collector::note_death(Dying(ptr));
-        }
-        // SAFETY: strong is 0 and this was the last strong reference, so nothing else
-        // can reach the `Obj` (`upgrade` fails, the registry no longer lists it): it is
-        // dropped exactly once. `ManuallyDrop<Obj>` has `Obj`'s layout.
-        unsafe { std::ptr::drop_in_place(addr_of_mut!((*ptr.as_ptr()).obj).cast::<Obj>()) };
-        // SAFETY: the strong references' weak count is released; the box was allocated by
-        // `Box::new` in `ObjRef::new` and nothing refers to it when the weak count is 0.
-        unsafe { release_weak(ptr) };
-    }
-
     /// The object's index in the running collection, if it is part of it.
     #[inline]
     pub(super) fn collecting_slot(&self) -> Option<usize> {
         let h = self.header();
         (h.gen.get() == COLLECTING).then_some(h.slot.get() as usize)
     }
+}
+
+/// The last strong reference to the box at `ptr` is going away (`ObjRef::drop` already
+/// took the count to 0): queue the finalizer, else drop the object (leaving the
+/// collector's registry first) and free the box unless weak references remain.
+///
+/// `cold` keeps it out of the callers' loops; `inline` lets each codegen unit have its own
+/// copy, called directly rather than through the GOT. The pointer is passed by value so
+/// the caller's reference need not live in memory.
+///
+/// # Safety
+/// `ptr` is a box whose strong count just dropped to 0 from the caller's reference.
+#[cold]
+#[inline]
+unsafe fn drop_last(ptr: NonNull<GcBox>) {
+    // SAFETY: the caller's reference was the last strong one; the box is still allocated.
+    let h = unsafe { header(ptr) };
+    // SAFETY: as above: the `Obj` is still initialised.
+    let obj = unsafe { &*addr_of!((*ptr.as_ptr()).obj) };
+    if obj.needs_finalizer() {
+        // The caller's reference counts again while the finalizer is queued, so the
+        // clones `defer` makes do not come back here when they are dropped.
+        h.strong.set(1);
+        let this = ManuallyDrop::new(ObjRef {
+            ptr,
+            _owns: PhantomData,
+        });
+        // Queues a new reference (resurrecting the object) unless the queue is gone.
+        super::finalize::defer(&this);
+        let s = h.strong.get() - 1;
+        h.strong.set(s);
+        if s != 0 {
+            return;
+        }
+    }
+    if h.gen.get() != UNTRACKED {
+        collector::note_death(Dying(ptr));
+    }
+    // SAFETY: strong is 0 and the caller's was the last strong reference, so nothing else
+    // can reach the `Obj` (`upgrade` fails, the registry no longer lists it): it is
+    // dropped exactly once. `ManuallyDrop<Obj>` has `Obj`'s layout.
+    unsafe { std::ptr::drop_in_place(addr_of_mut!((*ptr.as_ptr()).obj).cast::<Obj>()) };
+    // SAFETY: the strong references' weak count is released; the box was allocated by
+    // `Box::new` in `ObjRef::new` and nothing refers to it when the weak count is 0.
+    unsafe { release_weak(ptr) };
 }
 
 /// Drops one weak count and frees the box when it was the last.
@@ -250,7 +259,8 @@ impl Drop for ObjRef {
         let s = h.strong.get() - 1;
         h.strong.set(s);
         if s == 0 {
-            self.drop_last();
+            // SAFETY: that was the last strong reference.
+            unsafe { drop_last(self.ptr) };
         }
     }
 }
