@@ -152,7 +152,7 @@ pub fn collect(vm: &mut Vm, generation: usize) -> usize {
         return 0;
     }
     // Oldest first, so finalizers run in allocation order as in CPython.
-    let objs = GC.with(|g| g.borrow_mut().registry.take(generation));
+    let mut objs = GC.with(|g| g.borrow_mut().registry.take(generation));
     let unreachable = find_unreachable(&objs);
     // As CPython: objects a finalizer resurrected are not counted.
     let mut found = 0;
@@ -184,7 +184,7 @@ pub fn collect(vm: &mut Vm, generation: usize) -> usize {
     let next = (generation + 1).min(2);
     GC.with(|g| {
         let mut g = g.borrow_mut();
-        let survivors = g.registry.promote(&objs, next);
+        let survivors = g.registry.promote(&mut objs, next);
         if generation == 2 {
             g.long_lived_total = survivors;
             g.long_lived_pending = 0;

@@ -430,13 +430,13 @@ impl Registry {
             }
             self.holes[g] = 0;
         }
-        Collection { objs }
+        Collection { objs, ended: false }
     }
 
     /// Ends a collection: the objects with references besides the collection's move to
     /// generation `g`; the others leave the collector (they die when `c` is dropped,
     /// unless a finalizer resurrects them). Returns the number moved.
-    pub(super) fn promote(&mut self, c: &Collection, g: usize) -> usize {
+    pub(super) fn promote(&mut self, c: &mut Collection, g: usize) -> usize {
         let mut moved = 0;
         for o in &c.objs {
             if o.refcount() > 1 {
@@ -445,6 +445,7 @@ impl Registry {
                 o.header().gen.set(DETACHED);
             }
         }
+        c.ended = true;
         moved
     }
 }
@@ -452,6 +453,8 @@ impl Registry {
 /// The objects of one collection; an object's `slot` is its index here.
 pub(super) struct Collection {
     objs: Vec<ObjRef>,
+    /// `promote` ran: no object is `COLLECTING` any more.
+    ended: bool,
 }
 
 impl std::ops::Deref for Collection {
@@ -465,6 +468,9 @@ impl Drop for Collection {
     /// Objects not promoted (a collection that ended early) leave the collector, so that a
     /// stale `COLLECTING` never indexes a later collection.
     fn drop(&mut self) {
+        if self.ended {
+            return;
+        }
         for o in &self.objs {
             let h = o.header();
             if h.gen.get() == COLLECTING {
