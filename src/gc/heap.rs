@@ -3,12 +3,14 @@
 //!
 //! One allocation per object: a 16-byte header followed by the `Obj`.
 //!
-//! | field    | meaning                                                                      |
-//! |----------|------------------------------------------------------------------------------|
-//! | `strong` | `ObjRef`s; the `Obj` is dropped when it reaches 0 (overflow aborts)          |
-//! | `weak`   | `WeakRef`s, plus one held by all strong references together (as `Rc` does): the memory is freed when it reaches 0 |
-//! | `slot`   | the object's index in its generation's vector, or in the current collection's |
-//! | `gen`    | generation 0–2, `COLLECTING`, `DETACHED` or `UNTRACKED`                       |
+//! | field    | meaning                                                                     |
+//! |----------|-----------------------------------------------------------------------------|
+//! | `strong` | `u32`: `ObjRef`s; the `Obj` is dropped when it reaches 0                    |
+//! | `weak`   | `u32`: `WeakRef`s + 1 for all `ObjRef`s together (as `Rc`); freed at 0      |
+//! | `slot`   | `u32`: index in its generation's vector, or in the running collection's     |
+//! | `gen`    | `u8`: generation 0–2, `COLLECTING`, `DETACHED` or `UNTRACKED`               |
+//!
+//! Overflowing a count aborts.
 //!
 //! Tracking a container is a push onto generation 0's vector; the death of a tracked object
 //! empties its slot (O(1), see `Registry::remove`) before its memory is freed, so nothing
