@@ -4,37 +4,34 @@
 //! weak set of the generators started on the loop; `shutdown_asyncgens()` closes those
 //! still alive.
 
+use crate::gc::heap::WeakRef;
 use crate::obj::function::Args;
-use crate::obj::Obj;
 use crate::vm::errors::{type_error, PyResult};
 use crate::vm::value::{ObjRef, Value};
 use crate::vm::Vm;
-use std::rc::Weak;
 
 /// A weak set of async generators, in the order they were first iterated.
 #[derive(Default)]
 pub struct AsyncGenSet {
-    items: Vec<Weak<Obj>>,
+    items: Vec<WeakRef>,
     /// Length after the last sweep of dead entries (sweeps are amortised O(1)).
     swept_len: usize,
 }
 
 impl AsyncGenSet {
     fn add(&mut self, g: &ObjRef) {
-        let w = g.downgrade();
-        if self.items.iter().any(|x| x.ptr_eq(&w)) {
+        if self.items.iter().any(|x| x.is(g)) {
             return;
         }
         if self.items.len() >= 2 * self.swept_len.max(16) {
             self.items.retain(|x| x.strong_count() > 0);
             self.swept_len = self.items.len();
         }
-        self.items.push(w);
+        self.items.push(g.downgrade());
     }
 
     fn discard(&mut self, g: &ObjRef) {
-        let w = g.downgrade();
-        self.items.retain(|x| !x.ptr_eq(&w));
+        self.items.retain(|x| !x.is(g));
     }
 
     /// The generators still alive; the set is left empty.
@@ -42,7 +39,7 @@ impl AsyncGenSet {
         self.swept_len = 0;
         std::mem::take(&mut self.items)
             .into_iter()
-            .filter_map(|w| w.upgrade().map(ObjRef::from_rc))
+            .filter_map(|w| w.upgrade())
             .collect()
     }
 }

@@ -57,7 +57,7 @@ pub struct ThreadState {
     skip_tb: bool,
     async_gen_yield: bool,
     kwnames: Option<Value>,
-    propagating: Option<std::rc::Weak<Obj>>,
+    propagating: Option<crate::gc::heap::WeakRef>,
 }
 
 impl ThreadState {

@@ -1,27 +1,27 @@
 //! The cycle collector (DESIGN.md section 3): generational trial deletion over containers,
 //! as CPython's gcmodule does.
 //!
-//! Containers register a weak reference when created. A collection upgrades the registered
-//! objects of the chosen generations, computes for each how many references come from
-//! outside the set (`refcount - internal references`), marks everything reachable from
-//! objects with outside references, runs finalizers of the unreachable ones, and clears
-//! the unreachable objects' mutable parts, which breaks their cycles so reference counting
-//! frees them. Collections run only at safe points (`Vm::periodic`, `gc.collect()`, exit).
+//! Containers are registered when created (`heap::Registry`: the object's header holds its
+//! generation and index, so registering and forgetting a dead object are O(1)). A
+//! collection moves the objects of the chosen generations into one vector, where each
+//! header's slot is its index; it computes for each how many references come from outside
+//! the set (`refcount - internal references`: an edge is internal when the header of its
+//! target says it is being collected), marks everything reachable from objects with
+//! outside references, runs finalizers of the unreachable ones, and clears the unreachable
+//! objects' mutable parts, which breaks their cycles so reference counting frees them.
+//! Collections run only at safe points (`Vm::periodic`, `gc.collect()`, exit).
 
+use super::heap::{Dying, Registry};
 use super::traverse::{clear, traverse};
-use crate::obj::Obj;
 use crate::vm::value::ObjRef;
 use crate::vm::Vm;
-use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-use std::rc::Weak;
+use std::cell::RefCell;
 
 /// CPython 3.11's default thresholds.
 pub const DEFAULT_THRESHOLDS: [i64; 3] = [700, 10, 10];
 
 struct GcState {
-    generations: [Vec<Weak<Obj>>; 3],
+    registry: Registry,
     /// Allocations since the last generation-0 collection; collections of each younger
     /// generation since the last collection of the next one.
     counts: [usize; 3],
@@ -39,7 +39,7 @@ struct GcState {
 
 thread_local! {
     static GC: RefCell<GcState> = const { RefCell::new(GcState {
-        generations: [Vec::new(), Vec::new(), Vec::new()],
+        registry: Registry::new(),
         counts: [0; 3],
         thresholds: DEFAULT_THRESHOLDS,
         enabled: true,
@@ -49,57 +49,41 @@ thread_local! {
     }) };
 }
 
-thread_local! {
-    /// Tracked objects that died since the registry was last pruned. Their registry entries
-    /// keep the dead objects' memory allocated (a `Weak` holds the `Rc` allocation).
-    static DEATHS: Cell<usize> = const { Cell::new(0) };
-}
-
-/// A tracked object died. As in CPython's `gc_dealloc`, a container that dies before a
-/// collection no longer counts toward the next one, so code that allocates and frees
-/// coroutines and futures at a high rate (every `await asyncio.sleep(0)`) does not trigger
-/// collections that CPython would not run.
+/// A tracked object is dying: it leaves the registry before its memory is freed. As in
+/// CPython's `gc_dealloc`, a container that dies before a collection no longer counts
+/// toward the next one, so code that allocates and frees coroutines and futures at a high
+/// rate (every `await asyncio.sleep(0)`) does not trigger collections that CPython would
+/// not run.
 #[inline]
-pub fn note_death() {
-    let _ = DEATHS.try_with(|d| d.set(d.get() + 1));
-    let _ = GC.try_with(|g| {
-        if let Ok(mut g) = g.try_borrow_mut() {
+pub(super) fn note_death(d: Dying) {
+    // Once the thread's collector state is destroyed (thread exit) there is nothing to
+    // leave.
+    let _ = GC.try_with(|g| match g.try_borrow_mut() {
+        Ok(mut g) => {
+            g.registry.remove(d);
             g.counts[0] = g.counts[0].saturating_sub(1);
         }
+        // The state is borrowed only by the collector's own short sections, which drop
+        // no objects; a dangling registry entry must never be left behind.
+        Err(_) => registry_busy(),
     });
 }
 
-/// Drops the registry entries of dead objects once they are at least half of it, so the
-/// memory of objects that died in an old generation is returned without waiting for that
-/// generation's (rare) collection.
-pub fn prune_dead() {
-    let deaths = DEATHS.with(|d| d.get());
-    if deaths < 4096 {
-        return;
-    }
-    GC.with(|g| {
-        let Ok(mut g) = g.try_borrow_mut() else {
-            return;
-        };
-        let total: usize = g.generations.iter().map(Vec::len).sum();
-        if g.collecting || deaths * 2 < total {
-            return;
-        }
-        for gen in g.generations.iter_mut() {
-            gen.retain(|w| w.strong_count() > 0);
-        }
-        DEATHS.with(|d| d.set(0));
-    });
+#[cold]
+#[inline(never)]
+fn registry_busy() -> ! {
+    eprintln!("aio: fatal error: an object died while the collector's registry was in use");
+    std::process::abort()
 }
 
 /// Registers a new container with the collector.
 #[inline]
 pub fn track(obj: &ObjRef) {
-    let w = obj.downgrade();
     let _ = GC.try_with(|g| {
         if let Ok(mut g) = g.try_borrow_mut() {
-            g.generations[0].push(w);
-            g.counts[0] += 1;
+            if g.registry.track(obj) {
+                g.counts[0] += 1;
+            }
         }
     });
 }
@@ -167,19 +151,8 @@ pub fn collect(vm: &mut Vm, generation: usize) -> usize {
     if !started {
         return 0;
     }
-    let objs: Vec<ObjRef> = GC.with(|g| {
-        let mut g = g.borrow_mut();
-        let mut out = Vec::new();
-        // Oldest first, so finalizers run in allocation order as in CPython.
-        for gen in (0..=generation).rev() {
-            for w in std::mem::take(&mut g.generations[gen]) {
-                if let Some(rc) = w.upgrade() {
-                    out.push(ObjRef::from_rc(rc));
-                }
-            }
-        }
-        out
-    });
+    // Oldest first, so finalizers run in allocation order as in CPython.
+    let mut objs = GC.with(|g| g.borrow_mut().registry.take(generation));
     let unreachable = find_unreachable(&objs);
     // As CPython: objects a finalizer resurrected are not counted.
     let mut found = 0;
@@ -211,13 +184,7 @@ pub fn collect(vm: &mut Vm, generation: usize) -> usize {
     let next = (generation + 1).min(2);
     GC.with(|g| {
         let mut g = g.borrow_mut();
-        let mut survivors = 0;
-        for o in &objs {
-            if o.refcount() > 1 {
-                g.generations[next].push(o.downgrade());
-                survivors += 1;
-            }
-        }
+        let survivors = g.registry.promote(&mut objs, next);
         if generation == 2 {
             g.long_lived_total = survivors;
             g.long_lived_pending = 0;
@@ -238,19 +205,15 @@ pub fn collect(vm: &mut Vm, generation: usize) -> usize {
     found
 }
 
-/// Indexes (into `objs`) of the objects reachable only from each other.
+/// Indexes (into `objs`, the running collection) of the objects reachable only from each
+/// other.
 fn find_unreachable(objs: &[ObjRef]) -> Vec<usize> {
-    let index: HashMap<usize, usize, BuildHasherDefault<AddrHasher>> = objs
-        .iter()
-        .enumerate()
-        .map(|(i, o)| (o.addr(), i))
-        .collect();
     // References from outside the set: the count minus our own `objs` reference.
     let mut gc_refs: Vec<isize> = objs.iter().map(|o| o.refcount() as isize - 1).collect();
     for o in objs {
         traverse(o, &mut |child| {
-            if let Some(&j) = index.get(&child.addr()) {
-                gc_refs[j] -= 1;
+            if let Some(r) = child.collecting_slot().and_then(|j| gc_refs.get_mut(j)) {
+                *r -= 1;
             }
         });
     }
@@ -261,34 +224,13 @@ fn find_unreachable(objs: &[ObjRef]) -> Vec<usize> {
     }
     while let Some(i) = stack.pop() {
         traverse(&objs[i], &mut |child| {
-            if let Some(&j) = index.get(&child.addr()) {
-                if !reachable[j] {
-                    reachable[j] = true;
+            if let Some(j) = child.collecting_slot() {
+                if let Some(r) = reachable.get_mut(j).filter(|r| !**r) {
+                    *r = true;
                     stack.push(j);
                 }
             }
         });
     }
     (0..objs.len()).filter(|&i| !reachable[i]).collect()
-}
-
-/// Hashes object addresses, which are already unique: one multiply spreads them over the
-/// table (SipHash showed up in collection profiles of programs with many live tasks).
-#[derive(Default)]
-struct AddrHasher(u64);
-
-impl Hasher for AddrHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.0 = (n as u64)
-            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
-            .rotate_left(26);
-    }
 }

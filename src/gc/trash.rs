@@ -105,9 +105,6 @@ fn drop_iter_state(st: crate::obj::IterState, out: &mut Vec<Value>) {
 
 impl Drop for Obj {
     fn drop(&mut self) {
-        if self.is_container() {
-            super::collector::note_death();
-        }
         if let Obj::Class(_) = self {
             // Its address may be reused by a new class.
             crate::vm::lookup_cache::invalidate();

@@ -6,9 +6,10 @@
 //! the frame finishes, the object takes over its final locals, as CPython's frame objects do.
 
 use super::function::CodeObj;
+use crate::gc::heap::WeakRef;
 use crate::vm::value::{ObjRef, Value};
 use std::cell::RefCell;
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 
 pub struct FrameObj {
     pub code: Rc<CodeObj>,
@@ -17,7 +18,7 @@ pub struct FrameObj {
     /// The generator or coroutine owning the frame, to find it while it is suspended. Weak:
     /// a frame object must not keep its generator alive (CPython's does not either). Set
     /// late for a frame that ran without its coroutine object (`Frame::lazy_coro`).
-    pub owner: RefCell<Option<Weak<crate::obj::Obj>>>,
+    pub owner: RefCell<Option<WeakRef>>,
     /// None while the native frame is alive; its final state once it finished.
     pub finished: RefCell<Option<FinishedFrame>>,
     /// `f_back`, fixed when the frame finishes (while alive it is the frame below).
@@ -35,11 +36,7 @@ pub struct FinishedFrame {
 }
 
 impl FrameObj {
-    pub fn new(
-        code: Rc<CodeObj>,
-        globals: ObjRef,
-        owner: Option<Weak<crate::obj::Obj>>,
-    ) -> FrameObj {
+    pub fn new(code: Rc<CodeObj>, globals: ObjRef, owner: Option<WeakRef>) -> FrameObj {
         FrameObj {
             code,
             globals,

@@ -43,7 +43,7 @@ pub struct GlobalCache {
 pub struct MethodCache {
     pub class_addr: usize,
     pub epoch: u64,
-    pub method: std::rc::Weak<super::Obj>,
+    pub method: crate::gc::heap::WeakRef,
 }
 
 pub struct FunctionObj {

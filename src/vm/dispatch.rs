@@ -65,7 +65,7 @@ impl Vm {
                 Ok(v) => return Ok(v),
                 Err(e) => {
                     if let Err(e) = self.unwind(e) {
-                        self.propagating = Some(std::rc::Rc::downgrade(&e.0 .0));
+                        self.propagating = Some(e.0.downgrade());
                         return Err(e);
                     }
                 }

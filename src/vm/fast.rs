@@ -12,7 +12,7 @@
 use super::errors::ExcRef;
 use super::frame::{Frame, Frames};
 use super::quicken::Inst;
-use super::value::{ObjRef, Value};
+use super::value::Value;
 use super::Vm;
 use crate::obj::generator::{GenKind, GenState};
 use crate::obj::{GeneratorObj, IterState, Obj};
@@ -598,10 +598,7 @@ fn cached_method(
     if super::attr::instance_attr(obj, name).is_some() {
         return None;
     }
-    entry
-        .method
-        .upgrade()
-        .map(|m| Value::Obj(ObjRef::from_rc(m)))
+    entry.method.upgrade().map(Value::Obj)
 }
 
 /// The innermost frame, found again after native code ran.

@@ -142,12 +142,7 @@ impl Vm {
         if let Some(i) = self.running_index(fo) {
             return view(&self.frames[i]);
         }
-        let owner = fobj
-            .owner
-            .borrow()
-            .as_ref()
-            .and_then(|w| w.upgrade())
-            .map(ObjRef::from_rc);
+        let owner = fobj.owner.borrow().as_ref().and_then(|w| w.upgrade());
         if let Some(g) = owner {
             if let Obj::Generator(gen) = &*g {
                 if let Some(f) = gen.frame.borrow().as_ref() {

@@ -4,15 +4,14 @@
 //! the instance dict is consulted.
 //!
 //! Entries remember the value found too, so a hit costs no dictionary lookup: immediates as
-//! they are, objects through a `Weak` (an entry never keeps an attribute value alive, so
+//! they are, objects through a `WeakRef` (an entry never keeps an attribute value alive, so
 //! deleting a class attribute still finalizes it at once). Any change to a class namespace
 //! and the death of any class bump a global epoch, which invalidates every entry at once: a
 //! class address can be reused only after a death.
 
-use crate::obj::Obj;
+use crate::gc::heap::WeakRef;
 use crate::vm::value::{ObjRef, Value};
 use std::cell::{Cell, RefCell};
-use std::rc::Weak;
 
 /// Number of entries (a power of two).
 const SIZE: usize = 1024;
@@ -30,7 +29,7 @@ pub enum Found {
 enum Kept {
     None,
     Immediate(Value),
-    Object(Weak<Obj>),
+    Object(WeakRef),
 }
 
 /// What a valid entry knows.
@@ -84,7 +83,7 @@ pub fn get(class_addr: usize, name: &ObjRef) -> Option<Hit> {
             (Found::Missing, _) => Hit::Missing,
             (_, Kept::Immediate(v)) => Hit::Value(v.clone()),
             (Found::At(i), Kept::Object(w)) => match w.upgrade() {
-                Some(rc) => Hit::Value(Value::Obj(ObjRef::from_rc(rc))),
+                Some(o) => Hit::Value(Value::Obj(o)),
                 None => Hit::At(*i),
             },
             (Found::At(i), Kept::None) => Hit::At(*i),

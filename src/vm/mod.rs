@@ -78,7 +78,7 @@ pub struct Vm {
     /// The exception leaving a nested dispatch loop, so the outer loop's unwinding knows it
     /// is propagating (not newly raised) and leaves its `__context__` alone. Weak: a marker
     /// must not keep the exception, its traceback and their frames alive.
-    pub(crate) propagating: Option<std::rc::Weak<crate::obj::Obj>>,
+    pub(crate) propagating: Option<crate::gc::heap::WeakRef>,
     /// The next unwind must not add a traceback entry (re-raise).
     pub(crate) skip_tb: bool,
     /// Counts back-edges and calls for periodic work.

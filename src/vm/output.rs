@@ -61,7 +61,6 @@ impl Vm {
         if crate::gc::collector::should_collect() {
             crate::gc::collector::collect_auto(self);
         }
-        crate::gc::collector::prune_dead();
         Ok(())
     }
 }

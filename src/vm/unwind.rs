@@ -26,10 +26,7 @@ impl Vm {
     /// the exception leaves the innermost entry frame.
     pub(crate) fn unwind(&mut self, e: ExcRef) -> Result<(), ExcRef> {
         let mut e = e;
-        let fresh = !self
-            .propagating
-            .take()
-            .is_some_and(|p| std::rc::Weak::ptr_eq(&p, &std::rc::Rc::downgrade(&e.0 .0)));
+        let fresh = !self.propagating.take().is_some_and(|p| p.is(&e.0));
         let mut add_tb = !std::mem::take(&mut self.skip_tb);
         if fresh && add_tb {
             self.chain_context(&e);

@@ -6,12 +6,9 @@
 //! representation is hidden behind constructors and accessors so it can change later.
 
 use crate::obj::Obj;
-use std::rc::Rc;
 
-/// A counted reference to a heap object. Cloning increments the count; dropping the last
-/// reference deallocates the object (iteratively, see `crate::gc::trash`), after running its
-/// finalizer if it has one (see `crate::gc::finalize`).
-pub struct ObjRef(pub(crate) Rc<Obj>);
+/// A counted reference to a heap object (defined with its box in `crate::gc::heap`).
+pub use crate::gc::heap::ObjRef;
 
 /// `repr(C, u64)`: the tag is a whole word and every payload sits at offset 8, so moving a
 /// value is two aligned words. With Rust's layout (`Bool`'s payload at offset 1), and even
@@ -28,61 +25,6 @@ pub enum Value {
     Int(i64),
     Float(f64),
     Obj(ObjRef),
-}
-
-impl Clone for ObjRef {
-    #[inline]
-    fn clone(&self) -> ObjRef {
-        ObjRef(Rc::clone(&self.0))
-    }
-}
-
-impl Drop for ObjRef {
-    #[inline]
-    fn drop(&mut self) {
-        if Rc::strong_count(&self.0) == 1 && self.0.needs_finalizer() {
-            crate::gc::finalize::defer(self);
-        }
-    }
-}
-
-impl ObjRef {
-    #[inline]
-    pub fn new(obj: Obj) -> ObjRef {
-        let tracked = obj.is_container();
-        let r = ObjRef(Rc::new(obj));
-        if tracked {
-            crate::gc::collector::track(&r);
-        }
-        r
-    }
-    #[inline]
-    pub fn is(&self, other: &ObjRef) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-    /// The object's address, used for `id()` and default hashing.
-    #[inline]
-    pub fn addr(&self) -> usize {
-        Rc::as_ptr(&self.0) as *const u8 as usize
-    }
-    #[inline]
-    pub fn refcount(&self) -> usize {
-        Rc::strong_count(&self.0)
-    }
-    pub(crate) fn downgrade(&self) -> std::rc::Weak<Obj> {
-        Rc::downgrade(&self.0)
-    }
-    pub(crate) fn from_rc(rc: Rc<Obj>) -> ObjRef {
-        ObjRef(rc)
-    }
-}
-
-impl std::ops::Deref for ObjRef {
-    type Target = Obj;
-    #[inline]
-    fn deref(&self) -> &Obj {
-        &self.0
-    }
 }
 
 impl std::fmt::Debug for ObjRef {

@@ -12,7 +12,6 @@ use crate::vm::value::{ObjRef, Value};
 use crate::vm::Vm;
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::rc::Weak;
 
 fn class_arg(vm: &Vm, v: Option<&Value>, method: &str) -> PyResult<ObjRef> {
     match v {
@@ -230,7 +229,7 @@ fn type_mro(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 thread_local! {
     /// Direct subclasses of each class (by address), in creation order. Weak: a subclass
     /// keeps its bases alive, so a dead base has only dead subclasses.
-    static SUBCLASSES: RefCell<HashMap<usize, Vec<Weak<Obj>>>> = RefCell::new(HashMap::new());
+    static SUBCLASSES: RefCell<HashMap<usize, Vec<crate::gc::heap::WeakRef>>> = RefCell::new(HashMap::new());
 }
 
 fn register_subclass(base: &ObjRef, sub: &ObjRef) {
@@ -250,7 +249,6 @@ pub fn direct_subclasses(cls: &ObjRef) -> Vec<ObjRef> {
             .map(|l| {
                 l.iter()
                     .filter_map(|w| w.upgrade())
-                    .map(ObjRef::from_rc)
                     .filter(|o| {
                         as_class(o).is_some_and(|c| c.bases.borrow().iter().any(|b| b.is(cls)))
                     })
