@@ -12,6 +12,7 @@ pub mod handler;
 pub mod poller;
 pub mod repr;
 pub mod run;
+pub mod stacks;
 pub mod task;
 pub mod timers;
 pub mod vthreads;

@@ -256,6 +256,36 @@ fn task_get_coro(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
         .unwrap_or(Value::None))
 }
 
+/// Methods whose parameters are all keyword-only: "f() takes no positional arguments".
+fn no_positional(args: &Args, name: &str) -> PyResult<()> {
+    if args.pos.len() > 1 {
+        return Err(type_error(format!(
+            "{name}() takes no positional arguments"
+        )));
+    }
+    Ok(())
+}
+
+/// `task.get_stack(*, limit=None)`
+fn task_get_stack(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    no_positional(args, "get_stack")?;
+    args.only_kwargs("get_stack", &["limit"])?;
+    let t = this_task(args)?;
+    let limit = args.kw("limit").cloned().unwrap_or(Value::None);
+    let frames = vm.task_get_stack(&t, limit)?;
+    Ok(Value::list(frames))
+}
+
+/// `task.print_stack(*, limit=None, file=None)`
+fn task_print_stack(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    no_positional(args, "print_stack")?;
+    args.only_kwargs("print_stack", &["limit", "file"])?;
+    let t = this_task(args)?;
+    let limit = args.kw("limit").cloned().unwrap_or(Value::None);
+    vm.task_print_stack(&t, limit, args.kw("file").cloned())?;
+    Ok(Value::None)
+}
+
 fn task_cancelling(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let t = this_task(args)?;
     Ok(Value::Int(
@@ -908,6 +938,8 @@ pub fn register(vm: &mut Vm) {
             ("get_name", task_get_name),
             ("set_name", task_set_name),
             ("get_coro", task_get_coro),
+            ("get_stack", task_get_stack),
+            ("print_stack", task_print_stack),
             ("get_context", task_get_context),
             ("cancelling", task_cancelling),
             ("uncancel", task_uncancel),

@@ -81,6 +81,8 @@ struct FrameView {
     locals_map: Option<ObjRef>,
     pairs: Vec<(Rc<str>, Value)>,
     lasti: usize,
+    /// The frame ran at least one instruction (a new generator's has not).
+    started: bool,
 }
 
 impl Vm {
@@ -123,11 +125,13 @@ impl Vm {
             locals_map: f.locals_map.clone(),
             pairs: fast_locals(&f.code.code, &f.locals, &f.cells),
             lasti: f.lasti(),
+            started: f.pc > 0,
         };
         let empty = FrameView {
             locals_map: None,
             pairs: Vec::new(),
             lasti: 0,
+            started: true,
         };
         let Some(fobj) = as_frame_obj(fo) else {
             return empty;
@@ -137,6 +141,7 @@ impl Vm {
                 locals_map: fin.locals_map.clone(),
                 pairs: fast_locals(&fobj.code.code, &fin.locals, &fin.cells),
                 lasti: fin.lasti as usize,
+                started: true,
             };
         }
         if let Some(i) = self.running_index(fo) {
@@ -212,12 +217,24 @@ impl Vm {
             "f_builtins" => Value::Obj(self.builtins.clone()),
             "f_locals" => self.frame_locals(fo),
             "f_back" => self.frame_back(fo),
+            // A frame that has not started is at its `def` line, as in CPython.
             "f_lineno" => {
-                let lasti = self.frame_view(fo).lasti;
-                Value::Int(fobj.code.code.line_of(lasti) as i64)
+                let view = self.frame_view(fo);
+                let code = &fobj.code.code;
+                let line = match view.started {
+                    true => code.line_of(view.lasti),
+                    false => code.first_line(),
+                };
+                Value::Int(line as i64)
             }
             // Instruction indices, not CPython's byte offsets: aio's bytecode differs.
-            "f_lasti" => Value::Int(self.frame_view(fo).lasti as i64 * 2),
+            "f_lasti" => {
+                let view = self.frame_view(fo);
+                Value::Int(match view.started {
+                    true => view.lasti as i64 * 2,
+                    false => -1,
+                })
+            }
             "f_trace" => Value::None,
             _ => return None,
         })
