@@ -89,6 +89,16 @@ pub struct EventLoops {
     pub sync: Option<crate::modules::asyncio_sync::SyncHooks>,
     /// The default executors' worker threads (`run_in_executor`, `to_thread`).
     pub vthreads: vthreads::VThreads,
+    /// `asyncio.sleep` as the package defined it, for the fast tier's `await sleep(0)`.
+    pub zero_sleep: Option<ZeroSleep>,
+}
+
+/// What `await asyncio.sleep(0)` needs to run without a coroutine (`vm::fast`): the
+/// function to recognise, and the finished future (result None) that stands where the
+/// awaiting frame keeps what it awaits, once the one bare yield happened.
+pub struct ZeroSleep {
+    pub func: ObjRef,
+    pub done: ObjRef,
 }
 
 impl EventLoops {

@@ -757,6 +757,26 @@ fn sleep0(vm: &mut Vm, _args: &Args) -> PyResult<Value> {
     Ok(Value::obj(Obj::Future(Box::new(f))))
 }
 
+/// `_register_sleep(sleep)`: `asyncio.sleep`, so that `await sleep(0)` (with a delay
+/// that is an int or float at most 0, and no result) yields once without running it:
+/// what it would do (`vm::fast`, `CallAwait`).
+fn register_sleep(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_register_sleep", 1, 1)?;
+    let Some(Value::Obj(func)) = args.get(0) else {
+        return Err(type_error("_register_sleep: expected a function"));
+    };
+    let Some(c) = vm.aio_classes() else {
+        return Err(runtime_error("asyncio is not initialised"));
+    };
+    let done = FutureObj::new(c.future.clone(), false);
+    done.state.set(FutState::Finished);
+    vm.aio.zero_sleep = Some(crate::eventloop::ZeroSleep {
+        func: func.clone(),
+        done: ObjRef::new(Obj::Future(Box::new(done))),
+    });
+    Ok(Value::None)
+}
+
 /// `fut.set_result(result)` unless the future was cancelled meanwhile.
 fn set_result_unless_cancelled(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("_set_result_unless_cancelled", 2, 2)?;
@@ -1058,6 +1078,7 @@ pub fn register(vm: &mut Vm) {
         ("current_task", current_task),
         ("all_tasks", all_tasks),
         ("_sleep0", sleep0),
+        ("_register_sleep", register_sleep),
         ("_sleep_timer", sleep_timer),
         ("_set_result_unless_cancelled", set_result_unless_cancelled),
         ("_set_main_task", set_main_task),

@@ -12,7 +12,7 @@
 use super::errors::ExcRef;
 use super::frame::{Frame, Frames};
 use super::quicken::Inst;
-use super::value::Value;
+use super::value::{ObjRef, Value};
 use super::Vm;
 use crate::obj::generator::{GenKind, GenState};
 use crate::obj::{GeneratorObj, IterState, Obj};
@@ -381,6 +381,21 @@ fn run_frame(vm: &mut Vm) -> Step {
                 if !room.can_push || crate::gc::finalize::pending() {
                     slow!(at);
                 }
+                if let Some(done) = zero_sleep(stack, n, vm.aio.zero_sleep.as_ref()) {
+                    // `await asyncio.sleep(0)` is one bare yield to the loop, then None:
+                    // the awaiting frame yields at once, with what a finished await
+                    // leaves where the sleep coroutine would be.
+                    // `[.., Undef, sleep, delay]` -> `[.., done, None]`
+                    forget_immediate(stack.pop());
+                    let sleep = stack.pop();
+                    forget_immediate(std::mem::replace(last(stack), Value::Obj(done)));
+                    stack.push(Value::None);
+                    pc = at + 4;
+                    if sleep.is_some_and(released) {
+                        released!();
+                    }
+                    continue;
+                }
                 // A plain coroutine function runs in place, as if Send had resumed its
                 // new coroutine; anything else is the plain `Call` that starts the await.
                 let (pool, breaker) = (&mut vm.frame_pool, &mut vm.breaker_count);
@@ -436,6 +451,19 @@ fn run_frame(vm: &mut Vm) -> Step {
                 }
             }
             Inst::Send => {
+                if let Some(result) = finished_future_result(stack) {
+                    // `[.., future, sent]` -> `[.., result]`, past the await.
+                    let Some(crate::bytecode::Op::Send(t)) = ops.get(at).copied() else {
+                        slow!(at);
+                    };
+                    let sent = stack.pop();
+                    let future = std::mem::replace(last(stack), result);
+                    pc = t as usize;
+                    if sent.is_some_and(released) | released(future) {
+                        released!();
+                    }
+                    continue;
+                }
                 if !room.can_push {
                     slow!(at);
                 }
@@ -445,6 +473,17 @@ fn run_frame(vm: &mut Vm) -> Step {
                         return Step::Push(frame);
                     }
                     None => slow!(at),
+                }
+            }
+            Inst::YieldValue => {
+                let Some(v) = stack.pop() else {
+                    slow!(at);
+                };
+                f.pc = pc;
+                match vm.yield_from_frame(v) {
+                    Ok(Some(v)) => return Step::Exit(Exit::Return(v)),
+                    Ok(None) => return Step::Reenter,
+                    Err(e) => return Step::Exit(Exit::Raise(e)),
                 }
             }
             Inst::Return => {
@@ -681,6 +720,40 @@ fn list_store_index(stack: &[Value]) -> Option<usize> {
     let n = l.try_borrow_mut().ok()?.len() as i64;
     let j = if *i < 0 { i + n } else { *i };
     (0..n).contains(&j).then_some(j as usize)
+}
+
+/// For `CallAwait(1)` on `[.., Undef, asyncio.sleep, 0]`: the finished future to leave
+/// in place of the sleep coroutine (`Vm::make_delegate_real` turns it into that coroutine
+/// if anything looks for it).
+#[inline(always)]
+fn zero_sleep(
+    stack: &[Value],
+    nargs: u16,
+    hook: Option<&crate::eventloop::ZeroSleep>,
+) -> Option<ObjRef> {
+    let hook = hook?;
+    let [.., Value::Undef, Value::Obj(func), Value::Int(0)] = stack else {
+        return None;
+    };
+    (nargs == 1 && func.is(&hook.func)).then(|| hook.done.clone())
+}
+
+/// For `Send` on `[.., future, sent]` where the future finished with a result (not an
+/// exception, not cancelled, not a bare yield): that result, as `result()` gives it.
+#[inline(always)]
+fn finished_future_result(stack: &[Value]) -> Option<Value> {
+    let [.., Value::Obj(o), _] = stack else {
+        return None;
+    };
+    let Obj::Future(f) = &**o else { return None };
+    if f.state.get() != crate::obj::future::FutState::Finished
+        || f.bare_yield.get()
+        || !f.exception.try_borrow().ok()?.is_none()
+    {
+        return None;
+    }
+    f.log_tb.set(false);
+    f.result.try_borrow().ok().map(|r| r.clone())
 }
 
 /// A bound local's value; None for an unbound one (UnboundLocalError is the general

@@ -263,7 +263,11 @@ impl Vm {
     }
 
     /// `gen.gi_yieldfrom` / `coro.cr_await`: the iterator a suspended frame delegates to.
-    pub(crate) fn generator_delegate(&self, g: &ObjRef) -> Value {
+    pub(crate) fn generator_delegate(&mut self, g: &ObjRef) -> Value {
+        // What the fast tier's `await sleep(0)` left there becomes the real coroutine.
+        if let Err(e) = self.make_delegate_real(g) {
+            drop(e);
+        }
         let Obj::Generator(gen) = &**g else {
             return Value::None;
         };

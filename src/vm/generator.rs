@@ -148,6 +148,47 @@ impl Vm {
         frame.generator = Some(g);
     }
 
+    /// A suspended generator's await delegate, when it is the placeholder the fast tier's
+    /// `await asyncio.sleep(0)` left (`vm::fast::zero_sleep`), is replaced by what it
+    /// stands for: a `sleep(0)` coroutine advanced to its one bare yield, created now that
+    /// something looks at it (`cr_await`) or throws into it, so both see what they would
+    /// have seen.
+    pub(crate) fn make_delegate_real(&mut self, g: &ObjRef) -> PyResult<()> {
+        let Some(z) = &self.aio.zero_sleep else {
+            return Ok(());
+        };
+        let (func, done) = (z.func.clone(), z.done.clone());
+        let is_placeholder = |gen: &GeneratorObj| {
+            let fr = gen.frame.borrow();
+            fr.as_ref()
+                .and_then(|f| f.stack.last())
+                .is_some_and(|v| matches!(v, Value::Obj(o) if o.is(&done)))
+        };
+        let Obj::Generator(gen) = &**g else {
+            return Ok(());
+        };
+        if gen.state.get() != GenState::Suspended || !is_placeholder(gen) {
+            return Ok(());
+        }
+        let coro = self.call(&Value::Obj(func), &[Value::Int(0)])?;
+        if let Value::Obj(c) = &coro {
+            if let Obj::Generator(_) = &**c {
+                self.gen_send(c, Value::None)?;
+            }
+        }
+        if is_placeholder(gen) {
+            if let Some(slot) = gen
+                .frame
+                .borrow_mut()
+                .as_mut()
+                .and_then(|f| f.stack.last_mut())
+            {
+                *slot = coro;
+            }
+        }
+        Ok(())
+    }
+
     fn push_value(&mut self, v: Value) {
         if let Some(f) = self.frames.last_mut() {
             f.stack.push(v);
@@ -223,6 +264,7 @@ impl Vm {
         }
         // Delegation: a frame suspended at the YieldValue of a Send loop has its receiver
         // on top of its stack.
+        self.make_delegate_real(g)?;
         let delegate = {
             let fr = gen.frame.borrow();
             fr.as_ref().and_then(|f| {

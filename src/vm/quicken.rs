@@ -40,6 +40,7 @@ pub enum Inst {
     Call(u32),
     GetAwaitable,
     Send,
+    YieldValue,
     Return,
     /// `LoadFast a; LoadFast b`
     LoadFast2(u16, u16),
@@ -120,6 +121,7 @@ fn single(op: Op) -> Inst {
         Op::Call(n) => Inst::Call(n),
         Op::GetAwaitable(_) => Inst::GetAwaitable,
         Op::Send(_) => Inst::Send,
+        Op::YieldValue => Inst::YieldValue,
         Op::Return => Inst::Return,
         _ => Inst::Slow,
     }
