@@ -113,7 +113,7 @@ impl Room {
 ///
 /// The frame is found again after each instruction that hands the VM to native code
 /// (`call_native`), which may run other frames above it meanwhile.
-#[inline(never)]
+#[inline(always)]
 fn run_frame(vm: &mut Vm) -> Step {
     let depth = vm.frames.len();
     let mut room = Room::of(vm, depth);

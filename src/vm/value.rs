@@ -14,7 +14,6 @@ pub use crate::gc::heap::ObjRef;
 /// value is two aligned words. With Rust's layout (`Bool`'s payload at offset 1), and even
 /// with a `u8` tag, moves copy the 15 bytes after the tag as overlapping partial words,
 /// which stalls store-to-load forwarding on every push and pop of the value stack.
-#[derive(Clone)]
 #[repr(C, u64)]
 pub enum Value {
     /// The VM's internal "no value" (CPython's NULL): unbound locals, absent `self` in calls.
@@ -25,6 +24,21 @@ pub enum Value {
     Int(i64),
     Float(f64),
     Obj(ObjRef),
+}
+
+impl Clone for Value {
+    /// Always inlined: values are cloned on every load of a local or constant.
+    #[inline(always)]
+    fn clone(&self) -> Value {
+        match self {
+            Value::Obj(o) => Value::Obj(o.clone()),
+            Value::Int(i) => Value::Int(*i),
+            Value::Float(x) => Value::Float(*x),
+            Value::Bool(b) => Value::Bool(*b),
+            Value::None => Value::None,
+            Value::Undef => Value::Undef,
+        }
+    }
 }
 
 impl std::fmt::Debug for ObjRef {
