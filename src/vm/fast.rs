@@ -253,6 +253,22 @@ fn run_frame(vm: &mut Vm) -> Step {
                     released!();
                 }
             }
+            Inst::LoadDeref(i) => match cell_value(&f.cells, i as usize) {
+                Some(v) => stack.push(v),
+                None => slow!(at),
+            },
+            Inst::StoreDeref(i) => {
+                let (Some(cell), Some(v)) = (f.cells.get(i as usize), stack.pop()) else {
+                    slow!(at);
+                };
+                let Obj::Cell(c) = &**cell else {
+                    unreachable!("a frame's cells are cell objects")
+                };
+                let old = c.replace(v);
+                if released(old) {
+                    released!();
+                }
+            }
             Inst::StoreFast(i) => {
                 let (Some(slot), Some(v)) = (locals.get_mut(i as usize), stack.pop()) else {
                     slow!(at);
@@ -756,6 +772,16 @@ fn finished_future_result(stack: &[Value]) -> Option<Value> {
     f.result.try_borrow().ok().map(|r| r.clone())
 }
 
+/// The value in cell `i`; None for an empty one (the general loop raises).
+#[inline(always)]
+fn cell_value(cells: &[ObjRef], i: usize) -> Option<Value> {
+    let Obj::Cell(c) = &**cells.get(i)? else {
+        return None;
+    };
+    let v = c.try_borrow().ok()?;
+    (!v.is_undef()).then(|| v.clone())
+}
+
 /// A bound local's value; None for an unbound one (UnboundLocalError is the general
 /// loop's to raise).
 #[inline(always)]
@@ -873,6 +899,7 @@ fn bind_plain_call(
     awaited: bool,
 ) -> Option<Bound> {
     let base = stack.len().checked_sub(nargs + 2)?;
+    unbind_method(stack, base);
     // `[.., Undef, callable, args..]` or `[.., callable, self, args..]`, split so that the
     // callable stays borrowed in place while the arguments move out.
     let (lo, args) = stack.split_at_mut(base + 2);
@@ -955,6 +982,25 @@ fn bind_plain_call(
     // globals, not the function itself.
     stack.truncate(base);
     Some(bound)
+}
+
+/// `[.., Undef, method, args..]` for a bound method of an aio function becomes
+/// `[.., function, self, args..]`, the layout `LoadMethod` gives the same call.
+#[inline(always)]
+fn unbind_method(stack: &mut [Value], base: usize) {
+    let [Value::Undef, Value::Obj(m), ..] = &stack[base..] else {
+        return;
+    };
+    let Obj::BoundMethod(bm) = &**m else { return };
+    let Value::Obj(func) = &bm.func else { return };
+    if !matches!(&**func, Obj::Function(_)) {
+        return;
+    }
+    let (func, self_) = (bm.func.clone(), bm.self_.clone());
+    stack[base] = func;
+    // The method object itself is released last, once nothing borrows from it.
+    let method = std::mem::replace(&mut stack[base + 1], self_);
+    drop(method);
 }
 
 /// `Send` to a generator or coroutine that can take the value (`[.., receiver, value]`):
