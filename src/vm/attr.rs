@@ -41,7 +41,7 @@ impl Vm {
     }
 
     /// Applies a class attribute's `__get__` for `obj` (None for class access).
-    fn bind_descr(&mut self, d: Value, obj: &Value, cls: &ObjRef) -> PyResult<Value> {
+    pub(crate) fn bind_descr(&mut self, d: Value, obj: &Value, cls: &ObjRef) -> PyResult<Value> {
         let Value::Obj(o) = &d else { return Ok(d) };
         match &**o {
             Obj::Function(_) => Ok(Value::obj(Obj::BoundMethod(BoundMethod {

@@ -692,8 +692,8 @@ impl Vm {
             }
             Op::BeforeWith => {
                 let mgr = self.pop();
-                let enter = self.special_method(&mgr, "__enter__", "context manager")?;
-                let exit = self.special_method(&mgr, "__exit__", "context manager")?;
+                let enter = self.special_method(&mgr, "__enter__", "context manager", false)?;
+                let exit = self.special_method(&mgr, "__exit__", "context manager", true)?;
                 self.push(exit);
                 let r = self.call(&enter, &[])?;
                 self.push(r);
@@ -836,9 +836,9 @@ impl Vm {
             Op::BeforeAsyncWith => {
                 let mgr = self.pop();
                 let enter =
-                    self.special_method(&mgr, "__aenter__", "asynchronous context manager")?;
+                    self.special_method(&mgr, "__aenter__", "asynchronous context manager", false)?;
                 let exit =
-                    self.special_method(&mgr, "__aexit__", "asynchronous context manager")?;
+                    self.special_method(&mgr, "__aexit__", "asynchronous context manager", true)?;
                 self.push(exit);
                 let r = self.call(&enter, &[])?;
                 let a = self.get_awaitable(&r)?;
@@ -1338,14 +1338,28 @@ impl Vm {
     }
 
     /// Looks up a special method for `with`/`async with`, with CPython 3.11's message.
-    fn special_method(&mut self, obj: &Value, name: &str, what: &str) -> PyResult<Value> {
+    /// A special method of `obj`'s type, bound to `obj` (CPython's `_PyObject_LookupSpecial`:
+    /// the instance's own attributes do not count). `exit`: the second method of a context
+    /// manager, whose absence CPython 3.11 reports with "(missed ... method)".
+    fn special_method(
+        &mut self,
+        obj: &Value,
+        name: &str,
+        what: &str,
+        exit: bool,
+    ) -> PyResult<Value> {
         let key = self.intern(name);
         let cls = self.type_of(obj);
         match super::class::lookup(&cls, &key) {
-            Some(_) => self.get_attr(obj, &key),
+            Some(d) => self.bind_descr(d, obj, &cls),
             None => Err(type_error(format!(
-                "'{}' object does not support the {what} protocol",
-                self.type_name(obj)
+                "'{}' object does not support the {what} protocol{}",
+                self.type_name(obj),
+                if exit {
+                    format!(" (missed {name} method)")
+                } else {
+                    String::new()
+                }
             ))),
         }
     }
