@@ -450,6 +450,43 @@ fn run_frame(vm: &mut Vm) -> Step {
                     },
                 }
             }
+            Inst::AsyncWithEnter(_) => {
+                if !room.can_push || crate::gc::finalize::pending() {
+                    slow!(at);
+                }
+                let mgr = stack.last().cloned();
+                let methods = mgr.as_ref().and_then(|m| async_with_methods(vm, m));
+                f = top(&mut vm.frames);
+                let Some((enter, exit)) = methods else {
+                    slow!(at);
+                };
+                // `[.., mgr]` -> `[.., mgr.__aexit__, __aenter__, mgr]`: the exit method
+                // where BeforeAsyncWith leaves it, then `__aenter__(mgr)` awaited in place.
+                let stack = &mut f.stack;
+                let mgr = last(stack).clone();
+                *last(stack) = Value::obj(Obj::BoundMethod(crate::obj::BoundMethod {
+                    func: Value::Obj(exit),
+                    self_: mgr.clone(),
+                }));
+                stack.push(Value::Obj(enter));
+                stack.push(mgr);
+                let (pool, breaker) = (&mut vm.frame_pool, &mut vm.breaker_count);
+                match bind_plain_call(stack, 0, pool, breaker, true) {
+                    Some(Bound::Frame(callee)) => {
+                        f.pc = at + 4;
+                        return Step::Push(callee);
+                    }
+                    _ => {
+                        // Not bound after all (a breaker tick): back to `[.., mgr]`.
+                        let mgr = stack.pop();
+                        stack.pop();
+                        if let Some(mgr) = mgr {
+                            *last(stack) = mgr;
+                        }
+                        slow!(at);
+                    }
+                }
+            }
             Inst::GetAwaitable => {
                 // A coroutine that can still run, or a future, is its own awaitable.
                 let own = match stack.last() {
@@ -770,6 +807,24 @@ fn finished_future_result(stack: &[Value]) -> Option<Value> {
     }
     f.log_tb.set(false);
     f.result.try_borrow().ok().map(|r| r.clone())
+}
+
+/// `__aenter__` and `__aexit__` of `mgr`'s class when both are aio functions and
+/// `__aenter__` a coroutine function (what `BeforeAsyncWith` would bind and call).
+fn async_with_methods(vm: &mut Vm, mgr: &Value) -> Option<(ObjRef, ObjRef)> {
+    let Value::Obj(o) = mgr else { return None };
+    if !matches!(&**o, Obj::Instance(_)) {
+        return None;
+    }
+    let cls = super::class::type_of_value(&vm.t, mgr);
+    let (aenter, aexit) = (vm.intern("__aenter__"), vm.intern("__aexit__"));
+    let function = |v: Value| match v {
+        Value::Obj(f) if matches!(&*f, Obj::Function(_)) => Some(f),
+        _ => None,
+    };
+    let enter = function(super::class::lookup(&cls, &aenter)?)?;
+    let exit = function(super::class::lookup(&cls, &aexit)?)?;
+    Some((enter, exit))
 }
 
 /// The value in cell `i`; None for an empty one (the general loop raises).

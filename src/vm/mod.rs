@@ -37,7 +37,6 @@ pub mod warnings;
 
 use crate::obj::DictData;
 use frame::Frame;
-use std::collections::HashMap;
 use std::rc::Rc;
 use types::Types;
 use value::{ObjRef, Value};
@@ -69,8 +68,9 @@ pub struct Vm {
     pub native_depth: usize,
     /// Counted native operations in progress (see `recursion`).
     pub native_recursion: usize,
-    /// Interned identifier strings.
-    pub(crate) interned: HashMap<Box<str>, Value>,
+    /// Interned identifier strings. FxHash: identifiers are short and interned on hot
+    /// paths (special method lookups), where SipHash cost ~100 instructions a lookup.
+    pub(crate) interned: rustc_hash::FxHashMap<Box<str>, Value>,
     /// Keyword names set by `KwNames` for the next `Call`.
     pub(crate) kwnames: Option<Value>,
     /// Whether the last exit from the dispatch loop was a yield (vs. a return).
@@ -116,7 +116,7 @@ impl Vm {
             recursion_limit: DEFAULT_RECURSION_LIMIT,
             native_depth: 0,
             native_recursion: 0,
-            interned: HashMap::new(),
+            interned: Default::default(),
             kwnames: None,
             yielded: false,
             propagating: None,

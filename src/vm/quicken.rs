@@ -61,6 +61,9 @@ pub enum Inst {
     /// `Call(n); GetAwaitable; LoadConst(None); Send(t)`: `await f(args)`. A plain
     /// coroutine function's frame runs at once, without a coroutine object (`Frame::lazy_coro`).
     CallAwait(u16, u32),
+    /// `BeforeAsyncWith; GetAwaitable; LoadConst(None); Send(t)`: entering `async with`,
+    /// whose `__aenter__` runs in place as `CallAwait` runs a coroutine function.
+    AsyncWithEnter(u32),
 }
 
 /// The fast tier's instructions for `ops` (whose constants are `consts`).
@@ -78,6 +81,9 @@ fn fused(ops: &[Op], consts: &[ConstValue]) -> Option<Inst> {
     Some(match ops {
         [Call(n), GetAwaitable(_), LoadConst(c), Send(t), ..] if is_none(*c) => {
             Inst::CallAwait(small(*n)?, *t)
+        }
+        [BeforeAsyncWith, GetAwaitable(_), LoadConst(c), Send(t), ..] if is_none(*c) => {
+            Inst::AsyncWithEnter(*t)
         }
         [LoadFast(a), LoadConst(c), Binary(op) | InplaceBinary(op), ..] => {
             Inst::FastConstBinary(small(*a)?, small(*c)?, *op)
