@@ -727,12 +727,7 @@ impl Vm {
             }
             Op::GetAwaitable(_) => {
                 let v = self.pop();
-                // A Future (or Task) is its own awaitable.
-                let a = if crate::eventloop::futures::value_future(&v).is_some() {
-                    v
-                } else {
-                    self.get_awaitable(&v)?
-                };
+                let a = self.get_awaitable(&v)?;
                 self.push(a);
             }
             Op::Send(t) => {

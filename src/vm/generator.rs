@@ -393,7 +393,8 @@ impl Vm {
     /// `await v`: the iterator to drive (a coroutine itself, or `v.__await__()`).
     pub(crate) fn get_awaitable(&mut self, v: &Value) -> PyResult<Value> {
         if let Value::Obj(o) = v {
-            if let Obj::AsyncAwaitable(_) = &**o {
+            // A Future (or Task) is its own awaitable: `Send` drives it.
+            if let Obj::AsyncAwaitable(_) | Obj::Future(_) = &**o {
                 return Ok(v.clone());
             }
             if let Obj::Generator(g) = &**o {
