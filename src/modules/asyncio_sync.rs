@@ -27,8 +27,9 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 /// The classes a shortcut may stand in for.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
 enum Kind {
+    #[default]
     Queue,
     Event,
     Lock,
@@ -84,6 +85,9 @@ pub struct SyncHooks {
     events: Option<(ObjRef, Value)>,
     /// The lookup-cache epoch, and the classes that passed their `Standard` in it.
     verified: RefCell<(u64, Vec<(usize, Kind)>)>,
+    /// The last class found in `verified` (one comparison for the common case of one
+    /// queue or lock class used over and over).
+    last_verified: std::cell::Cell<(u64, (usize, Kind))>,
     names: Option<Rc<Names>>,
 }
 
@@ -229,11 +233,15 @@ fn class_ok(vm: &Vm, kind: Kind, cls: &ObjRef) -> bool {
     };
     let epoch = lookup_cache::epoch();
     let key = (cls.addr(), kind);
+    if h.last_verified.get() == (epoch, key) {
+        return true;
+    }
     {
         let mut verified = h.verified.borrow_mut();
         if verified.0 != epoch {
             *verified = (epoch, Vec::new());
         } else if verified.1.contains(&key) {
+            h.last_verified.set((epoch, key));
             return true;
         }
     }
@@ -260,7 +268,7 @@ const MAX_STATE: usize = 8;
 fn standard_instance<'a>(vm: &Vm, kind: Kind, obj: &'a Value) -> Option<(&'a InstanceObj, State)> {
     let Value::Obj(o) = obj else { return None };
     let Obj::Instance(i) = &**o else { return None };
-    if !class_ok(vm, kind, &i.class()) {
+    if !i.class.with(|cls| class_ok(vm, kind, cls)) {
         return None;
     }
     let std = vm
@@ -272,6 +280,25 @@ fn standard_instance<'a>(vm: &Vm, kind: Kind, obj: &'a Value) -> Option<(&'a Ins
         .find(|s| s.kind == kind)?;
     let mut state = State::default();
     let ok = i.read_attrs(|d| {
+        // What `__init__` leaves: exactly the state attributes, in their order, under the
+        // interned names. No other key means nothing shadows a method.
+        let n = d.len();
+        if n == d.dense_end() && n <= std.state.len() {
+            let exact = std.state[..n]
+                .iter()
+                .enumerate()
+                .all(|(pos, k)| match d.entry(pos) {
+                    Some(e) if e.key.is(k) => {
+                        state[pos] = Some(e.value.clone());
+                        true
+                    }
+                    _ => false,
+                });
+            if exact {
+                return true;
+            }
+            state = State::default();
+        }
         // One pass: the state attributes were stored under the interned names, so identity
         // finds them. Only a namespace with other keys can shadow a method.
         let mut all_known = true;
@@ -327,8 +354,13 @@ fn standard_future<'a>(vm: &Vm, v: &'a Value) -> Option<(&'a ObjRef, &'a FutureO
     Some((o, f))
 }
 
-fn set(i: &InstanceObj, name: &Value, v: Value) {
-    i.write_attrs(|d| set_str(d, name.clone(), v));
+/// `i.<name> = v`, in place when the attribute sits at `pos` of the namespace (where
+/// `__init__` put it), else by name.
+fn set(i: &InstanceObj, pos: usize, name: &Value, v: Value) {
+    i.write_attrs(|d| match d.entry_mut(pos) {
+        Some(e) if e.key.is(name) => e.value = v,
+        _ => set_str(d, name.clone(), v),
+    });
 }
 
 fn deque(v: &Value) -> Option<&RefCell<VecDeque<Value>>> {
@@ -424,8 +456,8 @@ pub fn queue_put(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         return Ok(Value::Bool(false));
     }
     items.borrow_mut().push_back(item.clone());
-    set(q, &n.unfinished, Value::Int(count));
-    set(ev, &n.value, Value::Bool(false));
+    set(q, Q_UNFINISHED, &n.unfinished, Value::Int(count));
+    set(ev, E_VALUE, &n.value, Value::Bool(false));
     wake_next(vm, getters, Value::None)?;
     Ok(Value::Bool(true))
 }
@@ -465,7 +497,7 @@ fn event_set(vm: &mut Vm, ev: &InstanceObj, st: &State, n: &Names) -> PyResult<(
     if matches!(st[E_VALUE], Some(Value::Bool(true))) {
         return Ok(());
     }
-    set(ev, &n.value, Value::Bool(true));
+    set(ev, E_VALUE, &n.value, Value::Bool(true));
     let Some(w) = deque_at(st, E_WAITERS) else {
         return Ok(());
     };
@@ -501,7 +533,7 @@ pub fn queue_task_done(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     if finishes && !event_set_ready(vm, &est) {
         return Ok(Value::Bool(false));
     }
-    set(q, &n.unfinished, Value::Int(unfinished - 1));
+    set(q, Q_UNFINISHED, &n.unfinished, Value::Int(unfinished - 1));
     if finishes {
         event_set(vm, ev, &est, &n)?;
     }
@@ -568,7 +600,7 @@ pub fn lock_try_acquire(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         };
         match free {
             Some(true) => {
-                set(lock, &n.locked, Value::Bool(true));
+                set(lock, L_LOCKED, &n.locked, Value::Bool(true));
                 return Ok(Value::Bool(true));
             }
             Some(false) => {}
@@ -582,12 +614,12 @@ pub fn lock_try_acquire(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         Some(_) => waiters.clone(),
         None => {
             let d = Value::obj(Obj::Deque(RefCell::new(VecDeque::new())));
-            set(lock, &n.waiters, d.clone());
+            set(lock, L_WAITERS, &n.waiters, d.clone());
             d
         }
     };
     if bind {
-        set(lock, &n.loop_, Value::Obj(lp.clone()));
+        set(lock, L_LOOP, &n.loop_, Value::Obj(lp.clone()));
     }
     let f = FutureObj::new(c.future.clone(), false);
     *f.loop_.borrow_mut() = Value::Obj(lp);
@@ -622,11 +654,95 @@ pub fn lock_release(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         },
         None => None,
     };
-    set(lock, &n.locked, Value::Bool(false));
+    set(lock, L_LOCKED, &n.locked, Value::Bool(false));
     if let Some(o) = first {
         vm.fut_set_result(&o, Value::Bool(true))?;
     }
     Ok(Value::Bool(true))
+}
+
+/// `Queue.put(q, item)` awaited: None when not full (`put_nowait` done), else the
+/// coroutine must run.
+fn put_shortcut(vm: &mut Vm, args: &[Value]) -> PyResult<Option<Value>> {
+    done_or_run(queue_put(vm, &positional(args))?, Value::None)
+}
+
+/// `Queue.get(q)` awaited: the item when there is one.
+fn get_shortcut(vm: &mut Vm, args: &[Value]) -> PyResult<Option<Value>> {
+    let [q] = args else { return Ok(None) };
+    let missing = Value::Undef;
+    let item = queue_get(vm, &positional(&[q.clone(), missing]))?;
+    Ok((!item.is_undef()).then_some(item))
+}
+
+/// `Queue.task_done(q)` when it does not raise.
+fn task_done_shortcut(vm: &mut Vm, args: &[Value]) -> PyResult<Option<Value>> {
+    done_or_run(queue_task_done(vm, &positional(args))?, Value::None)
+}
+
+/// `Lock.acquire(lock)` awaited, when the lock is free and nobody waits: True.
+fn acquire_shortcut(vm: &mut Vm, args: &[Value]) -> PyResult<Option<Value>> {
+    let [lock] = args else { return Ok(None) };
+    let Some((n, l, st)) = standard_receiver(vm, Kind::Lock, lock) else {
+        return Ok(None);
+    };
+    let free = matches!(st[L_LOCKED], Some(Value::Bool(false)))
+        && match &st[L_WAITERS] {
+            Some(Value::None) => true,
+            Some(w) => deque(w).is_some_and(|d| d.borrow().is_empty()),
+            None => false,
+        };
+    if !free {
+        return Ok(None);
+    }
+    set(l, L_LOCKED, &n.locked, Value::Bool(true));
+    Ok(Some(Value::Bool(true)))
+}
+
+/// `Lock.release(lock)` of a held lock.
+fn release_shortcut(vm: &mut Vm, args: &[Value]) -> PyResult<Option<Value>> {
+    done_or_run(lock_release(vm, &positional(args))?, Value::None)
+}
+
+fn positional(args: &[Value]) -> Args<'_> {
+    Args {
+        pos: args,
+        kwnames: &[],
+        kwvalues: &[],
+    }
+}
+
+/// A shortcut native's True ("done") as the call's `result`; anything else runs the code.
+fn done_or_run(answer: Value, result: Value) -> PyResult<Option<Value>> {
+    Ok(matches!(answer, Value::Bool(true)).then_some(result))
+}
+
+/// The functions whose calls have a native shortcut, by the name the stdlib registers
+/// them under (`_shortcut(func, name)`).
+const SHORTCUTS: &[(&str, crate::obj::function::Shortcut)] = &[
+    ("Queue.put", put_shortcut),
+    ("Queue.get", get_shortcut),
+    ("Queue.task_done", task_done_shortcut),
+    ("Lock.acquire", acquire_shortcut),
+    ("Lock.release", release_shortcut),
+];
+
+/// `_shortcut(func, name)`: gives `func` the native shortcut `name` (see
+/// `CodeObj::shortcut`).
+pub fn register_shortcut(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_shortcut", 2, 2)?;
+    let (Some(Value::Obj(f)), Some(name)) = (args.get(0), args.get(1).and_then(|n| n.as_str()))
+    else {
+        return Err(type_error("_shortcut: expected a function and a name"));
+    };
+    let Obj::Function(func) = &**f else {
+        return Err(type_error("_shortcut: expected a function"));
+    };
+    let Some((_, sc)) = SHORTCUTS.iter().find(|(n, _)| *n == name) else {
+        return Err(type_error(format!("_shortcut: no shortcut named {name:?}")));
+    };
+    func.code.shortcut.set(Some(*sc));
+    Ok(Value::None)
 }
 
 /// The module functions, for `_asyncio`.
@@ -638,4 +754,5 @@ pub const FUNCS: &[(&str, crate::obj::function::NativeFn)] = &[
     ("_queue_task_done", queue_task_done),
     ("_lock_try_acquire", lock_try_acquire),
     ("_lock_release", lock_release),
+    ("_shortcut", register_shortcut),
 ];

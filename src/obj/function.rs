@@ -23,7 +23,16 @@ pub struct CodeObj {
     /// Calls may bind positional arguments straight into the frame (the fast tier's
     /// calls): only positional parameters, no cells, not an async generator.
     pub plain_call: bool,
+    /// Native code that does what calling this function does (awaiting it, for a
+    /// coroutine function) when it can tell that it may: the fast tier tries it first
+    /// (`vm::fast`), and runs the function when it answers None. Set by the stdlib for
+    /// a few hot asyncio methods (`modules::asyncio_sync::SHORTCUTS`).
+    pub shortcut: std::cell::Cell<Option<Shortcut>>,
 }
+
+/// See `CodeObj::shortcut`: the call's positional arguments (the receiver first) in, the
+/// call's (or await's) result out, or None to run the function.
+pub type Shortcut = fn(&mut crate::vm::Vm, &[Value]) -> crate::vm::errors::PyResult<Option<Value>>;
 
 /// Where a global name was last found: valid while the globals dict (and, for a builtin,
 /// the builtins dict) has not changed since.

@@ -359,6 +359,30 @@ fn run_frame(vm: &mut Vm) -> Step {
                 if !room.can_push || crate::gc::finalize::pending() {
                     slow!(at);
                 }
+                if let Some((sc, base, args)) = shortcut(stack, n as usize, false) {
+                    f.pc = pc;
+                    let mut st = std::mem::take(&mut f.stack);
+                    let r = sc(vm, &st[args..]);
+                    f = top(&mut vm.frames);
+                    match r {
+                        Ok(Some(v)) => {
+                            st.truncate(base);
+                            st.push(v);
+                            f.stack = st;
+                            if crate::gc::finalize::pending() {
+                                released!();
+                            }
+                            continue;
+                        }
+                        Ok(None) => f.stack = st,
+                        Err(e) => {
+                            f.stack = st;
+                            return Step::Exit(Exit::Raise(e));
+                        }
+                    }
+                }
+                // The shortcut, if any, declined: the call runs.
+                let stack = &mut f.stack;
                 match bind_plain_call(
                     stack,
                     n as usize,
@@ -393,10 +417,36 @@ fn run_frame(vm: &mut Vm) -> Step {
                     },
                 }
             }
-            Inst::CallAwait(n, _) => {
+            Inst::CallAwait(n, send_exit) => {
                 if !room.can_push || crate::gc::finalize::pending() {
                     slow!(at);
                 }
+                if let Some((sc, base, args)) = shortcut(stack, n as usize, true) {
+                    f.pc = pc;
+                    let mut st = std::mem::take(&mut f.stack);
+                    let r = sc(vm, &st[args..]);
+                    f = top(&mut vm.frames);
+                    match r {
+                        Ok(Some(v)) => {
+                            // The await is over: its value where `Send` leaves it.
+                            st.truncate(base);
+                            st.push(v);
+                            f.stack = st;
+                            pc = send_exit as usize;
+                            if crate::gc::finalize::pending() {
+                                released!();
+                            }
+                            continue;
+                        }
+                        Ok(None) => f.stack = st,
+                        Err(e) => {
+                            f.stack = st;
+                            return Step::Exit(Exit::Raise(e));
+                        }
+                    }
+                }
+                // The shortcut, if any, declined: the call runs.
+                let stack = &mut f.stack;
                 if let Some(done) = zero_sleep(stack, n, vm.aio.zero_sleep.as_ref()) {
                     // `await asyncio.sleep(0)` is one bare yield to the loop, then None:
                     // the awaiting frame yields at once, with what a finished await
@@ -1037,6 +1087,34 @@ fn bind_plain_call(
     // globals, not the function itself.
     stack.truncate(base);
     Some(bound)
+}
+
+/// For `Call(nargs)` (`awaited`: of `await f(...)`) of an aio function with a native
+/// shortcut (`CodeObj::shortcut`) that applies (a coroutine function awaited, or a plain
+/// function called): the shortcut, where the call's slots start, and where its positional
+/// arguments (receiver first) start.
+#[inline(always)]
+fn shortcut(
+    stack: &[Value],
+    nargs: usize,
+    awaited: bool,
+) -> Option<(crate::obj::function::Shortcut, usize, usize)> {
+    let base = stack.len().checked_sub(nargs + 2)?;
+    let (callable, args) = match &stack[base] {
+        Value::Undef => (&stack[base + 1], base + 2),
+        callable => (callable, base + 1),
+    };
+    let Value::Obj(o) = callable else { return None };
+    let Obj::Function(func) = &**o else {
+        return None;
+    };
+    let sc = func.code.shortcut.get()?;
+    let flags = &func.code.code.flags;
+    let applies = match awaited {
+        true => flags.coroutine && !flags.generator,
+        false => !func.code.code.is_generator_like(),
+    };
+    applies.then_some((sc, base, args))
 }
 
 /// `[.., Undef, method, args..]` for a bound method of an aio function becomes

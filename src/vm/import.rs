@@ -315,6 +315,7 @@ impl Vm {
             method_cache,
             quick,
             plain_call,
+            shortcut: Default::default(),
         })
     }
 
