@@ -136,10 +136,6 @@ fn standard(vm: &mut Vm, kind: Kind, cls: &ObjRef, methods: &[&str], data: &[&st
     let data: Vec<Value> = data.iter().map(|d| vm.intern(d)).collect();
     let mut state = data.clone();
     state.push(vm.intern("_loop"));
-    assert!(
-        state.len() <= MAX_STATE,
-        "State holds every state attribute"
-    );
     Standard {
         kind,
         expect,
@@ -162,6 +158,12 @@ fn hooks_mut(vm: &mut Vm) -> &mut SyncHooks {
         vm.aio.sync.get_or_insert_with(Default::default).names = Some(names);
     }
     vm.aio.sync.get_or_insert_with(Default::default)
+}
+
+impl SyncHooks {
+    fn standard(&self, kind: Kind) -> Option<&Standard> {
+        self.standards.iter().find(|s| s.kind == kind)
+    }
 }
 
 /// The interned names, once a class was registered.
@@ -259,73 +261,49 @@ fn class_ok(vm: &Vm, kind: Kind, cls: &ObjRef) -> bool {
     ok
 }
 
-/// The state attributes a shortcut reads, by position in its kind's `Standard::state`.
-type State = [Option<Value>; MAX_STATE];
-const MAX_STATE: usize = 8;
-
-/// `obj` as an instance whose class passes `kind` and whose own namespace shadows none of
-/// the kind's methods, with its state attributes.
-fn standard_instance<'a>(vm: &Vm, kind: Kind, obj: &'a Value) -> Option<(&'a InstanceObj, State)> {
+/// `obj` as an instance whose class passes `kind` and whose namespace is what `__init__`
+/// leaves: the kind's state attributes in order (`_loop` last, once bound) and nothing
+/// else, so that nothing shadows a method and state attribute `pos` is namespace entry
+/// `pos` (`at`, `set`). Anything else is left to the aio code.
+fn standard_instance<'a>(vm: &Vm, kind: Kind, obj: &'a Value) -> Option<&'a InstanceObj> {
     let Value::Obj(o) = obj else { return None };
     let Obj::Instance(i) = &**o else { return None };
     if !i.class.with(|cls| class_ok(vm, kind, cls)) {
         return None;
     }
-    let std = vm
-        .aio
-        .sync
-        .as_ref()?
-        .standards
-        .iter()
-        .find(|s| s.kind == kind)?;
-    let mut state = State::default();
-    let ok = i.read_attrs(|d| {
-        // What `__init__` leaves: exactly the state attributes, in their order, under the
-        // interned names. No other key means nothing shadows a method.
+    let std = vm.aio.sync.as_ref()?.standard(kind)?;
+    let exact = i.read_attrs(|d| {
         let n = d.len();
-        if n == d.dense_end() && n <= std.state.len() {
-            let exact = std.state[..n]
+        n == d.dense_end()
+            && n <= std.state.len()
+            && std.state[..n]
                 .iter()
                 .enumerate()
-                .all(|(pos, k)| match d.entry(pos) {
-                    Some(e) if e.key.is(k) => {
-                        state[pos] = Some(e.value.clone());
-                        true
-                    }
-                    _ => false,
-                });
-            if exact {
-                return true;
-            }
-            state = State::default();
-        }
-        // One pass: the state attributes were stored under the interned names, so identity
-        // finds them. Only a namespace with other keys can shadow a method.
-        let mut all_known = true;
-        for (pos, e) in d.iter().enumerate() {
-            let in_order = std.state.get(pos).is_some_and(|k| e.key.is(k));
-            let j = match in_order {
-                true => Some(pos),
-                false => std.state.iter().position(|k| e.key.is(k)),
-            };
-            match j {
-                Some(j) => state[j] = Some(e.value.clone()),
-                None => all_known = false,
-            }
-        }
-        if all_known {
-            return true;
-        }
-        for (slot, k) in state.iter_mut().zip(&std.state) {
-            if slot.is_none() {
-                *slot = get_str(d, k);
-            }
-        }
-        std.expect[..std.methods]
-            .iter()
-            .all(|(m, _)| get_str(d, m).is_none())
+                .all(|(pos, k)| d.entry(pos).is_some_and(|e| e.key.is(k)))
     });
-    ok.then_some((i, state))
+    exact.then_some(i)
+}
+
+/// State attribute `pos` of a standard instance (`Undef` while unset: `_loop`).
+fn at(i: &InstanceObj, pos: usize) -> Value {
+    i.read_attrs(|d| d.entry(pos).map_or(Value::Undef, |e| e.value.clone()))
+}
+
+/// The running loop's object when its class passes `Kind::Loop` and no instance
+/// attribute shadows `create_future`.
+fn standard_loop(vm: &Vm, lp: &ObjRef) -> bool {
+    let Obj::Instance(i) = &**lp else {
+        return false;
+    };
+    let Some(std) = vm.aio.sync.as_ref().and_then(|h| h.standard(Kind::Loop)) else {
+        return false;
+    };
+    i.class.with(|cls| class_ok(vm, Kind::Loop, cls))
+        && i.read_attrs(|d| {
+            std.expect[..std.methods]
+                .iter()
+                .all(|(m, _)| get_str(d, m).is_none())
+        })
 }
 
 /// `v` as a plain `asyncio.Future` (not a Task or subclass) with nothing shadowed.
@@ -337,13 +315,7 @@ fn standard_future<'a>(vm: &Vm, v: &'a Value) -> Option<(&'a ObjRef, &'a FutureO
         return None;
     }
     if f.extra.borrow().is_some() {
-        let std = vm
-            .aio
-            .sync
-            .as_ref()?
-            .standards
-            .iter()
-            .find(|s| s.kind == Kind::Future)?;
+        let std = vm.aio.sync.as_ref()?.standard(Kind::Future)?;
         if std.expect[..std.methods]
             .iter()
             .any(|(m, _)| f.attr(m).is_some())
@@ -400,7 +372,8 @@ fn wake_next(vm: &mut Vm, waiters: &RefCell<VecDeque<Value>>, result: Value) -> 
     }
 }
 
-// Positions in `State` (the order of QUEUE_DATA, EVENT_DATA, LOCK_DATA, then `_loop`).
+// Positions of the state attributes (the order of QUEUE_DATA, EVENT_DATA, LOCK_DATA,
+// then `_loop`), which are their namespace positions in a standard instance.
 const Q_MAXSIZE: usize = 0;
 const Q_GETTERS: usize = 1;
 const Q_PUTTERS: usize = 2;
@@ -413,20 +386,10 @@ const L_WAITERS: usize = 0;
 const L_LOCKED: usize = 1;
 const L_LOOP: usize = 2;
 
-fn deque_at(st: &State, i: usize) -> Option<&RefCell<VecDeque<Value>>> {
-    deque(st[i].as_ref()?)
-}
-
-/// The interned names and `obj` as a standard instance of `kind` with its state: what
-/// every shortcut needs before it may act (None: the aio code must run).
-fn standard_receiver<'a>(
-    vm: &Vm,
-    kind: Kind,
-    obj: &'a Value,
-) -> Option<(Rc<Names>, &'a InstanceObj, State)> {
-    let n = names(vm)?;
-    let (i, st) = standard_instance(vm, kind, obj)?;
-    Some((n, i, st))
+/// The deque in state attribute `pos` (a clone of its reference).
+fn deque_at(i: &InstanceObj, pos: usize) -> Option<Value> {
+    let v = at(i, pos);
+    deque(&v).is_some().then_some(v)
 }
 
 /// `_queue_put(q, item)`: `Queue.put`'s path when the queue is not full (`full()` false,
@@ -434,71 +397,86 @@ fn standard_receiver<'a>(
 pub fn queue_put(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("_queue_put", 2, 2)?;
     let (obj, item) = (&args.pos[0], &args.pos[1]);
-    let Some((n, q, st)) = standard_receiver(vm, Kind::Queue, obj) else {
-        return Ok(Value::Bool(false));
+    Ok(Value::Bool(put(vm, obj, item)?))
+}
+
+fn put(vm: &mut Vm, obj: &Value, item: &Value) -> PyResult<bool> {
+    let (Some(n), Some(q)) = (names(vm), standard_instance(vm, Kind::Queue, obj)) else {
+        return Ok(false);
     };
-    let (Some(Value::Int(maxsize)), Some(Value::Int(unfinished)), Some(fin)) =
-        (&st[Q_MAXSIZE], &st[Q_UNFINISHED], &st[Q_FINISHED])
+    let (Value::Int(maxsize), Value::Int(unfinished)) = (at(q, Q_MAXSIZE), at(q, Q_UNFINISHED))
     else {
-        return Ok(Value::Bool(false));
+        return Ok(false);
     };
-    let (Some(items), Some(getters)) = (deque_at(&st, Q_ITEMS), deque_at(&st, Q_GETTERS)) else {
-        return Ok(Value::Bool(false));
+    let (Some(items), Some(getters)) = (deque_at(q, Q_ITEMS), deque_at(q, Q_GETTERS)) else {
+        return Ok(false);
     };
-    let full = *maxsize > 0 && items.borrow().len() as i64 >= *maxsize;
+    let (Some(items), Some(getters)) = (deque(&items), deque(&getters)) else {
+        return Ok(false);
+    };
+    let full = maxsize > 0 && items.borrow().len() as i64 >= maxsize;
     let Some(count) = unfinished.checked_add(1) else {
-        return Ok(Value::Bool(false));
+        return Ok(false);
     };
-    let Some((ev, _)) = standard_instance(vm, Kind::Event, fin) else {
-        return Ok(Value::Bool(false));
+    let finished = at(q, Q_FINISHED);
+    let Some(ev) = standard_instance(vm, Kind::Event, &finished) else {
+        return Ok(false);
     };
     if full || !can_wake_next(vm, getters) {
-        return Ok(Value::Bool(false));
+        return Ok(false);
     }
     items.borrow_mut().push_back(item.clone());
     set(q, Q_UNFINISHED, &n.unfinished, Value::Int(count));
     set(ev, E_VALUE, &n.value, Value::Bool(false));
     wake_next(vm, getters, Value::None)?;
-    Ok(Value::Bool(true))
+    Ok(true)
 }
 
 /// `_queue_get(q, missing)`: `Queue.get`'s path when the queue is not empty (`empty()`
 /// false, then `get_nowait()`): the item, or `missing` when the aio code must run.
 pub fn queue_get(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("_queue_get", 2, 2)?;
-    let missing = &args.pos[1];
-    let Some((_, st)) = standard_instance(vm, Kind::Queue, &args.pos[0]) else {
-        return Ok(missing.clone());
-    };
-    let (Some(items), Some(putters)) = (deque_at(&st, Q_ITEMS), deque_at(&st, Q_PUTTERS)) else {
-        return Ok(missing.clone());
-    };
-    if items.borrow().is_empty() || !can_wake_next(vm, putters) {
-        return Ok(missing.clone());
-    }
-    let Some(item) = items.borrow_mut().pop_front() else {
-        return Ok(missing.clone());
-    };
-    wake_next(vm, putters, Value::None)?;
-    Ok(item)
+    Ok(get(vm, &args.pos[0])?.unwrap_or_else(|| args.pos[1].clone()))
 }
 
-/// Whether `Event.set()` can be done natively on an event with state `st`.
-fn event_set_ready(vm: &Vm, st: &State) -> bool {
-    let Some(w) = deque_at(st, E_WAITERS) else {
+fn get(vm: &mut Vm, obj: &Value) -> PyResult<Option<Value>> {
+    let Some(q) = standard_instance(vm, Kind::Queue, obj) else {
+        return Ok(None);
+    };
+    let (Some(items), Some(putters)) = (deque_at(q, Q_ITEMS), deque_at(q, Q_PUTTERS)) else {
+        return Ok(None);
+    };
+    let (Some(items), Some(putters)) = (deque(&items), deque(&putters)) else {
+        return Ok(None);
+    };
+    if items.borrow().is_empty() || !can_wake_next(vm, putters) {
+        return Ok(None);
+    }
+    let Some(item) = items.borrow_mut().pop_front() else {
+        return Ok(None);
+    };
+    wake_next(vm, putters, Value::None)?;
+    Ok(Some(item))
+}
+
+/// Whether `Event.set()` can be done natively on standard event `ev`.
+fn event_set_ready(vm: &Vm, ev: &InstanceObj) -> bool {
+    let waiters = at(ev, E_WAITERS);
+    let Some(w) = deque(&waiters) else {
         return false;
     };
-    let is_bool = matches!(st[E_VALUE], Some(Value::Bool(_)));
+    let is_bool = matches!(at(ev, E_VALUE), Value::Bool(_));
     is_bool && w.borrow().iter().all(|f| standard_future(vm, f).is_some())
 }
 
 /// `Event.set()`, after `event_set_ready`.
-fn event_set(vm: &mut Vm, ev: &InstanceObj, st: &State, n: &Names) -> PyResult<()> {
-    if matches!(st[E_VALUE], Some(Value::Bool(true))) {
+fn event_set(vm: &mut Vm, ev: &InstanceObj, n: &Names) -> PyResult<()> {
+    if matches!(at(ev, E_VALUE), Value::Bool(true)) {
         return Ok(());
     }
     set(ev, E_VALUE, &n.value, Value::Bool(true));
-    let Some(w) = deque_at(st, E_WAITERS) else {
+    let waiters = at(ev, E_WAITERS);
+    let Some(w) = deque(&waiters) else {
         return Ok(());
     };
     // A copy, so no borrow is held across set_result (which only schedules callbacks).
@@ -516,33 +494,37 @@ fn event_set(vm: &mut Vm, ev: &InstanceObj, st: &State, n: &Names) -> PyResult<(
 /// `_queue_task_done(q)`: `Queue.task_done()` when it does not raise. True when done.
 pub fn queue_task_done(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("_queue_task_done", 1, 1)?;
-    let Some((n, q, st)) = standard_receiver(vm, Kind::Queue, &args.pos[0]) else {
-        return Ok(Value::Bool(false));
+    Ok(Value::Bool(task_done(vm, &args.pos[0])?))
+}
+
+fn task_done(vm: &mut Vm, obj: &Value) -> PyResult<bool> {
+    let (Some(n), Some(q)) = (names(vm), standard_instance(vm, Kind::Queue, obj)) else {
+        return Ok(false);
     };
-    let (Some(Value::Int(unfinished)), Some(fin)) = (&st[Q_UNFINISHED], &st[Q_FINISHED]) else {
-        return Ok(Value::Bool(false));
+    let Value::Int(unfinished) = at(q, Q_UNFINISHED) else {
+        return Ok(false);
     };
-    let unfinished = *unfinished;
     if unfinished <= 0 {
-        return Ok(Value::Bool(false));
+        return Ok(false);
     }
-    let Some((ev, est)) = standard_instance(vm, Kind::Event, fin) else {
-        return Ok(Value::Bool(false));
+    let finished = at(q, Q_FINISHED);
+    let Some(ev) = standard_instance(vm, Kind::Event, &finished) else {
+        return Ok(false);
     };
     let finishes = unfinished == 1;
-    if finishes && !event_set_ready(vm, &est) {
-        return Ok(Value::Bool(false));
+    if finishes && !event_set_ready(vm, ev) {
+        return Ok(false);
     }
     set(q, Q_UNFINISHED, &n.unfinished, Value::Int(unfinished - 1));
     if finishes {
-        event_set(vm, ev, &est, &n)?;
+        event_set(vm, ev, &n)?;
     }
-    Ok(Value::Bool(true))
+    Ok(true)
 }
 
 /// The loop `Lock._get_loop()` would return, if it returns without raising and the loop's
 /// `create_future` is the native one; plus whether `_loop` must be bound to it.
-fn lock_loop(vm: &Vm, st: &State, n: &Names) -> Option<(ObjRef, bool)> {
+fn lock_loop(vm: &Vm, lock: &InstanceObj, n: &Names) -> Option<(ObjRef, bool)> {
     let h = vm.aio.sync.as_ref()?;
     let (ns, grl) = h.events.as_ref()?;
     let current = match &**ns {
@@ -553,13 +535,12 @@ fn lock_loop(vm: &Vm, st: &State, n: &Names) -> Option<(ObjRef, bool)> {
         return None;
     }
     let lp = vm.aio.running_loop()?;
-    let bind = match &st[L_LOOP] {
-        None | Some(Value::None) => true,
-        Some(Value::Obj(o)) if o.is(&lp) => false,
-        Some(_) => return None,
+    let bind = match at(lock, L_LOOP) {
+        Value::Undef | Value::None => true,
+        Value::Obj(o) if o.is(&lp) => false,
+        _ => return None,
     };
-    standard_instance(vm, Kind::Loop, &Value::Obj(lp.clone()))?;
-    Some((lp, bind))
+    standard_loop(vm, &lp).then_some((lp, bind))
 }
 
 /// `_all_cancelled(waiters)` of locks.aio, which stops at the first waiter not cancelled;
@@ -579,13 +560,13 @@ fn all_cancelled(vm: &Vm, waiters: &RefCell<VecDeque<Value>>) -> Option<bool> {
 /// aio code must run.
 pub fn lock_try_acquire(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("_lock_try_acquire", 1, 1)?;
-    let Some((n, lock, st)) = standard_receiver(vm, Kind::Lock, &args.pos[0]) else {
+    let (Some(n), Some(lock)) = (names(vm), standard_instance(vm, Kind::Lock, &args.pos[0])) else {
         return Ok(Value::None);
     };
-    let (Some(Value::Bool(locked)), Some(waiters)) = (&st[L_LOCKED], &st[L_WAITERS]) else {
+    let (Value::Bool(locked), waiters) = (at(lock, L_LOCKED), at(lock, L_WAITERS)) else {
         return Ok(Value::None);
     };
-    let dq = match waiters {
+    let dq = match &waiters {
         Value::None => None,
         v => match deque(v) {
             Some(d) => Some(d),
@@ -607,7 +588,7 @@ pub fn lock_try_acquire(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             None => return Ok(Value::None),
         }
     }
-    let (Some((lp, bind)), Some(c)) = (lock_loop(vm, &st, &n), vm.aio_classes()) else {
+    let (Some((lp, bind)), Some(c)) = (lock_loop(vm, lock, &n), vm.aio_classes()) else {
         return Ok(Value::None);
     };
     let waiters = match dq {
@@ -633,24 +614,28 @@ pub fn lock_try_acquire(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 /// `_lock_release(lock)`: `Lock.release()` of a held lock. True when done.
 pub fn lock_release(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("_lock_release", 1, 1)?;
-    let Some((n, lock, st)) = standard_receiver(vm, Kind::Lock, &args.pos[0]) else {
-        return Ok(Value::Bool(false));
+    Ok(Value::Bool(release(vm, &args.pos[0])?))
+}
+
+fn release(vm: &mut Vm, obj: &Value) -> PyResult<bool> {
+    let (Some(n), Some(lock)) = (names(vm), standard_instance(vm, Kind::Lock, obj)) else {
+        return Ok(false);
     };
-    let (Some(Value::Bool(true)), Some(waiters)) = (&st[L_LOCKED], &st[L_WAITERS]) else {
-        return Ok(Value::Bool(false));
+    let (Value::Bool(true), waiters) = (at(lock, L_LOCKED), at(lock, L_WAITERS)) else {
+        return Ok(false);
     };
     // `_wake_up_first`: the first waiter, if any, gets True unless done.
-    let first = match waiters {
+    let first = match &waiters {
         Value::None => None,
         v => match deque(v) {
             Some(d) => d.borrow().front().cloned(),
-            None => return Ok(Value::Bool(false)),
+            None => return Ok(false),
         },
     };
     let first = match &first {
         Some(w) => match standard_future(vm, w) {
             Some((o, f)) => (!f.done()).then(|| o.clone()),
-            None => return Ok(Value::Bool(false)),
+            None => return Ok(false),
         },
         None => None,
     };
@@ -658,39 +643,38 @@ pub fn lock_release(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     if let Some(o) = first {
         vm.fut_set_result(&o, Value::Bool(true))?;
     }
-    Ok(Value::Bool(true))
+    Ok(true)
 }
 
 /// `Queue.put(q, item)` awaited: None when not full (`put_nowait` done), else the
 /// coroutine must run.
 fn put_shortcut(vm: &mut Vm, args: &[Value]) -> PyResult<Option<Value>> {
-    done_or_run(queue_put(vm, &positional(args))?, Value::None)
+    let [q, item] = args else { return Ok(None) };
+    Ok(put(vm, q, item)?.then_some(Value::None))
 }
 
 /// `Queue.get(q)` awaited: the item when there is one.
 fn get_shortcut(vm: &mut Vm, args: &[Value]) -> PyResult<Option<Value>> {
     let [q] = args else { return Ok(None) };
-    let missing = Value::Undef;
-    let item = queue_get(vm, &positional(&[q.clone(), missing]))?;
-    Ok((!item.is_undef()).then_some(item))
+    get(vm, q)
 }
 
 /// `Queue.task_done(q)` when it does not raise.
 fn task_done_shortcut(vm: &mut Vm, args: &[Value]) -> PyResult<Option<Value>> {
-    done_or_run(queue_task_done(vm, &positional(args))?, Value::None)
+    let [q] = args else { return Ok(None) };
+    Ok(task_done(vm, q)?.then_some(Value::None))
 }
 
 /// `Lock.acquire(lock)` awaited, when the lock is free and nobody waits: True.
 fn acquire_shortcut(vm: &mut Vm, args: &[Value]) -> PyResult<Option<Value>> {
     let [lock] = args else { return Ok(None) };
-    let Some((n, l, st)) = standard_receiver(vm, Kind::Lock, lock) else {
+    let (Some(n), Some(l)) = (names(vm), standard_instance(vm, Kind::Lock, lock)) else {
         return Ok(None);
     };
-    let free = matches!(st[L_LOCKED], Some(Value::Bool(false)))
-        && match &st[L_WAITERS] {
-            Some(Value::None) => true,
-            Some(w) => deque(w).is_some_and(|d| d.borrow().is_empty()),
-            None => false,
+    let free = matches!(at(l, L_LOCKED), Value::Bool(false))
+        && match at(l, L_WAITERS) {
+            Value::None => true,
+            w => deque(&w).is_some_and(|d| d.borrow().is_empty()),
         };
     if !free {
         return Ok(None);
@@ -701,20 +685,8 @@ fn acquire_shortcut(vm: &mut Vm, args: &[Value]) -> PyResult<Option<Value>> {
 
 /// `Lock.release(lock)` of a held lock.
 fn release_shortcut(vm: &mut Vm, args: &[Value]) -> PyResult<Option<Value>> {
-    done_or_run(lock_release(vm, &positional(args))?, Value::None)
-}
-
-fn positional(args: &[Value]) -> Args<'_> {
-    Args {
-        pos: args,
-        kwnames: &[],
-        kwvalues: &[],
-    }
-}
-
-/// A shortcut native's True ("done") as the call's `result`; anything else runs the code.
-fn done_or_run(answer: Value, result: Value) -> PyResult<Option<Value>> {
-    Ok(matches!(answer, Value::Bool(true)).then_some(result))
+    let [lock] = args else { return Ok(None) };
+    Ok(release(vm, lock)?.then_some(Value::None))
 }
 
 /// The functions whose calls have a native shortcut, by the name the stdlib registers
