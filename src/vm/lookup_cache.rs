@@ -60,10 +60,14 @@ pub fn invalidate() {
     EPOCH.with(|e| e.set(e.get().wrapping_add(1)));
 }
 
+/// Fibonacci hashing of both addresses, taking the product's top bits: object addresses
+/// share their low bits (boxes come in one size class), so the low bits of a plain mix
+/// would use a fraction of the entries.
 #[inline]
 fn slot(class_addr: usize, name: &ObjRef) -> usize {
-    let h = (class_addr >> 4).wrapping_mul(0x9E37_79B9) ^ (name.addr() >> 4);
-    h & (SIZE - 1)
+    let h = (class_addr as u64 ^ (name.addr() as u64).rotate_left(29))
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (h >> (64 - SIZE.trailing_zeros())) as usize
 }
 
 /// The remembered answer for `name` on the class at `class_addr`, if still valid.
