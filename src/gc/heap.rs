@@ -9,6 +9,7 @@
 //! | `weak`   | `u32`: `WeakRef`s + 1 for all `ObjRef`s together (as `Rc`); freed at 0      |
 //! | `slot`   | `u32`: index in its generation's vector, or in the running collection's     |
 //! | `gen`    | `u8`: generation 0–2, `COLLECTING`, `DETACHED` or `UNTRACKED`               |
+//! | `flags`  | `u8`: `FINALIZED` (`__del__` ran, PEP 442: at most once; as CPython's header)|
 //!
 //! Overflowing a count aborts.
 //!
@@ -47,12 +48,18 @@ const UNTRACKED: u8 = u8::MAX;
 /// collection of all three generations at once.
 const MAX_SLOTS: usize = (u32::MAX / 4) as usize;
 
+/// `flags` bit: the object's `__del__` ran (or is queued), so a resurrected object is not
+/// finalized twice. Kept in the header (bytes that were padding) rather than in every
+/// instance, since the size of every object follows the size of an instance.
+const FINALIZED: u8 = 1;
+
 #[repr(C)]
 struct Header {
     strong: Cell<u32>,
     weak: Cell<u32>,
     slot: Cell<u32>,
     gen: Cell<u8>,
+    flags: Cell<u8>,
 }
 
 #[repr(C)]
@@ -108,6 +115,7 @@ impl ObjRef {
                 weak: Cell::new(1),
                 slot: Cell::new(0),
                 gen: Cell::new(UNTRACKED),
+                flags: Cell::new(0),
             },
             obj: ManuallyDrop::new(obj),
         });
@@ -173,6 +181,19 @@ impl ObjRef {
         WeakRef { ptr: self.ptr }
     }
 
+    /// Whether dropping the last reference must run code first (`Obj::needs_finalizer`,
+    /// with this object's `FINALIZED` flag).
+    #[inline]
+    pub fn needs_finalizer(&self) -> bool {
+        (**self).needs_finalizer(self.header().flags.get() & FINALIZED != 0)
+    }
+
+    /// Marks the object's `__del__` as run (PEP 442: at most once, even if resurrected).
+    pub fn set_finalized(&self) {
+        let h = self.header();
+        h.flags.set(h.flags.get() | FINALIZED);
+    }
+
     /// The object's index in the running collection, if it is part of it.
     #[inline]
     pub(super) fn collecting_slot(&self) -> Option<usize> {
@@ -198,7 +219,7 @@ unsafe fn drop_last(ptr: NonNull<GcBox>) {
     let h = unsafe { header(ptr) };
     // SAFETY: as above: the `Obj` is still initialised.
     let obj = unsafe { &*addr_of!((*ptr.as_ptr()).obj) };
-    if obj.needs_finalizer() {
+    if obj.needs_finalizer(h.flags.get() & FINALIZED != 0) {
         // The caller's reference counts again while the finalizer is queued, so the
         // clones `defer` makes do not come back here when they are dropped.
         h.strong.set(1);

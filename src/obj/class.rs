@@ -77,8 +77,6 @@ pub struct InstanceObj {
     /// an int, ...); None otherwise. Set once when the instance is created. Boxed: few
     /// instances have one, and every object pays for the largest inline kind.
     pub payload: Option<Box<Value>>,
-    /// Set once `__del__` has run, so a resurrected object is not finalized twice.
-    pub finalized: Cell<bool>,
 }
 
 /// An instance's attributes: stored inline until `__dict__` is asked for, then in a dict
@@ -119,7 +117,6 @@ impl InstanceObj {
             class: ClassSlot(Cell::new(Some(class))),
             attrs: RefCell::new(Attrs::Inline(attrs)),
             payload: (!payload.is_undef()).then(|| Box::new(payload)),
-            finalized: Cell::new(false),
         }
     }
 
