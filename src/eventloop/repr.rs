@@ -200,7 +200,7 @@ pub fn coro_repr(vm: &mut Vm, coro: &Value) -> PyResult<String> {
         };
         return Ok(format!("{name}()"));
     };
-    let name = format!("{}()", g.qualname.borrow());
+    let name = format!("{}()", g.qualname());
     let file = g.code.code.source.name.to_string();
     let line = match g.state.get() {
         GenState::Finished => None,

@@ -79,7 +79,7 @@ pub fn finalize(vm: &mut Vm, o: &ObjRef) {
             }
             GenState::Created if g.kind == GenKind::Coroutine => {
                 g.state.set(GenState::Finished);
-                let name = g.qualname.borrow().clone();
+                let name = g.qualname().clone();
                 crate::vm::warnings::never_awaited(vm, &name, &g.code);
             }
             _ => {}

@@ -368,8 +368,8 @@ impl Vm {
                 _ => None,
             },
             Obj::Generator(g) => match n {
-                "__name__" => Some(Value::str(&g.name.borrow())),
-                "__qualname__" => Some(Value::str(&g.qualname.borrow())),
+                "__name__" => Some(Value::str(g.name())),
+                "__qualname__" => Some(Value::str(g.qualname())),
                 _ => self.generator_attr(o, g, n),
             },
             Obj::Code(c) => super::introspect::code_attr(&c.code, n),

@@ -140,7 +140,7 @@ impl Vm {
                     crate::obj::generator::GenKind::Coroutine => "coroutine",
                     crate::obj::generator::GenKind::AsyncGenerator => "async_generator",
                 };
-                format!("<{kind} object {} at {:#x}>", g.qualname.borrow(), o.addr())
+                format!("<{kind} object {} at {:#x}>", g.qualname(), o.addr())
             }
             Obj::Cell(c) => {
                 let content = c.borrow().clone();
