@@ -246,7 +246,7 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
                 fset,
                 fdel,
                 doc,
-            } = p;
+            } = &**p;
             [fget, fset, fdel, doc]
                 .into_iter()
                 .for_each(|v| visit_value(v, f));

@@ -70,12 +70,13 @@ pub enum Obj {
     Code(std::rc::Rc<CodeObj>),
     DictView(DictViewObj),
     Generator(GeneratorObj),
-    AsyncAwaitable(AsyncAwaitableObj),
-    Property(PropertyObj),
+    AsyncAwaitable(Box<AsyncAwaitableObj>),
+    /// Boxed, as the kinds below: rare, and every object pays for the largest inline kind.
+    Property(Box<PropertyObj>),
     StaticMethod(Value),
     ClassMethod(Value),
     Super(SuperObj),
-    Stream(stream::StreamObj),
+    Stream(Box<stream::StreamObj>),
     Future(Box<FutureObj>),
     Handle(Box<HandleObj>),
     /// Boxed: frame objects are rare, and every object pays for the largest inline kind.
