@@ -66,7 +66,7 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
         | Obj::Range(_) => {}
         Obj::Ellipsis | Obj::NotImplemented | Obj::Stream(_) | Obj::Native(_) => {
             if let Obj::Native(n) = obj {
-                if let Some(s) = &n.self_ {
+                if let Some(s) = n.self_.as_deref() {
                     visit_value(s, f);
                 }
             }
