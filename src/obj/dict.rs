@@ -74,6 +74,13 @@ impl DictData {
         d
     }
 
+    /// Whether the dict has no allocation (a new, never changed dict): dropping it is a
+    /// no-op.
+    #[inline]
+    pub fn owns_nothing(&self) -> bool {
+        self.entries.is_empty() && self.meta.is_empty()
+    }
+
     #[inline]
     fn head(&self, i: usize) -> usize {
         self.meta.get(i).map_or(0, |&n| n as usize)

@@ -106,6 +106,6 @@ mod tests {
     /// (memory per parked task, DESIGN.md section 9).
     #[test]
     fn obj_stays_small() {
-        assert!(std::mem::size_of::<crate::obj::Obj>() <= 64);
+        assert!(std::mem::size_of::<crate::obj::Obj>() <= 56);
     }
 }
