@@ -9,7 +9,7 @@
 //! | `weak`   | `u32`: `WeakRef`s + 1 for all `ObjRef`s together (as `Rc`); freed at 0      |
 //! | `slot`   | `u32`: index in its generation's vector, or in the running collection's     |
 //! | `gen`    | `u8`: generation 0–2, `COLLECTING`, `DETACHED` or `UNTRACKED`               |
-//! | `flags`  | `u8`: `FINALIZED` (`__del__` ran, PEP 442: at most once; as CPython's header)|
+//! | `flags`  | `u8`: `FINALIZED`: `__del__` ran (at most once, PEP 442)                    |
 //!
 //! Overflowing a count aborts.
 //!
@@ -25,7 +25,8 @@
 //! - a box in a `Registry` vector is alive (`strong > 0`) and its header names that vector
 //!   and the index there; a dying object leaves the registry before its `Obj` is dropped;
 //! - a `COLLECTING` object is in the running collection's vector at index `slot`, which
-//!   holds a strong reference to it (`Collection`).
+//!   holds a strong reference to it (`Collection`);
+//! - a block on the pool's free list is referred to by nothing else.
 //!
 //! Boxes are not `Send`: objects never leave the thread (VM threads are not OS threads).
 //!
