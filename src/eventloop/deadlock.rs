@@ -36,7 +36,7 @@ pub fn await_stack(coro: &Value) -> Vec<String> {
                 "  File \"{}\", line {}, in {}",
                 c.source.name,
                 c.line_of(f.lasti()),
-                g.qualname.borrow()
+                g.qualname()
             ));
             let i = f.lasti();
             let at_send = i

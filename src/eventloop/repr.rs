@@ -123,10 +123,10 @@ fn callback_name(vm: &mut Vm, v: &Value) -> PyResult<String> {
             Obj::Native(n) => {
                 let bound_to_object = n
                     .self_
-                    .as_ref()
+                    .as_deref()
                     .is_some_and(|s| !matches!(s, Value::Obj(x) if matches!(&**x, Obj::Module(_))));
                 return Ok(if bound_to_object {
-                    let owner = match &n.self_ {
+                    let owner = match n.self_.as_deref() {
                         Some(s) => vm.type_name(s).to_string(),
                         None => n.owner.to_string(),
                     };
@@ -200,7 +200,7 @@ pub fn coro_repr(vm: &mut Vm, coro: &Value) -> PyResult<String> {
         };
         return Ok(format!("{name}()"));
     };
-    let name = format!("{}()", g.qualname.borrow());
+    let name = format!("{}()", g.qualname());
     let file = g.code.code.source.name.to_string();
     let line = match g.state.get() {
         GenState::Finished => None,

@@ -35,8 +35,7 @@ pub fn defer(obj: &ObjRef) {
 /// Marks `o` so its finalizer runs only once (PEP 442), even if it is resurrected.
 pub(super) fn mark_finalizing(o: &ObjRef) {
     match &**o {
-        Obj::Instance(i) => i.finalized.set(true),
-        Obj::Exception(e) => e.finalized.set(true),
+        Obj::Instance(_) | Obj::Exception(_) => o.set_finalized(),
         Obj::Future(f) => f.finalized.set(true),
         _ => {}
     }
@@ -80,7 +79,7 @@ pub fn finalize(vm: &mut Vm, o: &ObjRef) {
             }
             GenState::Created if g.kind == GenKind::Coroutine => {
                 g.state.set(GenState::Finished);
-                let name = g.qualname.borrow().clone();
+                let name = g.qualname().clone();
                 crate::vm::warnings::never_awaited(vm, &name, &g.code);
             }
             _ => {}

@@ -9,6 +9,7 @@
 //! | `weak`   | `u32`: `WeakRef`s + 1 for all `ObjRef`s together (as `Rc`); freed at 0      |
 //! | `slot`   | `u32`: index in its generation's vector, or in the running collection's     |
 //! | `gen`    | `u8`: generation 0–2, `COLLECTING`, `DETACHED` or `UNTRACKED`               |
+//! | `flags`  | `u8`: `FINALIZED`: `__del__` ran (at most once, PEP 442)                    |
 //!
 //! Overflowing a count aborts.
 //!
@@ -24,13 +25,22 @@
 //! - a box in a `Registry` vector is alive (`strong > 0`) and its header names that vector
 //!   and the index there; a dying object leaves the registry before its `Obj` is dropped;
 //! - a `COLLECTING` object is in the running collection's vector at index `slot`, which
-//!   holds a strong reference to it (`Collection`).
+//!   holds a strong reference to it (`Collection`);
+//! - a block on the pool's free list is referred to by nothing else.
 //!
 //! Boxes are not `Send`: objects never leave the thread (VM threads are not OS threads).
+//!
+//! Every box has the same size, so boxes come from a per-thread free list of box-sized
+//! blocks (`pool`) carved from 64 KiB chunks: allocating pops a block, freeing pushes it,
+//! a few instructions instead of a general `malloc`. Freed blocks are reused for new
+//! objects but not returned to the OS while the thread runs (as CPython's pymalloc keeps
+//! its pools; unlike pymalloc, no chunk is given back when it empties). A thread's chunks
+//! are freed when it exits with no box allocated, otherwise they are leaked.
 
 use super::collector;
 use crate::obj::Obj;
-use std::cell::Cell;
+use std::alloc::Layout;
+use std::cell::{Cell, RefCell};
 use std::marker::PhantomData;
 use std::mem::ManuallyDrop;
 use std::ptr::{addr_of, addr_of_mut, NonNull};
@@ -47,12 +57,18 @@ const UNTRACKED: u8 = u8::MAX;
 /// collection of all three generations at once.
 const MAX_SLOTS: usize = (u32::MAX / 4) as usize;
 
+/// `flags` bit: the object's `__del__` ran (or is queued), so a resurrected object is not
+/// finalized twice. Kept in the header (bytes that were padding) rather than in every
+/// instance, since the size of every object follows the size of an instance.
+const FINALIZED: u8 = 1;
+
 #[repr(C)]
 struct Header {
     strong: Cell<u32>,
     weak: Cell<u32>,
     slot: Cell<u32>,
     gen: Cell<u8>,
+    flags: Cell<u8>,
 }
 
 #[repr(C)]
@@ -102,17 +118,23 @@ impl ObjRef {
     #[inline]
     pub fn new(obj: Obj) -> ObjRef {
         let tracked = obj.is_container();
-        let b = Box::new(GcBox {
-            header: Header {
-                strong: Cell::new(1),
-                weak: Cell::new(1),
-                slot: Cell::new(0),
-                gen: Cell::new(UNTRACKED),
-            },
-            obj: ManuallyDrop::new(obj),
-        });
+        let ptr = pool::alloc();
+        // SAFETY: `pool::alloc` returns a block that nothing else uses, with `GcBox`'s size
+        // and alignment; writing initialises it without reading the old contents.
+        unsafe {
+            ptr.as_ptr().write(GcBox {
+                header: Header {
+                    strong: Cell::new(1),
+                    weak: Cell::new(1),
+                    slot: Cell::new(0),
+                    gen: Cell::new(UNTRACKED),
+                    flags: Cell::new(0),
+                },
+                obj: ManuallyDrop::new(obj),
+            })
+        };
         let r = ObjRef {
-            ptr: NonNull::from(Box::leak(b)),
+            ptr,
             _owns: PhantomData,
         };
         if tracked {
@@ -173,6 +195,19 @@ impl ObjRef {
         WeakRef { ptr: self.ptr }
     }
 
+    /// Whether dropping the last reference must run code first (`Obj::needs_finalizer`,
+    /// with this object's `FINALIZED` flag).
+    #[inline]
+    pub fn needs_finalizer(&self) -> bool {
+        (**self).needs_finalizer(self.header().flags.get() & FINALIZED != 0)
+    }
+
+    /// Marks the object's `__del__` as run (PEP 442: at most once, even if resurrected).
+    pub fn set_finalized(&self) {
+        let h = self.header();
+        h.flags.set(h.flags.get() | FINALIZED);
+    }
+
     /// The object's index in the running collection, if it is part of it.
     #[inline]
     pub(super) fn collecting_slot(&self) -> Option<usize> {
@@ -198,7 +233,7 @@ unsafe fn drop_last(ptr: NonNull<GcBox>) {
     let h = unsafe { header(ptr) };
     // SAFETY: as above: the `Obj` is still initialised.
     let obj = unsafe { &*addr_of!((*ptr.as_ptr()).obj) };
-    if obj.needs_finalizer() {
+    if obj.needs_finalizer(h.flags.get() & FINALIZED != 0) {
         // The caller's reference counts again while the finalizer is queued, so the
         // clones `defer` makes do not come back here when they are dropped.
         h.strong.set(1);
@@ -222,7 +257,7 @@ unsafe fn drop_last(ptr: NonNull<GcBox>) {
     // dropped exactly once. `ManuallyDrop<Obj>` has `Obj`'s layout.
     unsafe { std::ptr::drop_in_place(addr_of_mut!((*ptr.as_ptr()).obj).cast::<Obj>()) };
     // SAFETY: the strong references' weak count is released; the box was allocated by
-    // `Box::new` in `ObjRef::new` and nothing refers to it when the weak count is 0.
+    // `pool::alloc` in `ObjRef::new` and nothing refers to it when the weak count is 0.
     unsafe { release_weak(ptr) };
 }
 
@@ -237,9 +272,10 @@ unsafe fn release_weak(ptr: NonNull<GcBox>) {
     let w = h.weak.get() - 1;
     if w == 0 {
         // SAFETY: no strong references (the strong ones hold a weak count together) and no
-        // weak ones remain; the box came from `Box::leak` and its `Obj` was already dropped
-        // (`ManuallyDrop`: freeing the box does not drop it again).
-        drop(unsafe { Box::from_raw(ptr.as_ptr()) });
+        // weak ones remain, so nothing refers to the box; it came from `pool::alloc` on
+        // this thread (boxes are not `Send`) and its `Obj` was already dropped (the header
+        // and `ManuallyDrop<Obj>` have nothing else to drop).
+        unsafe { pool::free(ptr) };
     } else {
         h.weak.set(w);
     }
@@ -320,6 +356,143 @@ impl Drop for WeakRef {
     fn drop(&mut self) {
         // SAFETY: this reference owns one weak count.
         unsafe { release_weak(self.ptr) }
+    }
+}
+
+/// The per-thread free list of box-sized blocks (see the header comment).
+mod pool {
+    use super::*;
+
+    /// A chunk's size; each holds `BLOCKS` boxes.
+    const CHUNK_BYTES: usize = 64 * 1024;
+    const BLOCK: Layout = Layout::new::<GcBox>();
+    const BLOCKS: usize = CHUNK_BYTES / BLOCK.size();
+    /// Chunks are aligned for `GcBox`; a block's size is a multiple of its alignment, so
+    /// every block in a chunk is aligned too.
+    const CHUNK: Layout = match Layout::from_size_align(BLOCKS * BLOCK.size(), BLOCK.align()) {
+        Ok(l) => l,
+        Err(_) => panic!("chunk layout"),
+    };
+    // A free block holds the pointer to the next one in its first word.
+    const _: () = assert!(BLOCK.size() >= size_of::<*mut u8>());
+    const _: () = assert!(BLOCK.align() >= align_of::<*mut u8>());
+    const _: () = assert!(BLOCKS > 0);
+
+    /// The hot state: no destructor, so it stays usable while other thread-locals (which
+    /// may hold objects) are destroyed at thread exit.
+    struct Pool {
+        /// The first free block; each free block's first word points to the next (null
+        /// ends the list).
+        free: Cell<*mut u8>,
+        /// The part of the newest chunk not yet handed out: `bump..end`.
+        bump: Cell<*mut u8>,
+        end: Cell<*mut u8>,
+        /// Blocks handed out and not freed (live boxes, or dead ones that weak
+        /// references keep).
+        live: Cell<usize>,
+    }
+
+    thread_local! {
+        static POOL: Pool = const {
+            Pool {
+                free: Cell::new(std::ptr::null_mut()),
+                bump: Cell::new(std::ptr::null_mut()),
+                end: Cell::new(std::ptr::null_mut()),
+                live: Cell::new(0),
+            }
+        };
+        static CHUNKS: Chunks = const { Chunks(RefCell::new(Vec::new())) };
+    }
+
+    /// The thread's chunks, freed at thread exit if no block is in use then.
+    struct Chunks(RefCell<Vec<NonNull<u8>>>);
+
+    impl Drop for Chunks {
+        fn drop(&mut self) {
+            let chunks = std::mem::take(self.0.get_mut());
+            let _ = POOL.try_with(|p| {
+                if p.live.get() != 0 {
+                    return; // Objects outlive the thread's other state: leak the chunks.
+                }
+                p.free.set(std::ptr::null_mut());
+                p.bump.set(std::ptr::null_mut());
+                p.end.set(std::ptr::null_mut());
+                for c in chunks {
+                    // SAFETY: `c` came from `std::alloc::alloc(CHUNK)` in `refill`; no
+                    // block in it is in use (`live` is 0) and the lists no longer point
+                    // into it. A chunk allocated after this (by a later destructor) is
+                    // not recorded here and is leaked.
+                    unsafe { std::alloc::dealloc(c.as_ptr(), CHUNK) };
+                }
+            });
+        }
+    }
+
+    /// A block for a new box: uninitialised, sized and aligned for `GcBox`.
+    #[inline]
+    pub(super) fn alloc() -> NonNull<GcBox> {
+        POOL.with(|p| {
+            p.live.set(p.live.get() + 1);
+            let head = p.free.get();
+            if let Some(b) = NonNull::new(head) {
+                // SAFETY: `head` is a free block, whose first word (aligned, see the
+                // asserts above) is the next free block, written by `free`.
+                p.free.set(unsafe { head.cast::<*mut u8>().read() });
+                return b.cast();
+            }
+            let b = p.bump.get();
+            if b != p.end.get() {
+                // SAFETY: `bump..end` lies inside the newest chunk and is a multiple of
+                // the block size long, so one block fits: the result stays within (or
+                // one past the end of) the chunk.
+                p.bump.set(unsafe { b.add(BLOCK.size()) });
+                // SAFETY: `b` is inside a chunk, not null.
+                return unsafe { NonNull::new_unchecked(b) }.cast();
+            }
+            refill(p)
+        })
+    }
+
+    /// Allocates a new chunk and hands out its first block.
+    #[cold]
+    #[inline(never)]
+    fn refill(p: &Pool) -> NonNull<GcBox> {
+        // SAFETY: `CHUNK` has a non-zero size.
+        let c = unsafe { std::alloc::alloc(CHUNK) };
+        let Some(c) = NonNull::new(c) else {
+            std::alloc::handle_alloc_error(CHUNK)
+        };
+        // Recorded to be freed at thread exit; if the thread is already past that point
+        // the chunk is leaked.
+        let _ = CHUNKS.try_with(|cs| {
+            if let Ok(mut cs) = cs.0.try_borrow_mut() {
+                cs.push(c);
+            }
+        });
+        // SAFETY: the chunk is `BLOCKS * BLOCK.size()` bytes long; both pointers stay
+        // within it or one past its end.
+        unsafe {
+            p.bump.set(c.as_ptr().add(BLOCK.size()));
+            p.end.set(c.as_ptr().add(CHUNK.size()));
+        }
+        c.cast()
+    }
+
+    /// Returns a block to the free list.
+    ///
+    /// # Safety
+    /// `b` came from `alloc` on this thread and nothing refers to it any more (its
+    /// contents need no drop).
+    #[inline]
+    pub(super) unsafe fn free(b: NonNull<GcBox>) {
+        POOL.with(|p| {
+            p.live.set(p.live.get() - 1);
+            let b = b.cast::<u8>().as_ptr();
+            // SAFETY: the block is unused (caller) and aligned for a pointer; its first
+            // word now links it into the list.
+            unsafe { b.cast::<*mut u8>().write(p.free.get()) };
+            p.free.set(b);
+        })
     }
 }
 
@@ -508,5 +681,33 @@ mod tests {
         assert!(w.upgrade().is_none());
         drop(w);
         assert!(w2.upgrade().is_none());
+    }
+
+    /// A freed box is the next one handed out, but not while a weak reference keeps it.
+    #[test]
+    fn pool_reuses_blocks_after_the_last_weak() {
+        let o = ObjRef::new(Obj::Ellipsis);
+        let addr = o.addr();
+        let w = o.downgrade();
+        drop(o);
+        let other = ObjRef::new(Obj::Ellipsis);
+        assert_ne!(other.addr(), addr);
+        assert!(w.upgrade().is_none());
+        drop(w);
+        let again = ObjRef::new(Obj::Ellipsis);
+        assert_eq!(again.addr(), addr);
+        // Many more than a chunk holds, all distinct and aligned.
+        let many: Vec<ObjRef> = (0..5000)
+            .map(|_| ObjRef::new(Obj::NotImplemented))
+            .collect();
+        let mut addrs: Vec<usize> = many.iter().map(ObjRef::addr).collect();
+        assert!(addrs.iter().all(|a| a % std::mem::align_of::<GcBox>() == 0));
+        addrs.sort_unstable();
+        addrs.dedup();
+        assert_eq!(addrs.len(), many.len());
+        assert!(addrs
+            .windows(2)
+            .all(|p| p[1] - p[0] >= std::mem::size_of::<GcBox>()));
+        drop(other);
     }
 }

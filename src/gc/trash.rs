@@ -22,7 +22,7 @@ fn take_children(obj: &mut Obj, out: &mut Vec<Value>) {
         Obj::Set(s) => out.extend(s.get_mut().clear()),
         Obj::FrozenSet(s) => out.extend(s.clear()),
         Obj::Instance(i) => {
-            match std::mem::replace(i.attrs.get_mut(), Attrs::Inline(Default::default())) {
+            match std::mem::take(i.attrs.get_mut()) {
                 Attrs::Inline(mut d) => out.extend(d.drain_values()),
                 Attrs::Shared(o) => out.push(Value::Obj(o)),
             }

@@ -66,7 +66,7 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
         | Obj::Range(_) => {}
         Obj::Ellipsis | Obj::NotImplemented | Obj::Stream(_) | Obj::Native(_) => {
             if let Obj::Native(n) = obj {
-                if let Some(s) = &n.self_ {
+                if let Some(s) = n.self_.as_deref() {
                     visit_value(s, f);
                 }
             }
@@ -199,15 +199,13 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
         }
         Obj::Instance(i) => {
             i.class.with(|c| f(c));
-            if let Ok(a) = i.attrs.try_borrow() {
-                match &*a {
-                    Attrs::Inline(d) => d.iter().for_each(|e| {
-                        visit_value(&e.key, f);
-                        visit_value(&e.value, f);
-                    }),
-                    Attrs::Shared(o) => f(o),
-                }
-            }
+            i.attrs.with(|a| match a {
+                Attrs::Inline(d) => d.iter().for_each(|e| {
+                    visit_value(&e.key, f);
+                    visit_value(&e.value, f);
+                }),
+                Attrs::Shared(o) => f(o),
+            });
             visit_value(i.payload(), f);
         }
         Obj::Exception(e) => {
@@ -246,7 +244,7 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
                 fset,
                 fdel,
                 doc,
-            } = p;
+            } = &**p;
             [fget, fset, fdel, doc]
                 .into_iter()
                 .for_each(|v| visit_value(v, f));
@@ -316,14 +314,10 @@ pub fn clear(obj: &Obj) -> Vec<Value> {
                 out.push(std::mem::replace(&mut *c, Value::Undef));
             }
         }
-        Obj::Instance(i) => {
-            if let Ok(mut a) = i.attrs.try_borrow_mut() {
-                match std::mem::replace(&mut *a, Attrs::Inline(Default::default())) {
-                    Attrs::Inline(mut d) => out.extend(d.drain_values()),
-                    Attrs::Shared(o) => out.push(Value::Obj(o)),
-                }
-            }
-        }
+        Obj::Instance(i) => match i.attrs.replace(Attrs::default()) {
+            Attrs::Inline(mut d) => out.extend(d.drain_values()),
+            Attrs::Shared(o) => out.push(Value::Obj(o)),
+        },
         Obj::Exception(e) => {
             for cell in [&e.args, &e.cause, &e.context] {
                 if let Ok(mut v) = cell.try_borrow_mut() {

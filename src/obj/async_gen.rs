@@ -63,11 +63,12 @@ pub struct AsyncAwaitableObj {
 }
 
 impl AsyncAwaitableObj {
-    pub fn new(op: AwaitOp) -> AsyncAwaitableObj {
-        AsyncAwaitableObj {
+    /// Boxed: `Obj::AsyncAwaitable` holds it out of line (rare, and large).
+    pub fn new(op: AwaitOp) -> Box<AsyncAwaitableObj> {
+        Box::new(AsyncAwaitableObj {
             op,
             state: Cell::new(AwaitState::Init),
-        }
+        })
     }
 
     /// Visits every reference (GC traversal).

@@ -91,7 +91,6 @@ pub struct ExceptionObj {
     pub cause: RefCell<Value>,
     pub context: RefCell<Value>,
     pub suppress_context: Cell<bool>,
-    pub finalized: Cell<bool>,
 }
 
 impl ExceptionObj {
@@ -104,7 +103,6 @@ impl ExceptionObj {
             cause: RefCell::new(Value::None),
             context: RefCell::new(Value::None),
             suppress_context: Cell::new(false),
-            finalized: Cell::new(false),
         }
     }
 }

@@ -123,5 +123,7 @@ pub struct NativeFunction {
     pub owner: &'static str,
     pub func: NativeFn,
     /// For a method bound to an object (`"abc".upper`), the receiver passed as `pos[0]`.
-    pub self_: Option<Value>,
+    /// Boxed: bound natives are made only when such a method is taken as a value, and
+    /// every object pays for the largest inline kind.
+    pub self_: Option<Box<Value>>,
 }

@@ -30,8 +30,10 @@ pub struct GeneratorObj {
     pub frame: RefCell<Option<Box<Frame>>>,
     pub state: Cell<GenState>,
     pub code: Rc<CodeObj>,
-    pub name: RefCell<Rc<str>>,
-    pub qualname: RefCell<Rc<str>>,
+    /// `__name__` and `__qualname__` when they differ from the code's (the function was
+    /// renamed, e.g. by `functools.wraps`): rare, so boxed, as every object pays for the
+    /// largest inline kind.
+    names: Option<Box<(Rc<str>, Rc<str>)>>,
     /// Async generators only: hooks, `ag_running`, closed flag.
     pub agen: Option<Box<AsyncGenState>>,
 }
@@ -57,8 +59,7 @@ impl GeneratorObj {
             frame: RefCell::new(Some(frame)),
             state: Cell::new(GenState::Created),
             code: func.code.clone(),
-            name: RefCell::new(func.name.borrow().clone()),
-            qualname: RefCell::new(func.qualname.borrow().clone()),
+            names: GeneratorObj::names_of(func),
             agen: (kind == GenKind::AsyncGenerator).then(Box::default),
         }))
     }
@@ -72,9 +73,35 @@ impl GeneratorObj {
             frame: RefCell::new(None),
             state: Cell::new(GenState::Running),
             code: func.code.clone(),
-            name: RefCell::new(func.name.borrow().clone()),
-            qualname: RefCell::new(func.qualname.borrow().clone()),
+            names: GeneratorObj::names_of(func),
             agen: None,
+        }
+    }
+
+    /// The names a generator of `func` keeps: none when they are the code's.
+    fn names_of(func: &FunctionObj) -> Option<Box<(Rc<str>, Rc<str>)>> {
+        let (name, qualname) = (func.name.borrow(), func.qualname.borrow());
+        let c = &func.code.code;
+        if *name == c.name && *qualname == c.qualname {
+            None
+        } else {
+            Some(Box::new((name.clone(), qualname.clone())))
+        }
+    }
+
+    /// `__name__` (the function's when the generator was made).
+    pub fn name(&self) -> &Rc<str> {
+        match &self.names {
+            Some(n) => &n.0,
+            None => &self.code.code.name,
+        }
+    }
+
+    /// `__qualname__` (the function's when the generator was made).
+    pub fn qualname(&self) -> &Rc<str> {
+        match &self.names {
+            Some(n) => &n.1,
+            None => &self.code.code.qualname,
         }
     }
 

@@ -70,12 +70,13 @@ pub enum Obj {
     Code(std::rc::Rc<CodeObj>),
     DictView(DictViewObj),
     Generator(GeneratorObj),
-    AsyncAwaitable(AsyncAwaitableObj),
-    Property(PropertyObj),
+    AsyncAwaitable(Box<AsyncAwaitableObj>),
+    /// Boxed, as the kinds below: rare, and every object pays for the largest inline kind.
+    Property(Box<PropertyObj>),
     StaticMethod(Value),
     ClassMethod(Value),
     Super(SuperObj),
-    Stream(stream::StreamObj),
+    Stream(Box<stream::StreamObj>),
     Future(Box<FutureObj>),
     Handle(Box<HandleObj>),
     /// Boxed: frame objects are rare, and every object pays for the largest inline kind.
@@ -117,12 +118,13 @@ impl Obj {
     }
 
     /// Whether dropping the last reference must run code first (`__del__`, closing a
-    /// suspended generator, reporting an unretrieved task exception).
+    /// suspended generator, reporting an unretrieved task exception). `finalized`: the
+    /// box's flag that `__del__` already ran (`ObjRef::set_finalized`).
     #[inline]
-    pub fn needs_finalizer(&self) -> bool {
+    pub fn needs_finalizer(&self, finalized: bool) -> bool {
         match self {
-            Obj::Instance(i) => !i.finalized.get() && i.class.with(|c| c.class_has_del()),
-            Obj::Exception(e) => !e.finalized.get() && e.class.class_has_del(),
+            Obj::Instance(i) => !finalized && i.class.with(|c| c.class_has_del()),
+            Obj::Exception(e) => !finalized && e.class.class_has_del(),
             Obj::Generator(g) => g.needs_close(),
             Obj::Future(f) => f.needs_finalizer(),
             _ => false,

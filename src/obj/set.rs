@@ -18,7 +18,9 @@ enum Slot {
 
 #[derive(Clone)]
 pub struct SetData {
-    table: Vec<Slot>,
+    /// Boxed rather than a `Vec` (its length never changes between resizes): 8 bytes less
+    /// in every set, and so in every object, since sets are the largest inline kind.
+    table: Box<[Slot]>,
     /// Active + dummy slots.
     fill: usize,
     /// Active slots.
@@ -35,7 +37,7 @@ impl Default for SetData {
 impl SetData {
     pub fn new() -> SetData {
         SetData {
-            table: vec![Slot::Unused; MIN_SIZE],
+            table: vec![Slot::Unused; MIN_SIZE].into_boxed_slice(),
             fill: 0,
             used: 0,
             version: 0,
@@ -151,10 +153,10 @@ impl SetData {
         while size <= minused {
             size <<= 1;
         }
-        let old = std::mem::replace(&mut self.table, vec![Slot::Unused; size]);
+        let old = std::mem::replace(&mut self.table, vec![Slot::Unused; size].into_boxed_slice());
         self.fill = 0;
         self.used = 0;
-        for slot in old {
+        for slot in old.into_vec() {
             if let Slot::Active { hash, key } = slot {
                 self.insert_clean(hash, key);
             }
@@ -209,11 +211,15 @@ impl SetData {
     }
 
     pub fn clear(&mut self) -> Vec<Value> {
-        let old = std::mem::replace(&mut self.table, vec![Slot::Unused; MIN_SIZE]);
+        let old = std::mem::replace(
+            &mut self.table,
+            vec![Slot::Unused; MIN_SIZE].into_boxed_slice(),
+        );
         self.fill = 0;
         self.used = 0;
         self.version = self.version.wrapping_add(1);
-        old.into_iter()
+        old.into_vec()
+            .into_iter()
             .filter_map(|s| match s {
                 Slot::Active { key, .. } => Some(key),
                 _ => None,

@@ -54,7 +54,7 @@ impl Vm {
                     name: n.name,
                     owner: n.owner,
                     func: n.func,
-                    self_: Some(obj.clone()),
+                    self_: Some(Box::new(obj.clone())),
                 })))
             }
             Obj::ClassMethod(f) => Ok(Value::obj(Obj::BoundMethod(BoundMethod {
@@ -362,14 +362,14 @@ impl Vm {
                 } else {
                     format!("{}.{}", f.owner, f.name)
                 })),
-                "__self__" => Some(f.self_.clone().unwrap_or(Value::None)),
+                "__self__" => Some(f.self_.as_deref().cloned().unwrap_or(Value::None)),
                 "__module__" => Some(Value::None),
                 "__doc__" => Some(Value::None),
                 _ => None,
             },
             Obj::Generator(g) => match n {
-                "__name__" => Some(Value::str(&g.name.borrow())),
-                "__qualname__" => Some(Value::str(&g.qualname.borrow())),
+                "__name__" => Some(Value::str(g.name())),
+                "__qualname__" => Some(Value::str(g.qualname())),
                 _ => self.generator_attr(o, g, n),
             },
             Obj::Code(c) => super::introspect::code_attr(&c.code, n),

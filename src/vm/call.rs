@@ -135,7 +135,7 @@ impl Vm {
             }
             Obj::Native(n) => {
                 let npos = args.len() - kwnames.len();
-                let bound = n.self_.clone();
+                let bound = n.self_.as_deref().cloned();
                 let func = n.func;
                 let extra: Vec<Value>;
                 let pos: &[Value] = match (bound.as_ref(), self_) {

@@ -113,14 +113,14 @@ impl Vm {
         loop {
             let (probe, version) = {
                 let data = cell.borrow();
-                (data.probe(key, hash, skip, fast_eq), data.version)
+                (data.probe(key, hash, skip, fast_eq), data.version())
             };
             match probe {
                 Probe::Found(i) => return Ok(Some(i)),
                 Probe::Missing => return Ok(None),
                 Probe::Candidate { entry, key: cand } => {
                     let eq = self.eq(&cand, key)?;
-                    if cell.borrow().version != version {
+                    if cell.borrow().version() != version {
                         return Err(runtime_error("dictionary changed size during iteration"));
                     }
                     if eq {

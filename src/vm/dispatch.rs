@@ -919,7 +919,7 @@ impl Vm {
             if let Some(idx) = super::dictops::index_str(&gd, name) {
                 cache.set(crate::obj::function::GlobalCache {
                     globals_addr: g.addr(),
-                    globals_version: gd.version,
+                    globals_version: gd.version(),
                     builtins_version: 0,
                     in_builtins: false,
                     index: idx as u32,
@@ -933,8 +933,8 @@ impl Vm {
             if let Some(idx) = super::dictops::index_str(&bd, name) {
                 cache.set(crate::obj::function::GlobalCache {
                     globals_addr: g.addr(),
-                    globals_version: gd.version,
-                    builtins_version: bd.version,
+                    globals_version: gd.version(),
+                    builtins_version: bd.version(),
                     in_builtins: true,
                     index: idx as u32,
                 });
@@ -1502,14 +1502,14 @@ pub(super) fn cached_global(
         return None;
     };
     let gd = gd.borrow();
-    if c.globals_addr != globals.addr() || c.globals_version != gd.version {
+    if c.globals_addr != globals.addr() || c.globals_version != gd.version() {
         return None;
     }
     if !c.in_builtins {
         return gd.entry(c.index as usize).map(|e| e.value.clone());
     }
     let bd = bd.borrow();
-    if c.builtins_version != bd.version {
+    if c.builtins_version != bd.version() {
         return None;
     }
     bd.entry(c.index as usize).map(|e| e.value.clone())

@@ -128,12 +128,12 @@ impl Vm {
         name: &'static str,
         getter: NativeFn,
     ) -> Value {
-        Value::obj(Obj::Property(crate::obj::PropertyObj {
+        Value::obj(Obj::Property(Box::new(crate::obj::PropertyObj {
             fget: native(owner, name, getter),
             fset: Value::None,
             fdel: Value::None,
             doc: Value::None,
-        }))
+        })))
     }
 
     /// Sets `name` in the builtins namespace.

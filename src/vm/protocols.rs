@@ -112,7 +112,7 @@ impl Vm {
                 }
             }
             Obj::Module(m) => format!("<module '{}'>", m.name),
-            Obj::Native(n) => match &n.self_ {
+            Obj::Native(n) => match n.self_.as_deref() {
                 Some(s) if !matches!(s, Value::Obj(o) if matches!(&**o, Obj::Module(_))) => {
                     format!(
                         "<built-in method {} of {} object at {:#x}>",
@@ -140,7 +140,7 @@ impl Vm {
                     crate::obj::generator::GenKind::Coroutine => "coroutine",
                     crate::obj::generator::GenKind::AsyncGenerator => "async_generator",
                 };
-                format!("<{kind} object {} at {:#x}>", g.qualname.borrow(), o.addr())
+                format!("<{kind} object {} at {:#x}>", g.qualname(), o.addr())
             }
             Obj::Cell(c) => {
                 let content = c.borrow().clone();

@@ -68,12 +68,12 @@ fn property_new(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     };
     let fget = get(0);
     let doc = doc_from(vm, get(3), &fget);
-    Ok(Value::obj(Obj::Property(PropertyObj {
+    Ok(Value::obj(Obj::Property(Box::new(PropertyObj {
         fget,
         fset: get(1),
         fdel: get(2),
         doc,
-    })))
+    }))))
 }
 
 /// A copy of a property with one accessor replaced (`getter`/`setter`/`deleter`).
@@ -94,12 +94,12 @@ fn property_copy(vm: &mut Vm, args: &Args, which: usize, method: &str) -> PyResu
         1 => fset = f,
         _ => fdel = f,
     }
-    Ok(Value::obj(Obj::Property(PropertyObj {
+    Ok(Value::obj(Obj::Property(Box::new(PropertyObj {
         fget,
         fset,
         fdel,
         doc,
-    })))
+    }))))
 }
 
 fn property_getter(vm: &mut Vm, args: &Args) -> PyResult<Value> {

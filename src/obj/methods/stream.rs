@@ -29,11 +29,11 @@ pub fn new_stream(fd: i32) -> Value {
         1 => "<stdout>",
         _ => "<stderr>",
     };
-    Value::obj(Obj::Stream(StreamObj {
+    Value::obj(Obj::Stream(Box::new(StreamObj {
         fd,
         name,
         buffer: RefCell::new(Vec::new()),
-    }))
+    })))
 }
 
 fn stream_of<'a>(vm: &Vm, v: &'a Value, method: &str) -> PyResult<&'a StreamObj> {
