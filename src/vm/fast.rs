@@ -9,7 +9,7 @@
 //! case below either completes the instruction with CPython's result or leaves the frame
 //! as it found it.
 
-use super::errors::{ExcRef, PyResult};
+use super::errors::ExcRef;
 use super::frame::{Frame, Frames};
 use super::quicken::Inst;
 use super::value::{ObjRef, Value};
@@ -359,44 +359,42 @@ fn run_frame(vm: &mut Vm) -> Step {
                 if !room.can_push || crate::gc::finalize::pending() {
                     slow!(at);
                 }
-                let (pool, breaker) = (&mut vm.frame_pool, &mut vm.breaker_count);
-                let bound = match bind_plain_call(stack, n as usize, pool, breaker, false, true) {
-                    Some(Bound::Shortcut(sc, base, args)) => {
-                        f.pc = pc;
-                        let r = call_shortcut(vm, sc, base, args);
-                        f = top(&mut vm.frames);
-                        match r {
-                            Some(Ok(())) => {
-                                if crate::gc::finalize::pending() {
-                                    released!();
-                                }
-                                continue;
+                if let Some((sc, base, args)) = shortcut(stack, n as usize, false) {
+                    f.pc = pc;
+                    let mut st = std::mem::take(&mut f.stack);
+                    let r = sc(vm, &st[args..]);
+                    f = top(&mut vm.frames);
+                    match r {
+                        Ok(Some(v)) => {
+                            st.truncate(base);
+                            st.push(v);
+                            f.stack = st;
+                            if crate::gc::finalize::pending() {
+                                released!();
                             }
-                            Some(Err(e)) => return Step::Exit(Exit::Raise(e)),
-                            // Declined: the function runs.
-                            None => {
-                                let (pool, breaker) = (&mut vm.frame_pool, &mut vm.breaker_count);
-                                bind_plain_call(
-                                    &mut f.stack,
-                                    n as usize,
-                                    pool,
-                                    breaker,
-                                    false,
-                                    false,
-                                )
-                            }
+                            continue;
+                        }
+                        Ok(None) => f.stack = st,
+                        Err(e) => {
+                            f.stack = st;
+                            return Step::Exit(Exit::Raise(e));
                         }
                     }
-                    other => other,
-                };
+                }
+                // The shortcut, if any, declined: the call runs.
                 let stack = &mut f.stack;
-                match bound {
+                match bind_plain_call(
+                    stack,
+                    n as usize,
+                    &mut vm.frame_pool,
+                    &mut vm.breaker_count,
+                    false,
+                ) {
                     Some(Bound::Frame(callee)) => {
                         f.pc = pc;
                         return Step::Push(callee);
                     }
                     Some(Bound::Generator(g)) => stack.push(g),
-                    Some(Bound::Shortcut(..)) => slow!(at),
                     None => match native_call_base(stack, n as usize) {
                         // A native function: called here, as the general loop would.
                         Some(base) => {
@@ -423,6 +421,32 @@ fn run_frame(vm: &mut Vm) -> Step {
                 if !room.can_push || crate::gc::finalize::pending() {
                     slow!(at);
                 }
+                if let Some((sc, base, args)) = shortcut(stack, n as usize, true) {
+                    f.pc = pc;
+                    let mut st = std::mem::take(&mut f.stack);
+                    let r = sc(vm, &st[args..]);
+                    f = top(&mut vm.frames);
+                    match r {
+                        Ok(Some(v)) => {
+                            // The await is over: its value where `Send` leaves it.
+                            st.truncate(base);
+                            st.push(v);
+                            f.stack = st;
+                            pc = send_exit as usize;
+                            if crate::gc::finalize::pending() {
+                                released!();
+                            }
+                            continue;
+                        }
+                        Ok(None) => f.stack = st,
+                        Err(e) => {
+                            f.stack = st;
+                            return Step::Exit(Exit::Raise(e));
+                        }
+                    }
+                }
+                // The shortcut, if any, declined: the call runs.
+                let stack = &mut f.stack;
                 if let Some(done) = zero_sleep(stack, n, vm.aio.zero_sleep.as_ref()) {
                     // `await asyncio.sleep(0)` is one bare yield to the loop, then None:
                     // the awaiting frame yields at once, with what a finished await
@@ -441,40 +465,8 @@ fn run_frame(vm: &mut Vm) -> Step {
                 // A plain coroutine function runs in place, as if Send had resumed its
                 // new coroutine; anything else is the plain `Call` that starts the await.
                 let (pool, breaker) = (&mut vm.frame_pool, &mut vm.breaker_count);
-                let bound = bind_plain_call(stack, n as usize, pool, breaker, true, true)
-                    .or_else(|| bind_plain_call(stack, n as usize, pool, breaker, false, false));
-                let bound = match bound {
-                    Some(Bound::Shortcut(sc, base, args)) => {
-                        f.pc = pc;
-                        let r = call_shortcut(vm, sc, base, args);
-                        f = top(&mut vm.frames);
-                        match r {
-                            Some(Ok(())) => {
-                                // The await is over: its value where `Send` leaves it.
-                                pc = send_exit as usize;
-                                if crate::gc::finalize::pending() {
-                                    released!();
-                                }
-                                continue;
-                            }
-                            Some(Err(e)) => return Step::Exit(Exit::Raise(e)),
-                            // Declined: the coroutine runs in place.
-                            None => {
-                                let (pool, breaker) = (&mut vm.frame_pool, &mut vm.breaker_count);
-                                bind_plain_call(
-                                    &mut f.stack,
-                                    n as usize,
-                                    pool,
-                                    breaker,
-                                    true,
-                                    false,
-                                )
-                            }
-                        }
-                    }
-                    other => other,
-                };
-                let stack = &mut f.stack;
+                let bound = bind_plain_call(stack, n as usize, pool, breaker, true)
+                    .or_else(|| bind_plain_call(stack, n as usize, pool, breaker, false));
                 match bound {
                     Some(Bound::Frame(callee)) => {
                         // Past `Send`, as when it resumed a coroutine inline.
@@ -486,7 +478,6 @@ fn run_frame(vm: &mut Vm) -> Step {
                         return Step::Push(callee);
                     }
                     Some(Bound::Generator(g)) => stack.push(g),
-                    Some(Bound::Shortcut(..)) => slow!(at),
                     None => match native_call_base(stack, n as usize) {
                         // A native function: called here, as the general loop would.
                         Some(base) => {
@@ -530,7 +521,7 @@ fn run_frame(vm: &mut Vm) -> Step {
                 stack.push(Value::Obj(enter));
                 stack.push(mgr);
                 let (pool, breaker) = (&mut vm.frame_pool, &mut vm.breaker_count);
-                match bind_plain_call(stack, 0, pool, breaker, true, false) {
+                match bind_plain_call(stack, 0, pool, breaker, true) {
                     Some(Bound::Frame(callee)) => {
                         f.pc = at + 4;
                         return Step::Push(callee);
@@ -992,9 +983,6 @@ enum Bound {
     Frame(Box<Frame>),
     /// The generator or coroutine object a generator function returned.
     Generator(Value),
-    /// Nothing bound: the function has a native shortcut (`CodeObj::shortcut`) to try,
-    /// for the call whose slots start at the first index, arguments at the second.
-    Shortcut(crate::obj::function::Shortcut, usize, usize),
 }
 
 /// `Call(n)` of an aio function that takes only positional parameters, given at least as
@@ -1014,7 +1002,6 @@ fn bind_plain_call(
     pool: &mut Frames,
     breaker: &mut u32,
     awaited: bool,
-    shortcuts: bool,
 ) -> Option<Bound> {
     let base = stack.len().checked_sub(nargs + 2)?;
     unbind_method(stack, base);
@@ -1036,19 +1023,6 @@ fn bind_plain_call(
     };
     let c = &func.code.code;
     let self_is_arg = self_slot.is_some();
-    if shortcuts {
-        if let Some(sc) = func.code.shortcut.get() {
-            // A shortcut stands for an awaited coroutine function or a called plain one.
-            let applies = match awaited {
-                true => c.flags.coroutine && !c.flags.generator,
-                false => !c.is_generator_like(),
-            };
-            if applies {
-                let args = if self_is_arg { base + 1 } else { base + 2 };
-                return Some(Bound::Shortcut(sc, base, args));
-            }
-        }
-    }
     let given = nargs + self_is_arg as usize;
     let params = c.argcount as usize;
     if !func.code.plain_call || given > params {
@@ -1115,31 +1089,32 @@ fn bind_plain_call(
     Some(bound)
 }
 
-/// Runs shortcut `sc` for the call of the innermost frame whose slots start at `base`
-/// (its arguments at `args`): Some(Ok) when it did the call (the result replaces the call's
-/// slots), None when it declined (the slots are as they were), Some(Err) when it raised.
-#[inline(never)]
-fn call_shortcut(
-    vm: &mut Vm,
-    sc: crate::obj::function::Shortcut,
-    base: usize,
-    args: usize,
-) -> Option<PyResult<()>> {
-    // Nothing reads a frame's value stack while it calls native code (as in
-    // `Vm::call_native_in_place`): out for the call, back after it.
-    let mut st = std::mem::take(&mut top(&mut vm.frames).stack);
-    let r = sc(vm, &st[args..]);
-    let out = match r {
-        Ok(Some(v)) => {
-            st.truncate(base);
-            st.push(v);
-            Some(Ok(()))
-        }
-        Ok(None) => None,
-        Err(e) => Some(Err(e)),
+/// For `Call(nargs)` (`awaited`: of `await f(...)`) of an aio function with a native
+/// shortcut (`CodeObj::shortcut`) that applies (a coroutine function awaited, or a plain
+/// function called): the shortcut, where the call's slots start, and where its positional
+/// arguments (receiver first) start.
+#[inline(always)]
+fn shortcut(
+    stack: &[Value],
+    nargs: usize,
+    awaited: bool,
+) -> Option<(crate::obj::function::Shortcut, usize, usize)> {
+    let base = stack.len().checked_sub(nargs + 2)?;
+    let (callable, args) = match &stack[base] {
+        Value::Undef => (&stack[base + 1], base + 2),
+        callable => (callable, base + 1),
     };
-    top(&mut vm.frames).stack = st;
-    out
+    let Value::Obj(o) = callable else { return None };
+    let Obj::Function(func) = &**o else {
+        return None;
+    };
+    let sc = func.code.shortcut.get()?;
+    let flags = &func.code.code.flags;
+    let applies = match awaited {
+        true => flags.coroutine && !flags.generator,
+        false => !func.code.code.is_generator_like(),
+    };
+    applies.then_some((sc, base, args))
 }
 
 /// `[.., Undef, method, args..]` for a bound method of an aio function becomes
