@@ -9,7 +9,7 @@
 //! case below either completes the instruction with CPython's result or leaves the frame
 //! as it found it.
 
-use super::errors::ExcRef;
+use super::errors::{ExcRef, PyResult};
 use super::frame::{Frame, Frames};
 use super::quicken::Inst;
 use super::value::{ObjRef, Value};
@@ -361,24 +361,17 @@ fn run_frame(vm: &mut Vm) -> Step {
                 }
                 if let Some((sc, base, args)) = shortcut(stack, n as usize, false) {
                     f.pc = pc;
-                    let mut st = std::mem::take(&mut f.stack);
-                    let r = sc(vm, &st[args..]);
+                    let r = call_shortcut(vm, sc, base, args);
                     f = top(&mut vm.frames);
                     match r {
-                        Ok(Some(v)) => {
-                            st.truncate(base);
-                            st.push(v);
-                            f.stack = st;
+                        Some(Ok(())) => {
                             if crate::gc::finalize::pending() {
                                 released!();
                             }
                             continue;
                         }
-                        Ok(None) => f.stack = st,
-                        Err(e) => {
-                            f.stack = st;
-                            return Step::Exit(Exit::Raise(e));
-                        }
+                        Some(Err(e)) => return Step::Exit(Exit::Raise(e)),
+                        None => {}
                     }
                 }
                 // The shortcut, if any, declined: the call runs.
@@ -423,26 +416,19 @@ fn run_frame(vm: &mut Vm) -> Step {
                 }
                 if let Some((sc, base, args)) = shortcut(stack, n as usize, true) {
                     f.pc = pc;
-                    let mut st = std::mem::take(&mut f.stack);
-                    let r = sc(vm, &st[args..]);
+                    let r = call_shortcut(vm, sc, base, args);
                     f = top(&mut vm.frames);
                     match r {
-                        Ok(Some(v)) => {
+                        Some(Ok(())) => {
                             // The await is over: its value where `Send` leaves it.
-                            st.truncate(base);
-                            st.push(v);
-                            f.stack = st;
                             pc = send_exit as usize;
                             if crate::gc::finalize::pending() {
                                 released!();
                             }
                             continue;
                         }
-                        Ok(None) => f.stack = st,
-                        Err(e) => {
-                            f.stack = st;
-                            return Step::Exit(Exit::Raise(e));
-                        }
+                        Some(Err(e)) => return Step::Exit(Exit::Raise(e)),
+                        None => {}
                     }
                 }
                 // The shortcut, if any, declined: the call runs.
@@ -1115,6 +1101,33 @@ fn shortcut(
         false => !func.code.code.is_generator_like(),
     };
     applies.then_some((sc, base, args))
+}
+
+/// Runs shortcut `sc` for the call of the innermost frame whose slots start at `base`
+/// (its arguments at `args`): Some(Ok) when it did the call (the result replaces the call's
+/// slots), None when it declined (the slots are as they were), Some(Err) when it raised.
+#[inline(never)]
+fn call_shortcut(
+    vm: &mut Vm,
+    sc: crate::obj::function::Shortcut,
+    base: usize,
+    args: usize,
+) -> Option<PyResult<()>> {
+    // Nothing reads a frame's value stack while it calls native code (as in
+    // `Vm::call_native_in_place`): out for the call, back after it.
+    let mut st = std::mem::take(&mut top(&mut vm.frames).stack);
+    let r = sc(vm, &st[args..]);
+    let out = match r {
+        Ok(Some(v)) => {
+            st.truncate(base);
+            st.push(v);
+            Some(Ok(()))
+        }
+        Ok(None) => None,
+        Err(e) => Some(Err(e)),
+    };
+    top(&mut vm.frames).stack = st;
+    out
 }
 
 /// `[.., Undef, method, args..]` for a bound method of an aio function becomes
