@@ -75,6 +75,7 @@ impl Vm {
             let entry = match cb {
                 Callback::Wakeup(t) => Ready::Wakeup(t, o.clone()),
                 Callback::Func(func, _ctx) => Ready::Call(func, Value::Obj(o.clone())),
+                Callback::Gather(state) => Ready::Gather(state, o.clone()),
             };
             self.loop_push_ready(&lp, entry);
         }
@@ -88,6 +89,7 @@ impl Vm {
             let entry = match cb {
                 Callback::Wakeup(t) => Ready::Wakeup(t, o.clone()),
                 Callback::Func(func, _) => Ready::Call(func, Value::Obj(o.clone())),
+                Callback::Gather(state) => Ready::Gather(state, o.clone()),
             };
             self.loop_push_ready(&lp, entry);
         } else {

@@ -131,6 +131,12 @@ pub fn callback_failed(vm: &mut Vm, lp: &ObjRef, what: Ready, e: ExcRef) {
     let handle = match what {
         Ready::Handle(h) => h,
         Ready::Call(func, arg) => new_handle(vm, lp, func, vec![arg], None),
+        Ready::Gather(_, fut) => {
+            let f = crate::vm::native::native("gather.<locals>", "_done_callback", |_, _| {
+                Ok(Value::None)
+            });
+            new_handle(vm, lp, f, vec![Value::Obj(fut)], None)
+        }
         Ready::Step(task, _) => {
             let step = vm.get_attr_str(&Value::Obj(task), "_Task__step");
             let f = step.unwrap_or(Value::None);

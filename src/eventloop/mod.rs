@@ -8,6 +8,7 @@ pub mod clock;
 pub mod deadlock;
 pub mod executor;
 pub mod futures;
+pub mod gather;
 pub mod handler;
 pub mod poller;
 pub mod repr;
@@ -34,6 +35,8 @@ pub enum Ready {
     Call(Value, Value),
     /// A `Handle` from `call_soon` or a due timer.
     Handle(ObjRef),
+    /// A gather's `_done_callback(fut)` (`gather`): its shared state, and the child.
+    Gather(ObjRef, ObjRef),
 }
 
 /// The classes of the `_asyncio` module, needed by native code.
@@ -91,6 +94,8 @@ pub struct EventLoops {
     pub vthreads: vthreads::VThreads,
     /// `asyncio.sleep` as the package defined it, for the fast tier's `await sleep(0)`.
     pub zero_sleep: Option<ZeroSleep>,
+    /// What the native `gather` and `create_task` need (`gather`).
+    pub gather: Option<gather::GatherHook>,
 }
 
 /// What `await asyncio.sleep(0)` needs to run without a coroutine (`vm::fast`): the

@@ -231,6 +231,11 @@ fn format_callbacks(vm: &mut Vm, cbs: &[Callback]) -> PyResult<String> {
         match cb {
             Callback::Wakeup(_) => Ok("Task.task_wakeup()".to_string()),
             Callback::Func(f, _) => format_callback_source(vm, f, &[]),
+            Callback::Gather(_) => Ok(vm
+                .aio
+                .gather
+                .as_ref()
+                .map_or_else(String::new, |g| g.callback_repr.clone())),
         }
     };
     let s = match cbs.len() {

@@ -311,6 +311,10 @@ impl Vm {
                 let r = self.call(&func, std::slice::from_ref(&arg)).map(|_| ());
                 (r, Ready::Call(func, arg))
             }
+            Ready::Gather(state, fut) => {
+                let r = self.gather_done(&state, &fut);
+                (r, Ready::Gather(state, fut))
+            }
             Ready::Handle(h) => {
                 let (cb, args) = match &*h {
                     Obj::Handle(hh) => {

@@ -168,7 +168,7 @@ fn future_remove_done_callback(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     for cb in cbs {
         let matches = match &cb {
             Callback::Func(func, _) => vm.eq(func, &target)?,
-            Callback::Wakeup(_) => false,
+            Callback::Wakeup(_) | Callback::Gather(_) => false,
         };
         if matches {
             removed += 1;
@@ -1079,6 +1079,10 @@ pub fn register(vm: &mut Vm) {
         ("all_tasks", all_tasks),
         ("_sleep0", sleep0),
         ("_register_sleep", register_sleep),
+        (
+            "_register_gather",
+            crate::eventloop::gather::register_gather,
+        ),
         ("_sleep_timer", sleep_timer),
         ("_set_result_unless_cancelled", set_result_unless_cancelled),
         ("_set_main_task", set_main_task),

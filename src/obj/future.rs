@@ -31,12 +31,15 @@ pub enum Callback {
     Wakeup(ObjRef),
     /// `fn(fut)`, run in `context` (kept for `remove_done_callback` and reprs).
     Func(Value, Value),
+    /// The `_done_callback` of the `asyncio.gather` whose shared state this is
+    /// (`eventloop::gather`).
+    Gather(ObjRef),
 }
 
 impl Callback {
     pub fn values(&self) -> [Value; 2] {
         match self {
-            Callback::Wakeup(t) => [Value::Obj(t.clone()), Value::None],
+            Callback::Wakeup(t) | Callback::Gather(t) => [Value::Obj(t.clone()), Value::None],
             Callback::Func(f, c) => [f.clone(), c.clone()],
         }
     }

@@ -103,6 +103,32 @@ impl Vm {
 
     /// Turns a call of `f` into a result or a frame. `self_` is an extra first positional
     /// argument (from `LoadMethod`); `args` ends with one value per name in `kwnames`.
+    /// A plain function's native shortcut (`CodeObj::shortcut`) for a call with positional
+    /// arguments only: Some(result) when it did the call.
+    fn try_shortcut(
+        &mut self,
+        func: &crate::obj::FunctionObj,
+        self_: Option<&Value>,
+        args: &[Value],
+        kwnames: &[Value],
+    ) -> PyResult<Option<Value>> {
+        let Some(sc) = func.code.shortcut.get() else {
+            return Ok(None);
+        };
+        if !kwnames.is_empty() || func.code.code.is_generator_like() {
+            return Ok(None);
+        }
+        match self_ {
+            None => sc(self, args),
+            Some(s) => {
+                let mut all = Vec::with_capacity(args.len() + 1);
+                all.push(s.clone());
+                all.extend_from_slice(args);
+                sc(self, &all)
+            }
+        }
+    }
+
     pub fn prepare_call(
         &mut self,
         f: &Value,
@@ -115,6 +141,9 @@ impl Vm {
         };
         match &**o {
             Obj::Function(func) => {
+                if let Some(v) = self.try_shortcut(func, self_, args, kwnames)? {
+                    return Ok(Prepared::Done(v));
+                }
                 let frame = self.bind_args(func, self_, args, kwnames)?;
                 if func.code.code.is_generator_like() {
                     return Ok(Prepared::Done(GeneratorObj::for_call(func, frame)));
