@@ -23,6 +23,14 @@ pub struct CodeObj {
     /// Calls may bind positional arguments straight into the frame (the fast tier's
     /// calls): only positional parameters, no cells, not an async generator.
     pub plain_call: bool,
+    /// `code.argcount` when a call with exactly that many positional arguments runs the
+    /// function's frame at once (`plain_call`, and not a generator or coroutine function);
+    /// u32::MAX otherwise. The fast tier's call tests this one field.
+    pub exact_args: u32,
+    /// `code.varnames.len()`.
+    pub nlocals: u32,
+    /// Room a frame's value stack needs: `code.max_stack` and two spare.
+    pub stack_room: u32,
     /// Native code that does what calling this function does (awaiting it, for a
     /// coroutine function) when it can tell that it may: the fast tier tries it first
     /// (`vm::fast`), and runs the function when it answers None. Set by the stdlib for

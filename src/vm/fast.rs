@@ -32,668 +32,622 @@ pub(super) enum Exit {
     Switch,
 }
 
-/// What one frame's run ended with.
-enum Step {
-    Exit(Exit),
-    /// The general way ran code that left another frame innermost: start over there.
-    Reenter,
-    /// A call of a plain aio function: the callee's frame, arguments bound.
-    Push(Box<Frame>),
-    /// The frame returned this value to the frame below.
-    Return(Value),
-}
-
 /// Runs the innermost frames until an instruction needs the general loop. Calls of plain
 /// functions with exactly their positional arguments, and returns to such callers, switch
 /// frames here without leaving the tier.
-pub(super) fn run(vm: &mut Vm) -> Exit {
-    loop {
-        match run_frame(vm) {
-            Step::Exit(e) => return e,
-            Step::Reenter => {}
-            Step::Push(callee) => vm.frames.push(callee),
-            Step::Return(v) => {
-                let Some(mut done) = vm.frames.pop() else {
-                    unreachable!("a frame returned")
-                };
-                let generator = done.generator.take();
-                if let Some(Obj::Generator(gen)) = generator.as_deref() {
-                    gen.state.set(GenState::Finished);
-                }
-                let awaited = generator.is_some() || done.lazy_coro.is_some();
-                done.reset();
-                if vm.frame_pool.len() < super::frame::FRAME_POOL_SIZE {
-                    vm.frame_pool.push(done);
-                }
-                let Some(caller) = vm.frames.last_mut() else {
-                    unreachable!("a returning frame had a caller")
-                };
-                if awaited {
-                    // Resumed inline by the caller's ForIter or Send, as `return_from_frame`.
-                    super::dispatch::finish_inline_resume(caller, v);
-                } else {
-                    caller.stack.push(v);
-                }
-                drop(generator);
-                // The callee's locals (and perhaps its generator) are gone: their
-                // finalizers may be due.
-                if crate::gc::finalize::pending() {
-                    return Exit::Released;
-                }
-            }
-        }
-    }
-}
-
-/// Whether the running frame may call (a frame may be pushed and no keyword names are
-/// pending) and return (it has a caller frame) without the general loop.
-#[derive(Clone, Copy)]
-struct Room {
-    can_push: bool,
-    has_caller: bool,
-}
-
-impl Room {
-    #[inline(always)]
-    fn of(vm: &Vm, depth: usize) -> Room {
-        Room {
-            can_push: depth < vm.recursion_limit.saturating_sub(vm.native_recursion)
-                && vm.kwnames.is_none(),
-            has_caller: depth >= 2,
-        }
-    }
-}
-
-/// Runs instructions of the innermost frame until one needs the general loop or switches
-/// frames. A backward jump or call that reaches the `breaker` interval is left to the
-/// general loop, which polls signals and the collector there.
 ///
 /// Runs `code.quick` (see `quicken`); whatever it cannot finish goes back as the original
-/// instruction at `pc - 1`, with the parts of a fused instruction before it done.
+/// instruction at `pc - 1`, with the parts of a fused instruction before it done. A
+/// backward jump or call that reaches the `breaker` interval is left to the general loop,
+/// which polls signals and the collector there.
 ///
 /// The frame is found again after each instruction that hands the VM to native code
 /// (`call_native`), which may run other frames above it meanwhile.
-#[inline(always)]
-fn run_frame(vm: &mut Vm) -> Step {
-    let depth = vm.frames.len();
-    let mut room = Room::of(vm, depth);
-    let Some(f) = vm.frames.last_mut() else {
-        unreachable!("dispatch with an empty frame stack")
-    };
-    let code = f.code.clone();
-    let mut f: &mut Frame = f;
-    let ops = &code.code.ops[..];
-    let quick = &code.quick[..];
-    let consts = &code.consts[..];
-    let mut pc = f.pc;
-    // After the VM ran code of its own: the frame is found again, and this run goes on
-    // if it is still the one it started with (same depth and code; the pc is reread), or
-    // starts over on whatever frame is innermost now.
-    macro_rules! resync {
-        () => {{
-            if vm.frames.len() != depth {
-                return Step::Reenter;
-            }
-            room = Room::of(vm, depth);
-            f = top(&mut vm.frames);
-            if !Rc::ptr_eq(&code, &f.code) {
-                return Step::Reenter;
-            }
-            pc = f.pc;
-            continue;
-        }};
-    }
-    // `slow!(k)`: `ops[k]` runs the general way (everything before it is done).
-    macro_rules! slow {
-        ($k:expr) => {{
-            let k: usize = $k;
-            f.pc = k + 1;
-            match vm.exec_op(ops[k]) {
-                Ok(None) => {}
-                Ok(Some(v)) => return Step::Exit(Exit::Return(v)),
-                Err(e) => return Step::Exit(Exit::Raise(e)),
-            }
-            resync!();
-        }};
-    }
-    // `released!()`: an object was released; its finalizer (`__del__`, a generator's
-    // close) runs now, where CPython's would.
-    macro_rules! released {
-        () => {{
-            f.pc = pc;
-            crate::gc::finalize::run_pending(vm);
-            resync!();
-        }};
-    }
-    loop {
-        let at = pc;
-        let Some(&inst) = quick.get(at) else {
-            unreachable!("the compiler ends every code object with Return")
+pub(super) fn run(vm: &mut Vm) -> Exit {
+    'frames: loop {
+        let depth = vm.frames.len();
+        let Some(f) = vm.frames.last_mut() else {
+            unreachable!("dispatch with an empty frame stack")
         };
-        pc += 1;
-        let stack = &mut f.stack;
-        let locals = &mut f.locals;
-        match inst {
-            Inst::Slow => slow!(at),
-            Inst::Nop => {}
-            Inst::LoadFast(i) => match local(locals, i as usize) {
-                Some(v) => stack.push(v),
-                None => slow!(at),
-            },
-            Inst::LoadConst(i) => match consts.get(i as usize) {
-                Some(v) => stack.push(v.clone()),
-                None => slow!(at),
-            },
-            Inst::LoadGlobal(i) => {
-                match super::dispatch::cached_global(&code, i as usize, &f.globals, &vm.builtins) {
+        let code = f.code.clone();
+        let mut f: &mut Frame = f;
+        let ops = &code.code.ops[..];
+        let quick = &code.quick[..];
+        let consts = &code.consts[..];
+        let mut pc = f.pc;
+        // After the VM ran code of its own: the frame is found again, and this run goes on
+        // if it is still the one it started with (same depth and code; the pc is reread), or
+        // starts over on whatever frame is innermost now.
+        macro_rules! resync {
+            () => {{
+                if vm.frames.len() != depth {
+                    continue 'frames;
+                }
+                f = top(&mut vm.frames);
+                if !Rc::ptr_eq(&code, &f.code) {
+                    continue 'frames;
+                }
+                pc = f.pc;
+                continue;
+            }};
+        }
+        // `slow!(k)`: `ops[k]` runs the general way (everything before it is done).
+        macro_rules! slow {
+            ($k:expr) => {{
+                let k: usize = $k;
+                f.pc = k + 1;
+                match vm.exec_op(ops[k]) {
+                    Ok(None) => {}
+                    Ok(Some(v)) => return Exit::Return(v),
+                    Err(e) => return Exit::Raise(e),
+                }
+                resync!();
+            }};
+        }
+        // `released!()`: an object was released; its finalizer (`__del__`, a generator's
+        // close) runs now, where CPython's would.
+        macro_rules! released {
+            () => {{
+                f.pc = pc;
+                crate::gc::finalize::run_pending(vm);
+                resync!();
+            }};
+        }
+        // `can_push!()`: this frame may call without the general loop (a frame may be
+        // pushed and no keyword names are pending).
+        macro_rules! can_push {
+            () => {
+                depth < vm.recursion_limit.saturating_sub(vm.native_recursion)
+                    && vm.kwnames.is_none()
+            };
+        }
+        // `push!(frame)`: the frame of a call runs now, above this one.
+        macro_rules! push {
+            ($callee:expr) => {{
+                vm.frames.push($callee);
+                continue 'frames;
+            }};
+        }
+        loop {
+            let at = pc;
+            let Some(&inst) = quick.get(at) else {
+                unreachable!("the compiler ends every code object with Return")
+            };
+            pc += 1;
+            let stack = &mut f.stack;
+            let locals = &mut f.locals;
+            match inst {
+                Inst::Slow => slow!(at),
+                Inst::Nop => {}
+                Inst::LoadFast(i) => match local(locals, i as usize) {
                     Some(v) => stack.push(v),
                     None => slow!(at),
-                }
-            }
-            Inst::LoadMethod(i) => {
-                match stack.last().and_then(|o| cached_method(&code, i, o, &vm.t)) {
-                    Some(m) => {
-                        let Some(obj) = stack.pop() else {
-                            slow!(at);
-                        };
-                        stack.push(m);
-                        stack.push(obj);
-                    }
+                },
+                Inst::LoadConst(i) => match consts.get(i as usize) {
+                    Some(v) => stack.push(v.clone()),
                     None => slow!(at),
+                },
+                Inst::LoadGlobal(i) => {
+                    match super::dispatch::cached_global(
+                        &code,
+                        i as usize,
+                        &f.globals,
+                        &vm.builtins,
+                    ) {
+                        Some(v) => stack.push(v),
+                        None => slow!(at),
+                    }
                 }
-            }
-            Inst::LoadAttr(i) => {
-                let attr = code.names.get(i as usize).and_then(|name| {
-                    let obj = stack.last()?;
-                    plain_attr(obj, name)
-                });
-                let Some(v) = attr else {
-                    slow!(at);
-                };
-                if released(std::mem::replace(last(stack), v)) {
-                    released!();
+                Inst::LoadMethod(i) => {
+                    match stack.last().and_then(|o| cached_method(&code, i, o, &vm.t)) {
+                        Some(m) => {
+                            let Some(obj) = stack.pop() else {
+                                slow!(at);
+                            };
+                            stack.push(m);
+                            stack.push(obj);
+                        }
+                        None => slow!(at),
+                    }
                 }
-            }
-            Inst::StoreAttr(i) => {
-                // `[.., value, obj]`
-                let plain = match (code.names.get(i as usize), stack.last()) {
-                    (Some(name), Some(obj)) => plain_instance_slot(obj, name),
-                    _ => false,
-                };
-                if !plain {
-                    slow!(at);
-                }
-                let (Some(Value::Obj(obj)), Some(v)) = (stack.pop(), stack.pop()) else {
-                    unreachable!("StoreAttr has a value and an object")
-                };
-                if let (Obj::Instance(inst), Some(name)) = (&*obj, code.names.get(i as usize)) {
-                    inst.write_attrs(|d| super::dictops::set_str(d, name.clone(), v));
-                }
-                if released(Value::Obj(obj)) || crate::gc::finalize::pending() {
-                    released!();
-                }
-            }
-            Inst::StoreSubscr => {
-                // `[.., value, list, index]`
-                let Some(j) = list_store_index(stack) else {
-                    slow!(at);
-                };
-                forget_immediate(stack.pop());
-                let (Some(Value::Obj(list)), Some(v)) = (stack.pop(), stack.pop()) else {
-                    unreachable!("StoreSubscr has a value and a list")
-                };
-                let old = match &*list {
-                    Obj::List(l) => l
-                        .borrow_mut()
-                        .get_mut(j)
-                        .map(|slot| std::mem::replace(slot, v)),
-                    _ => None,
-                };
-                if old.is_some_and(released) || released(Value::Obj(list)) {
-                    released!();
-                }
-            }
-            Inst::LoadDeref(i) => match cell_value(&f.cells, i as usize) {
-                Some(v) => stack.push(v),
-                None => slow!(at),
-            },
-            Inst::StoreDeref(i) => {
-                let (Some(cell), Some(v)) = (f.cells.get(i as usize), stack.pop()) else {
-                    slow!(at);
-                };
-                let Obj::Cell(c) = &**cell else {
-                    unreachable!("a frame's cells are cell objects")
-                };
-                let old = c.replace(v);
-                if released(old) {
-                    released!();
-                }
-            }
-            Inst::StoreFast(i) => {
-                let (Some(slot), Some(v)) = (locals.get_mut(i as usize), stack.pop()) else {
-                    slow!(at);
-                };
-                if released(std::mem::replace(slot, v)) {
-                    released!();
-                }
-            }
-            Inst::PopTop => match stack.pop() {
-                Some(v) => {
-                    if released(v) {
+                Inst::LoadAttr(i) => {
+                    let attr = code.names.get(i as usize).and_then(|name| {
+                        let obj = stack.last()?;
+                        plain_attr(obj, name)
+                    });
+                    let Some(v) = attr else {
+                        slow!(at);
+                    };
+                    if released(std::mem::replace(last(stack), v)) {
                         released!();
                     }
                 }
-                None => slow!(at),
-            },
-            Inst::PushNull => stack.push(Value::Undef),
-            Inst::Copy(n) => match stack.len().checked_sub(n as usize) {
-                Some(i) => {
-                    let v = stack[i].clone();
-                    stack.push(v);
+                Inst::StoreAttr(i) => {
+                    // `[.., value, obj]`
+                    let plain = match (code.names.get(i as usize), stack.last()) {
+                        (Some(name), Some(obj)) => plain_instance_slot(obj, name),
+                        _ => false,
+                    };
+                    if !plain {
+                        slow!(at);
+                    }
+                    let (Some(Value::Obj(obj)), Some(v)) = (stack.pop(), stack.pop()) else {
+                        unreachable!("StoreAttr has a value and an object")
+                    };
+                    if let (Obj::Instance(inst), Some(name)) = (&*obj, code.names.get(i as usize)) {
+                        inst.write_attrs(|d| super::dictops::set_str(d, name.clone(), v));
+                    }
+                    if released(Value::Obj(obj)) || crate::gc::finalize::pending() {
+                        released!();
+                    }
                 }
-                None => slow!(at),
-            },
-            Inst::Swap(n) => {
-                let len = stack.len();
-                match len.checked_sub(n as usize) {
-                    Some(i) => stack.swap(i, len - 1),
+                Inst::StoreSubscr => {
+                    // `[.., value, list, index]`
+                    let Some(j) = list_store_index(stack) else {
+                        slow!(at);
+                    };
+                    forget_immediate(stack.pop());
+                    let (Some(Value::Obj(list)), Some(v)) = (stack.pop(), stack.pop()) else {
+                        unreachable!("StoreSubscr has a value and a list")
+                    };
+                    let old = match &*list {
+                        Obj::List(l) => l
+                            .borrow_mut()
+                            .get_mut(j)
+                            .map(|slot| std::mem::replace(slot, v)),
+                        _ => None,
+                    };
+                    if old.is_some_and(released) || released(Value::Obj(list)) {
+                        released!();
+                    }
+                }
+                Inst::LoadDeref(i) => match cell_value(&f.cells, i as usize) {
+                    Some(v) => stack.push(v),
                     None => slow!(at),
+                },
+                Inst::StoreDeref(i) => {
+                    let (Some(cell), Some(v)) = (f.cells.get(i as usize), stack.pop()) else {
+                        slow!(at);
+                    };
+                    let Obj::Cell(c) = &**cell else {
+                        unreachable!("a frame's cells are cell objects")
+                    };
+                    let old = c.replace(v);
+                    if released(old) {
+                        released!();
+                    }
                 }
-            }
-            Inst::Binary(op) => match top_two(stack).and_then(|(a, b)| binary(a, b, op)) {
-                Some(r) => replace_top_two(stack, r),
-                None => slow!(at),
-            },
-            Inst::Compare(op @ (CmpOp::Is | CmpOp::IsNot)) => match identity(stack, op) {
-                Some((r, release)) => {
-                    stack.push(Value::Bool(r));
+                Inst::StoreFast(i) => {
+                    let (Some(slot), Some(v)) = (locals.get_mut(i as usize), stack.pop()) else {
+                        slow!(at);
+                    };
+                    if released(std::mem::replace(slot, v)) {
+                        released!();
+                    }
+                }
+                Inst::PopTop => match stack.pop() {
+                    Some(v) => {
+                        if released(v) {
+                            released!();
+                        }
+                    }
+                    None => slow!(at),
+                },
+                Inst::PushNull => stack.push(Value::Undef),
+                Inst::Copy(n) => match stack.len().checked_sub(n as usize) {
+                    Some(i) => {
+                        let v = stack[i].clone();
+                        stack.push(v);
+                    }
+                    None => slow!(at),
+                },
+                Inst::Swap(n) => {
+                    let len = stack.len();
+                    match len.checked_sub(n as usize) {
+                        Some(i) => stack.swap(i, len - 1),
+                        None => slow!(at),
+                    }
+                }
+                Inst::Binary(op) => match top_two(stack).and_then(|(a, b)| binary(a, b, op)) {
+                    Some(r) => replace_top_two(stack, r),
+                    None => slow!(at),
+                },
+                Inst::Compare(op @ (CmpOp::Is | CmpOp::IsNot)) => match identity(stack, op) {
+                    Some((r, release)) => {
+                        stack.push(Value::Bool(r));
+                        if release {
+                            released!();
+                        }
+                    }
+                    None => slow!(at),
+                },
+                Inst::Compare(op) => match top_two(stack).and_then(|(a, b)| compare(a, b, op)) {
+                    Some(r) => replace_top_two(stack, Value::Bool(r)),
+                    None => slow!(at),
+                },
+                Inst::Jump(t) => {
+                    let t = t as usize;
+                    if t < pc && !count_breaker(&mut vm.breaker_count) {
+                        slow!(at);
+                    }
+                    pc = t;
+                }
+                Inst::PopJumpIfFalse(t) | Inst::PopJumpIfTrue(t) => {
+                    let Some(truth) = stack.last().and_then(truth) else {
+                        slow!(at);
+                    };
+                    forget_immediate(stack.pop());
+                    if truth == matches!(inst, Inst::PopJumpIfTrue(_)) {
+                        pc = t as usize;
+                    }
+                }
+                Inst::BinarySubscr => match top_two(stack).and_then(|(c, i)| subscript(c, i)) {
+                    Some(v) => {
+                        forget_immediate(stack.pop());
+                        let container = std::mem::replace(last(stack), v);
+                        if released(container) {
+                            released!();
+                        }
+                    }
+                    None => slow!(at),
+                },
+                Inst::ForIter(t) => match stack.last().and_then(native_next) {
+                    Some(Some(v)) => stack.push(v),
+                    Some(None) => {
+                        // Exhausted: pop the iterator and leave the loop.
+                        let it = stack.pop();
+                        pc = t as usize;
+                        if it.is_some_and(released) {
+                            released!();
+                        }
+                    }
+                    None => slow!(at),
+                },
+                Inst::Call(n) => {
+                    if !can_push!() || crate::gc::finalize::pending() {
+                        slow!(at);
+                    }
+                    f.pc = pc;
+                    if exact_call(vm, n as usize) {
+                        continue 'frames;
+                    }
+                    f = top(&mut vm.frames);
+                    let stack = &mut f.stack;
+                    if let Some((sc, base, args)) = shortcut(stack, n as usize, false) {
+                        f.pc = pc;
+                        let r = call_shortcut(vm, sc, base, args);
+                        f = top(&mut vm.frames);
+                        match r {
+                            Some(Ok(())) => {
+                                if crate::gc::finalize::pending() {
+                                    released!();
+                                }
+                                continue;
+                            }
+                            Some(Err(e)) => return Exit::Raise(e),
+                            None => {}
+                        }
+                    }
+                    // The shortcut, if any, declined: the call runs.
+                    let stack = &mut f.stack;
+                    match bind_plain_call(
+                        stack,
+                        n as usize,
+                        &mut vm.frame_pool,
+                        &mut vm.breaker_count,
+                        false,
+                    ) {
+                        Some(Bound::Frame(callee)) => {
+                            f.pc = pc;
+                            push!(callee);
+                        }
+                        Some(Bound::Generator(g)) => stack.push(g),
+                        None => match native_call_base(stack, n as usize) {
+                            // A native function: called here, as the general loop would.
+                            Some(base) => {
+                                f.pc = pc;
+                                let r = vm.call_native_in_place(base);
+                                f = top(&mut vm.frames);
+                                match r {
+                                    Some(Ok(v)) => f.stack.push(v),
+                                    Some(Err(e)) => return Exit::Raise(e),
+                                    None => slow!(at),
+                                }
+                                if vm.aio.vthreads.switch.is_some() {
+                                    return Exit::Switch;
+                                }
+                                if crate::gc::finalize::pending() {
+                                    released!();
+                                }
+                            }
+                            None => slow!(at),
+                        },
+                    }
+                }
+                Inst::CallAwait(n, send_exit) => {
+                    if !can_push!() || crate::gc::finalize::pending() {
+                        slow!(at);
+                    }
+                    if let Some((sc, base, args)) = shortcut(stack, n as usize, true) {
+                        f.pc = pc;
+                        let r = call_shortcut(vm, sc, base, args);
+                        f = top(&mut vm.frames);
+                        match r {
+                            Some(Ok(())) => {
+                                // The await is over: its value where `Send` leaves it.
+                                pc = send_exit as usize;
+                                if crate::gc::finalize::pending() {
+                                    released!();
+                                }
+                                continue;
+                            }
+                            Some(Err(e)) => return Exit::Raise(e),
+                            None => {}
+                        }
+                    }
+                    // The shortcut, if any, declined: the call runs.
+                    let stack = &mut f.stack;
+                    if let Some(done) = zero_sleep(stack, n, vm.aio.zero_sleep.as_ref()) {
+                        // `await asyncio.sleep(0)` is one bare yield to the loop, then None:
+                        // the awaiting frame yields at once, with what a finished await
+                        // leaves where the sleep coroutine would be.
+                        // `[.., Undef, sleep, delay]` -> `[.., done, None]`
+                        forget_immediate(stack.pop());
+                        let sleep = stack.pop();
+                        forget_immediate(std::mem::replace(last(stack), Value::Obj(done)));
+                        stack.push(Value::None);
+                        pc = at + 4;
+                        if sleep.is_some_and(released) {
+                            released!();
+                        }
+                        continue;
+                    }
+                    // A plain coroutine function runs in place, as if Send had resumed its
+                    // new coroutine; anything else is the plain `Call` that starts the await.
+                    let (pool, breaker) = (&mut vm.frame_pool, &mut vm.breaker_count);
+                    let bound = bind_plain_call(stack, n as usize, pool, breaker, true)
+                        .or_else(|| bind_plain_call(stack, n as usize, pool, breaker, false));
+                    match bound {
+                        Some(Bound::Frame(callee)) => {
+                            // Past `Send`, as when it resumed a coroutine inline.
+                            f.pc = if callee.lazy_coro.is_some() {
+                                at + 4
+                            } else {
+                                pc
+                            };
+                            push!(callee);
+                        }
+                        Some(Bound::Generator(g)) => stack.push(g),
+                        None => match native_call_base(stack, n as usize) {
+                            // A native function: called here, as the general loop would.
+                            Some(base) => {
+                                f.pc = pc;
+                                let r = vm.call_native_in_place(base);
+                                f = top(&mut vm.frames);
+                                match r {
+                                    Some(Ok(v)) => f.stack.push(v),
+                                    Some(Err(e)) => return Exit::Raise(e),
+                                    None => slow!(at),
+                                }
+                                if vm.aio.vthreads.switch.is_some() {
+                                    return Exit::Switch;
+                                }
+                                if crate::gc::finalize::pending() {
+                                    released!();
+                                }
+                            }
+                            None => slow!(at),
+                        },
+                    }
+                }
+                Inst::AsyncWithEnter(_) => {
+                    if !can_push!() || crate::gc::finalize::pending() {
+                        slow!(at);
+                    }
+                    let mgr = stack.last().cloned();
+                    let methods = mgr.as_ref().and_then(|m| async_with_methods(vm, m));
+                    f = top(&mut vm.frames);
+                    let Some((enter, exit)) = methods else {
+                        slow!(at);
+                    };
+                    // `[.., mgr]` -> `[.., mgr.__aexit__, __aenter__, mgr]`: the exit method
+                    // where BeforeAsyncWith leaves it, then `__aenter__(mgr)` awaited in place.
+                    let stack = &mut f.stack;
+                    let mgr = last(stack).clone();
+                    *last(stack) = Value::obj(Obj::BoundMethod(crate::obj::BoundMethod {
+                        func: Value::Obj(exit),
+                        self_: mgr.clone(),
+                    }));
+                    stack.push(Value::Obj(enter));
+                    stack.push(mgr);
+                    let (pool, breaker) = (&mut vm.frame_pool, &mut vm.breaker_count);
+                    match bind_plain_call(stack, 0, pool, breaker, true) {
+                        Some(Bound::Frame(callee)) => {
+                            f.pc = at + 4;
+                            push!(callee);
+                        }
+                        _ => {
+                            // Not bound after all (a breaker tick): back to `[.., mgr]`.
+                            let mgr = stack.pop();
+                            stack.pop();
+                            if let Some(mgr) = mgr {
+                                *last(stack) = mgr;
+                            }
+                            slow!(at);
+                        }
+                    }
+                }
+                Inst::GetAwaitable => {
+                    // A coroutine that can still run, or a future, is its own awaitable.
+                    let own = match stack.last() {
+                        Some(Value::Obj(o)) => match &**o {
+                            Obj::Future(_) => true,
+                            Obj::Generator(g) => {
+                                g.kind == GenKind::Coroutine && g.state.get() != GenState::Finished
+                            }
+                            _ => false,
+                        },
+                        _ => false,
+                    };
+                    if !own {
+                        slow!(at);
+                    }
+                }
+                Inst::Send => {
+                    if let Some(result) = finished_future_result(stack) {
+                        // `[.., future, sent]` -> `[.., result]`, past the await.
+                        let Some(crate::bytecode::Op::Send(t)) = ops.get(at).copied() else {
+                            slow!(at);
+                        };
+                        let sent = stack.pop();
+                        let future = std::mem::replace(last(stack), result);
+                        pc = t as usize;
+                        if sent.is_some_and(released) | released(future) {
+                            released!();
+                        }
+                        continue;
+                    }
+                    if !can_push!() {
+                        slow!(at);
+                    }
+                    match resume_generator(stack) {
+                        Some(frame) => {
+                            f.pc = pc;
+                            push!(frame);
+                        }
+                        None => slow!(at),
+                    }
+                }
+                Inst::YieldValue => {
+                    let Some(v) = stack.pop() else {
+                        slow!(at);
+                    };
+                    f.pc = pc;
+                    match vm.yield_from_frame(v) {
+                        Ok(Some(v)) => return Exit::Return(v),
+                        Ok(None) => continue 'frames,
+                        Err(e) => return Exit::Raise(e),
+                    }
+                }
+                Inst::Return => {
+                    // Frames with anything to hand over on return go the general way.
+                    if depth < 2 || f.entry || f.init_self.is_some() || f.frame_obj.is_some() {
+                        slow!(at);
+                    }
+                    let awaited = match f.generator.as_deref() {
+                        None => f.lazy_coro.is_some(),
+                        Some(Obj::Generator(g)) if g.agen.is_none() => true,
+                        Some(_) => slow!(at),
+                    };
+                    let Some(v) = stack.pop() else {
+                        slow!(at);
+                    };
+                    f.pc = pc;
+                    if return_to_caller(vm, v, awaited) {
+                        return Exit::Released;
+                    }
+                    continue 'frames;
+                }
+                Inst::LoadFast2(a, b) => {
+                    let Some(va) = local(locals, a as usize) else {
+                        slow!(at);
+                    };
+                    stack.push(va);
+                    let Some(vb) = local(locals, b as usize) else {
+                        slow!(at + 1);
+                    };
+                    stack.push(vb);
+                    pc = at + 2;
+                }
+                Inst::LoadFastConst(a, c) => {
+                    let (Some(va), Some(vc)) = (local(locals, a as usize), consts.get(c as usize))
+                    else {
+                        slow!(at);
+                    };
+                    stack.push(va);
+                    stack.push(vc.clone());
+                    pc = at + 2;
+                }
+                Inst::FastConstBinary(a, c, op) => {
+                    let (Some(va), Some(vc)) = (locals.get(a as usize), consts.get(c as usize))
+                    else {
+                        slow!(at);
+                    };
+                    if va.is_undef() {
+                        slow!(at);
+                    }
+                    match binary(va, vc, op) {
+                        Some(r) => stack.push(r),
+                        None => {
+                            // Not a small-number case: the general loop runs the operator.
+                            stack.push(va.clone());
+                            stack.push(vc.clone());
+                            slow!(at + 2);
+                        }
+                    }
+                    pc = at + 3;
+                }
+                Inst::FastFastSubscr(a, b) => {
+                    let (Some(va), Some(vb)) = (locals.get(a as usize), locals.get(b as usize))
+                    else {
+                        slow!(at);
+                    };
+                    if va.is_undef() || vb.is_undef() {
+                        slow!(at);
+                    }
+                    match subscript(va, vb) {
+                        Some(item) => stack.push(item),
+                        None => {
+                            stack.push(va.clone());
+                            stack.push(vb.clone());
+                            slow!(at + 2);
+                        }
+                    }
+                    pc = at + 3;
+                }
+                Inst::CompareJump(op @ (CmpOp::Is | CmpOp::IsNot), if_true, t) => {
+                    let Some((r, release)) = identity(stack, op) else {
+                        slow!(at);
+                    };
+                    pc = if r == if_true { t as usize } else { at + 2 };
                     if release {
                         released!();
                     }
                 }
-                None => slow!(at),
-            },
-            Inst::Compare(op) => match top_two(stack).and_then(|(a, b)| compare(a, b, op)) {
-                Some(r) => replace_top_two(stack, Value::Bool(r)),
-                None => slow!(at),
-            },
-            Inst::Jump(t) => {
-                let t = t as usize;
-                if t < pc && !count_breaker(&mut vm.breaker_count) {
-                    slow!(at);
-                }
-                pc = t;
-            }
-            Inst::PopJumpIfFalse(t) | Inst::PopJumpIfTrue(t) => {
-                let Some(truth) = stack.last().and_then(truth) else {
-                    slow!(at);
-                };
-                forget_immediate(stack.pop());
-                if truth == matches!(inst, Inst::PopJumpIfTrue(_)) {
-                    pc = t as usize;
-                }
-            }
-            Inst::BinarySubscr => match top_two(stack).and_then(|(c, i)| subscript(c, i)) {
-                Some(v) => {
-                    forget_immediate(stack.pop());
-                    let container = std::mem::replace(last(stack), v);
-                    if released(container) {
-                        released!();
-                    }
-                }
-                None => slow!(at),
-            },
-            Inst::ForIter(t) => match stack.last().and_then(native_next) {
-                Some(Some(v)) => stack.push(v),
-                Some(None) => {
-                    // Exhausted: pop the iterator and leave the loop.
-                    let it = stack.pop();
-                    pc = t as usize;
-                    if it.is_some_and(released) {
-                        released!();
-                    }
-                }
-                None => slow!(at),
-            },
-            Inst::Call(n) => {
-                if !room.can_push || crate::gc::finalize::pending() {
-                    slow!(at);
-                }
-                if let Some((sc, base, args)) = shortcut(stack, n as usize, false) {
-                    f.pc = pc;
-                    let r = call_shortcut(vm, sc, base, args);
-                    f = top(&mut vm.frames);
-                    match r {
-                        Some(Ok(())) => {
-                            if crate::gc::finalize::pending() {
-                                released!();
-                            }
-                            continue;
-                        }
-                        Some(Err(e)) => return Step::Exit(Exit::Raise(e)),
-                        None => {}
-                    }
-                }
-                // The shortcut, if any, declined: the call runs.
-                let stack = &mut f.stack;
-                match bind_plain_call(
-                    stack,
-                    n as usize,
-                    &mut vm.frame_pool,
-                    &mut vm.breaker_count,
-                    false,
-                ) {
-                    Some(Bound::Frame(callee)) => {
-                        f.pc = pc;
-                        return Step::Push(callee);
-                    }
-                    Some(Bound::Generator(g)) => stack.push(g),
-                    None => match native_call_base(stack, n as usize) {
-                        // A native function: called here, as the general loop would.
-                        Some(base) => {
-                            f.pc = pc;
-                            let r = vm.call_native_in_place(base);
-                            f = top(&mut vm.frames);
-                            match r {
-                                Some(Ok(v)) => f.stack.push(v),
-                                Some(Err(e)) => return Step::Exit(Exit::Raise(e)),
-                                None => slow!(at),
-                            }
-                            if vm.aio.vthreads.switch.is_some() {
-                                return Step::Exit(Exit::Switch);
-                            }
-                            if crate::gc::finalize::pending() {
-                                released!();
-                            }
-                        }
-                        None => slow!(at),
-                    },
-                }
-            }
-            Inst::CallAwait(n, send_exit) => {
-                if !room.can_push || crate::gc::finalize::pending() {
-                    slow!(at);
-                }
-                if let Some((sc, base, args)) = shortcut(stack, n as usize, true) {
-                    f.pc = pc;
-                    let r = call_shortcut(vm, sc, base, args);
-                    f = top(&mut vm.frames);
-                    match r {
-                        Some(Ok(())) => {
-                            // The await is over: its value where `Send` leaves it.
-                            pc = send_exit as usize;
-                            if crate::gc::finalize::pending() {
-                                released!();
-                            }
-                            continue;
-                        }
-                        Some(Err(e)) => return Step::Exit(Exit::Raise(e)),
-                        None => {}
-                    }
-                }
-                // The shortcut, if any, declined: the call runs.
-                let stack = &mut f.stack;
-                if let Some(done) = zero_sleep(stack, n, vm.aio.zero_sleep.as_ref()) {
-                    // `await asyncio.sleep(0)` is one bare yield to the loop, then None:
-                    // the awaiting frame yields at once, with what a finished await
-                    // leaves where the sleep coroutine would be.
-                    // `[.., Undef, sleep, delay]` -> `[.., done, None]`
-                    forget_immediate(stack.pop());
-                    let sleep = stack.pop();
-                    forget_immediate(std::mem::replace(last(stack), Value::Obj(done)));
-                    stack.push(Value::None);
-                    pc = at + 4;
-                    if sleep.is_some_and(released) {
-                        released!();
-                    }
-                    continue;
-                }
-                // A plain coroutine function runs in place, as if Send had resumed its
-                // new coroutine; anything else is the plain `Call` that starts the await.
-                let (pool, breaker) = (&mut vm.frame_pool, &mut vm.breaker_count);
-                let bound = bind_plain_call(stack, n as usize, pool, breaker, true)
-                    .or_else(|| bind_plain_call(stack, n as usize, pool, breaker, false));
-                match bound {
-                    Some(Bound::Frame(callee)) => {
-                        // Past `Send`, as when it resumed a coroutine inline.
-                        f.pc = if callee.lazy_coro.is_some() {
-                            at + 4
-                        } else {
-                            pc
-                        };
-                        return Step::Push(callee);
-                    }
-                    Some(Bound::Generator(g)) => stack.push(g),
-                    None => match native_call_base(stack, n as usize) {
-                        // A native function: called here, as the general loop would.
-                        Some(base) => {
-                            f.pc = pc;
-                            let r = vm.call_native_in_place(base);
-                            f = top(&mut vm.frames);
-                            match r {
-                                Some(Ok(v)) => f.stack.push(v),
-                                Some(Err(e)) => return Step::Exit(Exit::Raise(e)),
-                                None => slow!(at),
-                            }
-                            if vm.aio.vthreads.switch.is_some() {
-                                return Step::Exit(Exit::Switch);
-                            }
-                            if crate::gc::finalize::pending() {
-                                released!();
-                            }
-                        }
-                        None => slow!(at),
-                    },
-                }
-            }
-            Inst::AsyncWithEnter(_) => {
-                if !room.can_push || crate::gc::finalize::pending() {
-                    slow!(at);
-                }
-                let mgr = stack.last().cloned();
-                let methods = mgr.as_ref().and_then(|m| async_with_methods(vm, m));
-                f = top(&mut vm.frames);
-                let Some((enter, exit)) = methods else {
-                    slow!(at);
-                };
-                // `[.., mgr]` -> `[.., mgr.__aexit__, __aenter__, mgr]`: the exit method
-                // where BeforeAsyncWith leaves it, then `__aenter__(mgr)` awaited in place.
-                let stack = &mut f.stack;
-                let mgr = last(stack).clone();
-                *last(stack) = Value::obj(Obj::BoundMethod(crate::obj::BoundMethod {
-                    func: Value::Obj(exit),
-                    self_: mgr.clone(),
-                }));
-                stack.push(Value::Obj(enter));
-                stack.push(mgr);
-                let (pool, breaker) = (&mut vm.frame_pool, &mut vm.breaker_count);
-                match bind_plain_call(stack, 0, pool, breaker, true) {
-                    Some(Bound::Frame(callee)) => {
-                        f.pc = at + 4;
-                        return Step::Push(callee);
-                    }
-                    _ => {
-                        // Not bound after all (a breaker tick): back to `[.., mgr]`.
-                        let mgr = stack.pop();
-                        stack.pop();
-                        if let Some(mgr) = mgr {
-                            *last(stack) = mgr;
-                        }
-                        slow!(at);
-                    }
-                }
-            }
-            Inst::GetAwaitable => {
-                // A coroutine that can still run, or a future, is its own awaitable.
-                let own = match stack.last() {
-                    Some(Value::Obj(o)) => match &**o {
-                        Obj::Future(_) => true,
-                        Obj::Generator(g) => {
-                            g.kind == GenKind::Coroutine && g.state.get() != GenState::Finished
-                        }
-                        _ => false,
-                    },
-                    _ => false,
-                };
-                if !own {
-                    slow!(at);
-                }
-            }
-            Inst::Send => {
-                if let Some(result) = finished_future_result(stack) {
-                    // `[.., future, sent]` -> `[.., result]`, past the await.
-                    let Some(crate::bytecode::Op::Send(t)) = ops.get(at).copied() else {
+                Inst::CompareJump(op, if_true, t) => {
+                    let Some(r) = top_two(stack).and_then(|(a, b)| compare(a, b, op)) else {
                         slow!(at);
                     };
-                    let sent = stack.pop();
-                    let future = std::mem::replace(last(stack), result);
-                    pc = t as usize;
-                    if sent.is_some_and(released) | released(future) {
+                    forget_immediate(stack.pop());
+                    forget_immediate(stack.pop());
+                    pc = if r == if_true { t as usize } else { at + 2 };
+                }
+                Inst::StoreFastLoadFast(a, b) => {
+                    let (Some(slot), Some(v)) = (locals.get_mut(a as usize), stack.pop()) else {
+                        slow!(at);
+                    };
+                    if released(std::mem::replace(slot, v)) {
                         released!();
                     }
-                    continue;
-                }
-                if !room.can_push {
-                    slow!(at);
-                }
-                match resume_generator(stack) {
-                    Some(frame) => {
-                        f.pc = pc;
-                        return Step::Push(frame);
-                    }
-                    None => slow!(at),
-                }
-            }
-            Inst::YieldValue => {
-                let Some(v) = stack.pop() else {
-                    slow!(at);
-                };
-                f.pc = pc;
-                match vm.yield_from_frame(v) {
-                    Ok(Some(v)) => return Step::Exit(Exit::Return(v)),
-                    Ok(None) => return Step::Reenter,
-                    Err(e) => return Step::Exit(Exit::Raise(e)),
-                }
-            }
-            Inst::Return => {
-                // Frames with anything to hand over on return go the general way.
-                let plain = room.has_caller
-                    && !f.entry
-                    && f.init_self.is_none()
-                    && f.frame_obj.is_none()
-                    && match f.generator.as_deref() {
-                        None => true,
-                        Some(Obj::Generator(g)) => g.agen.is_none(),
-                        Some(_) => false,
+                    let Some(vb) = local(locals, b as usize) else {
+                        slow!(at + 1);
                     };
-                if !plain {
-                    slow!(at);
+                    stack.push(vb);
+                    pc = at + 2;
                 }
-                match stack.pop() {
-                    Some(v) => {
-                        f.pc = pc;
-                        return Step::Return(v);
+                Inst::BinaryStoreFast(op, a) => {
+                    let Some(r) = top_two(stack).and_then(|(x, y)| binary(x, y, op)) else {
+                        slow!(at);
+                    };
+                    let Some(slot) = locals.get_mut(a as usize) else {
+                        slow!(at);
+                    };
+                    forget_immediate(stack.pop());
+                    forget_immediate(stack.pop());
+                    pc = at + 2;
+                    if released(std::mem::replace(slot, r)) {
+                        released!();
                     }
-                    None => slow!(at),
-                }
-            }
-            Inst::LoadFast2(a, b) => {
-                let Some(va) = local(locals, a as usize) else {
-                    slow!(at);
-                };
-                stack.push(va);
-                let Some(vb) = local(locals, b as usize) else {
-                    slow!(at + 1);
-                };
-                stack.push(vb);
-                pc = at + 2;
-            }
-            Inst::LoadFastConst(a, c) => {
-                let (Some(va), Some(vc)) = (local(locals, a as usize), consts.get(c as usize))
-                else {
-                    slow!(at);
-                };
-                stack.push(va);
-                stack.push(vc.clone());
-                pc = at + 2;
-            }
-            Inst::FastConstBinary(a, c, op) => {
-                let (Some(va), Some(vc)) = (locals.get(a as usize), consts.get(c as usize)) else {
-                    slow!(at);
-                };
-                if va.is_undef() {
-                    slow!(at);
-                }
-                match binary(va, vc, op) {
-                    Some(r) => stack.push(r),
-                    None => {
-                        // Not a small-number case: the general loop runs the operator.
-                        stack.push(va.clone());
-                        stack.push(vc.clone());
-                        slow!(at + 2);
-                    }
-                }
-                pc = at + 3;
-            }
-            Inst::FastFastSubscr(a, b) => {
-                let (Some(va), Some(vb)) = (locals.get(a as usize), locals.get(b as usize)) else {
-                    slow!(at);
-                };
-                if va.is_undef() || vb.is_undef() {
-                    slow!(at);
-                }
-                match subscript(va, vb) {
-                    Some(item) => stack.push(item),
-                    None => {
-                        stack.push(va.clone());
-                        stack.push(vb.clone());
-                        slow!(at + 2);
-                    }
-                }
-                pc = at + 3;
-            }
-            Inst::CompareJump(op @ (CmpOp::Is | CmpOp::IsNot), if_true, t) => {
-                let Some((r, release)) = identity(stack, op) else {
-                    slow!(at);
-                };
-                pc = if r == if_true { t as usize } else { at + 2 };
-                if release {
-                    released!();
-                }
-            }
-            Inst::CompareJump(op, if_true, t) => {
-                let Some(r) = top_two(stack).and_then(|(a, b)| compare(a, b, op)) else {
-                    slow!(at);
-                };
-                forget_immediate(stack.pop());
-                forget_immediate(stack.pop());
-                pc = if r == if_true { t as usize } else { at + 2 };
-            }
-            Inst::StoreFastLoadFast(a, b) => {
-                let (Some(slot), Some(v)) = (locals.get_mut(a as usize), stack.pop()) else {
-                    slow!(at);
-                };
-                if released(std::mem::replace(slot, v)) {
-                    released!();
-                }
-                let Some(vb) = local(locals, b as usize) else {
-                    slow!(at + 1);
-                };
-                stack.push(vb);
-                pc = at + 2;
-            }
-            Inst::BinaryStoreFast(op, a) => {
-                let Some(r) = top_two(stack).and_then(|(x, y)| binary(x, y, op)) else {
-                    slow!(at);
-                };
-                let Some(slot) = locals.get_mut(a as usize) else {
-                    slow!(at);
-                };
-                forget_immediate(stack.pop());
-                forget_immediate(stack.pop());
-                pc = at + 2;
-                if released(std::mem::replace(slot, r)) {
-                    released!();
                 }
             }
         }
@@ -961,6 +915,123 @@ fn count_breaker(breaker: &mut u32) -> bool {
     }
     *breaker = next;
     true
+}
+
+/// Pops the innermost frame, which returned `v` to the frame below (`awaited`: its
+/// ForIter or Send resumed it inline), and pools it. True when that released an object
+/// whose finalizer is now due.
+// Out of line: small enough that its vector operations are inlined.
+#[inline(never)]
+fn return_to_caller(vm: &mut Vm, v: Value, awaited: bool) -> bool {
+    let Some(mut done) = vm.frames.pop() else {
+        unreachable!("a frame returned")
+    };
+    let generator = if awaited { done.generator.take() } else { None };
+    if let Some(Obj::Generator(gen)) = generator.as_deref() {
+        gen.state.set(GenState::Finished);
+    }
+    done.reset();
+    if vm.frame_pool.len() < super::frame::FRAME_POOL_SIZE {
+        vm.frame_pool.push(done);
+    }
+    let caller = top(&mut vm.frames);
+    if awaited {
+        // Resumed inline by the caller's ForIter or Send, as `return_from_frame`.
+        super::dispatch::finish_inline_resume(caller, v);
+    } else {
+        caller.stack.push(v);
+    }
+    drop(generator);
+    // The callee's locals (and perhaps its generator) are gone: their finalizers may be due.
+    crate::gc::finalize::pending()
+}
+
+/// `Call(nargs)` of a plain function with exactly its positional parameters
+/// (`CodeObj::exact_args`) and no shortcut, either `[.., Undef, function, args..]` or
+/// `[.., function, self, args..]`: the callee's frame, the arguments moved into its locals
+/// and the call's slots gone from `stack`. None (and `stack` untouched) for anything else,
+/// and for a call due for the periodic work (`count_breaker`).
+// Out of line: small enough that its vector operations are inlined.
+#[inline(never)]
+fn exact_call(vm: &mut Vm, nargs: usize) -> bool {
+    let Some(callee) = exact_callee(
+        &mut top(&mut vm.frames).stack,
+        nargs,
+        &mut vm.frame_pool,
+        &mut vm.breaker_count,
+    ) else {
+        return false;
+    };
+    vm.frames.push(callee);
+    true
+}
+
+#[inline(always)]
+fn exact_callee(
+    stack: &mut Vec<Value>,
+    nargs: usize,
+    pool: &mut Frames,
+    breaker: &mut u32,
+) -> Option<Box<Frame>> {
+    let base = stack.len().checked_sub(nargs + 2)?;
+    let (func, args) = match &stack[base..] {
+        [Value::Undef, Value::Obj(o), ..] => (o, base + 2),
+        [Value::Obj(o), ..] => (o, base + 1),
+        _ => return None,
+    };
+    let Obj::Function(func) = &**func else {
+        return None;
+    };
+    let code = &func.code;
+    if code.exact_args as usize != stack.len() - args
+        || code.shortcut.get().is_some()
+        || !count_breaker(breaker)
+    {
+        return None;
+    }
+    let mut callee = match pool.pop() {
+        Some(f) => f,
+        None => {
+            let mut f = Frame::new(code.clone(), func.globals.clone());
+            f.locals.clear();
+            f
+        }
+    };
+    if !Rc::ptr_eq(&callee.code, code) {
+        callee.code = code.clone();
+    }
+    if !callee.globals.is(&func.globals) {
+        callee.globals = func.globals.clone();
+    }
+    let room = code.stack_room as usize;
+    if callee.stack.capacity() < room {
+        callee.stack.reserve(room);
+    }
+    // Every local unbound, then the arguments popped into the first ones, last first (a
+    // drain costs more than this for a few arguments).
+    let nlocals = code.nlocals as usize;
+    let locals = &mut callee.locals;
+    if locals.capacity() < nlocals {
+        locals.reserve(nlocals);
+    }
+    for _ in 0..nlocals {
+        locals.push(Value::Undef);
+    }
+    let given = stack.len() - args;
+    for slot in locals[..given].iter_mut().rev() {
+        let Some(v) = stack.pop() else {
+            unreachable!("the arguments are on the stack")
+        };
+        forget_immediate(std::mem::replace(slot, v));
+    }
+    // `[.., Undef, function]` or `[.., function]` left: the frame holds the function's
+    // code and globals, not the function.
+    let func = stack.pop();
+    if args == base + 2 {
+        forget_immediate(stack.pop());
+    }
+    drop(func);
+    Some(callee)
 }
 
 /// What a fast call bound.

@@ -71,8 +71,8 @@ impl Frame {
     }
 
     /// A frame for `func` whose locals are still to be pushed, from `pool` when it has one
-    /// (pooled frames come back from `reset` with every vector empty and every optional
-    /// field unset).
+    /// (pooled frames come back from `reset` with every vector empty, every optional field
+    /// unset, `pc` 0 and `entry` false).
     pub fn for_call(pool: &mut Frames, func: &FunctionObj) -> Box<Frame> {
         let code = &func.code;
         match pool.pop() {
@@ -87,8 +87,6 @@ impl Frame {
                 if !f.globals.is(&func.globals) {
                     f.globals = func.globals.clone();
                 }
-                f.pc = 0;
-                f.entry = false;
                 f
             }
             None => {
@@ -101,8 +99,13 @@ impl Frame {
 
     /// Empties a finished frame for reuse (its frame object, if any, is detached first).
     /// Keeps `code` and `globals`: the next call often runs the same function.
+    #[inline(always)]
     pub fn reset(&mut self) {
-        self.stack.clear();
+        self.pc = 0;
+        self.entry = false;
+        if !self.stack.is_empty() {
+            self.stack.clear();
+        }
         self.locals.clear();
         // Most frames have none of these: test before paying for the drop glue.
         if !self.cells.is_empty() {

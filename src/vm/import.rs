@@ -307,6 +307,12 @@ impl Vm {
             && !code.flags.async_generator
             && code.cellvars.is_empty()
             && code.freevars.is_empty();
+        let exact_args = match plain_call && !code.is_generator_like() {
+            true => code.argcount,
+            false => u32::MAX,
+        };
+        let nlocals = code.varnames.len() as u32;
+        let stack_room = code.max_stack + 2;
         Rc::new(crate::obj::CodeObj {
             code,
             consts,
@@ -315,6 +321,9 @@ impl Vm {
             method_cache,
             quick,
             plain_call,
+            exact_args,
+            nlocals,
+            stack_room,
             shortcut: Default::default(),
         })
     }
