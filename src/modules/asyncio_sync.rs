@@ -58,7 +58,7 @@ const QUEUE_DATA: &[&str] = &[
 ];
 const EVENT_METHODS: &[&str] = &["set", "clear"];
 const EVENT_DATA: &[&str] = &["_waiters", "_value"];
-const LOCK_METHODS: &[&str] = &["_get_loop", "_wake_up_first"];
+const LOCK_METHODS: &[&str] = &["_get_loop", "_wake_up_first", "acquire", "release"];
 /// `_loop` is a class attribute (None) of `_LoopBoundMixin`, shadowed per instance.
 const LOCK_DATA: &[&str] = &["_waiters", "_locked"];
 const FUTURE_METHODS: &[&str] = &["done", "cancelled", "set_result"];
@@ -774,6 +774,21 @@ fn acquire_shortcut(vm: &mut Vm, args: &[Value]) -> PyResult<Option<Value>> {
     Ok(Some(Value::Bool(true)))
 }
 
+/// `_ContextManagerMixin.__aenter__(lock)` awaited, for a standard Lock that is free
+/// and has nobody waiting: `acquire()` done, None.
+fn aenter_shortcut(vm: &mut Vm, args: &[Value]) -> PyResult<Option<Value>> {
+    Ok(acquire_shortcut(vm, args)?.map(|_| Value::None))
+}
+
+/// `_ContextManagerMixin.__aexit__(lock, *exc_info)` awaited, for a standard Lock that
+/// is held: `release()` done, None.
+fn aexit_shortcut(vm: &mut Vm, args: &[Value]) -> PyResult<Option<Value>> {
+    let [lock, _, _, _] = args else {
+        return Ok(None);
+    };
+    Ok(release(vm, lock)?.then_some(Value::None))
+}
+
 /// `Lock.release(lock)` of a held lock.
 fn release_shortcut(vm: &mut Vm, args: &[Value]) -> PyResult<Option<Value>> {
     let [lock] = args else { return Ok(None) };
@@ -788,6 +803,8 @@ const SHORTCUTS: &[(&str, crate::obj::function::Shortcut)] = &[
     ("Queue.task_done", task_done_shortcut),
     ("Lock.acquire", acquire_shortcut),
     ("Lock.release", release_shortcut),
+    ("Lock.__aenter__", aenter_shortcut),
+    ("Lock.__aexit__", aexit_shortcut),
 ];
 
 /// `_shortcut(func, name)`: gives `func` the native shortcut `name` (see

@@ -368,6 +368,10 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                     if !can_push!() || crate::gc::finalize::pending() {
                         slow!(at);
                     }
+                    // `mgr.__aexit__(None, None, None)` of `async with` is a bound method.
+                    if let Some(base) = stack.len().checked_sub(n as usize + 2) {
+                        unbind_method(stack, base);
+                    }
                     if let Some((sc, base, args)) = shortcut(stack, n as usize, true) {
                         f.pc = pc;
                         let r = call_shortcut(vm, sc, base, args);
@@ -440,7 +444,7 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                         },
                     }
                 }
-                Inst::AsyncWithEnter(_) => {
+                Inst::AsyncWithEnter(t) => {
                     if !can_push!() || crate::gc::finalize::pending() {
                         slow!(at);
                     }
@@ -458,8 +462,32 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                         func: Value::Obj(exit),
                         self_: mgr.clone(),
                     }));
+                    let sc = match &*enter {
+                        Obj::Function(func) => func.code.shortcut.get(),
+                        _ => None,
+                    };
                     stack.push(Value::Obj(enter));
                     stack.push(mgr);
+                    if let Some(sc) = sc {
+                        // `__aenter__` has a native shortcut: the await may be over at once,
+                        // its value where `Send` leaves it.
+                        let base = stack.len() - 2;
+                        f.pc = pc;
+                        let r = call_shortcut(vm, sc, base, base + 1);
+                        f = top(&mut vm.frames);
+                        match r {
+                            Some(Ok(())) => {
+                                pc = t as usize;
+                                if crate::gc::finalize::pending() {
+                                    released!();
+                                }
+                                continue;
+                            }
+                            Some(Err(e)) => return Exit::Raise(e),
+                            None => {}
+                        }
+                    }
+                    let stack = &mut f.stack;
                     let (pool, breaker) = (&mut vm.frame_pool, &mut vm.breaker_count);
                     match bind_plain_call(stack, 0, pool, breaker, true) {
                         Some(Bound::Frame(callee)) => {
@@ -799,6 +827,16 @@ fn finished_future_result(stack: &[Value]) -> Option<Value> {
     f.result.try_borrow().ok().map(|r| r.clone())
 }
 
+/// The methods `async with` found last on a class, while no class namespace changed
+/// (the lookup-cache epoch): one manager class used over and over (a lock) is looked up
+/// once. Weak: a cache keeps nothing alive.
+pub(crate) struct AsyncWithCache {
+    class: crate::gc::heap::WeakRef,
+    epoch: u64,
+    enter: crate::gc::heap::WeakRef,
+    exit: crate::gc::heap::WeakRef,
+}
+
 /// `__aenter__` and `__aexit__` of `mgr`'s class when both are aio functions and
 /// `__aenter__` a coroutine function (what `BeforeAsyncWith` would bind and call).
 fn async_with_methods(vm: &mut Vm, mgr: &Value) -> Option<(ObjRef, ObjRef)> {
@@ -807,6 +845,14 @@ fn async_with_methods(vm: &mut Vm, mgr: &Value) -> Option<(ObjRef, ObjRef)> {
         return None;
     }
     let cls = super::class::type_of_value(&vm.t, mgr);
+    let epoch = super::lookup_cache::epoch();
+    if let Some(c) = &vm.async_with_cache {
+        if c.epoch == epoch && c.class.is(&cls) {
+            if let (Some(enter), Some(exit)) = (c.enter.upgrade(), c.exit.upgrade()) {
+                return Some((enter, exit));
+            }
+        }
+    }
     let (aenter, aexit) = (vm.intern("__aenter__"), vm.intern("__aexit__"));
     let function = |v: Value| match v {
         Value::Obj(f) if matches!(&*f, Obj::Function(_)) => Some(f),
@@ -814,6 +860,12 @@ fn async_with_methods(vm: &mut Vm, mgr: &Value) -> Option<(ObjRef, ObjRef)> {
     };
     let enter = function(super::class::lookup(&cls, &aenter)?)?;
     let exit = function(super::class::lookup(&cls, &aexit)?)?;
+    vm.async_with_cache = Some(AsyncWithCache {
+        class: cls.downgrade(),
+        epoch,
+        enter: enter.downgrade(),
+        exit: exit.downgrade(),
+    });
     Some((enter, exit))
 }
 

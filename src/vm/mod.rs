@@ -96,6 +96,8 @@ pub struct Vm {
     /// Set by `AsyncGenWrap`: the yield leaving an async generator frame is a real `yield`
     /// (not a future on its way to the task).
     pub(crate) async_gen_yield: bool,
+    /// The `__aenter__`/`__aexit__` pair `async with` last found (see `fast::AsyncWithCache`).
+    pub(crate) async_with_cache: Option<fast::AsyncWithCache>,
 }
 
 impl Vm {
@@ -128,6 +130,7 @@ impl Vm {
             aio: Default::default(),
             asyncgen_hooks: Default::default(),
             async_gen_yield: false,
+            async_with_cache: None,
         };
         crate::modules::init(&mut vm);
         generator::register(&mut vm);
