@@ -90,8 +90,8 @@ pub struct SyncHooks {
     last_verified: std::cell::Cell<(u64, (usize, Kind))>,
     names: Option<Rc<Names>>,
     /// Per kind, the instance `standard_instance` last found standard, and what made it
-    /// so: while its class, the class namespaces (epoch) and its own namespace (version)
-    /// are unchanged, it still is.
+    /// so: while its class, the class namespaces (epoch) and the layout of its own
+    /// namespace (keys and their positions; values may change) are unchanged, it still is.
     recent: [RefCell<Option<Recent>>; KINDS],
 }
 
@@ -100,11 +100,9 @@ const KINDS: usize = 5;
 struct Recent {
     /// Keeps the box allocated, so no other object can take the address meanwhile.
     obj: crate::gc::heap::WeakRef,
-    /// The `InstanceObj` inside it.
-    inst: usize,
     class: usize,
     epoch: u64,
-    version: u64,
+    layout: u32,
 }
 
 /// Interned attribute names used on every call.
@@ -287,10 +285,10 @@ fn standard_instance<'a>(vm: &Vm, kind: Kind, obj: &'a Value) -> Option<&'a Inst
     let h = vm.aio.sync.as_ref()?;
     let epoch = lookup_cache::epoch();
     let class = i.class.with(|c| c.addr());
-    let version = i.read_attrs(|d| d.version());
+    let layout = i.read_attrs(|d| d.layout());
     if let Ok(r) = h.recent[kind as usize].try_borrow() {
         if r.as_ref().is_some_and(|r| {
-            r.obj.is(o) && r.class == class && r.epoch == epoch && r.version == version
+            r.obj.is(o) && r.class == class && r.epoch == epoch && r.layout == layout
         }) {
             return Some(i);
         }
@@ -314,10 +312,9 @@ fn standard_instance<'a>(vm: &Vm, kind: Kind, obj: &'a Value) -> Option<&'a Inst
     if let Ok(mut r) = h.recent[kind as usize].try_borrow_mut() {
         *r = Some(Recent {
             obj: o.downgrade(),
-            inst: i as *const InstanceObj as usize,
             class,
             epoch,
-            version,
+            layout,
         });
     }
     Some(i)
@@ -365,37 +362,14 @@ fn standard_future<'a>(vm: &Vm, v: &'a Value) -> Option<(&'a ObjRef, &'a FutureO
     Some((o, f))
 }
 
-/// `i.<name> = v`, in place when the attribute sits at `pos` of the namespace (where
-/// `__init__` put it), else by name.
-/// `i.<name> = v` for a standard instance of `kind`: in place when the attribute sits at
-/// `pos` of the namespace (where `__init__` put it; `standard_instance` still knows the
-/// instance then), else by name.
-fn set(vm: &Vm, kind: Kind, i: &InstanceObj, pos: usize, name: &Value, v: Value) {
-    let (in_place, version) = i.write_attrs(|d| match d.entry_mut(pos) {
-        Some(e) if e.key.is(name) => {
-            e.value = v;
-            (true, d.version())
-        }
-        _ => {
-            set_str(d, name.clone(), v);
-            (false, d.version())
-        }
+/// `i.<name> = v` for a standard instance: in place when the attribute sits at `pos` of
+/// the namespace (where `__init__` put it), else by name (which changes the layout, so
+/// the instance is checked again next time).
+fn set(i: &InstanceObj, pos: usize, name: &Value, v: Value) {
+    i.write_attrs(|d| match d.entry_mut(pos) {
+        Some(e) if e.key.is(name) => e.value = v,
+        _ => set_str(d, name.clone(), v),
     });
-    let Some(h) = vm.aio.sync.as_ref() else {
-        return;
-    };
-    if let Ok(mut r) = h.recent[kind as usize].try_borrow_mut() {
-        if let Some(rec) = r
-            .as_mut()
-            .filter(|rec| rec.inst == i as *const InstanceObj as usize)
-        {
-            match in_place {
-                // Only a value changed: the namespace is as standard as it was.
-                true => rec.version = version,
-                false => *r = None,
-            }
-        }
-    }
 }
 
 fn deque(v: &Value) -> Option<&RefCell<VecDeque<Value>>> {
@@ -489,15 +463,8 @@ fn put(vm: &mut Vm, obj: &Value, item: &Value) -> PyResult<bool> {
         return Ok(false);
     }
     items.borrow_mut().push_back(item.clone());
-    set(
-        vm,
-        Kind::Queue,
-        q,
-        Q_UNFINISHED,
-        &n.unfinished,
-        Value::Int(count),
-    );
-    set(vm, Kind::Event, ev, E_VALUE, &n.value, Value::Bool(false));
+    set(q, Q_UNFINISHED, &n.unfinished, Value::Int(count));
+    set(ev, E_VALUE, &n.value, Value::Bool(false));
     wake_next(vm, getters, Value::None)?;
     Ok(true)
 }
@@ -544,7 +511,7 @@ fn event_set(vm: &mut Vm, ev: &InstanceObj, n: &Names) -> PyResult<()> {
     if matches!(at(ev, E_VALUE), Value::Bool(true)) {
         return Ok(());
     }
-    set(vm, Kind::Event, ev, E_VALUE, &n.value, Value::Bool(true));
+    set(ev, E_VALUE, &n.value, Value::Bool(true));
     let waiters = at(ev, E_WAITERS);
     let Some(w) = deque(&waiters) else {
         return Ok(());
@@ -585,14 +552,7 @@ fn task_done(vm: &mut Vm, obj: &Value) -> PyResult<bool> {
     if finishes && !event_set_ready(vm, ev) {
         return Ok(false);
     }
-    set(
-        vm,
-        Kind::Queue,
-        q,
-        Q_UNFINISHED,
-        &n.unfinished,
-        Value::Int(unfinished - 1),
-    );
+    set(q, Q_UNFINISHED, &n.unfinished, Value::Int(unfinished - 1));
     if finishes {
         event_set(vm, ev, &n)?;
     }
@@ -658,7 +618,7 @@ pub fn lock_try_acquire(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         };
         match free {
             Some(true) => {
-                set(vm, Kind::Lock, lock, L_LOCKED, &n.locked, Value::Bool(true));
+                set(lock, L_LOCKED, &n.locked, Value::Bool(true));
                 return Ok(Value::Bool(true));
             }
             Some(false) => {}
@@ -672,19 +632,12 @@ pub fn lock_try_acquire(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         Some(_) => waiters.clone(),
         None => {
             let d = Value::obj(Obj::Deque(RefCell::new(VecDeque::new())));
-            set(vm, Kind::Lock, lock, L_WAITERS, &n.waiters, d.clone());
+            set(lock, L_WAITERS, &n.waiters, d.clone());
             d
         }
     };
     if bind {
-        set(
-            vm,
-            Kind::Lock,
-            lock,
-            L_LOOP,
-            &n.loop_,
-            Value::Obj(lp.clone()),
-        );
+        set(lock, L_LOOP, &n.loop_, Value::Obj(lp.clone()));
     }
     let f = FutureObj::new(c.future.clone(), false);
     *f.loop_.borrow_mut() = Value::Obj(lp);
@@ -723,14 +676,7 @@ fn release(vm: &mut Vm, obj: &Value) -> PyResult<bool> {
         },
         None => None,
     };
-    set(
-        vm,
-        Kind::Lock,
-        lock,
-        L_LOCKED,
-        &n.locked,
-        Value::Bool(false),
-    );
+    set(lock, L_LOCKED, &n.locked, Value::Bool(false));
     if let Some(o) = first {
         vm.fut_set_result(&o, Value::Bool(true))?;
     }
@@ -770,7 +716,7 @@ fn acquire_shortcut(vm: &mut Vm, args: &[Value]) -> PyResult<Option<Value>> {
     if !free {
         return Ok(None);
     }
-    set(vm, Kind::Lock, l, L_LOCKED, &n.locked, Value::Bool(true));
+    set(l, L_LOCKED, &n.locked, Value::Bool(true));
     Ok(Some(Value::Bool(true)))
 }
 

@@ -14,12 +14,13 @@ const MIN_SIZE: usize = 8;
 const MIN_ENTRIES: usize = 4;
 
 /// Positions in `DictData::meta`: the live count, the dense count, the version (low and
-/// high halves), then the index table.
+/// high halves), the layout count, then the index table.
 const LEN: usize = 0;
 const DENSE: usize = 1;
 const VERSION_LO: usize = 2;
 const VERSION_HI: usize = 3;
-const HEADER: usize = 4;
+const LAYOUT: usize = 4;
+const HEADER: usize = 5;
 
 #[derive(Clone)]
 pub struct Entry {
@@ -38,7 +39,7 @@ pub struct DictData {
     /// deleted entry until the next rebuild), the rest is room to append. Its length stays
     /// below two thirds of the index table's, so the table always has empty slots.
     entries: Box<[Option<Entry>]>,
-    /// `[len, dense, version low, version high]`, then the open-addressing table of indices
+    /// `[len, dense, version low, version high, layout]`, then the open-addressing table of indices
     /// into `entries` (EMPTY / DUMMY sentinels). Empty (all counts 0) until the first
     /// change.
     meta: Box<[u32]>,
@@ -105,9 +106,23 @@ impl DictData {
     /// lookups and global-name caches detect mutation.
     #[inline]
     pub fn version(&self) -> u64 {
-        match self.meta.get(VERSION_LO..HEADER) {
+        match self.meta.get(VERSION_LO..=VERSION_HI) {
             Some(&[lo, hi]) => lo as u64 | (hi as u64) << 32,
             _ => 0,
+        }
+    }
+
+    /// Moves whenever a key is added or removed or the entries move (a rebuild), but not
+    /// when a value changes: while it stays, every key is still at the entry index where
+    /// it was. Counts per dict (compare it only for the same dict).
+    #[inline]
+    pub fn layout(&self) -> u32 {
+        self.meta.get(LAYOUT).copied().unwrap_or(0)
+    }
+
+    fn bump_layout(&mut self) {
+        if let Some(n) = self.meta.get_mut(LAYOUT) {
+            *n = n.wrapping_add(1);
         }
     }
 
@@ -215,6 +230,7 @@ impl DictData {
         }
         self.insert_index(hash, idx as u32);
         self.set_head(self.len() + 1, idx + 1, self.version().wrapping_add(1));
+        self.bump_layout();
         idx
     }
 
@@ -266,6 +282,7 @@ impl DictData {
         } else {
             self.set_head(len, self.dense(), version);
         }
+        self.bump_layout();
         Some(e)
     }
 
@@ -278,8 +295,11 @@ impl DictData {
     /// Empties the dict, returning the old dense array (`None` for deleted entries and
     /// spare room).
     pub fn clear(&mut self) -> Vec<Option<Entry>> {
-        let version = self.version().wrapping_add(1);
-        self.meta = Box::new([0, 0, version as u32, (version >> 32) as u32]);
+        let (version, layout) = (
+            self.version().wrapping_add(1),
+            self.layout().wrapping_add(1),
+        );
+        self.meta = Box::new([0, 0, version as u32, (version >> 32) as u32, layout]);
         std::mem::take(&mut self.entries).into_vec()
     }
 
@@ -346,7 +366,7 @@ impl DictData {
     /// A new index table of `size` slots (a power of two) over a new dense array of `cap`
     /// entries (at least `len`), dropping deleted entries; the version is kept.
     fn rebuild(&mut self, size: usize, cap: usize) {
-        let version = self.version();
+        let (version, layout) = (self.version(), self.layout().wrapping_add(1));
         let mut v = Vec::with_capacity(cap);
         v.extend(
             std::mem::take(&mut self.entries)
@@ -360,6 +380,7 @@ impl DictData {
         self.entries = v.into_boxed_slice();
         let mut meta = vec![EMPTY; HEADER + size];
         meta[..HEADER].fill(0);
+        meta[LAYOUT] = layout;
         self.meta = meta.into_boxed_slice();
         self.set_head(n, n, version);
         for i in 0..n {
@@ -405,6 +426,29 @@ mod tests {
             Probe::Found(i) => Some(i),
             _ => None,
         }
+    }
+
+    /// The layout count moves with keys and positions, not with values.
+    #[test]
+    fn layout_moves_with_keys_only() {
+        let mut d = DictData::new();
+        d.push_new(1, Value::Int(1), Value::Int(10));
+        let layout = d.layout();
+        if let Some(e) = d.entry_mut(0) {
+            e.value = Value::Int(11);
+        }
+        assert_eq!(d.layout(), layout);
+        let mut last = layout;
+        for k in 2..40 {
+            d.push_new(k, Value::Int(k), Value::Int(k));
+            assert_ne!(d.layout(), last);
+            last = d.layout();
+        }
+        assert!(d.remove_at(0).is_some());
+        assert_ne!(d.layout(), last);
+        last = d.layout();
+        drop(d.clear());
+        assert_ne!(d.layout(), last);
     }
 
     /// Insertions, updates, deletions and clears (with colliding hashes) against a plain
