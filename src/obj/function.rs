@@ -20,6 +20,8 @@ pub struct CodeObj {
     pub quick: Box<[crate::vm::quicken::Inst]>,
     /// One per name, for `LoadMethod` (CPython's inline cache for LOAD_METHOD).
     pub method_cache: Box<[RefCell<Option<MethodCache>>]>,
+    /// One per name, for `LoadAttr`/`StoreAttr` on plain instances.
+    pub attr_hints: Box<[std::cell::Cell<AttrHint>]>,
     /// Calls may bind positional arguments straight into the frame (the fast tier's
     /// calls): only positional parameters, no cells, not an async generator.
     pub plain_call: bool,
@@ -57,6 +59,19 @@ pub struct GlobalCache {
 /// is the same and no class namespace has changed since (the lookup cache's epoch), and
 /// the receiver has no instance attribute of that name. The method is held weakly, so the
 /// cache never keeps a function alive.
+/// Where `LoadAttr`/`StoreAttr` of one name last found the attribute of a plain instance
+/// (CPython's LOAD_ATTR_INSTANCE_VALUE): for which class reading (`load_class`) and
+/// writing (`store_class`) it goes straight to the instance namespace, in which lookup-
+/// cache epoch (a class namespace change or a class's death moves it), and the entry
+/// index where the name was. `vm::attr_cache` keeps it.
+#[derive(Clone, Copy, Default)]
+pub struct AttrHint {
+    pub load_class: usize,
+    pub store_class: usize,
+    pub epoch: u64,
+    pub index: u32,
+}
+
 pub struct MethodCache {
     pub class_addr: usize,
     pub epoch: u64,

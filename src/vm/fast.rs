@@ -151,10 +151,19 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                     }
                 }
                 Inst::LoadAttr(i) => {
-                    let attr = code.names.get(i as usize).and_then(|name| {
-                        let obj = stack.last()?;
-                        plain_attr(obj, name)
-                    });
+                    let attr = code
+                        .names
+                        .get(i as usize)
+                        .and_then(|name| match stack.last()? {
+                            Value::Obj(o) => match &**o {
+                                Obj::Instance(inst) => {
+                                    super::attr_cache::load(&code, i as usize, inst, name)
+                                }
+                                Obj::Module(m) => module_attr(m, name),
+                                _ => None,
+                            },
+                            _ => None,
+                        });
                     let Some(v) = attr else {
                         slow!(at);
                     };
@@ -164,18 +173,25 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                 }
                 Inst::StoreAttr(i) => {
                     // `[.., value, obj]`
-                    let plain = match (code.names.get(i as usize), stack.last()) {
-                        (Some(name), Some(obj)) => plain_instance_slot(obj, name),
-                        _ => false,
+                    let (Some(name), [.., _, Value::Obj(o)]) =
+                        (code.names.get(i as usize), &stack[..])
+                    else {
+                        slow!(at);
                     };
-                    if !plain {
+                    if !matches!(&**o, Obj::Instance(_)) {
                         slow!(at);
                     }
                     let (Some(Value::Obj(obj)), Some(v)) = (stack.pop(), stack.pop()) else {
                         unreachable!("StoreAttr has a value and an object")
                     };
-                    if let (Obj::Instance(inst), Some(name)) = (&*obj, code.names.get(i as usize)) {
-                        inst.write_attrs(|d| super::dictops::set_str(d, name.clone(), v));
+                    let Obj::Instance(inst) = &*obj else {
+                        unreachable!("checked above")
+                    };
+                    if let Err(v) = super::attr_cache::store(&code, i as usize, inst, name, v) {
+                        // Not a plain store: back as it was, for the general loop.
+                        stack.push(v);
+                        stack.push(Value::Obj(obj));
+                        slow!(at);
                     }
                     if released(Value::Obj(obj)) || crate::gc::finalize::pending() {
                         released!();
@@ -735,49 +751,14 @@ fn native_call_base(stack: &[Value], nargs: usize) -> Option<usize> {
     }
 }
 
-/// `obj.name` when the general lookup would find it in the instance dict of a plain
-/// instance (no `__getattribute__`, no class attribute of that name) or in a module's
-/// namespace; None for anything else.
+/// `module.name` when it is in the module's namespace (else the general loop's
+/// `__getattr__` and error handling run).
 #[inline(always)]
-fn plain_attr(obj: &Value, name: &Value) -> Option<Value> {
-    let Value::Obj(o) = obj else { return None };
-    match &**o {
-        Obj::Module(m) => match &*m.dict {
-            Obj::Dict(d) => super::dictops::get_str(&d.borrow(), name),
-            _ => None,
-        },
-        Obj::Instance(inst) => {
-            let plain = inst.class.with(|cls| {
-                super::class::as_class(cls).is_some_and(|c| !c.flags.get().has_getattribute)
-                    && super::class::lookup(cls, name).is_none()
-            });
-            if !plain {
-                return None;
-            }
-            inst.read_attrs(|d| super::dictops::get_str(d, name))
-        }
+fn module_attr(m: &crate::obj::ModuleObj, name: &Value) -> Option<Value> {
+    match &*m.dict {
+        Obj::Dict(d) => super::dictops::get_str(&d.borrow(), name),
         _ => None,
     }
-}
-
-/// Whether `obj.name = v` only stores into the instance dict of a plain instance: a user
-/// class without `__setattr__` or `__slots__` and no class attribute (so no descriptor)
-/// of that name, and not one of the dunder names `generic_setattr` treats specially.
-#[inline(always)]
-fn plain_instance_slot(obj: &Value, name: &Value) -> bool {
-    let Value::Obj(o) = obj else { return false };
-    let Obj::Instance(inst) = &**o else {
-        return false;
-    };
-    if name.as_str().is_none_or(|n| n.starts_with("__")) {
-        return false;
-    }
-    inst.class.with(|cls| {
-        super::class::as_class(cls).is_some_and(|c| {
-            let flags = c.flags.get();
-            !c.builtin && !flags.has_setattr && !flags.slotted
-        }) && super::class::lookup(cls, name).is_none()
-    })
 }
 
 /// For `StoreSubscr` (`[.., value, list, index]`) into a list at an in-range small-int

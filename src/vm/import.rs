@@ -300,6 +300,7 @@ impl Vm {
         let names: Box<[Value]> = code.names.iter().map(|n| self.intern(n)).collect();
         let global_cache = names.iter().map(|_| Default::default()).collect();
         let method_cache = names.iter().map(|_| Default::default()).collect();
+        let attr_hints = names.iter().map(|_| Default::default()).collect();
         let quick = super::quicken::quicken(&code.ops, &code.consts);
         let plain_call = code.kwonlyargcount == 0
             && !code.flags.varargs
@@ -319,6 +320,7 @@ impl Vm {
             names,
             global_cache,
             method_cache,
+            attr_hints,
             quick,
             plain_call,
             exact_args,

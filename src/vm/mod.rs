@@ -6,6 +6,7 @@
 
 pub mod async_gen;
 pub mod attr;
+pub mod attr_cache;
 pub mod build_class;
 pub mod call;
 pub mod class;

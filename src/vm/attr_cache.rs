@@ -1,0 +1,127 @@
+//! Inline caches for `obj.name` and `obj.name = v` on plain instances (the fast tier's
+//! `LoadAttr` and `StoreAttr`), CPython's LOAD_ATTR_INSTANCE_VALUE and
+//! STORE_ATTR_INSTANCE_VALUE in spirit.
+//!
+//! Deciding that an attribute access only touches the instance namespace takes a class
+//! lookup (no descriptor or class attribute of that name, no `__getattribute__` or
+//! `__setattr__`); finding the name there takes a hash probe. Both answers are kept per
+//! instruction name (`CodeObj::attr_hints`): the class, valid while the lookup-cache epoch
+//! stays (any class namespace change or class death moves it), and the entry index the
+//! name had, checked by identity before use (instances of one class built by one
+//! `__init__` put their attributes at the same positions).
+
+use super::class::{as_class, lookup};
+use super::dictops::{index_str, set_str};
+use super::lookup_cache;
+use super::value::Value;
+use crate::obj::class::InstanceObj;
+use crate::obj::function::{AttrHint, CodeObj};
+use std::cell::Cell;
+
+/// The class of `inst` (its address) and the current epoch.
+#[inline(always)]
+fn class_and_epoch(inst: &InstanceObj) -> (usize, u64) {
+    (inst.class.with(|c| c.addr()), lookup_cache::epoch())
+}
+
+/// The hint with `class` recorded for loads or stores in `epoch` (the other kind's class is
+/// forgotten when the epoch moved).
+fn record(cell: &Cell<AttrHint>, epoch: u64, load: Option<usize>, store: Option<usize>) {
+    let mut h = cell.get();
+    if h.epoch != epoch {
+        h = AttrHint {
+            epoch,
+            ..AttrHint::default()
+        };
+    }
+    if let Some(c) = load {
+        h.load_class = c;
+    }
+    if let Some(c) = store {
+        h.store_class = c;
+    }
+    cell.set(h);
+}
+
+/// `inst.<names[i]>` when the general lookup would find it in the instance namespace;
+/// None for anything else (the general loop decides, and raises).
+#[inline(always)]
+pub(super) fn load(code: &CodeObj, i: usize, inst: &InstanceObj, name: &Value) -> Option<Value> {
+    let cell = code.attr_hints.get(i)?;
+    let (class, epoch) = class_and_epoch(inst);
+    let h = cell.get();
+    if h.load_class != class || h.epoch != epoch {
+        let plain = inst.class.with(|cls| {
+            as_class(cls).is_some_and(|c| !c.flags.get().has_getattribute)
+                && lookup(cls, name).is_none()
+        });
+        if !plain {
+            return None;
+        }
+        record(cell, epoch, Some(class), None);
+    }
+    inst.read_attrs(|d| {
+        if let Some(e) = d.entry(h.index as usize) {
+            if e.key.is(name) {
+                return Some(e.value.clone());
+            }
+        }
+        let ix = index_str(d, name)?;
+        cell.set(AttrHint {
+            index: ix as u32,
+            ..cell.get()
+        });
+        d.entry(ix).map(|e| e.value.clone())
+    })
+}
+
+/// `inst.<names[i]> = v` when it only stores into the instance namespace: a user class
+/// without `__setattr__` or `__slots__`, no class attribute (so no descriptor) of that
+/// name, and not a dunder name (`generic_setattr` treats those specially). Gives `v`
+/// back when it cannot.
+#[inline(always)]
+pub(super) fn store(
+    code: &CodeObj,
+    i: usize,
+    inst: &InstanceObj,
+    name: &Value,
+    v: Value,
+) -> Result<(), Value> {
+    let Some(cell) = code.attr_hints.get(i) else {
+        return Err(v);
+    };
+    let (class, epoch) = class_and_epoch(inst);
+    let h = cell.get();
+    if h.store_class != class || h.epoch != epoch {
+        if name.as_str().is_none_or(|n| n.starts_with("__")) {
+            return Err(v);
+        }
+        let plain = inst.class.with(|cls| {
+            as_class(cls).is_some_and(|c| {
+                let flags = c.flags.get();
+                !c.builtin && !flags.has_setattr && !flags.slotted
+            }) && lookup(cls, name).is_none()
+        });
+        if !plain {
+            return Err(v);
+        }
+        record(cell, epoch, None, Some(class));
+    }
+    inst.write_attrs(|d| {
+        let hinted = d.entry(h.index as usize).is_some_and(|e| e.key.is(name));
+        if hinted {
+            if let Some(e) = d.entry_mut(h.index as usize) {
+                e.value = v;
+            }
+            return;
+        }
+        set_str(d, name.clone(), v);
+        if let Some(ix) = index_str(d, name) {
+            cell.set(AttrHint {
+                index: ix as u32,
+                ..cell.get()
+            });
+        }
+    });
+    Ok(())
+}
