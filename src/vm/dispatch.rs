@@ -1490,7 +1490,7 @@ impl Vm {
 
 /// `code.names[i]` from `LoadGlobal`'s cache, when the cache is valid: the globals dict
 /// (and, for a builtin, the builtins dict) has not changed since the name was found.
-#[inline]
+#[inline(always)]
 pub(super) fn cached_global(
     code: &crate::obj::CodeObj,
     i: usize,

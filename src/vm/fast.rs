@@ -666,6 +666,43 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                     forget_immediate(stack.pop());
                     pc = if r == if_true { t as usize } else { at + 2 };
                 }
+                Inst::FastConstCompareJump(a, c, op, jump) => {
+                    let (Some(va), Some(vc)) = (locals.get(a as usize), consts.get(c as usize))
+                    else {
+                        slow!(at);
+                    };
+                    match compare(va, vc, op) {
+                        Some(r) => {
+                            pc = if r == jump.if_true() {
+                                jump.target()
+                            } else {
+                                at + 4
+                            };
+                        }
+                        None => {
+                            // Not two numbers (or `a` unbound): the general loop compares.
+                            if va.is_undef() {
+                                slow!(at);
+                            }
+                            stack.push(va.clone());
+                            stack.push(vc.clone());
+                            slow!(at + 2);
+                        }
+                    }
+                }
+                Inst::NullLoadGlobal(i) => {
+                    stack.push(Value::Undef);
+                    match super::dispatch::cached_global(
+                        &code,
+                        i as usize,
+                        &f.globals,
+                        &vm.builtins,
+                    ) {
+                        Some(v) => stack.push(v),
+                        None => slow!(at + 1),
+                    }
+                    pc = at + 2;
+                }
                 Inst::StoreFastLoadFast(a, b) => {
                     let (Some(slot), Some(v)) = (locals.get_mut(a as usize), stack.pop()) else {
                         slow!(at);

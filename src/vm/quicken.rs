@@ -56,6 +56,11 @@ pub enum Inst {
     CompareJump(CmpOp, bool, u32),
     /// `StoreFast a; LoadFast b`
     StoreFastLoadFast(u16, u16),
+    /// `LoadFast a; LoadConst c; Compare(op); PopJumpIfFalse/PopJumpIfTrue(t)` for the
+    /// ordering and equality operators (see `FastConstCompareJump::jump`).
+    FastConstCompareJump(u16, u16, CmpOp, CmpJump),
+    /// `PushNull; LoadGlobal i`: the callable of a call of a global.
+    NullLoadGlobal(u32),
     /// `Binary(op); StoreFast a`
     BinaryStoreFast(BinOp, u16),
     /// `Call(n); GetAwaitable; LoadConst(None); Send(t)`: `await f(args)`. A plain
@@ -64,6 +69,34 @@ pub enum Inst {
     /// `BeforeAsyncWith; GetAwaitable; LoadConst(None); Send(t)`: entering `async with`,
     /// whose `__aenter__` runs in place as `CallAwait` runs a coroutine function.
     AsyncWithEnter(u32),
+}
+
+/// Where a fused compare-and-jump goes: its target below 2**15, and whether it jumps when
+/// the comparison is true (`PopJumpIfTrue`) in the top bit.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CmpJump(u16);
+
+impl CmpJump {
+    const IF_TRUE: u16 = 1 << 15;
+
+    fn new(target: u32, if_true: bool) -> Option<CmpJump> {
+        let t = u16::try_from(target)
+            .ok()
+            .filter(|t| t & Self::IF_TRUE == 0)?;
+        Some(CmpJump(t | if if_true { Self::IF_TRUE } else { 0 }))
+    }
+
+    /// The jump target.
+    #[inline(always)]
+    pub fn target(self) -> usize {
+        (self.0 & !Self::IF_TRUE) as usize
+    }
+
+    /// Whether it jumps when the comparison is true.
+    #[inline(always)]
+    pub fn if_true(self) -> bool {
+        self.0 & Self::IF_TRUE != 0
+    }
 }
 
 /// The fast tier's instructions for `ops` (whose constants are `consts`).
@@ -91,6 +124,17 @@ fn fused(ops: &[Op], consts: &[ConstValue]) -> Option<Inst> {
         [LoadFast(a), LoadFast(b), BinarySubscr, ..] => {
             Inst::FastFastSubscr(small(*a)?, small(*b)?)
         }
+        [LoadFast(a), LoadConst(c), Compare(op), jump @ (PopJumpIfFalse(_) | PopJumpIfTrue(_)), ..]
+            if ordering(*op) =>
+        {
+            let j = match jump {
+                PopJumpIfTrue(t) => CmpJump::new(*t, true),
+                PopJumpIfFalse(t) => CmpJump::new(*t, false),
+                _ => None,
+            };
+            Inst::FastConstCompareJump(small(*a)?, small(*c)?, *op, j?)
+        }
+        [PushNull, LoadGlobal(i), ..] => Inst::NullLoadGlobal(*i),
         [LoadFast(a), LoadFast(b), ..] => Inst::LoadFast2(small(*a)?, small(*b)?),
         [LoadFast(a), LoadConst(c), ..] => Inst::LoadFastConst(small(*a)?, small(*c)?),
         [Compare(op), PopJumpIfFalse(t), ..] => Inst::CompareJump(*op, false, *t),
@@ -101,6 +145,12 @@ fn fused(ops: &[Op], consts: &[ConstValue]) -> Option<Inst> {
         }
         _ => return None,
     })
+}
+
+/// The comparison operators the fast tier computes on numbers.
+fn ordering(op: CmpOp) -> bool {
+    use CmpOp::*;
+    matches!(op, Eq | NotEq | Lt | LtE | Gt | GtE)
 }
 
 /// `op` on its own.
