@@ -76,6 +76,10 @@ pub struct MethodCache {
     pub class_addr: usize,
     pub epoch: u64,
     pub method: crate::gc::heap::WeakRef,
+    /// The last instance found not to shadow the method, and the layout of its namespace
+    /// then (`DictData::layout`): while both are the same, it still does not, without a
+    /// probe of its namespace. Weak, so its address cannot be reused meanwhile.
+    pub receiver: Option<(crate::gc::heap::WeakRef, u32)>,
 }
 
 pub struct FunctionObj {

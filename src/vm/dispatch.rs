@@ -296,6 +296,7 @@ impl Vm {
                                 class_addr: self.type_of(&s).addr(),
                                 epoch: super::lookup_cache::epoch(),
                                 method: m.downgrade(),
+                                receiver: None,
                             });
                         }
                         self.push(f);

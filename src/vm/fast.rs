@@ -750,16 +750,38 @@ fn cached_method(
             return None;
         }
     }
-    let entry = code.method_cache.get(i as usize)?.try_borrow().ok()?;
-    let entry = entry.as_ref()?;
+    let slot = code.method_cache.get(i as usize)?;
+    let mut entry = slot.try_borrow_mut().ok()?;
+    let entry = entry.as_mut()?;
     if entry.class_addr != super::class::type_of_value(types, obj).addr()
         || entry.epoch != super::lookup_cache::epoch()
     {
         return None;
     }
-    let name = code.names.get(i as usize)?;
-    if super::attr::instance_attr(obj, name).is_some() {
-        return None;
+    match obj {
+        Value::Obj(o) if matches!(&**o, Obj::Instance(_)) => {
+            let Obj::Instance(inst) = &**o else {
+                return None;
+            };
+            let layout = inst.read_attrs(|d| d.layout());
+            let same = entry
+                .receiver
+                .as_ref()
+                .is_some_and(|(r, l)| *l == layout && r.is(o));
+            if !same {
+                let name = code.names.get(i as usize)?;
+                if super::attr::instance_attr(obj, name).is_some() {
+                    return None;
+                }
+                entry.receiver = Some((o.downgrade(), layout));
+            }
+        }
+        _ => {
+            let name = code.names.get(i as usize)?;
+            if super::attr::instance_attr(obj, name).is_some() {
+                return None;
+            }
+        }
     }
     entry.method.upgrade().map(Value::Obj)
 }
