@@ -322,7 +322,13 @@ fn standard_instance<'a>(vm: &Vm, kind: Kind, obj: &'a Value) -> Option<&'a Inst
 
 /// State attribute `pos` of a standard instance (`Undef` while unset: `_loop`).
 fn at(i: &InstanceObj, pos: usize) -> Value {
-    i.read_attrs(|d| d.entry(pos).map_or(Value::Undef, |e| e.value.clone()))
+    let [v] = state(i, [pos]);
+    v
+}
+
+/// State attributes `pos` of a standard instance, read in one pass.
+fn state<const N: usize>(i: &InstanceObj, pos: [usize; N]) -> [Value; N] {
+    i.read_attrs(|d| pos.map(|p| d.entry(p).map_or(Value::Undef, |e| e.value.clone())))
 }
 
 /// The running loop's object when its class passes `Kind::Loop` and no instance
@@ -423,12 +429,6 @@ const L_WAITERS: usize = 0;
 const L_LOCKED: usize = 1;
 const L_LOOP: usize = 2;
 
-/// The deque in state attribute `pos` (a clone of its reference).
-fn deque_at(i: &InstanceObj, pos: usize) -> Option<Value> {
-    let v = at(i, pos);
-    deque(&v).is_some().then_some(v)
-}
-
 /// `_queue_put(q, item)`: `Queue.put`'s path when the queue is not full (`full()` false,
 /// then `put_nowait(item)`). True when done; False when the aio code must run.
 pub fn queue_put(vm: &mut Vm, args: &Args) -> PyResult<Value> {
@@ -441,11 +441,9 @@ fn put(vm: &mut Vm, obj: &Value, item: &Value) -> PyResult<bool> {
     let (Some(n), Some(q)) = (names(vm), standard_instance(vm, Kind::Queue, obj)) else {
         return Ok(false);
     };
-    let (Value::Int(maxsize), Value::Int(unfinished)) = (at(q, Q_MAXSIZE), at(q, Q_UNFINISHED))
-    else {
-        return Ok(false);
-    };
-    let (Some(items), Some(getters)) = (deque_at(q, Q_ITEMS), deque_at(q, Q_GETTERS)) else {
+    let [maxsize, unfinished, items, getters, finished] =
+        state(q, [Q_MAXSIZE, Q_UNFINISHED, Q_ITEMS, Q_GETTERS, Q_FINISHED]);
+    let (Value::Int(maxsize), Value::Int(unfinished)) = (maxsize, unfinished) else {
         return Ok(false);
     };
     let (Some(items), Some(getters)) = (deque(&items), deque(&getters)) else {
@@ -455,7 +453,6 @@ fn put(vm: &mut Vm, obj: &Value, item: &Value) -> PyResult<bool> {
     let Some(count) = unfinished.checked_add(1) else {
         return Ok(false);
     };
-    let finished = at(q, Q_FINISHED);
     let Some(ev) = standard_instance(vm, Kind::Event, &finished) else {
         return Ok(false);
     };
@@ -480,9 +477,7 @@ fn get(vm: &mut Vm, obj: &Value) -> PyResult<Option<Value>> {
     let Some(q) = standard_instance(vm, Kind::Queue, obj) else {
         return Ok(None);
     };
-    let (Some(items), Some(putters)) = (deque_at(q, Q_ITEMS), deque_at(q, Q_PUTTERS)) else {
-        return Ok(None);
-    };
+    let [items, putters] = state(q, [Q_ITEMS, Q_PUTTERS]);
     let (Some(items), Some(putters)) = (deque(&items), deque(&putters)) else {
         return Ok(None);
     };
@@ -538,13 +533,13 @@ fn task_done(vm: &mut Vm, obj: &Value) -> PyResult<bool> {
     let (Some(n), Some(q)) = (names(vm), standard_instance(vm, Kind::Queue, obj)) else {
         return Ok(false);
     };
-    let Value::Int(unfinished) = at(q, Q_UNFINISHED) else {
+    let [unfinished, finished] = state(q, [Q_UNFINISHED, Q_FINISHED]);
+    let Value::Int(unfinished) = unfinished else {
         return Ok(false);
     };
     if unfinished <= 0 {
         return Ok(false);
     }
-    let finished = at(q, Q_FINISHED);
     let Some(ev) = standard_instance(vm, Kind::Event, &finished) else {
         return Ok(false);
     };
@@ -600,7 +595,8 @@ pub fn lock_try_acquire(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let (Some(n), Some(lock)) = (names(vm), standard_instance(vm, Kind::Lock, &args.pos[0])) else {
         return Ok(Value::None);
     };
-    let (Value::Bool(locked), waiters) = (at(lock, L_LOCKED), at(lock, L_WAITERS)) else {
+    let [locked, waiters] = state(lock, [L_LOCKED, L_WAITERS]);
+    let Value::Bool(locked) = locked else {
         return Ok(Value::None);
     };
     let dq = match &waiters {
@@ -658,7 +654,7 @@ fn release(vm: &mut Vm, obj: &Value) -> PyResult<bool> {
     let (Some(n), Some(lock)) = (names(vm), standard_instance(vm, Kind::Lock, obj)) else {
         return Ok(false);
     };
-    let (Value::Bool(true), waiters) = (at(lock, L_LOCKED), at(lock, L_WAITERS)) else {
+    let [Value::Bool(true), waiters] = state(lock, [L_LOCKED, L_WAITERS]) else {
         return Ok(false);
     };
     // `_wake_up_first`: the first waiter, if any, gets True unless done.
@@ -708,10 +704,11 @@ fn acquire_shortcut(vm: &mut Vm, args: &[Value]) -> PyResult<Option<Value>> {
     let (Some(n), Some(l)) = (names(vm), standard_instance(vm, Kind::Lock, lock)) else {
         return Ok(None);
     };
-    let free = matches!(at(l, L_LOCKED), Value::Bool(false))
-        && match at(l, L_WAITERS) {
+    let [locked, waiters] = state(l, [L_LOCKED, L_WAITERS]);
+    let free = matches!(locked, Value::Bool(false))
+        && match &waiters {
             Value::None => true,
-            w => deque(&w).is_some_and(|d| d.borrow().is_empty()),
+            w => deque(w).is_some_and(|d| d.borrow().is_empty()),
         };
     if !free {
         return Ok(None);
