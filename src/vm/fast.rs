@@ -197,6 +197,36 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                         released!();
                     }
                 }
+                Inst::UnpackSequence(n) => {
+                    // `[.., seq]` -> `[.., item n-1, .., item 0]`
+                    let Some(Value::Obj(seq)) = stack.last() else {
+                        slow!(at);
+                    };
+                    let seq = seq.clone();
+                    let done = match &*seq {
+                        Obj::Tuple(items) if items.len() == n as usize => {
+                            stack.pop();
+                            stack.extend(items.iter().rev().cloned());
+                            true
+                        }
+                        Obj::List(items) => match items.try_borrow() {
+                            Ok(items) if items.len() == n as usize => {
+                                stack.pop();
+                                stack.extend(items.iter().rev().cloned());
+                                true
+                            }
+                            _ => false,
+                        },
+                        _ => false,
+                    };
+                    if !done {
+                        slow!(at);
+                    }
+                    // The stack's reference went with the pop; this one may be the last.
+                    if released(Value::Obj(seq)) {
+                        released!();
+                    }
+                }
                 Inst::StoreSubscr => {
                     // `[.., value, list, index]`
                     let Some(j) = list_store_index(stack) else {
@@ -954,9 +984,20 @@ fn compare(a: &Value, b: &Value, op: CmpOp) -> Option<bool> {
     match (a, b) {
         (Value::Int(a), Value::Int(b)) => ordered_compare(a, b, op),
         (Value::Float(a), Value::Float(b)) => ordered_compare(a, b, op),
+        // An int of at most 53 bits converts to a float exactly, so comparing the floats
+        // is comparing the numbers (larger ints compare exactly in the general loop).
+        (Value::Int(a), Value::Float(b)) if a.unsigned_abs() <= EXACT_IN_FLOAT => {
+            ordered_compare(&(*a as f64), b, op)
+        }
+        (Value::Float(a), Value::Int(b)) if b.unsigned_abs() <= EXACT_IN_FLOAT => {
+            ordered_compare(a, &(*b as f64), op)
+        }
         _ => None,
     }
 }
+
+/// The largest magnitude below which every int is exactly a float.
+const EXACT_IN_FLOAT: u64 = 1 << 53;
 
 /// `a is b` / `a is not b` on the two values on top of the stack, which it pops: the
 /// result, and whether dropping them released an object whose finalizer is now due.

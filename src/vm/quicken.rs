@@ -38,6 +38,8 @@ pub enum Inst {
     PopJumpIfTrue(u32),
     BinarySubscr,
     StoreSubscr,
+    /// For a tuple or list of exactly that length.
+    UnpackSequence(u32),
     ForIter(u32),
     Call(u32),
     GetAwaitable,
@@ -177,6 +179,7 @@ fn single(op: Op) -> Inst {
         Op::PopJumpIfTrue(t) => Inst::PopJumpIfTrue(t),
         Op::BinarySubscr => Inst::BinarySubscr,
         Op::StoreSubscr => Inst::StoreSubscr,
+        Op::UnpackSequence(n) => Inst::UnpackSequence(n),
         Op::ForIter(t) => Inst::ForIter(t),
         Op::Call(n) => Inst::Call(n),
         Op::GetAwaitable(_) => Inst::GetAwaitable,
