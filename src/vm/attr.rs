@@ -123,12 +123,25 @@ impl Vm {
             match &**o {
                 Obj::Class(_) => return self.class_getattr(o, name),
                 Obj::Module(m) => {
+                    let key = self.intern("__getattr__");
+                    let mut hook = None;
                     if let Obj::Dict(d) = &*m.dict {
-                        if let Some(v) = get_str(&d.borrow(), name) {
+                        let d = d.borrow();
+                        if let Some(v) = get_str(&d, name) {
                             return Ok(Some(v));
                         }
+                        hook = get_str(&d, &key);
                     }
-                    return self.special_attr(obj, name);
+                    if let Some(v) = self.special_attr(obj, name)? {
+                        return Ok(Some(v));
+                    }
+                    // PEP 562: a module-level `__getattr__(name)` for names it lacks.
+                    let Some(hook) = hook else { return Ok(None) };
+                    return match self.call(&hook, std::slice::from_ref(name)) {
+                        Ok(v) => Ok(Some(v)),
+                        Err(e) if quiet && e.is(ExcKind::AttributeError) => Ok(None),
+                        Err(e) => Err(e),
+                    };
                 }
                 Obj::Super(sup) => {
                     let (class, target) = (sup.class.clone(), sup.obj.clone());

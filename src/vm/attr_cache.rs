@@ -16,6 +16,7 @@ use super::lookup_cache;
 use super::value::Value;
 use crate::obj::class::InstanceObj;
 use crate::obj::function::{AttrHint, CodeObj};
+use crate::obj::{ModuleObj, Obj};
 use std::cell::Cell;
 
 /// The class of `inst` (its address) and the current epoch.
@@ -124,4 +125,26 @@ pub(super) fn store(
         }
     });
     Ok(())
+}
+
+/// `module.<names[i]>` when it is in the module's namespace (else the general loop's
+/// `__getattr__` and error handling run). The entry index hint needs no validity check
+/// beyond the key's identity: the entry holding the name holds its current value.
+#[inline(always)]
+pub(super) fn module_load(code: &CodeObj, i: usize, m: &ModuleObj, name: &Value) -> Option<Value> {
+    let Obj::Dict(d) = &*m.dict else { return None };
+    let d = d.try_borrow().ok()?;
+    let cell = code.attr_hints.get(i)?;
+    let h = cell.get();
+    if let Some(e) = d.entry(h.index as usize) {
+        if e.key.is(name) {
+            return Some(e.value.clone());
+        }
+    }
+    let ix = index_str(&d, name)?;
+    cell.set(AttrHint {
+        index: ix as u32,
+        ..h
+    });
+    d.entry(ix).map(|e| e.value.clone())
 }

@@ -147,7 +147,26 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                             stack.push(m);
                             stack.push(obj);
                         }
-                        None => slow!(at),
+                        None => {
+                            // `module.function(...)`: the attribute, with no receiver.
+                            let attr = match (stack.last(), code.names.get(i as usize)) {
+                                (Some(Value::Obj(o)), Some(name)) => match &**o {
+                                    Obj::Module(m) => {
+                                        super::attr_cache::module_load(&code, i as usize, m, name)
+                                    }
+                                    _ => None,
+                                },
+                                _ => None,
+                            };
+                            let Some(v) = attr else {
+                                slow!(at);
+                            };
+                            let module = std::mem::replace(last(stack), Value::Undef);
+                            stack.push(v);
+                            if released(module) {
+                                released!();
+                            }
+                        }
                     }
                 }
                 Inst::LoadAttr(i) => {
@@ -159,7 +178,9 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                                 Obj::Instance(inst) => {
                                     super::attr_cache::load(&code, i as usize, inst, name)
                                 }
-                                Obj::Module(m) => module_attr(m, name),
+                                Obj::Module(m) => {
+                                    super::attr_cache::module_load(&code, i as usize, m, name)
+                                }
                                 _ => None,
                             },
                             _ => None,
@@ -836,16 +857,6 @@ fn native_call_base(stack: &[Value], nargs: usize) -> Option<usize> {
     };
     match &**callable {
         Obj::Native(n) if n.self_.is_none() => Some(base),
-        _ => None,
-    }
-}
-
-/// `module.name` when it is in the module's namespace (else the general loop's
-/// `__getattr__` and error handling run).
-#[inline(always)]
-fn module_attr(m: &crate::obj::ModuleObj, name: &Value) -> Option<Value> {
-    match &*m.dict {
-        Obj::Dict(d) => super::dictops::get_str(&d.borrow(), name),
         _ => None,
     }
 }

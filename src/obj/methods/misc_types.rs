@@ -20,6 +20,71 @@ fn none_new(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
     }
     Ok(Value::None)
 }
+/// `types.ModuleType(name, doc=None)`: an empty module, as `module.__init__` leaves it.
+fn module_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let mut params: [Option<Value>; 2] = [a.pos.get(1).cloned(), a.pos.get(2).cloned()];
+    let given = a.pos.len() - 1 + a.kwnames.len();
+    if given > 2 {
+        let how = if a.kwnames.is_empty() { "" } else { " keyword" };
+        return Err(type_error(format!(
+            "module() takes at most 2{how} arguments ({given} given)"
+        )));
+    }
+    let mut unknown = None;
+    for (k, v) in a.kwnames.iter().zip(a.kwvalues) {
+        let slot = match k.as_str() {
+            Some("name") => 0,
+            Some("doc") => 1,
+            other => {
+                unknown.get_or_insert_with(|| other.unwrap_or("?").to_owned());
+                continue;
+            }
+        };
+        if params[slot].is_some() {
+            let k = ["name", "doc"][slot];
+            return Err(type_error(format!(
+                "argument for module() given by name ('{k}') and position ({})",
+                slot + 1
+            )));
+        }
+        params[slot] = Some(v.clone());
+    }
+    // CPython reports a missing name before an unknown keyword.
+    if params[0].is_some() {
+        if let Some(k) = unknown {
+            return Err(type_error(format!(
+                "'{k}' is an invalid keyword argument for module()"
+            )));
+        }
+    }
+    let [name, doc] = params;
+    let Some(name) = name else {
+        return Err(type_error(
+            "module() missing required argument 'name' (pos 1)",
+        ));
+    };
+    let Some(text) = name.as_str().map(str::to_owned) else {
+        let t = vm.type_name(&name);
+        return Err(type_error(format!(
+            "module() argument 'name' must be str, not {t}"
+        )));
+    };
+    let m = vm.new_module(&text, None);
+    if let Obj::Module(module) = &*m {
+        if let Obj::Dict(d) = &*module.dict {
+            let mut d = d.borrow_mut();
+            let builtins = vm.intern("__builtins__");
+            crate::vm::dictops::del_str(&mut d, &builtins);
+            // `__name__` keeps the str given (a subclass instance too), as CPython does.
+            crate::vm::dictops::set_str(&mut d, vm.intern("__name__"), name);
+            crate::vm::dictops::set_str(&mut d, vm.intern("__doc__"), doc.unwrap_or(Value::None));
+            crate::vm::dictops::set_str(&mut d, vm.intern("__loader__"), Value::None);
+            crate::vm::dictops::set_str(&mut d, vm.intern("__spec__"), Value::None);
+        }
+    }
+    Ok(Value::Obj(m))
+}
+
 fn none_hash(_vm: &mut Vm, _a: &Args) -> PyResult<Value> {
     Ok(Value::Int(0x0fcb_12d0))
 }
@@ -164,6 +229,7 @@ pub fn register(vm: &mut Vm) {
             ("__hash__", none_hash),
         ],
     );
+    vm.add_methods(&t.module, "module", &[("__new__", module_new)]);
     vm.add_methods(
         &t.ellipsis,
         "ellipsis",
