@@ -54,7 +54,7 @@ impl Frame {
         let mut locals = Vec::with_capacity(n_locals);
         locals.resize(n_locals, Value::Undef);
         Box::new(Frame {
-            stack: Vec::with_capacity(c.max_stack as usize + 2),
+            stack: Vec::with_capacity(code.stack_room as usize),
             locals,
             cells: Vec::new(),
             pc: 0,
@@ -77,9 +77,11 @@ impl Frame {
         let code = &func.code;
         match pool.pop() {
             Some(mut f) => {
-                let want = code.code.max_stack as usize + 2;
+                let want = code.stack_room as usize;
                 if f.stack.capacity() < want {
-                    f.stack.reserve(want);
+                    // Exactly: growth by doubling would leave a coroutine's parked frame
+                    // with room it never uses.
+                    f.stack.reserve_exact(want);
                 }
                 if !Rc::ptr_eq(&f.code, code) {
                     f.code = code.clone();
