@@ -45,7 +45,7 @@ fn visit_frame(fr: &Frame, f: &mut dyn FnMut(&ObjRef)) {
         f(g);
     }
     if let Some(s) = init_self {
-        visit_value(s, f);
+        f(s);
     }
     if let Some(o) = frame_obj {
         f(o);

@@ -288,21 +288,25 @@ impl Vm {
         let init_key = self.intern("__init__");
         match lookup(cls, &init_key) {
             Some(init) if !is_object_init(&init, &self.t.object) => {
-                match self.prepare_call(&init, Some(&instance), args, kwnames)? {
-                    Prepared::Done(r) => {
-                        if !r.is_none() {
-                            return Err(type_error(format!(
-                                "__init__() should return None, not '{}'",
-                                self.type_name(&r)
-                            )));
+                let r = match self.prepare_call(&init, Some(&instance), args, kwnames)? {
+                    Prepared::Done(r) => r,
+                    Prepared::Frame(mut f) => match &instance {
+                        Value::Obj(o) => {
+                            f.init_self = Some(o.clone());
+                            return Ok(Prepared::Frame(f));
                         }
-                        Ok(Prepared::Done(instance))
-                    }
-                    Prepared::Frame(mut f) => {
-                        f.init_self = Some(instance);
-                        Ok(Prepared::Frame(f))
-                    }
+                        // Only objects ride in `Frame::init_self`; a plain value (accepted
+                        // by a metaclass's `__instancecheck__`) has its `__init__` run here.
+                        _ => self.run_frame(f)?,
+                    },
+                };
+                if !r.is_none() {
+                    return Err(type_error(format!(
+                        "__init__() should return None, not '{}'",
+                        self.type_name(&r)
+                    )));
                 }
+                Ok(Prepared::Done(instance))
             }
             _ => Ok(Prepared::Done(instance)),
         }

@@ -1454,7 +1454,7 @@ impl Vm {
                     self.type_name(&v)
                 )));
             }
-            v = inst;
+            v = Value::Obj(inst);
         }
         if let Some(g) = frame.generator.take() {
             if let Obj::Generator(gen) = &*g {

@@ -37,7 +37,7 @@ pub struct Frame {
     pub generator: Option<ObjRef>,
     /// Set for `__init__` frames started by instance creation: the return value must be
     /// None, and the caller receives this instance instead.
-    pub init_self: Option<Value>,
+    pub init_self: Option<ObjRef>,
     /// The Python-visible frame object, once something asked for it (see `obj::frame`).
     pub frame_obj: Option<ObjRef>,
     /// A coroutine frame that `await f(...)` runs in place without its coroutine object
@@ -149,7 +149,7 @@ impl Frame {
             out.push(Value::Obj(g));
         }
         if let Some(s) = self.init_self.take() {
-            out.push(s);
+            out.push(Value::Obj(s));
         }
         if let Some(fo) = self.frame_obj.take() {
             out.push(Value::Obj(fo));
@@ -158,5 +158,15 @@ impl Frame {
             out.push(Value::Obj(f));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// A parked task holds two frames (its coroutine's and the one it awaits in): keep a
+    /// frame within the allocator's 160-byte size class.
+    #[test]
+    fn frame_size() {
+        assert!(std::mem::size_of::<super::Frame>() <= 160);
     }
 }
