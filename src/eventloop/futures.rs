@@ -141,8 +141,11 @@ impl Vm {
             ));
         }
         let tb = e.traceback.borrow().clone();
-        f.extra().exception_tb = Some(tb);
-        *f.exception.borrow_mut() = exc.clone();
+        {
+            let mut x = f.extra();
+            x.exception_tb = Some(tb);
+            x.exception = exc.clone();
+        }
         f.state.set(FutState::Finished);
         f.log_tb.set(true);
         self.fut_schedule_callbacks(o);
@@ -188,7 +191,7 @@ impl Vm {
             FutState::Pending => Err(self.invalid_state("Result is not set.")),
             FutState::Finished => {
                 f.log_tb.set(false);
-                let exc = f.exception.borrow().clone();
+                let exc = f.exception();
                 if let Value::Obj(e) = exc {
                     if let Obj::Exception(x) = &*e {
                         let tb = f.take_exception_tb().unwrap_or_default();
@@ -212,7 +215,7 @@ impl Vm {
             FutState::Pending => Err(self.invalid_state("Exception is not set.")),
             FutState::Finished => {
                 f.log_tb.set(false);
-                Ok(f.exception.borrow().clone())
+                Ok(f.exception())
             }
         }
     }

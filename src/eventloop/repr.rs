@@ -278,7 +278,7 @@ pub fn future_repr(vm: &mut Vm, o: &ObjRef) -> PyResult<String> {
         }
     }
     if state == FutState::Finished {
-        let e = f.exception.borrow().clone();
+        let e = f.exception();
         if !e.is_none() {
             info.push(format!("exception={}", vm.repr(&e)?));
         } else {

@@ -837,7 +837,7 @@ fn finished_future_result(stack: &[Value]) -> Option<Value> {
     let Obj::Future(f) = &**o else { return None };
     if f.state.get() != crate::obj::future::FutState::Finished
         || f.bare_yield.get()
-        || !f.exception.try_borrow().ok()?.is_none()
+        || f.has_exception()
     {
         return None;
     }
