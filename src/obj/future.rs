@@ -84,6 +84,9 @@ pub struct FutureObj {
     pub state: Cell<FutState>,
     pub result: RefCell<Value>,
     pub callbacks: RefCell<Vec<Callback>>,
+    /// The first done callback when it is a task's wake-up (what nearly every awaited
+    /// future gets), kept here without allocating; it comes before `callbacks`.
+    pub waker: Cell<Option<ObjRef>>,
     /// The exception was never retrieved (report it when the future dies).
     pub log_tb: Cell<bool>,
     /// `_asyncio_future_blocking`
@@ -114,6 +117,7 @@ impl FutureObj {
             state: Cell::new(FutState::Pending),
             result: RefCell::new(Value::None),
             callbacks: RefCell::new(Vec::new()),
+            waker: Cell::new(None),
             log_tb: Cell::new(false),
             blocking: Cell::new(false),
             bare_yield: Cell::new(false),
@@ -205,6 +209,23 @@ impl FutureObj {
         self.extra.borrow_mut().as_mut()?.exception_tb.take()
     }
 
+    /// No done callback is registered.
+    pub fn no_callbacks(&self) -> bool {
+        let w = self.waker.take();
+        let none = w.is_none();
+        self.waker.set(w);
+        none && self.callbacks.try_borrow().is_ok_and(|c| c.is_empty())
+    }
+
+    /// The done callbacks in the order they run (the waker first).
+    pub fn all_callbacks(&self) -> Vec<Callback> {
+        let w = self.waker.take();
+        let mut out: Vec<Callback> = w.iter().cloned().map(Callback::Wakeup).collect();
+        self.waker.set(w);
+        out.extend(self.callbacks.borrow().iter().cloned());
+        out
+    }
+
     #[inline]
     pub fn done(&self) -> bool {
         self.state.get() != FutState::Pending
@@ -233,6 +254,7 @@ impl FutureObj {
             state: _,
             result,
             callbacks,
+            waker,
             log_tb: _,
             blocking: _,
             bare_yield: _,
@@ -262,6 +284,11 @@ impl FutureObj {
                 f(&v);
             }
         }
+        let w = waker.take();
+        if let Some(t) = &w {
+            f(&Value::Obj(t.clone()));
+        }
+        waker.set(w);
         if let Ok(cbs) = callbacks.try_borrow() {
             for cb in cbs.iter() {
                 for v in cb.values() {
@@ -305,6 +332,9 @@ impl FutureObj {
             if let Ok(mut v) = cell.try_borrow_mut() {
                 out.push(std::mem::replace(&mut *v, Value::None));
             }
+        }
+        if let Some(t) = self.waker.take() {
+            out.push(Value::Obj(t));
         }
         if let Ok(mut cbs) = self.callbacks.try_borrow_mut() {
             for cb in cbs.drain(..) {
