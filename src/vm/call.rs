@@ -81,7 +81,7 @@ impl Vm {
 
     /// Returns a finished frame's allocations to the pool.
     pub fn recycle_frame(&mut self, mut frame: Box<Frame>) {
-        if frame.frame_obj.is_some() {
+        if frame.frame_obj().is_some() {
             self.detach_frame_object(&mut frame);
         }
         frame.reset();
@@ -547,19 +547,19 @@ impl Vm {
         if c.cellvars.is_empty() && c.freevars.is_empty() {
             return;
         }
-        frame.cells.clear();
+        let Frame { extra, locals, .. } = frame;
+        let cells = &mut extra.get_or_insert_with(Box::default).cells;
+        cells.clear();
         for _ in 0..c.cellvars.len() {
-            frame
-                .cells
-                .push(ObjRef::new(Obj::Cell(RefCell::new(Value::Undef))));
+            cells.push(ObjRef::new(Obj::Cell(RefCell::new(Value::Undef))));
         }
         for &(cell, slot) in &c.cell_params {
-            let v = std::mem::replace(&mut frame.locals[slot as usize], Value::Undef);
-            if let Some(Obj::Cell(cv)) = frame.cells.get(cell as usize).map(|c| &**c) {
+            let v = std::mem::replace(&mut locals[slot as usize], Value::Undef);
+            if let Some(Obj::Cell(cv)) = cells.get(cell as usize).map(|c| &**c) {
                 *cv.borrow_mut() = v;
             }
         }
-        frame.cells.extend(func.closure.iter().cloned());
+        cells.extend(func.closure.iter().cloned());
     }
 }
 

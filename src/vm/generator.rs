@@ -146,7 +146,7 @@ impl Vm {
                 *slot = Value::Obj(g.clone());
             }
         }
-        if let Some(Obj::Frame(fo)) = frame.frame_obj.as_deref() {
+        if let Some(Obj::Frame(fo)) = frame.frame_obj().map(|o| &**o) {
             *fo.owner.borrow_mut() = Some(g.downgrade());
         }
         frame.generator = Some(g);
