@@ -66,11 +66,15 @@ impl Vm {
     /// Moves the done callbacks to the loop's ready queue.
     pub fn fut_schedule_callbacks(&mut self, o: &ObjRef) {
         let Some(f) = as_future(o) else { return };
+        let waker = f.waker.take();
         let cbs = std::mem::take(&mut *f.callbacks.borrow_mut());
-        if cbs.is_empty() {
+        if waker.is_none() && cbs.is_empty() {
             return;
         }
         let lp = f.loop_.borrow().clone();
+        if let Some(t) = waker {
+            self.loop_push_ready(&lp, Ready::Wakeup(t, o.clone()));
+        }
         for cb in cbs {
             let entry = match cb {
                 Callback::Wakeup(t) => Ready::Wakeup(t, o.clone()),
@@ -93,6 +97,14 @@ impl Vm {
             };
             self.loop_push_ready(&lp, entry);
         } else {
+            let cb = match cb {
+                // The common case: one task waits on this future.
+                Callback::Wakeup(t) if f.no_callbacks() => {
+                    f.waker.set(Some(t));
+                    return;
+                }
+                cb => cb,
+            };
             let mut callbacks = f.callbacks.borrow_mut();
             if callbacks.capacity() == 0 {
                 // Most futures get exactly one callback (their awaiting task): room for one,
@@ -141,8 +153,11 @@ impl Vm {
             ));
         }
         let tb = e.traceback.borrow().clone();
-        f.extra().exception_tb = Some(tb);
-        *f.exception.borrow_mut() = exc.clone();
+        {
+            let mut x = f.extra();
+            x.exception_tb = Some(tb);
+            x.exception = exc.clone();
+        }
         f.state.set(FutState::Finished);
         f.log_tb.set(true);
         self.fut_schedule_callbacks(o);
@@ -188,7 +203,7 @@ impl Vm {
             FutState::Pending => Err(self.invalid_state("Result is not set.")),
             FutState::Finished => {
                 f.log_tb.set(false);
-                let exc = f.exception.borrow().clone();
+                let exc = f.exception();
                 if let Value::Obj(e) = exc {
                     if let Obj::Exception(x) = &*e {
                         let tb = f.take_exception_tb().unwrap_or_default();
@@ -212,7 +227,7 @@ impl Vm {
             FutState::Pending => Err(self.invalid_state("Exception is not set.")),
             FutState::Finished => {
                 f.log_tb.set(false);
-                Ok(f.exception.borrow().clone())
+                Ok(f.exception())
             }
         }
     }

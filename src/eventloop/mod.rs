@@ -193,7 +193,7 @@ pub fn finalize_future(vm: &mut Vm, o: &ObjRef) {
     }
     if f.log_tb.get() {
         f.log_tb.set(false);
-        let exc = f.exception.borrow().clone();
+        let exc = f.exception();
         let cls = crate::vm::class::class_name(&f.class);
         let ctx = vec![
             (

@@ -278,7 +278,7 @@ pub fn future_repr(vm: &mut Vm, o: &ObjRef) -> PyResult<String> {
         }
     }
     if state == FutState::Finished {
-        let e = f.exception.borrow().clone();
+        let e = f.exception();
         if !e.is_none() {
             info.push(format!("exception={}", vm.repr(&e)?));
         } else {
@@ -286,7 +286,7 @@ pub fn future_repr(vm: &mut Vm, o: &ObjRef) -> PyResult<String> {
             info.push(format!("result={}", reprlib(vm, &r)?));
         }
     }
-    let cbs = f.callbacks.borrow().clone();
+    let cbs = f.all_callbacks();
     if !cbs.is_empty() {
         info.push(format_callbacks(vm, &cbs)?);
     }

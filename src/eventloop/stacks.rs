@@ -120,7 +120,7 @@ fn task_coro(task: &ObjRef) -> Value {
 
 /// `task._exception`: the exception a finished task stored, else None.
 fn task_exception(task: &ObjRef) -> Value {
-    as_future(task).map_or(Value::None, |f| f.exception.borrow().clone())
+    as_future(task).map_or(Value::None, |f| f.exception())
 }
 
 /// Line `lineno` of the frame's source, stripped, as `linecache.getline` finds it: none

@@ -21,34 +21,39 @@ fn visit_frame(fr: &Frame, f: &mut dyn FnMut(&ObjRef)) {
         pc: _,
         stack,
         locals,
-        cells,
+        extra,
         globals,
-        locals_map,
         handled,
         entry: _,
         generator,
         init_self,
-        frame_obj,
         lazy_coro,
     } = fr;
     stack
         .iter()
         .chain(locals.iter())
         .for_each(|v| visit_value(v, f));
-    cells.iter().for_each(&mut *f);
-    f(globals);
-    if let Some(m) = locals_map {
-        f(m);
+    if let Some(x) = extra {
+        let crate::vm::frame::FrameExtra {
+            cells,
+            locals_map,
+            frame_obj,
+        } = &**x;
+        cells.iter().for_each(&mut *f);
+        if let Some(m) = locals_map {
+            f(m);
+        }
+        if let Some(o) = frame_obj {
+            f(o);
+        }
     }
+    f(globals);
     visit_value(handled, f);
     if let Some(g) = generator {
         f(g);
     }
     if let Some(s) = init_self {
-        visit_value(s, f);
-    }
-    if let Some(o) = frame_obj {
-        f(o);
+        f(s);
     }
     if let Some(o) = lazy_coro {
         f(o);

@@ -323,10 +323,10 @@ pub fn frame_locals(vm: &mut Vm) -> Value {
     let Some(frame) = vm.frames.last() else {
         return Value::Obj(vm.builtins.clone());
     };
-    if let Some(m) = &frame.locals_map {
+    if let Some(m) = frame.locals_map() {
         return Value::Obj(m.clone());
     }
-    let pairs = crate::vm::frames::fast_locals(&frame.code.code, &frame.locals, &frame.cells);
+    let pairs = crate::vm::frames::fast_locals(&frame.code.code, &frame.locals, frame.cells());
     let mut d = DictData::new();
     for (name, v) in pairs {
         let key = vm.intern(&name);

@@ -53,7 +53,7 @@ fn namespaces(
                 return Ok((d.clone(), d));
             };
             let globals = f.globals.clone();
-            let locals = match &f.locals_map {
+            let locals = match f.locals_map() {
                 Some(m) => m.clone(),
                 None => {
                     let mut d = DictData::new();
@@ -137,7 +137,7 @@ fn run(vm: &mut Vm, args: &Args, kind: Kind, name: &str) -> PyResult<Value> {
     }
     let co = vm.code_object(code);
     let mut frame = crate::vm::frame::Frame::new(co, globals);
-    frame.locals_map = Some(locals);
+    frame.extra_mut().locals_map = Some(locals);
     let r = vm.run_frame(frame)?;
     Ok(if kind == Kind::Eval { r } else { Value::None })
 }

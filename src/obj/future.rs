@@ -69,6 +69,8 @@ pub struct FutureExtra {
     pub dict: DictData,
     pub cancel_msg: Value,
     pub cancelled_exc: Value,
+    /// The exception set by `set_exception` (None if none): most futures end with a result.
+    pub exception: Value,
     /// The exception's traceback when it was set (restored on the first retrieval).
     pub exception_tb: Option<super::exception::Traceback>,
 }
@@ -81,8 +83,10 @@ pub struct FutureObj {
     pub loop_: RefCell<Value>,
     pub state: Cell<FutState>,
     pub result: RefCell<Value>,
-    pub exception: RefCell<Value>,
     pub callbacks: RefCell<Vec<Callback>>,
+    /// The first done callback when it is a task's wake-up (what nearly every awaited
+    /// future gets), kept here without allocating; it comes before `callbacks`.
+    pub waker: Cell<Option<ObjRef>>,
     /// The exception was never retrieved (report it when the future dies).
     pub log_tb: Cell<bool>,
     /// `_asyncio_future_blocking`
@@ -112,8 +116,8 @@ impl FutureObj {
             loop_: RefCell::new(Value::None),
             state: Cell::new(FutState::Pending),
             result: RefCell::new(Value::None),
-            exception: RefCell::new(Value::None),
             callbacks: RefCell::new(Vec::new()),
+            waker: Cell::new(None),
             log_tb: Cell::new(false),
             blocking: Cell::new(false),
             bare_yield: Cell::new(false),
@@ -143,6 +147,7 @@ impl FutureObj {
                     dict: DictData::new(),
                     cancel_msg: Value::None,
                     cancelled_exc: Value::None,
+                    exception: Value::None,
                     exception_tb: None,
                 })
             })
@@ -182,9 +187,43 @@ impl FutureObj {
         }
     }
 
+    /// The exception set on this future (None if none).
+    pub fn exception(&self) -> Value {
+        match &*self.extra.borrow() {
+            Some(e) => e.exception.clone(),
+            None => Value::None,
+        }
+    }
+
+    /// An exception is set (or cannot be ruled out: the extra part is being changed).
+    #[inline]
+    pub fn has_exception(&self) -> bool {
+        match self.extra.try_borrow() {
+            Ok(e) => e.as_ref().is_some_and(|x| !x.exception.is_none()),
+            Err(_) => true,
+        }
+    }
+
     /// The saved traceback of the exception, taken (restored on the first retrieval only).
     pub fn take_exception_tb(&self) -> Option<super::exception::Traceback> {
         self.extra.borrow_mut().as_mut()?.exception_tb.take()
+    }
+
+    /// No done callback is registered.
+    pub fn no_callbacks(&self) -> bool {
+        let w = self.waker.take();
+        let none = w.is_none();
+        self.waker.set(w);
+        none && self.callbacks.try_borrow().is_ok_and(|c| c.is_empty())
+    }
+
+    /// The done callbacks in the order they run (the waker first).
+    pub fn all_callbacks(&self) -> Vec<Callback> {
+        let w = self.waker.take();
+        let mut out: Vec<Callback> = w.iter().cloned().map(Callback::Wakeup).collect();
+        self.waker.set(w);
+        out.extend(self.callbacks.borrow().iter().cloned());
+        out
     }
 
     #[inline]
@@ -214,8 +253,8 @@ impl FutureObj {
             loop_,
             state: _,
             result,
-            exception,
             callbacks,
+            waker,
             log_tb: _,
             blocking: _,
             bare_yield: _,
@@ -228,6 +267,7 @@ impl FutureObj {
                     dict,
                     cancel_msg,
                     cancelled_exc,
+                    exception,
                     exception_tb: _,
                 } = &**x;
                 dict.iter().for_each(|e| {
@@ -236,13 +276,19 @@ impl FutureObj {
                 });
                 f(cancel_msg);
                 f(cancelled_exc);
+                f(exception);
             }
         }
-        for cell in [loop_, result, exception] {
+        for cell in [loop_, result] {
             if let Ok(v) = cell.try_borrow() {
                 f(&v);
             }
         }
+        let w = waker.take();
+        if let Some(t) = &w {
+            f(&Value::Obj(t.clone()));
+        }
+        waker.set(w);
         if let Ok(cbs) = callbacks.try_borrow() {
             for cb in cbs.iter() {
                 for v in cb.values() {
@@ -276,15 +322,19 @@ impl FutureObj {
                 out.extend(x.dict.drain_values());
                 out.push(std::mem::replace(&mut x.cancel_msg, Value::None));
                 out.push(std::mem::replace(&mut x.cancelled_exc, Value::None));
+                out.push(std::mem::replace(&mut x.exception, Value::None));
                 if let Some(mut tb) = x.exception_tb.take() {
                     tb.take_values(out);
                 }
             }
         }
-        for cell in [&self.loop_, &self.result, &self.exception] {
+        for cell in [&self.loop_, &self.result] {
             if let Ok(mut v) = cell.try_borrow_mut() {
                 out.push(std::mem::replace(&mut *v, Value::None));
             }
+        }
+        if let Some(t) = self.waker.take() {
+            out.push(Value::Obj(t));
         }
         if let Ok(mut cbs) = self.callbacks.try_borrow_mut() {
             for cb in cbs.drain(..) {
@@ -348,5 +398,15 @@ impl HandleObj {
         if let Ok(mut a) = self.args.try_borrow_mut() {
             out.append(&mut a);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every parked task holds two futures' worth of these (its own and the one it waits
+    /// on): keep them within the allocator's 128-byte size class.
+    #[test]
+    fn future_size() {
+        assert!(std::mem::size_of::<super::FutureObj>() <= 128);
     }
 }

@@ -62,7 +62,7 @@ fn build_class(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         return Err(type_error("__build_class__: func must be a function"));
     };
     let mut frame = vm.bind_args(f, None, &[], &[])?;
-    frame.locals_map = Some(ns.clone());
+    frame.extra_mut().locals_map = Some(ns.clone());
     let cell = vm.run_frame(frame)?;
     let ns_data = match &*ns {
         Obj::Dict(d) => d.borrow().clone(),

@@ -81,7 +81,7 @@ impl Vm {
 
     /// Returns a finished frame's allocations to the pool.
     pub fn recycle_frame(&mut self, mut frame: Box<Frame>) {
-        if frame.frame_obj.is_some() {
+        if frame.frame_obj().is_some() {
             self.detach_frame_object(&mut frame);
         }
         frame.reset();
@@ -288,21 +288,25 @@ impl Vm {
         let init_key = self.intern("__init__");
         match lookup(cls, &init_key) {
             Some(init) if !is_object_init(&init, &self.t.object) => {
-                match self.prepare_call(&init, Some(&instance), args, kwnames)? {
-                    Prepared::Done(r) => {
-                        if !r.is_none() {
-                            return Err(type_error(format!(
-                                "__init__() should return None, not '{}'",
-                                self.type_name(&r)
-                            )));
+                let r = match self.prepare_call(&init, Some(&instance), args, kwnames)? {
+                    Prepared::Done(r) => r,
+                    Prepared::Frame(mut f) => match &instance {
+                        Value::Obj(o) => {
+                            f.init_self = Some(o.clone());
+                            return Ok(Prepared::Frame(f));
                         }
-                        Ok(Prepared::Done(instance))
-                    }
-                    Prepared::Frame(mut f) => {
-                        f.init_self = Some(instance);
-                        Ok(Prepared::Frame(f))
-                    }
+                        // Only objects ride in `Frame::init_self`; a plain value (accepted
+                        // by a metaclass's `__instancecheck__`) has its `__init__` run here.
+                        _ => self.run_frame(f)?,
+                    },
+                };
+                if !r.is_none() {
+                    return Err(type_error(format!(
+                        "__init__() should return None, not '{}'",
+                        self.type_name(&r)
+                    )));
                 }
+                Ok(Prepared::Done(instance))
             }
             _ => Ok(Prepared::Done(instance)),
         }
@@ -543,19 +547,19 @@ impl Vm {
         if c.cellvars.is_empty() && c.freevars.is_empty() {
             return;
         }
-        frame.cells.clear();
+        let Frame { extra, locals, .. } = frame;
+        let cells = &mut extra.get_or_insert_with(Box::default).cells;
+        cells.clear();
         for _ in 0..c.cellvars.len() {
-            frame
-                .cells
-                .push(ObjRef::new(Obj::Cell(RefCell::new(Value::Undef))));
+            cells.push(ObjRef::new(Obj::Cell(RefCell::new(Value::Undef))));
         }
         for &(cell, slot) in &c.cell_params {
-            let v = std::mem::replace(&mut frame.locals[slot as usize], Value::Undef);
-            if let Some(Obj::Cell(cv)) = frame.cells.get(cell as usize).map(|c| &**c) {
+            let v = std::mem::replace(&mut locals[slot as usize], Value::Undef);
+            if let Some(Obj::Cell(cv)) = cells.get(cell as usize).map(|c| &**c) {
                 *cv.borrow_mut() = v;
             }
         }
-        frame.cells.extend(func.closure.iter().cloned());
+        cells.extend(func.closure.iter().cloned());
     }
 }
 

@@ -143,7 +143,7 @@ impl Vm {
                 }
             }
             Op::LoadDeref(i) | Op::LoadClosure(i) => {
-                let cell = self.top().cells[i as usize].clone();
+                let cell = self.top().cells()[i as usize].clone();
                 if let Op::LoadClosure(_) = op {
                     self.push(Value::Obj(cell));
                     return Ok(None);
@@ -159,14 +159,14 @@ impl Vm {
             }
             Op::StoreDeref(i) => {
                 let v = self.pop();
-                let cell = self.top().cells[i as usize].clone();
+                let cell = self.top().cells()[i as usize].clone();
                 if let Obj::Cell(c) = &*cell {
                     let old = c.replace(v);
                     drop(old);
                 }
             }
             Op::DeleteDeref(i) => {
-                let cell = self.top().cells[i as usize].clone();
+                let cell = self.top().cells()[i as usize].clone();
                 if let Obj::Cell(c) = &*cell {
                     if c.replace(Value::Undef).is_undef() {
                         return Err(self.unbound_cell(&code, i as usize));
@@ -176,7 +176,7 @@ impl Vm {
             Op::LoadClassDeref(i) => {
                 let ncell = code.code.cellvars.len();
                 let name = Value::str(&code.code.freevars[i as usize - ncell.min(i as usize)]);
-                let map = self.top().locals_map.clone();
+                let map = self.top().locals_map().cloned();
                 let found = match map.as_deref() {
                     Some(Obj::Dict(d)) => super::dictops::get_str(&d.borrow(), &name),
                     _ => None,
@@ -184,7 +184,7 @@ impl Vm {
                 let v = match found {
                     Some(v) => v,
                     None => {
-                        let cell = self.top().cells[i as usize].clone();
+                        let cell = self.top().cells()[i as usize].clone();
                         let v = match &*cell {
                             Obj::Cell(c) => c.borrow().clone(),
                             _ => Value::Undef,
@@ -224,7 +224,7 @@ impl Vm {
             }
             Op::LoadName(i) => {
                 let name = &code.names[i as usize];
-                let map = self.top().locals_map.clone();
+                let map = self.top().locals_map().cloned();
                 let local = match &map {
                     Some(m) => self.mapping_get(m, name)?,
                     None => None,
@@ -238,7 +238,7 @@ impl Vm {
             Op::StoreName(i) => {
                 let v = self.pop();
                 let name = code.names[i as usize].clone();
-                let map = self.top().locals_map.clone();
+                let map = self.top().locals_map().cloned();
                 match map {
                     Some(m) => self.mapping_set(&m, name, v)?,
                     None => {
@@ -254,8 +254,8 @@ impl Vm {
                 let name = code.names[i as usize].clone();
                 let map = self
                     .top()
-                    .locals_map
-                    .clone()
+                    .locals_map()
+                    .cloned()
                     .unwrap_or_else(|| self.top().globals.clone());
                 let removed = match &*map {
                     Obj::Dict(d) => super::dictops::del_str(&mut d.borrow_mut(), &name),
@@ -856,7 +856,7 @@ impl Vm {
                 self.import_star(&m)?;
             }
             Op::SetupAnnotations => {
-                let map = self.top().locals_map.clone();
+                let map = self.top().locals_map().cloned();
                 if let Some(m) = map {
                     let key = self.intern("__annotations__");
                     if self.mapping_get(&m, &key)?.is_none() {
@@ -1455,7 +1455,7 @@ impl Vm {
                     self.type_name(&v)
                 )));
             }
-            v = inst;
+            v = Value::Obj(inst);
         }
         if let Some(g) = frame.generator.take() {
             if let Obj::Generator(gen) = &*g {

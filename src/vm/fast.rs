@@ -10,7 +10,7 @@
 //! as it found it.
 
 use super::errors::{ExcRef, PyResult};
-use super::frame::{Frame, Frames};
+use super::frame::{Frame, FrameExtra, Frames};
 use super::quicken::Inst;
 use super::value::{ObjRef, Value};
 use super::Vm;
@@ -268,12 +268,16 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                         released!();
                     }
                 }
-                Inst::LoadDeref(i) => match cell_value(&f.cells, i as usize) {
-                    Some(v) => stack.push(v),
-                    None => slow!(at),
-                },
+                Inst::LoadDeref(i) => {
+                    match cell_value(FrameExtra::cells_of(&f.extra), i as usize) {
+                        Some(v) => stack.push(v),
+                        None => slow!(at),
+                    }
+                }
                 Inst::StoreDeref(i) => {
-                    let (Some(cell), Some(v)) = (f.cells.get(i as usize), stack.pop()) else {
+                    let (Some(cell), Some(v)) =
+                        (FrameExtra::cells_of(&f.extra).get(i as usize), stack.pop())
+                    else {
                         slow!(at);
                     };
                     let Obj::Cell(c) = &**cell else {
@@ -626,7 +630,11 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                 }
                 Inst::Return => {
                     // Frames with anything to hand over on return go the general way.
-                    if depth < 2 || f.entry || f.init_self.is_some() || f.frame_obj.is_some() {
+                    if depth < 2
+                        || f.entry
+                        || f.init_self.is_some()
+                        || FrameExtra::frame_obj_of(&f.extra).is_some()
+                    {
                         slow!(at);
                     }
                     let awaited = match f.generator.as_deref() {
@@ -900,7 +908,7 @@ fn finished_future_result(stack: &[Value]) -> Option<Value> {
     let Obj::Future(f) = &**o else { return None };
     if f.state.get() != crate::obj::future::FutState::Finished
         || f.bare_yield.get()
-        || !f.exception.try_borrow().ok()?.is_none()
+        || f.has_exception()
     {
         return None;
     }

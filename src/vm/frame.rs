@@ -22,12 +22,11 @@ pub struct Frame {
     pub pc: usize,
     pub stack: Vec<Value>,
     pub locals: Vec<Value>,
-    /// Cell objects: the code's cellvars, then its freevars.
-    pub cells: Vec<ObjRef>,
+    /// Cells, the locals mapping and the frame object: what most frames (and every parked
+    /// coroutine's) lack, boxed to keep frames small. Kept (emptied) by `reset`.
+    pub extra: Option<Box<FrameExtra>>,
     /// The module namespace (`Obj::Dict`).
     pub globals: ObjRef,
-    /// Module and class bodies keep names in a mapping (`Obj::Dict`).
-    pub locals_map: Option<ObjRef>,
     /// The exception being handled by an `except`/`finally` in this frame (None if none).
     pub handled: Value,
     /// Returning (or yielding) from this frame leaves the dispatch loop: it was entered from
@@ -37,9 +36,7 @@ pub struct Frame {
     pub generator: Option<ObjRef>,
     /// Set for `__init__` frames started by instance creation: the return value must be
     /// None, and the caller receives this instance instead.
-    pub init_self: Option<Value>,
-    /// The Python-visible frame object, once something asked for it (see `obj::frame`).
-    pub frame_obj: Option<ObjRef>,
+    pub init_self: Option<ObjRef>,
     /// A coroutine frame that `await f(...)` runs in place without its coroutine object
     /// (see `fast::CallAwait`): the coroutine function, whose names the coroutine object
     /// takes if the frame ever suspends (`Vm::materialize_coroutine`). The awaiting frame
@@ -47,24 +44,81 @@ pub struct Frame {
     pub lazy_coro: Option<ObjRef>,
 }
 
+/// The rarely used parts of a frame (`Frame::extra`).
+#[derive(Default)]
+pub struct FrameExtra {
+    /// Cell objects: the code's cellvars, then its freevars.
+    pub cells: Vec<ObjRef>,
+    /// Module and class bodies keep names in a mapping (`Obj::Dict`).
+    pub locals_map: Option<ObjRef>,
+    /// The Python-visible frame object, once something asked for it (see `obj::frame`).
+    pub frame_obj: Option<ObjRef>,
+}
+
+impl FrameExtra {
+    /// `Frame::cells` of a frame's `extra` (for code that holds another field mutably).
+    #[inline]
+    pub fn cells_of(extra: &Option<Box<FrameExtra>>) -> &[ObjRef] {
+        match extra {
+            Some(x) => &x.cells,
+            None => &[],
+        }
+    }
+
+    /// `Frame::frame_obj` of a frame's `extra`.
+    #[inline]
+    pub fn frame_obj_of(extra: &Option<Box<FrameExtra>>) -> Option<&ObjRef> {
+        extra.as_ref()?.frame_obj.as_ref()
+    }
+}
+
 impl Frame {
+    /// The rarely used parts, allocated now if they were not yet.
+    pub fn extra_mut(&mut self) -> &mut FrameExtra {
+        self.extra.get_or_insert_with(Box::default)
+    }
+
+    /// Cell objects: the code's cellvars, then its freevars.
+    #[inline]
+    pub fn cells(&self) -> &[ObjRef] {
+        FrameExtra::cells_of(&self.extra)
+    }
+
+    /// The locals mapping of a module or class body.
+    #[inline]
+    pub fn locals_map(&self) -> Option<&ObjRef> {
+        self.extra.as_ref()?.locals_map.as_ref()
+    }
+
+    pub fn take_locals_map(&mut self) -> Option<ObjRef> {
+        self.extra.as_mut()?.locals_map.take()
+    }
+
+    /// The Python-visible frame object, if something asked for it.
+    #[inline]
+    pub fn frame_obj(&self) -> Option<&ObjRef> {
+        FrameExtra::frame_obj_of(&self.extra)
+    }
+
+    pub fn take_frame_obj(&mut self) -> Option<ObjRef> {
+        self.extra.as_mut()?.frame_obj.take()
+    }
+
     pub fn new(code: Rc<CodeObj>, globals: ObjRef) -> Box<Frame> {
         let c = &code.code;
         let n_locals = c.varnames.len();
         let mut locals = Vec::with_capacity(n_locals);
         locals.resize(n_locals, Value::Undef);
         Box::new(Frame {
-            stack: Vec::with_capacity(c.max_stack as usize + 2),
+            stack: Vec::with_capacity(code.stack_room as usize),
             locals,
-            cells: Vec::new(),
+            extra: None,
             pc: 0,
             globals,
-            locals_map: None,
             handled: Value::None,
             entry: false,
             generator: None,
             init_self: None,
-            frame_obj: None,
             lazy_coro: None,
             code,
         })
@@ -77,9 +131,11 @@ impl Frame {
         let code = &func.code;
         match pool.pop() {
             Some(mut f) => {
-                let want = code.code.max_stack as usize + 2;
+                let want = code.stack_room as usize;
                 if f.stack.capacity() < want {
-                    f.stack.reserve(want);
+                    // Exactly: growth by doubling would leave a coroutine's parked frame
+                    // with room it never uses.
+                    f.stack.reserve_exact(want);
                 }
                 if !Rc::ptr_eq(&f.code, code) {
                     f.code = code.clone();
@@ -108,11 +164,9 @@ impl Frame {
         }
         self.locals.clear();
         // Most frames have none of these: test before paying for the drop glue.
-        if !self.cells.is_empty() {
-            self.cells.clear();
-        }
-        if self.locals_map.is_some() {
-            self.locals_map = None;
+        if let Some(x) = &mut self.extra {
+            x.cells.clear();
+            x.locals_map = None;
         }
         if self.generator.is_some() {
             self.generator = None;
@@ -138,23 +192,35 @@ impl Frame {
     pub fn drain_values(&mut self) -> Vec<Value> {
         let mut out: Vec<Value> = std::mem::take(&mut self.stack);
         out.append(&mut self.locals);
-        out.extend(self.cells.drain(..).map(Value::Obj));
-        out.push(std::mem::replace(&mut self.handled, Value::None));
-        if let Some(l) = self.locals_map.take() {
-            out.push(Value::Obj(l));
+        if let Some(x) = &mut self.extra {
+            out.extend(x.cells.drain(..).map(Value::Obj));
+            if let Some(l) = x.locals_map.take() {
+                out.push(Value::Obj(l));
+            }
+            if let Some(fo) = x.frame_obj.take() {
+                out.push(Value::Obj(fo));
+            }
         }
+        out.push(std::mem::replace(&mut self.handled, Value::None));
         if let Some(g) = self.generator.take() {
             out.push(Value::Obj(g));
         }
         if let Some(s) = self.init_self.take() {
-            out.push(s);
-        }
-        if let Some(fo) = self.frame_obj.take() {
-            out.push(Value::Obj(fo));
+            out.push(Value::Obj(s));
         }
         if let Some(f) = self.lazy_coro.take() {
             out.push(Value::Obj(f));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// A parked task holds two frames (its coroutine's and the one it awaits in): keep a
+    /// frame within the allocator's 128-byte size class.
+    #[test]
+    fn frame_size() {
+        assert!(std::mem::size_of::<super::Frame>() <= 128);
     }
 }

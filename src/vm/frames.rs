@@ -20,7 +20,7 @@ use std::rc::Rc;
 /// The frame object of `frame`, created and cached on first use. `owner` is the generator
 /// holding the frame when it is suspended (a running frame knows its generator).
 pub fn frame_object(frame: &mut Frame, owner: Option<&ObjRef>) -> ObjRef {
-    if let Some(fo) = &frame.frame_obj {
+    if let Some(fo) = frame.frame_obj() {
         return fo.clone();
     }
     let owner = owner.or(frame.generator.as_ref()).map(|g| g.downgrade());
@@ -29,7 +29,7 @@ pub fn frame_object(frame: &mut Frame, owner: Option<&ObjRef>) -> ObjRef {
         frame.globals.clone(),
         owner,
     ))));
-    frame.frame_obj = Some(fo.clone());
+    frame.extra_mut().frame_obj = Some(fo.clone());
     fo
 }
 
@@ -94,7 +94,7 @@ impl Vm {
     /// A finishing frame hands its final state to its frame object, whose `f_back` becomes
     /// the caller's frame object (CPython's `take_ownership`).
     pub(crate) fn detach_frame_object(&mut self, frame: &mut Frame) {
-        let Some(fo) = frame.frame_obj.take() else {
+        let Some(fo) = frame.take_frame_obj() else {
             return;
         };
         let back = match self.frames.last_mut() {
@@ -104,8 +104,9 @@ impl Vm {
         if let Some(f) = as_frame_obj(&fo) {
             *f.finished.borrow_mut() = Some(FinishedFrame {
                 locals: std::mem::take(&mut frame.locals),
-                cells: std::mem::take(&mut frame.cells),
-                locals_map: frame.locals_map.take(),
+                cells: (frame.extra.as_mut())
+                    .map_or_else(Vec::new, |x| std::mem::take(&mut x.cells)),
+                locals_map: frame.take_locals_map(),
                 lasti: frame.lasti() as u32,
             });
             *f.back.borrow_mut() = back;
@@ -116,14 +117,14 @@ impl Vm {
     fn running_index(&self, fo: &ObjRef) -> Option<usize> {
         self.frames
             .iter()
-            .rposition(|f| f.frame_obj.as_ref().is_some_and(|o| o.is(fo)))
+            .rposition(|f| f.frame_obj().is_some_and(|o| o.is(fo)))
     }
 
     /// Reads the frame behind `fo`: running, suspended in its generator, or finished.
     fn frame_view(&self, fo: &ObjRef) -> FrameView {
         let view = |f: &Frame| FrameView {
-            locals_map: f.locals_map.clone(),
-            pairs: fast_locals(&f.code.code, &f.locals, &f.cells),
+            locals_map: f.locals_map().cloned(),
+            pairs: fast_locals(&f.code.code, &f.locals, f.cells()),
             lasti: f.lasti(),
             started: f.pc > 0,
         };
@@ -151,7 +152,7 @@ impl Vm {
         if let Some(g) = owner {
             if let Obj::Generator(gen) = &*g {
                 if let Some(f) = gen.frame.borrow().as_ref() {
-                    if f.frame_obj.as_ref().is_some_and(|o| o.is(fo)) {
+                    if f.frame_obj().is_some_and(|o| o.is(fo)) {
                         return view(f);
                     }
                 }

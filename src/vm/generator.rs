@@ -136,13 +136,17 @@ impl Vm {
             return;
         };
         let Obj::Function(f) = &*func else { return };
+        // The frame came from the pool, sized for whatever ran in it before, and may now
+        // stay parked for long (a task waiting on an event): keep only the room it needs.
+        frame.stack.shrink_to(f.code.stack_room as usize);
+        frame.locals.shrink_to_fit();
         let g = ObjRef::new(Obj::Generator(GeneratorObj::for_running_frame(f)));
         if let Some(slot) = self.frames.last_mut().and_then(|c| c.stack.last_mut()) {
             if slot.is_undef() {
                 *slot = Value::Obj(g.clone());
             }
         }
-        if let Some(Obj::Frame(fo)) = frame.frame_obj.as_deref() {
+        if let Some(Obj::Frame(fo)) = frame.frame_obj().map(|o| &**o) {
             *fo.owner.borrow_mut() = Some(g.downgrade());
         }
         frame.generator = Some(g);

@@ -290,7 +290,7 @@ impl Vm {
     ) -> PyResult<Value> {
         let co = self.code_object(code);
         let mut frame = super::frame::Frame::new(co, globals.clone());
-        frame.locals_map = Some(globals);
+        frame.extra_mut().locals_map = Some(globals);
         self.run_frame(frame)
     }
 
@@ -506,8 +506,8 @@ impl Vm {
         };
         let target = self
             .top()
-            .locals_map
-            .clone()
+            .locals_map()
+            .cloned()
             .unwrap_or_else(|| self.top().globals.clone());
         for n in names {
             let v = self.get_attr(module, &n)?;

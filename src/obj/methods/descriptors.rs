@@ -266,7 +266,7 @@ fn super_from_frame(vm: &Vm) -> PyResult<(ObjRef, Value)> {
     }
     let mut first = frame.locals.first().cloned().unwrap_or(Value::Undef);
     if let Some(&(cell, _)) = code.cell_params.iter().find(|&&(_, slot)| slot == 0) {
-        if let Some(Obj::Cell(c)) = frame.cells.get(cell as usize).map(|c| &**c) {
+        if let Some(Obj::Cell(c)) = frame.cells().get(cell as usize).map(|c| &**c) {
             first = c.borrow().clone();
         }
     }
@@ -276,7 +276,7 @@ fn super_from_frame(vm: &Vm) -> PyResult<(ObjRef, Value)> {
     let Some(i) = code.freevars.iter().position(|n| &**n == "__class__") else {
         return Err(runtime_error("super(): __class__ cell not found"));
     };
-    let cell = frame.cells.get(code.cellvars.len() + i);
+    let cell = frame.cells().get(code.cellvars.len() + i);
     let class = match cell.map(|c| &**c) {
         Some(Obj::Cell(c)) => c.borrow().clone(),
         _ => Value::Undef,
