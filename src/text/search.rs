@@ -69,12 +69,36 @@ impl Iterator for Matches<'_> {
 /// `hay` with the first `limit` (all when `None`) occurrences of a non-empty `old`
 /// replaced by `new`, in one pass.
 pub fn replace(hay: &str, old: &str, new: &str, limit: Option<usize>) -> String {
-    let mut out = String::with_capacity(hay.len());
+    match find(hay, old) {
+        Some(first) => replace_from(hay, first, old, new, limit, hay.len()),
+        None => hay.to_string(),
+    }
+}
+
+/// `replace` when the caller already found the first occurrence (at byte `first`) and
+/// knows a good capacity for the result (its exact length avoids a reallocation when the
+/// result is turned into a boxed str).
+pub fn replace_from(
+    hay: &str,
+    first: usize,
+    old: &str,
+    new: &str,
+    limit: Option<usize>,
+    capacity: usize,
+) -> String {
+    let mut out = String::with_capacity(capacity);
+    let mut at = first;
     let mut last = 0;
-    for at in matches(hay, old).take(limit.unwrap_or(usize::MAX)) {
+    let mut left = limit.unwrap_or(usize::MAX);
+    while left > 0 {
         out.push_str(&hay[last..at]);
         out.push_str(new);
         last = at + old.len();
+        left -= 1;
+        match find(&hay[last..], old) {
+            Some(p) => at = last + p,
+            None => break,
+        }
     }
     out.push_str(&hay[last..]);
     out

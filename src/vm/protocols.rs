@@ -475,7 +475,7 @@ impl Vm {
     pub fn binary_op(&mut self, a: &Value, b: &Value, op: BinOp, inplace: bool) -> PyResult<Value> {
         // str + str first: the numeric tower would only reject it after several checks.
         if let (BinOp::Add, Some(x), Some(y)) = (op, a.as_strobj(), b.as_strobj()) {
-            return Ok(crate::obj::str::concat([x, y].into_iter()));
+            return Ok(crate::obj::str::concat2(a, x, b, y));
         }
         if let Some(r) = crate::obj::number::binop(a, b, op) {
             return r;
