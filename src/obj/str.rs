@@ -118,7 +118,7 @@ pub fn from_piece(s: &str, ascii: bool) -> Value {
 
 /// `str(i)` for a small int, allocated at its exact length.
 pub fn int_str(i: i64) -> Value {
-    let mut digits = [0u8; 21];
+    let mut digits = [0u8; 20];
     let mut n = i.unsigned_abs();
     let mut at = digits.len();
     loop {
@@ -129,13 +129,12 @@ pub fn int_str(i: i64) -> Value {
             break;
         }
     }
+    let mut out = String::with_capacity(digits.len() - at + usize::from(i < 0));
     if i < 0 {
-        at -= 1;
-        digits[at] = b'-';
+        out.push('-');
     }
-    // Only ASCII digits and '-' were written, so this cannot fail.
-    let text = std::str::from_utf8(&digits[at..]).unwrap_or_default();
-    Value::obj(Obj::Str(StrObj::with_ascii(text.into(), true)))
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
+    Value::obj(Obj::Str(StrObj::with_ascii(out.into_boxed_str(), true)))
 }
 
 #[cfg(test)]
