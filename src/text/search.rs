@@ -1,6 +1,7 @@
 //! Substring search tuned for the short strings programs mostly search: a byte scan for
-//! one-byte needles, a first-byte scan plus compare over short haystacks, and the standard
-//! library's Two-Way searcher (linear time, but with a set-up cost) for long ones.
+//! one-byte needles (memchr's vectorised one past `SHORT_HAY`, whose set-up costs more
+//! than a short loop), a first-byte scan plus compare over short haystacks, and the
+//! standard library's Two-Way searcher (linear time, but with a set-up cost) for long ones.
 //!
 //! Offsets are byte offsets. A match of a valid UTF-8 needle always starts on a char
 //! boundary of a valid UTF-8 haystack, so slicing at the results is safe.
@@ -15,7 +16,8 @@ pub fn find(hay: &str, needle: &str) -> Option<usize> {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
     match n.len() {
         0 => Some(0),
-        1 => h.iter().position(|&b| b == n[0]),
+        1 if h.len() <= SHORT_HAY => h.iter().position(|&b| b == n[0]),
+        1 => memchr::memchr(n[0], h),
         m if m > h.len() => None,
         m if h.len() <= SHORT_HAY => (0..=h.len() - m).find(|&i| h[i] == n[0] && &h[i..i + m] == n),
         _ => hay.find(needle),
@@ -28,7 +30,8 @@ pub fn rfind(hay: &str, needle: &str) -> Option<usize> {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
     match n.len() {
         0 => Some(h.len()),
-        1 => h.iter().rposition(|&b| b == n[0]),
+        1 if h.len() <= SHORT_HAY => h.iter().rposition(|&b| b == n[0]),
+        1 => memchr::memrchr(n[0], h),
         m if m > h.len() => None,
         m if h.len() <= SHORT_HAY => (0..=h.len() - m)
             .rev()

@@ -1120,15 +1120,28 @@ fn split(vm: &mut Vm, a: &Args) -> PyResult<Value> {
         None => split_whitespace(st, maxsplit),
         Some(sep) => {
             let limit = usize::try_from(maxsplit).unwrap_or(usize::MAX);
-            let mut out = Vec::new();
-            let mut last = 0;
             let piece = |p: &str| crate::obj::str::from_piece(p, s.ascii);
-            for at in search::matches(st, sep).take(limit) {
-                out.push(piece(&st[last..at]));
-                last = at + sep.len();
+            if let (&[b], usize::MAX) = (sep.as_bytes(), limit) {
+                // A one-byte separator (ASCII, as a str's UTF-8 byte can only be then):
+                // found by memchr's vectorised scan, the pieces pushed as it goes.
+                let mut out = Vec::new();
+                let mut last = 0;
+                for at in memchr::memchr_iter(b, st.as_bytes()) {
+                    out.push(piece(&st[last..at]));
+                    last = at + 1;
+                }
+                out.push(piece(&st[last..]));
+                out
+            } else {
+                let mut out = Vec::new();
+                let mut last = 0;
+                for at in search::matches(st, sep).take(limit) {
+                    out.push(piece(&st[last..at]));
+                    last = at + sep.len();
+                }
+                out.push(piece(&st[last..]));
+                out
             }
-            out.push(piece(&st[last..]));
-            out
         }
     };
     Ok(Value::list(out))
@@ -1309,11 +1322,22 @@ fn join(vm: &mut Vm, a: &Args) -> PyResult<Value> {
         return Ok(builtin_view(&items[0]).clone());
     }
     let mut out = String::with_capacity(total);
-    for (i, v) in items.iter().enumerate() {
-        if i > 0 {
-            out.push_str(sep);
+    if let [b] = sep.as_bytes() {
+        // A one-byte separator (" ", ",", "\n") is pushed as a char, not copied.
+        let c = char::from(*b);
+        for (i, v) in items.iter().enumerate() {
+            if i > 0 {
+                out.push(c);
+            }
+            out.push_str(builtin_view(v).as_str().unwrap_or(""));
         }
-        out.push_str(builtin_view(v).as_str().unwrap_or(""));
+    } else {
+        for (i, v) in items.iter().enumerate() {
+            if i > 0 {
+                out.push_str(sep);
+            }
+            out.push_str(builtin_view(v).as_str().unwrap_or(""));
+        }
     }
     Ok(crate::obj::str::from_string(out, ascii))
 }
