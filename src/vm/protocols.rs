@@ -654,6 +654,26 @@ impl Vm {
                     None => Err(super::errors::key_error(key.clone())),
                 };
             }
+            // Slices (and str indexing) of the exact builtin sequences, whose `__getitem__`
+            // cannot be overridden: their method bodies directly, without the special
+            // method lookup and argument vector.
+            let sliced = matches!(key, Value::Obj(k) if matches!(&**k, Obj::Slice(_)));
+            match &**o {
+                Obj::Str(_) => return crate::obj::methods::str::str_getitem(self, obj, key),
+                Obj::List(_) | Obj::Tuple(_) if sliced => {
+                    let pos = [obj.clone(), key.clone()];
+                    let a = crate::obj::function::Args {
+                        pos: &pos,
+                        kwnames: &[],
+                        kwvalues: &[],
+                    };
+                    return match &**o {
+                        Obj::List(_) => crate::obj::methods::list::getitem(self, &a),
+                        _ => crate::obj::methods::tuple::getitem(self, &a),
+                    };
+                }
+                _ => {}
+            }
             if let Obj::Class(_) = &**o {
                 if let Some(r) = self.call_special_on_class(o, "__class_getitem__", key)? {
                     return Ok(r);

@@ -167,7 +167,7 @@ pub fn slice_items(items: &[Value], sl: &super::slice::SliceIdx) -> Vec<Value> {
     sl.positions().map(|p| items[p].clone()).collect()
 }
 
-fn getitem(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+pub(crate) fn getitem(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let l = this(vm, a, "__getitem__")?;
     a.check("__getitem__", 2, 2)?;
     let n = l.borrow().len();
