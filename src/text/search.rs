@@ -19,9 +19,29 @@ pub fn find(hay: &str, needle: &str) -> Option<usize> {
         1 if h.len() <= SHORT_HAY => h.iter().position(|&b| b == n[0]),
         1 => memchr::memchr(n[0], h),
         m if m > h.len() => None,
-        m if h.len() <= SHORT_HAY => (0..=h.len() - m).find(|&i| h[i] == n[0] && &h[i..i + m] == n),
-        _ => hay.find(needle),
+        m if h.len() <= SHORT_HAY => {
+            (0..=h.len() - m).find(|&i| h[i] == n[0] && same(&h[i..i + m], n))
+        }
+        _ => find_long(hay, needle),
     }
+}
+
+/// Whether two short byte strings of the same length are equal: an inlined loop, cheaper
+/// than a `memcmp` call for the few bytes a short needle has.
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// Two-Way search, kept out of line so the short cases' callers carry no large frame.
+#[inline(never)]
+fn find_long(hay: &str, needle: &str) -> Option<usize> {
+    hay.find(needle)
+}
+
+#[inline(never)]
+fn rfind_long(hay: &str, needle: &str) -> Option<usize> {
+    hay.rfind(needle)
 }
 
 /// The last occurrence of `needle` in `hay` (`Some(hay.len())` for an empty needle).
@@ -35,8 +55,8 @@ pub fn rfind(hay: &str, needle: &str) -> Option<usize> {
         m if m > h.len() => None,
         m if h.len() <= SHORT_HAY => (0..=h.len() - m)
             .rev()
-            .find(|&i| h[i] == n[0] && &h[i..i + m] == n),
-        _ => hay.rfind(needle),
+            .find(|&i| h[i] == n[0] && same(&h[i..i + m], n)),
+        _ => rfind_long(hay, needle),
     }
 }
 
