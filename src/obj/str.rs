@@ -67,21 +67,53 @@ impl StrObj {
     }
 }
 
-/// The strs `pieces` joined into one, allocated once at the exact size so no growth or
-/// shrink-to-fit reallocation happens.
-pub fn concat<'a>(pieces: impl Iterator<Item = &'a StrObj> + Clone) -> Value {
-    let mut out = String::with_capacity(pieces.clone().map(|p| p.s.len()).sum());
-    let mut ascii = true;
-    for p in pieces {
-        out.push_str(&p.s);
-        ascii &= p.ascii;
+/// `a + b` for two strs (`w += "ka"` in a loop is the common case): one exact-size
+/// allocation, and the operand itself when the other is empty (CPython does the same, so
+/// `s + "" is s`).
+pub fn concat2(a: &Value, x: &StrObj, b: &Value, y: &StrObj) -> Value {
+    if y.s.is_empty() {
+        return a.clone();
     }
-    Value::obj(Obj::Str(StrObj::with_ascii(out.into_boxed_str(), ascii)))
+    if x.s.is_empty() {
+        return b.clone();
+    }
+    let mut out = String::with_capacity(x.s.len() + y.s.len());
+    out.push_str(&x.s);
+    out.push_str(&y.s);
+    from_string(out, x.ascii && y.ascii)
 }
 
 /// An f-string's str pieces joined (the compiler only emits str items here).
 pub fn concat_values(items: &[Value]) -> Value {
-    concat(items.iter().filter_map(Value::as_strobj))
+    let mut len = 0;
+    let mut ascii = true;
+    for p in items.iter().filter_map(Value::as_strobj) {
+        len += p.s.len();
+        ascii &= p.ascii;
+    }
+    let mut out = String::with_capacity(len);
+    for p in items.iter().filter_map(Value::as_strobj) {
+        out.push_str(&p.s);
+    }
+    from_string(out, ascii)
+}
+
+/// A str value from a `String` whose ASCII-ness the caller knows; no copy when the
+/// string's capacity is exactly its length.
+#[inline]
+pub fn from_string(s: String, ascii: bool) -> Value {
+    Value::obj(Obj::Str(StrObj::with_ascii(s.into_boxed_str(), ascii)))
+}
+
+/// A str value copied from `s`, known to be ASCII when `ascii` (a piece of an ASCII str):
+/// skips the scan `Value::str` does.
+#[inline]
+pub fn from_piece(s: &str, ascii: bool) -> Value {
+    if ascii {
+        Value::obj(Obj::Str(StrObj::with_ascii(s.into(), true)))
+    } else {
+        Value::str(s)
+    }
 }
 
 /// `str(i)` for a small int, allocated at its exact length.

@@ -1,6 +1,7 @@
 //! Substring search tuned for the short strings programs mostly search: a byte scan for
-//! one-byte needles, a first-byte scan plus compare over short haystacks, and the standard
-//! library's Two-Way searcher (linear time, but with a set-up cost) for long ones.
+//! one-byte needles (memchr's vectorised one past `SHORT_HAY`, whose set-up costs more
+//! than a short loop), a first-byte scan plus compare over short haystacks, and the
+//! standard library's Two-Way searcher (linear time, but with a set-up cost) for long ones.
 //!
 //! Offsets are byte offsets. A match of a valid UTF-8 needle always starts on a char
 //! boundary of a valid UTF-8 haystack, so slicing at the results is safe.
@@ -15,11 +16,32 @@ pub fn find(hay: &str, needle: &str) -> Option<usize> {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
     match n.len() {
         0 => Some(0),
-        1 => h.iter().position(|&b| b == n[0]),
+        1 if h.len() <= SHORT_HAY => h.iter().position(|&b| b == n[0]),
+        1 => memchr::memchr(n[0], h),
         m if m > h.len() => None,
-        m if h.len() <= SHORT_HAY => (0..=h.len() - m).find(|&i| h[i] == n[0] && &h[i..i + m] == n),
-        _ => hay.find(needle),
+        m if h.len() <= SHORT_HAY => {
+            (0..=h.len() - m).find(|&i| h[i] == n[0] && same(&h[i..i + m], n))
+        }
+        _ => find_long(hay, needle),
     }
+}
+
+/// Whether two short byte strings of the same length are equal: an inlined loop, cheaper
+/// than a `memcmp` call for the few bytes a short needle has.
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// Two-Way search, kept out of line so the short cases' callers carry no large frame.
+#[inline(never)]
+fn find_long(hay: &str, needle: &str) -> Option<usize> {
+    hay.find(needle)
+}
+
+#[inline(never)]
+fn rfind_long(hay: &str, needle: &str) -> Option<usize> {
+    hay.rfind(needle)
 }
 
 /// The last occurrence of `needle` in `hay` (`Some(hay.len())` for an empty needle).
@@ -28,12 +50,13 @@ pub fn rfind(hay: &str, needle: &str) -> Option<usize> {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
     match n.len() {
         0 => Some(h.len()),
-        1 => h.iter().rposition(|&b| b == n[0]),
+        1 if h.len() <= SHORT_HAY => h.iter().rposition(|&b| b == n[0]),
+        1 => memchr::memrchr(n[0], h),
         m if m > h.len() => None,
         m if h.len() <= SHORT_HAY => (0..=h.len() - m)
             .rev()
-            .find(|&i| h[i] == n[0] && &h[i..i + m] == n),
-        _ => hay.rfind(needle),
+            .find(|&i| h[i] == n[0] && same(&h[i..i + m], n)),
+        _ => rfind_long(hay, needle),
     }
 }
 
@@ -69,12 +92,36 @@ impl Iterator for Matches<'_> {
 /// `hay` with the first `limit` (all when `None`) occurrences of a non-empty `old`
 /// replaced by `new`, in one pass.
 pub fn replace(hay: &str, old: &str, new: &str, limit: Option<usize>) -> String {
-    let mut out = String::with_capacity(hay.len());
+    match find(hay, old) {
+        Some(first) => replace_from(hay, first, old, new, limit, hay.len()),
+        None => hay.to_string(),
+    }
+}
+
+/// `replace` when the caller already found the first occurrence (at byte `first`) and
+/// knows a good capacity for the result (its exact length avoids a reallocation when the
+/// result is turned into a boxed str).
+pub fn replace_from(
+    hay: &str,
+    first: usize,
+    old: &str,
+    new: &str,
+    limit: Option<usize>,
+    capacity: usize,
+) -> String {
+    let mut out = String::with_capacity(capacity);
+    let mut at = first;
     let mut last = 0;
-    for at in matches(hay, old).take(limit.unwrap_or(usize::MAX)) {
+    let mut left = limit.unwrap_or(usize::MAX);
+    while left > 0 {
         out.push_str(&hay[last..at]);
         out.push_str(new);
         last = at + old.len();
+        left -= 1;
+        match find(&hay[last..], old) {
+            Some(p) => at = last + p,
+            None => break,
+        }
     }
     out.push_str(&hay[last..]);
     out

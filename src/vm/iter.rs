@@ -177,11 +177,15 @@ impl Vm {
             IterState::Str { s, pos } => {
                 let Obj::Str(so) = &**s else { return Ok(None) };
                 let text = so.as_str();
-                match text[*pos..].chars().next() {
+                let c = if so.ascii {
+                    text.as_bytes().get(*pos).map(|&b| char::from(b))
+                } else {
+                    text[*pos..].chars().next()
+                };
+                match c {
                     Some(c) => {
                         *pos += c.len_utf8();
-                        let mut buf = [0u8; 4];
-                        return Ok(Some(Value::str(c.encode_utf8(&mut buf))));
+                        return Ok(Some(self.char_str(c)));
                     }
                     None => return Ok(None),
                 }

@@ -99,6 +99,9 @@ pub struct Vm {
     pub(crate) async_gen_yield: bool,
     /// The `__aenter__`/`__aexit__` pair `async with` last found (see `fast::AsyncWithCache`).
     pub(crate) async_with_cache: Option<fast::AsyncWithCache>,
+    /// One-character strs below U+0100, made on first use and shared afterwards (CPython
+    /// keeps the same singletons): iterating over or indexing a str mostly yields these.
+    chars: Vec<Value>,
 }
 
 impl Vm {
@@ -132,12 +135,32 @@ impl Vm {
             asyncgen_hooks: Default::default(),
             async_gen_yield: false,
             async_with_cache: None,
+            chars: Vec::new(),
         };
         crate::modules::init(&mut vm);
         generator::register(&mut vm);
         async_gen::register(&mut vm);
         build_class::register(&mut vm);
         vm
+    }
+
+    /// The str of one character: shared for characters below U+0100.
+    #[inline]
+    pub fn char_str(&mut self, c: char) -> Value {
+        let i = c as usize;
+        if i >= 256 {
+            let mut buf = [0u8; 4];
+            return Value::str(c.encode_utf8(&mut buf));
+        }
+        if self.chars.is_empty() {
+            self.chars = vec![Value::None; 256];
+        }
+        let slot = &mut self.chars[i];
+        if let Value::None = slot {
+            let mut buf = [0u8; 4];
+            *slot = Value::str(c.encode_utf8(&mut buf));
+        }
+        slot.clone()
     }
 
     /// An interned str value for an identifier.

@@ -163,6 +163,10 @@ impl Vm {
 /// Calls a builtin type's native method whose receiver (`pos[0]`) is an instance of a
 /// subclass of that type, or whose `cls` argument (`__new__`, classmethods) is such a
 /// subclass. None when neither applies, so the caller runs the native as usual.
+///
+/// Every native call asks this, and almost always of a receiver that is neither an
+/// instance nor a class: that test is inlined into the caller, the rest is not.
+#[inline]
 pub fn call_native(
     vm: &mut Vm,
     owner: &'static str,
@@ -170,9 +174,23 @@ pub fn call_native(
     func: NativeFn,
     a: &Args,
 ) -> Option<PyResult<Value>> {
-    let Some(Value::Obj(first)) = a.pos.first() else {
-        return None;
-    };
+    match a.pos.first() {
+        Some(Value::Obj(first)) if matches!(&**first, Obj::Instance(_) | Obj::Class(_)) => {
+            call_native_subclass(vm, owner, name, func, a, first)
+        }
+        _ => None,
+    }
+}
+
+#[inline(never)]
+fn call_native_subclass(
+    vm: &mut Vm,
+    owner: &'static str,
+    name: &'static str,
+    func: NativeFn,
+    a: &Args,
+    first: &ObjRef,
+) -> Option<PyResult<Value>> {
     match &**first {
         Obj::Instance(i) if !i.payload().is_undef() && payload_owner(i.payload()) == owner => {
             Some(call_on_payload(vm, name, func, a, i.payload()))

@@ -475,7 +475,7 @@ impl Vm {
     pub fn binary_op(&mut self, a: &Value, b: &Value, op: BinOp, inplace: bool) -> PyResult<Value> {
         // str + str first: the numeric tower would only reject it after several checks.
         if let (BinOp::Add, Some(x), Some(y)) = (op, a.as_strobj(), b.as_strobj()) {
-            return Ok(crate::obj::str::concat([x, y].into_iter()));
+            return Ok(crate::obj::str::concat2(a, x, b, y));
         }
         if let Some(r) = crate::obj::number::binop(a, b, op) {
             return r;
@@ -653,6 +653,26 @@ impl Vm {
                     Some(v) => Ok(v),
                     None => Err(super::errors::key_error(key.clone())),
                 };
+            }
+            // Slices (and str indexing) of the exact builtin sequences, whose `__getitem__`
+            // cannot be overridden: their method bodies directly, without the special
+            // method lookup and argument vector.
+            let sliced = matches!(key, Value::Obj(k) if matches!(&**k, Obj::Slice(_)));
+            match &**o {
+                Obj::Str(_) => return crate::obj::methods::str::str_getitem(self, obj, key),
+                Obj::List(_) | Obj::Tuple(_) if sliced => {
+                    let pos = [obj.clone(), key.clone()];
+                    let a = crate::obj::function::Args {
+                        pos: &pos,
+                        kwnames: &[],
+                        kwvalues: &[],
+                    };
+                    return match &**o {
+                        Obj::List(_) => crate::obj::methods::list::getitem(self, &a),
+                        _ => crate::obj::methods::tuple::getitem(self, &a),
+                    };
+                }
+                _ => {}
             }
             if let Obj::Class(_) = &**o {
                 if let Some(r) = self.call_special_on_class(o, "__class_getitem__", key)? {

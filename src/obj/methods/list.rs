@@ -167,7 +167,7 @@ pub fn slice_items(items: &[Value], sl: &super::slice::SliceIdx) -> Vec<Value> {
     sl.positions().map(|p| items[p].clone()).collect()
 }
 
-fn getitem(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+pub(crate) fn getitem(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let l = this(vm, a, "__getitem__")?;
     a.check("__getitem__", 2, 2)?;
     let n = l.borrow().len();
@@ -626,6 +626,14 @@ fn merge_sort(vm: &mut Vm, v: &mut [(Value, Value)]) -> PyResult<()> {
 }
 
 /// Sorts values in place like `list.sort(key=, reverse=)`.
+/// The first eight bytes of `s` as a big-endian number, zero-padded.
+fn str_prefix(s: &str) -> u64 {
+    let mut b = [0u8; 8];
+    let n = s.len().min(8);
+    b[..n].copy_from_slice(&s.as_bytes()[..n]);
+    u64::from_be_bytes(b)
+}
+
 pub fn sort_values(
     vm: &mut Vm,
     items: &mut Vec<Value>,
@@ -643,10 +651,17 @@ pub fn sort_values(
             });
         } else if let Some(strs) = items.iter().map(Value::as_str).collect::<Option<Vec<_>>>() {
             // Sorting indices over the gathered `&str`s spares each comparison the two
-            // pointer hops from a value to its text.
-            let mut idx: Vec<usize> = (0..strs.len()).collect();
-            idx.sort_by(|&a, &b| strs[a].cmp(strs[b]));
-            let sorted = idx.iter().map(|&i| items[i].clone()).collect();
+            // pointer hops from a value to its text, and each index carries the first
+            // eight bytes as a big-endian number, which orders most pairs without a
+            // `memcmp` (UTF-8 byte order is code point order; equal prefixes fall back to
+            // comparing the whole strs, so zero padding cannot misorder).
+            let mut keyed: Vec<(u64, usize)> = strs
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (str_prefix(s), i))
+                .collect();
+            keyed.sort_by(|&(pa, a), &(pb, b)| pa.cmp(&pb).then_with(|| strs[a].cmp(strs[b])));
+            let sorted = keyed.iter().map(|&(_, i)| items[i].clone()).collect();
             *items = sorted;
         } else {
             let mut pairs: Vec<(Value, Value)> = items.drain(..).map(|v| (v.clone(), v)).collect();

@@ -65,6 +65,9 @@ fn char_at(so: &StrObj, b: usize) -> usize {
 /// `(start, end)` optional args of find/count/startswith resolved to byte offsets, or
 /// None when start is past the end (nothing can match, not even the empty string).
 fn sub_range(vm: &mut Vm, so: &StrObj, a: &Args, first: usize) -> PyResult<Option<(usize, usize)>> {
+    if a.pos.len() <= first {
+        return Ok(Some((0, so.s.len())));
+    }
     let start = opt_bound(vm, a.pos.get(first))?;
     let end = opt_bound(vm, a.pos.get(first + 1))?;
     let len = so.char_len() as i64;
@@ -138,11 +141,6 @@ fn len(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     Ok(Value::Int(this(vm, a, "__len__")?.char_len() as i64))
 }
 
-fn char_value(c: char) -> Value {
-    let mut buf = [0u8; 4];
-    Value::str(c.encode_utf8(&mut buf))
-}
-
 /// `s[key]` for a str.
 pub fn str_getitem(vm: &mut Vm, s: &Value, key: &Value) -> PyResult<Value> {
     let Some(so) = s.as_strobj() else {
@@ -166,14 +164,12 @@ pub fn str_getitem(vm: &mut Vm, s: &Value, key: &Value) -> PyResult<Value> {
             };
             if so.ascii {
                 let b = so.s.as_bytes()[i];
-                return Ok(char_value(b as char));
+                return Ok(vm.char_str(char::from(b)));
             }
-            Ok(so
-                .s
-                .chars()
-                .nth(i)
-                .map(char_value)
-                .unwrap_or_else(|| Value::str("")))
+            Ok(match so.s.chars().nth(i) {
+                Some(c) => vm.char_str(c),
+                None => Value::str(""),
+            })
         }
         Index::Slice(sl) => {
             if sl.len == n && sl.step == 1 {
@@ -187,7 +183,7 @@ pub fn str_getitem(vm: &mut Vm, s: &Value, key: &Value) -> PyResult<Value> {
                     byte_at(so, sl.start as usize),
                     byte_at(so, sl.start as usize + sl.len),
                 );
-                return Ok(Value::str(&so.s[b0..b1]));
+                return Ok(crate::obj::str::from_piece(&so.s[b0..b1], so.ascii));
             }
             let mut out = String::with_capacity(sl.len);
             if so.ascii {
@@ -1086,7 +1082,7 @@ pub fn split_whitespace(s: &str, maxsplit: i64) -> Vec<Value> {
                 i += 1;
             }
             if st < i {
-                out.push(Value::str(&s[st..i]));
+                out.push(crate::obj::str::from_piece(&s[st..i], true));
             }
         }
         return out;
@@ -1124,14 +1120,28 @@ fn split(vm: &mut Vm, a: &Args) -> PyResult<Value> {
         None => split_whitespace(st, maxsplit),
         Some(sep) => {
             let limit = usize::try_from(maxsplit).unwrap_or(usize::MAX);
-            let mut out = Vec::new();
-            let mut last = 0;
-            for at in search::matches(st, sep).take(limit) {
-                out.push(Value::str(&st[last..at]));
-                last = at + sep.len();
+            let piece = |p: &str| crate::obj::str::from_piece(p, s.ascii);
+            if let (&[b], usize::MAX) = (sep.as_bytes(), limit) {
+                // A one-byte separator (ASCII, as a str's UTF-8 byte can only be then):
+                // found by memchr's vectorised scan, the pieces pushed as it goes.
+                let mut out = Vec::new();
+                let mut last = 0;
+                for at in memchr::memchr_iter(b, st.as_bytes()) {
+                    out.push(piece(&st[last..at]));
+                    last = at + 1;
+                }
+                out.push(piece(&st[last..]));
+                out
+            } else {
+                let mut out = Vec::new();
+                let mut last = 0;
+                for at in search::matches(st, sep).take(limit) {
+                    out.push(piece(&st[last..at]));
+                    last = at + sep.len();
+                }
+                out.push(piece(&st[last..]));
+                out
             }
-            out.push(Value::str(&st[last..]));
-            out
         }
     };
     Ok(Value::list(out))
@@ -1292,9 +1302,14 @@ fn join(vm: &mut Vm, a: &Args) -> PyResult<Value> {
         _ => return Err(type_error("can only join an iterable")),
     };
     let mut total = sep.len() * items.len().saturating_sub(1);
+    // The separator only counts when it is used.
+    let mut ascii = s.ascii || items.len() < 2;
     for (i, v) in items.iter().enumerate() {
-        match builtin_view(v).as_str() {
-            Some(x) => total += x.len(),
+        match builtin_view(v).as_strobj() {
+            Some(x) => {
+                total += x.s.len();
+                ascii &= x.ascii;
+            }
             None => {
                 return Err(type_error(format!(
                     "sequence item {i}: expected str instance, {} found",
@@ -1307,13 +1322,24 @@ fn join(vm: &mut Vm, a: &Args) -> PyResult<Value> {
         return Ok(builtin_view(&items[0]).clone());
     }
     let mut out = String::with_capacity(total);
-    for (i, v) in items.iter().enumerate() {
-        if i > 0 {
-            out.push_str(sep);
+    if let [b] = sep.as_bytes() {
+        // A one-byte separator (" ", ",", "\n") is pushed as a char, not copied.
+        let c = char::from(*b);
+        for (i, v) in items.iter().enumerate() {
+            if i > 0 {
+                out.push(c);
+            }
+            out.push_str(builtin_view(v).as_str().unwrap_or(""));
         }
-        out.push_str(builtin_view(v).as_str().unwrap_or(""));
+    } else {
+        for (i, v) in items.iter().enumerate() {
+            if i > 0 {
+                out.push_str(sep);
+            }
+            out.push_str(builtin_view(v).as_str().unwrap_or(""));
+        }
     }
-    Ok(new_str(out))
+    Ok(crate::obj::str::from_string(out, ascii))
 }
 
 // ---- transforming ----
@@ -1327,35 +1353,60 @@ fn replace(vm: &mut Vm, a: &Args) -> PyResult<Value> {
             vm.type_name(&a.pos[1])
         ))
     })?;
-    let new = builtin_view(&a.pos[2]).as_str().ok_or_else(|| {
+    let new_obj = builtin_view(&a.pos[2]).as_strobj().ok_or_else(|| {
         type_error(format!(
             "replace() argument 2 must be str, not {}",
             vm.type_name(&a.pos[2])
         ))
     })?;
+    let new = new_obj.as_str();
     let count = match a.pos.get(3) {
         Some(c) => vm.index_value(c)?,
         None => -1,
     };
     let st = s.as_str();
-    if count == 0 || (!old.is_empty() && search::find(st, old).is_none()) {
+    if count == 0 {
         return Ok(a.pos[0].clone());
     }
-    if old.is_empty() && !new.is_empty() {
+    // Known ASCII when both are; otherwise the result is scanned (replacing may remove
+    // every non-ASCII character).
+    let known_ascii = s.ascii && new_obj.ascii;
+    let made = |r: String| {
+        let ascii = known_ascii || r.is_ascii();
+        crate::obj::str::from_string(r, ascii)
+    };
+    if !old.is_empty() {
+        // One scan: the first match decides whether anything changes, and the rest of
+        // the replacement goes on from there.
+        let Some(first) = search::find(st, old) else {
+            return Ok(a.pos[0].clone());
+        };
+        let limit = usize::try_from(count).ok();
+        let capacity = if new.len() > old.len() {
+            let n = search::matches(st, old)
+                .take(limit.unwrap_or(usize::MAX))
+                .count();
+            check_repeat(new.len() - old.len(), n)?;
+            st.len() + n * (new.len() - old.len())
+        } else if new.len() == old.len() {
+            st.len()
+        } else {
+            st.len() - (old.len() - new.len())
+        };
+        return Ok(made(search::replace_from(
+            st, first, old, new, limit, capacity,
+        )));
+    }
+    if !new.is_empty() {
         let n = s.char_len() + 1;
         let n = if count >= 0 { n.min(count as usize) } else { n };
         check_repeat(new.len(), n)?;
-    } else if new.len() > old.len() {
-        let n = search::matches(st, old).count();
-        check_repeat(new.len() - old.len(), n)?;
     }
-    let limit = usize::try_from(count).ok();
-    let r = match limit {
-        _ if !old.is_empty() => search::replace(st, old, new, limit),
+    let r = match usize::try_from(count).ok() {
         None => st.replace(old, new),
         Some(n) => st.replacen(old, new, n),
     };
-    Ok(new_str(r))
+    Ok(made(r))
 }
 
 fn strip_chars<'a>(a: &'a Args, name: &str) -> PyResult<Option<&'a str>> {
@@ -1415,7 +1466,10 @@ fn upper(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "upper")?;
     a.check("upper", 1, 1)?;
     if s.ascii {
-        return Ok(new_str(s.as_str().to_ascii_uppercase()));
+        return Ok(crate::obj::str::from_string(
+            s.as_str().to_ascii_uppercase(),
+            true,
+        ));
     }
     Ok(new_str(s.as_str().to_uppercase()))
 }
@@ -1423,7 +1477,10 @@ fn lower(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "lower")?;
     a.check("lower", 1, 1)?;
     if s.ascii {
-        return Ok(new_str(s.as_str().to_ascii_lowercase()));
+        return Ok(crate::obj::str::from_string(
+            s.as_str().to_ascii_lowercase(),
+            true,
+        ));
     }
     Ok(new_str(s.as_str().to_lowercase()))
 }

@@ -81,7 +81,7 @@ fn len(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     Ok(Value::Int(this(vm, a, "__len__")?.len() as i64))
 }
 
-fn getitem(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+pub(crate) fn getitem(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let t = this(vm, a, "__getitem__")?;
     a.check("__getitem__", 2, 2)?;
     match seq_index(vm, &a.pos[1], t.len(), "tuple")? {
