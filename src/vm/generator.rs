@@ -481,16 +481,26 @@ pub fn throw_exception(vm: &mut Vm, typ: &Value, val: Option<&Value>) -> PyResul
             ))
         }
     };
-    if let Some(v) = val {
-        if !v.is_none() {
-            if let Value::Obj(cls) = typ {
-                if matches!(&**cls, Obj::Class(_)) {
-                    let inst = vm.call(typ, std::slice::from_ref(v))?;
-                    e = vm.as_exception(inst)?;
-                }
-            }
-        }
+    let Some(v) = val.filter(|v| !v.is_none()) else {
+        return Ok(e);
+    };
+    let Value::Obj(cls) = typ else { return Ok(e) };
+    if !matches!(&**cls, Obj::Class(_)) {
+        return Err(type_error(
+            "instance exception may not have a separate value",
+        ));
     }
+    // As CPython normalizes it: an instance of the class is the exception itself, a
+    // tuple is the constructor's arguments, anything else its one argument.
+    if vm.isinstance(v, cls) {
+        return vm.as_exception(v.clone());
+    }
+    let args = match v.as_tuple() {
+        Some(t) => t.to_vec(),
+        None => vec![v.clone()],
+    };
+    let inst = vm.call(typ, &args)?;
+    e = vm.as_exception(inst)?;
     Ok(e)
 }
 
