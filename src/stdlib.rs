@@ -3,6 +3,8 @@
 
 /// `(module name, source, is_package)`
 const MODULES: &[(&str, &str, bool)] = &[
+    ("functools", include_str!("../stdlib/functools.aio"), false),
+    ("contextlib", include_str!("../stdlib/contextlib.aio"), false),
     (
         "asyncio",
         include_str!("../stdlib/asyncio/__init__.aio"),
