@@ -5,6 +5,7 @@
 const MODULES: &[(&str, &str, bool)] = &[
     ("functools", include_str!("../stdlib/functools.aio"), false),
     ("contextlib", include_str!("../stdlib/contextlib.aio"), false),
+    ("random", include_str!("../stdlib/random.aio"), false),
     (
         "asyncio",
         include_str!("../stdlib/asyncio/__init__.aio"),
