@@ -4,9 +4,17 @@
 /// `(module name, source, is_package)`
 const MODULES: &[(&str, &str, bool)] = &[
     ("functools", include_str!("../stdlib/functools.aio"), false),
-    ("contextlib", include_str!("../stdlib/contextlib.aio"), false),
+    (
+        "contextlib",
+        include_str!("../stdlib/contextlib.aio"),
+        false,
+    ),
     ("random", include_str!("../stdlib/random.aio"), false),
-    ("collections", include_str!("../stdlib/collections.aio"), false),
+    (
+        "collections",
+        include_str!("../stdlib/collections.aio"),
+        false,
+    ),
     (
         "asyncio",
         include_str!("../stdlib/asyncio/__init__.aio"),

@@ -36,16 +36,35 @@ fn snapshot(d: &Items) -> Vec<Value> {
 }
 
 fn deque_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    a.no_kwargs("deque")?;
-    let items = match a.pos.len() {
-        1 => VecDeque::new(),
-        2 => VecDeque::from(vm.collect(&a.pos[1])?),
-        n => {
-            return Err(type_error(format!(
-                "deque expected at most 1 argument, got {}",
-                n - 1
-            )))
+    // `maxlen=None` (unbounded) is what aio's deques are; a bound is not supported yet.
+    let mut maxlen = a.pos.get(2).cloned();
+    let mut iterable = a.pos.get(1).cloned();
+    for (k, v) in a.kwnames.iter().zip(a.kwvalues) {
+        match k.as_str() {
+            Some("maxlen") if maxlen.is_none() => maxlen = Some(v.clone()),
+            Some("iterable") if iterable.is_none() => iterable = Some(v.clone()),
+            _ => {
+                return Err(type_error(format!(
+                    "deque() got an unexpected keyword argument '{}'",
+                    k.as_str().unwrap_or("?")
+                )))
+            }
         }
+    }
+    if maxlen.as_ref().is_some_and(|m| !m.is_none()) {
+        return Err(crate::vm::errors::not_implemented(
+            "aio: deque(maxlen=...) is not supported yet",
+        ));
+    }
+    if a.pos.len() > 3 {
+        return Err(type_error(format!(
+            "deque expected at most 2 arguments, got {}",
+            a.pos.len() - 1
+        )));
+    }
+    let items = match iterable {
+        None => VecDeque::new(),
+        Some(it) => VecDeque::from(vm.collect(&it)?),
     };
     Ok(Value::obj(Obj::Deque(RefCell::new(items))))
 }
