@@ -15,6 +15,7 @@ const MODULES: &[(&str, &str, bool)] = &[
         include_str!("../stdlib/collections.aio"),
         false,
     ),
+    ("types", include_str!("../stdlib/types.aio"), false),
     (
         "asyncio",
         include_str!("../stdlib/asyncio/__init__.aio"),
