@@ -108,6 +108,48 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                 continue 'frames;
             }};
         }
+        // `shortcut_outcome!(r, next)`, after `call_shortcut` answered `r`: a done call goes
+        // on at `next`, a raise leaves, a declined call falls through to the caller's path.
+        macro_rules! shortcut_outcome {
+            ($r:expr, $next:expr) => {{
+                match $r {
+                    Some(Ok(())) => {
+                        pc = $next;
+                        if crate::gc::finalize::pending() {
+                            released!();
+                        }
+                        continue;
+                    }
+                    Some(Err(e)) => return Exit::Raise(e),
+                    None => {}
+                }
+            }};
+        }
+        // `call_native!(n, at)`: the call of `n` arguments at `ops[at]` when its callable is
+        // a native function, called here as the general loop would; else the general loop.
+        macro_rules! call_native {
+            ($n:expr, $at:expr) => {{
+                match native_call_base(&f.stack, $n) {
+                    Some(base) => {
+                        f.pc = pc;
+                        let r = vm.call_native_in_place(base);
+                        f = top(&mut vm.frames);
+                        match r {
+                            Some(Ok(v)) => f.stack.push(v),
+                            Some(Err(e)) => return Exit::Raise(e),
+                            None => slow!($at),
+                        }
+                        if vm.aio.vthreads.switch.is_some() {
+                            return Exit::Switch;
+                        }
+                        if crate::gc::finalize::pending() {
+                            released!();
+                        }
+                    }
+                    None => slow!($at),
+                }
+            }};
+        }
         loop {
             let at = pc;
             let Some(&inst) = quick.get(at) else {
@@ -388,16 +430,7 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                         f.pc = pc;
                         let r = call_shortcut(vm, sc, base, args);
                         f = top(&mut vm.frames);
-                        match r {
-                            Some(Ok(())) => {
-                                if crate::gc::finalize::pending() {
-                                    released!();
-                                }
-                                continue;
-                            }
-                            Some(Err(e)) => return Exit::Raise(e),
-                            None => {}
-                        }
+                        shortcut_outcome!(r, pc);
                     }
                     // The shortcut, if any, declined: the call runs.
                     let stack = &mut f.stack;
@@ -413,26 +446,7 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                             push!(callee);
                         }
                         Some(Bound::Generator(g)) => stack.push(g),
-                        None => match native_call_base(stack, n as usize) {
-                            // A native function: called here, as the general loop would.
-                            Some(base) => {
-                                f.pc = pc;
-                                let r = vm.call_native_in_place(base);
-                                f = top(&mut vm.frames);
-                                match r {
-                                    Some(Ok(v)) => f.stack.push(v),
-                                    Some(Err(e)) => return Exit::Raise(e),
-                                    None => slow!(at),
-                                }
-                                if vm.aio.vthreads.switch.is_some() {
-                                    return Exit::Switch;
-                                }
-                                if crate::gc::finalize::pending() {
-                                    released!();
-                                }
-                            }
-                            None => slow!(at),
-                        },
+                        None => call_native!(n as usize, at),
                     }
                 }
                 Inst::CallAwait(n, send_exit) => {
@@ -447,18 +461,8 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                         f.pc = pc;
                         let r = call_shortcut(vm, sc, base, args);
                         f = top(&mut vm.frames);
-                        match r {
-                            Some(Ok(())) => {
-                                // The await is over: its value where `Send` leaves it.
-                                pc = send_exit as usize;
-                                if crate::gc::finalize::pending() {
-                                    released!();
-                                }
-                                continue;
-                            }
-                            Some(Err(e)) => return Exit::Raise(e),
-                            None => {}
-                        }
+                        // Done: the await is over, its value where `Send` leaves it.
+                        shortcut_outcome!(r, send_exit as usize);
                     }
                     // The shortcut, if any, declined: the call runs.
                     let stack = &mut f.stack;
@@ -493,26 +497,7 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                             push!(callee);
                         }
                         Some(Bound::Generator(g)) => stack.push(g),
-                        None => match native_call_base(stack, n as usize) {
-                            // A native function: called here, as the general loop would.
-                            Some(base) => {
-                                f.pc = pc;
-                                let r = vm.call_native_in_place(base);
-                                f = top(&mut vm.frames);
-                                match r {
-                                    Some(Ok(v)) => f.stack.push(v),
-                                    Some(Err(e)) => return Exit::Raise(e),
-                                    None => slow!(at),
-                                }
-                                if vm.aio.vthreads.switch.is_some() {
-                                    return Exit::Switch;
-                                }
-                                if crate::gc::finalize::pending() {
-                                    released!();
-                                }
-                            }
-                            None => slow!(at),
-                        },
+                        None => call_native!(n as usize, at),
                     }
                 }
                 Inst::AsyncWithEnter(t) => {
@@ -546,17 +531,7 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                         f.pc = pc;
                         let r = call_shortcut(vm, sc, base, base + 1);
                         f = top(&mut vm.frames);
-                        match r {
-                            Some(Ok(())) => {
-                                pc = t as usize;
-                                if crate::gc::finalize::pending() {
-                                    released!();
-                                }
-                                continue;
-                            }
-                            Some(Err(e)) => return Exit::Raise(e),
-                            None => {}
-                        }
+                        shortcut_outcome!(r, t as usize);
                     }
                     let stack = &mut f.stack;
                     let (pool, breaker) = (&mut vm.frame_pool, &mut vm.breaker_count);
@@ -817,29 +792,28 @@ fn cached_method(
     {
         return None;
     }
-    match obj {
-        Value::Obj(o) if matches!(&**o, Obj::Instance(_)) => {
-            let Obj::Instance(inst) = &**o else {
-                return None;
-            };
-            let layout = inst.read_attrs(|d| d.layout());
-            let same = entry
-                .receiver
-                .as_ref()
-                .is_some_and(|(r, l)| *l == layout && r.is(o));
-            if !same {
-                let name = code.names.get(i as usize)?;
-                if super::attr::instance_attr(obj, name).is_some() {
-                    return None;
-                }
-                entry.receiver = Some((o.downgrade(), layout));
-            }
+    // A plain instance seen last time with the same namespace layout still does not
+    // shadow the method; anything else is probed.
+    let instance = match obj {
+        Value::Obj(o) => match &**o {
+            Obj::Instance(inst) => Some((o, inst.read_attrs(|d| d.layout()))),
+            _ => None,
+        },
+        _ => None,
+    };
+    let known = instance.is_some_and(|(o, layout)| {
+        entry
+            .receiver
+            .as_ref()
+            .is_some_and(|(r, l)| *l == layout && r.is(o))
+    });
+    if !known {
+        let name = code.names.get(i as usize)?;
+        if super::attr::instance_attr(obj, name).is_some() {
+            return None;
         }
-        _ => {
-            let name = code.names.get(i as usize)?;
-            if super::attr::instance_attr(obj, name).is_some() {
-                return None;
-            }
+        if let Some((o, layout)) = instance {
+            entry.receiver = Some((o.downgrade(), layout));
         }
     }
     entry.method.upgrade().map(Value::Obj)
