@@ -69,19 +69,23 @@ fn module_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
             "module() argument 'name' must be str, not {t}"
         )));
     };
-    let m = vm.new_module(&text, None);
-    if let Obj::Module(module) = &*m {
-        if let Obj::Dict(d) = &*module.dict {
-            let mut d = d.borrow_mut();
-            let builtins = vm.intern("__builtins__");
-            crate::vm::dictops::del_str(&mut d, &builtins);
-            // `__name__` keeps the str given (a subclass instance too), as CPython does.
-            crate::vm::dictops::set_str(&mut d, vm.intern("__name__"), name);
-            crate::vm::dictops::set_str(&mut d, vm.intern("__doc__"), doc.unwrap_or(Value::None));
-            crate::vm::dictops::set_str(&mut d, vm.intern("__loader__"), Value::None);
-            crate::vm::dictops::set_str(&mut d, vm.intern("__spec__"), Value::None);
-        }
+    // The namespace `module.__init__` leaves (no `__builtins__`, unlike an imported one);
+    // `__name__` keeps the str given (a subclass instance too), as CPython does.
+    let mut d = crate::obj::dict::DictData::new();
+    for (key, v) in [
+        ("__name__", name),
+        ("__doc__", doc.unwrap_or(Value::None)),
+        ("__package__", Value::None),
+        ("__loader__", Value::None),
+        ("__spec__", Value::None),
+    ] {
+        crate::vm::dictops::set_str(&mut d, vm.intern(key), v);
     }
+    let m = crate::vm::value::ObjRef::new(Obj::Module(crate::obj::ModuleObj {
+        name: std::rc::Rc::from(text.as_str()),
+        dict: crate::vm::value::ObjRef::new(Obj::Dict(std::cell::RefCell::new(d))),
+        initializing: std::cell::Cell::new(false),
+    }));
     Ok(Value::Obj(m))
 }
 
