@@ -717,8 +717,8 @@ fn acquire_shortcut(vm: &mut Vm, args: &[Value]) -> PyResult<Option<Value>> {
     Ok(Some(Value::Bool(true)))
 }
 
-/// `_ContextManagerMixin.__aenter__(lock)` awaited, for a standard Lock that is free
-/// and has nobody waiting: `acquire()` done, None.
+/// `Lock.__aenter__(lock)` awaited, for a standard Lock that is free and has nobody
+/// waiting: `acquire()` done, None.
 fn aenter_shortcut(vm: &mut Vm, args: &[Value]) -> PyResult<Option<Value>> {
     Ok(acquire_shortcut(vm, args)?.map(|_| Value::None))
 }
