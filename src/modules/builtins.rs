@@ -162,7 +162,13 @@ pub fn isinstance_spec(vm: &mut Vm, v: &Value, spec: &Value, depth: usize) -> Py
                 }
                 return Ok(false);
             }
-            _ => {}
+            // Any other object may answer for itself (`int | None`, a generic alias).
+            _ => {
+                if let Some(f) = vm.lookup_special(spec, "__instancecheck__") {
+                    let r = vm.call(&f, &[spec.clone(), v.clone()])?;
+                    return vm.truthy(&r);
+                }
+            }
         }
     }
     Err(type_error(
@@ -211,7 +217,12 @@ pub fn issubclass_spec(vm: &mut Vm, c: &ObjRef, spec: &Value, depth: usize) -> P
                 }
                 return Ok(false);
             }
-            _ => {}
+            _ => {
+                if let Some(f) = vm.lookup_special(spec, "__subclasscheck__") {
+                    let r = vm.call(&f, &[spec.clone(), Value::Obj(c.clone())])?;
+                    return vm.truthy(&r);
+                }
+            }
         }
     }
     Err(type_error(

@@ -674,9 +674,15 @@ impl Vm {
                 }
                 _ => {}
             }
-            if let Obj::Class(_) = &**o {
+            if let Obj::Class(c) = &**o {
                 if let Some(r) = self.call_special_on_class(o, "__class_getitem__", key)? {
                     return Ok(r);
+                }
+                if self.type_of(obj).is(&self.t.type_) {
+                    return Err(type_error(format!(
+                        "type '{}' is not subscriptable",
+                        c.name.borrow()
+                    )));
                 }
             }
         }

@@ -8,6 +8,7 @@ pub mod dict;
 pub mod exception;
 pub mod float;
 pub mod function;
+pub mod generic_alias;
 pub mod int;
 pub mod list;
 pub mod misc_types;
@@ -47,4 +48,5 @@ pub fn register_all(vm: &mut Vm) {
     slice::register(vm);
     misc_types::register(vm);
     stream::register(vm);
+    generic_alias::register(vm);
 }
