@@ -1056,6 +1056,9 @@ pub fn register(vm: &mut Vm) {
         invalid_state_error: invalid_state_error.clone(),
         ruc_cb,
     }));
+    let class_getitem = crate::obj::methods::generic_alias::class_getitem_method;
+    vm.add_class_attr(&future, "__class_getitem__", class_getitem());
+    vm.add_class_attr(&task, "__class_getitem__", class_getitem());
     let module = vm.new_module(MODULE, None);
     let mut items: Vec<(&str, Value)> = vec![
         ("Future", Value::Obj(future)),
@@ -1067,6 +1070,8 @@ pub fn register(vm: &mut Vm) {
         ("InvalidStateError", Value::Obj(invalid_state_error)),
         // O(1) waiter and item queues for locks.aio and queues.aio.
         ("deque", Value::Obj(vm.t.deque.clone())),
+        // `Queue[int]`, `defaultdict[str, int]`: types.GenericAlias, imported when used.
+        ("_class_getitem", class_getitem()),
     ];
     let funcs: &[(&'static str, crate::obj::function::NativeFn)] = &[
         ("get_running_loop", get_running_loop),

@@ -20,7 +20,8 @@ fn build_class(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         Some(s) => s.to_string(),
         None => return Err(type_error("__build_class__: name is not a string")),
     };
-    let bases_v: Vec<Value> = args.pos[2..].to_vec();
+    let orig_bases = &args.pos[2..];
+    let bases_v = resolve_bases(vm, orig_bases)?;
     let mut bases: Vec<ObjRef> = Vec::new();
     for b in &bases_v {
         match b {
@@ -64,6 +65,14 @@ fn build_class(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let mut frame = vm.bind_args(f, None, &[], &[])?;
     frame.extra_mut().locals_map = Some(ns.clone());
     let cell = vm.run_frame(frame)?;
+    if bases_v.len() != orig_bases.len() || bases_v.iter().zip(orig_bases).any(|(a, b)| !a.is(b)) {
+        let key = vm.intern("__orig_bases__");
+        vm.setitem(
+            &Value::Obj(ns.clone()),
+            &key,
+            Value::tuple(orig_bases.to_vec()),
+        )?;
+    }
     let ns_data = match &*ns {
         Obj::Dict(d) => d.borrow().clone(),
         _ => DictData::new(),
@@ -107,6 +116,30 @@ fn build_class(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         }
     }
     Ok(cls_v)
+}
+
+/// The bases a class is created with (PEP 560): a base that is not a class but has
+/// `__mro_entries__` (`list[int]`, `typing.Generic[T]`) is replaced by what that returns
+/// for the whole tuple of bases as written.
+fn resolve_bases(vm: &mut Vm, orig: &[Value]) -> PyResult<Vec<Value>> {
+    let mut out = Vec::with_capacity(orig.len());
+    let key = vm.intern("__mro_entries__");
+    for b in orig {
+        if matches!(b, Value::Obj(o) if as_class(o).is_some()) {
+            out.push(b.clone());
+            continue;
+        }
+        let Some(f) = vm.get_attr_opt(b, &key)? else {
+            out.push(b.clone());
+            continue;
+        };
+        let entries = vm.call(&f, &[Value::tuple(orig.to_vec())])?;
+        match entries.as_obj().map(|o| &**o) {
+            Some(Obj::Tuple(t)) => out.extend(t.iter().cloned()),
+            _ => return Err(type_error("__mro_entries__ must return a tuple")),
+        }
+    }
+    Ok(out)
 }
 
 /// Registers `__build_class__` in builtins.
