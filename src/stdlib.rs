@@ -3,6 +3,11 @@
 
 /// `(module name, source, is_package)`
 const MODULES: &[(&str, &str, bool)] = &[
+    (
+        "__future__",
+        include_str!("../stdlib/__future__.aio"),
+        false,
+    ),
     ("functools", include_str!("../stdlib/functools.aio"), false),
     (
         "contextlib",

@@ -136,6 +136,8 @@ pub struct Compiler<'a> {
     pub units: Vec<Unit<'a>>,
     pub mode: Mode,
     code_counter: usize,
+    /// `from __future__ import annotations` was seen: annotations are stored as text.
+    pub future_annotations: bool,
 }
 
 impl<'a> Compiler<'a> {
@@ -146,6 +148,7 @@ impl<'a> Compiler<'a> {
             units: Vec::new(),
             mode,
             code_counter: 0,
+            future_annotations: false,
         }
     }
 

@@ -116,7 +116,9 @@ impl<'a> Compiler<'a> {
             if let Some(a) = &prm.annotation {
                 let m = mangle(self.ur().private.as_deref(), &prm.name);
                 self.load_const(Compiler::str_const(&m));
-                if let ExprKind::Starred(v) = &a.kind {
+                if self.future_annotations {
+                    self.annotation(a)?;
+                } else if let ExprKind::Starred(v) = &a.kind {
                     // `*args: *Ts` stores the single item unpacked from `Ts`.
                     self.expr(v)?;
                     self.emit(Op::UnpackSequence(1));
@@ -128,13 +130,31 @@ impl<'a> Compiler<'a> {
         }
         if let Some(r) = returns {
             self.load_const(Compiler::str_const("return"));
-            self.expr(r)?;
+            self.annotation(r)?;
             n += 1;
         }
         if n > 0 {
             self.emit(Op::BuildMap(n));
         }
         Ok(n > 0)
+    }
+
+    /// Pushes the value an annotation stores: the evaluated expression, or its text under
+    /// `from __future__ import annotations`.
+    pub(super) fn annotation(&mut self, a: &'a Expr) -> CResult {
+        if !self.future_annotations {
+            return self.expr(a);
+        }
+        match super::unparse::annotation(a) {
+            Some(text) => {
+                self.load_const(Compiler::str_const(&text));
+                Ok(())
+            }
+            None => Err(error(
+                "aio cannot store this annotation as text yet (from __future__ import annotations); write it as a string",
+                a.span,
+            )),
+        }
     }
 
     fn set_arg_counts(&mut self, p: &Parameters) {

@@ -16,6 +16,7 @@ mod stmt;
 pub mod symtable;
 #[cfg(test)]
 mod tests;
+mod unparse;
 
 use crate::bytecode::{Code, Op, Source};
 use crate::syntax::ast;

@@ -226,13 +226,14 @@ impl<'a> Compiler<'a> {
                     "nested_scopes" | "generators" | "division" | "absolute_import"
                     | "with_statement" | "print_function" | "unicode_literals"
                     | "generator_stop" => {}
-                    "annotations" => {
+                    "annotations" => self.future_annotations = true,
+                    "braces" => return Err(error("not a chance", a.span)),
+                    "barry_as_FLUFL" => {
                         return Err(error(
-                            "future feature annotations is not supported by aio",
+                            "future feature barry_as_FLUFL is not supported by aio",
                             a.span,
                         ))
                     }
-                    "braces" => return Err(error("not a chance", a.span)),
                     other => {
                         return Err(error(
                             format!("future feature {other} is not defined"),
@@ -392,7 +393,7 @@ impl<'a> Compiler<'a> {
                     return Err(error("cannot assign to __debug__", target.span));
                 }
                 if simple && module_or_class {
-                    self.expr(annotation)?;
+                    self.annotation(annotation)?;
                     let i = self.raw_name_index("__annotations__");
                     self.emit(Op::LoadName(i));
                     let mangled = super::symtable::mangle(self.ur().private.as_deref(), n);
@@ -423,7 +424,7 @@ impl<'a> Compiler<'a> {
                 ))
             }
         }
-        if !simple && module_or_class {
+        if !simple && module_or_class && !self.future_annotations {
             self.expr(annotation)?;
             self.emit(Op::PopTop);
         }
