@@ -16,6 +16,7 @@ const MODULES: &[(&str, &str, bool)] = &[
         false,
     ),
     ("types", include_str!("../stdlib/types.aio"), false),
+    ("operator", include_str!("../stdlib/operator.aio"), false),
     (
         "asyncio",
         include_str!("../stdlib/asyncio/__init__.aio"),
