@@ -16,6 +16,7 @@ const MODULES: &[(&str, &str, bool)] = &[
         false,
     ),
     ("types", include_str!("../stdlib/types.aio"), false),
+    ("itertools", include_str!("../stdlib/itertools.aio"), false),
     ("operator", include_str!("../stdlib/operator.aio"), false),
     (
         "asyncio",
