@@ -17,6 +17,8 @@ const MODULES: &[(&str, &str, bool)] = &[
     ),
     ("types", include_str!("../stdlib/types.aio"), false),
     ("itertools", include_str!("../stdlib/itertools.aio"), false),
+    ("heapq", include_str!("../stdlib/heapq.aio"), false),
+    ("bisect", include_str!("../stdlib/bisect.aio"), false),
     ("operator", include_str!("../stdlib/operator.aio"), false),
     (
         "asyncio",
