@@ -20,6 +20,7 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("heapq", include_str!("../stdlib/heapq.aio"), false),
     ("bisect", include_str!("../stdlib/bisect.aio"), false),
     ("operator", include_str!("../stdlib/operator.aio"), false),
+    ("string", include_str!("../stdlib/string.aio"), false),
     (
         "asyncio",
         include_str!("../stdlib/asyncio/__init__.aio"),
