@@ -21,6 +21,7 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("bisect", include_str!("../stdlib/bisect.aio"), false),
     ("operator", include_str!("../stdlib/operator.aio"), false),
     ("string", include_str!("../stdlib/string.aio"), false),
+    ("typing", include_str!("../stdlib/typing.aio"), false),
     (
         "asyncio",
         include_str!("../stdlib/asyncio/__init__.aio"),
