@@ -21,6 +21,12 @@ const MODULES: &[(&str, &str, bool)] = &[
         false,
     ),
     ("types", include_str!("../stdlib/types.aio"), false),
+    ("itertools", include_str!("../stdlib/itertools.aio"), false),
+    ("heapq", include_str!("../stdlib/heapq.aio"), false),
+    ("bisect", include_str!("../stdlib/bisect.aio"), false),
+    ("operator", include_str!("../stdlib/operator.aio"), false),
+    ("string", include_str!("../stdlib/string.aio"), false),
+    ("typing", include_str!("../stdlib/typing.aio"), false),
     (
         "asyncio",
         include_str!("../stdlib/asyncio/__init__.aio"),
