@@ -141,10 +141,10 @@ pub fn isinstance_spec(vm: &mut Vm, v: &Value, spec: &Value, depth: usize) -> Py
         match &**o {
             Obj::Class(_) => {
                 let t = vm.type_of(v);
-                if is_subclass(&t, o) {
+                if t.is(o) {
                     return Ok(true);
                 }
-                // A user metaclass may define __instancecheck__.
+                // A user metaclass's __instancecheck__ decides (an ABC's registry).
                 let meta = vm.type_of(spec);
                 if !meta.is(&vm.t.type_) {
                     if let Some(f) = vm.lookup_special(spec, "__instancecheck__") {
@@ -152,7 +152,7 @@ pub fn isinstance_spec(vm: &mut Vm, v: &Value, spec: &Value, depth: usize) -> Py
                         return vm.truthy(&r);
                     }
                 }
-                return Ok(false);
+                return Ok(is_subclass(&t, o));
             }
             Obj::Tuple(items) => {
                 for it in items.iter() {
@@ -197,9 +197,6 @@ pub fn issubclass_spec(vm: &mut Vm, c: &ObjRef, spec: &Value, depth: usize) -> P
     if let Value::Obj(o) = spec {
         match &**o {
             Obj::Class(_) => {
-                if is_subclass(c, o) {
-                    return Ok(true);
-                }
                 let meta = vm.type_of(spec);
                 if !meta.is(&vm.t.type_) {
                     if let Some(f) = vm.lookup_special(spec, "__subclasscheck__") {
@@ -207,7 +204,7 @@ pub fn issubclass_spec(vm: &mut Vm, c: &ObjRef, spec: &Value, depth: usize) -> P
                         return vm.truthy(&r);
                     }
                 }
-                return Ok(false);
+                return Ok(is_subclass(c, o));
             }
             Obj::Tuple(items) => {
                 for it in items.iter() {

@@ -2,7 +2,7 @@
 //! CPython's descriptor rules (data descriptors, instance dict, non-data descriptors,
 //! `__getattr__`).
 
-use super::class::{as_class, class_name, lookup, refresh_flags};
+use super::class::{as_class, class_name, is_subclass, lookup, refresh_flags};
 use super::dictops::{del_str, get_str, set_str};
 use super::errors::{attribute_error, type_error, ExcRef, PyResult};
 use super::types::ExcKind;
@@ -416,16 +416,19 @@ impl Vm {
         })
     }
 
-    /// `super(cls, obj).name`: look after `cls` in `type(obj).__mro__` (or `obj.__mro__`
-    /// when `obj` is a class).
+    /// `super(cls, obj).name`: look after `cls` in `type(obj).__mro__`, or in `obj.__mro__`
+    /// when `obj` is a subclass of `cls` (a classmethod's `super()`; a metaclass method's
+    /// `super()` has a class for `obj` that is an instance of `cls`).
     fn super_getattr(
         &mut self,
         cls: &ObjRef,
         obj: &Value,
         name: &Value,
     ) -> PyResult<Option<Value>> {
+        let class_level =
+            matches!(obj, Value::Obj(o) if as_class(o).is_some() && is_subclass(o, cls));
         let start_type = match obj {
-            Value::Obj(o) if matches!(&**o, Obj::Class(_)) => o.clone(),
+            Value::Obj(o) if class_level => o.clone(),
             _ => self.type_of(obj),
         };
         let mut mro = vec![start_type.clone()];
@@ -440,9 +443,7 @@ impl Vm {
             if let Some(c) = as_class(k) {
                 let found = get_str(&c.dict.borrow(), name);
                 if let Some(d) = found {
-                    let is_class_obj =
-                        matches!(obj, Value::Obj(o) if matches!(&**o, Obj::Class(_)));
-                    if is_class_obj {
+                    if class_level {
                         if let Value::Obj(dobj) = &d {
                             if let Obj::ClassMethod(f) = &**dobj {
                                 return Ok(Some(Value::obj(Obj::BoundMethod(BoundMethod {

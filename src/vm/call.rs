@@ -241,6 +241,46 @@ impl Vm {
         let Some(c) = as_class(cls) else {
             return Err(self.not_callable(&Value::Obj(cls.clone())));
         };
+        // A metaclass's own `__call__` decides what calling the class does (singletons,
+        // registries); `type.__call__` comes back here through `instantiate_plain`.
+        let meta = c.metaclass.borrow().clone();
+        if let Some(meta) = meta {
+            let key = self.intern("__call__");
+            if let Some(call) = lookup(&meta, &key) {
+                let type_call = lookup(&self.t.type_, &key);
+                if !type_call.is_some_and(|t| t.is(&call)) {
+                    let receiver = Value::Obj(cls.clone());
+                    return self.prepare_call(&call, Some(&receiver), args, kwnames);
+                }
+            }
+        }
+        self.prepare_instantiate_plain(cls, c, args, kwnames)
+    }
+
+    /// `type.__call__(cls, *args, **kwargs)`: `__new__` then `__init__`, whatever the
+    /// metaclass's `__call__` says.
+    pub fn instantiate_plain(
+        &mut self,
+        cls: &ObjRef,
+        args: &[Value],
+        kwnames: &[Value],
+    ) -> PyResult<Value> {
+        let Some(c) = as_class(cls) else {
+            return Err(self.not_callable(&Value::Obj(cls.clone())));
+        };
+        match self.prepare_instantiate_plain(cls, c, args, kwnames)? {
+            Prepared::Done(v) => Ok(v),
+            Prepared::Frame(f) => self.run_frame(f),
+        }
+    }
+
+    fn prepare_instantiate_plain(
+        &mut self,
+        cls: &ObjRef,
+        c: &crate::obj::class::ClassObj,
+        args: &[Value],
+        kwnames: &[Value],
+    ) -> PyResult<Prepared> {
         let new_key = self.intern("__new__");
         let new = lookup(cls, &new_key);
         // A builtin `__new__` (int, str, list, type, object, exceptions ...) creates the

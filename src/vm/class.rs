@@ -353,6 +353,17 @@ impl Vm {
         } else {
             bases
         };
+        let mut ns = ns;
+        // As `type_new` does: these two are class methods even when written as plain
+        // functions (so `super().__init_subclass__()` binds the class).
+        for name in ["__init_subclass__", "__class_getitem__"] {
+            let key = self.intern(name);
+            if let Some(f) = super::dictops::get_str(&ns, &key) {
+                if matches!(&f, Value::Obj(o) if matches!(&**o, Obj::Function(_))) {
+                    super::dictops::set_str(&mut ns, key, Value::obj(Obj::ClassMethod(f)));
+                }
+            }
+        }
         let mut layout = Layout::Object;
         // The builtin class whose instance layout the new class extends (CPython's
         // "solid base"): all bases must agree on it.

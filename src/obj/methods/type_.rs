@@ -213,7 +213,7 @@ fn type_call(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let cls = class_arg(vm, args.pos.first(), "__call__")?;
     let mut all: Vec<Value> = args.pos[1..].to_vec();
     all.extend_from_slice(args.kwvalues);
-    vm.call_kw(&Value::Obj(cls), &all, args.kwnames)
+    vm.instantiate_plain(&cls, &all, args.kwnames)
 }
 
 fn type_mro(vm: &mut Vm, args: &Args) -> PyResult<Value> {
