@@ -10,6 +10,11 @@ const MODULES: &[(&str, &str, bool)] = &[
     ),
     ("functools", include_str!("../stdlib/functools.aio"), false),
     (
+        "contextvars",
+        include_str!("../stdlib/contextvars.aio"),
+        false,
+    ),
+    (
         "contextlib",
         include_str!("../stdlib/contextlib.aio"),
         false,

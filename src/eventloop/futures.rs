@@ -78,10 +78,26 @@ impl Vm {
         for cb in cbs {
             let entry = match cb {
                 Callback::Wakeup(t) => Ready::Wakeup(t, o.clone()),
-                Callback::Func(func, _ctx) => Ready::Call(func, Value::Obj(o.clone())),
+                Callback::Func(func, ctx) => self.done_callback_entry(&lp, func, ctx, o),
                 Callback::Gather(state) => Ready::Gather(state, o.clone()),
             };
             self.loop_push_ready(&lp, entry);
+        }
+    }
+
+    /// The ready entry that runs done callback `func(fut)`: a plain call, or a handle
+    /// that carries the context the callback was given or captured.
+    fn done_callback_entry(&mut self, lp: &Value, func: Value, ctx: Value, fut: &ObjRef) -> Ready {
+        match lp {
+            Value::Obj(l) if !ctx.is_none() => {
+                let h =
+                    super::handler::new_handle(self, l, func, vec![Value::Obj(fut.clone())], None);
+                if let Obj::Handle(hh) = &*h {
+                    *hh.context.borrow_mut() = ctx;
+                }
+                Ready::Handle(h)
+            }
+            _ => Ready::Call(func, Value::Obj(fut.clone())),
         }
     }
 
@@ -92,7 +108,7 @@ impl Vm {
             let lp = f.loop_.borrow().clone();
             let entry = match cb {
                 Callback::Wakeup(t) => Ready::Wakeup(t, o.clone()),
-                Callback::Func(func, _) => Ready::Call(func, Value::Obj(o.clone())),
+                Callback::Func(func, ctx) => self.done_callback_entry(&lp, func, ctx, o),
                 Callback::Gather(state) => Ready::Gather(state, o.clone()),
             };
             self.loop_push_ready(&lp, entry);

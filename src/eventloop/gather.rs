@@ -99,6 +99,7 @@ fn create_task_shortcut(vm: &mut Vm, args: &[Value]) -> PyResult<Option<Value>> 
         &lp,
         coro.clone(),
         Value::None,
+        Value::None,
     )?)))
 }
 
@@ -165,7 +166,7 @@ fn gather_shortcut(vm: &mut Vm, args: &[Value]) -> PyResult<Option<Value>> {
             continue;
         }
         let fut = if is_coroutine(a) {
-            let task = vm.new_task(&lp, a.clone(), Value::None)?;
+            let task = vm.new_task(&lp, a.clone(), Value::None, Value::None)?;
             if let Some(ts) = as_future(&task).and_then(|f| f.task.as_ref()) {
                 ts.log_destroy_pending.set(false);
             }

@@ -5,6 +5,7 @@
 
 pub mod asyncgens;
 pub mod clock;
+pub mod context;
 pub mod deadlock;
 pub mod executor;
 pub mod futures;
@@ -94,6 +95,8 @@ pub struct EventLoops {
     pub vthreads: vthreads::VThreads,
     /// `asyncio.sleep` as the package defined it, for the fast tier's `await sleep(0)`.
     pub zero_sleep: Option<ZeroSleep>,
+    /// contextvars' running context (`context`).
+    pub contexts: context::Contexts,
     /// What the native `gather` and `create_task` need (`gather`).
     pub gather: Option<gather::GatherHook>,
 }

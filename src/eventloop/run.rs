@@ -221,11 +221,17 @@ impl Vm {
                 "An asyncio.Future, a coroutine or an awaitable is required",
             ));
         }
-        self.new_task(lp, v.clone(), Value::None)
+        self.new_task(lp, v.clone(), Value::None, Value::None)
     }
 
     /// `loop.create_task(coro, name=name)`
-    pub fn new_task(&mut self, lp: &ObjRef, coro: Value, name: Value) -> PyResult<ObjRef> {
+    pub fn new_task(
+        &mut self,
+        lp: &ObjRef,
+        coro: Value,
+        name: Value,
+        context: Value,
+    ) -> PyResult<ObjRef> {
         let Some(c) = self.aio_classes() else {
             return Err(runtime_error("asyncio is not initialised"));
         };
@@ -233,12 +239,19 @@ impl Vm {
             c.task.clone(),
             true,
         ))));
-        self.task_init(&t, coro, Value::Obj(lp.clone()), name)?;
+        self.task_init(&t, coro, Value::Obj(lp.clone()), name, context)?;
         Ok(t)
     }
 
-    /// `Task.__init__`
-    pub fn task_init(&mut self, t: &ObjRef, coro: Value, lp: Value, name: Value) -> PyResult<()> {
+    /// `Task.__init__`; a task given no context runs in a copy of the current one.
+    pub fn task_init(
+        &mut self,
+        t: &ObjRef,
+        coro: Value,
+        lp: Value,
+        name: Value,
+        context: Value,
+    ) -> PyResult<()> {
         let Some(f) = as_future(t) else { return Ok(()) };
         let Some(ts) = &f.task else { return Ok(()) };
         let is_coro = match &coro {
@@ -277,6 +290,11 @@ impl Vm {
         *f.loop_.borrow_mut() = lp;
         *ts.coro.borrow_mut() = coro;
         *ts.name.borrow_mut() = name;
+        *ts.context.borrow_mut() = if context.is_none() {
+            self.context_capture()?
+        } else {
+            context
+        };
         ts.log_destroy_pending.set(true);
         self.task_register(t);
         Ok(())

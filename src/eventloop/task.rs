@@ -105,6 +105,18 @@ impl Vm {
         *ts.fut_waiter.borrow_mut() = Value::None;
         let lp = f.loop_.borrow().clone();
         let Value::Obj(l) = &lp else { return Ok(()) };
+        // The step runs in the task's context (`self._context.run(self.__step)`); a
+        // captured copy becomes the task's own context on its first step.
+        let entered = if self.aio.contexts.in_use() {
+            let context = ts.context.borrow().clone();
+            let entered = self.context_enter(&context)?;
+            if let Some((_, ctx)) = &entered {
+                *ts.context.borrow_mut() = ctx.clone();
+            }
+            entered
+        } else {
+            None
+        };
         // _enter_task
         let prev = match self.aio.state(l) {
             Some(st) => st.current_task.replace(task.clone()),
@@ -114,6 +126,7 @@ impl Vm {
             if let Some(st) = self.aio.state(l) {
                 st.current_task = Some(p.clone());
             }
+            self.context_leave(entered);
             let tr = self.repr(&Value::Obj(task.clone()))?;
             let pr = self.repr(&Value::Obj(p))?;
             return Err(runtime_error(format!(
@@ -126,6 +139,7 @@ impl Vm {
             Some(e) => self.coro_throw(&coro, e),
         };
         let r = self.task_step_outcome(task, outcome);
+        self.context_leave(entered);
         // _leave_task
         if let Some(st) = self.aio.state(l) {
             st.current_task = None;
@@ -316,16 +330,28 @@ impl Vm {
                 (r, Ready::Gather(state, fut))
             }
             Ready::Handle(h) => {
-                let (cb, args) = match &*h {
+                let (cb, args, context) = match &*h {
                     Obj::Handle(hh) => {
                         if hh.cancelled.get() {
                             return Ok(());
                         }
-                        (hh.callback.borrow().clone(), hh.args.borrow().clone())
+                        (
+                            hh.callback.borrow().clone(),
+                            hh.args.borrow().clone(),
+                            hh.context.borrow().clone(),
+                        )
                     }
                     _ => return Ok(()),
                 };
-                let r = self.call(&cb, &args).map(|_| ());
+                // `self._context.run(self._callback, *self._args)`
+                let r = match self.context_enter(&context) {
+                    Ok(entered) => {
+                        let r = self.call(&cb, &args).map(|_| ());
+                        self.context_leave(entered);
+                        r
+                    }
+                    Err(e) => Err(e),
+                };
                 (r, Ready::Handle(h))
             }
         };

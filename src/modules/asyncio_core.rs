@@ -150,7 +150,10 @@ fn future_add_done_callback(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             "add_done_callback() missing required argument 'fn' (pos 1)",
         ));
     };
-    let ctx = args.kw("context").cloned().unwrap_or(Value::None);
+    let ctx = match args.kw("context") {
+        Some(c) if !c.is_none() => c.clone(),
+        _ => vm.context_capture()?,
+    };
     vm.fut_add_callback(&fut, Callback::Func(cb, ctx));
     Ok(Value::None)
 }
@@ -226,7 +229,8 @@ fn task_init(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     };
     let lp = arg_or_none(args, usize::MAX, "loop");
     let name = arg_or_none(args, usize::MAX, "name");
-    vm.task_init(&t, coro, lp, name)?;
+    let context = arg_or_none(args, usize::MAX, "context");
+    vm.task_init(&t, coro, lp, name, context)?;
     Ok(Value::None)
 }
 
@@ -417,6 +421,7 @@ fn loop_call_soon(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let (cb, cargs) = callback_args(args, 1, "call_soon")?;
     check_callable(vm, &cb, "call_soon")?;
     let h = new_handle(vm, &lp, cb, cargs, None);
+    set_handle_context(vm, &h, args)?;
     if let Some(st) = vm.aio.state(&lp) {
         st.ready.push_back(Ready::Handle(h.clone()));
     }
@@ -428,6 +433,7 @@ fn loop_call_soon_threadsafe(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let (cb, cargs) = callback_args(args, 1, "call_soon_threadsafe")?;
     check_callable(vm, &cb, "call_soon_threadsafe")?;
     let h = new_handle(vm, &lp, cb, cargs, None);
+    set_handle_context(vm, &h, args)?;
     if let Some(st) = vm.aio.state(&lp) {
         st.ready.push_back(Ready::Handle(h.clone()));
         // Wake a wait in progress on another thread's behalf (this thread is the loop's,
@@ -437,6 +443,19 @@ fn loop_call_soon_threadsafe(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         }
     }
     Ok(Value::Obj(h))
+}
+
+/// A handle runs in the context it was given (`context=`), else in a copy of the
+/// current one.
+fn set_handle_context(vm: &mut Vm, h: &ObjRef, args: &Args) -> PyResult<()> {
+    let ctx = match args.kw("context") {
+        Some(c) if !c.is_none() => c.clone(),
+        _ => vm.context_capture()?,
+    };
+    if let Obj::Handle(hh) = &**h {
+        *hh.context.borrow_mut() = ctx;
+    }
+    Ok(())
 }
 
 fn number(vm: &mut Vm, v: &Value, what: &str) -> PyResult<f64> {
@@ -476,7 +495,9 @@ fn loop_call_later(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     check_callable(vm, &cb, "call_at")?;
     let d = number(vm, &delay, "")?;
     let now = vm.aio.state(&lp).map(|s| s.time()).unwrap_or(0.0);
-    Ok(Value::Obj(schedule_timer(vm, &lp, now + d, cb, cargs)))
+    let h = schedule_timer(vm, &lp, now + d, cb, cargs);
+    set_handle_context(vm, &h, args)?;
+    Ok(Value::Obj(h))
 }
 
 fn loop_call_at(vm: &mut Vm, args: &Args) -> PyResult<Value> {
@@ -489,7 +510,9 @@ fn loop_call_at(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let (cb, cargs) = callback_args(args, 2, "call_at")?;
     check_callable(vm, &cb, "call_at")?;
     let w = number(vm, &when, "")?;
-    Ok(Value::Obj(schedule_timer(vm, &lp, w, cb, cargs)))
+    let h = schedule_timer(vm, &lp, w, cb, cargs);
+    set_handle_context(vm, &h, args)?;
+    Ok(Value::Obj(h))
 }
 
 fn loop_time(vm: &mut Vm, args: &Args) -> PyResult<Value> {
@@ -528,7 +551,8 @@ fn loop_create_task(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         ));
     };
     let name = arg_or_none(args, usize::MAX, "name");
-    Ok(Value::Obj(vm.new_task(&lp, coro, name)?))
+    let context = arg_or_none(args, usize::MAX, "context");
+    Ok(Value::Obj(vm.new_task(&lp, coro, name, context)?))
 }
 
 fn loop_run_until_complete(vm: &mut Vm, args: &Args) -> PyResult<Value> {

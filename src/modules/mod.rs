@@ -24,6 +24,7 @@ pub fn init(vm: &mut Vm) {
     time::register(vm);
     gc_module::register(vm);
     asyncio_core::register(vm);
+    crate::eventloop::context::register_module(vm);
 }
 
 /// The C library's text for an errno value (`strerror`), as CPython shows it.
