@@ -16,6 +16,22 @@ const MODULES: &[(&str, &str, bool)] = &[
         false,
     ),
     ("types", include_str!("../stdlib/types.aio"), false),
+    ("json", include_str!("../stdlib/json/__init__.aio"), true),
+    (
+        "json.decoder",
+        include_str!("../stdlib/json/decoder.aio"),
+        false,
+    ),
+    (
+        "json.encoder",
+        include_str!("../stdlib/json/encoder.aio"),
+        false,
+    ),
+    (
+        "json.scanner",
+        include_str!("../stdlib/json/scanner.aio"),
+        false,
+    ),
     (
         "asyncio",
         include_str!("../stdlib/asyncio/__init__.aio"),
