@@ -16,6 +16,7 @@ const MODULES: &[(&str, &str, bool)] = &[
         false,
     ),
     ("types", include_str!("../stdlib/types.aio"), false),
+    ("copy", include_str!("../stdlib/copy.aio"), false),
     ("json", include_str!("../stdlib/json/__init__.aio"), true),
     (
         "json.decoder",
