@@ -18,6 +18,7 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("types", include_str!("../stdlib/types.aio"), false),
     ("copy", include_str!("../stdlib/copy.aio"), false),
     ("abc", include_str!("../stdlib/abc.aio"), false),
+    ("enum", include_str!("../stdlib/enum.aio"), false),
     ("json", include_str!("../stdlib/json/__init__.aio"), true),
     (
         "json.decoder",
