@@ -32,6 +32,25 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("operator", include_str!("../stdlib/operator.aio"), false),
     ("string", include_str!("../stdlib/string.aio"), false),
     ("typing", include_str!("../stdlib/typing.aio"), false),
+    ("copy", include_str!("../stdlib/copy.aio"), false),
+    ("abc", include_str!("../stdlib/abc.aio"), false),
+    ("enum", include_str!("../stdlib/enum.aio"), false),
+    ("json", include_str!("../stdlib/json/__init__.aio"), true),
+    (
+        "json.decoder",
+        include_str!("../stdlib/json/decoder.aio"),
+        false,
+    ),
+    (
+        "json.encoder",
+        include_str!("../stdlib/json/encoder.aio"),
+        false,
+    ),
+    (
+        "json.scanner",
+        include_str!("../stdlib/json/scanner.aio"),
+        false,
+    ),
     (
         "asyncio",
         include_str!("../stdlib/asyncio/__init__.aio"),
