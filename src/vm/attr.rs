@@ -121,7 +121,20 @@ impl Vm {
     fn find_attr(&mut self, obj: &Value, name: &Value, quiet: bool) -> PyResult<Option<Value>> {
         if let Value::Obj(o) = obj {
             match &**o {
-                Obj::Class(_) => return self.class_getattr(o, name),
+                Obj::Class(c) => {
+                    if let Some(v) = self.class_getattr(o, name)? {
+                        return Ok(Some(v));
+                    }
+                    // A metaclass's `__getattr__` answers for what the class lacks.
+                    let Some(hook) = self.metaclass_hook(c, "__getattr__") else {
+                        return Ok(None);
+                    };
+                    return match self.call(&hook, &[obj.clone(), name.clone()]) {
+                        Ok(v) => Ok(Some(v)),
+                        Err(e) if quiet && e.is(ExcKind::AttributeError) => Ok(None),
+                        Err(e) => Err(e),
+                    };
+                }
                 Obj::Module(m) => {
                     let key = self.intern("__getattr__");
                     let mut hook = None;
@@ -470,6 +483,47 @@ impl Vm {
         };
         match &**o {
             Obj::Class(c) => {
+                // A metaclass's own `__setattr__` (an Enum refusing to rebind a member).
+                if let Some(hook) = self.metaclass_hook(c, "__setattr__") {
+                    self.call(&hook, &[obj.clone(), name.clone(), value])?;
+                    return Ok(());
+                }
+                return self.set_class_attr(o, name, value);
+            }
+            Obj::Module(m) => {
+                if let Obj::Dict(d) = &*m.dict {
+                    set_str(&mut d.borrow_mut(), name.clone(), value);
+                }
+                return Ok(());
+            }
+            _ => {}
+        }
+        let cls = self.type_of(obj);
+        let flags = as_class(&cls).map(|c| c.flags.get()).unwrap_or_default();
+        if flags.has_setattr {
+            if let Some(f) = lookup(&cls, &self.intern("__setattr__")) {
+                self.call(&f, &[obj.clone(), name.clone(), value])?;
+                return Ok(());
+            }
+        }
+        self.generic_setattr(obj, &cls, name, value)
+    }
+
+    /// The hook `name` of class `c`'s metaclass when it is aio code (not `type`'s or
+    /// `object`'s own).
+    fn metaclass_hook(&mut self, c: &crate::obj::class::ClassObj, name: &str) -> Option<Value> {
+        let meta = c.metaclass.borrow().clone()?;
+        let hook = lookup(&meta, &self.intern(name))?;
+        match &hook {
+            Value::Obj(h) if matches!(&**h, Obj::Native(_)) => None,
+            _ => Some(hook),
+        }
+    }
+
+    /// `type.__setattr__(cls, name, value)`: the class namespace itself.
+    pub fn set_class_attr(&mut self, o: &ObjRef, name: &Value, value: Value) -> PyResult<()> {
+        match &**o {
+            Obj::Class(c) => {
                 if c.builtin {
                     return Err(type_error(format!(
                         "cannot set '{}' attribute of immutable type '{}'",
@@ -494,25 +548,10 @@ impl Vm {
                 if name.as_str().is_some_and(|n| n.starts_with("__")) {
                     refresh_flags(o, self);
                 }
-                return Ok(());
+                Ok(())
             }
-            Obj::Module(m) => {
-                if let Obj::Dict(d) = &*m.dict {
-                    set_str(&mut d.borrow_mut(), name.clone(), value);
-                }
-                return Ok(());
-            }
-            _ => {}
+            _ => Err(self.readonly_attr(&Value::Obj(o.clone()), name)),
         }
-        let cls = self.type_of(obj);
-        let flags = as_class(&cls).map(|c| c.flags.get()).unwrap_or_default();
-        if flags.has_setattr {
-            if let Some(f) = lookup(&cls, &self.intern("__setattr__")) {
-                self.call(&f, &[obj.clone(), name.clone(), value])?;
-                return Ok(());
-            }
-        }
-        self.generic_setattr(obj, &cls, name, value)
     }
 
     /// `object.__setattr__`: data descriptors, then the instance dict.

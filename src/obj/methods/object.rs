@@ -191,9 +191,19 @@ fn object_getattribute(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 fn object_setattr(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("__setattr__", 3, 3)?;
     let (obj, name) = (&args.pos[0], name_arg(vm, &args.pos[1])?);
-    if matches!(obj, Value::Obj(o) if matches!(&**o, Obj::Class(_) | Obj::Module(_))) {
-        vm.set_attr(obj, &name, args.pos[2].clone())?;
-        return Ok(Value::None);
+    if let Value::Obj(o) = obj {
+        match &**o {
+            // `super().__setattr__` in a metaclass: no hook again.
+            Obj::Class(_) => {
+                vm.set_class_attr(o, &name, args.pos[2].clone())?;
+                return Ok(Value::None);
+            }
+            Obj::Module(_) => {
+                vm.set_attr(obj, &name, args.pos[2].clone())?;
+                return Ok(Value::None);
+            }
+            _ => {}
+        }
     }
     let cls = vm.type_of(obj);
     vm.generic_setattr(obj, &cls, &name, args.pos[2].clone())?;
