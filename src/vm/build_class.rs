@@ -85,18 +85,12 @@ fn build_class(vm: &mut Vm, args: &Args) -> PyResult<Value> {
                 Value::Obj(ns.clone()),
             ];
             call_args.extend(kw_values.iter().cloned());
-            let r = match vm.prepare_call(m, None, &call_args, &kw_names)? {
+            // Whatever the metaclass returns is the class, with the type it was made with
+            // (`type.__new__` records the metaclass it was called for).
+            match vm.prepare_call(m, None, &call_args, &kw_names)? {
                 Prepared::Done(v) => v,
                 Prepared::Frame(fr) => vm.run_frame(fr)?,
-            };
-            if let (Value::Obj(c), Value::Obj(mo)) = (&r, m) {
-                if let Some(cc) = as_class(c) {
-                    if cc.metaclass.borrow().is_none() && !mo.is(&vm.t.type_) {
-                        *cc.metaclass.borrow_mut() = Some(mo.clone());
-                    }
-                }
             }
-            r
         }
         _ => {
             let cls = vm.new_user_class(&name, bases, ns_data.clone(), None)?;

@@ -451,7 +451,6 @@ impl Vm {
         } else {
             None
         };
-        let mut posonly_as_kw: Vec<String> = Vec::new();
         for (k, v) in kwnames.iter().zip(kwvalues.iter()) {
             let Some(name) = k.as_str() else {
                 self.recycle_frame(frame);
@@ -483,14 +482,17 @@ impl Vm {
                     }
                     None => {
                         self.recycle_frame(frame);
-                        if c.varnames[..c.posonlyargcount as usize]
-                            .iter()
-                            .any(|n| &**n == name)
-                        {
-                            posonly_as_kw.push(name.to_string());
-                            let _ = &posonly_as_kw;
+                        let posonly = &c.varnames[..c.posonlyargcount as usize];
+                        if posonly.iter().any(|n| &**n == name) {
+                            // Every positional-only name passed by keyword, as given.
+                            let names: Vec<&str> = kwnames
+                                .iter()
+                                .filter_map(|k| k.as_str())
+                                .filter(|k| posonly.iter().any(|n| &**n == *k))
+                                .collect();
                             return Err(type_error(format!(
-                                "{qual}() got some positional-only arguments passed as keyword arguments: '{name}'"
+                                "{qual}() got some positional-only arguments passed as keyword arguments: '{}'",
+                                names.join(", ")
                             )));
                         }
                         return Err(type_error(format!(

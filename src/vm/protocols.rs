@@ -371,6 +371,15 @@ impl Vm {
                         None => Ok(default_hash(o)),
                     }
                 }
+                // A bound method hashes by its receiver's identity and its function.
+                Obj::BoundMethod(m) => {
+                    let f = self.hash(&m.func)?;
+                    Ok(identity_hash(&m.self_) ^ f)
+                }
+                Obj::Native(n) if n.self_.is_some() => {
+                    let recv = n.self_.as_deref().map_or(0, identity_hash);
+                    Ok(recv ^ (n.func as usize >> 4) as i64)
+                }
                 Obj::List(_)
                 | Obj::Dict(_)
                 | Obj::Set(_)
@@ -412,6 +421,9 @@ impl Vm {
         }
         if let Some(r) = crate::obj::number::compare(a, b, op) {
             return Ok(Value::Bool(r));
+        }
+        if let (CmpOp::Eq | CmpOp::NotEq, Some(same)) = (op, self.same_method(a, b)?) {
+            return Ok(Value::Bool(same == (op == CmpOp::Eq)));
         }
         if let (Some(x), Some(y)) = (a.as_str(), b.as_str()) {
             return Ok(Value::Bool(match op {
@@ -462,6 +474,33 @@ impl Vm {
                 self.type_name(a),
                 self.type_name(b)
             ))),
+        }
+    }
+
+    /// Whether two bound methods are the same method (the same receiver, by identity, and
+    /// equal functions); None when `a` and `b` are not both bound methods of one kind.
+    fn same_method(&mut self, a: &Value, b: &Value) -> PyResult<Option<bool>> {
+        let (Value::Obj(x), Value::Obj(y)) = (a, b) else {
+            return Ok(None);
+        };
+        match (&**x, &**y) {
+            (Obj::BoundMethod(m), Obj::BoundMethod(n)) => {
+                if !m.self_.is(&n.self_) {
+                    return Ok(Some(false));
+                }
+                let (f, g) = (m.func.clone(), n.func.clone());
+                self.eq(&f, &g).map(Some)
+            }
+            (Obj::Native(m), Obj::Native(n)) if m.self_.is_some() && n.self_.is_some() => {
+                let same_self = match (&m.self_, &n.self_) {
+                    (Some(s), Some(t)) => s.is(t),
+                    _ => false,
+                };
+                Ok(Some(
+                    same_self && m.func as usize == n.func as usize && m.name == n.name,
+                ))
+            }
+            _ => Ok(None),
         }
     }
 
@@ -821,6 +860,16 @@ impl Vm {
 }
 
 /// `object.__hash__`: derived from the address, like CPython (address >> 4).
+/// `_Py_HashPointer` of any value: its identity.
+fn identity_hash(v: &Value) -> i64 {
+    let h = v.id() >> 4;
+    if h == -1 {
+        -2
+    } else {
+        h
+    }
+}
+
 pub fn default_hash(o: &ObjRef) -> i64 {
     let h = (o.addr() >> 4) as i64;
     if h == -1 {
