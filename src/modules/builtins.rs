@@ -186,8 +186,9 @@ fn b_isinstance(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     )?))
 }
 
-/// `issubclass(c, spec)`.
-pub fn issubclass_spec(vm: &mut Vm, c: &ObjRef, spec: &Value, depth: usize) -> PyResult<bool> {
+/// `issubclass(c, spec)`: `c` must be a class only where no `__subclasscheck__` of
+/// `spec`'s own decides.
+pub fn issubclass_spec(vm: &mut Vm, c: &Value, spec: &Value, depth: usize) -> PyResult<bool> {
     if depth > 200 {
         return Err(exc(
             ExcKind::RecursionError,
@@ -200,11 +201,14 @@ pub fn issubclass_spec(vm: &mut Vm, c: &ObjRef, spec: &Value, depth: usize) -> P
                 let meta = vm.type_of(spec);
                 if !meta.is(&vm.t.type_) {
                     if let Some(f) = vm.lookup_special(spec, "__subclasscheck__") {
-                        let r = vm.call(&f, &[spec.clone(), Value::Obj(c.clone())])?;
+                        let r = vm.call(&f, &[spec.clone(), c.clone()])?;
                         return vm.truthy(&r);
                     }
                 }
-                return Ok(is_subclass(c, o));
+                return match c {
+                    Value::Obj(co) if as_class(co).is_some() => Ok(is_subclass(co, o)),
+                    _ => Err(type_error("issubclass() arg 1 must be a class")),
+                };
             }
             Obj::Tuple(items) => {
                 for it in items.iter() {
@@ -216,7 +220,7 @@ pub fn issubclass_spec(vm: &mut Vm, c: &ObjRef, spec: &Value, depth: usize) -> P
             }
             _ => {
                 if let Some(f) = vm.lookup_special(spec, "__subclasscheck__") {
-                    let r = vm.call(&f, &[spec.clone(), Value::Obj(c.clone())])?;
+                    let r = vm.call(&f, &[spec.clone(), c.clone()])?;
                     return vm.truthy(&r);
                 }
             }
@@ -229,11 +233,12 @@ pub fn issubclass_spec(vm: &mut Vm, c: &ObjRef, spec: &Value, depth: usize) -> P
 
 fn b_issubclass(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("issubclass", 2, 2)?;
-    let c = match &args.pos[0] {
-        Value::Obj(o) if as_class(o).is_some() => o.clone(),
-        _ => return Err(type_error("issubclass() arg 1 must be a class")),
-    };
-    Ok(Value::Bool(issubclass_spec(vm, &c, &args.pos[1], 0)?))
+    Ok(Value::Bool(issubclass_spec(
+        vm,
+        &args.pos[0],
+        &args.pos[1],
+        0,
+    )?))
 }
 
 fn b_getattr(vm: &mut Vm, args: &Args) -> PyResult<Value> {

@@ -249,8 +249,18 @@ impl Vm {
             if let Some(call) = lookup(&meta, &key) {
                 let type_call = lookup(&self.t.type_, &key);
                 if !type_call.is_some_and(|t| t.is(&call)) {
-                    let receiver = Value::Obj(cls.clone());
-                    return self.prepare_call(&call, Some(&receiver), args, kwnames);
+                    // Bound as a method would be: a class or a staticmethod stored as
+                    // `__call__` (typing's `_TypedDictMeta.__call__ = dict`) is not.
+                    let (call, receiver) = match &call {
+                        Value::Obj(o) => match &**o {
+                            Obj::Class(_) => (call.clone(), None),
+                            Obj::StaticMethod(f) => (f.clone(), None),
+                            Obj::ClassMethod(f) => (f.clone(), Some(Value::Obj(meta.clone()))),
+                            _ => (call.clone(), Some(Value::Obj(cls.clone()))),
+                        },
+                        _ => (call.clone(), Some(Value::Obj(cls.clone()))),
+                    };
+                    return self.prepare_call(&call, receiver.as_ref(), args, kwnames);
                 }
             }
         }
