@@ -9,6 +9,7 @@ const MODULES: &[(&str, &str, bool)] = &[
         false,
     ),
     ("functools", include_str!("../stdlib/functools.aio"), false),
+    ("traceback", include_str!("../stdlib/traceback.aio"), false),
     (
         "contextvars",
         include_str!("../stdlib/contextvars.aio"),

@@ -11,6 +11,7 @@ mod math_hyperbolic;
 mod math_special;
 pub mod sys;
 pub mod time;
+pub mod traceback;
 
 use crate::vm::Vm;
 
@@ -23,6 +24,7 @@ pub fn init(vm: &mut Vm) {
     math::register(vm);
     time::register(vm);
     gc_module::register(vm);
+    traceback::register(vm);
     asyncio_core::register(vm);
     crate::eventloop::context::register_module(vm);
 }

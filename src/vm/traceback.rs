@@ -228,44 +228,118 @@ fn caret_anchors(seg: &str) -> Option<(usize, usize)> {
     }
 }
 
+/// How `format_chain` formats an exception and its chain (`traceback.format_exception`).
+#[derive(Clone, Copy)]
+struct ChainOptions {
+    chain: bool,
+    limit: Option<i64>,
+    own_traceback: bool,
+}
+
 impl Vm {
     /// The full text CPython prints for an uncaught exception, chained exceptions included.
     pub fn format_exception(&mut self, e: &Value) -> String {
-        let mut out = String::new();
+        self.format_exception_with(e, true, None)
+    }
+
+    /// `traceback.format_exception(e, limit=, chain=)` joined: without the causes and
+    /// contexts when `chain` is false, and with at most `limit` frames per exception
+    /// (the oldest ones; the newest `-limit` when negative).
+    pub fn format_exception_with(&mut self, e: &Value, chain: bool, limit: Option<i64>) -> String {
+        self.format_exception_chunks(e, chain, limit, true).concat()
+    }
+
+    /// The same text in the pieces `traceback.format_exception` lists: the header, one
+    /// per frame, the chaining messages, the exception's own line(s). Without
+    /// `own_traceback`, `e`'s frames are left out (those of its cause and context stay).
+    pub fn format_exception_chunks(
+        &mut self,
+        e: &Value,
+        chain: bool,
+        limit: Option<i64>,
+        own_traceback: bool,
+    ) -> Vec<String> {
+        let mut out = Vec::new();
         let mut seen: Vec<Value> = Vec::new();
-        self.format_chain(e, &mut out, &mut seen);
+        let opts = ChainOptions {
+            chain,
+            limit,
+            own_traceback,
+        };
+        self.format_chain(e, &mut out, &mut seen, opts);
         out
     }
 
-    fn format_chain(&mut self, e: &Value, out: &mut String, seen: &mut Vec<Value>) {
+    /// `traceback.format_exception_only(e)`: a SyntaxError's source lines one by one,
+    /// then the message.
+    pub fn format_exception_only_chunks(&mut self, e: &Value) -> Vec<String> {
+        let text = self.format_exception_only(e);
+        let block = self.syntax_error_block(e).unwrap_or_default();
+        let mut out: Vec<String> = block.split_inclusive('\n').map(str::to_string).collect();
+        out.push(text.get(block.len()..).unwrap_or_default().to_string());
+        out
+    }
+
+    fn format_chain(
+        &mut self,
+        e: &Value,
+        out: &mut Vec<String>,
+        seen: &mut Vec<Value>,
+        opts: ChainOptions,
+    ) {
+        let ChainOptions {
+            chain,
+            limit,
+            own_traceback,
+        } = opts;
+        let inner = ChainOptions {
+            own_traceback: true,
+            ..opts
+        };
         seen.push(e.clone());
         let Value::Obj(o) = e else { return };
         let Obj::Exception(x) = &**o else {
-            out.push_str(&format!("{}\n", self.repr(e).unwrap_or_default()));
+            out.push(format!("{}\n", self.repr(e).unwrap_or_default()));
             return;
         };
-        let cause = x.cause.borrow().clone();
-        let context = x.context.borrow().clone();
+        let (cause, context) = if chain {
+            (x.cause.borrow().clone(), x.context.borrow().clone())
+        } else {
+            (Value::None, Value::None)
+        };
         if !cause.is_none() && !seen.iter().any(|s| s.is(&cause)) {
-            self.format_chain(&cause, out, seen);
-            out.push_str(
-                "\nThe above exception was the direct cause of the following exception:\n\n",
+            self.format_chain(&cause, out, seen, inner);
+            out.push(
+                "\nThe above exception was the direct cause of the following exception:\n\n".into(),
             );
         } else if !context.is_none()
             && !x.suppress_context.get()
             && !seen.iter().any(|s| s.is(&context))
         {
-            self.format_chain(&context, out, seen);
-            out.push_str(
-                "\nDuring handling of the above exception, another exception occurred:\n\n",
+            self.format_chain(&context, out, seen, inner);
+            out.push(
+                "\nDuring handling of the above exception, another exception occurred:\n\n".into(),
             );
         }
-        let tb = x.traceback.borrow().entries();
+        let mut tb = if own_traceback {
+            x.traceback.borrow().entries()
+        } else {
+            Vec::new()
+        };
+        if let Some(n) = limit {
+            // `tb` is newest first; the limit counts from the oldest.
+            let keep = n.unsigned_abs().min(tb.len() as u64) as usize;
+            if n >= 0 {
+                tb.drain(..tb.len() - keep);
+            } else {
+                tb.truncate(keep);
+            }
+        }
         if !tb.is_empty() {
-            out.push_str("Traceback (most recent call last):\n");
+            out.push("Traceback (most recent call last):\n".into());
             format_entries(out, &tb);
         }
-        out.push_str(&self.format_exception_only(e));
+        out.extend(self.format_exception_only_chunks(e));
     }
 
     /// The last line(s): `ValueError: message` (SyntaxErrors get their source block).
@@ -414,7 +488,7 @@ fn push_error_text(out: &mut String, text: &str, offset: i64, end_offset: i64) {
 }
 
 /// The frames of a traceback, outermost first, with CPython's repeated-frame summary.
-fn format_entries(out: &mut String, tb: &[TbEntry]) {
+fn format_entries(out: &mut Vec<String>, tb: &[TbEntry]) {
     let mut last: Option<(usize, u32, String)> = None;
     let mut count = 0usize;
     for entry in tb.iter().rev() {
@@ -433,16 +507,18 @@ fn format_entries(out: &mut String, tb: &[TbEntry]) {
             count = 1;
         }
         if count <= RECURSIVE_CUTOFF {
-            format_frame(out, entry);
+            let mut frame = String::new();
+            format_frame(&mut frame, entry);
+            out.push(frame);
         }
     }
     flush_repeats(out, count);
 }
 
-fn flush_repeats(out: &mut String, count: usize) {
+fn flush_repeats(out: &mut Vec<String>, count: usize) {
     if count > RECURSIVE_CUTOFF {
         let n = count - RECURSIVE_CUTOFF;
-        out.push_str(&format!(
+        out.push(format!(
             "  [Previous line repeated {} more time{}]\n",
             n,
             if n > 1 { "s" } else { "" }

@@ -1,0 +1,47 @@
+//! `_traceback`: the VM's own exception formatting (the text of an uncaught exception),
+//! for the `traceback` module written in aio (stdlib/traceback.aio).
+
+use crate::obj::function::{Args, NativeFn};
+use crate::obj::Obj;
+use crate::vm::errors::{type_error, PyResult};
+use crate::vm::value::Value;
+use crate::vm::Vm;
+
+fn exception_arg(vm: &Vm, v: &Value, func: &str) -> PyResult<Value> {
+    match v {
+        Value::Obj(o) if matches!(&**o, Obj::Exception(_)) => Ok(v.clone()),
+        _ => Err(type_error(format!(
+            "{func}() argument 1 must be an exception, not {}",
+            vm.type_name(v)
+        ))),
+    }
+}
+
+/// `_format(exc, chain, limit, own_traceback)`: the text printed for an uncaught
+/// exception, as the list of pieces `traceback.format_exception` returns.
+fn format(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_format", 4, 4)?;
+    let e = exception_arg(vm, &args.pos[0], "_format")?;
+    let chain = vm.truthy(&args.pos[1])?;
+    let limit = match &args.pos[2] {
+        Value::None => None,
+        v => Some(vm.index_value(v)?),
+    };
+    let own_traceback = vm.truthy(&args.pos[3])?;
+    let chunks = vm.format_exception_chunks(&e, chain, limit, own_traceback);
+    Ok(Value::list(chunks.into_iter().map(Value::string).collect()))
+}
+
+/// `_format_only(exc)`: the last part, `ValueError: message` (a SyntaxError's source
+/// lines first), as a list of lines.
+fn format_only(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_format_only", 1, 1)?;
+    let e = exception_arg(vm, &args.pos[0], "_format_only")?;
+    let chunks = vm.format_exception_only_chunks(&e);
+    Ok(Value::list(chunks.into_iter().map(Value::string).collect()))
+}
+
+pub fn register(vm: &mut Vm) {
+    let funcs: &[(&'static str, NativeFn)] = &[("_format", format), ("_format_only", format_only)];
+    super::sys::new_module(vm, "_traceback", funcs);
+}
