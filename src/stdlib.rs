@@ -40,6 +40,7 @@ const MODULES: &[(&str, &str, bool)] = &[
         include_str!("../stdlib/dataclasses.aio"),
         false,
     ),
+    ("logging", include_str!("../stdlib/logging.aio"), false),
     ("json", include_str!("../stdlib/json/__init__.aio"), true),
     (
         "json.decoder",
