@@ -36,6 +36,12 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("copy", include_str!("../stdlib/copy.aio"), false),
     ("abc", include_str!("../stdlib/abc.aio"), false),
     ("enum", include_str!("../stdlib/enum.aio"), false),
+    (
+        "dataclasses",
+        include_str!("../stdlib/dataclasses.aio"),
+        false,
+    ),
+    ("logging", include_str!("../stdlib/logging.aio"), false),
     ("json", include_str!("../stdlib/json/__init__.aio"), true),
     (
         "json.decoder",
