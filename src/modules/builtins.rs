@@ -241,6 +241,44 @@ fn b_issubclass(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     )?))
 }
 
+/// `__import__(name, globals=None, locals=None, fromlist=(), level=0)`: what an `import`
+/// statement runs (a relative import resolves against the calling frame's package).
+fn b_import(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.only_kwargs(
+        "__import__",
+        &["name", "globals", "locals", "fromlist", "level"],
+    )?;
+    if args.pos.len() > 5 {
+        return Err(type_error(format!(
+            "__import__() takes at most 5 arguments ({} given)",
+            args.pos.len()
+        )));
+    }
+    let Some(name) = args.arg(0, "name") else {
+        return Err(type_error(
+            "__import__() missing required argument 'name' (pos 1)",
+        ));
+    };
+    if name.as_str().is_none() {
+        return Err(type_error("module name must be a string"));
+    }
+    let fromlist = match args.arg(3, "fromlist") {
+        None | Some(Value::None) => Value::None,
+        Some(v) => Value::tuple(vm.collect(v)?),
+    };
+    let level = match args.arg(4, "level") {
+        None => 0,
+        Some(v) => vm.index_value(v)?,
+    };
+    if level < 0 {
+        return Err(crate::vm::errors::value_error("level must be >= 0"));
+    }
+    if level == 0 && name.as_str() == Some("") {
+        return Err(crate::vm::errors::value_error("Empty module name"));
+    }
+    vm.import_name(name, &fromlist, &Value::Int(level))
+}
+
 fn b_getattr(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("getattr", 2, 3)?;
     let name = attr_name(vm, &args.pos[1])?;
@@ -494,6 +532,7 @@ pub fn register(vm: &mut Vm) {
         ("hash", b_hash),
         ("id", b_id),
         ("isinstance", b_isinstance),
+        ("__import__", b_import),
         ("issubclass", b_issubclass),
         ("getattr", b_getattr),
         ("setattr", b_setattr),
