@@ -76,13 +76,24 @@ impl Vm {
             self.loop_push_ready(&lp, Ready::Wakeup(t, o.clone()));
         }
         for cb in cbs {
-            let entry = match cb {
-                Callback::Wakeup(t) => Ready::Wakeup(t, o.clone()),
-                Callback::Func(func, ctx) => self.done_callback_entry(&lp, func, ctx, o),
-                Callback::Gather(state) => Ready::Gather(state, o.clone()),
-            };
-            self.loop_push_ready(&lp, entry);
+            if let Some(entry) = self.callback_entry(&lp, cb, o) {
+                self.loop_push_ready(&lp, entry);
+            }
         }
+    }
+
+    /// The ready entry that runs done callback `cb` of `fut`; a timer cancellation is
+    /// done here instead.
+    fn callback_entry(&mut self, lp: &Value, cb: Callback, fut: &ObjRef) -> Option<Ready> {
+        Some(match cb {
+            Callback::Wakeup(t) => Ready::Wakeup(t, fut.clone()),
+            Callback::Func(func, ctx) => self.done_callback_entry(lp, func, ctx, fut),
+            Callback::Gather(state) => Ready::Gather(state, fut.clone()),
+            Callback::CancelTimer(h, _) => {
+                crate::modules::asyncio_core::cancel_handle(self, &h);
+                return None;
+            }
+        })
     }
 
     /// The ready entry that runs done callback `func(fut)`: a plain call, or a handle
@@ -106,12 +117,9 @@ impl Vm {
         let Some(f) = as_future(o) else { return };
         if f.done() {
             let lp = f.loop_.borrow().clone();
-            let entry = match cb {
-                Callback::Wakeup(t) => Ready::Wakeup(t, o.clone()),
-                Callback::Func(func, ctx) => self.done_callback_entry(&lp, func, ctx, o),
-                Callback::Gather(state) => Ready::Gather(state, o.clone()),
-            };
-            self.loop_push_ready(&lp, entry);
+            if let Some(entry) = self.callback_entry(&lp, cb, o) {
+                self.loop_push_ready(&lp, entry);
+            }
         } else {
             let cb = match cb {
                 // The common case: one task waits on this future.

@@ -51,6 +51,8 @@ pub struct Classes {
     pub invalid_state_error: ObjRef,
     /// `_run_until_complete_cb`
     pub ruc_cb: Value,
+    /// `_set_result_unless_cancelled`, the callback of every sleep's timer.
+    pub set_result_cb: Value,
 }
 
 /// The state of one event loop object.
@@ -95,6 +97,9 @@ pub struct EventLoops {
     pub vthreads: vthreads::VThreads,
     /// `asyncio.sleep` as the package defined it, for the fast tier's `await sleep(0)`.
     pub zero_sleep: Option<ZeroSleep>,
+    /// What `_sleep_timer` returns next instead of a new pair: the future and timer of a
+    /// sleep the fast tier started, while `Vm::make_delegate_real` makes its coroutine.
+    pub adopt_sleep: Option<(ObjRef, ObjRef)>,
     /// contextvars' running context (`context`).
     pub contexts: context::Contexts,
     /// What the native `gather` and `create_task` need (`gather`).

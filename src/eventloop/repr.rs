@@ -236,6 +236,7 @@ fn format_callbacks(vm: &mut Vm, cbs: &[Callback]) -> PyResult<String> {
                 .gather
                 .as_ref()
                 .map_or_else(String::new, |g| g.callback_repr.clone())),
+            Callback::CancelTimer(..) => Ok(String::new()),
         }
     };
     let s = match cbs.len() {

@@ -171,7 +171,7 @@ fn future_remove_done_callback(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     for cb in cbs {
         let matches = match &cb {
             Callback::Func(func, _) => vm.eq(func, &target)?,
-            Callback::Wakeup(_) | Callback::Gather(_) => false,
+            Callback::Wakeup(_) | Callback::Gather(_) | Callback::CancelTimer(..) => false,
         };
         if matches {
             removed += 1;
@@ -337,8 +337,14 @@ fn this_handle(args: &Args) -> PyResult<ObjRef> {
 
 fn handle_cancel(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let h = this_handle(args)?;
-    let Obj::Handle(hh) = &*h else {
-        return Ok(Value::None);
+    cancel_handle(vm, &h);
+    Ok(Value::None)
+}
+
+/// `Handle.cancel()`: a timer still in the heap is counted for the heap's clean-up.
+pub fn cancel_handle(vm: &mut Vm, h: &ObjRef) {
+    let Obj::Handle(hh) = &**h else {
+        return;
     };
     if !hh.cancelled.get() {
         hh.cancelled.set(true);
@@ -354,7 +360,6 @@ fn handle_cancel(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         let old_args = std::mem::take(&mut *hh.args.borrow_mut());
         drop((old_cb, old_args));
     }
-    Ok(Value::None)
 }
 
 fn handle_cancelled(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
@@ -819,21 +824,48 @@ fn sleep_timer(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let Some(lp) = vm.aio.running_loop() else {
         return Err(runtime_error("no running event loop"));
     };
-    let Some(c) = vm.aio_classes() else {
+    // The pair of a sleep the fast tier started, now being turned into its coroutine.
+    if let Some((fut, h)) = vm.aio.adopt_sleep.take() {
+        return Ok(Value::tuple(vec![Value::Obj(fut), Value::Obj(h)]));
+    }
+    let d = number(vm, &args.pos[0], "")?;
+    let Some((fut, h)) = sleep_future_and_timer(vm, &lp, d, args.pos[1].clone()) else {
         return Err(runtime_error("asyncio is not initialised"));
     };
-    let d = number(vm, &args.pos[0], "")?;
+    Ok(Value::tuple(vec![Value::Obj(fut), Value::Obj(h)]))
+}
+
+/// A future of the running loop that gets `result` in `delay` seconds, and its timer.
+fn sleep_future_and_timer(
+    vm: &mut Vm,
+    lp: &ObjRef,
+    delay: f64,
+    result: Value,
+) -> Option<(ObjRef, ObjRef)> {
+    let c = vm.aio_classes()?;
     let f = FutureObj::new(c.future.clone(), false);
     *f.loop_.borrow_mut() = Value::Obj(lp.clone());
-    let fut = Value::obj(Obj::Future(Box::new(f)));
-    let now = vm.aio.state(&lp).map(|s| s.time()).unwrap_or(0.0);
-    let cb = native(
-        MODULE,
-        "_set_result_unless_cancelled",
-        set_result_unless_cancelled,
+    let fut = ObjRef::new(Obj::Future(Box::new(f)));
+    let now = vm.aio.state(lp).map(|s| s.time()).unwrap_or(0.0);
+    let cb = c.set_result_cb.clone();
+    let h = schedule_timer(
+        vm,
+        lp,
+        now + delay,
+        cb,
+        vec![Value::Obj(fut.clone()), result],
     );
-    let h = schedule_timer(vm, &lp, now + d, cb, vec![fut.clone(), args.pos[1].clone()]);
-    Ok(Value::tuple(vec![fut, Value::Obj(h)]))
+    Some((fut, h))
+}
+
+/// `await asyncio.sleep(delay)` without its coroutine (`vm::fast`, `CallAwait`): the
+/// future to await, whose timer is cancelled as soon as it is done, as the coroutine's
+/// `finally: handle.cancel()` would. None outside a running loop.
+pub fn sleep_future(vm: &mut Vm, delay: &Value, seconds: f64) -> Option<ObjRef> {
+    let lp = vm.aio.running_loop()?;
+    let (fut, h) = sleep_future_and_timer(vm, &lp, seconds, Value::None)?;
+    vm.fut_add_callback(&fut, Callback::CancelTimer(h, delay.clone()));
+    Some(fut)
 }
 
 /// The done callback `run_until_complete` adds: stops the future's loop.
@@ -1070,6 +1102,11 @@ pub fn register(vm: &mut Vm) {
     let invalid_state_error =
         exception_class(vm, "InvalidStateError", exc_class(ExcKind::Exception));
     let ruc_cb = native(MODULE, "_run_until_complete_cb", run_until_complete_cb);
+    let set_result_cb = native(
+        MODULE,
+        "_set_result_unless_cancelled",
+        set_result_unless_cancelled,
+    );
     vm.aio.classes = Some(Rc::new(Classes {
         future: future.clone(),
         task: task.clone(),
@@ -1079,6 +1116,7 @@ pub fn register(vm: &mut Vm) {
         cancelled_error: cancelled_error.clone(),
         invalid_state_error: invalid_state_error.clone(),
         ruc_cb,
+        set_result_cb,
     }));
     let class_getitem = crate::obj::methods::generic_alias::class_getitem_method;
     vm.add_class_attr(&future, "__class_getitem__", class_getitem());

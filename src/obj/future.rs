@@ -34,12 +34,18 @@ pub enum Callback {
     /// The `_done_callback` of the `asyncio.gather` whose shared state this is
     /// (`eventloop::gather`).
     Gather(ObjRef),
+    /// `asyncio.sleep`'s `finally: handle.cancel()` for a sleep the fast tier runs without
+    /// its coroutine (`vm::fast`, `CallAwait`): cancels this timer handle as soon as the
+    /// future is done. It runs no user code, so it runs at once and is never shown. Keeps
+    /// the delay, for the coroutine `Vm::make_delegate_real` makes if one is looked for.
+    CancelTimer(ObjRef, Value),
 }
 
 impl Callback {
     pub fn values(&self) -> [Value; 2] {
         match self {
             Callback::Wakeup(t) | Callback::Gather(t) => [Value::Obj(t.clone()), Value::None],
+            Callback::CancelTimer(h, d) => [Value::Obj(h.clone()), d.clone()],
             Callback::Func(f, c) => [f.clone(), c.clone()],
         }
     }
@@ -217,12 +223,29 @@ impl FutureObj {
         none && self.callbacks.try_borrow().is_ok_and(|c| c.is_empty())
     }
 
-    /// The done callbacks in the order they run (the waker first).
+    /// The timer and delay of a sleep the fast tier runs without its coroutine.
+    pub fn sleep_timer(&self) -> Option<(ObjRef, Value)> {
+        self.callbacks
+            .try_borrow()
+            .ok()?
+            .iter()
+            .find_map(|c| match c {
+                Callback::CancelTimer(h, d) => Some((h.clone(), d.clone())),
+                _ => None,
+            })
+    }
+
+    /// The done callbacks in the order they run (the waker first), as code sees them.
     pub fn all_callbacks(&self) -> Vec<Callback> {
         let w = self.waker.take();
         let mut out: Vec<Callback> = w.iter().cloned().map(Callback::Wakeup).collect();
         self.waker.set(w);
-        out.extend(self.callbacks.borrow().iter().cloned());
+        let cbs = self.callbacks.borrow();
+        out.extend(
+            cbs.iter()
+                .filter(|c| !matches!(c, Callback::CancelTimer(..)))
+                .cloned(),
+        );
         out
     }
 

@@ -481,6 +481,29 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                         }
                         continue;
                     }
+                    if let Some(seconds) = timed_sleep(stack, n, vm.aio.zero_sleep.as_ref()) {
+                        f.pc = pc;
+                        let delay = stack.last().cloned().unwrap_or(Value::None);
+                        let fut = crate::modules::asyncio_core::sleep_future(vm, &delay, seconds);
+                        if let Some(fut) = fut {
+                            // `await asyncio.sleep(delay)` is an await of the future the
+                            // sleep coroutine would await, which `Send` now starts:
+                            // `[.., Undef, sleep, delay]` -> `[.., future, None]`.
+                            f = top(&mut vm.frames);
+                            let stack = &mut f.stack;
+                            forget_immediate(stack.pop());
+                            let sleep = stack.pop();
+                            forget_immediate(std::mem::replace(last(stack), Value::Obj(fut)));
+                            stack.push(Value::None);
+                            pc = at + 3;
+                            if sleep.is_some_and(released) {
+                                released!();
+                            }
+                            continue;
+                        }
+                        f = top(&mut vm.frames);
+                    }
+                    let stack = &mut f.stack;
                     // A plain coroutine function runs in place, as if Send had resumed its
                     // new coroutine; anything else is the plain `Call` that starts the await.
                     let (pool, breaker) = (&mut vm.frame_pool, &mut vm.breaker_count);
@@ -870,6 +893,28 @@ fn zero_sleep(
         return None;
     };
     (nargs == 1 && func.is(&hook.func)).then(|| hook.done.clone())
+}
+
+/// For `CallAwait(1)` on `[.., Undef, asyncio.sleep, delay]` with a positive int or float
+/// delay (not a bool, not NaN): the delay. The frame then awaits the sleep's future
+/// itself; what differs from running the coroutine is only that no `sleep` frame shows
+/// in a traceback through it.
+#[inline(always)]
+fn timed_sleep(
+    stack: &[Value],
+    nargs: u16,
+    hook: Option<&crate::eventloop::ZeroSleep>,
+) -> Option<f64> {
+    let hook = hook?;
+    let [.., Value::Undef, Value::Obj(func), delay] = stack else {
+        return None;
+    };
+    let d = match delay {
+        Value::Int(i) if *i > 0 => *i as f64,
+        Value::Float(x) if *x > 0.0 => *x,
+        _ => return None,
+    };
+    (nargs == 1 && func.is(&hook.func)).then_some(d)
 }
 
 /// For `Send` on `[.., future, sent]` where the future finished with a result (not an

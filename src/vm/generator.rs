@@ -45,6 +45,26 @@ fn kind_word(g: &GeneratorObj) -> &'static str {
     }
 }
 
+/// The future, timer and delay of the `await asyncio.sleep(delay)` generator `g` is
+/// suspended in when the fast tier runs it without its coroutine (`vm::fast`), while the
+/// future is pending.
+fn pending_timed_sleep(g: &ObjRef) -> Option<(ObjRef, ObjRef, Value)> {
+    let Obj::Generator(gen) = &**g else {
+        return None;
+    };
+    if gen.state.get() != GenState::Suspended {
+        return None;
+    }
+    let top = gen.frame.borrow().as_ref()?.stack.last()?.clone();
+    let Value::Obj(fut) = top else { return None };
+    let f = crate::eventloop::futures::as_future(&fut)?;
+    if f.done() {
+        return None;
+    }
+    let (timer, delay) = f.sleep_timer()?;
+    Some((fut, timer, delay))
+}
+
 impl Vm {
     /// Checks a generator can be resumed; returns its frame.
     pub(crate) fn take_gen_frame(
@@ -156,12 +176,16 @@ impl Vm {
     /// `await asyncio.sleep(0)` left (`vm::fast::zero_sleep`), is replaced by what it
     /// stands for: a `sleep(0)` coroutine advanced to its one bare yield, created now that
     /// something looks at it (`cr_await`) or throws into it, so both see what they would
-    /// have seen.
+    /// have seen. Likewise the future of a pending `await asyncio.sleep(delay)` becomes
+    /// the `sleep` coroutine awaiting that same future and timer.
     pub(crate) fn make_delegate_real(&mut self, g: &ObjRef) -> PyResult<()> {
         let Some(z) = &self.aio.zero_sleep else {
             return Ok(());
         };
         let (func, done) = (z.func.clone(), z.done.clone());
+        if let Some((fut, timer, delay)) = pending_timed_sleep(g) {
+            return self.make_timed_sleep_real(g, &func, fut, timer, delay);
+        }
         let is_placeholder = |gen: &GeneratorObj| {
             let fr = gen.frame.borrow();
             fr.as_ref()
@@ -187,6 +211,49 @@ impl Vm {
                 .as_mut()
                 .and_then(|f| f.stack.last_mut())
             {
+                *slot = coro;
+            }
+        }
+        Ok(())
+    }
+
+    /// The coroutine `sleep(delay)` suspended on `fut`, in place of `fut` as `g`'s delegate:
+    /// `_sleep_timer` hands it `fut` and `timer`, and its `finally` now cancels the timer.
+    fn make_timed_sleep_real(
+        &mut self,
+        g: &ObjRef,
+        sleep: &ObjRef,
+        fut: ObjRef,
+        timer: ObjRef,
+        delay: Value,
+    ) -> PyResult<()> {
+        if let Some(f) = crate::eventloop::futures::as_future(&fut) {
+            f.callbacks
+                .borrow_mut()
+                .retain(|c| !matches!(c, crate::obj::future::Callback::CancelTimer(..)));
+        }
+        self.aio.adopt_sleep = Some((fut.clone(), timer));
+        let coro = self.call(&Value::Obj(sleep.clone()), &[delay]);
+        let started = match &coro {
+            Ok(Value::Obj(c)) if matches!(&**c, Obj::Generator(_)) => {
+                self.gen_send(c, Value::None).map(|_| ())
+            }
+            Ok(_) => Ok(()),
+            Err(e) => Err(e.clone()),
+        };
+        self.aio.adopt_sleep = None;
+        started?;
+        let coro = coro?;
+        let Obj::Generator(gen) = &**g else {
+            return Ok(());
+        };
+        if let Some(slot) = gen
+            .frame
+            .borrow_mut()
+            .as_mut()
+            .and_then(|f| f.stack.last_mut())
+        {
+            if matches!(slot, Value::Obj(o) if o.is(&fut)) {
                 *slot = coro;
             }
         }
