@@ -233,7 +233,43 @@ fn caret_anchors(seg: &str) -> Option<(usize, usize)> {
 struct ChainOptions {
     chain: bool,
     limit: Option<i64>,
-    own_traceback: bool,
+}
+
+/// CPython's limits for printing exception groups (`TracebackException`).
+const MAX_GROUP_WIDTH: usize = 15;
+const MAX_GROUP_DEPTH: usize = 10;
+
+/// The pieces of a traceback being printed, and where an exception group's box is
+/// (CPython's `_ExceptionPrintContext`).
+struct Printer {
+    out: Vec<String>,
+    seen: Vec<Value>,
+    opts: ChainOptions,
+    /// Nesting inside exception groups: each level indents by two and adds a margin.
+    depth: usize,
+    need_close: bool,
+}
+
+impl Printer {
+    fn indent(&self) -> String {
+        " ".repeat(2 * self.depth)
+    }
+
+    /// Adds `text` with every line indented for the current group depth, behind
+    /// `margin` (`|`, or `+` on a top-level group's first line).
+    fn emit(&mut self, text: &str, margin: char) {
+        if self.depth == 0 {
+            self.out.push(text.to_string());
+            return;
+        }
+        let prefix = format!("{}{margin} ", self.indent());
+        let mut s = String::with_capacity(text.len() + 8);
+        for line in text.split_inclusive('\n') {
+            s.push_str(&prefix);
+            s.push_str(line);
+        }
+        self.out.push(s);
+    }
 }
 
 impl Vm {
@@ -259,15 +295,15 @@ impl Vm {
         limit: Option<i64>,
         own_traceback: bool,
     ) -> Vec<String> {
-        let mut out = Vec::new();
-        let mut seen: Vec<Value> = Vec::new();
-        let opts = ChainOptions {
-            chain,
-            limit,
-            own_traceback,
+        let mut p = Printer {
+            out: Vec::new(),
+            seen: Vec::new(),
+            opts: ChainOptions { chain, limit },
+            depth: 0,
+            need_close: false,
         };
-        self.format_chain(e, &mut out, &mut seen, opts);
-        out
+        self.format_chain(e, &mut p, own_traceback);
+        p.out
     }
 
     /// `traceback.format_exception_only(e)`: a SyntaxError's source lines one by one,
@@ -280,45 +316,35 @@ impl Vm {
         out
     }
 
-    fn format_chain(
-        &mut self,
-        e: &Value,
-        out: &mut Vec<String>,
-        seen: &mut Vec<Value>,
-        opts: ChainOptions,
-    ) {
-        let ChainOptions {
-            chain,
-            limit,
-            own_traceback,
-        } = opts;
-        let inner = ChainOptions {
-            own_traceback: true,
-            ..opts
-        };
-        seen.push(e.clone());
+    /// Formats `e` after its cause or context (when chained), as CPython's
+    /// `TracebackException.format`: an exception group as a boxed, indented tree of its
+    /// sub-exceptions. `own_traceback` false leaves `e`'s frames out.
+    fn format_chain(&mut self, e: &Value, p: &mut Printer, own_traceback: bool) {
+        p.seen.push(e.clone());
         let Value::Obj(o) = e else { return };
         let Obj::Exception(x) = &**o else {
-            out.push(format!("{}\n", self.repr(e).unwrap_or_default()));
+            p.emit(&format!("{}\n", self.repr(e).unwrap_or_default()), '|');
             return;
         };
-        let (cause, context) = if chain {
+        let (cause, context) = if p.opts.chain {
             (x.cause.borrow().clone(), x.context.borrow().clone())
         } else {
             (Value::None, Value::None)
         };
-        if !cause.is_none() && !seen.iter().any(|s| s.is(&cause)) {
-            self.format_chain(&cause, out, seen, inner);
-            out.push(
-                "\nThe above exception was the direct cause of the following exception:\n\n".into(),
+        if !cause.is_none() && !p.seen.iter().any(|s| s.is(&cause)) {
+            self.format_chain(&cause, p, true);
+            p.emit(
+                "\nThe above exception was the direct cause of the following exception:\n\n",
+                '|',
             );
         } else if !context.is_none()
             && !x.suppress_context.get()
-            && !seen.iter().any(|s| s.is(&context))
+            && !p.seen.iter().any(|s| s.is(&context))
         {
-            self.format_chain(&context, out, seen, inner);
-            out.push(
-                "\nDuring handling of the above exception, another exception occurred:\n\n".into(),
+            self.format_chain(&context, p, true);
+            p.emit(
+                "\nDuring handling of the above exception, another exception occurred:\n\n",
+                '|',
             );
         }
         let mut tb = if own_traceback {
@@ -326,7 +352,7 @@ impl Vm {
         } else {
             Vec::new()
         };
-        if let Some(n) = limit {
+        if let Some(n) = p.opts.limit {
             // `tb` is newest first; the limit counts from the oldest.
             let keep = n.unsigned_abs().min(tb.len() as u64) as usize;
             if n >= 0 {
@@ -335,11 +361,97 @@ impl Vm {
                 tb.truncate(keep);
             }
         }
-        if !tb.is_empty() {
-            out.push("Traceback (most recent call last):\n".into());
-            format_entries(out, &tb);
+        let group = self.group_members(e);
+        let Some(members) = group else {
+            if !tb.is_empty() {
+                p.emit("Traceback (most recent call last):\n", '|');
+                let mut frames = Vec::new();
+                format_entries(&mut frames, &tb);
+                for f in frames {
+                    p.emit(&f, '|');
+                }
+            }
+            for chunk in self.format_exception_only_chunks(e) {
+                p.emit(&chunk, '|');
+            }
+            return;
+        };
+        if p.depth > MAX_GROUP_DEPTH {
+            p.emit(
+                &format!("... (max_group_depth is {MAX_GROUP_DEPTH})\n"),
+                '|',
+            );
+            return;
         }
-        out.extend(self.format_exception_only_chunks(e));
+        let toplevel = p.depth == 0;
+        if toplevel {
+            p.depth += 1;
+        }
+        if !tb.is_empty() {
+            let margin = if toplevel { '+' } else { '|' };
+            p.emit(
+                "Exception Group Traceback (most recent call last):\n",
+                margin,
+            );
+            let mut frames = Vec::new();
+            format_entries(&mut frames, &tb);
+            for f in frames {
+                p.emit(&f, '|');
+            }
+        }
+        for chunk in self.format_exception_only_chunks(e) {
+            p.emit(&chunk, '|');
+        }
+        let n = members.len().min(MAX_GROUP_WIDTH + 1);
+        p.need_close = false;
+        for (i, member) in members.iter().take(n).enumerate() {
+            let last = i == n - 1;
+            if last {
+                // The closing line may come from a nested group's own last member.
+                p.need_close = true;
+            }
+            let truncated = i >= MAX_GROUP_WIDTH;
+            let title = if truncated {
+                "...".to_string()
+            } else {
+                (i + 1).to_string()
+            };
+            let corner = if i == 0 { "+-" } else { "  " };
+            p.out.push(format!(
+                "{}{corner}+---------------- {title} ----------------\n",
+                p.indent()
+            ));
+            p.depth += 1;
+            if truncated {
+                let remaining = members.len() - MAX_GROUP_WIDTH;
+                let plural = if remaining > 1 { "s" } else { "" };
+                p.emit(&format!("and {remaining} more exception{plural}\n"), '|');
+            } else {
+                self.format_chain(member, p, true);
+            }
+            if last && p.need_close {
+                p.out.push(format!(
+                    "{}+------------------------------------\n",
+                    p.indent()
+                ));
+                p.need_close = false;
+            }
+            p.depth -= 1;
+        }
+        if toplevel {
+            p.depth = 0;
+        }
+    }
+
+    /// The sub-exceptions of an exception group (`e.exceptions`); None for any other
+    /// exception.
+    fn group_members(&mut self, e: &Value) -> Option<Vec<Value>> {
+        let group = super::types::exc_class(super::types::ExcKind::BaseExceptionGroup);
+        if !self.isinstance(e, &group) {
+            return None;
+        }
+        let members = self.get_attr_str(e, "exceptions").ok()?;
+        Some(members.as_tuple()?.to_vec())
     }
 
     /// The last line(s): `ValueError: message` (SyntaxErrors get their source block).
