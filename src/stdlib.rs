@@ -23,7 +23,17 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("random", include_str!("../stdlib/random.aio"), false),
     (
         "collections",
-        include_str!("../stdlib/collections.aio"),
+        include_str!("../stdlib/collections/__init__.aio"),
+        true,
+    ),
+    (
+        "collections.abc",
+        include_str!("../stdlib/collections/abc.aio"),
+        false,
+    ),
+    (
+        "_collections_abc",
+        include_str!("../stdlib/_collections_abc.aio"),
         false,
     ),
     ("types", include_str!("../stdlib/types.aio"), false),
