@@ -36,6 +36,7 @@ const MODULES: &[(&str, &str, bool)] = &[
         include_str!("../stdlib/_collections_abc.aio"),
         false,
     ),
+    ("io", include_str!("../stdlib/io.aio"), false),
     ("types", include_str!("../stdlib/types.aio"), false),
     ("itertools", include_str!("../stdlib/itertools.aio"), false),
     ("heapq", include_str!("../stdlib/heapq.aio"), false),
