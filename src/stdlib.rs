@@ -23,9 +23,20 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("random", include_str!("../stdlib/random.aio"), false),
     (
         "collections",
-        include_str!("../stdlib/collections.aio"),
+        include_str!("../stdlib/collections/__init__.aio"),
+        true,
+    ),
+    (
+        "collections.abc",
+        include_str!("../stdlib/collections/abc.aio"),
         false,
     ),
+    (
+        "_collections_abc",
+        include_str!("../stdlib/_collections_abc.aio"),
+        false,
+    ),
+    ("io", include_str!("../stdlib/io.aio"), false),
     ("types", include_str!("../stdlib/types.aio"), false),
     ("itertools", include_str!("../stdlib/itertools.aio"), false),
     ("heapq", include_str!("../stdlib/heapq.aio"), false),
