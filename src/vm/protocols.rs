@@ -380,6 +380,9 @@ impl Vm {
                     let recv = n.self_.as_deref().map_or(0, identity_hash);
                     Ok(recv ^ (n.func as usize >> 4) as i64)
                 }
+                Obj::DictView(d) if d.kind == crate::obj::iter::DictIterKind::Values => {
+                    Ok(default_hash(o))
+                }
                 Obj::List(_)
                 | Obj::Dict(_)
                 | Obj::Set(_)

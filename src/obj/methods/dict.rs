@@ -681,8 +681,10 @@ pub fn register(vm: &mut Vm) {
                     ("isdisjoint", view_isdisjoint),
                 ],
             );
+            // Set-like views compare by contents, so they cannot hash; a values view
+            // hashes by identity, as in CPython.
+            vm.add_class_attr(&ty, "__hash__", Value::None);
         }
-        vm.add_class_attr(&ty, "__hash__", Value::None);
         let p = vm.native_property("dict_view", "mapping", view_mapping);
         vm.add_class_attr(&ty, "mapping", p);
     }
