@@ -10,6 +10,7 @@ const MODULES: &[(&str, &str, bool)] = &[
     ),
     ("functools", include_str!("../stdlib/functools.aio"), false),
     ("traceback", include_str!("../stdlib/traceback.aio"), false),
+    ("inspect", include_str!("../stdlib/inspect.aio"), false),
     (
         "contextvars",
         include_str!("../stdlib/contextvars.aio"),

@@ -57,10 +57,7 @@ impl Vm {
                     self_: Some(Box::new(obj.clone())),
                 })))
             }
-            Obj::ClassMethod(f) => Ok(Value::obj(Obj::BoundMethod(BoundMethod {
-                func: f.clone(),
-                self_: Value::Obj(cls.clone()),
-            }))),
+            Obj::ClassMethod(f) => Ok(bind_classmethod(f, Value::Obj(cls.clone()))),
             Obj::StaticMethod(f) => Ok(f.clone()),
             Obj::Property(p) => {
                 if p.fget.is_none() {
@@ -247,10 +244,7 @@ impl Vm {
         if let Some(d) = lookup(cls, name) {
             let bound = match &d {
                 Value::Obj(o) => match &**o {
-                    Obj::ClassMethod(f) => Value::obj(Obj::BoundMethod(BoundMethod {
-                        func: f.clone(),
-                        self_: Value::Obj(cls.clone()),
-                    })),
+                    Obj::ClassMethod(f) => bind_classmethod(f, Value::Obj(cls.clone())),
                     Obj::StaticMethod(f) => f.clone(),
                     Obj::Instance(_) => match self.lookup_special(&d, "__get__") {
                         Some(get) => {
@@ -459,10 +453,7 @@ impl Vm {
                     if class_level {
                         if let Value::Obj(dobj) = &d {
                             if let Obj::ClassMethod(f) = &**dobj {
-                                return Ok(Some(Value::obj(Obj::BoundMethod(BoundMethod {
-                                    func: f.clone(),
-                                    self_: obj.clone(),
-                                }))));
+                                return Ok(Some(bind_classmethod(f, obj.clone())));
                             }
                             if let Obj::Function(_) = &**dobj {
                                 return Ok(Some(d.clone()));
@@ -819,4 +810,25 @@ pub(crate) fn instance_attr(obj: &Value, name: &Value) -> Option<Value> {
         Obj::Future(f) => f.attr(name),
         _ => None,
     }
+}
+
+/// A class method bound to `cls`: a method object, or for a builtin one
+/// (`object.__init_subclass__`) a builtin method, as CPython makes them.
+fn bind_classmethod(f: &Value, cls: Value) -> Value {
+    if let Value::Obj(o) = f {
+        if let Obj::Native(n) = &**o {
+            if n.self_.is_none() {
+                return Value::obj(Obj::Native(NativeFunction {
+                    name: n.name,
+                    owner: n.owner,
+                    func: n.func,
+                    self_: Some(Box::new(cls)),
+                }));
+            }
+        }
+    }
+    Value::obj(Obj::BoundMethod(BoundMethod {
+        func: f.clone(),
+        self_: cls,
+    }))
 }
