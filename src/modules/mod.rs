@@ -9,6 +9,7 @@ pub mod math;
 mod math_erf;
 mod math_hyperbolic;
 mod math_special;
+pub mod os;
 pub mod sys;
 pub mod time;
 pub mod traceback;
@@ -25,6 +26,7 @@ pub fn init(vm: &mut Vm) {
     time::register(vm);
     gc_module::register(vm);
     traceback::register(vm);
+    os::register(vm);
     asyncio_core::register(vm);
     crate::eventloop::context::register_module(vm);
 }

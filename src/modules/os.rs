@@ -1,0 +1,138 @@
+//! `_os`: the few operating-system calls the `os` module (stdlib/os.aio) needs: the
+//! environment, the working directory, the process id, and `stat` for `os.path`'s tests.
+//! Failures are the OSError subclass of their errno, with the file name, as in CPython.
+
+use crate::obj::function::{Args, NativeFn};
+use crate::obj::methods::exception::os_error_from_io;
+use crate::vm::errors::{type_error, PyResult};
+use crate::vm::value::Value;
+use crate::vm::Vm;
+
+fn path_arg(vm: &Vm, args: &Args, func: &str) -> PyResult<String> {
+    match args.pos.first() {
+        Some(v) => match v.as_str() {
+            Some(s) => Ok(s.to_string()),
+            None => Err(type_error(format!(
+                "{func}: path should be string, bytes or os.PathLike, not {}",
+                vm.type_name(v)
+            ))),
+        },
+        None => Err(type_error(format!(
+            "{func}() missing required argument 'path'"
+        ))),
+    }
+}
+
+/// `_environ()`: the environment as a dict of str, read once by os.aio.
+fn environ(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_environ", 0, 0)?;
+    let mut d = crate::obj::DictData::new();
+    for (k, v) in std::env::vars_os() {
+        let (Some(k), Some(v)) = (k.to_str(), v.to_str()) else {
+            continue;
+        };
+        crate::vm::dictops::set_str(&mut d, Value::str(k), Value::str(v));
+    }
+    Ok(Value::dict(d))
+}
+
+/// `_putenv(key, value)` / `_unsetenv(key)`: what assigning to `os.environ` does.
+fn putenv(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_putenv", 2, 2)?;
+    let (Some(k), Some(v)) = (args.pos[0].as_str(), args.pos[1].as_str()) else {
+        return Err(type_error("str expected"));
+    };
+    if k.is_empty() || k.contains('=') || k.contains('\0') || v.contains('\0') {
+        return Err(crate::vm::errors::value_error(
+            "illegal environment variable name",
+        ));
+    }
+    std::env::set_var(k, v);
+    Ok(Value::None)
+}
+
+fn unsetenv(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_unsetenv", 1, 1)?;
+    let Some(k) = args.pos[0].as_str() else {
+        return Err(type_error("str expected"));
+    };
+    if k.is_empty() || k.contains('=') || k.contains('\0') {
+        return Err(crate::vm::errors::value_error(
+            "illegal environment variable name",
+        ));
+    }
+    std::env::remove_var(k);
+    Ok(Value::None)
+}
+
+fn getcwd(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("getcwd", 0, 0)?;
+    match std::env::current_dir() {
+        Ok(p) => Ok(Value::string(p.to_string_lossy().into_owned())),
+        Err(e) => Err(os_error_from_io(vm, &e, None)),
+    }
+}
+
+fn getpid(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("getpid", 0, 0)?;
+    Ok(Value::Int(i64::from(std::process::id())))
+}
+
+/// `_stat(path)`: `(kind, size)` with kind 1 for a directory, 2 for a regular file, 0
+/// for anything else; the OSError of the failure otherwise.
+fn stat(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_stat", 1, 1)?;
+    let path = path_arg(vm, args, "stat")?;
+    match std::fs::metadata(&path) {
+        Ok(m) => {
+            let kind = if m.is_dir() {
+                1
+            } else if m.is_file() {
+                2
+            } else {
+                0
+            };
+            let size = i64::try_from(m.len()).unwrap_or(i64::MAX);
+            Ok(Value::tuple(vec![Value::Int(kind), Value::Int(size)]))
+        }
+        Err(e) => Err(os_error_from_io(vm, &e, Some(args.pos[0].clone()))),
+    }
+}
+
+/// `listdir(path)`: the names in a directory, in the order the system gives them.
+fn listdir(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("listdir", 0, 1)?;
+    let path = if args.pos.is_empty() {
+        ".".to_string()
+    } else {
+        path_arg(vm, args, "listdir")?
+    };
+    let entries = match std::fs::read_dir(&path) {
+        Ok(e) => e,
+        Err(e) => {
+            let name = args.pos.first().cloned().unwrap_or(Value::str("."));
+            return Err(os_error_from_io(vm, &e, Some(name)));
+        }
+    };
+    let mut names = Vec::new();
+    for entry in entries {
+        match entry {
+            Ok(e) => names.push(Value::string(e.file_name().to_string_lossy().into_owned())),
+            Err(e) => return Err(os_error_from_io(vm, &e, None)),
+        }
+    }
+    Ok(Value::list(names))
+}
+
+pub fn register(vm: &mut Vm) {
+    let funcs: &[(&'static str, NativeFn)] = &[
+        ("_environ", environ),
+        ("_putenv", putenv),
+        ("_unsetenv", unsetenv),
+        ("getcwd", getcwd),
+        ("getpid", getpid),
+        ("_stat", stat),
+        ("listdir", listdir),
+    ];
+    super::sys::new_module(vm, "_os", funcs);
+}
