@@ -56,6 +56,8 @@ const MODULES: &[(&str, &str, bool)] = &[
         false,
     ),
     ("logging", include_str!("../stdlib/logging.aio"), false),
+    ("warnings", include_str!("../stdlib/warnings.aio"), false),
+    ("linecache", include_str!("../stdlib/linecache.aio"), false),
     ("json", include_str!("../stdlib/json/__init__.aio"), true),
     (
         "json.decoder",

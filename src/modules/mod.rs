@@ -5,6 +5,7 @@ pub mod asyncio_sync;
 pub mod builtins;
 pub mod exec;
 pub mod gc_module;
+pub mod linecache_io;
 pub mod math;
 mod math_erf;
 mod math_hyperbolic;
@@ -27,6 +28,7 @@ pub fn init(vm: &mut Vm) {
     gc_module::register(vm);
     traceback::register(vm);
     os::register(vm);
+    linecache_io::register(vm);
     asyncio_core::register(vm);
     crate::eventloop::context::register_module(vm);
 }
