@@ -16,7 +16,7 @@ thread_local! {
 fn take_children(obj: &mut Obj, out: &mut Vec<Value>) {
     match obj {
         Obj::List(l) => out.append(l.get_mut()),
-        Obj::Deque(d) => out.extend(d.get_mut().drain(..)),
+        Obj::Deque(d) => out.extend(d.items.get_mut().drain(..)),
         Obj::Tuple(t) => out.extend(std::mem::take(t).into_vec()),
         Obj::Dict(d) => out.extend(d.get_mut().drain_values()),
         Obj::Set(s) => out.extend(s.get_mut().clear()),
@@ -98,6 +98,7 @@ fn drop_iter_state(st: crate::obj::IterState, out: &mut Vec<Value>) {
         I::Dict { dict, .. } | I::DictReversed { dict, .. } => out.push(Value::Obj(dict)),
         I::Exhausted { class } => out.extend(class.map(Value::Obj)),
         I::Set { set, .. } => out.push(Value::Obj(set)),
+        I::Deque { deque, .. } => out.push(Value::Obj(deque)),
         I::Str { s, .. } => out.push(Value::Obj(s)),
         I::Range { .. } | I::LongRange { .. } => {}
     }

@@ -83,7 +83,7 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
             }
         }
         Obj::Deque(d) => {
-            if let Ok(d) = d.try_borrow() {
+            if let Ok(d) = d.items.try_borrow() {
                 d.iter().for_each(|v| visit_value(v, f));
             }
         }
@@ -114,6 +114,7 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
                     IterState::Seq { seq, index: _ } | IterState::Reversed { seq, index: _ } => {
                         visit_value(seq, f)
                     }
+                    IterState::Deque { deque, .. } => f(deque),
                     IterState::Range { .. } | IterState::LongRange { .. } => {}
                     IterState::Exhausted { class: Some(c) } => f(c),
                     IterState::Exhausted { class: None } => {}
@@ -300,7 +301,7 @@ pub fn clear(obj: &Obj) -> Vec<Value> {
             }
         }
         Obj::Deque(d) => {
-            if let Ok(mut d) = d.try_borrow_mut() {
+            if let Ok(mut d) = d.items.try_borrow_mut() {
                 out.extend(d.drain(..));
             }
         }

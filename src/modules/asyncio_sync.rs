@@ -13,6 +13,7 @@
 
 use crate::eventloop::futures::as_future;
 use crate::obj::class::InstanceObj;
+use crate::obj::deque::DequeObj;
 use crate::obj::function::Args;
 use crate::obj::future::FutState;
 use crate::obj::{FutureObj, Obj};
@@ -378,7 +379,7 @@ fn set(i: &InstanceObj, pos: usize, name: &Value, v: Value) {
     });
 }
 
-fn deque(v: &Value) -> Option<&RefCell<VecDeque<Value>>> {
+fn deque(v: &Value) -> Option<&DequeObj> {
     match v {
         Value::Obj(o) => match &**o {
             Obj::Deque(d) => Some(d),
@@ -390,8 +391,8 @@ fn deque(v: &Value) -> Option<&RefCell<VecDeque<Value>>> {
 
 /// Whether `Queue._wakeup_next(waiters)` can be done natively: every waiter it would look
 /// at (up to the first pending one) is a standard future.
-fn can_wake_next(vm: &Vm, waiters: &RefCell<VecDeque<Value>>) -> bool {
-    for w in waiters.borrow().iter() {
+fn can_wake_next(vm: &Vm, waiters: &DequeObj) -> bool {
+    for w in waiters.items.borrow().iter() {
         match standard_future(vm, w) {
             Some((_, f)) if !f.done() => return true,
             Some(_) => {}
@@ -402,9 +403,9 @@ fn can_wake_next(vm: &Vm, waiters: &RefCell<VecDeque<Value>>) -> bool {
 }
 
 /// `Queue._wakeup_next(waiters)`, after `can_wake_next`.
-fn wake_next(vm: &mut Vm, waiters: &RefCell<VecDeque<Value>>, result: Value) -> PyResult<()> {
+fn wake_next(vm: &mut Vm, waiters: &DequeObj, result: Value) -> PyResult<()> {
     loop {
-        let Some(w) = waiters.borrow_mut().pop_front() else {
+        let Some(w) = waiters.pop_front() else {
             return Ok(());
         };
         if let Value::Obj(o) = &w {
@@ -449,7 +450,7 @@ fn put(vm: &mut Vm, obj: &Value, item: &Value) -> PyResult<bool> {
     let (Some(items), Some(getters)) = (deque(&items), deque(&getters)) else {
         return Ok(false);
     };
-    let full = maxsize > 0 && items.borrow().len() as i64 >= maxsize;
+    let full = maxsize > 0 && items.items.borrow().len() as i64 >= maxsize;
     let Some(count) = unfinished.checked_add(1) else {
         return Ok(false);
     };
@@ -459,7 +460,8 @@ fn put(vm: &mut Vm, obj: &Value, item: &Value) -> PyResult<bool> {
     if full || !can_wake_next(vm, getters) {
         return Ok(false);
     }
-    items.borrow_mut().push_back(item.clone());
+    let dropped = items.push_back(item.clone());
+    drop(dropped);
     set(q, Q_UNFINISHED, &n.unfinished, Value::Int(count));
     set(ev, E_VALUE, &n.value, Value::Bool(false));
     wake_next(vm, getters, Value::None)?;
@@ -481,10 +483,10 @@ fn get(vm: &mut Vm, obj: &Value) -> PyResult<Option<Value>> {
     let (Some(items), Some(putters)) = (deque(&items), deque(&putters)) else {
         return Ok(None);
     };
-    if items.borrow().is_empty() || !can_wake_next(vm, putters) {
+    if items.is_empty() || !can_wake_next(vm, putters) {
         return Ok(None);
     }
-    let Some(item) = items.borrow_mut().pop_front() else {
+    let Some(item) = items.pop_front() else {
         return Ok(None);
     };
     wake_next(vm, putters, Value::None)?;
@@ -498,7 +500,11 @@ fn event_set_ready(vm: &Vm, ev: &InstanceObj) -> bool {
         return false;
     };
     let is_bool = matches!(at(ev, E_VALUE), Value::Bool(_));
-    is_bool && w.borrow().iter().all(|f| standard_future(vm, f).is_some())
+    is_bool
+        && w.items
+            .borrow()
+            .iter()
+            .all(|f| standard_future(vm, f).is_some())
 }
 
 /// `Event.set()`, after `event_set_ready`.
@@ -512,7 +518,7 @@ fn event_set(vm: &mut Vm, ev: &InstanceObj, n: &Names) -> PyResult<()> {
         return Ok(());
     };
     // A copy, so no borrow is held across set_result (which only schedules callbacks).
-    let futs: Vec<Value> = w.borrow().iter().cloned().collect();
+    let futs: Vec<Value> = w.items.borrow().iter().cloned().collect();
     for f in &futs {
         if let Value::Obj(o) = f {
             if as_future(o).is_some_and(|f| !f.done()) {
@@ -577,8 +583,8 @@ fn lock_loop(vm: &Vm, lock: &InstanceObj, n: &Names) -> Option<(ObjRef, bool)> {
 
 /// `_all_cancelled(waiters)` of locks.aio, which stops at the first waiter not cancelled;
 /// None when a waiter it looks at is not a standard future.
-fn all_cancelled(vm: &Vm, waiters: &RefCell<VecDeque<Value>>) -> Option<bool> {
-    for w in waiters.borrow().iter() {
+fn all_cancelled(vm: &Vm, waiters: &DequeObj) -> Option<bool> {
+    for w in waiters.items.borrow().iter() {
         let (_, f) = standard_future(vm, w)?;
         if f.state.get() != FutState::Cancelled {
             return Some(false);
@@ -609,7 +615,7 @@ pub fn lock_try_acquire(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     if !locked {
         // `if not waiters or _all_cancelled(waiters)`
         let free = match dq {
-            Some(d) if !d.borrow().is_empty() => all_cancelled(vm, d),
+            Some(d) if !d.is_empty() => all_cancelled(vm, d),
             _ => Some(true),
         };
         match free {
@@ -627,7 +633,7 @@ pub fn lock_try_acquire(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let waiters = match dq {
         Some(_) => waiters.clone(),
         None => {
-            let d = Value::obj(Obj::Deque(RefCell::new(VecDeque::new())));
+            let d = Value::obj(Obj::Deque(Box::new(DequeObj::new(VecDeque::new(), None))));
             set(lock, L_WAITERS, &n.waiters, d.clone());
             d
         }
@@ -639,7 +645,8 @@ pub fn lock_try_acquire(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     *f.loop_.borrow_mut() = Value::Obj(lp);
     let fut = Value::obj(Obj::Future(Box::new(f)));
     if let Some(d) = deque(&waiters) {
-        d.borrow_mut().push_back(fut.clone());
+        let dropped = d.push_back(fut.clone());
+        drop(dropped);
     }
     Ok(fut)
 }
@@ -661,7 +668,7 @@ fn release(vm: &mut Vm, obj: &Value) -> PyResult<bool> {
     let first = match &waiters {
         Value::None => None,
         v => match deque(v) {
-            Some(d) => d.borrow().front().cloned(),
+            Some(d) => d.items.borrow().front().cloned(),
             None => return Ok(false),
         },
     };
@@ -708,7 +715,7 @@ fn acquire_shortcut(vm: &mut Vm, args: &[Value]) -> PyResult<Option<Value>> {
     let free = matches!(locked, Value::Bool(false))
         && match &waiters {
             Value::None => true,
-            w => deque(w).is_some_and(|d| d.borrow().is_empty()),
+            w => deque(w).is_some_and(|d| d.is_empty()),
         };
     if !free {
         return Ok(None);

@@ -22,6 +22,14 @@ pub enum IterState {
         seq: Value,
         index: Option<usize>,
     },
+    /// A deque's iterator: `index` is the next position (forward) or the count left
+    /// (`reverse`); `state` is the deque's mutation counter when it started.
+    Deque {
+        deque: ObjRef,
+        index: usize,
+        state: u64,
+        reverse: bool,
+    },
     Range {
         next: i64,
         stop: i64,

@@ -6,6 +6,7 @@
 pub mod async_gen;
 pub mod class;
 pub mod complex;
+pub mod deque;
 pub mod dict;
 pub mod exception;
 pub mod frame;
@@ -50,8 +51,8 @@ pub enum Obj {
     BigInt(BigInt),
     Complex(complex::Complex),
     List(RefCell<Vec<Value>>),
-    /// `collections.deque` (internal for now: asyncio's waiter and item queues).
-    Deque(RefCell<std::collections::VecDeque<Value>>),
+    /// `collections.deque` (also asyncio's waiter and item queues).
+    Deque(Box<deque::DequeObj>),
     Tuple(Box<[Value]>),
     Dict(RefCell<DictData>),
     Set(RefCell<SetData>),

@@ -437,6 +437,8 @@ pub fn iter_class(t: &super::types::Types, st: &IterState) -> ObjRef {
             Some(Obj::List(_)) => t.list_reverseiterator.clone(),
             _ => t.reversed.clone(),
         },
+        IterState::Deque { reverse: false, .. } => t.deque_iterator.clone(),
+        IterState::Deque { reverse: true, .. } => t.deque_reverse_iterator.clone(),
         IterState::Range { .. } => t.range_iterator.clone(),
         IterState::LongRange { .. } => t.longrange_iterator.clone(),
         IterState::Str { s, .. } => match &**s {

@@ -18,14 +18,18 @@ impl Vm {
     pub fn iter(&mut self, v: &Value) -> PyResult<Value> {
         if let Value::Obj(o) = v {
             let st = match &**o {
-                Obj::List(_)
-                | Obj::Deque(_)
-                | Obj::Tuple(_)
-                | Obj::Bytes(_)
-                | Obj::ByteArray(_) => Some(IterState::Seq {
-                    seq: v.clone(),
+                Obj::Deque(d) => Some(IterState::Deque {
+                    deque: o.clone(),
                     index: 0,
+                    state: d.state.get(),
+                    reverse: false,
                 }),
+                Obj::List(_) | Obj::Tuple(_) | Obj::Bytes(_) | Obj::ByteArray(_) => {
+                    Some(IterState::Seq {
+                        seq: v.clone(),
+                        index: 0,
+                    })
+                }
                 Obj::Str(_) => Some(IterState::Str {
                     s: o.clone(),
                     pos: 0,
@@ -145,7 +149,6 @@ impl Vm {
                 if let Value::Obj(so) = seq {
                     let item = match &**so {
                         Obj::List(l) => Some(l.borrow().get(*index).cloned()),
-                        Obj::Deque(d) => Some(d.borrow().get(*index).cloned()),
                         Obj::Tuple(t) => Some(t.get(*index).cloned()),
                         Obj::Bytes(b) => Some(b.get(*index).map(|x| Value::Int(*x as i64))),
                         Obj::ByteArray(b) => {
@@ -173,6 +176,33 @@ impl Vm {
                     }
                     Err(e) => Err(e),
                 };
+            }
+            IterState::Deque {
+                deque,
+                index,
+                state,
+                reverse,
+            } => {
+                let Obj::Deque(d) = &**deque else {
+                    return Ok(None);
+                };
+                // As CPython, a mutated deque keeps raising (even once exhausted).
+                if d.state.get() != *state {
+                    return Err(runtime_error("deque mutated during iteration"));
+                }
+                let items = d.items.borrow();
+                if *reverse {
+                    let Some(i) = index.checked_sub(1) else {
+                        return Ok(None);
+                    };
+                    *index = i;
+                    return Ok(items.get(i).cloned());
+                }
+                let item = items.get(*index).cloned();
+                if item.is_some() {
+                    *index += 1;
+                }
+                return Ok(item);
             }
             IterState::Str { s, pos } => {
                 let Obj::Str(so) = &**s else { return Ok(None) };

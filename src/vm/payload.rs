@@ -38,6 +38,7 @@ const UNSUPPORTED_BASES: &[&str] = &[
     "filter",
     "reversed",
     "module",
+    "deque",
     "TextIOWrapper",
 ];
 

@@ -252,7 +252,7 @@ impl Vm {
             Value::Obj(o) => match &**o {
                 Obj::Str(s) => Ok(!s.s.is_empty()),
                 Obj::List(l) => Ok(!l.borrow().is_empty()),
-                Obj::Deque(d) => Ok(!d.borrow().is_empty()),
+                Obj::Deque(d) => Ok(!d.is_empty()),
                 Obj::Tuple(t) => Ok(!t.is_empty()),
                 Obj::Dict(d) => Ok(!d.borrow().is_empty()),
                 Obj::Set(s) => Ok(!s.borrow().is_empty()),
@@ -384,6 +384,7 @@ impl Vm {
                     Ok(default_hash(o))
                 }
                 Obj::List(_)
+                | Obj::Deque(_)
                 | Obj::Dict(_)
                 | Obj::Set(_)
                 | Obj::ByteArray(_)
@@ -395,7 +396,12 @@ impl Vm {
     }
 
     fn unhashable(&self, v: &Value) -> ExcRef {
-        type_error(format!("unhashable type: '{}'", self.type_name(v)))
+        // CPython names C types by their `tp_name`, which for deque includes the module.
+        let name = match v {
+            Value::Obj(o) if matches!(&**o, Obj::Deque(_)) => "collections.deque".into(),
+            _ => self.type_name(v),
+        };
+        type_error(format!("unhashable type: '{name}'"))
     }
 
     /// `a == b` as a bool.
@@ -587,7 +593,7 @@ impl Vm {
         if op == BinOp::Mult {
             let is_seq = |v: &Value| {
                 matches!(v, Value::Obj(o) if matches!(&**o,
-                    Obj::Str(_) | Obj::List(_) | Obj::Tuple(_) | Obj::Bytes(_) | Obj::ByteArray(_)))
+                    Obj::Str(_) | Obj::List(_) | Obj::Deque(_) | Obj::Tuple(_) | Obj::Bytes(_) | Obj::ByteArray(_)))
             };
             let other = if is_seq(a) {
                 Some(b)
@@ -640,7 +646,7 @@ impl Vm {
             match &**o {
                 Obj::Str(s) => return Ok(s.char_len()),
                 Obj::List(l) => return Ok(l.borrow().len()),
-                Obj::Deque(d) => return Ok(d.borrow().len()),
+                Obj::Deque(d) => return Ok(d.len()),
                 Obj::Tuple(t) => return Ok(t.len()),
                 Obj::Dict(d) => return Ok(d.borrow().len()),
                 Obj::Set(s) => return Ok(s.borrow().len()),

@@ -155,6 +155,16 @@ fn length_hint(vm: &mut Vm, a: &Args) -> PyResult<Value> {
             return Ok(Value::Int(len.saturating_sub(index) as i64));
         }
         IterState::Reversed { index, .. } => index.map(|i| i as i64 + 1).unwrap_or(0),
+        IterState::Deque {
+            deque,
+            index,
+            reverse,
+            ..
+        } => match &**deque {
+            Obj::Deque(_) if *reverse => *index as i64,
+            Obj::Deque(d) => d.len().saturating_sub(*index) as i64,
+            _ => 0,
+        },
         IterState::Range { next, stop, step } => {
             let (a, b, s) = (*next as i128, *stop as i128, *step as i128);
             let n = if s > 0 && a < b {
@@ -268,6 +278,8 @@ pub fn register(vm: &mut Vm) {
         &t.dict_reversekeyiterator,
         &t.dict_reversevalueiterator,
         &t.dict_reverseitemiterator,
+        &t.deque_iterator,
+        &t.deque_reverse_iterator,
     ] {
         vm.add_methods(
             it,
@@ -294,6 +306,8 @@ pub fn register(vm: &mut Vm) {
         &t.dict_reversekeyiterator,
         &t.dict_reversevalueiterator,
         &t.dict_reverseitemiterator,
+        &t.deque_iterator,
+        &t.deque_reverse_iterator,
     ] {
         vm.add_methods(it, "iterator", &[("__length_hint__", length_hint)]);
     }
