@@ -86,6 +86,8 @@ fn head_name(h: HeadKind) -> &'static str {
         HeadKind::Finally => "'finally' statement",
         HeadKind::Def => "function definition",
         HeadKind::Class => "class definition",
+        HeadKind::Match => "'match' statement",
+        HeadKind::Case => "'case' statement",
         _ => "statement",
     }
 }
@@ -208,12 +210,6 @@ fn parser_error(
             token: (l, tok, r),
             expected,
         } => {
-            if lay.cur_head.first == HeadKind::Match
-                && (lay.line_tokens == 2 || (matches!(tok, Tok::Newline) && lay.prev_was_colon))
-            {
-                let at = lay.cur_head.pos;
-                return syntax("aio does not support the 'match' statement yet", at, at + 5);
-            }
             if let Tok::Indent = tok {
                 // CPython's caret sits one column before the indented token.
                 let at = if l > base && src.as_bytes().get(l - base - 1) != Some(&b'\n') {
@@ -259,7 +255,7 @@ fn parser_error(
             if only_indent(&expected) {
                 return indented_block(l, r);
             }
-            let compound = !matches!(lay.cur_head.first, HeadKind::Other | HeadKind::Match);
+            let compound = !matches!(lay.cur_head.first, HeadKind::Other);
             if compound && matches!(tok, Tok::Newline) && has("\":\"") {
                 return syntax("expected ':'", l, l);
             }
