@@ -91,6 +91,8 @@ pub struct Layout<'s> {
     case_levels: Vec<usize>,
     /// A `match` header was handed out: its INDENT opens a case level.
     expect_case_block: bool,
+    /// Span of the last `match` that started a statement as a plain name.
+    pub match_name_at: Option<(usize, usize)>,
 }
 
 impl<'s> Layout<'s> {
@@ -137,6 +139,7 @@ impl<'s> Layout<'s> {
             at_stmt_start: !expr_mode,
             case_levels: Vec::new(),
             expect_case_block: false,
+            match_name_at: None,
         }
     }
 
@@ -582,6 +585,7 @@ impl<'s> Layout<'s> {
                             }
                             return Ok((l, Tok::Match, r));
                         }
+                        self.match_name_at = Some((l, r));
                     }
                     Tok::Name("case") if self.case_levels.last() == Some(&self.soft_depth) => {
                         self.cur_head.first = HeadKind::Case;

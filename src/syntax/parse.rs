@@ -152,7 +152,7 @@ fn parser_error(
     let line = |p: usize| line_of(src, p.saturating_sub(base));
     let indented_block = |at: usize, end: usize| {
         let head = lay.last_head;
-        SyntaxError::new(
+        let e = SyntaxError::new(
             SyntaxErrorKind::IndentationError,
             format!(
                 "expected an indented block after {} on line {}",
@@ -160,7 +160,13 @@ fn parser_error(
                 line(head.pos)
             ),
             Span::new(at, end),
-        )
+        );
+        // CPython's rule for a case block reports no column.
+        if head.first == HeadKind::Case {
+            e.with_columns(Columns::Unknown)
+        } else {
+            e
+        }
     };
     // A NEWLINE token is a point to CPython (its end column is its start).
     let at_newline = |p: usize| {
@@ -210,6 +216,21 @@ fn parser_error(
             token: (l, tok, r),
             expected,
         } => {
+            if let Some((_, mr)) = lay.match_name_at {
+                // CPython's `"match" subject_expr NEWLINE` rule: a match header without its colon.
+                let gap = src.get(mr.saturating_sub(base)..l.saturating_sub(base));
+                if l > mr
+                    && gap.is_some_and(|g| g.trim_start_matches([' ', '\t', '\x0c']).is_empty())
+                {
+                    let rest = src
+                        .get(l.saturating_sub(base)..)
+                        .and_then(scan::bitwise_or_end);
+                    if let Some((end, None | Some(Tok::Newline))) = rest {
+                        let at = l + end;
+                        return syntax("expected ':'", at, at).with_columns(Columns::Point);
+                    }
+                }
+            }
             if let Tok::Indent = tok {
                 // CPython's caret sits one column before the indented token.
                 let at = if l > base && src.as_bytes().get(l - base - 1) != Some(&b'\n') {

@@ -47,7 +47,8 @@ pub fn open_sequence(mut v: Vec<Pattern>, comma: bool, l: usize, r: usize) -> R<
     if v.len() == 1 && !comma {
         if let Some(p) = v.pop() {
             if let PatternKind::Star(_) = p.kind {
-                return invalid(p.span.start as usize, p.span.end as usize);
+                // CPython fails at the token after it.
+                return Err(SyntaxError::at_next_token("invalid syntax"));
             }
             return Ok(p);
         }
@@ -58,7 +59,6 @@ pub fn open_sequence(mut v: Vec<Pattern>, comma: bool, l: usize, r: usize) -> R<
 /// `( ... )`: a group when it holds one pattern and no comma, else a sequence.
 pub fn paren(v: Option<Vec<Pattern>>, comma: bool, l: usize, r: usize) -> R<Pattern> {
     match v {
-        None if comma => invalid(r - 1, r),
         None => sequence(Vec::new(), l, r),
         Some(v) => {
             if v.len() == 1 && !comma {
@@ -216,15 +216,19 @@ pub fn mapping(items: Vec<MapItem>, l: usize, r: usize) -> R<Pattern> {
     let mut keys = Vec::new();
     let mut patterns = Vec::new();
     let mut rest = None;
-    let n = items.len();
-    for (i, it) in items.into_iter().enumerate() {
+    for it in items {
         match it {
             MapItem::Key(k, p) => {
+                if rest.is_some() {
+                    // `**rest` must come last: CPython fails at the next key.
+                    let s = k.e.span;
+                    return invalid(s.start as usize, s.end as usize);
+                }
                 keys.push(k.e);
                 patterns.push(p);
             }
             MapItem::Rest(name, nl, nr) => {
-                if i + 1 != n || name == "_" {
+                if name == "_" || rest.is_some() {
                     return invalid(nl, nr);
                 }
                 rest = Some(name);
