@@ -13,12 +13,14 @@
 use super::codegen::{error, CResult, Compiler, Ctx, Label};
 use crate::bytecode::{ConstValue, Op};
 use crate::syntax::ast::*;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 /// Compile-time state of one case's pattern.
 struct PatCtx {
     /// Captured names; `names[i]`'s placeholder sits `names.len() - i` above the subject.
     names: Vec<String>,
+    slots: HashMap<String, usize>,
     /// Items on the stack above the original subject.
     height: usize,
     /// Fail chains, innermost last: the height they pop down to, and one label per count.
@@ -31,22 +33,36 @@ struct Checker {
     last: Span,
 }
 
+/// Names in binding order, with a set for the membership tests (patterns may be long).
+#[derive(Default)]
+struct Names {
+    order: Vec<String>,
+    set: HashSet<String>,
+}
+
+impl Names {
+    fn push(&mut self, n: &str) {
+        self.set.insert(n.to_string());
+        self.order.push(n.to_string());
+    }
+}
+
 impl Checker {
-    fn store(&self, name: &str, names: &mut Vec<String>) -> CResult {
+    fn store(&self, name: &str, names: &mut Names) -> CResult {
         if name == "__debug__" {
             return Err(error("cannot assign to __debug__", self.last));
         }
-        if names.iter().any(|n| n == name) {
+        if names.set.contains(name) {
             return Err(error(
                 format!("multiple assignments to name '{name}' in pattern"),
                 self.last,
             ));
         }
-        names.push(name.to_string());
+        names.push(name);
         Ok(())
     }
 
-    fn check(&mut self, p: &Pattern, irrefutable_ok: bool, names: &mut Vec<String>) -> CResult {
+    fn check(&mut self, p: &Pattern, irrefutable_ok: bool, names: &mut Names) -> CResult {
         self.last = p.span;
         match &p.kind {
             PatternKind::Value(_) | PatternKind::Singleton(_) => Ok(()),
@@ -118,15 +134,14 @@ impl Checker {
                     .try_for_each(|q| self.check(q, true, names))
             }
             PatternKind::Or(alts) => {
-                let mut control: Option<Vec<String>> = None;
+                let mut control: Option<Names> = None;
                 for (i, alt) in alts.iter().enumerate() {
-                    let mut alt_names = Vec::new();
+                    let mut alt_names = Names::default();
                     self.check(alt, irrefutable_ok && i + 1 == alts.len(), &mut alt_names)?;
                     match &control {
                         None => control = Some(alt_names),
                         Some(c) => {
-                            let same = c.len() == alt_names.len()
-                                && alt_names.iter().all(|n| c.contains(n));
+                            let same = c.set == alt_names.set;
                             if !same {
                                 return Err(error(
                                     "alternative patterns bind different names",
@@ -138,6 +153,7 @@ impl Checker {
                 }
                 control
                     .unwrap_or_default()
+                    .order
                     .iter()
                     .try_for_each(|n| self.store(n, names))
             }
@@ -184,18 +200,24 @@ impl<'a> Compiler<'a> {
         let end = self.new_label();
         for (i, case) in cases.iter().enumerate() {
             let last = i + 1 == cases.len();
-            let mut names = Vec::new();
+            let mut names = Names::default();
             let mut checker = Checker {
                 last: case.pattern.span,
             };
             checker.check(&case.pattern, case.guard.is_some() || last, &mut names)?;
             let saved = self.set_span(case.pattern.span);
+            let names = names.order;
             let k = names.len();
             for _ in 0..k {
                 self.load_const(ConstValue::None);
             }
             self.emit(Op::Copy(k as u32 + 1));
             let mut pc = PatCtx {
+                slots: names
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| (n.clone(), i))
+                    .collect(),
                 names,
                 height: k + 1,
                 chains: vec![(0, Vec::new())],
@@ -268,9 +290,7 @@ impl<'a> Compiler<'a> {
 
     /// Pops the top into `name`'s placeholder.
     fn store_capture(&mut self, pc: &mut PatCtx, name: &Option<String>) {
-        let slot = name
-            .as_ref()
-            .and_then(|n| pc.names.iter().position(|x| x == n));
+        let slot = name.as_ref().and_then(|n| pc.slots.get(n).copied());
         match slot {
             Some(i) => {
                 let s = pc.names.len() - i;
@@ -404,6 +424,30 @@ impl<'a> Compiler<'a> {
             Some(_) => {}
         }
         if v.iter().all(is_wildcard) {
+            self.emit(Op::PopTop);
+            pc.height = h - 1;
+            return Ok(());
+        }
+        if let Some(i) = star.filter(|&i| is_wildcard(&v[i])) {
+            // `*_`: index the items around it instead of unpacking (as CPython 3.11), so
+            // `[first, *_, last]` does not copy a long sequence.
+            for (j, q) in v.iter().enumerate() {
+                if is_wildcard(q) {
+                    continue;
+                }
+                self.emit(Op::Copy(1));
+                if j < i {
+                    self.load_const(ConstValue::Int(j as i64));
+                } else {
+                    // A nonnegative index: the subject may not support negative ones.
+                    self.emit(Op::GetLen);
+                    self.load_const(ConstValue::Int((n - j) as i64));
+                    self.emit(Op::Binary(BinOp::Sub));
+                }
+                self.emit(Op::BinarySubscr);
+                pc.height = h + 1;
+                self.pattern(q, pc)?;
+            }
             self.emit(Op::PopTop);
             pc.height = h - 1;
             return Ok(());

@@ -225,9 +225,28 @@ fn parser_error(
                     let rest = src
                         .get(l.saturating_sub(base)..)
                         .and_then(scan::bitwise_or_end);
-                    if let Some((end, None | Some(Tok::Newline))) = rest {
-                        let at = l + end;
-                        return syntax("expected ':'", at, at).with_columns(Columns::Point);
+                    match rest {
+                        Some((end, None | Some(Tok::Newline))) => {
+                            let at = l + end;
+                            return syntax("expected ':'", at, at).with_columns(Columns::Point);
+                        }
+                        // `match x: stmt`: the case blocks must start on a new line.
+                        Some((end, Some(Tok::Colon))) => {
+                            let after = l + end;
+                            let colon = src
+                                .get(after.saturating_sub(base)..)
+                                .and_then(scan::first_token);
+                            if let Some((_, ce)) = colon {
+                                let next = src
+                                    .get((after + ce).saturating_sub(base)..)
+                                    .and_then(scan::first_token);
+                                if let Some((ns, ne)) = next {
+                                    let (a, b) = (after + ce + ns, after + ce + ne);
+                                    return syntax("invalid syntax", a, b);
+                                }
+                            }
+                        }
+                        _ => {}
                     }
                 }
             }

@@ -209,7 +209,8 @@ pub fn singleton(c: Constant, l: usize, r: usize) -> Pattern {
 
 pub enum MapItem {
     Key(E, Pattern),
-    Rest(String, usize, usize),
+    /// `**name`: the name, the span of `**`, the name's span.
+    Rest(String, (usize, usize), usize, usize),
 }
 
 pub fn mapping(items: Vec<MapItem>, l: usize, r: usize) -> R<Pattern> {
@@ -227,8 +228,11 @@ pub fn mapping(items: Vec<MapItem>, l: usize, r: usize) -> R<Pattern> {
                 keys.push(k.e);
                 patterns.push(p);
             }
-            MapItem::Rest(name, nl, nr) => {
-                if name == "_" || rest.is_some() {
+            MapItem::Rest(name, (sl, sr), nl, nr) => {
+                if rest.is_some() {
+                    return invalid(sl, sr);
+                }
+                if name == "_" {
                     return invalid(nl, nr);
                 }
                 rest = Some(name);
