@@ -95,17 +95,19 @@ impl Checker {
                 patterns,
                 rest,
             } => {
-                let mut seen: Vec<&Constant> = Vec::new();
+                let mut seen: Vec<LitKey> = Vec::new();
                 for k in keys {
-                    if let ExprKind::Constant(c) = &k.kind {
-                        if seen.iter().any(|s| const_eq(s, c)) {
-                            let r = super::unparse::constant_repr(c).unwrap_or_default();
+                    if let Some(key) = lit_key(k) {
+                        if seen.iter().any(|s| key_eq(s, &key)) {
                             return Err(error(
-                                format!("mapping pattern checks duplicate key ({r})"),
+                                format!(
+                                    "mapping pattern checks duplicate key ({})",
+                                    key_repr(&key)
+                                ),
                                 p.span,
                             ));
                         }
-                        seen.push(c);
+                        seen.push(key);
                     }
                 }
                 patterns
@@ -161,18 +163,59 @@ impl Checker {
     }
 }
 
+/// A literal mapping key as CPython's constant folding sees it (`1+2j` is one constant).
+enum LitKey<'e> {
+    Const(&'e Constant),
+    Complex(f64, f64),
+}
+
+fn num(c: &Constant) -> Option<f64> {
+    match c {
+        Constant::True => Some(1.0),
+        Constant::False => Some(0.0),
+        Constant::Int(i) => Some(*i as f64),
+        Constant::Float(f) => Some(*f),
+        _ => None,
+    }
+}
+
+fn lit_key(e: &Expr) -> Option<LitKey<'_>> {
+    match &e.kind {
+        ExprKind::Constant(Constant::Imag(im)) => Some(LitKey::Complex(0.0, *im)),
+        ExprKind::Constant(c) => Some(LitKey::Const(c)),
+        ExprKind::BinOp { left, op, right } => match (&left.kind, &right.kind) {
+            (ExprKind::Constant(re), ExprKind::Constant(Constant::Imag(im))) => {
+                let im = if *op == BinOp::Sub { -im } else { *im };
+                Some(LitKey::Complex(num(re)?, im))
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn key_eq(a: &LitKey, b: &LitKey) -> bool {
+    match (a, b) {
+        (LitKey::Const(x), LitKey::Const(y)) => const_eq(x, y),
+        (LitKey::Complex(r1, i1), LitKey::Complex(r2, i2)) => r1 == r2 && i1 == i2,
+        (LitKey::Complex(r, i), LitKey::Const(c)) | (LitKey::Const(c), LitKey::Complex(r, i)) => {
+            *i == 0.0 && num(c) == Some(*r)
+        }
+    }
+}
+
+fn key_repr(k: &LitKey) -> String {
+    match k {
+        LitKey::Const(c) => super::unparse::constant_repr(c).unwrap_or_default(),
+        LitKey::Complex(re, im) => {
+            crate::obj::complex::repr(crate::obj::complex::Complex::new(*re, *im))
+        }
+    }
+}
+
 /// Equal as Python values (so `{1: a, 1.0: b}` repeats a key, as in CPython).
 fn const_eq(a: &Constant, b: &Constant) -> bool {
     use Constant::*;
-    fn num(c: &Constant) -> Option<f64> {
-        match c {
-            True => Some(1.0),
-            False => Some(0.0),
-            Int(i) => Some(*i as f64),
-            Float(f) => Some(*f),
-            _ => Option::None,
-        }
-    }
     match (a, b) {
         (Str(x), Str(y)) => x == y,
         (Bytes(x), Bytes(y)) => x == y,
