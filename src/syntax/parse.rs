@@ -152,7 +152,7 @@ fn parser_error(
     let line = |p: usize| line_of(src, p.saturating_sub(base));
     let indented_block = |at: usize, end: usize| {
         let head = lay.last_head;
-        let e = SyntaxError::new(
+        SyntaxError::new(
             SyntaxErrorKind::IndentationError,
             format!(
                 "expected an indented block after {} on line {}",
@@ -160,13 +160,7 @@ fn parser_error(
                 line(head.pos)
             ),
             Span::new(at, end),
-        );
-        // CPython's rule for a case block reports no column.
-        if head.first == HeadKind::Case {
-            e.with_columns(Columns::Unknown)
-        } else {
-            e
-        }
+        )
     };
     // A NEWLINE token is a point to CPython (its end column is its start).
     let at_newline = |p: usize| {
@@ -293,6 +287,16 @@ fn parser_error(
                 };
             }
             if only_indent(&expected) {
+                if let Tok::Dedent = tok {
+                    // CPython's DEDENT has no column, and at the end of the input it sits on
+                    // the last line (after its NEWLINE).
+                    let at = if l >= base + src.len() {
+                        lay.last_tok.map_or(l, |t| t.1)
+                    } else {
+                        l
+                    };
+                    return indented_block(at, at).with_columns(Columns::Unknown);
+                }
                 return indented_block(l, r);
             }
             let compound = !matches!(lay.cur_head.first, HeadKind::Other);
