@@ -216,6 +216,21 @@ pub enum Op {
     ImportStar,
     /// Creates `__annotations__` in the locals mapping if missing (module/class bodies).
     SetupAnnotations,
+    // ---- structural pattern matching (CPython 3.11's, plus StoreUnder) ----
+    /// `[obj] -> [obj, len(obj)]`
+    GetLen,
+    /// `[subject] -> [subject, bool]`: is it a mapping (dict, or a `collections.abc.Mapping`)?
+    MatchMapping,
+    /// `[subject] -> [subject, bool]`: is it a sequence for patterns (list, tuple, range, a
+    /// `collections.abc.Sequence`; never str, bytes or bytearray)?
+    MatchSequence,
+    /// `[subject, keys] -> [subject, keys, values_tuple_or_None]` via `subject.get`.
+    MatchKeys,
+    /// `MatchClass(npos)`: `[subject, cls, kw_names] -> [attrs_tuple_or_None]`.
+    MatchClass(u32),
+    /// `StoreUnder(i)`: `[.., slot, .., v] -> [.., v, ..]`: pops `v` into `stack[len - i]`
+    /// (a capture slot reserved below the values a pattern is working on).
+    StoreUnder(u32),
     /// REPL: `[value] -> []` prints repr(value) unless None and stores it in `builtins._`.
     PrintExpr,
 }

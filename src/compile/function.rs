@@ -26,6 +26,7 @@ pub fn find_ann(body: &[Stmt]) -> bool {
         | StmtKind::While { body, orelse, .. }
         | StmtKind::If { body, orelse, .. } => find_ann(body) || find_ann(orelse),
         StmtKind::With { body, .. } => find_ann(body),
+        StmtKind::Match { cases, .. } => cases.iter().any(|c| find_ann(&c.body)),
         StmtKind::Try {
             body,
             handlers,

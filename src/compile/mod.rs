@@ -11,6 +11,7 @@ mod codegen;
 mod comprehension;
 mod expr;
 mod function;
+mod pattern;
 mod stackdepth;
 mod stmt;
 pub mod symtable;

@@ -12,6 +12,9 @@ pub fn stack_effect(op: &Op, jump: bool) -> i64 {
         | DeleteFast(_) | DeleteDeref(_) | DeleteGlobal(_) | DeleteName(_) | CheckExcMatch
         | CheckEgMatch | YieldValue | GetYieldFromIter | GetAwaitable(_) | GetAIter | GetIter
         | SetupAnnotations | AsyncGenWrap => 0,
+        GetLen | MatchMapping | MatchSequence | MatchKeys => 1,
+        MatchClass(_) => -2,
+        StoreUnder(_) => -1,
         PopTop => -1,
         Copy(_) | PushNull | LoadConst(_) | LoadFast(_) | LoadDeref(_) | LoadClosure(_)
         | LoadClassDeref(_) | LoadGlobal(_) | LoadName(_) | LoadMethod(_) | LoadBuildClass

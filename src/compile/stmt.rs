@@ -167,6 +167,7 @@ impl<'a> Compiler<'a> {
                 self.set_span(saved);
                 self.bind(end);
             }
+            StmtKind::Match { subject, cases } => self.match_stmt(subject, cases)?,
             StmtKind::FunctionDef(fd) => self.function_def(s, fd)?,
             StmtKind::ClassDef(cd) => self.class_def(s, cd)?,
             StmtKind::Import(names) => {

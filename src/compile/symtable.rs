@@ -396,6 +396,16 @@ impl Builder {
                 self.stmts(body)?;
                 self.stmts(orelse)?;
             }
+            StmtKind::Match { subject, cases } => {
+                self.expr(subject)?;
+                for c in cases {
+                    self.pattern(&c.pattern)?;
+                    if let Some(g) = &c.guard {
+                        self.expr(g)?;
+                    }
+                    self.stmts(&c.body)?;
+                }
+            }
             StmtKind::With { items, body, .. } => {
                 for it in items {
                     self.expr(&it.context)?;
@@ -665,6 +675,49 @@ impl Builder {
     }
 
     /// Visit an assignment target.
+    /// A match pattern: its captures are local bindings, its values and classes are loads.
+    fn pattern(&mut self, p: &Pattern) -> R {
+        match &p.kind {
+            PatternKind::Value(e) => self.expr(e),
+            PatternKind::Singleton(_) => Ok(()),
+            PatternKind::Sequence(v) | PatternKind::Or(v) => {
+                v.iter().try_for_each(|x| self.pattern(x))
+            }
+            PatternKind::Mapping {
+                keys,
+                patterns,
+                rest,
+            } => {
+                keys.iter().try_for_each(|k| self.expr(k))?;
+                patterns.iter().try_for_each(|x| self.pattern(x))?;
+                rest.iter()
+                    .try_for_each(|n| self.add_def(n, DEF_LOCAL, p.span))
+            }
+            PatternKind::Class {
+                cls,
+                patterns,
+                kwd_patterns,
+                ..
+            } => {
+                self.expr(cls)?;
+                patterns
+                    .iter()
+                    .chain(kwd_patterns)
+                    .try_for_each(|x| self.pattern(x))
+            }
+            PatternKind::Star(n) => n
+                .iter()
+                .try_for_each(|n| self.add_def(n, DEF_LOCAL, p.span)),
+            PatternKind::As { pattern, name } => {
+                if let Some(x) = pattern {
+                    self.pattern(x)?;
+                }
+                name.iter()
+                    .try_for_each(|n| self.add_def(n, DEF_LOCAL, p.span))
+            }
+        }
+    }
+
     fn store(&mut self, t: &Expr) -> R {
         match &t.kind {
             ExprKind::Name(n) => self.add_def(n, DEF_LOCAL, t.span),

@@ -739,3 +739,36 @@ fn too_many_before_star() {
     let names: Vec<String> = (0..255).map(|i| format!("a{i}")).collect();
     assert!(compile(&format!("{}, *b = c\n", names.join(", "))).is_ok());
 }
+
+/// Every match statement in the golden tests reaches each instruction with one stack
+/// depth (captures live in placeholders below the subject; fail chains pop to the case).
+#[test]
+fn match_statements_keep_stack_depths() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/syntax");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).expect("golden directory") {
+        let path = entry.expect("directory entry").path();
+        let name = path.file_name().and_then(|s| s.to_str()).unwrap_or("");
+        if !(name.starts_with("match_") && name.ends_with(".aio")) {
+            continue;
+        }
+        let src = std::fs::read_to_string(&path).expect("golden source");
+        if let Ok(code) = compile(&src) {
+            check_stack(&code);
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "only {checked} match tests compiled");
+    assert_eq!(
+        err_of("match x:\n case [a, a]: pass\n"),
+        "multiple assignments to name 'a' in pattern"
+    );
+    assert_eq!(
+        err_of("match x:\n case _: pass\n case 1: pass\n"),
+        "wildcard makes remaining patterns unreachable"
+    );
+    assert_eq!(
+        err_of("match x:\n case [a] | [b]: pass\n"),
+        "alternative patterns bind different names"
+    );
+}

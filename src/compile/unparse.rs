@@ -293,3 +293,13 @@ fn float_text(f: f64) -> String {
         crate::text::float_repr(f)
     }
 }
+
+/// `repr()` of a literal constant as CPython prints it in messages (None for imaginaries).
+pub fn constant_repr(c: &Constant) -> Option<String> {
+    let mut out = String::new();
+    match c {
+        Constant::Float(f) => out.push_str(&crate::text::float_repr(*f)),
+        _ => constant(&mut out, c)?,
+    }
+    Some(out)
+}

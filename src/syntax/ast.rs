@@ -110,6 +110,10 @@ pub enum StmtKind {
     },
     FunctionDef(Box<FunctionDef>),
     ClassDef(Box<ClassDef>),
+    Match {
+        subject: Expr,
+        cases: Vec<MatchCase>,
+    },
     Import(Vec<Alias>),
     /// `from ..module import names`; `level` counts the leading dots.
     ImportFrom {
@@ -138,6 +142,47 @@ pub struct ClassDef {
     pub keywords: Vec<Keyword>,
     pub body: Vec<Stmt>,
     pub decorators: Vec<Expr>,
+}
+
+#[derive(Clone, Debug)]
+pub struct MatchCase {
+    pub pattern: Pattern,
+    pub guard: Option<Expr>,
+    pub body: Vec<Stmt>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Pattern {
+    pub kind: PatternKind,
+    pub span: Span,
+}
+
+/// Patterns as CPython's `ast` module has them. Literals are `Value` (compared with `==`)
+/// except None/True/False, which are `Singleton` (compared with `is`).
+#[derive(Clone, Debug)]
+pub enum PatternKind {
+    Value(Expr),
+    Singleton(Constant),
+    Sequence(Vec<Pattern>),
+    Mapping {
+        keys: Vec<Expr>,
+        patterns: Vec<Pattern>,
+        rest: Option<Name>,
+    },
+    Class {
+        cls: Expr,
+        patterns: Vec<Pattern>,
+        kwd_attrs: Vec<Name>,
+        kwd_patterns: Vec<Pattern>,
+    },
+    /// `*name` (`None` for `*_`), only inside a sequence pattern.
+    Star(Option<Name>),
+    /// `pattern as name`, a capture (`pattern` None) or the wildcard (both None).
+    As {
+        pattern: Option<Box<Pattern>>,
+        name: Option<Name>,
+    },
+    Or(Vec<Pattern>),
 }
 
 #[derive(Clone, Debug)]

@@ -41,6 +41,7 @@ pub enum HeadKind {
     Class,
     Async,
     Match,
+    Case,
 }
 
 pub struct Layout<'s> {
@@ -81,6 +82,17 @@ pub struct Layout<'s> {
     last_name: Option<&'s str>,
     /// An f-string field: CPython parses it as if in parentheses.
     pub implicit_paren: bool,
+    // --- soft keywords ---
+    /// Indentation level as the parser sees it (INDENTs minus DEDENTs handed out).
+    soft_depth: usize,
+    /// The next token handed out starts a statement.
+    at_stmt_start: bool,
+    /// Indentation levels that hold the case blocks of an enclosing `match`.
+    case_levels: Vec<usize>,
+    /// A `match` header was handed out: its INDENT opens a case level.
+    expect_case_block: bool,
+    /// Span of the last `match` that started a statement as a plain name.
+    pub match_name_at: Option<(usize, usize)>,
 }
 
 impl<'s> Layout<'s> {
@@ -123,6 +135,11 @@ impl<'s> Layout<'s> {
             prev_name: None,
             last_name: None,
             implicit_paren: false,
+            soft_depth: 0,
+            at_stmt_start: !expr_mode,
+            case_levels: Vec::new(),
+            expect_case_block: false,
+            match_name_at: None,
         }
     }
 
@@ -307,7 +324,7 @@ impl<'s> Layout<'s> {
             Tok::Def => HeadKind::Def,
             Tok::Class => HeadKind::Class,
             Tok::Async => HeadKind::Async,
-            Tok::Name("match") => HeadKind::Match,
+            Tok::Match => HeadKind::Match,
             _ => HeadKind::Other,
         }
     }
@@ -497,6 +514,90 @@ impl<'s> Layout<'s> {
         }
         matches!(self.ahead.get(i + 1), Some(Ok((_, Tok::Colon, _))))
     }
+
+    /// Is the `match` just pulled (pushed back as `ahead[0]`) the head of a match statement?
+    /// As CPython's grammar: `match` subject `:` NEWLINE, the subject starting an expression.
+    fn is_match_head(&mut self) -> bool {
+        let mut i = 1;
+        let mut prev_colon = false;
+        loop {
+            if i >= self.ahead.len() {
+                match self.next_inner() {
+                    Some(t) => self.ahead.push_back(t),
+                    None => return false,
+                }
+            }
+            match &self.ahead[i] {
+                Ok((_, t, _)) => {
+                    if i == 1
+                        && !(t.starts_expr() || matches!(t, Tok::Minus | Tok::Plus | Tok::Star))
+                    {
+                        return false;
+                    }
+                    if let Tok::Newline = t {
+                        return prev_colon && i > 2;
+                    }
+                    prev_colon = matches!(t, Tok::Colon);
+                }
+                Err(_) => return false,
+            }
+            i += 1;
+        }
+    }
+
+    /// Turns the soft keywords `match` and `case` into keywords where they start a match
+    /// statement or one of its case blocks, and tracks the indentation they depend on.
+    fn soft_keywords(&mut self, item: Spanned<'s>) -> Spanned<'s> {
+        let Ok((l, tok, r)) = item else {
+            return item;
+        };
+        match tok {
+            Tok::Newline => self.at_stmt_start = true,
+            Tok::Indent => {
+                self.soft_depth += 1;
+                if std::mem::take(&mut self.expect_case_block) {
+                    self.case_levels.push(self.soft_depth);
+                }
+            }
+            Tok::Dedent => {
+                self.soft_depth = self.soft_depth.saturating_sub(1);
+                while self
+                    .case_levels
+                    .last()
+                    .is_some_and(|&c| c > self.soft_depth)
+                {
+                    self.case_levels.pop();
+                }
+            }
+            _ if self.at_stmt_start => {
+                self.at_stmt_start = false;
+                self.expect_case_block = false;
+                match tok {
+                    Tok::Name("match") => {
+                        self.ahead.push_front(Ok((l, Tok::Name("match"), r)));
+                        let yes = self.is_match_head();
+                        self.ahead.pop_front();
+                        if yes {
+                            self.expect_case_block = true;
+                            self.cur_head.first = HeadKind::Match;
+                            if self.last_head.pos == l {
+                                self.last_head.first = HeadKind::Match;
+                            }
+                            return Ok((l, Tok::Match, r));
+                        }
+                        self.match_name_at = Some((l, r));
+                    }
+                    Tok::Name("case") if self.case_levels.last() == Some(&self.soft_depth) => {
+                        self.cur_head.first = HeadKind::Case;
+                        return Ok((l, Tok::Case, r));
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+        Ok((l, tok, r))
+    }
 }
 
 impl<'s> Iterator for Layout<'s> {
@@ -516,6 +617,9 @@ impl<'s> Iterator for Layout<'s> {
                     None => return None,
                 };
             }
+        }
+        if !self.expr_mode {
+            item = self.soft_keywords(item);
         }
         if let Ok((l, tok, r)) = &item {
             self.last_tok_span = Some((*l, *r));

@@ -10,6 +10,7 @@ mod lexer;
 mod name_aliases;
 mod nodes;
 mod parse;
+mod patterns;
 mod scan;
 mod stmts;
 mod strings;

@@ -86,6 +86,8 @@ fn head_name(h: HeadKind) -> &'static str {
         HeadKind::Finally => "'finally' statement",
         HeadKind::Def => "function definition",
         HeadKind::Class => "class definition",
+        HeadKind::Match => "'match' statement",
+        HeadKind::Case => "'case' statement",
         _ => "statement",
     }
 }
@@ -208,11 +210,39 @@ fn parser_error(
             token: (l, tok, r),
             expected,
         } => {
-            if lay.cur_head.first == HeadKind::Match
-                && (lay.line_tokens == 2 || (matches!(tok, Tok::Newline) && lay.prev_was_colon))
-            {
-                let at = lay.cur_head.pos;
-                return syntax("aio does not support the 'match' statement yet", at, at + 5);
+            if let Some((_, mr)) = lay.match_name_at {
+                // CPython's `"match" subject_expr NEWLINE` rule: a match header without its colon.
+                let gap = src.get(mr.saturating_sub(base)..l.saturating_sub(base));
+                if l > mr
+                    && gap.is_some_and(|g| g.trim_start_matches([' ', '\t', '\x0c']).is_empty())
+                {
+                    let rest = src
+                        .get(l.saturating_sub(base)..)
+                        .and_then(scan::bitwise_or_end);
+                    match rest {
+                        Some((end, None | Some(Tok::Newline))) => {
+                            let at = l + end;
+                            return syntax("expected ':'", at, at).with_columns(Columns::Point);
+                        }
+                        // `match x: stmt`: the case blocks must start on a new line.
+                        Some((end, Some(Tok::Colon))) => {
+                            let after = l + end;
+                            let colon = src
+                                .get(after.saturating_sub(base)..)
+                                .and_then(scan::first_token);
+                            if let Some((_, ce)) = colon {
+                                let next = src
+                                    .get((after + ce).saturating_sub(base)..)
+                                    .and_then(scan::first_token);
+                                if let Some((ns, ne)) = next {
+                                    let (a, b) = (after + ce + ns, after + ce + ne);
+                                    return syntax("invalid syntax", a, b);
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
             }
             if let Tok::Indent = tok {
                 // CPython's caret sits one column before the indented token.
@@ -257,9 +287,19 @@ fn parser_error(
                 };
             }
             if only_indent(&expected) {
+                if let Tok::Dedent = tok {
+                    // CPython's DEDENT has no column, and at the end of the input it sits on
+                    // the last line (after its NEWLINE).
+                    let at = if l >= base + src.len() {
+                        lay.last_tok.map_or(l, |t| t.1)
+                    } else {
+                        l
+                    };
+                    return indented_block(at, at).with_columns(Columns::Unknown);
+                }
                 return indented_block(l, r);
             }
-            let compound = !matches!(lay.cur_head.first, HeadKind::Other | HeadKind::Match);
+            let compound = !matches!(lay.cur_head.first, HeadKind::Other);
             if compound && matches!(tok, Tok::Newline) && has("\":\"") {
                 return syntax("expected ':'", l, l);
             }

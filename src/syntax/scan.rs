@@ -78,3 +78,10 @@ fn closing_bracket_end<'s>(lex: &mut SpannedIter<'s, Tok<'s>>) -> Option<usize> 
     }
     None
 }
+
+/// Span of the first token of `rest` (offsets into `rest`), if it lexes.
+pub fn first_token(rest: &str) -> Option<(usize, usize)> {
+    let (tok, span) = Tok::lexer(rest).spanned().next()?;
+    tok.ok()?;
+    Some((span.start, span.end))
+}

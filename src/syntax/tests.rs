@@ -397,12 +397,12 @@ fn error_messages() {
     );
     assert_eq!(msg("x = 1 +\\"), "unexpected EOF while parsing");
     assert_eq!(
-        msg("match x:\n  case 1: pass\n"),
-        "aio does not support the 'match' statement yet"
+        msg("match x:\n  case 1+2: pass\n"),
+        "imaginary number required in complex literal"
     );
     assert_eq!(
-        msg("match (x):\n  case 1: pass\n"),
-        "aio does not support the 'match' statement yet"
+        msg("match (x):\n  case P(a=1, 2): pass\n"),
+        "positional patterns follow keyword patterns"
     );
     assert_eq!(msg("x = 1 +\n"), "invalid syntax");
     assert_eq!(

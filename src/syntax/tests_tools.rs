@@ -180,6 +180,13 @@ fn dump_stmts(body: &[Stmt], out: &mut Vec<String>) {
                 dump_stmts(finalbody, out);
                 continue;
             }
+            StmtKind::Match { subject, cases } => (
+                "Match",
+                std::iter::once(subject)
+                    .chain(cases.iter().filter_map(|c| c.guard.as_ref()))
+                    .collect(),
+                cases.iter().map(|c| &c.body[..]).collect(),
+            ),
             StmtKind::Assert { test, msg } => (
                 "Assert",
                 std::iter::once(test).chain(msg.iter()).collect(),

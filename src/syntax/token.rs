@@ -21,6 +21,10 @@ pub enum Tok<'s> {
     StartModule,
     StartExpr,
     StartFExpr,
+    /// The soft keywords `match` and `case` where they start a match statement or a case
+    /// block (layout.rs decides; elsewhere they stay names).
+    Match,
+    Case,
 
     #[regex(r"[A-Za-z_\u{80}-\u{10FFFF}][A-Za-z0-9_\u{80}-\u{10FFFF}]*", name)]
     Name(&'s str),

@@ -599,6 +599,41 @@ impl Vm {
                 let callee = self.peek(i as usize + 2);
                 self.dict_update_from(&target, &m, Some(&callee))?;
             }
+            Op::GetLen => {
+                let v = self.peek(1);
+                let n = self.len(&v)?;
+                self.push(Value::Int(n as i64));
+            }
+            Op::MatchMapping => {
+                let v = self.peek(1);
+                let b = self.match_mapping(&v);
+                self.push(Value::Bool(b));
+            }
+            Op::MatchSequence => {
+                let v = self.peek(1);
+                let b = self.match_sequence(&v);
+                self.push(Value::Bool(b));
+            }
+            Op::MatchKeys => {
+                let keys = self.peek(1);
+                let subject = self.peek(2);
+                let r = self.match_keys(&subject, &keys)?;
+                self.push(r);
+            }
+            Op::MatchClass(npos) => {
+                let names = self.pop();
+                let cls = self.pop();
+                let subject = self.pop();
+                let r = self.match_class(&subject, &cls, &names, npos as usize)?;
+                self.push(r);
+            }
+            Op::StoreUnder(i) => {
+                let v = self.pop();
+                let s = &mut self.top().stack;
+                let at = s.len() - i as usize;
+                let old = std::mem::replace(&mut s[at], v);
+                drop(old);
+            }
             Op::ListToTuple => {
                 let l = self.pop();
                 let items = self.collect(&l)?;

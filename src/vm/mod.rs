@@ -24,6 +24,7 @@ pub mod lookup_cache;
 pub mod make;
 pub mod native;
 pub mod output;
+pub mod pattern;
 pub mod payload;
 pub mod protocols;
 pub mod quicken;
