@@ -64,7 +64,7 @@ impl Checker {
 
     fn check(&mut self, p: &Pattern, irrefutable_ok: bool, names: &mut Names) -> CResult {
         self.last = p.span;
-        match &p.kind {
+        match &*p.kind {
             PatternKind::Value(_) | PatternKind::Singleton(_) => Ok(()),
             PatternKind::As {
                 pattern: None,
@@ -229,7 +229,7 @@ fn const_eq(a: &Constant, b: &Constant) -> bool {
 
 fn is_wildcard(p: &Pattern) -> bool {
     matches!(
-        p.kind,
+        *p.kind,
         PatternKind::As {
             pattern: None,
             name: None
@@ -354,7 +354,7 @@ impl<'a> Compiler<'a> {
 
     fn pattern_inner(&mut self, p: &'a Pattern, pc: &mut PatCtx) -> CResult {
         let h = pc.height;
-        match &p.kind {
+        match &*p.kind {
             PatternKind::Value(e) => {
                 self.expr(e)?;
                 self.set_span(p.span);
@@ -448,7 +448,7 @@ impl<'a> Compiler<'a> {
         let n = v.len();
         let star = v
             .iter()
-            .position(|q| matches!(q.kind, PatternKind::Star(_)));
+            .position(|q| matches!(*q.kind, PatternKind::Star(_)));
         self.emit(Op::MatchSequence);
         self.jump_fail(pc, Op::PopJumpIfFalse, h);
         match star {

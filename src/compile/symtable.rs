@@ -677,7 +677,7 @@ impl Builder {
     /// Visit an assignment target.
     /// A match pattern: its captures are local bindings, its values and classes are loads.
     fn pattern(&mut self, p: &Pattern) -> R {
-        match &p.kind {
+        match &*p.kind {
             PatternKind::Value(e) => self.expr(e),
             PatternKind::Singleton(_) => Ok(()),
             PatternKind::Sequence(v) | PatternKind::Or(v) => {

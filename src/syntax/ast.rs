@@ -153,7 +153,9 @@ pub struct MatchCase {
 
 #[derive(Clone, Debug)]
 pub struct Pattern {
-    pub kind: PatternKind,
+    /// Boxed: the parser moves patterns around by value, and its stack entries are as
+    /// large as the largest thing it holds.
+    pub kind: Box<PatternKind>,
     pub span: Span,
 }
 

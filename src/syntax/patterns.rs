@@ -10,7 +10,7 @@ use super::nodes::{self, sp, E, R};
 
 pub fn pat(kind: PatternKind, l: usize, r: usize) -> Pattern {
     Pattern {
-        kind,
+        kind: Box::new(kind),
         span: sp(l, r),
     }
 }
@@ -46,7 +46,7 @@ pub fn case(pattern: Pattern, guard: Option<E>, body: Vec<Stmt>) -> MatchCase {
 pub fn open_sequence(mut v: Vec<Pattern>, comma: bool, l: usize, r: usize) -> R<Pattern> {
     if v.len() == 1 && !comma {
         if let Some(p) = v.pop() {
-            if let PatternKind::Star(_) = p.kind {
+            if let PatternKind::Star(_) = *p.kind {
                 // CPython fails at the token after it.
                 return Err(SyntaxError::at_next_token("invalid syntax"));
             }
@@ -62,7 +62,7 @@ pub fn paren(v: Option<Vec<Pattern>>, comma: bool, l: usize, r: usize) -> R<Patt
         None => sequence(Vec::new(), l, r),
         Some(v) => {
             if v.len() == 1 && !comma {
-                if let PatternKind::Star(_) = v[0].kind {
+                if let PatternKind::Star(_) = *v[0].kind {
                     return invalid(r - 1, r);
                 }
             }
@@ -74,7 +74,7 @@ pub fn paren(v: Option<Vec<Pattern>>, comma: bool, l: usize, r: usize) -> R<Patt
 pub fn sequence(v: Vec<Pattern>, l: usize, r: usize) -> R<Pattern> {
     let stars = v
         .iter()
-        .filter(|p| matches!(p.kind, PatternKind::Star(_)))
+        .filter(|p| matches!(*p.kind, PatternKind::Star(_)))
         .count();
     if stars > 1 {
         return Err(SyntaxError::syntax(
@@ -198,7 +198,7 @@ pub fn string(e: E) -> R<E> {
 pub fn value(e: E) -> Pattern {
     let span = e.e.span;
     Pattern {
-        kind: PatternKind::Value(e.e),
+        kind: Box::new(PatternKind::Value(e.e)),
         span,
     }
 }
