@@ -478,16 +478,24 @@ impl<'s> Layout<'s> {
         self.ahead.pop_front().or_else(|| self.next_inner())
     }
 
+    /// Reads tokens ahead until `ahead[i]` exists; false at the end of the input.
+    fn look_ahead_to(&mut self, i: usize) -> bool {
+        while self.ahead.len() <= i {
+            match self.next_inner() {
+                Some(t) => self.ahead.push_back(t),
+                None => return false,
+            }
+        }
+        true
+    }
+
     /// `with (` ... `)` `:` is the parenthesized with-items form (CPython tries it first).
     fn rewrite_with_paren(&mut self) -> bool {
         let mut depth = 0usize;
         let mut i = 0;
         loop {
-            if i >= self.ahead.len() {
-                match self.next_inner() {
-                    Some(t) => self.ahead.push_back(t),
-                    None => return false,
-                }
+            if !self.look_ahead_to(i) {
+                return false;
             }
             match &self.ahead[i] {
                 Ok((_, t, _)) => {
@@ -506,11 +514,8 @@ impl<'s> Layout<'s> {
             }
             i += 1;
         }
-        if i + 1 >= self.ahead.len() {
-            match self.next_inner() {
-                Some(t) => self.ahead.push_back(t),
-                None => return false,
-            }
+        if !self.look_ahead_to(i + 1) {
+            return false;
         }
         matches!(self.ahead.get(i + 1), Some(Ok((_, Tok::Colon, _))))
     }
@@ -521,11 +526,8 @@ impl<'s> Layout<'s> {
         let mut i = 1;
         let mut prev_colon = false;
         loop {
-            if i >= self.ahead.len() {
-                match self.next_inner() {
-                    Some(t) => self.ahead.push_back(t),
-                    None => return false,
-                }
+            if !self.look_ahead_to(i) {
+                return false;
             }
             match &self.ahead[i] {
                 Ok((_, t, _)) => {

@@ -363,17 +363,7 @@ impl Vm {
         }
         let group = self.group_members(e);
         let Some(members) = group else {
-            if !tb.is_empty() {
-                p.emit("Traceback (most recent call last):\n", '|');
-                let mut frames = Vec::new();
-                format_entries(&mut frames, &tb);
-                for f in frames {
-                    p.emit(&f, '|');
-                }
-            }
-            for chunk in self.format_exception_only_chunks(e) {
-                p.emit(&chunk, '|');
-            }
+            self.emit_traceback_and_message(e, p, &tb, "Traceback", '|');
             return;
         };
         if p.depth > MAX_GROUP_DEPTH {
@@ -387,21 +377,8 @@ impl Vm {
         if toplevel {
             p.depth += 1;
         }
-        if !tb.is_empty() {
-            let margin = if toplevel { '+' } else { '|' };
-            p.emit(
-                "Exception Group Traceback (most recent call last):\n",
-                margin,
-            );
-            let mut frames = Vec::new();
-            format_entries(&mut frames, &tb);
-            for f in frames {
-                p.emit(&f, '|');
-            }
-        }
-        for chunk in self.format_exception_only_chunks(e) {
-            p.emit(&chunk, '|');
-        }
+        let margin = if toplevel { '+' } else { '|' };
+        self.emit_traceback_and_message(e, p, &tb, "Exception Group Traceback", margin);
         let n = members.len().min(MAX_GROUP_WIDTH + 1);
         p.need_close = false;
         for (i, member) in members.iter().take(n).enumerate() {
@@ -440,6 +417,29 @@ impl Vm {
         }
         if toplevel {
             p.depth = 0;
+        }
+    }
+
+    /// `<title> (most recent call last):` and the frames of `tb` (when there are any),
+    /// then `e`'s own line(s); `margin` marks the title line inside a group's box.
+    fn emit_traceback_and_message(
+        &mut self,
+        e: &Value,
+        p: &mut Printer,
+        tb: &[TbEntry],
+        title: &str,
+        margin: char,
+    ) {
+        if !tb.is_empty() {
+            p.emit(&format!("{title} (most recent call last):\n"), margin);
+            let mut frames = Vec::new();
+            format_entries(&mut frames, tb);
+            for f in frames {
+                p.emit(&f, '|');
+            }
+        }
+        for chunk in self.format_exception_only_chunks(e) {
+            p.emit(&chunk, '|');
         }
     }
 
