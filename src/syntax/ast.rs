@@ -432,3 +432,20 @@ pub enum CmpOp {
     In,
     NotIn,
 }
+
+impl CmpOp {
+    /// `a op b` for one of the six rich comparisons of ordered values; None for
+    /// `is`/`in` and their negations.
+    #[inline(always)]
+    pub fn ordered<T: PartialOrd + ?Sized>(self, a: &T, b: &T) -> Option<bool> {
+        Some(match self {
+            CmpOp::Lt => a < b,
+            CmpOp::LtE => a <= b,
+            CmpOp::Gt => a > b,
+            CmpOp::GtE => a >= b,
+            CmpOp::Eq => a == b,
+            CmpOp::NotEq => a != b,
+            _ => return None,
+        })
+    }
+}

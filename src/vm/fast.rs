@@ -1020,15 +1020,15 @@ fn binary(a: &Value, b: &Value, op: BinOp) -> Option<Value> {
 #[inline(always)]
 fn compare(a: &Value, b: &Value, op: CmpOp) -> Option<bool> {
     match (a, b) {
-        (Value::Int(a), Value::Int(b)) => ordered_compare(a, b, op),
-        (Value::Float(a), Value::Float(b)) => ordered_compare(a, b, op),
+        (Value::Int(a), Value::Int(b)) => op.ordered(a, b),
+        (Value::Float(a), Value::Float(b)) => op.ordered(a, b),
         // An int of at most 53 bits converts to a float exactly, so comparing the floats
         // is comparing the numbers (larger ints compare exactly in the general loop).
         (Value::Int(a), Value::Float(b)) if a.unsigned_abs() <= EXACT_IN_FLOAT => {
-            ordered_compare(&(*a as f64), b, op)
+            op.ordered(&(*a as f64), b)
         }
         (Value::Float(a), Value::Int(b)) if b.unsigned_abs() <= EXACT_IN_FLOAT => {
-            ordered_compare(a, &(*b as f64), op)
+            op.ordered(a, &(*b as f64))
         }
         _ => None,
     }
@@ -1494,19 +1494,6 @@ fn float_binary(a: f64, b: f64, op: BinOp) -> Option<Value> {
         _ => return None,
     };
     (!r.is_nan()).then_some(Value::Float(r))
-}
-
-#[inline(always)]
-fn ordered_compare<T: PartialOrd>(a: &T, b: &T, op: CmpOp) -> Option<bool> {
-    Some(match op {
-        CmpOp::Lt => a < b,
-        CmpOp::LtE => a <= b,
-        CmpOp::Gt => a > b,
-        CmpOp::GtE => a >= b,
-        CmpOp::Eq => a == b,
-        CmpOp::NotEq => a != b,
-        _ => return None,
-    })
 }
 
 /// One step of a range or list iterator: Some(Some(item)), Some(None) when exhausted, or

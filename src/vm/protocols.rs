@@ -435,14 +435,7 @@ impl Vm {
             return Ok(Value::Bool(same == (op == CmpOp::Eq)));
         }
         if let (Some(x), Some(y)) = (a.as_str(), b.as_str()) {
-            return Ok(Value::Bool(match op {
-                CmpOp::Eq => x == y,
-                CmpOp::NotEq => x != y,
-                CmpOp::Lt => x < y,
-                CmpOp::LtE => x <= y,
-                CmpOp::Gt => x > y,
-                _ => x >= y,
-            }));
+            return Ok(Value::Bool(op.ordered(x, y).unwrap_or(false)));
         }
         self.recursive(super::recursion::IN_COMPARISON, |vm| {
             vm.compare_slots(a, b, op)

@@ -346,14 +346,7 @@ fn cmp(vm: &mut Vm, a: &Args, op: CmpOp) -> PyResult<Value> {
     let Some(o) = bytes_data(&a.pos[1]) else {
         return Ok(not_impl(vm));
     };
-    Ok(Value::Bool(match op {
-        CmpOp::Eq => d == o,
-        CmpOp::NotEq => d != o,
-        CmpOp::Lt => d < o,
-        CmpOp::LtE => d <= o,
-        CmpOp::Gt => d > o,
-        _ => d >= o,
-    }))
+    Ok(Value::Bool(op.ordered(&d, &o).unwrap_or(false)))
 }
 fn eq(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     cmp(vm, a, CmpOp::Eq)

@@ -614,15 +614,7 @@ fn cmp(vm: &mut Vm, a: &Args, op: CmpOp, name: &str) -> PyResult<Value> {
         }
         i += 1;
     }
-    let (x, y) = (d.len(), o.len());
-    Ok(Value::Bool(match op {
-        CmpOp::Eq => x == y,
-        CmpOp::NotEq => x != y,
-        CmpOp::Lt => x < y,
-        CmpOp::LtE => x <= y,
-        CmpOp::Gt => x > y,
-        _ => x >= y,
-    }))
+    Ok(Value::Bool(op.ordered(&d.len(), &o.len()).unwrap_or(false)))
 }
 fn eq(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     cmp(vm, a, CmpOp::Eq, "__eq__")

@@ -77,15 +77,7 @@ pub fn seq_cmp(vm: &mut Vm, a: &[Value], b: &[Value], op: CmpOp) -> PyResult<boo
             };
         }
     }
-    let (x, y) = (a.len(), b.len());
-    Ok(match op {
-        CmpOp::Eq => x == y,
-        CmpOp::NotEq => x != y,
-        CmpOp::Lt => x < y,
-        CmpOp::LtE => x <= y,
-        CmpOp::Gt => x > y,
-        _ => x >= y,
-    })
+    Ok(op.ordered(&a.len(), &b.len()).unwrap_or(false))
 }
 
 fn list_cell(v: &Value) -> Option<&RefCell<Vec<Value>>> {

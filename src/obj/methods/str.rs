@@ -301,14 +301,7 @@ fn cmp(vm: &mut Vm, a: &Args, op: CmpOp, name: &str) -> PyResult<Value> {
         return Ok(not_impl(vm));
     };
     let x = s.as_str();
-    Ok(Value::Bool(match op {
-        CmpOp::Eq => x == t,
-        CmpOp::NotEq => x != t,
-        CmpOp::Lt => x < t,
-        CmpOp::LtE => x <= t,
-        CmpOp::Gt => x > t,
-        _ => x >= t,
-    }))
+    Ok(Value::Bool(op.ordered(x, t).unwrap_or(false)))
 }
 fn eq(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     cmp(vm, a, CmpOp::Eq, "__eq__")
