@@ -5,5 +5,6 @@
 static ALLOCATOR: aio::gc::alloc::Mimalloc = aio::gc::alloc::Mimalloc;
 
 fn main() {
+    aio::gc::alloc::disable_transparent_huge_pages();
     std::process::exit(aio::cli::main());
 }
