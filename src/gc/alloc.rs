@@ -75,6 +75,22 @@ unsafe impl GlobalAlloc for Mimalloc {
     }
 }
 
+/// Turns transparent huge pages off for this process, as `MIMALLOC_ALLOW_THP=0` would.
+///
+/// mimalloc asks for huge pages on its arenas (`madvise(MADV_HUGEPAGE)`); with the common
+/// `defrag=madvise` kernel setting every first touch of such a region then compacts and
+/// zeroes 2 MiB, and each purge of a freed range splits the huge page again. On
+/// strings.py that cost 0.6-2.2 s of system time against 0.02-0.26 s without, and user
+/// time fell too (measured with `/usr/bin/time`, see the commit). The kernel checks this
+/// flag at every fault, so setting it after mimalloc's first arena exists still works.
+pub fn disable_transparent_huge_pages() {
+    #[cfg(target_os = "linux")]
+    {
+        // Failure only means the old behaviour: nothing to report.
+        let _ = nix::sys::prctl::set_thp_disable(true);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,21 +121,5 @@ mod tests {
                 }
             }
         }
-    }
-}
-
-/// Turns transparent huge pages off for this process, as `MIMALLOC_ALLOW_THP=0` would.
-///
-/// mimalloc asks for huge pages on its arenas (`madvise(MADV_HUGEPAGE)`); with the common
-/// `defrag=madvise` kernel setting every first touch of such a region then compacts and
-/// zeroes 2 MiB, and each purge of a freed range splits the huge page again. On
-/// strings.py that cost 0.6-2.2 s of system time against 0.02-0.26 s without, and user
-/// time fell too (measured with `/usr/bin/time`, see the commit). The kernel checks this
-/// flag at every fault, so setting it after mimalloc's first arena exists still works.
-pub fn disable_transparent_huge_pages() {
-    #[cfg(target_os = "linux")]
-    {
-        // Failure only means the old behaviour: nothing to report.
-        let _ = nix::sys::prctl::set_thp_disable(true);
     }
 }

@@ -169,6 +169,11 @@ impl InstanceObj {
         self.class.with(ObjRef::clone)
     }
 
+    /// `self.class().addr()` without taking a reference.
+    pub fn class_addr(&self) -> usize {
+        self.class.with(ObjRef::addr)
+    }
+
     /// Runs `f` on the attribute namespace.
     pub fn read_attrs<R>(&self, f: impl FnOnce(&DictData) -> R) -> R {
         self.attrs.with(|a| match a {

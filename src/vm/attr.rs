@@ -801,6 +801,7 @@ impl Vm {
 }
 
 /// `obj.__dict__[name]` for the kinds of object that have an attribute dict.
+#[inline]
 pub(crate) fn instance_attr(obj: &Value, name: &Value) -> Option<Value> {
     let Value::Obj(o) = obj else { return None };
     match &**o {

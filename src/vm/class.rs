@@ -235,6 +235,26 @@ impl Vm {
     }
 }
 
+/// `type(v).addr()` without taking a reference for the common kinds (method caches compare
+/// it on every `LoadMethod`).
+#[inline]
+pub fn type_addr_of_value(t: &super::types::Types, v: &Value) -> usize {
+    let Value::Obj(o) = v else {
+        return type_of_value(t, v).addr();
+    };
+    match &**o {
+        Obj::Str(_) => t.str_.addr(),
+        Obj::List(_) => t.list.addr(),
+        Obj::Dict(_) => t.dict.addr(),
+        Obj::Tuple(_) => t.tuple.addr(),
+        Obj::Deque(_) => t.deque.addr(),
+        Obj::Set(_) => t.set.addr(),
+        Obj::Bytes(_) => t.bytes.addr(),
+        Obj::Instance(i) => i.class_addr(),
+        _ => type_of_value(t, v).addr(),
+    }
+}
+
 /// `type(v)`, given the builtin types.
 pub fn type_of_value(t: &super::types::Types, v: &Value) -> ObjRef {
     match v {

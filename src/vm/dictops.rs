@@ -251,3 +251,54 @@ pub fn with_set<R>(s: &ObjRef, f: impl FnOnce(&SetData) -> R) -> R {
         _ => f(&SetData::new()),
     }
 }
+
+/// The hash of a key whose hash and equality need no aio code (str, int), else None.
+#[inline]
+fn plain_hash(key: &Value) -> Option<i64> {
+    match key {
+        Value::Int(i) => Some(crate::obj::number::hash_int(*i)),
+        Value::Obj(o) => match &**o {
+            Obj::Str(s) => Some(s.hash()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `d[key]` for a dict that holds `key` (a str or int): the value. None when the key is
+/// absent or of another kind, for the general path to raise or to run aio code.
+pub fn plain_getitem(d: &ObjRef, key: &Value) -> Option<Value> {
+    let Obj::Dict(cell) = &**d else { return None };
+    let hash = plain_hash(key)?;
+    let data = cell.try_borrow().ok()?;
+    match data.probe(key, hash, 0, fast_eq) {
+        Probe::Found(i) => data.entry(i).map(|e| e.value.clone()),
+        _ => None,
+    }
+}
+
+/// `d[key] = value` for a str or int key, as `Vm::dict_set` does: the value replaced
+/// (None when the key is new). `Err(value)` back when the key is of another kind or a key
+/// compares with aio code.
+pub fn plain_setitem(d: &ObjRef, key: Value, value: Value) -> Result<Option<Value>, Value> {
+    let Obj::Dict(cell) = &**d else {
+        return Err(value);
+    };
+    let Some(hash) = plain_hash(&key) else {
+        return Err(value);
+    };
+    let Ok(mut data) = cell.try_borrow_mut() else {
+        return Err(value);
+    };
+    match data.probe(&key, hash, 0, fast_eq) {
+        Probe::Found(i) => match data.entry_mut(i) {
+            Some(e) => Ok(Some(std::mem::replace(&mut e.value, value))),
+            None => Err(value),
+        },
+        Probe::Missing => {
+            data.push_new(hash, key, value);
+            Ok(None)
+        }
+        Probe::Candidate { .. } => Err(value),
+    }
+}

@@ -293,7 +293,32 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                 Inst::StoreSubscr => {
                     // `[.., value, list, index]`
                     let Some(j) = list_store_index(stack) else {
-                        slow!(at);
+                        // `[.., value, dict, key]` with a str or int key.
+                        if !matches!(&stack[..], [.., _, Value::Obj(d), _] if matches!(&**d, Obj::Dict(_)))
+                        {
+                            slow!(at);
+                        }
+                        let (Some(key), Some(Value::Obj(dict)), Some(v)) =
+                            (stack.pop(), stack.pop(), stack.pop())
+                        else {
+                            unreachable!("StoreSubscr has a value, a dict and a key")
+                        };
+                        match super::dictops::plain_setitem(&dict, key.clone(), v) {
+                            Ok(old) => {
+                                let r = old.is_some_and(released) | released(key);
+                                if r | released(Value::Obj(dict)) {
+                                    released!();
+                                }
+                            }
+                            Err(v) => {
+                                // Back as it was, for the general path.
+                                stack.push(v);
+                                stack.push(Value::Obj(dict));
+                                stack.push(key);
+                                slow!(at);
+                            }
+                        }
+                        continue;
                     };
                     forget_immediate(stack.pop());
                     let (Some(Value::Obj(list)), Some(v)) = (stack.pop(), stack.pop()) else {
@@ -419,6 +444,12 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                 Inst::Call(n) => {
                     if !can_push!() || crate::gc::finalize::pending() {
                         slow!(at);
+                    }
+                    // A native callable is known at once; the paths for aio functions
+                    // below would each look at it and decline.
+                    if native_call_base(stack, n as usize).is_some() {
+                        call_native!(n as usize, at);
+                        continue;
                     }
                     f.pc = pc;
                     if exact_call(vm, n as usize) {
@@ -773,6 +804,27 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                     stack.push(vb);
                     pc = at + 2;
                 }
+                Inst::FormatPlain => match stack.last().and_then(plain_format) {
+                    Some(v) => {
+                        let old = std::mem::replace(last(stack), v);
+                        if released(old) {
+                            released!();
+                        }
+                    }
+                    None => slow!(at),
+                },
+                Inst::BuildString(n) => match stack.len().checked_sub(n as usize) {
+                    // The compiler gives `BuildString` only strs.
+                    Some(from) => {
+                        let s = crate::obj::str::concat_values(&stack[from..]);
+                        stack.truncate(from);
+                        stack.push(s);
+                        if crate::gc::finalize::pending() {
+                            released!();
+                        }
+                    }
+                    None => slow!(at),
+                },
                 Inst::BinaryStoreFast(op, a) => {
                     let Some(r) = top_two(stack).and_then(|(x, y)| binary(x, y, op)) else {
                         slow!(at);
@@ -810,7 +862,7 @@ fn cached_method(
     let slot = code.method_cache.get(i as usize)?;
     let mut entry = slot.try_borrow_mut().ok()?;
     let entry = entry.as_mut()?;
-    if entry.class_addr != super::class::type_of_value(types, obj).addr()
+    if entry.class_addr != super::class::type_addr_of_value(types, obj)
         || entry.epoch != super::lookup_cache::epoch()
     {
         return None;
@@ -1012,6 +1064,24 @@ fn binary(a: &Value, b: &Value, op: BinOp) -> Option<Value> {
     match (a, b) {
         (Value::Int(a), Value::Int(b)) => int_binary(*a, *b, op),
         (Value::Float(a), Value::Float(b)) => float_binary(*a, *b, op),
+        (Value::Obj(_), Value::Obj(_)) if op == BinOp::Add => str_concat(a, b),
+        _ => None,
+    }
+}
+
+/// `a + b` for two strs (`w += piece` in a loop), as `Vm::binary_op` computes it.
+#[inline(never)]
+fn str_concat(a: &Value, b: &Value) -> Option<Value> {
+    let (x, y) = (a.as_strobj()?, b.as_strobj()?);
+    Some(crate::obj::str::concat2(a, x, b, y))
+}
+
+/// `FormatValue` without conversion or spec of an int or a str: what `format(v)` gives.
+#[inline(always)]
+fn plain_format(v: &Value) -> Option<Value> {
+    match v {
+        Value::Int(i) => Some(crate::obj::str::int_str(*i)),
+        Value::Obj(o) if matches!(&**o, Obj::Str(_)) => Some(v.clone()),
         _ => None,
     }
 }
@@ -1070,8 +1140,10 @@ fn subscript(container: &Value, i: &Value) -> Option<Value> {
         (Value::Obj(o), Value::Int(i)) => match &**o {
             Obj::List(l) => index(&l.borrow(), *i),
             Obj::Tuple(t) => index(t, *i),
+            Obj::Dict(_) => super::dictops::plain_getitem(o, &Value::Int(*i)),
             _ => None,
         },
+        (Value::Obj(o), key @ Value::Obj(_)) => super::dictops::plain_getitem(o, key),
         _ => None,
     }
 }

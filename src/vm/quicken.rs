@@ -46,6 +46,10 @@ pub enum Inst {
     Send,
     YieldValue,
     Return,
+    /// `FormatValue(0)`: an f-string's `{v}` without conversion or spec.
+    FormatPlain,
+    /// `BuildString(n)`: an f-string's pieces joined.
+    BuildString(u32),
     /// `LoadFast a; LoadFast b`
     LoadFast2(u16, u16),
     /// `LoadFast a; LoadConst c`
@@ -186,6 +190,8 @@ fn single(op: Op) -> Inst {
         Op::Send(_) => Inst::Send,
         Op::YieldValue => Inst::YieldValue,
         Op::Return => Inst::Return,
+        Op::FormatValue(0) => Inst::FormatPlain,
+        Op::BuildString(n) => Inst::BuildString(n),
         _ => Inst::Slow,
     }
 }
