@@ -322,10 +322,6 @@ fn task_fut_waiter(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
         .unwrap_or(Value::None))
 }
 
-fn task_get_context(_vm: &mut Vm, _args: &Args) -> PyResult<Value> {
-    Ok(Value::None)
-}
-
 // ---- Handle ---------------------------------------------------------------------------
 
 fn this_handle(args: &Args) -> PyResult<ObjRef> {
@@ -961,19 +957,31 @@ fn exception_class(vm: &mut Vm, name: &str, base: ObjRef) -> ObjRef {
     cls
 }
 
-fn native_class(vm: &mut Vm, name: &str, base: ObjRef, layout: Layout, module: &str) -> ObjRef {
-    let cls = new_class(name, vec![base], layout, false);
+/// A class of `_asyncio`. `immutable`: a C type in CPython (`Future`, `Task`), whose
+/// attributes cannot be set or deleted; the others are Python classes there.
+fn native_class(
+    vm: &mut Vm,
+    name: &str,
+    base: ObjRef,
+    layout: Layout,
+    module: &str,
+    immutable: bool,
+) -> ObjRef {
+    let cls = new_class(name, vec![base], layout, immutable);
     if let Obj::Class(c) = &*cls {
         *c.module.borrow_mut() = Rc::from(module);
     }
-    vm.add_class_attr(&cls, "__module__", Value::str(module));
+    // A C type's module comes from its name (`ClassObj::module`), not its namespace.
+    if !immutable {
+        vm.add_class_attr(&cls, "__module__", Value::str(module));
+    }
     cls
 }
 
 /// Creates the `_asyncio` module and registers it in `sys.modules`.
 pub fn register(vm: &mut Vm) {
     let object = vm.t.object.clone();
-    let future = native_class(vm, "Future", object.clone(), Layout::Future, MODULE);
+    let future = native_class(vm, "Future", object.clone(), Layout::Future, MODULE, true);
     vm.add_methods(
         &future,
         "Future",
@@ -1005,7 +1013,7 @@ pub fn register(vm: &mut Vm) {
         let p = vm.native_property("Future", name, getter);
         vm.add_class_attr(&future, name, p);
     }
-    let task = native_class(vm, "Task", future.clone(), Layout::Future, MODULE);
+    let task = native_class(vm, "Task", future.clone(), Layout::Future, MODULE, true);
     vm.add_methods(
         &task,
         "Task",
@@ -1016,7 +1024,6 @@ pub fn register(vm: &mut Vm) {
             ("get_coro", task_get_coro),
             ("get_stack", task_get_stack),
             ("print_stack", task_print_stack),
-            ("get_context", task_get_context),
             ("cancelling", task_cancelling),
             ("uncancel", task_uncancel),
         ],
@@ -1045,6 +1052,7 @@ pub fn register(vm: &mut Vm) {
         object.clone(),
         Layout::Builtin,
         "asyncio.events",
+        false,
     );
     vm.add_methods(
         &handle,
@@ -1061,6 +1069,7 @@ pub fn register(vm: &mut Vm) {
         handle.clone(),
         Layout::Builtin,
         "asyncio.events",
+        false,
     );
     vm.add_methods(&timer_handle, "TimerHandle", &[("when", handle_when)]);
     let event_loop = native_class(
@@ -1069,6 +1078,7 @@ pub fn register(vm: &mut Vm) {
         object.clone(),
         Layout::Object,
         "asyncio.base_events",
+        false,
     );
     vm.add_methods(
         &event_loop,

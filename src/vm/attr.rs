@@ -516,11 +516,7 @@ impl Vm {
         match &**o {
             Obj::Class(c) => {
                 if c.builtin {
-                    return Err(type_error(format!(
-                        "cannot set '{}' attribute of immutable type '{}'",
-                        name.as_str().unwrap_or("?"),
-                        c.name()
-                    )));
+                    return Err(immutable_type_error(c, name));
                 }
                 match name.as_str() {
                     Some("__name__") => {
@@ -694,6 +690,13 @@ impl Vm {
 
     /// `del obj.name`
     pub fn del_attr(&mut self, obj: &Value, name: &Value) -> PyResult<()> {
+        if let Value::Obj(o) = obj {
+            if let Obj::Class(c) = &**o {
+                if c.builtin {
+                    return Err(immutable_type_error(c, name));
+                }
+            }
+        }
         let cls = self.type_of(obj);
         if let Some(f) = as_class(&cls)
             .filter(|c| !c.builtin)
@@ -798,6 +801,20 @@ impl Vm {
         }
         Ok((self.get_attr(obj, name)?, None))
     }
+}
+
+/// Setting or deleting an attribute of a builtin type, with CPython's words and the type's
+/// C name (`'int'`, `'collections.deque'`, `'_asyncio.Future'`).
+fn immutable_type_error(c: &crate::obj::class::ClassObj, name: &Value) -> ExcRef {
+    let module = c.module.borrow().clone();
+    let type_name = match &*module {
+        "" | "builtins" => c.name().to_string(),
+        m => format!("{m}.{}", c.name()),
+    };
+    type_error(format!(
+        "cannot set '{}' attribute of immutable type '{type_name}'",
+        name.as_str().unwrap_or("?")
+    ))
 }
 
 /// `obj.__dict__[name]` for the kinds of object that have an attribute dict.

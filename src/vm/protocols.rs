@@ -415,8 +415,27 @@ impl Vm {
         if let Some(r) = super::dictops::fast_eq(a, b) {
             return Ok(r);
         }
+        if self.distinct_plain_futures(a, b) {
+            return Ok(false);
+        }
         let r = self.compare(a, b, CmpOp::Eq)?;
         self.truthy(&r)
+    }
+
+    /// Whether `a` and `b` are (distinct) futures or tasks of the `_asyncio` types
+    /// themselves, which compare by identity (`waiters.remove(fut)` scans many of them).
+    fn distinct_plain_futures(&self, a: &Value, b: &Value) -> bool {
+        let (Value::Obj(x), Value::Obj(y)) = (a, b) else {
+            return false;
+        };
+        let (Obj::Future(f), Obj::Future(g)) = (&**x, &**y) else {
+            return false;
+        };
+        let Some(c) = &self.aio.classes else {
+            return false;
+        };
+        let plain = |k: &ObjRef| k.is(&c.future) || k.is(&c.task);
+        plain(&f.class) && plain(&g.class)
     }
 
     /// Rich comparison `a op b` for the six comparison operators; `is`/`in` handled too.
