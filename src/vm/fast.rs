@@ -445,17 +445,22 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                     if !can_push!() || crate::gc::finalize::pending() {
                         slow!(at);
                     }
-                    // A native callable is known at once; the paths for aio functions
-                    // below would each look at it and decline.
-                    if native_call_base(stack, n as usize).is_some() {
-                        call_native!(n as usize, at);
-                        continue;
+                    // The callable's kind, looked at once: a native function goes straight
+                    // to its call, an aio function first tries the exact-arguments path.
+                    match callable_kind(stack, n as usize) {
+                        Some(CallableKind::Native) => {
+                            call_native!(n as usize, at);
+                            continue;
+                        }
+                        Some(CallableKind::Function) => {
+                            f.pc = pc;
+                            if exact_call(vm, n as usize) {
+                                continue 'frames;
+                            }
+                            f = top(&mut vm.frames);
+                        }
+                        None => {}
                     }
-                    f.pc = pc;
-                    if exact_call(vm, n as usize) {
-                        continue 'frames;
-                    }
-                    f = top(&mut vm.frames);
                     let stack = &mut f.stack;
                     if let Some((sc, base, args)) = shortcut(stack, n as usize, false) {
                         f.pc = pc;
@@ -900,6 +905,30 @@ fn top(frames: &mut Frames) -> &mut Frame {
     match frames.last_mut() {
         Some(f) => f,
         None => unreachable!("native code left the frame stack empty"),
+    }
+}
+
+/// The kinds of callable `Call` has a path of its own for.
+enum CallableKind {
+    /// A native function not bound to a receiver (`Vm::call_native_in_place`).
+    Native,
+    /// An aio function (`exact_call`, the shortcuts, `bind_plain_call`).
+    Function,
+}
+
+/// What `Call(nargs)` calls, from the slot below its arguments: None for anything else
+/// (bound methods, classes, instances), which the general paths sort out.
+#[inline(always)]
+fn callable_kind(stack: &[Value], nargs: usize) -> Option<CallableKind> {
+    let base = stack.len().checked_sub(nargs + 2)?;
+    let callable = match stack.get(base..base + 2)? {
+        [Value::Undef, Value::Obj(o)] | [Value::Obj(o), _] => o,
+        _ => return None,
+    };
+    match &**callable {
+        Obj::Native(n) if n.self_.is_none() => Some(CallableKind::Native),
+        Obj::Function(_) => Some(CallableKind::Function),
+        _ => None,
     }
 }
 
