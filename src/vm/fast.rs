@@ -125,6 +125,37 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                 }
             }};
         }
+        // `return_value!(v, at)`: the `Return` at `ops[at]` of `v`, to the frame below when
+        // nothing needs handing over; else the general way, with `v` pushed back.
+        macro_rules! return_value {
+            ($v:expr, $at:expr) => {{
+                let v: Value = $v;
+                let at: usize = $at;
+                // Frames with anything to hand over on return go the general way.
+                let awaited = if depth < 2
+                    || f.entry
+                    || f.init_self.is_some()
+                    || FrameExtra::frame_obj_of(&f.extra).is_some()
+                {
+                    None
+                } else {
+                    match f.generator.as_deref() {
+                        None => Some(f.lazy_coro.is_some()),
+                        Some(Obj::Generator(g)) if g.agen.is_none() => Some(true),
+                        Some(_) => None,
+                    }
+                };
+                let Some(awaited) = awaited else {
+                    f.stack.push(v);
+                    slow!(at);
+                };
+                f.pc = at + 1;
+                if return_to_caller(vm, v, awaited) {
+                    return Exit::Released;
+                }
+                continue 'frames;
+            }};
+        }
         // `call_native!(n, at)`: the call of `n` arguments at `ops[at]` when its callable is
         // a native function, called here as the general loop would; else the general loop.
         macro_rules! call_native {
@@ -663,27 +694,31 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                     }
                 }
                 Inst::Return => {
-                    // Frames with anything to hand over on return go the general way.
-                    if depth < 2
-                        || f.entry
-                        || f.init_self.is_some()
-                        || FrameExtra::frame_obj_of(&f.extra).is_some()
-                    {
-                        slow!(at);
-                    }
-                    let awaited = match f.generator.as_deref() {
-                        None => f.lazy_coro.is_some(),
-                        Some(Obj::Generator(g)) if g.agen.is_none() => true,
-                        Some(_) => slow!(at),
-                    };
                     let Some(v) = stack.pop() else {
                         slow!(at);
                     };
-                    f.pc = pc;
-                    if return_to_caller(vm, v, awaited) {
-                        return Exit::Released;
+                    return_value!(v, at);
+                }
+                Inst::ReturnFast(a) => {
+                    let Some(v) = local(locals, a as usize) else {
+                        slow!(at);
+                    };
+                    return_value!(v, at + 1);
+                }
+                Inst::BinaryReturn(op) => {
+                    let Some(r) = top_two(stack).and_then(|(x, y)| binary(x, y, op)) else {
+                        slow!(at);
+                    };
+                    let (y, x) = (stack.pop(), stack.pop());
+                    if x.is_some_and(released) | y.is_some_and(released) {
+                        // A finalizer is due: it runs before the return, with the result
+                        // where `Binary` leaves it.
+                        stack.push(r);
+                        f.pc = at + 1;
+                        crate::gc::finalize::run_pending(vm);
+                        resync!();
                     }
-                    continue 'frames;
+                    return_value!(r, at + 1);
                 }
                 Inst::LoadFast2(a, b) => {
                     let Some(va) = local(locals, a as usize) else {

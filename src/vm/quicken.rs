@@ -50,6 +50,10 @@ pub enum Inst {
     FormatPlain,
     /// `BuildString(n)`: an f-string's pieces joined.
     BuildString(u32),
+    /// `LoadFast a; Return`
+    ReturnFast(u32),
+    /// `Binary(op); Return`
+    BinaryReturn(BinOp),
     /// `LoadFast a; LoadFast b`
     LoadFast2(u16, u16),
     /// `LoadFast a; LoadConst c`
@@ -141,6 +145,8 @@ fn fused(ops: &[Op], consts: &[ConstValue]) -> Option<Inst> {
             Inst::FastConstCompareJump(small(*a)?, small(*c)?, *op, j?)
         }
         [PushNull, LoadGlobal(i), ..] => Inst::NullLoadGlobal(*i),
+        [LoadFast(a), Return, ..] => Inst::ReturnFast(*a),
+        [Binary(op) | InplaceBinary(op), Return, ..] => Inst::BinaryReturn(*op),
         [LoadFast(a), LoadFast(b), ..] => Inst::LoadFast2(small(*a)?, small(*b)?),
         [LoadFast(a), LoadConst(c), ..] => Inst::LoadFastConst(small(*a)?, small(*c)?),
         [Compare(op), PopJumpIfFalse(t), ..] => Inst::CompareJump(*op, false, *t),
@@ -232,7 +238,7 @@ mod tests {
                 Inst::PopJumpIfFalse(0),
                 // An operand beyond u16 is not fused.
                 Inst::LoadFast(70000),
-                Inst::LoadFast(1),
+                Inst::ReturnFast(1),
                 Inst::Return,
             ]
         );
