@@ -58,6 +58,7 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("logging", include_str!("../stdlib/logging.aio"), false),
     ("warnings", include_str!("../stdlib/warnings.aio"), false),
     ("linecache", include_str!("../stdlib/linecache.aio"), false),
+    ("datetime", include_str!("../stdlib/datetime.aio"), false),
     ("json", include_str!("../stdlib/json/__init__.aio"), true),
     (
         "json.decoder",
