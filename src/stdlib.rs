@@ -35,6 +35,11 @@ const MODULES: &[(&str, &str, bool)] = &[
         false,
     ),
     (
+        "collections._chainmap",
+        include_str!("../stdlib/collections/_chainmap.aio"),
+        false,
+    ),
+    (
         "_collections_abc",
         include_str!("../stdlib/_collections_abc.aio"),
         false,
