@@ -24,6 +24,10 @@ const MODULES: &[(&str, &str, bool)] = &[
         false,
     ),
     ("random", include_str!("../stdlib/random.aio"), false),
+    ("numbers", include_str!("../stdlib/numbers.aio"), false),
+    ("keyword", include_str!("../stdlib/keyword.aio"), false),
+    ("reprlib", include_str!("../stdlib/reprlib.aio"), false),
+    ("getopt", include_str!("../stdlib/getopt.aio"), false),
     (
         "collections",
         include_str!("../stdlib/collections/__init__.aio"),
