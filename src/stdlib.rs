@@ -28,6 +28,10 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("keyword", include_str!("../stdlib/keyword.aio"), false),
     ("reprlib", include_str!("../stdlib/reprlib.aio"), false),
     ("getopt", include_str!("../stdlib/getopt.aio"), false),
+    ("stat", include_str!("../stdlib/stat.aio"), false),
+    ("colorsys", include_str!("../stdlib/colorsys.aio"), false),
+    ("graphlib", include_str!("../stdlib/graphlib.aio"), false),
+    ("calendar", include_str!("../stdlib/calendar.aio"), false),
     (
         "collections",
         include_str!("../stdlib/collections/__init__.aio"),
