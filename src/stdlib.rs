@@ -32,6 +32,7 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("colorsys", include_str!("../stdlib/colorsys.aio"), false),
     ("graphlib", include_str!("../stdlib/graphlib.aio"), false),
     ("calendar", include_str!("../stdlib/calendar.aio"), false),
+    ("difflib", include_str!("../stdlib/difflib.aio"), false),
     (
         "collections",
         include_str!("../stdlib/collections/__init__.aio"),
