@@ -185,7 +185,9 @@ fn refresh_own_flags(cls: &ObjRef, vm: &mut Vm) {
     }
 }
 
-/// Whether some user class in `cls`'s MRO declares `__slots__`.
+/// Whether some user class in `cls`'s MRO declares `__slots__` that hold values (any
+/// name but `__dict__` and `__weakref__`). Empty slots, as the `collections.abc` classes
+/// declare, store nothing.
 pub fn declares_slots(cls: &ObjRef, vm: &mut Vm) -> bool {
     let key = vm.intern("__slots__");
     let Some(c) = as_class(cls) else { return false };
@@ -194,7 +196,26 @@ pub fn declares_slots(cls: &ObjRef, vm: &mut Vm) -> bool {
     chain
         .iter()
         .filter_map(|k| as_class(k))
-        .any(|kc| !kc.builtin && super::dictops::get_str(&kc.dict.borrow(), &key).is_some())
+        .filter(|kc| !kc.builtin)
+        .filter_map(|kc| super::dictops::get_str(&kc.dict.borrow(), &key))
+        .any(|slots| holds_values(&slots))
+}
+
+/// Whether a `__slots__` value names a slot that stores a value. Only strs, tuples and
+/// lists are looked into; any other iterable counts as holding values.
+fn holds_values(slots: &Value) -> bool {
+    let storing = |name: &Value| !matches!(name.as_str(), Some("__dict__" | "__weakref__"));
+    if slots.as_str().is_some() {
+        return storing(slots);
+    }
+    match slots {
+        Value::Obj(o) => match &**o {
+            Obj::Tuple(items) => items.iter().any(storing),
+            Obj::List(items) => items.borrow().iter().any(storing),
+            _ => true,
+        },
+        _ => true,
+    }
 }
 
 /// The attribute names instances of `cls` may have when every user class in its MRO
