@@ -551,8 +551,15 @@ impl Vm {
         let ta = self.type_of(a);
         let tb = self.type_of(b);
         let different = !ta.is(&tb);
-        let reflected_first =
-            different && is_subclass(&tb, &ta) && lookup(&tb, &self.intern(rname)).is_some();
+        // The right operand's reflected method comes first when its class derives from the
+        // left's, and when the left is a builtin sequence whose `+`/`*` is concatenation or
+        // repetition (CPython tries number slots, which user classes have, before those).
+        let reflected_first = different
+            && (is_subclass(&tb, &ta)
+                || (matches!(op, BinOp::Add | BinOp::Mult)
+                    && builtin_sequence(a)
+                    && is_instance_obj(b)))
+            && lookup(&tb, &self.intern(rname)).is_some();
         if reflected_first {
             if let Some(r) = self.call_special(b, rname, std::slice::from_ref(a))? {
                 if !self.is_not_implemented(&r) {
@@ -898,4 +905,16 @@ pub fn default_hash(o: &ObjRef) -> i64 {
     } else {
         h
     }
+}
+
+/// A builtin sequence, whose `+` and `*` CPython implements as concatenation and repetition
+/// slots, tried after both operands' number slots.
+fn builtin_sequence(v: &Value) -> bool {
+    matches!(v, Value::Obj(o) if matches!(&**o,
+        Obj::Str(_) | Obj::List(_) | Obj::Tuple(_) | Obj::Bytes(_) | Obj::ByteArray(_) | Obj::Deque(_)))
+}
+
+/// An instance of a user class.
+fn is_instance_obj(v: &Value) -> bool {
+    matches!(v, Value::Obj(o) if matches!(&**o, Obj::Instance(_)))
 }
