@@ -49,6 +49,11 @@ const MODULES: &[(&str, &str, bool)] = &[
         false,
     ),
     (
+        "collections._user",
+        include_str!("../stdlib/collections/_user.aio"),
+        false,
+    ),
+    (
         "_collections_abc",
         include_str!("../stdlib/_collections_abc.aio"),
         false,
