@@ -33,6 +33,7 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("graphlib", include_str!("../stdlib/graphlib.aio"), false),
     ("calendar", include_str!("../stdlib/calendar.aio"), false),
     ("difflib", include_str!("../stdlib/difflib.aio"), false),
+    ("pprint", include_str!("../stdlib/pprint.aio"), false),
     (
         "collections",
         include_str!("../stdlib/collections/__init__.aio"),
