@@ -34,6 +34,7 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("calendar", include_str!("../stdlib/calendar.aio"), false),
     ("difflib", include_str!("../stdlib/difflib.aio"), false),
     ("pprint", include_str!("../stdlib/pprint.aio"), false),
+    ("shlex", include_str!("../stdlib/shlex.aio"), false),
     (
         "collections",
         include_str!("../stdlib/collections/__init__.aio"),
