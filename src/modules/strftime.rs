@@ -29,10 +29,11 @@ const MON: [&str; 12] = [
 
 /// What the caller knows that the broken-down time alone does not say.
 pub struct Zone<'a> {
-    /// `%Z` when the struct has no zone name: glibc's `tzname[isdst]`.
-    pub tzname: [&'a str; 2],
+    /// `%Z` when the struct has no zone name: glibc's `tzname[isdst]`, read when met,
+    /// as a `%s` before it may change it.
+    pub tzname: &'a dyn Fn(usize) -> String,
     /// `%s`: the local timestamp of the fields (glibc calls mktime).
-    pub epoch: i64,
+    pub epoch: &'a dyn Fn(&Tm) -> i64,
 }
 
 /// One conversion's flags: `pad` is glibc's pad character (0 when not given).
@@ -237,7 +238,7 @@ fn one(out: &mut String, c: char, modifier: Option<char>, s: &Spec, tm: &Tm, z: 
             };
             s.text(out, t);
         }
-        's' => s.number(out, 1, z.epoch, '0'),
+        's' => s.number(out, 1, (z.epoch)(tm), '0'),
         'S' => s.number(out, 2, tm.sec as i64, '0'),
         'u' => s.number(out, 1, (tm.wday as i64 + 6).rem_euclid(7) + 1, '0'),
         'U' => s.number(out, 2, (tm.yday as i64 - tm.wday as i64 + 7) / 7, '0'),
@@ -254,7 +255,7 @@ fn one(out: &mut String, c: char, modifier: Option<char>, s: &Spec, tm: &Tm, z: 
             let name = match &tm.zone {
                 Some(n) if !n.is_empty() => n.clone(),
                 _ if tm.isdst < 0 => String::new(),
-                _ => z.tzname[(tm.isdst > 0) as usize].to_string(),
+                _ => (z.tzname)((tm.isdst > 0) as usize),
             };
             let name = if s.swap {
                 name.to_lowercase()

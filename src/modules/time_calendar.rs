@@ -107,6 +107,7 @@ fn local_tm(secs: i64) -> PyResult<Tm> {
     let tz = jiff::tz::TimeZone::system();
     let info = tz.to_offset_info(jiff_ts(secs));
     let mut tm = breakdown(secs, info.offset().seconds() as i64)?;
+    note_tzname(&tz, secs);
     tm.isdst = info.dst().is_dst() as i32;
     tm.zone = Some(info.abbreviation().to_string());
     Ok(tm)
@@ -118,33 +119,63 @@ fn utc_tm(secs: i64) -> PyResult<Tm> {
     Ok(tm)
 }
 
-/// glibc's `tzname`: the standard and daylight names of the system zone this year.
-fn tzname() -> [String; 2] {
-    let tz = jiff::tz::TimeZone::system();
-    let now = jiff::Timestamp::now();
-    let year = tz.to_datetime(now).year();
-    let mut names = [String::new(), String::new()];
-    for month in [1, 7] {
-        let Ok(dt) = jiff::civil::DateTime::new(year, month, 1, 0, 0, 0, 0) else {
-            continue;
-        };
-        let Ok(ts) = tz.to_timestamp(dt) else {
-            continue;
-        };
-        let info = tz.to_offset_info(ts);
-        let i = info.dst().is_dst() as usize;
-        if names[i].is_empty() {
-            names[i] = info.abbreviation().to_string();
+thread_local! {
+    /// The offset glibc's mktime found last: its first guess next time.
+    static MKTIME_OFFSET: std::cell::Cell<i64> = const { std::cell::Cell::new(0) };
+    /// glibc's global `tzname`, which every local conversion rewrites; `%Z` shows it for
+    /// tuples without a zone name. None until the first use.
+    static TZNAME: std::cell::RefCell<Option<[String; 2]>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Sets `tzname` as glibc's `__tzfile_compute` does after converting `secs`: the name in
+/// force, and the other kind's name from the following transitions.
+fn note_tzname(tz: &jiff::tz::TimeZone, secs: i64) {
+    let ts = jiff_ts(secs);
+    let info = tz.to_offset_info(ts);
+    let mut names: [Option<String>; 2] = [None, None];
+    names[info.dst().is_dst() as usize] = Some(info.abbreviation().to_string());
+    for t in tz.following(ts) {
+        let i = t.dst().is_dst() as usize;
+        if names[i].is_none() {
+            names[i] = Some(t.abbreviation().to_string());
+            if names[1 - i].is_some() {
+                break;
+            }
         }
     }
-    if names[1].is_empty() {
-        names[1] = names[0].clone();
+    let [a, b] = names;
+    let (a, b) = match (a, b) {
+        (Some(a), Some(b)) => (a, b),
+        (Some(a), None) => (a.clone(), a),
+        (None, Some(b)) => (b.clone(), b),
+        (None, None) => (String::new(), String::new()),
+    };
+    TZNAME.with(|t| *t.borrow_mut() = Some([a, b]));
+}
+
+/// `tzname[i]`; at first as CPython's import leaves it (it converts mid-year last).
+fn tzname(i: usize) -> String {
+    if TZNAME.with(|t| t.borrow().is_none()) {
+        const YEAR: i64 = (365 * 24 + 6) * 3600;
+        let now = jiff::Timestamp::now().as_second();
+        note_tzname(&jiff::tz::TimeZone::system(), now / YEAR * YEAR + YEAR / 2);
     }
-    names
+    TZNAME.with(|t| {
+        t.borrow()
+            .as_ref()
+            .map(|n| n[i].clone())
+            .unwrap_or_default()
+    })
 }
 
 /// glibc's `mktime` on the fields (normalising out-of-range ones), in the system zone.
 fn local_mktime(tm: &Tm) -> Option<i64> {
+    let t = mktime_fields(tm)?;
+    note_tzname(&jiff::tz::TimeZone::system(), t);
+    Some(t)
+}
+
+fn mktime_fields(tm: &Tm) -> Option<i64> {
     let months = tm.year * 12 + tm.mon as i64;
     let (y, m) = (months.div_euclid(12), months.rem_euclid(12) + 1);
     let days = days_from_civil(y, m, 1) + tm.mday as i64 - 1;
@@ -167,20 +198,44 @@ fn local_mktime(tm: &Tm) -> Option<i64> {
     use jiff::tz::AmbiguousOffset;
     let offset = match tz.to_ambiguous_timestamp(dt).offset() {
         AmbiguousOffset::Unambiguous { offset } => offset,
-        // A skipped hour reads as the offset before the gap, as glibc does.
-        AmbiguousOffset::Gap { before, .. } => before,
-        AmbiguousOffset::Fold { before, after } => {
-            let want_dst = tm.isdst > 0;
+        // A skipped time reads with the offset before the gap, or the one after when
+        // that has the requested isdst, as glibc does.
+        AmbiguousOffset::Gap { before, after } => {
+            let ts = jiff_ts(local - before.seconds() as i64);
+            let after_dst = tz.to_offset_info(ts).dst().is_dst();
+            let off = if tm.isdst >= 0 && (tm.isdst > 0) == after_dst {
+                after
+            } else {
+                before
+            };
+            let t = local - off.seconds() as i64;
+            MKTIME_OFFSET.with(|o| o.set(off.seconds() as i64));
+            return Some(t);
+        }
+        AmbiguousOffset::Fold { before, after } if tm.isdst >= 0 => {
             let ts = jiff_ts(local - after.seconds() as i64);
-            if tm.isdst >= 0 && tz.to_offset_info(ts).dst().is_dst() == want_dst {
+            if tz.to_offset_info(ts).dst().is_dst() == (tm.isdst > 0) {
                 after
             } else {
                 before
             }
         }
+        // glibc starts from the offset its previous mktime found and walks to a fix point.
+        AmbiguousOffset::Fold { .. } => {
+            let mut t = local - MKTIME_OFFSET.with(|o| o.get());
+            for _ in 0..6 {
+                let next = local - tz.to_offset(jiff_ts(t)).seconds() as i64;
+                if next == t {
+                    break;
+                }
+                t = next;
+            }
+            jiff::tz::Offset::from_seconds((local - t) as i32).ok()?
+        }
     };
-    let t = local - offset.seconds() as i64;
-    Some(match_isdst(&tz, tm.isdst, local, t))
+    let t = match_isdst(&tz, tm.isdst, local, local - offset.seconds() as i64);
+    MKTIME_OFFSET.with(|o| o.set(local - t));
+    Some(t)
 }
 
 /// `t` when the requested isdst (negative: any) is in force there, else glibc's fix-up.
@@ -192,10 +247,11 @@ fn match_isdst(tz: &jiff::tz::TimeZone, isdst: i32, local: i64, t: i64) -> i64 {
 }
 
 /// glibc's mktime when the requested isdst is not in force at `t`: the offset of the
-/// nearest time (probing weekly, up to ~17 years away) that has it, else one hour.
+/// nearest time (probing weekly, up to ~7 years away) that has it, else one hour.
 fn isdst_mismatch(tz: &jiff::tz::TimeZone, local: i64, t: i64, want_dst: bool) -> i64 {
     const STRIDE: i64 = 601_200;
-    const BOUND: i64 = 536_454_000;
+    // glibc searches half the longest non-one-hour DST period (TZDB 2021e) either way.
+    const BOUND: i64 = 457_243_200 / 2 + STRIDE;
     let mut delta = STRIDE;
     while delta < BOUND {
         for probe in [t - delta, t + delta] {
@@ -495,10 +551,9 @@ fn t_strftime(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     if fmt.contains('\0') {
         return Err(value_error("embedded null character"));
     }
-    let names = tzname();
     let zone = super::strftime::Zone {
-        tzname: [&names[0], &names[1]],
-        epoch: local_mktime(&tm).unwrap_or(-1),
+        tzname: &tzname,
+        epoch: &|tm: &Tm| local_mktime(tm).unwrap_or(-1),
     };
     Ok(Value::string(super::strftime::format(&fmt, &tm, &zone)))
 }
