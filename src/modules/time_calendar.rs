@@ -584,13 +584,83 @@ fn struct_time_init(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             "time.struct_time() takes an at most 11-sequence ({n}-sequence given)"
         )));
     }
+    let Value::Obj(o) = &this else {
+        return Err(type_error("struct_time.__init__ needs an instance"));
+    };
+    let Obj::Instance(inst) = &**o else {
+        return Err(type_error("struct_time.__init__ needs an instance"));
+    };
+    // Straight into the instance dict: the fields are read-only through setattr.
     let names = FIELDS.iter().chain(&["tm_zone", "tm_gmtoff"]);
     for (i, name) in names.enumerate() {
         let v = items.get(i).cloned().unwrap_or(Value::None);
         let key = vm.intern(name);
-        vm.set_attr(&this, &key, v)?;
+        inst.write_attrs(|d| crate::vm::dictops::set_str(d, key, v));
     }
     Ok(Value::None)
+}
+
+/// The nine fields as a plain tuple (struct_time is a tuple in CPython).
+fn fields_tuple(vm: &mut Vm, v: &Value) -> PyResult<Value> {
+    let mut out = Vec::with_capacity(9);
+    for f in FIELDS {
+        out.push(vm.get_attr_str(v, f)?);
+    }
+    Ok(Value::tuple(out))
+}
+
+fn self_tuple(vm: &mut Vm, args: &Args, name: &str) -> PyResult<Value> {
+    match args.pos.first() {
+        Some(v) => fields_tuple(vm, v),
+        None => Err(type_error(format!(
+            "struct_time.{name}() needs an argument"
+        ))),
+    }
+}
+
+/// Tuple methods a struct_time inherits in CPython: delegate to the fields' tuple.
+fn delegate(vm: &mut Vm, args: &Args, name: &str) -> PyResult<Value> {
+    let t = self_tuple(vm, args, name)?;
+    let f = vm.get_attr_str(&t, name)?;
+    vm.call(&f, &args.pos[1..])
+}
+
+fn st_count(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    delegate(vm, args, "count")
+}
+
+fn st_index(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    delegate(vm, args, "index")
+}
+
+fn st_add(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    delegate(vm, args, "__add__")
+}
+
+fn st_mul(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    delegate(vm, args, "__mul__")
+}
+
+fn st_contains(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    delegate(vm, args, "__contains__")
+}
+
+fn st_setattr(_vm: &mut Vm, _args: &Args) -> PyResult<Value> {
+    Err(crate::vm::errors::attribute_error("readonly attribute"))
+}
+
+/// `(struct_time, (fields, {'tm_zone': ..., 'tm_gmtoff': ...}))`, as CPython pickles it.
+fn st_reduce(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let t = self_tuple(vm, args, "__reduce__")?;
+    let this = &args.pos[0];
+    let mut d = crate::obj::DictData::new();
+    for k in ["tm_zone", "tm_gmtoff"] {
+        let v = vm.get_attr_str(this, k)?;
+        crate::vm::dictops::set_str(&mut d, Value::str(k), v);
+    }
+    let dict = Value::obj(Obj::Dict(std::cell::RefCell::new(d)));
+    let cls = Value::Obj(vm.type_of(this));
+    Ok(Value::tuple(vec![cls, Value::tuple(vec![t, dict])]))
 }
 
 /// Adds struct_time and the calendar functions to the `time` module's namespace.
@@ -606,9 +676,23 @@ pub fn register(vm: &mut Vm, dict: &ObjRef) {
             let key = vm.intern(k);
             vm.set_attr(&cv, &key, Value::Int(v)).ok();
         }
-        let init = crate::vm::native::native("time", "__init__", struct_time_init);
-        let key = vm.intern("__init__");
-        vm.set_attr(&cv, &key, init).ok();
+        let methods: &[(&'static str, NativeFn)] = &[
+            ("__init__", struct_time_init),
+            ("count", st_count),
+            ("index", st_index),
+            ("__add__", st_add),
+            ("__mul__", st_mul),
+            ("__rmul__", st_mul),
+            ("__contains__", st_contains),
+            ("__setattr__", st_setattr),
+            ("__delattr__", st_setattr),
+            ("__reduce__", st_reduce),
+        ];
+        for &(name, f) in methods {
+            let m = crate::vm::native::native("time.struct_time", name, f);
+            let key = vm.intern(name);
+            vm.set_attr(&cv, &key, m).ok();
+        }
         set_attr(vm, dict, "struct_time", cv);
     }
     let funcs: &[(&'static str, NativeFn)] = &[
