@@ -50,7 +50,7 @@ impl Spec {
         let n = s.chars().count();
         if let Some(w) = self.width {
             let c = if self.pad == '0' { '0' } else { ' ' };
-            out.extend(std::iter::repeat(c).take(w.saturating_sub(n)));
+            out.extend(std::iter::repeat_n(c, w.saturating_sub(n)));
         }
         out.push_str(s);
     }
@@ -72,14 +72,14 @@ impl Spec {
         if v < 0 {
             let short = width.saturating_sub(1 + body.len());
             if fill == ' ' {
-                out.extend(std::iter::repeat(' ').take(short));
+                out.extend(std::iter::repeat_n(' ', short));
                 out.push('-');
             } else {
                 out.push('-');
-                out.extend(std::iter::repeat('0').take(short));
+                out.extend(std::iter::repeat_n('0', short));
             }
         } else {
-            out.extend(std::iter::repeat(fill).take(width.saturating_sub(body.len())));
+            out.extend(std::iter::repeat_n(fill, width.saturating_sub(body.len())));
         }
         out.push_str(&body);
     }
@@ -283,13 +283,13 @@ fn zone_offset(out: &mut String, s: &Spec, tm: &Tm) {
     // glibc pads the sign to the width, then the digits to the width (at least 4).
     let w = s.width.unwrap_or(0);
     let prefix = if s.pad == '0' { '0' } else { ' ' };
-    out.extend(std::iter::repeat(prefix).take(w.saturating_sub(1)));
+    out.extend(std::iter::repeat_n(prefix, w.saturating_sub(1)));
     out.push(sign);
     let (fill, digits) = match s.pad {
         '-' => (' ', w),
         '_' => (' ', w.max(4)),
         _ => ('0', w.max(4)),
     };
-    out.extend(std::iter::repeat(fill).take(digits.saturating_sub(body.len())));
+    out.extend(std::iter::repeat_n(fill, digits.saturating_sub(body.len())));
     out.push_str(&body);
 }

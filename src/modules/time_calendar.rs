@@ -354,7 +354,7 @@ fn struct_time_class(vm: &mut Vm) -> PyResult<ObjRef> {
 /// CPython's `gettmarg`: a 9-tuple or struct_time, as C would see it.
 fn gettmarg(vm: &mut Vm, v: &Value, fname: &str) -> PyResult<Tm> {
     let cls = struct_time_class(vm)?;
-    let is_struct = vm.isinstance(v, &cls) && !matches!(v.as_tuple(), Some(_));
+    let is_struct = vm.isinstance(v, &cls) && v.as_tuple().is_none();
     let items: Vec<Value> = if is_struct {
         let mut out = Vec::with_capacity(9);
         for f in FIELDS {
