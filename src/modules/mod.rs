@@ -11,8 +11,10 @@ mod math_erf;
 mod math_hyperbolic;
 mod math_special;
 pub mod os;
+mod strftime;
 pub mod sys;
 pub mod time;
+mod time_calendar;
 pub mod traceback;
 
 use crate::vm::Vm;

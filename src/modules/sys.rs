@@ -279,7 +279,7 @@ fn simple_object(vm: &mut Vm, name: &str, attrs: &[(&str, Value)]) -> Value {
     instance_of(cls, attrs)
 }
 
-fn instance_of(cls: ObjRef, attrs: &[(&str, Value)]) -> Value {
+pub(crate) fn instance_of(cls: ObjRef, attrs: &[(&str, Value)]) -> Value {
     let mut d = DictData::new();
     for (k, v) in attrs {
         set_str(&mut d, Value::str(k), v.clone());
@@ -406,7 +406,12 @@ fn struct_seq(vm: &mut Vm, name: &str, fields: &[(&str, Value)]) -> Value {
 }
 
 /// A struct-sequence class named `name` in `module` with the given fields.
-fn struct_seq_class(vm: &mut Vm, name: &str, module: &str, fields: &[&str]) -> Option<ObjRef> {
+pub(crate) fn struct_seq_class(
+    vm: &mut Vm,
+    name: &str,
+    module: &str,
+    fields: &[&str],
+) -> Option<ObjRef> {
     let mut ns = DictData::new();
     set_str(&mut ns, Value::str("__module__"), Value::str(module));
     let names = Value::tuple(fields.iter().map(|k| Value::str(k)).collect());

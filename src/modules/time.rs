@@ -1,5 +1,5 @@
-//! The `time` module: clocks and `sleep`. Not provided yet (NotImplementedError):
-//! strftime, localtime, gmtime, mktime, asctime, ctime, strptime.
+//! The `time` module: clocks and `sleep`; the calendar functions live in
+//! `time_calendar`. Not provided yet (NotImplementedError): strptime.
 
 use crate::obj::function::{Args, NativeFn};
 use crate::vm::errors::{not_implemented, overflow_error, type_error, value_error, PyResult};
@@ -188,9 +188,7 @@ pub fn blocking_sleep(vm: &mut Vm, secs: f64) -> PyResult<()> {
 }
 
 fn t_unsupported(_vm: &mut Vm, _args: &Args) -> PyResult<Value> {
-    Err(not_implemented(
-        "time.strftime/localtime/gmtime/mktime/asctime/ctime/strptime are not supported by aio yet",
-    ))
+    Err(not_implemented("time.strptime is not supported by aio yet"))
 }
 
 pub fn register(vm: &mut Vm) {
@@ -204,15 +202,10 @@ pub fn register(vm: &mut Vm) {
         ("process_time", t_process_time),
         ("process_time_ns", t_process_time_ns),
         ("sleep", t_sleep),
-        ("strftime", t_unsupported),
-        ("localtime", t_unsupported),
-        ("gmtime", t_unsupported),
-        ("mktime", t_unsupported),
-        ("asctime", t_unsupported),
-        ("ctime", t_unsupported),
         ("strptime", t_unsupported),
     ];
-    super::sys::new_module(vm, "time", funcs);
+    let (_, dict) = super::sys::new_module(vm, "time", funcs);
+    super::time_calendar::register(vm, &dict);
 }
 
 #[cfg(test)]
