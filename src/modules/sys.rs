@@ -36,6 +36,10 @@ pub fn new_module(
     name: &'static str,
     funcs: &[(&'static str, NativeFn)],
 ) -> (Value, ObjRef) {
+    debug_assert!(
+        crate::obj::function::MODULE_OWNERS.contains(&name),
+        "native module {name} missing from MODULE_OWNERS"
+    );
     let dict = ObjRef::new(Obj::Dict(RefCell::new(DictData::new())));
     let module = Value::obj(Obj::Module(ModuleObj {
         name: Rc::from(name),
@@ -435,7 +439,7 @@ pub(crate) fn struct_seq_class(
         ("__repr__", seq_repr),
     ];
     for &(m, f) in methods {
-        set_str(&mut ns, Value::str(m), native("sys", m, f));
+        set_str(&mut ns, Value::str(m), native("structseq", m, f));
     }
     let cls = vm.new_user_class(name, vec![], ns, None).ok()?;
     if let Obj::Class(c) = &*cls {

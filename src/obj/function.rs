@@ -144,6 +144,24 @@ pub struct Args<'a> {
 
 pub type NativeFn = fn(&mut Vm, &Args) -> PyResult<Value>;
 
+/// The owners of native module functions: the builtins (`""`) and the native modules. A
+/// native with one of these owners is a builtin function, which CPython does not bind
+/// when it is found on a class (`converter = time.localtime`); any other native is a
+/// method of a type and binds like a function (`str.upper`). `sys::new_module` checks
+/// that every native module is listed.
+pub const MODULE_OWNERS: &[&str] = &[
+    "",
+    "sys",
+    "time",
+    "math",
+    "gc",
+    "_os",
+    "_contextvars",
+    "_linecache",
+    "_traceback",
+    "_asyncio",
+];
+
 pub struct NativeFunction {
     pub name: &'static str,
     /// `str.upper` style prefix for reprs and errors: the owning type or module name.
@@ -153,4 +171,13 @@ pub struct NativeFunction {
     /// Boxed: bound natives are made only when such a method is taken as a value, and
     /// every object pays for the largest inline kind.
     pub self_: Option<Box<Value>>,
+}
+
+impl NativeFunction {
+    /// Whether finding this native on a class binds it to the instance: an unbound method
+    /// of a type, not a module's function.
+    #[inline]
+    pub fn binds(&self) -> bool {
+        self.self_.is_none() && !MODULE_OWNERS.contains(&self.owner)
+    }
 }

@@ -23,7 +23,8 @@ impl Vm {
     fn classify(&mut self, d: &Value) -> Descr {
         match d {
             Value::Obj(o) => match &**o {
-                Obj::Function(_) | Obj::Native(_) => Descr::Method,
+                Obj::Function(_) => Descr::Method,
+                Obj::Native(n) if n.binds() => Descr::Method,
                 Obj::Property(_) => Descr::Data,
                 Obj::Instance(_) => {
                     if self.lookup_special(d, "__set__").is_some()
@@ -49,7 +50,7 @@ impl Vm {
                 self_: obj.clone(),
             }))),
             // A builtin `__new__` is a static method: `super().__new__(cls, v)`.
-            Obj::Native(n) if n.self_.is_none() && n.name != "__new__" => {
+            Obj::Native(n) if n.binds() && n.name != "__new__" => {
                 Ok(Value::obj(Obj::Native(NativeFunction {
                     name: n.name,
                     owner: n.owner,
@@ -792,7 +793,7 @@ impl Vm {
             if !flags.has_getattribute {
                 if let Some(d) = lookup(&cls, name) {
                     let is_method = matches!(&d, Value::Obj(o) if matches!(&**o, Obj::Function(_))
-                        || matches!(&**o, Obj::Native(n) if n.self_.is_none()));
+                        || matches!(&**o, Obj::Native(n) if n.binds()));
                     if is_method && self.instance_dict_get(obj, name).is_none() {
                         return Ok((d, Some(obj.clone())));
                     }
