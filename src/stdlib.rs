@@ -35,6 +35,7 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("difflib", include_str!("../stdlib/difflib.aio"), false),
     ("pprint", include_str!("../stdlib/pprint.aio"), false),
     ("shlex", include_str!("../stdlib/shlex.aio"), false),
+    ("textwrap", include_str!("../stdlib/textwrap.aio"), false),
     (
         "collections",
         include_str!("../stdlib/collections/__init__.aio"),
