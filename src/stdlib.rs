@@ -36,6 +36,7 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("pprint", include_str!("../stdlib/pprint.aio"), false),
     ("shlex", include_str!("../stdlib/shlex.aio"), false),
     ("textwrap", include_str!("../stdlib/textwrap.aio"), false),
+    ("fnmatch", include_str!("../stdlib/fnmatch.aio"), false),
     (
         "collections",
         include_str!("../stdlib/collections/__init__.aio"),
