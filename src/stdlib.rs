@@ -37,6 +37,12 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("shlex", include_str!("../stdlib/shlex.aio"), false),
     ("textwrap", include_str!("../stdlib/textwrap.aio"), false),
     ("fnmatch", include_str!("../stdlib/fnmatch.aio"), false),
+    ("html", include_str!("../stdlib/html/__init__.aio"), true),
+    (
+        "html.entities",
+        include_str!("../stdlib/html/entities.aio"),
+        false,
+    ),
     (
         "collections",
         include_str!("../stdlib/collections/__init__.aio"),
