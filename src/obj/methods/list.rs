@@ -383,24 +383,7 @@ fn cmp(vm: &mut Vm, a: &Args, op: CmpOp, name: &str) -> PyResult<Value> {
     let (x, y) = (snapshot(l), snapshot(r));
     Ok(Value::Bool(seq_cmp(vm, &x, &y, op)?))
 }
-fn eq(vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    cmp(vm, a, CmpOp::Eq, "__eq__")
-}
-fn ne(vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    cmp(vm, a, CmpOp::NotEq, "__ne__")
-}
-fn lt(vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    cmp(vm, a, CmpOp::Lt, "__lt__")
-}
-fn le(vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    cmp(vm, a, CmpOp::LtE, "__le__")
-}
-fn gt(vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    cmp(vm, a, CmpOp::Gt, "__gt__")
-}
-fn ge(vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    cmp(vm, a, CmpOp::GtE, "__ge__")
-}
+rich_comparisons!(cmp);
 
 fn append(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let l = this(vm, a, "append")?;

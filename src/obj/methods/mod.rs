@@ -1,6 +1,25 @@
 //! Native methods of the builtin types, one file per type (or small family of types).
 //! Each file's `register` fills the namespaces of its types at interpreter start.
 
+/// The six rich-comparison methods (`eq`, `ne`, `lt`, `le`, `gt`, `ge`) of a type whose
+/// comparisons all go through one `cmp(vm, args, op, dunder_name)`.
+macro_rules! rich_comparisons {
+    ($cmp:ident) => {
+        rich_comparisons!($cmp: eq Eq "__eq__", ne NotEq "__ne__", lt Lt "__lt__",
+            le LtE "__le__", gt Gt "__gt__", ge GtE "__ge__");
+    };
+    ($cmp:ident: $($name:ident $op:ident $dunder:literal),*) => {
+        $(
+            fn $name(
+                vm: &mut crate::vm::Vm,
+                a: &crate::obj::function::Args,
+            ) -> crate::vm::errors::PyResult<crate::vm::value::Value> {
+                $cmp(vm, a, crate::syntax::ast::CmpOp::$op, $dunder)
+            }
+        )*
+    };
+}
+
 pub mod bytes;
 pub mod complex;
 pub mod descriptors;

@@ -303,24 +303,7 @@ fn cmp(vm: &mut Vm, a: &Args, op: CmpOp, name: &str) -> PyResult<Value> {
     let x = s.as_str();
     Ok(Value::Bool(op.ordered(x, t).unwrap_or(false)))
 }
-fn eq(vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    cmp(vm, a, CmpOp::Eq, "__eq__")
-}
-fn ne(vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    cmp(vm, a, CmpOp::NotEq, "__ne__")
-}
-fn lt(vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    cmp(vm, a, CmpOp::Lt, "__lt__")
-}
-fn le(vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    cmp(vm, a, CmpOp::LtE, "__le__")
-}
-fn gt(vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    cmp(vm, a, CmpOp::Gt, "__gt__")
-}
-fn ge(vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    cmp(vm, a, CmpOp::GtE, "__ge__")
-}
+rich_comparisons!(cmp);
 
 /// `format(v, spec)`: fast paths for the builtin kinds, else `type(v).__format__`.
 pub fn format_value(vm: &mut Vm, v: &Value, spec: &str) -> PyResult<String> {
