@@ -201,20 +201,24 @@ pub fn declares_slots(cls: &ObjRef, vm: &mut Vm) -> bool {
         .any(|slots| holds_values(&slots))
 }
 
-/// Whether a `__slots__` value names a slot that stores a value. Only strs, tuples and
-/// lists are looked into; any other iterable counts as holding values.
+/// Whether a `__slots__` value names a slot that stores a value. Any value other than a
+/// str, tuple or list (see `slot_items`) counts as holding values.
 fn holds_values(slots: &Value) -> bool {
     let storing = |name: &Value| !matches!(name.as_str(), Some("__dict__" | "__weakref__"));
-    if slots.as_str().is_some() {
-        return storing(slots);
-    }
+    slot_items(slots).is_none_or(|items| items.iter().any(storing))
+}
+
+/// The names a `__slots__` value lists when it is a str (one name), a tuple or a list;
+/// None for anything else.
+fn slot_items(slots: &Value) -> Option<Vec<Value>> {
     match slots {
         Value::Obj(o) => match &**o {
-            Obj::Tuple(items) => items.iter().any(storing),
-            Obj::List(items) => items.borrow().iter().any(storing),
-            _ => true,
+            Obj::Str(_) => Some(vec![slots.clone()]),
+            Obj::Tuple(t) => Some(t.to_vec()),
+            Obj::List(l) => Some(l.borrow().clone()),
+            _ => None,
         },
-        _ => true,
+        _ => None,
     }
 }
 
@@ -232,15 +236,7 @@ pub fn slot_names(cls: &ObjRef, vm: &mut Vm) -> Option<Vec<Value>> {
             continue;
         }
         let slots = super::dictops::get_str(&kc.dict.borrow(), &key)?;
-        let items: Vec<Value> = match &slots {
-            Value::Obj(o) => match &**o {
-                Obj::Str(_) => vec![slots.clone()],
-                Obj::Tuple(t) => t.to_vec(),
-                Obj::List(l) => l.borrow().clone(),
-                _ => return None,
-            },
-            _ => return None,
-        };
+        let items = slot_items(&slots)?;
         if items.iter().any(|n| n.as_str() == Some("__dict__")) {
             return None;
         }
