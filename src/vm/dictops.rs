@@ -280,23 +280,23 @@ pub fn plain_getitem(d: &ObjRef, key: &Value) -> Option<Value> {
 /// `d[key] = value` for a str or int key, as `Vm::dict_set` does: the value replaced
 /// (None when the key is new). `Err(value)` back when the key is of another kind or a key
 /// compares with aio code.
-pub fn plain_setitem(d: &ObjRef, key: Value, value: Value) -> Result<Option<Value>, Value> {
+pub fn plain_setitem(d: &ObjRef, key: &Value, value: Value) -> Result<Option<Value>, Value> {
     let Obj::Dict(cell) = &**d else {
         return Err(value);
     };
-    let Some(hash) = plain_hash(&key) else {
+    let Some(hash) = plain_hash(key) else {
         return Err(value);
     };
     let Ok(mut data) = cell.try_borrow_mut() else {
         return Err(value);
     };
-    match data.probe(&key, hash, 0, fast_eq) {
+    match data.probe(key, hash, 0, fast_eq) {
         Probe::Found(i) => match data.entry_mut(i) {
             Some(e) => Ok(Some(std::mem::replace(&mut e.value, value))),
             None => Err(value),
         },
         Probe::Missing => {
-            data.push_new(hash, key, value);
+            data.push_new(hash, key.clone(), value);
             Ok(None)
         }
         Probe::Candidate { .. } => Err(value),

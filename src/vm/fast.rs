@@ -156,11 +156,12 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                 continue 'frames;
             }};
         }
-        // `call_native!(n, at)`: the call of `n` arguments at `ops[at]` when its callable is
-        // a native function, called here as the general loop would; else the general loop.
+        // `call_native!(base, at)`: the call at `ops[at]` whose native callable sits at
+        // `base` (`native_call_base`), called here as the general loop would; for None, the
+        // general loop.
         macro_rules! call_native {
-            ($n:expr, $at:expr) => {{
-                match native_call_base(&f.stack, $n) {
+            ($base:expr, $at:expr) => {{
+                match $base {
                     Some(base) => {
                         f.pc = pc;
                         let r = vm.call_native_in_place(base);
@@ -334,7 +335,7 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                         else {
                             unreachable!("StoreSubscr has a value, a dict and a key")
                         };
-                        match super::dictops::plain_setitem(&dict, key.clone(), v) {
+                        match super::dictops::plain_setitem(&dict, &key, v) {
                             Ok(old) => {
                                 let r = old.is_some_and(released) | released(key);
                                 if r | released(Value::Obj(dict)) {
@@ -479,11 +480,11 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                     // The callable's kind, looked at once: a native function goes straight
                     // to its call, an aio function first tries the exact-arguments path.
                     match callable_kind(stack, n as usize) {
-                        Some(CallableKind::Native) => {
-                            call_native!(n as usize, at);
+                        Some((CallableKind::Native, base)) => {
+                            call_native!(Some(base), at);
                             continue;
                         }
-                        Some(CallableKind::Function) => {
+                        Some((CallableKind::Function, _)) => {
                             f.pc = pc;
                             if exact_call(vm, n as usize) {
                                 continue 'frames;
@@ -513,7 +514,7 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                             push!(callee);
                         }
                         Some(Bound::Generator(g)) => stack.push(g),
-                        None => call_native!(n as usize, at),
+                        None => call_native!(native_call_base(&f.stack, n as usize), at),
                     }
                 }
                 Inst::CallAwait(n, send_exit) => {
@@ -587,7 +588,7 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                             push!(callee);
                         }
                         Some(Bound::Generator(g)) => stack.push(g),
-                        None => call_native!(n as usize, at),
+                        None => call_native!(native_call_base(&f.stack, n as usize), at),
                     }
                 }
                 Inst::AsyncWithEnter(t) => {
@@ -951,18 +952,19 @@ enum CallableKind {
     Function,
 }
 
-/// What `Call(nargs)` calls, from the slot below its arguments: None for anything else
-/// (bound methods, classes, instances), which the general paths sort out.
+/// What `Call(nargs)` calls, from the slot below its arguments, and where the call's
+/// slots start: None for anything else (bound methods, classes, instances), which the
+/// general paths sort out.
 #[inline(always)]
-fn callable_kind(stack: &[Value], nargs: usize) -> Option<CallableKind> {
+fn callable_kind(stack: &[Value], nargs: usize) -> Option<(CallableKind, usize)> {
     let base = stack.len().checked_sub(nargs + 2)?;
     let callable = match stack.get(base..base + 2)? {
         [Value::Undef, Value::Obj(o)] | [Value::Obj(o), _] => o,
         _ => return None,
     };
     match &**callable {
-        Obj::Native(n) if n.self_.is_none() => Some(CallableKind::Native),
-        Obj::Function(_) => Some(CallableKind::Function),
+        Obj::Native(n) if n.self_.is_none() => Some((CallableKind::Native, base)),
+        Obj::Function(_) => Some((CallableKind::Function, base)),
         _ => None,
     }
 }
@@ -971,13 +973,8 @@ fn callable_kind(stack: &[Value], nargs: usize) -> Option<CallableKind> {
 /// receiver), which `Vm::call_native_in_place` calls with the arguments in place.
 #[inline(always)]
 fn native_call_base(stack: &[Value], nargs: usize) -> Option<usize> {
-    let base = stack.len().checked_sub(nargs + 2)?;
-    let callable = match &stack[base..base + 2] {
-        [Value::Undef, Value::Obj(o)] | [Value::Obj(o), _] => o,
-        _ => return None,
-    };
-    match &**callable {
-        Obj::Native(n) if n.self_.is_none() => Some(base),
+    match callable_kind(stack, nargs)? {
+        (CallableKind::Native, base) => Some(base),
         _ => None,
     }
 }

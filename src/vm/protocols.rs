@@ -610,13 +610,9 @@ impl Vm {
             }
         }
         if op == BinOp::Mult {
-            let is_seq = |v: &Value| {
-                matches!(v, Value::Obj(o) if matches!(&**o,
-                    Obj::Str(_) | Obj::List(_) | Obj::Deque(_) | Obj::Tuple(_) | Obj::Bytes(_) | Obj::ByteArray(_)))
-            };
-            let other = if is_seq(a) {
+            let other = if builtin_sequence(a) {
                 Some(b)
-            } else if is_seq(b) {
+            } else if builtin_sequence(b) {
                 Some(a)
             } else {
                 None
