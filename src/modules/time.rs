@@ -204,7 +204,12 @@ pub fn register(vm: &mut Vm) {
         ("sleep", t_sleep),
         ("strptime", t_unsupported),
     ];
-    let (_, dict) = super::sys::new_module(vm, "time", funcs);
+    let funcs: Vec<_> = funcs
+        .iter()
+        .chain(super::time_calendar::FUNCS)
+        .copied()
+        .collect();
+    let (_, dict) = super::sys::new_module(vm, "time", &funcs);
     super::time_calendar::register(vm, &dict);
 }
 

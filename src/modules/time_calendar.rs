@@ -663,7 +663,7 @@ fn st_reduce(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(Value::tuple(vec![cls, Value::tuple(vec![t, dict])]))
 }
 
-/// Adds struct_time and the calendar functions to the `time` module's namespace.
+/// Adds struct_time to the `time` module's namespace.
 pub fn register(vm: &mut Vm, dict: &ObjRef) {
     use super::sys::set_attr;
     if let Some(cls) = super::sys::struct_seq_class(vm, "struct_time", "time", &FIELDS) {
@@ -695,16 +695,14 @@ pub fn register(vm: &mut Vm, dict: &ObjRef) {
         }
         set_attr(vm, dict, "struct_time", cv);
     }
-    let funcs: &[(&'static str, NativeFn)] = &[
-        ("gmtime", t_gmtime),
-        ("localtime", t_localtime),
-        ("mktime", t_mktime),
-        ("asctime", t_asctime),
-        ("ctime", t_ctime),
-        ("strftime", t_strftime),
-    ];
-    for &(name, f) in funcs {
-        let v = crate::vm::native::native("time", name, f);
-        set_attr(vm, dict, name, v);
-    }
 }
+
+/// The calendar functions, registered with the rest of the `time` module's.
+pub const FUNCS: &[(&str, NativeFn)] = &[
+    ("gmtime", t_gmtime),
+    ("localtime", t_localtime),
+    ("mktime", t_mktime),
+    ("asctime", t_asctime),
+    ("ctime", t_ctime),
+    ("strftime", t_strftime),
+];
