@@ -14,6 +14,7 @@
 use crate::eventloop::futures::as_future;
 use crate::obj::class::InstanceObj;
 use crate::obj::deque::DequeObj;
+use crate::obj::dict::DictData;
 use crate::obj::function::Args;
 use crate::obj::future::FutState;
 use crate::obj::{FutureObj, Obj};
@@ -321,6 +322,32 @@ fn standard_instance<'a>(vm: &Vm, kind: Kind, obj: &'a Value) -> Option<&'a Inst
     Some(i)
 }
 
+/// Runs `f` on the namespace of `obj` when it is a standard instance of `kind` (see
+/// `standard_instance`), where state attribute `pos` is entry `pos`. `f` must not drop
+/// anything that could run code: the namespace is out of the instance meanwhile.
+fn with_state<R>(
+    vm: &Vm,
+    kind: Kind,
+    obj: &Value,
+    f: impl FnOnce(&mut DictData) -> Option<R>,
+) -> Option<R> {
+    standard_instance(vm, kind, obj)?.write_attrs(f)
+}
+
+/// State attribute `pos` of a standard instance's namespace.
+fn value_at(d: &DictData, pos: usize) -> Option<&Value> {
+    d.entry(pos).map(|e| &e.value)
+}
+
+/// Stores state attribute `pos` in a standard instance's namespace, giving back the old
+/// value for the caller to drop once the namespace is back in place.
+fn store_at(d: &mut DictData, pos: usize, v: Value) -> Value {
+    match d.entry_mut(pos) {
+        Some(e) => std::mem::replace(&mut e.value, v),
+        None => v,
+    }
+}
+
 /// State attribute `pos` of a standard instance (`Undef` while unset: `_loop`).
 fn at(i: &InstanceObj, pos: usize) -> Value {
     let [v] = state(i, [pos]);
@@ -439,32 +466,43 @@ pub fn queue_put(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 }
 
 fn put(vm: &mut Vm, obj: &Value, item: &Value) -> PyResult<bool> {
-    let (Some(n), Some(q)) = (names(vm), standard_instance(vm, Kind::Queue, obj)) else {
+    let vm_: &Vm = vm;
+    let done = with_state(vm_, Kind::Queue, obj, |q| {
+        let (Value::Int(maxsize), Value::Int(unfinished)) =
+            (value_at(q, Q_MAXSIZE)?, value_at(q, Q_UNFINISHED)?)
+        else {
+            return None;
+        };
+        let (items, getters) = (
+            deque(value_at(q, Q_ITEMS)?)?,
+            deque(value_at(q, Q_GETTERS)?)?,
+        );
+        if *maxsize > 0 && items.len() as i64 >= *maxsize || !can_wake_next(vm_, getters) {
+            return None;
+        }
+        let count = unfinished.checked_add(1)?;
+        // `self._finished.clear()`, checked before anything changes.
+        let ev = standard_instance(vm_, Kind::Event, value_at(q, Q_FINISHED)?)?;
+        let Value::Bool(set) = ev.read_attrs(|e| value_at(e, E_VALUE).cloned())? else {
+            return None;
+        };
+        if set {
+            ev.write_attrs(|e| store_at(e, E_VALUE, Value::Bool(false)));
+        }
+        let evicted = items.push_back(item.clone());
+        let wake = (!getters.is_empty())
+            .then(|| value_at(q, Q_GETTERS).cloned())
+            .flatten();
+        store_at(q, Q_UNFINISHED, Value::Int(count));
+        Some((evicted, wake))
+    });
+    let Some((evicted, wake)) = done else {
         return Ok(false);
     };
-    let [maxsize, unfinished, items, getters, finished] =
-        state(q, [Q_MAXSIZE, Q_UNFINISHED, Q_ITEMS, Q_GETTERS, Q_FINISHED]);
-    let (Value::Int(maxsize), Value::Int(unfinished)) = (maxsize, unfinished) else {
-        return Ok(false);
-    };
-    let (Some(items), Some(getters)) = (deque(&items), deque(&getters)) else {
-        return Ok(false);
-    };
-    let full = maxsize > 0 && items.items.borrow().len() as i64 >= maxsize;
-    let Some(count) = unfinished.checked_add(1) else {
-        return Ok(false);
-    };
-    let Some(ev) = standard_instance(vm, Kind::Event, &finished) else {
-        return Ok(false);
-    };
-    if full || !can_wake_next(vm, getters) {
-        return Ok(false);
+    drop(evicted);
+    if let Some(getters) = wake.as_ref().and_then(deque) {
+        wake_next(vm, getters, Value::None)?;
     }
-    let dropped = items.push_back(item.clone());
-    drop(dropped);
-    set(q, Q_UNFINISHED, &n.unfinished, Value::Int(count));
-    set(ev, E_VALUE, &n.value, Value::Bool(false));
-    wake_next(vm, getters, Value::None)?;
     Ok(true)
 }
 
@@ -476,20 +514,27 @@ pub fn queue_get(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 }
 
 fn get(vm: &mut Vm, obj: &Value) -> PyResult<Option<Value>> {
-    let Some(q) = standard_instance(vm, Kind::Queue, obj) else {
+    let vm_: &Vm = vm;
+    let done = with_state(vm_, Kind::Queue, obj, |q| {
+        let (items, putters) = (
+            deque(value_at(q, Q_ITEMS)?)?,
+            deque(value_at(q, Q_PUTTERS)?)?,
+        );
+        if !can_wake_next(vm_, putters) {
+            return None;
+        }
+        let item = items.pop_front()?;
+        let wake = (!putters.is_empty())
+            .then(|| value_at(q, Q_PUTTERS).cloned())
+            .flatten();
+        Some((item, wake))
+    });
+    let Some((item, wake)) = done else {
         return Ok(None);
     };
-    let [items, putters] = state(q, [Q_ITEMS, Q_PUTTERS]);
-    let (Some(items), Some(putters)) = (deque(&items), deque(&putters)) else {
-        return Ok(None);
-    };
-    if items.is_empty() || !can_wake_next(vm, putters) {
-        return Ok(None);
+    if let Some(putters) = wake.as_ref().and_then(deque) {
+        wake_next(vm, putters, Value::None)?;
     }
-    let Some(item) = items.pop_front() else {
-        return Ok(None);
-    };
-    wake_next(vm, putters, Value::None)?;
     Ok(Some(item))
 }
 
@@ -536,27 +581,39 @@ pub fn queue_task_done(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 }
 
 fn task_done(vm: &mut Vm, obj: &Value) -> PyResult<bool> {
-    let (Some(n), Some(q)) = (names(vm), standard_instance(vm, Kind::Queue, obj)) else {
+    let step = with_state(vm, Kind::Queue, obj, |q| {
+        let Value::Int(unfinished) = *value_at(q, Q_UNFINISHED)? else {
+            return None;
+        };
+        if unfinished > 1 {
+            store_at(q, Q_UNFINISHED, Value::Int(unfinished - 1));
+            return Some(None);
+        }
+        // The last one sets `_finished`; not below zero ("called too many times").
+        (unfinished == 1).then(|| value_at(q, Q_FINISHED).cloned().map(Some))?
+    });
+    match step {
+        None => Ok(false),
+        Some(None) => Ok(true),
+        Some(Some(finished)) => finish_tasks(vm, obj, &finished),
+    }
+}
+
+/// `task_done()` of the last unfinished item: the count drops to zero and `_finished` is
+/// set, when that event is standard too.
+fn finish_tasks(vm: &mut Vm, obj: &Value, finished: &Value) -> PyResult<bool> {
+    let (Some(n), Some(q), Some(ev)) = (
+        names(vm),
+        standard_instance(vm, Kind::Queue, obj),
+        standard_instance(vm, Kind::Event, finished),
+    ) else {
         return Ok(false);
     };
-    let [unfinished, finished] = state(q, [Q_UNFINISHED, Q_FINISHED]);
-    let Value::Int(unfinished) = unfinished else {
-        return Ok(false);
-    };
-    if unfinished <= 0 {
+    if !event_set_ready(vm, ev) {
         return Ok(false);
     }
-    let Some(ev) = standard_instance(vm, Kind::Event, &finished) else {
-        return Ok(false);
-    };
-    let finishes = unfinished == 1;
-    if finishes && !event_set_ready(vm, ev) {
-        return Ok(false);
-    }
-    set(q, Q_UNFINISHED, &n.unfinished, Value::Int(unfinished - 1));
-    if finishes {
-        event_set(vm, ev, &n)?;
-    }
+    set(q, Q_UNFINISHED, &n.unfinished, Value::Int(0));
+    event_set(vm, ev, &n)?;
     Ok(true)
 }
 
