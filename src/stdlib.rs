@@ -75,6 +75,7 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("bisect", include_str!("../stdlib/bisect.aio"), false),
     ("operator", include_str!("../stdlib/operator.aio"), false),
     ("string", include_str!("../stdlib/string.aio"), false),
+    ("socket", include_str!("../stdlib/socket.aio"), false),
     ("typing", include_str!("../stdlib/typing.aio"), false),
     ("copy", include_str!("../stdlib/copy.aio"), false),
     ("abc", include_str!("../stdlib/abc.aio"), false),
@@ -122,6 +123,31 @@ const MODULES: &[(&str, &str, bool)] = &[
     (
         "asyncio.events",
         include_str!("../stdlib/asyncio/events.aio"),
+        false,
+    ),
+    (
+        "asyncio.base_events",
+        include_str!("../stdlib/asyncio/base_events.aio"),
+        false,
+    ),
+    (
+        "asyncio.selector_events",
+        include_str!("../stdlib/asyncio/selector_events.aio"),
+        false,
+    ),
+    (
+        "asyncio.protocols",
+        include_str!("../stdlib/asyncio/protocols.aio"),
+        false,
+    ),
+    (
+        "asyncio.transports",
+        include_str!("../stdlib/asyncio/transports.aio"),
+        false,
+    ),
+    (
+        "asyncio.trsock",
+        include_str!("../stdlib/asyncio/trsock.aio"),
         false,
     ),
     (

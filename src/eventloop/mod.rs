@@ -11,6 +11,7 @@ pub mod executor;
 pub mod futures;
 pub mod gather;
 pub mod handler;
+pub mod io;
 pub mod poller;
 pub mod repr;
 pub mod run;
@@ -71,6 +72,8 @@ pub struct LoopState {
     pub current_task: Option<ObjRef>,
     pub clock: clock::Clock,
     pub poller: Option<poller::Poller>,
+    /// The descriptors `add_reader` / `add_writer` watch.
+    pub watches: io::Watches,
     /// Async generators first iterated while this loop ran (a weak set).
     pub asyncgens: asyncgens::AsyncGenSet,
 }
@@ -145,6 +148,7 @@ impl LoopState {
             current_task: None,
             clock: clock::Clock::new(),
             poller: None,
+            watches: Default::default(),
             asyncgens: Default::default(),
         }
     }

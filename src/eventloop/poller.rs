@@ -1,5 +1,6 @@
-//! Waiting for events: a `mio::Poll` (with no sockets yet it is the timeout wait), and a
-//! `mio::Waker` through which other threads hand work to the loop (`call_soon_threadsafe`).
+//! Waiting for events: a `mio::Poll` (the timeout wait, and the descriptors `io` watches),
+//! and a `mio::Waker` through which other threads hand work to the loop
+//! (`call_soon_threadsafe`).
 
 use crate::vm::Vm;
 use std::collections::VecDeque;
@@ -71,6 +72,19 @@ impl Poller {
             return Ok(Woke::Waker);
         }
         Ok(Woke::Events)
+    }
+
+    pub fn registry(&self) -> &mio::Registry {
+        self.poll.registry()
+    }
+
+    /// What the last wait reported.
+    pub fn events(&self) -> &mio::Events {
+        &self.events
+    }
+
+    pub fn clear_events(&mut self) {
+        self.events.clear();
     }
 
     /// Takes the queued cross-thread work.

@@ -30,18 +30,19 @@ impl Vm {
     /// One iteration of the loop: timers, waiting, then exactly the entries that were
     /// ready when the iteration began (the `ntodo` snapshot).
     pub fn run_once(&mut self, lp: &ObjRef) -> PyResult<()> {
-        let wait = {
+        let (wait, watching) = {
             let Some(st) = self.aio.state(lp) else {
                 return Ok(());
             };
             st.timers.purge_cancelled();
-            if !st.ready.is_empty() || st.stopping {
+            let wait = if !st.ready.is_empty() || st.stopping || st.watches.any_due() {
                 Wait::Poll
             } else if let Some(d) = st.timers.next_deadline() {
                 Wait::Deadline(d)
             } else {
                 Wait::Forever
-            }
+            };
+            (wait, !st.watches.is_empty())
         };
         // Executor jobs are threads: the loop waits for their sleeps too.
         let wait = match (wait, self.vthread_next_wake(lp)) {
@@ -51,7 +52,10 @@ impl Vm {
         };
         let busy = matches!(wait, Wait::Poll);
         match wait {
+            // Watched descriptors are polled on every iteration, as CPython's select(0).
+            Wait::Poll if watching => self.wait_for(lp, Some(Duration::ZERO))?,
             Wait::Poll => {}
+            Wait::Forever if watching => self.wait_for(lp, None)?,
             Wait::Forever => {
                 if self.interrupt_pending() {
                     self.check_signals()?;
@@ -59,7 +63,7 @@ impl Vm {
                     super::deadlock::report_and_exit(self, lp);
                 }
             }
-            Wait::Deadline(deadline) => self.wait_until(lp, deadline)?,
+            Wait::Deadline(deadline) => self.wait_until(lp, deadline, watching)?,
         }
         // While the loop waited (or, if it did not, once their turn came), jobs whose sleep
         // ended ran; what they completed is queued before the due timers.
@@ -67,6 +71,11 @@ impl Vm {
             self.vthreads_run_due(!busy);
         }
         self.drain_inbox(lp);
+        if watching {
+            if let Some(st) = self.aio.state(lp) {
+                st.io_dispatch();
+            }
+        }
         // Due timers, in (deadline, sequence) order.
         if let Some(st) = self.aio.state(lp) {
             let end = st.time() + CLOCK_RESOLUTION;
@@ -86,29 +95,42 @@ impl Vm {
         Ok(())
     }
 
-    /// Waits for the timer due at `deadline` (virtual time jumps there at once).
-    fn wait_until(&mut self, lp: &ObjRef, deadline: f64) -> PyResult<()> {
+    /// Waits for the timer due at `deadline` (virtual time jumps there at once), or for
+    /// a watched descriptor.
+    fn wait_until(&mut self, lp: &ObjRef, deadline: f64, watching: bool) -> PyResult<()> {
         let Some(st) = self.aio.state(lp) else {
             return Ok(());
         };
         if st.clock.is_virtual() {
             st.clock.advance_to(deadline);
-            return Ok(());
+            return match watching {
+                true => self.wait_for(lp, Some(Duration::ZERO)),
+                false => Ok(()),
+            };
         }
         let timeout = (deadline - st.time()).clamp(0.0, MAXIMUM_SELECT_TIMEOUT);
-        if timeout <= 0.0 {
+        if timeout <= 0.0 && !watching {
             return Ok(());
         }
+        self.wait_for(lp, Some(Duration::from_secs_f64(timeout)))
+    }
+
+    /// Waits on the poller up to `timeout` (forever when None) and handles a signal that
+    /// interrupted it.
+    fn wait_for(&mut self, lp: &ObjRef, timeout: Option<Duration>) -> PyResult<()> {
+        let Some(st) = self.aio.state(lp) else {
+            return Ok(());
+        };
         if st.poller.is_none() {
             st.poller = Poller::new().ok();
         }
-        let dur = Duration::from_secs_f64(timeout);
-        let woke = match &mut st.poller {
-            Some(p) => p.wait(Some(dur)),
-            None => {
+        let woke = match (&mut st.poller, timeout) {
+            (Some(p), _) => p.wait(timeout),
+            (None, Some(dur)) => {
                 std::thread::sleep(dur);
                 Ok(Woke::Events)
             }
+            (None, None) => Err(std::io::Error::other("no poller to wait on")),
         };
         if let Ok(Woke::Signal) = woke {
             self.check_signals()?;

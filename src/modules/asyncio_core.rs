@@ -1107,6 +1107,11 @@ pub fn register(vm: &mut Vm) {
             ("__repr__", loop_repr),
         ],
     );
+    vm.add_methods(
+        &event_loop,
+        "BaseEventLoop",
+        super::asyncio_io::LOOP_METHODS,
+    );
     let base = exc_class(ExcKind::BaseException);
     let cancelled_error = exception_class(vm, "CancelledError", base);
     let invalid_state_error =

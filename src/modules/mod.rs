@@ -1,6 +1,7 @@
 //! Native modules and the builtin namespace.
 
 pub mod asyncio_core;
+pub mod asyncio_io;
 pub mod asyncio_sync;
 pub mod builtins;
 pub mod exec;
@@ -11,6 +12,7 @@ mod math_erf;
 mod math_hyperbolic;
 mod math_special;
 pub mod os;
+pub mod socket;
 mod strftime;
 pub mod sys;
 pub mod time;
@@ -30,6 +32,7 @@ pub fn init(vm: &mut Vm) {
     gc_module::register(vm);
     traceback::register(vm);
     os::register(vm);
+    socket::register(vm);
     linecache_io::register(vm);
     asyncio_core::register(vm);
     crate::eventloop::context::register_module(vm);

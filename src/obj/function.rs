@@ -156,6 +156,7 @@ pub const MODULE_OWNERS: &[&str] = &[
     "math",
     "gc",
     "_os",
+    "_socket",
     "_contextvars",
     "_linecache",
     "_traceback",

@@ -93,6 +93,8 @@ pub struct Vm {
     pub path: Vec<std::path::PathBuf>,
     /// Event loops and asyncio's module state (`crate::eventloop`).
     pub aio: crate::eventloop::EventLoops,
+    /// The open sockets (`crate::modules::socket`).
+    pub sockets: crate::modules::socket::Sockets,
     /// `sys.set_asyncgen_hooks`
     pub asyncgen_hooks: async_gen::AsyncGenHooks,
     /// Set by `AsyncGenWrap`: the yield leaving an async generator frame is a real `yield`
@@ -133,6 +135,7 @@ impl Vm {
             argv: Vec::new(),
             path: Vec::new(),
             aio: Default::default(),
+            sockets: Default::default(),
             asyncgen_hooks: Default::default(),
             async_gen_yield: false,
             async_with_cache: None,

@@ -1,0 +1,213 @@
+//! The file descriptors a loop watches (`add_reader` / `add_writer`), on the loop's
+//! poller. mio is edge-triggered, CPython's selector level-triggered (DESIGN.md section
+//! 5): here a descriptor, once reported ready, stays ready until an operation on it would
+//! block (`Vm::io_would_block`, called by the socket functions), and its callback is
+//! queued on every iteration meanwhile, as a level-triggered selector would.
+
+use super::poller::Poller;
+use super::{LoopState, Ready};
+use crate::obj::Obj;
+use crate::vm::value::ObjRef;
+use crate::vm::Vm;
+use std::collections::BTreeMap;
+
+/// Which side of a descriptor.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Read,
+    Write,
+}
+
+/// One watched descriptor: its callbacks (`Handle`s) and what the poller last reported.
+#[derive(Default)]
+struct Watch {
+    reader: Option<ObjRef>,
+    writer: Option<ObjRef>,
+    readable: bool,
+    writable: bool,
+}
+
+impl Watch {
+    fn handle(&mut self, side: Side) -> &mut Option<ObjRef> {
+        match side {
+            Side::Read => &mut self.reader,
+            Side::Write => &mut self.writer,
+        }
+    }
+
+    fn ready(&mut self, side: Side) -> &mut bool {
+        match side {
+            Side::Read => &mut self.readable,
+            Side::Write => &mut self.writable,
+        }
+    }
+}
+
+/// A loop's watched descriptors, in descriptor order (the order callbacks are queued).
+#[derive(Default)]
+pub struct Watches {
+    fds: BTreeMap<i32, Watch>,
+}
+
+impl Watches {
+    pub fn is_empty(&self) -> bool {
+        self.fds.is_empty()
+    }
+
+    /// Whether `fd` has a reader and a writer.
+    pub fn watching(&self, fd: i32) -> (bool, bool) {
+        self.fds
+            .get(&fd)
+            .map_or((false, false), |w| (w.reader.is_some(), w.writer.is_some()))
+    }
+
+    /// Whether some callback is due without waiting: its side is still ready.
+    pub fn any_due(&self) -> bool {
+        self.fds
+            .values()
+            .any(|w| (w.readable && w.reader.is_some()) || (w.writable && w.writer.is_some()))
+    }
+}
+
+/// mio's token for descriptor `fd` (token 0 is the waker's).
+fn token(fd: i32) -> mio::Token {
+    mio::Token(fd as usize + 1)
+}
+
+fn fd_of(token: mio::Token) -> Option<i32> {
+    i32::try_from(token.0.checked_sub(1)?).ok()
+}
+
+impl LoopState {
+    fn poller(&mut self) -> std::io::Result<&mut Poller> {
+        if self.poller.is_none() {
+            self.poller = Some(Poller::new()?);
+        }
+        match &mut self.poller {
+            Some(p) => Ok(p),
+            None => unreachable!("created above"),
+        }
+    }
+
+    /// `add_reader` / `add_writer`: `handle` runs whenever `fd`'s side is ready. A handle
+    /// already there is cancelled (CPython replaces it the same way).
+    pub fn io_add(&mut self, fd: i32, side: Side, handle: ObjRef) -> std::io::Result<()> {
+        if !self.watches.fds.contains_key(&fd) {
+            let interest = mio::Interest::READABLE | mio::Interest::WRITABLE;
+            let registry = self.poller()?.registry();
+            registry.register(&mut mio::unix::SourceFd(&fd), token(fd), interest)?;
+            self.watches.fds.insert(fd, Watch::default());
+        }
+        if let Some(w) = self.watches.fds.get_mut(&fd) {
+            if let Some(old) = w.handle(side).replace(handle) {
+                cancel(&old);
+            }
+        }
+        Ok(())
+    }
+
+    /// `remove_reader` / `remove_writer`: whether a callback was registered. A descriptor
+    /// with neither left is no longer watched.
+    pub fn io_remove(&mut self, fd: i32, side: Side) -> bool {
+        let Some(w) = self.watches.fds.get_mut(&fd) else {
+            return false;
+        };
+        let old = w.handle(side).take();
+        if let Some(h) = &old {
+            cancel(h);
+        }
+        if w.reader.is_none() && w.writer.is_none() {
+            self.watches.fds.remove(&fd);
+            if let Some(p) = &self.poller {
+                // Fails only when the descriptor is already closed, which unregistered it.
+                let _ = p.registry().deregister(&mut mio::unix::SourceFd(&fd));
+            }
+        }
+        old.is_some()
+    }
+
+    /// Records what the last wait reported, then queues the callback of every side that
+    /// is ready (CPython's `_process_events`).
+    pub fn io_dispatch(&mut self) {
+        if let Some(p) = &mut self.poller {
+            for (fd, readable, writable) in p.take_io_events() {
+                if let Some(w) = self.watches.fds.get_mut(&fd) {
+                    w.readable |= readable;
+                    w.writable |= writable;
+                }
+            }
+        }
+        let mut cancelled = Vec::new();
+        for (&fd, w) in self.watches.fds.iter() {
+            for (ready, handle, side) in [
+                (w.readable, &w.reader, Side::Read),
+                (w.writable, &w.writer, Side::Write),
+            ] {
+                let Some(h) = handle.as_ref().filter(|_| ready) else {
+                    continue;
+                };
+                if is_cancelled(h) {
+                    cancelled.push((fd, side));
+                } else {
+                    self.ready.push_back(Ready::Handle(h.clone()));
+                }
+            }
+        }
+        for (fd, side) in cancelled {
+            self.io_remove(fd, side);
+        }
+    }
+}
+
+fn cancel(handle: &ObjRef) {
+    if let Obj::Handle(h) = &**handle {
+        h.cancelled.set(true);
+    }
+}
+
+fn is_cancelled(handle: &ObjRef) -> bool {
+    match &**handle {
+        Obj::Handle(h) => h.cancelled.get(),
+        _ => true,
+    }
+}
+
+impl Vm {
+    /// An operation on `fd` would block on `side`: it is no longer ready there, so its
+    /// callback waits for the poller's next report.
+    pub fn io_would_block(&mut self, fd: i32, side: Side) {
+        for st in self.aio.loops.iter_mut() {
+            if let Some(w) = st.watches.fds.get_mut(&fd) {
+                *w.ready(side) = false;
+            }
+        }
+    }
+
+    /// `fd` is being closed: no loop watches it any more (the kernel forgets it too).
+    pub fn io_forget(&mut self, fd: i32) {
+        for st in self.aio.loops.iter_mut() {
+            st.io_remove(fd, Side::Read);
+            st.io_remove(fd, Side::Write);
+        }
+    }
+}
+
+impl Poller {
+    /// The descriptors the last wait reported, once: `(fd, readable, writable)`. Errors
+    /// and hang-ups count as both, so that the callback runs and meets them.
+    pub fn take_io_events(&mut self) -> Vec<(i32, bool, bool)> {
+        let found = self
+            .events()
+            .iter()
+            .filter_map(|e| {
+                let fd = fd_of(e.token())?;
+                let broken = e.is_error();
+                let readable = e.is_readable() || e.is_read_closed() || broken;
+                let writable = e.is_writable() || e.is_write_closed() || broken;
+                Some((fd, readable, writable))
+            })
+            .collect();
+        self.clear_events();
+        found
+    }
+}

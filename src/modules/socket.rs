@@ -1,0 +1,583 @@
+//! `_socket`: the system calls of stdlib/socket.aio's `socket` class, on descriptors the
+//! VM owns (`Sockets`, built on socket2). Failures are the OSError subclass of their
+//! errno, as in CPython; an operation that would block on a non-blocking socket raises
+//! BlockingIOError and tells the event loop the descriptor is no longer ready
+//! (`Vm::io_would_block`), which is what keeps `crate::eventloop::io` level-triggered.
+
+use crate::eventloop::io::Side;
+use crate::obj::function::{Args, NativeFn};
+use crate::obj::methods::bytes::bytes_data;
+use crate::obj::methods::exception::{os_error, os_error_from_io};
+use crate::obj::Obj;
+use crate::vm::errors::{overflow_error, type_error, PyResult};
+use crate::vm::value::Value;
+use crate::vm::Vm;
+use socket2::{Domain, Protocol, SockAddr, Socket, Type};
+use std::collections::HashMap;
+use std::io::ErrorKind;
+use std::io::Read;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
+
+/// The sockets of the VM, by descriptor: a socket is closed when it leaves the table.
+#[derive(Default)]
+pub struct Sockets {
+    open: HashMap<i32, Socket>,
+    /// `socket.gaierror`, once socket.aio registered it.
+    gaierror: Option<crate::vm::value::ObjRef>,
+    /// What `recv` reads into: kept, so that a read costs no buffer of its full size
+    /// (transports ask for 256 KiB and mostly get a few bytes).
+    scratch: Vec<u8>,
+}
+
+// Linux's values, which are CPython's constants there.
+const AF_UNIX: i64 = 1;
+const AF_INET: i64 = 2;
+const AF_INET6: i64 = 10;
+const SOCK_STREAM: i64 = 1;
+const SOCK_DGRAM: i64 = 2;
+const SOL_SOCKET: i64 = 1;
+const SO_REUSEADDR: i64 = 2;
+const SO_ERROR: i64 = 4;
+const SO_SNDBUF: i64 = 7;
+const SO_RCVBUF: i64 = 8;
+const SO_KEEPALIVE: i64 = 9;
+const SO_REUSEPORT: i64 = 15;
+const IPPROTO_TCP: i64 = 6;
+const TCP_NODELAY: i64 = 1;
+const EBADF: i32 = 9;
+const ENOPROTOOPT: i32 = 92;
+const EAFNOSUPPORT: i32 = 97;
+
+/// The module's constants, for socket.aio.
+const CONSTANTS: &[(&str, i64)] = &[
+    ("AF_UNIX", AF_UNIX),
+    ("AF_INET", AF_INET),
+    ("AF_INET6", AF_INET6),
+    ("AF_UNSPEC", 0),
+    ("SOCK_STREAM", SOCK_STREAM),
+    ("SOCK_DGRAM", SOCK_DGRAM),
+    ("SOL_SOCKET", SOL_SOCKET),
+    ("SO_REUSEADDR", SO_REUSEADDR),
+    ("SO_ERROR", SO_ERROR),
+    ("SO_SNDBUF", SO_SNDBUF),
+    ("SO_RCVBUF", SO_RCVBUF),
+    ("SO_KEEPALIVE", SO_KEEPALIVE),
+    ("SO_REUSEPORT", SO_REUSEPORT),
+    ("IPPROTO_IP", 0),
+    ("IPPROTO_TCP", IPPROTO_TCP),
+    ("IPPROTO_UDP", 17),
+    ("TCP_NODELAY", TCP_NODELAY),
+    ("SHUT_RD", 0),
+    ("SHUT_WR", 1),
+    ("SHUT_RDWR", 2),
+    ("AI_PASSIVE", 1),
+    ("SOMAXCONN", 4096),
+];
+
+/// Positional `i` as an int (an int subclass such as `AddressFamily` too).
+fn int_arg(args: &Args, i: usize, what: &str) -> PyResult<i64> {
+    let v = args.pos.get(i).map(crate::vm::payload::builtin_view);
+    match v.and_then(crate::obj::number::as_int) {
+        Some(crate::obj::number::IntRef::Small(n)) => Ok(n),
+        Some(_) => Err(overflow_error(format!(
+            "{what}: Python int too large to convert"
+        ))),
+        None => Err(type_error(format!("{what}: an integer is required"))),
+    }
+}
+
+fn fd_arg(args: &Args) -> PyResult<i32> {
+    let fd = int_arg(args, 0, "descriptor")?;
+    i32::try_from(fd).map_err(|_| overflow_error("descriptor out of range"))
+}
+
+/// The error of an operation on descriptor `fd`; one that would block is the loop's news.
+fn failed(vm: &mut Vm, fd: i32, side: Side, e: &std::io::Error) -> crate::vm::errors::ExcRef {
+    if e.kind() == ErrorKind::WouldBlock || e.raw_os_error() == Some(115) {
+        vm.io_would_block(fd, side);
+    }
+    os_error_from_io(vm, e, None)
+}
+
+fn bad_fd(vm: &mut Vm) -> crate::vm::errors::ExcRef {
+    os_error(vm, EBADF, "Bad file descriptor", None)
+}
+
+/// Runs `f` on the socket of descriptor `fd`.
+fn with<R>(vm: &mut Vm, fd: i32, f: impl FnOnce(&Socket) -> R) -> PyResult<R> {
+    match vm.sockets.open.get(&fd) {
+        Some(s) => Ok(f(s)),
+        None => Err(bad_fd(vm)),
+    }
+}
+
+fn domain(vm: &mut Vm, family: i64) -> PyResult<Domain> {
+    match family {
+        AF_INET => Ok(Domain::IPV4),
+        AF_INET6 => Ok(Domain::IPV6),
+        AF_UNIX => Ok(Domain::UNIX),
+        _ => Err(os_error(
+            vm,
+            EAFNOSUPPORT,
+            "Address family not supported by protocol",
+            None,
+        )),
+    }
+}
+
+/// Takes ownership of a new socket.
+fn adopt(vm: &mut Vm, s: Socket) -> i32 {
+    use std::os::fd::AsRawFd;
+    let fd = s.as_raw_fd();
+    vm.sockets.open.insert(fd, s);
+    fd
+}
+
+/// `socket(family, type, proto)`: a new descriptor.
+fn socket(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("socket", 3, 3)?;
+    let family = int_arg(args, 0, "family")?;
+    let kind = int_arg(args, 1, "type")?;
+    let proto = int_arg(args, 2, "proto")?;
+    let d = domain(vm, family)?;
+    let t = Type::from(i32::try_from(kind).map_err(|_| overflow_error("type out of range"))?);
+    let p = (proto != 0)
+        .then(|| i32::try_from(proto).ok().map(Protocol::from))
+        .flatten();
+    match Socket::new(d, t, p) {
+        Ok(s) => Ok(Value::Int(i64::from(adopt(vm, s)))),
+        Err(e) => Err(os_error_from_io(vm, &e, None)),
+    }
+}
+
+/// `socketpair(family, type, proto)`: two connected descriptors.
+fn socketpair(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("socketpair", 3, 3)?;
+    let family = int_arg(args, 0, "family")?;
+    let kind = int_arg(args, 1, "type")?;
+    let d = domain(vm, family)?;
+    let t = Type::from(i32::try_from(kind).map_err(|_| overflow_error("type out of range"))?);
+    match Socket::pair(d, t, None) {
+        Ok((a, b)) => {
+            let (a, b) = (adopt(vm, a), adopt(vm, b));
+            Ok(Value::tuple(vec![
+                Value::Int(i64::from(a)),
+                Value::Int(i64::from(b)),
+            ]))
+        }
+        Err(e) => Err(os_error_from_io(vm, &e, None)),
+    }
+}
+
+/// `close(fd)`: the loops stop watching it, then it is closed. Closing twice is fine.
+fn close(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("close", 1, 1)?;
+    let fd = fd_arg(args)?;
+    vm.io_forget(fd);
+    drop(vm.sockets.open.remove(&fd));
+    Ok(Value::None)
+}
+
+fn setblocking(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("setblocking", 2, 2)?;
+    let fd = fd_arg(args)?;
+    let blocking = vm.truthy(&args.pos[1])?;
+    with(vm, fd, |s| s.set_nonblocking(!blocking))?.map_err(|e| os_error_from_io(vm, &e, None))?;
+    Ok(Value::None)
+}
+
+/// A socket address from Python's form: `(host, port)` for AF_INET, `(host, port[,
+/// flowinfo, scope_id])` for AF_INET6, a path for AF_UNIX.
+fn sockaddr(vm: &mut Vm, family: i64, addr: &Value, func: &str) -> PyResult<SockAddr> {
+    if family == AF_UNIX {
+        let Some(path) = addr.as_str() else {
+            return Err(type_error(format!(
+                "a bytes-like object is required, not '{}'",
+                vm.type_name(addr)
+            )));
+        };
+        return SockAddr::unix(path).map_err(|e| os_error_from_io(vm, &e, None));
+    }
+    let fam = if family == AF_INET6 {
+        "AF_INET6"
+    } else {
+        "AF_INET"
+    };
+    let items = match addr {
+        Value::Obj(o) => match &**o {
+            Obj::Tuple(t) => Some(t.to_vec()),
+            _ => None,
+        },
+        _ => None,
+    };
+    let Some(items) = items else {
+        return Err(type_error(format!(
+            "{func}(): {fam} address must be tuple, not {}",
+            vm.type_name(addr)
+        )));
+    };
+    let fits = match family {
+        AF_INET6 => (2..=4).contains(&items.len()),
+        _ => items.len() == 2,
+    };
+    let (Some(host), Some(port), true) = (items.first(), items.get(1), fits) else {
+        return Err(type_error(match family {
+            AF_INET6 => "AF_INET6 address must be a tuple (host, port[, flowinfo[, scopeid]])",
+            _ => "AF_INET address must be a pair (host, port)",
+        }));
+    };
+    let Some(host) = host.as_str() else {
+        return Err(type_error(format!(
+            "str, bytes or bytearray expected, not {}",
+            vm.type_name(host)
+        )));
+    };
+    let port = match port {
+        Value::Int(p) if (0..=65535).contains(p) => *p as u16,
+        Value::Int(_) => return Err(overflow_error(format!("{func}(): port must be 0-65535."))),
+        other => {
+            return Err(type_error(format!(
+                "'{}' object cannot be interpreted as an integer",
+                vm.type_name(other)
+            )))
+        }
+    };
+    let ip = resolve(vm, host, port, family)?;
+    Ok(SockAddr::from(SocketAddr::new(ip, port)))
+}
+
+/// The address `host` names in `family` (`''` is any address, as in CPython).
+fn resolve(vm: &mut Vm, host: &str, port: u16, family: i64) -> PyResult<IpAddr> {
+    let v6 = family == AF_INET6;
+    match host {
+        "" if v6 => return Ok(IpAddr::V6(Ipv6Addr::UNSPECIFIED)),
+        "" => return Ok(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
+        "<broadcast>" if !v6 => return Ok(IpAddr::V4(Ipv4Addr::BROADCAST)),
+        _ => {}
+    }
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        return Ok(ip);
+    }
+    let found = (host, port)
+        .to_socket_addrs()
+        .ok()
+        .and_then(|mut addrs| addrs.find(|a| a.is_ipv6() == v6));
+    match found {
+        Some(a) => Ok(a.ip()),
+        None => Err(gaierror(vm, -2, "Name or service not known")),
+    }
+}
+
+/// socket.gaierror (defined by socket.aio, which registers it), else OSError.
+fn gaierror(vm: &mut Vm, code: i64, msg: &str) -> crate::vm::errors::ExcRef {
+    let class = vm.sockets.gaierror.clone();
+    match class {
+        Some(cls) => crate::vm::errors::new_exception(
+            cls,
+            Value::tuple(vec![Value::Int(code), Value::str(msg)]),
+        ),
+        None => os_error(vm, code as i32, msg, None),
+    }
+}
+
+/// Python's form of a socket address.
+fn address_value(addr: &SockAddr) -> Value {
+    match addr.as_socket() {
+        Some(SocketAddr::V4(a)) => Value::tuple(vec![
+            Value::string(a.ip().to_string()),
+            Value::Int(i64::from(a.port())),
+        ]),
+        Some(SocketAddr::V6(a)) => Value::tuple(vec![
+            Value::string(a.ip().to_string()),
+            Value::Int(i64::from(a.port())),
+            Value::Int(i64::from(a.flowinfo())),
+            Value::Int(i64::from(a.scope_id())),
+        ]),
+        None => match addr.as_pathname() {
+            Some(p) => Value::string(p.to_string_lossy().into_owned()),
+            None => Value::str(""),
+        },
+    }
+}
+
+/// `bind(fd, family, address)`
+fn bind(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("bind", 3, 3)?;
+    let (fd, family) = (fd_arg(args)?, int_arg(args, 1, "family")?);
+    let addr = sockaddr(vm, family, &args.pos[2], "bind")?;
+    with(vm, fd, |s| s.bind(&addr))?.map_err(|e| os_error_from_io(vm, &e, None))?;
+    Ok(Value::None)
+}
+
+fn listen(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("listen", 2, 2)?;
+    let fd = fd_arg(args)?;
+    let backlog = int_arg(args, 1, "backlog")?.clamp(0, i64::from(i32::MAX)) as i32;
+    with(vm, fd, |s| s.listen(backlog))?.map_err(|e| os_error_from_io(vm, &e, None))?;
+    Ok(Value::None)
+}
+
+/// `connect(fd, family, address)`; on a non-blocking socket, BlockingIOError (EINPROGRESS)
+/// while the connection is under way.
+fn connect(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("connect", 3, 3)?;
+    let (fd, family) = (fd_arg(args)?, int_arg(args, 1, "family")?);
+    let addr = sockaddr(vm, family, &args.pos[2], "connect")?;
+    match with(vm, fd, |s| s.connect(&addr))? {
+        Ok(()) => Ok(Value::None),
+        Err(e) => Err(failed(vm, fd, Side::Write, &e)),
+    }
+}
+
+/// `accept(fd)`: `(new_fd, address)`.
+fn accept(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("accept", 1, 1)?;
+    let fd = fd_arg(args)?;
+    match with(vm, fd, |s| s.accept())? {
+        Ok((s, addr)) => {
+            let new = adopt(vm, s);
+            Ok(Value::tuple(vec![
+                Value::Int(i64::from(new)),
+                address_value(&addr),
+            ]))
+        }
+        Err(e) => Err(failed(vm, fd, Side::Read, &e)),
+    }
+}
+
+/// `recv(fd, bufsize)`: the bytes read (empty at end of stream).
+fn recv(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("recv", 2, 2)?;
+    let fd = fd_arg(args)?;
+    let n = int_arg(args, 1, "bufsize")?;
+    if n < 0 {
+        return Err(crate::vm::errors::value_error(
+            "negative buffersize in recv",
+        ));
+    }
+    let want = n.min(1 << 26) as usize;
+    let mut buf = std::mem::take(&mut vm.sockets.scratch);
+    if buf.len() < want {
+        buf.resize(want, 0);
+    }
+    let got = with(vm, fd, |mut s| s.read(&mut buf[..want]));
+    let data = match &got {
+        Ok(Ok(n)) => buf.get(..*n).map(<[u8]>::to_vec),
+        _ => None,
+    };
+    vm.sockets.scratch = buf;
+    match (got?, data) {
+        (Ok(_), Some(data)) => Ok(Value::bytes(data)),
+        (Ok(_), None) => Ok(Value::bytes(Vec::new())),
+        (Err(e), _) => Err(failed(vm, fd, Side::Read, &e)),
+    }
+}
+
+/// `send(fd, data)`: how many bytes went.
+fn send(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("send", 2, 2)?;
+    let fd = fd_arg(args)?;
+    let Some(data) = bytes_data(&args.pos[1]) else {
+        return Err(type_error(format!(
+            "a bytes-like object is required, not '{}'",
+            vm.type_name(&args.pos[1])
+        )));
+    };
+    match with(vm, fd, |s| s.send(&data))? {
+        Ok(n) => Ok(Value::Int(n as i64)),
+        Err(e) => Err(failed(vm, fd, Side::Write, &e)),
+    }
+}
+
+fn getsockname(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("getsockname", 1, 1)?;
+    let fd = fd_arg(args)?;
+    match with(vm, fd, |s| s.local_addr())? {
+        Ok(a) => Ok(address_value(&a)),
+        Err(e) => Err(os_error_from_io(vm, &e, None)),
+    }
+}
+
+fn getpeername(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("getpeername", 1, 1)?;
+    let fd = fd_arg(args)?;
+    match with(vm, fd, |s| s.peer_addr())? {
+        Ok(a) => Ok(address_value(&a)),
+        Err(e) => Err(os_error_from_io(vm, &e, None)),
+    }
+}
+
+/// `setsockopt(fd, level, option, value)` for the options aio knows.
+fn setsockopt(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("setsockopt", 4, 4)?;
+    let fd = fd_arg(args)?;
+    let (level, opt) = (int_arg(args, 1, "level")?, int_arg(args, 2, "option")?);
+    let value = int_arg(args, 3, "value")?;
+    let on = value != 0;
+    let size = usize::try_from(value).unwrap_or(0);
+    let r = with(vm, fd, |s| match (level, opt) {
+        (SOL_SOCKET, SO_REUSEADDR) => Some(s.set_reuse_address(on)),
+        (SOL_SOCKET, SO_REUSEPORT) => Some(s.set_reuse_port(on)),
+        (SOL_SOCKET, SO_KEEPALIVE) => Some(s.set_keepalive(on)),
+        (SOL_SOCKET, SO_SNDBUF) => Some(s.set_send_buffer_size(size)),
+        (SOL_SOCKET, SO_RCVBUF) => Some(s.set_recv_buffer_size(size)),
+        (IPPROTO_TCP, TCP_NODELAY) => Some(s.set_tcp_nodelay(on)),
+        _ => None,
+    })?;
+    match r {
+        Some(Ok(())) => Ok(Value::None),
+        Some(Err(e)) => Err(os_error_from_io(vm, &e, None)),
+        None => Err(os_error(vm, ENOPROTOOPT, "Protocol not available", None)),
+    }
+}
+
+/// `getsockopt(fd, level, option)` for the options aio knows.
+fn getsockopt(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("getsockopt", 3, 3)?;
+    let fd = fd_arg(args)?;
+    let (level, opt) = (int_arg(args, 1, "level")?, int_arg(args, 2, "option")?);
+    let r = with(vm, fd, |s| -> Option<std::io::Result<i64>> {
+        Some(match (level, opt) {
+            (SOL_SOCKET, SO_ERROR) => s
+                .take_error()
+                .map(|e| i64::from(e.and_then(|e| e.raw_os_error()).unwrap_or(0))),
+            (SOL_SOCKET, SO_REUSEADDR) => s.reuse_address().map(i64::from),
+            (SOL_SOCKET, SO_REUSEPORT) => s.reuse_port().map(i64::from),
+            (SOL_SOCKET, SO_KEEPALIVE) => s.keepalive().map(i64::from),
+            (SOL_SOCKET, SO_SNDBUF) => s.send_buffer_size().map(|n| n as i64),
+            (SOL_SOCKET, SO_RCVBUF) => s.recv_buffer_size().map(|n| n as i64),
+            (IPPROTO_TCP, TCP_NODELAY) => s.tcp_nodelay().map(i64::from),
+            _ => return None,
+        })
+    })?;
+    match r {
+        Some(Ok(v)) => Ok(Value::Int(v)),
+        Some(Err(e)) => Err(os_error_from_io(vm, &e, None)),
+        None => Err(os_error(vm, ENOPROTOOPT, "Protocol not available", None)),
+    }
+}
+
+fn shutdown(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("shutdown", 2, 2)?;
+    let fd = fd_arg(args)?;
+    let how = match int_arg(args, 1, "how")? {
+        0 => std::net::Shutdown::Read,
+        1 => std::net::Shutdown::Write,
+        2 => std::net::Shutdown::Both,
+        _ => return Err(os_error(vm, 22, "Invalid argument", None)),
+    };
+    with(vm, fd, |s| s.shutdown(how))?.map_err(|e| os_error_from_io(vm, &e, None))?;
+    Ok(Value::None)
+}
+
+/// `getaddrinfo(host, port, family, type)`: `[(family, type, proto, '', address)]`, in
+/// the resolver's order.
+fn getaddrinfo(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("getaddrinfo", 4, 4)?;
+    let host = match &args.pos[0] {
+        Value::None => None,
+        v => match v.as_str() {
+            Some(s) => Some(s.to_string()),
+            None => {
+                return Err(type_error(
+                    "getaddrinfo() argument 1 must be string or None",
+                ))
+            }
+        },
+    };
+    let port = match &args.pos[1] {
+        Value::None => 0,
+        Value::Int(p) if (0..=65535).contains(p) => *p as u16,
+        v => match v.as_str().and_then(|s| s.parse::<u16>().ok()) {
+            Some(p) => p,
+            None => return Err(gaierror(vm, -8, "Servname not supported for ai_socktype")),
+        },
+    };
+    let family = int_arg(args, 2, "family")?;
+    let kind = match int_arg(args, 3, "type")? {
+        0 => SOCK_STREAM,
+        k => k,
+    };
+    let addrs: Vec<SocketAddr> = match host.as_deref() {
+        None | Some("") => vec![SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), port)],
+        Some(h) => match (h, port).to_socket_addrs() {
+            Ok(a) => a.collect(),
+            Err(_) => return Err(gaierror(vm, -2, "Name or service not known")),
+        },
+    };
+    let mut out = Vec::new();
+    for a in addrs {
+        let fam = if a.is_ipv6() { AF_INET6 } else { AF_INET };
+        if family != 0 && family != fam {
+            continue;
+        }
+        let proto = if kind == SOCK_STREAM { IPPROTO_TCP } else { 17 };
+        out.push(Value::tuple(vec![
+            Value::Int(fam),
+            Value::Int(kind),
+            Value::Int(proto),
+            Value::str(""),
+            address_value(&SockAddr::from(a)),
+        ]));
+    }
+    if out.is_empty() {
+        return Err(gaierror(
+            vm,
+            -9,
+            "Address family for hostname not supported",
+        ));
+    }
+    Ok(Value::list(out))
+}
+
+/// `is_address(family, host)`: whether `host` is a numeric address of `family` (what
+/// `inet_pton` accepts).
+fn is_address(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("is_address", 2, 2)?;
+    let family = int_arg(args, 0, "family")?;
+    let Some(host) = args.pos[1].as_str() else {
+        return Ok(Value::Bool(false));
+    };
+    let ok = match family {
+        AF_INET => host.parse::<Ipv4Addr>().is_ok(),
+        AF_INET6 => host.parse::<Ipv6Addr>().is_ok(),
+        _ => false,
+    };
+    Ok(Value::Bool(ok))
+}
+
+/// `_register_gaierror(cls)`: the class `socket.gaierror`, for resolver failures.
+fn register_gaierror(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_register_gaierror", 1, 1)?;
+    if let Value::Obj(o) = &args.pos[0] {
+        vm.sockets.gaierror = Some(o.clone());
+    }
+    Ok(Value::None)
+}
+
+pub fn register(vm: &mut Vm) {
+    let funcs: &[(&'static str, NativeFn)] = &[
+        ("socket", socket),
+        ("socketpair", socketpair),
+        ("close", close),
+        ("setblocking", setblocking),
+        ("bind", bind),
+        ("listen", listen),
+        ("connect", connect),
+        ("accept", accept),
+        ("recv", recv),
+        ("send", send),
+        ("getsockname", getsockname),
+        ("getpeername", getpeername),
+        ("setsockopt", setsockopt),
+        ("getsockopt", getsockopt),
+        ("shutdown", shutdown),
+        ("getaddrinfo", getaddrinfo),
+        ("is_address", is_address),
+        ("_register_gaierror", register_gaierror),
+    ];
+    let (_, dict) = super::sys::new_module(vm, "_socket", funcs);
+    for (name, v) in CONSTANTS {
+        super::sys::set_attr(vm, &dict, name, Value::Int(*v));
+    }
+}
