@@ -1,8 +1,10 @@
 //! The file descriptors a loop watches (`add_reader` / `add_writer`), on the loop's
 //! poller. mio is edge-triggered, CPython's selector level-triggered (DESIGN.md section
-//! 5): here a descriptor, once reported ready, stays ready until an operation on it would
-//! block (`Vm::io_would_block`, called by the socket functions), and its callback is
-//! queued on every iteration meanwhile, as a level-triggered selector would.
+//! 5): here a descriptor, once reported ready, stays ready until the socket functions
+//! find it is not (`Vm::io_not_ready`: an operation would block, or a short read or write
+//! emptied or filled the kernel's buffer), and its callback is queued on every iteration
+//! meanwhile, as a level-triggered selector would. After a short read the edge-triggered
+//! poller reports any later data as a new event, so nothing is missed.
 
 use super::poller::Poller;
 use super::{LoopState, Ready};
@@ -25,6 +27,9 @@ struct Watch {
     writer: Option<ObjRef>,
     readable: bool,
     writable: bool,
+    /// The poller reported end of stream or an error: the descriptor stays readable for
+    /// good, whatever a read returned.
+    read_closed: bool,
 }
 
 impl Watch {
@@ -130,10 +135,11 @@ impl LoopState {
     /// is ready (CPython's `_process_events`).
     pub fn io_dispatch(&mut self) {
         if let Some(p) = &mut self.poller {
-            for (fd, readable, writable) in p.take_io_events() {
-                if let Some(w) = self.watches.fds.get_mut(&fd) {
-                    w.readable |= readable;
-                    w.writable |= writable;
+            for e in p.take_io_events() {
+                if let Some(w) = self.watches.fds.get_mut(&e.fd) {
+                    w.readable |= e.readable;
+                    w.writable |= e.writable;
+                    w.read_closed |= e.read_closed;
                 }
             }
         }
@@ -173,12 +179,22 @@ fn is_cancelled(handle: &ObjRef) -> bool {
 }
 
 impl Vm {
-    /// An operation on `fd` would block on `side`: it is no longer ready there, so its
-    /// callback waits for the poller's next report.
-    pub fn io_would_block(&mut self, fd: i32, side: Side) {
+    /// `fd` is no longer ready on `side` (an operation would block, or a short write
+    /// filled it): its callback waits for the poller's next report.
+    pub fn io_not_ready(&mut self, fd: i32, side: Side) {
         for st in self.aio.loops.iter_mut() {
             if let Some(w) = st.watches.fds.get_mut(&fd) {
                 *w.ready(side) = false;
+            }
+        }
+    }
+
+    /// A short read emptied `fd`'s receive buffer: not readable any more, unless the end
+    /// of the stream (or an error) is there to read, which no new event would announce.
+    pub fn io_drained(&mut self, fd: i32) {
+        for st in self.aio.loops.iter_mut() {
+            if let Some(w) = st.watches.fds.get_mut(&fd) {
+                w.readable &= w.read_closed;
             }
         }
     }
@@ -192,19 +208,31 @@ impl Vm {
     }
 }
 
+/// What the poller reported for one descriptor.
+pub struct IoEvent {
+    fd: i32,
+    readable: bool,
+    writable: bool,
+    read_closed: bool,
+}
+
 impl Poller {
-    /// The descriptors the last wait reported, once: `(fd, readable, writable)`. Errors
-    /// and hang-ups count as both, so that the callback runs and meets them.
-    pub fn take_io_events(&mut self) -> Vec<(i32, bool, bool)> {
+    /// The descriptors the last wait reported, once. Errors and hang-ups count as both
+    /// sides ready, so that the callbacks run and meet them.
+    pub fn take_io_events(&mut self) -> Vec<IoEvent> {
         let found = self
             .events()
             .iter()
             .filter_map(|e| {
                 let fd = fd_of(e.token())?;
                 let broken = e.is_error();
-                let readable = e.is_readable() || e.is_read_closed() || broken;
-                let writable = e.is_writable() || e.is_write_closed() || broken;
-                Some((fd, readable, writable))
+                let read_closed = e.is_read_closed() || broken;
+                Some(IoEvent {
+                    fd,
+                    readable: e.is_readable() || read_closed,
+                    writable: e.is_writable() || e.is_write_closed() || broken,
+                    read_closed,
+                })
             })
             .collect();
         self.clear_events();

@@ -2,7 +2,8 @@
 //! VM owns (`Sockets`, built on socket2). Failures are the OSError subclass of their
 //! errno, as in CPython; an operation that would block on a non-blocking socket raises
 //! BlockingIOError and tells the event loop the descriptor is no longer ready
-//! (`Vm::io_would_block`), which is what keeps `crate::eventloop::io` level-triggered.
+//! (`Vm::io_not_ready`; `Vm::io_drained` after a short read), which is what keeps
+//! `crate::eventloop::io` level-triggered.
 
 use crate::eventloop::io::Side;
 use crate::obj::function::{Args, NativeFn};
@@ -21,12 +22,18 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
 /// The sockets of the VM, by descriptor: a socket is closed when it leaves the table.
 #[derive(Default)]
 pub struct Sockets {
-    open: HashMap<i32, Socket>,
+    open: HashMap<i32, Open>,
     /// `socket.gaierror`, once socket.aio registered it.
     gaierror: Option<crate::vm::value::ObjRef>,
     /// What `recv` reads into: kept, so that a read costs no buffer of its full size
     /// (transports ask for 256 KiB and mostly get a few bytes).
     scratch: Vec<u8>,
+}
+
+struct Open {
+    socket: Socket,
+    /// SOCK_STREAM: a short read means the kernel's buffer is empty.
+    stream: bool,
 }
 
 // Linux's values, which are CPython's constants there.
@@ -94,7 +101,7 @@ fn fd_arg(args: &Args) -> PyResult<i32> {
 /// The error of an operation on descriptor `fd`; one that would block is the loop's news.
 fn failed(vm: &mut Vm, fd: i32, side: Side, e: &std::io::Error) -> crate::vm::errors::ExcRef {
     if e.kind() == ErrorKind::WouldBlock || e.raw_os_error() == Some(115) {
-        vm.io_would_block(fd, side);
+        vm.io_not_ready(fd, side);
     }
     os_error_from_io(vm, e, None)
 }
@@ -106,7 +113,7 @@ fn bad_fd(vm: &mut Vm) -> crate::vm::errors::ExcRef {
 /// Runs `f` on the socket of descriptor `fd`.
 fn with<R>(vm: &mut Vm, fd: i32, f: impl FnOnce(&Socket) -> R) -> PyResult<R> {
     match vm.sockets.open.get(&fd) {
-        Some(s) => Ok(f(s)),
+        Some(s) => Ok(f(&s.socket)),
         None => Err(bad_fd(vm)),
     }
 }
@@ -126,10 +133,10 @@ fn domain(vm: &mut Vm, family: i64) -> PyResult<Domain> {
 }
 
 /// Takes ownership of a new socket.
-fn adopt(vm: &mut Vm, s: Socket) -> i32 {
+fn adopt(vm: &mut Vm, socket: Socket, stream: bool) -> i32 {
     use std::os::fd::AsRawFd;
-    let fd = s.as_raw_fd();
-    vm.sockets.open.insert(fd, s);
+    let fd = socket.as_raw_fd();
+    vm.sockets.open.insert(fd, Open { socket, stream });
     fd
 }
 
@@ -145,7 +152,7 @@ fn socket(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         .then(|| i32::try_from(proto).ok().map(Protocol::from))
         .flatten();
     match Socket::new(d, t, p) {
-        Ok(s) => Ok(Value::Int(i64::from(adopt(vm, s)))),
+        Ok(s) => Ok(Value::Int(i64::from(adopt(vm, s, kind == SOCK_STREAM)))),
         Err(e) => Err(os_error_from_io(vm, &e, None)),
     }
 }
@@ -159,7 +166,8 @@ fn socketpair(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let t = Type::from(i32::try_from(kind).map_err(|_| overflow_error("type out of range"))?);
     match Socket::pair(d, t, None) {
         Ok((a, b)) => {
-            let (a, b) = (adopt(vm, a), adopt(vm, b));
+            let stream = kind == SOCK_STREAM;
+            let (a, b) = (adopt(vm, a, stream), adopt(vm, b, stream));
             Ok(Value::tuple(vec![
                 Value::Int(i64::from(a)),
                 Value::Int(i64::from(b)),
@@ -335,7 +343,7 @@ fn accept(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let fd = fd_arg(args)?;
     match with(vm, fd, |s| s.accept())? {
         Ok((s, addr)) => {
-            let new = adopt(vm, s);
+            let new = adopt(vm, s, true);
             Ok(Value::tuple(vec![
                 Value::Int(i64::from(new)),
                 address_value(&addr),
@@ -367,7 +375,15 @@ fn recv(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     };
     vm.sockets.scratch = buf;
     match (got?, data) {
-        (Ok(_), Some(data)) => Ok(Value::bytes(data)),
+        (Ok(_), Some(data)) => {
+            // A short read emptied the kernel's buffer (an empty read is end of stream,
+            // which stays readable).
+            let stream = vm.sockets.open.get(&fd).is_some_and(|s| s.stream);
+            if stream && !data.is_empty() && data.len() < want {
+                vm.io_drained(fd);
+            }
+            Ok(Value::bytes(data))
+        }
         (Ok(_), None) => Ok(Value::bytes(Vec::new())),
         (Err(e), _) => Err(failed(vm, fd, Side::Read, &e)),
     }
@@ -384,7 +400,13 @@ fn send(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         )));
     };
     match with(vm, fd, |s| s.send(&data))? {
-        Ok(n) => Ok(Value::Int(n as i64)),
+        Ok(n) => {
+            // A short write filled the kernel's buffer.
+            if n < data.len() {
+                vm.io_not_ready(fd, Side::Write);
+            }
+            Ok(Value::Int(n as i64))
+        }
         Err(e) => Err(failed(vm, fd, Side::Write, &e)),
     }
 }
