@@ -1125,16 +1125,28 @@ fn binary(a: &Value, b: &Value, op: BinOp) -> Option<Value> {
     match (a, b) {
         (Value::Int(a), Value::Int(b)) => int_binary(*a, *b, op),
         (Value::Float(a), Value::Float(b)) => float_binary(*a, *b, op),
-        (Value::Obj(_), Value::Obj(_)) if op == BinOp::Add => str_concat(a, b),
+        (Value::Obj(_), Value::Obj(_)) if op == BinOp::Add => concat(a, b),
         _ => None,
     }
 }
 
-/// `a + b` for two strs (`w += piece` in a loop), as `Vm::binary_op` computes it.
+/// `a + b` for two strs (`w += piece` in a loop) or two bytes (a stream's buffer), as
+/// `Vm::binary_op` computes it.
 #[inline(never)]
-fn str_concat(a: &Value, b: &Value) -> Option<Value> {
-    let (x, y) = (a.as_strobj()?, b.as_strobj()?);
-    Some(crate::obj::str::concat2(a, x, b, y))
+fn concat(a: &Value, b: &Value) -> Option<Value> {
+    if let (Some(x), Some(y)) = (a.as_strobj(), b.as_strobj()) {
+        return Some(crate::obj::str::concat2(a, x, b, y));
+    }
+    let (Value::Obj(x), Value::Obj(y)) = (a, b) else {
+        return None;
+    };
+    match (&**x, &**y) {
+        // An empty operand gives the other one, as CPython's bytes concatenation does.
+        (Obj::Bytes(p), Obj::Bytes(_)) if p.is_empty() => Some(b.clone()),
+        (Obj::Bytes(_), Obj::Bytes(q)) if q.is_empty() => Some(a.clone()),
+        (Obj::Bytes(p), Obj::Bytes(q)) => Some(Value::bytes([&p[..], &q[..]].concat())),
+        _ => None,
+    }
 }
 
 /// `FormatValue` without conversion or spec of an int or a str: what `format(v)` gives.
@@ -1181,8 +1193,8 @@ fn identity(stack: &mut Vec<Value>, op: CmpOp) -> Option<(bool, bool)> {
     Some((r, released(a) | released(b)))
 }
 
-/// The truth of an immediate; None for objects (`__bool__`/`__len__` are the general
-/// loop's).
+/// The truth of an immediate or a builtin sequence or dict; None for other objects
+/// (`__bool__`/`__len__` are the general loop's).
 #[inline(always)]
 fn truth(v: &Value) -> Option<bool> {
     match v {
@@ -1190,6 +1202,19 @@ fn truth(v: &Value) -> Option<bool> {
         Value::Int(i) => Some(*i != 0),
         Value::None => Some(false),
         Value::Float(x) => Some(*x != 0.0),
+        Value::Obj(o) => object_truth(o),
+        _ => None,
+    }
+}
+
+#[inline(never)]
+fn object_truth(o: &ObjRef) -> Option<bool> {
+    match &**o {
+        Obj::Str(s) => Some(!s.s.is_empty()),
+        Obj::Bytes(b) => Some(!b.is_empty()),
+        Obj::Tuple(t) => Some(!t.is_empty()),
+        Obj::List(l) => Some(!l.try_borrow().ok()?.is_empty()),
+        Obj::Dict(d) => Some(!d.try_borrow().ok()?.is_empty()),
         _ => None,
     }
 }
