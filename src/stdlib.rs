@@ -76,6 +76,11 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("operator", include_str!("../stdlib/operator.aio"), false),
     ("string", include_str!("../stdlib/string.aio"), false),
     ("socket", include_str!("../stdlib/socket.aio"), false),
+    (
+        "subprocess",
+        include_str!("../stdlib/subprocess.aio"),
+        false,
+    ),
     ("typing", include_str!("../stdlib/typing.aio"), false),
     ("copy", include_str!("../stdlib/copy.aio"), false),
     ("abc", include_str!("../stdlib/abc.aio"), false),
@@ -133,6 +138,21 @@ const MODULES: &[(&str, &str, bool)] = &[
     (
         "asyncio.selector_events",
         include_str!("../stdlib/asyncio/selector_events.aio"),
+        false,
+    ),
+    (
+        "asyncio.unix_events",
+        include_str!("../stdlib/asyncio/unix_events.aio"),
+        false,
+    ),
+    (
+        "asyncio.base_subprocess",
+        include_str!("../stdlib/asyncio/base_subprocess.aio"),
+        false,
+    ),
+    (
+        "asyncio.subprocess",
+        include_str!("../stdlib/asyncio/subprocess.aio"),
         false,
     ),
     (

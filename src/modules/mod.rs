@@ -12,6 +12,7 @@ mod math_erf;
 mod math_hyperbolic;
 mod math_special;
 pub mod os;
+pub mod process;
 pub mod socket;
 mod strftime;
 pub mod sys;
@@ -33,6 +34,7 @@ pub fn init(vm: &mut Vm) {
     traceback::register(vm);
     os::register(vm);
     socket::register(vm);
+    process::register(vm);
     linecache_io::register(vm);
     asyncio_core::register(vm);
     crate::eventloop::context::register_module(vm);

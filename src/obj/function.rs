@@ -157,6 +157,7 @@ pub const MODULE_OWNERS: &[&str] = &[
     "gc",
     "_os",
     "_socket",
+    "_process",
     "_contextvars",
     "_linecache",
     "_traceback",

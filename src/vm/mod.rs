@@ -95,6 +95,8 @@ pub struct Vm {
     pub aio: crate::eventloop::EventLoops,
     /// The open sockets (`crate::modules::socket`).
     pub sockets: crate::modules::socket::Sockets,
+    /// Children's pipes and pidfds (`crate::modules::process`).
+    pub processes: crate::modules::process::Processes,
     /// `sys.set_asyncgen_hooks`
     pub asyncgen_hooks: async_gen::AsyncGenHooks,
     /// Set by `AsyncGenWrap`: the yield leaving an async generator frame is a real `yield`
@@ -136,6 +138,7 @@ impl Vm {
             path: Vec::new(),
             aio: Default::default(),
             sockets: Default::default(),
+            processes: Default::default(),
             asyncgen_hooks: Default::default(),
             async_gen_yield: false,
             async_with_cache: None,
