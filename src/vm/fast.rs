@@ -419,7 +419,11 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                     }
                 }
                 Inst::Binary(op) => match top_two(stack).and_then(|(a, b)| binary(a, b, op)) {
-                    Some(r) => replace_top_two(stack, r),
+                    Some(r) => {
+                        if replace_top_two(stack, r) {
+                            released!();
+                        }
+                    }
                     None => slow!(at),
                 },
                 Inst::Compare(op @ (CmpOp::Is | CmpOp::IsNot)) => match identity(stack, op) {
@@ -432,7 +436,11 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                     None => slow!(at),
                 },
                 Inst::Compare(op) => match top_two(stack).and_then(|(a, b)| compare(a, b, op)) {
-                    Some(r) => replace_top_two(stack, Value::Bool(r)),
+                    Some(r) => {
+                        // Numbers only: no operand to release.
+                        forget_immediate(stack.pop());
+                        forget_immediate(std::mem::replace(last(stack), Value::Bool(r)));
+                    }
                     None => slow!(at),
                 },
                 Inst::Jump(t) => {
@@ -446,16 +454,24 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                     let Some(truth) = stack.last().and_then(truth) else {
                         slow!(at);
                     };
-                    forget_immediate(stack.pop());
+                    let tested = stack.pop();
                     if truth == matches!(inst, Inst::PopJumpIfTrue(_)) {
                         pc = t as usize;
+                    }
+                    // A str, list, ... tested is a reference to release; others are not.
+                    match tested {
+                        Some(v @ Value::Obj(_)) => {
+                            if released(v) {
+                                released!();
+                            }
+                        }
+                        v => forget_immediate(v),
                     }
                 }
                 Inst::BinarySubscr => match top_two(stack).and_then(|(c, i)| subscript(c, i)) {
                     Some(v) => {
-                        forget_immediate(stack.pop());
-                        let container = std::mem::replace(last(stack), v);
-                        if released(container) {
+                        // The key may be a str (a dict's).
+                        if replace_top_two(stack, v) {
                             released!();
                         }
                     }
@@ -873,10 +889,11 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                     let Some(slot) = locals.get_mut(a as usize) else {
                         slow!(at);
                     };
-                    forget_immediate(stack.pop());
-                    forget_immediate(stack.pop());
+                    let old = std::mem::replace(slot, r);
+                    let (y, x) = (stack.pop(), stack.pop());
                     pc = at + 2;
-                    if released(std::mem::replace(slot, r)) {
+                    let operands = x.is_some_and(release_operand) | y.is_some_and(release_operand);
+                    if released(old) | operands {
                         released!();
                     }
                 }
@@ -1607,11 +1624,26 @@ fn last(stack: &mut [Value]) -> &mut Value {
     }
 }
 
-/// `[.., a, b] -> [.., r]` where `a` and `b` are immediates (nothing to release).
+/// `[.., a, b] -> [.., r]`: whether releasing an operand that is an object (the strs or
+/// bytes of `+`) made a finalizer due.
 #[inline(always)]
-fn replace_top_two(stack: &mut Vec<Value>, r: Value) {
-    forget_immediate(stack.pop());
-    forget_immediate(std::mem::replace(last(stack), r));
+fn replace_top_two(stack: &mut Vec<Value>, r: Value) -> bool {
+    let b = stack.pop();
+    let a = std::mem::replace(last(stack), r);
+    release_operand(a) | b.is_some_and(release_operand)
+}
+
+/// Drops an operand the fast tier consumed: an object is released, an immediate has
+/// nothing to release.
+#[inline(always)]
+fn release_operand(v: Value) -> bool {
+    match v {
+        Value::Obj(_) => released(v),
+        v => {
+            forget_immediate(v);
+            false
+        }
+    }
 }
 
 /// `items[i]` with Python's negative indices; None when out of range (IndexError is the
