@@ -121,6 +121,11 @@ pub fn enable(on: bool) {
 pub fn is_enabled() -> bool {
     GC.with(|g| g.borrow().enabled)
 }
+/// The tracked objects of generation `g` (every generation when None).
+pub fn objects(g: Option<usize>) -> Vec<ObjRef> {
+    GC.with(|gc| gc.borrow().registry.objects(g))
+}
+
 pub fn get_count() -> [usize; 3] {
     GC.with(|g| g.borrow().counts)
 }

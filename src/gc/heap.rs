@@ -587,6 +587,23 @@ impl Registry {
         self.holes[g] = 0;
     }
 
+    /// New references to the objects of generation `g` (all generations, youngest first,
+    /// when None), in allocation order: `gc.get_objects()`.
+    pub(super) fn objects(&self, g: Option<usize>) -> Vec<ObjRef> {
+        let gens = match g {
+            Some(g) => g..g + 1,
+            None => 0..3,
+        };
+        let mut out = Vec::new();
+        for g in gens {
+            for p in self.gens.get(g).into_iter().flatten().flatten() {
+                // SAFETY: registry entries are alive boxes.
+                out.push(unsafe { ObjRef::from_live(*p) });
+            }
+        }
+        out
+    }
+
     /// The objects of generations `0..=upto`, oldest generation first, each in
     /// allocation order, moved into a new collection whose indexes their slots now hold.
     pub(super) fn take(&mut self, upto: usize) -> Collection {

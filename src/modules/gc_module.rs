@@ -80,8 +80,27 @@ fn g_set_threshold(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(Value::None)
 }
 
-fn g_get_objects(_vm: &mut Vm, _args: &Args) -> PyResult<Value> {
-    Err(not_implemented("gc.get_objects() is not supported by aio"))
+/// `gc.get_objects(generation=None)`: the objects the collector tracks.
+fn g_get_objects(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("get_objects", 0, 1)?;
+    let generation = match args.arg(0, "generation") {
+        None | Some(Value::None) | Some(Value::Int(-1)) => None,
+        Some(Value::Int(g)) if (0..3).contains(g) => Some(*g as usize),
+        Some(Value::Int(g)) if *g >= 3 => {
+            return Err(value_error(
+                "generation parameter must be less than the number of available generations (3)",
+            ))
+        }
+        Some(Value::Int(_)) => return Err(value_error("generation parameter cannot be negative")),
+        Some(other) => {
+            return Err(type_error(format!(
+                "argument should be integer or None, not '{}'",
+                vm.type_name(other)
+            )))
+        }
+    };
+    let objs = collector::objects(generation);
+    Ok(Value::list(objs.into_iter().map(Value::Obj).collect()))
 }
 
 fn g_get_referrers(_vm: &mut Vm, _args: &Args) -> PyResult<Value> {
