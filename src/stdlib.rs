@@ -76,6 +76,7 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("operator", include_str!("../stdlib/operator.aio"), false),
     ("string", include_str!("../stdlib/string.aio"), false),
     ("socket", include_str!("../stdlib/socket.aio"), false),
+    ("signal", include_str!("../stdlib/signal.aio"), false),
     (
         "subprocess",
         include_str!("../stdlib/subprocess.aio"),

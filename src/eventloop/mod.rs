@@ -15,6 +15,7 @@ pub mod io;
 pub mod poller;
 pub mod repr;
 pub mod run;
+pub mod signal_handlers;
 pub mod stacks;
 pub mod task;
 pub mod timers;
@@ -74,6 +75,8 @@ pub struct LoopState {
     pub poller: Option<poller::Poller>,
     /// The descriptors `add_reader` / `add_writer` watch.
     pub watches: io::Watches,
+    /// `add_signal_handler`'s handles, by signal.
+    pub signal_handlers: std::collections::BTreeMap<i32, ObjRef>,
     /// Async generators first iterated while this loop ran (a weak set).
     pub asyncgens: asyncgens::AsyncGenSet,
 }
@@ -103,6 +106,8 @@ pub struct EventLoops {
     /// What `_sleep_timer` returns next instead of a new pair: the future and timer of a
     /// sleep the fast tier started, while `Vm::make_delegate_real` makes its coroutine.
     pub adopt_sleep: Option<(ObjRef, ObjRef)>,
+    /// The wake-up socket and flags of signals handled by a loop (`signal_handlers`).
+    pub signal_wake: Option<signal_handlers::SignalWake>,
     /// contextvars' running context (`context`).
     pub contexts: context::Contexts,
     /// What the native `gather` and `create_task` need (`gather`).
@@ -149,6 +154,7 @@ impl LoopState {
             clock: clock::Clock::new(),
             poller: None,
             watches: Default::default(),
+            signal_handlers: Default::default(),
             asyncgens: Default::default(),
         }
     }

@@ -341,6 +341,11 @@ impl Vm {
             return Ok(());
         }
         st.closed = true;
+        // As CPython's close(): every signal handler goes (default actions come back).
+        let sigs: Vec<i32> = st.signal_handlers.keys().copied().collect();
+        for sig in sigs {
+            self.loop_remove_signal_handler(lp, sig);
+        }
         self.executor_loop_closed(lp);
         // A closed loop has no state: everything it held is released here.
         if let Some(i) = self.aio.index(lp) {

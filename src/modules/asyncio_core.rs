@@ -1184,6 +1184,7 @@ pub fn register(vm: &mut Vm) {
     ];
     let extra = super::asyncio_sync::FUNCS
         .iter()
+        .chain(super::asyncio_io::FUNCS)
         .chain(crate::eventloop::executor::FUNCS);
     for &(name, f) in funcs.iter().chain(extra) {
         items.push((name, native(MODULE, name, f)));

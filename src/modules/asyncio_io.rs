@@ -3,6 +3,7 @@
 
 use crate::eventloop::handler::new_handle;
 use crate::eventloop::io::Side;
+use crate::eventloop::signal_handlers::AddError;
 use crate::obj::function::{Args, NativeFn};
 use crate::obj::methods::exception::os_error_from_io;
 use crate::vm::errors::{runtime_error, type_error, value_error, PyResult};
@@ -116,6 +117,64 @@ fn remove_reader(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 fn remove_writer(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     remove(vm, args, Side::Write, "remove_writer")
 }
+
+/// `_add_signal_handler(loop, sig, callback, args)`: `loop.add_signal_handler` once
+/// unix_events.aio checked its arguments.
+fn add_signal_handler(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_add_signal_handler", 4, 4)?;
+    let lp = match args.pos.first() {
+        Some(Value::Obj(lp)) if vm.aio.index(lp).is_some() => lp.clone(),
+        _ => return Err(runtime_error("Event loop is closed")),
+    };
+    let Value::Int(sig) = args.pos[1] else {
+        return Err(type_error("sig must be an int"));
+    };
+    let sig =
+        i32::try_from(sig).map_err(|_| value_error(format!("invalid signal number {sig}")))?;
+    let cb_args = match &args.pos[3] {
+        Value::Obj(o) => match &**o {
+            crate::obj::Obj::Tuple(t) => t.to_vec(),
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
+    let handle = new_handle(vm, &lp, args.pos[2].clone(), cb_args, None);
+    let ctx = vm.context_capture()?;
+    if let crate::obj::Obj::Handle(h) = &*handle {
+        *h.context.borrow_mut() = ctx;
+    }
+    let wake_cb = crate::vm::native::native("_asyncio", "_signal_wakeup", signal_wakeup);
+    let wakeup = new_handle(vm, &lp, wake_cb, vec![Value::Obj(lp.clone())], None);
+    match vm.loop_add_signal_handler(&lp, sig, handle, wakeup) {
+        Ok(()) => Ok(Value::None),
+        Err(AddError::Uncatchable) => Err(runtime_error(format!("sig {sig} cannot be caught"))),
+        Err(AddError::Io(e)) => Err(os_error_from_io(vm, &e, None)),
+    }
+}
+
+/// `_remove_signal_handler(loop, sig)`: whether a handler was removed.
+fn remove_signal_handler(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_remove_signal_handler", 2, 2)?;
+    let (Some(Value::Obj(lp)), Value::Int(sig)) = (args.pos.first(), &args.pos[1]) else {
+        return Ok(Value::Bool(false));
+    };
+    let removed = i32::try_from(*sig).is_ok_and(|sig| vm.loop_remove_signal_handler(lp, sig));
+    Ok(Value::Bool(removed))
+}
+
+/// The callback of the signal wake-up socket (`eventloop::signal_handlers`).
+fn signal_wakeup(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    if let Some(lp) = crate::eventloop::signal_handlers::wakeup_loop(args.pos) {
+        vm.loop_signal_wakeup(&lp);
+    }
+    Ok(Value::None)
+}
+
+/// The module functions, for `_asyncio`.
+pub const FUNCS: &[(&str, NativeFn)] = &[
+    ("_add_signal_handler", add_signal_handler),
+    ("_remove_signal_handler", remove_signal_handler),
+];
 
 /// Methods of `BaseEventLoop`.
 pub const LOOP_METHODS: &[(&str, NativeFn)] = &[

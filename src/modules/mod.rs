@@ -13,6 +13,7 @@ mod math_hyperbolic;
 mod math_special;
 pub mod os;
 pub mod process;
+pub mod signal;
 pub mod socket;
 mod strftime;
 pub mod sys;
@@ -35,6 +36,7 @@ pub fn init(vm: &mut Vm) {
     os::register(vm);
     socket::register(vm);
     process::register(vm);
+    signal::register(vm);
     linecache_io::register(vm);
     asyncio_core::register(vm);
     crate::eventloop::context::register_module(vm);

@@ -158,6 +158,7 @@ pub const MODULE_OWNERS: &[&str] = &[
     "_os",
     "_socket",
     "_process",
+    "_signal",
     "_contextvars",
     "_linecache",
     "_traceback",

@@ -23,6 +23,10 @@ impl Vm {
             return Ok(());
         }
         if self.interrupt.swap(false, Ordering::Relaxed) {
+            // A loop's add_signal_handler(SIGINT, ...) takes Ctrl-C instead.
+            if self.sigint_handled_by_loop() {
+                return Ok(());
+            }
             if self.aio.main_task.is_some() {
                 // Inside asyncio.run: runners.py's SIGINT handler.
                 return self.on_sigint();
