@@ -73,6 +73,10 @@ pub fn register_gather(vm: &mut Vm, args: &crate::obj::function::Args) -> PyResu
 /// The running loop, when its `create_task` is the native one (no subclass override).
 fn task_loop(vm: &mut Vm) -> Option<ObjRef> {
     let lp = vm.aio.running_loop()?;
+    // A task factory makes tasks the aio code's way (through `loop.create_task`).
+    if vm.aio.task_factory(&lp).is_some() {
+        return None;
+    }
     let classes = vm.aio_classes()?;
     let key = vm.intern("create_task");
     let cls = vm.type_of(&Value::Obj(lp.clone()));

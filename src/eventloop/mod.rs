@@ -75,6 +75,8 @@ pub struct LoopState {
     pub poller: Option<poller::Poller>,
     /// The descriptors `add_reader` / `add_writer` watch.
     pub watches: io::Watches,
+    /// `set_task_factory`'s factory (None: tasks are `Task`s).
+    pub task_factory: Value,
     /// `add_signal_handler`'s handles, by signal.
     pub signal_handlers: std::collections::BTreeMap<i32, ObjRef>,
     /// Async generators first iterated while this loop ran (a weak set).
@@ -135,6 +137,12 @@ impl EventLoops {
     pub fn running_loop(&self) -> Option<ObjRef> {
         self.running.last().cloned()
     }
+
+    /// `lp`'s task factory, if one is set.
+    pub fn task_factory(&self, lp: &ObjRef) -> Option<Value> {
+        let st = self.loops.iter().find(|s| s.obj.is(lp))?;
+        (!st.task_factory.is_none()).then(|| st.task_factory.clone())
+    }
 }
 
 impl LoopState {
@@ -154,6 +162,7 @@ impl LoopState {
             clock: clock::Clock::new(),
             poller: None,
             watches: Default::default(),
+            task_factory: Value::None,
             signal_handlers: Default::default(),
             asyncgens: Default::default(),
         }

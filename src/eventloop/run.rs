@@ -243,6 +243,15 @@ impl Vm {
                 "An asyncio.Future, a coroutine or an awaitable is required",
             ));
         }
+        if let Some(factory) = self.aio.task_factory(lp) {
+            let task = self.call(&factory, &[Value::Obj(lp.clone()), v.clone()])?;
+            return match value_future(&task) {
+                Some((o, _)) => Ok(o.clone()),
+                None => Err(crate::vm::errors::type_error(
+                    "the task factory must return an asyncio.Future",
+                )),
+            };
+        }
         self.new_task(lp, v.clone(), Value::None, Value::None)
     }
 

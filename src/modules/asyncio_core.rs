@@ -553,7 +553,42 @@ fn loop_create_task(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     };
     let name = arg_or_none(args, usize::MAX, "name");
     let context = arg_or_none(args, usize::MAX, "context");
+    if let Some(factory) = vm.aio.task_factory(&lp) {
+        // As CPython: `factory(loop, coro)`, with `context=` only when one is given, then
+        // the name set on whatever it made.
+        let task = if context.is_none() {
+            vm.call(&factory, &[Value::Obj(lp.clone()), coro])?
+        } else {
+            let key = vm.intern("context");
+            vm.call_kw(&factory, &[Value::Obj(lp.clone()), coro, context], &[key])?
+        };
+        if !name.is_none() {
+            vm.call_method(&task, "set_name", &[name])?;
+        }
+        return Ok(task);
+    }
     Ok(Value::Obj(vm.new_task(&lp, coro, name, context)?))
+}
+
+/// `loop.set_task_factory(factory)`
+fn loop_set_task_factory(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("set_task_factory", 2, 2)?;
+    let lp = this_loop(vm, args)?;
+    let factory = args.pos[1].clone();
+    if !factory.is_none() && !super::builtins::is_callable(vm, &factory) {
+        return Err(type_error("task factory must be a callable or None"));
+    }
+    if let Some(st) = vm.aio.state(&lp) {
+        st.task_factory = factory;
+    }
+    Ok(Value::None)
+}
+
+/// `loop.get_task_factory()`
+fn loop_get_task_factory(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("get_task_factory", 1, 1)?;
+    let lp = this_obj(args)?;
+    Ok(vm.aio.task_factory(&lp).unwrap_or(Value::None))
 }
 
 fn loop_run_until_complete(vm: &mut Vm, args: &Args) -> PyResult<Value> {
@@ -1092,6 +1127,8 @@ pub fn register(vm: &mut Vm) {
             ("time", loop_time),
             ("create_future", loop_create_future),
             ("create_task", loop_create_task),
+            ("set_task_factory", loop_set_task_factory),
+            ("get_task_factory", loop_get_task_factory),
             ("run_until_complete", loop_run_until_complete),
             ("run_forever", loop_run_forever),
             ("stop", loop_stop),
