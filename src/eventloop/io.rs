@@ -189,9 +189,39 @@ impl Vm {
         }
     }
 
+    /// Keeps `fd`'s readiness true to what a read of up to `asked` bytes found: nothing
+    /// (it would block), or, on a stream, a short read, which emptied its buffer.
+    pub fn io_after_read(
+        &mut self,
+        fd: i32,
+        got: &std::io::Result<usize>,
+        asked: usize,
+        stream: bool,
+    ) {
+        match got {
+            Ok(n) if stream && *n > 0 && *n < asked => self.io_drained(fd),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                self.io_not_ready(fd, Side::Read)
+            }
+            _ => {}
+        }
+    }
+
+    /// Keeps `fd`'s readiness true to what a write of `len` bytes found: a full buffer
+    /// (a short write, or one that would block).
+    pub fn io_after_write(&mut self, fd: i32, wrote: &std::io::Result<usize>, len: usize) {
+        let full = match wrote {
+            Ok(n) => *n < len,
+            Err(e) => e.kind() == std::io::ErrorKind::WouldBlock,
+        };
+        if full {
+            self.io_not_ready(fd, Side::Write);
+        }
+    }
+
     /// A short read emptied `fd`'s receive buffer: not readable any more, unless the end
     /// of the stream (or an error) is there to read, which no new event would announce.
-    pub fn io_drained(&mut self, fd: i32) {
+    fn io_drained(&mut self, fd: i32) {
         for st in self.aio.loops.iter_mut() {
             if let Some(w) = st.watches.fds.get_mut(&fd) {
                 w.readable &= w.read_closed;

@@ -5,7 +5,6 @@
 //! Reads and writes tell the loop when a pipe is no longer ready, as the socket
 //! functions do (`crate::eventloop::io`).
 
-use crate::eventloop::io::Side;
 use crate::obj::function::{Args, NativeFn};
 use crate::obj::methods::bytes::bytes_data;
 use crate::obj::methods::exception::{os_error, os_error_from_io};
@@ -265,21 +264,10 @@ fn read(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         Some(Owned::Reader(r)) => r.read(&mut buf),
         _ => return Err(os_error(vm, EBADF, "Bad file descriptor", None)),
     };
-    match got {
-        Ok(k) => {
-            if k > 0 && k < n {
-                vm.io_drained(fd);
-            }
-            buf.truncate(k);
-            Ok(Value::bytes(buf))
-        }
-        Err(e) => {
-            if e.kind() == ErrorKind::WouldBlock {
-                vm.io_not_ready(fd, Side::Read);
-            }
-            Err(io_err(vm, &e))
-        }
-    }
+    vm.io_after_read(fd, &got, n, true);
+    let k = got.map_err(|e| io_err(vm, &e))?;
+    buf.truncate(k);
+    Ok(Value::bytes(buf))
 }
 
 /// `write(fd, data)`: how many bytes went into the pipe.
@@ -296,20 +284,9 @@ fn write(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         Some(Owned::Writer(w)) => w.write(&data),
         _ => return Err(os_error(vm, EBADF, "Bad file descriptor", None)),
     };
-    match wrote {
-        Ok(k) => {
-            if k < data.len() {
-                vm.io_not_ready(fd, Side::Write);
-            }
-            Ok(Value::Int(k as i64))
-        }
-        Err(e) => {
-            if e.kind() == ErrorKind::WouldBlock {
-                vm.io_not_ready(fd, Side::Write);
-            }
-            Err(io_err(vm, &e))
-        }
-    }
+    vm.io_after_write(fd, &wrote, data.len());
+    let k = wrote.map_err(|e| io_err(vm, &e))?;
+    Ok(Value::Int(k as i64))
 }
 
 /// `close(fd)`: no loop watches it any more; closing twice is fine.

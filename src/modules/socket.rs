@@ -370,22 +370,16 @@ fn recv(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     }
     let got = with(vm, fd, |mut s| s.read(&mut buf[..want]));
     let data = match &got {
-        Ok(Ok(n)) => buf.get(..*n).map(<[u8]>::to_vec),
-        _ => None,
+        Ok(Ok(n)) => buf.get(..*n).map(<[u8]>::to_vec).unwrap_or_default(),
+        _ => Vec::new(),
     };
     vm.sockets.scratch = buf;
-    match (got?, data) {
-        (Ok(_), Some(data)) => {
-            // A short read emptied the kernel's buffer (an empty read is end of stream,
-            // which stays readable).
-            let stream = vm.sockets.open.get(&fd).is_some_and(|s| s.stream);
-            if stream && !data.is_empty() && data.len() < want {
-                vm.io_drained(fd);
-            }
-            Ok(Value::bytes(data))
-        }
-        (Ok(_), None) => Ok(Value::bytes(Vec::new())),
-        (Err(e), _) => Err(failed(vm, fd, Side::Read, &e)),
+    let got = got?;
+    let stream = vm.sockets.open.get(&fd).is_some_and(|s| s.stream);
+    vm.io_after_read(fd, &got, want, stream);
+    match got {
+        Ok(_) => Ok(Value::bytes(data)),
+        Err(e) => Err(failed(vm, fd, Side::Read, &e)),
     }
 }
 
@@ -399,34 +393,35 @@ fn send(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             vm.type_name(&args.pos[1])
         )));
     };
-    match with(vm, fd, |s| s.send(&data))? {
-        Ok(n) => {
-            // A short write filled the kernel's buffer.
-            if n < data.len() {
-                vm.io_not_ready(fd, Side::Write);
-            }
-            Ok(Value::Int(n as i64))
-        }
+    let sent = with(vm, fd, |s| s.send(&data))?;
+    vm.io_after_write(fd, &sent, data.len());
+    match sent {
+        Ok(n) => Ok(Value::Int(n as i64)),
         Err(e) => Err(failed(vm, fd, Side::Write, &e)),
     }
 }
 
-fn getsockname(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("getsockname", 1, 1)?;
+/// One of a socket's addresses (`getsockname`, `getpeername`) in Python's form.
+fn address_of(
+    vm: &mut Vm,
+    args: &Args,
+    name: &str,
+    which: fn(&Socket) -> std::io::Result<SockAddr>,
+) -> PyResult<Value> {
+    args.check(name, 1, 1)?;
     let fd = fd_arg(args)?;
-    match with(vm, fd, |s| s.local_addr())? {
+    match with(vm, fd, which)? {
         Ok(a) => Ok(address_value(&a)),
         Err(e) => Err(os_error_from_io(vm, &e, None)),
     }
 }
 
+fn getsockname(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    address_of(vm, args, "getsockname", Socket::local_addr)
+}
+
 fn getpeername(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("getpeername", 1, 1)?;
-    let fd = fd_arg(args)?;
-    match with(vm, fd, |s| s.peer_addr())? {
-        Ok(a) => Ok(address_value(&a)),
-        Err(e) => Err(os_error_from_io(vm, &e, None)),
-    }
+    address_of(vm, args, "getpeername", Socket::peer_addr)
 }
 
 /// `setsockopt(fd, level, option, value)` for the options aio knows.
