@@ -69,6 +69,7 @@ const MODULES: &[(&str, &str, bool)] = &[
         false,
     ),
     ("io", include_str!("../stdlib/io.aio"), false),
+    ("_fileio", include_str!("../stdlib/_fileio.aio"), false),
     ("types", include_str!("../stdlib/types.aio"), false),
     ("itertools", include_str!("../stdlib/itertools.aio"), false),
     ("heapq", include_str!("../stdlib/heapq.aio"), false),

@@ -458,8 +458,14 @@ fn unsupported(name: &'static str) -> crate::vm::ExcRef {
     not_implemented(format!("{name}() is not supported by aio yet"))
 }
 
-fn b_open(_vm: &mut Vm, _args: &Args) -> PyResult<Value> {
-    Err(unsupported("open"))
+/// `open(...)`: stdlib/_fileio.aio's, compiled on first use.
+fn b_open(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let module = vm.import_module("_fileio")?;
+    let key = vm.intern("open");
+    let open = vm.get_attr(&module, &key)?;
+    let mut all = args.pos.to_vec();
+    all.extend_from_slice(args.kwvalues);
+    vm.call_kw(&open, &all, args.kwnames)
 }
 fn b_exec(_vm: &mut Vm, _args: &Args) -> PyResult<Value> {
     Err(unsupported("exec"))

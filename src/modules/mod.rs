@@ -5,6 +5,7 @@ pub mod asyncio_io;
 pub mod asyncio_sync;
 pub mod builtins;
 pub mod exec;
+pub mod file;
 pub mod gc_module;
 pub mod linecache_io;
 pub mod math;
@@ -37,6 +38,7 @@ pub fn init(vm: &mut Vm) {
     socket::register(vm);
     process::register(vm);
     signal::register(vm);
+    file::register(vm);
     linecache_io::register(vm);
     asyncio_core::register(vm);
     crate::eventloop::context::register_module(vm);

@@ -159,6 +159,7 @@ pub const MODULE_OWNERS: &[&str] = &[
     "_socket",
     "_process",
     "_signal",
+    "_file",
     "_contextvars",
     "_linecache",
     "_traceback",

@@ -97,6 +97,8 @@ pub struct Vm {
     pub sockets: crate::modules::socket::Sockets,
     /// Children's pipes and pidfds (`crate::modules::process`).
     pub processes: crate::modules::process::Processes,
+    /// The open files (`crate::modules::file`).
+    pub files: crate::modules::file::Files,
     /// `sys.set_asyncgen_hooks`
     pub asyncgen_hooks: async_gen::AsyncGenHooks,
     /// Set by `AsyncGenWrap`: the yield leaving an async generator frame is a real `yield`
@@ -139,6 +141,7 @@ impl Vm {
             aio: Default::default(),
             sockets: Default::default(),
             processes: Default::default(),
+            files: Default::default(),
             asyncgen_hooks: Default::default(),
             async_gen_yield: false,
             async_with_cache: None,

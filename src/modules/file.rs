@@ -1,0 +1,238 @@
+//! `_file`: the system calls of stdlib/_fileio.aio's `FileIO` (the raw layer under
+//! `open()`), on files the VM owns by descriptor, and the file operations of `os`
+//! (`remove`, `rename`, `mkdir`, `rmdir`). Failures are the OSError subclass of their
+//! errno with the file name, as in CPython.
+
+use crate::obj::function::{Args, NativeFn};
+use crate::obj::methods::bytes::bytes_data;
+use crate::obj::methods::exception::{os_error, os_error_from_io};
+use crate::vm::errors::{type_error, value_error, PyResult};
+use crate::vm::value::Value;
+use crate::vm::Vm;
+use std::collections::HashMap;
+use std::fs::{File, OpenOptions};
+use std::io::{IsTerminal, Read, Seek, SeekFrom, Write};
+use std::os::fd::AsRawFd;
+
+/// The open files, by descriptor: a file is closed when it leaves the table.
+#[derive(Default)]
+pub struct Files {
+    open: HashMap<i32, File>,
+}
+
+const EBADF: i32 = 9;
+const EISDIR: i32 = 21;
+
+fn path_arg(vm: &Vm, v: &Value) -> PyResult<String> {
+    match v.as_str() {
+        Some(s) if s.contains('\0') => Err(value_error("embedded null byte")),
+        Some(s) => Ok(s.to_string()),
+        None => Err(type_error(format!(
+            "expected str, bytes or os.PathLike object, not {}",
+            vm.type_name(v)
+        ))),
+    }
+}
+
+fn fd_arg(args: &Args) -> PyResult<i32> {
+    match args.pos.first() {
+        Some(Value::Int(n)) => i32::try_from(*n).map_err(|_| value_error("bad descriptor")),
+        _ => Err(type_error("an integer descriptor is required")),
+    }
+}
+
+fn int_arg(args: &Args, i: usize) -> PyResult<i64> {
+    match args.pos.get(i) {
+        Some(Value::Int(n)) => Ok(*n),
+        Some(Value::Bool(b)) => Ok(i64::from(*b)),
+        _ => Err(type_error("an integer is required")),
+    }
+}
+
+/// Runs `f` on the file of descriptor `fd`.
+fn with<R>(vm: &mut Vm, fd: i32, f: impl FnOnce(&mut File) -> std::io::Result<R>) -> PyResult<R> {
+    match vm.files.open.get_mut(&fd) {
+        Some(file) => f(file).map_err(|e| os_error_from_io(vm, &e, None)),
+        None => Err(os_error(vm, EBADF, "Bad file descriptor", None)),
+    }
+}
+
+/// `open(path, mode)` with `mode` one of r, w, a, x, optionally followed by `+`: the
+/// descriptor. A directory is an IsADirectoryError, as CPython's FileIO makes it.
+fn open(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("open", 2, 2)?;
+    let path = path_arg(vm, &args.pos[0])?;
+    let Some(mode) = args.pos[1].as_str() else {
+        return Err(type_error("mode must be a str"));
+    };
+    let plus = mode.contains('+');
+    let mut opts = OpenOptions::new();
+    match mode.chars().next() {
+        Some('r') => opts.read(true).write(plus),
+        Some('w') => opts.write(true).create(true).truncate(true).read(plus),
+        Some('a') => opts.append(true).create(true).read(plus),
+        Some('x') => opts.write(true).create_new(true).read(plus),
+        _ => return Err(value_error(format!("invalid mode: '{mode}'"))),
+    };
+    let file = match opts.open(&path) {
+        Ok(f) => f,
+        Err(e) => return Err(os_error_from_io(vm, &e, Some(args.pos[0].clone()))),
+    };
+    if file.metadata().is_ok_and(|m| m.is_dir()) {
+        return Err(os_error(
+            vm,
+            EISDIR,
+            "Is a directory",
+            Some(args.pos[0].clone()),
+        ));
+    }
+    let fd = file.as_raw_fd();
+    vm.files.open.insert(fd, file);
+    Ok(Value::Int(i64::from(fd)))
+}
+
+/// `read(fd, n)`: up to `n` bytes (all that is left for a negative `n`).
+fn read(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("read", 2, 2)?;
+    let fd = fd_arg(args)?;
+    let n = int_arg(args, 1)?;
+    let data = with(vm, fd, |f| {
+        let mut buf = Vec::new();
+        if n < 0 {
+            f.read_to_end(&mut buf)?;
+        } else {
+            buf.resize(n.min(1 << 30) as usize, 0);
+            let got = f.read(&mut buf)?;
+            buf.truncate(got);
+        }
+        Ok(buf)
+    })?;
+    Ok(Value::bytes(data))
+}
+
+/// `write(fd, data)`: all of `data`, its length.
+fn write(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("write", 2, 2)?;
+    let fd = fd_arg(args)?;
+    let Some(data) = bytes_data(&args.pos[1]) else {
+        return Err(type_error(format!(
+            "a bytes-like object is required, not '{}'",
+            vm.type_name(&args.pos[1])
+        )));
+    };
+    with(vm, fd, |f| f.write_all(&data))?;
+    Ok(Value::Int(data.len() as i64))
+}
+
+/// `seek(fd, offset, whence)`: the new position.
+fn seek(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("seek", 3, 3)?;
+    let fd = fd_arg(args)?;
+    let offset = int_arg(args, 1)?;
+    let to = match int_arg(args, 2)? {
+        0 if offset < 0 => {
+            return Err(value_error(format!("negative seek position {offset}")));
+        }
+        0 => SeekFrom::Start(offset as u64),
+        1 => SeekFrom::Current(offset),
+        2 => SeekFrom::End(offset),
+        w => {
+            return Err(value_error(format!(
+                "invalid whence ({w}, should be 0, 1 or 2)"
+            )))
+        }
+    };
+    let pos = with(vm, fd, |f| f.seek(to))?;
+    Ok(Value::Int(i64::try_from(pos).unwrap_or(i64::MAX)))
+}
+
+/// `truncate(fd, size)`
+fn truncate(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("truncate", 2, 2)?;
+    let fd = fd_arg(args)?;
+    let size = int_arg(args, 1)?;
+    if size < 0 {
+        return Err(os_error(vm, 22, "Invalid argument", None));
+    }
+    with(vm, fd, |f| f.set_len(size as u64))?;
+    Ok(Value::Int(size))
+}
+
+fn isatty(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("isatty", 1, 1)?;
+    let fd = fd_arg(args)?;
+    let tty = with(vm, fd, |f| Ok(f.is_terminal()))?;
+    Ok(Value::Bool(tty))
+}
+
+/// `close(fd)`: closing twice is fine.
+fn close(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("close", 1, 1)?;
+    let fd = fd_arg(args)?;
+    drop(vm.files.open.remove(&fd));
+    Ok(Value::None)
+}
+
+/// `os.remove(path)` / `os.unlink(path)`
+fn remove(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("remove", 1, 1)?;
+    let path = path_arg(vm, &args.pos[0])?;
+    std::fs::remove_file(&path).map_err(|e| os_error_from_io(vm, &e, Some(args.pos[0].clone())))?;
+    Ok(Value::None)
+}
+
+/// `os.rename(src, dst)`
+fn rename(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("rename", 2, 2)?;
+    let (src, dst) = (path_arg(vm, &args.pos[0])?, path_arg(vm, &args.pos[1])?);
+    if let Err(e) = std::fs::rename(&src, &dst) {
+        let err = os_error_from_io(vm, &e, Some(args.pos[0].clone()));
+        let key = vm.intern("filename2");
+        vm.set_attr(&err.value(), &key, args.pos[1].clone())?;
+        return Err(err);
+    }
+    Ok(Value::None)
+}
+
+/// `os.mkdir(path, mode=0o777)` (the umask applies, as to every mkdir).
+fn mkdir(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    use std::os::unix::fs::DirBuilderExt;
+    args.check("mkdir", 1, 2)?;
+    let path = path_arg(vm, &args.pos[0])?;
+    let mode = match args.pos.get(1) {
+        None => 0o777,
+        Some(_) => {
+            u32::try_from(int_arg(args, 1)?).map_err(|_| value_error("mode out of range"))?
+        }
+    };
+    std::fs::DirBuilder::new()
+        .mode(mode)
+        .create(&path)
+        .map_err(|e| os_error_from_io(vm, &e, Some(args.pos[0].clone())))?;
+    Ok(Value::None)
+}
+
+/// `os.rmdir(path)`
+fn rmdir(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("rmdir", 1, 1)?;
+    let path = path_arg(vm, &args.pos[0])?;
+    std::fs::remove_dir(&path).map_err(|e| os_error_from_io(vm, &e, Some(args.pos[0].clone())))?;
+    Ok(Value::None)
+}
+
+pub fn register(vm: &mut Vm) {
+    let funcs: &[(&'static str, NativeFn)] = &[
+        ("open", open),
+        ("read", read),
+        ("write", write),
+        ("seek", seek),
+        ("truncate", truncate),
+        ("isatty", isatty),
+        ("close", close),
+        ("remove", remove),
+        ("rename", rename),
+        ("mkdir", mkdir),
+        ("rmdir", rmdir),
+    ];
+    super::sys::new_module(vm, "_file", funcs);
+}
