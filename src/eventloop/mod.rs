@@ -91,6 +91,8 @@ pub struct EventLoops {
     pub running: Vec<ObjRef>,
     /// The policy's current loop (`set_event_loop` / `get_event_loop`).
     pub current: Option<ObjRef>,
+    /// `set_event_loop` was called (even with None): `get_event_loop` makes no loop then.
+    pub set_called: bool,
     /// The `Task-N` counter.
     pub task_counter: u64,
     pub classes: Option<std::rc::Rc<Classes>>,

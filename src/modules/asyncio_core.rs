@@ -716,15 +716,24 @@ fn get_running_loop_or_none(vm: &mut Vm, _args: &Args) -> PyResult<Value> {
     Ok(vm.aio.running_loop().map(Value::Obj).unwrap_or(Value::None))
 }
 
-fn get_event_loop(vm: &mut Vm, _args: &Args) -> PyResult<Value> {
+fn get_event_loop(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     if let Some(l) = vm.aio.running_loop() {
         return Ok(Value::Obj(l));
     }
+    policy_get_event_loop(vm, args)
+}
+
+/// The default policy's `get_event_loop()`: the loop set for this thread; on the main
+/// thread, a new one if `set_event_loop` was never called (afterwards, even with None,
+/// there is none: `asyncio.run` ends with `set_event_loop(None)`).
+fn policy_get_event_loop(vm: &mut Vm, _args: &Args) -> PyResult<Value> {
     if let Some(l) = vm.aio.current.clone() {
         return Ok(Value::Obj(l));
     }
     // An executor job is another thread: the policy makes loops for the main thread only.
-    if let Some(name) = vm.aio.vthreads.current_name() {
+    let thread = vm.aio.vthreads.current_name();
+    if thread.is_some() || vm.aio.set_called {
+        let name = thread.unwrap_or_else(|| "MainThread".to_string());
         return Err(runtime_error(format!(
             "There is no current event loop in thread '{name}'."
         )));
@@ -758,6 +767,7 @@ fn new_event_loop(vm: &mut Vm, _args: &Args) -> PyResult<Value> {
 
 fn set_event_loop(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("set_event_loop", 1, 1)?;
+    vm.aio.set_called = true;
     vm.aio.current = args.pos[0].as_objref();
     Ok(Value::None)
 }
@@ -1191,6 +1201,7 @@ pub fn register(vm: &mut Vm) {
         ("get_running_loop", get_running_loop),
         ("_get_running_loop", get_running_loop_or_none),
         ("get_event_loop", get_event_loop),
+        ("_policy_get_event_loop", policy_get_event_loop),
         ("new_event_loop", new_event_loop),
         ("set_event_loop", set_event_loop),
         ("_set_loop_factory", set_loop_factory),
