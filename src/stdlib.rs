@@ -78,6 +78,7 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("string", include_str!("../stdlib/string.aio"), false),
     ("socket", include_str!("../stdlib/socket.aio"), false),
     ("signal", include_str!("../stdlib/signal.aio"), false),
+    ("struct", include_str!("../stdlib/struct.aio"), false),
     (
         "subprocess",
         include_str!("../stdlib/subprocess.aio"),

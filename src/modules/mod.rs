@@ -17,6 +17,7 @@ pub mod process;
 pub mod signal;
 pub mod socket;
 mod strftime;
+pub mod struct_;
 pub mod sys;
 pub mod time;
 mod time_calendar;
@@ -39,6 +40,7 @@ pub fn init(vm: &mut Vm) {
     process::register(vm);
     signal::register(vm);
     file::register(vm);
+    struct_::register(vm);
     linecache_io::register(vm);
     asyncio_core::register(vm);
     crate::eventloop::context::register_module(vm);

@@ -160,6 +160,7 @@ pub const MODULE_OWNERS: &[&str] = &[
     "_process",
     "_signal",
     "_file",
+    "_struct",
     "_contextvars",
     "_linecache",
     "_traceback",

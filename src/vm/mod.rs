@@ -99,6 +99,8 @@ pub struct Vm {
     pub processes: crate::modules::process::Processes,
     /// The open files (`crate::modules::file`).
     pub files: crate::modules::file::Files,
+    /// `struct.error` (`crate::modules::struct_`).
+    pub struct_state: crate::modules::struct_::StructState,
     /// `sys.set_asyncgen_hooks`
     pub asyncgen_hooks: async_gen::AsyncGenHooks,
     /// Set by `AsyncGenWrap`: the yield leaving an async generator frame is a real `yield`
@@ -142,6 +144,7 @@ impl Vm {
             sockets: Default::default(),
             processes: Default::default(),
             files: Default::default(),
+            struct_state: Default::default(),
             asyncgen_hooks: Default::default(),
             async_gen_yield: false,
             async_with_cache: None,
