@@ -79,6 +79,8 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("socket", include_str!("../stdlib/socket.aio"), false),
     ("signal", include_str!("../stdlib/signal.aio"), false),
     ("struct", include_str!("../stdlib/struct.aio"), false),
+    ("binascii", include_str!("../stdlib/binascii.aio"), false),
+    ("base64", include_str!("../stdlib/base64.aio"), false),
     (
         "subprocess",
         include_str!("../stdlib/subprocess.aio"),
