@@ -848,6 +848,113 @@ fn title(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     Ok(make(out, ba))
 }
 
+/// `istitle()`: cased bytes, each uppercase one after an uncased byte and each lowercase
+/// one after a cased byte.
+fn istitle(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let (d, _) = this(vm, a, "istitle")?;
+    let (mut cased, mut prev_cased) = (false, false);
+    for b in d {
+        if b.is_ascii_uppercase() {
+            if prev_cased {
+                return Ok(Value::Bool(false));
+            }
+            prev_cased = true;
+            cased = true;
+        } else if b.is_ascii_lowercase() {
+            if !prev_cased {
+                return Ok(Value::Bool(false));
+            }
+            prev_cased = true;
+            cased = true;
+        } else {
+            prev_cased = false;
+        }
+    }
+    Ok(Value::Bool(cased))
+}
+
+/// `expandtabs(tabsize=8)`: tabs to spaces up to the next multiple of `tabsize` (the
+/// column restarts after a newline or carriage return).
+fn expandtabs(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let (d, ba) = this(vm, a, "expandtabs")?;
+    a.only_kwargs("expandtabs", &["tabsize"])?;
+    let size = match a.arg(1, "tabsize") {
+        Some(v) => vm.index_value(v)?,
+        None => 8,
+    };
+    let mut out = Vec::with_capacity(d.len());
+    let mut col: i64 = 0;
+    for b in d {
+        match b {
+            b'\t' if size > 0 => {
+                let n = size - col % size;
+                out.extend(std::iter::repeat_n(b' ', n as usize));
+                col += n;
+            }
+            b'\t' => {}
+            b'\n' | b'\r' => {
+                out.push(b);
+                col = 0;
+            }
+            _ => {
+                out.push(b);
+                col += 1;
+            }
+        }
+    }
+    Ok(make(out, ba))
+}
+
+/// `translate(table, /, delete=b'')`: each byte mapped through the 256-byte `table` (None
+/// keeps it), after dropping those in `delete`.
+fn translate(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let (d, ba) = this(vm, a, "translate")?;
+    a.only_kwargs("translate", &["delete"])?;
+    let table = match a.pos.get(1) {
+        Some(Value::None) => None,
+        Some(t) => {
+            let t = arg_bytes(vm, t)?;
+            if t.len() != 256 {
+                return Err(crate::vm::errors::value_error(
+                    "translation table must be 256 characters long",
+                ));
+            }
+            Some(t)
+        }
+        None => {
+            return Err(type_error(
+                "translate() missing required argument 'table' (pos 1)",
+            ))
+        }
+    };
+    let delete = match a.arg(2, "delete") {
+        Some(v) => arg_bytes(vm, v)?,
+        None => Vec::new(),
+    };
+    let out = d
+        .into_iter()
+        .filter(|b| !delete.contains(b))
+        .map(|b| table.as_ref().map_or(b, |t| t[usize::from(b)]))
+        .collect();
+    Ok(make(out, ba))
+}
+
+/// `bytes.maketrans(frm, to)`: the table `translate` takes, mapping `frm` onto `to`.
+fn maketrans(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    a.check("maketrans", 2, 2)?;
+    let (frm, to) = (arg_bytes(vm, &a.pos[0])?, arg_bytes(vm, &a.pos[1])?);
+    if frm.len() != to.len() {
+        return Err(crate::vm::errors::value_error(
+            "maketrans arguments must have same length",
+        ));
+    }
+    let mut table: Vec<u8> = (0..=255).collect();
+    for (f, t) in frm.into_iter().zip(to) {
+        table[usize::from(f)] = t;
+    }
+    Ok(Value::bytes(table))
+}
+
 fn capitalize(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let (d, ba) = this(vm, a, "capitalize")?;
     let out = d
@@ -1318,6 +1425,9 @@ pub fn register(vm: &mut Vm) {
         ("islower", islower),
         ("isupper", isupper),
         ("isascii", isascii),
+        ("istitle", istitle),
+        ("expandtabs", expandtabs),
+        ("translate", translate),
         ("center", center),
         ("ljust", ljust),
         ("rjust", rjust),
@@ -1331,6 +1441,14 @@ pub fn register(vm: &mut Vm) {
         fromhex_bytes,
     )));
     vm.add_class_attr(&b, "fromhex", fh);
+    for (owner, class) in [("bytes", &b), ("bytearray", &vm.t.bytearray.clone())] {
+        let mt = Value::obj(Obj::StaticMethod(crate::vm::native::native(
+            owner,
+            "maketrans",
+            maketrans,
+        )));
+        vm.add_class_attr(class, "maketrans", mt);
+    }
     let ba = vm.t.bytearray.clone();
     vm.add_methods(&ba, "bytearray", common);
     vm.add_methods(
