@@ -81,6 +81,8 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("struct", include_str!("../stdlib/struct.aio"), false),
     ("binascii", include_str!("../stdlib/binascii.aio"), false),
     ("base64", include_str!("../stdlib/base64.aio"), false),
+    ("hashlib", include_str!("../stdlib/hashlib.aio"), false),
+    ("hmac", include_str!("../stdlib/hmac.aio"), false),
     (
         "subprocess",
         include_str!("../stdlib/subprocess.aio"),

@@ -7,6 +7,7 @@ pub mod builtins;
 pub mod exec;
 pub mod file;
 pub mod gc_module;
+pub mod hashlib;
 pub mod linecache_io;
 pub mod math;
 mod math_erf;
@@ -41,6 +42,7 @@ pub fn init(vm: &mut Vm) {
     signal::register(vm);
     file::register(vm);
     struct_::register(vm);
+    hashlib::register(vm);
     linecache_io::register(vm);
     asyncio_core::register(vm);
     crate::eventloop::context::register_module(vm);

@@ -161,6 +161,7 @@ pub const MODULE_OWNERS: &[&str] = &[
     "_signal",
     "_file",
     "_struct",
+    "_hashlib",
     "_contextvars",
     "_linecache",
     "_traceback",

@@ -101,6 +101,8 @@ pub struct Vm {
     pub files: crate::modules::file::Files,
     /// `struct.error` (`crate::modules::struct_`).
     pub struct_state: crate::modules::struct_::StructState,
+    /// Message digests in progress (`crate::modules::hashlib`).
+    pub hashes: crate::modules::hashlib::Hashes,
     /// `sys.set_asyncgen_hooks`
     pub asyncgen_hooks: async_gen::AsyncGenHooks,
     /// Set by `AsyncGenWrap`: the yield leaving an async generator frame is a real `yield`
@@ -145,6 +147,7 @@ impl Vm {
             processes: Default::default(),
             files: Default::default(),
             struct_state: Default::default(),
+            hashes: Default::default(),
             asyncgen_hooks: Default::default(),
             async_gen_yield: false,
             async_with_cache: None,
