@@ -83,6 +83,7 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("base64", include_str!("../stdlib/base64.aio"), false),
     ("hashlib", include_str!("../stdlib/hashlib.aio"), false),
     ("hmac", include_str!("../stdlib/hmac.aio"), false),
+    ("secrets", include_str!("../stdlib/secrets.aio"), false),
     (
         "subprocess",
         include_str!("../stdlib/subprocess.aio"),

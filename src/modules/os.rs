@@ -124,8 +124,33 @@ fn listdir(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(Value::list(names))
 }
 
+/// `urandom(size)`: bytes from the kernel's random source.
+fn urandom(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    use std::io::Read;
+    args.check("urandom", 1, 1)?;
+    let n = match &args.pos[0] {
+        Value::Int(n) if *n < 0 => {
+            return Err(crate::vm::errors::value_error(
+                "negative argument not allowed",
+            ))
+        }
+        Value::Int(n) => *n as usize,
+        v => {
+            return Err(type_error(format!(
+                "'{}' object cannot be interpreted as an integer",
+                vm.type_name(v)
+            )))
+        }
+    };
+    let mut buf = vec![0u8; n];
+    let read = std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut buf));
+    read.map_err(|e| os_error_from_io(vm, &e, None))?;
+    Ok(Value::bytes(buf))
+}
+
 pub fn register(vm: &mut Vm) {
     let funcs: &[(&'static str, NativeFn)] = &[
+        ("urandom", urandom),
         ("_environ", environ),
         ("_putenv", putenv),
         ("_unsetenv", unsetenv),
