@@ -84,6 +84,7 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("hashlib", include_str!("../stdlib/hashlib.aio"), false),
     ("hmac", include_str!("../stdlib/hmac.aio"), false),
     ("secrets", include_str!("../stdlib/secrets.aio"), false),
+    ("uuid", include_str!("../stdlib/uuid.aio"), false),
     (
         "subprocess",
         include_str!("../stdlib/subprocess.aio"),
