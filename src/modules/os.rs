@@ -99,6 +99,14 @@ fn stat(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     }
 }
 
+/// `_islink(path)`: whether `path` is a symbolic link (False when it does not exist).
+fn islink(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_islink", 1, 1)?;
+    let path = path_arg(vm, args, "islink")?;
+    let link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+    Ok(Value::Bool(link))
+}
+
 /// `listdir(path)`: the names in a directory, in the order the system gives them.
 fn listdir(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("listdir", 0, 1)?;
@@ -157,6 +165,7 @@ pub fn register(vm: &mut Vm) {
         ("getcwd", getcwd),
         ("getpid", getpid),
         ("_stat", stat),
+        ("_islink", islink),
         ("listdir", listdir),
     ];
     super::sys::new_module(vm, "_os", funcs);
