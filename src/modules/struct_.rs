@@ -454,6 +454,16 @@ fn unpack_values(layout: &Layout, data: &[u8]) -> Vec<Value> {
     out
 }
 
+/// `size` zero bytes, or MemoryError when they cannot be had (a format such as
+/// '99999999999x').
+fn zeroed(size: usize) -> PyResult<Vec<u8>> {
+    let mut out = Vec::new();
+    out.try_reserve_exact(size)
+        .map_err(|_| crate::vm::errors::memory_error())?;
+    out.resize(size, 0);
+    Ok(out)
+}
+
 fn buffer_arg(vm: &Vm, v: &Value) -> PyResult<Vec<u8>> {
     bytes_data(v).ok_or_else(|| {
         type_error(format!(
@@ -477,7 +487,7 @@ fn pack(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     };
     let fmt = fmt_arg(vm, f)?;
     let layout = parse(vm, &fmt)?;
-    let mut out = vec![0u8; layout.size];
+    let mut out = zeroed(layout.size)?;
     pack_values(vm, &layout, &args.pos[1..], &mut out)?;
     Ok(Value::bytes(out))
 }
@@ -518,7 +528,7 @@ fn pack_into(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             ),
         ));
     }
-    let mut out = vec![0u8; layout.size];
+    let mut out = zeroed(layout.size)?;
     pack_values(vm, &layout, &args.pos[3..], &mut out)?;
     let start = start as usize;
     buf.borrow_mut()[start..start + layout.size].copy_from_slice(&out);
