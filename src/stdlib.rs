@@ -85,6 +85,7 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("hmac", include_str!("../stdlib/hmac.aio"), false),
     ("secrets", include_str!("../stdlib/secrets.aio"), false),
     ("uuid", include_str!("../stdlib/uuid.aio"), false),
+    ("glob", include_str!("../stdlib/glob.aio"), false),
     (
         "subprocess",
         include_str!("../stdlib/subprocess.aio"),
