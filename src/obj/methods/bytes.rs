@@ -3,6 +3,7 @@
 use super::int::not_impl;
 use super::slice::{in_range, seq_index, Index};
 use super::str::{check_repeat, repeat_count};
+use super::text_common::{expand_tabs, is_titlecased, Case, Tabs};
 use crate::obj::function::Args;
 use crate::obj::number::{as_int, IntRef};
 use crate::obj::Obj;
@@ -848,33 +849,20 @@ fn title(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     Ok(make(out, ba))
 }
 
-/// `istitle()`: cased bytes, each uppercase one after an uncased byte and each lowercase
-/// one after a cased byte.
 fn istitle(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let (d, _) = this(vm, a, "istitle")?;
-    let (mut cased, mut prev_cased) = (false, false);
-    for b in d {
+    let cases = d.into_iter().map(|b| {
         if b.is_ascii_uppercase() {
-            if prev_cased {
-                return Ok(Value::Bool(false));
-            }
-            prev_cased = true;
-            cased = true;
+            Case::Upper
         } else if b.is_ascii_lowercase() {
-            if !prev_cased {
-                return Ok(Value::Bool(false));
-            }
-            prev_cased = true;
-            cased = true;
+            Case::Lower
         } else {
-            prev_cased = false;
+            Case::Uncased
         }
-    }
-    Ok(Value::Bool(cased))
+    });
+    Ok(Value::Bool(is_titlecased(cases)))
 }
 
-/// `expandtabs(tabsize=8)`: tabs to spaces up to the next multiple of `tabsize` (the
-/// column restarts after a newline or carriage return).
 fn expandtabs(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let (d, ba) = this(vm, a, "expandtabs")?;
     a.only_kwargs("expandtabs", &["tabsize"])?;
@@ -883,25 +871,13 @@ fn expandtabs(vm: &mut Vm, a: &Args) -> PyResult<Value> {
         None => 8,
     };
     let mut out = Vec::with_capacity(d.len());
-    let mut col: i64 = 0;
-    for b in d {
-        match b {
-            b'\t' if size > 0 => {
-                let n = size - col % size;
-                out.extend(std::iter::repeat_n(b' ', n as usize));
-                col += n;
-            }
-            b'\t' => {}
-            b'\n' | b'\r' => {
-                out.push(b);
-                col = 0;
-            }
-            _ => {
-                out.push(b);
-                col += 1;
-            }
-        }
-    }
+    let kind = Tabs {
+        tab: b'\t',
+        line_ends: [b'\n', b'\r'],
+        space: b' ',
+        bytes: |_| 1,
+    };
+    expand_tabs(d.into_iter(), size, &kind, &mut out)?;
     Ok(make(out, ba))
 }
 

@@ -37,6 +37,7 @@ pub mod set;
 pub mod slice;
 pub mod str;
 pub mod stream;
+pub mod text_common;
 pub mod tuple;
 pub mod type_;
 

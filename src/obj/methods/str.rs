@@ -2,6 +2,7 @@
 
 use super::int::not_impl;
 use super::slice::{in_range, opt_bound, seq_index, Index};
+use super::text_common::{expand_tabs, is_titlecased, Case, Tabs};
 use crate::obj::function::Args;
 use crate::obj::number::{as_int, fmt_err, IntRef};
 use crate::obj::{DictData, Obj, StrObj};
@@ -1601,27 +1602,13 @@ fn expandtabs(vm: &mut Vm, a: &Args) -> PyResult<Value> {
         None => 8,
     };
     let mut out = String::with_capacity(s.s.len());
-    let mut col: i64 = 0;
-    for c in s.as_str().chars() {
-        match c {
-            '\t' => {
-                if ts > 0 {
-                    let n = ts - col % ts;
-                    check_repeat(1, out.len() + n as usize)?;
-                    out.extend(std::iter::repeat_n(' ', n as usize));
-                    col += n;
-                }
-            }
-            '\n' | '\r' => {
-                out.push(c);
-                col = 0;
-            }
-            c => {
-                out.push(c);
-                col += 1;
-            }
-        }
-    }
+    let kind = Tabs {
+        tab: '\t',
+        line_ends: ['\n', '\r'],
+        space: ' ',
+        bytes: char::len_utf8,
+    };
+    expand_tabs(s.as_str().chars(), ts, &kind, &mut out)?;
     Ok(new_str(out))
 }
 
@@ -1849,26 +1836,16 @@ fn isupper(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 }
 fn istitle(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "istitle")?;
-    let mut cased = false;
-    let mut prev_cased = false;
-    for c in s.as_str().chars() {
+    let cases = s.as_str().chars().map(|c| {
         if c.is_uppercase() || matches!(c, 'ǅ' | 'ǈ' | 'ǋ' | 'ǲ') {
-            if prev_cased {
-                return Ok(Value::Bool(false));
-            }
-            prev_cased = true;
-            cased = true;
+            Case::Upper
         } else if c.is_lowercase() {
-            if !prev_cased {
-                return Ok(Value::Bool(false));
-            }
-            prev_cased = true;
-            cased = true;
+            Case::Lower
         } else {
-            prev_cased = false;
+            Case::Uncased
         }
-    }
-    Ok(Value::Bool(cased))
+    });
+    Ok(Value::Bool(is_titlecased(cases)))
 }
 
 /// `str.isidentifier()` (approximating XID_Start/XID_Continue with alphabetic/alphanumeric).
