@@ -11,7 +11,7 @@ use super::{LoopState, Ready};
 use crate::obj::Obj;
 use crate::vm::value::ObjRef;
 use crate::vm::Vm;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Which side of a descriptor.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -46,12 +46,20 @@ impl Watch {
             Side::Write => &mut self.writable,
         }
     }
+
+    /// Whether a callback of this descriptor is due: its side is ready.
+    fn due(&self) -> bool {
+        (self.readable && self.reader.is_some()) || (self.writable && self.writer.is_some())
+    }
 }
 
-/// A loop's watched descriptors, in descriptor order (the order callbacks are queued).
+/// A loop's watched descriptors, in descriptor order (the order callbacks are queued),
+/// and those with a callback due, so that an iteration looks at those only (an idle
+/// connection is writable, with no writer, for as long as it lives).
 #[derive(Default)]
 pub struct Watches {
     fds: BTreeMap<i32, Watch>,
+    due: BTreeSet<i32>,
 }
 
 impl Watches {
@@ -68,9 +76,19 @@ impl Watches {
 
     /// Whether some callback is due without waiting: its side is still ready.
     pub fn any_due(&self) -> bool {
-        self.fds
-            .values()
-            .any(|w| (w.readable && w.reader.is_some()) || (w.writable && w.writer.is_some()))
+        !self.due.is_empty()
+    }
+
+    /// Runs `f` on the watch of `fd`, if watched, keeping `due` in step.
+    fn update<R>(&mut self, fd: i32, f: impl FnOnce(&mut Watch) -> R) -> Option<R> {
+        let w = self.fds.get_mut(&fd)?;
+        let r = f(w);
+        if w.due() {
+            self.due.insert(fd);
+        } else {
+            self.due.remove(&fd);
+        }
+        Some(r)
     }
 }
 
@@ -103,10 +121,9 @@ impl LoopState {
             registry.register(&mut mio::unix::SourceFd(&fd), token(fd), interest)?;
             self.watches.fds.insert(fd, Watch::default());
         }
-        if let Some(w) = self.watches.fds.get_mut(&fd) {
-            if let Some(old) = w.handle(side).replace(handle) {
-                cancel(&old);
-            }
+        let old = self.watches.update(fd, |w| w.handle(side).replace(handle));
+        if let Some(Some(old)) = old {
+            cancel(&old);
         }
         Ok(())
     }
@@ -114,14 +131,16 @@ impl LoopState {
     /// `remove_reader` / `remove_writer`: whether a callback was registered. A descriptor
     /// with neither left is no longer watched.
     pub fn io_remove(&mut self, fd: i32, side: Side) -> bool {
-        let Some(w) = self.watches.fds.get_mut(&fd) else {
+        let Some((old, idle)) = self.watches.update(fd, |w| {
+            let old = w.handle(side).take();
+            (old, w.reader.is_none() && w.writer.is_none())
+        }) else {
             return false;
         };
-        let old = w.handle(side).take();
         if let Some(h) = &old {
             cancel(h);
         }
-        if w.reader.is_none() && w.writer.is_none() {
+        if idle {
             self.watches.fds.remove(&fd);
             if let Some(p) = &self.poller {
                 // Fails only when the descriptor is already closed, which unregistered it.
@@ -136,15 +155,18 @@ impl LoopState {
     pub fn io_dispatch(&mut self) {
         if let Some(p) = &mut self.poller {
             for e in p.take_io_events() {
-                if let Some(w) = self.watches.fds.get_mut(&e.fd) {
+                self.watches.update(e.fd, |w| {
                     w.readable |= e.readable;
                     w.writable |= e.writable;
                     w.read_closed |= e.read_closed;
-                }
+                });
             }
         }
         let mut cancelled = Vec::new();
-        for (&fd, w) in self.watches.fds.iter() {
+        for fd in self.watches.due.iter() {
+            let Some(w) = self.watches.fds.get(fd) else {
+                continue;
+            };
             for (ready, handle, side) in [
                 (w.readable, &w.reader, Side::Read),
                 (w.writable, &w.writer, Side::Write),
@@ -153,7 +175,7 @@ impl LoopState {
                     continue;
                 };
                 if is_cancelled(h) {
-                    cancelled.push((fd, side));
+                    cancelled.push((*fd, side));
                 } else {
                     self.ready.push_back(Ready::Handle(h.clone()));
                 }
@@ -183,9 +205,7 @@ impl Vm {
     /// filled it): its callback waits for the poller's next report.
     pub fn io_not_ready(&mut self, fd: i32, side: Side) {
         for st in self.aio.loops.iter_mut() {
-            if let Some(w) = st.watches.fds.get_mut(&fd) {
-                *w.ready(side) = false;
-            }
+            st.watches.update(fd, |w| *w.ready(side) = false);
         }
     }
 
@@ -223,9 +243,7 @@ impl Vm {
     /// of the stream (or an error) is there to read, which no new event would announce.
     fn io_drained(&mut self, fd: i32) {
         for st in self.aio.loops.iter_mut() {
-            if let Some(w) = st.watches.fds.get_mut(&fd) {
-                w.readable &= w.read_closed;
-            }
+            st.watches.update(fd, |w| w.readable &= w.read_closed);
         }
     }
 
