@@ -256,6 +256,32 @@ impl Vm {
     }
 }
 
+/// The buffer reads of sockets and pipes go into, kept between reads: transports ask for
+/// 256 KiB and mostly get a few bytes, and a fresh zeroed buffer per read cost more than
+/// the read itself.
+#[derive(Default)]
+pub struct ReadScratch(Vec<u8>);
+
+impl ReadScratch {
+    /// Runs `read` on the first `want` bytes of the buffer: its result and a copy of the
+    /// bytes it read.
+    pub fn read(
+        &mut self,
+        want: usize,
+        read: impl FnOnce(&mut [u8]) -> std::io::Result<usize>,
+    ) -> (std::io::Result<usize>, Vec<u8>) {
+        if self.0.len() < want {
+            self.0.resize(want, 0);
+        }
+        let got = read(&mut self.0[..want]);
+        let data = match &got {
+            Ok(n) => self.0.get(..*n).map(<[u8]>::to_vec).unwrap_or_default(),
+            Err(_) => Vec::new(),
+        };
+        (got, data)
+    }
+}
+
 /// What the poller reported for one descriptor.
 pub struct IoEvent {
     fd: i32,

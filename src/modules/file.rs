@@ -173,12 +173,22 @@ fn close(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(Value::None)
 }
 
+/// An `os` function of one path: the OSError of a failure names the path.
+fn on_path(
+    vm: &mut Vm,
+    args: &Args,
+    name: &str,
+    op: fn(&str) -> std::io::Result<()>,
+) -> PyResult<Value> {
+    args.check(name, 1, 1)?;
+    let path = path_arg(vm, &args.pos[0])?;
+    op(&path).map_err(|e| os_error_from_io(vm, &e, Some(args.pos[0].clone())))?;
+    Ok(Value::None)
+}
+
 /// `os.remove(path)` / `os.unlink(path)`
 fn remove(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("remove", 1, 1)?;
-    let path = path_arg(vm, &args.pos[0])?;
-    std::fs::remove_file(&path).map_err(|e| os_error_from_io(vm, &e, Some(args.pos[0].clone())))?;
-    Ok(Value::None)
+    on_path(vm, args, "remove", |p| std::fs::remove_file(p))
 }
 
 /// `os.rename(src, dst)`
@@ -214,10 +224,7 @@ fn mkdir(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 
 /// `os.rmdir(path)`
 fn rmdir(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("rmdir", 1, 1)?;
-    let path = path_arg(vm, &args.pos[0])?;
-    std::fs::remove_dir(&path).map_err(|e| os_error_from_io(vm, &e, Some(args.pos[0].clone())))?;
-    Ok(Value::None)
+    on_path(vm, args, "rmdir", |p| std::fs::remove_dir(p))
 }
 
 pub fn register(vm: &mut Vm) {

@@ -259,15 +259,18 @@ fn read(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         Value::Int(n) if *n >= 0 => (*n).min(1 << 26) as usize,
         _ => return Err(value_error("read length must be a non-negative int")),
     };
-    let mut buf = vec![0u8; n];
+    let mut scratch = std::mem::take(&mut vm.read_scratch);
     let got = match vm.processes.open.get_mut(&fd) {
-        Some(Owned::Reader(r)) => r.read(&mut buf),
-        _ => return Err(os_error(vm, EBADF, "Bad file descriptor", None)),
+        Some(Owned::Reader(r)) => Some(scratch.read(n, |buf| r.read(buf))),
+        _ => None,
+    };
+    vm.read_scratch = scratch;
+    let Some((got, data)) = got else {
+        return Err(os_error(vm, EBADF, "Bad file descriptor", None));
     };
     vm.io_after_read(fd, &got, n, true);
-    let k = got.map_err(|e| io_err(vm, &e))?;
-    buf.truncate(k);
-    Ok(Value::bytes(buf))
+    got.map_err(|e| io_err(vm, &e))?;
+    Ok(Value::bytes(data))
 }
 
 /// `write(fd, data)`: how many bytes went into the pipe.

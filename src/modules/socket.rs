@@ -25,9 +25,6 @@ pub struct Sockets {
     open: HashMap<i32, Open>,
     /// `socket.gaierror`, once socket.aio registered it.
     gaierror: Option<crate::vm::value::ObjRef>,
-    /// What `recv` reads into: kept, so that a read costs no buffer of its full size
-    /// (transports ask for 256 KiB and mostly get a few bytes).
-    scratch: Vec<u8>,
 }
 
 struct Open {
@@ -364,22 +361,15 @@ fn recv(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         ));
     }
     let want = n.min(1 << 26) as usize;
-    let mut buf = std::mem::take(&mut vm.sockets.scratch);
-    if buf.len() < want {
-        buf.resize(want, 0);
-    }
-    let got = with(vm, fd, |mut s| s.read(&mut buf[..want]));
-    let data = match &got {
-        Ok(Ok(n)) => buf.get(..*n).map(<[u8]>::to_vec).unwrap_or_default(),
-        _ => Vec::new(),
-    };
-    vm.sockets.scratch = buf;
-    let got = got?;
+    let mut scratch = std::mem::take(&mut vm.read_scratch);
+    let got = with(vm, fd, |mut s| scratch.read(want, |buf| s.read(buf)));
+    vm.read_scratch = scratch;
+    let (got, data) = got?;
     let stream = vm.sockets.open.get(&fd).is_some_and(|s| s.stream);
     vm.io_after_read(fd, &got, want, stream);
     match got {
         Ok(_) => Ok(Value::bytes(data)),
-        Err(e) => Err(failed(vm, fd, Side::Read, &e)),
+        Err(e) => Err(os_error_from_io(vm, &e, None)),
     }
 }
 
@@ -397,7 +387,7 @@ fn send(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     vm.io_after_write(fd, &sent, data.len());
     match sent {
         Ok(n) => Ok(Value::Int(n as i64)),
-        Err(e) => Err(failed(vm, fd, Side::Write, &e)),
+        Err(e) => Err(os_error_from_io(vm, &e, None)),
     }
 }
 

@@ -95,6 +95,8 @@ pub struct Vm {
     pub aio: crate::eventloop::EventLoops,
     /// The open sockets (`crate::modules::socket`).
     pub sockets: crate::modules::socket::Sockets,
+    /// What socket and pipe reads go into (`crate::eventloop::io::ReadScratch`).
+    pub read_scratch: crate::eventloop::io::ReadScratch,
     /// Children's pipes and pidfds (`crate::modules::process`).
     pub processes: crate::modules::process::Processes,
     /// The open files (`crate::modules::file`).
@@ -144,6 +146,7 @@ impl Vm {
             path: Vec::new(),
             aio: Default::default(),
             sockets: Default::default(),
+            read_scratch: Default::default(),
             processes: Default::default(),
             files: Default::default(),
             struct_state: Default::default(),
