@@ -118,8 +118,11 @@ impl Interpreter {
     /// End of the program: pending finalizers, a full collection (CPython collects at
     /// exit too, which is when cyclic garbage reports itself), then flush output.
     pub fn shutdown(&mut self) {
-        // CPython joins the executors' worker threads first (`threading._shutdown`).
+        // CPython waits for the threads that are not daemons first (`threading._shutdown`,
+        // the executors' workers among them), then runs the `atexit` callbacks.
+        self.vm.run_exit_hook("threading", "_shutdown");
         self.vm.vthreads_join_at_exit();
+        self.vm.run_exit_hook("atexit", "_run_exitfuncs");
         crate::gc::finalize::run_pending(&mut self.vm);
         crate::gc::collector::collect(&mut self.vm, 2);
         self.vm.flush_std_streams();

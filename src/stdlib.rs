@@ -78,6 +78,8 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("string", include_str!("../stdlib/string.aio"), false),
     ("socket", include_str!("../stdlib/socket.aio"), false),
     ("signal", include_str!("../stdlib/signal.aio"), false),
+    ("_thread", include_str!("../stdlib/_thread.aio"), false),
+    ("threading", include_str!("../stdlib/threading.aio"), false),
     ("struct", include_str!("../stdlib/struct.aio"), false),
     ("binascii", include_str!("../stdlib/binascii.aio"), false),
     ("base64", include_str!("../stdlib/base64.aio"), false),

@@ -15,7 +15,7 @@
 //!   shuts the executor down without waiting (its jobs run on; exit joins them).
 
 use super::futures::as_future;
-use super::vthreads::VThread;
+use super::vthreads::{Role, VThread};
 use super::Ready;
 use crate::obj::function::Args;
 use crate::obj::future::Callback;
@@ -119,7 +119,7 @@ impl Vm {
                 continue;
             }
             pool.busy += 1;
-            return Some((VThread::new(lp.clone(), worker, q.dest), q.work));
+            return Some((VThread::worker(lp.clone(), worker, q.dest), q.work));
         }
         if !pool.shutdown {
             pool.waiting.push_back(worker);
@@ -189,24 +189,27 @@ impl Vm {
         thread: VThread,
         outcome: PyResult<Value>,
     ) -> Option<(VThread, Work)> {
+        let Role::Worker { pool, worker, dest } = &thread.role else {
+            return None;
+        };
         let (exc_v, result) = match outcome {
             Ok(v) => (Value::None, v),
             Err(e) => (e.value(), Value::None),
         };
-        let dest_loop = super::future_loop(&thread.dest);
+        let dest_loop = super::future_loop(dest);
         if let Value::Obj(dl) = &dest_loop {
             if self.aio.state(dl).is_some() {
                 let cb = native(MODULE, "_set_state", set_state);
-                let args = vec![Value::Obj(thread.dest.clone()), exc_v, result];
+                let args = vec![Value::Obj(dest.clone()), exc_v, result];
                 let h = super::handler::new_handle(self, dl, cb, args, None);
                 self.loop_push_ready(&dest_loop, Ready::Handle(h));
             }
         }
-        let lp = thread.pool.clone();
+        let (lp, worker) = (pool.clone(), *worker);
         let pool = self.aio.vthreads.pools.get(&lp)?;
         pool.busy = pool.busy.saturating_sub(1);
         pool.idle_sem += 1;
-        let next = self.pool_take(&lp, thread.worker);
+        let next = self.pool_take(&lp, worker);
         if next.is_none() {
             self.pool_check_shutdown(&lp);
         }

@@ -16,6 +16,11 @@
 //!
 //! Parked threads resume in the event loop's poll step (`run_once`), in a blocking
 //! `time.sleep` of another thread, and at exit (CPython joins the executor's threads).
+//!
+//! Threads of their own (`_thread.start_new_thread`, under `threading.Thread`) are VM
+//! threads too. They also leave the CPU waiting for a lock (`modules::thread`): parked until
+//! the lock's release wakes them (they then run as a preempted thread would) or their
+//! timeout ends.
 
 use super::executor::Work;
 use crate::obj::function::Args;
@@ -38,6 +43,9 @@ pub enum Switch {
     Sleep(f64),
     /// Its switch interval is over.
     Preempt,
+    /// It waits for `lock` to be released, for at most `timeout` seconds (None: for ever);
+    /// the call's result (None) is already on the frame's stack.
+    Block { lock: ObjRef, timeout: Option<f64> },
 }
 
 /// The interpreter state CPython keeps per thread, swapped into the `Vm` while a VM thread
@@ -78,26 +86,89 @@ impl ThreadState {
     }
 }
 
-/// A worker thread of a loop's default executor, busy with one job.
+/// What a VM thread is for.
+pub enum Role {
+    /// A worker thread of a loop's default executor, busy with one job.
+    Worker {
+        /// The loop whose default executor the worker belongs to.
+        pool: ObjRef,
+        /// Its number, as in the thread name `asyncio_N`.
+        worker: usize,
+        /// `run_in_executor`'s future, which gets the job's outcome.
+        dest: ObjRef,
+    },
+    /// A thread of its own, started by `_thread.start_new_thread`.
+    Thread {
+        ident: i64,
+        /// What it runs, for the report of an exception that ends it.
+        func: Value,
+    },
+}
+
 pub struct VThread {
-    /// The loop whose default executor the worker belongs to.
-    pub pool: ObjRef,
-    /// Its number, as in the thread name `asyncio_N`.
-    pub worker: usize,
-    /// `run_in_executor`'s future, which gets the job's outcome.
-    pub dest: ObjRef,
+    pub role: Role,
     pub state: ThreadState,
 }
 
 impl VThread {
-    pub fn new(pool: ObjRef, worker: usize, dest: ObjRef) -> VThread {
+    pub fn worker(pool: ObjRef, worker: usize, dest: ObjRef) -> VThread {
         VThread {
-            pool,
-            worker,
-            dest,
+            role: Role::Worker { pool, worker, dest },
             state: ThreadState::default(),
         }
     }
+
+    pub fn thread(ident: i64, func: Value) -> VThread {
+        VThread {
+            role: Role::Thread { ident, func },
+            state: ThreadState::default(),
+        }
+    }
+
+    /// The loop whose clock the thread's sleeps are measured on; None for the monotonic
+    /// clock.
+    fn clock(&self) -> Option<&ObjRef> {
+        match &self.role {
+            Role::Worker { pool, .. } => Some(pool),
+            Role::Thread { .. } => None,
+        }
+    }
+
+    fn running(&self) -> Running {
+        match &self.role {
+            Role::Worker { worker, .. } => Running {
+                ident: worker_ident(*worker),
+                worker: Some(*worker),
+            },
+            Role::Thread { ident, .. } => Running {
+                ident: *ident,
+                worker: None,
+            },
+        }
+    }
+}
+
+/// `_thread.get_ident()` of the main thread: any number, shaped like CPython's (a pthread
+/// address); the other threads' are offsets from it.
+pub fn main_ident() -> i64 {
+    0x7f00_0000_0000 + ((std::process::id() as i64 & 0x3f_ffff) << 20)
+}
+
+fn worker_ident(worker: usize) -> i64 {
+    main_ident() + ((worker as i64 + 1) << 8)
+}
+
+/// The ident of the `n`th thread started (from 1).
+pub fn thread_ident(n: i64) -> i64 {
+    main_ident() + 0x10_0000 * n.clamp(1, 0xff_ffff)
+}
+
+/// A VM thread on the native stack.
+#[derive(Clone, Copy)]
+struct Running {
+    ident: i64,
+    /// The executor worker's number, for a worker.
+    worker: Option<usize>,
 }
 
 /// A VM thread off the CPU.
@@ -109,6 +180,9 @@ struct Parked {
     wake: f64,
     /// Set when preempted: runnable since then.
     preempted: Option<Instant>,
+    /// The lock it waits for, until a release wakes it (`wake` is then its timeout's end,
+    /// infinite for none).
+    blocked: Option<ObjRef>,
     seq: u64,
 }
 
@@ -125,16 +199,50 @@ pub struct VThreads {
     pub switch: Option<Switch>,
     /// When the running VM thread got the CPU.
     slice_start: Option<Instant>,
-    /// Worker numbers of the VM threads on the native stack, innermost last.
-    workers: Vec<usize>,
+    /// The VM threads on the native stack, innermost last.
+    running: Vec<Running>,
+    /// Names `threading` gave its threads (`_thread._set_name`), by ident.
+    names: Vec<(i64, String)>,
+    /// Threads started so far (`thread_ident`), and those of them not ended.
+    pub started: i64,
+    alive: i64,
+    /// Locks a thread releases when it ends (`_thread._set_sentinel`), by ident.
+    pub sentinels: Vec<(i64, ObjRef)>,
     /// The loops' default executors.
     pub pools: super::executor::Pools,
 }
 
 impl VThreads {
-    /// The thread name of the running VM thread (`asyncio_N`), if one runs.
+    /// The thread name of the running VM thread (`asyncio_N` for an executor's worker),
+    /// if one runs.
     pub fn current_name(&self) -> Option<String> {
-        self.workers.last().map(|w| format!("asyncio_{w}"))
+        let r = self.running.last()?;
+        Some(match r.worker {
+            Some(w) => format!("asyncio_{w}"),
+            None => self
+                .names
+                .iter()
+                .find(|(i, _)| *i == r.ident)
+                .map_or_else(|| format!("Dummy-{}", r.ident), |(_, n)| n.clone()),
+        })
+    }
+
+    /// `_thread.get_ident()`.
+    pub fn current_ident(&self) -> i64 {
+        self.running.last().map_or_else(main_ident, |r| r.ident)
+    }
+
+    /// The running VM thread's worker number, when it is an executor's worker.
+    pub fn current_worker(&self) -> Option<usize> {
+        self.running.last().and_then(|r| r.worker)
+    }
+
+    /// `threading` named thread `ident`.
+    pub fn set_name(&mut self, ident: i64, name: String) {
+        match self.names.iter_mut().find(|(i, _)| *i == ident) {
+            Some(entry) => entry.1 = name,
+            None => self.names.push((ident, name)),
+        }
     }
 
     /// Whether any VM thread is parked (sleeping or preempted).
@@ -199,6 +307,10 @@ impl Vm {
                 self.vthread_park(thread, sw);
                 return;
             }
+            if matches!(thread.role, Role::Thread { .. }) {
+                self.thread_done(thread, outcome);
+                return;
+            }
             match self.executor_job_done(thread, outcome) {
                 Some((next, w)) => {
                     thread = next;
@@ -219,7 +331,7 @@ impl Vm {
         let outer_slice = self.aio.vthreads.slice_start.replace(Instant::now());
         let outer_switch = self.aio.vthreads.switch.take();
         self.aio.vthreads.depth += 1;
-        self.aio.vthreads.workers.push(thread.worker);
+        self.aio.vthreads.running.push(thread.running());
         self.native_depth += 1;
         let r = match work {
             Some(w) => self.vthread_start(w),
@@ -228,7 +340,7 @@ impl Vm {
             None => self.run(),
         };
         self.native_depth -= 1;
-        self.aio.vthreads.workers.pop();
+        self.aio.vthreads.running.pop();
         self.aio.vthreads.depth -= 1;
         let switch = std::mem::replace(&mut self.aio.vthreads.switch, outer_switch);
         self.aio.vthreads.slice_start = outer_slice;
@@ -263,9 +375,9 @@ impl Vm {
     }
 
     /// The clock a VM thread's sleep is measured on: its loop's, or the monotonic clock
-    /// once that loop is closed.
-    fn vthread_now(&mut self, pool: &ObjRef) -> f64 {
-        match self.aio.state(pool) {
+    /// for a thread of its own, and once that loop is closed.
+    fn vthread_now(&mut self, clock: Option<&ObjRef>) -> f64 {
+        match clock.and_then(|lp| self.aio.state(lp)) {
             Some(st) => st.time(),
             None => super::clock::monotonic(),
         }
@@ -282,10 +394,13 @@ impl Vm {
     }
 
     fn vthread_park_with(&mut self, thread: VThread, work: Option<Work>, sw: Switch) {
-        let now = self.vthread_now(&thread.pool);
-        let (wake, preempted) = match sw {
-            Switch::Sleep(secs) => (now + secs, None),
-            Switch::Preempt => (now, Some(Instant::now())),
+        let now = self.vthread_now(thread.clock());
+        let (wake, preempted, blocked) = match sw {
+            Switch::Sleep(secs) => (now + secs, None, None),
+            Switch::Preempt => (now, Some(Instant::now()), None),
+            Switch::Block { lock, timeout } => {
+                (timeout.map_or(f64::INFINITY, |t| now + t), None, Some(lock))
+            }
         };
         let vt = &mut self.aio.vthreads;
         vt.seq += 1;
@@ -294,6 +409,7 @@ impl Vm {
             work,
             wake,
             preempted,
+            blocked,
             seq: vt.seq,
         });
     }
@@ -305,8 +421,11 @@ impl Vm {
         if let Some(since) = p.preempted {
             return gil_free || since.elapsed() >= SWITCH_INTERVAL;
         }
-        let (wake, pool) = (p.wake, p.thread.pool.clone());
-        wake <= self.vthread_now(&pool)
+        if p.wake.is_infinite() {
+            return false;
+        }
+        let (wake, clock) = (p.wake, p.thread.clock().cloned());
+        wake <= self.vthread_now(clock.as_ref())
     }
 
     /// Runs the parked threads that are due, earliest wake-up first, each at most once.
@@ -348,10 +467,14 @@ impl Vm {
                 0.0
             } else {
                 let p = &self.aio.vthreads.parked[i];
-                let (wake, pool) = (p.wake, p.thread.pool.clone());
+                if p.wake.is_infinite() {
+                    // Blocked until a release wakes it.
+                    continue;
+                }
+                let (wake, clock) = (p.wake, p.thread.clock().cloned());
                 // At least a microsecond: rounding must not make a wait that ends before
                 // the wake-up (the caller would spin, a virtual clock never getting there).
-                (wake - self.vthread_now(&pool)).max(MIN_WAIT)
+                (wake - self.vthread_now(clock.as_ref())).max(MIN_WAIT)
             };
             best = Some(best.map_or(left, |b| b.min(left)));
         }
@@ -361,7 +484,7 @@ impl Vm {
     /// The first parked thread's wake-up on `lp`'s clock, for the loop's wait.
     pub fn vthread_next_wake(&mut self, lp: &ObjRef) -> Option<f64> {
         let left = self.vthread_next_wake_in()?;
-        Some(self.vthread_now(lp) + left.as_secs_f64())
+        Some(self.vthread_now(Some(lp)) + left.as_secs_f64())
     }
 
     /// The loop's thread spent `d` blocked in `time.sleep` or letting VM threads run:
@@ -382,11 +505,13 @@ impl Vm {
 
     /// `lp` closed: its parked threads' sleeps go on on the monotonic clock.
     pub(crate) fn vthreads_loop_closed(&mut self, lp: &ObjRef) {
-        let now = self.vthread_now(lp);
+        let now = self.vthread_now(Some(lp));
         let mono = super::clock::monotonic();
         for p in &mut self.aio.vthreads.parked {
-            if p.thread.pool.is(lp) {
-                p.wake = mono + (p.wake - now);
+            if let Role::Worker { pool, .. } = &p.thread.role {
+                if pool.is(lp) {
+                    p.wake = mono + (p.wake - now);
+                }
             }
         }
     }
@@ -394,6 +519,14 @@ impl Vm {
     /// At exit, as CPython joins the executors' threads: runs every VM thread to its end
     /// (sleeping for real, or moving a virtual clock on). Ctrl-C stops waiting.
     pub fn vthreads_join_at_exit(&mut self) {
+        // Threads of their own still here are daemons (`threading._shutdown` joined the
+        // others): they stop where they are, as CPython's do, their frames never unwound.
+        let parked = std::mem::take(&mut self.aio.vthreads.parked);
+        let (threads, workers): (Vec<Parked>, Vec<Parked>) = parked
+            .into_iter()
+            .partition(|p| matches!(p.thread.role, Role::Thread { .. }));
+        std::mem::forget(threads);
+        self.aio.vthreads.parked = workers;
         while let Some(left) = self.vthread_next_wake_in() {
             if !left.is_zero() && !self.vthread_advance_virtual() {
                 let until = Instant::now() + left;
@@ -416,10 +549,10 @@ impl Vm {
             .vthreads
             .parked
             .iter()
-            .filter(|p| p.preempted.is_none())
+            .filter(|p| p.preempted.is_none() && p.wake.is_finite())
             .min_by(|a, b| a.wake.total_cmp(&b.wake))
-            .map(|p| (p.wake, p.thread.pool.clone()));
-        let Some((wake, pool)) = next else {
+            .map(|p| (p.wake, p.thread.clock().cloned()));
+        let Some((wake, Some(pool))) = next else {
             return false;
         };
         match self.aio.state(&pool) {
@@ -429,5 +562,88 @@ impl Vm {
             }
             _ => false,
         }
+    }
+
+    /// `_thread.start_new_thread(func, args, kwargs)`: a new VM thread runs the call at
+    /// once, until it first leaves the CPU (as a new OS thread would hold the GIL until it
+    /// blocks or its switch interval ends). Returns its ident.
+    pub(crate) fn thread_start(&mut self, work: Work) -> i64 {
+        self.aio.vthreads.started += 1;
+        self.aio.vthreads.alive += 1;
+        let ident = thread_ident(self.aio.vthreads.started);
+        let thread = VThread::thread(ident, work.func.clone());
+        self.vthread_run(thread, Some(work));
+        ident
+    }
+
+    /// A thread of its own ended: an exception that ended it is reported as `_thread`
+    /// does (SystemExit silently), and the locks it held for `threading` are released.
+    fn thread_done(&mut self, thread: VThread, outcome: PyResult<Value>) {
+        let Role::Thread { ident, func } = &thread.role else {
+            return;
+        };
+        if let Err(e) = outcome {
+            if !e.is(crate::vm::types::ExcKind::SystemExit) {
+                let what = self.repr(func).unwrap_or_default();
+                let text = self.format_exception(&e.value());
+                self.write_stderr(&format!(
+                    "Exception ignored in thread started by: {what}\n{text}"
+                ));
+            }
+        }
+        let ident = *ident;
+        let vt = &mut self.aio.vthreads;
+        vt.alive -= 1;
+        vt.names.retain(|(i, _)| *i != ident);
+        let mut held = Vec::new();
+        vt.sentinels.retain(|(i, lock)| {
+            if *i == ident {
+                held.push(lock.clone());
+            }
+            *i != ident
+        });
+        for lock in held {
+            crate::modules::thread::release_sentinel(self, &lock);
+        }
+    }
+
+    /// `_thread`'s wait for `lock` (its release or the timeout) called by a VM thread's
+    /// own frame: the thread parks. Elsewhere (the main thread, or native code in between)
+    /// the caller waits for real (`modules::thread`). True when it parked.
+    pub(crate) fn vthread_block(&mut self, lock: &ObjRef, timeout: Option<f64>) -> bool {
+        if !self.vthread_at_own_level() || self.aio.vthreads.switch.is_some() {
+            return false;
+        }
+        self.aio.vthreads.switch = Some(Switch::Block {
+            lock: lock.clone(),
+            timeout,
+        });
+        true
+    }
+
+    /// `lock` was released: the thread parked on it longest ago becomes runnable, as a
+    /// preempted one (it gets the CPU when the releasing thread blocks, or after a switch
+    /// interval). True when one was waiting.
+    pub(crate) fn vthread_wake_lock(&mut self, lock: &ObjRef) -> bool {
+        let first = self
+            .aio
+            .vthreads
+            .parked
+            .iter_mut()
+            .filter(|p| p.blocked.as_ref().is_some_and(|l| l.is(lock)))
+            .min_by_key(|p| p.seq);
+        match first {
+            Some(p) => {
+                p.blocked = None;
+                p.preempted = Some(Instant::now());
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// `_thread._count()`: threads of their own started and not ended.
+    pub(crate) fn vthreads_alive(&self) -> i64 {
+        self.aio.vthreads.alive
     }
 }

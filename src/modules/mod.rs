@@ -20,6 +20,7 @@ pub mod socket;
 mod strftime;
 pub mod struct_;
 pub mod sys;
+pub mod thread;
 pub mod time;
 mod time_calendar;
 pub mod traceback;
@@ -40,6 +41,7 @@ pub fn init(vm: &mut Vm) {
     socket::register(vm);
     process::register(vm);
     signal::register(vm);
+    thread::register(vm);
     file::register(vm);
     struct_::register(vm);
     hashlib::register(vm);

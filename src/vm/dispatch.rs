@@ -731,8 +731,16 @@ impl Vm {
                 let enter = self.special_method(&mgr, "__enter__", "context manager", false)?;
                 let exit = self.special_method(&mgr, "__exit__", "context manager", true)?;
                 self.push(exit);
-                let r = self.call(&enter, &[])?;
-                self.push(r);
+                // Called as `Call(0)` calls: an aio `__enter__` runs in this loop, where a
+                // VM thread's lock wait inside it can park the thread (`modules::thread`).
+                self.push(Value::Undef);
+                self.push(enter);
+                if self.do_call(0)? {
+                    self.breaker()?;
+                }
+                if self.aio.vthreads.switch.is_some() {
+                    return Ok(Some(Value::None));
+                }
             }
             Op::WithExceptStart => {
                 let e = self.peek(1);
@@ -1134,6 +1142,10 @@ impl Vm {
         };
         let r = if job_sleep {
             self.vthread_sleep_call(&a)
+        } else if self.aio.vthreads.depth > 0 && crate::modules::thread::is_wait_native(owner, name)
+        {
+            // A lock wait of a VM thread's own frame parks the thread.
+            crate::modules::thread::wait_call(self, &a, true)
         } else if counted {
             self.recursive(super::recursion::IN_BUILTIN_CALL, call)
         } else {

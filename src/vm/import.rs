@@ -54,6 +54,18 @@ impl Vm {
         }
     }
 
+    /// At exit: `module.func()` if the program imported `module` (`threading._shutdown`,
+    /// `atexit._run_exitfuncs`); an exception it raises is reported, as CPython does.
+    pub fn run_exit_hook(&mut self, module: &str, func: &str) {
+        let Some(m) = self.sys_module(module) else {
+            return;
+        };
+        if let Err(e) = self.call_method(&m, func, &[]) {
+            let what = format!("<function {func}>");
+            crate::gc::finalize::report_ignored(self, &what, &e.value());
+        }
+    }
+
     /// Registers a module in `sys.modules`.
     pub fn register_module(&mut self, name: &str, m: Value) {
         if let Obj::Dict(d) = &*self.modules {
