@@ -80,6 +80,27 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("signal", include_str!("../stdlib/signal.aio"), false),
     ("_thread", include_str!("../stdlib/_thread.aio"), false),
     ("threading", include_str!("../stdlib/threading.aio"), false),
+    ("queue", include_str!("../stdlib/queue.aio"), false),
+    (
+        "concurrent",
+        include_str!("../stdlib/concurrent/__init__.aio"),
+        true,
+    ),
+    (
+        "concurrent.futures",
+        include_str!("../stdlib/concurrent/futures/__init__.aio"),
+        true,
+    ),
+    (
+        "concurrent.futures._base",
+        include_str!("../stdlib/concurrent/futures/_base.aio"),
+        false,
+    ),
+    (
+        "concurrent.futures.thread",
+        include_str!("../stdlib/concurrent/futures/thread.aio"),
+        false,
+    ),
     ("struct", include_str!("../stdlib/struct.aio"), false),
     ("binascii", include_str!("../stdlib/binascii.aio"), false),
     ("base64", include_str!("../stdlib/base64.aio"), false),

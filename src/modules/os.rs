@@ -156,6 +156,11 @@ fn urandom(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(Value::bytes(buf))
 }
 
+/// `os.cpu_count()`: the CPUs online.
+fn cpu_count(_vm: &mut Vm, _args: &Args) -> PyResult<Value> {
+    Ok(Value::Int(crate::eventloop::executor::cpu_count() as i64))
+}
+
 pub fn register(vm: &mut Vm) {
     let funcs: &[(&'static str, NativeFn)] = &[
         ("urandom", urandom),
@@ -167,6 +172,7 @@ pub fn register(vm: &mut Vm) {
         ("_stat", stat),
         ("_islink", islink),
         ("listdir", listdir),
+        ("cpu_count", cpu_count),
     ];
     super::sys::new_module(vm, "_os", funcs);
 }
