@@ -81,6 +81,7 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("_thread", include_str!("../stdlib/_thread.aio"), false),
     ("threading", include_str!("../stdlib/threading.aio"), false),
     ("queue", include_str!("../stdlib/queue.aio"), false),
+    ("atexit", include_str!("../stdlib/atexit.aio"), false),
     (
         "concurrent",
         include_str!("../stdlib/concurrent/__init__.aio"),
