@@ -82,6 +82,7 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("threading", include_str!("../stdlib/threading.aio"), false),
     ("queue", include_str!("../stdlib/queue.aio"), false),
     ("atexit", include_str!("../stdlib/atexit.aio"), false),
+    ("weakref", include_str!("../stdlib/weakref.aio"), false),
     (
         "concurrent",
         include_str!("../stdlib/concurrent/__init__.aio"),

@@ -41,6 +41,11 @@ pub(super) fn mark_finalizing(o: &ObjRef) {
     }
 }
 
+/// Something for `run_pending` to do was queued elsewhere (`weak_watch`).
+pub(super) fn note_pending() {
+    let _ = HAS_PENDING.try_with(|h| h.set(true));
+}
+
 /// Whether finalizers are waiting to run.
 #[inline]
 pub fn pending() -> bool {
@@ -51,8 +56,15 @@ pub fn pending() -> bool {
 pub fn run_pending(vm: &mut Vm) {
     loop {
         let next = PENDING.with(|p| p.borrow_mut().pop());
-        let Some(o) = next else { break };
-        finalize(vm, &o);
+        if let Some(o) = next {
+            finalize(vm, &o);
+            continue;
+        }
+        // Then the callbacks of weakrefs whose referent died.
+        let Some(w) = super::weak_watch::next_died() else {
+            break;
+        };
+        crate::obj::weakref::run_callback(vm, &w);
     }
     HAS_PENDING.with(|h| h.set(false));
 }

@@ -9,7 +9,8 @@
 //! | `weak`   | `u32`: `WeakRef`s + 1 for all `ObjRef`s together (as `Rc`); freed at 0      |
 //! | `slot`   | `u32`: index in its generation's vector, or in the running collection's     |
 //! | `gen`    | `u8`: generation 0–2, `COLLECTING`, `DETACHED` or `UNTRACKED`               |
-//! | `flags`  | `u8`: `FINALIZED`: `__del__` ran (at most once, PEP 442)                    |
+//! | `flags`  | `u8`: `FINALIZED`: `__del__` ran (at most once, PEP 442); `WATCHED`: a  |
+//! |          | `weakref.ref` refers to it (`weak_watch` is told of its death)              |
 //!
 //! Overflowing a count aborts.
 //!
@@ -61,6 +62,8 @@ const MAX_SLOTS: usize = (u32::MAX / 4) as usize;
 /// finalized twice. Kept in the header (bytes that were padding) rather than in every
 /// instance, since the size of every object follows the size of an instance.
 const FINALIZED: u8 = 1;
+/// `flags` bit: Python-level weak references to the object exist (`weak_watch`).
+const WATCHED: u8 = 2;
 
 #[repr(C)]
 struct Header {
@@ -202,6 +205,12 @@ impl ObjRef {
         (**self).needs_finalizer(self.header().flags.get() & FINALIZED != 0)
     }
 
+    /// Asks for `weak_watch::died` to be told when the object dies.
+    pub fn set_watched(&self) {
+        let h = self.header();
+        h.flags.set(h.flags.get() | WATCHED);
+    }
+
     /// Marks the object's `__del__` as run (PEP 442: at most once, even if resurrected).
     pub fn set_finalized(&self) {
         let h = self.header();
@@ -251,6 +260,9 @@ unsafe fn drop_last(ptr: NonNull<GcBox>) {
     }
     if h.gen.get() != UNTRACKED {
         collector::note_death(Dying(ptr));
+    }
+    if h.flags.get() & WATCHED != 0 {
+        super::weak_watch::died(ptr.as_ptr() as usize);
     }
     // SAFETY: strong is 0 and the caller's was the last strong reference, so nothing else
     // can reach the `Obj` (`upgrade` fails, the registry no longer lists it): it is
@@ -336,6 +348,12 @@ impl WeakRef {
     #[inline]
     pub fn is(&self, o: &ObjRef) -> bool {
         self.ptr == o.ptr
+    }
+
+    /// The box's address (`ObjRef::addr` of the object, while it lives).
+    #[inline]
+    pub fn addr(&self) -> usize {
+        self.ptr.as_ptr() as usize
     }
 }
 

@@ -7,3 +7,4 @@ pub mod finalize;
 pub mod heap;
 pub mod trash;
 pub mod traverse;
+pub mod weak_watch;

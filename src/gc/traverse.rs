@@ -87,6 +87,12 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
                 d.iter().for_each(|v| visit_value(v, f));
             }
         }
+        // The referent is weak: only the callback is an edge.
+        Obj::WeakRef(w) => {
+            if let Ok(cb) = w.callback.try_borrow() {
+                visit_value(&cb, f);
+            }
+        }
         Obj::Tuple(t) => t.iter().for_each(|v| visit_value(v, f)),
         Obj::Dict(d) => {
             if let Ok(d) = d.try_borrow() {
@@ -303,6 +309,11 @@ pub fn clear(obj: &Obj) -> Vec<Value> {
         Obj::Deque(d) => {
             if let Ok(mut d) = d.items.try_borrow_mut() {
                 out.extend(d.drain(..));
+            }
+        }
+        Obj::WeakRef(w) => {
+            if let Ok(mut cb) = w.callback.try_borrow_mut() {
+                out.push(std::mem::replace(&mut *cb, Value::None));
             }
         }
         Obj::Dict(d) => {

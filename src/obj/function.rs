@@ -166,6 +166,8 @@ pub const MODULE_OWNERS: &[&str] = &[
     "_linecache",
     "_traceback",
     "_asyncio",
+    "_vthread",
+    "_weakref",
 ];
 
 pub struct NativeFunction {

@@ -22,6 +22,7 @@ pub mod range;
 pub mod set;
 pub mod str;
 pub mod stream;
+pub mod weakref;
 
 use crate::vm::value::Value;
 use num_bigint::BigInt;
@@ -83,6 +84,8 @@ pub enum Obj {
     /// Boxed: frame objects are rare, and every object pays for the largest inline kind.
     Frame(Box<FrameObj>),
     Traceback(TracebackObj),
+    /// `weakref.ref`.
+    WeakRef(Box<weakref::WeakRefObj>),
     Ellipsis,
     NotImplemented,
 }
@@ -115,6 +118,7 @@ impl Obj {
                 | Obj::Handle(_)
                 | Obj::Frame(_)
                 | Obj::Traceback(_)
+                | Obj::WeakRef(_)
         ) || matches!(self, Obj::Tuple(items) if items.iter().any(|v| matches!(v, Value::Obj(_))))
     }
 
@@ -172,6 +176,7 @@ impl Obj {
             Obj::Traceback(_) => "traceback",
             Obj::Ellipsis => "ellipsis",
             Obj::NotImplemented => "NotImplementedType",
+            Obj::WeakRef(_) => "weakref",
         }
     }
 }

@@ -327,6 +327,7 @@ pub fn type_of_value(t: &super::types::Types, v: &Value) -> ObjRef {
             Obj::Stream(_) => t.text_io.clone(),
             Obj::Ellipsis => t.ellipsis.clone(),
             Obj::NotImplemented => t.not_implemented.clone(),
+            Obj::WeakRef(_) => t.weakref.clone(),
             Obj::DictView(view) => match view.kind {
                 DictIterKind::Keys => t.dict_keys.clone(),
                 DictIterKind::Values => t.dict_values.clone(),

@@ -346,7 +346,8 @@ impl Vm {
                 | Obj::BigInt(_)
                 | Obj::Bytes(_)
                 | Obj::Range(_)
-                | Obj::FrozenSet(_) => {
+                | Obj::FrozenSet(_)
+                | Obj::WeakRef(_) => {
                     let cls = self.type_of(v);
                     let key = self.intern("__hash__");
                     match lookup(&cls, &key) {

@@ -36,7 +36,29 @@ fn function_get(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
     })))
 }
 
+/// `types.MethodType(func, obj)`: `func` bound to `obj`.
+fn method_new(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.no_kwargs("method")?;
+    let n = args.pos.len().saturating_sub(1);
+    if n != 2 {
+        return Err(type_error(format!("method expected 2 arguments, got {n}")));
+    }
+    let (func, obj) = (&args.pos[1], &args.pos[2]);
+    if !crate::modules::builtins::is_callable(vm, func) {
+        return Err(type_error("first argument must be callable"));
+    }
+    if obj.is_none() {
+        return Err(type_error("instance must not be None"));
+    }
+    Ok(Value::obj(Obj::BoundMethod(BoundMethod {
+        func: func.clone(),
+        self_: obj.clone(),
+    })))
+}
+
 pub fn register(vm: &mut Vm) {
     let f = vm.t.function.clone();
     vm.add_methods(&f, "function", &[("__get__", function_get)]);
+    let m = vm.t.method.clone();
+    vm.add_methods(&m, "method", &[("__new__", method_new)]);
 }

@@ -40,6 +40,7 @@ pub mod stream;
 pub mod text_common;
 pub mod tuple;
 pub mod type_;
+pub mod weakref;
 
 // collections.deque (exposed through _asyncio until a collections module exists).
 pub mod deque;
@@ -66,6 +67,7 @@ pub fn register_all(vm: &mut Vm) {
     set::register(vm);
     range::register(vm);
     slice::register(vm);
+    weakref::register(vm);
     misc_types::register(vm);
     stream::register(vm);
     generic_alias::register(vm);
