@@ -83,6 +83,12 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("queue", include_str!("../stdlib/queue.aio"), false),
     ("atexit", include_str!("../stdlib/atexit.aio"), false),
     ("weakref", include_str!("../stdlib/weakref.aio"), false),
+    ("urllib", include_str!("../stdlib/urllib/__init__.aio"), true),
+    (
+        "urllib.parse",
+        include_str!("../stdlib/urllib/parse.aio"),
+        false,
+    ),
     (
         "concurrent",
         include_str!("../stdlib/concurrent/__init__.aio"),
