@@ -37,8 +37,8 @@ impl Interpreter {
 
     /// An interpreter for a process's main program: Ctrl-C raises KeyboardInterrupt.
     pub fn for_main() -> Interpreter {
-        let mut i = Interpreter::new();
-        i.vm.interrupt = crate::vm::signals::install_sigint();
+        let i = Interpreter::new();
+        crate::vm::signals::install_sigint(&i.vm.interrupt, &i.vm.py_signals);
         i
     }
 
@@ -146,7 +146,20 @@ pub fn with_big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static)
         Ok(h) => {
             // Signals go to a thread that does not block them: leave only the interpreter
             // thread, so a Ctrl-C also interrupts its poll() and wakes the event loop.
-            let _ = SigSet::from(Signal::SIGINT).thread_block();
+            // The others too: a signal with a handler must interrupt the interpreter's
+            // waits (poll() returns EINTR) wherever the kernel would deliver it.
+            let mut outer = SigSet::all();
+            for sync in [
+                Signal::SIGSEGV,
+                Signal::SIGBUS,
+                Signal::SIGFPE,
+                Signal::SIGILL,
+                Signal::SIGTRAP,
+                Signal::SIGSYS,
+            ] {
+                outer.remove(sync);
+            }
+            let _ = outer.thread_block();
             join_interpreter(h)
         }
         Err(e) => {

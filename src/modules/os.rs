@@ -4,7 +4,7 @@
 
 use crate::obj::function::{Args, NativeFn};
 use crate::obj::methods::exception::os_error_from_io;
-use crate::vm::errors::{type_error, PyResult};
+use crate::vm::errors::{overflow_error, type_error, PyResult};
 use crate::vm::value::Value;
 use crate::vm::Vm;
 
@@ -156,6 +156,38 @@ fn urandom(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(Value::bytes(buf))
 }
 
+/// `os.kill(pid, sig)`: sends a signal (0: only checks that the process exists). A signal
+/// this process sent itself is handled before the next instruction.
+fn kill(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("kill", 2, 2)?;
+    let (pid, sig) = (vm.index_value(&args.pos[0])?, vm.index_value(&args.pos[1])?);
+    let pid = i32::try_from(pid).map_err(|_| overflow_error("signed integer is greater than maximum"))?;
+    let sig = i32::try_from(sig).map_err(|_| overflow_error("signed integer is greater than maximum"))?;
+    let signal = match sig {
+        0 => None,
+        n => match nix::sys::signal::Signal::try_from(n) {
+            Ok(s) => Some(s),
+            Err(_) => {
+                let e = std::io::Error::from_raw_os_error(22);
+                return Err(os_error_from_io(vm, &e, None));
+            }
+        },
+    };
+    if let Err(errno) = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), signal) {
+        let e = std::io::Error::from_raw_os_error(errno as i32);
+        return Err(os_error_from_io(vm, &e, None));
+    }
+    if pid == std::process::id() as i32 {
+        vm.check_signals()?;
+    }
+    Ok(Value::None)
+}
+
+/// `os.getppid()`.
+fn getppid(_vm: &mut Vm, _args: &Args) -> PyResult<Value> {
+    Ok(Value::Int(nix::unistd::getppid().as_raw() as i64))
+}
+
 /// `os.cpu_count()`: the CPUs online.
 fn cpu_count(_vm: &mut Vm, _args: &Args) -> PyResult<Value> {
     Ok(Value::Int(crate::eventloop::executor::cpu_count() as i64))
@@ -173,6 +205,8 @@ pub fn register(vm: &mut Vm) {
         ("_islink", islink),
         ("listdir", listdir),
         ("cpu_count", cpu_count),
+        ("kill", kill),
+        ("getppid", getppid),
     ];
     super::sys::new_module(vm, "_os", funcs);
 }

@@ -3,7 +3,8 @@
 
 use crate::obj::function::{Args, NativeFn};
 use crate::obj::methods::exception::os_error_from_io;
-use crate::vm::errors::{type_error, PyResult};
+use crate::vm::errors::{overflow_error, type_error, value_error, PyResult};
+use crate::vm::signals::Disposition;
 use crate::vm::value::Value;
 use crate::vm::Vm;
 
@@ -22,7 +23,68 @@ fn raise_signal(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(Value::None)
 }
 
+/// `set_handler(signum, kind, handler)`: what `signal.signal()` installs: kind 0 for
+/// SIG_DFL, 1 for SIG_IGN, 2 for the callable `handler`, 3 for `default_int_handler`.
+fn set_handler(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("set_handler", 3, 3)?;
+    if vm.aio.vthreads.depth > 0 {
+        return Err(value_error(
+            "signal only works in main thread of the main interpreter",
+        ));
+    }
+    let (sig, kind) = (vm.index_value(&args.pos[0])?, vm.index_value(&args.pos[1])?);
+    let sig = i32::try_from(sig).map_err(|_| value_error("signal number out of range"))?;
+    let disposition = match kind {
+        0 => Disposition::Default,
+        1 => Disposition::Ignore,
+        3 if sig == libc_sigint() => {
+            vm.reset_sigint();
+            return Ok(Value::None);
+        }
+        _ => Disposition::Handler(args.pos[2].clone()),
+    };
+    if !vm.set_signal_disposition(sig, disposition) {
+        let e = std::io::Error::from_raw_os_error(22);
+        return Err(os_error_from_io(vm, &e, None));
+    }
+    Ok(Value::None)
+}
+
+fn libc_sigint() -> i32 {
+    signal_hook::consts::SIGINT
+}
+
+/// `alarm(seconds)`: SIGALRM after `seconds` (0 cancels); the seconds the previous alarm
+/// had left.
+fn alarm(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("alarm", 1, 1)?;
+    let secs = vm.index_value(&args.pos[0])?;
+    let secs = u32::try_from(secs).map_err(|_| overflow_error("Python int too large to convert to C unsigned long"))?;
+    let left = if secs == 0 {
+        nix::unistd::alarm::cancel()
+    } else {
+        nix::unistd::alarm::set(secs)
+    };
+    Ok(Value::Int(left.unwrap_or(0) as i64))
+}
+
+/// `pause()`: waits until a signal arrives, and runs its handler.
+fn pause(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("pause", 0, 0)?;
+    crate::obj::methods::stream::flush_std_streams(vm).ok();
+    while !vm.interrupt_pending() {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    vm.check_signals()?;
+    Ok(Value::None)
+}
+
 pub fn register(vm: &mut Vm) {
-    let funcs: &[(&'static str, NativeFn)] = &[("raise_signal", raise_signal)];
+    let funcs: &[(&'static str, NativeFn)] = &[
+        ("raise_signal", raise_signal),
+        ("set_handler", set_handler),
+        ("alarm", alarm),
+        ("pause", pause),
+    ];
     super::sys::new_module(vm, "_signal", funcs);
 }

@@ -85,8 +85,11 @@ pub struct Vm {
     pub(crate) skip_tb: bool,
     /// Counts back-edges and calls for periodic work.
     pub(crate) breaker_count: u32,
-    /// Set by the SIGINT handler (shared with it), consumed by `check_signals`.
+    /// Set by the handled signals (shared with their handlers), consumed by
+    /// `check_signals`.
     pub interrupt: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// What `signal.signal()` set, and SIGINT's own flag.
+    pub py_signals: signals::PyHandlers,
     /// `sys.argv`
     pub argv: Vec<String>,
     /// Module search path: the script's folder, then `AIOPATH`/`PYTHONPATH` entries.
@@ -142,6 +145,7 @@ impl Vm {
             skip_tb: false,
             breaker_count: 0,
             interrupt: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
+            py_signals: signals::PyHandlers::default(),
             argv: Vec::new(),
             path: Vec::new(),
             aio: Default::default(),

@@ -20,6 +20,9 @@ pub const STDOUT_BUFFER: usize = 8192;
 
 thread_local! {
     static STDOUT_TTY: bool = std::io::stdout().is_terminal();
+    /// `PYTHONUNBUFFERED` set (not empty): every write goes out at once, as CPython's.
+    static STDOUT_UNBUFFERED: bool =
+        std::env::var_os("PYTHONUNBUFFERED").is_some_and(|v| !v.is_empty());
 }
 
 /// A new stream object for `fd` (0, 1 or 2).
@@ -92,7 +95,9 @@ fn stream_write(vm: &mut Vm, s: &StreamObj, text: &str) -> PyResult<()> {
             let flush = {
                 let mut b = s.buffer.borrow_mut();
                 b.extend_from_slice(text.as_bytes());
-                b.len() >= STDOUT_BUFFER || (STDOUT_TTY.with(|t| *t) && text.contains('\n'))
+                b.len() >= STDOUT_BUFFER
+                    || STDOUT_UNBUFFERED.with(|u| *u)
+                    || (STDOUT_TTY.with(|t| *t) && text.contains('\n'))
             };
             if flush {
                 flush_stream(vm, s)?;
