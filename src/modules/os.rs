@@ -73,6 +73,16 @@ fn getcwd(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     }
 }
 
+/// `chdir(path)`: change the process's working directory.
+fn chdir(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("chdir", 1, 1)?;
+    let path = path_arg(vm, args, "chdir")?;
+    match std::env::set_current_dir(&path) {
+        Ok(()) => Ok(Value::None),
+        Err(e) => Err(os_error_from_io(vm, &e, Some(args.pos[0].clone()))),
+    }
+}
+
 fn getpid(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("getpid", 0, 0)?;
     Ok(Value::Int(i64::from(std::process::id())))
@@ -163,6 +173,7 @@ pub fn register(vm: &mut Vm) {
         ("_putenv", putenv),
         ("_unsetenv", unsetenv),
         ("getcwd", getcwd),
+        ("chdir", chdir),
         ("getpid", getpid),
         ("_stat", stat),
         ("_islink", islink),
