@@ -385,6 +385,18 @@ fn loop_init(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     vm.loop_register(&lp);
     let key = vm.intern("slow_callback_duration");
     vm.set_attr(&Value::Obj(lp), &key, Value::Float(0.1))?;
+    // CPython's selector loop says which selector it chose, at DEBUG level (what Linux's
+    // DefaultSelector is).
+    if let Some(logger) = crate::eventloop::handler::asyncio_logger(vm)? {
+        let debug = vm.get_attr_str(&logger, "debug")?;
+        vm.call(
+            &debug,
+            &[
+                Value::str("Using selector: %s"),
+                Value::str("EpollSelector"),
+            ],
+        )?;
+    }
     Ok(Value::None)
 }
 
