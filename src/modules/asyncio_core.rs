@@ -9,6 +9,7 @@ use crate::obj::class::Layout;
 use crate::obj::function::Args;
 use crate::obj::future::{Callback, FutState};
 use crate::obj::{DictData, FutureObj, Obj};
+use crate::vm::class::is_subclass;
 use crate::vm::errors::{runtime_error, type_error, PyResult};
 use crate::vm::native::native;
 use crate::vm::types::{exc_class, new_class, ExcKind};
@@ -923,7 +924,18 @@ pub fn sleep_future(vm: &mut Vm, delay: &Value, seconds: f64) -> Option<ObjRef> 
 
 /// The done callback `run_until_complete` adds: stops the future's loop.
 fn run_until_complete_cb(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    if let Some((o, _)) = args.get(0).and_then(value_future) {
+    if let Some((o, f)) = args.get(0).and_then(value_future) {
+        // A task that raised SystemExit or KeyboardInterrupt raised it out of run_forever
+        // too; stopping now would stop the loop's next run instead.
+        if let Value::Obj(e) = f.exception() {
+            if matches!(&*e, Obj::Exception(x) if {
+                let c = &x.class;
+                is_subclass(c, &exc_class(ExcKind::SystemExit))
+                    || is_subclass(c, &exc_class(ExcKind::KeyboardInterrupt))
+            }) {
+                return Ok(Value::None);
+            }
+        }
         let o = o.clone();
         if let Value::Obj(l) = crate::eventloop::future_loop(&o) {
             vm.loop_stop(&l);

@@ -83,6 +83,43 @@ fn chdir(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     }
 }
 
+/// `kill(pid, sig)`: send a signal (0 only checks the process exists); CPython's
+/// messages for arguments that are not integers or out of range.
+fn kill(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("kill", 2, 2)?;
+    let mut ints = [0i32; 2];
+    for (i, slot) in ints.iter_mut().enumerate() {
+        let n = vm.index_value(&args.pos[i])?;
+        *slot = i32::try_from(n).map_err(|_| {
+            crate::vm::errors::overflow_error("signed integer is greater than maximum")
+        })?;
+    }
+    let pid = nix::unistd::Pid::from_raw(ints[0]);
+    let sig = if ints[1] == 0 {
+        None
+    } else {
+        match nix::sys::signal::Signal::try_from(ints[1]) {
+            Ok(s) => Some(s),
+            Err(_) => {
+                let e = std::io::Error::from_raw_os_error(nix::libc::EINVAL);
+                return Err(os_error_from_io(vm, &e, None));
+            }
+        }
+    };
+    match nix::sys::signal::kill(pid, sig) {
+        Ok(()) => Ok(Value::None),
+        Err(errno) => {
+            let e = std::io::Error::from_raw_os_error(errno as i32);
+            Err(os_error_from_io(vm, &e, None))
+        }
+    }
+}
+
+fn getppid(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("getppid", 0, 0)?;
+    Ok(Value::Int(i64::from(std::os::unix::process::parent_id())))
+}
+
 fn getpid(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("getpid", 0, 0)?;
     Ok(Value::Int(i64::from(std::process::id())))
@@ -175,6 +212,8 @@ pub fn register(vm: &mut Vm) {
         ("getcwd", getcwd),
         ("chdir", chdir),
         ("getpid", getpid),
+        ("getppid", getppid),
+        ("kill", kill),
         ("_stat", stat),
         ("_islink", islink),
         ("listdir", listdir),
