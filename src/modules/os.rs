@@ -115,6 +115,15 @@ fn kill(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     }
 }
 
+/// `cpu_count()`: the processors this process can use (None if unknown).
+fn cpu_count(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("cpu_count", 0, 0)?;
+    Ok(match std::thread::available_parallelism() {
+        Ok(n) => Value::Int(i64::try_from(n.get()).unwrap_or(i64::MAX)),
+        Err(_) => Value::None,
+    })
+}
+
 fn getppid(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("getppid", 0, 0)?;
     Ok(Value::Int(i64::from(std::os::unix::process::parent_id())))
@@ -213,6 +222,7 @@ pub fn register(vm: &mut Vm) {
         ("chdir", chdir),
         ("getpid", getpid),
         ("getppid", getppid),
+        ("cpu_count", cpu_count),
         ("kill", kill),
         ("_stat", stat),
         ("_islink", islink),
