@@ -30,6 +30,7 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("getopt", include_str!("../stdlib/getopt.aio"), false),
     ("stat", include_str!("../stdlib/stat.aio"), false),
     ("colorsys", include_str!("../stdlib/colorsys.aio"), false),
+    ("errno", include_str!("../stdlib/errno.aio"), false),
     ("graphlib", include_str!("../stdlib/graphlib.aio"), false),
     ("calendar", include_str!("../stdlib/calendar.aio"), false),
     ("difflib", include_str!("../stdlib/difflib.aio"), false),
