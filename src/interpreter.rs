@@ -120,9 +120,29 @@ impl Interpreter {
     pub fn shutdown(&mut self) {
         // CPython joins the executors' worker threads first (`threading._shutdown`).
         self.vm.vthreads_join_at_exit();
+        self.run_atexit();
         crate::gc::finalize::run_pending(&mut self.vm);
         crate::gc::collector::collect(&mut self.vm, 2);
         self.vm.flush_std_streams();
+    }
+}
+
+impl Interpreter {
+    /// The functions registered with `atexit`, if the program imported it.
+    fn run_atexit(&mut self) {
+        let modules = self.vm.modules.clone();
+        let key = self.vm.intern("atexit");
+        let Some(m) = crate::vm::dictops::plain_getitem(&modules, &key) else {
+            return;
+        };
+        let run = match self.vm.get_attr_str(&m, "_run_exitfuncs") {
+            Ok(f) => f,
+            Err(_) => return,
+        };
+        if let Err(e) = self.vm.call(&run, &[]) {
+            // Only a failure of the runner itself (the callbacks' errors are reported).
+            self.vm.print_exception(&e.value());
+        }
     }
 }
 

@@ -31,6 +31,7 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("stat", include_str!("../stdlib/stat.aio"), false),
     ("colorsys", include_str!("../stdlib/colorsys.aio"), false),
     ("errno", include_str!("../stdlib/errno.aio"), false),
+    ("atexit", include_str!("../stdlib/atexit.aio"), false),
     ("graphlib", include_str!("../stdlib/graphlib.aio"), false),
     ("calendar", include_str!("../stdlib/calendar.aio"), false),
     ("difflib", include_str!("../stdlib/difflib.aio"), false),
