@@ -36,7 +36,7 @@ pub fn default_max_workers() -> usize {
 
 /// `os.cpu_count()`: the CPUs online (glibc's `sysconf(_SC_NPROCESSORS_ONLN)` reads the
 /// same file), not the ones this process may use.
-fn cpu_count() -> usize {
+pub fn cpu_count() -> usize {
     let online = std::fs::read_to_string("/sys/devices/system/cpu/online").ok();
     let counted = online.and_then(|s| {
         let mut n = 0;

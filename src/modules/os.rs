@@ -115,13 +115,11 @@ fn kill(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     }
 }
 
-/// `cpu_count()`: the processors this process can use (None if unknown).
+/// `cpu_count()`: the processors online, as CPython counts them.
 fn cpu_count(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("cpu_count", 0, 0)?;
-    Ok(match std::thread::available_parallelism() {
-        Ok(n) => Value::Int(i64::try_from(n.get()).unwrap_or(i64::MAX)),
-        Err(_) => Value::None,
-    })
+    let n = crate::eventloop::executor::cpu_count();
+    Ok(Value::Int(i64::try_from(n).unwrap_or(i64::MAX)))
 }
 
 fn getppid(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
