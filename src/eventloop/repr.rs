@@ -128,7 +128,7 @@ fn function_source(vm: &mut Vm, v: &Value) -> Option<(String, u32)> {
 
 /// `(func, args, keywords)` of a `functools.partial` (only once functools is imported,
 /// since nothing else can have made one).
-fn as_partial(vm: &mut Vm, v: &Value) -> Option<(Value, Vec<Value>, Value)> {
+pub(crate) fn as_partial(vm: &mut Vm, v: &Value) -> Option<(Value, Vec<Value>, Value)> {
     if !matches!(v, Value::Obj(o) if matches!(&**o, Obj::Instance(_))) {
         return None;
     }

@@ -285,17 +285,7 @@ impl Vm {
     ) -> PyResult<()> {
         let Some(f) = as_future(t) else { return Ok(()) };
         let Some(ts) = &f.task else { return Ok(()) };
-        let is_coro = match &coro {
-            Value::Obj(o) => match &**o {
-                Obj::Generator(g) => g.kind == crate::obj::generator::GenKind::Coroutine,
-                _ => {
-                    self.lookup_special(&coro, "send").is_some()
-                        && self.lookup_special(&coro, "throw").is_some()
-                }
-            },
-            _ => false,
-        };
-        if !is_coro {
+        if !crate::modules::asyncio_core::is_coroutine_value(self, &coro) {
             ts.log_destroy_pending.set(false);
             let r = self.repr(&coro)?;
             return Err(crate::vm::errors::type_error(format!(

@@ -956,28 +956,47 @@ fn interrupt_count(vm: &mut Vm, _args: &Args) -> PyResult<Value> {
     Ok(Value::Int(vm.aio.interrupt_count as i64))
 }
 
-fn is_coroutine(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+fn is_coroutine(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("iscoroutine", 1, 1)?;
-    // Async generator awaitables have `send`/`throw`/`close`/`__await__`, so CPython's
-    // `collections.abc.Coroutine` check accepts them too.
-    Ok(Value::Bool(matches!(&args.pos[0], Value::Obj(o)
-        if matches!(&**o, Obj::Generator(g) if g.kind == crate::obj::generator::GenKind::Coroutine)
-            || matches!(&**o, Obj::AsyncAwaitable(_)))))
+    Ok(Value::Bool(is_coroutine_value(vm, &args.pos[0])))
 }
 
-fn is_coroutine_function(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+/// `asyncio.iscoroutine(v)`: CPython accepts coroutines, generators (the old
+/// generator-based coroutines) and anything `collections.abc.Coroutine` does: async
+/// generator awaitables, and objects with `__await__`, `send`, `throw` and `close`.
+pub fn is_coroutine_value(vm: &mut Vm, v: &Value) -> bool {
+    use crate::obj::generator::GenKind;
+    let Value::Obj(o) = v else {
+        return false;
+    };
+    match &**o {
+        Obj::Generator(g) => matches!(g.kind, GenKind::Coroutine | GenKind::Generator),
+        Obj::AsyncAwaitable(_) => true,
+        Obj::Instance(_) => ["__await__", "send", "throw", "close"]
+            .iter()
+            .all(|m| vm.lookup_special(v, m).is_some()),
+        _ => false,
+    }
+}
+
+fn is_coroutine_function(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("iscoroutinefunction", 1, 1)?;
-    fn check(v: &Value) -> bool {
+    fn check(vm: &mut Vm, v: &Value) -> bool {
         match v {
             Value::Obj(o) => match &**o {
                 Obj::Function(f) => f.code.code.flags.coroutine,
-                Obj::BoundMethod(m) => check(&m.func),
+                Obj::BoundMethod(m) => check(vm, &m.func),
+                // inspect looks through functools.partial objects.
+                Obj::Instance(_) => match crate::eventloop::repr::as_partial(vm, v) {
+                    Some((inner, _, _)) => check(vm, &inner),
+                    None => false,
+                },
                 _ => false,
             },
             _ => false,
         }
     }
-    Ok(Value::Bool(check(&args.pos[0])))
+    Ok(Value::Bool(check(vm, &args.pos[0])))
 }
 
 fn future_make_cancelled_error(vm: &mut Vm, args: &Args) -> PyResult<Value> {
