@@ -33,7 +33,11 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("errno", include_str!("../stdlib/errno.aio"), false),
     ("atexit", include_str!("../stdlib/atexit.aio"), false),
     ("fractions", include_str!("../stdlib/fractions.aio"), false),
-    ("statistics", include_str!("../stdlib/statistics.aio"), false),
+    (
+        "statistics",
+        include_str!("../stdlib/statistics.aio"),
+        false,
+    ),
     ("graphlib", include_str!("../stdlib/graphlib.aio"), false),
     ("calendar", include_str!("../stdlib/calendar.aio"), false),
     ("difflib", include_str!("../stdlib/difflib.aio"), false),

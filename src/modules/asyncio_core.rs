@@ -875,13 +875,14 @@ fn set_result_unless_cancelled(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 /// `_sleep_timer(delay, result)`: `(future, timer handle)` for `asyncio.sleep(delay)`.
 fn sleep_timer(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("_sleep_timer", 2, 2)?;
-    let Some(lp) = vm.aio.running_loop() else {
-        return Err(runtime_error("no running event loop"));
-    };
-    // The pair of a sleep the fast tier started, now being turned into its coroutine.
+    // The pair of a sleep the fast tier started, now being turned into its coroutine
+    // (perhaps to be closed with no loop running, when the coroutine is garbage).
     if let Some((fut, h)) = vm.aio.adopt_sleep.take() {
         return Ok(Value::tuple(vec![Value::Obj(fut), Value::Obj(h)]));
     }
+    let Some(lp) = vm.aio.running_loop() else {
+        return Err(runtime_error("no running event loop"));
+    };
     let d = number(vm, &args.pos[0], "")?;
     let Some((fut, h)) = sleep_future_and_timer(vm, &lp, d, args.pos[1].clone()) else {
         return Err(runtime_error("asyncio is not initialised"));
