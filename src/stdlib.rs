@@ -38,6 +38,7 @@ const MODULES: &[(&str, &str, bool)] = &[
         include_str!("../stdlib/statistics.aio"),
         false,
     ),
+    ("threading", include_str!("../stdlib/threading.aio"), false),
     ("graphlib", include_str!("../stdlib/graphlib.aio"), false),
     ("calendar", include_str!("../stdlib/calendar.aio"), false),
     ("difflib", include_str!("../stdlib/difflib.aio"), false),

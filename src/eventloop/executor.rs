@@ -189,6 +189,10 @@ impl Vm {
         thread: VThread,
         outcome: PyResult<Value>,
     ) -> Option<(VThread, Work)> {
+        if thread.plain.is_some() {
+            // A threading.Thread: its bootstrap (threading.aio) handled its outcome.
+            return None;
+        }
         let (exc_v, result) = match outcome {
             Ok(v) => (Value::None, v),
             Err(e) => (e.value(), Value::None),

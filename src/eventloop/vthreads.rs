@@ -78,16 +78,33 @@ impl ThreadState {
     }
 }
 
-/// A worker thread of a loop's default executor, busy with one job.
+/// A worker thread of a loop's default executor, busy with one job; or a thread that
+/// `threading.Thread.start()` started (`plain`).
 pub struct VThread {
-    /// The loop whose default executor the worker belongs to.
+    /// The loop whose default executor the worker belongs to (a plain thread's is no
+    /// loop: it sleeps on the monotonic clock).
     pub pool: ObjRef,
     /// Its number, as in the thread name `asyncio_N`.
     pub worker: usize,
     /// `run_in_executor`'s future, which gets the job's outcome.
     pub dest: ObjRef,
     pub state: ThreadState,
+    pub plain: Option<PlainThread>,
 }
+
+/// What a `threading.Thread`'s VM thread is known by.
+pub struct PlainThread {
+    pub ident: i64,
+    pub name: String,
+    /// Exit does not wait for it (CPython stops running daemon threads at exit).
+    pub daemon: bool,
+}
+
+/// `threading.get_ident()` of the main thread and of the executors' workers (plus their
+/// number); plain threads count from `PLAIN_IDENT_BASE`.
+pub const MAIN_IDENT: i64 = 139_900_000_000_000;
+const WORKER_IDENT_BASE: i64 = MAIN_IDENT + 1_000_000;
+pub const PLAIN_IDENT_BASE: i64 = MAIN_IDENT + 2_000_000;
 
 impl VThread {
     pub fn new(pool: ObjRef, worker: usize, dest: ObjRef) -> VThread {
@@ -96,6 +113,33 @@ impl VThread {
             worker,
             dest,
             state: ThreadState::default(),
+            plain: None,
+        }
+    }
+
+    /// A `threading.Thread`'s VM thread; `nowhere` stands for its missing loop and future.
+    pub fn plain(nowhere: ObjRef, thread: PlainThread) -> VThread {
+        VThread {
+            pool: nowhere.clone(),
+            worker: 0,
+            dest: nowhere,
+            state: ThreadState::default(),
+            plain: Some(thread),
+        }
+    }
+
+    fn is_daemon(&self) -> bool {
+        self.plain.as_ref().is_some_and(|p| p.daemon)
+    }
+
+    /// (`threading.get_ident()`, thread name)
+    fn identity(&self) -> (i64, String) {
+        match &self.plain {
+            Some(p) => (p.ident, p.name.clone()),
+            None => (
+                WORKER_IDENT_BASE + self.worker as i64,
+                format!("asyncio_{}", self.worker),
+            ),
         }
     }
 }
@@ -125,16 +169,23 @@ pub struct VThreads {
     pub switch: Option<Switch>,
     /// When the running VM thread got the CPU.
     slice_start: Option<Instant>,
-    /// Worker numbers of the VM threads on the native stack, innermost last.
-    workers: Vec<usize>,
+    /// (ident, name) of the VM threads on the native stack, innermost last.
+    running: Vec<(i64, String)>,
+    /// The last plain thread's number (`PLAIN_IDENT_BASE` + it is its ident).
+    pub plain_count: i64,
     /// The loops' default executors.
     pub pools: super::executor::Pools,
 }
 
 impl VThreads {
-    /// The thread name of the running VM thread (`asyncio_N`), if one runs.
+    /// The thread name of the running VM thread (`asyncio_N` for a worker), if one runs.
     pub fn current_name(&self) -> Option<String> {
-        self.workers.last().map(|w| format!("asyncio_{w}"))
+        self.running.last().map(|(_, name)| name.clone())
+    }
+
+    /// `threading.get_ident()` of the code running now.
+    pub fn current_ident(&self) -> i64 {
+        self.running.last().map_or(MAIN_IDENT, |(ident, _)| *ident)
     }
 
     /// Whether any VM thread is parked (sleeping or preempted).
@@ -219,7 +270,8 @@ impl Vm {
         let outer_slice = self.aio.vthreads.slice_start.replace(Instant::now());
         let outer_switch = self.aio.vthreads.switch.take();
         self.aio.vthreads.depth += 1;
-        self.aio.vthreads.workers.push(thread.worker);
+        let identity = thread.identity();
+        self.aio.vthreads.running.push(identity);
         self.native_depth += 1;
         let r = match work {
             Some(w) => self.vthread_start(w),
@@ -228,7 +280,7 @@ impl Vm {
             None => self.run(),
         };
         self.native_depth -= 1;
-        self.aio.vthreads.workers.pop();
+        self.aio.vthreads.running.pop();
         self.aio.vthreads.depth -= 1;
         let switch = std::mem::replace(&mut self.aio.vthreads.switch, outer_switch);
         self.aio.vthreads.slice_start = outer_slice;
@@ -391,10 +443,20 @@ impl Vm {
         }
     }
 
-    /// At exit, as CPython joins the executors' threads: runs every VM thread to its end
-    /// (sleeping for real, or moving a virtual clock on). Ctrl-C stops waiting.
+    /// At exit, as CPython joins the executors' and the non-daemon threads: runs them to
+    /// their end (sleeping for real, or moving a virtual clock on), daemon threads running
+    /// meanwhile; what daemon threads remain never run again. Ctrl-C stops waiting.
     pub fn vthreads_join_at_exit(&mut self) {
-        while let Some(left) = self.vthread_next_wake_in() {
+        while self
+            .aio
+            .vthreads
+            .parked
+            .iter()
+            .any(|p| !p.thread.is_daemon())
+        {
+            let Some(left) = self.vthread_next_wake_in() else {
+                break;
+            };
             if !left.is_zero() && !self.vthread_advance_virtual() {
                 let until = Instant::now() + left;
                 while Instant::now() < until {

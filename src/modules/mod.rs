@@ -20,6 +20,7 @@ pub mod socket;
 mod strftime;
 pub mod struct_;
 pub mod sys;
+pub mod thread;
 pub mod time;
 mod time_calendar;
 pub mod traceback;
@@ -39,6 +40,7 @@ pub fn init(vm: &mut Vm) {
     os::register(vm);
     socket::register(vm);
     process::register(vm);
+    thread::register(vm);
     signal::register(vm);
     file::register(vm);
     struct_::register(vm);

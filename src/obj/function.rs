@@ -158,6 +158,7 @@ pub const MODULE_OWNERS: &[&str] = &[
     "_os",
     "_socket",
     "_process",
+    "_aio_thread",
     "_signal",
     "_file",
     "_struct",

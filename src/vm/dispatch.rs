@@ -481,6 +481,23 @@ impl Vm {
                 if let Some(kw) = kwargs {
                     self.kwargs_into(&kw, &func, &mut all, &mut names)?;
                 }
+                // `time.sleep(*args)` in a VM thread parks it, as a plain call does.
+                if self.aio.vthreads.depth > 0
+                    && names.is_empty()
+                    && crate::eventloop::vthreads::is_time_sleep(&func)
+                {
+                    let a = crate::obj::function::Args {
+                        pos: &all,
+                        kwnames: &[],
+                        kwvalues: &[],
+                    };
+                    let r = self.vthread_sleep_call(&a)?;
+                    self.push(r);
+                    if self.aio.vthreads.switch.is_some() {
+                        return Ok(Some(Value::None));
+                    }
+                    return Ok(None);
+                }
                 match self.prepare_call(&func, None, &all, &names)? {
                     Prepared::Done(v) => self.push(v),
                     Prepared::Frame(f) => {
