@@ -119,8 +119,9 @@ impl Interpreter {
     /// exit too, which is when cyclic garbage reports itself), then flush output.
     pub fn shutdown(&mut self) {
         // CPython joins the executors' worker threads first (`threading._shutdown`).
+        self.call_module_hook("threading", "_shutdown");
         self.vm.vthreads_join_at_exit();
-        self.run_atexit();
+        self.call_module_hook("atexit", "_run_exitfuncs");
         crate::gc::finalize::run_pending(&mut self.vm);
         crate::gc::collector::collect(&mut self.vm, 2);
         self.vm.flush_std_streams();
@@ -128,19 +129,20 @@ impl Interpreter {
 }
 
 impl Interpreter {
-    /// The functions registered with `atexit`, if the program imported it.
-    fn run_atexit(&mut self) {
+    /// `module.func()` at shutdown when the program imported `module`: threading's
+    /// `_shutdown` (before the threads are joined), atexit's `_run_exitfuncs`.
+    fn call_module_hook(&mut self, module: &str, func: &str) {
         let modules = self.vm.modules.clone();
-        let key = self.vm.intern("atexit");
+        let key = self.vm.intern(module);
         let Some(m) = crate::vm::dictops::plain_getitem(&modules, &key) else {
             return;
         };
-        let run = match self.vm.get_attr_str(&m, "_run_exitfuncs") {
+        let hook = match self.vm.get_attr_str(&m, func) {
             Ok(f) => f,
             Err(_) => return,
         };
-        if let Err(e) = self.vm.call(&run, &[]) {
-            // Only a failure of the runner itself (the callbacks' errors are reported).
+        if let Err(e) = self.vm.call(&hook, &[]) {
+            // atexit reports its callbacks' errors itself; this is the hook failing.
             self.vm.print_exception(&e.value());
         }
     }

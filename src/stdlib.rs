@@ -39,6 +39,27 @@ const MODULES: &[(&str, &str, bool)] = &[
         false,
     ),
     ("threading", include_str!("../stdlib/threading.aio"), false),
+    ("queue", include_str!("../stdlib/queue.aio"), false),
+    (
+        "concurrent",
+        include_str!("../stdlib/concurrent/__init__.aio"),
+        true,
+    ),
+    (
+        "concurrent.futures",
+        include_str!("../stdlib/concurrent/futures/__init__.aio"),
+        true,
+    ),
+    (
+        "concurrent.futures._base",
+        include_str!("../stdlib/concurrent/futures/_base.aio"),
+        false,
+    ),
+    (
+        "concurrent.futures.thread",
+        include_str!("../stdlib/concurrent/futures/thread.aio"),
+        false,
+    ),
     ("graphlib", include_str!("../stdlib/graphlib.aio"), false),
     ("calendar", include_str!("../stdlib/calendar.aio"), false),
     ("difflib", include_str!("../stdlib/difflib.aio"), false),
