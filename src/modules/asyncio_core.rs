@@ -616,6 +616,60 @@ fn loop_run_forever(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(Value::None)
 }
 
+// A loop run by a VM thread (threading.aio) is driven from aio code
+// (`_UnixSelectorEventLoop.run_forever` in events.aio), one iteration at a time, so the
+// thread can sleep, parked, while its loop has nothing to do.
+
+/// `_in_vthread()`: whether the code running is a VM thread's (not the main thread's).
+fn in_vthread(vm: &mut Vm, _args: &Args) -> PyResult<Value> {
+    Ok(Value::Bool(vm.aio.vthreads.depth > 0))
+}
+
+/// `_loop_enter(loop)`: the loop is running from now on; returns the hooks to restore.
+fn loop_enter(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_loop_enter", 1, 1)?;
+    let lp = loop_arg(vm, &args.pos[0])?;
+    let (first, fin) = vm.loop_enter(&lp)?;
+    Ok(Value::tuple(vec![
+        first.unwrap_or(Value::None),
+        fin.unwrap_or(Value::None),
+    ]))
+}
+
+/// `_loop_iterate(loop)`: one iteration that does not wait: the seconds the loop would
+/// have waited (0.0 busy), None if nothing but another thread can wake it; -1.0 once it
+/// is stopping.
+fn loop_iterate(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_loop_iterate", 1, 1)?;
+    let lp = loop_arg(vm, &args.pos[0])?;
+    let wanted = vm.run_once_with(&lp, false)?;
+    if vm.aio.state(&lp).is_none_or(|s| s.stopping) {
+        return Ok(Value::Float(-1.0));
+    }
+    Ok(wanted.map_or(Value::None, Value::Float))
+}
+
+/// `_loop_leave(loop, hooks)`: the loop stopped running.
+fn loop_leave(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_loop_leave", 2, 2)?;
+    let lp = loop_arg(vm, &args.pos[0])?;
+    let hooks = args.pos[1]
+        .as_tuple()
+        .map(|t| t.to_vec())
+        .unwrap_or_default();
+    let get = |i: usize| hooks.get(i).filter(|v| !v.is_none()).cloned();
+    vm.loop_leave(&lp, (get(0), get(1)));
+    Ok(Value::None)
+}
+
+fn loop_arg(vm: &mut Vm, v: &Value) -> PyResult<ObjRef> {
+    match v {
+        Value::Obj(o) if vm.aio.state(o).is_some() => Ok(o.clone()),
+        Value::Obj(_) => Err(runtime_error("Event loop is closed")),
+        _ => Err(type_error("an event loop is required")),
+    }
+}
+
 fn loop_stop(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let lp = this_obj(args)?;
     vm.loop_stop(&lp);
@@ -1253,6 +1307,11 @@ pub fn register(vm: &mut Vm) {
         ("all_tasks", all_tasks),
         ("_sleep0", sleep0),
         ("_register_sleep", register_sleep),
+        ("_in_vthread", in_vthread),
+        ("_run_until_complete_cb", run_until_complete_cb),
+        ("_loop_enter", loop_enter),
+        ("_loop_iterate", loop_iterate),
+        ("_loop_leave", loop_leave),
         (
             "_register_gather",
             crate::eventloop::gather::register_gather,
