@@ -92,7 +92,9 @@ impl<'a> Compiler<'a> {
                     });
                     self.stmts(&h.body)?;
                     self.u().fblocks.pop();
-                    self.set_span(h.span);
+                    // The cleanup is artificial: like CPython's, it keeps the line of the
+                    // body's last statement (what a warning raised by `del name` shows).
+                    self.set_span(h.body.last().map_or(h.span, |s| s.span));
                     self.set_handlers(&hs_outer);
                     self.emit(Op::PopExcept);
                     self.clear_exc_name(name)?;
@@ -108,7 +110,9 @@ impl<'a> Compiler<'a> {
                     self.u().fblocks.push(FBlock::HandlerCleanup { name: None });
                     self.stmts(&h.body)?;
                     self.u().fblocks.pop();
-                    self.set_span(h.span);
+                    // The cleanup is artificial: like CPython's, it keeps the line of the
+                    // body's last statement (what a warning raised by `del name` shows).
+                    self.set_span(h.body.last().map_or(h.span, |s| s.span));
                     self.set_handlers(&hs_outer);
                     self.emit(Op::PopExcept);
                     self.jump(Op::Jump, end);

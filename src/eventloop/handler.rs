@@ -117,6 +117,20 @@ pub fn default_exception_handler(vm: &mut Vm, ctx: &Value) -> Result<(), ExcRef>
         let r = vm.repr(&v)?;
         text.push_str(&format!("\n{k}: {r}"));
     }
+    if let Some(logger) = asyncio_logger(vm)? {
+        // CPython's handler is `logger.error(text, exc_info=...)` on the "asyncio" logger:
+        // a program that configured logging sees the report in its own format and stream.
+        let exc_info = if exception.is_none() {
+            Value::Bool(false)
+        } else {
+            exception
+        };
+        let kw = vm.intern("exc_info");
+        let error = vm.get_attr_str(&logger, "error")?;
+        vm.call_kw(&error, &[Value::string(text), exc_info], &[kw])?;
+        return Ok(());
+    }
+    // Logging never imported: what its last-resort handler would print.
     text.push('\n');
     if !exception.is_none() {
         text.push_str(&vm.format_exception(&exception));
@@ -124,6 +138,25 @@ pub fn default_exception_handler(vm: &mut Vm, ctx: &Value) -> Result<(), ExcRef>
     vm.flush_std_streams();
     vm.write_stderr(&text);
     Ok(())
+}
+
+/// `logging.getLogger("asyncio")` when the program has imported `logging` (aio's asyncio
+/// does not import it itself, to start fast; unimported, nothing can have configured it).
+pub(crate) fn asyncio_logger(vm: &mut Vm) -> Result<Option<Value>, ExcRef> {
+    let modules = vm.modules.clone();
+    let key = vm.intern("logging");
+    let Some(logging) = crate::vm::dictops::plain_getitem(&modules, &key) else {
+        return Ok(None);
+    };
+    if !matches!(&logging, Value::Obj(o) if matches!(&**o, Obj::Module(_))) {
+        return Ok(None);
+    }
+    let get_logger = match vm.get_attr_str(&logging, "getLogger") {
+        Ok(f) => f,
+        // A partly initialised module (an import cycle) has no getLogger yet.
+        Err(_) => return Ok(None),
+    };
+    Ok(Some(vm.call(&get_logger, &[Value::str("asyncio")])?))
 }
 
 /// A ready entry raised: "Exception in callback ..." to the exception handler.

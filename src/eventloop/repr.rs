@@ -101,17 +101,87 @@ fn reprlib_level(vm: &mut Vm, v: &Value, level: usize) -> PyResult<String> {
     Ok(shorten(r, MAX_OTHER))
 }
 
-/// `(filename, first line)` of a Python function behind a callback.
-fn function_source(v: &Value) -> Option<(String, u32)> {
-    let Value::Obj(o) = v else { return None };
-    match &**o {
-        Obj::Function(f) => Some((
-            f.code.code.source.name.to_string(),
-            f.code.code.first_line(),
-        )),
-        Obj::BoundMethod(m) => function_source(&m.func),
-        _ => None,
+/// `format_helpers._get_function_source(func)`: `(filename, first line)` of the Python
+/// function behind a callback once `__wrapped__` chains are followed, looking into
+/// `functools.partial` objects; None for anything else (a bound method included, as
+/// `inspect.isfunction` is false for it).
+fn function_source(vm: &mut Vm, v: &Value) -> Option<(String, u32)> {
+    let mut f = v.clone();
+    // inspect.unwrap gives up on a cycle; so does this, after as many steps.
+    for _ in 0..100 {
+        match vm.get_attr_str(&f, "__wrapped__") {
+            Ok(inner) => f = inner,
+            Err(_) => break,
+        }
     }
+    if let Value::Obj(o) = &f {
+        if let Obj::Function(func) = &**o {
+            return Some((
+                func.code.code.source.name.to_string(),
+                func.code.code.first_line(),
+            ));
+        }
+    }
+    let (inner, _, _) = as_partial(vm, &f)?;
+    function_source(vm, &inner)
+}
+
+/// `(func, args, keywords)` of a `functools.partial` (only once functools is imported,
+/// since nothing else can have made one).
+pub(crate) fn as_partial(vm: &mut Vm, v: &Value) -> Option<(Value, Vec<Value>, Value)> {
+    if !matches!(v, Value::Obj(o) if matches!(&**o, Obj::Instance(_))) {
+        return None;
+    }
+    let modules = vm.modules.clone();
+    let key = vm.intern("functools");
+    let functools = crate::vm::dictops::plain_getitem(&modules, &key)?;
+    let Ok(Value::Obj(cls)) = vm.get_attr_str(&functools, "partial") else {
+        return None;
+    };
+    if !vm.isinstance(v, &cls) {
+        return None;
+    }
+    let func = vm.get_attr_str(v, "func").ok()?;
+    let args = vm.get_attr_str(v, "args").ok()?;
+    let keywords = vm.get_attr_str(v, "keywords").ok()?;
+    let args = args.as_tuple().map(|t| t.to_vec()).unwrap_or_default();
+    Some((func, args, keywords))
+}
+
+/// `format_helpers._format_args_and_kwargs(args, kwargs)`
+fn format_args_and_kwargs(vm: &mut Vm, args: &[Value], kwargs: &Value) -> PyResult<String> {
+    let mut parts = Vec::new();
+    for a in args {
+        parts.push(reprlib(vm, a)?);
+    }
+    if let Value::Obj(o) = kwargs {
+        if let Obj::Dict(d) = &**o {
+            for (k, v) in crate::obj::methods::dict::dict_items(d) {
+                let ks = vm.to_str(&k)?;
+                parts.push(format!("{ks}={}", reprlib(vm, &v)?));
+            }
+        }
+    }
+    Ok(format!("({})", parts.join(", ")))
+}
+
+/// `format_helpers._format_callback(func, args, kwargs, suffix)`: a partial shows its
+/// own function and arguments, then the call's.
+fn format_callback(
+    vm: &mut Vm,
+    func: &Value,
+    args: &[Value],
+    kwargs: &Value,
+    suffix: String,
+) -> PyResult<String> {
+    if let Some((inner, pargs, pkw)) = as_partial(vm, func) {
+        let suffix = format_args_and_kwargs(vm, args, kwargs)? + &suffix;
+        return format_callback(vm, &inner, &pargs, &pkw, suffix);
+    }
+    let mut s = callback_name(vm, func)?;
+    s.push_str(&format_args_and_kwargs(vm, args, kwargs)?);
+    s.push_str(&suffix);
+    Ok(s)
 }
 
 /// `func.__qualname__` (or `__name__`, or its repr).
@@ -146,15 +216,8 @@ fn callback_name(vm: &mut Vm, v: &Value) -> PyResult<String> {
 
 /// `format_helpers._format_callback_source(func, args)`
 pub fn format_callback_source(vm: &mut Vm, func: &Value, args: &[Value]) -> PyResult<String> {
-    let mut s = callback_name(vm, func)?;
-    let mut parts = Vec::new();
-    for a in args {
-        parts.push(reprlib(vm, a)?);
-    }
-    s.push('(');
-    s.push_str(&parts.join(", "));
-    s.push(')');
-    if let Some((file, line)) = function_source(func) {
+    let mut s = format_callback(vm, func, args, &Value::None, String::new())?;
+    if let Some((file, line)) = function_source(vm, func) {
         s.push_str(&format!(" at {file}:{line}"));
     }
     Ok(s)

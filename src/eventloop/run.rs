@@ -30,9 +30,16 @@ impl Vm {
     /// One iteration of the loop: timers, waiting, then exactly the entries that were
     /// ready when the iteration began (the `ntodo` snapshot).
     pub fn run_once(&mut self, lp: &ObjRef) -> PyResult<()> {
+        self.run_once_with(lp, true).map(|_| ())
+    }
+
+    /// One iteration; unless `may_block`, it does not wait (nor report a deadlock), and
+    /// says how long it would have waited: None for ever, else seconds (0: busy). A loop
+    /// run by a VM thread goes so, the thread sleeping (parked) in between.
+    pub fn run_once_with(&mut self, lp: &ObjRef, may_block: bool) -> PyResult<Option<f64>> {
         let (wait, watching) = {
             let Some(st) = self.aio.state(lp) else {
-                return Ok(());
+                return Ok(None);
             };
             st.timers.purge_cancelled();
             let wait = if !st.ready.is_empty() || st.stopping || st.watches.any_due() {
@@ -51,6 +58,16 @@ impl Vm {
             (wait, _) => wait,
         };
         let busy = matches!(wait, Wait::Poll);
+        let wanted = match wait {
+            Wait::Poll => Some(0.0),
+            Wait::Deadline(d) => Some(
+                self.aio
+                    .state(lp)
+                    .map_or(0.0, |st| (d - st.time()).max(0.0)),
+            ),
+            Wait::Forever => None,
+        };
+        let wait = if may_block { wait } else { Wait::Poll };
         match wait {
             // Watched descriptors are polled on every iteration, as CPython's select(0).
             Wait::Poll if watching => self.wait_for(lp, Some(Duration::ZERO))?,
@@ -92,7 +109,7 @@ impl Vm {
             self.run_ready_entry(lp, entry)?;
             self.periodic()?;
         }
-        Ok(())
+        Ok(wanted)
     }
 
     /// Waits for the timer due at `deadline` (virtual time jumps there at once), or for
@@ -154,12 +171,7 @@ impl Vm {
 
     /// `loop.run_forever()`
     pub fn loop_run_forever(&mut self, lp: &ObjRef) -> PyResult<()> {
-        self.check_can_run(lp)?;
-        if let Some(st) = self.aio.state(lp) {
-            st.running = true;
-        }
-        self.aio.running.push(lp.clone());
-        let old_hooks = self.install_asyncgen_hooks(lp);
+        let old_hooks = self.loop_enter(lp)?;
         let r = loop {
             if let Err(e) = self.run_once(lp) {
                 break Err(e);
@@ -168,13 +180,31 @@ impl Vm {
                 break Ok(());
             }
         };
+        self.loop_leave(lp, old_hooks);
+        r
+    }
+
+    /// What `run_forever` does before its iterations: the loop runs from now on. Returns
+    /// the async generator hooks to restore when it stops.
+    pub fn loop_enter(&mut self, lp: &ObjRef) -> PyResult<(Option<Value>, Option<Value>)> {
+        self.check_can_run(lp)?;
+        if let Some(st) = self.aio.state(lp) {
+            st.running = true;
+        }
+        self.aio.running.push(lp.clone());
+        Ok(self.install_asyncgen_hooks(lp))
+    }
+
+    /// What `run_forever` does once it stopped.
+    pub fn loop_leave(&mut self, lp: &ObjRef, old_hooks: (Option<Value>, Option<Value>)) {
         if let Some(st) = self.aio.state(lp) {
             st.stopping = false;
             st.running = false;
         }
-        self.aio.running.pop();
+        if self.aio.running.last().is_some_and(|l| l.is(lp)) {
+            self.aio.running.pop();
+        }
         self.restore_asyncgen_hooks(old_hooks);
-        r
     }
 
     fn check_can_run(&mut self, lp: &ObjRef) -> PyResult<()> {
@@ -285,17 +315,7 @@ impl Vm {
     ) -> PyResult<()> {
         let Some(f) = as_future(t) else { return Ok(()) };
         let Some(ts) = &f.task else { return Ok(()) };
-        let is_coro = match &coro {
-            Value::Obj(o) => match &**o {
-                Obj::Generator(g) => g.kind == crate::obj::generator::GenKind::Coroutine,
-                _ => {
-                    self.lookup_special(&coro, "send").is_some()
-                        && self.lookup_special(&coro, "throw").is_some()
-                }
-            },
-            _ => false,
-        };
-        if !is_coro {
+        if !crate::modules::asyncio_core::is_coroutine_value(self, &coro) {
             ts.log_destroy_pending.set(false);
             let r = self.repr(&coro)?;
             return Err(crate::vm::errors::type_error(format!(

@@ -62,14 +62,19 @@ impl SignalWake {
             if signal_hook::consts::FORBIDDEN.contains(&sig) {
                 return Err(AddError::Uncatchable);
             }
-            signal_hook::flag::register(sig, pending.clone()).map_err(uncatchable)?;
-            let pipe = self.write.try_clone().map_err(AddError::Io)?;
-            signal_hook::low_level::pipe::register(sig, pipe).map_err(uncatchable)?;
+            // signal-hook runs a signal's actions in the order they were registered. The
+            // default action's check comes first: the handler may run on another OS thread
+            // than the VM's, and once the pipe is written the loop can handle the signal
+            // and remove its handler (turning the default on) before a check placed after
+            // it ran, which then killed the process for the very signal just handled.
             // SIGINT's default is KeyboardInterrupt, which aio's own handler gives.
             if sig != SIGINT {
                 signal_hook::flag::register_conditional_default(sig, default_on.clone())
                     .map_err(uncatchable)?;
             }
+            signal_hook::flag::register(sig, pending.clone()).map_err(uncatchable)?;
+            let pipe = self.write.try_clone().map_err(AddError::Io)?;
+            signal_hook::low_level::pipe::register(sig, pipe).map_err(uncatchable)?;
             self.signals.insert(
                 sig,
                 Registered {

@@ -9,6 +9,7 @@ use crate::obj::class::Layout;
 use crate::obj::function::Args;
 use crate::obj::future::{Callback, FutState};
 use crate::obj::{DictData, FutureObj, Obj};
+use crate::vm::class::is_subclass;
 use crate::vm::errors::{runtime_error, type_error, PyResult};
 use crate::vm::native::native;
 use crate::vm::types::{exc_class, new_class, ExcKind};
@@ -385,6 +386,18 @@ fn loop_init(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     vm.loop_register(&lp);
     let key = vm.intern("slow_callback_duration");
     vm.set_attr(&Value::Obj(lp), &key, Value::Float(0.1))?;
+    // CPython's selector loop says which selector it chose, at DEBUG level (what Linux's
+    // DefaultSelector is).
+    if let Some(logger) = crate::eventloop::handler::asyncio_logger(vm)? {
+        let debug = vm.get_attr_str(&logger, "debug")?;
+        vm.call(
+            &debug,
+            &[
+                Value::str("Using selector: %s"),
+                Value::str("EpollSelector"),
+            ],
+        )?;
+    }
     Ok(Value::None)
 }
 
@@ -601,6 +614,60 @@ fn loop_run_forever(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let lp = this_loop(vm, args)?;
     vm.loop_run_forever(&lp)?;
     Ok(Value::None)
+}
+
+// A loop run by a VM thread (threading.aio) is driven from aio code
+// (`_UnixSelectorEventLoop.run_forever` in events.aio), one iteration at a time, so the
+// thread can sleep, parked, while its loop has nothing to do.
+
+/// `_in_vthread()`: whether the code running is a VM thread's (not the main thread's).
+fn in_vthread(vm: &mut Vm, _args: &Args) -> PyResult<Value> {
+    Ok(Value::Bool(vm.aio.vthreads.depth > 0))
+}
+
+/// `_loop_enter(loop)`: the loop is running from now on; returns the hooks to restore.
+fn loop_enter(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_loop_enter", 1, 1)?;
+    let lp = loop_arg(vm, &args.pos[0])?;
+    let (first, fin) = vm.loop_enter(&lp)?;
+    Ok(Value::tuple(vec![
+        first.unwrap_or(Value::None),
+        fin.unwrap_or(Value::None),
+    ]))
+}
+
+/// `_loop_iterate(loop)`: one iteration that does not wait: the seconds the loop would
+/// have waited (0.0 busy), None if nothing but another thread can wake it; -1.0 once it
+/// is stopping.
+fn loop_iterate(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_loop_iterate", 1, 1)?;
+    let lp = loop_arg(vm, &args.pos[0])?;
+    let wanted = vm.run_once_with(&lp, false)?;
+    if vm.aio.state(&lp).is_none_or(|s| s.stopping) {
+        return Ok(Value::Float(-1.0));
+    }
+    Ok(wanted.map_or(Value::None, Value::Float))
+}
+
+/// `_loop_leave(loop, hooks)`: the loop stopped running.
+fn loop_leave(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_loop_leave", 2, 2)?;
+    let lp = loop_arg(vm, &args.pos[0])?;
+    let hooks = args.pos[1]
+        .as_tuple()
+        .map(|t| t.to_vec())
+        .unwrap_or_default();
+    let get = |i: usize| hooks.get(i).filter(|v| !v.is_none()).cloned();
+    vm.loop_leave(&lp, (get(0), get(1)));
+    Ok(Value::None)
+}
+
+fn loop_arg(vm: &mut Vm, v: &Value) -> PyResult<ObjRef> {
+    match v {
+        Value::Obj(o) if vm.aio.state(o).is_some() => Ok(o.clone()),
+        Value::Obj(_) => Err(runtime_error("Event loop is closed")),
+        _ => Err(type_error("an event loop is required")),
+    }
 }
 
 fn loop_stop(vm: &mut Vm, args: &Args) -> PyResult<Value> {
@@ -862,13 +929,14 @@ fn set_result_unless_cancelled(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 /// `_sleep_timer(delay, result)`: `(future, timer handle)` for `asyncio.sleep(delay)`.
 fn sleep_timer(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("_sleep_timer", 2, 2)?;
-    let Some(lp) = vm.aio.running_loop() else {
-        return Err(runtime_error("no running event loop"));
-    };
-    // The pair of a sleep the fast tier started, now being turned into its coroutine.
+    // The pair of a sleep the fast tier started, now being turned into its coroutine
+    // (perhaps to be closed with no loop running, when the coroutine is garbage).
     if let Some((fut, h)) = vm.aio.adopt_sleep.take() {
         return Ok(Value::tuple(vec![Value::Obj(fut), Value::Obj(h)]));
     }
+    let Some(lp) = vm.aio.running_loop() else {
+        return Err(runtime_error("no running event loop"));
+    };
     let d = number(vm, &args.pos[0], "")?;
     let Some((fut, h)) = sleep_future_and_timer(vm, &lp, d, args.pos[1].clone()) else {
         return Err(runtime_error("asyncio is not initialised"));
@@ -911,7 +979,18 @@ pub fn sleep_future(vm: &mut Vm, delay: &Value, seconds: f64) -> Option<ObjRef> 
 
 /// The done callback `run_until_complete` adds: stops the future's loop.
 fn run_until_complete_cb(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    if let Some((o, _)) = args.get(0).and_then(value_future) {
+    if let Some((o, f)) = args.get(0).and_then(value_future) {
+        // A task that raised SystemExit or KeyboardInterrupt raised it out of run_forever
+        // too; stopping now would stop the loop's next run instead.
+        if let Value::Obj(e) = f.exception() {
+            if matches!(&*e, Obj::Exception(x) if {
+                let c = &x.class;
+                is_subclass(c, &exc_class(ExcKind::SystemExit))
+                    || is_subclass(c, &exc_class(ExcKind::KeyboardInterrupt))
+            }) {
+                return Ok(Value::None);
+            }
+        }
         let o = o.clone();
         if let Value::Obj(l) = crate::eventloop::future_loop(&o) {
             vm.loop_stop(&l);
@@ -932,28 +1011,47 @@ fn interrupt_count(vm: &mut Vm, _args: &Args) -> PyResult<Value> {
     Ok(Value::Int(vm.aio.interrupt_count as i64))
 }
 
-fn is_coroutine(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+fn is_coroutine(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("iscoroutine", 1, 1)?;
-    // Async generator awaitables have `send`/`throw`/`close`/`__await__`, so CPython's
-    // `collections.abc.Coroutine` check accepts them too.
-    Ok(Value::Bool(matches!(&args.pos[0], Value::Obj(o)
-        if matches!(&**o, Obj::Generator(g) if g.kind == crate::obj::generator::GenKind::Coroutine)
-            || matches!(&**o, Obj::AsyncAwaitable(_)))))
+    Ok(Value::Bool(is_coroutine_value(vm, &args.pos[0])))
 }
 
-fn is_coroutine_function(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+/// `asyncio.iscoroutine(v)`: CPython accepts coroutines, generators (the old
+/// generator-based coroutines) and anything `collections.abc.Coroutine` does: async
+/// generator awaitables, and objects with `__await__`, `send`, `throw` and `close`.
+pub fn is_coroutine_value(vm: &mut Vm, v: &Value) -> bool {
+    use crate::obj::generator::GenKind;
+    let Value::Obj(o) = v else {
+        return false;
+    };
+    match &**o {
+        Obj::Generator(g) => matches!(g.kind, GenKind::Coroutine | GenKind::Generator),
+        Obj::AsyncAwaitable(_) => true,
+        Obj::Instance(_) => ["__await__", "send", "throw", "close"]
+            .iter()
+            .all(|m| vm.lookup_special(v, m).is_some()),
+        _ => false,
+    }
+}
+
+fn is_coroutine_function(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("iscoroutinefunction", 1, 1)?;
-    fn check(v: &Value) -> bool {
+    fn check(vm: &mut Vm, v: &Value) -> bool {
         match v {
             Value::Obj(o) => match &**o {
                 Obj::Function(f) => f.code.code.flags.coroutine,
-                Obj::BoundMethod(m) => check(&m.func),
+                Obj::BoundMethod(m) => check(vm, &m.func),
+                // inspect looks through functools.partial objects.
+                Obj::Instance(_) => match crate::eventloop::repr::as_partial(vm, v) {
+                    Some((inner, _, _)) => check(vm, &inner),
+                    None => false,
+                },
                 _ => false,
             },
             _ => false,
         }
     }
-    Ok(Value::Bool(check(&args.pos[0])))
+    Ok(Value::Bool(check(vm, &args.pos[0])))
 }
 
 fn future_make_cancelled_error(vm: &mut Vm, args: &Args) -> PyResult<Value> {
@@ -1209,6 +1307,11 @@ pub fn register(vm: &mut Vm) {
         ("all_tasks", all_tasks),
         ("_sleep0", sleep0),
         ("_register_sleep", register_sleep),
+        ("_in_vthread", in_vthread),
+        ("_run_until_complete_cb", run_until_complete_cb),
+        ("_loop_enter", loop_enter),
+        ("_loop_iterate", loop_iterate),
+        ("_loop_leave", loop_leave),
         (
             "_register_gather",
             crate::eventloop::gather::register_gather,

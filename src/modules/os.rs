@@ -4,7 +4,7 @@
 
 use crate::obj::function::{Args, NativeFn};
 use crate::obj::methods::exception::os_error_from_io;
-use crate::vm::errors::{overflow_error, type_error, PyResult};
+use crate::vm::errors::{type_error, PyResult};
 use crate::vm::value::Value;
 use crate::vm::Vm;
 
@@ -71,6 +71,62 @@ fn getcwd(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         Ok(p) => Ok(Value::string(p.to_string_lossy().into_owned())),
         Err(e) => Err(os_error_from_io(vm, &e, None)),
     }
+}
+
+/// `chdir(path)`: change the process's working directory.
+fn chdir(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("chdir", 1, 1)?;
+    let path = path_arg(vm, args, "chdir")?;
+    match std::env::set_current_dir(&path) {
+        Ok(()) => Ok(Value::None),
+        Err(e) => Err(os_error_from_io(vm, &e, Some(args.pos[0].clone()))),
+    }
+}
+
+/// `kill(pid, sig)`: send a signal (0 only checks the process exists); CPython's
+/// messages for arguments that are not integers or out of range.
+fn kill(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("kill", 2, 2)?;
+    let mut ints = [0i32; 2];
+    for (i, slot) in ints.iter_mut().enumerate() {
+        let n = vm.index_value(&args.pos[i])?;
+        *slot = i32::try_from(n).map_err(|_| {
+            crate::vm::errors::overflow_error("signed integer is greater than maximum")
+        })?;
+    }
+    let pid = nix::unistd::Pid::from_raw(ints[0]);
+    let sig = if ints[1] == 0 {
+        None
+    } else {
+        match nix::sys::signal::Signal::try_from(ints[1]) {
+            Ok(s) => Some(s),
+            Err(_) => {
+                let e = std::io::Error::from_raw_os_error(nix::libc::EINVAL);
+                return Err(os_error_from_io(vm, &e, None));
+            }
+        }
+    };
+    if let Err(errno) = nix::sys::signal::kill(pid, sig) {
+        let e = std::io::Error::from_raw_os_error(errno as i32);
+        return Err(os_error_from_io(vm, &e, None));
+    }
+    // A signal this process sent itself is handled before the next instruction.
+    if ints[0] == std::process::id() as i32 {
+        vm.check_signals()?;
+    }
+    Ok(Value::None)
+}
+
+/// `cpu_count()`: the processors online, as CPython counts them.
+fn cpu_count(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("cpu_count", 0, 0)?;
+    let n = crate::eventloop::executor::cpu_count();
+    Ok(Value::Int(i64::try_from(n).unwrap_or(i64::MAX)))
+}
+
+fn getppid(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("getppid", 0, 0)?;
+    Ok(Value::Int(i64::from(std::os::unix::process::parent_id())))
 }
 
 fn getpid(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
@@ -156,43 +212,6 @@ fn urandom(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(Value::bytes(buf))
 }
 
-/// `os.kill(pid, sig)`: sends a signal (0: only checks that the process exists). A signal
-/// this process sent itself is handled before the next instruction.
-fn kill(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("kill", 2, 2)?;
-    let (pid, sig) = (vm.index_value(&args.pos[0])?, vm.index_value(&args.pos[1])?);
-    let pid = i32::try_from(pid).map_err(|_| overflow_error("signed integer is greater than maximum"))?;
-    let sig = i32::try_from(sig).map_err(|_| overflow_error("signed integer is greater than maximum"))?;
-    let signal = match sig {
-        0 => None,
-        n => match nix::sys::signal::Signal::try_from(n) {
-            Ok(s) => Some(s),
-            Err(_) => {
-                let e = std::io::Error::from_raw_os_error(22);
-                return Err(os_error_from_io(vm, &e, None));
-            }
-        },
-    };
-    if let Err(errno) = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), signal) {
-        let e = std::io::Error::from_raw_os_error(errno as i32);
-        return Err(os_error_from_io(vm, &e, None));
-    }
-    if pid == std::process::id() as i32 {
-        vm.check_signals()?;
-    }
-    Ok(Value::None)
-}
-
-/// `os.getppid()`.
-fn getppid(_vm: &mut Vm, _args: &Args) -> PyResult<Value> {
-    Ok(Value::Int(nix::unistd::getppid().as_raw() as i64))
-}
-
-/// `os.cpu_count()`: the CPUs online.
-fn cpu_count(_vm: &mut Vm, _args: &Args) -> PyResult<Value> {
-    Ok(Value::Int(crate::eventloop::executor::cpu_count() as i64))
-}
-
 pub fn register(vm: &mut Vm) {
     let funcs: &[(&'static str, NativeFn)] = &[
         ("urandom", urandom),
@@ -200,13 +219,14 @@ pub fn register(vm: &mut Vm) {
         ("_putenv", putenv),
         ("_unsetenv", unsetenv),
         ("getcwd", getcwd),
+        ("chdir", chdir),
         ("getpid", getpid),
+        ("getppid", getppid),
+        ("cpu_count", cpu_count),
+        ("kill", kill),
         ("_stat", stat),
         ("_islink", islink),
         ("listdir", listdir),
-        ("cpu_count", cpu_count),
-        ("kill", kill),
-        ("getppid", getppid),
     ];
     super::sys::new_module(vm, "_os", funcs);
 }

@@ -59,7 +59,8 @@ fn libc_sigint() -> i32 {
 fn alarm(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("alarm", 1, 1)?;
     let secs = vm.index_value(&args.pos[0])?;
-    let secs = u32::try_from(secs).map_err(|_| overflow_error("Python int too large to convert to C unsigned long"))?;
+    let secs = u32::try_from(secs)
+        .map_err(|_| overflow_error("Python int too large to convert to C unsigned long"))?;
     let left = if secs == 0 {
         nix::unistd::alarm::cancel()
     } else {

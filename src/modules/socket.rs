@@ -46,6 +46,7 @@ const SO_SNDBUF: i64 = 7;
 const SO_RCVBUF: i64 = 8;
 const SO_KEEPALIVE: i64 = 9;
 const SO_REUSEPORT: i64 = 15;
+const SO_BROADCAST: i64 = 6;
 const IPPROTO_TCP: i64 = 6;
 const TCP_NODELAY: i64 = 1;
 const EBADF: i32 = 9;
@@ -67,6 +68,7 @@ const CONSTANTS: &[(&str, i64)] = &[
     ("SO_RCVBUF", SO_RCVBUF),
     ("SO_KEEPALIVE", SO_KEEPALIVE),
     ("SO_REUSEPORT", SO_REUSEPORT),
+    ("SO_BROADCAST", SO_BROADCAST),
     ("IPPROTO_IP", 0),
     ("IPPROTO_TCP", IPPROTO_TCP),
     ("IPPROTO_UDP", 17),
@@ -391,6 +393,63 @@ fn send(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     }
 }
 
+/// The largest datagram a UDP socket can receive (what a `recvfrom` buffer needs at most).
+const MAX_DATAGRAM: usize = 65536;
+
+/// `recvfrom(fd, bufsize)`: `(bytes, address)` of one datagram.
+fn recvfrom(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("recvfrom", 2, 2)?;
+    let fd = fd_arg(args)?;
+    let n = int_arg(args, 1, "bufsize")?;
+    if n < 0 {
+        return Err(crate::vm::errors::value_error(
+            "negative buffersize in recvfrom",
+        ));
+    }
+    let want = (n as u64).min(MAX_DATAGRAM as u64) as usize;
+    // std's UdpSocket reads into an initialised buffer (socket2's recv_from wants an
+    // uninitialised one); the clone shares the descriptor's open file.
+    let got = with(vm, fd, |s| {
+        let udp = std::net::UdpSocket::from(s.try_clone()?);
+        let mut buf = vec![0u8; want];
+        let (k, addr) = udp.recv_from(&mut buf)?;
+        buf.truncate(k);
+        Ok::<_, std::io::Error>((buf, addr))
+    })?;
+    let as_len = got
+        .as_ref()
+        .map(|(b, _)| b.len())
+        .map_err(|e| std::io::Error::from(e.kind()));
+    vm.io_after_read(fd, &as_len, want, false);
+    match got {
+        Ok((data, addr)) => Ok(Value::tuple(vec![
+            Value::bytes(data),
+            address_value(&SockAddr::from(addr)),
+        ])),
+        Err(e) => Err(failed(vm, fd, Side::Read, &e)),
+    }
+}
+
+/// `sendto(fd, data, family, address)`: how many bytes went.
+fn sendto(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("sendto", 4, 4)?;
+    let fd = fd_arg(args)?;
+    let Some(data) = bytes_data(&args.pos[1]) else {
+        return Err(type_error(format!(
+            "a bytes-like object is required, not '{}'",
+            vm.type_name(&args.pos[1])
+        )));
+    };
+    let family = int_arg(args, 2, "family")?;
+    let addr = sockaddr(vm, family, &args.pos[3], "sendto")?;
+    let sent = with(vm, fd, |s| s.send_to(&data, &addr))?;
+    vm.io_after_write(fd, &sent, data.len());
+    match sent {
+        Ok(n) => Ok(Value::Int(n as i64)),
+        Err(e) => Err(os_error_from_io(vm, &e, None)),
+    }
+}
+
 /// One of a socket's addresses (`getsockname`, `getpeername`) in Python's form.
 fn address_of(
     vm: &mut Vm,
@@ -426,6 +485,7 @@ fn setsockopt(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         (SOL_SOCKET, SO_REUSEADDR) => Some(s.set_reuse_address(on)),
         (SOL_SOCKET, SO_REUSEPORT) => Some(s.set_reuse_port(on)),
         (SOL_SOCKET, SO_KEEPALIVE) => Some(s.set_keepalive(on)),
+        (SOL_SOCKET, SO_BROADCAST) => Some(s.set_broadcast(on)),
         (SOL_SOCKET, SO_SNDBUF) => Some(s.set_send_buffer_size(size)),
         (SOL_SOCKET, SO_RCVBUF) => Some(s.set_recv_buffer_size(size)),
         (IPPROTO_TCP, TCP_NODELAY) => Some(s.set_tcp_nodelay(on)),
@@ -451,6 +511,7 @@ fn getsockopt(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             (SOL_SOCKET, SO_REUSEADDR) => s.reuse_address().map(i64::from),
             (SOL_SOCKET, SO_REUSEPORT) => s.reuse_port().map(i64::from),
             (SOL_SOCKET, SO_KEEPALIVE) => s.keepalive().map(i64::from),
+            (SOL_SOCKET, SO_BROADCAST) => s.broadcast().map(i64::from),
             (SOL_SOCKET, SO_SNDBUF) => s.send_buffer_size().map(|n| n as i64),
             (SOL_SOCKET, SO_RCVBUF) => s.recv_buffer_size().map(|n| n as i64),
             (IPPROTO_TCP, TCP_NODELAY) => s.tcp_nodelay().map(i64::from),
@@ -574,6 +635,8 @@ pub fn register(vm: &mut Vm) {
         ("accept", accept),
         ("recv", recv),
         ("send", send),
+        ("recvfrom", recvfrom),
+        ("sendto", sendto),
         ("getsockname", getsockname),
         ("getpeername", getpeername),
         ("setsockopt", setsockopt),

@@ -168,9 +168,7 @@ impl Vm {
     fn call_signal_handler(&mut self, handler: &Value, sig: i32) -> PyResult<()> {
         let frame = match self.frames.len() {
             0 => Value::None,
-            n => self
-                .frame_object_at(n - 1)
-                .map_or(Value::None, Value::Obj),
+            n => self.frame_object_at(n - 1).map_or(Value::None, Value::Obj),
         };
         self.call(handler, &[Value::Int(sig as i64), frame])?;
         Ok(())
