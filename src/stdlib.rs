@@ -110,6 +110,7 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("signal", include_str!("../stdlib/signal.aio"), false),
     ("_thread", include_str!("../stdlib/_thread.aio"), false),
     ("weakref", include_str!("../stdlib/weakref.aio"), false),
+    ("pathlib", include_str!("../stdlib/pathlib.aio"), false),
     (
         "urllib",
         include_str!("../stdlib/urllib/__init__.aio"),

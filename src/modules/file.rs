@@ -23,10 +23,10 @@ pub struct Files {
 const EBADF: i32 = 9;
 const EISDIR: i32 = 21;
 
-fn path_arg(vm: &Vm, v: &Value) -> PyResult<String> {
-    match v.as_str() {
+fn path_arg(vm: &mut Vm, v: &Value) -> PyResult<String> {
+    match super::os::fspath_str(vm, v)? {
         Some(s) if s.contains('\0') => Err(value_error("embedded null byte")),
-        Some(s) => Ok(s.to_string()),
+        Some(s) => Ok(s),
         None => Err(type_error(format!(
             "expected str, bytes or os.PathLike object, not {}",
             vm.type_name(v)
@@ -76,14 +76,14 @@ fn open(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     };
     let file = match opts.open(&path) {
         Ok(f) => f,
-        Err(e) => return Err(os_error_from_io(vm, &e, Some(args.pos[0].clone()))),
+        Err(e) => return Err(os_error_from_io(vm, &e, Some(Value::str(&path)))),
     };
     if file.metadata().is_ok_and(|m| m.is_dir()) {
         return Err(os_error(
             vm,
             EISDIR,
             "Is a directory",
-            Some(args.pos[0].clone()),
+            Some(Value::str(&path)),
         ));
     }
     let fd = file.as_raw_fd();
@@ -182,7 +182,7 @@ fn on_path(
 ) -> PyResult<Value> {
     args.check(name, 1, 1)?;
     let path = path_arg(vm, &args.pos[0])?;
-    op(&path).map_err(|e| os_error_from_io(vm, &e, Some(args.pos[0].clone())))?;
+    op(&path).map_err(|e| os_error_from_io(vm, &e, Some(Value::str(&path))))?;
     Ok(Value::None)
 }
 
@@ -196,9 +196,9 @@ fn rename(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("rename", 2, 2)?;
     let (src, dst) = (path_arg(vm, &args.pos[0])?, path_arg(vm, &args.pos[1])?);
     if let Err(e) = std::fs::rename(&src, &dst) {
-        let err = os_error_from_io(vm, &e, Some(args.pos[0].clone()));
+        let err = os_error_from_io(vm, &e, Some(Value::str(&src)));
         let key = vm.intern("filename2");
-        vm.set_attr(&err.value(), &key, args.pos[1].clone())?;
+        vm.set_attr(&err.value(), &key, Value::str(&dst))?;
         return Err(err);
     }
     Ok(Value::None)
@@ -218,7 +218,7 @@ fn mkdir(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     std::fs::DirBuilder::new()
         .mode(mode)
         .create(&path)
-        .map_err(|e| os_error_from_io(vm, &e, Some(args.pos[0].clone())))?;
+        .map_err(|e| os_error_from_io(vm, &e, Some(Value::str(&path))))?;
     Ok(Value::None)
 }
 

@@ -8,10 +8,10 @@ use crate::vm::errors::{type_error, PyResult};
 use crate::vm::value::Value;
 use crate::vm::Vm;
 
-fn path_arg(vm: &Vm, args: &Args, func: &str) -> PyResult<String> {
+fn path_arg(vm: &mut Vm, args: &Args, func: &str) -> PyResult<String> {
     match args.pos.first() {
-        Some(v) => match v.as_str() {
-            Some(s) => Ok(s.to_string()),
+        Some(v) => match fspath_str(vm, v)? {
+            Some(s) => Ok(s),
             None => Err(type_error(format!(
                 "{func}: path should be string, bytes or os.PathLike, not {}",
                 vm.type_name(v)
@@ -21,6 +21,19 @@ fn path_arg(vm: &Vm, args: &Args, func: &str) -> PyResult<String> {
             "{func}() missing required argument 'path'"
         ))),
     }
+}
+
+/// A str path, or what an `os.PathLike` object's `__fspath__` gives as str (pathlib's
+/// paths); None for anything else.
+pub fn fspath_str(vm: &mut Vm, v: &Value) -> PyResult<Option<String>> {
+    if let Some(s) = v.as_str() {
+        return Ok(Some(s.to_string()));
+    }
+    if let Some(f) = vm.lookup_special(v, "__fspath__") {
+        let r = vm.call(&f, std::slice::from_ref(v))?;
+        return Ok(r.as_str().map(str::to_string));
+    }
+    Ok(None)
 }
 
 /// `_environ()`: the environment as a dict of str, read once by os.aio.
@@ -79,7 +92,7 @@ fn chdir(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let path = path_arg(vm, args, "chdir")?;
     match std::env::set_current_dir(&path) {
         Ok(()) => Ok(Value::None),
-        Err(e) => Err(os_error_from_io(vm, &e, Some(args.pos[0].clone()))),
+        Err(e) => Err(os_error_from_io(vm, &e, Some(Value::str(&path)))),
     }
 }
 
@@ -151,7 +164,84 @@ fn stat(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             let size = i64::try_from(m.len()).unwrap_or(i64::MAX);
             Ok(Value::tuple(vec![Value::Int(kind), Value::Int(size)]))
         }
-        Err(e) => Err(os_error_from_io(vm, &e, Some(args.pos[0].clone()))),
+        Err(e) => Err(os_error_from_io(vm, &e, Some(Value::str(&path)))),
+    }
+}
+
+/// `_stat_full(path, follow_symlinks)`: the fields of `os.stat_result`, in its order:
+/// mode, ino, dev, nlink, uid, gid, size, then atime, mtime, ctime in nanoseconds, then
+/// blksize, blocks, rdev.
+fn stat_full(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    use std::os::unix::fs::MetadataExt;
+    args.check("_stat_full", 2, 2)?;
+    let path = path_arg(vm, args, "stat")?;
+    let follow = vm.truthy(&args.pos[1])?;
+    let meta = if follow {
+        std::fs::metadata(&path)
+    } else {
+        std::fs::symlink_metadata(&path)
+    };
+    let m = meta.map_err(|e| os_error_from_io(vm, &e, Some(Value::str(&path))))?;
+    let int = |v: u64| Value::Int(i64::try_from(v).unwrap_or(i64::MAX));
+    let ns = |secs: i64, nsec: i64| -> Value {
+        match secs
+            .checked_mul(1_000_000_000)
+            .and_then(|s| s.checked_add(nsec))
+        {
+            Some(n) => Value::Int(n),
+            None => Value::from_bigint(num_bigint::BigInt::from(secs) * 1_000_000_000 + nsec),
+        }
+    };
+    Ok(Value::tuple(vec![
+        int(m.mode() as u64),
+        int(m.ino()),
+        int(m.dev()),
+        int(m.nlink()),
+        int(m.uid() as u64),
+        int(m.gid() as u64),
+        int(m.size()),
+        ns(m.atime(), m.atime_nsec()),
+        ns(m.mtime(), m.mtime_nsec()),
+        ns(m.ctime(), m.ctime_nsec()),
+        int(m.blksize()),
+        int(m.blocks()),
+        int(m.rdev()),
+    ]))
+}
+
+/// `readlink(path)`: the target of a symbolic link.
+fn readlink(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("readlink", 1, 1)?;
+    let path = path_arg(vm, args, "readlink")?;
+    match std::fs::read_link(&path) {
+        Ok(t) => Ok(Value::str(&t.to_string_lossy())),
+        Err(e) => Err(os_error_from_io(vm, &e, Some(Value::str(&path)))),
+    }
+}
+
+/// `symlink(src, dst)`: makes `dst` a symbolic link to `src`.
+fn symlink(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("symlink", 2, 2)?;
+    let (Some(src), Some(dst)) = (fspath_str(vm, &args.pos[0])?, fspath_str(vm, &args.pos[1])?)
+    else {
+        return Err(type_error("symlink: str paths expected"));
+    };
+    match std::os::unix::fs::symlink(&src, &dst) {
+        Ok(()) => Ok(Value::None),
+        Err(e) => Err(os_error_from_io(vm, &e, Some(Value::str(&src)))),
+    }
+}
+
+/// `chmod(path, mode)`.
+fn chmod(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    use std::os::unix::fs::PermissionsExt;
+    args.check("chmod", 2, 2)?;
+    let path = path_arg(vm, args, "chmod")?;
+    let mode = vm.index_value(&args.pos[1])?;
+    let perms = std::fs::Permissions::from_mode((mode & 0o7777) as u32);
+    match std::fs::set_permissions(&path, perms) {
+        Ok(()) => Ok(Value::None),
+        Err(e) => Err(os_error_from_io(vm, &e, Some(Value::str(&path)))),
     }
 }
 
@@ -226,6 +316,10 @@ pub fn register(vm: &mut Vm) {
         ("kill", kill),
         ("_stat", stat),
         ("_islink", islink),
+        ("_stat_full", stat_full),
+        ("readlink", readlink),
+        ("symlink", symlink),
+        ("chmod", chmod),
         ("listdir", listdir),
     ];
     super::sys::new_module(vm, "_os", funcs);
