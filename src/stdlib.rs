@@ -111,6 +111,8 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("_thread", include_str!("../stdlib/_thread.aio"), false),
     ("weakref", include_str!("../stdlib/weakref.aio"), false),
     ("pathlib", include_str!("../stdlib/pathlib.aio"), false),
+    ("shutil", include_str!("../stdlib/shutil.aio"), false),
+    ("tempfile", include_str!("../stdlib/tempfile.aio"), false),
     (
         "urllib",
         include_str!("../stdlib/urllib/__init__.aio"),

@@ -91,6 +91,49 @@ fn open(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(Value::Int(i64::from(fd)))
 }
 
+/// `open_flags(path, flags, mode)`: `os.open`: the descriptor of `path` opened with the
+/// system's `O_*` flags, created with permission bits `mode`.
+fn open_flags(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    use std::os::unix::fs::OpenOptionsExt;
+    const O_ACCMODE: i64 = 0o3;
+    const O_CREAT: i64 = 0o100;
+    const O_EXCL: i64 = 0o200;
+    const O_TRUNC: i64 = 0o1000;
+    const O_APPEND: i64 = 0o2000;
+    args.check("open_flags", 3, 3)?;
+    let path = path_arg(vm, &args.pos[0])?;
+    let (flags, mode) = (int_arg(args, 1)?, int_arg(args, 2)?);
+    let access = flags & O_ACCMODE;
+    let mut opts = OpenOptions::new();
+    opts.read(access == 0 || access == 2)
+        .write(access == 1 || access == 2)
+        .append(flags & O_APPEND != 0)
+        .truncate(flags & O_TRUNC != 0)
+        .mode((mode & 0o7777) as u32);
+    if flags & O_CREAT != 0 {
+        if flags & O_EXCL != 0 {
+            opts.create_new(true);
+        } else {
+            opts.create(true);
+        }
+    }
+    let rest = flags & !(O_ACCMODE | O_CREAT | O_EXCL | O_TRUNC | O_APPEND);
+    opts.custom_flags(i32::try_from(rest).unwrap_or(0));
+    let file = opts
+        .open(&path)
+        .map_err(|e| os_error_from_io(vm, &e, Some(Value::str(&path))))?;
+    let fd = file.as_raw_fd();
+    vm.files.open.insert(fd, file);
+    Ok(Value::Int(i64::from(fd)))
+}
+
+/// `known(fd)`: whether `fd` is a descriptor aio opened (and may read, write and close).
+fn known(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("known", 1, 1)?;
+    let fd = fd_arg(args)?;
+    Ok(Value::Bool(vm.files.open.contains_key(&fd)))
+}
+
 /// `read(fd, n)`: up to `n` bytes (all that is left for a negative `n`).
 fn read(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("read", 2, 2)?;
@@ -230,6 +273,8 @@ fn rmdir(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 pub fn register(vm: &mut Vm) {
     let funcs: &[(&'static str, NativeFn)] = &[
         ("open", open),
+        ("open_flags", open_flags),
+        ("known", known),
         ("read", read),
         ("write", write),
         ("seek", seek),
