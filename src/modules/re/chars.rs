@@ -1,36 +1,27 @@
 //! Character classes and case mappings as sre sees them: ASCII rules for bytes and
 //! `re.ASCII`, Unicode rules (simple case mappings, `str.isalnum`-style words) for str.
 
-/// Simple (one-character) lowercase mapping, as `_PyUnicode_ToLowercase`.
+/// CPython's `_PyUnicode_ToLowercase`: the simple lowercase mapping, or the first
+/// character of the full one where Unicode has a special case (U+0130 gives 'i').
 pub fn lower_uni(ch: u32) -> u32 {
     if ch < 128 {
         return lower_ascii(ch);
     }
-    let Some(c) = char::from_u32(ch) else {
-        return ch;
-    };
-    if c == '\u{130}' {
-        return 'i' as u32;
-    }
-    let mut it = c.to_lowercase();
-    match (it.next(), it.next()) {
-        (Some(l), None) => l as u32,
-        _ => ch,
+    match char::from_u32(ch).and_then(|c| c.to_lowercase().next()) {
+        Some(l) => l as u32,
+        None => ch,
     }
 }
 
-/// Simple (one-character) uppercase mapping, as `_PyUnicode_ToUppercase`.
+/// CPython's `_PyUnicode_ToUppercase`: the first character of the uppercase mapping
+/// ('ß' gives 'S').
 pub fn upper_uni(ch: u32) -> u32 {
     if ch < 128 {
         return upper_ascii(ch);
     }
-    let Some(c) = char::from_u32(ch) else {
-        return ch;
-    };
-    let mut it = c.to_uppercase();
-    match (it.next(), it.next()) {
-        (Some(u), None) => u as u32,
-        _ => ch,
+    match char::from_u32(ch).and_then(|c| c.to_uppercase().next()) {
+        Some(u) => u as u32,
+        None => ch,
     }
 }
 
@@ -59,10 +50,17 @@ pub fn is_word_ascii(ch: u32) -> bool {
     ch < 128 && ((ch as u8).is_ascii_alphanumeric() || ch == b'_' as u32)
 }
 
+/// `\w` for str: `str.isalnum()` or '_', from CPython 3.11's own table (Rust's
+/// `is_alphanumeric` also counts combining marks, which CPython does not).
 pub fn is_word_uni(ch: u32) -> bool {
-    match char::from_u32(ch) {
-        Some(c) => c.is_alphanumeric() || c == '_',
-        None => false,
+    if ch < 128 {
+        return is_word_ascii(ch);
+    }
+    let table = super::word_table::WORD_RANGES;
+    match table.binary_search_by(|&(lo, _)| lo.cmp(&ch)) {
+        Ok(_) => true,
+        Err(0) => false,
+        Err(i) => table.get(i - 1).is_some_and(|&(_, hi)| ch <= hi),
     }
 }
 
