@@ -248,6 +248,17 @@ impl<'a, T: Unit> State<'a, T> {
         self.s.get(i).map(|c| c.code()).unwrap_or(0)
     }
 
+    /// sre's `state_reset` before a new search from `start` (`must_advance` is kept).
+    pub fn reset(&mut self, start: usize) {
+        self.start = start;
+        self.ptr = start;
+        self.lastmark = -1;
+        self.lastindex = -1;
+        self.repeat = None;
+        self.repeats.clear();
+        self.data.clear();
+    }
+
     fn reset_capture(&mut self) {
         self.lastmark = -1;
         self.lastindex = -1;

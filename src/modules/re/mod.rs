@@ -7,6 +7,7 @@
 //! *subject* handle that a loop (findall, sub, split, finditer) makes and frees itself.
 
 mod chars;
+mod loops;
 mod matcher;
 mod word_table;
 
@@ -187,80 +188,30 @@ fn clamp(v: i64, len: usize) -> usize {
     }
 }
 
-fn run_on<T: Unit>(
-    vm: &mut Vm,
-    prog: &Program,
-    s: &[T],
+/// The program, the subject's units and the clipped pos/endpos of a `run` or `scan`
+/// call, after sre's type checks.
+struct Call {
+    prog: Rc<Program>,
     pos: usize,
     endpos: usize,
-    mode: i64,
-    must_advance: bool,
-) -> PyResult<Value> {
-    let interrupt = vm.interrupt.clone();
-    let mut st = State::new(&prog.code, s, pos, endpos, prog.groups, &interrupt);
-    st.must_advance = must_advance;
-    let found = match mode {
-        0 => st.run(0, true),
-        1 => {
-            st.match_all = true;
-            st.run(0, true)
-        }
-        _ => st.search(),
-    };
-    let found = match found {
-        Ok(f) => f,
-        Err(Stop::Interrupted) => {
-            vm.check_signals()?;
-            return Err(crate::vm::errors::exc_empty(
-                crate::vm::types::ExcKind::KeyboardInterrupt,
-            ));
-        }
-        Err(Stop::Illegal) => {
-            return Err(crate::vm::errors::runtime_error(
-                "internal error in regular expression engine",
-            ))
-        }
-    };
-    if !found {
-        return Ok(Value::None);
-    }
-    let mut out = Vec::with_capacity(3 + 2 * prog.groups);
-    out.push(Value::Int(st.start as i64));
-    out.push(Value::Int(st.ptr as i64));
-    out.push(Value::Int(st.lastindex as i64));
-    for g in 1..=prog.groups {
-        match st.group_span(g) {
-            Some((a, b)) => {
-                out.push(Value::Int(a as i64));
-                out.push(Value::Int(b as i64));
-            }
-            None => {
-                out.push(Value::Int(-1));
-                out.push(Value::Int(-1));
-            }
-        }
-    }
-    Ok(Value::tuple(out))
 }
 
-/// `run(program, string, pos, endpos, mode, must_advance, subject)`: mode 0 is match,
-/// 1 fullmatch, 2 search. Returns None or `(start, end, lastindex, g1start, g1end, ...)`,
-/// -1 for what did not match. `subject` is None or a handle from `subject(string)`.
-fn run(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("run", 7, 7)?;
+fn prepare<'a>(
+    vm: &Vm,
+    args: &'a Args,
+    kept: &'a Option<Rc<Text>>,
+) -> PyResult<(Call, Subject<'a>, bool)> {
     let h = handle_arg(args, 0)?;
     let prog = STORE
         .with(|s| s.borrow().programs.get(&h).cloned())
         .ok_or_else(|| value_error("unknown pattern handle"))?;
     let string = &args.pos[1];
-    let kept = match &args.pos[6] {
-        Value::Int(k) => STORE.with(|s| s.borrow().subjects.get(k).cloned()),
-        _ => None,
-    };
     let (subj, is_bytes) = match kept {
         Some(t) => {
-            let b = matches!(*t, Text::Bytes(_)) && !string.as_strobj().is_some();
-            (Subject::Kept(t), b)
+            let is_str = crate::vm::payload::builtin_view(string)
+                .as_strobj()
+                .is_some();
+            (Subject::Kept(t.clone()), !is_str)
         }
         None => subject(vm, string)?,
     };
@@ -277,16 +228,151 @@ fn run(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let len = subj.len();
     let pos = clamp(int_arg(&args.pos[2], "pos")?, len);
     let endpos = clamp(int_arg(&args.pos[3], "endpos")?, len);
+    Ok((Call { prog, pos, endpos }, subj, !is_bytes))
+}
+
+fn kept_subject(v: Option<&Value>) -> Option<Rc<Text>> {
+    match v {
+        Some(Value::Int(k)) => STORE.with(|s| s.borrow().subjects.get(k).cloned()),
+        _ => None,
+    }
+}
+
+/// Runs `$body` with `$s` bound to the subject's units (`&[u8]` or `&[u32]`).
+macro_rules! with_units {
+    ($subj:expr, $s:ident => $body:expr) => {
+        match $subj {
+            Subject::Bytes($s) => $body,
+            Subject::Owned(b) => {
+                let $s: &[u8] = b;
+                $body
+            }
+            Subject::Wide(w) => {
+                let $s: &[u32] = w;
+                $body
+            }
+            Subject::Kept(t) => match &**t {
+                Text::Bytes(b) => {
+                    let $s: &[u8] = b;
+                    $body
+                }
+                Text::Wide(w) => {
+                    let $s: &[u32] = w;
+                    $body
+                }
+            },
+        }
+    };
+}
+
+fn run_on<T: Unit>(
+    vm: &mut Vm,
+    call: &Call,
+    s: &[T],
+    mode: i64,
+    must_advance: bool,
+) -> PyResult<Value> {
+    let prog = &call.prog;
+    let interrupt = vm.interrupt.clone();
+    let mut st = State::new(
+        &prog.code,
+        s,
+        call.pos,
+        call.endpos,
+        prog.groups,
+        &interrupt,
+    );
+    st.must_advance = must_advance;
+    let found = match mode {
+        0 => st.run(0, true),
+        1 => {
+            st.match_all = true;
+            st.run(0, true)
+        }
+        _ => st.search(),
+    };
+    match found {
+        Ok(true) => Ok(loops::span_tuple(&st, prog.groups)),
+        Ok(false) => Ok(Value::None),
+        Err(Stop::Interrupted) => {
+            vm.check_signals()?;
+            Err(crate::vm::errors::exc_empty(
+                crate::vm::types::ExcKind::KeyboardInterrupt,
+            ))
+        }
+        Err(Stop::Illegal) => Err(crate::vm::errors::runtime_error(
+            "internal error in regular expression engine",
+        )),
+    }
+}
+
+/// `run(program, string, pos, endpos, mode, must_advance, subject)`: mode 0 is match,
+/// 1 fullmatch, 2 search. Returns None or `(start, end, lastindex, g1start, g1end, ...)`,
+/// -1 for what did not match. `subject` is None or a handle from `subject(string)`.
+fn run(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("run", 7, 7)?;
+    let kept = kept_subject(args.pos.get(6));
+    let (call, subj, _) = prepare(vm, args, &kept)?;
     let mode = int_arg(&args.pos[4], "mode")?;
     let must_advance = matches!(args.pos[5], Value::Bool(true));
-    match &subj {
-        Subject::Bytes(b) => run_on(vm, &prog, b, pos, endpos, mode, must_advance),
-        Subject::Owned(b) => run_on(vm, &prog, b, pos, endpos, mode, must_advance),
-        Subject::Wide(w) => run_on(vm, &prog, w, pos, endpos, mode, must_advance),
-        Subject::Kept(t) => match &**t {
-            Text::Bytes(b) => run_on(vm, &prog, b, pos, endpos, mode, must_advance),
-            Text::Wide(w) => run_on(vm, &prog, w, pos, endpos, mode, must_advance),
+    with_units!(&subj, s => run_on(vm, &call, s, mode, must_advance))
+}
+
+/// `scan(program, string, pos, endpos, limit, kind, literals, groups)`: the loop of
+/// searches of findall (kind 0), finditer's spans (1), split (2) or sub with a template
+/// (3: `literals` with None where group `groups[k] = (index, group)` goes). Returns the
+/// list, or for sub `(text, count)`, text None when a literal is not of the subject's type.
+fn scan(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("scan", 8, 8)?;
+    let kept: Option<Rc<Text>> = None;
+    let (call, subj, is_str) = prepare(vm, args, &kept)?;
+    let limit = int_arg(&args.pos[4], "limit")?.max(0) as usize;
+    let kind_no = int_arg(&args.pos[5], "kind")?;
+    let literals: Vec<Value> = seq_items(&args.pos[6]);
+    let mut groups = Vec::new();
+    for pair in seq_items(&args.pos[7]) {
+        let items = seq_items(&pair);
+        if let [i, g] = items.as_slice() {
+            groups.push((
+                int_arg(i, "index")?.max(0) as usize,
+                int_arg(g, "group")?.max(0) as usize,
+            ));
+        }
+    }
+    let kind = match kind_no {
+        0 => loops::Kind::FindAll,
+        1 => loops::Kind::Spans,
+        2 => loops::Kind::Split,
+        _ => loops::Kind::Sub {
+            literals: &literals,
+            groups: &groups,
         },
+    };
+    let lp = loops::Loop {
+        code: &call.prog.code,
+        groups: call.prog.groups,
+        is_str,
+        pos: call.pos,
+        endpos: call.endpos,
+        limit,
+    };
+    let outcome = with_units!(&subj, s => loops::run_loop(vm, &lp, s, kind))?;
+    Ok(match outcome {
+        loops::Outcome::List(items) => Value::list(items),
+        loops::Outcome::Text(text, n) => {
+            Value::tuple(vec![text.unwrap_or(Value::None), Value::Int(n as i64)])
+        }
+    })
+}
+
+fn seq_items(v: &Value) -> Vec<Value> {
+    match v {
+        Value::Obj(o) => match &**o {
+            Obj::List(l) => l.borrow().clone(),
+            Obj::Tuple(t) => t.to_vec(),
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
     }
 }
 
@@ -338,6 +424,7 @@ pub fn register(vm: &mut Vm) {
         ("free", free),
         ("subject", make_subject),
         ("run", run),
+        ("scan", scan),
         ("lookup_name", lookup_name),
         ("ascii_iscased", ascii_iscased),
         ("unicode_iscased", unicode_iscased),
