@@ -54,6 +54,17 @@ fn int_arg(v: &Value, what: &str) -> PyResult<i64> {
     }
 }
 
+/// An index argument (pos, endpos) as a C `Py_ssize_t`: `__index__`, OverflowError for
+/// an int beyond 64 bits.
+fn index_arg(vm: &mut Vm, v: &Value) -> PyResult<i64> {
+    if let Some(IntRef::Big(_)) = as_int(crate::vm::payload::builtin_view(v)) {
+        return Err(crate::vm::errors::overflow_error(
+            "Python int too large to convert to C ssize_t",
+        ));
+    }
+    vm.index_value(v)
+}
+
 fn handle_arg(args: &Args, i: usize) -> PyResult<i64> {
     match args.pos.get(i) {
         Some(Value::Int(n)) => Ok(*n),
@@ -197,7 +208,7 @@ struct Call {
 }
 
 fn prepare<'a>(
-    vm: &Vm,
+    vm: &mut Vm,
     args: &'a Args,
     kept: &'a Option<Rc<Text>>,
 ) -> PyResult<(Call, Subject<'a>, bool)> {
@@ -226,8 +237,8 @@ fn prepare<'a>(
         ));
     }
     let len = subj.len();
-    let pos = clamp(int_arg(&args.pos[2], "pos")?, len);
-    let endpos = clamp(int_arg(&args.pos[3], "endpos")?, len);
+    let pos = clamp(index_arg(vm, &args.pos[2])?, len);
+    let endpos = clamp(index_arg(vm, &args.pos[3])?, len);
     Ok((Call { prog, pos, endpos }, subj, !is_bytes))
 }
 
