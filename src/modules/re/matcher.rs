@@ -558,6 +558,10 @@ impl<'a, T: Unit> State<'a, T> {
                     match op {
                         MARK => {
                             let i = self.op(pc) as isize;
+                            // Valid code marks only its groups' slots.
+                            if i as usize >= self.mark.len() {
+                                return Err(Stop::Illegal);
+                            }
                             if i & 1 == 1 {
                                 self.lastindex = i / 2 + 1;
                             }
@@ -793,7 +797,7 @@ impl<'a, T: Unit> State<'a, T> {
                             do_jump!(Jump::Repeat, pc + self.op(pc) as usize, tl)
                         }
                         MAX_UNTIL | MIN_UNTIL => {
-                            let Some(r) = self.repeat else {
+                            let Some(r) = self.repeat.filter(|&r| r < self.repeats.len()) else {
                                 return Err(Stop::Illegal);
                             };
                             top!().rep = r;
@@ -930,12 +934,13 @@ impl<'a, T: Unit> State<'a, T> {
                         }
                         Next::Exit(false)
                     } else {
+                        // An alternative starting with a literal or a set that the next
+                        // character cannot match is skipped without a context.
                         let first = self.op(pc + 1);
-                        if first == LITERAL && (ptr >= end || self.ch(ptr) != self.op(pc + 2)) {
-                            pc += self.op(pc) as usize;
-                            Next::BranchLoop
-                        } else if first == IN && (ptr >= end || !self.charset(pc + 3, self.ch(ptr)))
-                        {
+                        let skip = (first == LITERAL
+                            && (ptr >= end || self.ch(ptr) != self.op(pc + 2)))
+                            || (first == IN && (ptr >= end || !self.charset(pc + 3, self.ch(ptr))));
+                        if skip {
                             pc += self.op(pc) as usize;
                             Next::BranchLoop
                         } else {
