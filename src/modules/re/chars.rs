@@ -73,10 +73,16 @@ fn is_space_ascii(ch: u32) -> bool {
 }
 
 fn is_digit_uni(ch: u32) -> bool {
+    if ch < 128 {
+        return is_digit_ascii(ch);
+    }
     char::from_u32(ch).is_some_and(|c| crate::text::decimal_value(c).is_some())
 }
 
 fn is_space_uni(ch: u32) -> bool {
+    if ch < 128 {
+        return matches!(ch, 9..=13 | 28..=32);
+    }
     char::from_u32(ch).is_some_and(crate::text::is_space)
 }
 

@@ -195,6 +195,7 @@ pub struct State<'a, T: Unit> {
     pub must_advance: bool,
     interrupt: &'a AtomicBool,
     sigcount: u32,
+    pool: Vec<Ctx>,
 }
 
 impl<'a, T: Unit> State<'a, T> {
@@ -222,6 +223,7 @@ impl<'a, T: Unit> State<'a, T> {
             must_advance: false,
             interrupt,
             sigcount: 0,
+            pool: Vec::new(),
         }
     }
 
@@ -482,7 +484,17 @@ impl<'a, T: Unit> State<'a, T> {
     /// sre's `match`: does the code at `pc0` match at `self.ptr`? On success `self.ptr`
     /// is the end of the match.
     pub fn run(&mut self, pc0: usize, toplevel: bool) -> Res<bool> {
-        let mut ctxs: Vec<Ctx> = vec![Ctx::new(pc0, toplevel, Jump::None)];
+        // The context stack's allocation is kept between runs (a search runs once per
+        // position); a nested run (`count`) takes a fresh one.
+        let mut ctxs = std::mem::take(&mut self.pool);
+        ctxs.clear();
+        ctxs.push(Ctx::new(pc0, toplevel, Jump::None));
+        let r = self.run_in(&mut ctxs, pc0);
+        self.pool = ctxs;
+        r
+    }
+
+    fn run_in(&mut self, ctxs: &mut Vec<Ctx>, pc0: usize) -> Res<bool> {
         let mut pc = pc0;
         let mut ptr = self.ptr;
         let end = self.end;
@@ -491,7 +503,7 @@ impl<'a, T: Unit> State<'a, T> {
         macro_rules! top {
             () => {
                 (*{
-                    let i = top_index(&ctxs);
+                    let i = top_index(ctxs);
                     &mut ctxs[i]
                 })
             };
