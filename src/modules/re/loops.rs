@@ -3,10 +3,11 @@
 //! the next one must advance (`must_advance`), and each search starts where the last
 //! match ended.
 
-use super::matcher::{State, Stop, Unit};
+use super::state::{State, Stop, Unit};
 use crate::vm::errors::PyResult;
 use crate::vm::value::Value;
 use crate::vm::Vm;
+use std::sync::atomic::AtomicBool;
 
 /// A subject's units made into values and output text.
 pub trait Piece: Unit {
@@ -106,15 +107,24 @@ pub enum Outcome {
     Text(Option<Value>, usize),
 }
 
-fn stop(vm: &mut Vm, e: Stop) -> crate::vm::errors::ExcRef {
+/// A flag that is never set: what a match checks once an interrupt was left pending.
+static NEVER: AtomicBool = AtomicBool::new(false);
+
+/// A match stopped: for Ctrl-C, raises what the signal handling raises (KeyboardInterrupt),
+/// else lets the caller run the search again (the SIGINT went to an event loop's handler,
+/// or stays pending for the main thread: then this match no longer checks it).
+pub fn interrupted<T: Unit>(vm: &mut Vm, st: &mut State<T>, e: Stop) -> PyResult<()> {
     match e {
-        Stop::Interrupted => match vm.check_signals() {
-            Err(exc) => exc,
-            Ok(()) => crate::vm::errors::exc_empty(crate::vm::types::ExcKind::KeyboardInterrupt),
-        },
-        Stop::Illegal => {
-            crate::vm::errors::runtime_error("internal error in regular expression engine")
+        Stop::Interrupted => {
+            vm.check_signals()?;
+            if vm.interrupt_pending() {
+                st.interrupt = &NEVER;
+            }
+            Ok(())
         }
+        Stop::Illegal => Err(crate::vm::errors::runtime_error(
+            "internal error in regular expression engine",
+        )),
     }
 }
 
@@ -154,7 +164,16 @@ pub fn run_loop<T: Piece>(vm: &mut Vm, lp: &Loop, s: &[T], kind: Kind) -> PyResu
     }
     while start <= lp.endpos && (lp.limit == 0 || n < lp.limit) {
         st.reset(start);
-        if !st.search().map_err(|e| stop(vm, e))? {
+        let found = loop {
+            match st.search() {
+                Ok(found) => break found,
+                Err(e) => {
+                    interrupted(vm, &mut st, e)?;
+                    st.reset(start);
+                }
+            }
+        };
+        if !found {
             break;
         }
         match &kind {

@@ -9,6 +9,10 @@
 mod chars;
 mod loops;
 mod matcher;
+mod opcodes;
+mod state;
+#[cfg(test)]
+mod tests;
 mod word_table;
 
 use crate::obj::function::{Args, NativeFn};
@@ -17,7 +21,7 @@ use crate::obj::Obj;
 use crate::vm::errors::{type_error, value_error, PyResult};
 use crate::vm::value::Value;
 use crate::vm::Vm;
-use matcher::{State, Stop, Unit};
+use state::{State, Unit};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -294,26 +298,20 @@ fn run_on<T: Unit>(
         &interrupt,
     );
     st.must_advance = must_advance;
-    let found = match mode {
-        0 => st.run(0, true),
-        1 => {
-            st.match_all = true;
-            st.run(0, true)
+    st.match_all = mode == 1;
+    loop {
+        let found = match mode {
+            0 | 1 => st.run(0, true),
+            _ => st.search(),
+        };
+        match found {
+            Ok(true) => return Ok(loops::span_tuple(&st, prog.groups)),
+            Ok(false) => return Ok(Value::None),
+            Err(e) => {
+                loops::interrupted(vm, &mut st, e)?;
+                st.reset(call.pos);
+            }
         }
-        _ => st.search(),
-    };
-    match found {
-        Ok(true) => Ok(loops::span_tuple(&st, prog.groups)),
-        Ok(false) => Ok(Value::None),
-        Err(Stop::Interrupted) => {
-            vm.check_signals()?;
-            Err(crate::vm::errors::exc_empty(
-                crate::vm::types::ExcKind::KeyboardInterrupt,
-            ))
-        }
-        Err(Stop::Illegal) => Err(crate::vm::errors::runtime_error(
-            "internal error in regular expression engine",
-        )),
     }
 }
 
