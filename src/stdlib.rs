@@ -150,6 +150,28 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("linecache", include_str!("../stdlib/linecache.aio"), false),
     ("datetime", include_str!("../stdlib/datetime.aio"), false),
     ("json", include_str!("../stdlib/json/__init__.aio"), true),
+    ("re", include_str!("../stdlib/re/__init__.aio"), true),
+    (
+        "re._parser",
+        include_str!("../stdlib/re/_parser.aio"),
+        false,
+    ),
+    (
+        "re._compiler",
+        include_str!("../stdlib/re/_compiler.aio"),
+        false,
+    ),
+    (
+        "re._constants",
+        include_str!("../stdlib/re/_constants.aio"),
+        false,
+    ),
+    (
+        "re._casefix",
+        include_str!("../stdlib/re/_casefix.aio"),
+        false,
+    ),
+    ("_sre", include_str!("../stdlib/_sre.aio"), false),
     (
         "json.decoder",
         include_str!("../stdlib/json/decoder.aio"),

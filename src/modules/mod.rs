@@ -15,6 +15,7 @@ mod math_hyperbolic;
 mod math_special;
 pub mod os;
 pub mod process;
+pub mod re;
 pub mod signal;
 pub mod socket;
 mod strftime;
@@ -44,6 +45,7 @@ pub fn init(vm: &mut Vm) {
     thread::register(vm);
     file::register(vm);
     struct_::register(vm);
+    re::register(vm);
     hashlib::register(vm);
     linecache_io::register(vm);
     asyncio_core::register(vm);

@@ -161,6 +161,7 @@ pub const MODULE_OWNERS: &[&str] = &[
     "_signal",
     "_file",
     "_struct",
+    "_sre_engine",
     "_hashlib",
     "_contextvars",
     "_linecache",

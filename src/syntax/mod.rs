@@ -13,7 +13,7 @@ mod parse;
 mod patterns;
 mod scan;
 mod stmts;
-mod strings;
+pub(crate) mod strings;
 mod targets;
 mod token;
 

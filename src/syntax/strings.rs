@@ -153,7 +153,7 @@ fn named_escape(s: &str) -> Result<(char, usize), (&'static str, usize)> {
 
 /// The character called `name` (or one of its Unicode name aliases), ignoring ASCII case
 /// as CPython does.
-fn char_named(name: &str) -> Option<char> {
+pub(crate) fn char_named(name: &str) -> Option<char> {
     let upper = name.to_ascii_uppercase();
     if let Ok(i) = NAME_ALIASES.binary_search_by(|(alias, _)| (*alias).cmp(upper.as_str())) {
         return Some(NAME_ALIASES[i].1);
