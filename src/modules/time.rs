@@ -2,7 +2,7 @@
 //! `time_calendar`. Not provided yet (NotImplementedError): strptime.
 
 use crate::obj::function::{Args, NativeFn};
-use crate::vm::errors::{not_implemented, overflow_error, type_error, value_error, PyResult};
+use crate::vm::errors::{overflow_error, type_error, value_error, PyResult};
 use crate::vm::value::Value;
 use crate::vm::Vm;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -187,8 +187,12 @@ pub fn blocking_sleep(vm: &mut Vm, secs: f64) -> PyResult<()> {
     }
 }
 
-fn t_unsupported(_vm: &mut Vm, _args: &Args) -> PyResult<Value> {
-    Err(not_implemented("time.strptime is not supported by aio yet"))
+/// `strptime(string[, format])`: `_strptime._strptime_time`, written in aio.
+fn t_strptime(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.no_kwargs("strptime")?;
+    let m = vm.import_module("_strptime")?;
+    let f = vm.get_attr_str(&m, "_strptime_time")?;
+    vm.call(&f, args.pos)
 }
 
 pub fn register(vm: &mut Vm) {
@@ -202,7 +206,7 @@ pub fn register(vm: &mut Vm) {
         ("process_time", t_process_time),
         ("process_time_ns", t_process_time_ns),
         ("sleep", t_sleep),
-        ("strptime", t_unsupported),
+        ("strptime", t_strptime),
     ];
     let funcs: Vec<_> = funcs
         .iter()

@@ -695,6 +695,35 @@ pub fn register(vm: &mut Vm, dict: &ObjRef) {
         }
         set_attr(vm, dict, "struct_time", cv);
     }
+    let (tzname, timezone, altzone, daylight) = zone_constants();
+    let names = Value::tuple(tzname.iter().map(|n| Value::str(n)).collect());
+    set_attr(vm, dict, "tzname", names);
+    set_attr(vm, dict, "timezone", Value::Int(timezone));
+    set_attr(vm, dict, "altzone", Value::Int(altzone));
+    set_attr(vm, dict, "daylight", Value::Int(daylight as i64));
+}
+
+/// `tzname`, `timezone`, `altzone` and `daylight` as CPython's `init_timezone` sets
+/// them: from the zone in force on January 1 and July 1 of this year (the one with the
+/// larger offset west being standard time, for the southern hemisphere's summers).
+fn zone_constants() -> ([String; 2], i64, i64, bool) {
+    let tz = jiff::tz::TimeZone::system();
+    let now = jiff::Timestamp::now().as_second();
+    let (year, _, _) = civil_from_days(now.div_euclid(86400));
+    let at = |month: i64| {
+        let info = tz.to_offset_info(jiff_ts(days_from_civil(year, month, 1) * 86400));
+        (
+            -(info.offset().seconds() as i64),
+            info.abbreviation().to_string(),
+        )
+    };
+    let (janzone, janname) = at(1);
+    let (julyzone, julyname) = at(7);
+    if janzone < julyzone {
+        ([julyname, janname], julyzone, janzone, janzone != julyzone)
+    } else {
+        ([janname, julyname], janzone, julyzone, janzone != julyzone)
+    }
 }
 
 /// The calendar functions, registered with the rest of the `time` module's.
