@@ -695,12 +695,44 @@ pub fn register(vm: &mut Vm, dict: &ObjRef) {
         }
         set_attr(vm, dict, "struct_time", cv);
     }
+    // The zone constants on first use (PEP 562): finding the system zone reads the time
+    // zone database, which every start-up would pay for otherwise.
+    let getattr = crate::vm::native::native("time", "__getattr__", zone_getattr);
+    set_attr(vm, dict, "__getattr__", getattr);
+}
+
+/// The `time` module's `__getattr__`: `tzname`, `timezone`, `altzone` and `daylight`,
+/// computed once and then kept in the module.
+fn zone_getattr(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("__getattr__", 1, 1)?;
+    let name = args.pos[0].as_str().unwrap_or_default().to_string();
+    if !matches!(
+        name.as_str(),
+        "tzname" | "timezone" | "altzone" | "daylight"
+    ) {
+        return Err(crate::vm::errors::exc(
+            crate::vm::types::ExcKind::AttributeError,
+            format!("module 'time' has no attribute '{name}'"),
+        ));
+    }
     let (tzname, timezone, altzone, daylight) = zone_constants();
     let names = Value::tuple(tzname.iter().map(|n| Value::str(n)).collect());
-    set_attr(vm, dict, "tzname", names);
-    set_attr(vm, dict, "timezone", Value::Int(timezone));
-    set_attr(vm, dict, "altzone", Value::Int(altzone));
-    set_attr(vm, dict, "daylight", Value::Int(daylight as i64));
+    let values = [
+        ("tzname", names),
+        ("timezone", Value::Int(timezone)),
+        ("altzone", Value::Int(altzone)),
+        ("daylight", Value::Int(daylight as i64)),
+    ];
+    let module = vm.import_module("time")?;
+    let mut found = Value::None;
+    for (k, v) in values {
+        if k == name {
+            found = v.clone();
+        }
+        let key = vm.intern(k);
+        vm.set_attr(&module, &key, v)?;
+    }
+    Ok(found)
 }
 
 /// `tzname`, `timezone`, `altzone` and `daylight` as CPython's `init_timezone` sets
