@@ -111,6 +111,7 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("_thread", include_str!("../stdlib/_thread.aio"), false),
     ("weakref", include_str!("../stdlib/weakref.aio"), false),
     ("pathlib", include_str!("../stdlib/pathlib.aio"), false),
+    ("csv", include_str!("../stdlib/csv.aio"), false),
     ("http", include_str!("../stdlib/http/__init__.aio"), true),
     ("_strptime", include_str!("../stdlib/_strptime.aio"), false),
     ("shutil", include_str!("../stdlib/shutil.aio"), false),
