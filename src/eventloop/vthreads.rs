@@ -251,6 +251,20 @@ impl VThreads {
     }
 }
 
+/// How `Vm::wait_blocking` ended.
+pub enum WaitEnd {
+    /// The condition waited for holds.
+    Done,
+    /// The deadline passed first.
+    TimedOut,
+    /// No deadline, and no VM thread can ever run to end the wait.
+    Stuck,
+}
+
+/// Naps of a blocking wait at most, so that Ctrl-C interrupts it at once, as in CPython
+/// (std's sleep resumes by itself after the signal handler ran).
+const WAIT_SLICE: Duration = Duration::from_millis(20);
+
 /// Whether `f` is the `time.sleep` native.
 pub fn is_time_sleep(f: &Value) -> bool {
     matches!(f, Value::Obj(o) if matches!(&**o, Obj::Native(n)
@@ -561,6 +575,43 @@ impl Vm {
                 true
             }
             _ => false,
+        }
+    }
+
+    /// Blocks this native stack (a `time.sleep` or a lock wait that cannot park) until
+    /// `done` holds or `deadline` passes, in short naps, running the VM threads that are
+    /// due meanwhile: they are other threads in CPython, which run while this one blocks.
+    pub(crate) fn wait_blocking(
+        &mut self,
+        deadline: Option<Instant>,
+        mut done: impl FnMut(&mut Vm) -> PyResult<bool>,
+    ) -> PyResult<WaitEnd> {
+        loop {
+            if done(self)? {
+                return Ok(WaitEnd::Done);
+            }
+            let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+            if left.is_some_and(|l| l.is_zero()) {
+                return Ok(WaitEnd::TimedOut);
+            }
+            let nap = match (self.vthread_next_wake_in(), left) {
+                (Some(job), _) if job.is_zero() => {
+                    self.vthreads_run_due(true);
+                    continue;
+                }
+                (Some(job), Some(left)) => job.min(left),
+                (Some(job), None) => job,
+                (None, Some(left)) => left,
+                (None, None) => return Ok(WaitEnd::Stuck),
+            };
+            let nap = nap.min(WAIT_SLICE);
+            std::thread::sleep(nap);
+            if self.aio.vthreads.any_parked() {
+                self.vthreads_time_passed(nap);
+            }
+            if self.interrupt_pending() {
+                self.check_signals()?;
+            }
         }
     }
 

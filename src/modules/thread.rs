@@ -9,6 +9,7 @@
 //! the longest-waiting thread run.
 
 use crate::eventloop::executor::Work;
+use crate::eventloop::vthreads::WaitEnd;
 use crate::obj::function::{Args, NativeFn};
 use crate::obj::Obj;
 use crate::vm::errors::{runtime_error, type_error, PyResult};
@@ -152,41 +153,14 @@ fn is_locked(vm: &mut Vm, lock: &ObjRef) -> PyResult<bool> {
 /// VM threads that are due meanwhile. A wait that nothing can ever end (no other thread
 /// can run, and no timeout) is a deadlock: RuntimeError instead of hanging for ever.
 fn wait_here(vm: &mut Vm, lock: &ObjRef, timeout: Option<f64>) -> PyResult<()> {
-    // Short naps, so that Ctrl-C interrupts the wait, as it does CPython's.
-    const SLICE: Duration = Duration::from_millis(20);
     let deadline = timeout
         .and_then(|t| Duration::try_from_secs_f64(t).ok())
         .and_then(|d| Instant::now().checked_add(d));
-    loop {
-        if !is_locked(vm, lock)? {
-            return Ok(());
-        }
-        let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-        if left.is_some_and(|l| l.is_zero()) {
-            return Ok(());
-        }
-        let nap = match (vm.vthread_next_wake_in(), left) {
-            (Some(job), _) if job.is_zero() => {
-                vm.vthreads_run_due(true);
-                continue;
-            }
-            (Some(job), Some(left)) => job.min(left),
-            (Some(job), None) => job,
-            (None, Some(left)) => left,
-            (None, None) => {
-                return Err(runtime_error(
-                    "deadlock: this thread waits for a lock that no other thread can release",
-                ))
-            }
-        };
-        let nap = nap.min(SLICE);
-        std::thread::sleep(nap);
-        if vm.aio.vthreads.any_parked() {
-            vm.vthreads_time_passed(nap);
-        }
-        if vm.interrupt_pending() {
-            vm.check_signals()?;
-        }
+    match vm.wait_blocking(deadline, |vm| Ok(!is_locked(vm, lock)?))? {
+        WaitEnd::Done | WaitEnd::TimedOut => Ok(()),
+        WaitEnd::Stuck => Err(runtime_error(
+            "deadlock: this thread waits for a lock that no other thread can release",
+        )),
     }
 }
 

@@ -160,31 +160,9 @@ pub fn sleep_seconds(vm: &mut Vm, args: &Args) -> PyResult<f64> {
 /// other threads in CPython, which run while this one sleeps).
 pub fn blocking_sleep(vm: &mut Vm, secs: f64) -> PyResult<()> {
     crate::obj::methods::stream::flush_std_streams(vm).ok();
-    // In short slices, so that Ctrl-C interrupts a long sleep at once, as in CPython
-    // (std's sleep resumes by itself after the signal handler ran).
-    const SLICE: Duration = Duration::from_millis(20);
     let deadline = std::time::Instant::now() + Duration::from_secs_f64(secs);
-    loop {
-        let left = deadline.saturating_duration_since(std::time::Instant::now());
-        if left.is_zero() {
-            return Ok(());
-        }
-        let mut nap = left.min(SLICE);
-        if let Some(job) = vm.vthread_next_wake_in() {
-            if job.is_zero() {
-                vm.vthreads_run_due(true);
-                continue;
-            }
-            nap = nap.min(job);
-        }
-        std::thread::sleep(nap);
-        if vm.aio.vthreads.any_parked() {
-            vm.vthreads_time_passed(nap);
-        }
-        if vm.interrupt_pending() {
-            vm.check_signals()?;
-        }
-    }
+    vm.wait_blocking(Some(deadline), |_| Ok(false))?;
+    Ok(())
 }
 
 /// `strptime(string[, format])`: `_strptime._strptime_time`, written in aio.
