@@ -3,7 +3,7 @@
 use super::async_gen::AsyncGenState;
 use super::function::{CodeObj, FunctionObj};
 use crate::vm::frame::Frame;
-use crate::vm::value::Value;
+use crate::vm::value::ObjRef;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
@@ -41,7 +41,7 @@ pub struct GeneratorObj {
 impl GeneratorObj {
     /// The generator, coroutine or async generator that calling `func` returns, owning the
     /// frame its arguments were bound into.
-    pub fn for_call(func: &FunctionObj, mut frame: Box<Frame>) -> Value {
+    pub fn for_call(func: &FunctionObj, mut frame: Box<Frame>) -> ObjRef {
         let c = &func.code.code;
         // The frame may outlive many calls (a parked task's coroutine): give back the spare
         // room a pooled frame kept from earlier, bigger functions.
@@ -54,7 +54,7 @@ impl GeneratorObj {
         } else {
             GenKind::Generator
         };
-        Value::obj(super::Obj::Generator(GeneratorObj {
+        ObjRef::new(super::Obj::Generator(GeneratorObj {
             kind,
             frame: RefCell::new(Some(frame)),
             state: Cell::new(GenState::Created),

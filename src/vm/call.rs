@@ -146,7 +146,9 @@ impl Vm {
                 }
                 let frame = self.bind_args(func, self_, args, kwnames)?;
                 if func.code.code.is_generator_like() {
-                    return Ok(Prepared::Done(GeneratorObj::for_call(func, frame)));
+                    return Ok(Prepared::Done(Value::Obj(GeneratorObj::for_call(
+                        func, frame,
+                    ))));
                 }
                 Ok(Prepared::Frame(frame))
             }

@@ -44,6 +44,9 @@ pub(super) enum Exit {
 /// The frame is found again after each instruction that hands the VM to native code
 /// (`call_native`), which may run other frames above it meanwhile.
 pub(super) fn run(vm: &mut Vm) -> Exit {
+    // The frame taken up next had a generator or coroutine frame that its ForIter or Send
+    // resumed inline return a value, now on its stack: that instruction finishes first.
+    let mut resume_awaited = false;
     'frames: loop {
         let depth = vm.frames.len();
         let Some(f) = vm.frames.last_mut() else {
@@ -150,9 +153,16 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                     slow!(at);
                 };
                 f.pc = at + 1;
-                if return_to_caller(vm, v, awaited) {
+                let released = return_to_caller(vm, v, awaited);
+                if released {
+                    if awaited {
+                        let caller = top(&mut vm.frames);
+                        let v = caller.stack.pop().unwrap_or(Value::None);
+                        super::dispatch::finish_inline_resume(caller, v);
+                    }
                     return Exit::Released;
                 }
+                resume_awaited = awaited;
                 continue 'frames;
             }};
         }
@@ -181,6 +191,32 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                     None => slow!($at),
                 }
             }};
+        }
+        if resume_awaited {
+            // As `dispatch::finish_inline_resume`, with the value already pushed.
+            resume_awaited = false;
+            let stack = &mut f.stack;
+            let Some(v) = stack.pop() else {
+                unreachable!("the returned value is on the stack")
+            };
+            let gone = match ops.get(pc.wrapping_sub(1)) {
+                // `[.., iterator, v]`: the loop is over.
+                Some(crate::bytecode::Op::ForIter(t)) => {
+                    pc = *t as usize;
+                    stack.pop().is_some_and(released) | released(v)
+                }
+                // `[.., awaitable, v]` -> `[.., v]`: the await is over.
+                Some(crate::bytecode::Op::Send(t)) => {
+                    pc = *t as usize;
+                    released(std::mem::replace(last(stack), v))
+                }
+                _ => released(v),
+            };
+            if gone {
+                f.pc = pc;
+                crate::gc::finalize::run_pending(vm);
+                continue 'frames;
+            }
         }
         loop {
             let at = pc;
@@ -529,7 +565,7 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                             f.pc = pc;
                             push!(callee);
                         }
-                        Some(Bound::Generator(g)) => stack.push(g),
+                        Some(Bound::Generator(g)) => stack.push(Value::Obj(g)),
                         None => call_native!(native_call_base(&f.stack, n as usize), at),
                     }
                 }
@@ -603,7 +639,7 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                             };
                             push!(callee);
                         }
-                        Some(Bound::Generator(g)) => stack.push(g),
+                        Some(Bound::Generator(g)) => stack.push(Value::Obj(g)),
                         None => call_native!(native_call_base(&f.stack, n as usize), at),
                     }
                 }
@@ -1264,8 +1300,8 @@ fn count_breaker(breaker: &mut u32) -> bool {
 }
 
 /// Pops the innermost frame, which returned `v` to the frame below (`awaited`: its
-/// ForIter or Send resumed it inline), and pools it. True when that released an object
-/// whose finalizer is now due.
+/// ForIter or Send resumed it inline), pools it and pushes `v` on the caller's stack. True
+/// when that released an object whose finalizer is now due.
 // Out of line: small enough that its vector operations are inlined.
 #[inline(never)]
 fn return_to_caller(vm: &mut Vm, v: Value, awaited: bool) -> bool {
@@ -1280,13 +1316,9 @@ fn return_to_caller(vm: &mut Vm, v: Value, awaited: bool) -> bool {
     if vm.frame_pool.len() < super::frame::FRAME_POOL_SIZE {
         vm.frame_pool.push(done);
     }
-    let caller = top(&mut vm.frames);
-    if awaited {
-        // Resumed inline by the caller's ForIter or Send, as `return_from_frame`.
-        super::dispatch::finish_inline_resume(caller, v);
-    } else {
-        caller.stack.push(v);
-    }
+    // An awaited return is finished by the caller's ForIter or Send (`finish_awaited`),
+    // which `run` does when it takes up the caller, with its instructions at hand.
+    top(&mut vm.frames).stack.push(v);
     drop(generator);
     // The callee's locals (and perhaps its generator) are gone: their finalizers may be due.
     crate::gc::finalize::pending()
@@ -1384,8 +1416,10 @@ fn exact_callee(
 enum Bound {
     /// The frame of a plain function, to run now.
     Frame(Box<Frame>),
-    /// The generator or coroutine object a generator function returned.
-    Generator(Value),
+    /// The generator or coroutine object a generator function returned. An `ObjRef`, not a
+    /// `Value`: two pointer-sized variants come back in registers, where a 24-byte
+    /// `Option<Bound>` went through memory and stalled the caller's load of it.
+    Generator(ObjRef),
 }
 
 /// `Call(n)` of an aio function that takes only positional parameters, given at least as
