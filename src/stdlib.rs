@@ -34,6 +34,7 @@ const MODULES: &[(&str, &str, bool)] = &[
         include_str!("../stdlib/_gettext_locale.aio"),
         false,
     ),
+    ("argparse", include_str!("../stdlib/argparse.aio"), false),
     ("stat", include_str!("../stdlib/stat.aio"), false),
     ("colorsys", include_str!("../stdlib/colorsys.aio"), false),
     ("errno", include_str!("../stdlib/errno.aio"), false),
