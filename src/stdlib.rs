@@ -28,6 +28,13 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("keyword", include_str!("../stdlib/keyword.aio"), false),
     ("reprlib", include_str!("../stdlib/reprlib.aio"), false),
     ("getopt", include_str!("../stdlib/getopt.aio"), false),
+    ("gettext", include_str!("../stdlib/gettext.aio"), false),
+    (
+        "_gettext_locale",
+        include_str!("../stdlib/_gettext_locale.aio"),
+        false,
+    ),
+    ("argparse", include_str!("../stdlib/argparse.aio"), false),
     ("stat", include_str!("../stdlib/stat.aio"), false),
     ("colorsys", include_str!("../stdlib/colorsys.aio"), false),
     ("errno", include_str!("../stdlib/errno.aio"), false),

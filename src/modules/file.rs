@@ -208,6 +208,31 @@ fn isatty(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(Value::Bool(tty))
 }
 
+/// `terminal_size(fd)`: `os.get_terminal_size`'s (columns, lines) of the terminal on `fd`
+/// (the standard streams or a file aio opened), from the TIOCGWINSZ ioctl; a descriptor
+/// that is not a terminal is CPython's OSError (ENOTTY).
+fn terminal_size(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    use std::os::fd::AsFd;
+    args.check("terminal_size", 1, 1)?;
+    let fd = fd_arg(args)?;
+    let size = match fd {
+        0 => rustix::termios::tcgetwinsize(std::io::stdin().as_fd()),
+        1 => rustix::termios::tcgetwinsize(std::io::stdout().as_fd()),
+        2 => rustix::termios::tcgetwinsize(std::io::stderr().as_fd()),
+        _ => match vm.files.open.get(&fd) {
+            Some(file) => rustix::termios::tcgetwinsize(file.as_fd()),
+            None => return Err(os_error(vm, EBADF, "Bad file descriptor", None)),
+        },
+    };
+    match size {
+        Ok(ws) => Ok(Value::tuple(vec![
+            Value::Int(i64::from(ws.ws_col)),
+            Value::Int(i64::from(ws.ws_row)),
+        ])),
+        Err(e) => Err(os_error_from_io(vm, &std::io::Error::from(e), None)),
+    }
+}
+
 /// `close(fd)`: closing twice is fine.
 fn close(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("close", 1, 1)?;
@@ -280,6 +305,7 @@ pub fn register(vm: &mut Vm) {
         ("seek", seek),
         ("truncate", truncate),
         ("isatty", isatty),
+        ("terminal_size", terminal_size),
         ("close", close),
         ("remove", remove),
         ("rename", rename),
