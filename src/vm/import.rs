@@ -155,7 +155,10 @@ impl Vm {
         if let Some(m) = self.sys_module(full) {
             return Ok(m);
         }
-        let mut search: Vec<PathBuf> = self.path.clone();
+        let mut search: Vec<PathBuf> = match crate::modules::sys::sys_path(self) {
+            Some(p) => p,
+            None => self.path.clone(),
+        };
         let mut parent: Option<Value> = None;
         if let Some((pkg, _)) = full.rsplit_once('.') {
             let p = self.import_module(pkg)?;
