@@ -159,6 +159,61 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("warnings", include_str!("../stdlib/warnings.aio"), false),
     ("linecache", include_str!("../stdlib/linecache.aio"), false),
     ("datetime", include_str!("../stdlib/datetime.aio"), false),
+    (
+        "unittest",
+        include_str!("../stdlib/unittest/__init__.aio"),
+        true,
+    ),
+    (
+        "unittest._log",
+        include_str!("../stdlib/unittest/_log.aio"),
+        false,
+    ),
+    (
+        "unittest.async_case",
+        include_str!("../stdlib/unittest/async_case.aio"),
+        false,
+    ),
+    (
+        "unittest.case",
+        include_str!("../stdlib/unittest/case.aio"),
+        false,
+    ),
+    (
+        "unittest.loader",
+        include_str!("../stdlib/unittest/loader.aio"),
+        false,
+    ),
+    (
+        "unittest.main",
+        include_str!("../stdlib/unittest/main.aio"),
+        false,
+    ),
+    (
+        "unittest.result",
+        include_str!("../stdlib/unittest/result.aio"),
+        false,
+    ),
+    (
+        "unittest.runner",
+        include_str!("../stdlib/unittest/runner.aio"),
+        false,
+    ),
+    (
+        "unittest.signals",
+        include_str!("../stdlib/unittest/signals.aio"),
+        false,
+    ),
+    (
+        "unittest.suite",
+        include_str!("../stdlib/unittest/suite.aio"),
+        false,
+    ),
+    (
+        "unittest.util",
+        include_str!("../stdlib/unittest/util.aio"),
+        false,
+    ),
     ("json", include_str!("../stdlib/json/__init__.aio"), true),
     ("re", include_str!("../stdlib/re/__init__.aio"), true),
     (

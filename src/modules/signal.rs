@@ -80,8 +80,29 @@ fn pause(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(Value::None)
 }
 
+/// `default_int_handler(signalnum, frame, /)`: raises KeyboardInterrupt. Native, as
+/// CPython's is, so that it stays a plain function when stored on a class.
+fn default_int_handler(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    if !args.kwnames.is_empty() {
+        return Err(type_error(
+            "default_int_handler() takes no keyword arguments",
+        ));
+    }
+    if args.pos.len() != 2 {
+        return Err(type_error(format!(
+            "default_int_handler expected 2 arguments, got {}",
+            args.pos.len()
+        )));
+    }
+    vm.index_value(&args.pos[0])?;
+    Err(crate::vm::errors::exc_empty(
+        crate::vm::types::ExcKind::KeyboardInterrupt,
+    ))
+}
+
 pub fn register(vm: &mut Vm) {
     let funcs: &[(&'static str, NativeFn)] = &[
+        ("default_int_handler", default_int_handler),
         ("raise_signal", raise_signal),
         ("set_handler", set_handler),
         ("alarm", alarm),

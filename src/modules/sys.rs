@@ -87,6 +87,28 @@ fn sys_dict(vm: &mut Vm) -> Option<ObjRef> {
     }
 }
 
+/// The folders imports search: `sys.path` as the program left it (entries that are not
+/// str are skipped and "" is the current folder, as importlib's path finder does), or
+/// None when `sys.path` is not a list.
+pub fn sys_path(vm: &mut Vm) -> Option<Vec<std::path::PathBuf>> {
+    let d = sys_dict(vm)?;
+    let key = vm.intern("path");
+    let path = match &*d {
+        Obj::Dict(d) => get_str(&d.borrow(), &key)?,
+        _ => return None,
+    };
+    let Value::Obj(o) = &path else { return None };
+    let Obj::List(items) = &**o else { return None };
+    let items = items.borrow();
+    Some(
+        items
+            .iter()
+            .filter_map(|v| v.as_str())
+            .map(|s| std::path::PathBuf::from(if s.is_empty() { "." } else { s }))
+            .collect(),
+    )
+}
+
 /// Rebuilds `sys.argv` and `sys.path` from `vm.argv` and `vm.path` (call after setting them).
 pub fn sync_from_vm(vm: &mut Vm) {
     let Some(d) = sys_dict(vm) else { return };

@@ -17,8 +17,9 @@ fn exception_arg(vm: &Vm, v: &Value, func: &str) -> PyResult<Value> {
     }
 }
 
-/// `_format(exc, chain, limit, own_traceback)`: the text printed for an uncaught
-/// exception, as the list of pieces `traceback.format_exception` returns.
+/// `_format(exc, chain, limit, tb)`: the text printed for an uncaught exception, as the
+/// list of pieces `traceback.format_exception` returns; `tb` True stands for the
+/// exception's own `__traceback__`, otherwise it is the traceback (or None) to show.
 fn format(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("_format", 4, 4)?;
     let e = exception_arg(vm, &args.pos[0], "_format")?;
@@ -27,8 +28,18 @@ fn format(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         Value::None => None,
         v => Some(vm.index_value(v)?),
     };
-    let own_traceback = vm.truthy(&args.pos[3])?;
-    let chunks = vm.format_exception_chunks(&e, chain, limit, own_traceback);
+    let tb = match &args.pos[3] {
+        Value::Bool(true) => None,
+        Value::None => Some(Value::None),
+        Value::Obj(o) if matches!(&**o, Obj::Traceback(_)) => Some(args.pos[3].clone()),
+        v => {
+            return Err(type_error(format!(
+                "_format() argument 4 must be a traceback, None or True, not {}",
+                vm.type_name(v)
+            )))
+        }
+    };
+    let chunks = vm.format_exception_chunks(&e, chain, limit, tb.as_ref());
     Ok(Value::list(chunks.into_iter().map(Value::string).collect()))
 }
 

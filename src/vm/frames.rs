@@ -307,3 +307,58 @@ impl Vm {
             .map_or(Value::None, Value::Obj))
     }
 }
+
+/// `frame.clear()`: drops the locals of a finished frame; a suspended generator's frame
+/// closes its generator first; a frame still executing (on this or another VM thread's
+/// stack) is CPython's RuntimeError.
+fn frame_clear(vm: &mut Vm, args: &crate::obj::function::Args) -> PyResult<Value> {
+    args.check("clear", 1, 1)?;
+    let fo = match args.pos.first() {
+        Some(Value::Obj(o)) if as_frame_obj(o).is_some() => o.clone(),
+        _ => {
+            return Err(super::errors::type_error(
+                "descriptor 'clear' requires a 'frame' object",
+            ))
+        }
+    };
+    let Some(fobj) = as_frame_obj(&fo) else {
+        return Ok(Value::None);
+    };
+    let mut closed = false;
+    if fobj.finished.borrow().is_none() && vm.running_index(&fo).is_none() {
+        let owner = fobj.owner.borrow().as_ref().and_then(|w| w.upgrade());
+        if let Some(g) = owner {
+            let suspended = matches!(&*g, Obj::Generator(gen)
+                if matches!(gen.state.get(), GenState::Suspended | GenState::Created));
+            if suspended {
+                vm.gen_close(&g)?;
+                closed = true;
+            }
+        }
+    }
+    let taken = match fobj.finished.borrow_mut().as_mut() {
+        Some(fin) => (
+            std::mem::take(&mut fin.locals),
+            std::mem::take(&mut fin.cells),
+            fin.locals_map.take(),
+        ),
+        None if closed => (Vec::new(), Vec::new(), None),
+        None => {
+            return Err(exc(
+                ExcKind::RuntimeError,
+                "cannot clear an executing frame",
+            ))
+        }
+    };
+    let cached = fobj.locals_dict.borrow_mut().take();
+    // Dropping the values may run finalizers: after the borrows end.
+    drop(taken);
+    drop(cached);
+    Ok(Value::None)
+}
+
+/// Registers the frame type's methods.
+pub fn register(vm: &mut Vm) {
+    let frame = vm.t.frame.clone();
+    vm.add_methods(&frame, "frame", &[("clear", frame_clear)]);
+}

@@ -155,7 +155,10 @@ impl Vm {
         if let Some(m) = self.sys_module(full) {
             return Ok(m);
         }
-        let mut search: Vec<PathBuf> = self.path.clone();
+        let mut search: Vec<PathBuf> = match crate::modules::sys::sys_path(self) {
+            Some(p) => p,
+            None => self.path.clone(),
+        };
         let mut parent: Option<Value> = None;
         if let Some((pkg, _)) = full.rsplit_once('.') {
             let p = self.import_module(pkg)?;
@@ -466,7 +469,8 @@ impl Vm {
             let full = format!("{modname}.{n}");
             match self.import_module(&full) {
                 Ok(m) => return Ok(m),
-                Err(e) if e.is(ExcKind::ModuleNotFoundError) => {}
+                // Only the submodule itself missing: one it imports is the error.
+                Err(e) if e.is(ExcKind::ModuleNotFoundError) && missing_name(&e) == full => {}
                 Err(e) => return Err(e),
             }
         }
@@ -549,6 +553,14 @@ fn not_a_package(name: &str, parent: &str) -> super::errors::ExcRef {
         Value::str(name),
     );
     e
+}
+
+/// The `name` attribute of a ModuleNotFoundError ("" when it has none).
+fn missing_name(e: &super::errors::ExcRef) -> String {
+    let d = e.exc().dict.borrow();
+    super::dictops::get_str(&d, &Value::str("name"))
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 fn not_found(name: &str) -> super::errors::ExcRef {

@@ -162,6 +162,7 @@ impl Vm {
         };
         crate::modules::init(&mut vm);
         generator::register(&mut vm);
+        frames::register(&mut vm);
         async_gen::register(&mut vm);
         build_class::register(&mut vm);
         vm

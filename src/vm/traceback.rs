@@ -282,18 +282,19 @@ impl Vm {
     /// contexts when `chain` is false, and with at most `limit` frames per exception
     /// (the oldest ones; the newest `-limit` when negative).
     pub fn format_exception_with(&mut self, e: &Value, chain: bool, limit: Option<i64>) -> String {
-        self.format_exception_chunks(e, chain, limit, true).concat()
+        self.format_exception_chunks(e, chain, limit, None).concat()
     }
 
     /// The same text in the pieces `traceback.format_exception` lists: the header, one
-    /// per frame, the chaining messages, the exception's own line(s). Without
-    /// `own_traceback`, `e`'s frames are left out (those of its cause and context stay).
+    /// per frame, the chaining messages, the exception's own line(s). With `tb`, `e`'s
+    /// frames are those of that traceback chain (none for None: `format_exception(type,
+    /// value, tb)`) instead of `e.__traceback__`; its cause's and context's stay their own.
     pub fn format_exception_chunks(
         &mut self,
         e: &Value,
         chain: bool,
         limit: Option<i64>,
-        own_traceback: bool,
+        tb: Option<&Value>,
     ) -> Vec<String> {
         let mut p = Printer {
             out: Vec::new(),
@@ -302,7 +303,7 @@ impl Vm {
             depth: 0,
             need_close: false,
         };
-        self.format_chain(e, &mut p, own_traceback);
+        self.format_chain(e, &mut p, tb);
         p.out
     }
 
@@ -318,8 +319,9 @@ impl Vm {
 
     /// Formats `e` after its cause or context (when chained), as CPython's
     /// `TracebackException.format`: an exception group as a boxed, indented tree of its
-    /// sub-exceptions. `own_traceback` false leaves `e`'s frames out.
-    fn format_chain(&mut self, e: &Value, p: &mut Printer, own_traceback: bool) {
+    /// sub-exceptions. `given_tb` stands for `e.__traceback__` (see
+    /// `format_exception_chunks`).
+    fn format_chain(&mut self, e: &Value, p: &mut Printer, given_tb: Option<&Value>) {
         p.seen.push(e.clone());
         let Value::Obj(o) = e else { return };
         let Obj::Exception(x) = &**o else {
@@ -332,7 +334,7 @@ impl Vm {
             (Value::None, Value::None)
         };
         if !cause.is_none() && !p.seen.iter().any(|s| s.is(&cause)) {
-            self.format_chain(&cause, p, true);
+            self.format_chain(&cause, p, None);
             p.emit(
                 "\nThe above exception was the direct cause of the following exception:\n\n",
                 '|',
@@ -341,16 +343,19 @@ impl Vm {
             && !x.suppress_context.get()
             && !p.seen.iter().any(|s| s.is(&context))
         {
-            self.format_chain(&context, p, true);
+            self.format_chain(&context, p, None);
             p.emit(
                 "\nDuring handling of the above exception, another exception occurred:\n\n",
                 '|',
             );
         }
-        let mut tb = if own_traceback {
-            x.traceback.borrow().entries()
-        } else {
-            Vec::new()
+        let mut tb = match given_tb {
+            None => x.traceback.borrow().entries(),
+            Some(head) => Traceback {
+                head: head.clone(),
+                pending: Vec::new(),
+            }
+            .entries(),
         };
         if let Some(n) = p.opts.limit {
             // `tb` is newest first; the limit counts from the oldest.
@@ -404,7 +409,7 @@ impl Vm {
                 let plural = if remaining > 1 { "s" } else { "" };
                 p.emit(&format!("and {remaining} more exception{plural}\n"), '|');
             } else {
-                self.format_chain(member, p, true);
+                self.format_chain(member, p, None);
             }
             if last && p.need_close {
                 p.out.push(format!(

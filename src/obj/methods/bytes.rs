@@ -491,7 +491,7 @@ fn starts_ends(vm: &mut Vm, a: &Args, name: &str, ends: bool) -> PyResult<Value>
     if let Some(p) = bytes_data(&a.pos[1]) {
         return Ok(Value::Bool(test(&p)));
     }
-    if let Some(t) = a.pos[1].as_tuple() {
+    if let Some(t) = crate::vm::payload::builtin_view(&a.pos[1]).as_tuple() {
         for x in t {
             let p = arg_bytes(vm, x)?;
             if test(&p) {
@@ -1101,7 +1101,7 @@ fn mod_(vm: &mut Vm, a: &Args) -> PyResult<Value> {
             None => Ok(v.clone()),
         }
     };
-    let args = match a.pos[1].as_tuple() {
+    let args = match crate::vm::payload::builtin_view(&a.pos[1]).as_tuple() {
         Some(t) => {
             let mut out = Vec::with_capacity(t.len());
             for v in t {

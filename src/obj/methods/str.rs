@@ -535,7 +535,7 @@ fn mapping_keys(fmt: &str) -> Vec<(String, char)> {
 
 /// `fmt % args` for str.
 pub fn str_mod(vm: &mut Vm, fmt: &str, args: &Value) -> PyResult<String> {
-    let is_tuple = args.as_tuple().is_some();
+    let is_tuple = builtin_view(args).as_tuple().is_some();
     let is_mapping = !is_tuple
         && args.as_str().is_none()
         && matches!(args, Value::Obj(o) if !matches!(&**o, Obj::Str(_)))
@@ -583,7 +583,7 @@ pub fn str_mod(vm: &mut Vm, fmt: &str, args: &Value) -> PyResult<String> {
         }
     }
     let err = RefCell::new(None);
-    let items: Vec<Value> = match args.as_tuple() {
+    let items: Vec<Value> = match builtin_view(args).as_tuple() {
         Some(t) => t.to_vec(),
         None => vec![args.clone()],
     };
@@ -979,7 +979,7 @@ fn starts_ends(vm: &mut Vm, a: &Args, name: &str, ends: bool) -> PyResult<Value>
     if let Some(p) = builtin_view(&a.pos[1]).as_str() {
         return Ok(Value::Bool(test(p)));
     }
-    if let Some(t) = a.pos[1].as_tuple() {
+    if let Some(t) = builtin_view(&a.pos[1]).as_tuple() {
         for item in t {
             match builtin_view(item).as_str() {
                 Some(p) => {

@@ -1,0 +1,6 @@
+import unittest
+
+
+class Nested(unittest.TestCase):
+    def test_nested(self):
+        pass
