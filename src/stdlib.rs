@@ -371,3 +371,79 @@ pub fn find(name: &str) -> Option<(&'static str, bool)> {
         .find(|(n, _, _)| *n == name)
         .map(|(_, src, pkg)| (*src, *pkg))
 }
+
+/// Attributes that an embedded module binds on first use where CPython's module has them
+/// from the start, so that `import asyncio` does not compile what most programs never
+/// use: (module, attributes, the module that defines them). Each is that module's
+/// attribute of the same name, or the module itself when it is `module.attribute`. Done
+/// by the VM's module lookup (`Vm::lazy_module_attr`) rather than a module `__getattr__`,
+/// which CPython's modules lack: a missing name is then the usual AttributeError, with
+/// its suggestion and no extra traceback frame, and `dir()` lists them.
+const LAZY_ATTRS: &[(&str, &[&str], &str)] = &[
+    (
+        "asyncio",
+        &[
+            "StreamReader",
+            "StreamWriter",
+            "StreamReaderProtocol",
+            "open_connection",
+            "start_server",
+            "open_unix_connection",
+            "start_unix_server",
+        ],
+        "asyncio.streams",
+    ),
+    (
+        "asyncio",
+        &[
+            "BaseProtocol",
+            "Protocol",
+            "BufferedProtocol",
+            "DatagramProtocol",
+            "SubprocessProtocol",
+        ],
+        "asyncio.protocols",
+    ),
+    (
+        "asyncio",
+        &[
+            "BaseTransport",
+            "ReadTransport",
+            "WriteTransport",
+            "Transport",
+            "DatagramTransport",
+            "SubprocessTransport",
+        ],
+        "asyncio.transports",
+    ),
+    ("asyncio", &["Server"], "asyncio.base_events"),
+    (
+        "asyncio",
+        &["create_subprocess_exec", "create_subprocess_shell"],
+        "asyncio.subprocess",
+    ),
+    ("asyncio", &["subprocess"], "asyncio.subprocess"),
+    ("collections", &["abc"], "collections.abc"),
+    ("collections", &["ChainMap"], "collections._chainmap"),
+    (
+        "collections",
+        &["UserDict", "UserList", "UserString"],
+        "collections._user",
+    ),
+];
+
+/// The module that defines lazily bound attribute `attr` of embedded module `module`.
+pub fn lazy_attr_source(module: &str, attr: &str) -> Option<&'static str> {
+    LAZY_ATTRS
+        .iter()
+        .find(|(m, names, _)| *m == module && names.contains(&attr))
+        .map(|(_, _, source)| *source)
+}
+
+/// The lazily bound attributes of embedded module `module` (for `dir()`).
+pub fn lazy_attr_names(module: &str) -> impl Iterator<Item = &'static str> + '_ {
+    LAZY_ATTRS
+        .iter()
+        .filter(move |(m, _, _)| *m == module)
+        .flat_map(|(_, names, _)| names.iter().copied())
+}

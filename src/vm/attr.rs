@@ -146,6 +146,9 @@ impl Vm {
                     if let Some(v) = self.special_attr(obj, name)? {
                         return Ok(Some(v));
                     }
+                    if let Some(v) = self.lazy_module_attr(m, name)? {
+                        return Ok(Some(v));
+                    }
                     // PEP 562: a module-level `__getattr__(name)` for names it lacks.
                     let Some(hook) = hook else { return Ok(None) };
                     return match self.call(&hook, std::slice::from_ref(name)) {

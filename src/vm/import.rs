@@ -46,6 +46,40 @@ impl Vm {
         }))
     }
 
+    /// Attribute `name` of embedded module `m` that it binds on first use
+    /// (`stdlib::lazy_attr_source`): imported from the module that defines it and bound in
+    /// `m`'s namespace. None for any other name, and for a module of the same name that is
+    /// not the embedded one.
+    pub(crate) fn lazy_module_attr(
+        &mut self,
+        m: &ModuleObj,
+        name: &Value,
+    ) -> PyResult<Option<Value>> {
+        let Some(attr) = name.as_str() else {
+            return Ok(None);
+        };
+        let Some(source) = crate::stdlib::lazy_attr_source(&m.name, attr) else {
+            return Ok(None);
+        };
+        if !is_embedded(m) {
+            return Ok(None);
+        }
+        let defining = self.import_module(source)?;
+        let is_submodule = source
+            .strip_prefix(&*m.name)
+            .and_then(|rest| rest.strip_prefix('.'))
+            == Some(attr);
+        let v = if is_submodule {
+            defining
+        } else {
+            self.get_attr(&defining, name)?
+        };
+        if let Obj::Dict(d) = &*m.dict {
+            super::dictops::set_str(&mut d.borrow_mut(), name.clone(), v.clone());
+        }
+        Ok(Some(v))
+    }
+
     fn sys_module(&mut self, name: &str) -> Option<Value> {
         let key = Value::str(name);
         match &*self.modules {
@@ -507,12 +541,27 @@ impl Vm {
             None => match module {
                 Value::Obj(o) => match &**o {
                     Obj::Module(m) => match &*m.dict {
-                        Obj::Dict(d) => d
-                            .borrow()
-                            .keys()
-                            .into_iter()
-                            .filter(|k| k.as_str().is_some_and(|s| !s.starts_with('_')))
-                            .collect(),
+                        Obj::Dict(d) => {
+                            let mut names: Vec<Value> = d
+                                .borrow()
+                                .keys()
+                                .into_iter()
+                                .filter(|k| k.as_str().is_some_and(|s| !s.starts_with('_')))
+                                .collect();
+                            // What CPython's module would have bound by now.
+                            if is_embedded(m) {
+                                let bound: std::collections::HashSet<String> = names
+                                    .iter()
+                                    .filter_map(|n| n.as_str().map(str::to_string))
+                                    .collect();
+                                names.extend(
+                                    crate::stdlib::lazy_attr_names(&m.name)
+                                        .filter(|n| !bound.contains(*n))
+                                        .map(Value::str),
+                                );
+                            }
+                            names
+                        }
                         _ => Vec::new(),
                     },
                     _ => Vec::new(),
@@ -574,4 +623,14 @@ fn not_found(name: &str) -> super::errors::ExcRef {
         Value::str(name),
     );
     e
+}
+
+/// Whether `m` is the module aio embeds under its name (its `__file__` is `<frozen NAME>`),
+/// not a module of the program's with the same name.
+pub(crate) fn is_embedded(m: &ModuleObj) -> bool {
+    let Obj::Dict(d) = &*m.dict else {
+        return false;
+    };
+    let file = super::dictops::get_str(&d.borrow(), &Value::str("__file__"));
+    file.as_ref().and_then(Value::as_str) == Some(&format!("<frozen {}>", m.name))
 }
