@@ -435,9 +435,24 @@ impl Vm {
             }
         }
         let mro = c3_mro(name, &bases)?;
-        let qualname = super::dictops::get_str(&ns, &self.intern("__qualname__"))
-            .and_then(|v| v.as_str().map(Rc::from))
-            .unwrap_or_else(|| Rc::from(name));
+        // As `type_new`: `__qualname__` is the class's own, not a namespace entry, and
+        // `__doc__` always is one (so an instance never finds a base class's docstring).
+        let qualname = match super::dictops::del_str(&mut ns, &self.intern("__qualname__")) {
+            None => Rc::from(name),
+            Some(v) => match v.as_str() {
+                Some(s) => Rc::from(s),
+                None => {
+                    return Err(type_error(format!(
+                        "type __qualname__ must be a str, not {}",
+                        self.type_name(&v)
+                    )))
+                }
+            },
+        };
+        let doc = self.intern("__doc__");
+        if super::dictops::get_str(&ns, &doc).is_none() {
+            super::dictops::set_str(&mut ns, doc, Value::None);
+        }
         let module = super::dictops::get_str(&ns, &self.intern("__module__"))
             .and_then(|v| v.as_str().map(Rc::from))
             .unwrap_or_else(|| Rc::from("__main__"));
