@@ -4,13 +4,15 @@
 use crate::interpreter::{read_script, with_big_stack, Interpreter};
 use std::path::PathBuf;
 
-const USAGE: &str = "usage: aio [option] ... [-c cmd | file | test] [arg] ...
+const USAGE: &str = "usage: aio [option] ... [-c cmd | file | - | test] [arg] ...
 Options:
   -c cmd     program passed in as string (terminates option list)
   -h, --help print this help message and exit
+  -i         interactive prompt even if stdin is not a terminal
   -V, --version print the aio version and exit
   test [PATH...]  run golden-output tests (see `aio test --help`)
   file       program read from script file (.aio)
+  -          program read from stdin (default; interactive mode if a tty)
   arg ...    arguments passed to program in sys.argv[1:]
 ";
 
@@ -47,6 +49,8 @@ pub fn main() -> i32 {
                 2
             }
         },
+        Some("-") => crate::repl::main(args.clone(), false),
+        Some("-i") if args.len() == 1 => crate::repl::main(Vec::new(), true),
         Some(opt) if opt.starts_with('-') && opt.len() > 1 => {
             eprintln!("Unknown option: {opt}\n{USAGE}");
             2
@@ -64,12 +68,8 @@ pub fn main() -> i32 {
                 }
             }
         }
-        None => {
-            eprintln!(
-                "aio: the interactive REPL is not available yet; run a file or use -c\n{USAGE}"
-            );
-            2
-        }
+        // The prompt, or a program read from standard input.
+        None => crate::repl::main(Vec::new(), false),
     }
 }
 

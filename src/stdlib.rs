@@ -39,6 +39,11 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("colorsys", include_str!("../stdlib/colorsys.aio"), false),
     ("errno", include_str!("../stdlib/errno.aio"), false),
     ("atexit", include_str!("../stdlib/atexit.aio"), false),
+    (
+        "_sitebuiltins",
+        include_str!("../stdlib/_sitebuiltins.aio"),
+        false,
+    ),
     ("fractions", include_str!("../stdlib/fractions.aio"), false),
     (
         "statistics",

@@ -138,6 +138,8 @@ pub struct Compiler<'a> {
     code_counter: usize,
     /// `from __future__ import annotations` was seen: annotations are stored as text.
     pub future_annotations: bool,
+    /// A REPL input awaited at its top level: its code is a coroutine (`async_allowed`).
+    pub top_level_await: bool,
 }
 
 impl<'a> Compiler<'a> {
@@ -149,6 +151,18 @@ impl<'a> Compiler<'a> {
             mode,
             code_counter: 0,
             future_annotations: false,
+            top_level_await: false,
+        }
+    }
+
+    /// Whether `await`, `async for`, `async with` and asynchronous comprehensions may
+    /// appear here: in an `async def`, or at the top level of a REPL input (as in
+    /// `python -m asyncio`, CPython's PyCF_ALLOW_TOP_LEVEL_AWAIT).
+    pub fn async_allowed(&self) -> bool {
+        match self.ur().kind {
+            UnitKind::AsyncFunction => true,
+            UnitKind::Module => self.mode == Mode::Interactive,
+            _ => false,
         }
     }
 

@@ -29,6 +29,7 @@ impl<'a> Compiler<'a> {
                 outer_kind,
                 UnitKind::AsyncFunction | UnitKind::Comprehension
             )
+            && !self.async_allowed()
         {
             return Err(error(
                 "asynchronous comprehension outside of an asynchronous function",

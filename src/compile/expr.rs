@@ -142,13 +142,16 @@ impl<'a> Compiler<'a> {
                 generators,
             } => self.comprehension(e, generators, key, Some(value))?,
             ExprKind::Await(v) => {
-                if self.scope_type() != BlockType::Function {
+                let top_level = self.ur().kind == UnitKind::Module && self.async_allowed();
+                if self.scope_type() != BlockType::Function && !top_level {
                     return Err(error("'await' outside function", e.span));
                 }
-                if !matches!(
-                    self.ur().kind,
-                    UnitKind::AsyncFunction | UnitKind::Comprehension
-                ) {
+                if !top_level
+                    && !matches!(
+                        self.ur().kind,
+                        UnitKind::AsyncFunction | UnitKind::Comprehension
+                    )
+                {
                     return Err(error("'await' outside async function", e.span));
                 }
                 self.expr(v)?;
@@ -192,6 +195,9 @@ impl<'a> Compiler<'a> {
 
     /// `L: Send(exit); YieldValue; Jump(L); exit:` with `[receiver, value]` on the stack.
     pub fn yield_from_loop(&mut self) {
+        if self.ur().kind == UnitKind::Module {
+            self.top_level_await = true;
+        }
         let start = self.new_label();
         let exit = self.new_label();
         self.bind(start);

@@ -31,7 +31,8 @@ pub use stackdepth::stack_effect;
 pub enum Mode {
     /// A module or script.
     Exec,
-    /// One REPL input: expression statements print their value with `PrintExpr`.
+    /// One REPL input: expression statements print their value with `PrintExpr`, and
+    /// the top level may await (the code is then a coroutine).
     Interactive,
 }
 
@@ -46,6 +47,10 @@ pub fn compile_module(
     c.enter_scope("<module>", UnitKind::Module, 0, ast::Span::default());
     c.body(&module.body, mode == Mode::Exec)?;
     c.implicit_return(&module.body);
+    if c.top_level_await {
+        // Run as a coroutine on the REPL's event loop.
+        c.u().flags.coroutine = true;
+    }
     c.exit_scope()
 }
 

@@ -116,7 +116,7 @@ impl<'a> Compiler<'a> {
                 body,
                 is_async,
             } => {
-                if *is_async && self.ur().kind != UnitKind::AsyncFunction {
+                if *is_async && !self.async_allowed() {
                     return Err(error("'async with' outside async function", s.span));
                 }
                 self.with_stmt(s, items, 0, body, *is_async)?;
@@ -299,7 +299,7 @@ impl<'a> Compiler<'a> {
         body: &'a [Stmt],
         orelse: &'a [Stmt],
     ) -> CResult {
-        if self.ur().kind != UnitKind::AsyncFunction {
+        if !self.async_allowed() {
             return Err(error("'async for' outside async function", s.span));
         }
         let start = self.new_label();

@@ -72,6 +72,23 @@ pub fn set_attr(vm: &mut Vm, dict: &ObjRef, name: &str, v: Value) {
     }
 }
 
+/// `sys.<name>` (None when the program deleted it).
+pub fn get(vm: &mut Vm, name: &str) -> Option<Value> {
+    let d = sys_dict(vm)?;
+    let key = vm.intern(name);
+    match &*d {
+        Obj::Dict(d) => get_str(&d.borrow(), &key),
+        _ => None,
+    }
+}
+
+/// `sys.<name> = v`.
+pub fn set(vm: &mut Vm, name: &str, v: Value) {
+    if let Some(d) = sys_dict(vm) {
+        set_attr(vm, &d, name, v);
+    }
+}
+
 fn sys_dict(vm: &mut Vm) -> Option<ObjRef> {
     let key = vm.intern("sys");
     let m = match &*vm.modules {

@@ -64,6 +64,19 @@ impl GeneratorObj {
         }))
     }
 
+    /// The coroutine of a REPL input that awaits at its top level: `frame` runs that
+    /// module-level code (`<module>`) in the `__main__` namespace.
+    pub fn for_module_frame(code: Rc<CodeObj>, frame: Box<Frame>) -> ObjRef {
+        ObjRef::new(super::Obj::Generator(GeneratorObj {
+            kind: GenKind::Coroutine,
+            frame: RefCell::new(Some(frame)),
+            state: Cell::new(GenState::Created),
+            code,
+            names: None,
+            agen: None,
+        }))
+    }
+
     /// The coroutine object of a frame that `await f(...)` started without one
     /// (`Frame::lazy_coro`), now that the frame is about to suspend: running, frameless
     /// until the frame moves in.

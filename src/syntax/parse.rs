@@ -290,12 +290,17 @@ fn parser_error(
                 if let Tok::Dedent = tok {
                     // CPython's DEDENT has no column, and at the end of the input it sits on
                     // the last line (after its NEWLINE).
-                    let at = if l >= base + src.len() {
+                    let at_end = l >= base + src.len();
+                    let at = if at_end {
                         lay.last_tok.map_or(l, |t| t.1)
                     } else {
                         l
                     };
-                    return indented_block(at, at).with_columns(Columns::Unknown);
+                    let mut e = indented_block(at, at).with_columns(Columns::Unknown);
+                    // A block header on the last line of a nested block: the REPL reads
+                    // the block next.
+                    e.incomplete = at_end;
+                    return e;
                 }
                 return indented_block(l, r);
             }

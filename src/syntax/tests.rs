@@ -620,6 +620,7 @@ fn interactive_incomplete() {
         "def f():\n",
         "x = [1,\n 2\n",
         "x = 1 + \\",
+        "async def f():\n    try:\n",
     ] {
         let e = parse_interactive(src).err();
         assert!(e.as_ref().is_some_and(|e| e.incomplete), "{src:?}: {e:?}");

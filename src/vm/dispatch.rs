@@ -1023,7 +1023,32 @@ impl Vm {
                 return Ok(v);
             }
         }
+        if let Some(v) = self.site_builtin(name)? {
+            return Ok(v);
+        }
         Err(super::errors::name_error(name.as_str().unwrap_or("?")))
+    }
+
+    /// `exit`, `quit` and `help`, which CPython's `site` adds to the builtins: bound by
+    /// importing `_sitebuiltins` the first time a program looks one up (unless it deleted
+    /// it since), so start-up does not pay for them.
+    pub(crate) fn site_builtin(&mut self, name: &Value) -> PyResult<Option<Value>> {
+        if !matches!(name.as_str(), Some("exit" | "quit" | "help")) {
+            return Ok(None);
+        }
+        let key = self.intern("_sitebuiltins");
+        let loaded = match &*self.modules {
+            Obj::Dict(d) => super::dictops::get_str(&d.borrow(), &key).is_some(),
+            _ => true,
+        };
+        if loaded {
+            return Ok(None);
+        }
+        self.import_module("_sitebuiltins")?;
+        Ok(match &*self.builtins {
+            Obj::Dict(d) => super::dictops::get_str(&d.borrow(), name),
+            _ => None,
+        })
     }
 
     fn mapping_get(&mut self, m: &ObjRef, key: &Value) -> PyResult<Option<Value>> {

@@ -58,6 +58,9 @@ impl Vm {
         let Some(attr) = name.as_str() else {
             return Ok(None);
         };
+        if &*m.name == "builtins" {
+            return self.site_builtin(name);
+        }
         let Some(source) = crate::stdlib::lazy_attr_source(&m.name, attr) else {
             return Ok(None);
         };
@@ -329,6 +332,16 @@ impl Vm {
         let module = parsed.map_err(|e| self.syntax_error_exc(&e, &source))?;
         crate::compile::compile_module(&module, source.clone(), mode)
             .map_err(|e| self.syntax_error_exc(&e, &source))
+    }
+
+    /// A module-level code object that awaits at its top level (a REPL input, see
+    /// `compile::Mode::Interactive`) as a coroutine whose frame has `globals` as both
+    /// globals and locals.
+    pub fn module_coroutine(&mut self, code: Rc<crate::bytecode::Code>, globals: ObjRef) -> Value {
+        let co = self.code_object(code);
+        let mut frame = super::frame::Frame::new(co.clone(), globals.clone());
+        frame.extra_mut().locals_map = Some(globals);
+        Value::Obj(crate::obj::GeneratorObj::for_module_frame(co, frame))
     }
 
     /// Runs a module-level code object with `globals` as both globals and locals.

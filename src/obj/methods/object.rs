@@ -269,6 +269,11 @@ pub fn default_dir(vm: &mut Vm, obj: &Value) -> PyResult<Vec<Value>> {
                 if let Obj::Dict(d) = &*m.dict {
                     add_keys(&mut out, &mut seen, &d.borrow());
                 }
+                if &*m.name == "builtins" {
+                    for name in ["exit", "quit", "help"] {
+                        add_name(&mut out, &mut seen, name);
+                    }
+                }
                 if crate::vm::import::is_embedded(m) {
                     for name in crate::stdlib::lazy_attr_names(&m.name) {
                         add_name(&mut out, &mut seen, name);
