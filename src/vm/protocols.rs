@@ -347,31 +347,25 @@ impl Vm {
                 | Obj::Bytes(_)
                 | Obj::Range(_)
                 | Obj::FrozenSet(_)
-                | Obj::WeakRef(_) => {
-                    let cls = self.type_of(v);
-                    let key = self.intern("__hash__");
-                    match lookup(&cls, &key) {
-                        Some(Value::None) => Err(self.unhashable(v)),
-                        Some(f) => {
-                            let is_default = matches!(&f, Value::Obj(fo) if matches!(&**fo, Obj::Native(n) if n.owner == "object"));
-                            if is_default {
-                                return Ok(default_hash(o));
-                            }
-                            let r = self.call(&f, std::slice::from_ref(v))?;
-                            match r {
-                                Value::Int(i) => Ok(if i == -1 { -2 } else { i }),
-                                Value::Bool(b) => Ok(b as i64),
-                                _ => match r.to_bigint() {
-                                    Some(b) => Ok(crate::obj::number::hash_bigint(&b)),
-                                    None => {
-                                        Err(type_error("__hash__ method should return an integer"))
-                                    }
-                                },
-                            }
+                | Obj::WeakRef(_) => match self.lookup_special(v, "__hash__") {
+                    Some(Value::None) => Err(self.unhashable(v)),
+                    Some(f) => {
+                        let is_default = matches!(&f, Value::Obj(fo) if matches!(&**fo, Obj::Native(n) if n.owner == "object"));
+                        if is_default {
+                            return Ok(default_hash(o));
                         }
-                        None => Ok(default_hash(o)),
+                        let r = self.call(&f, std::slice::from_ref(v))?;
+                        match r {
+                            Value::Int(i) => Ok(if i == -1 { -2 } else { i }),
+                            Value::Bool(b) => Ok(b as i64),
+                            _ => match r.to_bigint() {
+                                Some(b) => Ok(crate::obj::number::hash_bigint(&b)),
+                                None => Err(type_error("__hash__ method should return an integer")),
+                            },
+                        }
                     }
-                }
+                    None => Ok(default_hash(o)),
+                },
                 // A bound method hashes by its receiver's identity and its function.
                 Obj::BoundMethod(m) => {
                     let f = self.hash(&m.func)?;
