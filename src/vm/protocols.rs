@@ -111,7 +111,20 @@ impl Vm {
                     format!("<class '{}.{}'>", m, c.qualname.borrow())
                 }
             }
-            Obj::Module(m) => format!("<module '{}'>", m.name),
+            // A module read from a file names it, as CPython's does; aio's embedded and
+            // native modules have no file CPython's repr could match.
+            Obj::Module(m) => {
+                let file = match &*m.dict {
+                    Obj::Dict(d) if !super::import::is_embedded(m) => {
+                        super::dictops::get_str(&d.borrow(), &Value::str("__file__"))
+                    }
+                    _ => None,
+                };
+                match file.as_ref().and_then(Value::as_str) {
+                    Some(f) => format!("<module '{}' from '{f}'>", m.name),
+                    None => format!("<module '{}'>", m.name),
+                }
+            }
             Obj::Native(n) => match n.self_.as_deref() {
                 Some(s) if !matches!(s, Value::Obj(o) if matches!(&**o, Obj::Module(_))) => {
                     format!(
