@@ -163,6 +163,7 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("logging", include_str!("../stdlib/logging.aio"), false),
     ("warnings", include_str!("../stdlib/warnings.aio"), false),
     ("linecache", include_str!("../stdlib/linecache.aio"), false),
+    ("pkgutil", include_str!("../stdlib/pkgutil.aio"), false),
     ("datetime", include_str!("../stdlib/datetime.aio"), false),
     (
         "unittest",
@@ -192,6 +193,11 @@ const MODULES: &[(&str, &str, bool)] = &[
     (
         "unittest.main",
         include_str!("../stdlib/unittest/main.aio"),
+        false,
+    ),
+    (
+        "unittest.mock",
+        include_str!("../stdlib/unittest/mock.aio"),
         false,
     ),
     (

@@ -91,13 +91,39 @@ pub fn finalize(vm: &mut Vm, o: &ObjRef) {
             }
             GenState::Created if g.kind == GenKind::Coroutine => {
                 g.state.set(GenState::Finished);
-                let name = g.qualname().clone();
-                crate::vm::warnings::never_awaited(vm, &name, &g.code);
+                if !warn_unawaited_through_module(vm, &v) {
+                    let name = g.qualname().clone();
+                    crate::vm::warnings::never_awaited(vm, &name, &g.code);
+                }
             }
             _ => {}
         },
         Obj::Future(_) => crate::eventloop::finalize_future(vm, o),
         _ => {}
+    }
+}
+
+/// CPython's `_PyErr_WarnUnawaitedCoroutine`: once the program has imported `warnings`,
+/// the "never awaited" RuntimeWarning goes through `warnings._warn_unawaited_coroutine`
+/// (so filters, `catch_warnings` and `showwarning` apply). Returns whether it was warned
+/// there (a RuntimeWarning raised by an "error" filter counts, and is reported as
+/// ignored); without the module aio prints the warning itself, as the default filters
+/// would.
+fn warn_unawaited_through_module(vm: &mut Vm, coro: &Value) -> bool {
+    let Some(m) = vm.sys_module("warnings") else {
+        return false;
+    };
+    let key = vm.intern("_warn_unawaited_coroutine");
+    let Ok(f) = vm.get_attr(&m, &key) else {
+        return false;
+    };
+    match vm.call(&f, std::slice::from_ref(coro)) {
+        Ok(_) => true,
+        Err(e) => {
+            let what = vm.repr(coro).unwrap_or_default();
+            report_ignored(vm, &what, &e.value());
+            e.is(crate::vm::types::ExcKind::RuntimeWarning)
+        }
     }
 }
 

@@ -130,6 +130,29 @@ fn b_id(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
 }
 
 /// `isinstance(v, spec)` where spec is a class or (nested) tuple of classes.
+/// The second half of CPython's `isinstance(v, cls)` for a class: an object whose class
+/// defines `__class__` (a property, as `unittest.mock`'s spec'd mocks do) is an instance
+/// of `cls` when the class it reports is a subclass of `cls`. An AttributeError from the
+/// property counts as no answer.
+fn instance_class_is_subclass(vm: &mut Vm, v: &Value, t: &ObjRef, cls: &ObjRef) -> PyResult<bool> {
+    if !matches!(v, Value::Obj(o) if matches!(&**o, Obj::Instance(_))) {
+        return Ok(false);
+    }
+    let key = vm.intern("__class__");
+    if crate::vm::class::lookup(t, &key).is_none() {
+        return Ok(false);
+    }
+    let icls = match vm.get_attr(v, &key) {
+        Ok(c) => c,
+        Err(e) if e.is(ExcKind::AttributeError) => return Ok(false),
+        Err(e) => return Err(e),
+    };
+    match &icls {
+        Value::Obj(c) if matches!(&**c, Obj::Class(_)) && !c.is(t) => Ok(is_subclass(c, cls)),
+        _ => Ok(false),
+    }
+}
+
 pub fn isinstance_spec(vm: &mut Vm, v: &Value, spec: &Value, depth: usize) -> PyResult<bool> {
     if depth > 200 {
         return Err(exc(
@@ -152,7 +175,10 @@ pub fn isinstance_spec(vm: &mut Vm, v: &Value, spec: &Value, depth: usize) -> Py
                         return vm.truthy(&r);
                     }
                 }
-                return Ok(is_subclass(&t, o));
+                if is_subclass(&t, o) {
+                    return Ok(true);
+                }
+                return instance_class_is_subclass(vm, v, &t, o);
             }
             Obj::Tuple(items) => {
                 for it in items.iter() {

@@ -43,16 +43,20 @@ fn namespaces(
     match (g, l) {
         (Some(g), Some(l)) => Ok((g, l)),
         (Some(g), None) => Ok((g.clone(), g)),
-        (None, _) => {
+        (None, l) => {
             let Some(f) = vm.frames.last() else {
                 let m = vm.new_module("__main__", None);
                 let d = match &*m {
                     Obj::Module(m) => m.dict.clone(),
                     _ => return Err(type_error("no namespace")),
                 };
-                return Ok((d.clone(), d));
+                return Ok((d.clone(), l.unwrap_or(d)));
             };
             let globals = f.globals.clone();
+            // Explicit locals with the caller's globals (`eval(src, None, ns)`).
+            if let Some(l) = l {
+                return Ok((globals, l));
+            }
             let locals = match f.locals_map() {
                 Some(m) => m.clone(),
                 None => {

@@ -362,7 +362,14 @@ impl Vm {
                     })
                 }
                 "__kwdefaults__" => Some(f.kwdefaults.borrow().clone()),
-                "__annotations__" => Some(f.annotations.borrow().clone()),
+                "__annotations__" => {
+                    // CPython makes the dict on first access when the function has no
+                    // annotations, and keeps it.
+                    if f.annotations.borrow().is_none() {
+                        *f.annotations.borrow_mut() = Value::dict(crate::obj::DictData::new());
+                    }
+                    Some(f.annotations.borrow().clone())
+                }
                 "__dict__" => Some(Value::Obj(f.dict_obj())),
                 "__globals__" => Some(Value::Obj(f.globals.clone())),
                 "__code__" => Some(Value::obj(Obj::Code(f.code.clone()))),
@@ -659,7 +666,15 @@ impl Vm {
                     let old = std::mem::replace(&mut *f.kwdefaults.borrow_mut(), value);
                     drop(old);
                 }
-                Some("__annotations__") => *f.annotations.borrow_mut() = value,
+                Some("__annotations__") => {
+                    if !value.is_none()
+                        && !matches!(&value, Value::Obj(d) if matches!(&**d, Obj::Dict(_)))
+                    {
+                        return Err(type_error("__annotations__ must be set to a dict object"));
+                    }
+                    let old = std::mem::replace(&mut *f.annotations.borrow_mut(), value);
+                    drop(old);
+                }
                 Some("__dict__") => {
                     let Some(d) = value.as_obj().filter(|d| matches!(&***d, Obj::Dict(_))) else {
                         return Err(type_error(format!(
@@ -753,7 +768,29 @@ impl Vm {
                 },
                 Obj::Exception(e) => del_str(&mut e.dict.borrow_mut(), name),
                 Obj::Future(f) => f.del_attr(name),
-                Obj::Function(f) => f.with_dict_mut(|d| del_str(d, name)),
+                // CPython's function members: deleting one leaves None (an empty dict
+                // for __annotations__, made again when next read).
+                Obj::Function(f) => match name.as_str() {
+                    Some("__defaults__") => {
+                        let old = std::mem::take(&mut *f.defaults.borrow_mut());
+                        drop(old);
+                        Some(Value::None)
+                    }
+                    Some(n @ ("__kwdefaults__" | "__annotations__" | "__doc__")) => {
+                        let slot = match n {
+                            "__kwdefaults__" => &f.kwdefaults,
+                            "__annotations__" => &f.annotations,
+                            _ => &f.doc,
+                        };
+                        let old = std::mem::replace(&mut *slot.borrow_mut(), Value::None);
+                        drop(old);
+                        Some(Value::None)
+                    }
+                    Some(n @ ("__name__" | "__qualname__")) => {
+                        return Err(type_error(format!("{n} must be set to a string object")))
+                    }
+                    _ => f.with_dict_mut(|d| del_str(d, name)),
+                },
                 Obj::Class(c) if !c.builtin => del_str(&mut c.dict.borrow_mut(), name),
                 Obj::Module(m) => match &*m.dict {
                     Obj::Dict(d) => del_str(&mut d.borrow_mut(), name),

@@ -444,44 +444,14 @@ impl Vm {
         for (i, v) in pos.iter().take(nparams).enumerate() {
             frame.locals[i] = v.clone();
         }
+        // Too many positional arguments is reported after the keyword arguments are
+        // bound, as CPython does: an unexpected or repeated keyword is the error then.
+        let mut too_many = false;
         if pos.len() > nparams {
             if c.flags.varargs {
                 frame.locals[nvar] = Value::tuple(pos[nparams..].to_vec());
             } else {
-                let ndefaults = func.defaults.borrow().len();
-                let kw_given = kwnames
-                    .iter()
-                    .filter(|k| c.varnames[..nvar].iter().any(|n| k.as_str() == Some(&**n)))
-                    .count();
-                let takes = if ndefaults > 0 {
-                    format!("from {} to {}", nparams - ndefaults, nparams)
-                } else {
-                    nparams.to_string()
-                };
-                let plural = if nparams == 1 && ndefaults == 0 {
-                    ""
-                } else {
-                    "s"
-                };
-                let given = if kw_given > 0 {
-                    format!(
-                        "{} positional argument{} (and {} keyword-only argument{}) were given",
-                        pos.len(),
-                        if pos.len() == 1 { "" } else { "s" },
-                        kw_given,
-                        if kw_given == 1 { "" } else { "s" }
-                    )
-                } else {
-                    format!(
-                        "{} {} given",
-                        pos.len(),
-                        if pos.len() == 1 { "was" } else { "were" }
-                    )
-                };
-                self.recycle_frame(frame);
-                return Err(type_error(format!(
-                    "{qual}() takes {takes} positional argument{plural} but {given}"
-                )));
+                too_many = true;
             }
         } else if c.flags.varargs {
             frame.locals[nvar] = Value::tuple(vec![]);
@@ -545,6 +515,42 @@ impl Vm {
         }
         if let Some(d) = kwargs {
             frame.locals[kwargs_slot] = Value::dict(d);
+        }
+        if too_many {
+            let ndefaults = func.defaults.borrow().len();
+            // The keyword-only arguments given (CPython counts the bound ones).
+            let kw_given = (nparams..nvar)
+                .filter(|&i| !frame.locals[i].is_undef())
+                .count();
+            let takes = if ndefaults > 0 {
+                format!("from {} to {}", nparams - ndefaults, nparams)
+            } else {
+                nparams.to_string()
+            };
+            let plural = if nparams == 1 && ndefaults == 0 {
+                ""
+            } else {
+                "s"
+            };
+            let given = if kw_given > 0 {
+                format!(
+                    "{} positional argument{} (and {} keyword-only argument{}) were given",
+                    pos.len(),
+                    if pos.len() == 1 { "" } else { "s" },
+                    kw_given,
+                    if kw_given == 1 { "" } else { "s" }
+                )
+            } else {
+                format!(
+                    "{} {} given",
+                    pos.len(),
+                    if pos.len() == 1 { "was" } else { "were" }
+                )
+            };
+            self.recycle_frame(frame);
+            return Err(type_error(format!(
+                "{qual}() takes {takes} positional argument{plural} but {given}"
+            )));
         }
         // Defaults and missing arguments.
         let defaults = func.defaults.borrow();

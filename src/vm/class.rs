@@ -349,9 +349,40 @@ impl Vm {
     }
 
     /// Looks up `name` on `type(v)` (special-method lookup, which skips the instance).
+    /// The result is called as `f(v, *args)`. A function or a method of a builtin type is
+    /// returned as found; any other attribute (a descriptor such as a staticmethod,
+    /// classmethod, property or an object with `__get__`, or a plain callable such as a
+    /// class or a bound method) is returned wrapped, so that the call binds it as CPython's
+    /// slot lookup does (`type(v).__dict__[name].__get__(v, type(v))(*args)`, or
+    /// `attr(*args)` without `v` when it is no descriptor).
     pub fn lookup_special(&mut self, v: &Value, name: &str) -> Option<Value> {
         let key = self.intern(name);
-        lookup(&self.type_of(v), &key)
+        let found = lookup(&self.type_of(v), &key)?;
+        let plain = match &found {
+            Value::Obj(o) => match &**o {
+                Obj::Function(_) => true,
+                Obj::Native(n) => n.binds(),
+                Obj::Instance(_)
+                | Obj::StaticMethod(_)
+                | Obj::ClassMethod(_)
+                | Obj::Property(_)
+                | Obj::BoundMethod(_)
+                | Obj::Class(_) => false,
+                _ => true,
+            },
+            _ => true,
+        };
+        if plain {
+            return Some(found);
+        }
+        Some(Value::obj(Obj::Native(
+            crate::obj::function::NativeFunction {
+                name: "__call__",
+                owner: "special method",
+                func: call_bound_special,
+                self_: Some(Box::new(found)),
+            },
+        )))
     }
 
     /// The class that fixes the instance layout of `cls`'s instances: the builtin type a
@@ -516,4 +547,20 @@ pub fn iter_class(t: &super::types::Types, st: &IterState) -> ObjRef {
         IterState::Callable { .. } => t.callable_iterator.clone(),
         IterState::Exhausted { class } => class.clone().unwrap_or_else(|| t.iterator.clone()),
     }
+}
+
+/// The wrapper `lookup_special` gives a special method that is not a plain function:
+/// `pos` is `[attribute, v, *args]`; the attribute is bound to `v` as attribute lookup
+/// binds it, and called with `args`.
+fn call_bound_special(vm: &mut Vm, args: &crate::obj::function::Args) -> PyResult<Value> {
+    let (Some(attr), Some(obj)) = (args.pos.first(), args.pos.get(1)) else {
+        return Err(super::errors::type_error(
+            "special method called without its object",
+        ));
+    };
+    let cls = vm.type_of(obj);
+    let bound = vm.bind_descr(attr.clone(), obj, &cls)?;
+    let mut call_args: Vec<Value> = args.pos[2..].to_vec();
+    call_args.extend_from_slice(args.kwvalues);
+    vm.call_kw(&bound, &call_args, args.kwnames)
 }

@@ -83,7 +83,7 @@ impl Vm {
         Ok(Some(v))
     }
 
-    fn sys_module(&mut self, name: &str) -> Option<Value> {
+    pub(crate) fn sys_module(&mut self, name: &str) -> Option<Value> {
         let key = Value::str(name);
         match &*self.modules {
             Obj::Dict(d) => super::dictops::get_str(&d.borrow(), &key),

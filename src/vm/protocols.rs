@@ -111,7 +111,20 @@ impl Vm {
                     format!("<class '{}.{}'>", m, c.qualname.borrow())
                 }
             }
-            Obj::Module(m) => format!("<module '{}'>", m.name),
+            // A module read from a file names it, as CPython's does; aio's embedded and
+            // native modules have no file CPython's repr could match.
+            Obj::Module(m) => {
+                let file = match &*m.dict {
+                    Obj::Dict(d) if !super::import::is_embedded(m) => {
+                        super::dictops::get_str(&d.borrow(), &Value::str("__file__"))
+                    }
+                    _ => None,
+                };
+                match file.as_ref().and_then(Value::as_str) {
+                    Some(f) => format!("<module '{}' from '{f}'>", m.name),
+                    None => format!("<module '{}'>", m.name),
+                }
+            }
             Obj::Native(n) => match n.self_.as_deref() {
                 Some(s) if !matches!(s, Value::Obj(o) if matches!(&**o, Obj::Module(_))) => {
                     format!(
@@ -347,31 +360,25 @@ impl Vm {
                 | Obj::Bytes(_)
                 | Obj::Range(_)
                 | Obj::FrozenSet(_)
-                | Obj::WeakRef(_) => {
-                    let cls = self.type_of(v);
-                    let key = self.intern("__hash__");
-                    match lookup(&cls, &key) {
-                        Some(Value::None) => Err(self.unhashable(v)),
-                        Some(f) => {
-                            let is_default = matches!(&f, Value::Obj(fo) if matches!(&**fo, Obj::Native(n) if n.owner == "object"));
-                            if is_default {
-                                return Ok(default_hash(o));
-                            }
-                            let r = self.call(&f, std::slice::from_ref(v))?;
-                            match r {
-                                Value::Int(i) => Ok(if i == -1 { -2 } else { i }),
-                                Value::Bool(b) => Ok(b as i64),
-                                _ => match r.to_bigint() {
-                                    Some(b) => Ok(crate::obj::number::hash_bigint(&b)),
-                                    None => {
-                                        Err(type_error("__hash__ method should return an integer"))
-                                    }
-                                },
-                            }
+                | Obj::WeakRef(_) => match self.lookup_special(v, "__hash__") {
+                    Some(Value::None) => Err(self.unhashable(v)),
+                    Some(f) => {
+                        let is_default = matches!(&f, Value::Obj(fo) if matches!(&**fo, Obj::Native(n) if n.owner == "object"));
+                        if is_default {
+                            return Ok(default_hash(o));
                         }
-                        None => Ok(default_hash(o)),
+                        let r = self.call(&f, std::slice::from_ref(v))?;
+                        match r {
+                            Value::Int(i) => Ok(if i == -1 { -2 } else { i }),
+                            Value::Bool(b) => Ok(b as i64),
+                            _ => match r.to_bigint() {
+                                Some(b) => Ok(crate::obj::number::hash_bigint(&b)),
+                                None => Err(type_error("__hash__ method should return an integer")),
+                            },
+                        }
                     }
-                }
+                    None => Ok(default_hash(o)),
+                },
                 // A bound method hashes by its receiver's identity and its function.
                 Obj::BoundMethod(m) => {
                     let f = self.hash(&m.func)?;

@@ -56,9 +56,30 @@ fn method_new(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     })))
 }
 
+/// `__call__` of functions, methods and builtins: `f.__call__(*args, **kwargs)` is
+/// `f(*args, **kwargs)` (`getattr(f, '__call__')` is how `callable()`-like code asks).
+fn call_self(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let Some((f, rest)) = args.pos.split_first() else {
+        return Err(type_error("descriptor '__call__' needs an argument"));
+    };
+    let mut call_args: Vec<Value> = rest.to_vec();
+    call_args.extend_from_slice(args.kwvalues);
+    vm.call_kw(f, &call_args, args.kwnames)
+}
+
 pub fn register(vm: &mut Vm) {
     let f = vm.t.function.clone();
-    vm.add_methods(&f, "function", &[("__get__", function_get)]);
+    vm.add_methods(
+        &f,
+        "function",
+        &[("__get__", function_get), ("__call__", call_self)],
+    );
     let m = vm.t.method.clone();
-    vm.add_methods(&m, "method", &[("__new__", method_new)]);
+    vm.add_methods(
+        &m,
+        "method",
+        &[("__new__", method_new), ("__call__", call_self)],
+    );
+    let b = vm.t.builtin_function.clone();
+    vm.add_methods(&b, "builtin_function_or_method", &[("__call__", call_self)]);
 }

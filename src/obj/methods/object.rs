@@ -239,6 +239,45 @@ fn add_name(out: &mut Vec<Value>, seen: &mut std::collections::HashSet<String>, 
 }
 
 /// Attribute names of a class and its bases (CPython's `type.__dir__`).
+/// The data attributes a builtin type answers in `crate::vm::attr` rather than from its
+/// dict, which CPython's `dir()` lists from the type's getset descriptors (a spec taken
+/// from the type, as `unittest.mock`'s is, reads them).
+fn builtin_data_attrs(type_name: &str) -> &'static [&'static str] {
+    match type_name {
+        "code" => &[
+            "co_argcount",
+            "co_cellvars",
+            "co_filename",
+            "co_firstlineno",
+            "co_flags",
+            "co_freevars",
+            "co_kwonlyargcount",
+            "co_name",
+            "co_names",
+            "co_nlocals",
+            "co_posonlyargcount",
+            "co_qualname",
+            "co_stacksize",
+            "co_varnames",
+        ],
+        "function" => &[
+            "__annotations__",
+            "__builtins__",
+            "__closure__",
+            "__code__",
+            "__defaults__",
+            "__dict__",
+            "__doc__",
+            "__globals__",
+            "__kwdefaults__",
+            "__module__",
+            "__name__",
+            "__qualname__",
+        ],
+        _ => &[],
+    }
+}
+
 pub fn class_dir(cls: &ObjRef, out: &mut Vec<Value>, seen: &mut std::collections::HashSet<String>) {
     let mut chain = vec![cls.clone()];
     if let Some(c) = as_class(cls) {
@@ -247,6 +286,11 @@ pub fn class_dir(cls: &ObjRef, out: &mut Vec<Value>, seen: &mut std::collections
     for k in &chain {
         if let Some(c) = as_class(k) {
             add_keys(out, seen, &c.dict.borrow());
+            if c.builtin {
+                for name in builtin_data_attrs(&crate::vm::class::class_name(k)) {
+                    add_name(out, seen, name);
+                }
+            }
             if !c.builtin {
                 add_name(out, seen, "__module__");
                 add_name(out, seen, "__doc__");
