@@ -8,7 +8,8 @@ const USAGE: &str = "usage: aio [option] ... [-c cmd | file | - | test] [arg] ..
 Options:
   -c cmd     program passed in as string (terminates option list)
   -h, --help print this help message and exit
-  -i         interactive prompt even if stdin is not a terminal
+  -i         inspect interactively after running script (or without one: the
+             prompt even if stdin is not a terminal)
   -V, --version print the aio version and exit
   test [PATH...]  run golden-output tests (see `aio test --help`)
   file       program read from script file (.aio)
@@ -50,7 +51,7 @@ pub fn main() -> i32 {
             }
         },
         Some("-") => crate::repl::main(args.clone(), false),
-        Some("-i") if args.len() == 1 => crate::repl::main(Vec::new(), true),
+        Some("-i") => crate::repl::main(args[1..].to_vec(), true),
         Some(opt) if opt.starts_with('-') && opt.len() > 1 => {
             eprintln!("Unknown option: {opt}\n{USAGE}");
             2

@@ -15,6 +15,14 @@ use std::rc::Rc;
 /// before aio's own limits (recursion limit, native call depth, parser depth) trigger.
 pub const INTERPRETER_STACK_BYTES: usize = 1 << 30;
 
+/// Why the main module did not run to its end.
+enum MainError {
+    /// It did not compile: the error is reported, with this exit status.
+    Compile(i32),
+    /// Its code raised this.
+    Raised(ExcRef),
+}
+
 pub struct Interpreter {
     pub vm: Vm,
     /// Whether syntax errors get the rich terminal report.
@@ -45,6 +53,28 @@ impl Interpreter {
     /// Runs `text` as the `__main__` module named `name` (a path or `<string>`).
     /// Returns the process exit status; uncaught exceptions are printed to stderr.
     pub fn run_main(&mut self, name: &str, text: String) -> i32 {
+        let status = match self.exec_main(name, text) {
+            Ok(()) => 0,
+            // A syntax error: reported, and nothing ran that needs shutting down.
+            Err(MainError::Compile(status)) => return status,
+            Err(MainError::Raised(e)) => self.report_uncaught(e),
+        };
+        self.shutdown();
+        status
+    }
+
+    /// `aio -i FILE`: runs the script as `run_main` does but leaves the interpreter up for
+    /// the prompt that follows; an uncaught exception, SystemExit included, is printed
+    /// (as CPython's inspect mode does) rather than ending the process.
+    pub fn run_main_then_inspect(&mut self, name: &str, text: String) {
+        if let Err(MainError::Raised(e)) = self.exec_main(name, text) {
+            self.vm.flush_std_streams();
+            self.vm.print_exception(&e.value());
+        }
+    }
+
+    /// Compiles and runs the `__main__` module.
+    fn exec_main(&mut self, name: &str, text: String) -> Result<(), MainError> {
         // `-c` code is a string to CPython's tokenizer; anything else was read from a file.
         let source = Rc::new(if name == "<string>" {
             Source::new(name, text)
@@ -63,23 +93,20 @@ impl Interpreter {
                 if !e.as_memory_error && crate::diagnostics::use_rich(self.color) {
                     let report = crate::diagnostics::render_rich(&e, &source);
                     self.vm.write_stderr(&report);
-                    return 1;
+                    return Err(MainError::Compile(1));
                 }
                 let exc = self.vm.syntax_error_exc(&e, &source);
-                return self.report_uncaught(exc);
+                return Err(MainError::Compile(self.report_uncaught(exc)));
             }
         };
         let globals = match &*module {
             crate::obj::Obj::Module(m) => m.dict.clone(),
-            _ => return 1,
+            _ => return Err(MainError::Compile(1)),
         };
-        let result = self.vm.run_code(code, globals);
-        let status = match result {
-            Ok(_) => 0,
-            Err(e) => self.report_uncaught(e),
-        };
-        self.shutdown();
-        status
+        self.vm
+            .run_code(code, globals)
+            .map(drop)
+            .map_err(MainError::Raised)
     }
 
     /// Prints an uncaught exception (or handles SystemExit) and returns the exit status.

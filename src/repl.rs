@@ -37,6 +37,9 @@ use std::rc::Rc;
 /// (`argv[0]` is `-` or "").
 pub fn main(argv: Vec<String>, force_prompt: bool) -> i32 {
     let interactive = force_prompt || (argv.is_empty() && std::io::stdin().is_terminal());
+    if force_prompt && !argv.is_empty() {
+        return inspect_after_script(argv);
+    }
     let argv = if argv.is_empty() {
         vec![String::new()]
     } else {
@@ -58,6 +61,35 @@ pub fn main(argv: Vec<String>, force_prompt: bool) -> i32 {
             }
             interp.run_main("<stdin>", text)
         }
+    })
+}
+
+/// `aio -i FILE [ARGS]`: the script runs, then the prompt continues in its namespace,
+/// without a banner (CPython's inspect mode).
+fn inspect_after_script(argv: Vec<String>) -> i32 {
+    let file = argv[0].clone();
+    let text = match crate::interpreter::read_script(std::path::Path::new(&file)) {
+        Ok(t) => t,
+        Err(e) => {
+            let errno = e.raw_os_error().unwrap_or(2);
+            let msg = crate::modules::os_error_text(errno);
+            eprintln!("aio: can't open file '{file}': [Errno {errno}] {msg}");
+            return 2;
+        }
+    };
+    with_big_stack(move || {
+        let mut interp = Interpreter::for_main();
+        let dir = std::path::Path::new(&file)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), PathBuf::from);
+        interp.vm.path = vec![dir];
+        interp.vm.argv = argv;
+        crate::modules::sys::sync_from_vm(&mut interp.vm);
+        interp.run_main_then_inspect(&file, text);
+        let mut repl = Repl::new(interp);
+        repl.banner = false;
+        repl.run()
     })
 }
 
@@ -189,13 +221,28 @@ struct Repl {
     /// The event loop awaiting inputs run on, made by the first one.
     event_loop: Option<Value>,
     history: Option<PathBuf>,
+    /// Print the version line first (not after a script, `aio -i FILE`).
+    banner: bool,
 }
 
 impl Repl {
     fn new(mut interp: Interpreter) -> Repl {
         let vm = &mut interp.vm;
-        let module = vm.new_module("__main__", None);
-        vm.register_module("__main__", Value::Obj(module.clone()));
+        // After `aio -i FILE` the script's `__main__` goes on.
+        let registered = match &*vm.modules {
+            crate::obj::Obj::Dict(d) => {
+                crate::vm::dictops::get_str(&d.borrow(), &Value::str("__main__"))
+            }
+            _ => None,
+        };
+        let module = match registered {
+            Some(Value::Obj(m)) if matches!(&*m, crate::obj::Obj::Module(_)) => m,
+            _ => {
+                let m = vm.new_module("__main__", None);
+                vm.register_module("__main__", Value::Obj(m.clone()));
+                m
+            }
+        };
         let globals = match &*module {
             crate::obj::Obj::Module(m) => m.dict.clone(),
             _ => unreachable!("new_module makes a module"),
@@ -209,6 +256,7 @@ impl Repl {
             globals,
             event_loop: None,
             history,
+            banner: true,
         }
     }
 
@@ -226,11 +274,13 @@ impl Repl {
         } else {
             Lines::Plain(std::io::stdin().lock())
         };
-        eprintln!(
-            "aio {} (Python 3.11 compatible) on {}\nTop-level await works here. Ctrl-D or exit() leaves.",
-            env!("CARGO_PKG_VERSION"),
-            std::env::consts::OS
-        );
+        if self.banner {
+            eprintln!(
+                "aio {} (Python 3.11 compatible) on {}\nTop-level await works here. Ctrl-D or exit() leaves.",
+                env!("CARGO_PKG_VERSION"),
+                std::env::consts::OS
+            );
+        }
         let mut buffer = String::new();
         let status = loop {
             if let Some(editor) = lines.editor() {

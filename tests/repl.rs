@@ -3,7 +3,7 @@
 //! `tests/repl/NAME.in` is fed to `aio -i` (the prompt, reading plain lines because stdin
 //! is not a terminal; prompts and errors go to stderr, as with `python3 -i`); its stdout
 //! must equal `NAME.out` and its stderr, after the two banner lines, `NAME.err`.
-//! `session` expectations come from `python3 -i`; `await` (top-level await, which
+//! `session` and `inspect` expectations come from `python3 -i`; `await` (top-level await, which
 //! CPython's plain prompt lacks) is aio's own, checked by hand against
 //! `python3 -m asyncio`.
 
@@ -58,6 +58,20 @@ fn prompt_prints_values_and_errors_as_python3_dash_i() {
 #[test]
 fn prompt_awaits_at_top_level_on_one_event_loop() {
     check_session("await", 0);
+}
+
+#[test]
+fn dash_i_runs_the_script_then_the_prompt_in_its_namespace() {
+    // Expectations from `python3 -i inspect_script.aio a b < inspect.in`; the script's
+    // absolute path in the traceback is made relative.
+    let out = run(
+        &["-i", "inspect_script.aio", "a", "b"],
+        read("inspect.in").as_bytes(),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr).replace(&format!("{}/", dir()), "");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), read("inspect.out"));
+    assert_eq!(stderr, read("inspect.err"));
+    assert_eq!(out.status.code(), Some(0));
 }
 
 #[test]

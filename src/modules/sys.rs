@@ -609,9 +609,22 @@ pub fn register(vm: &mut Vm) {
             ("hexversion", Value::Int(0x030B07F0)),
         ],
     );
-    let executable = std::env::current_exe()
+    let exe = std::env::current_exe().ok();
+    let executable = exe
+        .as_ref()
         .map(|p| Value::string(p.to_string_lossy().into_owned()))
-        .unwrap_or_else(|_| Value::str(""));
+        .unwrap_or_else(|| Value::str(""));
+    // The installation's root, as CPython's: the folder above the executable's (aio has
+    // no virtual environments, so the base prefixes are the same).
+    let prefix = exe
+        .as_ref()
+        .and_then(|p| {
+            p.parent()?
+                .parent()
+                .map(|r| r.to_string_lossy().into_owned())
+        })
+        .map(Value::string)
+        .unwrap_or_else(|| Value::str(""));
     let attrs: Vec<(&str, Value)> = vec![
         (
             "version",
@@ -632,6 +645,11 @@ pub fn register(vm: &mut Vm) {
         ("maxsize", Value::Int(i64::MAX)),
         ("maxunicode", Value::Int(0x10FFFF)),
         ("executable", executable),
+        ("prefix", prefix.clone()),
+        ("base_prefix", prefix.clone()),
+        ("exec_prefix", prefix.clone()),
+        ("base_exec_prefix", prefix),
+        ("platlibdir", Value::str("lib")),
         ("modules", Value::Obj(vm.modules.clone())),
         ("stdout", stdout.clone()),
         ("stderr", stderr.clone()),
