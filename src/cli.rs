@@ -8,6 +8,7 @@ const USAGE: &str = "usage: aio [option] ... [-c cmd | file | - | test] [arg] ..
 Options:
   -c cmd     program passed in as string (terminates option list)
   -h, --help print this help message and exit
+  -m mod     run library module as a script (terminates option list)
   -i         inspect interactively after running script (or without one: the
              prompt even if stdin is not a terminal)
   -V, --version print the aio version and exit
@@ -51,6 +52,15 @@ pub fn main() -> i32 {
             }
         },
         Some("-") => crate::repl::main(args.clone(), false),
+        Some("-m") => match args.get(1) {
+            // asyncio's module entry point is its prompt, which is aio's own.
+            Some(name) if name == "asyncio" => crate::repl::main(Vec::new(), false),
+            Some(name) => run_module(name, &args[2..]),
+            None => {
+                eprintln!("Argument expected for the -m option\n{USAGE}");
+                2
+            }
+        },
         Some("-i") => crate::repl::main(args[1..].to_vec(), true),
         Some(opt) if opt.starts_with('-') && opt.len() > 1 => {
             eprintln!("Unknown option: {opt}\n{USAGE}");
@@ -72,6 +82,34 @@ pub fn main() -> i32 {
         // The prompt, or a program read from standard input.
         None => crate::repl::main(Vec::new(), false),
     }
+}
+
+/// `aio -m NAME [ARGS]`: the module (a package's `__main__`) run as `__main__`, as
+/// CPython's runpy does; `sys.path[0]` is the current folder and `sys.argv[0]` the
+/// module's file.
+fn run_module(name: &str, rest: &[String]) -> i32 {
+    let (name, rest) = (name.to_string(), rest.to_vec());
+    with_big_stack(move || {
+        let mut interp = Interpreter::for_main();
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        interp.vm.path = vec![cwd];
+        crate::modules::sys::sync_from_vm(&mut interp.vm);
+        let (file, text, package) = match interp.vm.find_main_module(&name) {
+            Ok(found) => found,
+            Err(message) => {
+                let exe = std::env::current_exe()
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .unwrap_or_else(|_| "aio".into());
+                eprintln!("{exe}: {message}");
+                return 1;
+            }
+        };
+        let mut argv = vec![file.clone()];
+        argv.extend(rest);
+        interp.vm.argv = argv;
+        crate::modules::sys::sync_from_vm(&mut interp.vm);
+        interp.run_main_in(&file, text, &package)
+    })
 }
 
 /// The main script's `__file__` (and traceback name), as CPython 3.11 makes it: the

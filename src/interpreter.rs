@@ -53,7 +53,13 @@ impl Interpreter {
     /// Runs `text` as the `__main__` module named `name` (a path or `<string>`).
     /// Returns the process exit status; uncaught exceptions are printed to stderr.
     pub fn run_main(&mut self, name: &str, text: String) -> i32 {
-        let status = match self.exec_main(name, text) {
+        self.run_main_in(name, text, "")
+    }
+
+    /// `run_main` for `aio -m`: the module's `__package__` is `package`, so its relative
+    /// imports work.
+    pub fn run_main_in(&mut self, name: &str, text: String, package: &str) -> i32 {
+        let status = match self.exec_main(name, text, package) {
             Ok(()) => 0,
             // A syntax error: reported, and nothing ran that needs shutting down.
             Err(MainError::Compile(status)) => return status,
@@ -67,14 +73,14 @@ impl Interpreter {
     /// the prompt that follows; an uncaught exception, SystemExit included, is printed
     /// (as CPython's inspect mode does) rather than ending the process.
     pub fn run_main_then_inspect(&mut self, name: &str, text: String) {
-        if let Err(MainError::Raised(e)) = self.exec_main(name, text) {
+        if let Err(MainError::Raised(e)) = self.exec_main(name, text, "") {
             self.vm.flush_std_streams();
             self.vm.print_exception(&e.value());
         }
     }
 
     /// Compiles and runs the `__main__` module.
-    fn exec_main(&mut self, name: &str, text: String) -> Result<(), MainError> {
+    fn exec_main(&mut self, name: &str, text: String, package: &str) -> Result<(), MainError> {
         // `-c` code is a string to CPython's tokenizer; anything else was read from a file.
         let source = Rc::new(if name == "<string>" {
             Source::new(name, text)
@@ -82,6 +88,15 @@ impl Interpreter {
             Source::from_file(name, text)
         });
         let module = self.vm.new_module("__main__", Some(name));
+        if !package.is_empty() {
+            self.vm
+                .set_attr(
+                    &Value::Obj(module.clone()),
+                    &Value::str("__package__"),
+                    Value::str(package),
+                )
+                .ok();
+        }
         self.vm
             .register_module("__main__", Value::Obj(module.clone()));
         let compiled = crate::syntax::parse_module(&source.text).and_then(|m| {

@@ -40,6 +40,11 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("errno", include_str!("../stdlib/errno.aio"), false),
     ("atexit", include_str!("../stdlib/atexit.aio"), false),
     (
+        "unittest.__main__",
+        include_str!("../stdlib/unittest/__main__.aio"),
+        false,
+    ),
+    (
         "_sitebuiltins",
         include_str!("../stdlib/_sitebuiltins.aio"),
         false,

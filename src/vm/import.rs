@@ -224,6 +224,73 @@ impl Vm {
         Ok(module)
     }
 
+    /// `aio -m NAME`: the module runpy would run as `__main__` (a package's `__main__`
+    /// submodule), its parent packages imported first: its file name (`<frozen NAME>` for
+    /// an embedded one), source text and package. Err(message) when there is none, with
+    /// CPython's words.
+    pub fn find_main_module(&mut self, name: &str) -> Result<(String, String, String), String> {
+        let (package, search) = match name.rsplit_once('.') {
+            Some((pkg, _)) => {
+                let p = match self.import_module(pkg) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        let v = e.value();
+                        let kind = self.type_name(&v);
+                        let text = self.to_str(&v).unwrap_or_default();
+                        return Err(format!(
+                            "Error while finding module specification for '{name}' ({kind}: {text})"
+                        ));
+                    }
+                };
+                let path = match self.get_attr_opt(&p, &Value::str("__path__")) {
+                    Ok(Some(v)) => self.collect(&v).unwrap_or_default(),
+                    _ => return Err(format!("No module named {name}")),
+                };
+                let dirs = path
+                    .iter()
+                    .filter_map(|s| s.as_str().map(PathBuf::from))
+                    .collect();
+                (pkg.to_string(), dirs)
+            }
+            None => {
+                let dirs = crate::modules::sys::sys_path(self).unwrap_or_else(|| self.path.clone());
+                (String::new(), dirs)
+            }
+        };
+        let leaf = name.rsplit('.').next().unwrap_or(name);
+        let Some(found) = self.find_module(name, leaf, &search) else {
+            return Err(format!("No module named {name}"));
+        };
+        let is_package = match &found {
+            Found::File { package_dir, .. } => package_dir.is_some(),
+            Found::Embedded { is_package, .. } => *is_package,
+        };
+        if is_package {
+            if name.ends_with(".__main__") || name == "__main__" {
+                return Err("Cannot use package as __main__ module".to_string());
+            }
+            return self
+                .find_main_module(&format!("{name}.__main__"))
+                .map_err(|e| {
+                    if e == format!("No module named {name}.__main__") {
+                        format!("{e}; '{name}' is a package and cannot be directly executed")
+                    } else {
+                        e
+                    }
+                });
+        }
+        Ok(match found {
+            Found::File { path, .. } => {
+                let text = match std::fs::read(&path) {
+                    Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+                    Err(e) => return Err(e.to_string()),
+                };
+                (path.to_string_lossy().into_owned(), text, package)
+            }
+            Found::Embedded { text, .. } => (format!("<frozen {name}>"), text.to_string(), package),
+        })
+    }
+
     fn find_module(&self, full: &str, leaf: &str, search: &[PathBuf]) -> Option<Found> {
         for dir in search {
             for ext in ["aio", "py"] {
