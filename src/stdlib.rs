@@ -50,6 +50,13 @@ const MODULES: &[(&str, &str, bool)] = &[
         false,
     ),
     ("fractions", include_str!("../stdlib/fractions.aio"), false),
+    ("decimal", include_str!("../stdlib/decimal.aio"), false),
+    (
+        "_pydecimal",
+        include_str!("../stdlib/_pydecimal.aio"),
+        false,
+    ),
+    ("ipaddress", include_str!("../stdlib/ipaddress.aio"), false),
     (
         "statistics",
         include_str!("../stdlib/statistics.aio"),

@@ -599,6 +599,23 @@ pub fn register(vm: &mut Vm) {
             ("int_max_str_digits", Value::Int(-1)),
         ],
     );
+    // CPython's numeric hash parameters; aio's int/float hashes follow the same scheme
+    // (src/obj/number.rs), and modules such as decimal and fractions compute hashes from them.
+    let hash_info = struct_seq(
+        vm,
+        "hash_info",
+        &[
+            ("width", Value::Int(64)),
+            ("modulus", Value::Int(crate::obj::number::HASH_MODULUS)),
+            ("inf", Value::Int(314159)),
+            ("nan", Value::Int(0)),
+            ("imag", Value::Int(1000003)),
+            ("algorithm", Value::str("siphash13")),
+            ("hash_bits", Value::Int(64)),
+            ("seed_bits", Value::Int(128)),
+            ("cutoff", Value::Int(0)),
+        ],
+    );
     let implementation = simple_object(
         vm,
         "implementation",
@@ -658,6 +675,7 @@ pub fn register(vm: &mut Vm) {
         ("__stderr__", stderr),
         ("__stdin__", stdin),
         ("flags", flags),
+        ("hash_info", hash_info),
         ("implementation", implementation),
         ("warnoptions", Value::list(vec![])),
         (

@@ -20,7 +20,7 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 
 /// CPython's modulus for numeric hashes (2**61 - 1).
-const HASH_MODULUS: i64 = (1 << 61) - 1;
+pub(crate) const HASH_MODULUS: i64 = (1 << 61) - 1;
 
 /// Results of `**` and `<<` above this many bits raise MemoryError instead of trying to
 /// allocate (CPython would try, and fail or take minutes).
