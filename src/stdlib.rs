@@ -142,6 +142,7 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("binascii", include_str!("../stdlib/binascii.aio"), false),
     ("base64", include_str!("../stdlib/base64.aio"), false),
     ("hashlib", include_str!("../stdlib/hashlib.aio"), false),
+    ("zlib", include_str!("../stdlib/zlib.aio"), false),
     ("hmac", include_str!("../stdlib/hmac.aio"), false),
     ("secrets", include_str!("../stdlib/secrets.aio"), false),
     ("uuid", include_str!("../stdlib/uuid.aio"), false),
