@@ -143,6 +143,13 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("base64", include_str!("../stdlib/base64.aio"), false),
     ("hashlib", include_str!("../stdlib/hashlib.aio"), false),
     ("zlib", include_str!("../stdlib/zlib.aio"), false),
+    ("_iobase", include_str!("../stdlib/_iobase.aio"), false),
+    (
+        "_compression",
+        include_str!("../stdlib/_compression.aio"),
+        false,
+    ),
+    ("gzip", include_str!("../stdlib/gzip.aio"), false),
     ("hmac", include_str!("../stdlib/hmac.aio"), false),
     ("secrets", include_str!("../stdlib/secrets.aio"), false),
     ("uuid", include_str!("../stdlib/uuid.aio"), false),
