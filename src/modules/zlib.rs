@@ -498,14 +498,14 @@ fn c_flush(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     if mode == 0 {
         return Ok(Value::bytes(Vec::new()));
     }
-    if mode == 5 {
+    let Some(d) = vm.zlib.deflaters.get_mut(&h) else {
+        return Err(value_error("the compression object was released"));
+    };
+    if mode == 5 && !d.ended {
         return Err(not_implemented(
             "zlib: Compress.flush(Z_BLOCK) is not supported by aio",
         ));
     }
-    let Some(d) = vm.zlib.deflaters.get_mut(&h) else {
-        return Err(value_error("the compression object was released"));
-    };
     if d.ended || !(1..=4).contains(&mode) {
         return Err(zlib_error(vm, Z_STREAM_ERROR, None, "while flushing"));
     }
