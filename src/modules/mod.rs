@@ -25,6 +25,7 @@ pub mod thread;
 pub mod time;
 mod time_calendar;
 pub mod traceback;
+pub mod zlib;
 
 use crate::vm::Vm;
 
@@ -47,6 +48,7 @@ pub fn init(vm: &mut Vm) {
     struct_::register(vm);
     re::register(vm);
     hashlib::register(vm);
+    zlib::register(vm);
     linecache_io::register(vm);
     asyncio_core::register(vm);
     crate::eventloop::context::register_module(vm);

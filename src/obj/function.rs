@@ -163,6 +163,7 @@ pub const MODULE_OWNERS: &[&str] = &[
     "_struct",
     "_sre_engine",
     "_hashlib",
+    "_zlib",
     "_contextvars",
     "_linecache",
     "_traceback",

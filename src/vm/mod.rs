@@ -108,6 +108,7 @@ pub struct Vm {
     pub struct_state: crate::modules::struct_::StructState,
     /// Message digests in progress (`crate::modules::hashlib`).
     pub hashes: crate::modules::hashlib::Hashes,
+    pub zlib: crate::modules::zlib::ZlibState,
     /// `sys.set_asyncgen_hooks`
     pub asyncgen_hooks: async_gen::AsyncGenHooks,
     /// Set by `AsyncGenWrap`: the yield leaving an async generator frame is a real `yield`
@@ -155,6 +156,7 @@ impl Vm {
             files: Default::default(),
             struct_state: Default::default(),
             hashes: Default::default(),
+            zlib: Default::default(),
             asyncgen_hooks: Default::default(),
             async_gen_yield: false,
             async_with_cache: None,
