@@ -169,21 +169,22 @@ impl Validator for ReplHelper {}
 impl Helper for ReplHelper {}
 
 /// Where input lines come from: rustyline on a terminal; on anything else (`aio -i <
-/// file`) plain lines, with the prompts on stderr as CPython writes them.
+/// file`) plain lines, with the prompts on stderr as CPython writes them. Plain lines
+/// come from the same buffered stdin as `sys.stdin`, locked only while one is read, so
+/// `input()` in an input reads the lines after it, as in CPython.
 enum Lines {
     Editor(Box<Editor<ReplHelper, FileHistory>>),
-    Plain(std::io::StdinLock<'static>),
+    Plain,
 }
 
 impl Lines {
     fn read(&mut self, prompt: &str, vm: &mut crate::vm::Vm) -> Result<String, ReadlineError> {
         match self {
             Lines::Editor(e) => e.readline(prompt),
-            Lines::Plain(input) => {
-                use std::io::BufRead;
+            Lines::Plain => {
                 vm.write_stderr(prompt);
                 let mut line = String::new();
-                match input.read_line(&mut line) {
+                match std::io::stdin().read_line(&mut line) {
                     Ok(0) => Err(ReadlineError::Eof),
                     Ok(_) => {
                         if line.ends_with('\n') {
@@ -200,7 +201,7 @@ impl Lines {
     fn editor(&self) -> Option<&Editor<ReplHelper, FileHistory>> {
         match self {
             Lines::Editor(e) => Some(e),
-            Lines::Plain(_) => None,
+            Lines::Plain => None,
         }
     }
 }
@@ -272,7 +273,7 @@ impl Repl {
                 }
             }
         } else {
-            Lines::Plain(std::io::stdin().lock())
+            Lines::Plain
         };
         if self.banner {
             eprintln!(

@@ -89,6 +89,15 @@ fn program_from_stdin_with_dash_and_without_arguments() {
 }
 
 #[test]
+fn input_at_the_prompt_reads_the_next_line() {
+    // The prompt shares sys.stdin's buffer (CPython's `-i` lets input() swallow the rest of
+    // a pipe; aio reads line by line, and must not deadlock on the shared stdin).
+    let out = run(&["-i"], b"x = input()\nhello\nx\n");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "'hello'\n");
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
 fn prompt_leaves_on_end_of_input_and_on_sys_exit() {
     let out = run(&["-i"], b"x = 2\n");
     assert_eq!(out.status.code(), Some(0));
