@@ -105,11 +105,17 @@ const KEYWORDS: &[&str] = &[
     "with", "yield",
 ];
 
+/// The interpreter, shared by the prompt and Tab completion (which runs inside
+/// rustyline's `readline`, while the prompt waits for the line).
+type Shared = Rc<RefCell<Interpreter>>;
+
 /// rustyline's hooks: coloured prompts and Tab completion of names (globals of
-/// `__main__`, builtins, keywords), which the prompt refreshes after every input.
+/// `__main__`, builtins, keywords) and of attributes after a dotted name, as CPython's
+/// rlcompleter does it.
 struct ReplHelper {
     color: bool,
-    names: RefCell<Vec<String>>,
+    interp: Shared,
+    globals: ObjRef,
 }
 
 impl Completer for ReplHelper {
@@ -122,28 +128,99 @@ impl Completer for ReplHelper {
         _ctx: &rustyline::Context<'_>,
     ) -> rustyline::Result<(usize, Vec<String>)> {
         let before = &line[..pos];
+        // The dotted name the cursor ends: `asyncio.sl` -> (["asyncio"], "sl").
         let start = before
-            .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
-            .map_or(0, |i| {
-                i + before[i..].chars().next().map_or(1, char::len_utf8)
-            });
-        let word = &before[start..];
-        // After a dot the names are an object's attributes, which need the VM.
-        if word.is_empty() || before[..start].ends_with('.') {
-            return Ok((pos, Vec::new()));
-        }
-        let mut found: Vec<String> = self
-            .names
-            .borrow()
-            .iter()
-            .map(String::as_str)
-            .chain(KEYWORDS.iter().copied())
-            .filter(|n| n.starts_with(word))
-            .map(str::to_string)
-            .collect();
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !(c.is_alphanumeric() || c == '_' || c == '.'))
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        let dotted = &before[start..];
+        let (path, word) = match dotted.rsplit_once('.') {
+            Some((path, word)) => (Some(path), word),
+            None => (None, dotted),
+        };
+        let word_start = pos - word.len();
+        let Ok(mut interp) = self.interp.try_borrow_mut() else {
+            return Ok((word_start, Vec::new()));
+        };
+        let vm = &mut interp.vm;
+        let mut found: Vec<String> = match path {
+            None if word.is_empty() => Vec::new(),
+            None => {
+                let mut names = dict_names(&self.globals);
+                names.extend(dict_names(&vm.builtins));
+                names.extend(KEYWORDS.iter().map(|k| k.to_string()));
+                names
+            }
+            Some(path) => attribute_names(vm, &self.globals, path),
+        };
+        // As rlcompleter: private names only when asked for.
+        found.retain(|n| n.starts_with(word) && (word.starts_with('_') || !n.starts_with('_')));
         found.sort();
         found.dedup();
-        Ok((start, found))
+        Ok((word_start, found))
+    }
+}
+
+/// The str keys of a namespace dict.
+fn dict_names(dict: &ObjRef) -> Vec<String> {
+    match &**dict {
+        crate::obj::Obj::Dict(d) => d
+            .borrow()
+            .keys()
+            .into_iter()
+            .filter_map(|k| k.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// `dir()` of the object a dotted name (`a.b.c`, identifiers only) names in `globals`
+/// or the builtins; nothing when a part is missing or raises. Looking the attributes up
+/// runs their code (properties), as CPython's completion does.
+fn attribute_names(vm: &mut crate::vm::Vm, globals: &ObjRef, path: &str) -> Vec<String> {
+    let mut parts = path.split('.');
+    let Some(first) = parts.next() else {
+        return Vec::new();
+    };
+    let valid = |p: &str| {
+        p.chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_')
+            && p.chars().all(|c| c.is_alphanumeric() || c == '_')
+    };
+    if !path.split('.').all(valid) {
+        return Vec::new();
+    }
+    let lookup = |dict: &ObjRef| match &**dict {
+        crate::obj::Obj::Dict(d) => crate::vm::dictops::get_str(&d.borrow(), &Value::str(first)),
+        _ => None,
+    };
+    let Some(mut obj) = lookup(globals).or_else(|| lookup(&vm.builtins)) else {
+        return Vec::new();
+    };
+    for part in parts {
+        match vm.get_attr_str(&obj, part) {
+            Ok(v) => obj = v,
+            Err(_) => return Vec::new(),
+        }
+    }
+    let Some(dir) = lookup_builtin(vm, "dir") else {
+        return Vec::new();
+    };
+    match vm.call(&dir, &[obj]).and_then(|names| vm.collect(&names)) {
+        Ok(names) => names
+            .iter()
+            .filter_map(|n| n.as_str().map(str::to_string))
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+fn lookup_builtin(vm: &crate::vm::Vm, name: &str) -> Option<Value> {
+    match &*vm.builtins {
+        crate::obj::Obj::Dict(d) => crate::vm::dictops::get_str(&d.borrow(), &Value::str(name)),
+        _ => None,
     }
 }
 
@@ -178,11 +255,13 @@ enum Lines {
 }
 
 impl Lines {
-    fn read(&mut self, prompt: &str, vm: &mut crate::vm::Vm) -> Result<String, ReadlineError> {
+    /// One line; the interpreter is not borrowed while rustyline waits, so that Tab
+    /// completion can use it.
+    fn read(&mut self, prompt: &str, interp: &Shared) -> Result<String, ReadlineError> {
         match self {
             Lines::Editor(e) => e.readline(prompt),
             Lines::Plain => {
-                vm.write_stderr(prompt);
+                interp.borrow_mut().vm.write_stderr(prompt);
                 let mut line = String::new();
                 match std::io::stdin().read_line(&mut line) {
                     Ok(0) => Err(ReadlineError::Eof),
@@ -195,13 +274,6 @@ impl Lines {
                     Err(e) => Err(ReadlineError::Io(e)),
                 }
             }
-        }
-    }
-
-    fn editor(&self) -> Option<&Editor<ReplHelper, FileHistory>> {
-        match self {
-            Lines::Editor(e) => Some(e),
-            Lines::Plain => None,
         }
     }
 }
@@ -217,7 +289,7 @@ enum Input {
 }
 
 struct Repl {
-    interp: Interpreter,
+    interp: Shared,
     globals: ObjRef,
     /// The event loop awaiting inputs run on, made by the first one.
     event_loop: Option<Value>,
@@ -253,7 +325,7 @@ impl Repl {
         }
         let history = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".aio_history"));
         Repl {
-            interp,
+            interp: Rc::new(RefCell::new(interp)),
             globals,
             event_loop: None,
             history,
@@ -284,20 +356,21 @@ impl Repl {
         }
         let mut buffer = String::new();
         let status = loop {
-            if let Some(editor) = lines.editor() {
-                self.refresh_names(editor);
-            }
             let prompt = self.prompt(if buffer.is_empty() { "ps1" } else { "ps2" });
-            let line = match lines.read(&prompt, &mut self.interp.vm) {
+            let read = lines.read(&prompt, &self.interp);
+            let line = match read {
                 Ok(line) => line,
                 Err(ReadlineError::Interrupted) => {
-                    self.interp.vm.write_stderr("\nKeyboardInterrupt\n");
+                    self.interp
+                        .borrow_mut()
+                        .vm
+                        .write_stderr("\nKeyboardInterrupt\n");
                     buffer.clear();
                     continue;
                 }
                 Err(ReadlineError::Eof) => {
                     // Leaving on Ctrl-D ends the prompt's line, as CPython's does.
-                    self.interp.vm.write_stderr("\n");
+                    self.interp.borrow_mut().vm.write_stderr("\n");
                     break 0;
                 }
                 Err(e) => {
@@ -331,7 +404,7 @@ impl Repl {
             let _ = editor.save_history(h);
         }
         self.close_loop();
-        self.interp.shutdown();
+        self.interp.borrow_mut().shutdown();
         status
     }
 
@@ -342,7 +415,8 @@ impl Repl {
         let mut editor = Editor::with_config(config)?;
         editor.set_helper(Some(ReplHelper {
             color,
-            names: RefCell::new(Vec::new()),
+            interp: self.interp.clone(),
+            globals: self.globals.clone(),
         }));
         if let Some(h) = &self.history {
             // A missing history file is a first session, nothing to report.
@@ -353,31 +427,12 @@ impl Repl {
 
     /// `sys.ps1` or `sys.ps2` as text (`str()` of whatever the program set).
     fn prompt(&mut self, which: &str) -> String {
-        let vm = &mut self.interp.vm;
+        let mut interp = self.interp.borrow_mut();
+        let vm = &mut interp.vm;
         match crate::modules::sys::get(vm, which) {
             Some(v) => vm.to_str(&v).unwrap_or_default(),
             None => String::new(),
         }
-    }
-
-    /// Names Tab completion offers: `__main__`'s globals and the builtins.
-    fn refresh_names(&mut self, editor: &Editor<ReplHelper, FileHistory>) {
-        let Some(helper) = editor.helper() else {
-            return;
-        };
-        let vm = &self.interp.vm;
-        let mut names = Vec::new();
-        for dict in [&self.globals, &vm.builtins] {
-            if let crate::obj::Obj::Dict(d) = &**dict {
-                names.extend(
-                    d.borrow()
-                        .keys()
-                        .into_iter()
-                        .filter_map(|k| k.as_str().map(str::to_string)),
-                );
-            }
-        }
-        *helper.names.borrow_mut() = names;
     }
 
     /// Whether `buffer` is a whole input (`blank`: its last line was empty). A compound
@@ -407,8 +462,10 @@ impl Repl {
             }
             Err(e) => {
                 let source = Source::new("<stdin>", buffer);
-                let vm = &mut self.interp.vm;
-                if !e.as_memory_error && crate::diagnostics::use_rich(self.interp.color) {
+                let mut interp = self.interp.borrow_mut();
+                let color = interp.color;
+                let vm = &mut interp.vm;
+                if !e.as_memory_error && crate::diagnostics::use_rich(color) {
                     let report = crate::diagnostics::render_rich(&e, &source);
                     vm.write_stderr(&report);
                 } else {
@@ -428,18 +485,22 @@ impl Repl {
             source.clone(),
             crate::compile::Mode::Interactive,
         );
-        let vm = &mut self.interp.vm;
         let result = match compiled {
-            Err(e) => Err(vm.syntax_error_exc(&e, &source)),
+            Err(e) => Err(self.interp.borrow_mut().vm.syntax_error_exc(&e, &source)),
             // Every input runs on the loop, as in `python -m asyncio`, so that
             // `asyncio.create_task()` and `get_running_loop()` work at the prompt too.
             Ok(code) => {
-                let coro = vm.module_coroutine(code, self.globals.clone());
+                let coro = {
+                    let mut interp = self.interp.borrow_mut();
+                    interp.vm.module_coroutine(code, self.globals.clone())
+                };
                 self.run_on_loop(coro)
             }
         };
-        crate::gc::finalize::run_pending(&mut self.interp.vm);
-        self.interp.vm.flush_std_streams();
+        let mut interp = self.interp.borrow_mut();
+        crate::gc::finalize::run_pending(&mut interp.vm);
+        interp.vm.flush_std_streams();
+        drop(interp);
         match result {
             Ok(_) => None,
             Err(e) => self.report(e),
@@ -451,7 +512,8 @@ impl Repl {
     /// input's code) cancels the task, lets its `finally` blocks run, and is reported
     /// as a bare KeyboardInterrupt, as by `python -m asyncio`.
     fn run_on_loop(&mut self, coro: Value) -> Result<Value, ExcRef> {
-        let vm = &mut self.interp.vm;
+        let mut interp = self.interp.borrow_mut();
+        let vm = &mut interp.vm;
         let lp = match &self.event_loop {
             Some(lp) => lp.clone(),
             None => {
@@ -486,10 +548,11 @@ impl Repl {
 
     /// Prints an exception that ended an input; Some(status) for SystemExit.
     fn report(&mut self, e: ExcRef) -> Option<i32> {
+        let mut interp = self.interp.borrow_mut();
         if e.is(ExcKind::SystemExit) {
-            return Some(self.interp.report_uncaught(e));
+            return Some(interp.report_uncaught(e));
         }
-        let vm = &mut self.interp.vm;
+        let vm = &mut interp.vm;
         for (name, value) in [
             ("last_type", Value::Obj(vm.type_of(&e.value()))),
             ("last_value", e.value()),
@@ -504,7 +567,8 @@ impl Repl {
     /// Closes the prompt's event loop, if an input made one.
     fn close_loop(&mut self) {
         if let Some(lp) = self.event_loop.take() {
-            let vm = &mut self.interp.vm;
+            let mut interp = self.interp.borrow_mut();
+            let vm = &mut interp.vm;
             if let Err(e) = vm.call_method(&lp, "close", &[]) {
                 vm.print_exception(&e.value());
             }
