@@ -98,6 +98,16 @@ const MODULES: &[(&str, &str, bool)] = &[
         false,
     ),
     (
+        "html.parser",
+        include_str!("../stdlib/html/parser.aio"),
+        false,
+    ),
+    (
+        "_markupbase",
+        include_str!("../stdlib/_markupbase.aio"),
+        false,
+    ),
+    (
         "collections",
         include_str!("../stdlib/collections/__init__.aio"),
         true,
