@@ -428,7 +428,8 @@ fn from_bytes(vm: &mut Vm, a: &Args) -> PyResult<Value> {
             "from_bytes() missing required argument 'bytes' (pos 1)",
         ));
     };
-    let data = match super::bytes::bytes_data(src) {
+    // `bytes(src)` in CPython, so strided views are welcome.
+    let data = match super::bytes::buffer_copy(src) {
         Some(d) => d,
         None => {
             if src.as_str().is_some() {
@@ -471,6 +472,10 @@ pub fn int_from(vm: &mut Vm, x: &Value) -> PyResult<Value> {
         Value::Obj(o) => match &**o {
             Obj::Str(s) => return parse_str_int(s.as_str(), 10),
             Obj::Bytes(_) | Obj::ByteArray(_) => return parse_bytes_int(vm, x, 10),
+            // A released view is refused by the type error below, as in CPython.
+            Obj::MemoryView(m) if !m.released() && m.contiguous() => {
+                return parse_bytes_int(vm, x, 10)
+            }
             _ => {}
         },
         _ => {}
