@@ -10,14 +10,20 @@ use crate::vm::value::Value;
 use std::cell::Cell;
 
 /// A struct-module item format aio's memoryview understands (native sizes).
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 pub struct Format {
     pub code: char,
     pub size: usize,
+    /// Spelled with CPython's optional '@' (native) prefix, which `format` shows.
+    pub at: bool,
 }
 
 impl Format {
-    pub const BYTE: Format = Format { code: 'B', size: 1 };
+    pub const BYTE: Format = Format {
+        code: 'B',
+        size: 1,
+        at: false,
+    };
 
     /// The native format for a `cast` code, None when aio does not know it.
     pub fn from_code(code: char) -> Option<Format> {
@@ -28,7 +34,11 @@ impl Format {
             'L' | 'l' | 'Q' | 'q' | 'd' => 8,
             _ => return None,
         };
-        Some(Format { code, size })
+        Some(Format {
+            code,
+            size,
+            at: false,
+        })
     }
 }
 

@@ -172,22 +172,38 @@ fn pack(vm: &mut Vm, fmt: Format, v: &Value) -> PyResult<Vec<u8>> {
     Ok((n as u64).to_le_bytes()[..fmt.size].to_vec())
 }
 
-/// An int-like subscript (or a slice); anything else is CPython's "invalid slice key".
-fn key_index(vm: &mut Vm, key: &Value, len: usize) -> PyResult<Index> {
-    let ok = match key {
+fn is_index(vm: &mut Vm, key: &Value) -> bool {
+    match key {
         Value::Int(_) | Value::Bool(_) => true,
-        Value::Obj(o) => match &**o {
-            Obj::Slice(_) | Obj::BigInt(_) => true,
-            Obj::Tuple(_) => {
-                return Err(not_implemented(
-                    "aio's memoryview does not support multi-dimensional subscripts",
-                ))
-            }
-            _ => vm.lookup_special(key, "__index__").is_some(),
-        },
+        Value::Obj(o) => {
+            matches!(&**o, Obj::BigInt(_)) || vm.lookup_special(key, "__index__").is_some()
+        }
         _ => false,
-    };
-    if !ok {
+    }
+}
+
+/// An int-like subscript or a slice, or a tuple of them as CPython takes it for a 1-D
+/// view; anything else is CPython's "invalid slice key".
+fn key_index(vm: &mut Vm, key: &Value, len: usize) -> PyResult<Index> {
+    let is_slice = |k: &Value| matches!(k, Value::Obj(o) if matches!(&**o, Obj::Slice(_)));
+    if let Some(Obj::Tuple(items)) = key.as_obj().map(|o| &**o) {
+        if items.iter().all(|k| is_index(vm, k)) {
+            return match &items[..] {
+                [] => Err(not_implemented("sub-views are not implemented")),
+                [k] => key_index(vm, k, len),
+                _ => Err(type_error(format!(
+                    "cannot index 1-dimension view with {}-element tuple",
+                    items.len()
+                ))),
+            };
+        }
+        if items.iter().all(is_slice) {
+            return Err(not_implemented(
+                "multi-dimensional slicing is not implemented",
+            ));
+        }
+    }
+    if !is_slice(key) && !is_index(vm, key) {
         return Err(type_error("memoryview: invalid slice key"));
     }
     seq_index(vm, key, len, "memoryview")
@@ -259,7 +275,7 @@ fn setitem(vm: &mut Vm, a: &Args) -> PyResult<Value> {
                     }
                 },
             };
-            if src_fmt != m.format || src_len != sl.len {
+            if src_fmt.code != m.format.code || src_len != sl.len {
                 return Err(value_error(
                     "memoryview assignment: lvalue and rvalue have different structures",
                 ));
@@ -417,10 +433,14 @@ fn hash(vm: &mut Vm, a: &Args) -> PyResult<Value> {
             "memoryview: hashing is restricted to formats 'B', 'b' or 'c'",
         ));
     }
+    // CPython hashes the exporter first, keeping its error (a bytearray is unhashable).
+    vm.hash(&m.source)?;
     let h = vm.hash(&Value::bytes(m.to_bytes()))?;
     Ok(Value::Int(h))
 }
 
+/// `cast(format, shape=None)`, checked in CPython's order: contiguity, the shape's type,
+/// the format, then the shape's items. Only 1-D results exist in aio.
 fn cast(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.only_kwargs("cast", &["format", "shape"])?;
     a.check_pos("cast", 1, 3)?;
@@ -436,30 +456,36 @@ fn cast(vm: &mut Vm, a: &Args) -> PyResult<Value> {
             vm.type_name(fv)
         )));
     };
-    if a.arg(2, "shape").is_some() {
-        return Err(not_implemented(
-            "aio's memoryview.cast() does not support the shape argument",
-        ));
-    }
-    let code = fs.strip_prefix('@').unwrap_or(fs);
-    let mut chars = code.chars();
-    let fmt = match (chars.next(), chars.next()) {
-        (Some(c), None) => match Format::from_code(c) {
-            Some(f) => f,
-            None if "?eNnP".contains(c) => {
-                return Err(not_implemented(format!(
-                    "aio's memoryview.cast() does not support format '{c}'"
-                )))
-            }
-            None => None.ok_or_else(bad_cast_format)?,
-        },
-        _ => return Err(bad_cast_format()),
-    };
     if !m.contiguous() {
         return Err(type_error(
             "memoryview: casts are restricted to C-contiguous views",
         ));
     }
+    let shape = match a.arg(2, "shape") {
+        None => None,
+        Some(v) => match v.as_obj().map(|o| &**o) {
+            Some(Obj::List(l)) => Some(l.borrow().clone()),
+            Some(Obj::Tuple(t)) => Some(t.to_vec()),
+            _ => return Err(type_error("shape must be a list or a tuple")),
+        },
+    };
+    let code = fs.strip_prefix('@').unwrap_or(fs);
+    let mut chars = code.chars();
+    let fmt = match (chars.next(), chars.next()) {
+        (Some(c), None) => match Format::from_code(c) {
+            Some(f) => Format {
+                at: code.len() < fs.len(),
+                ..f
+            },
+            None if "?eNnP".contains(c) => {
+                return Err(not_implemented(format!(
+                    "aio's memoryview.cast() does not support format '{c}'"
+                )))
+            }
+            None => return Err(bad_cast_format()),
+        },
+        _ => return Err(bad_cast_format()),
+    };
     let byte_fmt = |f: Format| matches!(f.code, 'B' | 'b' | 'c');
     if !byte_fmt(m.format) && !byte_fmt(fmt) {
         return Err(type_error(
@@ -467,10 +493,39 @@ fn cast(vm: &mut Vm, a: &Args) -> PyResult<Value> {
         ));
     }
     let nbytes = m.nbytes();
-    if nbytes % fmt.size != 0 {
+    if !nbytes.is_multiple_of(fmt.size) {
         return Err(type_error(
             "memoryview: length is not a multiple of itemsize",
         ));
+    }
+    if let Some(dims) = shape {
+        let mut product: u128 = 1;
+        for d in &dims {
+            match as_int(d) {
+                Some(IntRef::Small(n)) if n > 0 => product = product.saturating_mul(n as u128),
+                Some(_) => {
+                    return Err(value_error(
+                        "memoryview.cast(): elements of shape must be integers > 0",
+                    ))
+                }
+                None => {
+                    return Err(type_error(
+                        "memoryview.cast(): elements of shape must be integers",
+                    ))
+                }
+            }
+        }
+        if product.saturating_mul(fmt.size as u128) != nbytes as u128 {
+            return Err(type_error(
+                "memoryview: product(shape) * itemsize != buffer size",
+            ));
+        }
+        if dims.len() != 1 {
+            return Err(not_implemented(format!(
+                "aio's memoryview.cast() does not support {}-dimensional shapes",
+                dims.len()
+            )));
+        }
     }
     Ok(Value::obj(Obj::MemoryView(Box::new(MemoryViewObj::new(
         m.source.clone(),
@@ -501,9 +556,9 @@ fn get_itemsize(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     Ok(Value::Int(this(vm, a, "itemsize")?.format.size as i64))
 }
 fn get_format(vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    Ok(Value::string(
-        this(vm, a, "format")?.format.code.to_string(),
-    ))
+    let f = this(vm, a, "format")?.format;
+    let at = if f.at { "@" } else { "" };
+    Ok(Value::string(format!("{at}{}", f.code)))
 }
 fn get_ndim(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     this(vm, a, "ndim")?;
