@@ -142,7 +142,10 @@ fn pack(vm: &mut Vm, fmt: Format, v: &Value) -> PyResult<Vec<u8>> {
             Value::Float(x) => *x,
             _ => match as_int(v) {
                 Some(IntRef::Small(i)) => i as f64,
-                Some(IntRef::Big(b)) => b.to_f64().unwrap_or(f64::INFINITY),
+                // An int too big for a double is CPython's "invalid value".
+                Some(IntRef::Big(b)) => {
+                    b.to_f64().filter(|x| x.is_finite()).ok_or_else(bad_value)?
+                }
                 None => return Err(bad_type()),
             },
         };
