@@ -66,6 +66,8 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
         Obj::Str(_)
         | Obj::Bytes(_)
         | Obj::ByteArray(_)
+        // A view references only a bytes or bytearray, which hold no references.
+        | Obj::MemoryView(_)
         | Obj::BigInt(_)
         | Obj::Complex(_)
         | Obj::Range(_) => {}

@@ -525,6 +525,7 @@ pub fn register(vm: &mut Vm) {
         ("set", &t.set),
         ("frozenset", &t.frozenset),
         ("range", &t.range),
+        ("memoryview", &t.memoryview),
         ("slice", &t.slice),
         ("object", &t.object),
         ("type", &t.type_),

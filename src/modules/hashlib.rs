@@ -82,7 +82,10 @@ fn data_arg(v: &Value) -> PyResult<Vec<u8>> {
     if v.as_str().is_some() {
         return Err(type_error("Strings must be encoded before hashing"));
     }
-    bytes_data(v).ok_or_else(|| type_error("object supporting the buffer API required"))
+    bytes_data(v).ok_or_else(|| {
+        crate::obj::methods::bytes::buffer_error(v)
+            .unwrap_or_else(|| type_error("object supporting the buffer API required"))
+    })
 }
 
 fn hasher(vm: &mut Vm, h: i64) -> PyResult<&mut Hasher> {

@@ -277,6 +277,9 @@ fn read(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 fn write(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("write", 2, 2)?;
     let fd = fd_arg(args, 0)?;
+    if let Some(e) = crate::obj::methods::bytes::buffer_error(&args.pos[1]) {
+        return Err(e);
+    }
     let Some(data) = bytes_data(&args.pos[1]) else {
         return Err(type_error(format!(
             "a bytes-like object is required, not '{}'",

@@ -379,6 +379,9 @@ fn recv(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 fn send(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("send", 2, 2)?;
     let fd = fd_arg(args)?;
+    if let Some(e) = crate::obj::methods::bytes::buffer_error(&args.pos[1]) {
+        return Err(e);
+    }
     let Some(data) = bytes_data(&args.pos[1]) else {
         return Err(type_error(format!(
             "a bytes-like object is required, not '{}'",
@@ -434,6 +437,9 @@ fn recvfrom(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 fn sendto(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("sendto", 4, 4)?;
     let fd = fd_arg(args)?;
+    if let Some(e) = crate::obj::methods::bytes::buffer_error(&args.pos[1]) {
+        return Err(e);
+    }
     let Some(data) = bytes_data(&args.pos[1]) else {
         return Err(type_error(format!(
             "a bytes-like object is required, not '{}'",

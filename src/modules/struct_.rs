@@ -466,10 +466,12 @@ fn zeroed(size: usize) -> PyResult<Vec<u8>> {
 
 fn buffer_arg(vm: &Vm, v: &Value) -> PyResult<Vec<u8>> {
     bytes_data(v).ok_or_else(|| {
-        type_error(format!(
-            "a bytes-like object is required, not '{}'",
-            vm.type_name(v)
-        ))
+        crate::obj::methods::bytes::buffer_error(v).unwrap_or_else(|| {
+            type_error(format!(
+                "a bytes-like object is required, not '{}'",
+                vm.type_name(v)
+            ))
+        })
     })
 }
 

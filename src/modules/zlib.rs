@@ -166,10 +166,11 @@ fn int_arg(args: &Args, i: usize) -> PyResult<i64> {
 }
 
 fn data_arg(args: &Args, i: usize) -> PyResult<Vec<u8>> {
-    args.pos
-        .get(i)
-        .and_then(bytes_data)
-        .ok_or_else(|| type_error("a bytes-like object is required"))
+    let v = args.pos.get(i);
+    v.and_then(bytes_data).ok_or_else(|| {
+        v.and_then(crate::obj::methods::bytes::buffer_error)
+            .unwrap_or_else(|| type_error("a bytes-like object is required"))
+    })
 }
 
 fn opt_data_arg(args: &Args, i: usize) -> PyResult<Option<Vec<u8>>> {

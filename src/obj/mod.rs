@@ -4,6 +4,7 @@
 //! kind cannot silently miss a GC edge.
 
 pub mod async_gen;
+pub mod bytearray;
 pub mod class;
 pub mod complex;
 pub mod deque;
@@ -14,6 +15,7 @@ pub mod function;
 pub mod future;
 pub mod generator;
 pub mod iter;
+pub mod memoryview;
 pub mod methods;
 pub mod misc;
 pub mod module;
@@ -48,7 +50,7 @@ pub use str::StrObj;
 pub enum Obj {
     Str(StrObj),
     Bytes(Box<[u8]>),
-    ByteArray(RefCell<Vec<u8>>),
+    ByteArray(bytearray::ByteArrayObj),
     BigInt(BigInt),
     Complex(complex::Complex),
     List(RefCell<Vec<Value>>),
@@ -86,6 +88,8 @@ pub enum Obj {
     Traceback(TracebackObj),
     /// `weakref.ref`.
     WeakRef(Box<weakref::WeakRefObj>),
+    /// `memoryview`: boxed, rare.
+    MemoryView(Box<memoryview::MemoryViewObj>),
     Ellipsis,
     NotImplemented,
 }
@@ -177,6 +181,7 @@ impl Obj {
             Obj::Ellipsis => "ellipsis",
             Obj::NotImplemented => "NotImplementedType",
             Obj::WeakRef(_) => "weakref",
+            Obj::MemoryView(_) => "memoryview",
         }
     }
 }

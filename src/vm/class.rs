@@ -292,6 +292,7 @@ pub fn type_of_value(t: &super::types::Types, v: &Value) -> ObjRef {
             Obj::Set(_) => t.set.clone(),
             Obj::FrozenSet(_) => t.frozenset.clone(),
             Obj::Range(_) => t.range.clone(),
+            Obj::MemoryView(_) => t.memoryview.clone(),
             Obj::Slice(_) => t.slice.clone(),
             Obj::Iter(st) => iter_class(t, &st.borrow()),
             Obj::Function(_) => t.function.clone(),
@@ -515,6 +516,7 @@ pub fn iter_class(t: &super::types::Types, st: &IterState) -> ObjRef {
             Some(Obj::Tuple(_)) => t.tuple_iterator.clone(),
             Some(Obj::Bytes(_)) => t.bytes_iterator.clone(),
             Some(Obj::ByteArray(_)) => t.bytearray_iterator.clone(),
+            Some(Obj::MemoryView(_)) => t.memory_iterator.clone(),
             _ => t.iterator.clone(),
         },
         IterState::Reversed { seq, .. } => match source(seq) {

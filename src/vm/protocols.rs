@@ -275,6 +275,10 @@ impl Vm {
                 Obj::BigInt(_) => Ok(true),
                 Obj::Complex(c) => Ok(c.re != 0.0 || c.im != 0.0),
                 Obj::Range(r) => Ok(!r.is_empty()),
+                Obj::MemoryView(m) if m.released() => Err(crate::vm::errors::value_error(
+                    "operation forbidden on released memoryview object",
+                )),
+                Obj::MemoryView(m) => Ok(m.len != 0),
                 Obj::Instance(_) | Obj::Exception(_) | Obj::DictView(_) => {
                     if let Some(r) = self.call_special(v, "__bool__", &[])? {
                         return match r {
@@ -360,7 +364,8 @@ impl Vm {
                 | Obj::Bytes(_)
                 | Obj::Range(_)
                 | Obj::FrozenSet(_)
-                | Obj::WeakRef(_) => match self.lookup_special(v, "__hash__") {
+                | Obj::WeakRef(_)
+                | Obj::MemoryView(_) => match self.lookup_special(v, "__hash__") {
                     Some(Value::None) => Err(self.unhashable(v)),
                     Some(f) => {
                         let is_default = matches!(&f, Value::Obj(fo) if matches!(&**fo, Obj::Native(n) if n.owner == "object"));

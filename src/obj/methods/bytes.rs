@@ -4,6 +4,7 @@ use super::int::not_impl;
 use super::slice::{in_range, seq_index, Index};
 use super::str::{check_repeat, repeat_count};
 use super::text_common::{expand_tabs, is_titlecased, Case, Tabs};
+use crate::obj::bytearray::ByteArrayObj;
 use crate::obj::function::Args;
 use crate::obj::number::{as_int, IntRef};
 use crate::obj::Obj;
@@ -11,14 +12,46 @@ use crate::syntax::ast::CmpOp;
 use crate::vm::errors::{index_error, type_error, value_error, PyResult};
 use crate::vm::value::Value;
 use crate::vm::Vm;
-use std::cell::RefCell;
 
-/// The bytes of a bytes or bytearray value (a copy).
+/// The bytes of a bytes-like value (a copy): bytes, bytearray, or a C-contiguous live
+/// memoryview, which is what CPython's simple-buffer consumers (`y*`) accept. Callers
+/// that refuse other values can ask `buffer_error` for CPython's error about a view.
 pub fn bytes_data(v: &Value) -> Option<Vec<u8>> {
     match crate::vm::payload::builtin_view(v) {
         Value::Obj(o) => match &**o {
             Obj::Bytes(b) => Some(b.to_vec()),
             Obj::ByteArray(b) => Some(b.borrow().clone()),
+            Obj::MemoryView(m) if !m.released() && m.contiguous() => Some(m.to_bytes()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Like `bytes_data`, but also copies a strided memoryview's items, as `bytes(x)` and
+/// `bytearray(x)` do.
+pub fn buffer_copy(v: &Value) -> Option<Vec<u8>> {
+    match v {
+        Value::Obj(o) => match &**o {
+            Obj::MemoryView(m) if !m.released() => Some(m.to_bytes()),
+            _ => bytes_data(v),
+        },
+        _ => None,
+    }
+}
+
+/// Why a memoryview is refused as a simple buffer (released, or strided), as CPython
+/// says it; None for anything else.
+pub fn buffer_error(v: &Value) -> Option<crate::vm::errors::ExcRef> {
+    match v {
+        Value::Obj(o) => match &**o {
+            Obj::MemoryView(m) if m.released() => Some(value_error(
+                "operation forbidden on released memoryview object",
+            )),
+            Obj::MemoryView(m) if !m.contiguous() => Some(crate::vm::errors::exc(
+                crate::vm::types::ExcKind::BufferError,
+                "memoryview: underlying buffer is not C-contiguous",
+            )),
             _ => None,
         },
         _ => None,
@@ -80,7 +113,7 @@ fn is_bytearray(v: &Value) -> bool {
     matches!(v, Value::Obj(o) if matches!(&**o, Obj::ByteArray(_)))
 }
 
-fn ba_cell(v: &Value) -> Option<&RefCell<Vec<u8>>> {
+fn ba_cell(v: &Value) -> Option<&ByteArrayObj> {
     match v {
         Value::Obj(o) => match &**o {
             Obj::ByteArray(b) => Some(b),
@@ -106,7 +139,9 @@ fn this(vm: &Vm, a: &Args, name: &str) -> PyResult<(Vec<u8>, bool)> {
 
 fn make(data: Vec<u8>, bytearray: bool) -> Value {
     if bytearray {
-        Value::obj(Obj::ByteArray(RefCell::new(data)))
+        Value::obj(Obj::ByteArray(crate::obj::bytearray::ByteArrayObj::new(
+            data,
+        )))
     } else {
         Value::bytes(data)
     }
@@ -115,10 +150,12 @@ fn make(data: Vec<u8>, bytearray: bool) -> Value {
 /// A bytes-like argument, with CPython's "a bytes-like object is required" message.
 fn arg_bytes(vm: &Vm, v: &Value) -> PyResult<Vec<u8>> {
     bytes_data(v).ok_or_else(|| {
-        type_error(format!(
-            "a bytes-like object is required, not '{}'",
-            vm.type_name(v)
-        ))
+        buffer_error(v).unwrap_or_else(|| {
+            type_error(format!(
+                "a bytes-like object is required, not '{}'",
+                vm.type_name(v)
+            ))
+        })
     })
 }
 
@@ -158,8 +195,11 @@ fn construct(vm: &mut Vm, a: &Args, name: &str) -> PyResult<Vec<u8>> {
     if errs.is_some() {
         return Err(type_error("errors without a string argument"));
     }
-    if let Some(d) = bytes_data(src) {
+    if let Some(d) = buffer_copy(src) {
         return Ok(d);
+    }
+    if let Some(e) = buffer_error(src) {
+        return Err(e);
     }
     match as_int(src) {
         Some(IntRef::Small(n)) => {
@@ -235,6 +275,7 @@ fn bytearray_init(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     };
     let data = construct(vm, a, "bytearray")?;
     if let Obj::ByteArray(b) = &*target {
+        b.check_resize(data.len())?;
         *b.borrow_mut() = data;
     }
     Ok(Value::None)
@@ -395,6 +436,9 @@ fn needle(vm: &mut Vm, v: &Value) -> PyResult<Vec<u8>> {
     if as_int(v).is_some() {
         return Ok(vec![byte_value(vm, v)?]);
     }
+    if let Some(e) = buffer_error(v) {
+        return Err(e);
+    }
     Err(type_error(format!(
         "argument should be integer or bytes-like object, not '{}'",
         vm.type_name(v)
@@ -530,18 +574,56 @@ fn decode_m(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn hex(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let (d, _) = this(vm, a, "hex")?;
-    let sep = match a.arg(1, "sep") {
-        Some(v) => match v.as_str() {
-            Some(s) if s.chars().count() == 1 => Some(s.to_string()),
-            Some(_) => return Err(value_error("sep must be length 1.")),
-            None => bytes_data(v).map(|b| b.iter().map(|&c| c as char).collect()),
-        },
+    hex_string(vm, &d, a.arg(1, "sep"), a.arg(2, "bytes_per_sep"))
+}
+
+/// `hex(sep, bytes_per_sep)` of bytes, bytearray and memoryview: a separator every
+/// `|bytes_per_sep|` bytes, counted from the right when positive, from the left when not.
+pub fn hex_string(
+    vm: &mut Vm,
+    d: &[u8],
+    sep: Option<&Value>,
+    per: Option<&Value>,
+) -> PyResult<Value> {
+    let sep = match sep {
+        Some(v) => {
+            let s: String = match v.as_str() {
+                Some(s) => s.to_string(),
+                None => match bytes_data(v) {
+                    Some(b) => b.iter().map(|&c| c as char).collect(),
+                    None => {
+                        return Err(type_error(format!(
+                            "sep must be str or bytes., not {}",
+                            vm.type_name(v)
+                        )))
+                    }
+                },
+            };
+            if s.chars().count() != 1 {
+                return Err(value_error("sep must be length 1."));
+            }
+            if !s.is_ascii() {
+                return Err(value_error("sep must be ASCII."));
+            }
+            Some(s)
+        }
         None => None,
     };
+    let per = match per {
+        Some(v) => vm.index_value(v)?,
+        None => 1,
+    };
+    let group = per.unsigned_abs() as usize;
     let mut out = String::with_capacity(d.len() * 3);
     for (i, b) in d.iter().enumerate() {
-        if i > 0 {
-            if let Some(s) = &sep {
+        if let (Some(s), true) = (&sep, i > 0 && group > 0) {
+            // Positions that start a group, measured from the chosen end.
+            let boundary = if per > 0 {
+                (d.len() - i).is_multiple_of(group)
+            } else {
+                i.is_multiple_of(group)
+            };
+            if boundary {
                 out.push_str(s);
             }
         }
@@ -1155,7 +1237,7 @@ fn mod_(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 // ---- bytearray mutation ----
 
-fn ba_this<'a>(vm: &Vm, a: &'a Args, name: &str) -> PyResult<&'a RefCell<Vec<u8>>> {
+fn ba_this<'a>(vm: &Vm, a: &'a Args, name: &str) -> PyResult<&'a ByteArrayObj> {
     match a.pos.first() {
         Some(v) => ba_cell(v).ok_or_else(|| {
             type_error(format!(
@@ -1171,6 +1253,7 @@ fn ba_append(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let c = ba_this(vm, a, "append")?;
     a.check("append", 2, 2)?;
     let b = byte_value(vm, &a.pos[1])?;
+    c.check_resize(c.borrow().len() + 1)?;
     c.borrow_mut().push(b);
     Ok(Value::None)
 }
@@ -1178,6 +1261,13 @@ fn ba_append(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn iter_bytes(vm: &mut Vm, v: &Value) -> PyResult<Vec<u8>> {
     if let Some(d) = bytes_data(v) {
         return Ok(d);
+    }
+    if buffer_error(v).is_some() {
+        // CPython replaces the buffer's own error here.
+        return Err(type_error(format!(
+            "can't set bytearray slice from {}",
+            vm.type_name(v)
+        )));
     }
     if v.as_str().is_some() {
         return Err(type_error("expected iterable of integers; got: 'str'"));
@@ -1194,6 +1284,7 @@ fn ba_extend(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let c = ba_this(vm, a, "extend")?;
     a.check("extend", 2, 2)?;
     let d = iter_bytes(vm, &a.pos[1])?;
+    c.check_resize(c.borrow().len() + d.len())?;
     c.borrow_mut().extend(d);
     Ok(Value::None)
 }
@@ -1207,6 +1298,7 @@ fn ba_iadd(vm: &mut Vm, a: &Args) -> PyResult<Value> {
             vm.type_name(&a.pos[1])
         )));
     };
+    c.check_resize(c.borrow().len() + d.len())?;
     c.borrow_mut().extend(d);
     Ok(a.pos[0].clone())
 }
@@ -1217,8 +1309,9 @@ fn ba_imul(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let Some(n) = repeat_count(vm, &a.pos[1])? else {
         return Ok(not_impl(vm));
     };
+    check_repeat(c.borrow().len(), n)?;
+    c.check_resize(c.borrow().len() * n)?;
     let mut v = c.borrow_mut();
-    check_repeat(v.len(), n)?;
     *v = v.repeat(n);
     Ok(a.pos[0].clone())
 }
@@ -1234,6 +1327,11 @@ fn ba_pop(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     if v.is_empty() {
         return Err(index_error("pop from empty bytearray"));
     }
+    if in_range(if i < 0 { i + v.len() as i64 } else { i }, v.len()).is_some() {
+        drop(v);
+        c.check_resize(c.borrow().len() - 1)?;
+        v = c.borrow_mut();
+    }
     let n = v.len() as i64;
     let j = if i < 0 { i + n } else { i };
     match in_range(j, v.len()) {
@@ -1247,6 +1345,7 @@ fn ba_insert(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.check("insert", 3, 3)?;
     let i = vm.index_value(&a.pos[1])?;
     let b = byte_value(vm, &a.pos[2])?;
+    c.check_resize(c.borrow().len() + 1)?;
     let mut v = c.borrow_mut();
     let n = v.len() as i64;
     let p = if i < 0 { (i + n).max(0) } else { i.min(n) };
@@ -1258,10 +1357,11 @@ fn ba_remove(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let c = ba_this(vm, a, "remove")?;
     a.check("remove", 2, 2)?;
     let b = byte_value(vm, &a.pos[1])?;
-    let mut v = c.borrow_mut();
-    match v.iter().position(|x| *x == b) {
+    let found = c.borrow().iter().position(|x| *x == b);
+    match found {
         Some(p) => {
-            v.remove(p);
+            c.check_resize(c.borrow().len() - 1)?;
+            c.borrow_mut().remove(p);
             Ok(Value::None)
         }
         None => Err(value_error("value not found in bytearray")),
@@ -1269,7 +1369,9 @@ fn ba_remove(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 }
 
 fn ba_clear(vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    ba_this(vm, a, "clear")?.borrow_mut().clear();
+    let c = ba_this(vm, a, "clear")?;
+    c.check_resize(0)?;
+    c.borrow_mut().clear();
     Ok(Value::None)
 }
 fn ba_reverse(vm: &mut Vm, a: &Args) -> PyResult<Value> {
@@ -1304,6 +1406,9 @@ fn ba_setitem(vm: &mut Vm, a: &Args) -> PyResult<Value> {
                 ));
             }
             let d = iter_bytes(vm, &a.pos[2])?;
+            if sl.step == 1 {
+                c.check_resize(c.borrow().len() - sl.len.min(c.borrow().len()) + d.len())?;
+            }
             let mut v = c.borrow_mut();
             if sl.step == 1 {
                 let s = (sl.start.max(0) as usize).min(v.len());
@@ -1334,6 +1439,9 @@ fn ba_delitem(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let n = c.borrow().len();
     match seq_index(vm, &a.pos[1], n, "bytearray")? {
         Index::At(i) => {
+            if in_range(i, n).is_some() {
+                c.check_resize(n - 1)?;
+            }
             let mut v = c.borrow_mut();
             match in_range(i, v.len()) {
                 Some(i) => {
@@ -1344,6 +1452,7 @@ fn ba_delitem(vm: &mut Vm, a: &Args) -> PyResult<Value> {
             }
         }
         Index::Slice(sl) => {
+            c.check_resize(n - sl.len.min(n))?;
             super::list::delete_slice(&mut c.borrow_mut(), &sl);
             Ok(Value::None)
         }

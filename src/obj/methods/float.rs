@@ -389,7 +389,7 @@ pub fn float_from(vm: &mut Vm, x: &Value) -> PyResult<f64> {
         Value::Float(f) => return Ok(*f),
         Value::Obj(o) => match &**o {
             Obj::Str(s) => return text::parse_float(s.as_str()).map_err(fmt_err),
-            Obj::Bytes(_) | Obj::ByteArray(_) => {
+            Obj::Bytes(_) | Obj::ByteArray(_) | Obj::MemoryView(_) if bytes_like_ok(o) => {
                 let data = super::bytes::bytes_data(x).unwrap_or_default();
                 let s: String = data.iter().map(|&b| b as char).collect();
                 return match text::parse_float(&s) {
@@ -502,6 +502,11 @@ pub fn register(vm: &mut Vm) {
         "float", "fromhex", fromhex,
     )));
     vm.add_class_attr(&t, "fromhex", fh);
+}
+
+/// A bytes-like object `float()` parses: a released or strided view is refused by type.
+fn bytes_like_ok(o: &crate::obj::Obj) -> bool {
+    !matches!(o, crate::obj::Obj::MemoryView(m) if m.released() || !m.contiguous())
 }
 
 #[cfg(test)]

@@ -428,7 +428,8 @@ fn from_bytes(vm: &mut Vm, a: &Args) -> PyResult<Value> {
             "from_bytes() missing required argument 'bytes' (pos 1)",
         ));
     };
-    let data = match super::bytes::bytes_data(src) {
+    // `bytes(src)` in CPython, so strided views are welcome.
+    let data = match super::bytes::buffer_copy(src) {
         Some(d) => d,
         None => {
             if src.as_str().is_some() {
@@ -470,7 +471,9 @@ pub fn int_from(vm: &mut Vm, x: &Value) -> PyResult<Value> {
         Value::Float(f) => return number::float_to_int(*f),
         Value::Obj(o) => match &**o {
             Obj::Str(s) => return parse_str_int(s.as_str(), 10),
-            Obj::Bytes(_) | Obj::ByteArray(_) => return parse_bytes_int(vm, x, 10),
+            Obj::Bytes(_) | Obj::ByteArray(_) => return parse_bytes_int(x, 10),
+            // A released view is refused by the type error below, as in CPython.
+            Obj::MemoryView(m) if !m.released() && m.contiguous() => return parse_bytes_int(x, 10),
             _ => {}
         },
         _ => {}
@@ -511,7 +514,7 @@ fn parse_str_int(s: &str, base: u32) -> PyResult<Value> {
     }
 }
 
-fn parse_bytes_int(vm: &mut Vm, x: &Value, base: u32) -> PyResult<Value> {
+fn parse_bytes_int(x: &Value, base: u32) -> PyResult<Value> {
     let data = super::bytes::bytes_data(x).unwrap_or_default();
     let text: String = data
         .iter()
@@ -521,7 +524,8 @@ fn parse_bytes_int(vm: &mut Vm, x: &Value, base: u32) -> PyResult<Value> {
         Ok(text::IntValue::Small(i)) => Ok(Value::Int(i)),
         Ok(text::IntValue::Big(b)) => Ok(Value::from_bigint(b)),
         Err(e) if e.msg.starts_with("invalid literal") => {
-            let r = vm.repr(x)?;
+            // CPython shows the buffer's bytes, whatever object exported them.
+            let r = super::bytes::bytes_repr(&data);
             Err(value_error(format!(
                 "invalid literal for int() with base {base}: {r}"
             )))
@@ -558,7 +562,7 @@ fn int_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
                     parse_str_int(x.as_str().unwrap_or(""), b as u32)
                 }
                 Value::Obj(o) if matches!(&**o, Obj::Bytes(_) | Obj::ByteArray(_)) => {
-                    parse_bytes_int(vm, x, b as u32)
+                    parse_bytes_int(x, b as u32)
                 }
                 _ => Err(type_error(
                     "int() can't convert non-string with explicit base",

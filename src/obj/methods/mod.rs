@@ -30,6 +30,7 @@ pub mod function;
 pub mod generic_alias;
 pub mod int;
 pub mod list;
+pub mod memoryview;
 pub mod misc_types;
 pub mod object;
 pub mod range;
@@ -66,6 +67,7 @@ pub fn register_all(vm: &mut Vm) {
     dict::register(vm);
     set::register(vm);
     range::register(vm);
+    memoryview::register(vm);
     slice::register(vm);
     weakref::register(vm);
     misc_types::register(vm);
