@@ -455,23 +455,19 @@ fn compressobj(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(Value::Int(h))
 }
 
-fn deflater(vm: &mut Vm, args: &Args) -> PyResult<i64> {
+/// The compression stream whose handle is argument 0 (ValueError once released).
+fn deflater<'a>(zlib: &'a mut ZlibState, args: &Args) -> PyResult<&'a mut Deflater> {
     let h = int_arg(args, 0)?;
-    if vm.zlib.deflaters.contains_key(&h) {
-        Ok(h)
-    } else {
-        Err(value_error("the compression object was released"))
-    }
+    zlib.deflaters
+        .get_mut(&h)
+        .ok_or_else(|| value_error("the compression object was released"))
 }
 
 /// `c_compress(handle, data)`
 fn c_compress(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("c_compress", 2, 2)?;
-    let h = deflater(vm, args)?;
+    let d = deflater(&mut vm.zlib, args)?;
     let data = data_arg(args, 1)?;
-    let Some(d) = vm.zlib.deflaters.get_mut(&h) else {
-        return Err(value_error("the compression object was released"));
-    };
     if d.ended {
         return Err(zlib_error(
             vm,
@@ -494,14 +490,11 @@ fn c_compress(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 /// `c_flush(handle, mode)`
 fn c_flush(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("c_flush", 2, 2)?;
-    let h = deflater(vm, args)?;
+    let d = deflater(&mut vm.zlib, args)?;
     let mode = int_arg(args, 1)?;
     if mode == 0 {
         return Ok(Value::bytes(Vec::new()));
     }
-    let Some(d) = vm.zlib.deflaters.get_mut(&h) else {
-        return Err(value_error("the compression object was released"));
-    };
     if mode == 5 && !d.ended {
         return Err(not_implemented(
             "zlib: Compress.flush(Z_BLOCK) is not supported by aio",
@@ -524,10 +517,7 @@ fn c_flush(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 /// `c_copy(handle)`: a new handle in the same state, by replaying the calls.
 fn c_copy(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("c_copy", 1, 1)?;
-    let h = deflater(vm, args)?;
-    let Some(d) = vm.zlib.deflaters.get(&h) else {
-        return Err(value_error("the compression object was released"));
-    };
+    let d = deflater(&mut vm.zlib, args)?;
     if d.ended {
         return Err(value_error("Inconsistent stream state"));
     }
@@ -709,24 +699,20 @@ fn detect(d: &mut Inflater, data: Vec<u8>) -> Option<Vec<u8>> {
     Some(std::mem::take(&mut d.pending))
 }
 
-fn inflater(vm: &mut Vm, args: &Args) -> PyResult<i64> {
+/// The decompression stream whose handle is argument 0 (ValueError once released).
+fn inflater<'a>(zlib: &'a mut ZlibState, args: &Args) -> PyResult<&'a mut Inflater> {
     let h = int_arg(args, 0)?;
-    if vm.zlib.inflaters.contains_key(&h) {
-        Ok(h)
-    } else {
-        Err(value_error("the decompression object was released"))
-    }
+    zlib.inflaters
+        .get_mut(&h)
+        .ok_or_else(|| value_error("the decompression object was released"))
 }
 
 /// `d_decompress(handle, data, max_length)`: (output, unused_data, unconsumed_tail, eof).
 fn d_decompress(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("d_decompress", 3, 3)?;
-    let h = inflater(vm, args)?;
+    let d = inflater(&mut vm.zlib, args)?;
     let data = data_arg(args, 1)?;
     let max_length = int_arg(args, 2)?.max(0) as usize;
-    let Some(d) = vm.zlib.inflaters.get_mut(&h) else {
-        return Err(value_error("the decompression object was released"));
-    };
     if d.ended {
         return Err(zlib_error(
             vm,
@@ -762,12 +748,9 @@ fn d_decompress(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 /// `d_flush(handle, length)`: as d_decompress, over the unconsumed tail with Z_FINISH.
 fn d_flush(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("d_flush", 2, 2)?;
-    let h = inflater(vm, args)?;
+    let d = inflater(&mut vm.zlib, args)?;
     // Only the first output block's size: capped, as the output is the same either way.
     let length = int_arg(args, 1)?.clamp(1, BLOCKS[0] as i64) as usize;
-    let Some(d) = vm.zlib.inflaters.get_mut(&h) else {
-        return Err(value_error("the decompression object was released"));
-    };
     if d.ended {
         return Ok(state_of(d, Vec::new()));
     }
@@ -788,10 +771,7 @@ fn d_flush(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 /// `d_copy(handle)`: a new handle in the same state, by replaying the calls.
 fn d_copy(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("d_copy", 1, 1)?;
-    let h = inflater(vm, args)?;
-    let Some(d) = vm.zlib.inflaters.get(&h) else {
-        return Err(value_error("the decompression object was released"));
-    };
+    let d = inflater(&mut vm.zlib, args)?;
     if d.ended {
         return Err(value_error("Inconsistent stream state"));
     }
