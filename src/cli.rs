@@ -2,6 +2,7 @@
 //! `--help`. Exit statuses follow CPython (2 for usage errors).
 
 use crate::interpreter::{read_script, with_big_stack, Interpreter};
+use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 
 const USAGE: &str = "usage: aio [option] ... [-c cmd | file | - | test] [arg] ...
@@ -39,48 +40,35 @@ pub fn main() -> i32 {
             Some(code) => {
                 let mut argv = vec!["-c".to_string()];
                 argv.extend(args[2..].iter().cloned());
-                run(
-                    "<string>".into(),
-                    code.clone(),
-                    argv,
-                    std::env::current_dir().ok(),
-                )
+                let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+                run("<string>".into(), code.clone(), argv, cwd)
             }
             None => {
                 eprintln!("Argument expected for the -c option\n{USAGE}");
                 2
             }
         },
-        Some("-") => crate::repl::main(args.clone(), false),
+        Some("-") => run_stdin(args.clone(), false),
         Some("-m") => match args.get(1) {
             // asyncio's module entry point is its prompt, which is aio's own.
-            Some(name) if name == "asyncio" => crate::repl::main(Vec::new(), false),
+            Some(name) if name == "asyncio" => run_stdin(Vec::new(), false),
             Some(name) => run_module(name, &args[2..]),
             None => {
                 eprintln!("Argument expected for the -m option\n{USAGE}");
                 2
             }
         },
-        Some("-i") => crate::repl::main(args[1..].to_vec(), true),
+        Some("-i") => match args.get(1) {
+            Some(file) => run_file(file, args[1..].to_vec(), true),
+            None => run_stdin(Vec::new(), true),
+        },
         Some(opt) if opt.starts_with('-') && opt.len() > 1 => {
             eprintln!("Unknown option: {opt}\n{USAGE}");
             2
         }
-        Some(file) => {
-            let path = PathBuf::from(file);
-            let main_file = absolute_script_name(file);
-            match read_script(&path) {
-                Ok(text) => run(main_file, text, args.clone(), Some(script_dir(&path))),
-                Err(e) => {
-                    let errno = e.raw_os_error().unwrap_or(2);
-                    let msg = crate::modules::os_error_text(errno);
-                    eprintln!("aio: can't open file '{main_file}': [Errno {errno}] {msg}");
-                    2
-                }
-            }
-        }
+        Some(file) => run_file(file, args.clone(), false),
         // The prompt, or a program read from standard input.
-        None => crate::repl::main(Vec::new(), false),
+        None => run_stdin(Vec::new(), false),
     }
 }
 
@@ -90,10 +78,8 @@ pub fn main() -> i32 {
 fn run_module(name: &str, rest: &[String]) -> i32 {
     let (name, rest) = (name.to_string(), rest.to_vec());
     with_big_stack(move || {
-        let mut interp = Interpreter::for_main();
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-        interp.vm.path = vec![cwd];
-        crate::modules::sys::sync_from_vm(&mut interp.vm);
+        let mut interp = main_interpreter(Vec::new(), cwd);
         let (file, text, package) = match interp.vm.find_main_module(&name) {
             Ok(found) => found,
             Err(message) => {
@@ -134,22 +120,73 @@ fn script_dir(path: &std::path::Path) -> PathBuf {
     }
 }
 
-fn run(name: String, text: String, argv: Vec<String>, script_dir: Option<PathBuf>) -> i32 {
+/// The interpreter of a program: `sys.argv` is `argv`, `sys.path` starts with `first`
+/// (the script's folder, the current one, or "" for it) then AIOPATH or PYTHONPATH.
+fn main_interpreter(argv: Vec<String>, first: PathBuf) -> Interpreter {
+    let mut interp = Interpreter::for_main();
+    interp.vm.argv = argv;
+    let mut path = vec![first];
+    for var in ["AIOPATH", "PYTHONPATH"] {
+        if let Ok(p) = std::env::var(var) {
+            path.extend(p.split(':').filter(|s| !s.is_empty()).map(PathBuf::from));
+            break;
+        }
+    }
+    interp.vm.path = path;
+    crate::modules::sys::sync_from_vm(&mut interp.vm);
+    interp
+}
+
+fn run(name: String, text: String, argv: Vec<String>, first: PathBuf) -> i32 {
+    with_big_stack(move || main_interpreter(argv, first).run_main(&name, text))
+}
+
+/// `aio FILE [ARGS]`, or with `inspect` (`aio -i FILE [ARGS]`) the prompt after it in
+/// the script's namespace, without a banner (CPython's inspect mode).
+fn run_file(file: &str, argv: Vec<String>, inspect: bool) -> i32 {
+    let path = PathBuf::from(file);
+    let main_file = absolute_script_name(file);
+    let text = match read_script(&path) {
+        Ok(text) => text,
+        Err(e) => {
+            let errno = e.raw_os_error().unwrap_or(2);
+            let msg = crate::modules::os_error_text(errno);
+            eprintln!("aio: can't open file '{main_file}': [Errno {errno}] {msg}");
+            return 2;
+        }
+    };
+    let dir = script_dir(&path);
+    if !inspect {
+        return run(main_file, text, argv, dir);
+    }
     with_big_stack(move || {
-        let mut interp = Interpreter::for_main();
-        interp.vm.argv = argv;
-        let mut path = Vec::new();
-        if let Some(d) = script_dir {
-            path.push(d);
+        let mut interp = main_interpreter(argv, dir);
+        interp.run_main_then_inspect(&main_file, text);
+        crate::repl::prompt(interp, false)
+    })
+}
+
+/// `aio` without a script: the prompt when standard input is a terminal (and `argv` is
+/// empty) or `force_prompt` (`aio -i`), else standard input read as the program
+/// (`argv[0]` is `-`, or "" for `aio < file`). `sys.path[0]` is "", the current folder.
+fn run_stdin(argv: Vec<String>, force_prompt: bool) -> i32 {
+    let interactive = force_prompt || (argv.is_empty() && std::io::stdin().is_terminal());
+    let argv = if argv.is_empty() {
+        vec![String::new()]
+    } else {
+        argv
+    };
+    with_big_stack(move || {
+        let interp = main_interpreter(argv, PathBuf::from(""));
+        if interactive {
+            return crate::repl::prompt(interp, true);
         }
-        for var in ["AIOPATH", "PYTHONPATH"] {
-            if let Ok(p) = std::env::var(var) {
-                path.extend(p.split(':').filter(|s| !s.is_empty()).map(PathBuf::from));
-                break;
-            }
+        let mut text = String::new();
+        if let Err(e) = std::io::stdin().read_to_string(&mut text) {
+            eprintln!("aio: can't read standard input: {e}");
+            return 2;
         }
-        interp.vm.path = path;
-        crate::modules::sys::sync_from_vm(&mut interp.vm);
-        interp.run_main(&name, text)
+        let mut interp = interp;
+        interp.run_main("<stdin>", text)
     })
 }

@@ -1,5 +1,5 @@
-//! The interactive prompt (`aio` with no script on a terminal) and scripts read from
-//! standard input (`aio -`, or `aio` with stdin redirected), as CPython's.
+//! The interactive prompt: `aio` with no script on a terminal, `aio -i`, as CPython's
+//! (the command line, `cli.rs`, decides when it runs).
 //!
 //! Input is read with rustyline (line editing, history in `~/.aio_history`, coloured
 //! prompts unless NO_COLOR is set). A statement is run once it is complete: a simple
@@ -14,7 +14,7 @@
 //! loop runs in another thread). As there, `asyncio.run()` is refused at the prompt.
 
 use crate::bytecode::Source;
-use crate::interpreter::{with_big_stack, Interpreter};
+use crate::interpreter::Interpreter;
 use crate::syntax::ast::{Module, StmtKind};
 use crate::vm::errors::ExcRef;
 use crate::vm::types::ExcKind;
@@ -28,69 +28,16 @@ use rustyline::validate::Validator;
 use rustyline::{Config, Editor, Helper};
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::rc::Rc;
 
-/// Runs `aio` without a script file: the prompt when standard input is a terminal (and
-/// `argv` is empty) or `force_prompt` (`aio -i`), else standard input read as the program
-/// (`argv[0]` is `-` or "").
-pub fn main(argv: Vec<String>, force_prompt: bool) -> i32 {
-    let interactive = force_prompt || (argv.is_empty() && std::io::stdin().is_terminal());
-    if force_prompt && !argv.is_empty() {
-        return inspect_after_script(argv);
-    }
-    let argv = if argv.is_empty() {
-        vec![String::new()]
-    } else {
-        argv
-    };
-    with_big_stack(move || {
-        let mut interp = Interpreter::for_main();
-        interp.vm.argv = argv;
-        // sys.path[0] is "" (the current folder) for the prompt and for stdin.
-        interp.vm.path = vec![PathBuf::from("")];
-        crate::modules::sys::sync_from_vm(&mut interp.vm);
-        if interactive {
-            Repl::new(interp).run()
-        } else {
-            let mut text = String::new();
-            if let Err(e) = std::io::stdin().read_to_string(&mut text) {
-                eprintln!("aio: can't read standard input: {e}");
-                return 2;
-            }
-            interp.run_main("<stdin>", text)
-        }
-    })
-}
-
-/// `aio -i FILE [ARGS]`: the script runs, then the prompt continues in its namespace,
-/// without a banner (CPython's inspect mode).
-fn inspect_after_script(argv: Vec<String>) -> i32 {
-    let file = argv[0].clone();
-    let text = match crate::interpreter::read_script(std::path::Path::new(&file)) {
-        Ok(t) => t,
-        Err(e) => {
-            let errno = e.raw_os_error().unwrap_or(2);
-            let msg = crate::modules::os_error_text(errno);
-            eprintln!("aio: can't open file '{file}': [Errno {errno}] {msg}");
-            return 2;
-        }
-    };
-    with_big_stack(move || {
-        let mut interp = Interpreter::for_main();
-        let dir = std::path::Path::new(&file)
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .map_or_else(|| PathBuf::from("."), PathBuf::from);
-        interp.vm.path = vec![dir];
-        interp.vm.argv = argv;
-        crate::modules::sys::sync_from_vm(&mut interp.vm);
-        interp.run_main_then_inspect(&file, text);
-        let mut repl = Repl::new(interp);
-        repl.banner = false;
-        repl.run()
-    })
+/// Runs the prompt on `interp` until it leaves; returns the exit status. `banner`: print
+/// the version line first (not after a script, `aio -i FILE`, as CPython).
+pub fn prompt(interp: Interpreter, banner: bool) -> i32 {
+    let mut repl = Repl::new(interp);
+    repl.banner = banner;
+    repl.run()
 }
 
 /// Prompt colours (ANSI), used when stdout is a terminal and NO_COLOR is unset.
