@@ -249,13 +249,7 @@ impl Repl {
     fn new(mut interp: Interpreter) -> Repl {
         let vm = &mut interp.vm;
         // After `aio -i FILE` the script's `__main__` goes on.
-        let registered = match &*vm.modules {
-            crate::obj::Obj::Dict(d) => {
-                crate::vm::dictops::get_str(&d.borrow(), &Value::str("__main__"))
-            }
-            _ => None,
-        };
-        let module = match registered {
+        let module = match vm.sys_module("__main__") {
             Some(Value::Obj(m)) if matches!(&*m, crate::obj::Obj::Module(_)) => m,
             _ => {
                 let m = vm.new_module("__main__", None);

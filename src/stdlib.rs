@@ -413,6 +413,10 @@ pub fn find(name: &str) -> Option<(&'static str, bool)> {
         .map(|(_, src, pkg)| (*src, *pkg))
 }
 
+/// The builtins CPython's `site` adds, which `_sitebuiltins` binds the first time a
+/// program looks one up (`Vm::site_builtin`).
+pub const SITE_BUILTINS: &[&str] = &["exit", "quit", "help"];
+
 /// Attributes that an embedded module binds on first use where CPython's module has them
 /// from the start, so that `import asyncio` does not compile what most programs never
 /// use: (module, attributes, the module that defines them). Each is that module's

@@ -1033,15 +1033,13 @@ impl Vm {
     /// importing `_sitebuiltins` the first time a program looks one up (unless it deleted
     /// it since), so start-up does not pay for them.
     pub(crate) fn site_builtin(&mut self, name: &Value) -> PyResult<Option<Value>> {
-        if !matches!(name.as_str(), Some("exit" | "quit" | "help")) {
+        if !name
+            .as_str()
+            .is_some_and(|n| crate::stdlib::SITE_BUILTINS.contains(&n))
+        {
             return Ok(None);
         }
-        let key = self.intern("_sitebuiltins");
-        let loaded = match &*self.modules {
-            Obj::Dict(d) => super::dictops::get_str(&d.borrow(), &key).is_some(),
-            _ => true,
-        };
-        if loaded {
+        if self.sys_module("_sitebuiltins").is_some() {
             return Ok(None);
         }
         self.import_module("_sitebuiltins")?;

@@ -314,7 +314,7 @@ pub fn default_dir(vm: &mut Vm, obj: &Value) -> PyResult<Vec<Value>> {
                     add_keys(&mut out, &mut seen, &d.borrow());
                 }
                 if &*m.name == "builtins" {
-                    for name in ["exit", "quit", "help"] {
+                    for name in crate::stdlib::SITE_BUILTINS {
                         add_name(&mut out, &mut seen, name);
                     }
                 }
