@@ -139,11 +139,7 @@ fn attribute_names(vm: &mut crate::vm::Vm, globals: &ObjRef, path: &str) -> Vec<
     if !path.split('.').all(valid) {
         return Vec::new();
     }
-    let lookup = |dict: &ObjRef| match &**dict {
-        crate::obj::Obj::Dict(d) => crate::vm::dictops::get_str(&d.borrow(), &Value::str(first)),
-        _ => None,
-    };
-    let Some(mut obj) = lookup(globals).or_else(|| lookup(&vm.builtins)) else {
+    let Some(mut obj) = dict_get(globals, first).or_else(|| dict_get(&vm.builtins, first)) else {
         return Vec::new();
     };
     for part in parts {
@@ -152,7 +148,7 @@ fn attribute_names(vm: &mut crate::vm::Vm, globals: &ObjRef, path: &str) -> Vec<
             Err(_) => return Vec::new(),
         }
     }
-    let Some(dir) = lookup_builtin(vm, "dir") else {
+    let Some(dir) = dict_get(&vm.builtins, "dir") else {
         return Vec::new();
     };
     match vm.call(&dir, &[obj]).and_then(|names| vm.collect(&names)) {
@@ -164,8 +160,9 @@ fn attribute_names(vm: &mut crate::vm::Vm, globals: &ObjRef, path: &str) -> Vec<
     }
 }
 
-fn lookup_builtin(vm: &crate::vm::Vm, name: &str) -> Option<Value> {
-    match &*vm.builtins {
+/// `dict[name]` of a namespace dict.
+fn dict_get(dict: &ObjRef, name: &str) -> Option<Value> {
+    match &**dict {
         crate::obj::Obj::Dict(d) => crate::vm::dictops::get_str(&d.borrow(), &Value::str(name)),
         _ => None,
     }
