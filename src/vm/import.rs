@@ -281,10 +281,7 @@ impl Vm {
         }
         Ok(match found {
             Found::File { path, .. } => {
-                let text = match std::fs::read(&path) {
-                    Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-                    Err(e) => return Err(e.to_string()),
-                };
+                let text = crate::interpreter::read_script(&path).map_err(|e| e.to_string())?;
                 (path.to_string_lossy().into_owned(), text, package)
             }
             Found::Embedded { text, .. } => (format!("<frozen {name}>"), text.to_string(), package),
@@ -319,10 +316,8 @@ impl Vm {
     fn exec_module(&mut self, full: &str, found: Found) -> PyResult<Value> {
         let (file, text, pkg_dir, is_pkg) = match found {
             Found::File { path, package_dir } => {
-                let text = match std::fs::read(&path) {
-                    Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-                    Err(e) => return Err(super::errors::exc(ExcKind::OSError, e.to_string())),
-                };
+                let text = crate::interpreter::read_script(&path)
+                    .map_err(|e| super::errors::exc(ExcKind::OSError, e.to_string()))?;
                 let is_pkg = package_dir.is_some();
                 (
                     path.to_string_lossy().into_owned(),
