@@ -657,22 +657,17 @@ impl Vm {
                     let old = std::mem::replace(&mut *f.defaults.borrow_mut(), new);
                     drop(old);
                 }
-                Some("__kwdefaults__") => {
+                Some(member @ ("__kwdefaults__" | "__annotations__")) => {
                     if !value.is_none()
                         && !matches!(&value, Value::Obj(d) if matches!(&**d, Obj::Dict(_)))
                     {
-                        return Err(type_error("__kwdefaults__ must be set to a dict object"));
+                        return Err(type_error(format!("{member} must be set to a dict object")));
                     }
-                    let old = std::mem::replace(&mut *f.kwdefaults.borrow_mut(), value);
-                    drop(old);
-                }
-                Some("__annotations__") => {
-                    if !value.is_none()
-                        && !matches!(&value, Value::Obj(d) if matches!(&**d, Obj::Dict(_)))
-                    {
-                        return Err(type_error("__annotations__ must be set to a dict object"));
-                    }
-                    let old = std::mem::replace(&mut *f.annotations.borrow_mut(), value);
+                    let slot = match member {
+                        "__kwdefaults__" => &f.kwdefaults,
+                        _ => &f.annotations,
+                    };
+                    let old = std::mem::replace(&mut *slot.borrow_mut(), value);
                     drop(old);
                 }
                 Some("__dict__") => {
