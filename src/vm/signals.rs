@@ -112,7 +112,10 @@ impl Vm {
         if self.aio.vthreads.depth > 0 {
             return Ok(());
         }
-        if !self.interrupt.swap(false, Ordering::Relaxed) {
+        // A plain load first: the swap is a locked instruction, and this check runs
+        // between every two callbacks of the event loop.
+        if !self.interrupt.load(Ordering::Relaxed) || !self.interrupt.swap(false, Ordering::Relaxed)
+        {
             return Ok(());
         }
         let due: Vec<(i32, Value)> = self
