@@ -330,6 +330,9 @@ impl Vm {
                 (r, Ready::Gather(state, fut))
             }
             Ready::Handle(h) => {
+                if let Some(r) = self.run_sleep_timer(&h) {
+                    return r;
+                }
                 let (cb, args, context) = match &*h {
                     Obj::Handle(hh) => {
                         if hh.cancelled.get() {
@@ -363,6 +366,40 @@ impl Vm {
                 Ok(())
             }
         }
+    }
+
+    /// A due timer of `asyncio.sleep` (`_set_result_unless_cancelled(future, result)`),
+    /// run without copying its arguments or a general call; None for any other handle.
+    /// The context is not entered: that native callback reads no context variable, and
+    /// the future's done callbacks carry their own.
+    fn run_sleep_timer(&mut self, h: &ObjRef) -> Option<PyResult<()>> {
+        let Obj::Handle(hh) = &**h else { return None };
+        let is_sleep = self.aio.classes.as_ref().is_some_and(|c| {
+            hh.callback
+                .try_borrow()
+                .is_ok_and(|cb| cb.is(&c.set_result_cb))
+        });
+        if !is_sleep || hh.cancelled.get() {
+            return None;
+        }
+        let (fut, result) = match &hh.args.try_borrow().ok()?[..] {
+            [Value::Obj(fut), result] => (fut.clone(), result.clone()),
+            _ => return None,
+        };
+        if as_future(&fut).is_none_or(|f| f.done()) {
+            return Some(Ok(()));
+        }
+        // As a failed callback: reported through the loop's handler, the loop goes on.
+        Some(match self.fut_set_result(&fut, result) {
+            Err(e) if !(e.is(ExcKind::KeyboardInterrupt) || e.is(ExcKind::SystemExit)) => {
+                let lp = crate::eventloop::future_loop(&fut);
+                if let Value::Obj(lp) = lp {
+                    super::handler::callback_failed(self, &lp, Ready::Handle(h.clone()), e);
+                }
+                Ok(())
+            }
+            r => r,
+        })
     }
 
     /// Ctrl-C while `asyncio.run` runs (runners.py's `_on_sigint`): the first cancels the
