@@ -123,7 +123,7 @@ impl Vm {
         } else {
             let cb = match cb {
                 // The common case: one task waits on this future.
-                Callback::Wakeup(t) if f.no_callbacks() => {
+                Callback::Wakeup(t) if f.waker_slot_free() => {
                     f.waker.set(Some(t));
                     return;
                 }

@@ -271,7 +271,7 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
         Obj::DictView(v) => f(&v.dict),
         Obj::Future(fu) => {
             f(&fu.class);
-            fu.for_each_value(&mut |v| visit_value(v, f));
+            fu.for_each_ref(f);
             if let Ok(extra) = fu.extra.try_borrow() {
                 if let Some(tb) = extra.as_ref().and_then(|x| x.exception_tb.as_ref()) {
                     tb.for_each_ref(f);

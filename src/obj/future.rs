@@ -215,12 +215,18 @@ impl FutureObj {
         self.extra.borrow_mut().as_mut()?.exception_tb.take()
     }
 
-    /// No done callback is registered.
-    pub fn no_callbacks(&self) -> bool {
+    /// No done callback that code can see is registered, so a task's wake-up may take the
+    /// waker slot, which runs first. A fast-tier sleep's timer cancellation does not count:
+    /// it runs at once when the future is done and is never shown, so its place in the
+    /// order is not observable (and the sleep's awaiting task needs no allocation).
+    pub fn waker_slot_free(&self) -> bool {
         let w = self.waker.take();
         let none = w.is_none();
         self.waker.set(w);
-        none && self.callbacks.try_borrow().is_ok_and(|c| c.is_empty())
+        none && self
+            .callbacks
+            .try_borrow()
+            .is_ok_and(|c| c.iter().all(|cb| matches!(cb, Callback::CancelTimer(..))))
     }
 
     /// The timer and delay of a sleep the fast tier runs without its coroutine.
@@ -269,7 +275,12 @@ impl FutureObj {
     }
 
     /// Every value this object references (for traversal and clearing).
-    pub fn for_each_value(&self, f: &mut dyn FnMut(&Value)) {
+    pub fn for_each_ref(&self, f: &mut dyn FnMut(&ObjRef)) {
+        fn value(v: &Value, f: &mut dyn FnMut(&ObjRef)) {
+            if let Value::Obj(o) = v {
+                f(o)
+            }
+        }
         let FutureObj {
             class: _,
             extra,
@@ -294,28 +305,36 @@ impl FutureObj {
                     exception_tb: _,
                 } = &**x;
                 dict.iter().for_each(|e| {
-                    f(&e.key);
-                    f(&e.value);
+                    value(&e.key, f);
+                    value(&e.value, f);
                 });
-                f(cancel_msg);
-                f(cancelled_exc);
-                f(exception);
+                value(cancel_msg, f);
+                value(cancelled_exc, f);
+                value(exception, f);
             }
         }
         for cell in [loop_, result] {
             if let Ok(v) = cell.try_borrow() {
-                f(&v);
+                value(&v, f);
             }
         }
         let w = waker.take();
         if let Some(t) = &w {
-            f(&Value::Obj(t.clone()));
+            f(t);
         }
         waker.set(w);
         if let Ok(cbs) = callbacks.try_borrow() {
             for cb in cbs.iter() {
-                for v in cb.values() {
-                    f(&v);
+                match cb {
+                    Callback::Wakeup(t) | Callback::Gather(t) => f(t),
+                    Callback::CancelTimer(h, d) => {
+                        f(h);
+                        value(d, f);
+                    }
+                    Callback::Func(func, context) => {
+                        value(func, f);
+                        value(context, f);
+                    }
                 }
             }
         }
@@ -332,7 +351,7 @@ impl FutureObj {
             } = &**t;
             for cell in [coro, name, fut_waiter, context] {
                 if let Ok(v) = cell.try_borrow() {
-                    f(&v);
+                    value(&v, f);
                 }
             }
         }
