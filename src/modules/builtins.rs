@@ -310,8 +310,9 @@ fn b_getattr(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let name = attr_name(vm, &args.pos[1])?;
     match args.pos.get(2) {
         None => vm.get_attr(&args.pos[0], &name),
-        Some(default) => match vm.get_attr(&args.pos[0], &name) {
-            Ok(v) => Ok(v),
+        // The quiet lookup, as `hasattr`: no AttributeError made only to be dropped.
+        Some(default) => match vm.get_attr_opt(&args.pos[0], &name) {
+            Ok(v) => Ok(v.unwrap_or_else(|| default.clone())),
             Err(e) if e.is(ExcKind::AttributeError) => Ok(default.clone()),
             Err(e) => Err(e),
         },
@@ -328,8 +329,10 @@ fn b_setattr(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 fn b_hasattr(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("hasattr", 2, 2)?;
     let name = attr_name(vm, &args.pos[1])?;
-    match vm.get_attr(&args.pos[0], &name) {
-        Ok(_) => Ok(Value::Bool(true)),
+    // The quiet lookup: a missing attribute makes no AttributeError to throw away (what
+    // CPython's `_PyObject_LookupAttr` saves; `ensure_future` asks this of every coroutine).
+    match vm.get_attr_opt(&args.pos[0], &name) {
+        Ok(found) => Ok(Value::Bool(found.is_some())),
         Err(e) if e.is(ExcKind::AttributeError) => Ok(Value::Bool(false)),
         Err(e) => Err(e),
     }
