@@ -432,24 +432,23 @@ impl Vm {
                 return Ok(frame);
             }
         }
-        // General path.
-        let mut pos: Vec<Value> = Vec::with_capacity(npos_given);
-        if let Some(s) = self_ {
-            pos.push(s.clone());
-        }
-        pos.extend_from_slice(&args[..args.len() - kwnames.len()]);
-        let kwvalues = &args[args.len() - kwnames.len()..];
-        let qual = func.qualname.borrow().clone();
+        // General path. The positional arguments are `self_` then `args` up to the
+        // keyword values, read in place (no vector is built for them).
+        let given = &args[..args.len() - kwnames.len()];
+        let pos = || self_.into_iter().chain(given.iter());
+        let kwvalues = &args[given.len()..];
+        // The function's name, for messages only.
+        let qual = || func.qualname.borrow().clone();
         let nvar = nparams + nkwonly;
-        for (i, v) in pos.iter().take(nparams).enumerate() {
-            frame.locals[i] = v.clone();
+        for (slot, v) in frame.locals.iter_mut().zip(pos().take(nparams)) {
+            *slot = v.clone();
         }
         // Too many positional arguments is reported after the keyword arguments are
         // bound, as CPython does: an unexpected or repeated keyword is the error then.
         let mut too_many = false;
-        if pos.len() > nparams {
+        if npos_given > nparams {
             if c.flags.varargs {
-                frame.locals[nvar] = Value::tuple(pos[nparams..].to_vec());
+                frame.locals[nvar] = Value::tuple(pos().skip(nparams).cloned().collect());
             } else {
                 too_many = true;
             }
@@ -476,7 +475,8 @@ impl Vm {
                     if !frame.locals[i].is_undef() {
                         self.recycle_frame(frame);
                         return Err(type_error(format!(
-                            "{qual}() got multiple values for argument '{name}'"
+                            "{}() got multiple values for argument '{name}'",
+                            qual()
                         )));
                     }
                     frame.locals[i] = v.clone();
@@ -486,7 +486,8 @@ impl Vm {
                         if super::dictops::get_str(d, k).is_some() {
                             self.recycle_frame(frame);
                             return Err(type_error(format!(
-                                "{qual}() got multiple values for keyword argument '{name}'"
+                                "{}() got multiple values for keyword argument '{name}'",
+                                qual()
                             )));
                         }
                         super::dictops::set_str(d, k.clone(), v.clone());
@@ -502,12 +503,14 @@ impl Vm {
                                 .filter(|k| posonly.iter().any(|n| &**n == *k))
                                 .collect();
                             return Err(type_error(format!(
-                                "{qual}() got some positional-only arguments passed as keyword arguments: '{}'",
+                                "{}() got some positional-only arguments passed as keyword arguments: '{}'",
+                                qual(),
                                 names.join(", ")
                             )));
                         }
                         return Err(type_error(format!(
-                            "{qual}() got an unexpected keyword argument '{name}'"
+                            "{}() got an unexpected keyword argument '{name}'",
+                            qual()
                         )));
                     }
                 },
@@ -532,24 +535,22 @@ impl Vm {
             } else {
                 "s"
             };
+            let npos = npos_given;
             let given = if kw_given > 0 {
                 format!(
                     "{} positional argument{} (and {} keyword-only argument{}) were given",
-                    pos.len(),
-                    if pos.len() == 1 { "" } else { "s" },
+                    npos,
+                    if npos == 1 { "" } else { "s" },
                     kw_given,
                     if kw_given == 1 { "" } else { "s" }
                 )
             } else {
-                format!(
-                    "{} {} given",
-                    pos.len(),
-                    if pos.len() == 1 { "was" } else { "were" }
-                )
+                format!("{} {} given", npos, if npos == 1 { "was" } else { "were" })
             };
             self.recycle_frame(frame);
             return Err(type_error(format!(
-                "{qual}() takes {takes} positional argument{plural} but {given}"
+                "{}() takes {takes} positional argument{plural} but {given}",
+                qual()
             )));
         }
         // Defaults and missing arguments.
@@ -569,7 +570,8 @@ impl Vm {
         if !missing.is_empty() {
             self.recycle_frame(frame);
             return Err(type_error(format!(
-                "{qual}() missing {} required positional argument{}: {}",
+                "{}() missing {} required positional argument{}: {}",
+                qual(),
                 missing.len(),
                 if missing.len() == 1 { "" } else { "s" },
                 join_names(&missing)
@@ -578,7 +580,7 @@ impl Vm {
         let kwdefaults = func.kwdefaults.borrow().clone();
         for i in nparams..nvar {
             if frame.locals[i].is_undef() {
-                let name = Value::str(&c.varnames[i]);
+                let name = self.intern(&c.varnames[i]);
                 let d = match &kwdefaults {
                     Value::Obj(o) => match &**o {
                         Obj::Dict(d) => super::dictops::get_str(&d.borrow(), &name),
@@ -595,7 +597,8 @@ impl Vm {
         if !missing.is_empty() {
             self.recycle_frame(frame);
             return Err(type_error(format!(
-                "{qual}() missing {} required keyword-only argument{}: {}",
+                "{}() missing {} required keyword-only argument{}: {}",
+                qual(),
                 missing.len(),
                 if missing.len() == 1 { "" } else { "s" },
                 join_names(&missing)
