@@ -52,7 +52,28 @@ fn format_only(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(Value::list(chunks.into_iter().map(Value::string).collect()))
 }
 
+/// `_anchors(segment)`: where the carets of a frame's source segment change from `~` to
+/// `^` and back — the operator of a binary operation, the `[...]` of a subscript — as
+/// `(left_end, right_start)` character offsets; None for other segments (CPython's
+/// `_extract_caret_anchors_from_line_segment`, which uses `ast`).
+fn anchors(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_anchors", 1, 1)?;
+    let Some(segment) = args.pos[0].as_str() else {
+        return Err(type_error("_anchors() argument must be str"));
+    };
+    Ok(match crate::vm::traceback::caret_anchors(segment) {
+        Some((left, right)) => {
+            Value::tuple(vec![Value::Int(left as i64), Value::Int(right as i64)])
+        }
+        None => Value::None,
+    })
+}
+
 pub fn register(vm: &mut Vm) {
-    let funcs: &[(&'static str, NativeFn)] = &[("_format", format), ("_format_only", format_only)];
+    let funcs: &[(&'static str, NativeFn)] = &[
+        ("_format", format),
+        ("_format_only", format_only),
+        ("_anchors", anchors),
+    ];
     super::sys::new_module(vm, "_traceback", funcs);
 }

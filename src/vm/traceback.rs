@@ -171,7 +171,7 @@ fn format_frame(out: &mut String, entry: &TbEntry) {
 
 /// CPython's `_extract_caret_anchors_from_line_segment`: for a binary operation the
 /// operator, for a subscript the `[...]` part (character offsets into `seg`).
-fn caret_anchors(seg: &str) -> Option<(usize, usize)> {
+pub(crate) fn caret_anchors(seg: &str) -> Option<(usize, usize)> {
     let module = crate::syntax::parse_module(seg).ok()?;
     if module.body.len() != 1 {
         return None;

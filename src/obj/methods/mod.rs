@@ -21,6 +21,7 @@ macro_rules! rich_comparisons {
 }
 
 pub mod bytes;
+pub mod code;
 pub mod complex;
 pub mod descriptors;
 pub mod dict;
@@ -56,6 +57,7 @@ pub fn register_all(vm: &mut Vm) {
     exception::register(vm);
     descriptors::register(vm);
     function::register(vm);
+    code::register(vm);
     int::register(vm);
     float::register(vm);
     complex::register(vm);
