@@ -394,6 +394,31 @@ const MODULES: &[(&str, &str, bool)] = &[
         false,
     ),
     (
+        "asyncio.log",
+        include_str!("../stdlib/asyncio/log.aio"),
+        false,
+    ),
+    (
+        "asyncio.constants",
+        include_str!("../stdlib/asyncio/constants.aio"),
+        false,
+    ),
+    (
+        "asyncio.format_helpers",
+        include_str!("../stdlib/asyncio/format_helpers.aio"),
+        false,
+    ),
+    (
+        "asyncio.base_futures",
+        include_str!("../stdlib/asyncio/base_futures.aio"),
+        false,
+    ),
+    (
+        "asyncio.staggered",
+        include_str!("../stdlib/asyncio/staggered.aio"),
+        false,
+    ),
+    (
         "asyncio.threads",
         include_str!("../stdlib/asyncio/threads.aio"),
         false,
