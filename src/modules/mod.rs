@@ -4,6 +4,7 @@ pub mod asyncio_core;
 pub mod asyncio_io;
 pub mod asyncio_sync;
 pub mod builtins;
+pub mod cmath;
 pub mod exec;
 pub mod file;
 pub mod gc_module;
@@ -36,6 +37,7 @@ pub fn init(vm: &mut Vm) {
     exec::register(vm);
     sys::register(vm);
     math::register(vm);
+    cmath::register(vm);
     time::register(vm);
     gc_module::register(vm);
     traceback::register(vm);

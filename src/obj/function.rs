@@ -154,6 +154,7 @@ pub const MODULE_OWNERS: &[&str] = &[
     "sys",
     "time",
     "math",
+    "cmath",
     "gc",
     "_os",
     "_socket",
