@@ -26,6 +26,10 @@ pub mod thread;
 pub mod time;
 mod time_calendar;
 pub mod traceback;
+pub mod unicodedata;
+mod unicodedata_normalize;
+#[rustfmt::skip]
+mod unicodedata_tables;
 pub mod zlib;
 
 use crate::vm::Vm;
@@ -51,6 +55,7 @@ pub fn init(vm: &mut Vm) {
     re::register(vm);
     hashlib::register(vm);
     zlib::register(vm);
+    unicodedata::register(vm);
     linecache_io::register(vm);
     asyncio_core::register(vm);
     crate::eventloop::context::register_module(vm);
