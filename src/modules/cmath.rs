@@ -79,7 +79,7 @@ const P34: f64 = 0.75 * PI;
 const INF: f64 = f64::INFINITY;
 const N: f64 = f64::NAN;
 /// Placeholder for entries that finite inputs never reach.
-const U: f64 = -9.5426319407711027e33;
+const U: f64 = -9.542_631_940_771_103e33;
 
 type Table = [[(f64, f64); 7]; 7];
 

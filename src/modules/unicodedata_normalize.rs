@@ -31,7 +31,7 @@ fn push_decomposed(c: char, compat: bool, out: &mut Vec<char>) {
             V_BASE + (s % N_COUNT) / T_COUNT,
             T_BASE + s % T_COUNT,
         ];
-        let n = if s % T_COUNT == 0 { 2 } else { 3 };
+        let n = if s.is_multiple_of(T_COUNT) { 2 } else { 3 };
         out.extend(parts[..n].iter().filter_map(|&p| char::from_u32(p)));
         return;
     }
@@ -66,7 +66,7 @@ fn compose_hangul(a: char, b: char) -> Option<char> {
     }
     let s = a.wrapping_sub(S_BASE);
     let t = b.wrapping_sub(T_BASE);
-    if s < S_COUNT && s % T_COUNT == 0 && t > 0 && t < T_COUNT {
+    if s < S_COUNT && s.is_multiple_of(T_COUNT) && t > 0 && t < T_COUNT {
         return char::from_u32(a + t);
     }
     None
