@@ -1192,6 +1192,15 @@ fn m_isclose(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         };
         zs[i] = to_complex(vm, v)?;
     }
+    // Argument Clinic reports a missing argument before a duplicated one.
+    for (i, name) in ["a", "b"].iter().enumerate() {
+        if i < args.pos.len() && args.kw(name).is_some() {
+            return Err(type_error(format!(
+                "argument for isclose() given by name ('{name}') and position ({})",
+                i + 1
+            )));
+        }
+    }
     let [a, b] = zs;
     let rel_tol = match args.kw("rel_tol") {
         Some(v) => to_f64(vm, v)?,
