@@ -11,6 +11,7 @@ use super::unicodedata_tables as t;
 use crate::obj::function::{Args, NativeFn};
 use crate::obj::methods::bytes::bytes_data;
 use crate::vm::errors::{key_error, type_error, value_error, PyResult};
+use crate::vm::payload::builtin_view;
 use crate::vm::value::Value;
 use crate::vm::Vm;
 
@@ -63,7 +64,7 @@ fn clinic_type_name(vm: &Vm, v: &Value) -> String {
 
 /// The one character of a `name()`-style argument, with CPython's messages.
 fn one_char(vm: &Vm, v: &Value, func: &str, numbered: bool) -> PyResult<char> {
-    let mut chars = v.as_str().map(|s| s.chars());
+    let mut chars = builtin_view(v).as_str().map(|s| s.chars());
     if let Some(it) = &mut chars {
         if let (Some(c), None) = (it.next(), it.next()) {
             return Ok(c);
@@ -195,7 +196,7 @@ fn look_up(name: &str) -> Option<String> {
 fn u_lookup(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("unicodedata.lookup", 1, 1)?;
     let v = &args.pos[0];
-    let name = match v.as_str() {
+    let name = match builtin_view(v).as_str() {
         Some(s) => s.to_string(),
         None if matches!(v, Value::Obj(o) if matches!(&**o, crate::obj::Obj::Bytes(_))) => {
             String::from_utf8_lossy(&bytes_data(v).unwrap_or_default()).into_owned()
@@ -229,7 +230,7 @@ fn form_and_text(vm: &mut Vm, args: &Args, func: &str) -> PyResult<(Form, String
     args.check(func, 2, 2)?;
     let mut parts = Vec::with_capacity(2);
     for (i, v) in args.pos.iter().enumerate() {
-        match v.as_str() {
+        match builtin_view(v).as_str() {
             Some(s) => parts.push(s.to_string()),
             None => {
                 return Err(type_error(format!(
