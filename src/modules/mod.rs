@@ -4,6 +4,7 @@ pub mod asyncio_core;
 pub mod asyncio_io;
 pub mod asyncio_sync;
 pub mod builtins;
+pub mod cmath;
 pub mod exec;
 pub mod file;
 pub mod gc_module;
@@ -25,6 +26,10 @@ pub mod thread;
 pub mod time;
 mod time_calendar;
 pub mod traceback;
+pub mod unicodedata;
+mod unicodedata_normalize;
+#[rustfmt::skip]
+mod unicodedata_tables;
 pub mod zlib;
 
 use crate::vm::Vm;
@@ -36,6 +41,7 @@ pub fn init(vm: &mut Vm) {
     exec::register(vm);
     sys::register(vm);
     math::register(vm);
+    cmath::register(vm);
     time::register(vm);
     gc_module::register(vm);
     traceback::register(vm);
@@ -49,6 +55,7 @@ pub fn init(vm: &mut Vm) {
     re::register(vm);
     hashlib::register(vm);
     zlib::register(vm);
+    unicodedata::register(vm);
     linecache_io::register(vm);
     asyncio_core::register(vm);
     crate::eventloop::context::register_module(vm);
