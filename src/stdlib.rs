@@ -165,6 +165,7 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("base64", include_str!("../stdlib/base64.aio"), false),
     ("hashlib", include_str!("../stdlib/hashlib.aio"), false),
     ("zlib", include_str!("../stdlib/zlib.aio"), false),
+    ("select", include_str!("../stdlib/select.aio"), false),
     ("_iobase", include_str!("../stdlib/_iobase.aio"), false),
     (
         "_compression",

@@ -16,6 +16,7 @@ mod math_special;
 pub mod os;
 pub mod process;
 pub mod re;
+pub mod select;
 pub mod signal;
 pub mod socket;
 mod strftime;
@@ -49,6 +50,7 @@ pub fn init(vm: &mut Vm) {
     re::register(vm);
     hashlib::register(vm);
     zlib::register(vm);
+    select::register(vm);
     linecache_io::register(vm);
     asyncio_core::register(vm);
     crate::eventloop::context::register_module(vm);
