@@ -53,6 +53,10 @@ const FD_SETSIZE: i32 = 1024;
 const WAIT_SLICE: Duration = Duration::from_millis(20);
 const EBADF: i32 = 9;
 const POLLNVAL: i64 = 0x20;
+/// Linux refuses more events than this in one epoll_wait (EINVAL).
+const EPOLL_MAX_EVENTS: usize = i32::MAX as usize / 12;
+/// The most events one `epoll.poll()` call collects.
+const EVENTS_BUFFER: usize = 1 << 16;
 
 /// What a descriptor number refers to, for polling.
 enum Lookup<'a> {
@@ -412,6 +416,11 @@ fn epoll_wait(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     if !vm.select.epolls.contains_key(&epfd) {
         return Err(bad_fd(vm));
     }
+    if max > EPOLL_MAX_EVENTS {
+        return Err(errno_error(vm, Errno::EINVAL));
+    }
+    // More events than this cannot be ready at once in practice (each is an open file).
+    let max = max.min(EVENTS_BUFFER);
     let deadline = (ms >= 0).then(|| Instant::now() + Duration::from_millis(ms.unsigned_abs()));
     let found = wait_for(vm, deadline, |vm, wait| {
         let Some(ep) = vm.select.epolls.get(&epfd) else {
