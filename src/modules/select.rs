@@ -449,8 +449,16 @@ fn epoll_wait(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     }
 }
 
+/// `in_thread()`: whether aio code runs in a thread other than the main one (a VM thread,
+/// which must not block the others in the kernel).
+fn in_thread(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("in_thread", 0, 0)?;
+    Ok(Value::Bool(vm.aio.vthreads.depth > 0))
+}
+
 pub fn register(vm: &mut Vm) {
     let funcs: &[(&'static str, NativeFn)] = &[
+        ("in_thread", in_thread),
         ("select", select),
         ("poll", poll),
         ("epoll_create", epoll_create),
