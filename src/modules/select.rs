@@ -469,3 +469,54 @@ pub fn register(vm: &mut Vm) {
     ];
     super::sys::new_module(vm, "_select", funcs);
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn module_fn(vm: &mut Vm, name: &str) -> Value {
+        let m = match &*vm.modules {
+            Obj::Dict(d) => {
+                crate::vm::dictops::get_str(&d.borrow(), &Value::str("_select")).unwrap()
+            }
+            _ => panic!("sys.modules is a dict"),
+        };
+        vm.get_attr_str(&m, name).unwrap()
+    }
+
+    #[test]
+    fn limits_raise_instead_of_overflowing() {
+        let mut vm = Vm::new();
+        let select = module_fn(&mut vm, "select");
+        let list = |fd: i64| Value::list(vec![Value::Int(fd)]);
+        let empty = || Value::list(Vec::new());
+        // FD_SETSIZE: an fd_set cannot hold the descriptor.
+        let e = vm
+            .call(
+                &select,
+                &[list(i64::from(FD_SETSIZE)), empty(), empty(), Value::Int(0)],
+            )
+            .unwrap_err();
+        assert_eq!(
+            vm.to_str(&e.value()).unwrap(),
+            "filedescriptor out of range in select()"
+        );
+        // EPOLL_MAX_EVENTS: the kernel's EINVAL, without a buffer that large.
+        let create = module_fn(&mut vm, "epoll_create");
+        let epfd = vm.call(&create, &[]).unwrap();
+        let wait = module_fn(&mut vm, "epoll_wait");
+        let too_many = Value::Int(EPOLL_MAX_EVENTS as i64 + 1);
+        let e = vm
+            .call(&wait, &[epfd.clone(), Value::Int(0), too_many])
+            .unwrap_err();
+        assert_eq!(
+            vm.to_str(&e.value()).unwrap(),
+            "[Errno 22] Invalid argument"
+        );
+        // EVENTS_BUFFER: more events than it holds may be asked for.
+        let many = Value::Int(EVENTS_BUFFER as i64 + 1);
+        let r = vm.call(&wait, &[epfd, Value::Int(0), many]).unwrap();
+        assert_eq!(vm.repr(&r).unwrap(), "[]");
+    }
+}
