@@ -166,6 +166,8 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("hashlib", include_str!("../stdlib/hashlib.aio"), false),
     ("zlib", include_str!("../stdlib/zlib.aio"), false),
     ("array", include_str!("../stdlib/array.aio"), false),
+    ("select", include_str!("../stdlib/select.aio"), false),
+    ("selectors", include_str!("../stdlib/selectors.aio"), false),
     ("_iobase", include_str!("../stdlib/_iobase.aio"), false),
     (
         "_compression",

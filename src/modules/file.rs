@@ -20,6 +20,14 @@ pub struct Files {
     open: HashMap<i32, File>,
 }
 
+impl Files {
+    /// Descriptor `fd` while it is open here (for `select`).
+    pub fn borrow_fd(&self, fd: i32) -> Option<std::os::fd::BorrowedFd<'_>> {
+        use std::os::fd::AsFd;
+        self.open.get(&fd).map(|f| f.as_fd())
+    }
+}
+
 const EBADF: i32 = 9;
 const EISDIR: i32 = 21;
 
@@ -236,6 +244,23 @@ fn terminal_size(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     }
 }
 
+/// `pipe()`: `os.pipe()`'s (read end, write end), both close-on-exec.
+fn pipe(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("pipe", 0, 0)?;
+    let (r, w) = std::io::pipe().map_err(|e| os_error_from_io(vm, &e, None))?;
+    let (r, w) = (
+        File::from(std::os::fd::OwnedFd::from(r)),
+        File::from(std::os::fd::OwnedFd::from(w)),
+    );
+    let (rfd, wfd) = (r.as_raw_fd(), w.as_raw_fd());
+    vm.files.open.insert(rfd, r);
+    vm.files.open.insert(wfd, w);
+    Ok(Value::tuple(vec![
+        Value::Int(i64::from(rfd)),
+        Value::Int(i64::from(wfd)),
+    ]))
+}
+
 /// `close(fd)`: closing twice is fine.
 fn close(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("close", 1, 1)?;
@@ -310,6 +335,7 @@ pub fn register(vm: &mut Vm) {
         ("isatty", isatty),
         ("terminal_size", terminal_size),
         ("close", close),
+        ("pipe", pipe),
         ("remove", remove),
         ("rename", rename),
         ("mkdir", mkdir),

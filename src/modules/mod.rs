@@ -17,6 +17,7 @@ mod math_special;
 pub mod os;
 pub mod process;
 pub mod re;
+pub mod select;
 pub mod signal;
 pub mod socket;
 mod strftime;
@@ -56,6 +57,7 @@ pub fn init(vm: &mut Vm) {
     hashlib::register(vm);
     zlib::register(vm);
     unicodedata::register(vm);
+    select::register(vm);
     linecache_io::register(vm);
     asyncio_core::register(vm);
     crate::eventloop::context::register_module(vm);

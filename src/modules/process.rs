@@ -23,6 +23,17 @@ pub struct Processes {
     open: HashMap<i32, Owned>,
 }
 
+impl Processes {
+    /// Descriptor `fd` while it is open here (for `select`).
+    pub fn borrow_fd(&self, fd: i32) -> Option<std::os::fd::BorrowedFd<'_>> {
+        self.open.get(&fd).map(|o| match o {
+            Owned::Reader(r) => r.as_fd(),
+            Owned::Writer(w) => w.as_fd(),
+            Owned::Pidfd(p) => p.as_fd(),
+        })
+    }
+}
+
 enum Owned {
     Reader(PipeReader),
     Writer(PipeWriter),

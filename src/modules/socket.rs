@@ -27,6 +27,14 @@ pub struct Sockets {
     gaierror: Option<crate::vm::value::ObjRef>,
 }
 
+impl Sockets {
+    /// Descriptor `fd` while it is open here (for `select`).
+    pub fn borrow_fd(&self, fd: i32) -> Option<std::os::fd::BorrowedFd<'_>> {
+        use std::os::fd::AsFd;
+        self.open.get(&fd).map(|o| o.socket.as_fd())
+    }
+}
+
 struct Open {
     socket: Socket,
     /// SOCK_STREAM: a short read means the kernel's buffer is empty.

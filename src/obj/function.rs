@@ -166,6 +166,7 @@ pub const MODULE_OWNERS: &[&str] = &[
     "_hashlib",
     "_zlib",
     "unicodedata",
+    "_select",
     "_contextvars",
     "_linecache",
     "_traceback",
