@@ -166,6 +166,7 @@ pub const MODULE_OWNERS: &[&str] = &[
     "_zlib",
     "_contextvars",
     "_linecache",
+    "_platform",
     "_traceback",
     "_asyncio",
     "_vthread",
