@@ -178,6 +178,8 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("hmac", include_str!("../stdlib/hmac.aio"), false),
     ("secrets", include_str!("../stdlib/secrets.aio"), false),
     ("uuid", include_str!("../stdlib/uuid.aio"), false),
+    ("timeit", include_str!("../stdlib/timeit.aio"), false),
+    ("platform", include_str!("../stdlib/platform.aio"), false),
     ("glob", include_str!("../stdlib/glob.aio"), false),
     (
         "subprocess",

@@ -35,6 +35,18 @@ struct GcState {
     /// not rescan them all every few collections.
     long_lived_total: usize,
     long_lived_pending: usize,
+    /// Per generation, as `gc.get_stats()` reports them.
+    stats: [GenerationStats; 3],
+}
+
+/// What CPython counts per generation for `gc.get_stats()`: the collections of the
+/// generation, and the unreachable objects they found. Uncollectable objects stay zero:
+/// finalizers run (PEP 442), so nothing ends in `gc.garbage`.
+#[derive(Clone, Copy, Default)]
+pub struct GenerationStats {
+    pub collections: usize,
+    pub collected: usize,
+    pub uncollectable: usize,
 }
 
 thread_local! {
@@ -46,6 +58,7 @@ thread_local! {
         collecting: false,
         long_lived_total: 0,
         long_lived_pending: 0,
+        stats: [GenerationStats { collections: 0, collected: 0, uncollectable: 0 }; 3],
     }) };
 }
 
@@ -129,6 +142,9 @@ pub fn objects(g: Option<usize>) -> Vec<ObjRef> {
 pub fn get_count() -> [usize; 3] {
     GC.with(|g| g.borrow().counts)
 }
+pub fn get_stats() -> [GenerationStats; 3] {
+    GC.with(|g| g.borrow().stats)
+}
 pub fn get_threshold() -> [i64; 3] {
     GC.with(|g| g.borrow().thresholds)
 }
@@ -196,6 +212,8 @@ pub fn collect(vm: &mut Vm, generation: usize) -> usize {
         } else if generation == 1 {
             g.long_lived_pending += survivors;
         }
+        g.stats[generation].collections += 1;
+        g.stats[generation].collected += found;
         g.counts[0] = 0;
         for i in 1..=generation {
             g.counts[i] = 0;

@@ -29,19 +29,19 @@ fn g_collect(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 }
 
 fn g_enable(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("enable", 0, 0)?;
+    args.check("gc.enable", 0, 0)?;
     collector::enable(true);
     Ok(Value::None)
 }
 
 fn g_disable(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("disable", 0, 0)?;
+    args.check("gc.disable", 0, 0)?;
     collector::enable(false);
     Ok(Value::None)
 }
 
 fn g_isenabled(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("isenabled", 0, 0)?;
+    args.check("gc.isenabled", 0, 0)?;
     Ok(Value::Bool(collector::is_enabled()))
 }
 
@@ -50,12 +50,12 @@ fn int_triple(t: [i64; 3]) -> Value {
 }
 
 fn g_get_count(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("get_count", 0, 0)?;
+    args.check("gc.get_count", 0, 0)?;
     Ok(int_triple(collector::get_count().map(|n| n as i64)))
 }
 
 fn g_get_threshold(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("get_threshold", 0, 0)?;
+    args.check("gc.get_threshold", 0, 0)?;
     Ok(int_triple(collector::get_threshold()))
 }
 
@@ -80,9 +80,36 @@ fn g_set_threshold(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(Value::None)
 }
 
+/// `gc.get_stats()`: one dict per generation, as CPython's.
+fn g_get_stats(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("gc.get_stats", 0, 0)?;
+    let generations = collector::get_stats()
+        .iter()
+        .map(|s| {
+            let mut d = crate::obj::DictData::new();
+            for (name, n) in [
+                ("collections", s.collections),
+                ("collected", s.collected),
+                ("uncollectable", s.uncollectable),
+            ] {
+                let key = vm.intern(name);
+                crate::vm::dictops::set_str(&mut d, key, Value::Int(n as i64));
+            }
+            Value::dict(d)
+        })
+        .collect();
+    Ok(Value::list(generations))
+}
+
 /// `gc.get_objects(generation=None)`: the objects the collector tracks.
 fn g_get_objects(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("get_objects", 0, 1)?;
+    args.only_kwargs("get_objects", &["generation"])?;
+    if args.pos.len() > 1 {
+        return Err(type_error(format!(
+            "get_objects() takes at most 1 argument ({} given)",
+            args.pos.len()
+        )));
+    }
     let generation = match args.arg(0, "generation") {
         None | Some(Value::None) | Some(Value::Int(-1)) => None,
         Some(Value::Int(g)) if (0..3).contains(g) => Some(*g as usize),
@@ -119,6 +146,7 @@ pub fn register(vm: &mut Vm) {
         ("get_threshold", g_get_threshold),
         ("set_threshold", g_set_threshold),
         ("get_objects", g_get_objects),
+        ("get_stats", g_get_stats),
         ("get_referrers", g_get_referrers),
     ];
     let (_, dict) = super::sys::new_module(vm, "gc", funcs);

@@ -15,6 +15,7 @@ mod math_erf;
 mod math_hyperbolic;
 mod math_special;
 pub mod os;
+pub mod platform_probe;
 pub mod process;
 pub mod re;
 pub mod select;
@@ -59,6 +60,7 @@ pub fn init(vm: &mut Vm) {
     unicodedata::register(vm);
     select::register(vm);
     linecache_io::register(vm);
+    platform_probe::register(vm);
     asyncio_core::register(vm);
     crate::eventloop::context::register_module(vm);
 }

@@ -302,6 +302,56 @@ fn urandom(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(Value::bytes(buf))
 }
 
+/// `_uname()`: the kernel's (sysname, nodename, release, version, machine), the fields
+/// of `os.uname_result` (stdlib/os/__init__.aio). The names are bytes in the kernel;
+/// undecodable bytes are replaced.
+fn uname(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_uname", 0, 0)?;
+    let u = rustix::system::uname();
+    let fields = [
+        u.sysname(),
+        u.nodename(),
+        u.release(),
+        u.version(),
+        u.machine(),
+    ];
+    Ok(Value::tuple(
+        fields
+            .iter()
+            .map(|f| Value::str(&f.to_string_lossy()))
+            .collect(),
+    ))
+}
+
+/// `_glibc_version()`: the version of the GNU C library this process runs with ("2.36"),
+/// what `confstr(_CS_GNU_LIBC_VERSION)` reports after "glibc ", or None when the process
+/// has no glibc. Read without calling into C (aio keeps `unsafe` to its collector): the
+/// library mapped into this process states its version in its banner, "... release
+/// version 2.36.", the same VERSION confstr reports.
+fn glibc_version(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_glibc_version", 0, 0)?;
+    Ok(loaded_glibc_version().map_or(Value::None, |v| Value::str(&v)))
+}
+
+fn loaded_glibc_version() -> Option<String> {
+    let maps = std::fs::read_to_string("/proc/self/maps").ok()?;
+    let path = maps.lines().find_map(|line| {
+        let path = line.split_whitespace().nth(5)?;
+        let name = path.rsplit('/').next()?;
+        (name.starts_with("libc.so") || name.starts_with("libc-")).then_some(path)
+    })?;
+    let image = std::fs::read(path).ok()?;
+    const MARK: &[u8] = b"release version ";
+    let at = memchr::memmem::find(&image, MARK)? + MARK.len();
+    let digits = image[at..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit() || **b == b'.')
+        .count();
+    let version = std::str::from_utf8(&image[at..at + digits]).ok()?;
+    let version = version.trim_end_matches('.');
+    (!version.is_empty()).then(|| version.to_string())
+}
+
 pub fn register(vm: &mut Vm) {
     let funcs: &[(&'static str, NativeFn)] = &[
         ("urandom", urandom),
@@ -321,6 +371,8 @@ pub fn register(vm: &mut Vm) {
         ("symlink", symlink),
         ("chmod", chmod),
         ("listdir", listdir),
+        ("_uname", uname),
+        ("_glibc_version", glibc_version),
     ];
     super::sys::new_module(vm, "_os", funcs);
 }

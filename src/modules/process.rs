@@ -79,7 +79,7 @@ fn stream_arg(v: &Value, name: &str) -> PyResult<Stream> {
     }
 }
 
-fn str_list(vm: &mut Vm, v: &Value, what: &str) -> PyResult<Vec<String>> {
+pub(crate) fn str_list(vm: &mut Vm, v: &Value, what: &str) -> PyResult<Vec<String>> {
     let items = match v {
         Value::Obj(o) => match &**o {
             Obj::List(l) => l.borrow().clone(),
@@ -244,7 +244,7 @@ fn spawn(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(Value::tuple(out))
 }
 
-fn str_list_pairs(vm: &mut Vm, v: &Value) -> PyResult<Vec<(String, String)>> {
+pub(crate) fn str_list_pairs(vm: &mut Vm, v: &Value) -> PyResult<Vec<(String, String)>> {
     let items = match v {
         Value::Obj(o) => match &**o {
             Obj::List(l) => l.borrow().clone(),

@@ -4,6 +4,7 @@
 use crate::obj::function::{Args, NativeFn};
 use crate::obj::Obj;
 use crate::vm::errors::{type_error, PyResult};
+use crate::vm::traceback::PseudoFileLines;
 use crate::vm::value::Value;
 use crate::vm::Vm;
 
@@ -39,8 +40,57 @@ fn format(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             )))
         }
     };
-    let chunks = vm.format_exception_chunks(&e, chain, limit, tb.as_ref());
+    let pseudo_lines = linecache_pseudo_files(vm);
+    let chunks = vm.format_exception_chunks(&e, chain, limit, tb.as_ref(), pseudo_lines);
     Ok(Value::list(chunks.into_iter().map(Value::string).collect()))
+}
+
+/// The lines `linecache.cache` holds for pseudo-files such as `<timeit-src>` (which
+/// `timeit.Timer.print_exc` puts there), as CPython's traceback module reads them with
+/// `linecache.getline`: an entry's third item, except for a lazy one (one item).
+fn linecache_pseudo_files(vm: &mut Vm) -> PseudoFileLines {
+    let mut found = PseudoFileLines::new();
+    let Some(linecache) = vm.sys_module("linecache") else {
+        return found;
+    };
+    let Ok(Value::Obj(cache)) = vm.get_attr_str(&linecache, "cache") else {
+        return found;
+    };
+    let Obj::Dict(d) = &*cache else {
+        return found;
+    };
+    for entry in d.borrow().iter() {
+        let Some(name) = entry.key.as_str() else {
+            continue;
+        };
+        if !(name.starts_with('<') && name.ends_with('>')) {
+            continue;
+        }
+        let Some(lines) = sequence_items(&entry.value)
+            .filter(|items| items.len() != 1)
+            .and_then(|items| sequence_items(items.get(2)?))
+        else {
+            continue;
+        };
+        let text = lines
+            .iter()
+            .map(|l| l.as_str().unwrap_or_default().to_string())
+            .collect();
+        found.insert(name.to_string(), text);
+    }
+    found
+}
+
+/// The items of a list or tuple.
+fn sequence_items(v: &Value) -> Option<Vec<Value>> {
+    match v {
+        Value::Obj(o) => match &**o {
+            Obj::List(l) => Some(l.borrow().clone()),
+            Obj::Tuple(t) => Some(t.to_vec()),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// `_format_only(exc)`: the last part, `ValueError: message` (a SyntaxError's source

@@ -169,6 +169,7 @@ pub const MODULE_OWNERS: &[&str] = &[
     "_select",
     "_contextvars",
     "_linecache",
+    "_platform",
     "_traceback",
     "_asyncio",
     "_vthread",

@@ -111,8 +111,13 @@ fn byte_to_char(line: &str, byte: usize) -> usize {
         .count()
 }
 
+/// The source lines of pseudo-files (`<timeit-src>`) that the `traceback` module finds
+/// in `linecache.cache`, by file name; empty for an uncaught exception, whose printer
+/// (CPython's C one) reads only real files.
+pub type PseudoFileLines = std::collections::HashMap<String, Vec<String>>;
+
 /// Formats one frame's lines.
-fn format_frame(out: &mut String, entry: &TbEntry) {
+fn format_frame(out: &mut String, entry: &TbEntry, pseudo_lines: &PseudoFileLines) {
     let code = &entry.code.code;
     let pc = entry.pc as usize;
     let span = code.spans.get(pc).copied().unwrap_or(code.def_span);
@@ -123,11 +128,20 @@ fn format_frame(out: &mut String, entry: &TbEntry) {
         src.name, lineno, code.name
     ));
     // CPython reads source lines from the file (linecache): code compiled from a string
-    // (`-c`, `exec`, `<stdin>`) names a pseudo-file and shows none.
-    if src.name.starts_with('<') && src.name.ends_with('>') {
-        return;
-    }
-    let line = src.line_text(lineno);
+    // (`-c`, `exec`, `<stdin>`) names a pseudo-file and shows none, unless the traceback
+    // module finds its lines in linecache's cache.
+    let from_linecache = src.name.starts_with('<') && src.name.ends_with('>');
+    let line = if from_linecache {
+        let cached = pseudo_lines
+            .get(&*src.name)
+            .and_then(|lines| lines.get((lineno as usize).checked_sub(1)?));
+        match cached {
+            Some(line) => line.as_str(),
+            None => return,
+        }
+    } else {
+        src.line_text(lineno)
+    };
     let stripped = line.trim();
     if stripped.is_empty() {
         return;
@@ -151,13 +165,22 @@ fn format_frame(out: &mut String, entry: &TbEntry) {
     } else {
         end_offset = line.trim_end().chars().count();
     }
+    // CPython's traceback module (StackSummary.format_frame_summary) indents the markers
+    // by the column plus one, less the whitespace stripped from both ends of linecache's
+    // line, its newline included; a line stored without its newline (timeit's) thus gets
+    // its markers one column to the right.
+    let indent = if from_linecache {
+        (start_offset + 1).saturating_sub(line.chars().count() - stripped.chars().count())
+    } else {
+        start_offset.saturating_sub(stripped_chars)
+    };
     let show = end_offset.saturating_sub(start_offset) < stripped.chars().count()
         || anchors.is_some_and(|(l, r)| r > l);
     if !show || end_offset <= start_offset {
         return;
     }
     out.push_str("    ");
-    out.push_str(&" ".repeat(start_offset.saturating_sub(stripped_chars)));
+    out.push_str(&" ".repeat(indent));
     match anchors {
         Some((l, r)) => {
             out.push_str(&"~".repeat(l));
@@ -248,6 +271,7 @@ struct Printer {
     /// Nesting inside exception groups: each level indents by two and adds a margin.
     depth: usize,
     need_close: bool,
+    pseudo_lines: PseudoFileLines,
 }
 
 impl Printer {
@@ -282,19 +306,22 @@ impl Vm {
     /// contexts when `chain` is false, and with at most `limit` frames per exception
     /// (the oldest ones; the newest `-limit` when negative).
     pub fn format_exception_with(&mut self, e: &Value, chain: bool, limit: Option<i64>) -> String {
-        self.format_exception_chunks(e, chain, limit, None).concat()
+        self.format_exception_chunks(e, chain, limit, None, PseudoFileLines::new())
+            .concat()
     }
 
     /// The same text in the pieces `traceback.format_exception` lists: the header, one
     /// per frame, the chaining messages, the exception's own line(s). With `tb`, `e`'s
     /// frames are those of that traceback chain (none for None: `format_exception(type,
     /// value, tb)`) instead of `e.__traceback__`; its cause's and context's stay their own.
+    /// Frames in pseudo-files show their line from `pseudo_lines`.
     pub fn format_exception_chunks(
         &mut self,
         e: &Value,
         chain: bool,
         limit: Option<i64>,
         tb: Option<&Value>,
+        pseudo_lines: PseudoFileLines,
     ) -> Vec<String> {
         let mut p = Printer {
             out: Vec::new(),
@@ -302,6 +329,7 @@ impl Vm {
             opts: ChainOptions { chain, limit },
             depth: 0,
             need_close: false,
+            pseudo_lines,
         };
         self.format_chain(e, &mut p, tb);
         p.out
@@ -438,7 +466,7 @@ impl Vm {
         if !tb.is_empty() {
             p.emit(&format!("{title} (most recent call last):\n"), margin);
             let mut frames = Vec::new();
-            format_entries(&mut frames, tb);
+            format_entries(&mut frames, tb, &p.pseudo_lines);
             for f in frames {
                 p.emit(&f, '|');
             }
@@ -605,7 +633,7 @@ fn push_error_text(out: &mut String, text: &str, offset: i64, end_offset: i64) {
 }
 
 /// The frames of a traceback, outermost first, with CPython's repeated-frame summary.
-fn format_entries(out: &mut Vec<String>, tb: &[TbEntry]) {
+fn format_entries(out: &mut Vec<String>, tb: &[TbEntry], pseudo_lines: &PseudoFileLines) {
     let mut last: Option<(usize, u32, String)> = None;
     let mut count = 0usize;
     for entry in tb.iter().rev() {
@@ -625,7 +653,7 @@ fn format_entries(out: &mut Vec<String>, tb: &[TbEntry]) {
         }
         if count <= RECURSIVE_CUTOFF {
             let mut frame = String::new();
-            format_frame(&mut frame, entry);
+            format_frame(&mut frame, entry, pseudo_lines);
             out.push(frame);
         }
     }
