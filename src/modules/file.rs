@@ -20,6 +20,19 @@ pub struct Files {
     open: HashMap<i32, File>,
 }
 
+impl Files {
+    /// The file of descriptor `fd`, for a system call of another module (os.sendfile).
+    pub fn borrow_fd(&self, fd: i32) -> Option<std::os::fd::BorrowedFd<'_>> {
+        use std::os::fd::AsFd;
+        self.open.get(&fd).map(|f| f.as_fd())
+    }
+
+    /// Closes descriptor `fd` if it is one of the files; whether it was.
+    pub fn close(&mut self, fd: i32) -> bool {
+        self.open.remove(&fd).is_some()
+    }
+}
+
 const EBADF: i32 = 9;
 const EISDIR: i32 = 21;
 
