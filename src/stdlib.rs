@@ -349,6 +349,11 @@ const MODULES: &[(&str, &str, bool)] = &[
         false,
     ),
     (
+        "asyncio.constants",
+        include_str!("../stdlib/asyncio/constants.aio"),
+        false,
+    ),
+    (
         "asyncio.trsock",
         include_str!("../stdlib/asyncio/trsock.aio"),
         false,
