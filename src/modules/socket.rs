@@ -591,15 +591,20 @@ fn plain_os_error(vm: &mut Vm, msg: &str) -> crate::vm::errors::ExcRef {
 }
 const AI_NUMERICHOST: i32 = 4;
 
-/// A host argument of getaddrinfo: None, str or bytes.
+/// A host or service argument of getaddrinfo: None, str or bytes — as C sees it, up to a
+/// NUL (CPython passes the C string, so `'a\0b'` is looked up as `'a'`).
 fn host_arg(v: &Value) -> Option<Option<String>> {
-    match v {
-        Value::None => Some(None),
+    let text = match v {
+        Value::None => return Some(None),
         v => match v.as_str() {
-            Some(s) => Some(Some(s.to_string())),
-            None => bytes_data(v).map(|b| Some(String::from_utf8_lossy(&b).into_owned())),
+            Some(s) => s.to_string(),
+            None => String::from_utf8_lossy(&bytes_data(v)?).into_owned(),
         },
-    }
+    };
+    Some(Some(match text.split_once('\0') {
+        Some((before, _)) => before.to_string(),
+        None => text,
+    }))
 }
 
 /// `getaddrinfo(host, port, family, type, proto, flags)`: the system resolver's
@@ -680,14 +685,18 @@ fn getnameinfo(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     ) else {
         return Err(illegal());
     };
+    // The port is a C int; flowinfo and scope_id are unsigned ints, masked as CPython's "I".
+    let port = match i32::try_from(*port) {
+        Ok(p) => p,
+        Err(_) if *port > 0 => {
+            return Err(overflow_error("signed integer is greater than maximum"))
+        }
+        Err(_) => return Err(overflow_error("signed integer is less than minimum")),
+    };
     let mut extra = [0u32; 2];
     for (slot, v) in extra.iter_mut().zip(items.iter().skip(2)) {
         match crate::vm::payload::builtin_view(v) {
-            Value::Int(n) => {
-                *slot = u32::try_from(*n).map_err(|_| {
-                    overflow_error("Python int too large to convert to C unsigned long")
-                })?
-            }
+            Value::Int(n) => *slot = (*n as u64 & 0xffff_ffff) as u32,
             _ => return Err(illegal()),
         }
     }
