@@ -354,6 +354,11 @@ const MODULES: &[(&str, &str, bool)] = &[
         false,
     ),
     (
+        "asyncio.constants",
+        include_str!("../stdlib/asyncio/constants.aio"),
+        false,
+    ),
+    (
         "asyncio.trsock",
         include_str!("../stdlib/asyncio/trsock.aio"),
         false,
@@ -401,11 +406,6 @@ const MODULES: &[(&str, &str, bool)] = &[
     (
         "asyncio.log",
         include_str!("../stdlib/asyncio/log.aio"),
-        false,
-    ),
-    (
-        "asyncio.constants",
-        include_str!("../stdlib/asyncio/constants.aio"),
         false,
     ),
     (

@@ -21,10 +21,16 @@ pub struct Files {
 }
 
 impl Files {
-    /// Descriptor `fd` while it is open here (for `select`).
+    /// Descriptor `fd` while it is open here, for a system call of another module
+    /// (`select`, `os.sendfile`).
     pub fn borrow_fd(&self, fd: i32) -> Option<std::os::fd::BorrowedFd<'_>> {
         use std::os::fd::AsFd;
         self.open.get(&fd).map(|f| f.as_fd())
+    }
+
+    /// Closes descriptor `fd` if it is one of the files; whether it was.
+    pub fn close(&mut self, fd: i32) -> bool {
+        self.open.remove(&fd).is_some()
     }
 }
 

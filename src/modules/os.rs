@@ -352,6 +352,52 @@ fn loaded_glibc_version() -> Option<String> {
     (!version.is_empty()).then(|| version.to_string())
 }
 
+/// `sendfile(out_fd, in_fd, offset, count)`: bytes copied by the kernel from a file to a
+/// socket or file (the VM's descriptors); `offset` None reads from the file position.
+fn sendfile(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("sendfile", 4, 4)?;
+    let fd = |i: usize| match args.pos.get(i).map(crate::vm::payload::builtin_view) {
+        Some(Value::Int(n)) => i32::try_from(*n)
+            .map_err(|_| crate::vm::errors::overflow_error("fd is greater than maximum")),
+        _ => Err(type_error("an integer is required")),
+    };
+    let (out_fd, in_fd) = (fd(0)?, fd(1)?);
+    let mut offset = match crate::vm::payload::builtin_view(&args.pos[2]) {
+        Value::None => None,
+        Value::Int(n) => Some(*n),
+        _ => return Err(type_error("an integer is required")),
+    };
+    let count = match crate::vm::payload::builtin_view(&args.pos[3]) {
+        Value::Int(n) => usize::try_from(*n).map_err(|_| {
+            crate::vm::errors::overflow_error("can't convert negative int to unsigned")
+        })?,
+        _ => return Err(type_error("an integer is required")),
+    };
+    let sent = {
+        let find = |fd: i32| vm.sockets.borrow_fd(fd).or_else(|| vm.files.borrow_fd(fd));
+        match (find(out_fd), find(in_fd)) {
+            (Some(out), Some(input)) => Some(
+                nix::sys::sendfile::sendfile(out, input, offset.as_mut(), count)
+                    .map_err(std::io::Error::from),
+            ),
+            _ => None,
+        }
+    };
+    let Some(sent) = sent else {
+        return Err(crate::obj::methods::exception::os_error(
+            vm,
+            9,
+            "Bad file descriptor",
+            None,
+        ));
+    };
+    vm.io_after_write(out_fd, &sent, count);
+    match sent {
+        Ok(n) => Ok(Value::Int(n as i64)),
+        Err(e) => Err(os_error_from_io(vm, &e, None)),
+    }
+}
+
 pub fn register(vm: &mut Vm) {
     let funcs: &[(&'static str, NativeFn)] = &[
         ("urandom", urandom),
@@ -373,6 +419,7 @@ pub fn register(vm: &mut Vm) {
         ("listdir", listdir),
         ("_uname", uname),
         ("_glibc_version", glibc_version),
+        ("sendfile", sendfile),
     ];
     super::sys::new_module(vm, "_os", funcs);
 }

@@ -28,7 +28,8 @@ pub struct Sockets {
 }
 
 impl Sockets {
-    /// Descriptor `fd` while it is open here (for `select`).
+    /// Descriptor `fd` while it is open here, for a system call of another module
+    /// (`select`, `os.sendfile`).
     pub fn borrow_fd(&self, fd: i32) -> Option<std::os::fd::BorrowedFd<'_>> {
         use std::os::fd::AsFd;
         self.open.get(&fd).map(|o| o.socket.as_fd())
@@ -57,6 +58,8 @@ const SO_REUSEPORT: i64 = 15;
 const SO_BROADCAST: i64 = 6;
 const IPPROTO_TCP: i64 = 6;
 const TCP_NODELAY: i64 = 1;
+const IPPROTO_IPV6: i64 = 41;
+const IPV6_V6ONLY: i64 = 26;
 const EBADF: i32 = 9;
 const ENOPROTOOPT: i32 = 92;
 const EAFNOSUPPORT: i32 = 97;
@@ -81,10 +84,25 @@ const CONSTANTS: &[(&str, i64)] = &[
     ("IPPROTO_TCP", IPPROTO_TCP),
     ("IPPROTO_UDP", 17),
     ("TCP_NODELAY", TCP_NODELAY),
+    ("IPPROTO_IPV6", IPPROTO_IPV6),
+    ("IPV6_V6ONLY", IPV6_V6ONLY),
     ("SHUT_RD", 0),
     ("SHUT_WR", 1),
     ("SHUT_RDWR", 2),
     ("AI_PASSIVE", 1),
+    ("AI_CANONNAME", 2),
+    ("AI_NUMERICHOST", 4),
+    ("AI_V4MAPPED", 8),
+    ("AI_ALL", 16),
+    ("AI_ADDRCONFIG", 32),
+    ("AI_NUMERICSERV", 1024),
+    ("NI_NUMERICHOST", 1),
+    ("NI_NUMERICSERV", 2),
+    ("NI_NOFQDN", 4),
+    ("NI_NAMEREQD", 8),
+    ("NI_DGRAM", 16),
+    ("NI_MAXHOST", 1025),
+    ("NI_MAXSERV", 32),
     ("SOMAXCONN", 4096),
 ];
 
@@ -503,6 +521,7 @@ fn setsockopt(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         (SOL_SOCKET, SO_SNDBUF) => Some(s.set_send_buffer_size(size)),
         (SOL_SOCKET, SO_RCVBUF) => Some(s.set_recv_buffer_size(size)),
         (IPPROTO_TCP, TCP_NODELAY) => Some(s.set_tcp_nodelay(on)),
+        (IPPROTO_IPV6, IPV6_V6ONLY) => Some(s.set_only_v6(on)),
         _ => None,
     })?;
     match r {
@@ -529,6 +548,7 @@ fn getsockopt(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             (SOL_SOCKET, SO_SNDBUF) => s.send_buffer_size().map(|n| n as i64),
             (SOL_SOCKET, SO_RCVBUF) => s.recv_buffer_size().map(|n| n as i64),
             (IPPROTO_TCP, TCP_NODELAY) => s.tcp_nodelay().map(i64::from),
+            (IPPROTO_IPV6, IPV6_V6ONLY) => s.only_v6().map(i64::from),
             _ => return None,
         })
     })?;
@@ -552,64 +572,292 @@ fn shutdown(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(Value::None)
 }
 
-/// `getaddrinfo(host, port, family, type)`: `[(family, type, proto, '', address)]`, in
-/// the resolver's order.
-fn getaddrinfo(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("getaddrinfo", 4, 4)?;
-    let host = match &args.pos[0] {
-        Value::None => None,
-        v => match v.as_str() {
-            Some(s) => Some(s.to_string()),
-            None => {
-                return Err(type_error(
-                    "getaddrinfo() argument 1 must be string or None",
-                ))
-            }
-        },
-    };
-    let port = match &args.pos[1] {
-        Value::None => 0,
-        Value::Int(p) if (0..=65535).contains(p) => *p as u16,
-        v => match v.as_str().and_then(|s| s.parse::<u16>().ok()) {
-            Some(p) => p,
-            None => return Err(gaierror(vm, -8, "Servname not supported for ai_socktype")),
-        },
-    };
-    let family = int_arg(args, 2, "family")?;
-    let kind = match int_arg(args, 3, "type")? {
-        0 => SOCK_STREAM,
-        k => k,
-    };
-    let addrs: Vec<SocketAddr> = match host.as_deref() {
-        None | Some("") => vec![SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), port)],
-        Some(h) => match (h, port).to_socket_addrs() {
-            Ok(a) => a.collect(),
-            Err(_) => return Err(gaierror(vm, -2, "Name or service not known")),
-        },
-    };
-    let mut out = Vec::new();
-    for a in addrs {
-        let fam = if a.is_ipv6() { AF_INET6 } else { AF_INET };
-        if family != 0 && family != fam {
-            continue;
+/// A resolver failure as CPython reports it: EAI_SYSTEM is the OSError of errno, another
+/// code is `socket.gaierror(code, gai_strerror(code))`.
+fn lookup_error(vm: &mut Vm, e: dns_lookup::LookupError) -> crate::vm::errors::ExcRef {
+    match e.error_num() {
+        // 0: the wrapper's own failure (e.g. a NUL in a name) — an io::Error already.
+        0 | EAI_SYSTEM => os_error_from_io(vm, &std::io::Error::from(e), None),
+        code => {
+            // dns-lookup's message is gai_strerror's text behind a prefix of its own.
+            let msg = e.to_string();
+            let msg = msg
+                .strip_prefix("failed to lookup address information: ")
+                .unwrap_or(&msg);
+            gaierror(vm, i64::from(code), msg)
         }
-        let proto = if kind == SOCK_STREAM { IPPROTO_TCP } else { 17 };
-        out.push(Value::tuple(vec![
-            Value::Int(fam),
-            Value::Int(kind),
-            Value::Int(proto),
-            Value::str(""),
-            address_value(&SockAddr::from(a)),
-        ]));
     }
-    if out.is_empty() {
-        return Err(gaierror(
-            vm,
-            -9,
-            "Address family for hostname not supported",
+}
+
+const EAI_SYSTEM: i32 = -11;
+
+/// `OSError(msg)`: CPython's errors with a message and no errno.
+fn plain_os_error(vm: &mut Vm, msg: &str) -> crate::vm::errors::ExcRef {
+    crate::vm::errors::new_exception(
+        vm.t.exc[crate::vm::types::ExcKind::OSError as usize].clone(),
+        Value::tuple(vec![Value::str(msg)]),
+    )
+}
+const AI_NUMERICHOST: i32 = 4;
+
+/// A host or service argument of getaddrinfo: None, str or bytes — as C sees it, up to a
+/// NUL (CPython passes the C string, so `'a\0b'` is looked up as `'a'`).
+fn host_arg(v: &Value) -> Option<Option<String>> {
+    let text = match v {
+        Value::None => return Some(None),
+        v => match v.as_str() {
+            Some(s) => s.to_string(),
+            None => String::from_utf8_lossy(&bytes_data(v)?).into_owned(),
+        },
+    };
+    Some(Some(match text.split_once('\0') {
+        Some((before, _)) => before.to_string(),
+        None => text,
+    }))
+}
+
+/// `getaddrinfo(host, port, family, type, proto, flags)`: the system resolver's
+/// `[(family, type, proto, canonname, address)]`, in its order.
+fn getaddrinfo(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("getaddrinfo", 6, 6)?;
+    let Some(host) = host_arg(&args.pos[0]) else {
+        return Err(type_error(
+            "getaddrinfo() argument 1 must be string or None",
         ));
+    };
+    let service = match crate::vm::payload::builtin_view(&args.pos[1]) {
+        Value::None => None,
+        Value::Int(p) => Some(p.to_string()),
+        v => match host_arg(v) {
+            Some(s) => s,
+            None => return Err(plain_os_error(vm, "Int or String expected")),
+        },
+    };
+    let hints = dns_lookup::AddrInfoHints {
+        address: small_int(args, 2, "family")?,
+        socktype: small_int(args, 3, "type")?,
+        protocol: small_int(args, 4, "proto")?,
+        flags: small_int(args, 5, "flags")?,
+    };
+    if host.is_none() && service.is_none() {
+        // glibc's answer when both are NULL (dns-lookup refuses to ask).
+        return Err(gaierror(vm, -2, "Name or service not known"));
     }
+    let found = dns_lookup::getaddrinfo(host.as_deref(), service.as_deref(), Some(hints))
+        .map(|it| it.collect::<std::io::Result<Vec<_>>>());
+    let infos = match found {
+        Ok(Ok(infos)) => infos,
+        Ok(Err(e)) => return Err(os_error_from_io(vm, &e, None)),
+        Err(e) => return Err(lookup_error(vm, e)),
+    };
+    let out = infos
+        .into_iter()
+        .map(|a| {
+            Value::tuple(vec![
+                Value::Int(i64::from(a.address)),
+                Value::Int(i64::from(a.socktype)),
+                Value::Int(i64::from(a.protocol)),
+                Value::string(a.canonname.unwrap_or_default()),
+                address_value(&SockAddr::from(a.sockaddr)),
+            ])
+        })
+        .collect();
     Ok(Value::list(out))
+}
+
+/// Positional `i` as a C int.
+fn small_int(args: &Args, i: usize, what: &str) -> PyResult<i32> {
+    let n = int_arg(args, i, what)?;
+    i32::try_from(n).map_err(|_| overflow_error("signed integer is greater than maximum"))
+}
+
+/// `getnameinfo(sockaddr, flags)`: `(host, port)` names of a numeric socket address, as
+/// CPython: the host is parsed numerically only, then the system's getnameinfo names it.
+fn getnameinfo(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("getnameinfo", 2, 2)?;
+    let items = match crate::vm::payload::builtin_view(&args.pos[0]) {
+        Value::Obj(o) => match &**o {
+            Obj::Tuple(t) => Some(t.to_vec()),
+            _ => None,
+        },
+        _ => None,
+    };
+    let Some(items) = items else {
+        return Err(type_error("getnameinfo() argument 1 must be a tuple"));
+    };
+    let flags = small_int(args, 1, "flags")?;
+    let illegal = || type_error("getnameinfo(): illegal sockaddr argument");
+    let (Some(host), Some(Value::Int(port)), true) = (
+        items.first().and_then(|h| h.as_str().map(str::to_string)),
+        items.get(1).map(crate::vm::payload::builtin_view),
+        (2..=4).contains(&items.len()),
+    ) else {
+        return Err(illegal());
+    };
+    // The port is a C int; flowinfo and scope_id are unsigned ints, masked as CPython's "I".
+    let port = match i32::try_from(*port) {
+        Ok(p) => p,
+        Err(_) if *port > 0 => {
+            return Err(overflow_error("signed integer is greater than maximum"))
+        }
+        Err(_) => return Err(overflow_error("signed integer is less than minimum")),
+    };
+    let mut extra = [0u32; 2];
+    for (slot, v) in extra.iter_mut().zip(items.iter().skip(2)) {
+        match crate::vm::payload::builtin_view(v) {
+            Value::Int(n) => *slot = (*n as u64 & 0xffff_ffff) as u32,
+            _ => return Err(illegal()),
+        }
+    }
+    let [flowinfo, scope_id] = extra;
+    if flowinfo > 0xfffff {
+        return Err(overflow_error("getnameinfo(): flowinfo must be 0-1048575."));
+    }
+    let hints = dns_lookup::AddrInfoHints {
+        address: 0,
+        socktype: SOCK_DGRAM as i32,
+        protocol: 0,
+        flags: AI_NUMERICHOST,
+    };
+    let found = dns_lookup::getaddrinfo(Some(&host), Some(&port.to_string()), Some(hints))
+        .map(|it| it.collect::<std::io::Result<Vec<_>>>());
+    let infos = match found {
+        Ok(Ok(infos)) => infos,
+        Ok(Err(e)) => return Err(os_error_from_io(vm, &e, None)),
+        Err(e) => return Err(lookup_error(vm, e)),
+    };
+    let addr = match infos.as_slice() {
+        [one] => one.sockaddr,
+        [] => return Err(gaierror(vm, -2, "Name or service not known")),
+        _ => {
+            return Err(plain_os_error(
+                vm,
+                "sockaddr resolved to multiple addresses",
+            ))
+        }
+    };
+    let addr = match addr {
+        SocketAddr::V4(_) if items.len() != 2 => {
+            return Err(plain_os_error(vm, "IPv4 sockaddr must be 2 tuple"))
+        }
+        SocketAddr::V4(a) => SocketAddr::V4(a),
+        SocketAddr::V6(mut a) => {
+            a.set_flowinfo(flowinfo);
+            a.set_scope_id(scope_id);
+            SocketAddr::V6(a)
+        }
+    };
+    match dns_lookup::getnameinfo(&addr, flags) {
+        Ok((h, s)) => Ok(Value::tuple(vec![Value::string(h), Value::string(s)])),
+        Err(e) => Err(lookup_error(vm, e)),
+    }
+}
+
+/// `gethostname()`
+fn gethostname(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("gethostname", 0, 0)?;
+    match dns_lookup::get_hostname() {
+        Ok(h) => Ok(Value::string(h)),
+        Err(e) => Err(os_error_from_io(vm, &e, None)),
+    }
+}
+
+/// `inet_pton(family, text)`: the packed address.
+fn inet_pton(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("inet_pton", 2, 2)?;
+    let family = int_arg(args, 0, "family")?;
+    let Some(text) = args.pos[1].as_str() else {
+        return Err(type_error(format!(
+            "inet_pton() argument 2 must be str, not {}",
+            vm.type_name(&args.pos[1])
+        )));
+    };
+    let packed = match family {
+        AF_INET => text.parse::<Ipv4Addr>().map(|a| a.octets().to_vec()).ok(),
+        AF_INET6 => text.parse::<Ipv6Addr>().map(|a| a.octets().to_vec()).ok(),
+        _ => {
+            return Err(os_error(
+                vm,
+                EAFNOSUPPORT,
+                "Address family not supported by protocol",
+                None,
+            ))
+        }
+    };
+    match packed {
+        Some(p) => Ok(Value::bytes(p)),
+        None => Err(plain_os_error(
+            vm,
+            "illegal IP address string passed to inet_pton",
+        )),
+    }
+}
+
+/// `inet_ntop(family, packed)`: the address as glibc writes it (an IPv4-compatible IPv6
+/// address, `::a.b.c.d`, keeps its dotted tail).
+fn inet_ntop(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("inet_ntop", 2, 2)?;
+    let family = int_arg(args, 0, "family")?;
+    let Some(packed) = bytes_data(&args.pos[1]) else {
+        return Err(type_error(format!(
+            "a bytes-like object is required, not '{}'",
+            vm.type_name(&args.pos[1])
+        )));
+    };
+    let wrong = || crate::vm::errors::value_error("invalid length of packed IP address string");
+    let text = match family {
+        AF_INET => {
+            let octets: [u8; 4] = packed.as_slice().try_into().map_err(|_| wrong())?;
+            Ipv4Addr::from(octets).to_string()
+        }
+        AF_INET6 => {
+            let octets: [u8; 16] = packed.as_slice().try_into().map_err(|_| wrong())?;
+            let a = Ipv6Addr::from(octets);
+            let w = a.segments();
+            if w[..6] == [0; 6] && w[6] != 0 {
+                format!(
+                    "::{}.{}.{}.{}",
+                    octets[12], octets[13], octets[14], octets[15]
+                )
+            } else {
+                a.to_string()
+            }
+        }
+        _ => {
+            return Err(crate::vm::errors::value_error(format!(
+                "unknown address family {family}"
+            )))
+        }
+    };
+    Ok(Value::string(text))
+}
+
+/// `dup(fd)`: a new descriptor of the same socket.
+fn dup(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("dup", 1, 1)?;
+    let fd = fd_arg(args)?;
+    let (copy, stream) = match vm.sockets.open.get(&fd) {
+        Some(s) => (s.socket.try_clone(), s.stream),
+        None => return Err(bad_fd(vm)),
+    };
+    match copy {
+        Ok(s) => Ok(Value::Int(i64::from(adopt(vm, s, stream)))),
+        Err(e) => Err(os_error_from_io(vm, &e, None)),
+    }
+}
+
+/// `close_fd(fd)`: socket.close(fd) — closes a socket or file descriptor of the VM;
+/// EBADF for one it does not have open, as the close system call says.
+fn close_fd(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("close", 1, 1)?;
+    let fd = fd_arg(args)?;
+    if vm.sockets.open.contains_key(&fd) {
+        vm.io_forget(fd);
+        drop(vm.sockets.open.remove(&fd));
+    } else if !vm.files.close(fd) {
+        return Err(bad_fd(vm));
+    }
+    Ok(Value::None)
 }
 
 /// `is_address(family, host)`: whether `host` is a numeric address of `family` (what
@@ -657,6 +905,12 @@ pub fn register(vm: &mut Vm) {
         ("getsockopt", getsockopt),
         ("shutdown", shutdown),
         ("getaddrinfo", getaddrinfo),
+        ("getnameinfo", getnameinfo),
+        ("gethostname", gethostname),
+        ("inet_pton", inet_pton),
+        ("inet_ntop", inet_ntop),
+        ("dup", dup),
+        ("close_fd", close_fd),
         ("is_address", is_address),
         ("_register_gaierror", register_gaierror),
     ];
