@@ -58,6 +58,11 @@ const MODULES: &[(&str, &str, bool)] = &[
     ),
     ("ipaddress", include_str!("../stdlib/ipaddress.aio"), false),
     (
+        "configparser",
+        include_str!("../stdlib/configparser.aio"),
+        false,
+    ),
+    (
         "statistics",
         include_str!("../stdlib/statistics.aio"),
         false,
