@@ -63,6 +63,26 @@ const MODULES: &[(&str, &str, bool)] = &[
         false,
     ),
     (
+        "tomllib",
+        include_str!("../stdlib/tomllib/__init__.aio"),
+        true,
+    ),
+    (
+        "tomllib._parser",
+        include_str!("../stdlib/tomllib/_parser.aio"),
+        false,
+    ),
+    (
+        "tomllib._re",
+        include_str!("../stdlib/tomllib/_re.aio"),
+        false,
+    ),
+    (
+        "tomllib._types",
+        include_str!("../stdlib/tomllib/_types.aio"),
+        false,
+    ),
+    (
         "statistics",
         include_str!("../stdlib/statistics.aio"),
         false,
