@@ -62,6 +62,7 @@ const MODULES: &[(&str, &str, bool)] = &[
         include_str!("../stdlib/configparser.aio"),
         false,
     ),
+    ("sched", include_str!("../stdlib/sched.aio"), false),
     (
         "tomllib",
         include_str!("../stdlib/tomllib/__init__.aio"),
