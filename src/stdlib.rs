@@ -64,6 +64,26 @@ const MODULES: &[(&str, &str, bool)] = &[
     ),
     ("sched", include_str!("../stdlib/sched.aio"), false),
     (
+        "importlib",
+        include_str!("../stdlib/importlib/__init__.aio"),
+        true,
+    ),
+    (
+        "importlib._bootstrap",
+        include_str!("../stdlib/importlib/_bootstrap.aio"),
+        false,
+    ),
+    (
+        "importlib.machinery",
+        include_str!("../stdlib/importlib/machinery.aio"),
+        false,
+    ),
+    (
+        "importlib.util",
+        include_str!("../stdlib/importlib/util.aio"),
+        false,
+    ),
+    (
         "tomllib",
         include_str!("../stdlib/tomllib/__init__.aio"),
         true,

@@ -8,6 +8,7 @@ pub mod exec;
 pub mod file;
 pub mod gc_module;
 pub mod hashlib;
+pub mod importer;
 pub mod linecache_io;
 pub mod math;
 mod math_erf;
@@ -49,6 +50,7 @@ pub fn init(vm: &mut Vm) {
     re::register(vm);
     hashlib::register(vm);
     zlib::register(vm);
+    importer::register(vm);
     linecache_io::register(vm);
     asyncio_core::register(vm);
     crate::eventloop::context::register_module(vm);
