@@ -58,6 +58,52 @@ const MODULES: &[(&str, &str, bool)] = &[
     ),
     ("ipaddress", include_str!("../stdlib/ipaddress.aio"), false),
     (
+        "configparser",
+        include_str!("../stdlib/configparser.aio"),
+        false,
+    ),
+    ("sched", include_str!("../stdlib/sched.aio"), false),
+    (
+        "importlib",
+        include_str!("../stdlib/importlib/__init__.aio"),
+        true,
+    ),
+    (
+        "importlib._bootstrap",
+        include_str!("../stdlib/importlib/_bootstrap.aio"),
+        false,
+    ),
+    (
+        "importlib.machinery",
+        include_str!("../stdlib/importlib/machinery.aio"),
+        false,
+    ),
+    (
+        "importlib.util",
+        include_str!("../stdlib/importlib/util.aio"),
+        false,
+    ),
+    (
+        "tomllib",
+        include_str!("../stdlib/tomllib/__init__.aio"),
+        true,
+    ),
+    (
+        "tomllib._parser",
+        include_str!("../stdlib/tomllib/_parser.aio"),
+        false,
+    ),
+    (
+        "tomllib._re",
+        include_str!("../stdlib/tomllib/_re.aio"),
+        false,
+    ),
+    (
+        "tomllib._types",
+        include_str!("../stdlib/tomllib/_types.aio"),
+        false,
+    ),
+    (
         "statistics",
         include_str!("../stdlib/statistics.aio"),
         false,

@@ -9,6 +9,7 @@ pub mod exec;
 pub mod file;
 pub mod gc_module;
 pub mod hashlib;
+pub mod importer;
 pub mod linecache_io;
 pub mod math;
 mod math_erf;
@@ -59,6 +60,7 @@ pub fn init(vm: &mut Vm) {
     zlib::register(vm);
     unicodedata::register(vm);
     select::register(vm);
+    importer::register(vm);
     linecache_io::register(vm);
     platform_probe::register(vm);
     asyncio_core::register(vm);

@@ -167,6 +167,7 @@ pub const MODULE_OWNERS: &[&str] = &[
     "_zlib",
     "unicodedata",
     "_select",
+    "_importer",
     "_contextvars",
     "_linecache",
     "_platform",

@@ -23,6 +23,17 @@ enum Found {
     },
 }
 
+/// Where a module's source is, as `Vm::locate_module` reports it.
+pub(crate) enum ModuleLocation {
+    File {
+        path: PathBuf,
+        package_dir: Option<PathBuf>,
+    },
+    Embedded {
+        is_package: bool,
+    },
+}
+
 impl Vm {
     /// A new module object with the usual dunder names set.
     pub fn new_module(&mut self, name: &str, file: Option<&str>) -> ObjRef {
@@ -286,6 +297,46 @@ impl Vm {
             }
             Found::Embedded { text, .. } => (format!("<frozen {name}>"), text.to_string(), package),
         })
+    }
+
+    /// Where `import full` would find its source, without running it (importlib's
+    /// find_spec): `search` is the parent package's `__path__`, or None for sys.path.
+    /// A file module gives its path and its package folder; an embedded one gives neither.
+    pub(crate) fn locate_module(
+        &mut self,
+        full: &str,
+        search: Option<Vec<PathBuf>>,
+    ) -> Option<ModuleLocation> {
+        let search = search.unwrap_or_else(|| {
+            crate::modules::sys::sys_path(self).unwrap_or_else(|| self.path.clone())
+        });
+        let leaf = full.rsplit('.').next().unwrap_or(full);
+        Some(match self.find_module(full, leaf, &search)? {
+            Found::File { path, package_dir } => ModuleLocation::File { path, package_dir },
+            Found::Embedded { is_package, .. } => ModuleLocation::Embedded { is_package },
+        })
+    }
+
+    /// Runs the file at `path` as the body of `module` (a loader's exec_module, reload):
+    /// compiled as `import` compiles it, so its tracebacks and errors are the same.
+    pub(crate) fn exec_file_in(&mut self, path: &Path, module: &ObjRef) -> PyResult<Value> {
+        let name = path.to_string_lossy().into_owned();
+        let text = crate::interpreter::read_script(path).map_err(|e| {
+            crate::obj::methods::exception::os_error_from_io(self, &e, Some(Value::str(&name)))
+        })?;
+        let source = Source::from_file(name, text);
+        self.exec_source_in(Rc::new(source), module)
+    }
+
+    /// Runs embedded module `full`'s source as the body of `module` (reload). False when
+    /// aio embeds no module of that name.
+    pub(crate) fn exec_embedded_in(&mut self, full: &str, module: &ObjRef) -> PyResult<bool> {
+        let Some((text, _)) = crate::stdlib::find(full) else {
+            return Ok(false);
+        };
+        let source = Source::from_file(format!("<frozen {full}>"), text.to_string());
+        self.exec_source_in(Rc::new(source), module)?;
+        Ok(true)
     }
 
     fn find_module(&self, full: &str, leaf: &str, search: &[PathBuf]) -> Option<Found> {
