@@ -4,6 +4,7 @@ pub mod asyncio_core;
 pub mod asyncio_io;
 pub mod asyncio_sync;
 pub mod builtins;
+pub mod codecs;
 pub mod exec;
 pub mod file;
 pub mod gc_module;
@@ -49,6 +50,7 @@ pub fn init(vm: &mut Vm) {
     re::register(vm);
     hashlib::register(vm);
     zlib::register(vm);
+    codecs::register_module(vm);
     linecache_io::register(vm);
     asyncio_core::register(vm);
     crate::eventloop::context::register_module(vm);

@@ -164,6 +164,7 @@ pub const MODULE_OWNERS: &[&str] = &[
     "_sre_engine",
     "_hashlib",
     "_zlib",
+    "_codecs",
     "_contextvars",
     "_linecache",
     "_traceback",

@@ -109,6 +109,8 @@ pub struct Vm {
     /// Message digests in progress (`crate::modules::hashlib`).
     pub hashes: crate::modules::hashlib::Hashes,
     pub zlib: crate::modules::zlib::ZlibState,
+    /// The codec registry (`crate::modules::codecs`).
+    pub codecs: crate::modules::codecs::CodecsState,
     /// `sys.set_asyncgen_hooks`
     pub asyncgen_hooks: async_gen::AsyncGenHooks,
     /// Set by `AsyncGenWrap`: the yield leaving an async generator frame is a real `yield`
@@ -157,6 +159,7 @@ impl Vm {
             struct_state: Default::default(),
             hashes: Default::default(),
             zlib: Default::default(),
+            codecs: Default::default(),
             asyncgen_hooks: Default::default(),
             async_gen_yield: false,
             async_with_cache: None,
