@@ -23,6 +23,8 @@ use std::collections::HashMap;
 #[derive(Default)]
 pub struct CodecsState {
     search: Vec<Value>,
+    /// The built-in error handlers, made once so lookup_error returns the same object.
+    handlers: HashMap<&'static str, Value>,
     cache: HashMap<String, Value>,
     imported_encodings: bool,
 }
@@ -57,14 +59,10 @@ fn str_arg<'a>(vm: &Vm, v: &'a Value, func: &str, n: usize) -> PyResult<&'a str>
 }
 
 fn data_arg(vm: &Vm, v: &Value, func: &str, n: usize) -> PyResult<Vec<u8>> {
-    if v.as_str().is_some() {
-        return Err(type_error(format!(
-            "{func}() argument {n} must be bytes-like object, not str"
-        )));
-    }
+    let _ = (func, n);
     bytes_data(v).ok_or_else(|| {
         type_error(format!(
-            "{func}() argument {n} must be bytes-like object, not {}",
+            "a bytes-like object is required, not '{}'",
             vm.type_name(v)
         ))
     })
@@ -164,7 +162,9 @@ fn transcode(vm: &mut Vm, args: &Args, func: &'static str, index: i64) -> PyResu
     };
     let info = lookup_codec(vm, &enc)?;
     let f = vm.getitem(&info, &Value::Int(index))?;
-    let r = vm.call(&f, &[obj, Value::str(&errors)])?;
+    let r = vm
+        .call(&f, &[obj, Value::str(&errors)])
+        .map_err(|e| wrap_codec_error(vm, e, index, &enc))?;
     let items = match &r {
         Value::Obj(o) => match &**o {
             Obj::Tuple(t) if t.len() == 2 => Some(t.to_vec()),
@@ -177,6 +177,54 @@ fn transcode(vm: &mut Vm, args: &Args, func: &'static str, index: i64) -> PyResu
         None if index == 0 => Err(type_error("encoder must return a tuple (object, integer)")),
         None => Err(type_error("decoder must return a tuple (object, integer)")),
     }
+}
+
+/// CPython's `_PyErr_TrySetFromCause`: an exception of a plain type (no state beyond
+/// one str argument) raised by a codec is re-raised as "encoding with 'x' codec failed
+/// (TypeError: ...)", the original as its cause.
+fn wrap_codec_error(vm: &mut Vm, e: ExcRef, index: i64, enc: &str) -> ExcRef {
+    const PLAIN: [ExcKind; 9] = [
+        ExcKind::TypeError,
+        ExcKind::ValueError,
+        ExcKind::LookupError,
+        ExcKind::KeyError,
+        ExcKind::IndexError,
+        ExcKind::RuntimeError,
+        ExcKind::NotImplementedError,
+        ExcKind::ZeroDivisionError,
+        ExcKind::OverflowError,
+    ];
+    let x = e.exc();
+    let plain = PLAIN
+        .iter()
+        .any(|&k| x.class.is(&crate::vm::types::exc_class(k)));
+    let args = x.args.borrow().clone();
+    let simple_args = match &args {
+        Value::Obj(o) => match &**o {
+            Obj::Tuple(t) => {
+                t.is_empty() || (t.len() == 1 && t.first().is_some_and(|a| a.as_str().is_some()))
+            }
+            _ => false,
+        },
+        _ => false,
+    };
+    if !plain || !simple_args || !x.dict.borrow().is_empty() {
+        return e;
+    }
+    let text = match vm.to_str(&e.value()) {
+        Ok(t) => t,
+        Err(_) => return e,
+    };
+    let what = if index == 0 { "encoding" } else { "decoding" };
+    let msg = format!(
+        "{what} with '{enc}' codec failed ({}: {text})",
+        crate::vm::class::class_name(&x.class)
+    );
+    let wrapped =
+        crate::vm::errors::new_exception(x.class.clone(), Value::tuple(vec![Value::string(msg)]));
+    *wrapped.exc().cause.borrow_mut() = e.value();
+    wrapped.exc().suppress_context.set(true);
+    wrapped
 }
 
 fn encode(vm: &mut Vm, args: &Args) -> PyResult<Value> {
@@ -375,13 +423,13 @@ const HANDLERS: [(&str, &str); 8] = [
 fn lookup_error(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("lookup_error", 1, 1)?;
     let name = str_arg(vm, &args.pos[0], "lookup_error", 1)?;
-    let Some((_, func)) = HANDLERS.iter().find(|(n, _)| *n == name) else {
+    let Some(&(key, func)) = HANDLERS.iter().find(|(n, _)| *n == name) else {
         return Err(exc(
             ExcKind::LookupError,
             format!("unknown error handler name '{name}'"),
         ));
     };
-    let f: NativeFn = match *func {
+    let f: NativeFn = match func {
         "strict_errors" => strict_errors,
         "ignore_errors" => ignore_errors,
         "replace_errors" => replace_errors,
@@ -391,7 +439,12 @@ fn lookup_error(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         "surrogateescape" => surrogateescape,
         _ => surrogatepass,
     };
-    Ok(native("_codecs", func, f))
+    let handler = vm
+        .codecs
+        .handlers
+        .entry(key)
+        .or_insert_with(|| native("_codecs", func, f));
+    Ok(handler.clone())
 }
 
 /// What an error handler is given: a UnicodeEncodeError or UnicodeDecodeError (aio has

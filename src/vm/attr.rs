@@ -401,7 +401,8 @@ impl Vm {
                     Some(self.sys_module(native_module(f)).unwrap_or(Value::None))
                 }
                 "__self__" => Some(f.self_.as_deref().cloned().unwrap_or(Value::None)),
-                "__module__" if is_module_function(f) => Some(Value::str(native_module(f))),
+                // Interned, so pickle's memo sees one module name (as CPython's).
+                "__module__" if is_module_function(f) => Some(self.intern(native_module(f))),
                 "__module__" => Some(Value::None),
                 "__doc__" => Some(Value::None),
                 _ => None,

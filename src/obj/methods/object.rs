@@ -385,7 +385,13 @@ fn common_reduce(vm: &mut Vm, this: &Value, protocol: i64) -> PyResult<Value> {
 
 /// `object.__reduce_ex__(protocol)`: a class's own `__reduce__` wins, as in CPython.
 fn object_reduce_ex(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("__reduce_ex__", 2, 2)?;
+    args.no_kwargs("__reduce_ex__")?;
+    if args.pos.len() != 2 {
+        return Err(type_error(format!(
+            "object.__reduce_ex__() takes exactly one argument ({} given)",
+            args.pos.len().saturating_sub(1)
+        )));
+    }
     let this = args.pos[0].clone();
     let protocol = vm.index_value(&args.pos[1])?;
     let key = vm.intern("__reduce__");
