@@ -1,4 +1,4 @@
-//! Methods of `bytes` and `bytearray`, and the codecs (utf-8, ascii, latin-1).
+//! Methods of `bytes` and `bytearray` (their codecs are in text_codec.rs).
 
 use super::int::not_impl;
 use super::slice::{in_range, seq_index, Index};
@@ -12,6 +12,9 @@ use crate::syntax::ast::CmpOp;
 use crate::vm::errors::{index_error, type_error, value_error, PyResult};
 use crate::vm::value::Value;
 use crate::vm::Vm;
+
+/// `str.encode` and `bytes.decode` share the codecs in text_codec.rs with `_codecs`.
+pub use super::text_codec::{decode, encode};
 
 /// The bytes of a bytes-like value (a copy): bytes, bytearray, or a C-contiguous live
 /// memoryview, which is what CPython's simple-buffer consumers (`y*`) accept. Callers
@@ -1701,6 +1704,3 @@ mod tests {
         );
     }
 }
-
-/// `str.encode` and `bytes.decode` share the codecs in text_codec.rs with `_codecs`.
-pub use super::text_codec::{decode, encode};

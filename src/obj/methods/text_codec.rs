@@ -160,7 +160,7 @@ pub fn encode_with(s: &str, c: Codec, errors: &str) -> PyResult<Vec<u8>> {
         let bad = chars.get(i..end).unwrap_or_default();
         match errors {
             "ignore" => {}
-            "replace" => out.extend(std::iter::repeat(b'?').take(bad.len())),
+            "replace" => out.extend(std::iter::repeat_n(b'?', bad.len())),
             "backslashreplace" => bad.iter().for_each(|&c| out.extend(escape_char(c).bytes())),
             "xmlcharrefreplace" => bad
                 .iter()
