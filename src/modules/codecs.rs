@@ -729,6 +729,76 @@ fn charmap_build(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(d)
 }
 
+/// `str.encode(encoding, errors)`: aio's built-in codecs directly, any other through
+/// the registry (`_PyCodec_EncodeText`), which must give bytes.
+pub fn encode_text(vm: &mut Vm, s: &str, encoding: &str, errors: &str) -> PyResult<Value> {
+    if let Some(c) = tc::find_codec(encoding) {
+        return encode_with(s, c, errors).map(Value::bytes);
+    }
+    let r = registry_text_codec(vm, Value::str(s), encoding, errors, 0)?;
+    if bytes_data(&r).is_some()
+        && !matches!(&r, Value::Obj(o) if matches!(&**o, Obj::MemoryView(_)))
+    {
+        return Ok(r);
+    }
+    Err(type_error(format!(
+        "'{encoding}' encoder returned '{}' instead of 'bytes'; use codecs.encode() to encode to arbitrary types",
+        vm.type_name(&r)
+    )))
+}
+
+/// `bytes.decode(encoding, errors)`, as `encode_text`: the decoder must give a str.
+pub fn decode_text(vm: &mut Vm, data: &[u8], encoding: &str, errors: &str) -> PyResult<Value> {
+    if let Some(c) = tc::find_codec(encoding) {
+        return decode_with(data, c, errors, true).map(|(s, _)| Value::string(s));
+    }
+    let r = registry_text_codec(vm, Value::bytes(data.to_vec()), encoding, errors, 1)?;
+    if r.as_str().is_some() {
+        return Ok(r);
+    }
+    Err(type_error(format!(
+        "'{encoding}' decoder returned '{}' instead of 'str'; use codecs.decode() to decode to arbitrary types",
+        vm.type_name(&r)
+    )))
+}
+
+/// The registry's codec for `encoding` applied to `obj`, refused when the codec is not
+/// a text encoding (`_is_text_encoding` false), as `_PyCodec_LookupTextEncoding`.
+fn registry_text_codec(
+    vm: &mut Vm,
+    obj: Value,
+    encoding: &str,
+    errors: &str,
+    index: i64,
+) -> PyResult<Value> {
+    let info = lookup_codec(vm, encoding)?;
+    let is_text = vm.get_attr_opt(&info, &Value::str("_is_text_encoding"))?;
+    if let Some(flag) = is_text {
+        if !vm.truthy(&flag)? {
+            let what = if index == 0 { "encode" } else { "decode" };
+            return Err(exc(
+                ExcKind::LookupError,
+                format!(
+                    "'{encoding}' is not a text encoding; use codecs.{what}() to handle arbitrary codecs"
+                ),
+            ));
+        }
+    }
+    let f = vm.getitem(&info, &Value::Int(index))?;
+    let r = vm
+        .call(&f, &[obj, Value::str(errors)])
+        .map_err(|e| wrap_codec_error(vm, e, index, encoding))?;
+    match &r {
+        Value::Obj(o) => match &**o {
+            Obj::Tuple(t) if t.len() == 2 => Ok(t.first().cloned().unwrap_or(Value::None)),
+            _ if index == 0 => Err(type_error("encoder must return a tuple (object, integer)")),
+            _ => Err(type_error("decoder must return a tuple (object, integer)")),
+        },
+        _ if index == 0 => Err(type_error("encoder must return a tuple (object, integer)")),
+        _ => Err(type_error("decoder must return a tuple (object, integer)")),
+    }
+}
+
 pub fn register_module(vm: &mut Vm) {
     let funcs: &[(&'static str, NativeFn)] = &[
         ("register", register),

@@ -13,9 +13,6 @@ use crate::vm::errors::{index_error, type_error, value_error, PyResult};
 use crate::vm::value::Value;
 use crate::vm::Vm;
 
-/// `str.encode` and `bytes.decode` share the codecs in text_codec.rs with `_codecs`.
-pub use super::text_codec::{decode, encode};
-
 /// The bytes of a bytes-like value (a copy): bytes, bytearray, or a C-contiguous live
 /// memoryview, which is what CPython's simple-buffer consumers (`y*`) accept. Callers
 /// that refuse other values can ask `buffer_error` for CPython's error about a view.
@@ -190,7 +187,9 @@ fn construct(vm: &mut Vm, a: &Args, name: &str) -> PyResult<Vec<u8>> {
             ))
         })?;
         let er = errs.and_then(|x| x.as_str()).unwrap_or("strict");
-        return encode(s, e, er);
+        let (s, e, er) = (s.to_string(), e.to_string(), er.to_string());
+        let encoded = crate::modules::codecs::encode_text(vm, &s, &e, &er)?;
+        return Ok(bytes_data(&encoded).unwrap_or_default());
     }
     if enc.is_some() {
         return Err(type_error("encoding without a string argument"));
@@ -572,7 +571,7 @@ fn decode_m(vm: &mut Vm, a: &Args) -> PyResult<Value> {
         .and_then(|v| v.as_str())
         .unwrap_or("strict")
         .to_string();
-    decode(&d, &enc, &errs).map(Value::string)
+    crate::modules::codecs::decode_text(vm, &d, &enc, &errs)
 }
 
 fn hex(vm: &mut Vm, a: &Args) -> PyResult<Value> {

@@ -1,7 +1,9 @@
-//! The text codecs built into aio (UTF-8, ASCII, Latin-1) and their error handlers: the one
-//! implementation behind `str.encode`, `bytes.decode` and the `_codecs` module. Errors are
-//! CPython's five-argument UnicodeEncodeError/UnicodeDecodeError (encoding, object, start,
-//! end, reason), so `str(e)` and `e.start`/`e.end` match.
+//! The text codecs built into aio (UTF-8, ASCII, Latin-1, and the escape codecs) and their
+//! error handlers: the one implementation behind `str.encode`, `bytes.decode` and the
+//! `_codecs` module (modules/codecs.rs, which also goes to the codec registry for
+//! other encodings). Errors are CPython's five-argument UnicodeEncodeError and
+//! UnicodeDecodeError (encoding, object, start, end, reason), so `str(e)` and
+//! `e.start`/`e.end` match.
 //!
 //! aio strings cannot hold lone surrogates, so a decode that CPython would finish with
 //! surrogates ('surrogateescape', 'surrogatepass') is a NotImplementedError; when encoding,
@@ -57,10 +59,6 @@ pub fn find_codec(name: &str) -> Option<Codec> {
         "raw_unicode_escape" => Some(Codec::RawUnicodeEscape),
         _ => None,
     }
-}
-
-fn codec(name: &str) -> PyResult<Codec> {
-    find_codec(name).ok_or_else(|| unknown_encoding(name))
 }
 
 pub fn unknown_encoding(name: &str) -> ExcRef {
@@ -126,11 +124,6 @@ fn surrogates_unsupported(errors: &str) -> ExcRef {
     ))
 }
 
-/// `s.encode(encoding, errors)`
-pub fn encode(s: &str, encoding: &str, errors: &str) -> PyResult<Vec<u8>> {
-    encode_with(s, codec(encoding)?, errors)
-}
-
 /// Encodes all of `s` with `c`; unencodable runs go to the error handler `errors`.
 pub fn encode_with(s: &str, c: Codec, errors: &str) -> PyResult<Vec<u8>> {
     let limit: u32 = match c {
@@ -175,11 +168,6 @@ pub fn encode_with(s: &str, c: Codec, errors: &str) -> PyResult<Vec<u8>> {
         i = end;
     }
     Ok(out)
-}
-
-/// `data.decode(encoding, errors)`
-pub fn decode(data: &[u8], encoding: &str, errors: &str) -> PyResult<String> {
-    decode_with(data, codec(encoding)?, errors, true).map(|(s, _)| s)
 }
 
 /// What a decode error handler puts in place of the bytes `data[start..end]`.
