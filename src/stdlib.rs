@@ -234,6 +234,54 @@ const MODULES: &[(&str, &str, bool)] = &[
     ),
     ("typing", include_str!("../stdlib/typing.aio"), false),
     ("copy", include_str!("../stdlib/copy.aio"), false),
+    ("copyreg", include_str!("../stdlib/copyreg.aio"), false),
+    (
+        "_objreduce",
+        include_str!("../stdlib/_objreduce.aio"),
+        false,
+    ),
+    (
+        "_compat_pickle",
+        include_str!("../stdlib/_compat_pickle.aio"),
+        false,
+    ),
+    ("pickle", include_str!("../stdlib/pickle.aio"), false),
+    ("codecs", include_str!("../stdlib/codecs.aio"), false),
+    (
+        "encodings",
+        include_str!("../stdlib/encodings/__init__.aio"),
+        true,
+    ),
+    (
+        "encodings.aliases",
+        include_str!("../stdlib/encodings/aliases.aio"),
+        false,
+    ),
+    (
+        "encodings.utf_8",
+        include_str!("../stdlib/encodings/utf_8.aio"),
+        false,
+    ),
+    (
+        "encodings.ascii",
+        include_str!("../stdlib/encodings/ascii.aio"),
+        false,
+    ),
+    (
+        "encodings.latin_1",
+        include_str!("../stdlib/encodings/latin_1.aio"),
+        false,
+    ),
+    (
+        "encodings.unicode_escape",
+        include_str!("../stdlib/encodings/unicode_escape.aio"),
+        false,
+    ),
+    (
+        "encodings.raw_unicode_escape",
+        include_str!("../stdlib/encodings/raw_unicode_escape.aio"),
+        false,
+    ),
     ("abc", include_str!("../stdlib/abc.aio"), false),
     ("enum", include_str!("../stdlib/enum.aio"), false),
     (

@@ -5,6 +5,7 @@ pub mod asyncio_io;
 pub mod asyncio_sync;
 pub mod builtins;
 pub mod cmath;
+pub mod codecs;
 pub mod exec;
 pub mod file;
 pub mod gc_module;
@@ -61,6 +62,7 @@ pub fn init(vm: &mut Vm) {
     unicodedata::register(vm);
     select::register(vm);
     importer::register(vm);
+    codecs::register_module(vm);
     linecache_io::register(vm);
     platform_probe::register(vm);
     asyncio_core::register(vm);

@@ -168,6 +168,7 @@ pub const MODULE_OWNERS: &[&str] = &[
     "unicodedata",
     "_select",
     "_importer",
+    "_codecs",
     "_contextvars",
     "_linecache",
     "_platform",

@@ -149,6 +149,11 @@ impl Vm {
                     if let Some(v) = self.lazy_module_attr(m, name)? {
                         return Ok(Some(v));
                     }
+                    // Methods of the module type (`__reduce_ex__`, `__eq__`, ...).
+                    let cls = self.type_of(obj);
+                    if let Some(d) = lookup(&cls, name) {
+                        return self.bind_descr(d, obj, &cls).map(Some);
+                    }
                     // PEP 562: a module-level `__getattr__(name)` for names it lacks.
                     let Some(hook) = hook else { return Ok(None) };
                     return match self.call(&hook, std::slice::from_ref(name)) {
@@ -388,12 +393,16 @@ impl Vm {
             },
             Obj::Native(f) => match n {
                 "__name__" => Some(Value::str(f.name)),
-                "__qualname__" => Some(Value::string(if f.owner.is_empty() {
-                    f.name.to_string()
-                } else {
-                    format!("{}.{}", f.owner, f.name)
-                })),
+                // A module's function (`len`, `_codecs.encode`) names its module, as
+                // pickle's lookup by reference needs; a type's method does not.
+                "__qualname__" if is_module_function(f) => Some(Value::str(f.name)),
+                "__qualname__" => Some(Value::string(format!("{}.{}", f.owner, f.name))),
+                "__self__" if f.self_.is_none() && is_module_function(f) => {
+                    Some(self.sys_module(native_module(f)).unwrap_or(Value::None))
+                }
                 "__self__" => Some(f.self_.as_deref().cloned().unwrap_or(Value::None)),
+                // Interned, so pickle's memo sees one module name (as CPython's).
+                "__module__" if is_module_function(f) => Some(self.intern(native_module(f))),
                 "__module__" => Some(Value::None),
                 "__doc__" => Some(Value::None),
                 _ => None,
@@ -885,4 +894,18 @@ fn bind_classmethod(f: &Value, cls: Value) -> Value {
         func: f.clone(),
         self_: cls,
     }))
+}
+
+/// Whether a native function belongs to a module (`builtins` or a native module) rather
+/// than to a type.
+fn is_module_function(f: &crate::obj::function::NativeFunction) -> bool {
+    crate::obj::function::MODULE_OWNERS.contains(&f.owner)
+}
+
+fn native_module(f: &crate::obj::function::NativeFunction) -> &'static str {
+    if f.owner.is_empty() {
+        "builtins"
+    } else {
+        f.owner
+    }
 }

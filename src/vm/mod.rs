@@ -111,6 +111,8 @@ pub struct Vm {
     pub zlib: crate::modules::zlib::ZlibState,
     /// Epoll instances (`crate::modules::select`).
     pub select: crate::modules::select::SelectState,
+    /// The codec registry (`crate::modules::codecs`).
+    pub codecs: crate::modules::codecs::CodecsState,
     /// `sys.set_asyncgen_hooks`
     pub asyncgen_hooks: async_gen::AsyncGenHooks,
     /// Set by `AsyncGenWrap`: the yield leaving an async generator frame is a real `yield`
@@ -160,6 +162,7 @@ impl Vm {
             hashes: Default::default(),
             zlib: Default::default(),
             select: Default::default(),
+            codecs: Default::default(),
             asyncgen_hooks: Default::default(),
             async_gen_yield: false,
             async_with_cache: None,

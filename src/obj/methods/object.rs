@@ -365,6 +365,62 @@ fn object_sizeof(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(Value::Int(std::mem::size_of::<Obj>() as i64))
 }
 
+/// `module.name(*args)` for the aio modules that hold what CPython's C code does here.
+fn call_module(vm: &mut Vm, module: &str, name: &str, args: &[Value]) -> PyResult<Value> {
+    let m = vm.import_module(module)?;
+    let f = vm.get_attr_str(&m, name)?;
+    vm.call(&f, args)
+}
+
+/// typeobject.c's `_common_reduce`, ported in stdlib/_objreduce.aio with the native
+/// types' own `__reduce__` methods.
+fn common_reduce(vm: &mut Vm, this: &Value, protocol: i64) -> PyResult<Value> {
+    call_module(
+        vm,
+        "_objreduce",
+        "common_reduce",
+        &[this.clone(), Value::Int(protocol)],
+    )
+}
+
+/// `object.__reduce_ex__(protocol)`: a class's own `__reduce__` wins, as in CPython.
+fn object_reduce_ex(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.no_kwargs("__reduce_ex__")?;
+    if args.pos.len() != 2 {
+        return Err(type_error(format!(
+            "object.__reduce_ex__() takes exactly one argument ({} given)",
+            args.pos.len().saturating_sub(1)
+        )));
+    }
+    let this = args.pos[0].clone();
+    let protocol = vm.index_value(&args.pos[1])?;
+    let key = vm.intern("__reduce__");
+    if let Some(reduce) = vm.get_attr_opt(&this, &key)? {
+        let cls = Value::Obj(vm.type_of(&this));
+        let cls_reduce = vm.get_attr_opt(&cls, &key)?;
+        if !is_object_native(&cls_reduce, "__reduce__") {
+            return vm.call(&reduce, &[]);
+        }
+    }
+    common_reduce(vm, &this, protocol)
+}
+
+fn object_reduce(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("__reduce__", 1, 1)?;
+    common_reduce(vm, &args.pos[0], 0)
+}
+
+/// `object.__getstate__()`: the instance dict and slots (stdlib/_objreduce.aio).
+fn object_getstate(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("__getstate__", 1, 1)?;
+    call_module(
+        vm,
+        "_objreduce",
+        "object_getstate",
+        &[args.pos[0].clone(), Value::Bool(false)],
+    )
+}
+
 pub fn register(vm: &mut Vm) {
     let object = vm.t.object.clone();
     vm.add_methods(
@@ -388,6 +444,9 @@ pub fn register(vm: &mut Vm) {
             ("__delattr__", object_delattr),
             ("__dir__", object_dir),
             ("__sizeof__", object_sizeof),
+            ("__reduce_ex__", object_reduce_ex),
+            ("__reduce__", object_reduce),
+            ("__getstate__", object_getstate),
         ],
     );
     let init_subclass = Value::obj(Obj::ClassMethod(native(

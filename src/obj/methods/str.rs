@@ -114,7 +114,7 @@ fn str_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
         None => "strict".into(),
     };
     match super::bytes::bytes_data(obj) {
-        Some(data) => super::bytes::decode(&data, &enc, &errs).map(new_str),
+        Some(data) => crate::modules::codecs::decode_text(vm, &data, &enc, &errs),
         None => {
             if obj.as_str().is_some() {
                 return Err(type_error("decoding str is not supported"));
@@ -1642,7 +1642,7 @@ fn encode(vm: &mut Vm, a: &Args) -> PyResult<Value> {
         Some(v) => str_arg(vm, v, "encode() argument 'errors'")?.to_string(),
         None => "strict".into(),
     };
-    super::bytes::encode(s.as_str(), &enc, &errs).map(Value::bytes)
+    crate::modules::codecs::encode_text(vm, s.as_str(), &enc, &errs)
 }
 
 fn maketrans(vm: &mut Vm, a: &Args) -> PyResult<Value> {

@@ -343,7 +343,7 @@ fn codecs_and_translate() {
     assert_eq!(cm(vm, &s("abc"), "encode", &[]), "b'abc'");
     assert_eq!(
         cm(vm, &s("é"), "encode", &[s("ascii")]),
-        "!UnicodeEncodeError: 'ascii' codec can't encode character '\\xe9' in position 0: ordinal not in range(128)"
+        "!UnicodeEncodeError: ('ascii', 'é', 0, 1, 'ordinal not in range(128)')"
     );
     assert_eq!(cm(vm, &s("é"), "encode", &[s("latin-1")]), "b'\\xe9'");
     assert_eq!(
@@ -354,7 +354,7 @@ fn codecs_and_translate() {
     let r = vm.call(&str_t, &[Value::bytes(vec![0xff]), s("utf-8")]);
     assert_eq!(
         show(vm, r),
-        "!UnicodeDecodeError: 'utf-8' codec can't decode byte 0xff in position 0: invalid start byte"
+        "!UnicodeDecodeError: ('utf-8', b'\\xff', 0, 1, 'invalid start byte')"
     );
     let r = vm.call(&str_t, &[i(1), s("utf-8")]);
     assert_eq!(

@@ -1,0 +1,828 @@
+//! `_codecs`: the codec registry (search functions, the lookup cache, error handlers) and
+//! the built-in codecs' functions that stdlib/codecs.aio and the `encodings` package use,
+//! as CPython 3.11's Modules/_codecsmodule.c and Python/codecs.c. The transcoding itself
+//! is obj/methods/text_codec.rs, shared with `str.encode` and `bytes.decode`.
+//!
+//! Error handlers other than the built-in ones cannot be registered: aio's codecs apply
+//! the built-in handlers by name, so `register_error` of a new handler is a
+//! NotImplementedError.
+
+use crate::obj::function::{Args, NativeFn};
+use crate::obj::methods::bytes::bytes_data;
+use crate::obj::methods::text_codec::{
+    self as tc, decode_with, encode_with, escape_char, name_escape, unknown_encoding, Codec,
+};
+use crate::obj::Obj;
+use crate::vm::errors::{exc, not_implemented, type_error, value_error, ExcRef, PyResult};
+use crate::vm::native::native;
+use crate::vm::types::ExcKind;
+use crate::vm::value::Value;
+use crate::vm::Vm;
+use std::collections::HashMap;
+
+#[derive(Default)]
+pub struct CodecsState {
+    search: Vec<Value>,
+    /// The built-in error handlers, made once so lookup_error returns the same object.
+    handlers: HashMap<&'static str, Value>,
+    cache: HashMap<String, Value>,
+    imported_encodings: bool,
+}
+
+/// Python/codecs.c's normalizestring: lower case, spaces become hyphens... as 3.11's
+/// `_Py_normalize_encoding`: lower case, and runs of other than alphanumerics and '.'
+/// become one '_'.
+fn normalize(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut punct = false;
+    for c in name.chars() {
+        if c.is_alphanumeric() || c == '.' {
+            if punct && !out.is_empty() {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+            punct = false;
+        } else {
+            punct = true;
+        }
+    }
+    out
+}
+
+fn str_arg<'a>(vm: &Vm, v: &'a Value, func: &str, n: usize) -> PyResult<&'a str> {
+    v.as_str().ok_or_else(|| {
+        type_error(format!(
+            "{func}() argument {n} must be str, not {}",
+            vm.type_name(v)
+        ))
+    })
+}
+
+fn data_arg(vm: &Vm, v: &Value, func: &str, n: usize) -> PyResult<Vec<u8>> {
+    let _ = (func, n);
+    bytes_data(v).ok_or_else(|| {
+        type_error(format!(
+            "a bytes-like object is required, not '{}'",
+            vm.type_name(v)
+        ))
+    })
+}
+
+/// The `errors` argument: None means 'strict'.
+fn errors_arg(vm: &Vm, args: &Args, i: usize, func: &str) -> PyResult<String> {
+    match args.arg(i, "errors") {
+        None | Some(Value::None) => Ok("strict".into()),
+        Some(v) => Ok(str_arg(vm, v, func, i + 1)?.to_string()),
+    }
+}
+
+fn pair(a: Value, n: usize) -> Value {
+    Value::tuple(vec![a, Value::Int(n as i64)])
+}
+
+fn register(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("register", 1, 1)?;
+    let f = args.pos[0].clone();
+    if !crate::modules::builtins::is_callable(vm, &f) {
+        return Err(type_error("argument must be callable"));
+    }
+    vm.codecs.search.push(f);
+    Ok(Value::None)
+}
+
+fn unregister(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("unregister", 1, 1)?;
+    let f = &args.pos[0];
+    if let Some(i) = vm.codecs.search.iter().position(|g| g.is(f)) {
+        vm.codecs.search.remove(i);
+        vm.codecs.cache.clear();
+    }
+    Ok(Value::None)
+}
+
+/// `_PyCodec_Lookup`: the CodecInfo of `encoding` from the cache or the search functions
+/// (the `encodings` package registers the first one, imported on the first lookup).
+pub fn lookup_codec(vm: &mut Vm, encoding: &str) -> PyResult<Value> {
+    if !vm.codecs.imported_encodings {
+        vm.codecs.imported_encodings = true;
+        vm.import_module("encodings")?;
+    }
+    let key = normalize(encoding);
+    if let Some(v) = vm.codecs.cache.get(&key) {
+        return Ok(v.clone());
+    }
+    let search = vm.codecs.search.clone();
+    for f in search {
+        let r = vm.call(&f, &[Value::str(&key)])?;
+        if matches!(r, Value::None) {
+            continue;
+        }
+        let ok = match &r {
+            Value::Obj(o) => match &**o {
+                Obj::Tuple(t) => t.len() == 4,
+                _ => {
+                    let t = vm.type_of(&r);
+                    crate::vm::class::is_subclass(&t, &vm.t.tuple)
+                }
+            },
+            _ => false,
+        };
+        if !ok || vm.len(&r)? != 4 {
+            return Err(type_error("codec search functions must return 4-tuples"));
+        }
+        vm.codecs.cache.insert(key, r.clone());
+        return Ok(r);
+    }
+    Err(unknown_encoding(encoding))
+}
+
+fn lookup(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("lookup", 1, 1)?;
+    let enc = str_arg(vm, &args.pos[0], "lookup", 1)?.to_string();
+    lookup_codec(vm, &enc)
+}
+
+/// `codecs.encode(obj, encoding, errors)` / `codecs.decode(...)`: the codec's function
+/// at `index` (0 encoder, 1 decoder), whose result must be an (object, length) pair.
+fn transcode(vm: &mut Vm, args: &Args, func: &'static str, index: i64) -> PyResult<Value> {
+    args.only_kwargs(func, &["obj", "encoding", "errors"])?;
+    args.check_pos(func, 0, 3)?;
+    let Some(obj) = args.arg(0, "obj").cloned() else {
+        return Err(type_error(format!(
+            "{func}() missing required argument 'obj' (pos 1)"
+        )));
+    };
+    let enc = match args.arg(1, "encoding") {
+        Some(v) => str_arg(vm, v, func, 2)?.to_string(),
+        None => "utf-8".into(),
+    };
+    let errors = match args.arg(2, "errors") {
+        Some(v) => str_arg(vm, v, func, 3)?.to_string(),
+        None => "strict".into(),
+    };
+    let info = lookup_codec(vm, &enc)?;
+    let f = vm.getitem(&info, &Value::Int(index))?;
+    let r = vm
+        .call(&f, &[obj, Value::str(&errors)])
+        .map_err(|e| wrap_codec_error(vm, e, index, &enc))?;
+    let items = match &r {
+        Value::Obj(o) => match &**o {
+            Obj::Tuple(t) if t.len() == 2 => Some(t.to_vec()),
+            _ => None,
+        },
+        _ => None,
+    };
+    match items {
+        Some(v) => Ok(v.into_iter().next().unwrap_or(Value::None)),
+        None if index == 0 => Err(type_error("encoder must return a tuple (object, integer)")),
+        None => Err(type_error("decoder must return a tuple (object, integer)")),
+    }
+}
+
+/// CPython's `_PyErr_TrySetFromCause`: an exception of a plain type (no state beyond
+/// one str argument) raised by a codec is re-raised as "encoding with 'x' codec failed
+/// (TypeError: ...)", the original as its cause.
+fn wrap_codec_error(vm: &mut Vm, e: ExcRef, index: i64, enc: &str) -> ExcRef {
+    const PLAIN: [ExcKind; 9] = [
+        ExcKind::TypeError,
+        ExcKind::ValueError,
+        ExcKind::LookupError,
+        ExcKind::KeyError,
+        ExcKind::IndexError,
+        ExcKind::RuntimeError,
+        ExcKind::NotImplementedError,
+        ExcKind::ZeroDivisionError,
+        ExcKind::OverflowError,
+    ];
+    let x = e.exc();
+    let plain = PLAIN
+        .iter()
+        .any(|&k| x.class.is(&crate::vm::types::exc_class(k)));
+    let args = x.args.borrow().clone();
+    let simple_args = match &args {
+        Value::Obj(o) => match &**o {
+            Obj::Tuple(t) => {
+                t.is_empty() || (t.len() == 1 && t.first().is_some_and(|a| a.as_str().is_some()))
+            }
+            _ => false,
+        },
+        _ => false,
+    };
+    if !plain || !simple_args || !x.dict.borrow().is_empty() {
+        return e;
+    }
+    let text = match vm.to_str(&e.value()) {
+        Ok(t) => t,
+        Err(_) => return e,
+    };
+    let what = if index == 0 { "encoding" } else { "decoding" };
+    let msg = format!(
+        "{what} with '{enc}' codec failed ({}: {text})",
+        crate::vm::class::class_name(&x.class)
+    );
+    let wrapped =
+        crate::vm::errors::new_exception(x.class.clone(), Value::tuple(vec![Value::string(msg)]));
+    *wrapped.exc().cause.borrow_mut() = e.value();
+    wrapped.exc().suppress_context.set(true);
+    wrapped
+}
+
+fn encode(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    transcode(vm, args, "encode", 0)
+}
+
+fn decode(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    transcode(vm, args, "decode", 1)
+}
+
+fn encode_fn(vm: &mut Vm, args: &Args, func: &'static str, c: Codec) -> PyResult<Value> {
+    args.only_kwargs(func, &[])?;
+    args.check_pos(func, 1, 2)?;
+    let s = str_arg(vm, &args.pos[0], func, 1)?;
+    let errors = errors_arg(vm, args, 1, func)?;
+    let out = encode_with(s, c, &errors)?;
+    Ok(pair(Value::bytes(out), s.chars().count()))
+}
+
+fn decode_fn(vm: &mut Vm, args: &Args, func: &'static str, c: Codec) -> PyResult<Value> {
+    args.only_kwargs(func, &[])?;
+    args.check_pos(func, 1, 3)?;
+    let data = data_arg(vm, &args.pos[0], func, 1)?;
+    let errors = errors_arg(vm, args, 1, func)?;
+    // Only the UTF-8 decoder defaults to leaving a cut-off sequence for the next call.
+    let final_ = match args.pos.get(2) {
+        Some(v) => vm.truthy(v)?,
+        None => c != Codec::Utf8,
+    };
+    let (s, n) = decode_with(&data, c, &errors, final_)?;
+    Ok(pair(Value::string(s), n))
+}
+
+fn utf_8_encode(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    encode_fn(vm, args, "utf_8_encode", Codec::Utf8)
+}
+fn utf_8_decode(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    decode_fn(vm, args, "utf_8_decode", Codec::Utf8)
+}
+fn latin_1_encode(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    encode_fn(vm, args, "latin_1_encode", Codec::Latin1)
+}
+fn latin_1_decode(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    decode_fn(vm, args, "latin_1_decode", Codec::Latin1)
+}
+fn unicode_escape_encode(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    encode_fn(vm, args, "unicode_escape_encode", Codec::UnicodeEscape)
+}
+fn unicode_escape_decode(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    decode_fn(vm, args, "unicode_escape_decode", Codec::UnicodeEscape)
+}
+fn raw_unicode_escape_encode(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    encode_fn(
+        vm,
+        args,
+        "raw_unicode_escape_encode",
+        Codec::RawUnicodeEscape,
+    )
+}
+fn raw_unicode_escape_decode(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    decode_fn(
+        vm,
+        args,
+        "raw_unicode_escape_decode",
+        Codec::RawUnicodeEscape,
+    )
+}
+fn ascii_encode(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    encode_fn(vm, args, "ascii_encode", Codec::Ascii)
+}
+fn ascii_decode(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    decode_fn(vm, args, "ascii_decode", Codec::Ascii)
+}
+
+/// `escape_encode(bytes)`: the bytes as a bytes literal's body writes them.
+fn escape_encode(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("escape_encode", 1, 2)?;
+    let Some(Obj::Bytes(data)) = args.pos[0].as_obj().map(|o| &**o) else {
+        return Err(type_error(format!(
+            "escape_encode() argument 1 must be bytes, not {}",
+            vm.type_name(&args.pos[0])
+        )));
+    };
+    let mut out = Vec::with_capacity(data.len());
+    for &b in data.iter() {
+        match b {
+            b'\\' | b'\'' => out.extend([b'\\', b]),
+            b'\t' => out.extend(b"\\t"),
+            b'\n' => out.extend(b"\\n"),
+            b'\r' => out.extend(b"\\r"),
+            0x20..=0x7e => out.push(b),
+            _ => out.extend(format!("\\x{b:02x}").bytes()),
+        }
+    }
+    Ok(pair(Value::bytes(out), data.len()))
+}
+
+/// `escape_decode(data)`: a bytes literal's escapes resolved (CPython's
+/// `_PyBytes_DecodeEscape`); an unknown escape stays as written.
+fn escape_decode(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("escape_decode", 1, 2)?;
+    let data = match args.pos[0].as_str() {
+        Some(s) => s.as_bytes().to_vec(),
+        None => data_arg(vm, &args.pos[0], "escape_decode", 1)?,
+    };
+    let errors = errors_arg(vm, args, 1, "escape_decode")?;
+    let mut out = Vec::with_capacity(data.len());
+    let mut i = 0;
+    while let Some(&b) = data.get(i) {
+        i += 1;
+        if b != b'\\' {
+            out.push(b);
+            continue;
+        }
+        let Some(&e) = data.get(i) else {
+            return Err(value_error("Trailing \\ in string"));
+        };
+        i += 1;
+        match e {
+            b'\n' => {}
+            b'\\' | b'\'' | b'"' => out.push(e),
+            b'b' => out.push(8),
+            b'f' => out.push(12),
+            b't' => out.push(b'\t'),
+            b'n' => out.push(b'\n'),
+            b'r' => out.push(b'\r'),
+            b'v' => out.push(11),
+            b'a' => out.push(7),
+            b'0'..=b'7' => {
+                let mut n = u32::from(e - b'0');
+                for _ in 0..2 {
+                    match data.get(i) {
+                        Some(&d @ b'0'..=b'7') => {
+                            n = n * 8 + u32::from(d - b'0');
+                            i += 1;
+                        }
+                        _ => break,
+                    }
+                }
+                out.push((n & 0xff) as u8);
+            }
+            b'x' => {
+                let hex = data.get(i..i + 2).and_then(|h| {
+                    std::str::from_utf8(h)
+                        .ok()
+                        .and_then(|h| u8::from_str_radix(h, 16).ok())
+                });
+                match (hex, errors.as_str()) {
+                    (Some(v), _) => {
+                        out.push(v);
+                        i += 2;
+                    }
+                    (None, "ignore") => {}
+                    (None, "replace") => out.push(b'?'),
+                    (None, "strict") => {
+                        return Err(value_error(format!(
+                            "invalid \\x escape at position {}",
+                            i - 2
+                        )))
+                    }
+                    (None, other) => {
+                        return Err(value_error(format!(
+                            "decoding error; unknown error handling code: {other}"
+                        )))
+                    }
+                }
+            }
+            _ => out.extend([b'\\', e]),
+        }
+    }
+    Ok(pair(Value::bytes(out), data.len()))
+}
+
+fn register_error(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("register_error", 2, 2)?;
+    str_arg(vm, &args.pos[0], "register_error", 1)?;
+    if !crate::modules::builtins::is_callable(vm, &args.pos[1]) {
+        return Err(type_error("handler must be callable"));
+    }
+    Err(not_implemented(
+        "codecs.register_error (aio's codecs apply only the built-in error handlers)",
+    ))
+}
+
+const HANDLERS: [(&str, &str); 8] = [
+    ("strict", "strict_errors"),
+    ("ignore", "ignore_errors"),
+    ("replace", "replace_errors"),
+    ("xmlcharrefreplace", "xmlcharrefreplace_errors"),
+    ("backslashreplace", "backslashreplace_errors"),
+    ("namereplace", "namereplace_errors"),
+    ("surrogateescape", "surrogateescape"),
+    ("surrogatepass", "surrogatepass"),
+];
+
+fn lookup_error(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("lookup_error", 1, 1)?;
+    let name = str_arg(vm, &args.pos[0], "lookup_error", 1)?;
+    let Some(&(key, func)) = HANDLERS.iter().find(|(n, _)| *n == name) else {
+        return Err(exc(
+            ExcKind::LookupError,
+            format!("unknown error handler name '{name}'"),
+        ));
+    };
+    let f: NativeFn = match func {
+        "strict_errors" => strict_errors,
+        "ignore_errors" => ignore_errors,
+        "replace_errors" => replace_errors,
+        "xmlcharrefreplace_errors" => xmlcharrefreplace_errors,
+        "backslashreplace_errors" => backslashreplace_errors,
+        "namereplace_errors" => namereplace_errors,
+        "surrogateescape" => surrogateescape,
+        _ => surrogatepass,
+    };
+    let handler = vm
+        .codecs
+        .handlers
+        .entry(key)
+        .or_insert_with(|| native("_codecs", func, f));
+    Ok(handler.clone())
+}
+
+/// What an error handler is given: a UnicodeEncodeError or UnicodeDecodeError (aio has
+/// no UnicodeTranslateError).
+enum Fault {
+    Encode(Vec<char>, usize, usize),
+    Decode(Vec<u8>, usize, usize),
+}
+
+fn fault(vm: &mut Vm, args: &Args, func: &str) -> PyResult<(Fault, ExcRef)> {
+    args.check(func, 1, 1)?;
+    let e = &args.pos[0];
+    let ex = match e {
+        Value::Obj(o) if matches!(&**o, Obj::Exception(_)) => Some(ExcRef(o.clone())),
+        _ => None,
+    };
+    let Some(ex) = ex else {
+        return Err(type_error(format!(
+            "don't know how to handle {} in error callback",
+            vm.type_name(e)
+        )));
+    };
+    let start = vm.get_attr_str(e, "start")?;
+    let end = vm.get_attr_str(e, "end")?;
+    let (start, end) = (vm.index_value(&start)?, vm.index_value(&end)?);
+    let (start, end) = (start.max(0) as usize, end.max(0) as usize);
+    let object = vm.get_attr_str(e, "object")?;
+    let f = if ex.is(ExcKind::UnicodeEncodeError) {
+        let s = object.as_str().unwrap_or("").chars().collect();
+        Fault::Encode(s, start, end)
+    } else if ex.is(ExcKind::UnicodeDecodeError) {
+        Fault::Decode(bytes_data(&object).unwrap_or_default(), start, end)
+    } else {
+        return Err(type_error(format!(
+            "don't know how to handle {} in error callback",
+            vm.type_name(e)
+        )));
+    };
+    Ok((f, ex))
+}
+
+fn unhandled(vm: &Vm, args: &Args) -> ExcRef {
+    type_error(format!(
+        "don't know how to handle {} in error callback",
+        vm.type_name(&args.pos[0])
+    ))
+}
+
+fn strict_errors(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("strict_errors", 1, 1)?;
+    let _ = vm;
+    match &args.pos[0] {
+        Value::Obj(o) if matches!(&**o, Obj::Exception(_)) => Err(ExcRef(o.clone())),
+        _ => Err(type_error("codec must pass exception instance")),
+    }
+}
+
+fn ignore_errors(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let (f, _) = fault(vm, args, "ignore_errors")?;
+    let end = match f {
+        Fault::Encode(_, _, e) | Fault::Decode(_, _, e) => e,
+    };
+    Ok(pair(Value::str(""), end))
+}
+
+fn replace_errors(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let (f, _) = fault(vm, args, "replace_errors")?;
+    Ok(match f {
+        Fault::Encode(_, s, e) => pair(Value::string("?".repeat(e.saturating_sub(s))), e),
+        Fault::Decode(_, _, e) => pair(Value::str("\u{fffd}"), e),
+    })
+}
+
+fn chars_in(s: &[char], start: usize, end: usize) -> &[char] {
+    s.get(start..end.min(s.len())).unwrap_or_default()
+}
+
+fn xmlcharrefreplace_errors(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let (f, _) = fault(vm, args, "xmlcharrefreplace_errors")?;
+    match f {
+        Fault::Encode(s, start, end) => {
+            let r: String = chars_in(&s, start, end)
+                .iter()
+                .map(|&c| format!("&#{};", c as u32))
+                .collect();
+            Ok(pair(Value::string(r), end))
+        }
+        _ => Err(unhandled(vm, args)),
+    }
+}
+
+fn backslashreplace_errors(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let (f, _) = fault(vm, args, "backslashreplace_errors")?;
+    let (r, end): (String, usize) = match f {
+        Fault::Encode(s, start, end) => (
+            chars_in(&s, start, end)
+                .iter()
+                .map(|&c| escape_char(c))
+                .collect(),
+            end,
+        ),
+        Fault::Decode(d, start, end) => (
+            d.get(start..end.min(d.len()))
+                .unwrap_or_default()
+                .iter()
+                .map(|b| format!("\\x{b:02x}"))
+                .collect(),
+            end,
+        ),
+    };
+    Ok(pair(Value::string(r), end))
+}
+
+fn namereplace_errors(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let (f, _) = fault(vm, args, "namereplace_errors")?;
+    match f {
+        Fault::Encode(s, start, end) => {
+            let r: String = chars_in(&s, start, end)
+                .iter()
+                .map(|&c| name_escape(c))
+                .collect();
+            Ok(pair(Value::string(r), end))
+        }
+        _ => Err(unhandled(vm, args)),
+    }
+}
+
+/// aio strings hold no surrogates: encoding has none to pass back, and decoding would
+/// make them.
+fn surrogate_handler(vm: &mut Vm, args: &Args, func: &str) -> PyResult<Value> {
+    let (f, ex) = fault(vm, args, func)?;
+    match f {
+        Fault::Encode(..) => Err(ex),
+        Fault::Decode(..) => Err(not_implemented(format!(
+            "decoding with the '{func}' error handler (aio strings cannot hold lone surrogates)"
+        ))),
+    }
+}
+
+fn surrogateescape(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    surrogate_handler(vm, args, "surrogateescape")
+}
+
+fn surrogatepass(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    surrogate_handler(vm, args, "surrogatepass")
+}
+
+/// `charmap_decode(data, errors, mapping)`: each byte through a str (indexed by byte) or
+/// a mapping of byte to str/int/None; None means Latin-1.
+fn charmap_decode(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("charmap_decode", 1, 3)?;
+    let data = data_arg(vm, &args.pos[0], "charmap_decode", 1)?;
+    let errors = errors_arg(vm, args, 1, "charmap_decode")?;
+    let mapping = args.pos.get(2).cloned().unwrap_or(Value::None);
+    if matches!(mapping, Value::None) {
+        let (s, n) = decode_with(&data, Codec::Latin1, &errors, true)?;
+        return Ok(pair(Value::string(s), n));
+    }
+    let table: Option<Vec<char>> = mapping.as_str().map(|s| s.chars().collect());
+    let mut out = String::with_capacity(data.len());
+    for (i, &b) in data.iter().enumerate() {
+        let ch: Option<String> = match &table {
+            Some(t) => t
+                .get(b as usize)
+                .filter(|&&c| c != '\u{fffe}')
+                .map(|c| c.to_string()),
+            None => match vm.getitem(&mapping, &Value::Int(b as i64)) {
+                Ok(Value::None) => None,
+                Ok(v) => match v.as_str() {
+                    Some(s) if s != "\u{fffe}" => Some(s.to_string()),
+                    Some(_) => None,
+                    None => {
+                        let n = vm.index_value(&v).map_err(|_| {
+                            type_error("character mapping must return integer, None or str")
+                        })?;
+                        match u32::try_from(n).ok().and_then(char::from_u32) {
+                            Some(c) => Some(c.to_string()),
+                            None => {
+                                return Err(type_error(
+                                    "character mapping must be in range(0x110000)",
+                                ))
+                            }
+                        }
+                    }
+                },
+                Err(e) if e.is(ExcKind::LookupError) => None,
+                Err(e) => return Err(e),
+            },
+        };
+        match ch {
+            Some(s) => out.push_str(&s),
+            None => match errors.as_str() {
+                "ignore" => {}
+                "replace" => out.push('\u{fffd}'),
+                "backslashreplace" => out.push_str(&format!("\\x{b:02x}")),
+                "strict" => {
+                    return Err(tc::decode_error(
+                        "charmap",
+                        &data,
+                        i,
+                        i + 1,
+                        "character maps to <undefined>",
+                    ))
+                }
+                other => {
+                    return Err(exc(
+                        ExcKind::LookupError,
+                        format!("unknown error handler name '{other}'"),
+                    ))
+                }
+            },
+        }
+    }
+    Ok(pair(Value::string(out), data.len()))
+}
+
+/// `charmap_encode(str, errors, mapping)`: each character through a mapping of ordinal
+/// to int/bytes/None (charmap_build's result is such a dict); None means Latin-1.
+fn charmap_encode(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("charmap_encode", 1, 3)?;
+    let s = str_arg(vm, &args.pos[0], "charmap_encode", 1)?.to_string();
+    let errors = errors_arg(vm, args, 1, "charmap_encode")?;
+    let mapping = args.pos.get(2).cloned().unwrap_or(Value::None);
+    if matches!(mapping, Value::None) {
+        let out = encode_with(&s, Codec::Latin1, &errors)?;
+        return Ok(pair(Value::bytes(out), s.chars().count()));
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = Vec::new();
+    for (i, &c) in chars.iter().enumerate() {
+        let got = match vm.getitem(&mapping, &Value::Int(c as i64)) {
+            Ok(Value::None) => None,
+            Ok(v) => match bytes_data(&v) {
+                Some(b) => Some(b),
+                None => {
+                    let n = vm.index_value(&v).map_err(|_| {
+                        type_error("character mapping must return integer, bytes or None, not str")
+                    })?;
+                    match u8::try_from(n) {
+                        Ok(b) => Some(vec![b]),
+                        Err(_) => {
+                            return Err(type_error("character mapping must be in range(256)"))
+                        }
+                    }
+                }
+            },
+            Err(e) if e.is(ExcKind::LookupError) => None,
+            Err(e) => return Err(e),
+        };
+        match got {
+            Some(b) => out.extend(b),
+            None => match errors.as_str() {
+                "ignore" => {}
+                "strict" => {
+                    return Err(tc::encode_error(
+                        "charmap",
+                        &s,
+                        i,
+                        i + 1,
+                        "character maps to <undefined>",
+                    ))
+                }
+                other => {
+                    return Err(not_implemented(format!(
+                        "the '{other}' error handler with charmap_encode in aio"
+                    )))
+                }
+            },
+        }
+    }
+    Ok(pair(Value::bytes(out), chars.len()))
+}
+
+/// `charmap_build(decoding_table)`: the inverse mapping, ordinal to byte.
+fn charmap_build(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("charmap_build", 1, 1)?;
+    let table = str_arg(vm, &args.pos[0], "charmap_build", 1)?;
+    let d = Value::dict(Default::default());
+    for (i, c) in table.chars().enumerate().take(256) {
+        vm.setitem(&d, &Value::Int(c as i64), Value::Int(i as i64))?;
+    }
+    Ok(d)
+}
+
+/// `str.encode(encoding, errors)`: aio's built-in codecs directly, any other through
+/// the registry (`_PyCodec_EncodeText`), which must give bytes.
+pub fn encode_text(vm: &mut Vm, s: &str, encoding: &str, errors: &str) -> PyResult<Value> {
+    if let Some(c) = tc::find_codec(encoding) {
+        return encode_with(s, c, errors).map(Value::bytes);
+    }
+    let r = registry_text_codec(vm, Value::str(s), encoding, errors, 0)?;
+    if bytes_data(&r).is_some()
+        && !matches!(&r, Value::Obj(o) if matches!(&**o, Obj::MemoryView(_)))
+    {
+        return Ok(r);
+    }
+    Err(type_error(format!(
+        "'{encoding}' encoder returned '{}' instead of 'bytes'; use codecs.encode() to encode to arbitrary types",
+        vm.type_name(&r)
+    )))
+}
+
+/// `bytes.decode(encoding, errors)`, as `encode_text`: the decoder must give a str.
+pub fn decode_text(vm: &mut Vm, data: &[u8], encoding: &str, errors: &str) -> PyResult<Value> {
+    if let Some(c) = tc::find_codec(encoding) {
+        return decode_with(data, c, errors, true).map(|(s, _)| Value::string(s));
+    }
+    let r = registry_text_codec(vm, Value::bytes(data.to_vec()), encoding, errors, 1)?;
+    if r.as_str().is_some() {
+        return Ok(r);
+    }
+    Err(type_error(format!(
+        "'{encoding}' decoder returned '{}' instead of 'str'; use codecs.decode() to decode to arbitrary types",
+        vm.type_name(&r)
+    )))
+}
+
+/// The registry's codec for `encoding` applied to `obj`, refused when the codec is not
+/// a text encoding (`_is_text_encoding` false), as `_PyCodec_LookupTextEncoding`.
+fn registry_text_codec(
+    vm: &mut Vm,
+    obj: Value,
+    encoding: &str,
+    errors: &str,
+    index: i64,
+) -> PyResult<Value> {
+    let info = lookup_codec(vm, encoding)?;
+    let is_text = vm.get_attr_opt(&info, &Value::str("_is_text_encoding"))?;
+    if let Some(flag) = is_text {
+        if !vm.truthy(&flag)? {
+            let what = if index == 0 { "encode" } else { "decode" };
+            return Err(exc(
+                ExcKind::LookupError,
+                format!(
+                    "'{encoding}' is not a text encoding; use codecs.{what}() to handle arbitrary codecs"
+                ),
+            ));
+        }
+    }
+    let f = vm.getitem(&info, &Value::Int(index))?;
+    let r = vm
+        .call(&f, &[obj, Value::str(errors)])
+        .map_err(|e| wrap_codec_error(vm, e, index, encoding))?;
+    match &r {
+        Value::Obj(o) => match &**o {
+            Obj::Tuple(t) if t.len() == 2 => Ok(t.first().cloned().unwrap_or(Value::None)),
+            _ if index == 0 => Err(type_error("encoder must return a tuple (object, integer)")),
+            _ => Err(type_error("decoder must return a tuple (object, integer)")),
+        },
+        _ if index == 0 => Err(type_error("encoder must return a tuple (object, integer)")),
+        _ => Err(type_error("decoder must return a tuple (object, integer)")),
+    }
+}
+
+pub fn register_module(vm: &mut Vm) {
+    let funcs: &[(&'static str, NativeFn)] = &[
+        ("register", register),
+        ("unregister", unregister),
+        ("lookup", lookup),
+        ("encode", encode),
+        ("decode", decode),
+        ("utf_8_encode", utf_8_encode),
+        ("utf_8_decode", utf_8_decode),
+        ("latin_1_encode", latin_1_encode),
+        ("latin_1_decode", latin_1_decode),
+        ("ascii_encode", ascii_encode),
+        ("ascii_decode", ascii_decode),
+        ("unicode_escape_encode", unicode_escape_encode),
+        ("unicode_escape_decode", unicode_escape_decode),
+        ("raw_unicode_escape_encode", raw_unicode_escape_encode),
+        ("raw_unicode_escape_decode", raw_unicode_escape_decode),
+        ("escape_encode", escape_encode),
+        ("escape_decode", escape_decode),
+        ("charmap_encode", charmap_encode),
+        ("charmap_decode", charmap_decode),
+        ("charmap_build", charmap_build),
+        ("register_error", register_error),
+        ("lookup_error", lookup_error),
+    ];
+    super::sys::new_module(vm, "_codecs", funcs);
+}
