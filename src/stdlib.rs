@@ -190,7 +190,11 @@ const MODULES: &[(&str, &str, bool)] = &[
         include_str!("../stdlib/dataclasses.aio"),
         false,
     ),
-    ("logging", include_str!("../stdlib/logging.aio"), false),
+    (
+        "logging",
+        include_str!("../stdlib/logging/__init__.aio"),
+        true,
+    ),
     ("warnings", include_str!("../stdlib/warnings.aio"), false),
     ("linecache", include_str!("../stdlib/linecache.aio"), false),
     ("pkgutil", include_str!("../stdlib/pkgutil.aio"), false),
