@@ -289,7 +289,21 @@ const MODULES: &[(&str, &str, bool)] = &[
         include_str!("../stdlib/dataclasses.aio"),
         false,
     ),
-    ("logging", include_str!("../stdlib/logging.aio"), false),
+    (
+        "logging",
+        include_str!("../stdlib/logging/__init__.aio"),
+        true,
+    ),
+    (
+        "logging.handlers",
+        include_str!("../stdlib/logging/handlers.aio"),
+        false,
+    ),
+    (
+        "logging.config",
+        include_str!("../stdlib/logging/config.aio"),
+        false,
+    ),
     ("warnings", include_str!("../stdlib/warnings.aio"), false),
     ("linecache", include_str!("../stdlib/linecache.aio"), false),
     ("pkgutil", include_str!("../stdlib/pkgutil.aio"), false),

@@ -4,7 +4,7 @@
 
 use crate::obj::function::{Args, NativeFn};
 use crate::obj::methods::exception::os_error_from_io;
-use crate::vm::errors::{type_error, PyResult};
+use crate::vm::errors::{overflow_error, type_error, PyResult};
 use crate::vm::value::Value;
 use crate::vm::Vm;
 
@@ -172,7 +172,6 @@ fn stat(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 /// mode, ino, dev, nlink, uid, gid, size, then atime, mtime, ctime in nanoseconds, then
 /// blksize, blocks, rdev.
 fn stat_full(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    use std::os::unix::fs::MetadataExt;
     args.check("_stat_full", 2, 2)?;
     let path = path_arg(vm, args, "stat")?;
     let follow = vm.truthy(&args.pos[1])?;
@@ -182,6 +181,38 @@ fn stat_full(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         std::fs::symlink_metadata(&path)
     };
     let m = meta.map_err(|e| os_error_from_io(vm, &e, Some(Value::str(&path))))?;
+    Ok(stat_fields(&m))
+}
+
+/// `_fstat_full(fd)`: `_stat_full`'s fields for an open file descriptor. Linux's
+/// /proc/self/fd/N is a link to the descriptor's open file (even one deleted or renamed
+/// since), so its metadata is fstat's without unsafe code; a descriptor not open is
+/// EBADF, as fstat reports it.
+fn fstat_full(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_fstat_full", 1, 1)?;
+    let fd = vm.index_value(&args.pos[0])?;
+    let bad_fd = |vm: &mut Vm| {
+        let e = std::io::Error::from_raw_os_error(nix::libc::EBADF);
+        os_error_from_io(vm, &e, None)
+    };
+    if i32::try_from(fd).is_err() {
+        return Err(overflow_error("Python int too large to convert to C int"));
+    }
+    if fd < 0 {
+        return Err(bad_fd(vm));
+    }
+    match std::fs::metadata(format!("/proc/self/fd/{fd}")) {
+        Ok(m) => Ok(stat_fields(&m)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(bad_fd(vm)),
+        Err(e) => Err(os_error_from_io(vm, &e, None)),
+    }
+}
+
+/// The fields of `os.stat_result` from a file's metadata, in its order: mode, ino, dev,
+/// nlink, uid, gid, size, then atime, mtime, ctime in nanoseconds, then blksize, blocks,
+/// rdev.
+fn stat_fields(m: &std::fs::Metadata) -> Value {
+    use std::os::unix::fs::MetadataExt;
     let int = |v: u64| Value::Int(i64::try_from(v).unwrap_or(i64::MAX));
     let ns = |secs: i64, nsec: i64| -> Value {
         match secs
@@ -192,7 +223,7 @@ fn stat_full(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             None => Value::from_bigint(num_bigint::BigInt::from(secs) * 1_000_000_000 + nsec),
         }
     };
-    Ok(Value::tuple(vec![
+    Value::tuple(vec![
         int(m.mode() as u64),
         int(m.ino()),
         int(m.dev()),
@@ -206,7 +237,7 @@ fn stat_full(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         int(m.blksize()),
         int(m.blocks()),
         int(m.rdev()),
-    ]))
+    ])
 }
 
 /// `readlink(path)`: the target of a symbolic link.
@@ -413,6 +444,7 @@ pub fn register(vm: &mut Vm) {
         ("_stat", stat),
         ("_islink", islink),
         ("_stat_full", stat_full),
+        ("_fstat_full", fstat_full),
         ("readlink", readlink),
         ("symlink", symlink),
         ("chmod", chmod),
