@@ -1059,6 +1059,120 @@ fn future_make_cancelled_error(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(vm.fut_make_cancelled_error(&fut).value())
 }
 
+/// `Future._callbacks` (CPython's C Future): the done callbacks as `(callback, context)`
+/// pairs, None when there are none. A task's wake-up and gather's bookkeeping appear as
+/// bound native callables that do what the loop does with them.
+fn future_callbacks(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let fut = this_future(args)?;
+    let cbs = as_future(&fut)
+        .map(|f| f.all_callbacks())
+        .unwrap_or_default();
+    if cbs.is_empty() {
+        return Ok(Value::None);
+    }
+    let bound = |func: Value, self_: ObjRef| {
+        Value::obj(Obj::BoundMethod(crate::obj::BoundMethod {
+            func,
+            self_: Value::Obj(self_),
+        }))
+    };
+    let mut out = Vec::with_capacity(cbs.len());
+    for cb in cbs {
+        let (func, ctx) = match cb {
+            Callback::Func(func, ctx) => (func, ctx),
+            Callback::Wakeup(t) => {
+                let ctx = as_future(&t)
+                    .and_then(|f| f.task.as_ref())
+                    .map_or(Value::None, |ts| ts.context.borrow().clone());
+                (
+                    bound(native("Task", "task_wakeup", task_wakeup_callback), t),
+                    ctx,
+                )
+            }
+            Callback::Gather(state) => {
+                let func = native("gather.<locals>", "_done_callback", gather_done_callback);
+                (bound(func, state), vm.context_capture()?)
+            }
+            Callback::CancelTimer(..) => continue,
+        };
+        out.push(Value::tuple(vec![func, ctx]));
+    }
+    Ok(Value::list(out))
+}
+
+/// A task's wake-up as `_callbacks` shows it: `task_wakeup(future)`.
+fn task_wakeup_callback(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("task_wakeup", 2, 2)?;
+    let task = this_task(args)?;
+    let Value::Obj(fut) = &args.pos[1] else {
+        return Err(type_error("task_wakeup() argument must be a future"));
+    };
+    vm.task_wakeup(&task, fut)?;
+    Ok(Value::None)
+}
+
+/// gather's done callback as `_callbacks` shows it: `_done_callback(future)`.
+fn gather_done_callback(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_done_callback", 2, 2)?;
+    let (Value::Obj(state), Value::Obj(fut)) = (&args.pos[0], &args.pos[1]) else {
+        return Err(type_error("_done_callback() argument must be a future"));
+    };
+    vm.gather_done(state, fut)?;
+    Ok(Value::None)
+}
+
+/// `Future._result`: the result once finished without an exception, else None.
+fn future_result_attr(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let fut = this_future(args)?;
+    Ok(match as_future(&fut) {
+        Some(f) if f.state.get() == FutState::Finished && !f.has_exception() => {
+            f.result.borrow().clone()
+        }
+        _ => Value::None,
+    })
+}
+
+/// `Future._exception`: the exception set, else None (reading it does not count as
+/// retrieving it).
+fn future_exception_attr(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let fut = this_future(args)?;
+    Ok(as_future(&fut).map_or(Value::None, |f| f.exception()))
+}
+
+/// `Future._source_traceback`: aio records no creation stack, even in debug mode.
+fn future_source_traceback(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    this_future(args)?;
+    Ok(Value::None)
+}
+
+/// `Future._log_traceback`: whether an unretrieved exception will be reported.
+fn future_log_traceback(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let fut = this_future(args)?;
+    Ok(Value::Bool(as_future(&fut).is_some_and(|f| f.log_tb.get())))
+}
+
+/// Setting `Future._log_traceback`: only to False, as CPython.
+fn future_set_log_traceback(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let fut = this_future(args)?;
+    let v = match args.get(1) {
+        Some(v) => vm.truthy(v)?,
+        None => {
+            return Err(crate::vm::errors::attribute_error(
+                "cannot delete attribute",
+            ))
+        }
+    };
+    if v {
+        return Err(crate::vm::errors::value_error(
+            "_log_traceback can only be set to False",
+        ));
+    }
+    if let Some(f) = as_future(&fut) {
+        f.log_tb.set(false);
+    }
+    Ok(Value::None)
+}
+
 fn future_cancel_message(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let fut = this_future(args)?;
     Ok(as_future(&fut)
@@ -1152,6 +1266,10 @@ pub fn register(vm: &mut Vm) {
         ("_asyncio_future_blocking", future_blocking),
         ("_loop", future_loop_prop),
         ("_cancel_message", future_cancel_message),
+        ("_callbacks", future_callbacks),
+        ("_result", future_result_attr),
+        ("_exception", future_exception_attr),
+        ("_source_traceback", future_source_traceback),
     ] {
         let p = vm.native_property("Future", name, getter);
         vm.add_class_attr(&future, name, p);
@@ -1189,6 +1307,13 @@ pub fn register(vm: &mut Vm) {
         doc: Value::None,
     })));
     vm.add_class_attr(&task, "_log_destroy_pending", ldp);
+    let ltb = Value::obj(Obj::Property(Box::new(crate::obj::PropertyObj {
+        fget: native("Future", "_log_traceback", future_log_traceback),
+        fset: native("Future", "_log_traceback", future_set_log_traceback),
+        fdel: Value::None,
+        doc: Value::None,
+    })));
+    vm.add_class_attr(&future, "_log_traceback", ltb);
     let handle = native_class(
         vm,
         "Handle",
