@@ -139,6 +139,25 @@ impl Vm {
         }
     }
 
+    /// In a loop in debug mode, remembers where future `o` is being made: the stack of the
+    /// aio code that asked (`traceback.extract_stack()`), as CPython's Future does.
+    pub fn note_source_traceback(&mut self, o: &ObjRef, lp: &Value) -> PyResult<()> {
+        let debug = match lp {
+            Value::Obj(l) => self.aio.state(l).is_some_and(|s| s.debug),
+            _ => false,
+        };
+        if !debug {
+            return Ok(());
+        }
+        let traceback = self.import_module("traceback")?;
+        let extract = self.get_attr_str(&traceback, "extract_stack")?;
+        let stack = self.call(&extract, &[])?;
+        if let Some(f) = as_future(o) {
+            f.extra().source_tb = stack;
+        }
+        Ok(())
+    }
+
     /// `Future.set_result`
     pub fn fut_set_result(&mut self, o: &ObjRef, v: Value) -> PyResult<()> {
         let Some(f) = as_future(o) else { return Ok(()) };

@@ -114,7 +114,12 @@ pub fn default_exception_handler(vm: &mut Vm, ctx: &Value) -> Result<(), ExcRef>
     keys.sort_by(|a, b| a.0.cmp(&b.0));
     let mut text = message;
     for (k, v) in keys {
-        let r = vm.repr(&v)?;
+        // Stacks recorded in debug mode are shown as a traceback's frames.
+        let r = match k.as_str() {
+            "source_traceback" => created_at(vm, "Object", &v)?,
+            "handle_traceback" => created_at(vm, "Handle", &v)?,
+            _ => vm.repr(&v)?,
+        };
         text.push_str(&format!("\n{k}: {r}"));
     }
     if let Some(logger) = asyncio_logger(vm)? {
@@ -140,6 +145,22 @@ pub fn default_exception_handler(vm: &mut Vm, ctx: &Value) -> Result<(), ExcRef>
     Ok(())
 }
 
+/// `"<what> created at (most recent call last):"` and the frames of `stack` (a list of
+/// frame summaries), as the default handler shows a source traceback.
+fn created_at(vm: &mut Vm, what: &str, stack: &Value) -> Result<String, ExcRef> {
+    let traceback = vm.import_module("traceback")?;
+    let format_list = vm.get_attr_str(&traceback, "format_list")?;
+    let lines = vm.call(&format_list, std::slice::from_ref(stack))?;
+    let mut frames = String::new();
+    for line in vm.collect(&lines)? {
+        frames.push_str(&vm.to_str(&line)?);
+    }
+    Ok(format!(
+        "{what} created at (most recent call last):\n{}",
+        frames.trim_end()
+    ))
+}
+
 /// `logging.getLogger("asyncio")` when the program has imported `logging` (aio's asyncio
 /// does not import it itself, to start fast; unimported, nothing can have configured it).
 pub(crate) fn asyncio_logger(vm: &mut Vm) -> Result<Option<Value>, ExcRef> {
@@ -161,26 +182,7 @@ pub(crate) fn asyncio_logger(vm: &mut Vm) -> Result<Option<Value>, ExcRef> {
 
 /// A ready entry raised: "Exception in callback ..." to the exception handler.
 pub fn callback_failed(vm: &mut Vm, lp: &ObjRef, what: Ready, e: ExcRef) {
-    let handle = match what {
-        Ready::Handle(h) => h,
-        Ready::Call(func, arg) => new_handle(vm, lp, func, vec![arg], None),
-        Ready::Gather(_, fut) => {
-            let f = crate::vm::native::native("gather.<locals>", "_done_callback", |_, _| {
-                Ok(Value::None)
-            });
-            new_handle(vm, lp, f, vec![Value::Obj(fut)], None)
-        }
-        Ready::Step(task, _) => {
-            let step = vm.get_attr_str(&Value::Obj(task), "_Task__step");
-            let f = step.unwrap_or(Value::None);
-            new_handle(vm, lp, f, vec![], None)
-        }
-        Ready::Wakeup(task, fut) => {
-            let w = vm.get_attr_str(&Value::Obj(task), "_Task__wakeup");
-            let f = w.unwrap_or(Value::None);
-            new_handle(vm, lp, f, vec![Value::Obj(fut)], None)
-        }
-    };
+    let handle = ready_handle(vm, lp, &what);
     let src = super::repr::handle_callback_source(vm, &handle).unwrap_or_default();
     let lpv = Value::Obj(lp.clone());
     call_exception_handler_pairs(
@@ -195,6 +197,58 @@ pub fn callback_failed(vm: &mut Vm, lp: &ObjRef, what: Ready, e: ExcRef) {
             ("handle", Value::Obj(handle)),
         ],
     );
+}
+
+/// The Handle CPython's loop would hold for ready entry `what` (aio queues task steps,
+/// wake-ups and done callbacks without one): for reports about the entry.
+fn ready_handle(vm: &mut Vm, lp: &ObjRef, what: &Ready) -> ObjRef {
+    match what {
+        Ready::Handle(h) => h.clone(),
+        Ready::Call(func, arg) => new_handle(vm, lp, func.clone(), vec![arg.clone()], None),
+        Ready::Gather(_, fut) => {
+            let f = crate::vm::native::native("gather.<locals>", "_done_callback", |_, _| {
+                Ok(Value::None)
+            });
+            new_handle(vm, lp, f, vec![Value::Obj(fut.clone())], None)
+        }
+        Ready::Step(task, _) => {
+            let step = vm.get_attr_str(&Value::Obj(task.clone()), "_Task__step");
+            let f = step.unwrap_or(Value::None);
+            new_handle(vm, lp, f, vec![], None)
+        }
+        Ready::Wakeup(task, fut) => {
+            let w = vm.get_attr_str(&Value::Obj(task.clone()), "_Task__wakeup");
+            let f = w.unwrap_or(Value::None);
+            new_handle(vm, lp, f, vec![Value::Obj(fut.clone())], None)
+        }
+    }
+}
+
+/// What a slow-callback warning names for ready entry `what` (CPython's
+/// `_format_handle`): a task's step or wake-up is the task, anything else its handle.
+pub fn slow_callback_subject(vm: &mut Vm, lp: &ObjRef, what: &Ready) -> Value {
+    match what {
+        Ready::Step(task, _) | Ready::Wakeup(task, _) => Value::Obj(task.clone()),
+        _ => Value::Obj(ready_handle(vm, lp, what)),
+    }
+}
+
+/// "Executing <subject> took 0.151 seconds": a callback ran longer than the loop's
+/// `slow_callback_duration` in debug mode, a warning on the "asyncio" logger.
+pub fn warn_slow_callback(vm: &mut Vm, subject: &Value, seconds: f64) -> Result<(), ExcRef> {
+    let text = format!(
+        "Executing {} took {seconds:.3} seconds",
+        vm.to_str(subject)?
+    );
+    if let Some(logger) = asyncio_logger(vm)? {
+        let warning = vm.get_attr_str(&logger, "warning")?;
+        vm.call(&warning, &[Value::string(text)])?;
+        return Ok(());
+    }
+    // Logging never imported: what its last-resort handler would print.
+    vm.flush_std_streams();
+    vm.write_stderr(&format!("{text}\n"));
+    Ok(())
 }
 
 /// A new Handle (or TimerHandle when `when` is given).
@@ -224,5 +278,6 @@ pub fn new_handle(
         loop_: RefCell::new(Value::Obj(lp.clone())),
         scheduled: Cell::new(false),
         context: RefCell::new(Value::None),
+        source_tb: RefCell::new(Value::None),
     })))
 }

@@ -67,7 +67,6 @@ pub struct LoopState {
     pub closed: bool,
     pub debug: bool,
     pub exception_handler: Value,
-    pub slow_callback_duration: f64,
     /// Live (not done) tasks of this loop: the loop keeps them alive (DESIGN.md section 1).
     pub tasks: Vec<ObjRef>,
     pub current_task: Option<ObjRef>,
@@ -158,7 +157,6 @@ impl LoopState {
             closed: false,
             debug: false,
             exception_handler: Value::None,
-            slow_callback_duration: 0.1,
             tasks: Vec::new(),
             current_task: None,
             clock: clock::Clock::new(),
@@ -202,6 +200,18 @@ pub fn future_loop(o: &ObjRef) -> Value {
     }
 }
 
+/// A report's context with the future's `source_traceback` when it has one (debug mode).
+fn with_source(
+    f: &crate::obj::FutureObj,
+    mut ctx: Vec<(&'static str, Value)>,
+) -> Vec<(&'static str, Value)> {
+    let source = f.source_tb();
+    if !source.is_none() {
+        ctx.push(("source_traceback", source));
+    }
+    ctx
+}
+
 /// Finalizer of a Future/Task whose last reference died: "exception was never retrieved",
 /// "Task was destroyed but it is pending!".
 pub fn finalize_future(vm: &mut Vm, o: &ObjRef) {
@@ -217,7 +227,7 @@ pub fn finalize_future(vm: &mut Vm, o: &ObjRef) {
                 ),
                 ("task", Value::Obj(o.clone())),
             ];
-            handler::call_exception_handler_pairs(vm, &lp, ctx);
+            handler::call_exception_handler_pairs(vm, &lp, with_source(f, ctx));
         }
     }
     if f.log_tb.get() {
@@ -232,6 +242,6 @@ pub fn finalize_future(vm: &mut Vm, o: &ObjRef) {
             ("exception", exc),
             ("future", Value::Obj(o.clone())),
         ];
-        handler::call_exception_handler_pairs(vm, &lp, ctx);
+        handler::call_exception_handler_pairs(vm, &lp, with_source(f, ctx));
     }
 }

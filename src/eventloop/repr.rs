@@ -248,7 +248,27 @@ pub fn handle_repr(vm: &mut Vm, h: &ObjRef) -> PyResult<String> {
     if !hh.callback.borrow().is_none() {
         info.push(handle_callback_source(vm, h)?);
     }
+    let source = hh.source_tb.borrow().clone();
+    if let Some(at) = created_at(vm, &source)? {
+        info.push(at);
+    }
     Ok(format!("<{}>", info.join(" ")))
+}
+
+/// `created at FILE:LINE` for an object made in debug mode: the innermost frame of its
+/// source traceback (None when it has none).
+fn created_at(vm: &mut Vm, source: &Value) -> PyResult<Option<String>> {
+    if !vm.truthy(source)? {
+        return Ok(None);
+    }
+    let last = vm.getitem(source, &Value::Int(-1))?;
+    let file = vm.getitem(&last, &Value::Int(0))?;
+    let line = vm.getitem(&last, &Value::Int(1))?;
+    Ok(Some(format!(
+        "created at {}:{}",
+        vm.to_str(&file)?,
+        vm.to_str(&line)?
+    )))
 }
 
 /// `coroutines._format_coroutine(coro)`
@@ -353,6 +373,9 @@ pub fn future_repr(vm: &mut Vm, o: &ObjRef) -> PyResult<String> {
     let cbs = f.all_callbacks();
     if !cbs.is_empty() {
         info.push(format_callbacks(vm, &cbs)?);
+    }
+    if let Some(at) = created_at(vm, &f.source_tb())? {
+        info.push(at);
     }
     let cls = crate::vm::class::class_name(&f.class);
     Ok(format!("<{} {}>", cls, info.join(" ")))

@@ -106,10 +106,30 @@ impl Vm {
                 Some(e) => e,
                 None => break,
             };
-            self.run_ready_entry(lp, entry)?;
+            if self.aio.state(lp).is_some_and(|s| s.debug) {
+                self.run_ready_entry_timed(lp, entry)?;
+            } else {
+                self.run_ready_entry(lp, entry)?;
+            }
             self.periodic()?;
         }
         Ok(wanted)
+    }
+
+    /// A ready entry in debug mode: one that runs longer than `slow_callback_duration`
+    /// is reported (CPython's `_run_once`).
+    fn run_ready_entry_timed(&mut self, lp: &ObjRef, entry: Ready) -> PyResult<()> {
+        let subject = super::handler::slow_callback_subject(self, lp, &entry);
+        let t0 = self.aio.state(lp).map_or(0.0, |s| s.time());
+        self.run_ready_entry(lp, entry)?;
+        let dt = self.aio.state(lp).map_or(0.0, |s| s.time()) - t0;
+        // The loop's attribute, which programs set (0.1 unless they did).
+        let limit = self.get_attr_str(&Value::Obj(lp.clone()), "slow_callback_duration")?;
+        let slow = self.compare(&Value::Float(dt), &limit, crate::syntax::ast::CmpOp::GtE)?;
+        if self.truthy(&slow)? {
+            super::handler::warn_slow_callback(self, &subject, dt)?;
+        }
+        Ok(())
     }
 
     /// Waits for the timer due at `deadline` (virtual time jumps there at once), or for
@@ -338,6 +358,7 @@ impl Vm {
         } else {
             self.to_str_value(&name)?
         };
+        self.note_source_traceback(t, &lp)?;
         *f.loop_.borrow_mut() = lp;
         *ts.coro.borrow_mut() = coro;
         *ts.name.borrow_mut() = name;

@@ -85,6 +85,7 @@ fn future_init(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     } else {
         lp
     };
+    vm.note_source_traceback(&fut, &lp)?;
     if let Some(f) = as_future(&fut) {
         *f.loop_.borrow_mut() = lp;
     }
@@ -366,6 +367,37 @@ fn handle_cancelled(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
     ))
 }
 
+/// The private attributes of CPython's Handle (its `__slots__`), read-only here. Not
+/// `_context`: aio keeps a captured context as a mapping, made a `Context` only to run.
+fn handle_private_attr(name: &'static str) -> crate::obj::function::NativeFn {
+    match name {
+        "_callback" => |_, a| handle_field(a, |h| h.callback.borrow().clone()),
+        // None once cancelled, as CPython's `cancel()` drops them.
+        "_args" => |_, a| {
+            handle_field(a, |h| match h.cancelled.get() {
+                true => Value::None,
+                false => Value::tuple(h.args.borrow().clone()),
+            })
+        },
+        "_cancelled" => |_, a| handle_field(a, |h| Value::Bool(h.cancelled.get())),
+        "_loop" => |_, a| handle_field(a, |h| h.loop_.borrow().clone()),
+        "_source_traceback" => |_, a| handle_field(a, |h| h.source_tb.borrow().clone()),
+        "_when" => |_, a| handle_field(a, |h| h.when.map_or(Value::None, Value::Float)),
+        _ => |_, a| handle_field(a, |h| Value::Bool(h.scheduled.get())),
+    }
+}
+
+fn handle_field(
+    args: &Args,
+    get: impl FnOnce(&crate::obj::future::HandleObj) -> Value,
+) -> PyResult<Value> {
+    let h = this_handle(args)?;
+    match &*h {
+        Obj::Handle(hh) => Ok(get(hh)),
+        _ => Ok(Value::None),
+    }
+}
+
 fn handle_when(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let h = this_handle(args)?;
     match &*h {
@@ -430,12 +462,27 @@ pub(crate) fn check_callable(vm: &mut Vm, cb: &Value, method: &str) -> PyResult<
     )))
 }
 
+/// In a loop in debug mode, remembers where a handle the program asked for was made.
+fn note_handle_source(vm: &mut Vm, h: &ObjRef, lp: &ObjRef) -> PyResult<()> {
+    if !vm.aio.state(lp).is_some_and(|s| s.debug) {
+        return Ok(());
+    }
+    let traceback = vm.import_module("traceback")?;
+    let extract = vm.get_attr_str(&traceback, "extract_stack")?;
+    let stack = vm.call(&extract, &[])?;
+    if let Obj::Handle(hh) = &**h {
+        *hh.source_tb.borrow_mut() = stack;
+    }
+    Ok(())
+}
+
 fn loop_call_soon(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let lp = this_loop(vm, args)?;
     let (cb, cargs) = callback_args(args, 1, "call_soon")?;
     check_callable(vm, &cb, "call_soon")?;
     let h = new_handle(vm, &lp, cb, cargs, None);
     set_handle_context(vm, &h, args)?;
+    note_handle_source(vm, &h, &lp)?;
     if let Some(st) = vm.aio.state(&lp) {
         st.ready.push_back(Ready::Handle(h.clone()));
     }
@@ -448,6 +495,7 @@ fn loop_call_soon_threadsafe(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     check_callable(vm, &cb, "call_soon_threadsafe")?;
     let h = new_handle(vm, &lp, cb, cargs, None);
     set_handle_context(vm, &h, args)?;
+    note_handle_source(vm, &h, &lp)?;
     if let Some(st) = vm.aio.state(&lp) {
         st.ready.push_back(Ready::Handle(h.clone()));
         // Wake a wait in progress on another thread's behalf (this thread is the loop's,
@@ -511,6 +559,7 @@ fn loop_call_later(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let now = vm.aio.state(&lp).map(|s| s.time()).unwrap_or(0.0);
     let h = schedule_timer(vm, &lp, now + d, cb, cargs);
     set_handle_context(vm, &h, args)?;
+    note_handle_source(vm, &h, &lp)?;
     Ok(Value::Obj(h))
 }
 
@@ -526,6 +575,7 @@ fn loop_call_at(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let w = number(vm, &when, "")?;
     let h = schedule_timer(vm, &lp, w, cb, cargs);
     set_handle_context(vm, &h, args)?;
+    note_handle_source(vm, &h, &lp)?;
     Ok(Value::Obj(h))
 }
 
@@ -543,8 +593,10 @@ fn loop_create_future(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         return Err(runtime_error("asyncio is not initialised"));
     };
     let f = FutureObj::new(c.future.clone(), false);
-    *f.loop_.borrow_mut() = Value::Obj(lp);
-    Ok(Value::obj(Obj::Future(Box::new(f))))
+    *f.loop_.borrow_mut() = Value::Obj(lp.clone());
+    let fut = ObjRef::new(Obj::Future(Box::new(f)));
+    vm.note_source_traceback(&fut, &Value::Obj(lp))?;
+    Ok(Value::Obj(fut))
 }
 
 fn loop_create_task(vm: &mut Vm, args: &Args) -> PyResult<Value> {
@@ -1139,10 +1191,10 @@ fn future_exception_attr(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(as_future(&fut).map_or(Value::None, |f| f.exception()))
 }
 
-/// `Future._source_traceback`: aio records no creation stack, even in debug mode.
+/// `Future._source_traceback`: where it was made, in a loop in debug mode (else None).
 fn future_source_traceback(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    this_future(args)?;
-    Ok(Value::None)
+    let fut = this_future(args)?;
+    Ok(as_future(&fut).map_or(Value::None, |f| f.source_tb()))
 }
 
 /// `Future._log_traceback`: whether an unretrieved exception will be reported.
@@ -1340,6 +1392,18 @@ pub fn register(vm: &mut Vm) {
         false,
     );
     vm.add_methods(&timer_handle, "TimerHandle", &[("when", handle_when)]);
+    for (class, name) in [
+        (&handle, "_callback"),
+        (&handle, "_args"),
+        (&handle, "_cancelled"),
+        (&handle, "_loop"),
+        (&handle, "_source_traceback"),
+        (&timer_handle, "_when"),
+        (&timer_handle, "_scheduled"),
+    ] {
+        let p = vm.native_property("Handle", name, handle_private_attr(name));
+        vm.add_class_attr(class, name, p);
+    }
     let event_loop = native_class(
         vm,
         "BaseEventLoop",

@@ -79,6 +79,8 @@ pub struct FutureExtra {
     pub exception: Value,
     /// The exception's traceback when it was set (restored on the first retrieval).
     pub exception_tb: Option<super::exception::Traceback>,
+    /// Where the future was made (a `traceback.StackSummary`), in a loop in debug mode.
+    pub source_tb: Value,
 }
 
 pub struct FutureObj {
@@ -145,6 +147,14 @@ impl FutureObj {
         }
     }
 
+    /// Where the future was made, when its loop was in debug mode (else None).
+    pub fn source_tb(&self) -> Value {
+        match self.extra.try_borrow() {
+            Ok(e) => e.as_ref().map_or(Value::None, |x| x.source_tb.clone()),
+            Err(_) => Value::None,
+        }
+    }
+
     /// The rarely used parts, allocated now if they were not yet.
     pub fn extra(&self) -> RefMut<'_, FutureExtra> {
         RefMut::map(self.extra.borrow_mut(), |e| {
@@ -155,6 +165,7 @@ impl FutureObj {
                     cancelled_exc: Value::None,
                     exception: Value::None,
                     exception_tb: None,
+                    source_tb: Value::None,
                 })
             })
         })
@@ -303,6 +314,7 @@ impl FutureObj {
                     cancelled_exc,
                     exception,
                     exception_tb: _,
+                    source_tb,
                 } = &**x;
                 dict.iter().for_each(|e| {
                     value(&e.key, f);
@@ -311,6 +323,7 @@ impl FutureObj {
                 value(cancel_msg, f);
                 value(cancelled_exc, f);
                 value(exception, f);
+                value(source_tb, f);
             }
         }
         for cell in [loop_, result] {
@@ -365,6 +378,7 @@ impl FutureObj {
                 out.push(std::mem::replace(&mut x.cancel_msg, Value::None));
                 out.push(std::mem::replace(&mut x.cancelled_exc, Value::None));
                 out.push(std::mem::replace(&mut x.exception, Value::None));
+                out.push(std::mem::replace(&mut x.source_tb, Value::None));
                 if let Some(mut tb) = x.exception_tb.take() {
                     tb.take_values(out);
                 }
@@ -407,6 +421,8 @@ pub struct HandleObj {
     /// A TimerHandle still in its loop's heap.
     pub scheduled: Cell<bool>,
     pub context: RefCell<Value>,
+    /// Where it was made (a `traceback.StackSummary`), in a loop in debug mode.
+    pub source_tb: RefCell<Value>,
 }
 
 impl HandleObj {
@@ -420,8 +436,9 @@ impl HandleObj {
             loop_,
             scheduled: _,
             context,
+            source_tb,
         } = self;
-        for cell in [callback, loop_, context] {
+        for cell in [callback, loop_, context, source_tb] {
             if let Ok(v) = cell.try_borrow() {
                 f(&v);
             }
@@ -432,7 +449,7 @@ impl HandleObj {
     }
 
     pub fn take_values(&self, out: &mut Vec<Value>) {
-        for cell in [&self.callback, &self.loop_, &self.context] {
+        for cell in [&self.callback, &self.loop_, &self.context, &self.source_tb] {
             if let Ok(mut v) = cell.try_borrow_mut() {
                 out.push(std::mem::replace(&mut *v, Value::None));
             }
