@@ -61,6 +61,7 @@ const TCP_NODELAY: i64 = 1;
 const IPPROTO_IPV6: i64 = 41;
 const IPV6_V6ONLY: i64 = 26;
 const EBADF: i32 = 9;
+const EISCONN: i32 = 106;
 const ENOPROTOOPT: i32 = 92;
 const EAFNOSUPPORT: i32 = 97;
 
@@ -359,6 +360,18 @@ fn connect(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     match with(vm, fd, |s| s.connect(&addr))? {
         Ok(()) => Ok(Value::None),
         Err(e) => Err(failed(vm, fd, Side::Write, &e)),
+    }
+}
+
+/// `connect_result(fd)`: after a connection under way became writable, its outcome
+/// (SO_ERROR) as the OSError of that errno, as CPython's sock_connect_impl.
+fn connect_result(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("connect_result", 1, 1)?;
+    let fd = fd_arg(args)?;
+    match with(vm, fd, |s| s.take_error())? {
+        Ok(None) => Ok(Value::None),
+        Ok(Some(e)) if e.raw_os_error() == Some(EISCONN) => Ok(Value::None),
+        Ok(Some(e)) | Err(e) => Err(failed(vm, fd, Side::Write, &e)),
     }
 }
 
@@ -894,6 +907,7 @@ pub fn register(vm: &mut Vm) {
         ("bind", bind),
         ("listen", listen),
         ("connect", connect),
+        ("connect_result", connect_result),
         ("accept", accept),
         ("recv", recv),
         ("send", send),
