@@ -327,9 +327,11 @@ fn address_value(addr: &SockAddr) -> Value {
             Value::Int(i64::from(a.flowinfo())),
             Value::Int(i64::from(a.scope_id())),
         ]),
-        None => match addr.as_pathname() {
-            Some(p) => Value::string(p.to_string_lossy().into_owned()),
-            None => Value::str(""),
+        None => match (addr.as_pathname(), addr.as_abstract_namespace()) {
+            (Some(p), _) => Value::string(p.to_string_lossy().into_owned()),
+            // An abstract name is bytes with its leading NUL, as CPython gives it.
+            (None, Some(name)) => Value::bytes([&[0u8][..], name].concat()),
+            (None, None) => Value::str(""),
         },
     }
 }
