@@ -34,6 +34,11 @@ impl Sockets {
         use std::os::fd::AsFd;
         self.open.get(&fd).map(|o| o.socket.as_fd())
     }
+
+    /// Closes descriptor `fd` if it is one of the sockets (`os.close`); whether it was.
+    pub fn close(&mut self, fd: i32) -> bool {
+        self.open.remove(&fd).is_some()
+    }
 }
 
 struct Open {
