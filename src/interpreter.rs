@@ -45,8 +45,8 @@ impl Interpreter {
 
     /// An interpreter for a process's main program: Ctrl-C raises KeyboardInterrupt.
     pub fn for_main() -> Interpreter {
-        let i = Interpreter::new();
-        crate::vm::signals::install_sigint(&i.vm.interrupt, &i.vm.py_signals);
+        let mut i = Interpreter::new();
+        crate::vm::signals::install_sigint(&i.vm.interrupt, &mut i.vm.py_signals);
         i
     }
 

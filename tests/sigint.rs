@@ -76,3 +76,44 @@ fn ctrl_c_cancels_a_task_awaiting_a_sleeping_executor_job() {
     // As in CPython: the job runs on, and asyncio.run waits for it before raising.
     check("to_thread", "main finally\njob done\n");
 }
+
+#[test]
+fn sigint_ignored_at_start_stays_ignored() {
+    // A background job of a non-interactive shell starts with SIGINT ignored; CPython
+    // keeps it so. `exec` leaves aio with the shell's pid.
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/sigint");
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "trap '' INT; exec '{}' ignored_at_start.aio",
+            env!("CARGO_BIN_EXE_aio")
+        ))
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start sh");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut first = String::new();
+    stdout.read_line(&mut first).expect("read getsignal");
+    assert_eq!(first, "True\n", "getsignal(SIGINT) is not SIG_IGN");
+    let mut ready = String::new();
+    stdout.read_line(&mut ready).expect("read ready");
+    assert_eq!(ready, "ready\n");
+    std::thread::sleep(Duration::from_millis(100));
+    kill(Pid::from_raw(child.id() as i32), Signal::SIGINT).expect("send SIGINT");
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).expect("read stdout");
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut err)
+        .expect("read stderr");
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(0), "stderr:\n{err}");
+    assert_eq!(rest, "still running\nhandler 2\n");
+    assert_eq!(err, "");
+}

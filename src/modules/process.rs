@@ -32,6 +32,11 @@ impl Processes {
             Owned::Pidfd(p) => p.as_fd(),
         })
     }
+
+    /// Closes descriptor `fd` if it is one of the pipes (`os.close`); whether it was.
+    pub fn close(&mut self, fd: i32) -> bool {
+        self.open.remove(&fd).is_some()
+    }
 }
 
 enum Owned {

@@ -36,6 +36,18 @@ pub struct SelectState {
     stderr: std::io::Stderr,
 }
 
+impl SelectState {
+    /// Whether descriptor `fd` is one of the epoll objects.
+    pub fn owns(&self, fd: i32) -> bool {
+        self.epolls.contains_key(&fd)
+    }
+
+    /// Closes descriptor `fd` if it is one of the epoll objects (`os.close`).
+    pub fn close(&mut self, fd: i32) {
+        drop(self.epolls.remove(&fd));
+    }
+}
+
 impl Default for SelectState {
     fn default() -> SelectState {
         SelectState {

@@ -50,6 +50,13 @@ fn set_handler(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(Value::None)
 }
 
+/// `sigint_ignored_at_start()`: whether SIGINT was ignored when aio started (then
+/// `getsignal(SIGINT)` starts as SIG_IGN, as in CPython).
+fn sigint_ignored_at_start(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("sigint_ignored_at_start", 0, 0)?;
+    Ok(Value::Bool(vm.py_signals.sigint_ignored_at_start))
+}
+
 fn libc_sigint() -> i32 {
     signal_hook::consts::SIGINT
 }
@@ -104,6 +111,7 @@ pub fn register(vm: &mut Vm) {
     let funcs: &[(&'static str, NativeFn)] = &[
         ("default_int_handler", default_int_handler),
         ("raise_signal", raise_signal),
+        ("sigint_ignored_at_start", sigint_ignored_at_start),
         ("set_handler", set_handler),
         ("alarm", alarm),
         ("pause", pause),

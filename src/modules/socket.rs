@@ -34,6 +34,11 @@ impl Sockets {
         use std::os::fd::AsFd;
         self.open.get(&fd).map(|o| o.socket.as_fd())
     }
+
+    /// Closes descriptor `fd` if it is one of the sockets (`os.close`); whether it was.
+    pub fn close(&mut self, fd: i32) -> bool {
+        self.open.remove(&fd).is_some()
+    }
 }
 
 struct Open {
@@ -61,6 +66,7 @@ const TCP_NODELAY: i64 = 1;
 const IPPROTO_IPV6: i64 = 41;
 const IPV6_V6ONLY: i64 = 26;
 const EBADF: i32 = 9;
+const EISCONN: i32 = 106;
 const ENOPROTOOPT: i32 = 92;
 const EAFNOSUPPORT: i32 = 97;
 
@@ -326,9 +332,11 @@ fn address_value(addr: &SockAddr) -> Value {
             Value::Int(i64::from(a.flowinfo())),
             Value::Int(i64::from(a.scope_id())),
         ]),
-        None => match addr.as_pathname() {
-            Some(p) => Value::string(p.to_string_lossy().into_owned()),
-            None => Value::str(""),
+        None => match (addr.as_pathname(), addr.as_abstract_namespace()) {
+            (Some(p), _) => Value::string(p.to_string_lossy().into_owned()),
+            // An abstract name is bytes with its leading NUL, as CPython gives it.
+            (None, Some(name)) => Value::bytes([&[0u8][..], name].concat()),
+            (None, None) => Value::str(""),
         },
     }
 }
@@ -359,6 +367,18 @@ fn connect(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     match with(vm, fd, |s| s.connect(&addr))? {
         Ok(()) => Ok(Value::None),
         Err(e) => Err(failed(vm, fd, Side::Write, &e)),
+    }
+}
+
+/// `connect_result(fd)`: after a connection under way became writable, its outcome
+/// (SO_ERROR) as the OSError of that errno, as CPython's sock_connect_impl.
+fn connect_result(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("connect_result", 1, 1)?;
+    let fd = fd_arg(args)?;
+    match with(vm, fd, |s| s.take_error())? {
+        Ok(None) => Ok(Value::None),
+        Ok(Some(e)) if e.raw_os_error() == Some(EISCONN) => Ok(Value::None),
+        Ok(Some(e)) | Err(e) => Err(failed(vm, fd, Side::Write, &e)),
     }
 }
 
@@ -894,6 +914,7 @@ pub fn register(vm: &mut Vm) {
         ("bind", bind),
         ("listen", listen),
         ("connect", connect),
+        ("connect_result", connect_result),
         ("accept", accept),
         ("recv", recv),
         ("send", send),

@@ -40,6 +40,11 @@ pub struct PyHandlers {
     sigint: Arc<AtomicBool>,
     /// What the program set for SIGINT; None for `default_int_handler` (KeyboardInterrupt).
     sigint_disposition: Option<Disposition>,
+    /// Whether aio's SIGINT handler is in place (not while SIGINT stays ignored).
+    sigint_installed: bool,
+    /// SIGINT was ignored when aio started (e.g. a background job of a shell): as CPython,
+    /// it stays ignored until the program sets a handler.
+    pub sigint_ignored_at_start: bool,
 }
 
 impl Default for PyHandlers {
@@ -48,15 +53,45 @@ impl Default for PyHandlers {
             entries: BTreeMap::new(),
             sigint: Arc::new(AtomicBool::new(false)),
             sigint_disposition: None,
+            sigint_installed: false,
+            sigint_ignored_at_start: false,
         }
     }
 }
 
-/// Installs the SIGINT handler: it sets `interrupt` and the handlers' SIGINT flag.
-pub fn install_sigint(interrupt: &Arc<AtomicBool>, handlers: &PyHandlers) {
+/// Installs the SIGINT handler at start-up — unless SIGINT is ignored then, which CPython
+/// leaves as it is (a process started with Ctrl-C ignored keeps ignoring it).
+pub fn install_sigint(interrupt: &Arc<AtomicBool>, handlers: &mut PyHandlers) {
+    if ignored_now(SIGINT) {
+        handlers.sigint_ignored_at_start = true;
+        handlers.sigint_disposition = Some(Disposition::Ignore);
+        return;
+    }
+    register_sigint(interrupt, handlers);
+}
+
+/// The SIGINT handler: it sets `interrupt` and the handlers' SIGINT flag.
+fn register_sigint(interrupt: &Arc<AtomicBool>, handlers: &mut PyHandlers) {
+    if handlers.sigint_installed {
+        return;
+    }
     // Registration fails only for forbidden signals; SIGINT is not one.
     let _ = signal_hook::flag::register(SIGINT, interrupt.clone());
     let _ = signal_hook::flag::register(SIGINT, handlers.sigint.clone());
+    handlers.sigint_installed = true;
+}
+
+/// Whether signal `sig` is ignored (SIG_IGN) in this process: the kernel's `SigIgn` mask
+/// in /proc/self/status, which needs no unsafe sigaction call to read.
+fn ignored_now(sig: i32) -> bool {
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return false;
+    };
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("SigIgn:"))
+        .and_then(|mask| u64::from_str_radix(mask.trim(), 16).ok())
+        .is_some_and(|mask| mask & (1u64 << (sig - 1)) != 0)
 }
 
 impl Vm {
@@ -64,6 +99,10 @@ impl Vm {
     /// signal cannot be caught.
     pub fn set_signal_disposition(&mut self, sig: i32, disposition: Disposition) -> bool {
         if sig == SIGINT {
+            if !matches!(disposition, Disposition::Ignore) {
+                // SIGINT was left ignored at start-up: from now on aio handles it.
+                register_sigint(&self.interrupt, &mut self.py_signals);
+            }
             self.py_signals.sigint_disposition = Some(disposition);
             return true;
         }
@@ -185,6 +224,7 @@ impl Vm {
     /// `signal.signal(SIGINT, default_int_handler)`: Ctrl-C raises KeyboardInterrupt
     /// again (or cancels `asyncio.run`'s main task), as at start.
     pub fn reset_sigint(&mut self) {
+        register_sigint(&self.interrupt, &mut self.py_signals);
         self.py_signals.sigint_disposition = None;
     }
 }
