@@ -433,12 +433,26 @@ fn loop_init(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(Value::None)
 }
 
+/// Rejects keywords other than `allowed` with the wording of CPython's loop methods,
+/// which are Python functions there: "BaseEventLoop.f() got an unexpected keyword argument".
+fn loop_method_kwargs(args: &Args, name: &str, allowed: &[&str]) -> PyResult<()> {
+    for k in args.kwnames {
+        let k = k.as_str().unwrap_or("?");
+        if !allowed.contains(&k) {
+            return Err(type_error(format!(
+                "BaseEventLoop.{name}() got an unexpected keyword argument '{k}'"
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// `(callback, *args)` of `call_soon`-style methods, starting at positional `i`.
 fn callback_args(args: &Args, i: usize, name: &str) -> PyResult<(Value, Vec<Value>)> {
-    args.only_kwargs(name, &["context"])?;
+    loop_method_kwargs(args, name, &["context"])?;
     let Some(cb) = args.get(i).cloned() else {
         return Err(type_error(format!(
-            "{name}() missing 1 required positional argument: 'callback'"
+            "BaseEventLoop.{name}() missing 1 required positional argument: 'callback'"
         )));
     };
     Ok((cb, args.pos[i + 1..].to_vec()))
@@ -610,10 +624,10 @@ fn loop_create_task(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         }
         return Err(runtime_error("Event loop is closed"));
     }
-    args.only_kwargs("create_task", &["name", "context", "coro"])?;
+    loop_method_kwargs(args, "create_task", &["name", "context", "coro"])?;
     let Some(coro) = args.arg(1, "coro").cloned() else {
         return Err(type_error(
-            "create_task() missing 1 required positional argument: 'coro'",
+            "BaseEventLoop.create_task() missing 1 required positional argument: 'coro'",
         ));
     };
     let name = arg_or_none(args, usize::MAX, "name");

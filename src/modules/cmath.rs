@@ -8,7 +8,7 @@ use super::math::{ldexp, to_f64};
 use super::math_hyperbolic::{asinh, cosh, sinh};
 use crate::obj::complex::{self as cx, Complex};
 use crate::obj::function::{Args, NativeFn};
-use crate::vm::errors::{overflow_error, type_error, value_error, PyResult};
+use crate::vm::errors::{not_implemented, overflow_error, type_error, value_error, PyResult};
 use crate::vm::value::Value;
 use crate::vm::Vm;
 use std::f64::consts::{E, LN_2, PI};
@@ -1043,13 +1043,21 @@ fn c_abs(z: Complex) -> (f64, Errno) {
 
 // ---- glue ----
 
-/// PyComplex_AsCComplex: a complex, `__complex__`, or a real number.
+/// PyComplex_AsCComplex: a complex (a subclass's value, whatever its `__complex__`),
+/// `__complex__`, or a real number.
 fn to_complex(vm: &mut Vm, v: &Value) -> PyResult<Complex> {
-    if let Some(z) = cx::as_complex(v) {
+    if let Some(z) = cx::as_complex(crate::vm::payload::builtin_view(v)) {
         return Ok(z);
     }
     if let Some(f) = vm.lookup_special(v, "__complex__") {
         let r = vm.call(&f, std::slice::from_ref(v))?;
+        if cx::as_complex(&r).is_none()
+            && cx::as_complex(crate::vm::payload::builtin_view(&r)).is_some()
+        {
+            return Err(not_implemented(
+                "__complex__ returning a complex subclass (CPython warns DeprecationWarning)",
+            ));
+        }
         return cx::as_complex(&r).ok_or_else(|| {
             type_error(format!(
                 "__complex__ returned non-complex (type {})",

@@ -3,7 +3,7 @@
 use crate::bytecode::Source;
 use crate::obj::function::Args;
 use crate::obj::{DictData, Obj};
-use crate::vm::errors::{type_error, value_error, PyResult};
+use crate::vm::errors::{not_implemented, type_error, value_error, PyResult};
 use crate::vm::value::{ObjRef, Value};
 use crate::vm::Vm;
 use std::cell::RefCell;
@@ -116,7 +116,15 @@ fn compile_text(
 }
 
 fn run(vm: &mut Vm, args: &Args, kind: Kind, name: &str) -> PyResult<Value> {
-    args.only_kwargs(name, &["globals", "locals"])?;
+    // CPython 3.11: eval(source, globals, locals, /); exec(..., /, *, closure=None).
+    if kind == Kind::Eval {
+        args.no_kwargs(name)?;
+    } else {
+        args.only_kwargs(name, &["closure"])?;
+        if args.kw("closure").is_some_and(|c| !c.is_none()) {
+            return Err(not_implemented("exec() with a closure argument"));
+        }
+    }
     let Some(src) = args.get(0) else {
         return Err(type_error(format!(
             "{name} expected at least 1 argument, got 0"

@@ -9,13 +9,8 @@ use crate::vm::value::Value;
 use crate::vm::Vm;
 
 fn g_collect(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.clinic_max_args("collect", 1)?;
     args.only_kwargs("collect", &["generation"])?;
-    if args.pos.len() > 1 {
-        return Err(type_error(format!(
-            "collect() takes at most 1 argument ({} given)",
-            args.pos.len()
-        )));
-    }
     let generation = match args.arg(0, "generation") {
         Some(v) => vm.index_value(v)?,
         None => 2,
@@ -103,13 +98,8 @@ fn g_get_stats(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 
 /// `gc.get_objects(generation=None)`: the objects the collector tracks.
 fn g_get_objects(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.clinic_max_args("get_objects", 1)?;
     args.only_kwargs("get_objects", &["generation"])?;
-    if args.pos.len() > 1 {
-        return Err(type_error(format!(
-            "get_objects() takes at most 1 argument ({} given)",
-            args.pos.len()
-        )));
-    }
     let generation = match args.arg(0, "generation") {
         None | Some(Value::None) | Some(Value::Int(-1)) => None,
         Some(Value::Int(g)) if (0..3).contains(g) => Some(*g as usize),

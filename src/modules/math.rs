@@ -604,18 +604,24 @@ fn m_isnan(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 }
 
 fn m_isclose(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.only_kwargs("isclose", &["a", "b", "rel_tol", "abs_tol"])?;
     if args.pos.len() > 2 {
         return Err(type_error(format!(
             "isclose() takes exactly 2 positional arguments ({} given)",
             args.pos.len()
         )));
     }
-    let (Some(a), Some(b)) = (args.arg(0, "a").cloned(), args.arg(1, "b").cloned()) else {
+    let Some(a) = args.arg(0, "a").cloned() else {
+        return Err(type_error(
+            "isclose() missing required argument 'a' (pos 1)",
+        ));
+    };
+    let Some(b) = args.arg(1, "b").cloned() else {
         return Err(type_error(
             "isclose() missing required argument 'b' (pos 2)",
         ));
     };
+    // Argument Clinic reports a missing argument before an unknown keyword.
+    args.only_kwargs("isclose", &["a", "b", "rel_tol", "abs_tol"])?;
     let a = to_f64(vm, &a)?;
     let b = to_f64(vm, &b)?;
     let rel = match args.kw("rel_tol") {

@@ -251,12 +251,14 @@ fn get_int_max_str_digits(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
 }
 
 fn set_int_max_str_digits(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.only_kwargs("set_int_max_str_digits", &["maxdigits"])?;
+    // Argument Clinic's order: the count, a missing argument, then an unknown keyword.
+    args.clinic_max_args("set_int_max_str_digits", 1)?;
     let Some(v) = args.arg(0, "maxdigits") else {
         return Err(type_error(
             "set_int_max_str_digits() missing required argument 'maxdigits' (pos 1)",
         ));
     };
+    args.only_kwargs("set_int_max_str_digits", &["maxdigits"])?;
     let n = vm.index_value(v)?;
     if n != 0 && n < INT_MAX_STR_DIGITS_THRESHOLD as i64 {
         return Err(value_error(format!(
@@ -492,7 +494,15 @@ pub(crate) fn struct_seq_class(
 /// `sys.set_asyncgen_hooks(firstiter=<unchanged>, finalizer=<unchanged>)`; None unsets.
 fn set_asyncgen_hooks(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check_pos("set_asyncgen_hooks", 0, 2)?;
-    args.only_kwargs("set_asyncgen_hooks", &["firstiter", "finalizer"])?;
+    // CPython parses these with PyArg_ParseTupleAndKeywords and no function name.
+    for k in args.kwnames {
+        let k = k.as_str().unwrap_or("?");
+        if !["firstiter", "finalizer"].contains(&k) {
+            return Err(type_error(format!(
+                "'{k}' is an invalid keyword argument for this function"
+            )));
+        }
+    }
     // CPython installs the finalizer before it checks firstiter.
     for (i, name) in [(1, "finalizer"), (0, "firstiter")] {
         let Some(v) = args.arg(i, name) else { continue };

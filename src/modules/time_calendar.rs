@@ -561,7 +561,6 @@ fn t_strftime(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 /// `time.struct_time(sequence, dict=None)`: 9 to 11 items; the last two are tm_zone
 /// and tm_gmtoff.
 fn struct_time_init(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.only_kwargs("structseq", &["sequence", "dict"])?;
     let Some(this) = args.pos.first().cloned() else {
         return Err(type_error("struct_time.__init__ needs self"));
     };
@@ -570,6 +569,8 @@ fn struct_time_init(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             "structseq() missing required argument 'sequence' (pos 1)",
         ));
     };
+    // Argument Clinic reports a missing argument before an unknown keyword.
+    args.only_kwargs("structseq", &["sequence", "dict"])?;
     let items = vm
         .collect(&seq)
         .map_err(|_| type_error("constructor requires a sequence"))?;

@@ -167,18 +167,27 @@ fn u_name(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     or_default(default, "no such name")
 }
 
-/// The character (or named sequence) called `name`, as CPython's `_getcode` finds it:
-/// ASCII case is ignored except in the names computed from the code point.
+/// The character (or named sequence) called `name`, as CPython's `_getcode` finds it
+/// for `unicodedata.lookup`.
 fn look_up(name: &str) -> Option<String> {
     let upper = name.to_ascii_uppercase();
     if let Ok(i) = t::NAMED_SEQUENCES.binary_search_by(|(n, _)| (*n).cmp(upper.as_str())) {
         return t::NAMED_SEQUENCES.get(i).map(|s| s.1.to_string());
     }
+    char_named(name).map(String::from)
+}
+
+/// The character called `name` or one of its aliases, as CPython's `_getcode` finds it
+/// without named sequences (what `\N{...}` in literals and the unicode_escape codec use):
+/// ASCII case is ignored except in the names computed from the code point, and only the
+/// names Unicode 14.0 assigned count.
+pub fn char_named(name: &str) -> Option<char> {
+    if name.len() > NAME_MAXLEN {
+        return None;
+    }
+    let upper = name.to_ascii_uppercase();
     if let Ok(i) = t::ALIASES.binary_search_by(|(n, _)| (*n).cmp(upper.as_str())) {
-        return t::ALIASES
-            .get(i)
-            .and_then(|a| char::from_u32(a.1))
-            .map(String::from);
+        return t::ALIASES.get(i).and_then(|a| char::from_u32(a.1));
     }
     let computed = ["CJK UNIFIED IDEOGRAPH-", "HANGUL SYLLABLE "]
         .iter()
@@ -190,7 +199,7 @@ fn look_up(name: &str) -> Option<String> {
     // does not: the name must be spelled exactly.
     let c = unicode_names2::character(name)?;
     let exact = unicode_names2::name(c).is_some_and(|n| n.to_string() == upper);
-    (exact && has_name(c)).then(|| String::from(c))
+    (exact && has_name(c)).then_some(c)
 }
 
 fn u_lookup(vm: &mut Vm, args: &Args) -> PyResult<Value> {

@@ -7,7 +7,6 @@ pub mod error;
 
 mod layout;
 mod lexer;
-mod name_aliases;
 mod nodes;
 mod parse;
 mod patterns;

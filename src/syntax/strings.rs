@@ -4,7 +4,6 @@
 
 use super::ast::*;
 use super::error::SyntaxError;
-use super::name_aliases::NAME_ALIASES;
 use super::nodes::{self, err, sp, E, R};
 
 /// Format specs may nest fields only this deep (`f'{x:{y}}'` is fine, one more is not).
@@ -151,26 +150,10 @@ fn named_escape(s: &str) -> Result<(char, usize), (&'static str, usize)> {
         .ok_or(("unknown Unicode character name", len))
 }
 
-/// The character called `name` (or one of its Unicode name aliases), ignoring ASCII case
-/// as CPython does.
+/// The character called `name` (or one of its Unicode name aliases) as CPython 3.11
+/// accepts it in `\N{...}`: the unicodedata module's Unicode 14.0 names.
 pub(crate) fn char_named(name: &str) -> Option<char> {
-    let upper = name.to_ascii_uppercase();
-    if let Ok(i) = NAME_ALIASES.binary_search_by(|(alias, _)| (*alias).cmp(upper.as_str())) {
-        return Some(NAME_ALIASES[i].1);
-    }
-    // Names computed from the code point must be written in upper case.
-    let computed = ["CJK UNIFIED IDEOGRAPH-", "HANGUL SYLLABLE "]
-        .iter()
-        .any(|p| upper.starts_with(p));
-    if computed && name != upper {
-        return None;
-    }
-    // unicode_names2 also ignores spaces, `_` and medial `-` (UAX44-LM2), which CPython does
-    // not: the name must be spelled exactly.
-    let c = unicode_names2::character(name)?;
-    unicode_names2::name(c)
-        .is_some_and(|n| n.to_string() == upper)
-        .then_some(c)
+    crate::modules::unicodedata::char_named(name)
 }
 
 /// Decodes a (non-bytes) literal chunk, appending to `out`.

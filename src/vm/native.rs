@@ -69,17 +69,33 @@ impl<'a> Args<'a> {
         }
     }
 
-    /// Rejects keywords other than `allowed`: "f() got an unexpected keyword argument 'x'".
+    /// Rejects keywords other than `allowed` as CPython 3.11's C functions (Argument Clinic
+    /// and `PyArg_ParseTupleAndKeywords`) do: "'x' is an invalid keyword argument for f()".
+    /// (Python functions say "f() got an unexpected keyword argument 'x'" instead.)
     pub fn only_kwargs(&self, name: &str, allowed: &[&str]) -> PyResult<()> {
         for k in self.kwnames {
             let k = k.as_str().unwrap_or("?");
             if !allowed.contains(&k) {
                 return Err(type_error(format!(
-                    "{name}() got an unexpected keyword argument '{k}'"
+                    "'{k}' is an invalid keyword argument for {name}()"
                 )));
             }
         }
         Ok(())
+    }
+
+    /// Argument Clinic's first check, made before any keyword is looked at: positional
+    /// and keyword arguments together are at most `max`.
+    pub fn clinic_max_args(&self, name: &str, max: usize) -> PyResult<()> {
+        let n = self.pos.len() + self.kwnames.len();
+        if n <= max {
+            return Ok(());
+        }
+        Err(type_error(format!(
+            "{name}() takes at most {max} {}argument{} ({n} given)",
+            if self.pos.is_empty() { "keyword " } else { "" },
+            if max == 1 { "" } else { "s" }
+        )))
     }
 }
 

@@ -27,7 +27,6 @@ pub enum BaseKind {
 
 /// Builtin types CPython lets classes derive from, which aio does not support yet.
 const UNSUPPORTED_BASES: &[&str] = &[
-    "complex",
     "property",
     "staticmethod",
     "classmethod",
@@ -47,6 +46,7 @@ fn payload_type_names() -> &'static [&'static str] {
     &[
         "int",
         "float",
+        "complex",
         "str",
         "bytes",
         "bytearray",
@@ -90,6 +90,7 @@ fn payload_owner(p: &Value) -> &'static str {
         Value::Float(_) => "float",
         Value::Obj(o) => match &**o {
             Obj::BigInt(_) => "int",
+            Obj::Complex(_) => "complex",
             Obj::Str(_) => "str",
             Obj::Bytes(_) => "bytes",
             Obj::ByteArray(_) => "bytearray",
@@ -111,6 +112,7 @@ impl Vm {
         [
             &t.int,
             &t.float,
+            &t.complex,
             &t.str_,
             &t.bytes,
             &t.bytearray,

@@ -413,20 +413,6 @@ fn unicode_tolower(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(Value::Int(chars::lower_uni(ch) as i64))
 }
 
-/// `lookup_name(name)`: the character `\N{name}` stands for (`unicodedata.lookup`).
-fn lookup_name(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("lookup_name", 1, 1)?;
-    let Some(name) = args.pos[0].as_str() else {
-        return Err(type_error("lookup_name() argument must be str"));
-    };
-    match crate::syntax::strings::char_named(name) {
-        Some(c) => Ok(Value::string(c.to_string())),
-        None => Err(crate::vm::errors::key_error(Value::string(format!(
-            "undefined character name '{name}'"
-        )))),
-    }
-}
-
 pub fn register(vm: &mut Vm) {
     let funcs: &[(&'static str, NativeFn)] = &[
         ("new", new),
@@ -434,7 +420,6 @@ pub fn register(vm: &mut Vm) {
         ("subject", make_subject),
         ("run", run),
         ("scan", scan),
-        ("lookup_name", lookup_name),
         ("ascii_iscased", ascii_iscased),
         ("unicode_iscased", unicode_iscased),
         ("ascii_tolower", ascii_tolower),

@@ -8,6 +8,7 @@ use crate::obj::function::Args;
 use crate::obj::number::as_int;
 use crate::syntax::ast::{BinOp, CmpOp, UnaryOp};
 use crate::vm::errors::{not_implemented, type_error, value_error, PyResult};
+use crate::vm::payload::builtin_view;
 use crate::vm::value::Value;
 use crate::vm::Vm;
 
@@ -29,7 +30,8 @@ fn other<'a>(vm: &Vm, a: &'a Args, name: &str) -> PyResult<&'a Value> {
     this(vm, a, name)?;
     a.no_kwargs(name)?;
     match a.pos.len() {
-        2 => Ok(&a.pos[1]),
+        // PyComplex_Check: an instance of a subclass takes part with its value.
+        2 => Ok(builtin_view(&a.pos[1])),
         n => Err(type_error(format!(
             "expected 1 argument, got {}",
             n.saturating_sub(1)
@@ -74,7 +76,7 @@ fn pow(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     if a.pos.get(2).is_some_and(|m| !m.is_none()) {
         return Err(value_error("complex modulo"));
     }
-    cx::binop(&a.pos[0], &a.pos[1], BinOp::Pow).unwrap_or_else(|| Ok(not_impl(vm)))
+    cx::binop(&a.pos[0], builtin_view(&a.pos[1]), BinOp::Pow).unwrap_or_else(|| Ok(not_impl(vm)))
 }
 
 fn cmp(vm: &mut Vm, a: &Args, op: CmpOp, name: &str) -> PyResult<Value> {
@@ -183,6 +185,11 @@ fn first(vm: &mut Vm, r: &Value) -> PyResult<Option<Part>> {
     }
     if let Some(f) = vm.lookup_special(r, "__complex__") {
         let v = vm.call(&f, std::slice::from_ref(r))?;
+        if cx::as_complex(&v).is_none() && cx::as_complex(builtin_view(&v)).is_some() {
+            return Err(not_implemented(
+                "__complex__ returning a complex subclass (CPython warns DeprecationWarning)",
+            ));
+        }
         return match cx::as_complex(&v) {
             Some(c) => Ok(Some(Part::Complex(c))),
             None => Err(type_error(format!(
@@ -199,7 +206,8 @@ fn second(vm: &mut Vm, i: &Value) -> PyResult<Part> {
     if i.as_str().is_some() {
         return Err(type_error("complex() second arg can't be a string"));
     }
-    if let Some(c) = cx::as_complex(i) {
+    // PyComplex_Check: a subclass's value is taken as it is.
+    if let Some(c) = cx::as_complex(builtin_view(i)) {
         return Ok(Part::Complex(c));
     }
     match to_real(vm, i)? {
@@ -220,11 +228,21 @@ enum Part {
 
 /// `complex(real=0, imag=0)` and `complex(string)`.
 fn complex_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    // Subclasses come here through `payload::new_instance` with `complex` itself.
     let cls = a.pos.first().cloned().unwrap_or(Value::None);
     if !matches!(&cls, Value::Obj(o) if o.is(&vm.t.complex)) {
-        return Err(not_implemented(
-            "aio does not support subclasses of complex yet",
-        ));
+        return Err(match &cls {
+            Value::Obj(o) if crate::vm::class::as_class(o).is_some() => {
+                let n = crate::vm::class::class_name(o);
+                type_error(format!(
+                    "complex.__new__({n}): {n} is not a subtype of complex"
+                ))
+            }
+            _ => type_error(format!(
+                "complex.__new__(X): X is not a type object ({})",
+                vm.type_name(&cls)
+            )),
+        });
     }
     if let Some(k) = a
         .kwnames

@@ -342,6 +342,35 @@ fn super_repr(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     )))
 }
 
+/// CPython's `_PyObject_IsAbstract`: a true `__isabstractmethod__`, when there is one.
+fn is_abstract(vm: &mut Vm, v: &Value) -> PyResult<bool> {
+    if v.is_none() {
+        return Ok(false);
+    }
+    match vm.get_attr_opt(v, &Value::str("__isabstractmethod__"))? {
+        Some(flag) => vm.truthy(&flag),
+        None => Ok(false),
+    }
+}
+
+/// `property.__isabstractmethod__`: whether its getter, setter or deleter is abstract.
+fn property_isabstract(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let p = prop_of(vm, args.pos.first(), "__isabstractmethod__")?;
+    let funcs = [p.fget.clone(), p.fset.clone(), p.fdel.clone()];
+    for f in &funcs {
+        if is_abstract(vm, f)? {
+            return Ok(Value::Bool(true));
+        }
+    }
+    Ok(Value::Bool(false))
+}
+
+/// `staticmethod/classmethod.__isabstractmethod__`: whether the wrapped function is.
+fn sc_isabstract(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let f = sc_func(vm, args)?;
+    Ok(Value::Bool(is_abstract(vm, &f)?))
+}
+
 pub fn register(vm: &mut Vm) {
     let t = vm.t.clone();
     vm.add_methods(
@@ -357,6 +386,8 @@ pub fn register(vm: &mut Vm) {
             ("__delete__", property_delete),
         ],
     );
+    let p = vm.native_property("property", "__isabstractmethod__", property_isabstract);
+    vm.add_class_attr(&t.property, "__isabstractmethod__", p);
     for (cls, name, newf) in [
         (
             &t.staticmethod,
@@ -376,6 +407,8 @@ pub fn register(vm: &mut Vm) {
         );
         let p = vm.native_property(name, "__wrapped__", sc_func);
         vm.add_class_attr(cls, "__wrapped__", p);
+        let p = vm.native_property(name, "__isabstractmethod__", sc_isabstract);
+        vm.add_class_attr(cls, "__isabstractmethod__", p);
     }
     vm.add_methods(
         &t.super_,

@@ -89,7 +89,6 @@ pub fn view_of(vm: &Vm, src: &Value) -> PyResult<Value> {
 }
 
 fn mv_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    a.only_kwargs("memoryview", &["object"])?;
     let args = a.pos.get(1..).unwrap_or(&[]);
     if args.len() + a.kwnames.len() > 1 {
         return Err(type_error(format!(
@@ -97,8 +96,12 @@ fn mv_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
             args.len() + a.kwnames.len()
         )));
     }
+    // Argument Clinic reports a missing argument before an unknown keyword.
     match args.first().or_else(|| a.kw("object")) {
-        Some(src) => view_of(vm, src),
+        Some(src) => {
+            a.only_kwargs("memoryview", &["object"])?;
+            view_of(vm, src)
+        }
         None => Err(type_error(
             "memoryview() missing required argument 'object' (pos 1)",
         )),
@@ -445,7 +448,6 @@ fn hash(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 /// `cast(format, shape=None)`, checked in CPython's order: contiguity, the shape's type,
 /// the format, then the shape's items. Only 1-D results exist in aio.
 fn cast(vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    a.only_kwargs("cast", &["format", "shape"])?;
     a.check_pos("cast", 1, 3)?;
     let m = this(vm, a, "cast")?;
     let Some(fv) = a.arg(1, "format") else {
@@ -453,6 +455,8 @@ fn cast(vm: &mut Vm, a: &Args) -> PyResult<Value> {
             "cast() missing required argument 'format' (pos 1)",
         ));
     };
+    // Argument Clinic reports a missing argument before an unknown keyword.
+    a.only_kwargs("cast", &["format", "shape"])?;
     let Some(fs) = fv.as_str() else {
         return Err(type_error(format!(
             "cast() argument 'format' must be str, not {}",
