@@ -130,7 +130,7 @@ impl Interpreter {
         if e.is(ExcKind::SystemExit) {
             return self.system_exit_status(&e);
         }
-        self.vm.print_exception(&e.value());
+        self.vm.display_uncaught(&e.value());
         if e.is(ExcKind::KeyboardInterrupt) {
             130
         } else {

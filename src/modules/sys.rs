@@ -313,6 +313,45 @@ fn print_exception(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(Value::None)
 }
 
+/// `sys.excepthook(type, value, traceback)`, also `sys.__excepthook__`: prints the
+/// exception with that traceback to stderr, as an uncaught exception is printed.
+fn excepthook(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    if !args.kwnames.is_empty() {
+        return Err(type_error("excepthook() takes no keyword arguments"));
+    }
+    let [_, value, tb] = args.pos else {
+        return Err(type_error(format!(
+            "excepthook expected 3 arguments, got {}",
+            args.pos.len()
+        )));
+    };
+    let Value::Obj(o) = value else {
+        let text = format!(
+            "TypeError: print_exception(): Exception expected for value, {} found\n",
+            vm.type_name(value)
+        );
+        vm.write_stderr(&text);
+        return Ok(Value::None);
+    };
+    if !matches!(&**o, Obj::Exception(_)) {
+        let text = format!(
+            "TypeError: print_exception(): Exception expected for value, {} found\n",
+            vm.type_name(value)
+        );
+        vm.write_stderr(&text);
+        return Ok(Value::None);
+    }
+    // The exception's own traceback prints as it would uncaught; another one in its place.
+    let own = crate::vm::traceback::traceback_value(o);
+    let shown = (!own.is(tb)).then_some(tb);
+    let text = vm
+        .format_exception_chunks(value, true, None, shown, Default::default())
+        .concat();
+    vm.flush_std_streams();
+    vm.write_stderr(&text);
+    Ok(Value::None)
+}
+
 /// A plain object of a fresh class `name` with the given attributes (sys.implementation).
 fn simple_object(vm: &mut Vm, name: &str, attrs: &[(&str, Value)]) -> Value {
     let mut ns = DictData::new();
@@ -567,10 +606,18 @@ pub fn register(vm: &mut Vm) {
         ("getfilesystemencoding", getdefaultencoding),
         ("getrefcount", getrefcount),
         ("print_exception", print_exception),
+        ("excepthook", excepthook),
         ("set_asyncgen_hooks", set_asyncgen_hooks),
         ("get_asyncgen_hooks", get_asyncgen_hooks),
     ];
     let (_, d) = new_module(vm, "sys", funcs);
+    // The original hook stays reachable when a program replaces `sys.excepthook`.
+    if let Obj::Dict(dd) = &*d {
+        let hook = get_str(&dd.borrow(), &Value::str("excepthook"));
+        if let Some(hook) = hook {
+            set_attr(vm, &d, "__excepthook__", hook);
+        }
+    }
     let version_info = struct_seq(
         vm,
         "version_info",

@@ -585,6 +585,43 @@ impl Vm {
         Some(out)
     }
 
+    /// Shows an uncaught exception: through `sys.excepthook` when the program replaced it
+    /// (a hook that raises is reported with the original exception after it, as CPython
+    /// does), else printed in CPython's format.
+    pub fn display_uncaught(&mut self, e: &Value) {
+        let Some(sys) = self.sys_module("sys") else {
+            return self.print_exception(e);
+        };
+        let hook = self
+            .get_attr_opt(&sys, &Value::str("excepthook"))
+            .ok()
+            .flatten();
+        let original = self
+            .get_attr_opt(&sys, &Value::str("__excepthook__"))
+            .ok()
+            .flatten();
+        let hook = match (hook, original) {
+            (None, _) => {
+                self.write_stderr("sys.excepthook is missing\n");
+                return self.print_exception(e);
+            }
+            (Some(h), Some(o)) if h.is(&o) => return self.print_exception(e),
+            (Some(h), _) => h,
+        };
+        let tb = match e {
+            Value::Obj(o) => traceback_value(o),
+            _ => Value::None,
+        };
+        let ty = Value::Obj(self.type_of(e));
+        if let Err(failed) = self.call(&hook, &[ty, e.clone(), tb]) {
+            self.flush_std_streams();
+            self.write_stderr("Error in sys.excepthook:\n");
+            self.print_exception(&failed.value());
+            self.write_stderr("\nOriginal exception was:\n");
+            self.print_exception(e);
+        }
+    }
+
     /// Prints an uncaught exception to stderr in CPython's format.
     pub fn print_exception(&mut self, e: &Value) {
         let text = self.format_exception(e);
