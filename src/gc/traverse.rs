@@ -258,10 +258,14 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
                 fset,
                 fdel,
                 doc,
+                getter_doc: _,
             } = &**p;
-            [fget, fset, fdel, doc]
+            [fget, fset, fdel]
                 .into_iter()
                 .for_each(|v| visit_value(v, f));
+            if let Ok(v) = doc.try_borrow() {
+                visit_value(&v, f);
+            }
         }
         Obj::StaticMethod(v) | Obj::ClassMethod(v) => visit_value(v, f),
         Obj::Super(s) => {

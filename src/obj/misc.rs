@@ -13,7 +13,24 @@ pub struct PropertyObj {
     pub fget: Value,
     pub fset: Value,
     pub fdel: Value,
-    pub doc: Value,
+    /// `__doc__`: writable, as CPython's `property.__doc__` member.
+    pub doc: std::cell::RefCell<Value>,
+    /// Whether `doc` was copied from the getter, so `.getter()`/`.setter()` copies take the
+    /// new getter's docstring (CPython's `getter_doc` flag).
+    pub getter_doc: std::cell::Cell<bool>,
+}
+
+impl PropertyObj {
+    /// A property with an explicit (or no) docstring.
+    pub fn new(fget: Value, fset: Value, fdel: Value, doc: Value) -> Self {
+        PropertyObj {
+            fget,
+            fset,
+            fdel,
+            doc: std::cell::RefCell::new(doc),
+            getter_doc: std::cell::Cell::new(false),
+        }
+    }
 }
 
 /// `super(cls, obj)`: attribute lookup starts after `cls` in `type(obj).__mro__`.

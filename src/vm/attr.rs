@@ -432,7 +432,8 @@ impl Vm {
                 "fget" => Some(p.fget.clone()),
                 "fset" => Some(p.fset.clone()),
                 "fdel" => Some(p.fdel.clone()),
-                "__doc__" => Some(p.doc.clone()),
+                "__doc__" => Some(p.doc.borrow().clone()),
+                "__isabstractmethod__" => Some(Value::Bool(self.property_is_abstract(p)?)),
                 _ => None,
             },
             Obj::StaticMethod(f) | Obj::ClassMethod(f) => match n {
@@ -441,6 +442,19 @@ impl Vm {
             },
             _ => None,
         })
+    }
+
+    /// `property.__isabstractmethod__`: whether any accessor is abstract.
+    fn property_is_abstract(&mut self, p: &crate::obj::PropertyObj) -> PyResult<bool> {
+        let key = self.intern("__isabstractmethod__");
+        for f in [p.fget.clone(), p.fset.clone(), p.fdel.clone()] {
+            if let Some(v) = self.get_attr_opt(&f, &key)? {
+                if self.truthy(&v)? {
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(false)
     }
 
     /// `super(cls, obj).name`: look after `cls` in `type(obj).__mro__`, or in `obj.__mro__`
@@ -643,6 +657,14 @@ impl Vm {
             Obj::Traceback(_) if name.as_str() == Some("tb_next") => {
                 super::traceback::set_tb_next(self, o, &value)?
             }
+            // CPython's `property.__doc__` is a writable member.
+            Obj::Property(p) if name.as_str() == Some("__doc__") => {
+                let old = p.doc.replace(value);
+                drop(old);
+            }
+            Obj::Property(_) if matches!(name.as_str(), Some("fget" | "fset" | "fdel")) => {
+                return Err(attribute_error("readonly attribute"))
+            }
             Obj::Function(f) => match name.as_str() {
                 Some("__name__") => {
                     if let Some(s) = value.as_str() {
@@ -772,6 +794,13 @@ impl Vm {
                 },
                 Obj::Exception(e) => del_str(&mut e.dict.borrow_mut(), name),
                 Obj::Future(f) => f.del_attr(name),
+                // Deleting the `__doc__` member leaves None, as CPython's.
+                Obj::Property(p) if name.as_str() == Some("__doc__") => {
+                    Some(p.doc.replace(Value::None))
+                }
+                Obj::Property(_) if matches!(name.as_str(), Some("fget" | "fset" | "fdel")) => {
+                    return Err(attribute_error("readonly attribute"))
+                }
                 // CPython's function members: deleting one leaves None (an empty dict
                 // for __annotations__, made again when next read).
                 Obj::Function(f) => match name.as_str() {

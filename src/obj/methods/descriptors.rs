@@ -29,17 +29,31 @@ fn prop_of<'a>(vm: &Vm, v: Option<&'a Value>, method: &str) -> PyResult<&'a Prop
     }
 }
 
-/// `fget.__doc__` when `doc` is None (CPython copies the getter's docstring).
-fn doc_from(vm: &mut Vm, doc: Value, fget: &Value) -> Value {
+/// The docstring of a new property: `doc` unless it is None, else `fget.__doc__` (any
+/// callable's, as CPython's `property.__init__`). The flag says it came from the getter.
+fn doc_from(vm: &mut Vm, doc: Value, fget: &Value) -> PyResult<(Value, bool)> {
     if !doc.is_none() || fget.is_none() {
-        return doc;
+        return Ok((doc, false));
     }
-    match fget {
-        Value::Obj(o) if matches!(&**o, Obj::Function(_)) => {
-            vm.get_attr_str(fget, "__doc__").unwrap_or(Value::None)
-        }
-        _ => Value::None,
+    let key = vm.intern("__doc__");
+    match vm.get_attr_opt(fget, &key)? {
+        Some(d) if !d.is_none() => Ok((d, true)),
+        _ => Ok((Value::None, false)),
     }
+}
+
+/// A property for `property(fget, fset, fdel, doc)`.
+pub(crate) fn make_property(
+    vm: &mut Vm,
+    fget: Value,
+    fset: Value,
+    fdel: Value,
+    doc: Value,
+) -> PyResult<Value> {
+    let (doc, from_getter) = doc_from(vm, doc, &fget)?;
+    let p = PropertyObj::new(fget, fset, fdel, doc);
+    p.getter_doc.set(from_getter);
+    Ok(Value::obj(Obj::Property(Box::new(p))))
 }
 
 /// `property.__new__(cls, fget=None, fset=None, fdel=None, doc=None)`
@@ -66,40 +80,28 @@ fn property_new(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             .cloned()
             .unwrap_or(Value::None)
     };
-    let fget = get(0);
-    let doc = doc_from(vm, get(3), &fget);
-    Ok(Value::obj(Obj::Property(Box::new(PropertyObj {
-        fget,
-        fset: get(1),
-        fdel: get(2),
-        doc,
-    }))))
+    make_property(vm, get(0), get(1), get(2), get(3))
 }
 
-/// A copy of a property with one accessor replaced (`getter`/`setter`/`deleter`).
+/// A copy of a property with one accessor replaced (`getter`/`setter`/`deleter`): as
+/// CPython's `property_copy`, a docstring taken from the old getter is taken again from
+/// the new one.
 fn property_copy(vm: &mut Vm, args: &Args, which: usize, method: &str) -> PyResult<Value> {
     let p = prop_of(vm, args.pos.first(), method)?;
     args.check(method, 2, 2)?;
     let f = args.pos[1].clone();
     let (mut fget, mut fset, mut fdel) = (p.fget.clone(), p.fset.clone(), p.fdel.clone());
-    let mut doc = p.doc.clone();
     match which {
-        0 => {
-            fget = f;
-            doc = doc_from(vm, Value::None, &fget);
-            if doc.is_none() {
-                doc = p.doc.clone();
-            }
-        }
+        0 => fget = f,
         1 => fset = f,
         _ => fdel = f,
     }
-    Ok(Value::obj(Obj::Property(Box::new(PropertyObj {
-        fget,
-        fset,
-        fdel,
-        doc,
-    }))))
+    let doc = if p.getter_doc.get() && !fget.is_none() {
+        Value::None
+    } else {
+        p.doc.borrow().clone()
+    };
+    make_property(vm, fget, fset, fdel, doc)
 }
 
 fn property_getter(vm: &mut Vm, args: &Args) -> PyResult<Value> {

@@ -71,12 +71,12 @@ fn dict_set(vm: &mut Vm, e: &ExceptionObj, name: &str, v: Value) {
 
 /// A readable and writable attribute backed by the exception's dict.
 fn member(getter: NativeFn, setter: NativeFn, owner: &'static str, name: &'static str) -> Value {
-    Value::obj(Obj::Property(Box::new(PropertyObj {
-        fget: native(owner, name, getter),
-        fset: native(owner, name, setter),
-        fdel: Value::None,
-        doc: Value::None,
-    })))
+    Value::obj(Obj::Property(Box::new(PropertyObj::new(
+        native(owner, name, getter),
+        native(owner, name, setter),
+        Value::None,
+        Value::None,
+    ))))
 }
 
 /// Getter/setter pairs for dict-backed attributes; `$derive` computes the value from the
