@@ -33,6 +33,14 @@ impl PropertyObj {
     }
 }
 
+/// The object inside a `staticmethod` or `classmethod`, with the `__dict__` CPython 3.10+
+/// gives them: `__module__`, `__name__`, `__qualname__`, `__doc__` and `__annotations__`
+/// copied from the callable. None until first needed for the ones aio makes natively.
+pub struct WrappedCallable {
+    pub func: Value,
+    pub dict: std::cell::RefCell<Option<ObjRef>>,
+}
+
 /// `super(cls, obj)`: attribute lookup starts after `cls` in `type(obj).__mro__`.
 pub struct SuperObj {
     pub class: ObjRef,

@@ -430,7 +430,7 @@ impl Vm {
             let key = self.intern(name);
             if let Some(f) = super::dictops::get_str(&ns, &key) {
                 if matches!(&f, Value::Obj(o) if matches!(&**o, Obj::Function(_))) {
-                    super::dictops::set_str(&mut ns, key, Value::obj(Obj::ClassMethod(f)));
+                    super::dictops::set_str(&mut ns, key, Value::obj(Obj::class_method(f)));
                 }
             }
         }

@@ -782,7 +782,7 @@ impl Vm {
             Some(f) => {
                 let f = match &f {
                     Value::Obj(o) => match &**o {
-                        Obj::ClassMethod(inner) => inner.clone(),
+                        Obj::ClassMethod(w) => w.func.clone(),
                         _ => f.clone(),
                     },
                     _ => f.clone(),

@@ -4,8 +4,9 @@
 //! constructors and the explicit descriptor protocol (`__get__`, `__set__`, `__delete__`).
 
 use crate::obj::function::Args;
-use crate::obj::{BoundMethod, Obj, PropertyObj, SuperObj};
+use crate::obj::{BoundMethod, DictData, Obj, PropertyObj, SuperObj, WrappedCallable};
 use crate::vm::class::{as_class, is_subclass};
+use crate::vm::dictops::set_str;
 use crate::vm::errors::{attribute_error, runtime_error, type_error, PyResult};
 use crate::vm::value::{ObjRef, Value};
 use crate::vm::Vm;
@@ -170,21 +171,58 @@ fn one_callable(args: &Args, name: &str) -> PyResult<Value> {
     Ok(args.pos[1].clone())
 }
 
-fn staticmethod_new(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    let f = one_callable(args, "staticmethod")?;
-    Ok(Value::obj(Obj::StaticMethod(f)))
+/// The attributes CPython's `staticmethod`/`classmethod` copy from the callable
+/// (`functools_wraps` in funcobject.c).
+const WRAPS_ATTRS: [&str; 5] = [
+    "__module__",
+    "__name__",
+    "__qualname__",
+    "__doc__",
+    "__annotations__",
+];
+
+/// The `__dict__` of a staticmethod or classmethod, made (and the callable's attributes
+/// copied into it) on first use.
+pub(crate) fn wrapper_dict(vm: &mut Vm, w: &WrappedCallable) -> PyResult<ObjRef> {
+    if let Some(d) = &*w.dict.borrow() {
+        return Ok(d.clone());
+    }
+    let mut data = DictData::new();
+    for name in WRAPS_ATTRS {
+        let key = vm.intern(name);
+        if let Some(v) = vm.get_attr_opt(&w.func, &key)? {
+            set_str(&mut data, key, v);
+        }
+    }
+    let d = ObjRef::new(Obj::Dict(std::cell::RefCell::new(data)));
+    *w.dict.borrow_mut() = Some(d.clone());
+    Ok(d)
 }
 
-fn classmethod_new(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+/// A staticmethod or classmethod made by aio code: it copies the callable's attributes
+/// now, as CPython's `sm_init`/`cm_init` do.
+fn wrapper_new(vm: &mut Vm, obj: Obj) -> PyResult<Value> {
+    if let Obj::StaticMethod(w) | Obj::ClassMethod(w) = &obj {
+        wrapper_dict(vm, w)?;
+    }
+    Ok(Value::obj(obj))
+}
+
+fn staticmethod_new(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let f = one_callable(args, "staticmethod")?;
+    wrapper_new(vm, Obj::static_method(f))
+}
+
+fn classmethod_new(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let f = one_callable(args, "classmethod")?;
-    Ok(Value::obj(Obj::ClassMethod(f)))
+    wrapper_new(vm, Obj::class_method(f))
 }
 
 fn wrapped(v: Option<&Value>) -> Option<(bool, Value)> {
     match v {
         Some(Value::Obj(o)) => match &**o {
-            Obj::StaticMethod(f) => Some((true, f.clone())),
-            Obj::ClassMethod(f) => Some((false, f.clone())),
+            Obj::StaticMethod(w) => Some((true, w.func.clone())),
+            Obj::ClassMethod(w) => Some((false, w.func.clone())),
             _ => None,
         },
         _ => None,

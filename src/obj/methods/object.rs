@@ -449,13 +449,13 @@ pub fn register(vm: &mut Vm) {
             ("__getstate__", object_getstate),
         ],
     );
-    let init_subclass = Value::obj(Obj::ClassMethod(native(
+    let init_subclass = Value::obj(Obj::class_method(native(
         "object",
         "__init_subclass__",
         object_init_subclass,
     )));
     vm.add_class_attr(&object, "__init_subclass__", init_subclass);
-    let hook = Value::obj(Obj::ClassMethod(native(
+    let hook = Value::obj(Obj::class_method(native(
         "object",
         "__subclasshook__",
         not_implemented,
