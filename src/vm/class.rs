@@ -240,7 +240,20 @@ pub fn slot_names(cls: &ObjRef, vm: &mut Vm) -> Option<Vec<Value>> {
         if items.iter().any(|n| n.as_str() == Some("__dict__")) {
             return None;
         }
-        names.extend(items);
+        // Private slot names are mangled with the declaring class's name, as CPython's
+        // `type_new` does (`__slots__ = ("__y",)` in `S` makes the slot `_S__y`).
+        let owner = kc.name();
+        names.extend(items.into_iter().map(|n| match n.as_str() {
+            Some(raw) => {
+                let mangled = crate::compile::symtable::mangle(Some(&owner), raw);
+                if mangled == raw {
+                    n
+                } else {
+                    Value::string(mangled)
+                }
+            }
+            None => n,
+        }));
     }
     Some(names)
 }
