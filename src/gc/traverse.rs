@@ -258,12 +258,24 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
                 fset,
                 fdel,
                 doc,
+                getter_doc: _,
             } = &**p;
-            [fget, fset, fdel, doc]
+            [fget, fset, fdel]
                 .into_iter()
                 .for_each(|v| visit_value(v, f));
+            if let Ok(v) = doc.try_borrow() {
+                visit_value(&v, f);
+            }
         }
-        Obj::StaticMethod(v) | Obj::ClassMethod(v) => visit_value(v, f),
+        Obj::StaticMethod(w) | Obj::ClassMethod(w) => {
+            let crate::obj::WrappedCallable { func, dict } = &**w;
+            visit_value(func, f);
+            if let Ok(d) = dict.try_borrow() {
+                if let Some(d) = &*d {
+                    f(d);
+                }
+            }
+        }
         Obj::Super(s) => {
             f(&s.class);
             visit_value(&s.obj, f);

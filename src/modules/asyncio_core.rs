@@ -1366,12 +1366,12 @@ pub fn register(vm: &mut Vm) {
         let p = vm.native_property("Task", name, getter);
         vm.add_class_attr(&task, name, p);
     }
-    let ldp = Value::obj(Obj::Property(Box::new(crate::obj::PropertyObj {
-        fget: native("Task", "_log_destroy_pending", task_log_destroy_pending),
-        fset: native("Task", "_log_destroy_pending", task_set_log_destroy_pending),
-        fdel: Value::None,
-        doc: Value::None,
-    })));
+    let ldp = Value::obj(Obj::Property(Box::new(crate::obj::PropertyObj::new(
+        native("Task", "_log_destroy_pending", task_log_destroy_pending),
+        native("Task", "_log_destroy_pending", task_set_log_destroy_pending),
+        Value::None,
+        Value::None,
+    ))));
     vm.add_class_attr(&task, "_log_destroy_pending", ldp);
     let ltb = Value::obj(Obj::Property(Box::new(crate::obj::PropertyObj {
         fget: native("Future", "_log_traceback", future_log_traceback),

@@ -598,6 +598,7 @@ pub fn register(vm: &mut Vm) {
         name: std::rc::Rc::from("builtins"),
         dict: vm.builtins.clone(),
         initializing: std::cell::Cell::new(false),
+        native: true,
     }));
     let key = vm.intern("builtins");
     if let Obj::Dict(m) = &*vm.modules {

@@ -45,6 +45,7 @@ pub fn new_module(
         name: Rc::from(name),
         dict: dict.clone(),
         initializing: std::cell::Cell::new(false),
+        native: true,
     }));
     if let Obj::Dict(d) = &*dict {
         let mut d = d.borrow_mut();

@@ -39,7 +39,7 @@ pub use function::{BoundMethod, CodeObj, FunctionObj, NativeFunction};
 pub use future::{FutureObj, HandleObj};
 pub use generator::GeneratorObj;
 pub use iter::IterState;
-pub use misc::{DictViewObj, PropertyObj, SliceObj, SuperObj};
+pub use misc::{DictViewObj, PropertyObj, SliceObj, SuperObj, WrappedCallable};
 pub use module::ModuleObj;
 pub use range::RangeObj;
 pub use set::SetData;
@@ -77,8 +77,8 @@ pub enum Obj {
     AsyncAwaitable(Box<AsyncAwaitableObj>),
     /// Boxed, as the kinds below: rare, and every object pays for the largest inline kind.
     Property(Box<PropertyObj>),
-    StaticMethod(Value),
-    ClassMethod(Value),
+    StaticMethod(Box<WrappedCallable>),
+    ClassMethod(Box<WrappedCallable>),
     Super(SuperObj),
     Stream(Box<stream::StreamObj>),
     Future(Box<FutureObj>),
@@ -95,6 +95,22 @@ pub enum Obj {
 }
 
 impl Obj {
+    /// `staticmethod(func)` made natively; its `__dict__` is filled when first used.
+    pub fn static_method(func: Value) -> Obj {
+        Obj::StaticMethod(Box::new(WrappedCallable {
+            func,
+            dict: Default::default(),
+        }))
+    }
+
+    /// `classmethod(func)` made natively; its `__dict__` is filled when first used.
+    pub fn class_method(func: Value) -> Obj {
+        Obj::ClassMethod(Box::new(WrappedCallable {
+            func,
+            dict: Default::default(),
+        }))
+    }
+
     /// Containers can take part in reference cycles and are tracked by the cycle collector.
     pub fn is_container(&self) -> bool {
         matches!(

@@ -9,4 +9,6 @@ pub struct ModuleObj {
     /// True while an import runs the module's body (CPython's `__spec__._initializing`),
     /// so a failed `from m import x` can blame a circular import.
     pub initializing: std::cell::Cell<bool>,
+    /// A module implemented in Rust (CPython's built-in modules): its repr says so.
+    pub native: bool,
 }

@@ -8,6 +8,7 @@ use super::errors::{attribute_error, type_error, ExcRef, PyResult};
 use super::types::ExcKind;
 use super::value::{ObjRef, Value};
 use super::Vm;
+use crate::obj::methods::descriptors::wrapper_dict;
 use crate::obj::{BoundMethod, NativeFunction, Obj};
 
 /// What a class attribute is, for the descriptor protocol.
@@ -58,8 +59,8 @@ impl Vm {
                     self_: Some(Box::new(obj.clone())),
                 })))
             }
-            Obj::ClassMethod(f) => Ok(bind_classmethod(f, Value::Obj(cls.clone()))),
-            Obj::StaticMethod(f) => Ok(f.clone()),
+            Obj::ClassMethod(w) => Ok(bind_classmethod(&w.func, Value::Obj(cls.clone()))),
+            Obj::StaticMethod(w) => Ok(w.func.clone()),
             Obj::Property(p) => {
                 if p.fget.is_none() {
                     return Err(attribute_error("unreadable attribute"));
@@ -227,6 +228,9 @@ impl Vm {
         if let Some(v) = self.instance_dict_get(obj, name) {
             return Ok(Some(v));
         }
+        if let Some(v) = self.wrapper_attr(obj, name)? {
+            return Ok(Some(v));
+        }
         if let Some(d) = descr {
             return self.bind_descr(d, obj, cls).map(Some);
         }
@@ -253,8 +257,8 @@ impl Vm {
         if let Some(d) = lookup(cls, name) {
             let bound = match &d {
                 Value::Obj(o) => match &**o {
-                    Obj::ClassMethod(f) => bind_classmethod(f, Value::Obj(cls.clone())),
-                    Obj::StaticMethod(f) => f.clone(),
+                    Obj::ClassMethod(w) => bind_classmethod(&w.func, Value::Obj(cls.clone())),
+                    Obj::StaticMethod(w) => w.func.clone(),
                     Obj::Instance(_) => match self.lookup_special(&d, "__get__") {
                         Some(get) => {
                             self.call(&get, &[d.clone(), Value::None, Value::Obj(cls.clone())])?
@@ -333,12 +337,8 @@ impl Vm {
                     if !as_class(&i.class())
                         .is_some_and(|c| c.builtin || c.flags.get().slotted) =>
                 {
-                    if super::class::declares_slots(&i.class(), self) {
-                        // Slot values share the instance namespace in aio; CPython keeps
-                        // them out of `__dict__`.
-                        return Err(super::errors::not_implemented(
-                            "aio does not support __dict__ on instances of classes mixing __slots__ and __dict__ yet",
-                        ));
+                    if super::slot_dict::is_mixed(&i.class()) {
+                        return Ok(Some(Value::Obj(super::slot_dict::nested_dict_or_new(i))));
                     }
                     Some(Value::Obj(i.dict_object()))
                 }
@@ -432,15 +432,86 @@ impl Vm {
                 "fget" => Some(p.fget.clone()),
                 "fset" => Some(p.fset.clone()),
                 "fdel" => Some(p.fdel.clone()),
-                "__doc__" => Some(p.doc.clone()),
+                "__doc__" => Some(p.doc.borrow().clone()),
+                "__isabstractmethod__" => Some(Value::Bool(self.property_is_abstract(p)?)),
                 _ => None,
             },
-            Obj::StaticMethod(f) | Obj::ClassMethod(f) => match n {
-                "__func__" => Some(f.clone()),
+            Obj::StaticMethod(w) | Obj::ClassMethod(w) => match n {
+                "__func__" | "__wrapped__" => Some(w.func.clone()),
+                "__dict__" => Some(Value::Obj(wrapper_dict(self, w)?)),
+                "__isabstractmethod__" => {
+                    let key = self.intern(n);
+                    let f = w.func.clone();
+                    let abs = match self.get_attr_opt(&f, &key)? {
+                        Some(v) => self.truthy(&v)?,
+                        None => false,
+                    };
+                    Some(Value::Bool(abs))
+                }
                 _ => None,
             },
             _ => None,
         })
+    }
+
+    /// An attribute in the `__dict__` of a staticmethod or classmethod (made on first use).
+    fn wrapper_attr(&mut self, obj: &Value, name: &Value) -> PyResult<Option<Value>> {
+        let Value::Obj(o) = obj else { return Ok(None) };
+        let (Obj::StaticMethod(w) | Obj::ClassMethod(w)) = &**o else {
+            return Ok(None);
+        };
+        match &*wrapper_dict(self, w)? {
+            Obj::Dict(d) => Ok(get_str(&d.borrow(), name)),
+            _ => Ok(None),
+        }
+    }
+
+    /// `sm.name = value` on a staticmethod or classmethod: its `__dict__`, except for the
+    /// read-only members.
+    fn set_wrapper_attr(
+        &mut self,
+        obj: &Value,
+        w: &crate::obj::WrappedCallable,
+        name: &Value,
+        value: Value,
+    ) -> PyResult<()> {
+        match name.as_str() {
+            Some("__func__" | "__wrapped__") => Err(attribute_error("readonly attribute")),
+            Some("__isabstractmethod__") => Err(attribute_error(format!(
+                "attribute '__isabstractmethod__' of '{}' objects is not writable",
+                self.type_name(obj)
+            ))),
+            Some("__dict__") => match &value {
+                Value::Obj(d) if matches!(&**d, Obj::Dict(_)) => {
+                    let old = w.dict.borrow_mut().replace(d.clone());
+                    drop(old);
+                    Ok(())
+                }
+                _ => Err(type_error(format!(
+                    "__dict__ must be set to a dictionary, not a '{}'",
+                    self.type_name(&value)
+                ))),
+            },
+            _ => {
+                if let Obj::Dict(d) = &*wrapper_dict(self, w)? {
+                    set_str(&mut d.borrow_mut(), name.clone(), value);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// `property.__isabstractmethod__`: whether any accessor is abstract.
+    fn property_is_abstract(&mut self, p: &crate::obj::PropertyObj) -> PyResult<bool> {
+        let key = self.intern("__isabstractmethod__");
+        for f in [p.fget.clone(), p.fset.clone(), p.fdel.clone()] {
+            if let Some(v) = self.get_attr_opt(&f, &key)? {
+                if self.truthy(&v)? {
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(false)
     }
 
     /// `super(cls, obj).name`: look after `cls` in `type(obj).__mro__`, or in `obj.__mro__`
@@ -472,8 +543,8 @@ impl Vm {
                 if let Some(d) = found {
                     if class_level {
                         if let Value::Obj(dobj) = &d {
-                            if let Obj::ClassMethod(f) = &**dobj {
-                                return Ok(Some(bind_classmethod(f, obj.clone())));
+                            if let Obj::ClassMethod(w) = &**dobj {
+                                return Ok(Some(bind_classmethod(&w.func, obj.clone())));
                             }
                             if let Obj::Function(_) = &**dobj {
                                 return Ok(Some(d.clone()));
@@ -506,6 +577,9 @@ impl Vm {
                     set_str(&mut d.borrow_mut(), name.clone(), value);
                 }
                 return Ok(());
+            }
+            Obj::StaticMethod(w) | Obj::ClassMethod(w) => {
+                return self.set_wrapper_attr(obj, w, name, value)
             }
             _ => {}
         }
@@ -611,6 +685,11 @@ impl Vm {
             Obj::Instance(i) => match name.as_str() {
                 Some("__class__") => super::payload::set_class(self, i, &value)?,
                 Some("__dict__") => match &value {
+                    Value::Obj(d)
+                        if matches!(&**d, Obj::Dict(_)) && super::slot_dict::is_mixed(cls) =>
+                    {
+                        super::slot_dict::set_nested_dict(i, d.clone())
+                    }
                     Value::Obj(d) if matches!(&**d, Obj::Dict(_)) => i.set_dict_object(d.clone()),
                     _ => {
                         return Err(type_error(format!(
@@ -619,6 +698,11 @@ impl Vm {
                         )))
                     }
                 },
+                _ if super::slot_dict::is_mixed(cls) && !self.is_declared_slot(cls, name) => {
+                    if let Obj::Dict(d) = &*super::slot_dict::nested_dict_or_new(i) {
+                        set_str(&mut d.borrow_mut(), name.clone(), value);
+                    }
+                }
                 _ => i.write_attrs(|d| set_str(d, name.clone(), value)),
             },
             Obj::Future(f) => set_str(&mut f.extra().dict, name.clone(), value),
@@ -642,6 +726,14 @@ impl Vm {
             }
             Obj::Traceback(_) if name.as_str() == Some("tb_next") => {
                 super::traceback::set_tb_next(self, o, &value)?
+            }
+            // CPython's `property.__doc__` is a writable member.
+            Obj::Property(p) if name.as_str() == Some("__doc__") => {
+                let old = p.doc.replace(value);
+                drop(old);
+            }
+            Obj::Property(_) if matches!(name.as_str(), Some("fget" | "fset" | "fdel")) => {
+                return Err(attribute_error("readonly attribute"))
             }
             Obj::Function(f) => match name.as_str() {
                 Some("__name__") => {
@@ -736,6 +828,14 @@ impl Vm {
     /// `object.__delattr__`: a property's deleter (or a user descriptor's `__delete__`),
     /// else removal from the instance dict.
     pub fn generic_delattr(&mut self, obj: &Value, cls: &ObjRef, name: &Value) -> PyResult<()> {
+        // Their read-only members, before the class's `__wrapped__` property says "no deleter".
+        if let Value::Obj(o) = obj {
+            if matches!(&**o, Obj::StaticMethod(_) | Obj::ClassMethod(_))
+                && matches!(name.as_str(), Some("__func__" | "__wrapped__"))
+            {
+                return Err(attribute_error("readonly attribute"));
+            }
+        }
         if let Some(d) = lookup(cls, name) {
             if let Value::Obj(dobj) = &d {
                 if let Obj::Property(p) = &**dobj {
@@ -764,14 +864,42 @@ impl Vm {
                     Some("__class__") => {
                         return Err(type_error("can't delete __class__ attribute"))
                     }
+                    Some("__dict__") if super::slot_dict::is_mixed(cls) => {
+                        let empty = ObjRef::new(Obj::Dict(Default::default()));
+                        super::slot_dict::set_nested_dict(i, empty);
+                        Some(Value::None)
+                    }
                     Some("__dict__") => {
                         i.set_dict_object(ObjRef::new(Obj::Dict(Default::default())));
                         Some(Value::None)
+                    }
+                    _ if super::slot_dict::is_mixed(cls) && !self.is_declared_slot(cls, name) => {
+                        match super::slot_dict::nested_dict(i).as_deref() {
+                            Some(Obj::Dict(d)) => del_str(&mut d.borrow_mut(), name),
+                            _ => None,
+                        }
                     }
                     _ => i.write_attrs(|d| del_str(d, name)),
                 },
                 Obj::Exception(e) => del_str(&mut e.dict.borrow_mut(), name),
                 Obj::Future(f) => f.del_attr(name),
+                Obj::StaticMethod(w) | Obj::ClassMethod(w) => match name.as_str() {
+                    Some("__dict__") => return Err(type_error("cannot delete __dict__")),
+                    _ => {
+                        let d = wrapper_dict(self, w)?;
+                        match &*d {
+                            Obj::Dict(d) => del_str(&mut d.borrow_mut(), name),
+                            _ => None,
+                        }
+                    }
+                },
+                // Deleting the `__doc__` member leaves None, as CPython's.
+                Obj::Property(p) if name.as_str() == Some("__doc__") => {
+                    Some(p.doc.replace(Value::None))
+                }
+                Obj::Property(_) if matches!(name.as_str(), Some("fget" | "fset" | "fdel")) => {
+                    return Err(attribute_error("readonly attribute"))
+                }
                 // CPython's function members: deleting one leaves None (an empty dict
                 // for __annotations__, made again when next read).
                 Obj::Function(f) => match name.as_str() {
@@ -867,10 +995,23 @@ fn immutable_type_error(c: &crate::obj::class::ClassObj, name: &Value) -> ExcRef
 pub(crate) fn instance_attr(obj: &Value, name: &Value) -> Option<Value> {
     let Value::Obj(o) = obj else { return None };
     match &**o {
-        Obj::Instance(i) => i.read_attrs(|d| get_str(d, name)),
+        Obj::Instance(i) => match i.read_attrs(|d| get_str(d, name)) {
+            Some(v) => Some(v),
+            None if i.class.with(super::slot_dict::is_mixed) => {
+                super::slot_dict::nested_get(i, name)
+            }
+            None => None,
+        },
         Obj::Exception(e) => get_str(&e.dict.borrow(), name),
         Obj::Function(f) => f.with_dict(|d| get_str(d, name)),
         Obj::Future(f) => f.attr(name),
+        Obj::StaticMethod(w) | Obj::ClassMethod(w) => match &*w.dict.borrow() {
+            Some(d) => match &**d {
+                Obj::Dict(d) => get_str(&d.borrow(), name),
+                _ => None,
+            },
+            None => None,
+        },
         _ => None,
     }
 }

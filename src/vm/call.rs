@@ -196,8 +196,8 @@ impl Vm {
                 Ok(Prepared::Done(func(self, &a)?))
             }
             Obj::Class(_) => self.prepare_instantiate(o, self_, args, kwnames),
-            Obj::StaticMethod(inner) => {
-                let inner = inner.clone();
+            Obj::StaticMethod(w) => {
+                let inner = w.func.clone();
                 self.prepare_call(&inner, self_, args, kwnames)
             }
             _ => {
@@ -256,8 +256,8 @@ impl Vm {
                     let (call, receiver) = match &call {
                         Value::Obj(o) => match &**o {
                             Obj::Class(_) => (call.clone(), None),
-                            Obj::StaticMethod(f) => (f.clone(), None),
-                            Obj::ClassMethod(f) => (f.clone(), Some(Value::Obj(meta.clone()))),
+                            Obj::StaticMethod(w) => (w.func.clone(), None),
+                            Obj::ClassMethod(w) => (w.func.clone(), Some(Value::Obj(meta.clone()))),
                             _ => (call.clone(), Some(Value::Obj(cls.clone()))),
                         },
                         _ => (call.clone(), Some(Value::Obj(cls.clone()))),

@@ -54,6 +54,7 @@ impl Vm {
             name: Rc::from(name),
             dict,
             initializing: std::cell::Cell::new(false),
+            native: false,
         }))
     }
 

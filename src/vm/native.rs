@@ -144,12 +144,12 @@ impl Vm {
         name: &'static str,
         getter: NativeFn,
     ) -> Value {
-        Value::obj(Obj::Property(Box::new(crate::obj::PropertyObj {
-            fget: native(owner, name, getter),
-            fset: Value::None,
-            fdel: Value::None,
-            doc: Value::None,
-        })))
+        Value::obj(Obj::Property(Box::new(crate::obj::PropertyObj::new(
+            native(owner, name, getter),
+            Value::None,
+            Value::None,
+            Value::None,
+        ))))
     }
 
     /// Sets `name` in the builtins namespace.

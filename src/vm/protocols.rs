@@ -111,13 +111,19 @@ impl Vm {
                     format!("<class '{}.{}'>", m, c.qualname.borrow())
                 }
             }
-            // A module read from a file names it, as CPython's does; aio's embedded and
-            // native modules have no file CPython's repr could match.
+            // A module read from a file names it, as CPython's does. Native (Rust) modules
+            // say `(built-in)`, as CPython's built-in ones. aio's embedded stdlib modules
+            // have no file CPython's path could match (CPython prints
+            // `from '/usr/lib/python3.11/json/__init__.py'`); they say `(frozen)`, which is
+            // what CPython prints for the stdlib modules it embeds (`os`, `zipimport`) and
+            // agrees with their `__file__` of `<frozen NAME>`.
+            Obj::Module(m) if m.native => format!("<module '{}' (built-in)>", m.name),
+            Obj::Module(m) if super::import::is_embedded(m) => {
+                format!("<module '{}' (frozen)>", m.name)
+            }
             Obj::Module(m) => {
                 let file = match &*m.dict {
-                    Obj::Dict(d) if !super::import::is_embedded(m) => {
-                        super::dictops::get_str(&d.borrow(), &Value::str("__file__"))
-                    }
+                    Obj::Dict(d) => super::dictops::get_str(&d.borrow(), &Value::str("__file__")),
                     _ => None,
                 };
                 match file.as_ref().and_then(Value::as_str) {
@@ -782,7 +788,7 @@ impl Vm {
             Some(f) => {
                 let f = match &f {
                     Value::Obj(o) => match &**o {
-                        Obj::ClassMethod(inner) => inner.clone(),
+                        Obj::ClassMethod(w) => w.func.clone(),
                         _ => f.clone(),
                     },
                     _ => f.clone(),

@@ -134,6 +134,7 @@ pub enum ExcKind {
     UnicodeError = 51,
     UnicodeDecodeError = 52,
     UnicodeEncodeError = 53,
+    UnicodeTranslateError = 54,
     Warning = 55,
     DeprecationWarning = 57,
     RuntimeWarning = 63,

@@ -1522,14 +1522,14 @@ pub fn register(vm: &mut Vm) {
     let b = vm.t.bytes.clone();
     vm.add_methods(&b, "bytes", common);
     vm.add_methods(&b, "bytes", &[("__new__", bytes_new), ("__hash__", hash)]);
-    let fh = Value::obj(Obj::ClassMethod(crate::vm::native::native(
+    let fh = Value::obj(Obj::class_method(crate::vm::native::native(
         "bytes",
         "fromhex",
         fromhex_bytes,
     )));
     vm.add_class_attr(&b, "fromhex", fh);
     for (owner, class) in [("bytes", &b), ("bytearray", &vm.t.bytearray.clone())] {
-        let mt = Value::obj(Obj::StaticMethod(crate::vm::native::native(
+        let mt = Value::obj(Obj::static_method(crate::vm::native::native(
             owner,
             "maketrans",
             maketrans,
@@ -1559,7 +1559,7 @@ pub fn register(vm: &mut Vm) {
         ],
     );
     vm.add_class_attr(&ba, "__hash__", Value::None);
-    let fh = Value::obj(Obj::ClassMethod(crate::vm::native::native(
+    let fh = Value::obj(Obj::class_method(crate::vm::native::native(
         "bytearray",
         "fromhex",
         fromhex_bytearray,

@@ -4,8 +4,9 @@
 //! constructors and the explicit descriptor protocol (`__get__`, `__set__`, `__delete__`).
 
 use crate::obj::function::Args;
-use crate::obj::{BoundMethod, Obj, PropertyObj, SuperObj};
+use crate::obj::{BoundMethod, DictData, Obj, PropertyObj, SuperObj, WrappedCallable};
 use crate::vm::class::{as_class, is_subclass};
+use crate::vm::dictops::set_str;
 use crate::vm::errors::{attribute_error, runtime_error, type_error, PyResult};
 use crate::vm::value::{ObjRef, Value};
 use crate::vm::Vm;
@@ -29,17 +30,31 @@ fn prop_of<'a>(vm: &Vm, v: Option<&'a Value>, method: &str) -> PyResult<&'a Prop
     }
 }
 
-/// `fget.__doc__` when `doc` is None (CPython copies the getter's docstring).
-fn doc_from(vm: &mut Vm, doc: Value, fget: &Value) -> Value {
+/// The docstring of a new property: `doc` unless it is None, else `fget.__doc__` (any
+/// callable's, as CPython's `property.__init__`). The flag says it came from the getter.
+fn doc_from(vm: &mut Vm, doc: Value, fget: &Value) -> PyResult<(Value, bool)> {
     if !doc.is_none() || fget.is_none() {
-        return doc;
+        return Ok((doc, false));
     }
-    match fget {
-        Value::Obj(o) if matches!(&**o, Obj::Function(_)) => {
-            vm.get_attr_str(fget, "__doc__").unwrap_or(Value::None)
-        }
-        _ => Value::None,
+    let key = vm.intern("__doc__");
+    match vm.get_attr_opt(fget, &key)? {
+        Some(d) if !d.is_none() => Ok((d, true)),
+        _ => Ok((Value::None, false)),
     }
+}
+
+/// A property for `property(fget, fset, fdel, doc)`.
+pub(crate) fn make_property(
+    vm: &mut Vm,
+    fget: Value,
+    fset: Value,
+    fdel: Value,
+    doc: Value,
+) -> PyResult<Value> {
+    let (doc, from_getter) = doc_from(vm, doc, &fget)?;
+    let p = PropertyObj::new(fget, fset, fdel, doc);
+    p.getter_doc.set(from_getter);
+    Ok(Value::obj(Obj::Property(Box::new(p))))
 }
 
 /// `property.__new__(cls, fget=None, fset=None, fdel=None, doc=None)`
@@ -66,40 +81,28 @@ fn property_new(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             .cloned()
             .unwrap_or(Value::None)
     };
-    let fget = get(0);
-    let doc = doc_from(vm, get(3), &fget);
-    Ok(Value::obj(Obj::Property(Box::new(PropertyObj {
-        fget,
-        fset: get(1),
-        fdel: get(2),
-        doc,
-    }))))
+    make_property(vm, get(0), get(1), get(2), get(3))
 }
 
-/// A copy of a property with one accessor replaced (`getter`/`setter`/`deleter`).
+/// A copy of a property with one accessor replaced (`getter`/`setter`/`deleter`): as
+/// CPython's `property_copy`, a docstring taken from the old getter is taken again from
+/// the new one.
 fn property_copy(vm: &mut Vm, args: &Args, which: usize, method: &str) -> PyResult<Value> {
     let p = prop_of(vm, args.pos.first(), method)?;
     args.check(method, 2, 2)?;
     let f = args.pos[1].clone();
     let (mut fget, mut fset, mut fdel) = (p.fget.clone(), p.fset.clone(), p.fdel.clone());
-    let mut doc = p.doc.clone();
     match which {
-        0 => {
-            fget = f;
-            doc = doc_from(vm, Value::None, &fget);
-            if doc.is_none() {
-                doc = p.doc.clone();
-            }
-        }
+        0 => fget = f,
         1 => fset = f,
         _ => fdel = f,
     }
-    Ok(Value::obj(Obj::Property(Box::new(PropertyObj {
-        fget,
-        fset,
-        fdel,
-        doc,
-    }))))
+    let doc = if p.getter_doc.get() && !fget.is_none() {
+        Value::None
+    } else {
+        p.doc.borrow().clone()
+    };
+    make_property(vm, fget, fset, fdel, doc)
 }
 
 fn property_getter(vm: &mut Vm, args: &Args) -> PyResult<Value> {
@@ -168,21 +171,58 @@ fn one_callable(args: &Args, name: &str) -> PyResult<Value> {
     Ok(args.pos[1].clone())
 }
 
-fn staticmethod_new(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    let f = one_callable(args, "staticmethod")?;
-    Ok(Value::obj(Obj::StaticMethod(f)))
+/// The attributes CPython's `staticmethod`/`classmethod` copy from the callable
+/// (`functools_wraps` in funcobject.c).
+const WRAPS_ATTRS: [&str; 5] = [
+    "__module__",
+    "__name__",
+    "__qualname__",
+    "__doc__",
+    "__annotations__",
+];
+
+/// The `__dict__` of a staticmethod or classmethod, made (and the callable's attributes
+/// copied into it) on first use.
+pub(crate) fn wrapper_dict(vm: &mut Vm, w: &WrappedCallable) -> PyResult<ObjRef> {
+    if let Some(d) = &*w.dict.borrow() {
+        return Ok(d.clone());
+    }
+    let mut data = DictData::new();
+    for name in WRAPS_ATTRS {
+        let key = vm.intern(name);
+        if let Some(v) = vm.get_attr_opt(&w.func, &key)? {
+            set_str(&mut data, key, v);
+        }
+    }
+    let d = ObjRef::new(Obj::Dict(std::cell::RefCell::new(data)));
+    *w.dict.borrow_mut() = Some(d.clone());
+    Ok(d)
 }
 
-fn classmethod_new(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+/// A staticmethod or classmethod made by aio code: it copies the callable's attributes
+/// now, as CPython's `sm_init`/`cm_init` do.
+fn wrapper_new(vm: &mut Vm, obj: Obj) -> PyResult<Value> {
+    if let Obj::StaticMethod(w) | Obj::ClassMethod(w) = &obj {
+        wrapper_dict(vm, w)?;
+    }
+    Ok(Value::obj(obj))
+}
+
+fn staticmethod_new(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let f = one_callable(args, "staticmethod")?;
+    wrapper_new(vm, Obj::static_method(f))
+}
+
+fn classmethod_new(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let f = one_callable(args, "classmethod")?;
-    Ok(Value::obj(Obj::ClassMethod(f)))
+    wrapper_new(vm, Obj::class_method(f))
 }
 
 fn wrapped(v: Option<&Value>) -> Option<(bool, Value)> {
     match v {
         Some(Value::Obj(o)) => match &**o {
-            Obj::StaticMethod(f) => Some((true, f.clone())),
-            Obj::ClassMethod(f) => Some((false, f.clone())),
+            Obj::StaticMethod(w) => Some((true, w.func.clone())),
+            Obj::ClassMethod(w) => Some((false, w.func.clone())),
             _ => None,
         },
         _ => None,

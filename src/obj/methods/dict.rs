@@ -638,7 +638,7 @@ pub fn register(vm: &mut Vm) {
         ],
     );
     vm.add_class_attr(&t, "__hash__", Value::None);
-    let fk = Value::obj(Obj::ClassMethod(crate::vm::native::native(
+    let fk = Value::obj(Obj::class_method(crate::vm::native::native(
         "dict", "fromkeys", fromkeys,
     )));
     vm.add_class_attr(&t, "fromkeys", fk);

@@ -71,12 +71,12 @@ fn dict_set(vm: &mut Vm, e: &ExceptionObj, name: &str, v: Value) {
 
 /// A readable and writable attribute backed by the exception's dict.
 fn member(getter: NativeFn, setter: NativeFn, owner: &'static str, name: &'static str) -> Value {
-    Value::obj(Obj::Property(Box::new(PropertyObj {
-        fget: native(owner, name, getter),
-        fset: native(owner, name, setter),
-        fdel: Value::None,
-        doc: Value::None,
-    })))
+    Value::obj(Obj::Property(Box::new(PropertyObj::new(
+        native(owner, name, getter),
+        native(owner, name, setter),
+        Value::None,
+        Value::None,
+    ))))
 }
 
 /// Getter/setter pairs for dict-backed attributes; `$derive` computes the value from the
@@ -131,14 +131,24 @@ fn syntax_info(e: &ExceptionObj, i: usize) -> Value {
     Value::None
 }
 
-/// UnicodeError subclasses: `(encoding, object, start, end, reason)`.
+/// UnicodeError subclasses: `(encoding, object, start, end, reason)`; UnicodeTranslateError
+/// has no encoding: `(object, start, end, reason)`, its `encoding` None.
 fn unicode_arg(e: &ExceptionObj, i: usize) -> Value {
     let a = args_of(e);
     if a.len() == 5 {
         a[i].clone()
+    } else if a.len() == 4 && i > 0 && is_translate_error(e) {
+        a[i - 1].clone()
     } else {
         Value::None
     }
+}
+
+fn is_translate_error(e: &ExceptionObj) -> bool {
+    is_subclass(
+        &e.class,
+        &crate::vm::types::exc_class(ExcKind::UnicodeTranslateError),
+    )
 }
 
 members! {
@@ -640,6 +650,70 @@ fn unicode_init(vm: &mut Vm, args: &Args, object_is_str: bool, cls: &str) -> PyR
     }
     *e.args.borrow_mut() = Value::tuple(pos.to_vec());
     Ok(Value::None)
+}
+
+/// `UnicodeTranslateError(object, start, end, reason)`.
+fn unicode_translate_init(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let e = exc_self(vm, args, "__init__", "UnicodeTranslateError")?;
+    no_kwargs(vm, args)?;
+    let pos = &args.pos[1..];
+    if pos.len() != 4 {
+        return Err(type_error(format!(
+            "function takes exactly 4 arguments ({} given)",
+            pos.len()
+        )));
+    }
+    for (i, v) in [(1, &pos[0]), (4, &pos[3])] {
+        if v.as_str().is_none() {
+            return Err(type_error(format!(
+                "argument {i} must be str, not {}",
+                vm.type_name(v)
+            )));
+        }
+    }
+    vm.index_value(&pos[1])?;
+    vm.index_value(&pos[2])?;
+    *e.args.borrow_mut() = Value::tuple(pos.to_vec());
+    Ok(Value::None)
+}
+
+/// CPython's `UnicodeTranslateError.__str__`: one character escaped as `\xNN`, `\uNNNN`
+/// or `\UNNNNNNNN`, else the range.
+fn unicode_translate_str(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let e = exc_self(vm, args, "__str__", "UnicodeTranslateError")?;
+    if args_of(e).len() != 4 {
+        let a = e.args.borrow().clone();
+        return str_of_args(vm, &a);
+    }
+    let obj = get_uobject(vm, args)?;
+    let start = get_start(vm, args)?;
+    let end = get_end(vm, args)?;
+    let reason = get_reason(vm, args)?;
+    let (start, end) = (
+        vm.index_value(&start).unwrap_or(0),
+        vm.index_value(&end).unwrap_or(0),
+    );
+    let reason = vm.to_str(&reason)?;
+    let ch = obj
+        .as_str()
+        .and_then(|s| usize::try_from(start).ok().and_then(|i| s.chars().nth(i)));
+    Ok(Value::string(match ch {
+        Some(c) if end == start + 1 => {
+            let n = c as u32;
+            let esc = if n <= 0xff {
+                format!("\\x{n:02x}")
+            } else if n <= 0xffff {
+                format!("\\u{n:04x}")
+            } else {
+                format!("\\U{n:08x}")
+            };
+            format!("can't translate character '{esc}' in position {start}: {reason}")
+        }
+        _ => format!(
+            "can't translate characters in position {start}-{}: {reason}",
+            end - 1
+        ),
+    }))
 }
 
 fn unicode_decode_init(vm: &mut Vm, args: &Args) -> PyResult<Value> {
@@ -1209,6 +1283,14 @@ pub fn register(vm: &mut Vm) {
         &[
             ("__init__", unicode_encode_init),
             ("__str__", unicode_encode_str),
+        ],
+    );
+    vm.add_methods(
+        &cls(ExcKind::UnicodeTranslateError),
+        "UnicodeTranslateError",
+        &[
+            ("__init__", unicode_translate_init),
+            ("__str__", unicode_translate_str),
         ],
     );
     let beg = cls(ExcKind::BaseExceptionGroup);

@@ -498,7 +498,7 @@ pub fn register(vm: &mut Vm) {
     vm.add_class_attr(&t, "real", p);
     let p = vm.native_property("float", "imag", get_imag);
     vm.add_class_attr(&t, "imag", p);
-    let fh = Value::obj(Obj::ClassMethod(crate::vm::native::native(
+    let fh = Value::obj(Obj::class_method(crate::vm::native::native(
         "float", "fromhex", fromhex,
     )));
     vm.add_class_attr(&t, "fromhex", fh);

@@ -40,7 +40,7 @@ fn type_ror(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 
 /// A fresh `__class_getitem__` that makes the class it is found on generic.
 pub fn class_getitem_method() -> Value {
-    Value::obj(Obj::ClassMethod(native(
+    Value::obj(Obj::class_method(native(
         "type",
         "__class_getitem__",
         class_getitem,

@@ -673,7 +673,7 @@ pub fn register(vm: &mut Vm) {
         let p = vm.native_property("int", name, f);
         vm.add_class_attr(&int, name, p);
     }
-    let fb = Value::obj(Obj::ClassMethod(crate::vm::native::native(
+    let fb = Value::obj(Obj::class_method(crate::vm::native::native(
         "int",
         "from_bytes",
         from_bytes,

@@ -85,6 +85,7 @@ fn module_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
         name: std::rc::Rc::from(text.as_str()),
         dict: crate::vm::value::ObjRef::new(Obj::Dict(std::cell::RefCell::new(d))),
         initializing: std::cell::Cell::new(false),
+        native: false,
     }));
     Ok(Value::Obj(m))
 }

@@ -329,7 +329,13 @@ pub fn default_dir(vm: &mut Vm, obj: &Value) -> PyResult<Vec<Value>> {
                 class_dir(o, &mut out, &mut seen);
                 return Ok(out);
             }
-            Obj::Instance(i) => i.read_attrs(|d| add_keys(&mut out, &mut seen, d)),
+            Obj::Instance(i) => {
+                i.read_attrs(|d| add_keys(&mut out, &mut seen, d));
+                // A class mixing `__slots__` and `__dict__` keeps the dict apart.
+                if let Some(Obj::Dict(d)) = crate::vm::slot_dict::nested_dict(i).as_deref() {
+                    add_keys(&mut out, &mut seen, &d.borrow());
+                }
+            }
             Obj::Exception(e) => add_keys(&mut out, &mut seen, &e.dict.borrow()),
             Obj::Function(f) => f.with_dict(|d| add_keys(&mut out, &mut seen, d)),
             _ => {}
@@ -449,13 +455,13 @@ pub fn register(vm: &mut Vm) {
             ("__getstate__", object_getstate),
         ],
     );
-    let init_subclass = Value::obj(Obj::ClassMethod(native(
+    let init_subclass = Value::obj(Obj::class_method(native(
         "object",
         "__init_subclass__",
         object_init_subclass,
     )));
     vm.add_class_attr(&object, "__init_subclass__", init_subclass);
-    let hook = Value::obj(Obj::ClassMethod(native(
+    let hook = Value::obj(Obj::class_method(native(
         "object",
         "__subclasshook__",
         not_implemented,

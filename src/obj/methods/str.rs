@@ -1946,7 +1946,7 @@ pub fn register(vm: &mut Vm) {
             ("isidentifier", isidentifier),
         ],
     );
-    let mt = Value::obj(Obj::StaticMethod(crate::vm::native::native(
+    let mt = Value::obj(Obj::static_method(crate::vm::native::native(
         "str",
         "maketrans",
         maketrans,

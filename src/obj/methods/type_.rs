@@ -180,8 +180,9 @@ pub fn finish_class(
         if let Some(f) = found {
             let func = match &f {
                 Value::Obj(o) => match &**o {
-                    Obj::ClassMethod(inner) => inner.clone(),
-                    Obj::StaticMethod(inner) => {
+                    Obj::ClassMethod(w) => w.func.clone(),
+                    Obj::StaticMethod(w) => {
+                        let inner = &w.func;
                         let mut a = Vec::with_capacity(kwvalues.len());
                         a.extend_from_slice(kwvalues);
                         vm.call_kw(&inner.clone(), &a, kwnames)?;
@@ -309,7 +310,7 @@ pub fn register(vm: &mut Vm) {
             ("__repr__", type_repr),
         ],
     );
-    let prepare = Value::obj(Obj::ClassMethod(native(
+    let prepare = Value::obj(Obj::class_method(native(
         "type",
         "__prepare__",
         type_prepare,
