@@ -1373,12 +1373,12 @@ pub fn register(vm: &mut Vm) {
         Value::None,
     ))));
     vm.add_class_attr(&task, "_log_destroy_pending", ldp);
-    let ltb = Value::obj(Obj::Property(Box::new(crate::obj::PropertyObj {
-        fget: native("Future", "_log_traceback", future_log_traceback),
-        fset: native("Future", "_log_traceback", future_set_log_traceback),
-        fdel: Value::None,
-        doc: Value::None,
-    })));
+    let ltb = Value::obj(Obj::Property(Box::new(crate::obj::PropertyObj::new(
+        native("Future", "_log_traceback", future_log_traceback),
+        native("Future", "_log_traceback", future_set_log_traceback),
+        Value::None,
+        Value::None,
+    ))));
     vm.add_class_attr(&future, "_log_traceback", ltb);
     let handle = native_class(
         vm,
