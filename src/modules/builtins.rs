@@ -57,11 +57,16 @@ fn b_print(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     }
     let native_stream = matches!(&file, Value::Obj(o) if matches!(&**o, Obj::Stream(_)));
     if native_stream {
-        // One write for the whole line: the stream is ours, nothing can observe the pieces.
+        // One write for the pieces that need no aio code to make: the stream is ours, so
+        // only a `__str__` could observe them. Before one runs (it may print, or raise),
+        // what came before it is written, as CPython writes piece by piece.
         let mut out = String::new();
         for (i, a) in args.pos.iter().enumerate() {
             if i > 0 {
                 out.push_str(&sep);
+            }
+            if !str_is_native(a) && !out.is_empty() {
+                write_to(vm, &file, &std::mem::take(&mut out))?;
             }
             out.push_str(&vm.to_str(a)?);
         }
@@ -83,6 +88,14 @@ fn b_print(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         }
     }
     Ok(Value::None)
+}
+
+/// `str(v)` is made without running aio code (no `__str__` of a class can be involved).
+fn str_is_native(v: &Value) -> bool {
+    match v {
+        Value::Obj(o) => matches!(&**o, Obj::Str(_)),
+        _ => true,
+    }
 }
 
 fn b_len(vm: &mut Vm, args: &Args) -> PyResult<Value> {
