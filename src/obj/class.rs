@@ -33,11 +33,6 @@ pub struct ClassFlags {
     /// Every user class in the MRO declares `__slots__` without `__dict__`: instances
     /// accept only the slot names as attributes.
     pub slotted: bool,
-    /// Some class in the MRO declares `__slots__` holding values, yet instances have a
-    /// `__dict__` too (`"__dict__"` among the slots, or a base without `__slots__`): the
-    /// slot values stay in the instance namespace and the other attributes live in a dict
-    /// object stored there under `"__dict__"`, which is what `obj.__dict__` returns.
-    pub mixed_slots: bool,
 }
 
 pub struct ClassObj {

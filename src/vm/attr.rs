@@ -337,8 +337,12 @@ impl Vm {
                     if !as_class(&i.class())
                         .is_some_and(|c| c.builtin || c.flags.get().slotted) =>
                 {
-                    if super::slot_dict::is_mixed(&i.class()) {
-                        return Ok(Some(Value::Obj(super::slot_dict::nested_dict_or_new(i))));
+                    if super::class::declares_slots(&i.class(), self) {
+                        // Slot values share the instance namespace in aio; CPython keeps
+                        // them out of `__dict__`.
+                        return Err(super::errors::not_implemented(
+                            "aio does not support __dict__ on instances of classes mixing __slots__ and __dict__ yet",
+                        ));
                     }
                     Some(Value::Obj(i.dict_object()))
                 }
@@ -685,11 +689,6 @@ impl Vm {
             Obj::Instance(i) => match name.as_str() {
                 Some("__class__") => super::payload::set_class(self, i, &value)?,
                 Some("__dict__") => match &value {
-                    Value::Obj(d)
-                        if matches!(&**d, Obj::Dict(_)) && super::slot_dict::is_mixed(cls) =>
-                    {
-                        super::slot_dict::set_nested_dict(i, d.clone())
-                    }
                     Value::Obj(d) if matches!(&**d, Obj::Dict(_)) => i.set_dict_object(d.clone()),
                     _ => {
                         return Err(type_error(format!(
@@ -698,11 +697,6 @@ impl Vm {
                         )))
                     }
                 },
-                _ if super::slot_dict::is_mixed(cls) && !self.is_declared_slot(cls, name) => {
-                    if let Obj::Dict(d) = &*super::slot_dict::nested_dict_or_new(i) {
-                        set_str(&mut d.borrow_mut(), name.clone(), value);
-                    }
-                }
                 _ => i.write_attrs(|d| set_str(d, name.clone(), value)),
             },
             Obj::Future(f) => set_str(&mut f.extra().dict, name.clone(), value),
@@ -864,20 +858,9 @@ impl Vm {
                     Some("__class__") => {
                         return Err(type_error("can't delete __class__ attribute"))
                     }
-                    Some("__dict__") if super::slot_dict::is_mixed(cls) => {
-                        let empty = ObjRef::new(Obj::Dict(Default::default()));
-                        super::slot_dict::set_nested_dict(i, empty);
-                        Some(Value::None)
-                    }
                     Some("__dict__") => {
                         i.set_dict_object(ObjRef::new(Obj::Dict(Default::default())));
                         Some(Value::None)
-                    }
-                    _ if super::slot_dict::is_mixed(cls) && !self.is_declared_slot(cls, name) => {
-                        match super::slot_dict::nested_dict(i).as_deref() {
-                            Some(Obj::Dict(d)) => del_str(&mut d.borrow_mut(), name),
-                            _ => None,
-                        }
                     }
                     _ => i.write_attrs(|d| del_str(d, name)),
                 },
@@ -995,13 +978,7 @@ fn immutable_type_error(c: &crate::obj::class::ClassObj, name: &Value) -> ExcRef
 pub(crate) fn instance_attr(obj: &Value, name: &Value) -> Option<Value> {
     let Value::Obj(o) = obj else { return None };
     match &**o {
-        Obj::Instance(i) => match i.read_attrs(|d| get_str(d, name)) {
-            Some(v) => Some(v),
-            None if i.class.with(super::slot_dict::is_mixed) => {
-                super::slot_dict::nested_get(i, name)
-            }
-            None => None,
-        },
+        Obj::Instance(i) => i.read_attrs(|d| get_str(d, name)),
         Obj::Exception(e) => get_str(&e.dict.borrow(), name),
         Obj::Function(f) => f.with_dict(|d| get_str(d, name)),
         Obj::Future(f) => f.attr(name),

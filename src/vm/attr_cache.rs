@@ -100,7 +100,7 @@ pub(super) fn store(
         let plain = inst.class.with(|cls| {
             as_class(cls).is_some_and(|c| {
                 let flags = c.flags.get();
-                !c.builtin && !flags.has_setattr && !flags.slotted && !flags.mixed_slots
+                !c.builtin && !flags.has_setattr && !flags.slotted
             }) && lookup(cls, name).is_none()
         });
         if !plain {

@@ -174,7 +174,6 @@ fn refresh_own_flags(cls: &ObjRef, vm: &mut Vm) {
         }
     }
     let slotted = slot_names(cls, vm).is_some();
-    let mixed_slots = !slotted && declares_slots(cls, vm);
     if let Some(c) = as_class(cls) {
         c.flags.set(ClassFlags {
             has_del: found[0],
@@ -182,7 +181,6 @@ fn refresh_own_flags(cls: &ObjRef, vm: &mut Vm) {
             has_getattribute: found[2],
             has_setattr: found[3],
             slotted,
-            mixed_slots,
         });
     }
 }
@@ -242,49 +240,12 @@ pub fn slot_names(cls: &ObjRef, vm: &mut Vm) -> Option<Vec<Value>> {
         if items.iter().any(|n| n.as_str() == Some("__dict__")) {
             return None;
         }
-        names.extend(mangled_slots(&kc.name(), items));
-    }
-    Some(names)
-}
-
-/// The slot names (mangled) every user class in `cls`'s MRO declares, `__dict__` and
-/// `__weakref__` aside: for classes whose instances also have a `__dict__`.
-pub fn declared_slot_names(cls: &ObjRef, vm: &mut Vm) -> Vec<Value> {
-    let key = vm.intern("__slots__");
-    let Some(c) = as_class(cls) else {
-        return Vec::new();
-    };
-    let mut chain = vec![cls.clone()];
-    chain.extend(c.mro.borrow().iter().cloned());
-    let mut names = Vec::new();
-    for kc in chain
-        .iter()
-        .filter_map(|k| as_class(k))
-        .filter(|kc| !kc.builtin)
-    {
-        let Some(slots) = super::dictops::get_str(&kc.dict.borrow(), &key) else {
-            continue;
-        };
-        let Some(items) = slot_items(&slots) else {
-            continue;
-        };
-        let storing = items
-            .into_iter()
-            .filter(|n| !matches!(n.as_str(), Some("__dict__" | "__weakref__")))
-            .collect();
-        names.extend(mangled_slots(&kc.name(), storing));
-    }
-    names
-}
-
-/// Slot names as the class stores them.
-fn mangled_slots(owner: &str, items: Vec<Value>) -> impl Iterator<Item = Value> + '_ {
-    {
         // Private slot names are mangled with the declaring class's name, as CPython's
         // `type_new` does (`__slots__ = ("__y",)` in `S` makes the slot `_S__y`).
-        items.into_iter().map(move |n| match n.as_str() {
+        let owner = kc.name();
+        names.extend(items.into_iter().map(|n| match n.as_str() {
             Some(raw) => {
-                let mangled = crate::compile::symtable::mangle(Some(owner), raw);
+                let mangled = crate::compile::symtable::mangle(Some(&owner), raw);
                 if mangled == raw {
                     n
                 } else {
@@ -292,8 +253,9 @@ fn mangled_slots(owner: &str, items: Vec<Value>) -> impl Iterator<Item = Value> 
                 }
             }
             None => n,
-        })
+        }));
     }
+    Some(names)
 }
 
 impl Vm {

@@ -30,7 +30,6 @@ pub mod protocols;
 pub mod quicken;
 pub mod recursion;
 pub mod signals;
-pub mod slot_dict;
 pub mod suggestions;
 pub mod traceback;
 pub mod types;

@@ -329,13 +329,7 @@ pub fn default_dir(vm: &mut Vm, obj: &Value) -> PyResult<Vec<Value>> {
                 class_dir(o, &mut out, &mut seen);
                 return Ok(out);
             }
-            Obj::Instance(i) => {
-                i.read_attrs(|d| add_keys(&mut out, &mut seen, d));
-                // A class mixing `__slots__` and `__dict__` keeps the dict apart.
-                if let Some(Obj::Dict(d)) = crate::vm::slot_dict::nested_dict(i).as_deref() {
-                    add_keys(&mut out, &mut seen, &d.borrow());
-                }
-            }
+            Obj::Instance(i) => i.read_attrs(|d| add_keys(&mut out, &mut seen, d)),
             Obj::Exception(e) => add_keys(&mut out, &mut seen, &e.dict.borrow()),
             Obj::Function(f) => f.with_dict(|d| add_keys(&mut out, &mut seen, d)),
             _ => {}
