@@ -13,6 +13,7 @@ use crate::obj::methods::text_codec::{
     self as tc, decode_with, encode_with, escape_char, name_escape, unknown_encoding, Codec,
 };
 use crate::obj::Obj;
+use crate::syntax::strings::{decode_bytes_escapes, BadEscape};
 use crate::vm::errors::{exc, not_implemented, type_error, value_error, ExcRef, PyResult};
 use crate::vm::native::native;
 use crate::vm::types::ExcKind;
@@ -332,69 +333,20 @@ fn escape_decode(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     };
     let errors = errors_arg(vm, args, 1, "escape_decode")?;
     let mut out = Vec::with_capacity(data.len());
-    let mut i = 0;
-    while let Some(&b) = data.get(i) {
-        i += 1;
-        if b != b'\\' {
-            out.push(b);
-            continue;
+    decode_bytes_escapes(&data, &mut out, |bad, out| match (bad, errors.as_str()) {
+        (BadEscape::Trailing, _) => Err(value_error("Trailing \\ in string")),
+        (BadEscape::Hex { .. }, "ignore") => Ok(()),
+        (BadEscape::Hex { .. }, "replace") => {
+            out.push(b'?');
+            Ok(())
         }
-        let Some(&e) = data.get(i) else {
-            return Err(value_error("Trailing \\ in string"));
-        };
-        i += 1;
-        match e {
-            b'\n' => {}
-            b'\\' | b'\'' | b'"' => out.push(e),
-            b'b' => out.push(8),
-            b'f' => out.push(12),
-            b't' => out.push(b'\t'),
-            b'n' => out.push(b'\n'),
-            b'r' => out.push(b'\r'),
-            b'v' => out.push(11),
-            b'a' => out.push(7),
-            b'0'..=b'7' => {
-                let mut n = u32::from(e - b'0');
-                for _ in 0..2 {
-                    match data.get(i) {
-                        Some(&d @ b'0'..=b'7') => {
-                            n = n * 8 + u32::from(d - b'0');
-                            i += 1;
-                        }
-                        _ => break,
-                    }
-                }
-                out.push((n & 0xff) as u8);
-            }
-            b'x' => {
-                let hex = data.get(i..i + 2).and_then(|h| {
-                    std::str::from_utf8(h)
-                        .ok()
-                        .and_then(|h| u8::from_str_radix(h, 16).ok())
-                });
-                match (hex, errors.as_str()) {
-                    (Some(v), _) => {
-                        out.push(v);
-                        i += 2;
-                    }
-                    (None, "ignore") => {}
-                    (None, "replace") => out.push(b'?'),
-                    (None, "strict") => {
-                        return Err(value_error(format!(
-                            "invalid \\x escape at position {}",
-                            i - 2
-                        )))
-                    }
-                    (None, other) => {
-                        return Err(value_error(format!(
-                            "decoding error; unknown error handling code: {other}"
-                        )))
-                    }
-                }
-            }
-            _ => out.extend([b'\\', e]),
+        (BadEscape::Hex { at }, "strict") => {
+            Err(value_error(format!("invalid \\x escape at position {at}")))
         }
-    }
+        (BadEscape::Hex { .. }, other) => Err(value_error(format!(
+            "decoding error; unknown error handling code: {other}"
+        ))),
+    })?;
     Ok(pair(Value::bytes(out), data.len()))
 }
 

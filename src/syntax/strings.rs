@@ -283,6 +283,34 @@ fn decode_bytes(x: &Lit, out: &mut Vec<u8>) -> R<()> {
         out.extend_from_slice(b);
         return Ok(());
     }
+    decode_bytes_escapes(b, out, |bad, out| match bad {
+        BadEscape::Trailing => {
+            out.push(b'\\');
+            Ok(())
+        }
+        BadEscape::Hex { at } => {
+            next_token_err(format!("(value error) invalid \\x escape at position {at}"))
+        }
+    })
+}
+
+/// An escape `decode_bytes_escapes` cannot resolve.
+pub(crate) enum BadEscape {
+    /// A backslash ends the data.
+    Trailing,
+    /// `\x` not followed by two hex digits; `at` is the backslash's index.
+    Hex { at: usize },
+}
+
+/// The escapes of a bytes literal resolved into `out` (CPython's `_PyBytes_DecodeEscape`,
+/// shared by the lexer and `codecs.escape_decode`); an unknown escape stays as written.
+/// `bad` decides what an unresolvable one does: it may push a replacement and go on
+/// (scanning resumes after the `\x`) or fail.
+pub(crate) fn decode_bytes_escapes<E>(
+    b: &[u8],
+    out: &mut Vec<u8>,
+    mut bad: impl FnMut(BadEscape, &mut Vec<u8>) -> Result<(), E>,
+) -> Result<(), E> {
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
@@ -292,8 +320,7 @@ fn decode_bytes(x: &Lit, out: &mut Vec<u8>) -> R<()> {
             continue;
         }
         let Some(&e) = b.get(i) else {
-            out.push(b'\\');
-            break;
+            return bad(BadEscape::Trailing, out);
         };
         i += 1;
         match e {
@@ -326,12 +353,7 @@ fn decode_bytes(x: &Lit, out: &mut Vec<u8>) -> R<()> {
                         out.push(v);
                         i += 2;
                     }
-                    None => {
-                        return next_token_err(format!(
-                            "(value error) invalid \\x escape at position {}",
-                            i - 2
-                        ))
-                    }
+                    None => bad(BadEscape::Hex { at: i - 2 }, out)?,
                 }
             }
             other => {
@@ -343,7 +365,6 @@ fn decode_bytes(x: &Lit, out: &mut Vec<u8>) -> R<()> {
     Ok(())
 }
 
-/// Parses the body of one f-string token into `parts`.
 fn fstring(x: &Lit, nest: u32, parts: &mut Parts) -> R<()> {
     let end = scan(x, 0, nest, parts, false)?;
     debug_assert_eq!(end, x.body.len());
