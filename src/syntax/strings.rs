@@ -294,6 +294,14 @@ fn decode_bytes(x: &Lit, out: &mut Vec<u8>) -> R<()> {
     })
 }
 
+/// The value of ASCII hex digit `d`.
+fn hex_value(d: u8) -> u8 {
+    match d {
+        b'0'..=b'9' => d - b'0',
+        _ => (d | 0x20) - b'a' + 10,
+    }
+}
+
 /// An escape `decode_bytes_escapes` cannot resolve.
 pub(crate) enum BadEscape {
     /// A backslash ends the data.
@@ -305,7 +313,7 @@ pub(crate) enum BadEscape {
 /// The escapes of a bytes literal resolved into `out` (CPython's `_PyBytes_DecodeEscape`,
 /// shared by the lexer and `codecs.escape_decode`); an unknown escape stays as written.
 /// `bad` decides what an unresolvable one does: it may push a replacement and go on
-/// (scanning resumes after the `\x`) or fail.
+/// (past the `\x` and one hex digit that follows, as CPython) or fail.
 pub(crate) fn decode_bytes_escapes<E>(
     b: &[u8],
     out: &mut Vec<u8>,
@@ -346,16 +354,20 @@ pub(crate) fn decode_bytes_escapes<E>(
                 }
                 out.push((v & 0xFF) as u8);
             }
-            b'x' => {
-                let hex = b.get(i..i + 2).and_then(|h| std::str::from_utf8(h).ok());
-                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                    Some(v) => {
-                        out.push(v);
-                        i += 2;
-                    }
-                    None => bad(BadEscape::Hex { at: i - 2 }, out)?,
+            b'x' => match b.get(i..i + 2) {
+                // Two hex digits exactly (`u8::from_str_radix` would take a sign too).
+                Some(&[h, l]) if h.is_ascii_hexdigit() && l.is_ascii_hexdigit() => {
+                    out.push((hex_value(h) << 4) | hex_value(l));
+                    i += 2;
                 }
-            }
+                _ => {
+                    bad(BadEscape::Hex { at: i - 2 }, out)?;
+                    // Going on past it: CPython skips one hex digit that follows.
+                    if b.get(i).is_some_and(u8::is_ascii_hexdigit) {
+                        i += 1;
+                    }
+                }
+            },
             other => {
                 out.push(b'\\');
                 out.push(other);
