@@ -1366,19 +1366,19 @@ pub fn register(vm: &mut Vm) {
         let p = vm.native_property("Task", name, getter);
         vm.add_class_attr(&task, name, p);
     }
-    let ldp = Value::obj(Obj::Property(Box::new(crate::obj::PropertyObj::new(
-        native("Task", "_log_destroy_pending", task_log_destroy_pending),
-        native("Task", "_log_destroy_pending", task_set_log_destroy_pending),
-        Value::None,
-        Value::None,
-    ))));
+    let ldp = Vm::native_rw_property(
+        "Task",
+        "_log_destroy_pending",
+        task_log_destroy_pending,
+        task_set_log_destroy_pending,
+    );
     vm.add_class_attr(&task, "_log_destroy_pending", ldp);
-    let ltb = Value::obj(Obj::Property(Box::new(crate::obj::PropertyObj::new(
-        native("Future", "_log_traceback", future_log_traceback),
-        native("Future", "_log_traceback", future_set_log_traceback),
-        Value::None,
-        Value::None,
-    ))));
+    let ltb = Vm::native_rw_property(
+        "Future",
+        "_log_traceback",
+        future_log_traceback,
+        future_set_log_traceback,
+    );
     vm.add_class_attr(&future, "_log_traceback", ltb);
     let handle = native_class(
         vm,

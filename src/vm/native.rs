@@ -136,6 +136,21 @@ impl Vm {
         super::class::refresh_flags(cls, self);
     }
 
+    /// A readable and writable property backed by a native getter and setter.
+    pub fn native_rw_property(
+        owner: &'static str,
+        name: &'static str,
+        getter: NativeFn,
+        setter: NativeFn,
+    ) -> Value {
+        Value::obj(Obj::Property(Box::new(crate::obj::PropertyObj::new(
+            native(owner, name, getter),
+            native(owner, name, setter),
+            Value::None,
+            Value::None,
+        ))))
+    }
+
     /// A read-only property backed by a native getter (CPython's getset descriptors:
     /// `int.real`, `slice.start`, `OSError.errno`, ...).
     pub fn native_property(

@@ -8,11 +8,10 @@
 //! by calling the class.
 
 use crate::obj::function::{Args, NativeFn};
-use crate::obj::{ExceptionObj, Obj, PropertyObj};
+use crate::obj::{ExceptionObj, Obj};
 use crate::vm::class::{as_class, class_name, is_subclass};
 use crate::vm::dictops::{get_str, set_str};
 use crate::vm::errors::{new_exception, type_error, value_error, ExcRef, PyResult};
-use crate::vm::native::native;
 use crate::vm::types::ExcKind;
 use crate::vm::value::{ObjRef, Value};
 use crate::vm::Vm;
@@ -67,16 +66,6 @@ fn dict_get(vm: &mut Vm, e: &ExceptionObj, name: &str) -> Option<Value> {
 fn dict_set(vm: &mut Vm, e: &ExceptionObj, name: &str, v: Value) {
     let key = vm.intern(name);
     set_str(&mut e.dict.borrow_mut(), key, v);
-}
-
-/// A readable and writable attribute backed by the exception's dict.
-fn member(getter: NativeFn, setter: NativeFn, owner: &'static str, name: &'static str) -> Value {
-    Value::obj(Obj::Property(Box::new(PropertyObj::new(
-        native(owner, name, getter),
-        native(owner, name, setter),
-        Value::None,
-        Value::None,
-    ))))
 }
 
 /// Getter/setter pairs for dict-backed attributes; `$derive` computes the value from the
@@ -1232,7 +1221,7 @@ pub fn register(vm: &mut Vm) {
         ),
     ];
     for &(k, owner, name, g, s) in members {
-        vm.add_class_attr(&cls(k), name, member(g, s, owner, name));
+        vm.add_class_attr(&cls(k), name, Vm::native_rw_property(owner, name, g, s));
     }
     vm.add_methods(
         &cls(ExcKind::OSError),
