@@ -683,10 +683,23 @@ fn unicode_translate_str(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         vm.index_value(&end).unwrap_or(0),
     );
     let reason = vm.to_str(&reason)?;
+    Ok(Value::string(characters_message(
+        "can't translate",
+        &obj,
+        start,
+        end,
+        &reason,
+    )))
+}
+
+/// How UnicodeEncodeError and UnicodeTranslateError end their message after `failed`
+/// ("can't translate"): the one character at `start`, escaped as `\xNN`, `\uNNNN` or
+/// `\UNNNNNNNN`, or the range of positions, then the reason.
+fn characters_message(failed: &str, obj: &Value, start: i64, end: i64, reason: &str) -> String {
     let ch = obj
         .as_str()
         .and_then(|s| usize::try_from(start).ok().and_then(|i| s.chars().nth(i)));
-    Ok(Value::string(match ch {
+    match ch {
         Some(c) if end == start + 1 => {
             let n = c as u32;
             let esc = if n <= 0xff {
@@ -696,13 +709,13 @@ fn unicode_translate_str(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             } else {
                 format!("\\U{n:08x}")
             };
-            format!("can't translate character '{esc}' in position {start}: {reason}")
+            format!("{failed} character '{esc}' in position {start}: {reason}")
         }
         _ => format!(
-            "can't translate characters in position {start}-{}: {reason}",
+            "{failed} characters in position {start}-{}: {reason}",
             end - 1
         ),
-    }))
+    }
 }
 
 fn unicode_decode_init(vm: &mut Vm, args: &Args) -> PyResult<Value> {
@@ -763,26 +776,10 @@ fn unicode_encode_str(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         return str_of_args(vm, &a);
     }
     let (enc, obj, start, end, reason) = unicode_fields(vm, args)?;
-    let ch = obj
-        .as_str()
-        .and_then(|s| usize::try_from(start).ok().and_then(|i| s.chars().nth(i)));
-    Ok(Value::string(match ch {
-        Some(c) if end == start + 1 => {
-            let n = c as u32;
-            let esc = if n <= 0xff {
-                format!("\\x{n:02x}")
-            } else if n <= 0xffff {
-                format!("\\u{n:04x}")
-            } else {
-                format!("\\U{n:08x}")
-            };
-            format!("'{enc}' codec can't encode character '{esc}' in position {start}: {reason}")
-        }
-        _ => format!(
-            "'{enc}' codec can't encode characters in position {start}-{}: {reason}",
-            end - 1
-        ),
-    }))
+    let failed = format!("'{enc}' codec can't encode");
+    Ok(Value::string(characters_message(
+        &failed, &obj, start, end, &reason,
+    )))
 }
 
 // ---------------------------------------------------------------- exception groups
