@@ -5,7 +5,7 @@
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
 use std::io::{BufRead, BufReader, Read};
-use std::process::{Command, Stdio};
+use std::process::{Child, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Runs `tests/sigint/NAME.aio`, interrupts it after its "ready" line, and returns
@@ -27,6 +27,16 @@ fn interrupt(name: &str) -> (Option<i32>, String, String, f64) {
     // Let the script reach its blocking point (poll, sleep or loop).
     std::thread::sleep(Duration::from_millis(200));
     let sent = Instant::now();
+    let (code, rest, err) = send_sigint(child, stdout);
+    (code, rest, err, sent.elapsed().as_secs_f64())
+}
+
+/// Sends SIGINT to `child` and waits for it: (exit status, the rest of its stdout, its
+/// stderr).
+fn send_sigint(
+    mut child: Child,
+    mut stdout: BufReader<ChildStdout>,
+) -> (Option<i32>, String, String) {
     kill(Pid::from_raw(child.id() as i32), Signal::SIGINT).expect("send SIGINT");
     let mut rest = String::new();
     stdout.read_to_string(&mut rest).expect("read stdout");
@@ -38,7 +48,7 @@ fn interrupt(name: &str) -> (Option<i32>, String, String, f64) {
         .read_to_string(&mut err)
         .expect("read stderr");
     let status = child.wait().expect("wait");
-    (status.code(), rest, err, sent.elapsed().as_secs_f64())
+    (status.code(), rest, err)
 }
 
 fn check(name: &str, expected_stdout: &str) {
@@ -102,18 +112,8 @@ fn sigint_ignored_at_start_stays_ignored() {
     stdout.read_line(&mut ready).expect("read ready");
     assert_eq!(ready, "ready\n");
     std::thread::sleep(Duration::from_millis(100));
-    kill(Pid::from_raw(child.id() as i32), Signal::SIGINT).expect("send SIGINT");
-    let mut rest = String::new();
-    stdout.read_to_string(&mut rest).expect("read stdout");
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .expect("stderr")
-        .read_to_string(&mut err)
-        .expect("read stderr");
-    let status = child.wait().expect("wait");
-    assert_eq!(status.code(), Some(0), "stderr:\n{err}");
+    let (code, rest, err) = send_sigint(child, stdout);
+    assert_eq!(code, Some(0), "stderr:\n{err}");
     assert_eq!(rest, "still running\nhandler 2\n");
     assert_eq!(err, "");
 }
