@@ -298,6 +298,17 @@ enum Inflated {
     Error(Option<String>),
 }
 
+/// The zlib.error of an inflate step that failed: its code, or a data error with zlib's
+/// message.
+fn inflate_failed(vm: &Vm, failed: Inflated) -> ExcRef {
+    match failed {
+        Inflated::Code(code) => zlib_error(vm, code, None, "while decompressing data"),
+        Inflated::Error(m) => {
+            zlib_error(vm, Z_DATA_ERROR, m.as_deref(), "while decompressing data")
+        }
+    }
+}
+
 fn inflate_once(z: &mut Decompress, input: &[u8], out: &mut [u8], mode: u8) -> Inflated {
     match z.decompress(input, out, flush_decompress(mode)) {
         Ok(Status::Ok) => Inflated::Code(0),
@@ -391,17 +402,7 @@ fn decompress(vm: &mut Vm, args: &Args) -> PyResult<Value> {
                     "while decompressing data",
                 ))
             }
-            Inflated::Code(code) => {
-                return Err(zlib_error(vm, code, None, "while decompressing data"))
-            }
-            Inflated::Error(m) => {
-                return Err(zlib_error(
-                    vm,
-                    Z_DATA_ERROR,
-                    m.as_deref(),
-                    "while decompressing data",
-                ))
-            }
+            failed => return Err(inflate_failed(vm, failed)),
         }
     }
 }
@@ -735,13 +736,7 @@ fn d_decompress(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     match last {
         Inflated::Code(0 | 1 | Z_BUF_ERROR) => Ok(state),
         Inflated::Code(-100) => Err(zlib_error(vm, Z_DATA_ERROR, None, "while setting zdict")),
-        Inflated::Code(code) => Err(zlib_error(vm, code, None, "while decompressing data")),
-        Inflated::Error(m) => Err(zlib_error(
-            vm,
-            Z_DATA_ERROR,
-            m.as_deref(),
-            "while decompressing data",
-        )),
+        failed => Err(inflate_failed(vm, failed)),
     }
 }
 
