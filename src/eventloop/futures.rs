@@ -142,20 +142,27 @@ impl Vm {
     /// In a loop in debug mode, remembers where future `o` is being made: the stack of the
     /// aio code that asked (`traceback.extract_stack()`), as CPython's Future does.
     pub fn note_source_traceback(&mut self, o: &ObjRef, lp: &Value) -> PyResult<()> {
+        if let Some(stack) = self.debug_creation_stack(lp)? {
+            if let Some(f) = as_future(o) {
+                f.extra().source_tb = stack;
+            }
+        }
+        Ok(())
+    }
+
+    /// The stack of the aio code running now (`traceback.extract_stack()`) when loop `lp`
+    /// is in debug mode: where a future or handle being made comes from. None otherwise.
+    pub fn debug_creation_stack(&mut self, lp: &Value) -> PyResult<Option<Value>> {
         let debug = match lp {
             Value::Obj(l) => self.aio.state(l).is_some_and(|s| s.debug),
             _ => false,
         };
         if !debug {
-            return Ok(());
+            return Ok(None);
         }
         let traceback = self.import_module("traceback")?;
         let extract = self.get_attr_str(&traceback, "extract_stack")?;
-        let stack = self.call(&extract, &[])?;
-        if let Some(f) = as_future(o) {
-            f.extra().source_tb = stack;
-        }
-        Ok(())
+        self.call(&extract, &[]).map(Some)
     }
 
     /// `Future.set_result`

@@ -478,14 +478,10 @@ pub(crate) fn check_callable(vm: &mut Vm, cb: &Value, method: &str) -> PyResult<
 
 /// In a loop in debug mode, remembers where a handle the program asked for was made.
 fn note_handle_source(vm: &mut Vm, h: &ObjRef, lp: &ObjRef) -> PyResult<()> {
-    if !vm.aio.state(lp).is_some_and(|s| s.debug) {
-        return Ok(());
-    }
-    let traceback = vm.import_module("traceback")?;
-    let extract = vm.get_attr_str(&traceback, "extract_stack")?;
-    let stack = vm.call(&extract, &[])?;
-    if let Obj::Handle(hh) = &**h {
-        *hh.source_tb.borrow_mut() = stack;
+    if let Some(stack) = vm.debug_creation_stack(&Value::Obj(lp.clone()))? {
+        if let Obj::Handle(hh) = &**h {
+            *hh.source_tb.borrow_mut() = stack;
+        }
     }
     Ok(())
 }

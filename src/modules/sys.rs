@@ -326,22 +326,17 @@ fn excepthook(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             args.pos.len()
         )));
     };
-    let Value::Obj(o) = value else {
-        let text = format!(
-            "TypeError: print_exception(): Exception expected for value, {} found\n",
-            vm.type_name(value)
-        );
-        vm.write_stderr(&text);
-        return Ok(Value::None);
+    let o = match value {
+        Value::Obj(o) if matches!(&**o, Obj::Exception(_)) => o,
+        _ => {
+            let text = format!(
+                "TypeError: print_exception(): Exception expected for value, {} found\n",
+                vm.type_name(value)
+            );
+            vm.write_stderr(&text);
+            return Ok(Value::None);
+        }
     };
-    if !matches!(&**o, Obj::Exception(_)) {
-        let text = format!(
-            "TypeError: print_exception(): Exception expected for value, {} found\n",
-            vm.type_name(value)
-        );
-        vm.write_stderr(&text);
-        return Ok(Value::None);
-    }
     // The exception's own traceback prints as it would uncaught; another one in its place.
     let own = crate::vm::traceback::traceback_value(o);
     let shown = (!own.is(tb)).then_some(tb);
