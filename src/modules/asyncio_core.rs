@@ -367,25 +367,32 @@ fn handle_cancelled(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
     ))
 }
 
-/// The private attributes of CPython's Handle (its `__slots__`), read-only here. Not
-/// `_context`: aio keeps a captured context as a mapping, made a `Context` only to run.
-fn handle_private_attr(name: &'static str) -> crate::obj::function::NativeFn {
-    match name {
-        "_callback" => |_, a| handle_field(a, |h| h.callback.borrow().clone()),
-        // None once cancelled, as CPython's `cancel()` drops them.
-        "_args" => |_, a| {
-            handle_field(a, |h| match h.cancelled.get() {
-                true => Value::None,
-                false => Value::tuple(h.args.borrow().clone()),
-            })
-        },
-        "_cancelled" => |_, a| handle_field(a, |h| Value::Bool(h.cancelled.get())),
-        "_loop" => |_, a| handle_field(a, |h| h.loop_.borrow().clone()),
-        "_source_traceback" => |_, a| handle_field(a, |h| h.source_tb.borrow().clone()),
-        "_when" => |_, a| handle_field(a, |h| h.when.map_or(Value::None, Value::Float)),
-        _ => |_, a| handle_field(a, |h| Value::Bool(h.scheduled.get())),
-    }
-}
+/// The private attributes of CPython's Handle (its `__slots__`), read-only here, and
+/// whether they belong to TimerHandle only. Not `_context`: aio keeps a captured context
+/// as a mapping, made a `Context` only to run.
+const HANDLE_PRIVATE: &[(&str, bool, crate::obj::function::NativeFn)] = &[
+    ("_callback", false, |_, a| {
+        handle_field(a, |h| h.callback.borrow().clone())
+    }),
+    // None once cancelled, as CPython's `cancel()` drops them.
+    ("_args", false, |_, a| {
+        handle_field(a, |h| match h.cancelled.get() {
+            true => Value::None,
+            false => Value::tuple(h.args.borrow().clone()),
+        })
+    }),
+    ("_cancelled", false, handle_cancelled),
+    ("_loop", false, |_, a| {
+        handle_field(a, |h| h.loop_.borrow().clone())
+    }),
+    ("_source_traceback", false, |_, a| {
+        handle_field(a, |h| h.source_tb.borrow().clone())
+    }),
+    ("_when", true, handle_when),
+    ("_scheduled", true, |_, a| {
+        handle_field(a, |h| Value::Bool(h.scheduled.get()))
+    }),
+];
 
 fn handle_field(
     args: &Args,
@@ -1402,16 +1409,9 @@ pub fn register(vm: &mut Vm) {
         false,
     );
     vm.add_methods(&timer_handle, "TimerHandle", &[("when", handle_when)]);
-    for (class, name) in [
-        (&handle, "_callback"),
-        (&handle, "_args"),
-        (&handle, "_cancelled"),
-        (&handle, "_loop"),
-        (&handle, "_source_traceback"),
-        (&timer_handle, "_when"),
-        (&timer_handle, "_scheduled"),
-    ] {
-        let p = vm.native_property("Handle", name, handle_private_attr(name));
+    for &(name, timer_only, getter) in HANDLE_PRIVATE {
+        let p = vm.native_property("Handle", name, getter);
+        let class = if timer_only { &timer_handle } else { &handle };
         vm.add_class_attr(class, name, p);
     }
     let event_loop = native_class(
