@@ -57,7 +57,10 @@ impl Vm {
     /// pending finalizers and cycle collection.
     pub(crate) fn periodic(&mut self) -> PyResult<()> {
         self.check_signals()?;
-        crate::gc::finalize::run_pending(self);
+        // Checked first: this runs between every two callbacks of the event loop.
+        if crate::gc::finalize::pending() {
+            crate::gc::finalize::run_pending(self);
+        }
         if crate::gc::collector::should_collect() {
             crate::gc::collector::collect_auto(self);
         }
