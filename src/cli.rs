@@ -2,21 +2,37 @@
 //! `--help`. Exit statuses follow CPython (2 for usage errors).
 
 use crate::interpreter::{read_script, with_big_stack, Interpreter};
+use crate::options::{self, Command};
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 
-const USAGE: &str = "usage: aio [option] ... [-c cmd | file | - | test] [arg] ...
-Options:
-  -c cmd     program passed in as string (terminates option list)
-  -h, --help print this help message and exit
-  -m mod     run library module as a script (terminates option list)
-  -i         inspect interactively after running script (or without one: the
-             prompt even if stdin is not a terminal)
-  -V, --version print the aio version and exit
+const USAGE: &str = "usage: aio [option] ... [-c cmd | -m mod | file | - | test] [arg] ...
+Options (as CPython's):
+  -B     sys.flags.dont_write_bytecode (aio writes no bytecode files)
+  -c cmd program passed in as string (terminates option list)
+  -d     sys.flags.debug (no effect, as in a release build of CPython)
+  -E     ignore the PYTHON* environment variables (and AIOPATH)
+  -h     print this help message and exit (also --help)
+  -i     inspect interactively after running the script or -c code (or without one:
+         the prompt even if stdin is not a terminal)
+  -I     isolate from the environment: implies -E, -P and -s
+  -m mod run library module as a script (terminates option list)
+  -O     remove assert statements and make __debug__ False; -OO also drops docstrings
+  -P     don't put the script's folder (or the current one) at the front of sys.path
+  -q     no banner at the interactive prompt
+  -s, -S sys.flags.no_user_site, sys.flags.no_site
+  -u     unbuffered stdout
+  -V     print the aio version and exit (also --version)
+  -W arg warning control: action:message:category:module:lineno
+  -x     skip the first line of the script
+  -X opt -X dev: development mode (asyncio debug mode, every warning shown);
+         -X int_max_str_digits=N; any other goes to sys._xoptions
   test [PATH...]  run golden-output tests (see `aio test --help`)
-  file       program read from script file (.aio)
-  -          program read from stdin (default; interactive mode if a tty)
-  arg ...    arguments passed to program in sys.argv[1:]
+  file   program read from script file (.aio)
+  -      program read from stdin (default; interactive mode if a tty)
+  arg ...  arguments passed to program in sys.argv[1:]
+Environment: PYTHONASYNCIODEBUG, PYTHONDEVMODE, PYTHONWARNINGS, PYTHONOPTIMIZE,
+PYTHONUNBUFFERED, PYTHONSAFEPATH, PYTHONINTMAXSTRDIGITS, PYTHONPATH (or AIOPATH).
 ";
 
 /// Runs the command line and returns the process exit status.
@@ -26,49 +42,50 @@ pub fn main() -> i32 {
         .skip(1)
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
-    match args.first().map(String::as_str) {
-        Some("test") => crate::golden::main(&args[1..]),
-        Some("-h") | Some("--help") => {
+    if args.first().map(String::as_str) == Some("test") {
+        return crate::golden::main(&args[1..]);
+    }
+    let line = match options::parse(&args, &|name| std::env::var(name).ok()) {
+        Ok(line) => line,
+        Err(message) => {
+            eprintln!("{message}\n{USAGE}");
+            return 2;
+        }
+    };
+    let inspect = line.options.inspect;
+    // Before anything reads them: sys, the compiler and the event loop do.
+    options::install(line.options);
+    let rest = line.rest;
+    match line.command {
+        Command::Help => {
             print!("{USAGE}");
             0
         }
-        Some("-V") | Some("--version") => {
+        Command::Version => {
             println!("aio {} (Python 3.11 compatible)", env!("CARGO_PKG_VERSION"));
             0
         }
-        Some("-c") => match args.get(1) {
-            Some(code) => {
-                let mut argv = vec!["-c".to_string()];
-                argv.extend(args[2..].iter().cloned());
-                let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-                run("<string>".into(), code.clone(), argv, cwd)
-            }
-            None => {
-                eprintln!("Argument expected for the -c option\n{USAGE}");
-                2
-            }
-        },
-        Some("-") => run_stdin(args.clone(), false),
-        Some("-m") => match args.get(1) {
-            // asyncio's module entry point is its prompt, which is aio's own.
-            Some(name) if name == "asyncio" => run_stdin(Vec::new(), false),
-            Some(name) => run_module(name, &args[2..]),
-            None => {
-                eprintln!("Argument expected for the -m option\n{USAGE}");
-                2
-            }
-        },
-        Some("-i") => match args.get(1) {
-            Some(file) => run_file(file, args[1..].to_vec(), true),
-            None => run_stdin(Vec::new(), true),
-        },
-        Some(opt) if opt.starts_with('-') && opt.len() > 1 => {
-            eprintln!("Unknown option: {opt}\n{USAGE}");
-            2
+        Command::Code(code) => {
+            let mut argv = vec!["-c".to_string()];
+            argv.extend(rest);
+            let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+            run("<string>".into(), code, argv, cwd, inspect)
         }
-        Some(file) => run_file(file, args.clone(), false),
+        // asyncio's module entry point is its prompt, which is aio's own.
+        Command::Module(name) if name == "asyncio" => run_stdin(Vec::new(), inspect),
+        Command::Module(name) => run_module(&name, &rest),
+        Command::Stdin { dash: true } => {
+            let mut argv = vec!["-".to_string()];
+            argv.extend(rest);
+            run_stdin(argv, inspect)
+        }
         // The prompt, or a program read from standard input.
-        None => run_stdin(Vec::new(), false),
+        Command::Stdin { dash: false } => run_stdin(Vec::new(), inspect),
+        Command::File(file) => {
+            let mut argv = vec![file.clone()];
+            argv.extend(rest);
+            run_file(&file, argv, inspect)
+        }
     }
 }
 
@@ -121,32 +138,54 @@ fn script_dir(path: &std::path::Path) -> PathBuf {
 }
 
 /// The interpreter of a program: `sys.argv` is `argv`, `sys.path` starts with `first`
-/// (the script's folder, the current one, or "" for it) then AIOPATH or PYTHONPATH.
+/// (the script's folder, the current one, or "" for it; nothing with `-P`/`-I`) then
+/// AIOPATH or PYTHONPATH (unless `-E`/`-I`).
 fn main_interpreter(argv: Vec<String>, first: PathBuf) -> Interpreter {
     let mut interp = Interpreter::for_main();
     interp.vm.argv = argv;
-    let mut path = vec![first];
-    for var in ["AIOPATH", "PYTHONPATH"] {
-        if let Ok(p) = std::env::var(var) {
-            path.extend(p.split(':').filter(|s| !s.is_empty()).map(PathBuf::from));
-            break;
+    let opts = options::get();
+    let mut path = Vec::new();
+    if !opts.safe_path {
+        path.push(first);
+    }
+    if !opts.ignore_environment {
+        for var in ["AIOPATH", "PYTHONPATH"] {
+            if let Ok(p) = std::env::var(var) {
+                path.extend(p.split(':').filter(|s| !s.is_empty()).map(PathBuf::from));
+                break;
+            }
         }
     }
     interp.vm.path = path;
     crate::modules::sys::sync_from_vm(&mut interp.vm);
+    if !opts.warnoptions.is_empty() {
+        // As CPython at start-up: `warnings` applies `sys.warnoptions` (and reports a bad
+        // option) before the program runs.
+        if let Err(e) = interp.vm.import_module("warnings") {
+            interp.vm.print_exception(&e.value());
+        }
+    }
     interp
 }
 
-fn run(name: String, text: String, argv: Vec<String>, first: PathBuf) -> i32 {
-    with_big_stack(move || main_interpreter(argv, first).run_main(&name, text))
+/// Runs `text` as `__main__`; with `inspect` (`-i`), the prompt follows in its namespace,
+/// without a banner (CPython's inspect mode).
+fn run(name: String, text: String, argv: Vec<String>, first: PathBuf, inspect: bool) -> i32 {
+    with_big_stack(move || {
+        let mut interp = main_interpreter(argv, first);
+        if !inspect {
+            return interp.run_main(&name, text);
+        }
+        interp.run_main_then_inspect(&name, text);
+        crate::repl::prompt(interp, false)
+    })
 }
 
-/// `aio FILE [ARGS]`, or with `inspect` (`aio -i FILE [ARGS]`) the prompt after it in
-/// the script's namespace, without a banner (CPython's inspect mode).
+/// `aio FILE [ARGS]`, or with `inspect` (`aio -i FILE [ARGS]`) the prompt after it.
 fn run_file(file: &str, argv: Vec<String>, inspect: bool) -> i32 {
     let path = PathBuf::from(file);
     let main_file = absolute_script_name(file);
-    let text = match read_script(&path) {
+    let mut text = match read_script(&path) {
         Ok(text) => text,
         Err(e) => {
             let errno = e.raw_os_error().unwrap_or(2);
@@ -155,15 +194,12 @@ fn run_file(file: &str, argv: Vec<String>, inspect: bool) -> i32 {
             return 2;
         }
     };
-    let dir = script_dir(&path);
-    if !inspect {
-        return run(main_file, text, argv, dir);
+    if options::get().skip_first_line {
+        // `-x`: the first line goes, its line break stays, so line numbers are the file's.
+        let end = text.find('\n').unwrap_or(text.len());
+        text.replace_range(..end, "");
     }
-    with_big_stack(move || {
-        let mut interp = main_interpreter(argv, dir);
-        interp.run_main_then_inspect(&main_file, text);
-        crate::repl::prompt(interp, false)
-    })
+    run(main_file, text, argv, script_dir(&path), inspect)
 }
 
 /// `aio` without a script: the prompt when standard input is a terminal (and `argv` is
@@ -179,7 +215,7 @@ fn run_stdin(argv: Vec<String>, force_prompt: bool) -> i32 {
     with_big_stack(move || {
         let interp = main_interpreter(argv, PathBuf::from(""));
         if interactive {
-            return crate::repl::prompt(interp, true);
+            return crate::repl::prompt(interp, !options::get().quiet);
         }
         let mut text = String::new();
         if let Err(e) = std::io::stdin().read_to_string(&mut text) {

@@ -11,6 +11,7 @@ pub mod golden;
 pub mod interpreter;
 pub mod modules;
 pub mod obj;
+pub mod options;
 pub mod repl;
 pub mod stdlib;
 pub mod syntax;

@@ -412,7 +412,7 @@ impl<'a> Compiler<'a> {
                 Ctx::Store => return Err(error("cannot assign to __debug__", span)),
                 Ctx::Del => return Err(error("cannot delete __debug__", span)),
                 Ctx::Load => {
-                    self.load_const(ConstValue::Bool(true));
+                    self.load_const(ConstValue::Bool(super::expr::debug_flag()));
                     return Ok(());
                 }
             }

@@ -32,12 +32,17 @@ pub fn constant_value(c: &Constant) -> ConstValue {
     }
 }
 
+/// `__debug__`: True unless `-O` compiles assertions away.
+pub fn debug_flag() -> bool {
+    crate::options::get().optimize == 0
+}
+
 /// The constant an expression folds to (constants and tuples of constants, as CPython's
 /// AST optimizer folds them).
 pub fn fold_const(e: &Expr) -> Option<ConstValue> {
     match &e.kind {
         ExprKind::Constant(c) => Some(constant_value(c)),
-        ExprKind::Name(n) if n == "__debug__" => Some(ConstValue::Bool(true)),
+        ExprKind::Name(n) if n == "__debug__" => Some(ConstValue::Bool(debug_flag())),
         ExprKind::Tuple(es) => {
             let v: Option<Vec<ConstValue>> = es.iter().map(fold_const).collect();
             v.map(|v| ConstValue::Tuple(Rc::from(v)))

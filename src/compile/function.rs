@@ -7,8 +7,12 @@ use crate::bytecode::{Code, ConstValue, Op};
 use crate::syntax::ast::*;
 use std::rc::Rc;
 
-/// The docstring of a body: its first statement when that is a plain string constant.
+/// The docstring of a body: its first statement when that is a plain string constant;
+/// none under `-OO`, which drops docstrings.
 pub fn docstring(body: &[Stmt]) -> Option<&str> {
+    if crate::options::get().optimize >= 2 {
+        return None;
+    }
     match body.first().map(|s| &s.kind) {
         Some(StmtKind::Expr(Expr {
             kind: ExprKind::Constant(Constant::Str(s)),

@@ -155,7 +155,8 @@ impl LoopState {
             stopping: false,
             running: false,
             closed: false,
-            debug: false,
+            // `PYTHONASYNCIODEBUG` or dev mode (`coroutines._is_debug_mode()`).
+            debug: crate::options::get().asyncio_debug,
             exception_handler: Value::None,
             tasks: Vec::new(),
             current_task: None,

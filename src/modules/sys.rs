@@ -628,30 +628,48 @@ pub fn register(vm: &mut Vm) {
     let stdout = new_stream(1);
     let stderr = new_stream(2);
     let stdin = new_stream(0);
+    let opts = crate::options::get();
+    let flag = |on: bool| Value::Int(on as i64);
     let flags = struct_seq(
         vm,
         "flags",
         &[
-            ("debug", Value::Int(0)),
-            ("inspect", Value::Int(0)),
-            ("interactive", Value::Int(0)),
-            ("optimize", Value::Int(0)),
-            ("dont_write_bytecode", Value::Int(0)),
-            ("no_user_site", Value::Int(0)),
-            ("no_site", Value::Int(0)),
-            ("ignore_environment", Value::Int(0)),
+            ("debug", flag(opts.debug)),
+            ("inspect", flag(opts.inspect)),
+            ("interactive", flag(opts.inspect)),
+            ("optimize", Value::Int(opts.optimize as i64)),
+            ("dont_write_bytecode", flag(opts.dont_write_bytecode)),
+            ("no_user_site", flag(opts.no_user_site)),
+            ("no_site", flag(opts.no_site)),
+            ("ignore_environment", flag(opts.ignore_environment)),
             ("verbose", Value::Int(0)),
             ("bytes_warning", Value::Int(0)),
-            ("quiet", Value::Int(0)),
+            ("quiet", flag(opts.quiet)),
             ("hash_randomization", Value::Int(1)),
-            ("isolated", Value::Int(0)),
-            ("dev_mode", Value::Bool(false)),
+            ("isolated", flag(opts.isolated)),
+            ("dev_mode", Value::Bool(opts.dev_mode)),
             ("utf8_mode", Value::Int(0)),
             ("warn_default_encoding", Value::Int(0)),
-            ("safe_path", Value::Bool(false)),
-            ("int_max_str_digits", Value::Int(-1)),
+            ("safe_path", Value::Bool(opts.safe_path)),
+            (
+                "int_max_str_digits",
+                Value::Int(opts.int_max_str_digits.map_or(-1, |n| n as i64)),
+            ),
         ],
     );
+    if let Some(n) = opts.int_max_str_digits {
+        INT_MAX_STR_DIGITS.with(|c| c.set(n));
+    }
+    let warnoptions = Value::list(opts.warnoptions.iter().map(|w| Value::str(w)).collect());
+    let mut xoptions = crate::obj::DictData::default();
+    for (name, value) in &opts.xoptions {
+        let value = match value {
+            Some(v) => Value::str(v),
+            None => Value::Bool(true),
+        };
+        crate::vm::dictops::set_str(&mut xoptions, Value::str(name), value);
+    }
+    let xoptions = Value::obj(Obj::Dict(std::cell::RefCell::new(xoptions)));
     // CPython's numeric hash parameters; aio's int/float hashes follow the same scheme
     // (src/obj/number.rs), and modules such as decimal and fractions compute hashes from them.
     let hash_info = struct_seq(
@@ -730,7 +748,8 @@ pub fn register(vm: &mut Vm) {
         ("flags", flags),
         ("hash_info", hash_info),
         ("implementation", implementation),
-        ("warnoptions", Value::list(vec![])),
+        ("warnoptions", warnoptions),
+        ("_xoptions", xoptions),
         (
             "builtin_module_names",
             Value::tuple(

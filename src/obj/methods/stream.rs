@@ -20,9 +20,8 @@ pub const STDOUT_BUFFER: usize = 8192;
 
 thread_local! {
     static STDOUT_TTY: bool = std::io::stdout().is_terminal();
-    /// `PYTHONUNBUFFERED` set (not empty): every write goes out at once, as CPython's.
-    static STDOUT_UNBUFFERED: bool =
-        std::env::var_os("PYTHONUNBUFFERED").is_some_and(|v| !v.is_empty());
+    /// `-u` or `PYTHONUNBUFFERED`: every write goes out at once, as CPython's.
+    static STDOUT_UNBUFFERED: bool = crate::options::get().unbuffered;
 }
 
 /// A new stream object for `fd` (0, 1 or 2).
