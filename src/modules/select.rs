@@ -468,9 +468,19 @@ fn in_thread(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(Value::Bool(vm.aio.vthreads.depth > 0))
 }
 
+/// `others_may_run()`: whether a thread other than the running one could need the CPU
+/// while this one waits (it runs in a VM thread, or VM threads are parked): a blocking
+/// call must then wait through a poll that lets them run, not in the kernel.
+fn others_may_run(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("others_may_run", 0, 0)?;
+    let threads = &vm.aio.vthreads;
+    Ok(Value::Bool(threads.depth > 0 || threads.any_parked()))
+}
+
 pub fn register(vm: &mut Vm) {
     let funcs: &[(&'static str, NativeFn)] = &[
         ("in_thread", in_thread),
+        ("others_may_run", others_may_run),
         ("select", select),
         ("poll", poll),
         ("epoll_create", epoll_create),
