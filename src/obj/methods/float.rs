@@ -15,10 +15,7 @@ use num_traits::{Signed, Zero};
 fn this(vm: &Vm, a: &Args, name: &str) -> PyResult<f64> {
     match a.pos.first() {
         Some(Value::Float(x)) => Ok(*x),
-        Some(v) => Err(type_error(format!(
-            "descriptor '{name}' requires a 'float' object but received a '{}'",
-            vm.type_name(v)
-        ))),
+        Some(v) => Err(super::wrong_receiver(name, "float", &vm.type_name(v))),
         None => Err(type_error(format!(
             "descriptor '{name}' of 'float' object needs an argument"
         ))),

@@ -19,12 +19,7 @@ pub(crate) fn not_impl(vm: &Vm) -> Value {
 /// The receiver of an int method (bools count), or a TypeError naming the method.
 fn this<'a>(vm: &Vm, a: &'a Args, name: &str) -> PyResult<IntRef<'a>> {
     match a.pos.first() {
-        Some(v) => as_int(v).ok_or_else(|| {
-            type_error(format!(
-                "descriptor '{name}' requires a 'int' object but received a '{}'",
-                vm.type_name(v)
-            ))
-        }),
+        Some(v) => as_int(v).ok_or_else(|| super::wrong_receiver(name, "int", &vm.type_name(v))),
         None => Err(type_error(format!(
             "descriptor '{name}' of 'int' object needs an argument"
         ))),

@@ -24,12 +24,7 @@ fn is_frozen(o: &ObjRef) -> bool {
 
 fn this<'a>(vm: &Vm, a: &'a Args, name: &str) -> PyResult<&'a ObjRef> {
     match a.pos.first() {
-        Some(v) => is_set(v).ok_or_else(|| {
-            type_error(format!(
-                "descriptor '{name}' for 'set' objects doesn't apply to a '{}' object",
-                vm.type_name(v)
-            ))
-        }),
+        Some(v) => is_set(v).ok_or_else(|| super::wrong_receiver(name, "set", &vm.type_name(v))),
         None => Err(type_error(format!(
             "unbound method set.{name}() needs an argument"
         ))),

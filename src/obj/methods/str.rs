@@ -23,12 +23,9 @@ pub const MAX_STR_BYTES: usize = 1 << 32;
 
 fn this<'a>(vm: &Vm, a: &'a Args, name: &str) -> PyResult<&'a StrObj> {
     match a.pos.first() {
-        Some(v) => v.as_strobj().ok_or_else(|| {
-            type_error(format!(
-                "descriptor '{name}' for 'str' objects doesn't apply to a '{}' object",
-                vm.type_name(v)
-            ))
-        }),
+        Some(v) => v
+            .as_strobj()
+            .ok_or_else(|| super::wrong_receiver(name, "str", &vm.type_name(v))),
         None => Err(type_error(format!(
             "unbound method str.{name}() needs an argument"
         ))),
