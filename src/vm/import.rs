@@ -519,8 +519,25 @@ impl Vm {
             C::Str(s) => self.intern(s),
             C::Bytes(b) => Value::bytes(b.to_vec()),
             C::Tuple(items) => Value::tuple(items.iter().map(|i| self.const_value(i)).collect()),
+            C::FrozenSet(items) => self.frozenset_const(items),
             C::Code(code) => Value::obj(Obj::Code(self.code_object(code.clone()))),
         }
+    }
+
+    /// A frozenset constant laid out as CPython's compiler leaves it: built from the items,
+    /// then rebuilt from that set's iteration order (merge_consts_recursive).
+    fn frozenset_const(&mut self, items: &[crate::bytecode::ConstValue]) -> Value {
+        let mut first = crate::obj::SetData::new();
+        for c in items {
+            let v = self.const_value(c);
+            // Constants (numbers, strings, bytes, tuples of them) always hash.
+            let _ = self.setdata_add(&mut first, v);
+        }
+        let mut second = crate::obj::SetData::new();
+        for v in first.keys() {
+            let _ = self.setdata_add(&mut second, v);
+        }
+        Value::frozenset(second)
     }
 
     /// A SyntaxError exception from a front-end error, with CPython's attributes.
