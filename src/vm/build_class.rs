@@ -73,7 +73,7 @@ fn build_class(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             Value::tuple(orig_bases.to_vec()),
         )?;
     }
-    let ns_data = match &*ns {
+    let mut ns_data = match &*ns {
         Obj::Dict(d) => d.borrow().clone(),
         _ => DictData::new(),
     };
@@ -93,6 +93,9 @@ fn build_class(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             }
         }
         _ => {
+            // As type.__new__: the `__class__` cell is filled below, not kept as an attribute.
+            let cell_key = vm.intern("__classcell__");
+            super::dictops::del_str(&mut ns_data, &cell_key);
             let cls = vm.new_user_class(&name, bases, ns_data.clone(), None)?;
             if let Obj::Cell(cv) = cell.as_obj().map(|c| &**c).unwrap_or(&Obj::Ellipsis) {
                 *cv.borrow_mut() = Value::Obj(cls.clone());
