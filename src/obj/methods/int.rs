@@ -598,6 +598,11 @@ fn bool_xor(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     bool_bitop(vm, a, BinOp::BitXor, "__xor__")
 }
 
+fn getnewargs(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let i = this(vm, a, "__getnewargs__")?;
+    Ok(Value::tuple(vec![to_plain_int(i)]))
+}
+
 pub fn register(vm: &mut Vm) {
     let int = vm.t.int.clone();
     vm.add_methods(
@@ -605,6 +610,7 @@ pub fn register(vm: &mut Vm) {
         "int",
         &[
             ("__new__", int_new),
+            ("__getnewargs__", getnewargs),
             ("__add__", add),
             ("__radd__", radd),
             ("__sub__", sub),

@@ -634,6 +634,19 @@ fn mod_(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     str_mod(vm, &fmt, &a.pos[1]).map(new_str)
 }
 
+/// `str.__rmod__(self, other)`: `other % self` when `other` is a str, else NotImplemented.
+fn rmod(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    this(vm, a, "__rmod__")?;
+    a.check("__rmod__", 2, 2)?;
+    match a.pos[1].as_strobj() {
+        Some(fmt) => {
+            let fmt = fmt.as_str().to_string();
+            str_mod(vm, &fmt, &a.pos[0]).map(new_str)
+        }
+        None => Ok(super::int::not_impl(vm)),
+    }
+}
+
 // ---- str.format ----
 
 enum Numbering {
@@ -1887,6 +1900,7 @@ pub fn register(vm: &mut Vm) {
             ("__mul__", mul),
             ("__rmul__", mul),
             ("__mod__", mod_),
+            ("__rmod__", rmod),
             ("__eq__", eq),
             ("__ne__", ne),
             ("__lt__", lt),
