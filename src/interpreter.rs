@@ -88,6 +88,18 @@ impl Interpreter {
             Source::from_file(name, text)
         });
         let module = self.vm.new_module("__main__", Some(name));
+        // In `__main__`, CPython binds `__builtins__` to the builtins module (elsewhere, to
+        // its namespace dict), so `dir(__builtins__)` lists the builtins.
+        let builtins_key = self.vm.intern("builtins");
+        let builtins_module = match &*self.vm.modules {
+            crate::obj::Obj::Dict(m) => crate::vm::dictops::get_str(&m.borrow(), &builtins_key),
+            _ => None,
+        };
+        if let Some(b) = builtins_module {
+            self.vm
+                .set_attr(&Value::Obj(module.clone()), &Value::str("__builtins__"), b)
+                .ok();
+        }
         if !package.is_empty() {
             self.vm
                 .set_attr(
