@@ -393,7 +393,10 @@ fn clear(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let l = this(vm, a, "clear")?;
     a.check("clear", 1, 1)?;
     let old = std::mem::take(&mut *l.borrow_mut());
-    drop(old);
+    // Last item first, as CPython's list_clear (the order finalizers run in).
+    for v in old.into_iter().rev() {
+        drop(v);
+    }
     Ok(Value::None)
 }
 
