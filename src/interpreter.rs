@@ -178,6 +178,7 @@ impl Interpreter {
         self.vm.vthreads_join_at_exit();
         self.vm.run_exit_hook("atexit", "_run_exitfuncs");
         crate::gc::finalize::run_pending(&mut self.vm);
+        crate::gc::module_teardown::finalize_program_modules(&mut self.vm);
         crate::gc::collector::collect(&mut self.vm, 2);
         self.vm.flush_std_streams();
     }
