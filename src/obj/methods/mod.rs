@@ -54,9 +54,21 @@ pub mod deque;
 /// 'str'"; methods (`int.bit_length`, and the dunders CPython defines as methods, such as
 /// `int.__round__` or `dict.__getitem__`) say "for 'int' objects doesn't apply to a 'str' object".
 pub(crate) fn wrong_receiver(method: &str, owner: &str, got: &str) -> crate::vm::errors::ExcRef {
+    crate::vm::errors::type_error(if is_slot_wrapper(method, owner) {
+        format!("descriptor '{method}' requires a '{owner}' object but received a '{got}'")
+    } else {
+        format!("descriptor '{method}' for '{owner}' objects doesn't apply to a '{got}' object")
+    })
+}
+
+/// Whether CPython implements `owner.method` as a slot wrapper (`int.__add__`, whose repr
+/// is `<slot wrapper ...>`) rather than a method descriptor (`int.bit_length`, and the
+/// dunders CPython defines as methods, such as `int.__round__` or `dict.__getitem__`).
+pub(crate) fn is_slot_wrapper(method: &str, owner: &str) -> bool {
     const METHOD_DUNDERS: &[&str] = &[
         "__alloc__",
         "__bytes__",
+        "__class_getitem__",
         "__ceil__",
         "__complex__",
         "__dir__",
@@ -64,10 +76,12 @@ pub(crate) fn wrong_receiver(method: &str, owner: &str, got: &str) -> crate::vm:
         "__format__",
         "__getnewargs__",
         "__getstate__",
+        "__init_subclass__",
         "__reduce__",
         "__reduce_ex__",
         "__round__",
         "__sizeof__",
+        "__subclasshook__",
         "__trunc__",
     ];
     let method_dunder = METHOD_DUNDERS.contains(&method)
@@ -77,13 +91,7 @@ pub(crate) fn wrong_receiver(method: &str, owner: &str, got: &str) -> crate::vm:
                 | ("__getitem__", "dict" | "list")
                 | ("__reversed__", "dict" | "list" | "range")
         );
-    let slot_wrapper =
-        method.len() > 4 && method.starts_with("__") && method.ends_with("__") && !method_dunder;
-    crate::vm::errors::type_error(if slot_wrapper {
-        format!("descriptor '{method}' requires a '{owner}' object but received a '{got}'")
-    } else {
-        format!("descriptor '{method}' for '{owner}' objects doesn't apply to a '{got}' object")
-    })
+    method.len() > 4 && method.starts_with("__") && method.ends_with("__") && !method_dunder
 }
 
 use crate::vm::Vm;
