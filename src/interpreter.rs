@@ -114,6 +114,7 @@ impl Interpreter {
         let compiled = crate::syntax::parse_module(&source.text).and_then(|m| {
             crate::compile::compile_module(&m, source.clone(), crate::compile::Mode::Exec)
         });
+        crate::vm::warnings::report_compile_warnings(&mut self.vm);
         let code = match compiled {
             Ok(code) => code,
             Err(e) => {

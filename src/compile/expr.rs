@@ -109,7 +109,10 @@ impl<'a> Compiler<'a> {
                 left,
                 ops,
                 comparators,
-            } => self.compare(left, ops, comparators)?,
+            } => {
+                self.check_compare(e);
+                self.compare(left, ops, comparators)?
+            }
             ExprKind::Call {
                 func,
                 args,
@@ -337,6 +340,7 @@ impl<'a> Compiler<'a> {
                 ops,
                 comparators,
             } if ops.len() > 1 && comparators.len() == ops.len() => {
+                self.check_compare(e);
                 let saved = self.set_span(e.span);
                 self.expr(left)?;
                 let n = ops.len() - 1;

@@ -149,6 +149,7 @@ impl<'a> Compiler<'a> {
                 }
             }
             StmtKind::Assert { test, msg } => {
+                self.check_assert(test);
                 let end = self.new_label();
                 self.jump_if(test, end, true)?;
                 // CPython locates the raise on the test expression, so the traceback

@@ -444,8 +444,9 @@ impl Vm {
             _ => crate::syntax::parse_module(&source.text),
         };
         let module = parsed.map_err(|e| self.syntax_error_exc(&e, &source))?;
-        crate::compile::compile_module(&module, source.clone(), mode)
-            .map_err(|e| self.syntax_error_exc(&e, &source))
+        let compiled = crate::compile::compile_module(&module, source.clone(), mode);
+        super::warnings::report_compile_warnings(self);
+        compiled.map_err(|e| self.syntax_error_exc(&e, &source))
     }
 
     /// A module-level code object that awaits at its top level (a REPL input, see
