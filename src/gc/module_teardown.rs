@@ -10,10 +10,24 @@
 use crate::obj::{ModuleObj, Obj};
 use crate::vm::value::{ObjRef, Value};
 use crate::vm::Vm;
+use std::cell::Cell;
 use std::collections::HashSet;
 
-/// Finalizes and clears the globals of the program's modules, later imports first.
+thread_local! {
+    static CLASS_WITH_DEL: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Records that some class defines `__del__` (until then, nothing at exit can print).
+pub fn note_class_with_del() {
+    CLASS_WITH_DEL.with(|c| c.set(true));
+}
+
+/// Finalizes and clears the globals of the program's modules, later imports first. A
+/// program without any `__del__` has nothing to show for it, and skips the walk.
 pub fn finalize_program_modules(vm: &mut Vm) {
+    if !CLASS_WITH_DEL.with(Cell::get) {
+        return;
+    }
     let modules: Vec<ObjRef> = match &*vm.modules {
         Obj::Dict(d) => d
             .borrow()
