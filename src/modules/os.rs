@@ -131,6 +131,20 @@ fn system(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     }
 }
 
+/// `_exit(status)`: ends the process at once, without cleanup: no atexit callbacks,
+/// finalizers, or flushing of Python-level buffers (as CPython's os._exit).
+fn exit_now(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_exit", 1, 1)?;
+    match &args.pos[0] {
+        Value::Int(n) => std::process::exit(*n as i32),
+        Value::Bool(b) => std::process::exit(i32::from(*b)),
+        v => Err(type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            vm.type_name(v)
+        ))),
+    }
+}
+
 /// `chdir(path)`: change the process's working directory.
 fn chdir(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("chdir", 1, 1)?;
@@ -483,6 +497,7 @@ pub fn register(vm: &mut Vm) {
         ("getcwd", getcwd),
         ("chdir", chdir),
         ("strerror", strerror),
+        ("_exit", exit_now),
         ("system", system),
         ("getpid", getpid),
         ("getppid", getppid),
