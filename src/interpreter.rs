@@ -88,6 +88,18 @@ impl Interpreter {
             Source::from_file(name, text)
         });
         let module = self.vm.new_module("__main__", Some(name));
+        // In `__main__`, CPython binds `__builtins__` to the builtins module (elsewhere, to
+        // its namespace dict), so `dir(__builtins__)` lists the builtins.
+        let builtins_key = self.vm.intern("builtins");
+        let builtins_module = match &*self.vm.modules {
+            crate::obj::Obj::Dict(m) => crate::vm::dictops::get_str(&m.borrow(), &builtins_key),
+            _ => None,
+        };
+        if let Some(b) = builtins_module {
+            self.vm
+                .set_attr(&Value::Obj(module.clone()), &Value::str("__builtins__"), b)
+                .ok();
+        }
         if !package.is_empty() {
             self.vm
                 .set_attr(
@@ -102,6 +114,7 @@ impl Interpreter {
         let compiled = crate::syntax::parse_module(&source.text).and_then(|m| {
             crate::compile::compile_module(&m, source.clone(), crate::compile::Mode::Exec)
         });
+        crate::vm::warnings::report_compile_warnings(&mut self.vm);
         let code = match compiled {
             Ok(code) => code,
             Err(e) => {
@@ -166,6 +179,7 @@ impl Interpreter {
         self.vm.vthreads_join_at_exit();
         self.vm.run_exit_hook("atexit", "_run_exitfuncs");
         crate::gc::finalize::run_pending(&mut self.vm);
+        crate::gc::module_teardown::finalize_program_modules(&mut self.vm);
         crate::gc::collector::collect(&mut self.vm, 2);
         self.vm.flush_std_streams();
     }

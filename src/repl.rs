@@ -423,6 +423,7 @@ impl Repl {
             source.clone(),
             crate::compile::Mode::Interactive,
         );
+        crate::vm::warnings::report_compile_warnings(&mut self.interp.borrow_mut().vm);
         let result = match compiled {
             Err(e) => Err(self.interp.borrow_mut().vm.syntax_error_exc(&e, &source)),
             // Every input runs on the loop, as in `python -m asyncio`, so that

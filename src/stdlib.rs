@@ -136,6 +136,7 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("pprint", include_str!("../stdlib/pprint.aio"), false),
     ("shlex", include_str!("../stdlib/shlex.aio"), false),
     ("textwrap", include_str!("../stdlib/textwrap.aio"), false),
+    ("optparse", include_str!("../stdlib/optparse.aio"), false),
     ("fnmatch", include_str!("../stdlib/fnmatch.aio"), false),
     ("html", include_str!("../stdlib/html/__init__.aio"), true),
     (

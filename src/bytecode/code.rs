@@ -21,6 +21,9 @@ pub enum ConstValue {
     Bytes(Rc<[u8]>),
     /// Tuples of constants (keyword-name tuples for `KwNames`, constant folding).
     Tuple(Rc<[ConstValue]>),
+    /// A set display of three or more constants, which CPython compiles to a frozenset
+    /// constant merged into an empty set: the items in source order.
+    FrozenSet(Rc<[ConstValue]>),
     Code(Rc<Code>),
 }
 

@@ -32,6 +32,10 @@ pub fn const_repr(c: &ConstValue) -> String {
                 format!("({})", items.join(", "))
             }
         }
+        ConstValue::FrozenSet(t) => {
+            let items: Vec<String> = t.iter().map(const_repr).collect();
+            format!("frozenset({{{}}})", items.join(", "))
+        }
         ConstValue::Code(c) => format!("<code {}>", c.qualname),
     }
 }

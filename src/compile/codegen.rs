@@ -82,6 +82,7 @@ enum ConstKey {
     Str(Rc<str>),
     Bytes(Rc<[u8]>),
     Tuple(Vec<ConstKey>),
+    FrozenSet(Vec<ConstKey>),
     Code(usize),
 }
 
@@ -97,6 +98,9 @@ fn const_key(c: &ConstValue, unique: usize) -> ConstKey {
         ConstValue::Str(s) => ConstKey::Str(s.clone()),
         ConstValue::Bytes(b) => ConstKey::Bytes(b.clone()),
         ConstValue::Tuple(t) => ConstKey::Tuple(t.iter().map(|c| const_key(c, unique)).collect()),
+        ConstValue::FrozenSet(t) => {
+            ConstKey::FrozenSet(t.iter().map(|c| const_key(c, unique)).collect())
+        }
         ConstValue::Code(_) => ConstKey::Code(unique),
     }
 }
@@ -140,6 +144,10 @@ pub struct Compiler<'a> {
     pub future_annotations: bool,
     /// A REPL input awaited at its top level: its code is a coroutine (`async_allowed`).
     pub top_level_await: bool,
+    /// Frozenset constants seen so far, by their set of item keys: CPython's compiler
+    /// shares one object among equal frozenset constants of a module, so a later set
+    /// display with the same elements takes the first one's layout (and print order).
+    frozensets: Vec<(Vec<ConstKey>, Rc<[ConstValue]>)>,
 }
 
 impl<'a> Compiler<'a> {
@@ -152,6 +160,7 @@ impl<'a> Compiler<'a> {
             code_counter: 0,
             future_annotations: false,
             top_level_await: false,
+            frozensets: Vec::new(),
         }
     }
 
@@ -343,6 +352,10 @@ impl<'a> Compiler<'a> {
     }
 
     pub fn add_const(&mut self, c: ConstValue) -> u32 {
+        let c = match c {
+            ConstValue::FrozenSet(items) => ConstValue::FrozenSet(self.shared_frozenset(items)),
+            c => c,
+        };
         self.code_counter += 1;
         let key = const_key(&c, self.code_counter);
         let u = self.u();
@@ -353,6 +366,19 @@ impl<'a> Compiler<'a> {
         u.consts.push(c);
         u.const_map.insert(key, i);
         i
+    }
+
+    /// The items of the first frozenset constant equal (as a set) to `items`, else `items`.
+    fn shared_frozenset(&mut self, items: Rc<[ConstValue]>) -> Rc<[ConstValue]> {
+        let keys: Vec<ConstKey> = items.iter().map(|c| const_key(c, 0)).collect();
+        let same = |a: &[ConstKey], b: &[ConstKey]| {
+            a.iter().all(|k| b.contains(k)) && b.iter().all(|k| a.contains(k))
+        };
+        if let Some((_, first)) = self.frozensets.iter().find(|(k, _)| same(k, &keys)) {
+            return first.clone();
+        }
+        self.frozensets.push((keys, items.clone()));
+        items
     }
 
     pub fn load_const(&mut self, c: ConstValue) {

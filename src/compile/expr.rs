@@ -47,6 +47,29 @@ pub fn fold_const(e: &Expr) -> Option<ConstValue> {
             let v: Option<Vec<ConstValue>> = es.iter().map(fold_const).collect();
             v.map(|v| ConstValue::Tuple(Rc::from(v)))
         }
+        ExprKind::UnaryOp {
+            op: UnaryOp::USub,
+            operand,
+        } => negate_const(fold_const(operand)?),
+        _ => None,
+    }
+}
+
+/// `-c` for a folded int or float constant (CPython folds `-1` to a constant).
+fn negate_const(c: ConstValue) -> Option<ConstValue> {
+    match c {
+        ConstValue::Int(i) => Some(match i.checked_neg() {
+            Some(n) => ConstValue::Int(n),
+            None => ConstValue::BigInt(Rc::new(-num_bigint::BigInt::from(i))),
+        }),
+        ConstValue::BigInt(b) => {
+            let n = -(*b).clone();
+            Some(match i64::try_from(&n) {
+                Ok(i) => ConstValue::Int(i),
+                Err(_) => ConstValue::BigInt(Rc::new(n)),
+            })
+        }
+        ConstValue::Float(f) => Some(ConstValue::Float(-f)),
         _ => None,
     }
 }
@@ -91,7 +114,10 @@ impl<'a> Compiler<'a> {
                 left,
                 ops,
                 comparators,
-            } => self.compare(left, ops, comparators)?,
+            } => {
+                self.check_compare(e);
+                self.compare(left, ops, comparators)?
+            }
             ExprKind::Call {
                 func,
                 args,
@@ -319,6 +345,7 @@ impl<'a> Compiler<'a> {
                 ops,
                 comparators,
             } if ops.len() > 1 && comparators.len() == ops.len() => {
+                self.check_compare(e);
                 let saved = self.set_span(e.span);
                 self.expr(left)?;
                 let n = ops.len() - 1;
@@ -375,11 +402,17 @@ impl<'a> Compiler<'a> {
             SeqKind::Set => (Op::BuildSet, Op::SetAdd, Op::SetUpdate),
             _ => (Op::BuildList, Op::ListAppend, Op::ListExtend),
         };
-        if n > 2 && kind == SeqKind::List {
+        if n > 2 && kind != SeqKind::Tuple {
             let consts: Option<Vec<ConstValue>> = elts.iter().map(fold_const).collect();
             if let Some(c) = consts {
+                // As CPython: an empty list or set extended by one constant (for a set, a
+                // frozenset, whose layout decides the order the set prints in).
                 self.emit(build(pushed));
-                self.load_const(ConstValue::Tuple(Rc::from(c)));
+                self.load_const(if kind == SeqKind::Set {
+                    ConstValue::FrozenSet(Rc::from(c))
+                } else {
+                    ConstValue::Tuple(Rc::from(c))
+                });
                 self.emit(extend(1));
                 return Ok(());
             }

@@ -18,6 +18,7 @@ pub mod symtable;
 #[cfg(test)]
 mod tests;
 mod unparse;
+pub mod warnings;
 
 use crate::bytecode::{Code, Op, Source};
 use crate::syntax::ast;

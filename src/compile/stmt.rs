@@ -151,6 +151,7 @@ impl<'a> Compiler<'a> {
             // `-O` compiles assertions away (the symbol table still saw their names).
             StmtKind::Assert { .. } if !super::expr::debug_flag() => {}
             StmtKind::Assert { test, msg } => {
+                self.check_assert(test);
                 let end = self.new_label();
                 self.jump_if(test, end, true)?;
                 // CPython locates the raise on the test expression, so the traceback

@@ -5,6 +5,7 @@ pub mod alloc;
 pub mod collector;
 pub mod finalize;
 pub mod heap;
+pub mod module_teardown;
 pub mod trash;
 pub mod traverse;
 pub mod weak_watch;

@@ -12,18 +12,21 @@ thread_local! {
     static DRAINING: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Moves the children of a dying object out of it (leaving it empty).
+/// Moves the children of a dying object out of it (leaving it empty). The queue is drained
+/// from its end, so children are pushed in the reverse of the order CPython releases them
+/// in (that order decides the order their finalizers run in): lists and tuples release
+/// their last item first, dicts, sets and instance attributes their first.
 fn take_children(obj: &mut Obj, out: &mut Vec<Value>) {
     match obj {
         Obj::List(l) => out.append(l.get_mut()),
         Obj::Deque(d) => out.extend(d.items.get_mut().drain(..)),
         Obj::Tuple(t) => out.extend(std::mem::take(t).into_vec()),
-        Obj::Dict(d) => out.extend(d.get_mut().drain_values()),
-        Obj::Set(s) => out.extend(s.get_mut().clear()),
-        Obj::FrozenSet(s) => out.extend(s.clear()),
+        Obj::Dict(d) => out.extend(d.get_mut().drain_values().into_iter().rev()),
+        Obj::Set(s) => out.extend(s.get_mut().clear().into_iter().rev()),
+        Obj::FrozenSet(s) => out.extend(s.clear().into_iter().rev()),
         Obj::Instance(i) => {
             match std::mem::take(i.attrs.get_mut()) {
-                Attrs::Inline(mut d) => out.extend(d.drain_values()),
+                Attrs::Inline(mut d) => out.extend(d.drain_values().into_iter().rev()),
                 Attrs::Shared(o) => out.push(Value::Obj(o)),
             }
             out.extend(i.payload.take().map(|p| *p));

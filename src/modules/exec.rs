@@ -109,8 +109,9 @@ fn compile_text(
             let source = Rc::new(Source::new(filename, trimmed));
             let expr = crate::syntax::parse_expr(&source.text)
                 .map_err(|e| vm.syntax_error_exc(&e, &source))?;
-            crate::compile::compile_expression(&expr, source.clone())
-                .map_err(|e| vm.syntax_error_exc(&e, &source))
+            let compiled = crate::compile::compile_expression(&expr, source.clone());
+            crate::vm::warnings::report_compile_warnings(vm);
+            compiled.map_err(|e| vm.syntax_error_exc(&e, &source))
         }
     }
 }

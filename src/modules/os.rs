@@ -86,6 +86,65 @@ fn getcwd(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     }
 }
 
+/// `strerror(code)`: the C library's message for an errno value.
+fn strerror(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("strerror", 1, 1)?;
+    let code = match &args.pos[0] {
+        Value::Int(n) => i32::try_from(*n).map_err(|_| {
+            crate::vm::errors::overflow_error("signed integer is greater than maximum")
+        })?,
+        v => {
+            return Err(type_error(format!(
+                "'{}' object cannot be interpreted as an integer",
+                vm.type_name(v)
+            )))
+        }
+    };
+    let text = std::io::Error::from_raw_os_error(code).to_string();
+    let suffix = format!(" (os error {code})");
+    Ok(Value::string(
+        text.strip_suffix(&suffix).unwrap_or(&text).to_string(),
+    ))
+}
+
+/// `system(command)`: runs the command with `/bin/sh -c`, sharing this process's standard
+/// streams, and returns its wait status (the exit code shifted left by 8, or the signal).
+/// As in CPython, Python-level output still buffered is not flushed first.
+fn system(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("system", 1, 1)?;
+    let Some(cmd) = args.pos[0].as_str().map(str::to_string) else {
+        return Err(type_error(format!(
+            "system() argument 'command' must be str, not {}",
+            vm.type_name(&args.pos[0])
+        )));
+    };
+    let status = std::process::Command::new("/bin/sh")
+        .arg("-c")
+        .arg(&cmd)
+        .status();
+    match status {
+        Ok(st) => {
+            use std::os::unix::process::ExitStatusExt;
+            Ok(Value::Int(i64::from(st.into_raw())))
+        }
+        Err(e) => Err(os_error_from_io(vm, &e, None)),
+    }
+}
+
+/// `_exit(status)`: ends the process at once, without cleanup: no atexit callbacks,
+/// finalizers, or flushing of Python-level buffers (as CPython's os._exit).
+fn exit_now(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_exit", 1, 1)?;
+    match &args.pos[0] {
+        Value::Int(n) => std::process::exit(*n as i32),
+        Value::Bool(b) => std::process::exit(i32::from(*b)),
+        v => Err(type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            vm.type_name(v)
+        ))),
+    }
+}
+
 /// `chdir(path)`: change the process's working directory.
 fn chdir(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("chdir", 1, 1)?;
@@ -437,6 +496,9 @@ pub fn register(vm: &mut Vm) {
         ("_unsetenv", unsetenv),
         ("getcwd", getcwd),
         ("chdir", chdir),
+        ("strerror", strerror),
+        ("_exit", exit_now),
+        ("system", system),
         ("getpid", getpid),
         ("getppid", getppid),
         ("cpu_count", cpu_count),

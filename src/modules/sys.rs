@@ -687,6 +687,35 @@ pub fn register(vm: &mut Vm) {
             ("cutoff", Value::Int(0)),
         ],
     );
+    // The C double's parameters (float.h), as CPython reports them.
+    let float_info = struct_seq(
+        vm,
+        "float_info",
+        &[
+            ("max", Value::Float(f64::MAX)),
+            ("max_exp", Value::Int(i64::from(f64::MAX_EXP))),
+            ("max_10_exp", Value::Int(i64::from(f64::MAX_10_EXP))),
+            ("min", Value::Float(f64::MIN_POSITIVE)),
+            ("min_exp", Value::Int(i64::from(f64::MIN_EXP))),
+            ("min_10_exp", Value::Int(i64::from(f64::MIN_10_EXP))),
+            ("dig", Value::Int(i64::from(f64::DIGITS))),
+            ("mant_dig", Value::Int(i64::from(f64::MANTISSA_DIGITS))),
+            ("epsilon", Value::Float(f64::EPSILON)),
+            ("radix", Value::Int(i64::from(f64::RADIX))),
+            ("rounds", Value::Int(1)),
+        ],
+    );
+    // CPython's int layout (30-bit digits) and its int/str conversion limits.
+    let int_info = struct_seq(
+        vm,
+        "int_info",
+        &[
+            ("bits_per_digit", Value::Int(30)),
+            ("sizeof_digit", Value::Int(4)),
+            ("default_max_str_digits", Value::Int(4300)),
+            ("str_digits_check_threshold", Value::Int(640)),
+        ],
+    );
     let implementation = simple_object(
         vm,
         "implementation",
@@ -747,6 +776,12 @@ pub fn register(vm: &mut Vm) {
         ("__stdin__", stdin),
         ("flags", flags),
         ("hash_info", hash_info),
+        ("float_info", float_info),
+        ("float_repr_style", Value::str("short")),
+        ("dont_write_bytecode", Value::Bool(false)),
+        ("abiflags", Value::str("")),
+        ("pycache_prefix", Value::None),
+        ("int_info", int_info),
         ("implementation", implementation),
         ("warnoptions", warnoptions),
         ("_xoptions", xoptions),

@@ -21,10 +21,14 @@ pub struct SetData {
     /// Boxed rather than a `Vec` (its length never changes between resizes): 8 bytes less
     /// in every set, and so in every object, since sets are the largest inline kind.
     table: Box<[Slot]>,
-    /// Active + dummy slots.
-    fill: usize,
+    /// Active + dummy slots. (u32 counts keep the struct at its size with `finger`; a
+    /// table of 2^32 slots would need over 100 GB.)
+    fill: u32,
     /// Active slots.
-    used: usize,
+    used: u32,
+    /// Where `pop()` starts its scan: one past the slot it last emptied, as CPython's
+    /// `so->finger` (so pops interleaved with adds take elements in CPython's order).
+    finger: u32,
     pub version: u64,
 }
 
@@ -40,13 +44,14 @@ impl SetData {
             table: vec![Slot::Unused; MIN_SIZE].into_boxed_slice(),
             fill: 0,
             used: 0,
+            finger: 0,
             version: 0,
         }
     }
 
     #[inline]
     pub fn len(&self) -> usize {
-        self.used
+        self.used as usize
     }
     #[inline]
     pub fn is_empty(&self) -> bool {
@@ -110,11 +115,14 @@ impl SetData {
         }
     }
 
-    /// Inserts a key known to be absent.
+    /// Inserts a key known to be absent, as CPython's set_add_entry does: into the last
+    /// dummy slot on the key's probe path if there is one, else into the unused slot that
+    /// ends the path (which may trigger a resize).
     pub fn insert_new(&mut self, hash: i64, key: Value) {
         let mask = self.mask();
         let mut perturb = hash as u64;
         let mut i = (hash as u64 as usize) & mask;
+        let mut freeslot = None;
         'outer: loop {
             let probes = if i + LINEAR_PROBES <= mask {
                 LINEAR_PROBES
@@ -122,9 +130,14 @@ impl SetData {
                 0
             };
             for j in i..=i + probes {
-                if let Slot::Unused = self.table[j] {
-                    i = j;
-                    break 'outer;
+                match self.table[j] {
+                    Slot::Unused => {
+                        i = j;
+                        break 'outer;
+                    }
+                    // CPython 3.11 keeps the last dummy it passes, not the first.
+                    Slot::Dummy => freeslot = Some(j),
+                    _ => {}
                 }
             }
             perturb >>= PERTURB_SHIFT;
@@ -134,24 +147,89 @@ impl SetData {
                 .wrapping_add(perturb as usize))
                 & mask;
         }
+        self.version = self.version.wrapping_add(1);
+        self.used += 1;
+        if let Some(j) = freeslot {
+            self.table[j] = Slot::Active { hash, key };
+            return;
+        }
         self.table[i] = Slot::Active { hash, key };
         self.fill += 1;
-        self.used += 1;
-        self.version = self.version.wrapping_add(1);
-        if self.fill * 5 >= mask * 3 {
-            let minused = if self.used > 50000 {
-                self.used * 2
-            } else {
-                self.used * 4
-            };
-            self.resize(minused);
+        if self.fill as usize * 5 >= mask * 3 {
+            self.resize(self.growth_target());
         }
+    }
+
+    /// The `minused` CPython resizes to after an insertion fills the table.
+    fn growth_target(&self) -> usize {
+        let used = self.used as usize;
+        if used > 50000 {
+            used * 2
+        } else {
+            used * 4
+        }
+    }
+
+    /// CPython's pre-sizing before merging `incoming` keys (set_merge, and updating from
+    /// a dict): one big resize up front rather than several while inserting.
+    pub fn reserve_for(&mut self, incoming: usize) {
+        if (self.fill as usize + incoming) * 5 >= self.mask() * 3 {
+            self.resize((self.used as usize + incoming) * 2);
+        }
+    }
+
+    /// The start of CPython's set_merge of `other` into this table: pre-sizes, then, when
+    /// this table is empty, copies `other`'s layout (same size, no dummies) or re-inserts
+    /// its keys in its table order. Returns false when this table was not empty: the
+    /// caller then adds `other`'s keys one by one (in `other`'s table order), since that
+    /// needs equality tests.
+    pub fn merge_prepare(&mut self, other: &SetData) -> bool {
+        if other.used == 0 {
+            return true;
+        }
+        self.reserve_for(other.used as usize);
+        if self.fill != 0 {
+            return false;
+        }
+        self.version = self.version.wrapping_add(1);
+        if self.table.len() == other.table.len() && other.fill == other.used {
+            self.table = other.table.clone();
+            self.fill = other.fill;
+            self.used = other.used;
+            return true;
+        }
+        for (hash, key) in other.iter() {
+            self.insert_clean(hash, key.clone());
+        }
+        true
+    }
+
+    /// After removals (difference_update): CPython rebuilds the table when more than a
+    /// quarter of it is dummies.
+    pub fn purge_dummies_if_many(&mut self) {
+        if (self.fill - self.used) as usize > self.mask() / 4 {
+            self.resize(self.growth_target());
+        }
+    }
+
+    /// Takes `other`'s table and counts, keeping this set's pop finger (CPython's
+    /// set_swap_bodies, used by intersection_update).
+    pub fn replace_body(&mut self, other: SetData) {
+        let finger = self.finger;
+        let version = self.version.wrapping_add(1);
+        *self = other;
+        self.finger = finger;
+        self.version = version;
     }
 
     fn resize(&mut self, minused: usize) {
         let mut size = MIN_SIZE;
         while size <= minused {
             size <<= 1;
+        }
+        // As CPython: a minimum-size table without dummies is left as it is.
+        if size == MIN_SIZE && self.table.len() == MIN_SIZE && self.fill == self.used {
+            return;
         }
         let old = std::mem::replace(&mut self.table, vec![Slot::Unused; size].into_boxed_slice());
         self.fill = 0;
@@ -201,12 +279,18 @@ impl SetData {
         None
     }
 
-    /// Removes and returns some element (`set.pop()`), scanning like CPython.
+    /// Removes and returns some element (`set.pop()`): the first active slot at or after
+    /// the finger, wrapping around, as CPython's set_pop.
     pub fn pop_any(&mut self) -> Option<Value> {
-        let idx = self
-            .table
-            .iter()
-            .position(|s| matches!(s, Slot::Active { .. }))?;
+        if self.used == 0 {
+            return None;
+        }
+        let n = self.table.len();
+        let start = self.finger as usize & self.mask();
+        let idx = (0..n)
+            .map(|k| (start + k) % n)
+            .find(|&j| matches!(self.table[j], Slot::Active { .. }))?;
+        self.finger = (idx + 1) as u32;
         self.remove_at(idx)
     }
 

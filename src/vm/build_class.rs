@@ -55,7 +55,14 @@ fn build_class(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             }
         }
     }
-    let ns = ObjRef::new(Obj::Dict(RefCell::new(DictData::new())));
+    let ns = prepare_namespace(
+        vm,
+        metaclass.as_ref(),
+        &name,
+        &bases_v,
+        &kw_names,
+        &kw_values,
+    )?;
     let Value::Obj(fo) = &func else {
         return Err(type_error("__build_class__: func must be a function"));
     };
@@ -73,7 +80,7 @@ fn build_class(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             Value::tuple(orig_bases.to_vec()),
         )?;
     }
-    let ns_data = match &*ns {
+    let mut ns_data = match &*ns {
         Obj::Dict(d) => d.borrow().clone(),
         _ => DictData::new(),
     };
@@ -93,6 +100,9 @@ fn build_class(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             }
         }
         _ => {
+            // As type.__new__: the `__class__` cell is filled below, not kept as an attribute.
+            let cell_key = vm.intern("__classcell__");
+            super::dictops::del_str(&mut ns_data, &cell_key);
             let cls = vm.new_user_class(&name, bases, ns_data.clone(), None)?;
             if let Obj::Cell(cv) = cell.as_obj().map(|c| &**c).unwrap_or(&Obj::Ellipsis) {
                 *cv.borrow_mut() = Value::Obj(cls.clone());
@@ -110,6 +120,53 @@ fn build_class(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         }
     }
     Ok(cls_v)
+}
+
+/// The namespace the class body runs in: what `metaclass.__prepare__(name, bases, **kwds)`
+/// returns when the metaclass has one (PEP 3115), else a new dict.
+fn prepare_namespace(
+    vm: &mut Vm,
+    metaclass: Option<&Value>,
+    name: &str,
+    bases: &[Value],
+    kw_names: &[Value],
+    kw_values: &[Value],
+) -> PyResult<ObjRef> {
+    let fresh = || ObjRef::new(Obj::Dict(RefCell::new(DictData::new())));
+    let Some(meta) = metaclass.filter(|m| !matches!(m, Value::Obj(o) if o.is(&vm.t.type_))) else {
+        return Ok(fresh());
+    };
+    let key = vm.intern("__prepare__");
+    let prepare = match vm.get_attr(meta, &key) {
+        Ok(p) => p,
+        Err(e) if e.is(crate::vm::types::ExcKind::AttributeError) => return Ok(fresh()),
+        Err(e) => return Err(e),
+    };
+    let mut args = vec![Value::str(name), Value::tuple(bases.to_vec())];
+    args.extend(kw_values.iter().cloned());
+    let ns = match vm.prepare_call(&prepare, None, &args, kw_names)? {
+        Prepared::Done(v) => v,
+        Prepared::Frame(fr) => vm.run_frame(fr)?,
+    };
+    match ns {
+        Value::Obj(o)
+            if vm
+                .lookup_special(&Value::Obj(o.clone()), "__getitem__")
+                .is_some() =>
+        {
+            Ok(o)
+        }
+        other => {
+            let meta_name = match meta {
+                Value::Obj(m) => super::class::class_name(m).to_string(),
+                _ => "?".to_string(),
+            };
+            Err(type_error(format!(
+                "{meta_name}.__prepare__() must return a mapping, not {}",
+                vm.type_name(&other)
+            )))
+        }
+    }
 }
 
 /// The bases a class is created with (PEP 560): a base that is not a class but has

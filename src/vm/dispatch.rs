@@ -598,11 +598,8 @@ impl Vm {
             Op::SetUpdate(i) => {
                 let it = self.pop();
                 let target = self.peek(i as usize);
-                let items = self.collect(&it)?;
                 if let Value::Obj(o) = &target {
-                    for x in items {
-                        self.set_add(o, x)?;
-                    }
+                    crate::obj::methods::set::update_internal(self, o, &it)?;
                 }
             }
             Op::DictUpdate(i) => {

@@ -444,8 +444,9 @@ impl Vm {
             _ => crate::syntax::parse_module(&source.text),
         };
         let module = parsed.map_err(|e| self.syntax_error_exc(&e, &source))?;
-        crate::compile::compile_module(&module, source.clone(), mode)
-            .map_err(|e| self.syntax_error_exc(&e, &source))
+        let compiled = crate::compile::compile_module(&module, source.clone(), mode);
+        super::warnings::report_compile_warnings(self);
+        compiled.map_err(|e| self.syntax_error_exc(&e, &source))
     }
 
     /// A module-level code object that awaits at its top level (a REPL input, see
@@ -519,8 +520,25 @@ impl Vm {
             C::Str(s) => self.intern(s),
             C::Bytes(b) => Value::bytes(b.to_vec()),
             C::Tuple(items) => Value::tuple(items.iter().map(|i| self.const_value(i)).collect()),
+            C::FrozenSet(items) => self.frozenset_const(items),
             C::Code(code) => Value::obj(Obj::Code(self.code_object(code.clone()))),
         }
+    }
+
+    /// A frozenset constant laid out as CPython's compiler leaves it: built from the items,
+    /// then rebuilt from that set's iteration order (merge_consts_recursive).
+    fn frozenset_const(&mut self, items: &[crate::bytecode::ConstValue]) -> Value {
+        let mut first = crate::obj::SetData::new();
+        for c in items {
+            let v = self.const_value(c);
+            // Constants (numbers, strings, bytes, tuples of them) always hash.
+            let _ = self.setdata_add(&mut first, v);
+        }
+        let mut second = crate::obj::SetData::new();
+        for v in first.keys() {
+            let _ = self.setdata_add(&mut second, v);
+        }
+        Value::frozenset(second)
     }
 
     /// A SyntaxError exception from a front-end error, with CPython's attributes.

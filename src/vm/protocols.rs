@@ -140,6 +140,15 @@ impl Vm {
                         s.id()
                     )
                 }
+                // An unbound method of a builtin type: `<method 'upper' of 'str' objects>`.
+                None if n.binds() && n.name != "__new__" => {
+                    let kind = if crate::obj::methods::is_slot_wrapper(n.name, n.owner) {
+                        "slot wrapper"
+                    } else {
+                        "method"
+                    };
+                    format!("<{kind} '{}' of '{}' objects>", n.name, n.owner)
+                }
                 _ => format!("<built-in function {}>", n.name),
             },
             Obj::BoundMethod(m) => {

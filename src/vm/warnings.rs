@@ -3,6 +3,13 @@
 use super::Vm;
 use crate::obj::CodeObj;
 
+/// Writes the SyntaxWarnings the compiler just found (`compile::warnings`) to stderr.
+pub fn report_compile_warnings(vm: &mut Vm) {
+    for text in crate::compile::warnings::take() {
+        vm.write_stderr(&text);
+    }
+}
+
 /// "RuntimeWarning: coroutine 'f' was never awaited", printed when an un-awaited coroutine
 /// object dies. Like CPython's warnings, it names the line executing at that moment; with
 /// no aio frame running (collection at exit) CPython says `sys:1` and shows no source.

@@ -128,10 +128,7 @@ fn this(vm: &Vm, a: &Args, name: &str) -> PyResult<(Vec<u8>, bool)> {
     match a.pos.first() {
         Some(v) => match bytes_data(v) {
             Some(d) => Ok((d, is_bytearray(v))),
-            None => Err(type_error(format!(
-                "descriptor '{name}' requires a 'bytes' object but received a '{}'",
-                vm.type_name(v)
-            ))),
+            None => Err(super::wrong_receiver(name, "bytes", &vm.type_name(v))),
         },
         None => Err(type_error(format!("descriptor '{name}' needs an argument"))),
     }
@@ -1241,12 +1238,9 @@ fn mod_(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn ba_this<'a>(vm: &Vm, a: &'a Args, name: &str) -> PyResult<&'a ByteArrayObj> {
     match a.pos.first() {
-        Some(v) => ba_cell(v).ok_or_else(|| {
-            type_error(format!(
-                "descriptor '{name}' requires a 'bytearray' object but received a '{}'",
-                vm.type_name(v)
-            ))
-        }),
+        Some(v) => {
+            ba_cell(v).ok_or_else(|| super::wrong_receiver(name, "bytearray", &vm.type_name(v)))
+        }
         None => Err(type_error(format!("descriptor '{name}' needs an argument"))),
     }
 }

@@ -14,12 +14,8 @@ use crate::vm::Vm;
 
 fn this(vm: &Vm, a: &Args, name: &str) -> PyResult<Complex> {
     match a.pos.first() {
-        Some(v) => cx::as_complex(v).ok_or_else(|| {
-            type_error(format!(
-                "descriptor '{name}' requires a 'complex' object but received a '{}'",
-                vm.type_name(v)
-            ))
-        }),
+        Some(v) => cx::as_complex(v)
+            .ok_or_else(|| super::wrong_receiver(name, "complex", &vm.type_name(v))),
         None => Err(type_error(format!(
             "descriptor '{name}' of 'complex' object needs an argument"
         ))),

@@ -24,12 +24,7 @@ fn as_dict(v: &Value) -> Option<(&ObjRef, &RefCell<DictData>)> {
 
 fn this<'a>(vm: &Vm, a: &'a Args, name: &str) -> PyResult<(&'a ObjRef, &'a RefCell<DictData>)> {
     match a.pos.first() {
-        Some(v) => as_dict(v).ok_or_else(|| {
-            type_error(format!(
-                "descriptor '{name}' for 'dict' objects doesn't apply to a '{}' object",
-                vm.type_name(v)
-            ))
-        }),
+        Some(v) => as_dict(v).ok_or_else(|| super::wrong_receiver(name, "dict", &vm.type_name(v))),
         None => Err(type_error(format!(
             "unbound method dict.{name}() needs an argument"
         ))),

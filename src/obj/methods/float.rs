@@ -15,10 +15,7 @@ use num_traits::{Signed, Zero};
 fn this(vm: &Vm, a: &Args, name: &str) -> PyResult<f64> {
     match a.pos.first() {
         Some(Value::Float(x)) => Ok(*x),
-        Some(v) => Err(type_error(format!(
-            "descriptor '{name}' requires a 'float' object but received a '{}'",
-            vm.type_name(v)
-        ))),
+        Some(v) => Err(super::wrong_receiver(name, "float", &vm.type_name(v))),
         None => Err(type_error(format!(
             "descriptor '{name}' of 'float' object needs an argument"
         ))),
@@ -383,6 +380,25 @@ fn fromhex(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     }
 }
 
+/// `float.__getformat__(typestr)`: how C doubles and floats are stored here.
+fn getformat(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    a.check("__getformat__", 2, 2)?;
+    match a.pos[1].as_str() {
+        Some("double" | "float") => Ok(Value::str(if cfg!(target_endian = "little") {
+            "IEEE, little-endian"
+        } else {
+            "IEEE, big-endian"
+        })),
+        Some(_) => Err(crate::vm::errors::value_error(
+            "__getformat__() argument 1 must be 'double' or 'float'",
+        )),
+        None => Err(type_error(format!(
+            "__getformat__() argument must be str, not {}",
+            vm.type_name(&a.pos[1])
+        ))),
+    }
+}
+
 /// `float(x)`
 pub fn float_from(vm: &mut Vm, x: &Value) -> PyResult<f64> {
     match x {
@@ -446,6 +462,14 @@ fn float_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     }
 }
 
+fn getnewargs(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    Ok(Value::tuple(vec![Value::Float(this(
+        vm,
+        a,
+        "__getnewargs__",
+    )?)]))
+}
+
 pub fn register(vm: &mut Vm) {
     let t = vm.t.float.clone();
     vm.add_methods(
@@ -453,6 +477,7 @@ pub fn register(vm: &mut Vm) {
         "float",
         &[
             ("__new__", float_new),
+            ("__getnewargs__", getnewargs),
             ("__add__", add),
             ("__radd__", radd),
             ("__sub__", sub),
@@ -502,6 +527,12 @@ pub fn register(vm: &mut Vm) {
         "float", "fromhex", fromhex,
     )));
     vm.add_class_attr(&t, "fromhex", fh);
+    let gf = Value::obj(Obj::class_method(crate::vm::native::native(
+        "float",
+        "__getformat__",
+        getformat,
+    )));
+    vm.add_class_attr(&t, "__getformat__", gf);
 }
 
 /// A bytes-like object `float()` parses: a released or strided view is refused by type.

@@ -19,12 +19,7 @@ pub(crate) fn not_impl(vm: &Vm) -> Value {
 /// The receiver of an int method (bools count), or a TypeError naming the method.
 fn this<'a>(vm: &Vm, a: &'a Args, name: &str) -> PyResult<IntRef<'a>> {
     match a.pos.first() {
-        Some(v) => as_int(v).ok_or_else(|| {
-            type_error(format!(
-                "descriptor '{name}' requires a 'int' object but received a '{}'",
-                vm.type_name(v)
-            ))
-        }),
+        Some(v) => as_int(v).ok_or_else(|| super::wrong_receiver(name, "int", &vm.type_name(v))),
         None => Err(type_error(format!(
             "descriptor '{name}' of 'int' object needs an argument"
         ))),
@@ -603,6 +598,11 @@ fn bool_xor(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     bool_bitop(vm, a, BinOp::BitXor, "__xor__")
 }
 
+fn getnewargs(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    let i = this(vm, a, "__getnewargs__")?;
+    Ok(Value::tuple(vec![to_plain_int(i)]))
+}
+
 pub fn register(vm: &mut Vm) {
     let int = vm.t.int.clone();
     vm.add_methods(
@@ -610,6 +610,7 @@ pub fn register(vm: &mut Vm) {
         "int",
         &[
             ("__new__", int_new),
+            ("__getnewargs__", getnewargs),
             ("__add__", add),
             ("__radd__", radd),
             ("__sub__", sub),

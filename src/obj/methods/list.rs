@@ -92,12 +92,9 @@ fn list_cell(v: &Value) -> Option<&RefCell<Vec<Value>>> {
 
 fn this<'a>(vm: &Vm, a: &'a Args, name: &str) -> PyResult<&'a RefCell<Vec<Value>>> {
     match a.pos.first() {
-        Some(v) => list_cell(v).ok_or_else(|| {
-            type_error(format!(
-                "descriptor '{name}' for 'list' objects doesn't apply to a '{}' object",
-                vm.type_name(v)
-            ))
-        }),
+        Some(v) => {
+            list_cell(v).ok_or_else(|| super::wrong_receiver(name, "list", &vm.type_name(v)))
+        }
         None => Err(type_error(format!(
             "unbound method list.{name}() needs an argument"
         ))),
@@ -396,7 +393,10 @@ fn clear(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let l = this(vm, a, "clear")?;
     a.check("clear", 1, 1)?;
     let old = std::mem::take(&mut *l.borrow_mut());
-    drop(old);
+    // Last item first, as CPython's list_clear (the order finalizers run in).
+    for v in old.into_iter().rev() {
+        drop(v);
+    }
     Ok(Value::None)
 }
 

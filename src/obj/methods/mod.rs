@@ -49,6 +49,51 @@ pub mod weakref;
 // collections.deque (exposed through _asyncio until a collections module exists).
 pub mod deque;
 
+/// CPython's TypeError for a builtin type's method called on a receiver of another type.
+/// Slot wrappers (`int.__add__`, `str.__len__`) say "requires a 'int' object but received a
+/// 'str'"; methods (`int.bit_length`, and the dunders CPython defines as methods, such as
+/// `int.__round__` or `dict.__getitem__`) say "for 'int' objects doesn't apply to a 'str' object".
+pub(crate) fn wrong_receiver(method: &str, owner: &str, got: &str) -> crate::vm::errors::ExcRef {
+    crate::vm::errors::type_error(if is_slot_wrapper(method, owner) {
+        format!("descriptor '{method}' requires a '{owner}' object but received a '{got}'")
+    } else {
+        format!("descriptor '{method}' for '{owner}' objects doesn't apply to a '{got}' object")
+    })
+}
+
+/// Whether CPython implements `owner.method` as a slot wrapper (`int.__add__`, whose repr
+/// is `<slot wrapper ...>`) rather than a method descriptor (`int.bit_length`, and the
+/// dunders CPython defines as methods, such as `int.__round__` or `dict.__getitem__`).
+pub(crate) fn is_slot_wrapper(method: &str, owner: &str) -> bool {
+    const METHOD_DUNDERS: &[&str] = &[
+        "__alloc__",
+        "__bytes__",
+        "__class_getitem__",
+        "__ceil__",
+        "__complex__",
+        "__dir__",
+        "__floor__",
+        "__format__",
+        "__getnewargs__",
+        "__getstate__",
+        "__init_subclass__",
+        "__reduce__",
+        "__reduce_ex__",
+        "__round__",
+        "__sizeof__",
+        "__subclasshook__",
+        "__trunc__",
+    ];
+    let method_dunder = METHOD_DUNDERS.contains(&method)
+        || matches!(
+            (method, owner),
+            ("__contains__", "dict" | "set" | "frozenset")
+                | ("__getitem__", "dict" | "list")
+                | ("__reversed__", "dict" | "list" | "range")
+        );
+    method.len() > 4 && method.starts_with("__") && method.ends_with("__") && !method_dunder
+}
+
 use crate::vm::Vm;
 
 /// Registers every builtin type's methods. `object` and `type` come first because other

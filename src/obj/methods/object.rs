@@ -287,8 +287,14 @@ pub fn class_dir(cls: &ObjRef, out: &mut Vec<Value>, seen: &mut std::collections
         if let Some(c) = as_class(k) {
             add_keys(out, seen, &c.dict.borrow());
             if c.builtin {
-                for name in builtin_data_attrs(&crate::vm::class::class_name(k)) {
-                    add_name(out, seen, name);
+                let name = crate::vm::class::class_name(k);
+                for attr in builtin_data_attrs(&name) {
+                    add_name(out, seen, attr);
+                }
+                // Every CPython type's __dict__ has __doc__; object's also has __class__.
+                add_name(out, seen, "__doc__");
+                if &*name == "object" {
+                    add_name(out, seen, "__class__");
                 }
             }
             if !c.builtin {

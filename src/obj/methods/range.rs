@@ -20,10 +20,7 @@ fn this<'a>(vm: &Vm, a: &'a Args, name: &str) -> PyResult<&'a RangeObj> {
             Obj::Range(r) => Ok(r),
             _ => Err(type_error("expected range")),
         },
-        Some(v) => Err(type_error(format!(
-            "descriptor '{name}' for 'range' objects doesn't apply to a '{}' object",
-            vm.type_name(v)
-        ))),
+        Some(v) => Err(super::wrong_receiver(name, "range", &vm.type_name(v))),
         None => Err(type_error(format!("descriptor '{name}' needs an argument"))),
     }
 }

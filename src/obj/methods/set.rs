@@ -24,12 +24,7 @@ fn is_frozen(o: &ObjRef) -> bool {
 
 fn this<'a>(vm: &Vm, a: &'a Args, name: &str) -> PyResult<&'a ObjRef> {
     match a.pos.first() {
-        Some(v) => is_set(v).ok_or_else(|| {
-            type_error(format!(
-                "descriptor '{name}' for 'set' objects doesn't apply to a '{}' object",
-                vm.type_name(v)
-            ))
-        }),
+        Some(v) => is_set(v).ok_or_else(|| super::wrong_receiver(name, "set", &vm.type_name(v))),
         None => Err(type_error(format!(
             "unbound method set.{name}() needs an argument"
         ))),
@@ -88,8 +83,8 @@ fn new_impl(vm: &mut Vm, a: &Args, frozen: bool) -> PyResult<Value> {
                     }
                 }
             }
-            let items = elements(vm, &a.pos[1])?;
-            build(vm, items, frozen)
+            let r = new_from(vm, &a.pos[1])?;
+            Ok(finish(r, frozen))
         }
         n => Err(type_error(format!(
             "{name} expected at most 1 argument, got {}",
@@ -100,12 +95,18 @@ fn new_impl(vm: &mut Vm, a: &Args, frozen: bool) -> PyResult<Value> {
 /// `set.__init__(self, iterable=())`: replaces the contents.
 fn set_init(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let o = this_mut(vm, a, "__init__")?.clone();
-    let fresh = new_impl(vm, a, false)?;
-    let items = match is_set(&fresh) {
-        Some(f) => keys(f),
-        None => Vec::new(),
-    };
-    replace_contents(vm, &o, items)?;
+    a.no_kwargs("set")?;
+    if a.pos.len() > 2 {
+        return Err(type_error(format!(
+            "set expected at most 1 argument, got {}",
+            a.pos.len() - 1
+        )));
+    }
+    // As CPython's set_init: empty the set, then update it.
+    with_set_mut(&o, |d| drop(d.clear()));
+    if let Some(it) = a.pos.get(1) {
+        update_internal(vm, &o, it)?;
+    }
     Ok(Value::None)
 }
 
@@ -190,75 +191,253 @@ fn hash(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 }
 
 // ---- algebra (results take the type of the left operand) ----
+//
+// Each operation follows the algorithm of CPython's setobject.c (which set is iterated,
+// which is copied, when tables are pre-sized), because that decides the order in which
+// the result's elements are laid out, and so the order in which they print.
 
-fn union_of(vm: &mut Vm, o: &ObjRef, others: &[Value]) -> PyResult<Value> {
-    let mut items = keys(o);
-    for other in others {
-        items.extend(elements(vm, other)?);
+/// The table of a mutable set object, for changes no aio code can observe midway.
+fn with_set_mut<R>(o: &ObjRef, f: impl FnOnce(&mut SetData) -> R) -> Option<R> {
+    match &**o {
+        Obj::Set(c) => Some(f(&mut c.borrow_mut())),
+        _ => None,
     }
-    build(vm, items, is_frozen(o))
 }
 
-fn intersection_of(vm: &mut Vm, o: &ObjRef, other: &Value) -> PyResult<Value> {
-    let frozen = is_frozen(o);
-    let mut out = Vec::new();
+/// A new, empty mutable set object (results are built as sets, then frozen if needed).
+fn fresh_set() -> (Value, ObjRef) {
+    let v = Value::set(SetData::new());
+    let o = match &v {
+        Value::Obj(o) => o.clone(),
+        _ => unreachable!("Value::set is an object"),
+    };
+    (v, o)
+}
+
+/// `result` as the type of the left operand: a frozenset keeps the same table layout.
+fn finish(result: (Value, ObjRef), frozen: bool) -> Value {
+    if frozen {
+        with_set(&result.1, |d| Value::frozenset(d.clone()))
+    } else {
+        result.0
+    }
+}
+
+/// An exact `dict` (CPython's PyDict_CheckExact): its keys, in order.
+fn exact_dict_keys(v: &Value) -> Option<Vec<Value>> {
+    match v {
+        Value::Obj(o) => match &**o {
+            Obj::Dict(d) => Some(d.borrow().keys()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// CPython's set_merge: `other`'s elements into the set `so`.
+fn merge(vm: &mut Vm, so: &ObjRef, other: &ObjRef) -> PyResult<()> {
+    if so.is(other) {
+        return Ok(());
+    }
+    let done = match &**so {
+        Obj::Set(c) => with_set(other, |d| c.borrow_mut().merge_prepare(d)),
+        _ => true,
+    };
+    if !done {
+        for k in keys(other) {
+            vm.set_add(so, k)?;
+        }
+    }
+    Ok(())
+}
+
+/// CPython's set_update_internal: sets merge, exact dicts pre-size, anything else is
+/// iterated.
+pub(crate) fn update_internal(vm: &mut Vm, so: &ObjRef, other: &Value) -> PyResult<()> {
     if let Some(p) = is_set(other) {
-        // Iterate the smaller set, as CPython does (it decides the result's order).
-        let (small, big) = if set_len(p) > set_len(o) {
-            (o, p)
-        } else {
+        return merge(vm, so, p);
+    }
+    if let Some(ks) = exact_dict_keys(other) {
+        with_set_mut(so, |d| d.reserve_for(ks.len()));
+        for k in ks {
+            vm.set_add(so, k)?;
+        }
+        return Ok(());
+    }
+    for k in vm.collect(other)? {
+        vm.set_add(so, k)?;
+    }
+    Ok(())
+}
+
+/// A new set holding `other`'s elements (CPython's make_new_set).
+fn new_from(vm: &mut Vm, other: &Value) -> PyResult<(Value, ObjRef)> {
+    let r = fresh_set();
+    update_internal(vm, &r.1, other)?;
+    Ok(r)
+}
+
+/// CPython's set_copy: a merge into an empty set.
+fn copy_of(vm: &mut Vm, o: &ObjRef) -> PyResult<(Value, ObjRef)> {
+    let r = fresh_set();
+    merge(vm, &r.1, o)?;
+    Ok(r)
+}
+
+fn union_of(vm: &mut Vm, o: &ObjRef, others: &[Value]) -> PyResult<Value> {
+    let r = copy_of(vm, o)?;
+    for other in others {
+        if is_set(other).is_some_and(|p| p.is(o)) {
+            continue;
+        }
+        update_internal(vm, &r.1, other)?;
+    }
+    Ok(finish(r, is_frozen(o)))
+}
+
+/// CPython's set_intersection: iterates the smaller set (or the iterable), adding the
+/// elements the other holds.
+fn intersection_raw(vm: &mut Vm, o: &ObjRef, other: &Value) -> PyResult<(Value, ObjRef)> {
+    if let Some(p) = is_set(other) {
+        if p.is(o) {
+            return copy_of(vm, o);
+        }
+    }
+    let r = fresh_set();
+    if let Some(p) = is_set(other) {
+        let (big, small) = if set_len(p) > set_len(o) {
             (p, o)
+        } else {
+            (o, p)
         };
         for k in keys(small) {
             if vm.set_contains(big, &k)? {
-                out.push(k);
+                vm.set_add(&r.1, k)?;
             }
         }
     } else {
         for k in vm.collect(other)? {
             if vm.set_contains(o, &k)? {
-                out.push(k);
+                vm.set_add(&r.1, k)?;
             }
         }
     }
-    build(vm, out, frozen)
+    Ok(r)
+}
+
+fn intersection_of(vm: &mut Vm, o: &ObjRef, other: &Value) -> PyResult<Value> {
+    let r = intersection_raw(vm, o, other)?;
+    Ok(finish(r, is_frozen(o)))
+}
+
+/// CPython's set_intersection_multi; with no others, a copy.
+fn intersection_multi(vm: &mut Vm, o: &ObjRef, others: &[Value]) -> PyResult<(Value, ObjRef)> {
+    let mut cur = match others.first() {
+        None => return copy_of(vm, o),
+        Some(first) => intersection_raw(vm, o, first)?,
+    };
+    for other in &others[1..] {
+        let c = cur.1.clone();
+        cur = intersection_raw(vm, &c, other)?;
+    }
+    Ok(cur)
+}
+
+/// CPython's set_difference_update_internal: discards `other`'s elements from `so`, then
+/// rebuilds the table if it is more than a quarter dummies.
+fn difference_update_internal(vm: &mut Vm, so: &ObjRef, other: &Value) -> PyResult<()> {
+    if let Some(p) = is_set(other) {
+        if p.is(so) {
+            with_set_mut(so, |d| drop(d.clear()));
+            return Ok(());
+        }
+        // When the other set is more than 8 times larger, discard only the common part.
+        let src = if (set_len(p) >> 3) > set_len(so) {
+            let common = intersection_raw(vm, so, other)?;
+            keys(&common.1)
+        } else {
+            keys(p)
+        };
+        for k in src {
+            vm.set_discard(so, &k)?;
+        }
+    } else {
+        for k in vm.collect(other)? {
+            vm.set_discard(so, &k)?;
+        }
+    }
+    with_set_mut(so, |d| d.purge_dummies_if_many());
+    Ok(())
+}
+
+/// CPython's set_difference: a fresh set of `o`'s elements not in `other` when `other` is
+/// a set or dict not much smaller than `o`, else a copy of `o` with `other` discarded.
+fn difference_raw(vm: &mut Vm, o: &ObjRef, other: &Value) -> PyResult<(Value, ObjRef)> {
+    let other_size = match is_set(other) {
+        Some(p) => Some(set_len(p)),
+        None => exact_dict_keys(other).map(|k| k.len()),
+    };
+    match other_size {
+        Some(n) if (set_len(o) >> 2) <= n => {
+            let r = fresh_set();
+            for k in keys(o) {
+                let found = match (is_set(other), other) {
+                    (Some(p), _) => vm.set_contains(p, &k)?,
+                    (None, Value::Obj(d)) => vm.dict_get(d, &k)?.is_some(),
+                    _ => false,
+                };
+                if !found {
+                    vm.set_add(&r.1, k)?;
+                }
+            }
+            Ok(r)
+        }
+        _ => {
+            let r = copy_of(vm, o)?;
+            difference_update_internal(vm, &r.1, other)?;
+            Ok(r)
+        }
+    }
 }
 
 fn difference_of(vm: &mut Vm, o: &ObjRef, others: &[Value]) -> PyResult<Value> {
-    let frozen = is_frozen(o);
-    let mut cur = build(vm, keys(o), false)?;
-    for other in others {
-        let items = elements(vm, other)?;
-        if let Some(c) = cur.as_obj() {
-            for k in &items {
-                vm.set_discard(c, k)?;
-            }
-        }
+    let r = match others.first() {
+        None => copy_of(vm, o)?,
+        Some(first) => difference_raw(vm, o, first)?,
+    };
+    for other in others.iter().skip(1) {
+        difference_update_internal(vm, &r.1, other)?;
     }
-    if frozen {
-        let items = cur.as_obj().map(keys).unwrap_or_default();
-        cur = build(vm, items, true)?;
-    }
-    Ok(cur)
+    Ok(finish(r, is_frozen(o)))
 }
 
-fn symdiff_of(vm: &mut Vm, o: &ObjRef, other: &Value) -> PyResult<Value> {
-    let frozen = is_frozen(o);
-    let cur = build(vm, keys(o), false)?;
-    let items = elements(vm, other)?;
-    let uniq = build(vm, items, false)?;
-    if let (Some(c), Some(u)) = (cur.as_obj(), uniq.as_obj()) {
-        for k in keys(u) {
-            if !vm.set_discard(c, &k)? {
-                vm.set_add(c, k)?;
-            }
+/// CPython's set_symmetric_difference_update: toggles each of `other`'s elements (an
+/// iterable that is not a set or dict is made a set first).
+fn symdiff_update(vm: &mut Vm, so: &ObjRef, other: &Value) -> PyResult<()> {
+    let src = match is_set(other) {
+        Some(p) if p.is(so) => {
+            with_set_mut(so, |d| drop(d.clear()));
+            return Ok(());
+        }
+        Some(p) => keys(p),
+        None => match exact_dict_keys(other) {
+            Some(ks) => ks,
+            None => keys(&new_from(vm, other)?.1),
+        },
+    };
+    for k in src {
+        if !vm.set_discard(so, &k)? {
+            vm.set_add(so, k)?;
         }
     }
-    if frozen {
-        let items = cur.as_obj().map(keys).unwrap_or_default();
-        return build(vm, items, true);
-    }
-    Ok(cur)
+    Ok(())
+}
+
+/// CPython's set_symmetric_difference: a copy of `other`, toggled by `o`'s elements.
+fn symdiff_of(vm: &mut Vm, o: &ObjRef, other: &Value) -> PyResult<Value> {
+    let r = new_from(vm, other)?;
+    symdiff_update(vm, &r.1, &Value::Obj(o.clone()))?;
+    Ok(finish(r, is_frozen(o)))
 }
 
 fn op_impl(vm: &mut Vm, a: &Args, name: &str, which: u8, reflected: bool) -> PyResult<Value> {
@@ -298,19 +477,6 @@ ops! {
     rxor, "__rxor__", b'^', true;
 }
 
-/// Replaces the contents of a mutable set object with `items`.
-fn replace_contents(vm: &mut Vm, o: &ObjRef, items: Vec<Value>) -> PyResult<()> {
-    let mut d = SetData::new();
-    for k in items {
-        vm.setdata_add(&mut d, k)?;
-    }
-    if let Obj::Set(c) = &**o {
-        let old = std::mem::replace(&mut *c.borrow_mut(), d);
-        drop(old);
-    }
-    Ok(())
-}
-
 fn iop_impl(vm: &mut Vm, a: &Args, name: &str, which: u8) -> PyResult<Value> {
     let o = this(vm, a, name)?;
     a.check(name, 2, 2)?;
@@ -325,36 +491,23 @@ fn inplace(vm: &mut Vm, o: &ObjRef, others: &[Value], which: u8) -> PyResult<()>
     match which {
         b'|' => {
             for other in others {
-                for k in elements(vm, other)? {
-                    vm.set_add(o, k)?;
-                }
+                update_internal(vm, o, other)?;
             }
         }
         b'-' => {
             for other in others {
-                for k in elements(vm, other)? {
-                    vm.set_discard(o, &k)?;
-                }
+                difference_update_internal(vm, o, other)?;
             }
         }
         b'&' => {
-            for other in others {
-                let r = intersection_of(vm, o, other)?;
-                let items = r.as_obj().map(keys).unwrap_or_default();
-                replace_contents(vm, o, items)?;
-            }
+            // CPython computes the intersection, then swaps the tables.
+            let r = intersection_multi(vm, o, others)?;
+            let body = with_set(&r.1, |d| d.clone());
+            with_set_mut(o, |d| d.replace_body(body));
         }
         _ => {
             for other in others {
-                let items = elements(vm, other)?;
-                let uniq = build(vm, items, false)?;
-                if let Some(u) = uniq.as_obj() {
-                    for k in keys(u) {
-                        if !vm.set_discard(o, &k)? {
-                            vm.set_add(o, k)?;
-                        }
-                    }
-                }
+                symdiff_update(vm, o, other)?;
             }
         }
     }
@@ -427,7 +580,7 @@ fn copy(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     if is_frozen(o) {
         return Ok(a.pos[0].clone());
     }
-    Ok(with_set(o, |d| Value::set(d.clone())))
+    Ok(copy_of(vm, o)?.0)
 }
 
 fn discard(vm: &mut Vm, a: &Args) -> PyResult<Value> {
@@ -465,23 +618,8 @@ fn union(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn intersection(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let o = this(vm, a, "intersection")?;
     a.no_kwargs("intersection")?;
-    if a.pos.len() == 1 {
-        return Ok(with_set(o, |d| {
-            if is_frozen(o) {
-                Value::frozenset(d.clone())
-            } else {
-                Value::set(d.clone())
-            }
-        }));
-    }
-    let mut cur = intersection_of(vm, o, &a.pos[1])?;
-    for other in &a.pos[2..] {
-        let c = cur.as_obj().cloned();
-        if let Some(c) = c {
-            cur = intersection_of(vm, &c, other)?;
-        }
-    }
-    Ok(cur)
+    let r = intersection_multi(vm, o, &a.pos[1..])?;
+    Ok(finish(r, is_frozen(o)))
 }
 
 fn difference(vm: &mut Vm, a: &Args) -> PyResult<Value> {

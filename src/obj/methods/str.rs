@@ -23,12 +23,9 @@ pub const MAX_STR_BYTES: usize = 1 << 32;
 
 fn this<'a>(vm: &Vm, a: &'a Args, name: &str) -> PyResult<&'a StrObj> {
     match a.pos.first() {
-        Some(v) => v.as_strobj().ok_or_else(|| {
-            type_error(format!(
-                "descriptor '{name}' for 'str' objects doesn't apply to a '{}' object",
-                vm.type_name(v)
-            ))
-        }),
+        Some(v) => v
+            .as_strobj()
+            .ok_or_else(|| super::wrong_receiver(name, "str", &vm.type_name(v))),
         None => Err(type_error(format!(
             "unbound method str.{name}() needs an argument"
         ))),
@@ -635,6 +632,19 @@ fn mod_(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.check("__mod__", 2, 2)?;
     let fmt = s.as_str().to_string();
     str_mod(vm, &fmt, &a.pos[1]).map(new_str)
+}
+
+/// `str.__rmod__(self, other)`: `other % self` when `other` is a str, else NotImplemented.
+fn rmod(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    this(vm, a, "__rmod__")?;
+    a.check("__rmod__", 2, 2)?;
+    match a.pos[1].as_strobj() {
+        Some(fmt) => {
+            let fmt = fmt.as_str().to_string();
+            str_mod(vm, &fmt, &a.pos[0]).map(new_str)
+        }
+        None => Ok(super::int::not_impl(vm)),
+    }
 }
 
 // ---- str.format ----
@@ -1890,6 +1900,7 @@ pub fn register(vm: &mut Vm) {
             ("__mul__", mul),
             ("__rmul__", mul),
             ("__mod__", mod_),
+            ("__rmod__", rmod),
             ("__eq__", eq),
             ("__ne__", ne),
             ("__lt__", lt),

@@ -12,12 +12,9 @@ use crate::vm::Vm;
 
 fn this<'a>(vm: &Vm, a: &'a Args, name: &str) -> PyResult<&'a [Value]> {
     match a.pos.first() {
-        Some(v) => v.as_tuple().ok_or_else(|| {
-            type_error(format!(
-                "descriptor '{name}' for 'tuple' objects doesn't apply to a '{}' object",
-                vm.type_name(v)
-            ))
-        }),
+        Some(v) => v
+            .as_tuple()
+            .ok_or_else(|| super::wrong_receiver(name, "tuple", &vm.type_name(v))),
         None => Err(type_error(format!(
             "unbound method tuple.{name}() needs an argument"
         ))),

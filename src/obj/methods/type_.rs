@@ -74,7 +74,8 @@ fn type_new(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             vm.type_name(&pos[1])
         )));
     };
-    let ns = match &pos[2] {
+    // A dict or an instance of a dict subclass (OrderedDict from a metaclass's __prepare__).
+    let ns = match crate::vm::payload::builtin_view(&pos[2]) {
         Value::Obj(o) if matches!(&**o, Obj::Dict(_)) => match &**o {
             Obj::Dict(d) => d.borrow().clone(),
             _ => crate::obj::DictData::new(),
