@@ -160,7 +160,8 @@ impl LoopState {
             tasks: Vec::new(),
             current_task: None,
             clock: clock::Clock::new(),
-            poller: None,
+            // Made now, as CPython's loop makes its selector and self-pipe (poller.rs).
+            poller: poller::Poller::new().ok(),
             watches: Default::default(),
             task_factory: Value::None,
             signal_handlers: Default::default(),
