@@ -542,12 +542,35 @@ fn number(vm: &mut Vm, v: &Value, what: &str) -> PyResult<f64> {
         Value::Int(i) => Ok(*i as f64),
         Value::Float(f) => Ok(*f),
         Value::Bool(b) => Ok(*b as i64 as f64),
+        Value::Obj(o) if matches!(&**o, Obj::BigInt(_)) => {
+            use num_traits::ToPrimitive;
+            match v.to_bigint().and_then(|b| b.to_f64()) {
+                Some(x) if x.is_finite() => Ok(x),
+                _ => Err(crate::vm::errors::overflow_error(
+                    "int too large to convert to float",
+                )),
+            }
+        }
         _ => {
             let t = vm.type_name(v);
             Err(type_error(
                 format!("'<' not supported between instances of '{t}' and 'float'{what}")
                     .replace(what, ""),
             ))
+        }
+    }
+}
+
+/// A delay in seconds as CPython's `call_later` takes it, by adding it to a float
+/// (`self.time() + delay`): any number, an int too large for a float is OverflowError,
+/// a non-number is TypeError "unsupported operand type(s) for +: 'float' and ...".
+fn delay_seconds(vm: &mut Vm, v: &Value) -> PyResult<f64> {
+    match v {
+        Value::Int(_) | Value::Float(_) | Value::Bool(_) => number(vm, v, ""),
+        Value::Obj(o) if matches!(&**o, Obj::BigInt(_)) => number(vm, v, ""),
+        _ => {
+            let sum = vm.binary_op(&Value::Float(0.0), v, crate::syntax::ast::BinOp::Add, false)?;
+            number(vm, &sum, "")
         }
     }
 }
@@ -570,9 +593,12 @@ fn loop_call_later(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             "call_later() missing 2 required positional arguments: 'delay' and 'callback'",
         ));
     };
+    if delay.is_none() {
+        return Err(type_error("delay must not be None"));
+    }
     let (cb, cargs) = callback_args(args, 2, "call_later")?;
     check_callable(vm, &cb, "call_at")?;
-    let d = number(vm, &delay, "")?;
+    let d = delay_seconds(vm, &delay)?;
     let now = vm.aio.state(&lp).map(|s| s.time()).unwrap_or(0.0);
     let h = schedule_timer(vm, &lp, now + d, cb, cargs);
     set_handle_context(vm, &h, args)?;
@@ -587,6 +613,9 @@ fn loop_call_at(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             "call_at() missing 2 required positional arguments: 'when' and 'callback'",
         ));
     };
+    if when.is_none() {
+        return Err(type_error("when cannot be None"));
+    }
     let (cb, cargs) = callback_args(args, 2, "call_at")?;
     check_callable(vm, &cb, "call_at")?;
     let w = number(vm, &when, "")?;
@@ -1006,7 +1035,7 @@ fn sleep_timer(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let Some(lp) = vm.aio.running_loop() else {
         return Err(runtime_error("no running event loop"));
     };
-    let d = number(vm, &args.pos[0], "")?;
+    let d = delay_seconds(vm, &args.pos[0])?;
     let Some((fut, h)) = sleep_future_and_timer(vm, &lp, d, args.pos[1].clone()) else {
         return Err(runtime_error("asyncio is not initialised"));
     };
