@@ -496,7 +496,7 @@ fn note_handle_source(vm: &mut Vm, h: &ObjRef, lp: &ObjRef) -> PyResult<()> {
 fn loop_call_soon(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let lp = this_loop(vm, args)?;
     let (cb, cargs) = callback_args(args, 1, "call_soon")?;
-    check_callable(vm, &cb, "call_soon")?;
+    crate::eventloop::executor::check_callback(vm, &lp, &cb, "call_soon")?;
     let h = new_handle(vm, &lp, cb, cargs, None);
     set_handle_context(vm, &h, args)?;
     note_handle_source(vm, &h, &lp)?;
@@ -509,7 +509,7 @@ fn loop_call_soon(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 fn loop_call_soon_threadsafe(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let lp = this_loop(vm, args)?;
     let (cb, cargs) = callback_args(args, 1, "call_soon_threadsafe")?;
-    check_callable(vm, &cb, "call_soon_threadsafe")?;
+    crate::eventloop::executor::check_callback(vm, &lp, &cb, "call_soon_threadsafe")?;
     let h = new_handle(vm, &lp, cb, cargs, None);
     set_handle_context(vm, &h, args)?;
     note_handle_source(vm, &h, &lp)?;
@@ -597,7 +597,7 @@ fn loop_call_later(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         return Err(type_error("delay must not be None"));
     }
     let (cb, cargs) = callback_args(args, 2, "call_later")?;
-    check_callable(vm, &cb, "call_at")?;
+    crate::eventloop::executor::check_callback(vm, &lp, &cb, "call_at")?;
     let d = delay_seconds(vm, &delay)?;
     let now = vm.aio.state(&lp).map(|s| s.time()).unwrap_or(0.0);
     let h = schedule_timer(vm, &lp, now + d, cb, cargs);
@@ -617,7 +617,7 @@ fn loop_call_at(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         return Err(type_error("when cannot be None"));
     }
     let (cb, cargs) = callback_args(args, 2, "call_at")?;
-    check_callable(vm, &cb, "call_at")?;
+    crate::eventloop::executor::check_callback(vm, &lp, &cb, "call_at")?;
     let w = number(vm, &when, "")?;
     let h = schedule_timer(vm, &lp, w, cb, cargs);
     set_handle_context(vm, &h, args)?;
