@@ -776,6 +776,18 @@ fn loop_stop(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 
 fn loop_close(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let lp = this_obj(args)?;
+    // CPython's close() logs "Close <loop>" at DEBUG level in debug mode, once, before
+    // anything is closed.
+    let debug_open = vm
+        .aio
+        .state(&lp)
+        .is_some_and(|s| s.debug && !s.running && !s.closed);
+    if debug_open {
+        if let Some(logger) = crate::eventloop::handler::asyncio_logger(vm)? {
+            let debug = vm.get_attr_str(&logger, "debug")?;
+            vm.call(&debug, &[Value::str("Close %r"), Value::Obj(lp.clone())])?;
+        }
+    }
     vm.loop_close(&lp)?;
     Ok(Value::None)
 }
