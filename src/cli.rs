@@ -12,6 +12,8 @@ Options:
   -m mod     run library module as a script (terminates option list)
   -i         inspect interactively after running script (or without one: the
              prompt even if stdin is not a terminal)
+  -u         unbuffered stdout (as PYTHONUNBUFFERED=1)
+  -B         accepted for CPython compatibility (aio writes no bytecode files)
   -V, --version print the aio version and exit
   test [PATH...]  run golden-output tests (see `aio test --help`)
   file       program read from script file (.aio)
@@ -22,10 +24,19 @@ Options:
 /// Runs the command line and returns the process exit status.
 pub fn main() -> i32 {
     // Arguments that are not valid UTF-8 are decoded lossily rather than panicking.
-    let args: Vec<String> = std::env::args_os()
+    let mut args: Vec<String> = std::env::args_os()
         .skip(1)
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
+    // Flags before the program, as `sys.executable -u -c ...` passes them to a child.
+    while let Some(flag) = args.first() {
+        match flag.as_str() {
+            "-u" => crate::obj::methods::stream::set_unbuffered_option(),
+            "-B" => {}
+            _ => break,
+        }
+        args.remove(0);
+    }
     match args.first().map(String::as_str) {
         Some("test") => crate::golden::main(&args[1..]),
         Some("-h") | Some("--help") => {

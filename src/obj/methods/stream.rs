@@ -18,11 +18,21 @@ use std::io::{BufRead, IsTerminal, Read, Write};
 /// Block size of stdout when it is not a terminal.
 pub const STDOUT_BUFFER: usize = 8192;
 
+/// The command line's `-u`: stdout unbuffered, as `PYTHONUNBUFFERED` makes it.
+static UNBUFFERED_OPTION: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// `aio -u`: set before the interpreter starts.
+pub fn set_unbuffered_option() {
+    UNBUFFERED_OPTION.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
 thread_local! {
     static STDOUT_TTY: bool = std::io::stdout().is_terminal();
-    /// `PYTHONUNBUFFERED` set (not empty): every write goes out at once, as CPython's.
+    /// `PYTHONUNBUFFERED` set (not empty), or `-u`: every write goes out at once, as
+    /// CPython's.
     static STDOUT_UNBUFFERED: bool =
-        std::env::var_os("PYTHONUNBUFFERED").is_some_and(|v| !v.is_empty());
+        std::env::var_os("PYTHONUNBUFFERED").is_some_and(|v| !v.is_empty())
+            || UNBUFFERED_OPTION.load(std::sync::atomic::Ordering::Relaxed);
 }
 
 /// A new stream object for `fd` (0, 1 or 2).
