@@ -66,7 +66,6 @@ pub struct LoopState {
     pub running: bool,
     pub closed: bool,
     pub debug: bool,
-    pub exception_handler: Value,
     /// Live (not done) tasks of this loop: the loop keeps them alive (DESIGN.md section 1).
     pub tasks: Vec<ObjRef>,
     pub current_task: Option<ObjRef>,
@@ -156,7 +155,6 @@ impl LoopState {
             running: false,
             closed: false,
             debug: false,
-            exception_handler: Value::None,
             tasks: Vec::new(),
             current_task: None,
             clock: clock::Clock::new(),

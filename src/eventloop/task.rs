@@ -172,10 +172,15 @@ impl Vm {
                 Ok(())
             }
             Err(e) if e.is(ExcKind::KeyboardInterrupt) || e.is(ExcKind::SystemExit) => {
+                // The task run_until_complete waits on stays alive in CPython (exception
+                // -> traceback -> run_until_complete's frame -> task) until exit, so it is
+                // never reported; any other task is, as "Task exception was never
+                // retrieved" when it dies.
+                let awaited = self.awaited_by_run_until_complete(f);
                 self.fut_set_exception(task, e.value())?;
-                // CPython keeps such a task alive in a reference cycle (exception ->
-                // traceback -> frame -> task) until exit, so it never reports it.
-                f.log_tb.set(false);
+                if awaited {
+                    f.log_tb.set(false);
+                }
                 Err(e)
             }
             Err(e) => {
@@ -184,6 +189,16 @@ impl Vm {
             }
             Ok(GenOutcome::Yielded(v)) => self.task_handle_yield(task, v),
         }
+    }
+
+    /// Whether `run_until_complete`'s done callback is among the future's.
+    fn awaited_by_run_until_complete(&self, f: &crate::obj::FutureObj) -> bool {
+        let Some(ruc) = self.aio_classes().map(|c| c.ruc_cb.clone()) else {
+            return false;
+        };
+        f.all_callbacks()
+            .iter()
+            .any(|cb| matches!(cb, Callback::Func(func, _) if func.is(&ruc)))
     }
 
     fn task_handle_yield(&mut self, task: &ObjRef, v: Value) -> PyResult<()> {

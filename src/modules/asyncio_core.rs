@@ -424,7 +424,9 @@ fn loop_init(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let lp = this_obj(args)?;
     vm.loop_register(&lp);
     let key = vm.intern("slow_callback_duration");
-    vm.set_attr(&Value::Obj(lp), &key, Value::Float(0.1))?;
+    vm.set_attr(&Value::Obj(lp.clone()), &key, Value::Float(0.1))?;
+    let key = vm.intern("_exception_handler");
+    vm.set_attr(&Value::Obj(lp.clone()), &key, Value::None)?;
     // CPython's selector loop says which selector it chose, at DEBUG level (what Linux's
     // DefaultSelector is).
     if let Some(logger) = crate::eventloop::handler::asyncio_logger(vm)? {
@@ -821,19 +823,14 @@ fn loop_set_exception_handler(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             )));
         }
     }
-    if let Some(st) = vm.aio.state(&lp) {
-        st.exception_handler = h;
-    }
+    let key = vm.intern("_exception_handler");
+    vm.set_attr(&Value::Obj(lp), &key, h)?;
     Ok(Value::None)
 }
 
 fn loop_get_exception_handler(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let lp = this_obj(args)?;
-    Ok(vm
-        .aio
-        .state(&lp)
-        .map(|s| s.exception_handler.clone())
-        .unwrap_or(Value::None))
+    vm.get_attr_str(&Value::Obj(lp), "_exception_handler")
 }
 
 fn loop_call_exception_handler(vm: &mut Vm, args: &Args) -> PyResult<Value> {
