@@ -650,9 +650,11 @@ fn loop_create_future(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 fn loop_create_task(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let lp = this_obj(args)?;
     if vm.aio.index(&lp).is_none() {
-        // CPython closes the coroutine it could not schedule.
+        // A generator-based awaitable it could not schedule is closed; a coroutine is
+        // left to die unawaited, so that it warns "was never awaited" as in CPython.
         if let Some(Value::Obj(co)) = args.get(1) {
-            if matches!(&**co, Obj::Generator(_)) {
+            if matches!(&**co, Obj::Generator(g) if g.kind != crate::obj::generator::GenKind::Coroutine)
+            {
                 let _ = vm.gen_close(co);
             }
         }
