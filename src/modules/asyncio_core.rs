@@ -423,6 +423,13 @@ fn handle_repr(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 fn loop_init(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let lp = this_obj(args)?;
     vm.loop_register(&lp);
+    // A new loop starts in debug mode when PYTHONASYNCIODEBUG is set (not empty), as
+    // CPython's `coroutines._is_debug_mode()` decides.
+    if std::env::var_os("PYTHONASYNCIODEBUG").is_some_and(|v| !v.is_empty()) {
+        if let Some(st) = vm.aio.state(&lp) {
+            st.debug = true;
+        }
+    }
     let key = vm.intern("slow_callback_duration");
     vm.set_attr(&Value::Obj(lp.clone()), &key, Value::Float(0.1))?;
     let key = vm.intern("_exception_handler");
