@@ -710,6 +710,9 @@ fn loop_set_task_factory(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 fn loop_get_task_factory(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("get_task_factory", 1, 1)?;
     let lp = this_obj(args)?;
+    if vm.aio.state(&lp).is_none() {
+        return Ok(closed_setting(vm, &lp, CLOSED_TASK_FACTORY));
+    }
     Ok(vm.aio.task_factory(&lp).unwrap_or(Value::None))
 }
 
@@ -799,8 +802,28 @@ fn loop_close(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             vm.call(&debug, &[Value::str("Close %r"), Value::Obj(lp.clone())])?;
         }
     }
+    let kept = vm.aio.state(&lp).map(|s| (s.debug, s.task_factory.clone()));
     vm.loop_close(&lp)?;
+    // The state goes with close(); what CPython's closed loop still answers for
+    // (get_debug, its repr, get_task_factory) stays on the loop object.
+    if let Some((debug, factory)) = kept {
+        let obj = Value::Obj(lp);
+        let key = vm.intern(CLOSED_DEBUG);
+        vm.set_attr(&obj, &key, Value::Bool(debug))?;
+        let key = vm.intern(CLOSED_TASK_FACTORY);
+        vm.set_attr(&obj, &key, factory)?;
+    }
     Ok(Value::None)
+}
+
+/// Where a closed loop keeps its debug flag and task factory.
+const CLOSED_DEBUG: &str = "_debug";
+const CLOSED_TASK_FACTORY: &str = "_task_factory";
+
+/// A closed loop's kept setting (`loop_close`), None if it has none.
+fn closed_setting(vm: &mut Vm, lp: &ObjRef, name: &str) -> Value {
+    vm.get_attr_str(&Value::Obj(lp.clone()), name)
+        .unwrap_or(Value::None)
 }
 
 fn loop_is_running(vm: &mut Vm, args: &Args) -> PyResult<Value> {
@@ -859,24 +882,36 @@ fn loop_set_debug(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let lp = this_obj(args)?;
     args.check("set_debug", 2, 2)?;
     let d = vm.truthy(&args.pos[1])?;
-    if let Some(st) = vm.aio.state(&lp) {
-        st.debug = d;
+    match vm.aio.state(&lp) {
+        Some(st) => st.debug = d,
+        None => {
+            let key = vm.intern(CLOSED_DEBUG);
+            vm.set_attr(&Value::Obj(lp), &key, Value::Bool(d))?;
+        }
     }
     Ok(Value::None)
 }
 
+fn loop_debug(vm: &mut Vm, lp: &ObjRef) -> bool {
+    match vm.aio.state(lp) {
+        Some(s) => s.debug,
+        None => matches!(closed_setting(vm, lp, CLOSED_DEBUG), Value::Bool(true)),
+    }
+}
+
 fn loop_get_debug(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let lp = this_obj(args)?;
-    Ok(Value::Bool(vm.aio.state(&lp).is_some_and(|s| s.debug)))
+    Ok(Value::Bool(loop_debug(vm, &lp)))
 }
 
 fn loop_repr(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let lp = this_obj(args)?;
     let cls = vm.type_name(&Value::Obj(lp.clone()));
-    let (running, closed, debug) = match vm.aio.state(&lp) {
-        Some(s) => (s.running, s.closed, s.debug),
-        None => (false, true, false),
+    let (running, closed) = match vm.aio.state(&lp) {
+        Some(s) => (s.running, s.closed),
+        None => (false, true),
     };
+    let debug = loop_debug(vm, &lp);
     let b = |x: bool| if x { "True" } else { "False" };
     Ok(Value::string(format!(
         "<{cls} running={} closed={} debug={}>",
