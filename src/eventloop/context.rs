@@ -19,7 +19,8 @@ pub struct Contexts {
     /// `contextvars.Context`, once the module is imported.
     class: Option<ObjRef>,
     /// The context running now (a `Context`), or None before the first one is needed.
-    current: Value,
+    /// Each VM thread has its own (`vthreads::ThreadState` swaps it in).
+    pub(crate) current: Value,
 }
 
 impl Default for Contexts {

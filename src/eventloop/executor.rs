@@ -266,8 +266,10 @@ fn open_loop(vm: &mut Vm, v: &Value) -> PyResult<ObjRef> {
     }
 }
 
-/// `BaseEventLoop._check_callback` (debug mode only, as `run_in_executor` calls it).
-fn check_callback(vm: &mut Vm, lp: &ObjRef, func: &Value) -> PyResult<()> {
+/// `BaseEventLoop._check_callback`, which CPython runs in debug mode only (call_soon,
+/// call_later, call_at, call_soon_threadsafe, run_in_executor): out of debug mode a
+/// callback that is not callable fails when it runs, in the exception handler.
+pub(crate) fn check_callback(vm: &mut Vm, lp: &ObjRef, func: &Value, method: &str) -> PyResult<()> {
     if !vm.aio.state(lp).is_some_and(|s| s.debug) {
         return Ok(());
     }
@@ -280,11 +282,11 @@ fn check_callback(vm: &mut Vm, lp: &ObjRef, func: &Value) -> PyResult<()> {
         _ => false,
     };
     if is_coro {
-        return Err(type_error(
-            "coroutines cannot be used with run_in_executor()",
-        ));
+        return Err(type_error(format!(
+            "coroutines cannot be used with {method}()"
+        )));
     }
-    crate::modules::asyncio_core::check_callable(vm, func, "run_in_executor")
+    crate::modules::asyncio_core::check_callable(vm, func, method)
 }
 
 /// `_executor_submit(loop, func, args, kwargs, check)`: `loop.run_in_executor(None, func,
@@ -295,7 +297,7 @@ pub fn executor_submit(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let lp = open_loop(vm, &args.pos[0])?;
     let func = args.pos[1].clone();
     if vm.truthy(&args.pos[4])? {
-        check_callback(vm, &lp, &func)?;
+        check_callback(vm, &lp, &func, "run_in_executor")?;
     }
     if vm
         .aio

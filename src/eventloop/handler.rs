@@ -32,11 +32,11 @@ pub fn call_exception_handler_pairs(vm: &mut Vm, lp: &Value, pairs: Vec<(&str, V
 
 /// `loop.call_exception_handler(context)`
 pub fn call_exception_handler(vm: &mut Vm, lp: &Value, ctx: &Value) -> Result<(), ExcRef> {
+    // The loop's attribute, as in CPython: it outlives close(), so that a task that dies
+    // after its loop closed is still reported to the program's handler.
     let handler = match lp {
-        Value::Obj(l) => vm
-            .aio
-            .state(l)
-            .map(|s| s.exception_handler.clone())
+        Value::Obj(_) => vm
+            .get_attr_str(lp, "_exception_handler")
             .unwrap_or(Value::None),
         _ => Value::None,
     };

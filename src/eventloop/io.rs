@@ -30,6 +30,8 @@ struct Watch {
     /// The poller reported end of stream or an error: the descriptor stays readable for
     /// good, whatever a read returned.
     read_closed: bool,
+    /// In `Watches::order` (possibly no longer due: dropped at the next dispatch).
+    queued: bool,
 }
 
 impl Watch {
@@ -53,13 +55,19 @@ impl Watch {
     }
 }
 
-/// A loop's watched descriptors, in descriptor order (the order callbacks are queued),
-/// and those with a callback due, so that an iteration looks at those only (an idle
-/// connection is writable, with no writer, for as long as it lives).
+/// A loop's watched descriptors, and those with a callback due, so that an iteration
+/// looks at those only (an idle connection is writable, with no writer, for as long as
+/// it lives).
+///
+/// Callbacks are queued in the order of epoll's level-triggered ready list, which is the
+/// order CPython's selector reports descriptors in: a descriptor joins the back when it
+/// becomes ready, and keeps its place for as long as it stays ready (so a connection with
+/// data left, or end of stream, to read goes before one that became readable since).
 #[derive(Default)]
 pub struct Watches {
     fds: BTreeMap<i32, Watch>,
     due: BTreeSet<i32>,
+    order: Vec<i32>,
 }
 
 impl Watches {
@@ -85,10 +93,29 @@ impl Watches {
         let r = f(w);
         if w.due() {
             self.due.insert(fd);
+            if !w.queued {
+                w.queued = true;
+                self.order.push(fd);
+            }
         } else {
             self.due.remove(&fd);
         }
         Some(r)
+    }
+
+    /// Drops from the ready list the descriptors no longer due: it is then what the
+    /// next wait would report, in order.
+    fn prune_order(&mut self) {
+        let (fds, due) = (&mut self.fds, &self.due);
+        self.order.retain(|fd| {
+            let keep = due.contains(fd);
+            if !keep {
+                if let Some(w) = fds.get_mut(fd) {
+                    w.queued = false;
+                }
+            }
+            keep
+        });
     }
 }
 
@@ -142,6 +169,7 @@ impl LoopState {
         }
         if idle {
             self.watches.fds.remove(&fd);
+            self.watches.order.retain(|f| *f != fd);
             if let Some(p) = &self.poller {
                 // Fails only when the descriptor is already closed, which unregistered it.
                 let _ = p.registry().deregister(&mut mio::unix::SourceFd(&fd));
@@ -163,7 +191,9 @@ impl LoopState {
             }
         }
         let mut cancelled = Vec::new();
-        for fd in self.watches.due.iter() {
+        self.watches.prune_order();
+        let order = std::mem::take(&mut self.watches.order);
+        for fd in order.iter() {
             let Some(w) = self.watches.fds.get(fd) else {
                 continue;
             };
@@ -181,6 +211,7 @@ impl LoopState {
                 }
             }
         }
+        self.watches.order = order;
         for (fd, side) in cancelled {
             self.io_remove(fd, side);
         }

@@ -66,7 +66,6 @@ pub struct LoopState {
     pub running: bool,
     pub closed: bool,
     pub debug: bool,
-    pub exception_handler: Value,
     /// Live (not done) tasks of this loop: the loop keeps them alive (DESIGN.md section 1).
     pub tasks: Vec<ObjRef>,
     pub current_task: Option<ObjRef>,
@@ -157,11 +156,11 @@ impl LoopState {
             closed: false,
             // `PYTHONASYNCIODEBUG` or dev mode (`coroutines._is_debug_mode()`).
             debug: crate::options::get().asyncio_debug,
-            exception_handler: Value::None,
             tasks: Vec::new(),
             current_task: None,
             clock: clock::Clock::new(),
-            poller: None,
+            // Made now, as CPython's loop makes its selector and self-pipe (poller.rs).
+            poller: poller::Poller::new().ok(),
             watches: Default::default(),
             task_factory: Value::None,
             signal_handlers: Default::default(),

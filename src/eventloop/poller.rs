@@ -1,9 +1,17 @@
 //! Waiting for events: a `mio::Poll` (the timeout wait, and the descriptors `io` watches),
-//! and a `mio::Waker` through which other threads hand work to the loop
+//! and a self-pipe through which other threads hand work to the loop
 //! (`call_soon_threadsafe`).
+//!
+//! The self-pipe is a socket pair, as CPython's selector loop makes one, and the poller
+//! is made with the loop: a new loop holds the same three descriptors as CPython's
+//! (epoll, then the pair), so the descriptors a program opens next get the same numbers,
+//! which transport and socket reprs show.
 
 use crate::vm::Vm;
 use std::collections::VecDeque;
+use std::io::{ErrorKind, Read, Write};
+use std::os::fd::AsRawFd;
+use std::os::unix::net::UnixStream;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -18,7 +26,20 @@ pub type InboxItem = Box<dyn FnOnce(&mut Vm) + Send>;
 #[derive(Clone)]
 pub struct Remote {
     pub inbox: Arc<Mutex<VecDeque<InboxItem>>>,
-    pub waker: Arc<mio::Waker>,
+    pub waker: Arc<Waker>,
+}
+
+/// The write end of the self-pipe.
+pub struct Waker(UnixStream);
+
+impl Waker {
+    /// Interrupts the loop's wait. A full pipe already holds a wake-up.
+    pub fn wake(&self) -> std::io::Result<()> {
+        match (&self.0).write(&[0]) {
+            Err(e) if e.kind() != ErrorKind::WouldBlock => Err(e),
+            _ => Ok(()),
+        }
+    }
 }
 
 impl Remote {
@@ -34,6 +55,8 @@ impl Remote {
 pub struct Poller {
     poll: mio::Poll,
     events: mio::Events,
+    /// The read end of the self-pipe (the write end is `remote.waker`'s).
+    wake_read: UnixStream,
     pub remote: Remote,
 }
 
@@ -50,13 +73,21 @@ pub enum Woke {
 impl Poller {
     pub fn new() -> std::io::Result<Poller> {
         let poll = mio::Poll::new()?;
-        let waker = Arc::new(mio::Waker::new(poll.registry(), WAKER_TOKEN)?);
+        let (wake_read, wake_write) = UnixStream::pair()?;
+        wake_read.set_nonblocking(true)?;
+        wake_write.set_nonblocking(true)?;
+        poll.registry().register(
+            &mut mio::unix::SourceFd(&wake_read.as_raw_fd()),
+            WAKER_TOKEN,
+            mio::Interest::READABLE,
+        )?;
         Ok(Poller {
             poll,
             events: mio::Events::with_capacity(64),
+            wake_read,
             remote: Remote {
                 inbox: Arc::new(Mutex::new(VecDeque::new())),
-                waker,
+                waker: Arc::new(Waker(wake_write)),
             },
         })
     }
@@ -69,6 +100,9 @@ impl Poller {
             Err(e) => return Err(e),
         }
         if self.events.iter().any(|e| e.token() == WAKER_TOKEN) {
+            // Edge-triggered: empty the pipe so that the next wake-up is a new edge.
+            let mut buf = [0u8; 256];
+            while matches!((&self.wake_read).read(&mut buf), Ok(n) if n > 0) {}
             return Ok(Woke::Waker);
         }
         Ok(Woke::Events)

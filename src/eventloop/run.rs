@@ -146,6 +146,8 @@ impl Vm {
             };
         }
         let timeout = (deadline - st.time()).clamp(0.0, MAXIMUM_SELECT_TIMEOUT);
+        // A NaN deadline (`sleep(nan)`) is due at once, as CPython's max(0, nan) makes it.
+        let timeout = if timeout.is_nan() { 0.0 } else { timeout };
         if timeout <= 0.0 && !watching {
             return Ok(());
         }

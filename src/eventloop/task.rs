@@ -12,6 +12,12 @@ use crate::vm::types::ExcKind;
 use crate::vm::value::{ObjRef, Value};
 use crate::vm::Vm;
 
+/// Recursion levels below a callback the loop runs: CPython's `run_forever`, `_run_once`
+/// and `Handle._run` frames.
+const LOOP_LEVELS_UNDER_A_CALLBACK: usize = 3;
+/// Below a task's step: those, and the coroutine's `send` by `Task.__step`.
+const LOOP_LEVELS_UNDER_A_TASK: usize = 4;
+
 impl Vm {
     /// Sends None into a task's coroutine (or anything with `send`).
     fn coro_send(&mut self, coro: &Value) -> PyResult<GenOutcome> {
@@ -172,10 +178,15 @@ impl Vm {
                 Ok(())
             }
             Err(e) if e.is(ExcKind::KeyboardInterrupt) || e.is(ExcKind::SystemExit) => {
+                // The task run_until_complete waits on stays alive in CPython (exception
+                // -> traceback -> run_until_complete's frame -> task) until exit, so it is
+                // never reported; any other task is, as "Task exception was never
+                // retrieved" when it dies.
+                let awaited = self.awaited_by_run_until_complete(f);
                 self.fut_set_exception(task, e.value())?;
-                // CPython keeps such a task alive in a reference cycle (exception ->
-                // traceback -> frame -> task) until exit, so it never reports it.
-                f.log_tb.set(false);
+                if awaited {
+                    f.log_tb.set(false);
+                }
                 Err(e)
             }
             Err(e) => {
@@ -184,6 +195,16 @@ impl Vm {
             }
             Ok(GenOutcome::Yielded(v)) => self.task_handle_yield(task, v),
         }
+    }
+
+    /// Whether `run_until_complete`'s done callback is among the future's.
+    fn awaited_by_run_until_complete(&self, f: &crate::obj::FutureObj) -> bool {
+        let Some(ruc) = self.aio_classes().map(|c| c.ruc_cb.clone()) else {
+            return false;
+        };
+        f.all_callbacks()
+            .iter()
+            .any(|cb| matches!(cb, Callback::Func(func, _) if func.is(&ruc)))
     }
 
     fn task_handle_yield(&mut self, task: &ObjRef, v: Value) -> PyResult<()> {
@@ -314,7 +335,23 @@ impl Vm {
 
     /// Runs one ready-queue entry. Errors are KeyboardInterrupt/SystemExit (which end the
     /// loop's run); everything else goes to the exception handler.
+    ///
+    /// Meanwhile the recursion limit counts the levels CPython has on its stack there and
+    /// aio has not: the frames of `run_forever`, `_run_once` and `Handle._run`, and for a
+    /// task's step also the coroutine's `send` from `Task.__step`. So the depth a program
+    /// reaches before RecursionError, in a task or a callback, is CPython's.
     pub fn run_ready_entry(&mut self, lp: &ObjRef, entry: Ready) -> PyResult<()> {
+        let levels = match entry {
+            Ready::Step(..) | Ready::Wakeup(..) => LOOP_LEVELS_UNDER_A_TASK,
+            _ => LOOP_LEVELS_UNDER_A_CALLBACK,
+        };
+        self.native_recursion += levels;
+        let r = self.run_ready_entry_counted(lp, entry);
+        self.native_recursion -= levels;
+        r
+    }
+
+    fn run_ready_entry_counted(&mut self, lp: &ObjRef, entry: Ready) -> PyResult<()> {
         let (r, what) = match entry {
             Ready::Step(task, exc) => (self.task_step(&task, exc), Ready::Step(task, None)),
             Ready::Wakeup(task, fut) => {

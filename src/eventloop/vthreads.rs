@@ -66,6 +66,18 @@ pub struct ThreadState {
     async_gen_yield: bool,
     kwnames: Option<Value>,
     propagating: Option<crate::gc::heap::WeakRef>,
+    /// The thread's running `contextvars` context: a new thread starts in an empty one
+    /// (None until needed), as in CPython 3.11, and what it sets stays its own.
+    context: ThreadContext,
+}
+
+/// A thread's context slot; None (no context yet) to begin with.
+struct ThreadContext(Value);
+
+impl Default for ThreadContext {
+    fn default() -> ThreadContext {
+        ThreadContext(Value::None)
+    }
 }
 
 impl ThreadState {
@@ -83,6 +95,7 @@ impl ThreadState {
         std::mem::swap(&mut self.async_gen_yield, &mut vm.async_gen_yield);
         std::mem::swap(&mut self.kwnames, &mut vm.kwnames);
         std::mem::swap(&mut self.propagating, &mut vm.propagating);
+        std::mem::swap(&mut self.context.0, &mut vm.aio.contexts.current);
     }
 }
 

@@ -103,15 +103,19 @@ pub fn finalize(vm: &mut Vm, o: &ObjRef) {
     }
 }
 
-/// CPython's `_PyErr_WarnUnawaitedCoroutine`: once the program has imported `warnings`,
-/// the "never awaited" RuntimeWarning goes through `warnings._warn_unawaited_coroutine`
-/// (so filters, `catch_warnings` and `showwarning` apply). Returns whether it was warned
-/// there (a RuntimeWarning raised by an "error" filter counts, and is reported as
-/// ignored); without the module aio prints the warning itself, as the default filters
-/// would.
+/// CPython's `_PyErr_WarnUnawaitedCoroutine`: the "never awaited" RuntimeWarning goes
+/// through `warnings._warn_unawaited_coroutine` (so filters, `catch_warnings`,
+/// `showwarning` and the once-per-line registry apply). CPython always has `warnings`
+/// loaded; aio imports it on the first such warning. Returns whether it was warned there
+/// (a RuntimeWarning raised by an "error" filter counts, and is reported as ignored);
+/// if the module cannot be imported, aio prints the warning itself.
 fn warn_unawaited_through_module(vm: &mut Vm, coro: &Value) -> bool {
-    let Some(m) = vm.sys_module("warnings") else {
-        return false;
+    let m = match vm.sys_module("warnings") {
+        Some(m) => m,
+        None => match vm.import_module("warnings") {
+            Ok(m) => m,
+            Err(_) => return false,
+        },
     };
     let key = vm.intern("_warn_unawaited_coroutine");
     let Ok(f) = vm.get_attr(&m, &key) else {

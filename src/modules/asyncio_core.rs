@@ -424,7 +424,9 @@ fn loop_init(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let lp = this_obj(args)?;
     vm.loop_register(&lp);
     let key = vm.intern("slow_callback_duration");
-    vm.set_attr(&Value::Obj(lp), &key, Value::Float(0.1))?;
+    vm.set_attr(&Value::Obj(lp.clone()), &key, Value::Float(0.1))?;
+    let key = vm.intern("_exception_handler");
+    vm.set_attr(&Value::Obj(lp.clone()), &key, Value::None)?;
     // CPython's selector loop says which selector it chose, at DEBUG level (what Linux's
     // DefaultSelector is).
     if let Some(logger) = crate::eventloop::handler::asyncio_logger(vm)? {
@@ -496,7 +498,7 @@ fn note_handle_source(vm: &mut Vm, h: &ObjRef, lp: &ObjRef) -> PyResult<()> {
 fn loop_call_soon(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let lp = this_loop(vm, args)?;
     let (cb, cargs) = callback_args(args, 1, "call_soon")?;
-    check_callable(vm, &cb, "call_soon")?;
+    crate::eventloop::executor::check_callback(vm, &lp, &cb, "call_soon")?;
     let h = new_handle(vm, &lp, cb, cargs, None);
     set_handle_context(vm, &h, args)?;
     note_handle_source(vm, &h, &lp)?;
@@ -509,7 +511,7 @@ fn loop_call_soon(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 fn loop_call_soon_threadsafe(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let lp = this_loop(vm, args)?;
     let (cb, cargs) = callback_args(args, 1, "call_soon_threadsafe")?;
-    check_callable(vm, &cb, "call_soon_threadsafe")?;
+    crate::eventloop::executor::check_callback(vm, &lp, &cb, "call_soon_threadsafe")?;
     let h = new_handle(vm, &lp, cb, cargs, None);
     set_handle_context(vm, &h, args)?;
     note_handle_source(vm, &h, &lp)?;
@@ -542,12 +544,35 @@ fn number(vm: &mut Vm, v: &Value, what: &str) -> PyResult<f64> {
         Value::Int(i) => Ok(*i as f64),
         Value::Float(f) => Ok(*f),
         Value::Bool(b) => Ok(*b as i64 as f64),
+        Value::Obj(o) if matches!(&**o, Obj::BigInt(_)) => {
+            use num_traits::ToPrimitive;
+            match v.to_bigint().and_then(|b| b.to_f64()) {
+                Some(x) if x.is_finite() => Ok(x),
+                _ => Err(crate::vm::errors::overflow_error(
+                    "int too large to convert to float",
+                )),
+            }
+        }
         _ => {
             let t = vm.type_name(v);
             Err(type_error(
                 format!("'<' not supported between instances of '{t}' and 'float'{what}")
                     .replace(what, ""),
             ))
+        }
+    }
+}
+
+/// A delay in seconds as CPython's `call_later` takes it, by adding it to a float
+/// (`self.time() + delay`): any number, an int too large for a float is OverflowError,
+/// a non-number is TypeError "unsupported operand type(s) for +: 'float' and ...".
+fn delay_seconds(vm: &mut Vm, v: &Value) -> PyResult<f64> {
+    match v {
+        Value::Int(_) | Value::Float(_) | Value::Bool(_) => number(vm, v, ""),
+        Value::Obj(o) if matches!(&**o, Obj::BigInt(_)) => number(vm, v, ""),
+        _ => {
+            let sum = vm.binary_op(&Value::Float(0.0), v, crate::syntax::ast::BinOp::Add, false)?;
+            number(vm, &sum, "")
         }
     }
 }
@@ -570,9 +595,12 @@ fn loop_call_later(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             "call_later() missing 2 required positional arguments: 'delay' and 'callback'",
         ));
     };
+    if delay.is_none() {
+        return Err(type_error("delay must not be None"));
+    }
     let (cb, cargs) = callback_args(args, 2, "call_later")?;
-    check_callable(vm, &cb, "call_at")?;
-    let d = number(vm, &delay, "")?;
+    crate::eventloop::executor::check_callback(vm, &lp, &cb, "call_at")?;
+    let d = delay_seconds(vm, &delay)?;
     let now = vm.aio.state(&lp).map(|s| s.time()).unwrap_or(0.0);
     let h = schedule_timer(vm, &lp, now + d, cb, cargs);
     set_handle_context(vm, &h, args)?;
@@ -587,8 +615,11 @@ fn loop_call_at(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             "call_at() missing 2 required positional arguments: 'when' and 'callback'",
         ));
     };
+    if when.is_none() {
+        return Err(type_error("when cannot be None"));
+    }
     let (cb, cargs) = callback_args(args, 2, "call_at")?;
-    check_callable(vm, &cb, "call_at")?;
+    crate::eventloop::executor::check_callback(vm, &lp, &cb, "call_at")?;
     let w = number(vm, &when, "")?;
     let h = schedule_timer(vm, &lp, w, cb, cargs);
     set_handle_context(vm, &h, args)?;
@@ -619,9 +650,11 @@ fn loop_create_future(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 fn loop_create_task(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let lp = this_obj(args)?;
     if vm.aio.index(&lp).is_none() {
-        // CPython closes the coroutine it could not schedule.
+        // A generator-based awaitable it could not schedule is closed; a coroutine is
+        // left to die unawaited, so that it warns "was never awaited" as in CPython.
         if let Some(Value::Obj(co)) = args.get(1) {
-            if matches!(&**co, Obj::Generator(_)) {
+            if matches!(&**co, Obj::Generator(g) if g.kind != crate::obj::generator::GenKind::Coroutine)
+            {
                 let _ = vm.gen_close(co);
             }
         }
@@ -670,6 +703,9 @@ fn loop_set_task_factory(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 fn loop_get_task_factory(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("get_task_factory", 1, 1)?;
     let lp = this_obj(args)?;
+    if vm.aio.state(&lp).is_none() {
+        return Ok(closed_setting(vm, &lp, CLOSED_TASK_FACTORY));
+    }
     Ok(vm.aio.task_factory(&lp).unwrap_or(Value::None))
 }
 
@@ -747,8 +783,40 @@ fn loop_stop(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 
 fn loop_close(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let lp = this_obj(args)?;
+    // CPython's close() logs "Close <loop>" at DEBUG level in debug mode, once, before
+    // anything is closed.
+    let debug_open = vm
+        .aio
+        .state(&lp)
+        .is_some_and(|s| s.debug && !s.running && !s.closed);
+    if debug_open {
+        if let Some(logger) = crate::eventloop::handler::asyncio_logger(vm)? {
+            let debug = vm.get_attr_str(&logger, "debug")?;
+            vm.call(&debug, &[Value::str("Close %r"), Value::Obj(lp.clone())])?;
+        }
+    }
+    let kept = vm.aio.state(&lp).map(|s| (s.debug, s.task_factory.clone()));
     vm.loop_close(&lp)?;
+    // The state goes with close(); what CPython's closed loop still answers for
+    // (get_debug, its repr, get_task_factory) stays on the loop object.
+    if let Some((debug, factory)) = kept {
+        let obj = Value::Obj(lp);
+        let key = vm.intern(CLOSED_DEBUG);
+        vm.set_attr(&obj, &key, Value::Bool(debug))?;
+        let key = vm.intern(CLOSED_TASK_FACTORY);
+        vm.set_attr(&obj, &key, factory)?;
+    }
     Ok(Value::None)
+}
+
+/// Where a closed loop keeps its debug flag and task factory.
+const CLOSED_DEBUG: &str = "_debug";
+const CLOSED_TASK_FACTORY: &str = "_task_factory";
+
+/// A closed loop's kept setting (`loop_close`), None if it has none.
+fn closed_setting(vm: &mut Vm, lp: &ObjRef, name: &str) -> Value {
+    vm.get_attr_str(&Value::Obj(lp.clone()), name)
+        .unwrap_or(Value::None)
 }
 
 fn loop_is_running(vm: &mut Vm, args: &Args) -> PyResult<Value> {
@@ -780,19 +848,14 @@ fn loop_set_exception_handler(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             )));
         }
     }
-    if let Some(st) = vm.aio.state(&lp) {
-        st.exception_handler = h;
-    }
+    let key = vm.intern("_exception_handler");
+    vm.set_attr(&Value::Obj(lp), &key, h)?;
     Ok(Value::None)
 }
 
 fn loop_get_exception_handler(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let lp = this_obj(args)?;
-    Ok(vm
-        .aio
-        .state(&lp)
-        .map(|s| s.exception_handler.clone())
-        .unwrap_or(Value::None))
+    vm.get_attr_str(&Value::Obj(lp), "_exception_handler")
 }
 
 fn loop_call_exception_handler(vm: &mut Vm, args: &Args) -> PyResult<Value> {
@@ -812,24 +875,36 @@ fn loop_set_debug(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let lp = this_obj(args)?;
     args.check("set_debug", 2, 2)?;
     let d = vm.truthy(&args.pos[1])?;
-    if let Some(st) = vm.aio.state(&lp) {
-        st.debug = d;
+    match vm.aio.state(&lp) {
+        Some(st) => st.debug = d,
+        None => {
+            let key = vm.intern(CLOSED_DEBUG);
+            vm.set_attr(&Value::Obj(lp), &key, Value::Bool(d))?;
+        }
     }
     Ok(Value::None)
 }
 
+fn loop_debug(vm: &mut Vm, lp: &ObjRef) -> bool {
+    match vm.aio.state(lp) {
+        Some(s) => s.debug,
+        None => matches!(closed_setting(vm, lp, CLOSED_DEBUG), Value::Bool(true)),
+    }
+}
+
 fn loop_get_debug(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let lp = this_obj(args)?;
-    Ok(Value::Bool(vm.aio.state(&lp).is_some_and(|s| s.debug)))
+    Ok(Value::Bool(loop_debug(vm, &lp)))
 }
 
 fn loop_repr(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let lp = this_obj(args)?;
     let cls = vm.type_name(&Value::Obj(lp.clone()));
-    let (running, closed, debug) = match vm.aio.state(&lp) {
-        Some(s) => (s.running, s.closed, s.debug),
-        None => (false, true, false),
+    let (running, closed) = match vm.aio.state(&lp) {
+        Some(s) => (s.running, s.closed),
+        None => (false, true),
     };
+    let debug = loop_debug(vm, &lp);
     let b = |x: bool| if x { "True" } else { "False" };
     Ok(Value::string(format!(
         "<{cls} running={} closed={} debug={}>",
@@ -1006,7 +1081,7 @@ fn sleep_timer(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let Some(lp) = vm.aio.running_loop() else {
         return Err(runtime_error("no running event loop"));
     };
-    let d = number(vm, &args.pos[0], "")?;
+    let d = delay_seconds(vm, &args.pos[0])?;
     let Some((fut, h)) = sleep_future_and_timer(vm, &lp, d, args.pos[1].clone()) else {
         return Err(runtime_error("asyncio is not initialised"));
     };

@@ -28,6 +28,12 @@ impl Files {
         self.open.get(&fd).map(|f| f.as_fd())
     }
 
+    /// The file of descriptor `fd`, for another module's reads and writes (asyncio's
+    /// pipe transports over `os.pipe()` descriptors, `_process`).
+    pub fn get_mut(&mut self, fd: i32) -> Option<&mut File> {
+        self.open.get_mut(&fd)
+    }
+
     /// Closes descriptor `fd` if it is one of the files; whether it was.
     pub fn close(&mut self, fd: i32) -> bool {
         self.open.remove(&fd).is_some()

@@ -278,7 +278,10 @@ fn read(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let mut scratch = std::mem::take(&mut vm.read_scratch);
     let got = match vm.processes.open.get_mut(&fd) {
         Some(Owned::Reader(r)) => Some(scratch.read(n, |buf| r.read(buf))),
-        _ => None,
+        _ => vm
+            .files
+            .get_mut(fd)
+            .map(|f| scratch.read(n, |buf| f.read(buf))),
     };
     vm.read_scratch = scratch;
     let Some((got, data)) = got else {
@@ -302,13 +305,37 @@ fn write(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             vm.type_name(&args.pos[1])
         )));
     };
-    let wrote = match vm.processes.open.get_mut(&fd) {
-        Some(Owned::Writer(w)) => w.write(&data),
+    let wrote = match (vm.processes.open.get_mut(&fd), vm.files.get_mut(fd)) {
+        (Some(Owned::Writer(w)), _) => w.write(&data),
+        (None, Some(f)) => f.write(&data),
         _ => return Err(os_error(vm, EBADF, "Bad file descriptor", None)),
     };
     vm.io_after_write(fd, &wrote, data.len());
     let k = wrote.map_err(|e| io_err(vm, &e))?;
     Ok(Value::Int(k as i64))
+}
+
+/// `set_nonblocking(fd)`: what asyncio's pipe transports do to the descriptor they are
+/// given (CPython's `os.set_blocking(fd, False)`). Children's pipes already are; a pipe
+/// from `os.pipe()` (or a file aio opened) is switched. Other descriptors (sys.stdin's,
+/// one inherited from the parent) are not aio's to read here: NotImplementedError.
+fn set_nonblocking(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("set_nonblocking", 1, 1)?;
+    let fd = fd_arg(args, 0)?;
+    if vm.processes.open.contains_key(&fd) {
+        return Ok(Value::None);
+    }
+    match vm.files.get_mut(fd) {
+        Some(f) => nonblocking(&*f).map_err(|e| io_err(vm, &e))?,
+        None => {
+            return Err(crate::vm::errors::not_implemented(format!(
+                "asyncio pipe transports over descriptor {fd} (aio reads only pipes it \
+                 created, such as os.pipe()'s and subprocesses'; not sys.stdin) are not \
+                 supported by aio yet"
+            )))
+        }
+    }
+    Ok(Value::None)
 }
 
 /// `close(fd)`: no loop watches it any more; closing twice is fine.
@@ -356,6 +383,7 @@ pub fn register(vm: &mut Vm) {
         ("read", read),
         ("write", write),
         ("close", close),
+        ("set_nonblocking", set_nonblocking),
         ("reap", reap),
         ("kill", kill),
     ];
