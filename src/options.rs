@@ -162,7 +162,8 @@ pub fn parse(args: &[String], env: &dyn Fn(&str) -> Option<String>) -> Result<Co
         }
     }
     o.warnoptions.extend(warn_args);
-    o.asyncio_debug = o.dev_mode || (!o.ignore_environment && env("PYTHONASYNCIODEBUG").is_some());
+    o.asyncio_debug = o.dev_mode
+        || (!o.ignore_environment && env("PYTHONASYNCIODEBUG").is_some_and(|v| !v.is_empty()));
     Ok(CommandLine {
         options: o,
         command,
@@ -243,10 +244,12 @@ fn apply_xoptions(o: &mut Options) -> Result<(), String> {
                     .filter(|n| *n == 0 || *n >= crate::modules::sys::INT_MAX_STR_DIGITS_THRESHOLD);
                 match limit {
                     Some(n) => o.int_max_str_digits = Some(n),
-                    None => return Err(format!(
+                    None => {
+                        return Err(format!(
                         "-X int_max_str_digits: invalid limit; must be >= {} or 0 for unlimited.",
                         crate::modules::sys::INT_MAX_STR_DIGITS_THRESHOLD
-                    )),
+                    ))
+                    }
                 }
             }
             ("importtime" | "tracemalloc" | "showrefcount" | "pycache_prefix", _) => {
