@@ -173,9 +173,23 @@ fn compile(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             "flags",
             "dont_inherit",
             "optimize",
+            "_feature_version",
         ],
     )?;
     let src = args.arg(0, "source").cloned().unwrap_or(Value::None);
+    if is_ast_node(vm, &src) {
+        return Err(not_implemented(
+            "compiling an AST object is not supported by aio yet",
+        ));
+    }
+    if !matches!(
+        src.as_obj().map(|o| &**o),
+        Some(Obj::Str(_) | Obj::Bytes(_))
+    ) {
+        return Err(type_error(
+            "compile() arg 1 must be a string, bytes or AST object",
+        ));
+    }
     let filename = args
         .arg(1, "filename")
         .and_then(|v| v.as_str().map(|s| s.to_string()))
@@ -184,6 +198,29 @@ fn compile(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         .arg(2, "mode")
         .and_then(|v| v.as_str().map(|s| s.to_string()))
         .unwrap_or_default();
+    let flags = match args.arg(3, "flags") {
+        Some(Value::Int(f)) => *f,
+        Some(Value::Bool(b)) => i64::from(*b),
+        _ => 0,
+    };
+    if flags & super::ast_nodes::PYCF_ONLY_AST != 0 {
+        let version = args
+            .arg(6, "_feature_version")
+            .cloned()
+            .unwrap_or(Value::Int(-1));
+        if !matches!(version, Value::Int(v) if v < 0 || v >= 11) {
+            return Err(not_implemented(
+                "ast.parse() with a feature_version before (3, 11) is not supported by aio yet",
+            ));
+        }
+        if flags & PYCF_TYPE_COMMENTS != 0 {
+            return Err(not_implemented(
+                "ast.parse() with type_comments=True is not supported by aio yet",
+            ));
+        }
+        let text = source_text(vm, &src, "compile")?;
+        return super::ast_nodes::parse(vm, text, &filename, &mode);
+    }
     let kind = match mode.as_str() {
         "exec" => Kind::Exec,
         "eval" => Kind::Eval,
@@ -202,6 +239,20 @@ fn compile(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let code = compile_text(vm, text, &filename, kind)?;
     let co = vm.code_object(code);
     Ok(Value::obj(Obj::Code(co)))
+}
+
+/// `ast.PyCF_TYPE_COMMENTS`.
+const PYCF_TYPE_COMMENTS: i64 = 0x1000;
+
+/// An `ast.AST` instance, which CPython's compile() accepts in place of source text.
+fn is_ast_node(vm: &mut Vm, v: &Value) -> bool {
+    let Some(module) = vm.sys_module("_ast") else {
+        return false;
+    };
+    match vm.get_attr_str(&module, "AST") {
+        Ok(Value::Obj(cls)) => vm.isinstance(v, &cls),
+        _ => false,
+    }
 }
 
 pub fn register(vm: &mut Vm) {

@@ -1,0 +1,1012 @@
+//! `compile(source, filename, mode, PyCF_ONLY_AST)` (what `ast.parse` calls): aio's own
+//! syntax tree (`crate::syntax::ast`) turned into the node objects of the `_ast` module
+//! (`stdlib/_ast.aio`), with CPython 3.11's shapes and positions.
+//!
+//! aio's tree differs from CPython's in a few places that are undone here: parameter
+//! defaults live on each parameter, negative numbers in patterns are folded, `except*`
+//! is a flag, and f-string parts are not merged. Positions: aio spans are byte offsets,
+//! and CPython's `col_offset` counts UTF-8 bytes too, so a column is `offset - line start`.
+
+use crate::bytecode::Source;
+use crate::obj::{DictData, InstanceObj, Obj};
+use crate::syntax::ast::*;
+use crate::vm::dictops::{get_str, set_str};
+use crate::vm::errors::{not_implemented, type_error, PyResult};
+use crate::vm::value::{ObjRef, Value};
+use crate::vm::Vm;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// `ast.PyCF_ONLY_AST`.
+pub const PYCF_ONLY_AST: i64 = 0x400;
+
+/// Parses `text` in `mode` ('exec', 'eval', 'single') into an `_ast` tree.
+pub fn parse(vm: &mut Vm, text: String, filename: &str, mode: &str) -> PyResult<Value> {
+    let module = vm.import_module("_ast")?;
+    let ns = match module.as_obj().map(|o| &**o) {
+        Some(Obj::Module(m)) => m.dict.clone(),
+        _ => return Err(type_error("_ast is not a module")),
+    };
+    let source = Rc::new(Source::new(filename, text));
+    let mut b = Builder {
+        vm,
+        ns,
+        src: source.clone(),
+        classes: HashMap::new(),
+    };
+    match mode {
+        "exec" => {
+            let m = crate::syntax::parse_module(&source.text)
+                .map_err(|e| b.vm.syntax_error_exc(&e, &source))?;
+            let body = b.stmts(&m.body)?;
+            b.node(
+                "Module",
+                &[("body", body), ("type_ignores", Value::list(vec![]))],
+                None,
+            )
+        }
+        "single" => {
+            let m = crate::syntax::parse_interactive(&source.text)
+                .map_err(|e| b.vm.syntax_error_exc(&e, &source))?;
+            let body = b.stmts(&m.body)?;
+            b.node("Interactive", &[("body", body)], None)
+        }
+        "eval" => {
+            // An indented first line is an IndentationError in CPython's eval mode too;
+            // aio's expression parser skips indentation, so ask the file parser for it.
+            if first_line_indented(&source.text) {
+                if let Err(e) = crate::syntax::parse_module(&source.text) {
+                    return Err(b.vm.syntax_error_exc(&e, &source));
+                }
+            }
+            let e = crate::syntax::parse_expr(&source.text)
+                .map_err(|e| b.vm.syntax_error_exc(&e, &source))?;
+            let body = b.expr(&e, Ctx::Load)?;
+            b.node("Expression", &[("body", body)], None)
+        }
+        "func_type" => Err(not_implemented(
+            "ast.parse() mode 'func_type' is not supported by aio yet",
+        )),
+        _ => Err(crate::vm::errors::value_error(
+            "compile() mode must be 'exec', 'eval', 'single' or 'func_type'",
+        )),
+    }
+}
+
+/// Whether the first line holding code (not blank, not only a comment) is indented.
+fn first_line_indented(text: &str) -> bool {
+    for line in text.lines() {
+        let code = line.trim_start_matches([' ', '\t', '\x0c']);
+        if code.is_empty() || code.starts_with('#') {
+            continue;
+        }
+        return code.len() != line.len();
+    }
+    false
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ctx {
+    Load,
+    Store,
+    Del,
+}
+
+impl Ctx {
+    fn name(self) -> &'static str {
+        match self {
+            Ctx::Load => "Load",
+            Ctx::Store => "Store",
+            Ctx::Del => "Del",
+        }
+    }
+}
+
+type Fields<'f> = &'f [(&'static str, Value)];
+
+struct Builder<'v> {
+    vm: &'v mut Vm,
+    /// The `_ast` module's namespace, where the node classes live.
+    ns: ObjRef,
+    src: Rc<Source>,
+    classes: HashMap<&'static str, ObjRef>,
+}
+
+impl Builder<'_> {
+    fn lookup(&mut self, name: &str) -> PyResult<Value> {
+        let key = self.vm.intern(name);
+        let found = match &*self.ns {
+            Obj::Dict(d) => get_str(&d.borrow(), &key),
+            _ => None,
+        };
+        found.ok_or_else(|| type_error(format!("_ast has no {name}")))
+    }
+
+    fn class(&mut self, name: &'static str) -> PyResult<ObjRef> {
+        if let Some(c) = self.classes.get(name) {
+            return Ok(c.clone());
+        }
+        let c = match self.lookup(name)? {
+            Value::Obj(o) if matches!(&*o, Obj::Class(_)) => o,
+            _ => return Err(type_error(format!("_ast.{name} is not a class"))),
+        };
+        self.classes.insert(name, c.clone());
+        Ok(c)
+    }
+
+    /// The shared instance of a field-less node (`Load()`, `Add()`, ...), as CPython
+    /// shares them.
+    fn singleton(&mut self, name: &'static str) -> PyResult<Value> {
+        let table = self.lookup("_singletons")?;
+        let key = self.vm.intern(name);
+        let found = match table.as_obj().map(|o| &**o) {
+            Some(Obj::Dict(d)) => get_str(&d.borrow(), &key),
+            _ => None,
+        };
+        found.ok_or_else(|| type_error(format!("_ast has no {name} singleton")))
+    }
+
+    /// A node of class `cls` with `fields`, then the four position attributes of `span`.
+    fn node(&mut self, cls: &'static str, fields: Fields, span: Option<Span>) -> PyResult<Value> {
+        let class = self.class(cls)?;
+        let mut d = DictData::new();
+        for (k, v) in fields {
+            set_str(&mut d, self.vm.intern(k), v.clone());
+        }
+        if let Some(span) = span {
+            let (l, c, el, ec) = self.position(span);
+            for (k, v) in [
+                ("lineno", l),
+                ("col_offset", c),
+                ("end_lineno", el),
+                ("end_col_offset", ec),
+            ] {
+                set_str(&mut d, self.vm.intern(k), Value::Int(v));
+            }
+        }
+        Ok(Value::obj(Obj::Instance(InstanceObj::with_attrs(
+            class,
+            d,
+            Value::Undef,
+        ))))
+    }
+
+    fn position(&self, span: Span) -> (i64, i64, i64, i64) {
+        let s = &self.src;
+        (
+            i64::from(s.line_of(span.start)),
+            s.byte_col(span.start) as i64,
+            i64::from(s.line_of(span.end)),
+            s.byte_col(span.end) as i64,
+        )
+    }
+
+    fn text_at(&self, offset: u32) -> &str {
+        self.src.text.get(offset as usize..).unwrap_or("")
+    }
+
+    fn opt_expr(&mut self, e: Option<&Expr>) -> PyResult<Value> {
+        match e {
+            Some(e) => self.expr(e, Ctx::Load),
+            None => Ok(Value::None),
+        }
+    }
+
+    fn exprs(&mut self, es: &[Expr], ctx: Ctx) -> PyResult<Value> {
+        let mut out = Vec::with_capacity(es.len());
+        for e in es {
+            out.push(self.expr(e, ctx)?);
+        }
+        Ok(Value::list(out))
+    }
+
+    fn names(names: &[Name]) -> Value {
+        Value::list(names.iter().map(|n| Value::str(n)).collect())
+    }
+
+    fn opt_name(name: &Option<Name>) -> Value {
+        name.as_deref().map_or(Value::None, Value::str)
+    }
+
+    pub fn stmts(&mut self, body: &[Stmt]) -> PyResult<Value> {
+        let mut out = Vec::with_capacity(body.len());
+        for s in body {
+            out.push(self.stmt(s)?);
+        }
+        Ok(Value::list(out))
+    }
+
+    fn stmt(&mut self, s: &Stmt) -> PyResult<Value> {
+        let sp = Some(s.span);
+        match &s.kind {
+            StmtKind::Expr(e) => {
+                let v = self.expr(e, Ctx::Load)?;
+                self.node("Expr", &[("value", v)], sp)
+            }
+            StmtKind::Assign { targets, value } => {
+                let t = self.exprs(targets, Ctx::Store)?;
+                let v = self.expr(value, Ctx::Load)?;
+                self.node(
+                    "Assign",
+                    &[("targets", t), ("value", v), ("type_comment", Value::None)],
+                    sp,
+                )
+            }
+            StmtKind::AugAssign { target, op, value } => {
+                let t = self.expr(target, Ctx::Store)?;
+                let o = self.singleton(binop_name(*op))?;
+                let v = self.expr(value, Ctx::Load)?;
+                self.node("AugAssign", &[("target", t), ("op", o), ("value", v)], sp)
+            }
+            StmtKind::AnnAssign {
+                target,
+                annotation,
+                value,
+                simple,
+            } => {
+                let t = self.expr(target, Ctx::Store)?;
+                let a = self.expr(annotation, Ctx::Load)?;
+                let v = self.opt_expr(value.as_ref())?;
+                let simple = Value::Int(i64::from(*simple));
+                self.node(
+                    "AnnAssign",
+                    &[
+                        ("target", t),
+                        ("annotation", a),
+                        ("value", v),
+                        ("simple", simple),
+                    ],
+                    sp,
+                )
+            }
+            StmtKind::Pass => self.node("Pass", &[], sp),
+            StmtKind::Break => self.node("Break", &[], sp),
+            StmtKind::Continue => self.node("Continue", &[], sp),
+            StmtKind::Return(v) => {
+                let v = self.opt_expr(v.as_ref())?;
+                self.node("Return", &[("value", v)], sp)
+            }
+            StmtKind::Delete(ts) => {
+                let t = self.exprs(ts, Ctx::Del)?;
+                self.node("Delete", &[("targets", t)], sp)
+            }
+            StmtKind::Global(n) => self.node("Global", &[("names", Self::names(n))], sp),
+            StmtKind::Nonlocal(n) => self.node("Nonlocal", &[("names", Self::names(n))], sp),
+            StmtKind::If { test, body, orelse } | StmtKind::While { test, body, orelse } => {
+                let cls = if matches!(s.kind, StmtKind::If { .. }) {
+                    "If"
+                } else {
+                    "While"
+                };
+                let t = self.expr(test, Ctx::Load)?;
+                let b = self.stmts(body)?;
+                let o = self.stmts(orelse)?;
+                self.node(cls, &[("test", t), ("body", b), ("orelse", o)], sp)
+            }
+            StmtKind::For {
+                target,
+                iter,
+                body,
+                orelse,
+                is_async,
+            } => {
+                let t = self.expr(target, Ctx::Store)?;
+                let i = self.expr(iter, Ctx::Load)?;
+                let b = self.stmts(body)?;
+                let o = self.stmts(orelse)?;
+                let cls = if *is_async { "AsyncFor" } else { "For" };
+                self.node(
+                    cls,
+                    &[
+                        ("target", t),
+                        ("iter", i),
+                        ("body", b),
+                        ("orelse", o),
+                        ("type_comment", Value::None),
+                    ],
+                    sp,
+                )
+            }
+            StmtKind::With {
+                items,
+                body,
+                is_async,
+            } => {
+                let mut its = Vec::with_capacity(items.len());
+                for it in items {
+                    let c = self.expr(&it.context, Ctx::Load)?;
+                    let v = match &it.target {
+                        Some(t) => self.expr(t, Ctx::Store)?,
+                        None => Value::None,
+                    };
+                    its.push(self.node(
+                        "withitem",
+                        &[("context_expr", c), ("optional_vars", v)],
+                        None,
+                    )?);
+                }
+                let b = self.stmts(body)?;
+                let cls = if *is_async { "AsyncWith" } else { "With" };
+                self.node(
+                    cls,
+                    &[
+                        ("items", Value::list(its)),
+                        ("body", b),
+                        ("type_comment", Value::None),
+                    ],
+                    sp,
+                )
+            }
+            StmtKind::Raise { exc, cause } => {
+                let e = self.opt_expr(exc.as_ref())?;
+                let c = self.opt_expr(cause.as_ref())?;
+                self.node("Raise", &[("exc", e), ("cause", c)], sp)
+            }
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+                is_star,
+            } => {
+                let b = self.stmts(body)?;
+                let mut hs = Vec::with_capacity(handlers.len());
+                for h in handlers {
+                    let t = self.opt_expr(h.typ.as_ref())?;
+                    let hb = self.stmts(&h.body)?;
+                    hs.push(self.node(
+                        "ExceptHandler",
+                        &[("type", t), ("name", Self::opt_name(&h.name)), ("body", hb)],
+                        Some(h.span),
+                    )?);
+                }
+                let o = self.stmts(orelse)?;
+                let f = self.stmts(finalbody)?;
+                let cls = if *is_star { "TryStar" } else { "Try" };
+                self.node(
+                    cls,
+                    &[
+                        ("body", b),
+                        ("handlers", Value::list(hs)),
+                        ("orelse", o),
+                        ("finalbody", f),
+                    ],
+                    sp,
+                )
+            }
+            StmtKind::Assert { test, msg } => {
+                let t = self.expr(test, Ctx::Load)?;
+                let m = self.opt_expr(msg.as_ref())?;
+                self.node("Assert", &[("test", t), ("msg", m)], sp)
+            }
+            StmtKind::FunctionDef(f) => {
+                let a = self.arguments(&f.params)?;
+                let b = self.stmts(&f.body)?;
+                let d = self.exprs(&f.decorators, Ctx::Load)?;
+                let r = self.opt_expr(f.returns.as_ref())?;
+                let cls = if f.is_async {
+                    "AsyncFunctionDef"
+                } else {
+                    "FunctionDef"
+                };
+                self.node(
+                    cls,
+                    &[
+                        ("name", Value::str(&f.name)),
+                        ("args", a),
+                        ("body", b),
+                        ("decorator_list", d),
+                        ("returns", r),
+                        ("type_comment", Value::None),
+                    ],
+                    sp,
+                )
+            }
+            StmtKind::ClassDef(c) => {
+                let bases = self.exprs(&c.bases, Ctx::Load)?;
+                let kws = self.keywords(&c.keywords)?;
+                let b = self.stmts(&c.body)?;
+                let d = self.exprs(&c.decorators, Ctx::Load)?;
+                self.node(
+                    "ClassDef",
+                    &[
+                        ("name", Value::str(&c.name)),
+                        ("bases", bases),
+                        ("keywords", kws),
+                        ("body", b),
+                        ("decorator_list", d),
+                    ],
+                    sp,
+                )
+            }
+            StmtKind::Match { subject, cases } => {
+                let subj = self.expr(subject, Ctx::Load)?;
+                let mut cs = Vec::with_capacity(cases.len());
+                for c in cases {
+                    let p = self.pattern(&c.pattern)?;
+                    let g = self.opt_expr(c.guard.as_ref())?;
+                    let b = self.stmts(&c.body)?;
+                    cs.push(self.node(
+                        "match_case",
+                        &[("pattern", p), ("guard", g), ("body", b)],
+                        None,
+                    )?);
+                }
+                self.node(
+                    "Match",
+                    &[("subject", subj), ("cases", Value::list(cs))],
+                    sp,
+                )
+            }
+            StmtKind::Import(names) => {
+                let n = self.aliases(names)?;
+                self.node("Import", &[("names", n)], sp)
+            }
+            StmtKind::ImportFrom {
+                module,
+                names,
+                level,
+            } => {
+                let n = self.aliases(names)?;
+                self.node(
+                    "ImportFrom",
+                    &[
+                        ("module", Self::opt_name(module)),
+                        ("names", n),
+                        ("level", Value::Int(i64::from(*level))),
+                    ],
+                    sp,
+                )
+            }
+        }
+    }
+
+    fn aliases(&mut self, names: &[Alias]) -> PyResult<Value> {
+        let mut out = Vec::with_capacity(names.len());
+        for a in names {
+            out.push(self.node(
+                "alias",
+                &[
+                    ("name", Value::str(&a.name)),
+                    ("asname", Self::opt_name(&a.asname)),
+                ],
+                Some(a.span),
+            )?);
+        }
+        Ok(Value::list(out))
+    }
+
+    fn keywords(&mut self, kws: &[Keyword]) -> PyResult<Value> {
+        let mut out = Vec::with_capacity(kws.len());
+        for k in kws {
+            let v = self.expr(&k.value, Ctx::Load)?;
+            out.push(self.node(
+                "keyword",
+                &[("arg", Self::opt_name(&k.arg)), ("value", v)],
+                Some(k.span),
+            )?);
+        }
+        Ok(Value::list(out))
+    }
+
+    fn arg(&mut self, p: &Param) -> PyResult<Value> {
+        let a = self.opt_expr(p.annotation.as_ref())?;
+        self.node(
+            "arg",
+            &[
+                ("arg", Value::str(&p.name)),
+                ("annotation", a),
+                ("type_comment", Value::None),
+            ],
+            Some(p.span),
+        )
+    }
+
+    fn opt_arg(&mut self, p: Option<&Param>) -> PyResult<Value> {
+        match p {
+            Some(p) => self.arg(p),
+            None => Ok(Value::None),
+        }
+    }
+
+    /// CPython's `arguments`: positional defaults right-aligned in one list, keyword-only
+    /// defaults padded with None.
+    fn arguments(&mut self, ps: &Parameters) -> PyResult<Value> {
+        let mut posonly = Vec::new();
+        let mut args = Vec::new();
+        let mut defaults = Vec::new();
+        for p in &ps.posonly {
+            posonly.push(self.arg(p)?);
+            if let Some(d) = &p.default {
+                defaults.push(self.expr(d, Ctx::Load)?);
+            }
+        }
+        for p in &ps.args {
+            args.push(self.arg(p)?);
+            if let Some(d) = &p.default {
+                defaults.push(self.expr(d, Ctx::Load)?);
+            }
+        }
+        let vararg = self.opt_arg(ps.vararg.as_ref())?;
+        let mut kwonly = Vec::new();
+        let mut kw_defaults = Vec::new();
+        for p in &ps.kwonly {
+            kwonly.push(self.arg(p)?);
+            kw_defaults.push(self.opt_expr(p.default.as_ref())?);
+        }
+        let kwarg = self.opt_arg(ps.kwarg.as_ref())?;
+        self.node(
+            "arguments",
+            &[
+                ("posonlyargs", Value::list(posonly)),
+                ("args", Value::list(args)),
+                ("vararg", vararg),
+                ("kwonlyargs", Value::list(kwonly)),
+                ("kw_defaults", Value::list(kw_defaults)),
+                ("kwarg", kwarg),
+                ("defaults", Value::list(defaults)),
+            ],
+            None,
+        )
+    }
+
+    fn comprehensions(&mut self, gens: &[Comprehension]) -> PyResult<Value> {
+        let mut out = Vec::with_capacity(gens.len());
+        for g in gens {
+            let t = self.expr(&g.target, Ctx::Store)?;
+            let i = self.expr(&g.iter, Ctx::Load)?;
+            let ifs = self.exprs(&g.ifs, Ctx::Load)?;
+            out.push(self.node(
+                "comprehension",
+                &[
+                    ("target", t),
+                    ("iter", i),
+                    ("ifs", ifs),
+                    ("is_async", Value::Int(i64::from(g.is_async))),
+                ],
+                None,
+            )?);
+        }
+        Ok(Value::list(out))
+    }
+
+    fn ctx(&mut self, ctx: Ctx) -> PyResult<Value> {
+        self.singleton(ctx.name())
+    }
+
+    pub fn expr(&mut self, e: &Expr, ctx: Ctx) -> PyResult<Value> {
+        let sp = Some(e.span);
+        match &e.kind {
+            ExprKind::Name(n) => {
+                let c = self.ctx(ctx)?;
+                self.node("Name", &[("id", Value::str(n)), ("ctx", c)], sp)
+            }
+            ExprKind::Constant(c) => self.constant(c, e.span),
+            ExprKind::JoinedStr(parts) => self.joined_str(parts, e.span, e.span),
+            ExprKind::BoolOp { op, values } => {
+                let o = self.singleton(match op {
+                    BoolOp::And => "And",
+                    BoolOp::Or => "Or",
+                })?;
+                let v = self.exprs(values, Ctx::Load)?;
+                self.node("BoolOp", &[("op", o), ("values", v)], sp)
+            }
+            ExprKind::BinOp { left, op, right } => {
+                let l = self.expr(left, Ctx::Load)?;
+                let o = self.singleton(binop_name(*op))?;
+                let r = self.expr(right, Ctx::Load)?;
+                self.node("BinOp", &[("left", l), ("op", o), ("right", r)], sp)
+            }
+            ExprKind::UnaryOp { op, operand } => {
+                let o = self.singleton(match op {
+                    UnaryOp::Invert => "Invert",
+                    UnaryOp::Not => "Not",
+                    UnaryOp::UAdd => "UAdd",
+                    UnaryOp::USub => "USub",
+                })?;
+                let v = self.expr(operand, Ctx::Load)?;
+                self.node("UnaryOp", &[("op", o), ("operand", v)], sp)
+            }
+            ExprKind::Compare {
+                left,
+                ops,
+                comparators,
+            } => {
+                let l = self.expr(left, Ctx::Load)?;
+                let mut os = Vec::with_capacity(ops.len());
+                for op in ops {
+                    os.push(self.singleton(cmpop_name(*op))?);
+                }
+                let c = self.exprs(comparators, Ctx::Load)?;
+                self.node(
+                    "Compare",
+                    &[("left", l), ("ops", Value::list(os)), ("comparators", c)],
+                    sp,
+                )
+            }
+            ExprKind::Call {
+                func,
+                args,
+                keywords,
+            } => {
+                let f = self.expr(func, Ctx::Load)?;
+                let a = self.exprs(args, Ctx::Load)?;
+                let k = self.keywords(keywords)?;
+                self.node("Call", &[("func", f), ("args", a), ("keywords", k)], sp)
+            }
+            ExprKind::Attribute { value, attr } => {
+                let v = self.expr(value, Ctx::Load)?;
+                let c = self.ctx(ctx)?;
+                self.node(
+                    "Attribute",
+                    &[("value", v), ("attr", Value::str(attr)), ("ctx", c)],
+                    sp,
+                )
+            }
+            ExprKind::Subscript { value, index } => {
+                let v = self.expr(value, Ctx::Load)?;
+                let i = self.expr(index, Ctx::Load)?;
+                let c = self.ctx(ctx)?;
+                self.node("Subscript", &[("value", v), ("slice", i), ("ctx", c)], sp)
+            }
+            ExprKind::Slice { lower, upper, step } => {
+                let l = self.opt_expr(lower.as_deref())?;
+                let u = self.opt_expr(upper.as_deref())?;
+                let s = self.opt_expr(step.as_deref())?;
+                self.node("Slice", &[("lower", l), ("upper", u), ("step", s)], sp)
+            }
+            ExprKind::Starred(v) => {
+                let v = self.expr(v, ctx)?;
+                let c = self.ctx(ctx)?;
+                self.node("Starred", &[("value", v), ("ctx", c)], sp)
+            }
+            ExprKind::List(elts) | ExprKind::Tuple(elts) => {
+                let cls = if matches!(e.kind, ExprKind::List(_)) {
+                    "List"
+                } else {
+                    "Tuple"
+                };
+                let v = self.exprs(elts, ctx)?;
+                let c = self.ctx(ctx)?;
+                self.node(cls, &[("elts", v), ("ctx", c)], sp)
+            }
+            ExprKind::Set(elts) => {
+                let v = self.exprs(elts, Ctx::Load)?;
+                self.node("Set", &[("elts", v)], sp)
+            }
+            ExprKind::Dict { keys, values } => {
+                let mut ks = Vec::with_capacity(keys.len());
+                for k in keys {
+                    ks.push(self.opt_expr(k.as_ref())?);
+                }
+                let v = self.exprs(values, Ctx::Load)?;
+                self.node("Dict", &[("keys", Value::list(ks)), ("values", v)], sp)
+            }
+            ExprKind::IfExp { test, body, orelse } => {
+                let t = self.expr(test, Ctx::Load)?;
+                let b = self.expr(body, Ctx::Load)?;
+                let o = self.expr(orelse, Ctx::Load)?;
+                self.node("IfExp", &[("test", t), ("body", b), ("orelse", o)], sp)
+            }
+            ExprKind::Lambda { params, body } => {
+                let a = self.arguments(params)?;
+                let b = self.expr(body, Ctx::Load)?;
+                self.node("Lambda", &[("args", a), ("body", b)], sp)
+            }
+            ExprKind::NamedExpr { target, value } => {
+                let t = self.expr(target, Ctx::Store)?;
+                let v = self.expr(value, Ctx::Load)?;
+                self.node("NamedExpr", &[("target", t), ("value", v)], sp)
+            }
+            ExprKind::ListComp { elt, generators }
+            | ExprKind::SetComp { elt, generators }
+            | ExprKind::GeneratorExp { elt, generators } => {
+                let cls = match e.kind {
+                    ExprKind::ListComp { .. } => "ListComp",
+                    ExprKind::SetComp { .. } => "SetComp",
+                    _ => "GeneratorExp",
+                };
+                let el = self.expr(elt, Ctx::Load)?;
+                let g = self.comprehensions(generators)?;
+                self.node(cls, &[("elt", el), ("generators", g)], sp)
+            }
+            ExprKind::DictComp {
+                key,
+                value,
+                generators,
+            } => {
+                let k = self.expr(key, Ctx::Load)?;
+                let v = self.expr(value, Ctx::Load)?;
+                let g = self.comprehensions(generators)?;
+                self.node(
+                    "DictComp",
+                    &[("key", k), ("value", v), ("generators", g)],
+                    sp,
+                )
+            }
+            ExprKind::Await(v) => {
+                let v = self.expr(v, Ctx::Load)?;
+                self.node("Await", &[("value", v)], sp)
+            }
+            ExprKind::Yield(v) => {
+                let v = self.opt_expr(v.as_deref())?;
+                self.node("Yield", &[("value", v)], sp)
+            }
+            ExprKind::YieldFrom(v) => {
+                let v = self.expr(v, Ctx::Load)?;
+                self.node("YieldFrom", &[("value", v)], sp)
+            }
+        }
+    }
+
+    fn constant_value(&mut self, c: &Constant) -> Value {
+        match c {
+            Constant::None => Value::None,
+            Constant::True => Value::Bool(true),
+            Constant::False => Value::Bool(false),
+            Constant::Ellipsis => self.vm.t.ellipsis_value.clone(),
+            Constant::Int(i) => Value::Int(*i),
+            Constant::BigInt(b) => Value::from_bigint(b.clone()),
+            Constant::Float(f) => Value::Float(*f),
+            Constant::Imag(f) => {
+                crate::obj::complex::value(crate::obj::complex::Complex::new(0.0, *f))
+            }
+            Constant::Str(s) => Value::str(s),
+            Constant::Bytes(b) => Value::bytes(b.clone()),
+        }
+    }
+
+    /// A constant; a number the pattern parser folded with its `-` becomes
+    /// `UnaryOp(USub, Constant)` again, as CPython's parser leaves it.
+    fn constant(&mut self, c: &Constant, span: Span) -> PyResult<Value> {
+        let text = self.text_at(span.start);
+        if let Some(rest) = text.strip_prefix('-') {
+            let skipped = rest.len() - rest.trim_start().len();
+            let inner = Span {
+                start: span.start + 1 + skipped as u32,
+                end: span.end,
+            };
+            let positive = match c {
+                Constant::Int(i) => match i.checked_neg() {
+                    Some(n) => Constant::Int(n),
+                    None => Constant::BigInt(-num_bigint::BigInt::from(*i)),
+                },
+                Constant::BigInt(b) => {
+                    let n = -b.clone();
+                    match i64::try_from(&n) {
+                        Ok(i) => Constant::Int(i),
+                        Err(_) => Constant::BigInt(n),
+                    }
+                }
+                Constant::Float(f) => Constant::Float(-f),
+                Constant::Imag(f) => Constant::Imag(-f),
+                other => other.clone(),
+            };
+            let operand = self.constant(&positive, inner)?;
+            let op = self.singleton("USub")?;
+            return self.node("UnaryOp", &[("op", op), ("operand", operand)], Some(span));
+        }
+        let kind = match c {
+            Constant::Str(_) if text.starts_with('u') => Value::str("u"),
+            _ => Value::None,
+        };
+        let v = self.constant_value(c);
+        self.node("Constant", &[("value", v), ("kind", kind)], Some(span))
+    }
+
+    /// A JoinedStr as CPython 3.11's f-string parser builds it: adjacent literals merged,
+    /// empty ones dropped; the parts carry the span of the whole concatenation (`whole`)
+    /// except the JoinedStr itself and a literal still pending at its end, which carry
+    /// `own` (for a format spec, the one string token holding it).
+    fn joined_str(&mut self, parts: &[FStringPart], whole: Span, own: Span) -> PyResult<Value> {
+        let mut values = Vec::new();
+        let mut literal = String::new();
+        for p in parts {
+            match p {
+                FStringPart::Literal(s) => literal.push_str(s),
+                FStringPart::Formatted {
+                    value,
+                    conversion,
+                    spec,
+                } => {
+                    if !literal.is_empty() {
+                        let s = Value::string(std::mem::take(&mut literal));
+                        values.push(self.node(
+                            "Constant",
+                            &[("value", s), ("kind", Value::None)],
+                            Some(whole),
+                        )?);
+                    }
+                    let v = self.expr(value, Ctx::Load)?;
+                    let conv = Value::Int(conversion.map_or(-1, |c| c as i64));
+                    let fs = match spec {
+                        Some(parts) => {
+                            let token = string_tokens(&self.src.text, whole)
+                                .into_iter()
+                                .find(|t| t.start <= value.span.start && value.span.end <= t.end)
+                                .unwrap_or(whole);
+                            self.joined_str(parts, whole, token)?
+                        }
+                        None => Value::None,
+                    };
+                    values.push(self.node(
+                        "FormattedValue",
+                        &[("value", v), ("conversion", conv), ("format_spec", fs)],
+                        Some(whole),
+                    )?);
+                }
+            }
+        }
+        if !literal.is_empty() {
+            let s = Value::string(literal);
+            values.push(self.node(
+                "Constant",
+                &[("value", s), ("kind", Value::None)],
+                Some(own),
+            )?);
+        }
+        self.node("JoinedStr", &[("values", Value::list(values))], Some(own))
+    }
+
+    fn patterns(&mut self, ps: &[Pattern]) -> PyResult<Value> {
+        let mut out = Vec::with_capacity(ps.len());
+        for p in ps {
+            out.push(self.pattern(p)?);
+        }
+        Ok(Value::list(out))
+    }
+
+    fn pattern(&mut self, p: &Pattern) -> PyResult<Value> {
+        let sp = Some(p.span);
+        match &*p.kind {
+            PatternKind::Value(e) => {
+                let v = self.expr(e, Ctx::Load)?;
+                self.node("MatchValue", &[("value", v)], sp)
+            }
+            PatternKind::Singleton(c) => {
+                let v = self.constant_value(c);
+                self.node("MatchSingleton", &[("value", v)], sp)
+            }
+            PatternKind::Sequence(ps) => {
+                let v = self.patterns(ps)?;
+                self.node("MatchSequence", &[("patterns", v)], sp)
+            }
+            PatternKind::Mapping {
+                keys,
+                patterns,
+                rest,
+            } => {
+                let k = self.exprs(keys, Ctx::Load)?;
+                let ps = self.patterns(patterns)?;
+                self.node(
+                    "MatchMapping",
+                    &[
+                        ("keys", k),
+                        ("patterns", ps),
+                        ("rest", Self::opt_name(rest)),
+                    ],
+                    sp,
+                )
+            }
+            PatternKind::Class {
+                cls,
+                patterns,
+                kwd_attrs,
+                kwd_patterns,
+            } => {
+                let c = self.expr(cls, Ctx::Load)?;
+                let ps = self.patterns(patterns)?;
+                let kp = self.patterns(kwd_patterns)?;
+                self.node(
+                    "MatchClass",
+                    &[
+                        ("cls", c),
+                        ("patterns", ps),
+                        ("kwd_attrs", Self::names(kwd_attrs)),
+                        ("kwd_patterns", kp),
+                    ],
+                    sp,
+                )
+            }
+            PatternKind::Star(name) => {
+                self.node("MatchStar", &[("name", Self::opt_name(name))], sp)
+            }
+            PatternKind::As { pattern, name } => {
+                let inner = match pattern {
+                    Some(p) => self.pattern(p)?,
+                    None => Value::None,
+                };
+                self.node(
+                    "MatchAs",
+                    &[("pattern", inner), ("name", Self::opt_name(name))],
+                    sp,
+                )
+            }
+            PatternKind::Or(ps) => {
+                let v = self.patterns(ps)?;
+                self.node("MatchOr", &[("patterns", v)], sp)
+            }
+        }
+    }
+}
+
+/// The spans of the string literals that make up the implicit concatenation at `span`
+/// (`f'a{x}' 'b'` is two tokens).
+fn string_tokens(text: &str, span: Span) -> Vec<Span> {
+    let bytes = text.as_bytes();
+    let end = (span.end as usize).min(bytes.len());
+    let mut i = span.start as usize;
+    let mut out = Vec::new();
+    while i < end {
+        let c = bytes.get(i).copied().unwrap_or(b' ');
+        if c == b'#' {
+            while i < end && bytes.get(i) != Some(&b'\n') {
+                i += 1;
+            }
+            continue;
+        }
+        if !(c == b'\'' || c == b'"' || c.is_ascii_alphabetic()) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < end && bytes.get(i).is_some_and(|b| b.is_ascii_alphabetic()) {
+            i += 1;
+        }
+        let Some(&quote) = bytes.get(i) else { break };
+        let triple = bytes.get(i..i + 3) == Some(&[quote; 3][..]);
+        i += if triple { 3 } else { 1 };
+        while i < end {
+            match bytes.get(i) {
+                Some(b'\\') => i += 2,
+                Some(&b) if b == quote => {
+                    if !triple {
+                        i += 1;
+                        break;
+                    }
+                    if bytes.get(i..i + 3) == Some(&[quote; 3][..]) {
+                        i += 3;
+                        break;
+                    }
+                    i += 1;
+                }
+                _ => i += 1,
+            }
+        }
+        out.push(Span::new(start, i.min(end)));
+    }
+    out
+}
+
+fn binop_name(op: BinOp) -> &'static str {
+    match op {
+        BinOp::Add => "Add",
+        BinOp::Sub => "Sub",
+        BinOp::Mult => "Mult",
+        BinOp::MatMult => "MatMult",
+        BinOp::Div => "Div",
+        BinOp::Mod => "Mod",
+        BinOp::Pow => "Pow",
+        BinOp::LShift => "LShift",
+        BinOp::RShift => "RShift",
+        BinOp::BitOr => "BitOr",
+        BinOp::BitXor => "BitXor",
+        BinOp::BitAnd => "BitAnd",
+        BinOp::FloorDiv => "FloorDiv",
+    }
+}
+
+fn cmpop_name(op: CmpOp) -> &'static str {
+    match op {
+        CmpOp::Eq => "Eq",
+        CmpOp::NotEq => "NotEq",
+        CmpOp::Lt => "Lt",
+        CmpOp::LtE => "LtE",
+        CmpOp::Gt => "Gt",
+        CmpOp::GtE => "GtE",
+        CmpOp::Is => "Is",
+        CmpOp::IsNot => "IsNot",
+        CmpOp::In => "In",
+        CmpOp::NotIn => "NotIn",
+    }
+}
