@@ -20,8 +20,31 @@ use std::rc::Rc;
 /// `ast.PyCF_ONLY_AST`.
 pub const PYCF_ONLY_AST: i64 = 0x400;
 
-/// Parses `text` in `mode` ('exec', 'eval', 'single') into an `_ast` tree.
-pub fn parse(vm: &mut Vm, text: String, filename: &str, mode: &str) -> PyResult<Value> {
+/// `ast.PyCF_TYPE_COMMENTS`.
+const PYCF_TYPE_COMMENTS: i64 = 0x1000;
+
+/// Parses `text` in `mode` ('exec', 'eval', 'single') into an `_ast` tree; `flags` and
+/// `feature_version` (the minor version, -1 for the current one) as compile() got them.
+pub fn parse(
+    vm: &mut Vm,
+    text: String,
+    filename: &str,
+    mode: &str,
+    flags: i64,
+    feature_version: Option<Value>,
+) -> PyResult<Value> {
+    if !matches!(feature_version, None | Some(Value::Int(-1 | 11..))) {
+        return Err(not_implemented(
+            "ast.parse() with a feature_version other than (3, 11) is not supported by aio yet",
+        ));
+    }
+    // Without type comments in the source the tree is the same either way.
+    if flags & PYCF_TYPE_COMMENTS != 0 && has_type_comment(&text) {
+        return Err(not_implemented(
+            "ast.parse() with type_comments=True on source holding '# type:' comments \
+             is not supported by aio yet",
+        ));
+    }
     let module = vm.import_module("_ast")?;
     let ns = match module.as_obj().map(|o| &**o) {
         Some(Obj::Module(m)) => m.dict.clone(),
@@ -33,6 +56,8 @@ pub fn parse(vm: &mut Vm, text: String, filename: &str, mode: &str) -> PyResult<
         ns,
         src: source.clone(),
         classes: HashMap::new(),
+        singletons: HashMap::new(),
+        line_starts: line_starts(&source.text),
     };
     match mode {
         "exec" => {
@@ -73,6 +98,26 @@ pub fn parse(vm: &mut Vm, text: String, filename: &str, mode: &str) -> PyResult<
     }
 }
 
+/// Whether `text` may hold a `# type: ...` comment (a `#`, blanks, then `type:`);
+/// cautious: such text inside a string literal counts too.
+fn has_type_comment(text: &str) -> bool {
+    text.match_indices('#').any(|(i, _)| {
+        text.get(i + 1..)
+            .is_some_and(|rest| rest.trim_start_matches([' ', '\t']).starts_with("type:"))
+    })
+}
+
+fn line_starts(text: &str) -> Vec<u32> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+            starts.push(i as u32 + 1);
+        }
+    }
+    starts
+}
+
 /// Whether the first line holding code (not blank, not only a comment) is indented.
 fn first_line_indented(text: &str) -> bool {
     for line in text.lines() {
@@ -110,6 +155,9 @@ struct Builder<'v> {
     ns: ObjRef,
     src: Rc<Source>,
     classes: HashMap<&'static str, ObjRef>,
+    singletons: HashMap<&'static str, Value>,
+    /// Where each line starts; `\r\n`, `\r` and `\n` all end a line, as in CPython.
+    line_starts: Vec<u32>,
 }
 
 impl Builder<'_> {
@@ -137,13 +185,18 @@ impl Builder<'_> {
     /// The shared instance of a field-less node (`Load()`, `Add()`, ...), as CPython
     /// shares them.
     fn singleton(&mut self, name: &'static str) -> PyResult<Value> {
+        if let Some(v) = self.singletons.get(name) {
+            return Ok(v.clone());
+        }
         let table = self.lookup("_singletons")?;
         let key = self.vm.intern(name);
         let found = match table.as_obj().map(|o| &**o) {
             Some(Obj::Dict(d)) => get_str(&d.borrow(), &key),
             _ => None,
         };
-        found.ok_or_else(|| type_error(format!("_ast has no {name} singleton")))
+        let v = found.ok_or_else(|| type_error(format!("_ast has no {name} singleton")))?;
+        self.singletons.insert(name, v.clone());
+        Ok(v)
     }
 
     /// A node of class `cls` with `fields`, then the four position attributes of `span`.
@@ -172,13 +225,23 @@ impl Builder<'_> {
     }
 
     fn position(&self, span: Span) -> (i64, i64, i64, i64) {
-        let s = &self.src;
-        (
-            i64::from(s.line_of(span.start)),
-            s.byte_col(span.start) as i64,
-            i64::from(s.line_of(span.end)),
-            s.byte_col(span.end) as i64,
-        )
+        let (l, c) = self.line_col(span.start);
+        let (el, ec) = self.line_col(span.end);
+        (l, c, el, ec)
+    }
+
+    /// 1-based line and byte column of `offset`.
+    fn line_col(&self, offset: u32) -> (i64, i64) {
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i + 1,
+            Err(i) => i,
+        };
+        let start = self
+            .line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(0);
+        (line as i64, i64::from(offset.saturating_sub(start)))
     }
 
     fn text_at(&self, offset: u32) -> &str {

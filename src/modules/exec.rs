@@ -204,22 +204,9 @@ fn compile(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         _ => 0,
     };
     if flags & super::ast_nodes::PYCF_ONLY_AST != 0 {
-        let version = args
-            .arg(6, "_feature_version")
-            .cloned()
-            .unwrap_or(Value::Int(-1));
-        if !matches!(version, Value::Int(v) if v < 0 || v >= 11) {
-            return Err(not_implemented(
-                "ast.parse() with a feature_version before (3, 11) is not supported by aio yet",
-            ));
-        }
-        if flags & PYCF_TYPE_COMMENTS != 0 {
-            return Err(not_implemented(
-                "ast.parse() with type_comments=True is not supported by aio yet",
-            ));
-        }
+        let version = args.arg(6, "_feature_version").cloned();
         let text = source_text(vm, &src, "compile")?;
-        return super::ast_nodes::parse(vm, text, &filename, &mode);
+        return super::ast_nodes::parse(vm, text, &filename, &mode, flags, version);
     }
     let kind = match mode.as_str() {
         "exec" => Kind::Exec,
@@ -240,9 +227,6 @@ fn compile(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let co = vm.code_object(code);
     Ok(Value::obj(Obj::Code(co)))
 }
-
-/// `ast.PyCF_TYPE_COMMENTS`.
-const PYCF_TYPE_COMMENTS: i64 = 0x1000;
 
 /// An `ast.AST` instance, which CPython's compile() accepts in place of source text.
 fn is_ast_node(vm: &mut Vm, v: &Value) -> bool {
