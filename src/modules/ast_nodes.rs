@@ -708,7 +708,13 @@ impl Builder<'_> {
             }
             ExprKind::Subscript { value, index } => {
                 let v = self.expr(value, Ctx::Load)?;
-                let i = self.expr(index, Ctx::Load)?;
+                let mut i = self.expr(index, Ctx::Load)?;
+                if let ExprKind::Starred(_) = index.kind {
+                    // `a[*b]` indexes with a one-element tuple.
+                    let load = self.ctx(Ctx::Load)?;
+                    let elts = Value::list(vec![i]);
+                    i = self.node("Tuple", &[("elts", elts), ("ctx", load)], Some(index.span))?;
+                }
                 let c = self.ctx(ctx)?;
                 self.node("Subscript", &[("value", v), ("slice", i), ("ctx", c)], sp)
             }
