@@ -248,6 +248,20 @@ impl Builder<'_> {
         self.src.text.get(offset as usize..).unwrap_or("")
     }
 
+    /// A block ends at its last token, which CPython counts as the `;` that may follow
+    /// the last statement (`if x: pass;`).
+    fn through_semicolon(&self, span: Span) -> Span {
+        let rest = self.text_at(span.end);
+        let blanks = rest.len() - rest.trim_start_matches([' ', '\t', '\x0c']).len();
+        match rest.get(blanks..) {
+            Some(r) if r.starts_with(';') => Span {
+                start: span.start,
+                end: span.end + blanks as u32 + 1,
+            },
+            _ => span,
+        }
+    }
+
     fn opt_expr(&mut self, e: Option<&Expr>) -> PyResult<Value> {
         match e {
             Some(e) => self.expr(e, Ctx::Load),
@@ -280,7 +294,17 @@ impl Builder<'_> {
     }
 
     fn stmt(&mut self, s: &Stmt) -> PyResult<Value> {
-        let sp = Some(s.span);
+        let sp = Some(match s.kind {
+            StmtKind::If { .. }
+            | StmtKind::While { .. }
+            | StmtKind::For { .. }
+            | StmtKind::With { .. }
+            | StmtKind::Try { .. }
+            | StmtKind::FunctionDef(_)
+            | StmtKind::ClassDef(_)
+            | StmtKind::Match { .. } => self.through_semicolon(s.span),
+            _ => s.span,
+        });
         match &s.kind {
             StmtKind::Expr(e) => {
                 let v = self.expr(e, Ctx::Load)?;
@@ -420,7 +444,7 @@ impl Builder<'_> {
                     hs.push(self.node(
                         "ExceptHandler",
                         &[("type", t), ("name", Self::opt_name(&h.name)), ("body", hb)],
-                        Some(h.span),
+                        Some(self.through_semicolon(h.span)),
                     )?);
                 }
                 let o = self.stmts(orelse)?;
@@ -886,7 +910,14 @@ impl Builder<'_> {
                             Some(whole),
                         )?);
                     }
-                    let v = self.expr(value, Ctx::Load)?;
+                    let v = match self.braced_span(value) {
+                        Some(span) => {
+                            let mut braced = (**value).clone();
+                            braced.span = span;
+                            self.expr(&braced, Ctx::Load)?
+                        }
+                        None => self.expr(value, Ctx::Load)?,
+                    };
                     let conv = Value::Int(conversion.map_or(-1, |c| c as i64));
                     let fs = match spec {
                         Some(parts) => {
@@ -915,6 +946,27 @@ impl Builder<'_> {
             )?);
         }
         self.node("JoinedStr", &[("values", Value::list(values))], Some(own))
+    }
+
+    /// CPython 3.11 parses a replacement field's expression as `(expr)` placed over its
+    /// `{` and the character ending it, so an unparenthesized tuple or generator (whose
+    /// span would include its parentheses) spans from the `{` through that character.
+    fn braced_span(&self, value: &Expr) -> Option<Span> {
+        let text = self.src.text.as_bytes();
+        let own_parens = text.get(value.span.start as usize) == Some(&b'(');
+        let wraps = matches!(
+            value.kind,
+            ExprKind::Tuple(_) | ExprKind::GeneratorExp { .. }
+        );
+        if !wraps || own_parens {
+            return None;
+        }
+        let before = text.get(..value.span.start as usize)?;
+        let open = before.iter().rposition(|b| !b" \t\r\n\x0c".contains(b))?;
+        let after = text.get(value.span.end as usize..)?;
+        let close =
+            value.span.end as usize + after.iter().position(|b| !b" \t\r\n\x0c".contains(b))?;
+        Some(Span::new(open, close + 1))
     }
 
     fn patterns(&mut self, ps: &[Pattern]) -> PyResult<Value> {
