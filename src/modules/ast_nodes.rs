@@ -278,11 +278,20 @@ impl Builder<'_> {
     }
 
     fn names(names: &[Name]) -> Value {
-        Value::list(names.iter().map(|n| Value::str(n)).collect())
+        Value::list(names.iter().map(|n| Self::ident(n)).collect())
     }
 
     fn opt_name(name: &Option<Name>) -> Value {
-        name.as_deref().map_or(Value::None, Value::str)
+        name.as_deref().map_or(Value::None, Self::ident)
+    }
+
+    /// An identifier as CPython's parser keeps it: NFKC-normalized (`ｘ` is `x`).
+    fn ident(name: &str) -> Value {
+        if name.is_ascii() {
+            return Value::str(name);
+        }
+        let form = super::unicodedata_normalize::Form::Nfkc;
+        Value::string(super::unicodedata_normalize::normalize(name, form))
     }
 
     pub fn stmts(&mut self, body: &[Stmt]) -> PyResult<Value> {
@@ -479,7 +488,7 @@ impl Builder<'_> {
                 self.node(
                     cls,
                     &[
-                        ("name", Value::str(&f.name)),
+                        ("name", Self::ident(&f.name)),
                         ("args", a),
                         ("body", b),
                         ("decorator_list", d),
@@ -497,7 +506,7 @@ impl Builder<'_> {
                 self.node(
                     "ClassDef",
                     &[
-                        ("name", Value::str(&c.name)),
+                        ("name", Self::ident(&c.name)),
                         ("bases", bases),
                         ("keywords", kws),
                         ("body", b),
@@ -554,7 +563,7 @@ impl Builder<'_> {
             out.push(self.node(
                 "alias",
                 &[
-                    ("name", Value::str(&a.name)),
+                    ("name", Self::ident(&a.name)),
                     ("asname", Self::opt_name(&a.asname)),
                 ],
                 Some(a.span),
@@ -581,7 +590,7 @@ impl Builder<'_> {
         self.node(
             "arg",
             &[
-                ("arg", Value::str(&p.name)),
+                ("arg", Self::ident(&p.name)),
                 ("annotation", a),
                 ("type_comment", Value::None),
             ],
@@ -666,7 +675,7 @@ impl Builder<'_> {
         match &e.kind {
             ExprKind::Name(n) => {
                 let c = self.ctx(ctx)?;
-                self.node("Name", &[("id", Value::str(n)), ("ctx", c)], sp)
+                self.node("Name", &[("id", Self::ident(n)), ("ctx", c)], sp)
             }
             ExprKind::Constant(c) => self.constant(c, e.span),
             ExprKind::JoinedStr(parts) => self.joined_str(parts, e.span, e.span),
@@ -726,7 +735,7 @@ impl Builder<'_> {
                 let c = self.ctx(ctx)?;
                 self.node(
                     "Attribute",
-                    &[("value", v), ("attr", Value::str(attr)), ("ctx", c)],
+                    &[("value", v), ("attr", Self::ident(attr)), ("ctx", c)],
                     sp,
                 )
             }
