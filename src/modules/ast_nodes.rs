@@ -61,8 +61,10 @@ pub fn parse(
     };
     match mode {
         "exec" => {
-            let m = crate::syntax::parse_module(&source.text)
-                .map_err(|e| b.vm.syntax_error_exc(&e, &source))?;
+            let m = crate::syntax::without_compiler_checks(|| {
+                crate::syntax::parse_module(&source.text)
+            })
+            .map_err(|e| b.vm.syntax_error_exc(&e, &source))?;
             let body = b.stmts(&m.body)?;
             b.node(
                 "Module",
@@ -71,8 +73,10 @@ pub fn parse(
             )
         }
         "single" => {
-            let m = crate::syntax::parse_interactive(&source.text)
-                .map_err(|e| b.vm.syntax_error_exc(&e, &source))?;
+            let m = crate::syntax::without_compiler_checks(|| {
+                crate::syntax::parse_interactive(&source.text)
+            })
+            .map_err(|e| b.vm.syntax_error_exc(&e, &source))?;
             let body = b.stmts(&m.body)?;
             b.node("Interactive", &[("body", body)], None)
         }
@@ -84,8 +88,9 @@ pub fn parse(
                     return Err(b.vm.syntax_error_exc(&e, &source));
                 }
             }
-            let e = crate::syntax::parse_expr(&source.text)
-                .map_err(|e| b.vm.syntax_error_exc(&e, &source))?;
+            let e =
+                crate::syntax::without_compiler_checks(|| crate::syntax::parse_expr(&source.text))
+                    .map_err(|e| b.vm.syntax_error_exc(&e, &source))?;
             let body = b.expr(&e, Ctx::Load)?;
             b.node("Expression", &[("body", body)], None)
         }
