@@ -6,6 +6,7 @@
 //! defaults live on each parameter, negative numbers in patterns are folded, `except*`
 //! is a flag, and f-string parts are not merged. Positions: aio spans are byte offsets,
 //! and CPython's `col_offset` counts UTF-8 bytes too, so a column is `offset - line start`.
+//! Statements are here; expressions, constants, f-strings and patterns are in `ast_exprs`.
 
 use crate::bytecode::Source;
 use crate::obj::{DictData, InstanceObj, Obj};
@@ -136,14 +137,14 @@ fn first_line_indented(text: &str) -> bool {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Ctx {
+pub(super) enum Ctx {
     Load,
     Store,
     Del,
 }
 
 impl Ctx {
-    fn name(self) -> &'static str {
+    pub(super) fn name(self) -> &'static str {
         match self {
             Ctx::Load => "Load",
             Ctx::Store => "Store",
@@ -154,11 +155,11 @@ impl Ctx {
 
 type Fields<'f> = &'f [(&'static str, Value)];
 
-struct Builder<'v> {
-    vm: &'v mut Vm,
+pub(super) struct Builder<'v> {
+    pub(super) vm: &'v mut Vm,
     /// The `_ast` module's namespace, where the node classes live.
     ns: ObjRef,
-    src: Rc<Source>,
+    pub(super) src: Rc<Source>,
     classes: HashMap<&'static str, ObjRef>,
     singletons: HashMap<&'static str, Value>,
     /// Where each line starts; `\r\n`, `\r` and `\n` all end a line, as in CPython.
@@ -166,7 +167,7 @@ struct Builder<'v> {
 }
 
 impl Builder<'_> {
-    fn lookup(&mut self, name: &str) -> PyResult<Value> {
+    pub(super) fn lookup(&mut self, name: &str) -> PyResult<Value> {
         let key = self.vm.intern(name);
         let found = match &*self.ns {
             Obj::Dict(d) => get_str(&d.borrow(), &key),
@@ -175,7 +176,7 @@ impl Builder<'_> {
         found.ok_or_else(|| type_error(format!("_ast has no {name}")))
     }
 
-    fn class(&mut self, name: &'static str) -> PyResult<ObjRef> {
+    pub(super) fn class(&mut self, name: &'static str) -> PyResult<ObjRef> {
         if let Some(c) = self.classes.get(name) {
             return Ok(c.clone());
         }
@@ -189,7 +190,7 @@ impl Builder<'_> {
 
     /// The shared instance of a field-less node (`Load()`, `Add()`, ...), as CPython
     /// shares them.
-    fn singleton(&mut self, name: &'static str) -> PyResult<Value> {
+    pub(super) fn singleton(&mut self, name: &'static str) -> PyResult<Value> {
         if let Some(v) = self.singletons.get(name) {
             return Ok(v.clone());
         }
@@ -205,7 +206,12 @@ impl Builder<'_> {
     }
 
     /// A node of class `cls` with `fields`, then the four position attributes of `span`.
-    fn node(&mut self, cls: &'static str, fields: Fields, span: Option<Span>) -> PyResult<Value> {
+    pub(super) fn node(
+        &mut self,
+        cls: &'static str,
+        fields: Fields,
+        span: Option<Span>,
+    ) -> PyResult<Value> {
         let class = self.class(cls)?;
         let mut d = DictData::new();
         for (k, v) in fields {
@@ -229,14 +235,14 @@ impl Builder<'_> {
         ))))
     }
 
-    fn position(&self, span: Span) -> (i64, i64, i64, i64) {
+    pub(super) fn position(&self, span: Span) -> (i64, i64, i64, i64) {
         let (l, c) = self.line_col(span.start);
         let (el, ec) = self.line_col(span.end);
         (l, c, el, ec)
     }
 
     /// 1-based line and byte column of `offset`.
-    fn line_col(&self, offset: u32) -> (i64, i64) {
+    pub(super) fn line_col(&self, offset: u32) -> (i64, i64) {
         let line = match self.line_starts.binary_search(&offset) {
             Ok(i) => i + 1,
             Err(i) => i,
@@ -249,13 +255,13 @@ impl Builder<'_> {
         (line as i64, i64::from(offset.saturating_sub(start)))
     }
 
-    fn text_at(&self, offset: u32) -> &str {
+    pub(super) fn text_at(&self, offset: u32) -> &str {
         self.src.text.get(offset as usize..).unwrap_or("")
     }
 
     /// A block ends at its last token, which CPython counts as the `;` that may follow
     /// the last statement (`if x: pass;`).
-    fn through_semicolon(&self, span: Span) -> Span {
+    pub(super) fn through_semicolon(&self, span: Span) -> Span {
         let rest = self.text_at(span.end);
         let blanks = rest.len() - rest.trim_start_matches([' ', '\t', '\x0c']).len();
         match rest.get(blanks..) {
@@ -267,14 +273,14 @@ impl Builder<'_> {
         }
     }
 
-    fn opt_expr(&mut self, e: Option<&Expr>) -> PyResult<Value> {
+    pub(super) fn opt_expr(&mut self, e: Option<&Expr>) -> PyResult<Value> {
         match e {
             Some(e) => self.expr(e, Ctx::Load),
             None => Ok(Value::None),
         }
     }
 
-    fn exprs(&mut self, es: &[Expr], ctx: Ctx) -> PyResult<Value> {
+    pub(super) fn exprs(&mut self, es: &[Expr], ctx: Ctx) -> PyResult<Value> {
         let mut out = Vec::with_capacity(es.len());
         for e in es {
             out.push(self.expr(e, ctx)?);
@@ -282,16 +288,16 @@ impl Builder<'_> {
         Ok(Value::list(out))
     }
 
-    fn names(names: &[Name]) -> Value {
+    pub(super) fn names(names: &[Name]) -> Value {
         Value::list(names.iter().map(|n| Self::ident(n)).collect())
     }
 
-    fn opt_name(name: &Option<Name>) -> Value {
+    pub(super) fn opt_name(name: &Option<Name>) -> Value {
         name.as_deref().map_or(Value::None, Self::ident)
     }
 
     /// An identifier as CPython's parser keeps it: NFKC-normalized (`ｘ` is `x`).
-    fn ident(name: &str) -> Value {
+    pub(super) fn ident(name: &str) -> Value {
         if name.is_ascii() {
             return Value::str(name);
         }
@@ -299,7 +305,7 @@ impl Builder<'_> {
         Value::string(super::unicodedata_normalize::normalize(name, form))
     }
 
-    pub fn stmts(&mut self, body: &[Stmt]) -> PyResult<Value> {
+    pub(super) fn stmts(&mut self, body: &[Stmt]) -> PyResult<Value> {
         let mut out = Vec::with_capacity(body.len());
         for s in body {
             out.push(self.stmt(s)?);
@@ -335,7 +341,7 @@ impl Builder<'_> {
             }
             StmtKind::AugAssign { target, op, value } => {
                 let t = self.expr(target, Ctx::Store)?;
-                let o = self.singleton(binop_name(*op))?;
+                let o = self.singleton(super::ast_exprs::binop_name(*op))?;
                 let v = self.expr(value, Ctx::Load)?;
                 self.node("AugAssign", &[("target", t), ("op", o), ("value", v)], sp)
             }
@@ -577,7 +583,7 @@ impl Builder<'_> {
         Ok(Value::list(out))
     }
 
-    fn keywords(&mut self, kws: &[Keyword]) -> PyResult<Value> {
+    pub(super) fn keywords(&mut self, kws: &[Keyword]) -> PyResult<Value> {
         let mut out = Vec::with_capacity(kws.len());
         for k in kws {
             let v = self.expr(&k.value, Ctx::Load)?;
@@ -612,7 +618,7 @@ impl Builder<'_> {
 
     /// CPython's `arguments`: positional defaults right-aligned in one list, keyword-only
     /// defaults padded with None.
-    fn arguments(&mut self, ps: &Parameters) -> PyResult<Value> {
+    pub(super) fn arguments(&mut self, ps: &Parameters) -> PyResult<Value> {
         let mut posonly = Vec::new();
         let mut args = Vec::new();
         let mut defaults = Vec::new();
@@ -651,7 +657,7 @@ impl Builder<'_> {
         )
     }
 
-    fn comprehensions(&mut self, gens: &[Comprehension]) -> PyResult<Value> {
+    pub(super) fn comprehensions(&mut self, gens: &[Comprehension]) -> PyResult<Value> {
         let mut out = Vec::with_capacity(gens.len());
         for g in gens {
             let t = self.expr(&g.target, Ctx::Store)?;
@@ -669,479 +675,5 @@ impl Builder<'_> {
             )?);
         }
         Ok(Value::list(out))
-    }
-
-    fn ctx(&mut self, ctx: Ctx) -> PyResult<Value> {
-        self.singleton(ctx.name())
-    }
-
-    pub fn expr(&mut self, e: &Expr, ctx: Ctx) -> PyResult<Value> {
-        let sp = Some(e.span);
-        match &e.kind {
-            ExprKind::Name(n) => {
-                let c = self.ctx(ctx)?;
-                self.node("Name", &[("id", Self::ident(n)), ("ctx", c)], sp)
-            }
-            ExprKind::Constant(c) => self.constant(c, e.span),
-            ExprKind::JoinedStr(parts) => self.joined_str(parts, e.span, e.span),
-            ExprKind::BoolOp { op, values } => {
-                let o = self.singleton(match op {
-                    BoolOp::And => "And",
-                    BoolOp::Or => "Or",
-                })?;
-                let v = self.exprs(values, Ctx::Load)?;
-                self.node("BoolOp", &[("op", o), ("values", v)], sp)
-            }
-            ExprKind::BinOp { left, op, right } => {
-                let l = self.expr(left, Ctx::Load)?;
-                let o = self.singleton(binop_name(*op))?;
-                let r = self.expr(right, Ctx::Load)?;
-                self.node("BinOp", &[("left", l), ("op", o), ("right", r)], sp)
-            }
-            ExprKind::UnaryOp { op, operand } => {
-                let o = self.singleton(match op {
-                    UnaryOp::Invert => "Invert",
-                    UnaryOp::Not => "Not",
-                    UnaryOp::UAdd => "UAdd",
-                    UnaryOp::USub => "USub",
-                })?;
-                let v = self.expr(operand, Ctx::Load)?;
-                self.node("UnaryOp", &[("op", o), ("operand", v)], sp)
-            }
-            ExprKind::Compare {
-                left,
-                ops,
-                comparators,
-            } => {
-                let l = self.expr(left, Ctx::Load)?;
-                let mut os = Vec::with_capacity(ops.len());
-                for op in ops {
-                    os.push(self.singleton(cmpop_name(*op))?);
-                }
-                let c = self.exprs(comparators, Ctx::Load)?;
-                self.node(
-                    "Compare",
-                    &[("left", l), ("ops", Value::list(os)), ("comparators", c)],
-                    sp,
-                )
-            }
-            ExprKind::Call {
-                func,
-                args,
-                keywords,
-            } => {
-                let f = self.expr(func, Ctx::Load)?;
-                let a = self.exprs(args, Ctx::Load)?;
-                let k = self.keywords(keywords)?;
-                self.node("Call", &[("func", f), ("args", a), ("keywords", k)], sp)
-            }
-            ExprKind::Attribute { value, attr } => {
-                let v = self.expr(value, Ctx::Load)?;
-                let c = self.ctx(ctx)?;
-                self.node(
-                    "Attribute",
-                    &[("value", v), ("attr", Self::ident(attr)), ("ctx", c)],
-                    sp,
-                )
-            }
-            ExprKind::Subscript { value, index } => {
-                let v = self.expr(value, Ctx::Load)?;
-                let mut i = self.expr(index, Ctx::Load)?;
-                if let ExprKind::Starred(_) = index.kind {
-                    // `a[*b]` indexes with a one-element tuple.
-                    let load = self.ctx(Ctx::Load)?;
-                    let elts = Value::list(vec![i]);
-                    i = self.node("Tuple", &[("elts", elts), ("ctx", load)], Some(index.span))?;
-                }
-                let c = self.ctx(ctx)?;
-                self.node("Subscript", &[("value", v), ("slice", i), ("ctx", c)], sp)
-            }
-            ExprKind::Slice { lower, upper, step } => {
-                let l = self.opt_expr(lower.as_deref())?;
-                let u = self.opt_expr(upper.as_deref())?;
-                let s = self.opt_expr(step.as_deref())?;
-                self.node("Slice", &[("lower", l), ("upper", u), ("step", s)], sp)
-            }
-            ExprKind::Starred(v) => {
-                let v = self.expr(v, ctx)?;
-                let c = self.ctx(ctx)?;
-                self.node("Starred", &[("value", v), ("ctx", c)], sp)
-            }
-            ExprKind::List(elts) | ExprKind::Tuple(elts) => {
-                let cls = if matches!(e.kind, ExprKind::List(_)) {
-                    "List"
-                } else {
-                    "Tuple"
-                };
-                let v = self.exprs(elts, ctx)?;
-                let c = self.ctx(ctx)?;
-                self.node(cls, &[("elts", v), ("ctx", c)], sp)
-            }
-            ExprKind::Set(elts) => {
-                let v = self.exprs(elts, Ctx::Load)?;
-                self.node("Set", &[("elts", v)], sp)
-            }
-            ExprKind::Dict { keys, values } => {
-                let mut ks = Vec::with_capacity(keys.len());
-                for k in keys {
-                    ks.push(self.opt_expr(k.as_ref())?);
-                }
-                let v = self.exprs(values, Ctx::Load)?;
-                self.node("Dict", &[("keys", Value::list(ks)), ("values", v)], sp)
-            }
-            ExprKind::IfExp { test, body, orelse } => {
-                let t = self.expr(test, Ctx::Load)?;
-                let b = self.expr(body, Ctx::Load)?;
-                let o = self.expr(orelse, Ctx::Load)?;
-                self.node("IfExp", &[("test", t), ("body", b), ("orelse", o)], sp)
-            }
-            ExprKind::Lambda { params, body } => {
-                let a = self.arguments(params)?;
-                let b = self.expr(body, Ctx::Load)?;
-                self.node("Lambda", &[("args", a), ("body", b)], sp)
-            }
-            ExprKind::NamedExpr { target, value } => {
-                let t = self.expr(target, Ctx::Store)?;
-                let v = self.expr(value, Ctx::Load)?;
-                self.node("NamedExpr", &[("target", t), ("value", v)], sp)
-            }
-            ExprKind::ListComp { elt, generators }
-            | ExprKind::SetComp { elt, generators }
-            | ExprKind::GeneratorExp { elt, generators } => {
-                let cls = match e.kind {
-                    ExprKind::ListComp { .. } => "ListComp",
-                    ExprKind::SetComp { .. } => "SetComp",
-                    _ => "GeneratorExp",
-                };
-                let el = self.expr(elt, Ctx::Load)?;
-                let g = self.comprehensions(generators)?;
-                self.node(cls, &[("elt", el), ("generators", g)], sp)
-            }
-            ExprKind::DictComp {
-                key,
-                value,
-                generators,
-            } => {
-                let k = self.expr(key, Ctx::Load)?;
-                let v = self.expr(value, Ctx::Load)?;
-                let g = self.comprehensions(generators)?;
-                self.node(
-                    "DictComp",
-                    &[("key", k), ("value", v), ("generators", g)],
-                    sp,
-                )
-            }
-            ExprKind::Await(v) => {
-                let v = self.expr(v, Ctx::Load)?;
-                self.node("Await", &[("value", v)], sp)
-            }
-            ExprKind::Yield(v) => {
-                let v = self.opt_expr(v.as_deref())?;
-                self.node("Yield", &[("value", v)], sp)
-            }
-            ExprKind::YieldFrom(v) => {
-                let v = self.expr(v, Ctx::Load)?;
-                self.node("YieldFrom", &[("value", v)], sp)
-            }
-        }
-    }
-
-    fn constant_value(&mut self, c: &Constant) -> Value {
-        match c {
-            Constant::None => Value::None,
-            Constant::True => Value::Bool(true),
-            Constant::False => Value::Bool(false),
-            Constant::Ellipsis => self.vm.t.ellipsis_value.clone(),
-            Constant::Int(i) => Value::Int(*i),
-            Constant::BigInt(b) => Value::from_bigint(b.clone()),
-            Constant::Float(f) => Value::Float(*f),
-            Constant::Imag(f) => {
-                crate::obj::complex::value(crate::obj::complex::Complex::new(0.0, *f))
-            }
-            Constant::Str(s) => Value::str(s),
-            Constant::Bytes(b) => Value::bytes(b.clone()),
-        }
-    }
-
-    /// A constant; a number the pattern parser folded with its `-` becomes
-    /// `UnaryOp(USub, Constant)` again, as CPython's parser leaves it.
-    fn constant(&mut self, c: &Constant, span: Span) -> PyResult<Value> {
-        let text = self.text_at(span.start);
-        if let Some(rest) = text.strip_prefix('-') {
-            let skipped = rest.len() - rest.trim_start().len();
-            let inner = Span {
-                start: span.start + 1 + skipped as u32,
-                end: span.end,
-            };
-            let positive = match c {
-                Constant::Int(i) => match i.checked_neg() {
-                    Some(n) => Constant::Int(n),
-                    None => Constant::BigInt(-num_bigint::BigInt::from(*i)),
-                },
-                Constant::BigInt(b) => {
-                    let n = -b.clone();
-                    match i64::try_from(&n) {
-                        Ok(i) => Constant::Int(i),
-                        Err(_) => Constant::BigInt(n),
-                    }
-                }
-                Constant::Float(f) => Constant::Float(-f),
-                Constant::Imag(f) => Constant::Imag(-f),
-                other => other.clone(),
-            };
-            let operand = self.constant(&positive, inner)?;
-            let op = self.singleton("USub")?;
-            return self.node("UnaryOp", &[("op", op), ("operand", operand)], Some(span));
-        }
-        let kind = match c {
-            Constant::Str(_) if text.starts_with('u') => Value::str("u"),
-            _ => Value::None,
-        };
-        let v = self.constant_value(c);
-        self.node("Constant", &[("value", v), ("kind", kind)], Some(span))
-    }
-
-    /// A JoinedStr as CPython 3.11's f-string parser builds it: adjacent literals merged,
-    /// empty ones dropped; the parts carry the span of the whole concatenation (`whole`)
-    /// except the JoinedStr itself and a literal still pending at its end, which carry
-    /// `own` (for a format spec, the one string token holding it).
-    fn joined_str(&mut self, parts: &[FStringPart], whole: Span, own: Span) -> PyResult<Value> {
-        let mut values = Vec::new();
-        let mut literal = String::new();
-        for p in parts {
-            match p {
-                FStringPart::Literal(s) => literal.push_str(s),
-                FStringPart::Formatted {
-                    value,
-                    conversion,
-                    spec,
-                } => {
-                    if !literal.is_empty() {
-                        let s = Value::string(std::mem::take(&mut literal));
-                        values.push(self.node(
-                            "Constant",
-                            &[("value", s), ("kind", Value::None)],
-                            Some(whole),
-                        )?);
-                    }
-                    let v = match self.braced_span(value) {
-                        Some(span) => {
-                            let mut braced = (**value).clone();
-                            braced.span = span;
-                            self.expr(&braced, Ctx::Load)?
-                        }
-                        None => self.expr(value, Ctx::Load)?,
-                    };
-                    let conv = Value::Int(conversion.map_or(-1, |c| c as i64));
-                    let fs = match spec {
-                        Some(parts) => {
-                            let token = string_tokens(&self.src.text, whole)
-                                .into_iter()
-                                .find(|t| t.start <= value.span.start && value.span.end <= t.end)
-                                .unwrap_or(whole);
-                            self.joined_str(parts, whole, token)?
-                        }
-                        None => Value::None,
-                    };
-                    values.push(self.node(
-                        "FormattedValue",
-                        &[("value", v), ("conversion", conv), ("format_spec", fs)],
-                        Some(whole),
-                    )?);
-                }
-            }
-        }
-        if !literal.is_empty() {
-            let s = Value::string(literal);
-            values.push(self.node(
-                "Constant",
-                &[("value", s), ("kind", Value::None)],
-                Some(own),
-            )?);
-        }
-        self.node("JoinedStr", &[("values", Value::list(values))], Some(own))
-    }
-
-    /// CPython 3.11 parses a replacement field's expression as `(expr)` placed over its
-    /// `{` and the character ending it, so an unparenthesized tuple or generator (whose
-    /// span would include its parentheses) spans from the `{` through that character.
-    fn braced_span(&self, value: &Expr) -> Option<Span> {
-        let text = self.src.text.as_bytes();
-        let own_parens = text.get(value.span.start as usize) == Some(&b'(');
-        let wraps = matches!(
-            value.kind,
-            ExprKind::Tuple(_) | ExprKind::GeneratorExp { .. }
-        );
-        if !wraps || own_parens {
-            return None;
-        }
-        let before = text.get(..value.span.start as usize)?;
-        let open = before.iter().rposition(|b| !b" \t\r\n\x0c".contains(b))?;
-        let after = text.get(value.span.end as usize..)?;
-        let close =
-            value.span.end as usize + after.iter().position(|b| !b" \t\r\n\x0c".contains(b))?;
-        Some(Span::new(open, close + 1))
-    }
-
-    fn patterns(&mut self, ps: &[Pattern]) -> PyResult<Value> {
-        let mut out = Vec::with_capacity(ps.len());
-        for p in ps {
-            out.push(self.pattern(p)?);
-        }
-        Ok(Value::list(out))
-    }
-
-    fn pattern(&mut self, p: &Pattern) -> PyResult<Value> {
-        let sp = Some(p.span);
-        match &*p.kind {
-            PatternKind::Value(e) => {
-                let v = self.expr(e, Ctx::Load)?;
-                self.node("MatchValue", &[("value", v)], sp)
-            }
-            PatternKind::Singleton(c) => {
-                let v = self.constant_value(c);
-                self.node("MatchSingleton", &[("value", v)], sp)
-            }
-            PatternKind::Sequence(ps) => {
-                let v = self.patterns(ps)?;
-                self.node("MatchSequence", &[("patterns", v)], sp)
-            }
-            PatternKind::Mapping {
-                keys,
-                patterns,
-                rest,
-            } => {
-                let k = self.exprs(keys, Ctx::Load)?;
-                let ps = self.patterns(patterns)?;
-                self.node(
-                    "MatchMapping",
-                    &[
-                        ("keys", k),
-                        ("patterns", ps),
-                        ("rest", Self::opt_name(rest)),
-                    ],
-                    sp,
-                )
-            }
-            PatternKind::Class {
-                cls,
-                patterns,
-                kwd_attrs,
-                kwd_patterns,
-            } => {
-                let c = self.expr(cls, Ctx::Load)?;
-                let ps = self.patterns(patterns)?;
-                let kp = self.patterns(kwd_patterns)?;
-                self.node(
-                    "MatchClass",
-                    &[
-                        ("cls", c),
-                        ("patterns", ps),
-                        ("kwd_attrs", Self::names(kwd_attrs)),
-                        ("kwd_patterns", kp),
-                    ],
-                    sp,
-                )
-            }
-            PatternKind::Star(name) => {
-                self.node("MatchStar", &[("name", Self::opt_name(name))], sp)
-            }
-            PatternKind::As { pattern, name } => {
-                let inner = match pattern {
-                    Some(p) => self.pattern(p)?,
-                    None => Value::None,
-                };
-                self.node(
-                    "MatchAs",
-                    &[("pattern", inner), ("name", Self::opt_name(name))],
-                    sp,
-                )
-            }
-            PatternKind::Or(ps) => {
-                let v = self.patterns(ps)?;
-                self.node("MatchOr", &[("patterns", v)], sp)
-            }
-        }
-    }
-}
-
-/// The spans of the string literals that make up the implicit concatenation at `span`
-/// (`f'a{x}' 'b'` is two tokens).
-fn string_tokens(text: &str, span: Span) -> Vec<Span> {
-    let bytes = text.as_bytes();
-    let end = (span.end as usize).min(bytes.len());
-    let mut i = span.start as usize;
-    let mut out = Vec::new();
-    while i < end {
-        let c = bytes.get(i).copied().unwrap_or(b' ');
-        if c == b'#' {
-            while i < end && bytes.get(i) != Some(&b'\n') {
-                i += 1;
-            }
-            continue;
-        }
-        if !(c == b'\'' || c == b'"' || c.is_ascii_alphabetic()) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < end && bytes.get(i).is_some_and(|b| b.is_ascii_alphabetic()) {
-            i += 1;
-        }
-        let Some(&quote) = bytes.get(i) else { break };
-        let triple = bytes.get(i..i + 3) == Some(&[quote; 3][..]);
-        i += if triple { 3 } else { 1 };
-        while i < end {
-            match bytes.get(i) {
-                Some(b'\\') => i += 2,
-                Some(&b) if b == quote => {
-                    if !triple {
-                        i += 1;
-                        break;
-                    }
-                    if bytes.get(i..i + 3) == Some(&[quote; 3][..]) {
-                        i += 3;
-                        break;
-                    }
-                    i += 1;
-                }
-                _ => i += 1,
-            }
-        }
-        out.push(Span::new(start, i.min(end)));
-    }
-    out
-}
-
-fn binop_name(op: BinOp) -> &'static str {
-    match op {
-        BinOp::Add => "Add",
-        BinOp::Sub => "Sub",
-        BinOp::Mult => "Mult",
-        BinOp::MatMult => "MatMult",
-        BinOp::Div => "Div",
-        BinOp::Mod => "Mod",
-        BinOp::Pow => "Pow",
-        BinOp::LShift => "LShift",
-        BinOp::RShift => "RShift",
-        BinOp::BitOr => "BitOr",
-        BinOp::BitXor => "BitXor",
-        BinOp::BitAnd => "BitAnd",
-        BinOp::FloorDiv => "FloorDiv",
-    }
-}
-
-fn cmpop_name(op: CmpOp) -> &'static str {
-    match op {
-        CmpOp::Eq => "Eq",
-        CmpOp::NotEq => "NotEq",
-        CmpOp::Lt => "Lt",
-        CmpOp::LtE => "LtE",
-        CmpOp::Gt => "Gt",
-        CmpOp::GtE => "GtE",
-        CmpOp::Is => "Is",
-        CmpOp::IsNot => "IsNot",
-        CmpOp::In => "In",
-        CmpOp::NotIn => "NotIn",
     }
 }

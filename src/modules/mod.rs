@@ -1,5 +1,6 @@
 //! Native modules and the builtin namespace.
 
+mod ast_exprs;
 pub mod ast_nodes;
 pub mod asyncio_core;
 pub mod asyncio_io;
