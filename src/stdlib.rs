@@ -285,6 +285,8 @@ const MODULES: &[(&str, &str, bool)] = &[
         false,
     ),
     ("abc", include_str!("../stdlib/abc.aio"), false),
+    ("_ast", include_str!("../stdlib/_ast.aio"), false),
+    ("ast", include_str!("../stdlib/ast.aio"), false),
     ("enum", include_str!("../stdlib/enum.aio"), false),
     (
         "dataclasses",

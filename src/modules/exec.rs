@@ -78,21 +78,70 @@ fn namespaces(
 }
 
 fn source_text(vm: &mut Vm, v: &Value, func: &str) -> PyResult<String> {
-    match v {
+    let text = match v {
         Value::Obj(o) => match &**o {
-            Obj::Str(s) => Ok(s.as_str().to_string()),
-            Obj::Bytes(b) => Ok(String::from_utf8_lossy(b).into_owned()),
-            _ => Err(type_error(format!(
-                "{func}() arg 1 must be a string, bytes or code object"
-            ))),
+            Obj::Str(s) => s.as_str().to_string(),
+            Obj::Bytes(b) => decode_source(vm, b)?,
+            _ => return Err(not_source(func)),
         },
-        _ => {
-            let _ = vm;
-            Err(type_error(format!(
-                "{func}() arg 1 must be a string, bytes or code object"
-            )))
-        }
+        _ => return Err(not_source(func)),
+    };
+    if text.contains('\0') {
+        return Err(crate::vm::errors::exc(
+            crate::vm::types::ExcKind::SyntaxError,
+            "source code string cannot contain null bytes",
+        ));
     }
+    Ok(text)
+}
+
+fn not_source(func: &str) -> crate::vm::errors::ExcRef {
+    type_error(format!(
+        "{func}() arg 1 must be a string, bytes or code object"
+    ))
+}
+
+/// Source bytes decoded as CPython's tokenizer does: a UTF-8 BOM, else the PEP 263
+/// `coding:` declaration in the first two lines, else UTF-8.
+fn decode_source(vm: &mut Vm, b: &[u8]) -> PyResult<String> {
+    if let Some(rest) = b.strip_prefix(b"\xef\xbb\xbf") {
+        return utf8_source(rest);
+    }
+    let encoding = b
+        .split(|&c| c == b'\n')
+        .take(2)
+        .find_map(coding_declaration)
+        .unwrap_or_else(|| "utf-8".to_string());
+    let normalized = encoding.to_ascii_lowercase().replace('_', "-");
+    if normalized == "utf-8" || normalized == "utf8" || normalized.starts_with("utf-8-") {
+        return utf8_source(b);
+    }
+    let decoded = crate::modules::codecs::decode_text(vm, b, &encoding, "strict")?;
+    Ok(decoded.as_str().unwrap_or_default().to_string())
+}
+
+fn utf8_source(b: &[u8]) -> PyResult<String> {
+    String::from_utf8(b.to_vec()).map_err(|_| {
+        not_implemented("compiling source bytes that are not valid UTF-8 (CPython's unicode error)")
+    })
+}
+
+/// The encoding a `# -*- coding: NAME -*-` comment line declares.
+fn coding_declaration(line: &[u8]) -> Option<String> {
+    let line = std::str::from_utf8(line).ok()?;
+    let comment = line.trim_start_matches([' ', '\t', '\x0c']);
+    if !comment.starts_with('#') {
+        return None;
+    }
+    let at = comment.find("coding")?;
+    let rest = comment.get(at + 6..)?;
+    let rest = rest.strip_prefix([':', '='])?;
+    let name: String = rest
+        .trim_start_matches([' ', '\t'])
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        .collect();
+    (!name.is_empty()).then_some(name)
 }
 
 fn compile_text(
@@ -174,17 +223,41 @@ fn compile(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             "flags",
             "dont_inherit",
             "optimize",
+            "_feature_version",
         ],
     )?;
     let src = args.arg(0, "source").cloned().unwrap_or(Value::None);
-    let filename = args
-        .arg(1, "filename")
-        .and_then(|v| v.as_str().map(|s| s.to_string()))
-        .unwrap_or_else(|| "<string>".into());
+    if is_ast_node(vm, &src) {
+        return Err(not_implemented(
+            "compiling an AST object is not supported by aio yet",
+        ));
+    }
+    if !matches!(
+        src.as_obj().map(|o| &**o),
+        Some(Obj::Str(_) | Obj::Bytes(_))
+    ) {
+        return Err(type_error(
+            "compile() arg 1 must be a string, bytes or AST object",
+        ));
+    }
+    let filename = match args.arg(1, "filename") {
+        Some(v) => filename_text(vm, v)?,
+        None => "<string>".into(),
+    };
     let mode = args
         .arg(2, "mode")
         .and_then(|v| v.as_str().map(|s| s.to_string()))
         .unwrap_or_default();
+    let flags = match args.arg(3, "flags") {
+        Some(Value::Int(f)) => *f,
+        Some(Value::Bool(b)) => i64::from(*b),
+        _ => 0,
+    };
+    if flags & super::ast_nodes::PYCF_ONLY_AST != 0 {
+        let version = args.arg(6, "_feature_version").cloned();
+        let text = source_text(vm, &src, "compile")?;
+        return super::ast_nodes::parse(vm, text, &filename, &mode, flags, version);
+    }
     let kind = match mode.as_str() {
         "exec" => Kind::Exec,
         "eval" => Kind::Eval,
@@ -203,6 +276,45 @@ fn compile(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let code = compile_text(vm, text, &filename, kind)?;
     let co = vm.code_object(code);
     Ok(Value::obj(Obj::Code(co)))
+}
+
+/// compile()'s filename: a str, bytes, or an `os.PathLike` giving either.
+fn filename_text(vm: &mut Vm, v: &Value) -> PyResult<String> {
+    let path = match v.as_obj().map(|o| &**o) {
+        Some(Obj::Str(_) | Obj::Bytes(_)) => v.clone(),
+        _ => match crate::vm::class::lookup(&vm.type_of(v), &vm.intern("__fspath__")) {
+            Some(_) => {
+                let f = vm.get_attr_str(v, "__fspath__")?;
+                vm.call(&f, &[])?
+            }
+            None => {
+                return Err(type_error(format!(
+                    "expected str, bytes or os.PathLike object, not {}",
+                    vm.type_name(v)
+                )))
+            }
+        },
+    };
+    match path.as_obj().map(|o| &**o) {
+        Some(Obj::Str(s)) => Ok(s.as_str().to_string()),
+        Some(Obj::Bytes(b)) => Ok(String::from_utf8_lossy(b).into_owned()),
+        _ => Err(type_error(format!(
+            "expected {}.__fspath__() to return str or bytes, not {}",
+            vm.type_name(v),
+            vm.type_name(&path)
+        ))),
+    }
+}
+
+/// An `ast.AST` instance, which CPython's compile() accepts in place of source text.
+fn is_ast_node(vm: &mut Vm, v: &Value) -> bool {
+    let Some(module) = vm.sys_module("_ast") else {
+        return false;
+    };
+    match vm.get_attr_str(&module, "AST") {
+        Ok(Value::Obj(cls)) => vm.isinstance(v, &cls),
+        _ => false,
+    }
 }
 
 pub fn register(vm: &mut Vm) {

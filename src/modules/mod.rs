@@ -1,5 +1,7 @@
 //! Native modules and the builtin namespace.
 
+mod ast_exprs;
+pub mod ast_nodes;
 pub mod asyncio_core;
 pub mod asyncio_io;
 pub mod asyncio_sync;

@@ -32,6 +32,30 @@ pub use nodes::MAX_DEPTH as MAX_EXPR_DEPTH;
 
 use error::SyntaxError;
 use parse::{Mode, Top};
+use std::cell::Cell;
+
+thread_local! {
+    static COMPILER_CHECKS: Cell<bool> = const { Cell::new(true) };
+}
+
+/// Whether the parser also makes the checks that CPython's compiler, not its parser,
+/// makes (duplicate parameters, a repeated keyword argument, several starred targets).
+pub(crate) fn compiler_checks() -> bool {
+    COMPILER_CHECKS.with(|c| c.get())
+}
+
+/// Runs `parse` without the compiler's checks, as `ast.parse` needs: CPython's parser
+/// accepts `def f(a, a): pass`, which only compiling refuses.
+pub fn without_compiler_checks<T>(parse: impl FnOnce() -> T) -> T {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            COMPILER_CHECKS.with(|c| c.set(self.0));
+        }
+    }
+    let _restore = Restore(COMPILER_CHECKS.with(|c| c.replace(false)));
+    parse()
+}
 
 /// Parses a whole file.
 pub fn parse_module(src: &str) -> Result<ast::Module, SyntaxError> {

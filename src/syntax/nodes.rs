@@ -509,7 +509,7 @@ pub fn args(items: Vec<Box<Arg>>, pl: usize, pr: usize) -> R<(Vec<Expr>, Vec<Key
                 args.push(g.e);
             }
             Arg::Kw(name, e, l, r) => {
-                if kws.iter().any(|k| k.arg.as_deref() == Some(&name)) {
+                if super::compiler_checks() && kws.iter().any(|k| k.arg.as_deref() == Some(&name)) {
                     return err(format!("keyword argument repeated: {name}"), sp(l, r));
                 }
                 d = d.max(e.d);

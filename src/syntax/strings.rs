@@ -424,6 +424,8 @@ fn scan(x: &Lit, mut i: usize, nest: u32, parts: &mut Parts, spec: bool) -> R<us
             b'\\' if !x.raw && b.get(i + 1) == Some(&b'N') && b.get(i + 2) == Some(&b'{') => {
                 i = x.body[i..].find('}').map_or(b.len(), |c| i + c + 1);
             }
+            // An escaped backslash: a following `N{` is literal text and a field.
+            b'\\' if !x.raw && b.get(i + 1) == Some(&b'\\') => i += 2,
             _ => i += 1,
         }
     }
