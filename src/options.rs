@@ -243,10 +243,12 @@ fn apply_xoptions(o: &mut Options) -> Result<(), String> {
                     .filter(|n| *n == 0 || *n >= crate::modules::sys::INT_MAX_STR_DIGITS_THRESHOLD);
                 match limit {
                     Some(n) => o.int_max_str_digits = Some(n),
-                    None => return Err(format!(
+                    None => {
+                        return Err(format!(
                         "-X int_max_str_digits: invalid limit; must be >= {} or 0 for unlimited.",
                         crate::modules::sys::INT_MAX_STR_DIGITS_THRESHOLD
-                    )),
+                    ))
+                    }
                 }
             }
             ("importtime" | "tracemalloc" | "showrefcount" | "pycache_prefix", _) => {

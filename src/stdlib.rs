@@ -211,6 +211,8 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("base64", include_str!("../stdlib/base64.aio"), false),
     ("hashlib", include_str!("../stdlib/hashlib.aio"), false),
     ("zlib", include_str!("../stdlib/zlib.aio"), false),
+    ("locale", include_str!("../stdlib/locale.aio"), false),
+    ("_locale", include_str!("../stdlib/_locale.aio"), false),
     ("array", include_str!("../stdlib/array.aio"), false),
     ("select", include_str!("../stdlib/select.aio"), false),
     ("selectors", include_str!("../stdlib/selectors.aio"), false),

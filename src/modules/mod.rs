@@ -12,6 +12,7 @@ pub mod gc_module;
 pub mod hashlib;
 pub mod importer;
 pub mod linecache_io;
+pub mod locale_startup;
 pub mod math;
 mod math_erf;
 mod math_hyperbolic;
@@ -64,6 +65,7 @@ pub fn init(vm: &mut Vm) {
     importer::register(vm);
     codecs::register_module(vm);
     linecache_io::register(vm);
+    locale_startup::register(vm);
     platform_probe::register(vm);
     asyncio_core::register(vm);
     crate::eventloop::context::register_module(vm);

@@ -171,6 +171,7 @@ pub const MODULE_OWNERS: &[&str] = &[
     "_codecs",
     "_contextvars",
     "_linecache",
+    "_locale_startup",
     "_platform",
     "_traceback",
     "_asyncio",
