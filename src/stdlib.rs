@@ -213,6 +213,7 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("zlib", include_str!("../stdlib/zlib.aio"), false),
     ("locale", include_str!("../stdlib/locale.aio"), false),
     ("_locale", include_str!("../stdlib/_locale.aio"), false),
+    ("termios", include_str!("../stdlib/termios.aio"), false),
     ("array", include_str!("../stdlib/array.aio"), false),
     ("select", include_str!("../stdlib/select.aio"), false),
     ("selectors", include_str!("../stdlib/selectors.aio"), false),

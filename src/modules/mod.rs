@@ -27,6 +27,7 @@ pub mod socket;
 mod strftime;
 pub mod struct_;
 pub mod sys;
+pub mod termios;
 pub mod thread;
 pub mod time;
 mod time_calendar;
@@ -60,6 +61,7 @@ pub fn init(vm: &mut Vm) {
     re::register(vm);
     hashlib::register(vm);
     zlib::register(vm);
+    termios::register(vm);
     unicodedata::register(vm);
     select::register(vm);
     importer::register(vm);

@@ -165,6 +165,7 @@ pub const MODULE_OWNERS: &[&str] = &[
     "_sre_engine",
     "_hashlib",
     "_zlib",
+    "_termios",
     "unicodedata",
     "_select",
     "_importer",
