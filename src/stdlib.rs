@@ -214,6 +214,7 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("locale", include_str!("../stdlib/locale.aio"), false),
     ("_locale", include_str!("../stdlib/_locale.aio"), false),
     ("termios", include_str!("../stdlib/termios.aio"), false),
+    ("pwd", include_str!("../stdlib/pwd.aio"), false),
     ("array", include_str!("../stdlib/array.aio"), false),
     ("select", include_str!("../stdlib/select.aio"), false),
     ("selectors", include_str!("../stdlib/selectors.aio"), false),

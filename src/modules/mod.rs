@@ -34,6 +34,7 @@ mod time_calendar;
 pub mod traceback;
 pub mod unicodedata;
 mod unicodedata_normalize;
+pub mod userids;
 #[rustfmt::skip]
 mod unicodedata_tables;
 pub mod zlib;
@@ -62,6 +63,7 @@ pub fn init(vm: &mut Vm) {
     hashlib::register(vm);
     zlib::register(vm);
     termios::register(vm);
+    userids::register(vm);
     unicodedata::register(vm);
     select::register(vm);
     importer::register(vm);

@@ -166,6 +166,7 @@ pub const MODULE_OWNERS: &[&str] = &[
     "_hashlib",
     "_zlib",
     "_termios",
+    "_userids",
     "unicodedata",
     "_select",
     "_importer",
