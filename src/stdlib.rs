@@ -215,6 +215,7 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("_locale", include_str!("../stdlib/_locale.aio"), false),
     ("termios", include_str!("../stdlib/termios.aio"), false),
     ("pwd", include_str!("../stdlib/pwd.aio"), false),
+    ("getpass", include_str!("../stdlib/getpass.aio"), false),
     ("array", include_str!("../stdlib/array.aio"), false),
     ("select", include_str!("../stdlib/select.aio"), false),
     ("selectors", include_str!("../stdlib/selectors.aio"), false),
