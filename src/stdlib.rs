@@ -216,6 +216,7 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("termios", include_str!("../stdlib/termios.aio"), false),
     ("pwd", include_str!("../stdlib/pwd.aio"), false),
     ("getpass", include_str!("../stdlib/getpass.aio"), false),
+    ("mimetypes", include_str!("../stdlib/mimetypes.aio"), false),
     ("array", include_str!("../stdlib/array.aio"), false),
     ("select", include_str!("../stdlib/select.aio"), false),
     ("selectors", include_str!("../stdlib/selectors.aio"), false),
