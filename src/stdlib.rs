@@ -217,6 +217,11 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("pwd", include_str!("../stdlib/pwd.aio"), false),
     ("getpass", include_str!("../stdlib/getpass.aio"), false),
     ("mimetypes", include_str!("../stdlib/mimetypes.aio"), false),
+    (
+        "faulthandler",
+        include_str!("../stdlib/faulthandler.aio"),
+        false,
+    ),
     ("array", include_str!("../stdlib/array.aio"), false),
     ("select", include_str!("../stdlib/select.aio"), false),
     ("selectors", include_str!("../stdlib/selectors.aio"), false),

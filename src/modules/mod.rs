@@ -7,6 +7,7 @@ pub mod builtins;
 pub mod cmath;
 pub mod codecs;
 pub mod exec;
+pub mod faulthandler;
 pub mod file;
 pub mod gc_module;
 pub mod hashlib;
@@ -64,6 +65,7 @@ pub fn init(vm: &mut Vm) {
     zlib::register(vm);
     termios::register(vm);
     userids::register(vm);
+    faulthandler::register(vm);
     unicodedata::register(vm);
     select::register(vm);
     importer::register(vm);

@@ -167,6 +167,7 @@ pub const MODULE_OWNERS: &[&str] = &[
     "_zlib",
     "_termios",
     "_userids",
+    "_faulthandler",
     "unicodedata",
     "_select",
     "_importer",
