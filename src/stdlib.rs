@@ -222,6 +222,7 @@ const MODULES: &[(&str, &str, bool)] = &[
         include_str!("../stdlib/faulthandler.aio"),
         false,
     ),
+    ("quopri", include_str!("../stdlib/quopri.aio"), false),
     ("array", include_str!("../stdlib/array.aio"), false),
     ("select", include_str!("../stdlib/select.aio"), false),
     ("selectors", include_str!("../stdlib/selectors.aio"), false),
