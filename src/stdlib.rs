@@ -223,6 +223,8 @@ const MODULES: &[(&str, &str, bool)] = &[
         false,
     ),
     ("quopri", include_str!("../stdlib/quopri.aio"), false),
+    ("codeop", include_str!("../stdlib/codeop.aio"), false),
+    ("code", include_str!("../stdlib/code.aio"), false),
     ("array", include_str!("../stdlib/array.aio"), false),
     ("select", include_str!("../stdlib/select.aio"), false),
     ("selectors", include_str!("../stdlib/selectors.aio"), false),

@@ -6,6 +6,7 @@ pub mod asyncio_sync;
 pub mod builtins;
 pub mod cmath;
 pub mod codecs;
+pub mod compile_single;
 pub mod exec;
 pub mod faulthandler;
 pub mod file;
