@@ -261,11 +261,7 @@ fn compile(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let kind = match mode.as_str() {
         "exec" => Kind::Exec,
         "eval" => Kind::Eval,
-        "single" => {
-            return Err(crate::vm::errors::not_implemented(
-                "compile() mode 'single' is not supported by aio yet",
-            ))
-        }
+        "single" => Kind::Exec,
         _ => {
             return Err(value_error(
                 "compile() mode must be 'exec', 'eval' or 'single'",
@@ -273,7 +269,38 @@ fn compile(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         }
     };
     let text = source_text(vm, &src, "compile")?;
-    let code = compile_text(vm, text, &filename, kind)?;
+    let code = if mode == "single" {
+        super::compile_single::compile(vm, text, &filename, flags)?
+    } else {
+        if flags & super::compile_single::ALLOW_INCOMPLETE_INPUT != 0 {
+            // Eval input is incomplete only inside an open bracket or string, which both
+            // parsers call incomplete (CPython's eval input also ends in a NEWLINE token).
+            let parsed = crate::syntax::parse_module(&text);
+            let parsed = match (kind, parsed) {
+                // No token at all: eval input still wants its expression.
+                (Kind::Eval, Ok(m)) if m.body.is_empty() => {
+                    let end = text.len() as u32;
+                    let span = crate::syntax::ast::Span { start: end, end };
+                    let mut e = crate::syntax::error::SyntaxError::syntax("invalid syntax", span);
+                    e.incomplete = true;
+                    Err(e)
+                }
+                (Kind::Eval, Err(e)) if e.incomplete => {
+                    match crate::syntax::parse_expr(text.trim_start_matches([' ', '\t'])) {
+                        Err(expr_error) if !expr_error.incomplete => Ok(()),
+                        _ => Err(e),
+                    }
+                }
+                (_, parsed) => parsed.map(|_| ()),
+            };
+            if let Err(e) = parsed.map_err(|e| super::compile_single::parse_error(e, flags)) {
+                if e.msg == "incomplete input" {
+                    return Err(vm.syntax_error_exc(&e, &Source::new(&filename, text)));
+                }
+            }
+        }
+        compile_text(vm, text, &filename, kind)?
+    };
     let co = vm.code_object(code);
     Ok(Value::obj(Obj::Code(co)))
 }

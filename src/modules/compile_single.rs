@@ -1,0 +1,111 @@
+//! `compile(..., 'single')` and compile()'s PyCF_ALLOW_INCOMPLETE_INPUT flag, which
+//! `codeop` and `code` (the interactive interpreter classes) are built on.
+//!
+//! 'single' takes one statement (one line of simple statements, or one compound
+//! statement) and compiles it as the REPL does: expression statements print their value
+//! through `sys.displayhook`. Top-level `await` is refused, as CPython refuses it without
+//! PyCF_ALLOW_TOP_LEVEL_AWAIT, by compiling the input as a module first.
+
+use crate::bytecode::{Code, Source};
+use crate::compile::Mode;
+use crate::syntax::ast::{Module, Span, StmtKind};
+use crate::syntax::error::SyntaxError;
+use crate::vm::errors::PyResult;
+use crate::vm::Vm;
+use std::rc::Rc;
+
+/// PyCF_ALLOW_INCOMPLETE_INPUT: input that ends inside an open block, bracket or string
+/// is SyntaxError('incomplete input').
+pub const ALLOW_INCOMPLETE_INPUT: i64 = 0x4000;
+
+/// What a parse error becomes under `flags`.
+pub fn parse_error(e: SyntaxError, flags: i64) -> SyntaxError {
+    if e.incomplete && flags & ALLOW_INCOMPLETE_INPUT != 0 {
+        SyntaxError::syntax("incomplete input", e.span)
+    } else {
+        e
+    }
+}
+
+fn is_compound(kind: &StmtKind) -> bool {
+    matches!(
+        kind,
+        StmtKind::If { .. }
+            | StmtKind::While { .. }
+            | StmtKind::For { .. }
+            | StmtKind::With { .. }
+            | StmtKind::Try { .. }
+            | StmtKind::FunctionDef(_)
+            | StmtKind::ClassDef(_)
+            | StmtKind::Match { .. }
+    )
+}
+
+/// CPython's single_input holds one line of simple statements or one compound
+/// statement: the error for a second one.
+fn second_statement(module: &Module, text: &str) -> Option<SyntaxError> {
+    if module.body.is_empty() {
+        return Some(SyntaxError::syntax("invalid syntax", Span::default()));
+    }
+    for pair in module.body.windows(2) {
+        let (first, next) = (&pair[0], &pair[1]);
+        let between = text
+            .get(first.span.end as usize..next.span.start as usize)
+            .unwrap_or("");
+        if !is_compound(&first.kind) && between.contains(';') {
+            continue;
+        }
+        if is_compound(&first.kind) {
+            let span = Span {
+                start: next.span.start,
+                end: next.span.start + 1,
+            };
+            return Some(SyntaxError::syntax("invalid syntax", span));
+        }
+        let span = Span {
+            start: first.span.end,
+            end: first.span.end,
+        };
+        return Some(SyntaxError::syntax(
+            "multiple statements found while compiling a single statement",
+            span,
+        ));
+    }
+    None
+}
+
+/// `compile(text, filename, 'single', flags)`.
+pub fn compile(vm: &mut Vm, text: String, filename: &str, flags: i64) -> PyResult<Rc<Code>> {
+    let source = Rc::new(Source::new(filename, text));
+    let module = match crate::syntax::parse_interactive(&source.text) {
+        Ok(module) => module,
+        Err(e) => {
+            let mut e = parse_error(e, flags);
+            // At the end of input with no newline, CPython's interactive tokenizer gives
+            // the error token no column.
+            let text = &source.text;
+            if !text.ends_with('\n') && e.span.start as usize >= text.trim_end().len() {
+                e = e.with_columns(crate::syntax::error::Columns::Unknown);
+            }
+            return Err(vm.syntax_error_exc(&e, &source));
+        }
+    };
+    if let Some(e) = second_statement(&module, &source.text) {
+        return Err(vm.syntax_error_exc(&e, &source));
+    }
+    // Without its final newline a compound statement is not finished (CPython's
+    // PyCF_DONT_IMPLY_DEDENT: no DEDENT closes it).
+    if flags & ALLOW_INCOMPLETE_INPUT != 0
+        && module.body.first().is_some_and(|s| is_compound(&s.kind))
+        && !source.text.ends_with('\n')
+    {
+        let end = source.text.len() as u32;
+        let e = SyntaxError::syntax("incomplete input", Span { start: end, end });
+        return Err(vm.syntax_error_exc(&e, &source));
+    }
+    // As a module first: its errors (a top-level await) are the ones 'single' has too.
+    crate::compile::compile_module(&module, source.clone(), Mode::Exec)
+        .map_err(|e| vm.syntax_error_exc(&e, &source))?;
+    crate::compile::compile_module(&module, source.clone(), Mode::Interactive)
+        .map_err(|e| vm.syntax_error_exc(&e, &source))
+}
