@@ -154,11 +154,52 @@ fn known(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(Value::Bool(vm.files.open.contains_key(&fd)))
 }
 
+/// `os.read(0, n)` and `os.write(1 or 2, data)`: the standard descriptors, which the
+/// table does not hold, through std's handles (their buffers are empty between calls;
+/// `sys.stdout`'s own buffer is bypassed, as CPython's os.write bypasses it). None for
+/// any other descriptor.
+fn std_read(fd: i32, n: i64) -> Option<std::io::Result<Vec<u8>>> {
+    if fd != 0 {
+        return None;
+    }
+    let mut buf = Vec::new();
+    let mut stdin = std::io::stdin().lock();
+    let r = if n < 0 {
+        stdin.read_to_end(&mut buf).map(|_| buf)
+    } else {
+        buf.resize(n.min(1 << 30) as usize, 0);
+        stdin.read(&mut buf).map(|got| {
+            buf.truncate(got);
+            buf
+        })
+    };
+    Some(r)
+}
+
+fn std_write(fd: i32, data: &[u8]) -> Option<std::io::Result<usize>> {
+    let r = match fd {
+        1 => {
+            let mut out = std::io::stdout().lock();
+            out.write(data).and_then(|n| out.flush().map(|()| n))
+        }
+        2 => std::io::stderr().lock().write(data),
+        _ => return None,
+    };
+    Some(r)
+}
+
 /// `read(fd, n)`: up to `n` bytes (all that is left for a negative `n`).
 fn read(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("read", 2, 2)?;
     let fd = fd_arg(args)?;
     let n = int_arg(args, 1)?;
+    if !vm.files.open.contains_key(&fd) {
+        if let Some(r) = std_read(fd, n) {
+            return r
+                .map(Value::bytes)
+                .map_err(|e| os_error_from_io(vm, &e, None));
+        }
+    }
     let data = with(vm, fd, |f| {
         let mut buf = Vec::new();
         if n < 0 {
@@ -186,6 +227,13 @@ fn write(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             vm.type_name(&args.pos[1])
         )));
     };
+    if !vm.files.open.contains_key(&fd) {
+        if let Some(r) = std_write(fd, &data) {
+            return r
+                .map(|n| Value::Int(n as i64))
+                .map_err(|e| os_error_from_io(vm, &e, None));
+        }
+    }
     with(vm, fd, |f| f.write_all(&data))?;
     Ok(Value::Int(data.len() as i64))
 }
