@@ -189,7 +189,11 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("string", include_str!("../stdlib/string.aio"), false),
     ("socket", include_str!("../stdlib/socket.aio"), false),
     ("_socketio", include_str!("../stdlib/_socketio.aio"), false),
-    ("socketserver", include_str!("../stdlib/socketserver.aio"), false),
+    (
+        "socketserver",
+        include_str!("../stdlib/socketserver.aio"),
+        false,
+    ),
     ("signal", include_str!("../stdlib/signal.aio"), false),
     ("_thread", include_str!("../stdlib/_thread.aio"), false),
     ("weakref", include_str!("../stdlib/weakref.aio"), false),
