@@ -15,7 +15,7 @@
 
 use crate::bytecode::Source;
 use crate::interpreter::Interpreter;
-use crate::syntax::ast::{Module, StmtKind};
+use crate::syntax::ast::Module;
 use crate::vm::errors::ExcRef;
 use crate::vm::types::ExcKind;
 use crate::vm::value::{ObjRef, Value};
@@ -381,7 +381,7 @@ impl Repl {
         }
         match crate::syntax::parse_interactive(buffer) {
             Ok(module) => {
-                let compound = module.body.iter().any(|s| is_compound(&s.kind));
+                let compound = module.body.iter().any(|s| s.kind.is_compound());
                 if compound && !blank {
                     Input::More
                 } else {
@@ -513,21 +513,6 @@ impl Repl {
             }
         }
     }
-}
-
-/// Statements that CPython's prompt ends with a blank line.
-fn is_compound(kind: &StmtKind) -> bool {
-    matches!(
-        kind,
-        StmtKind::If { .. }
-            | StmtKind::While { .. }
-            | StmtKind::For { .. }
-            | StmtKind::With { .. }
-            | StmtKind::Try { .. }
-            | StmtKind::FunctionDef(_)
-            | StmtKind::ClassDef(_)
-            | StmtKind::Match { .. }
-    )
 }
 
 /// `exc` with the traceback entries before the input's own (`<stdin>`) frames dropped:

@@ -314,16 +314,10 @@ impl Builder<'_> {
     }
 
     fn stmt(&mut self, s: &Stmt) -> PyResult<Value> {
-        let sp = Some(match s.kind {
-            StmtKind::If { .. }
-            | StmtKind::While { .. }
-            | StmtKind::For { .. }
-            | StmtKind::With { .. }
-            | StmtKind::Try { .. }
-            | StmtKind::FunctionDef(_)
-            | StmtKind::ClassDef(_)
-            | StmtKind::Match { .. } => self.through_semicolon(s.span),
-            _ => s.span,
+        let sp = Some(if s.kind.is_compound() {
+            self.through_semicolon(s.span)
+        } else {
+            s.span
         });
         match &s.kind {
             StmtKind::Expr(e) => {

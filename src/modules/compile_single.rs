@@ -8,7 +8,7 @@
 
 use crate::bytecode::{Code, Source};
 use crate::compile::Mode;
-use crate::syntax::ast::{Module, Span, StmtKind};
+use crate::syntax::ast::{Module, Span};
 use crate::syntax::error::SyntaxError;
 use crate::vm::errors::PyResult;
 use crate::vm::Vm;
@@ -27,20 +27,6 @@ pub fn parse_error(e: SyntaxError, flags: i64) -> SyntaxError {
     }
 }
 
-fn is_compound(kind: &StmtKind) -> bool {
-    matches!(
-        kind,
-        StmtKind::If { .. }
-            | StmtKind::While { .. }
-            | StmtKind::For { .. }
-            | StmtKind::With { .. }
-            | StmtKind::Try { .. }
-            | StmtKind::FunctionDef(_)
-            | StmtKind::ClassDef(_)
-            | StmtKind::Match { .. }
-    )
-}
-
 /// CPython's single_input holds one line of simple statements or one compound
 /// statement: the error for a second one.
 fn second_statement(module: &Module, text: &str) -> Option<SyntaxError> {
@@ -52,10 +38,10 @@ fn second_statement(module: &Module, text: &str) -> Option<SyntaxError> {
         let between = text
             .get(first.span.end as usize..next.span.start as usize)
             .unwrap_or("");
-        if !is_compound(&first.kind) && between.contains(';') {
+        if !first.kind.is_compound() && between.contains(';') {
             continue;
         }
-        if is_compound(&first.kind) {
+        if first.kind.is_compound() {
             let span = Span {
                 start: next.span.start,
                 end: next.span.start + 1,
@@ -96,7 +82,7 @@ pub fn compile(vm: &mut Vm, text: String, filename: &str, flags: i64) -> PyResul
     // Without its final newline a compound statement is not finished (CPython's
     // PyCF_DONT_IMPLY_DEDENT: no DEDENT closes it).
     if flags & ALLOW_INCOMPLETE_INPUT != 0
-        && module.body.first().is_some_and(|s| is_compound(&s.kind))
+        && module.body.first().is_some_and(|s| s.kind.is_compound())
         && !source.text.ends_with('\n')
     {
         let end = source.text.len() as u32;

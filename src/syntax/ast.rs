@@ -123,6 +123,24 @@ pub enum StmtKind {
     },
 }
 
+impl StmtKind {
+    /// A compound statement (one with a body): what CPython's prompt ends with a blank
+    /// line, single-input mode accepts alone, and `ast` positions through a trailing `;`.
+    pub fn is_compound(&self) -> bool {
+        matches!(
+            self,
+            StmtKind::If { .. }
+                | StmtKind::While { .. }
+                | StmtKind::For { .. }
+                | StmtKind::With { .. }
+                | StmtKind::Try { .. }
+                | StmtKind::FunctionDef(_)
+                | StmtKind::ClassDef(_)
+                | StmtKind::Match { .. }
+        )
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct FunctionDef {
     pub name: Name,
