@@ -484,6 +484,9 @@ impl Vm {
         if let (Some(x), Some(y)) = (a.as_str(), b.as_str()) {
             return Ok(Value::Bool(op.ordered(x, y).unwrap_or(false)));
         }
+        if let (Some(x), Some(y)) = (exact_bytes(a), exact_bytes(b)) {
+            return Ok(Value::Bool(op.ordered(x, y).unwrap_or(false)));
+        }
         self.recursive(super::recursion::IN_COMPARISON, |vm| {
             vm.compare_slots(a, b, op)
         })
@@ -735,6 +738,14 @@ impl Vm {
                     }
                     return Ok(t[j as usize].clone());
                 }
+                Obj::Bytes(b) => {
+                    let n = b.len() as i64;
+                    let j = if *i < 0 { i + n } else { *i };
+                    if j < 0 || j >= n {
+                        return Err(super::errors::index_error("index out of range"));
+                    }
+                    return Ok(Value::Int(i64::from(b[j as usize])));
+                }
                 _ => {}
             }
         }
@@ -751,7 +762,9 @@ impl Vm {
             let sliced = matches!(key, Value::Obj(k) if matches!(&**k, Obj::Slice(_)));
             match &**o {
                 Obj::Str(_) => return crate::obj::methods::str::str_getitem(self, obj, key),
-                Obj::List(_) | Obj::Tuple(_) if sliced => {
+                Obj::List(_) | Obj::Tuple(_) | Obj::Bytes(_) | Obj::ByteArray(_)
+                    if sliced || !matches!(&**o, Obj::List(_) | Obj::Tuple(_)) =>
+                {
                     let pos = [obj.clone(), key.clone()];
                     let a = crate::obj::function::Args {
                         pos: &pos,
@@ -760,7 +773,8 @@ impl Vm {
                     };
                     return match &**o {
                         Obj::List(_) => crate::obj::methods::list::getitem(self, &a),
-                        _ => crate::obj::methods::tuple::getitem(self, &a),
+                        Obj::Tuple(_) => crate::obj::methods::tuple::getitem(self, &a),
+                        _ => crate::obj::methods::bytes::getitem(self, &a),
                     };
                 }
                 _ => {}
@@ -941,4 +955,15 @@ fn builtin_sequence(v: &Value) -> bool {
 /// An instance of a user class.
 fn is_instance_obj(v: &Value) -> bool {
     matches!(v, Value::Obj(o) if matches!(&**o, Obj::Instance(_)))
+}
+
+/// The data of an exact `bytes` object (whose comparisons cannot be overridden).
+fn exact_bytes(v: &Value) -> Option<&[u8]> {
+    match v {
+        Value::Obj(o) => match &**o {
+            Obj::Bytes(b) => Some(b),
+            _ => None,
+        },
+        _ => None,
+    }
 }

@@ -12,6 +12,7 @@ use crate::syntax::ast::CmpOp;
 use crate::vm::errors::{index_error, type_error, value_error, PyResult};
 use crate::vm::value::Value;
 use crate::vm::Vm;
+use std::borrow::Cow;
 
 /// The bytes of a bytes-like value (a copy): bytes, bytearray, or a C-contiguous live
 /// memoryview, which is what CPython's simple-buffer consumers (`y*`) accept. Callers
@@ -23,6 +24,19 @@ pub fn bytes_data(v: &Value) -> Option<Vec<u8>> {
             Obj::ByteArray(b) => Some(b.borrow().clone()),
             Obj::MemoryView(m) if !m.released() && m.contiguous() => Some(m.to_bytes()),
             _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `bytes_data` without the copy for an immutable bytes object, whose data can be lent
+/// for as long as the value is (a bytearray's or memoryview's is still copied: code that
+/// runs while the data is in use may change them).
+pub fn bytes_view(v: &Value) -> Option<Cow<'_, [u8]>> {
+    match crate::vm::payload::builtin_view(v) {
+        Value::Obj(o) => match &**o {
+            Obj::Bytes(b) => Some(Cow::Borrowed(b)),
+            _ => bytes_data(v).map(Cow::Owned),
         },
         _ => None,
     }
@@ -124,9 +138,9 @@ fn ba_cell(v: &Value) -> Option<&ByteArrayObj> {
 }
 
 /// The receiver's bytes and whether it is a bytearray.
-fn this(vm: &Vm, a: &Args, name: &str) -> PyResult<(Vec<u8>, bool)> {
+fn this<'a>(vm: &Vm, a: &Args<'a>, name: &str) -> PyResult<(Cow<'a, [u8]>, bool)> {
     match a.pos.first() {
-        Some(v) => match bytes_data(v) {
+        Some(v) => match bytes_view(v) {
             Some(d) => Ok((d, is_bytearray(v))),
             None => Err(super::wrong_receiver(name, "bytes", &vm.type_name(v))),
         },
@@ -297,7 +311,7 @@ fn hash(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     }
     // Same function as str's hash, so that b'a' and 'a' hash alike as in CPython.
     let mut x: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in &d {
+    for &b in d.iter() {
         x ^= b as u64;
         x = x.wrapping_mul(0x0100_0000_01b3);
     }
@@ -317,7 +331,7 @@ fn len(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     this(vm, a, "__len__").map(|(d, _)| Value::Int(d.len() as i64))
 }
 
-fn getitem(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+pub fn getitem(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let (d, ba) = this(vm, a, "__getitem__")?;
     a.check("__getitem__", 2, 2)?;
     let what = if ba { "bytearray" } else { "byte" };
@@ -345,7 +359,7 @@ fn contains(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let (d, _) = this(vm, a, "__contains__")?;
     a.check("__contains__", 2, 2)?;
     let x = &a.pos[1];
-    if let Some(sub) = bytes_data(x) {
+    if let Some(sub) = bytes_view(x) {
         return Ok(Value::Bool(find_sub(&d, &sub, 0).is_some()));
     }
     let b = byte_value(vm, x)?;
@@ -358,15 +372,16 @@ fn iter(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 }
 
 fn add(vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    let (mut d, ba) = this(vm, a, "__add__")?;
+    let (d, ba) = this(vm, a, "__add__")?;
     a.check("__add__", 2, 2)?;
-    let Some(o) = bytes_data(&a.pos[1]) else {
+    let Some(o) = bytes_view(&a.pos[1]) else {
         return Err(type_error(format!(
             "can't concat {} to {}",
             vm.type_name(&a.pos[1]),
             vm.type_name(&a.pos[0])
         )));
     };
+    let mut d = d.into_owned();
     d.extend_from_slice(&o);
     Ok(make(d, ba))
 }
@@ -384,10 +399,10 @@ fn mul(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn cmp(vm: &mut Vm, a: &Args, op: CmpOp) -> PyResult<Value> {
     let (d, _) = this(vm, a, "__eq__")?;
     a.check("__eq__", 2, 2)?;
-    let Some(o) = bytes_data(&a.pos[1]) else {
+    let Some(o) = bytes_view(&a.pos[1]) else {
         return Ok(not_impl(vm));
     };
-    Ok(Value::Bool(op.ordered(&d, &o).unwrap_or(false)))
+    Ok(Value::Bool(op.ordered(&d[..], &o[..]).unwrap_or(false)))
 }
 fn eq(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     cmp(vm, a, CmpOp::Eq)
@@ -531,7 +546,7 @@ fn starts_ends(vm: &mut Vm, a: &Args, name: &str, ends: bool) -> PyResult<Value>
             h.starts_with(p)
         }
     };
-    if let Some(p) = bytes_data(&a.pos[1]) {
+    if let Some(p) = bytes_view(&a.pos[1]) {
         return Ok(Value::Bool(test(&p)));
     }
     if let Some(t) = crate::vm::payload::builtin_view(&a.pos[1]).as_tuple() {
@@ -777,7 +792,7 @@ fn join(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let items = vm.collect(&a.pos[1])?;
     let mut out = Vec::new();
     for (i, it) in items.iter().enumerate() {
-        let Some(d) = bytes_data(it) else {
+        let Some(d) = bytes_view(it) else {
             return Err(type_error(format!(
                 "sequence item {i}: expected a bytes-like object, {} found",
                 vm.type_name(it)
@@ -881,8 +896,8 @@ fn partition_impl(vm: &mut Vm, a: &Args, name: &str, rev: bool) -> PyResult<Valu
             make(sep.clone(), ba),
             make(d[p + sep.len()..].to_vec(), ba),
         ],
-        None if rev => vec![make(vec![], ba), make(vec![], ba), make(d, ba)],
-        None => vec![make(d, ba), make(vec![], ba), make(vec![], ba)],
+        None if rev => vec![make(vec![], ba), make(vec![], ba), make(d.into_owned(), ba)],
+        None => vec![make(d.into_owned(), ba), make(vec![], ba), make(vec![], ba)],
     }))
 }
 fn partition(vm: &mut Vm, a: &Args) -> PyResult<Value> {
@@ -894,7 +909,7 @@ fn rpartition(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn map_bytes(vm: &mut Vm, a: &Args, name: &str, f: fn(u8) -> u8) -> PyResult<Value> {
     let (d, ba) = this(vm, a, name)?;
-    Ok(make(d.into_iter().map(f).collect(), ba))
+    Ok(make(d.iter().copied().map(f).collect(), ba))
 }
 fn upper(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     map_bytes(vm, a, "upper", |b| b.to_ascii_uppercase())
@@ -958,7 +973,7 @@ fn expandtabs(vm: &mut Vm, a: &Args) -> PyResult<Value> {
         space: b' ',
         bytes: |_| 1,
     };
-    expand_tabs(d.into_iter(), size, &kind, &mut out)?;
+    expand_tabs(d.iter().copied(), size, &kind, &mut out)?;
     Ok(make(out, ba))
 }
 
@@ -989,7 +1004,8 @@ fn translate(vm: &mut Vm, a: &Args) -> PyResult<Value> {
         None => Vec::new(),
     };
     let out = d
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|b| !delete.contains(b))
         .map(|b| table.as_ref().map_or(b, |t| t[usize::from(b)]))
         .collect();
@@ -1033,7 +1049,7 @@ fn zfill(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.check("zfill", 2, 2)?;
     let width = vm.index_value(&a.pos[1])?;
     if width <= d.len() as i64 {
-        return Ok(make(d, ba));
+        return Ok(make(d.into_owned(), ba));
     }
     let fill = width as usize - d.len();
     check_repeat(1, fill)?;
@@ -1144,7 +1160,7 @@ fn pad(vm: &mut Vm, a: &Args, name: &str, kind: u8) -> PyResult<Value> {
     };
     let n = d.len() as i64;
     if width <= n {
-        return Ok(make(d, ba));
+        return Ok(make(d.into_owned(), ba));
     }
     let total = (width - n) as usize;
     check_repeat(1, total)?;
