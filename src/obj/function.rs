@@ -70,6 +70,9 @@ pub struct AttrHint {
     pub store_class: usize,
     pub epoch: u64,
     pub index: u32,
+    /// For `load_class`: the class has a plain value (no descriptor) under the name, which
+    /// a load returns when the instance namespace lacks the name.
+    pub class_value: bool,
 }
 
 pub struct MethodCache {

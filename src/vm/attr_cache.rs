@@ -27,7 +27,7 @@ fn class_and_epoch(inst: &InstanceObj) -> (usize, u64) {
 
 /// The hint with `class` recorded for loads or stores in `epoch` (the other kind's class is
 /// forgotten when the epoch moved).
-fn record(cell: &Cell<AttrHint>, epoch: u64, load: Option<usize>, store: Option<usize>) {
+fn record(cell: &Cell<AttrHint>, epoch: u64, load: Option<(usize, bool)>, store: Option<usize>) {
     let mut h = cell.get();
     if h.epoch != epoch {
         h = AttrHint {
@@ -35,8 +35,9 @@ fn record(cell: &Cell<AttrHint>, epoch: u64, load: Option<usize>, store: Option<
             ..AttrHint::default()
         };
     }
-    if let Some(c) = load {
+    if let Some((c, class_value)) = load {
         h.load_class = c;
+        h.class_value = class_value;
     }
     if let Some(c) = store {
         h.store_class = c;
@@ -44,23 +45,65 @@ fn record(cell: &Cell<AttrHint>, epoch: u64, load: Option<usize>, store: Option<
     cell.set(h);
 }
 
-/// `inst.<names[i]>` when the general lookup would find it in the instance namespace;
-/// None for anything else (the general loop decides, and raises).
+/// `inst.<names[i]>` when the general lookup would find it in the instance namespace, or
+/// else as a plain class attribute (`max_size = 1024`, `_sock = None`: a value whose type
+/// has no `__get__`); None for anything else (the general loop decides, and raises).
 #[inline(always)]
 pub(super) fn load(code: &CodeObj, i: usize, inst: &InstanceObj, name: &Value) -> Option<Value> {
     let cell = code.attr_hints.get(i)?;
     let (class, epoch) = class_and_epoch(inst);
-    let h = cell.get();
+    let mut h = cell.get();
     if h.load_class != class || h.epoch != epoch {
-        let plain = inst.class.with(|cls| {
-            as_class(cls).is_some_and(|c| !c.flags.get().has_getattribute)
-                && lookup(cls, name).is_none()
-        });
-        if !plain {
-            return None;
-        }
-        record(cell, epoch, Some(class), None);
+        let class_value = inst.class.with(|cls| {
+            if !as_class(cls).is_some_and(|c| !c.flags.get().has_getattribute) {
+                return None;
+            }
+            match lookup(cls, name) {
+                None => Some(false),
+                Some(v) if is_plain_value(&v) => Some(true),
+                Some(_) => None,
+            }
+        })?;
+        record(cell, epoch, Some((class, class_value)), None);
+        h = cell.get();
     }
+    let found = in_namespace(cell, h, inst, name);
+    if found.is_some() || !h.class_value {
+        return found;
+    }
+    // The epoch is unchanged since the class attribute was found plain, so it still is.
+    inst.class.with(|cls| lookup(cls, name))
+}
+
+/// A class attribute that an instance attribute of the same name shadows and that a load
+/// returns as it is: its type has no `__get__` (and cannot be given one).
+fn is_plain_value(v: &Value) -> bool {
+    match v {
+        Value::Obj(o) => matches!(
+            &**o,
+            Obj::Str(_)
+                | Obj::Bytes(_)
+                | Obj::BigInt(_)
+                | Obj::Complex(_)
+                | Obj::Tuple(_)
+                | Obj::FrozenSet(_)
+                | Obj::List(_)
+                | Obj::Dict(_)
+                | Obj::Set(_)
+        ),
+        _ => true,
+    }
+}
+
+/// `inst.<name>` from the instance namespace, at the entry `h` remembers when it still
+/// holds the name (else found by a probe, and remembered).
+#[inline(always)]
+fn in_namespace(
+    cell: &Cell<AttrHint>,
+    h: AttrHint,
+    inst: &InstanceObj,
+    name: &Value,
+) -> Option<Value> {
     inst.read_attrs(|d| {
         if let Some(e) = d.entry(h.index as usize) {
             if e.key.is(name) {
