@@ -1246,7 +1246,7 @@ fn identity(stack: &mut Vec<Value>, op: CmpOp) -> Option<(bool, bool)> {
     Some((r, released(a) | released(b)))
 }
 
-/// The truth of an immediate or a builtin sequence or dict; None for other objects
+/// The truth of an immediate or a builtin container; None for other objects
 /// (`__bool__`/`__len__` are the general loop's).
 #[inline(always)]
 fn truth(v: &Value) -> Option<bool> {
@@ -1268,6 +1268,10 @@ fn object_truth(o: &ObjRef) -> Option<bool> {
         Obj::Tuple(t) => Some(!t.is_empty()),
         Obj::List(l) => Some(!l.try_borrow().ok()?.is_empty()),
         Obj::Dict(d) => Some(!d.try_borrow().ok()?.is_empty()),
+        Obj::ByteArray(b) => Some(!b.try_borrow().ok()?.is_empty()),
+        Obj::Set(s) => Some(s.try_borrow().ok()?.len() != 0),
+        Obj::FrozenSet(s) => Some(s.len() != 0),
+        Obj::Deque(d) => Some(!d.items.try_borrow().ok()?.is_empty()),
         _ => None,
     }
 }
