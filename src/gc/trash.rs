@@ -10,7 +10,13 @@ use std::cell::{Cell, RefCell};
 thread_local! {
     static TRASH: RefCell<Vec<Value>> = const { RefCell::new(Vec::new()) };
     static DRAINING: Cell<bool> = const { Cell::new(false) };
+    /// The vector a dying object's children are first collected in, kept between deaths so
+    /// that each one does not allocate and grow a new one (a future has about ten).
+    static SCRATCH: Cell<Vec<Value>> = const { Cell::new(Vec::new()) };
 }
+
+/// The most room `SCRATCH` keeps: a vector that held a big container's items is let go.
+const SCRATCH_ROOM: usize = 64;
 
 /// Moves the children of a dying object out of it (leaving it empty). The queue is drained
 /// from its end, so children are pushed in the reverse of the order CPython releases them
@@ -113,12 +119,23 @@ impl Drop for Obj {
             // Its address may be reused by a new class.
             crate::vm::lookup_cache::invalidate();
         }
-        let mut children = Vec::new();
+        // Taken, not borrowed: a death while it is in use (none is expected) gets a new one,
+        // as does one after the thread's locals are gone.
+        let mut children = SCRATCH.try_with(Cell::take).unwrap_or_default();
         take_children(self, &mut children);
-        if children.iter().all(|v| !matches!(v, Value::Obj(_))) {
+        let any_object = children.iter().any(|v| matches!(v, Value::Obj(_)));
+        if any_object {
+            TRASH.with(|t| t.borrow_mut().append(&mut children));
+        } else {
+            children.clear();
+        }
+        if children.capacity() <= SCRATCH_ROOM {
+            // After the thread's locals are gone the vector is simply freed.
+            let _ = SCRATCH.try_with(|s| s.set(children));
+        }
+        if !any_object {
             return;
         }
-        TRASH.with(|t| t.borrow_mut().extend(children));
         if DRAINING.with(|d| d.replace(true)) {
             return;
         }
