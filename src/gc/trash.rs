@@ -86,6 +86,22 @@ fn take_children(obj: &mut Obj, out: &mut Vec<Value>) {
     }
 }
 
+/// The kinds that never hold a reference (`take_children` takes nothing from them): their
+/// deaths, the commonest (strings, numbers), skip the queue's bookkeeping altogether.
+fn holds_no_objects(obj: &Obj) -> bool {
+    matches!(
+        obj,
+        Obj::Str(_)
+            | Obj::Bytes(_)
+            | Obj::ByteArray(_)
+            | Obj::BigInt(_)
+            | Obj::Complex(_)
+            | Obj::Range(_)
+            | Obj::Ellipsis
+            | Obj::NotImplemented
+    )
+}
+
 fn drop_iter_state(st: crate::obj::IterState, out: &mut Vec<Value>) {
     use crate::obj::IterState as I;
     match st {
@@ -118,6 +134,9 @@ impl Drop for Obj {
         if let Obj::Class(_) = self {
             // Its address may be reused by a new class.
             crate::vm::lookup_cache::invalidate();
+        }
+        if holds_no_objects(self) {
+            return;
         }
         // Taken, not borrowed: a death while it is in use (none is expected) gets a new one,
         // as does one after the thread's locals are gone.
