@@ -13,8 +13,8 @@ use crate::obj::Obj;
 use crate::vm::errors::{overflow_error, type_error, PyResult};
 use crate::vm::value::Value;
 use crate::vm::Vm;
+use rustc_hash::FxHashMap;
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
-use std::collections::HashMap;
 use std::io::ErrorKind;
 use std::io::Read;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
@@ -22,7 +22,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
 /// The sockets of the VM, by descriptor: a socket is closed when it leaves the table.
 #[derive(Default)]
 pub struct Sockets {
-    open: HashMap<i32, Open>,
+    open: FxHashMap<i32, Open>,
     /// `socket.gaierror`, once socket.aio registered it.
     gaierror: Option<crate::vm::value::ObjRef>,
 }
