@@ -25,6 +25,7 @@ fn visit_frame(fr: &Frame, f: &mut dyn FnMut(&ObjRef)) {
         globals,
         handled,
         entry: _,
+        for_iter_next: _,
         generator,
         init_self,
         lazy_coro,

@@ -424,6 +424,9 @@ impl Vm {
                         return Ok(None);
                     }
                 }
+                if self.for_iter_frame(&it)? {
+                    return Ok(None);
+                }
                 match self.next(&it)? {
                     Some(v) => self.push(v),
                     None => {

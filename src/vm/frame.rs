@@ -42,6 +42,10 @@ pub struct Frame {
     /// takes if the frame ever suspends (`Vm::materialize_coroutine`). The awaiting frame
     /// below holds `Undef` where the object would be.
     pub lazy_coro: Option<ObjRef>,
+    /// A `__next__` method written in aio that a `ForIter` below runs as a frame of its own
+    /// (`Vm::for_iter_frame`): its return value is the loop's next item, and StopIteration
+    /// leaving it ends the loop instead of propagating.
+    pub for_iter_next: bool,
 }
 
 /// The rarely used parts of a frame (`Frame::extra`).
@@ -120,6 +124,7 @@ impl Frame {
             generator: None,
             init_self: None,
             lazy_coro: None,
+            for_iter_next: false,
             code,
         })
     }
@@ -159,6 +164,7 @@ impl Frame {
     pub fn reset(&mut self) {
         self.pc = 0;
         self.entry = false;
+        self.for_iter_next = false;
         if !self.stack.is_empty() {
             self.stack.clear();
         }

@@ -121,6 +121,34 @@ impl Vm {
         }
     }
 
+    /// `ForIter` on an instance whose class's `__next__` is an aio function: that call
+    /// runs as a frame above the loop's (`Frame::for_iter_next`) rather than nested in
+    /// native code, as CPython runs it, so that the method can block, switch threads and
+    /// recurse as any call does. False (nothing done) for any other iterator.
+    pub(crate) fn for_iter_frame(&mut self, it: &Value) -> PyResult<bool> {
+        let Value::Obj(o) = it else { return Ok(false) };
+        if !matches!(&**o, Obj::Instance(_)) {
+            return Ok(false);
+        }
+        let Some(f) = self.lookup_special(it, "__next__") else {
+            return Ok(false);
+        };
+        let plain = matches!(&f, Value::Obj(fo) if matches!(&**fo,
+            Obj::Function(func) if !func.code.code.is_generator_like()));
+        if !plain {
+            return Ok(false);
+        }
+        match self.prepare_call(&f, None, std::slice::from_ref(it), &[])? {
+            super::call::Prepared::Frame(mut frame) => {
+                frame.entry = false;
+                frame.for_iter_next = true;
+                self.push_frame(frame)?;
+            }
+            super::call::Prepared::Done(v) => self.top().stack.push(v),
+        }
+        Ok(true)
+    }
+
     fn next_native(&mut self, cell: &RefCell<IterState>) -> PyResult<Option<Value>> {
         // Fast cases complete under one borrow; the rest drop it before calling out.
         let mut st = cell.borrow_mut();

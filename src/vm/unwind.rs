@@ -62,6 +62,19 @@ impl Vm {
                 return Err(e);
             };
             let entry = frame.entry;
+            if frame.for_iter_next && e.is(ExcKind::StopIteration) {
+                // The loop below is over (`Vm::for_iter_frame`).
+                self.recycle_frame(frame);
+                let Some(caller) = self.frames.last_mut() else {
+                    return Err(e);
+                };
+                if let crate::bytecode::Op::ForIter(t) = super::dispatch::code_at(caller) {
+                    caller.stack.pop();
+                    caller.pc = t as usize;
+                    return Ok(());
+                }
+                continue;
+            }
             let gen = frame.generator.take();
             if let Some(g) = &gen {
                 if let Obj::Generator(gen) = &**g {
