@@ -55,7 +55,7 @@ pub(super) fn load(code: &CodeObj, i: usize, inst: &InstanceObj, name: &Value) -
     let mut h = cell.get();
     if h.load_class != class || h.epoch != epoch {
         let class_value = inst.class.with(|cls| {
-            if !as_class(cls).is_some_and(|c| !c.flags.get().has_getattribute) {
+            if as_class(cls).is_none_or(|c| c.flags.get().has_getattribute) {
                 return None;
             }
             match lookup(cls, name) {

@@ -1269,8 +1269,8 @@ fn object_truth(o: &ObjRef) -> Option<bool> {
         Obj::List(l) => Some(!l.try_borrow().ok()?.is_empty()),
         Obj::Dict(d) => Some(!d.try_borrow().ok()?.is_empty()),
         Obj::ByteArray(b) => Some(!b.try_borrow().ok()?.is_empty()),
-        Obj::Set(s) => Some(s.try_borrow().ok()?.len() != 0),
-        Obj::FrozenSet(s) => Some(s.len() != 0),
+        Obj::Set(s) => Some(!s.try_borrow().ok()?.is_empty()),
+        Obj::FrozenSet(s) => Some(!s.is_empty()),
         Obj::Deque(d) => Some(!d.items.try_borrow().ok()?.is_empty()),
         _ => None,
     }

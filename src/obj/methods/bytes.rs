@@ -931,7 +931,7 @@ fn title(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let (d, ba) = this(vm, a, "title")?;
     let mut prev = false;
     let out = d
-        .into_iter()
+        .iter()
         .map(|b| {
             let r = if prev {
                 b.to_ascii_lowercase()
@@ -947,7 +947,7 @@ fn title(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn istitle(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let (d, _) = this(vm, a, "istitle")?;
-    let cases = d.into_iter().map(|b| {
+    let cases = d.iter().map(|b| {
         if b.is_ascii_uppercase() {
             Case::Upper
         } else if b.is_ascii_lowercase() {
@@ -1031,7 +1031,7 @@ fn maketrans(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn capitalize(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let (d, ba) = this(vm, a, "capitalize")?;
     let out = d
-        .into_iter()
+        .iter()
         .enumerate()
         .map(|(i, b)| {
             if i == 0 {
