@@ -8,6 +8,7 @@ use super::errors::{attribute_error, type_error, ExcRef, PyResult};
 use super::types::ExcKind;
 use super::value::{ObjRef, Value};
 use super::Vm;
+use crate::obj::class::ClassFlags;
 use crate::obj::methods::descriptors::wrapper_dict;
 use crate::obj::{BoundMethod, NativeFunction, Obj};
 
@@ -324,6 +325,11 @@ impl Vm {
                 }
                 "__dict__" => Some(Value::dict(c.dict.borrow().clone())),
                 "__doc__" => Some(get_str(&c.dict.borrow(), name).unwrap_or(Value::None)),
+                // type's __abstractmethods__ descriptor reads the class's own namespace.
+                "__abstractmethods__" => match get_str(&c.dict.borrow(), name) {
+                    Some(v) if !c.builtin => Some(v),
+                    _ => return Err(attribute_error("__abstractmethods__")),
+                },
                 _ => None,
             },
             Obj::Module(m) => match n {
@@ -627,6 +633,16 @@ impl Vm {
                             *c.qualname.borrow_mut() = s.into();
                         }
                     }
+                    // CPython's type_set_abstractmethods: the value's truth marks the
+                    // class abstract (or not) for object.__new__.
+                    Some("__abstractmethods__") => {
+                        let abstract_ = self.truthy(&value)?;
+                        set_str(&mut c.dict.borrow_mut(), name.clone(), value);
+                        c.flags.set(ClassFlags {
+                            abstract_,
+                            ..c.flags.get()
+                        });
+                    }
                     _ => set_str(&mut c.dict.borrow_mut(), name.clone(), value),
                 }
                 super::lookup_cache::invalidate();
@@ -906,6 +922,16 @@ impl Vm {
                     }
                     _ => f.with_dict_mut(|d| del_str(d, name)),
                 },
+                Obj::Class(c) if !c.builtin && name.as_str() == Some("__abstractmethods__") => {
+                    c.flags.set(ClassFlags {
+                        abstract_: false,
+                        ..c.flags.get()
+                    });
+                    match del_str(&mut c.dict.borrow_mut(), name) {
+                        Some(v) => Some(v),
+                        None => return Err(attribute_error("__abstractmethods__")),
+                    }
+                }
                 Obj::Class(c) if !c.builtin => del_str(&mut c.dict.borrow_mut(), name),
                 Obj::Module(m) => match &*m.dict {
                     Obj::Dict(d) => del_str(&mut d.borrow_mut(), name),

@@ -357,6 +357,7 @@ impl Vm {
                 if !has_init && !args.is_empty() {
                     return Err(type_error(format!("{}() takes no arguments", c.name())));
                 }
+                crate::obj::methods::object::refuse_abstract(self, c)?;
                 Value::obj(Obj::Instance(InstanceObj::new(cls.clone(), Value::Undef)))
             }
             (_, Layout::Builtin | Layout::Future | Layout::Payload) => {

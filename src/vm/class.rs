@@ -184,6 +184,7 @@ fn refresh_own_flags(cls: &ObjRef, vm: &mut Vm) {
             has_getattribute: found[2],
             has_setattr: found[3],
             slotted,
+            abstract_: c.flags.get().abstract_,
         });
     }
 }
