@@ -352,9 +352,11 @@ impl Vm {
                     }
                     Some(Value::Obj(i.dict_object()))
                 }
+                "__weakref__" => self.weakref_attr(o, &i.class()),
                 _ => None,
             },
             Obj::Exception(e) => match n {
+                "__weakref__" => self.weakref_attr(o, &e.class),
                 "args" => Some(e.args.borrow().clone()),
                 "__cause__" => Some(e.cause.borrow().clone()),
                 "__context__" => Some(e.context.borrow().clone()),
@@ -462,6 +464,24 @@ impl Vm {
             },
             _ => None,
         })
+    }
+
+    /// `obj.__weakref__` where the class's layout has a weakref slot: the head of the
+    /// object's weakref list (the shared callback-less ref first, as CPython keeps it), or
+    /// None.
+    fn weakref_attr(&mut self, o: &ObjRef, cls: &ObjRef) -> Option<Value> {
+        if !super::class::instances_weakrefable(cls, self) {
+            return None;
+        }
+        let refs = crate::gc::weak_watch::watchers(o.addr());
+        let plain = refs
+            .iter()
+            .find(|w| matches!(&***w, Obj::WeakRef(r) if r.callback.borrow().is_none()));
+        Some(
+            plain
+                .or(refs.first())
+                .map_or(Value::None, |w| Value::Obj(w.clone())),
+        )
     }
 
     /// An attribute in the `__dict__` of a staticmethod or classmethod (made on first use).

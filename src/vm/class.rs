@@ -262,6 +262,30 @@ pub fn slot_names(cls: &ObjRef, vm: &mut Vm) -> Option<Vec<Value>> {
     Some(names)
 }
 
+/// Whether instances of `cls` (an instance or exception layout) can be referred to weakly,
+/// as CPython decides it at class creation: a user class in the MRO that declares no
+/// `__slots__`, or lists `"__weakref__"` in them, gives instances a weakref slot; so does a
+/// builtin base whose own instances have one (set, frozenset, deque).
+pub fn instances_weakrefable(cls: &ObjRef, vm: &mut Vm) -> bool {
+    let key = vm.intern("__slots__");
+    let Some(c) = as_class(cls) else { return false };
+    let mut chain = vec![cls.clone()];
+    chain.extend(c.mro.borrow().iter().cloned());
+    chain.iter().any(|k| {
+        let Some(kc) = as_class(k) else { return false };
+        if kc.builtin {
+            let t = &vm.t;
+            return k.is(&t.set) || k.is(&t.frozenset) || k.is(&t.deque);
+        }
+        let slots = super::dictops::get_str(&kc.dict.borrow(), &key);
+        match slots {
+            None => true,
+            Some(slots) => slot_items(&slots)
+                .is_none_or(|items| items.iter().any(|n| n.as_str() == Some("__weakref__"))),
+        }
+    })
+}
+
 impl Vm {
     /// `type(v)`
     pub fn type_of(&self, v: &Value) -> ObjRef {
