@@ -37,7 +37,6 @@ const UNSUPPORTED_BASES: &[&str] = &[
     "filter",
     "reversed",
     "module",
-    "deque",
     "TextIOWrapper",
 ];
 
@@ -55,6 +54,7 @@ fn payload_type_names() -> &'static [&'static str] {
         "dict",
         "set",
         "frozenset",
+        "deque",
     ]
 }
 
@@ -99,6 +99,7 @@ fn payload_owner(p: &Value) -> &'static str {
             Obj::Dict(_) => "dict",
             Obj::Set(_) => "set",
             Obj::FrozenSet(_) => "frozenset",
+            Obj::Deque(_) => "deque",
             _ => "",
         },
         _ => "",
@@ -121,6 +122,7 @@ impl Vm {
             &t.dict,
             &t.set,
             &t.frozenset,
+            &t.deque,
         ]
         .iter()
         .any(|b| b.is(cls))
@@ -235,6 +237,11 @@ fn call_on_payload(
         kwvalues: a.kwvalues,
     };
     let r = func(vm, &args)?;
+    if matches!(r, Value::Obj(ref o) if matches!(&**o, Obj::Deque(_)))
+        && DEQUE_COPIES.contains(&name)
+    {
+        return deque_subclass_copy(vm, name, this, &r);
+    }
     if RETURNS_SELF.contains(&name) && r.is(payload) {
         return Ok(this.clone());
     }
@@ -265,13 +272,55 @@ fn dict_getitem_missing(
     })
 }
 
-/// Sets, frozensets and bytearrays show their type's name: `Bag({1, 2})`, `Buf(b'ab')`.
+/// Deque methods whose result CPython builds with `deque_copy`, which for a subclass calls
+/// `type(d)(d)` (or `type(d)(d, maxlen)`): the result is an instance of the subclass.
+const DEQUE_COPIES: &[&str] = &["copy", "__copy__", "__add__", "__mul__", "__rmul__"];
+
+/// The result of `name` on a deque subclass instance `this`, as CPython's deque_copy makes
+/// it: `type(this)(this[, maxlen])`, then for `+`/`*` given the items the native method
+/// computed on the payload (`plain`), which already honour the bound.
+fn deque_subclass_copy(vm: &mut Vm, name: &str, this: &Value, plain: &Value) -> PyResult<Value> {
+    let cls = Value::Obj(vm.type_of(this));
+    let maxlen = match payload_of(this) {
+        Some(Value::Obj(o)) => match &**o {
+            Obj::Deque(d) => d.maxlen.get(),
+            _ => None,
+        },
+        _ => None,
+    };
+    let copy = match maxlen {
+        None => vm.call(&cls, std::slice::from_ref(this))?,
+        Some(m) => vm.call(&cls, &[this.clone(), Value::Int(m as i64)])?,
+    };
+    if matches!(name, "copy" | "__copy__") {
+        return Ok(copy);
+    }
+    let (Some(Value::Obj(dst)), Value::Obj(src)) = (payload_of(&copy), plain) else {
+        return Ok(copy);
+    };
+    if let (Obj::Deque(dst), Obj::Deque(src)) = (&**dst, &**src) {
+        let old = dst.take();
+        drop(old);
+        for v in src.items.borrow().iter() {
+            let dropped = dst.push_back(v.clone());
+            drop(dropped);
+        }
+    }
+    Ok(copy)
+}
+
+/// Sets, frozensets, bytearrays and deques show their type's name: `Bag({1, 2})`,
+/// `Buf(b'ab')`, `History([1], maxlen=3)`.
 fn subclass_repr(vm: &Vm, this: &Value, payload: &Value, r: Value) -> Value {
     let owner = payload_owner(payload);
-    if !matches!(owner, "set" | "frozenset" | "bytearray") {
+    if !matches!(owner, "set" | "frozenset" | "bytearray" | "deque") {
         return r;
     }
     let Some(text) = r.as_str() else { return r };
+    // A deque met again while it is being shown is '[...]', whatever its type.
+    if owner == "deque" && text == "[...]" {
+        return r;
+    }
     let name = vm.type_name(this);
     let inner = match text.strip_prefix(owner).and_then(|t| t.strip_prefix('(')) {
         Some(rest) => rest.strip_suffix(')').unwrap_or(rest).to_string(),
@@ -299,7 +348,7 @@ fn new_instance(
             "{owner}.__new__({cname}): {cname} is not a subtype of {owner}"
         )));
     }
-    let mutable = matches!(owner, "list" | "dict" | "set" | "bytearray");
+    let mutable = matches!(owner, "list" | "dict" | "set" | "bytearray" | "deque");
     let base_v = Value::Obj(base);
     let mut pos = vec![base_v];
     if !mutable {
