@@ -60,7 +60,7 @@ impl Vm {
                     self_: Some(Box::new(obj.clone())),
                 })))
             }
-            Obj::ClassMethod(w) => Ok(bind_classmethod(&w.func, Value::Obj(cls.clone()))),
+            Obj::ClassMethod(w) => self.bind_classmethod(&w.func, Value::Obj(cls.clone())),
             Obj::StaticMethod(w) => Ok(w.func.clone()),
             Obj::Property(p) => {
                 if p.fget.is_none() {
@@ -75,6 +75,24 @@ impl Vm {
             },
             _ => Ok(d),
         }
+    }
+
+    /// A classmethod's `__get__` for class `cls`: what it wraps is bound to `cls`, through
+    /// the wrapped object's own `__get__(cls, cls)` when it is a descriptor (a property,
+    /// another classmethod, a user descriptor), as CPython 3.11's cm_descr_get does.
+    fn bind_classmethod(&mut self, f: &Value, cls: Value) -> PyResult<Value> {
+        if let (Value::Obj(o), Value::Obj(c)) = (f, &cls) {
+            let descriptor = match &**o {
+                Obj::Property(_) | Obj::ClassMethod(_) | Obj::StaticMethod(_) => true,
+                Obj::Instance(_) => self.lookup_special(f, "__get__").is_some(),
+                _ => false,
+            };
+            if descriptor && as_class(c).is_some() {
+                let c = c.clone();
+                return self.bind_descr(f.clone(), &cls, &c);
+            }
+        }
+        Ok(bind_classmethod(f, cls))
     }
 
     /// `getattr(obj, name)` where `name` is a str value.
@@ -258,7 +276,9 @@ impl Vm {
         if let Some(d) = lookup(cls, name) {
             let bound = match &d {
                 Value::Obj(o) => match &**o {
-                    Obj::ClassMethod(w) => bind_classmethod(&w.func, Value::Obj(cls.clone())),
+                    Obj::ClassMethod(w) => {
+                        self.bind_classmethod(&w.func, Value::Obj(cls.clone()))?
+                    }
                     Obj::StaticMethod(w) => w.func.clone(),
                     Obj::Instance(_) => match self.lookup_special(&d, "__get__") {
                         Some(get) => {
@@ -574,7 +594,7 @@ impl Vm {
                     if class_level {
                         if let Value::Obj(dobj) = &d {
                             if let Obj::ClassMethod(w) = &**dobj {
-                                return Ok(Some(bind_classmethod(&w.func, obj.clone())));
+                                return self.bind_classmethod(&w.func, obj.clone()).map(Some);
                             }
                             if let Obj::Function(_) = &**dobj {
                                 return Ok(Some(d.clone()));
