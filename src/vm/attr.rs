@@ -673,6 +673,7 @@ impl Vm {
                             *c.qualname.borrow_mut() = s.into();
                         }
                     }
+                    Some("__bases__") => return self.set_class_bases(o, &value),
                     // CPython's type_set_abstractmethods: the value's truth marks the
                     // class abstract (or not) for object.__new__.
                     Some("__abstractmethods__") => {

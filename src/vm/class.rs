@@ -124,7 +124,14 @@ pub fn c3_mro(name: &str, bases: &[ObjRef]) -> PyResult<Vec<ObjRef>> {
             }
         }
         let Some(next) = found else {
-            let names: Vec<String> = bases.iter().map(|b| class_name(b).to_string()).collect();
+            // CPython's set_mro_error names the heads left unmerged, each once.
+            let mut heads: Vec<ObjRef> = Vec::new();
+            for s in &seqs {
+                if !heads.iter().any(|h| h.is(&s[0])) {
+                    heads.push(s[0].clone());
+                }
+            }
+            let names: Vec<String> = heads.iter().map(|b| class_name(b).to_string()).collect();
             return Err(type_error(format!(
                 "Cannot create a consistent method resolution\norder (MRO) for bases {}",
                 if names.is_empty() {
@@ -430,7 +437,7 @@ impl Vm {
     /// The class that fixes the instance layout of `cls`'s instances: the builtin type a
     /// payload class extends, `BaseException` for exceptions (they share one layout), the
     /// root of the other native classes (futures), `object` for plain classes.
-    fn solid_base(&self, cls: &ObjRef) -> ObjRef {
+    pub(crate) fn solid_base(&self, cls: &ObjRef) -> ObjRef {
         let Some(c) = as_class(cls) else {
             return self.t.object.clone();
         };

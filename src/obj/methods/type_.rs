@@ -234,7 +234,7 @@ thread_local! {
     static SUBCLASSES: RefCell<HashMap<usize, Vec<crate::gc::heap::WeakRef>>> = RefCell::new(HashMap::new());
 }
 
-fn register_subclass(base: &ObjRef, sub: &ObjRef) {
+pub(crate) fn register_subclass(base: &ObjRef, sub: &ObjRef) {
     SUBCLASSES.with(|m| {
         let mut m = m.borrow_mut();
         let list = m.entry(base.addr()).or_default();
