@@ -128,6 +128,28 @@ impl Vm {
         .any(|b| b.is(cls))
     }
 
+    /// The payload type whose native methods have `owner` as their owner name.
+    fn payload_type_named(&self, owner: &str) -> Option<ObjRef> {
+        let t = &self.t;
+        [
+            &t.int,
+            &t.float,
+            &t.complex,
+            &t.str_,
+            &t.bytes,
+            &t.bytearray,
+            &t.list,
+            &t.tuple,
+            &t.dict,
+            &t.set,
+            &t.frozenset,
+            &t.deque,
+        ]
+        .into_iter()
+        .find(|ty| &*super::class::class_name(ty) == owner)
+        .cloned()
+    }
+
     /// How the builtin type `cls` (layout `Builtin`) may be used as a base class.
     pub fn builtin_base_kind(&self, cls: &ObjRef) -> BaseKind {
         let name = super::class::class_name(cls);
@@ -207,6 +229,18 @@ fn call_native_subclass(
             "fromkeys" => Some(dict_fromkeys(vm, func, first, a)),
             _ => None,
         },
+        // `int.__new__(C)` for a class C that does not derive from int: CPython's
+        // tp_new_wrapper refuses it.
+        Obj::Class(_) if name == "__new__" && payload_type_names().contains(&owner) => {
+            let owner_type = vm.payload_type_named(owner)?;
+            if super::class::is_subclass(first, &owner_type) {
+                return None;
+            }
+            let cname = super::class::class_name(first);
+            Some(Err(type_error(format!(
+                "{owner}.__new__({cname}): {cname} is not a subtype of {owner}"
+            ))))
+        }
         _ => None,
     }
 }
