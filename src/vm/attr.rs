@@ -63,10 +63,10 @@ impl Vm {
             Obj::ClassMethod(w) => self.bind_classmethod(&w.func, Value::Obj(cls.clone())),
             Obj::StaticMethod(w) => Ok(w.func.clone()),
             Obj::Property(p) => {
-                if p.fget.is_none() {
+                if p.fget.borrow().is_none() {
                     return Err(attribute_error("unreadable attribute"));
                 }
-                let fget = p.fget.clone();
+                let fget = p.fget.borrow().clone();
                 self.call(&fget, std::slice::from_ref(obj))
             }
             Obj::Instance(_) => match self.lookup_special(&d, "__get__") {
@@ -231,7 +231,7 @@ impl Vm {
         if let Some(d) = &descr {
             if let Value::Obj(dobj) = d {
                 if let Obj::Property(p) = &**dobj {
-                    if p.fget.is_none() {
+                    if p.fget.borrow().is_none() {
                         return Err(attribute_error(format!(
                             "property '{}' of '{}' object has no getter",
                             name.as_str().unwrap_or("?"),
@@ -461,9 +461,9 @@ impl Vm {
             Obj::Frame(_) => self.frame_attr(o, n),
             Obj::Traceback(tb) => super::traceback::traceback_attr(tb, n),
             Obj::Property(p) => match n {
-                "fget" => Some(p.fget.clone()),
-                "fset" => Some(p.fset.clone()),
-                "fdel" => Some(p.fdel.clone()),
+                "fget" => Some(p.fget.borrow().clone()),
+                "fset" => Some(p.fset.borrow().clone()),
+                "fdel" => Some(p.fdel.borrow().clone()),
                 "__doc__" => Some(p.doc.borrow().clone()),
                 "__isabstractmethod__" => Some(Value::Bool(self.property_is_abstract(p)?)),
                 _ => None,
@@ -554,7 +554,11 @@ impl Vm {
     /// `property.__isabstractmethod__`: whether any accessor is abstract.
     fn property_is_abstract(&mut self, p: &crate::obj::PropertyObj) -> PyResult<bool> {
         let key = self.intern("__isabstractmethod__");
-        for f in [p.fget.clone(), p.fset.clone(), p.fdel.clone()] {
+        for f in [
+            p.fget.borrow().clone(),
+            p.fset.borrow().clone(),
+            p.fdel.borrow().clone(),
+        ] {
             if let Some(v) = self.get_attr_opt(&f, &key)? {
                 if self.truthy(&v)? {
                     return Ok(true);
@@ -704,18 +708,21 @@ impl Vm {
         name: &Value,
         value: Value,
     ) -> PyResult<()> {
+        if is_property_member(obj, name) {
+            return Err(attribute_error("readonly attribute"));
+        }
         if let Some(d) = lookup(cls, name) {
             if let Value::Obj(dobj) = &d {
                 match &**dobj {
                     Obj::Property(p) => {
-                        if p.fset.is_none() {
+                        if p.fset.borrow().is_none() {
                             return Err(attribute_error(format!(
                                 "property '{}' of '{}' object has no setter",
                                 name.as_str().unwrap_or("?"),
                                 class_name(cls)
                             )));
                         }
-                        let fset = p.fset.clone();
+                        let fset = p.fset.borrow().clone();
                         self.call(&fset, &[obj.clone(), value])?;
                         return Ok(());
                     }
@@ -741,7 +748,16 @@ impl Vm {
                 if as_class(cls).is_some_and(|c| c.flags.get().slotted)
                     && !self.is_slot(cls, name) =>
             {
-                return Err(self.no_attribute(obj, name))
+                // No __dict__: a name the class has (a plain class attribute) is
+                // "read-only" for the instance, as CPython's generic setattr says.
+                if lookup(cls, name).is_some() {
+                    return Err(attribute_error(format!(
+                        "'{}' object attribute '{}' is read-only",
+                        class_name(cls),
+                        name.as_str().unwrap_or("?")
+                    )));
+                }
+                return Err(self.no_attribute(obj, name));
             }
             Obj::Instance(i) => match name.as_str() {
                 Some("__class__") => super::payload::set_class(self, i, &value)?,
@@ -879,6 +895,9 @@ impl Vm {
     /// `object.__delattr__`: a property's deleter (or a user descriptor's `__delete__`),
     /// else removal from the instance dict.
     pub fn generic_delattr(&mut self, obj: &Value, cls: &ObjRef, name: &Value) -> PyResult<()> {
+        if is_property_member(obj, name) {
+            return Err(attribute_error("readonly attribute"));
+        }
         // Their read-only members, before the class's `__wrapped__` property says "no deleter".
         if let Value::Obj(o) = obj {
             if matches!(&**o, Obj::StaticMethod(_) | Obj::ClassMethod(_))
@@ -890,14 +909,14 @@ impl Vm {
         if let Some(d) = lookup(cls, name) {
             if let Value::Obj(dobj) = &d {
                 if let Obj::Property(p) = &**dobj {
-                    if p.fdel.is_none() {
+                    if p.fdel.borrow().is_none() {
                         return Err(attribute_error(format!(
                             "property '{}' of '{}' object has no deleter",
                             name.as_str().unwrap_or("?"),
                             class_name(cls)
                         )));
                     }
-                    let fdel = p.fdel.clone();
+                    let fdel = p.fdel.borrow().clone();
                     self.call(&fdel, std::slice::from_ref(obj))?;
                     return Ok(());
                 }
@@ -1038,6 +1057,14 @@ fn immutable_type_error(c: &crate::obj::class::ClassObj, name: &Value) -> ExcRef
         "cannot set '{}' attribute of immutable type '{type_name}'",
         name.as_str().unwrap_or("?")
     ))
+}
+
+/// Whether `name` is one of a property's read-only members (fget, fset, fdel), on a
+/// property or an instance of a property subclass.
+fn is_property_member(obj: &Value, name: &Value) -> bool {
+    let target = super::payload::builtin_view(obj);
+    matches!(target, Value::Obj(o) if matches!(&**o, Obj::Property(_)))
+        && matches!(name.as_str(), Some("fget" | "fset" | "fdel"))
 }
 
 /// `obj.__dict__[name]` for the kinds of object that have an attribute dict.

@@ -27,7 +27,6 @@ pub enum BaseKind {
 
 /// Builtin types CPython lets classes derive from, which aio does not support yet.
 const UNSUPPORTED_BASES: &[&str] = &[
-    "property",
     "staticmethod",
     "classmethod",
     "super",
@@ -55,6 +54,7 @@ fn payload_type_names() -> &'static [&'static str] {
         "set",
         "frozenset",
         "deque",
+        "property",
     ]
 }
 
@@ -62,6 +62,8 @@ fn payload_type_names() -> &'static [&'static str] {
 /// they must return the instance itself, as `x += [1]` keeps `x` a `Stack`.
 const RETURNS_SELF: &[&str] = &[
     "__iadd__", "__imul__", "__ior__", "__iand__", "__isub__", "__ixor__",
+    // A descriptor read from its class (`property.__get__(None, cls)`).
+    "__get__",
 ];
 
 /// The builtin value inside an instance of a builtin subclass.
@@ -100,6 +102,7 @@ fn payload_owner(p: &Value) -> &'static str {
             Obj::Set(_) => "set",
             Obj::FrozenSet(_) => "frozenset",
             Obj::Deque(_) => "deque",
+            Obj::Property(_) => "property",
             _ => "",
         },
         _ => "",
@@ -123,6 +126,7 @@ impl Vm {
             &t.set,
             &t.frozenset,
             &t.deque,
+            &t.property,
         ]
         .iter()
         .any(|b| b.is(cls))
@@ -144,6 +148,7 @@ impl Vm {
             &t.set,
             &t.frozenset,
             &t.deque,
+            &t.property,
         ]
         .into_iter()
         .find(|ty| &*super::class::class_name(ty) == owner)
@@ -263,6 +268,11 @@ fn call_on_payload(
     if name == "__format__" && a.pos.get(1).and_then(|s| s.as_str()) == Some("") {
         return vm.to_str_value(this);
     }
+    if let (Value::Obj(p), "getter" | "setter" | "deleter") = (payload, name) {
+        if let Obj::Property(p) = &**p {
+            return property_subclass_copy(vm, name, this, p, a);
+        }
+    }
     let mut pos = a.pos.to_vec();
     pos[0] = payload.clone();
     let args = Args {
@@ -271,6 +281,15 @@ fn call_on_payload(
         kwvalues: a.kwvalues,
     };
     let r = func(vm, &args)?;
+    if let (Value::Obj(p), "__init__") = (payload, name) {
+        if let Obj::Property(p) = &**p {
+            // CPython's property_init keeps a subclass instance's docstring in its
+            // __dict__, where the class's own __doc__ would not shadow it.
+            let doc = p.doc.borrow().clone();
+            let key = vm.intern("__doc__");
+            vm.set_attr(this, &key, doc)?;
+        }
+    }
     if matches!(r, Value::Obj(ref o) if matches!(&**o, Obj::Deque(_)))
         && DEQUE_COPIES.contains(&name)
     {
@@ -343,6 +362,45 @@ fn deque_subclass_copy(vm: &mut Vm, name: &str, this: &Value, plain: &Value) -> 
     Ok(copy)
 }
 
+/// `getter`/`setter`/`deleter` of a property subclass instance: CPython's property_copy
+/// calls `type(self)(fget, fset, fdel, doc)`, doc None when it came from the old getter
+/// (so the new getter's is taken).
+fn property_subclass_copy(
+    vm: &mut Vm,
+    name: &str,
+    this: &Value,
+    p: &crate::obj::PropertyObj,
+    a: &Args,
+) -> PyResult<Value> {
+    a.check(name, 2, 2)?;
+    let f = a.pos[1].clone();
+    let mut parts = [
+        p.fget.borrow().clone(),
+        p.fset.borrow().clone(),
+        p.fdel.borrow().clone(),
+    ];
+    let which = match name {
+        "getter" => 0,
+        "setter" => 1,
+        _ => 2,
+    };
+    parts[which] = f;
+    let doc = if p.getter_doc.get() && !parts[0].is_none() {
+        Value::None
+    } else {
+        p.doc.borrow().clone()
+    };
+    let [fget, fset, fdel] = parts;
+    let cls = Value::Obj(vm.type_of(this));
+    let copy = vm.call(&cls, &[fget, fset, fdel, doc])?;
+    if let Some(Value::Obj(o)) = payload_of(&copy) {
+        if let Obj::Property(c) = &**o {
+            *c.name.borrow_mut() = p.name.borrow().clone();
+        }
+    }
+    Ok(copy)
+}
+
 /// Sets, frozensets, bytearrays and deques show their type's name: `Bag({1, 2})`,
 /// `Buf(b'ab')`, `History([1], maxlen=3)`.
 fn subclass_repr(vm: &Vm, this: &Value, payload: &Value, r: Value) -> Value {
@@ -382,7 +440,10 @@ fn new_instance(
             "{owner}.__new__({cname}): {cname} is not a subtype of {owner}"
         )));
     }
-    let mutable = matches!(owner, "list" | "dict" | "set" | "bytearray" | "deque");
+    let mutable = matches!(
+        owner,
+        "list" | "dict" | "set" | "bytearray" | "deque" | "property"
+    );
     let base_v = Value::Obj(base);
     let mut pos = vec![base_v];
     if !mutable {
