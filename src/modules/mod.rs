@@ -22,6 +22,7 @@ mod math_erf;
 mod math_hyperbolic;
 mod math_special;
 pub mod os;
+pub mod os_perms;
 pub mod platform_probe;
 pub mod process;
 pub mod re;

@@ -544,6 +544,9 @@ pub fn register(vm: &mut Vm) {
         ("_uname", uname),
         ("_glibc_version", glibc_version),
         ("sendfile", sendfile),
+        ("access", super::os_perms::access),
+        ("umask", super::os_perms::umask),
+        ("utime", super::os_perms::utime),
     ];
     super::sys::new_module(vm, "_os", funcs);
 }
