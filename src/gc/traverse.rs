@@ -275,7 +275,9 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
         }
         Obj::StaticMethod(w) | Obj::ClassMethod(w) => {
             let crate::obj::WrappedCallable { func, dict } = &**w;
-            visit_value(func, f);
+            if let Ok(v) = func.try_borrow() {
+                visit_value(&v, f);
+            }
             if let Ok(d) = dict.try_borrow() {
                 if let Some(d) = &*d {
                     f(d);

@@ -42,7 +42,9 @@ impl PropertyObj {
 /// gives them: `__module__`, `__name__`, `__qualname__`, `__doc__` and `__annotations__`
 /// copied from the callable. None until first needed for the ones aio makes natively.
 pub struct WrappedCallable {
-    pub func: Value,
+    /// A cell: `staticmethod.__init__`/`classmethod.__init__` (re)set it, as a subclass's
+    /// `super().__init__(f)` does.
+    pub func: std::cell::RefCell<Value>,
     pub dict: std::cell::RefCell<Option<ObjRef>>,
 }
 

@@ -60,8 +60,10 @@ impl Vm {
                     self_: Some(Box::new(obj.clone())),
                 })))
             }
-            Obj::ClassMethod(w) => self.bind_classmethod(&w.func, Value::Obj(cls.clone())),
-            Obj::StaticMethod(w) => Ok(w.func.clone()),
+            Obj::ClassMethod(w) => {
+                self.bind_classmethod(&w.func.borrow().clone(), Value::Obj(cls.clone()))
+            }
+            Obj::StaticMethod(w) => Ok(w.func.borrow().clone()),
             Obj::Property(p) => {
                 if p.fget.borrow().is_none() {
                     return Err(attribute_error("unreadable attribute"));
@@ -277,9 +279,9 @@ impl Vm {
             let bound = match &d {
                 Value::Obj(o) => match &**o {
                     Obj::ClassMethod(w) => {
-                        self.bind_classmethod(&w.func, Value::Obj(cls.clone()))?
+                        self.bind_classmethod(&w.func.borrow().clone(), Value::Obj(cls.clone()))?
                     }
-                    Obj::StaticMethod(w) => w.func.clone(),
+                    Obj::StaticMethod(w) => w.func.borrow().clone(),
                     Obj::Instance(_) => match self.lookup_special(&d, "__get__") {
                         Some(get) => {
                             self.call(&get, &[d.clone(), Value::None, Value::Obj(cls.clone())])?
@@ -469,11 +471,11 @@ impl Vm {
                 _ => None,
             },
             Obj::StaticMethod(w) | Obj::ClassMethod(w) => match n {
-                "__func__" | "__wrapped__" => Some(w.func.clone()),
+                "__func__" | "__wrapped__" => Some(w.func.borrow().clone()),
                 "__dict__" => Some(Value::Obj(wrapper_dict(self, w)?)),
                 "__isabstractmethod__" => {
                     let key = self.intern(n);
-                    let f = w.func.clone();
+                    let f = w.func.borrow().clone();
                     let abs = match self.get_attr_opt(&f, &key)? {
                         Some(v) => self.truthy(&v)?,
                         None => false,
@@ -598,7 +600,9 @@ impl Vm {
                     if class_level {
                         if let Value::Obj(dobj) = &d {
                             if let Obj::ClassMethod(w) = &**dobj {
-                                return self.bind_classmethod(&w.func, obj.clone()).map(Some);
+                                return self
+                                    .bind_classmethod(&w.func.borrow().clone(), obj.clone())
+                                    .map(Some);
                             }
                             if let Obj::Function(_) = &**dobj {
                                 return Ok(Some(d.clone()));

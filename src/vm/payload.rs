@@ -27,8 +27,6 @@ pub enum BaseKind {
 
 /// Builtin types CPython lets classes derive from, which aio does not support yet.
 const UNSUPPORTED_BASES: &[&str] = &[
-    "staticmethod",
-    "classmethod",
     "super",
     "enumerate",
     "zip",
@@ -55,6 +53,8 @@ fn payload_type_names() -> &'static [&'static str] {
         "frozenset",
         "deque",
         "property",
+        "staticmethod",
+        "classmethod",
     ]
 }
 
@@ -103,6 +103,8 @@ fn payload_owner(p: &Value) -> &'static str {
             Obj::FrozenSet(_) => "frozenset",
             Obj::Deque(_) => "deque",
             Obj::Property(_) => "property",
+            Obj::StaticMethod(_) => "staticmethod",
+            Obj::ClassMethod(_) => "classmethod",
             _ => "",
         },
         _ => "",
@@ -127,6 +129,8 @@ impl Vm {
             &t.frozenset,
             &t.deque,
             &t.property,
+            &t.staticmethod,
+            &t.classmethod,
         ]
         .iter()
         .any(|b| b.is(cls))
@@ -149,6 +153,8 @@ impl Vm {
             &t.frozenset,
             &t.deque,
             &t.property,
+            &t.staticmethod,
+            &t.classmethod,
         ]
         .into_iter()
         .find(|ty| &*super::class::class_name(ty) == owner)
@@ -444,6 +450,21 @@ fn new_instance(
         owner,
         "list" | "dict" | "set" | "bytearray" | "deque" | "property"
     );
+    // Their `__new__` wants the callable `__init__` takes: start from an empty wrapper.
+    match owner {
+        "staticmethod" | "classmethod" => {
+            let empty = if owner == "staticmethod" {
+                Obj::static_method(Value::None)
+            } else {
+                Obj::class_method(Value::None)
+            };
+            return Ok(Value::obj(Obj::Instance(InstanceObj::new(
+                cls.clone(),
+                Value::obj(empty),
+            ))));
+        }
+        _ => {}
+    }
     let base_v = Value::Obj(base);
     let mut pos = vec![base_v];
     if !mutable {

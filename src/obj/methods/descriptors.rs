@@ -239,7 +239,8 @@ pub(crate) fn wrapper_dict(vm: &mut Vm, w: &WrappedCallable) -> PyResult<ObjRef>
     let mut data = DictData::new();
     for name in WRAPS_ATTRS {
         let key = vm.intern(name);
-        if let Some(v) = vm.get_attr_opt(&w.func, &key)? {
+        let func = w.func.borrow().clone();
+        if let Some(v) = vm.get_attr_opt(&func, &key)? {
             set_str(&mut data, key, v);
         }
     }
@@ -267,11 +268,37 @@ fn classmethod_new(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     wrapper_new(vm, Obj::class_method(f))
 }
 
+/// `staticmethod.__init__(self, f)` / `classmethod.__init__(self, f)`: (re)sets the
+/// callable, as a subclass's `super().__init__(f)` does, and its copied attributes.
+fn wrapper_init(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let (name, w) = match args.pos.first() {
+        Some(Value::Obj(o)) => match &**o {
+            Obj::StaticMethod(w) => ("staticmethod", w),
+            Obj::ClassMethod(w) => ("classmethod", w),
+            _ => {
+                return Err(type_error(
+                    "__init__ requires a staticmethod or classmethod",
+                ))
+            }
+        },
+        _ => {
+            return Err(type_error(
+                "__init__ requires a staticmethod or classmethod",
+            ))
+        }
+    };
+    let f = one_callable(args, name)?;
+    let old = (w.func.replace(f), w.dict.replace(None));
+    drop(old);
+    wrapper_dict(vm, w)?;
+    Ok(Value::None)
+}
+
 fn wrapped(v: Option<&Value>) -> Option<(bool, Value)> {
     match v {
         Some(Value::Obj(o)) => match &**o {
-            Obj::StaticMethod(w) => Some((true, w.func.clone())),
-            Obj::ClassMethod(w) => Some((false, w.func.clone())),
+            Obj::StaticMethod(w) => Some((true, w.func.borrow().clone())),
+            Obj::ClassMethod(w) => Some((false, w.func.borrow().clone())),
             _ => None,
         },
         _ => None,
@@ -515,12 +542,15 @@ pub fn register(vm: &mut Vm) {
             name,
             &[
                 ("__new__", newf),
+                ("__init__", wrapper_init),
                 ("__get__", sc_get),
                 ("__repr__", sc_repr),
             ],
         );
         let p = vm.native_property(name, "__wrapped__", sc_func);
         vm.add_class_attr(cls, "__wrapped__", p);
+        let p = vm.native_property(name, "__func__", sc_func);
+        vm.add_class_attr(cls, "__func__", p);
         let p = vm.native_property(name, "__isabstractmethod__", sc_isabstract);
         vm.add_class_attr(cls, "__isabstractmethod__", p);
     }

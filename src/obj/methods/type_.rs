@@ -181,12 +181,12 @@ pub fn finish_class(
         if let Some(f) = found {
             let func = match &f {
                 Value::Obj(o) => match &**o {
-                    Obj::ClassMethod(w) => w.func.clone(),
+                    Obj::ClassMethod(w) => w.func.borrow().clone(),
                     Obj::StaticMethod(w) => {
-                        let inner = &w.func;
+                        let inner = w.func.borrow().clone();
                         let mut a = Vec::with_capacity(kwvalues.len());
                         a.extend_from_slice(kwvalues);
-                        vm.call_kw(&inner.clone(), &a, kwnames)?;
+                        vm.call_kw(&inner, &a, kwnames)?;
                         return Ok(());
                     }
                     _ => f.clone(),
