@@ -76,8 +76,7 @@ pub fn finalize(vm: &mut Vm, o: &ObjRef) {
         Obj::Instance(_) | Obj::Exception(_) => {
             if let Some(del) = vm.lookup_special(&v, "__del__") {
                 if let Err(e) = vm.call(&del, std::slice::from_ref(&v)) {
-                    let what = vm.repr(&del).unwrap_or_default();
-                    report_ignored(vm, &what, &e.value());
+                    crate::modules::sys_unraisable::report(vm, &del, &e.value());
                 }
             }
         }
@@ -85,8 +84,7 @@ pub fn finalize(vm: &mut Vm, o: &ObjRef) {
         Obj::Generator(g) => match g.state.get() {
             GenState::Suspended => {
                 if let Err(e) = vm.gen_close(o) {
-                    let what = vm.repr(&v).unwrap_or_default();
-                    report_ignored(vm, &what, &e.value());
+                    crate::modules::sys_unraisable::report(vm, &v, &e.value());
                 }
             }
             GenState::Created if g.kind == GenKind::Coroutine => {

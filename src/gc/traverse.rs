@@ -260,17 +260,25 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
                 fdel,
                 doc,
                 getter_doc: _,
+                name,
             } = &**p;
-            [fget, fset, fdel]
-                .into_iter()
-                .for_each(|v| visit_value(v, f));
+            if let Ok(v) = name.try_borrow() {
+                visit_value(&v, f);
+            }
+            for cell in [fget, fset, fdel] {
+                if let Ok(v) = cell.try_borrow() {
+                    visit_value(&v, f);
+                }
+            }
             if let Ok(v) = doc.try_borrow() {
                 visit_value(&v, f);
             }
         }
         Obj::StaticMethod(w) | Obj::ClassMethod(w) => {
             let crate::obj::WrappedCallable { func, dict } = &**w;
-            visit_value(func, f);
+            if let Ok(v) = func.try_borrow() {
+                visit_value(&v, f);
+            }
             if let Ok(d) = dict.try_borrow() {
                 if let Some(d) = &*d {
                     f(d);

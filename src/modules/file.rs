@@ -6,7 +6,8 @@
 use crate::obj::function::{Args, NativeFn};
 use crate::obj::methods::bytes::bytes_data;
 use crate::obj::methods::exception::{os_error, os_error_from_io};
-use crate::vm::errors::{type_error, value_error, PyResult};
+use crate::obj::Obj;
+use crate::vm::errors::{not_implemented, type_error, value_error, PyResult};
 use crate::vm::value::Value;
 use crate::vm::Vm;
 use std::collections::HashMap;
@@ -43,15 +44,38 @@ impl Files {
 const EBADF: i32 = 9;
 const EISDIR: i32 = 21;
 
-fn path_arg(vm: &mut Vm, v: &Value) -> PyResult<String> {
-    match super::os::fspath_str(vm, v)? {
+/// A path argument (str, bytes, or an os.PathLike giving one): the name to use, and the
+/// value an OSError names (CPython's: the str or bytes the argument stands for).
+fn path_arg(vm: &mut Vm, v: &Value) -> PyResult<(String, Value)> {
+    let named = if is_str_or_bytes(v) {
+        v.clone()
+    } else if let Some(f) = vm.lookup_special(v, "__fspath__") {
+        vm.call(&f, std::slice::from_ref(v))?
+    } else {
+        Value::None
+    };
+    let text = match &named {
+        Value::Obj(o) => match &**o {
+            Obj::Str(_) => named.as_str().map(str::to_string),
+            Obj::Bytes(b) => Some(String::from_utf8(b.to_vec()).map_err(|_| {
+                not_implemented("file names that are not UTF-8 bytes are not supported by aio yet")
+            })?),
+            _ => None,
+        },
+        _ => None,
+    };
+    match text {
         Some(s) if s.contains('\0') => Err(value_error("embedded null byte")),
-        Some(s) => Ok(s),
+        Some(s) => Ok((s, named)),
         None => Err(type_error(format!(
             "expected str, bytes or os.PathLike object, not {}",
             vm.type_name(v)
         ))),
     }
+}
+
+fn is_str_or_bytes(v: &Value) -> bool {
+    matches!(v, Value::Obj(o) if matches!(&**o, Obj::Str(_) | Obj::Bytes(_)))
 }
 
 fn fd_arg(args: &Args) -> PyResult<i32> {
@@ -81,7 +105,7 @@ fn with<R>(vm: &mut Vm, fd: i32, f: impl FnOnce(&mut File) -> std::io::Result<R>
 /// descriptor. A directory is an IsADirectoryError, as CPython's FileIO makes it.
 fn open(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("open", 2, 2)?;
-    let path = path_arg(vm, &args.pos[0])?;
+    let (path, named) = path_arg(vm, &args.pos[0])?;
     let Some(mode) = args.pos[1].as_str() else {
         return Err(type_error("mode must be a str"));
     };
@@ -96,15 +120,10 @@ fn open(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     };
     let file = match opts.open(&path) {
         Ok(f) => f,
-        Err(e) => return Err(os_error_from_io(vm, &e, Some(Value::str(&path)))),
+        Err(e) => return Err(os_error_from_io(vm, &e, Some(named.clone()))),
     };
     if file.metadata().is_ok_and(|m| m.is_dir()) {
-        return Err(os_error(
-            vm,
-            EISDIR,
-            "Is a directory",
-            Some(Value::str(&path)),
-        ));
+        return Err(os_error(vm, EISDIR, "Is a directory", Some(named.clone())));
     }
     let fd = file.as_raw_fd();
     vm.files.open.insert(fd, file);
@@ -121,7 +140,7 @@ fn open_flags(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     const O_TRUNC: i64 = 0o1000;
     const O_APPEND: i64 = 0o2000;
     args.check("open_flags", 3, 3)?;
-    let path = path_arg(vm, &args.pos[0])?;
+    let (path, named) = path_arg(vm, &args.pos[0])?;
     let (flags, mode) = (int_arg(args, 1)?, int_arg(args, 2)?);
     let access = flags & O_ACCMODE;
     let mut opts = OpenOptions::new();
@@ -141,7 +160,7 @@ fn open_flags(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     opts.custom_flags(i32::try_from(rest).unwrap_or(0));
     let file = opts
         .open(&path)
-        .map_err(|e| os_error_from_io(vm, &e, Some(Value::str(&path))))?;
+        .map_err(|e| os_error_from_io(vm, &e, Some(named.clone())))?;
     let fd = file.as_raw_fd();
     vm.files.open.insert(fd, file);
     Ok(Value::Int(i64::from(fd)))
@@ -365,8 +384,8 @@ fn on_path(
     op: fn(&str) -> std::io::Result<()>,
 ) -> PyResult<Value> {
     args.check(name, 1, 1)?;
-    let path = path_arg(vm, &args.pos[0])?;
-    op(&path).map_err(|e| os_error_from_io(vm, &e, Some(Value::str(&path))))?;
+    let (path, named) = path_arg(vm, &args.pos[0])?;
+    op(&path).map_err(|e| os_error_from_io(vm, &e, Some(named.clone())))?;
     Ok(Value::None)
 }
 
@@ -378,11 +397,12 @@ fn remove(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 /// `os.rename(src, dst)`
 fn rename(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("rename", 2, 2)?;
-    let (src, dst) = (path_arg(vm, &args.pos[0])?, path_arg(vm, &args.pos[1])?);
+    let ((src, src_named), (dst, dst_named)) =
+        (path_arg(vm, &args.pos[0])?, path_arg(vm, &args.pos[1])?);
     if let Err(e) = std::fs::rename(&src, &dst) {
-        let err = os_error_from_io(vm, &e, Some(Value::str(&src)));
+        let err = os_error_from_io(vm, &e, Some(src_named));
         let key = vm.intern("filename2");
-        vm.set_attr(&err.value(), &key, Value::str(&dst))?;
+        vm.set_attr(&err.value(), &key, dst_named)?;
         return Err(err);
     }
     Ok(Value::None)
@@ -392,7 +412,7 @@ fn rename(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 fn mkdir(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     use std::os::unix::fs::DirBuilderExt;
     args.check("mkdir", 1, 2)?;
-    let path = path_arg(vm, &args.pos[0])?;
+    let (path, named) = path_arg(vm, &args.pos[0])?;
     let mode = match args.pos.get(1) {
         None => 0o777,
         Some(_) => {
@@ -402,7 +422,7 @@ fn mkdir(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     std::fs::DirBuilder::new()
         .mode(mode)
         .create(&path)
-        .map_err(|e| os_error_from_io(vm, &e, Some(Value::str(&path))))?;
+        .map_err(|e| os_error_from_io(vm, &e, Some(named.clone())))?;
     Ok(Value::None)
 }
 

@@ -4,22 +4,52 @@
 
 use crate::obj::function::{Args, NativeFn};
 use crate::obj::methods::exception::os_error_from_io;
-use crate::vm::errors::{overflow_error, type_error, PyResult};
+use crate::vm::errors::{not_implemented, overflow_error, type_error, PyResult};
 use crate::vm::value::Value;
 use crate::vm::Vm;
 
-fn path_arg(vm: &mut Vm, args: &Args, func: &str) -> PyResult<String> {
-    match args.pos.first() {
-        Some(v) => match fspath_str(vm, v)? {
-            Some(s) => Ok(s),
-            None => Err(type_error(format!(
-                "{func}: path should be string, bytes or os.PathLike, not {}",
-                vm.type_name(v)
-            ))),
-        },
-        None => Err(type_error(format!(
+/// The path argument of `func` as a name, and the value an OSError names: the str or
+/// bytes it stands for (a bytes path asks for bytes results, as in CPython).
+fn path_arg(vm: &mut Vm, args: &Args, func: &str) -> PyResult<(String, Value)> {
+    let Some(v) = args.pos.first() else {
+        return Err(type_error(format!(
             "{func}() missing required argument 'path'"
+        )));
+    };
+    if let Some(b) = bytes_path(v) {
+        let name = String::from_utf8(b).map_err(|_| {
+            not_implemented("file names that are not UTF-8 bytes are not supported by aio yet")
+        })?;
+        return Ok((name, v.clone()));
+    }
+    match fspath_str(vm, v)? {
+        Some(s) => {
+            let named = Value::str(&s);
+            Ok((s, named))
+        }
+        None => Err(type_error(format!(
+            "{func}: path should be string, bytes or os.PathLike, not {}",
+            vm.type_name(v)
         ))),
+    }
+}
+
+/// The bytes of a bytes path argument.
+fn bytes_path(v: &Value) -> Option<Vec<u8>> {
+    match v {
+        Value::Obj(o) => match &**o {
+            crate::obj::Obj::Bytes(b) => Some(b.to_vec()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A name given back for a path argument: bytes when the argument was bytes.
+fn name_like(named: &Value, name: &str) -> Value {
+    match bytes_path(named) {
+        Some(_) => Value::bytes(name.as_bytes().to_vec()),
+        None => Value::str(name),
     }
 }
 
@@ -148,10 +178,10 @@ fn exit_now(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 /// `chdir(path)`: change the process's working directory.
 fn chdir(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("chdir", 1, 1)?;
-    let path = path_arg(vm, args, "chdir")?;
+    let (path, named) = path_arg(vm, args, "chdir")?;
     match std::env::set_current_dir(&path) {
         Ok(()) => Ok(Value::None),
-        Err(e) => Err(os_error_from_io(vm, &e, Some(Value::str(&path)))),
+        Err(e) => Err(os_error_from_io(vm, &e, Some(named.clone()))),
     }
 }
 
@@ -210,7 +240,7 @@ fn getpid(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
 /// for anything else; the OSError of the failure otherwise.
 fn stat(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("_stat", 1, 1)?;
-    let path = path_arg(vm, args, "stat")?;
+    let (path, named) = path_arg(vm, args, "stat")?;
     match std::fs::metadata(&path) {
         Ok(m) => {
             let kind = if m.is_dir() {
@@ -223,7 +253,7 @@ fn stat(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             let size = i64::try_from(m.len()).unwrap_or(i64::MAX);
             Ok(Value::tuple(vec![Value::Int(kind), Value::Int(size)]))
         }
-        Err(e) => Err(os_error_from_io(vm, &e, Some(Value::str(&path)))),
+        Err(e) => Err(os_error_from_io(vm, &e, Some(named.clone()))),
     }
 }
 
@@ -232,14 +262,14 @@ fn stat(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 /// blksize, blocks, rdev.
 fn stat_full(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("_stat_full", 2, 2)?;
-    let path = path_arg(vm, args, "stat")?;
+    let (path, named) = path_arg(vm, args, "stat")?;
     let follow = vm.truthy(&args.pos[1])?;
     let meta = if follow {
         std::fs::metadata(&path)
     } else {
         std::fs::symlink_metadata(&path)
     };
-    let m = meta.map_err(|e| os_error_from_io(vm, &e, Some(Value::str(&path))))?;
+    let m = meta.map_err(|e| os_error_from_io(vm, &e, Some(named.clone())))?;
     Ok(stat_fields(&m))
 }
 
@@ -302,10 +332,10 @@ fn stat_fields(m: &std::fs::Metadata) -> Value {
 /// `readlink(path)`: the target of a symbolic link.
 fn readlink(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("readlink", 1, 1)?;
-    let path = path_arg(vm, args, "readlink")?;
+    let (path, named) = path_arg(vm, args, "readlink")?;
     match std::fs::read_link(&path) {
-        Ok(t) => Ok(Value::str(&t.to_string_lossy())),
-        Err(e) => Err(os_error_from_io(vm, &e, Some(Value::str(&path)))),
+        Ok(t) => Ok(name_like(&named, &t.to_string_lossy())),
+        Err(e) => Err(os_error_from_io(vm, &e, Some(named.clone()))),
     }
 }
 
@@ -326,19 +356,19 @@ fn symlink(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 fn chmod(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     use std::os::unix::fs::PermissionsExt;
     args.check("chmod", 2, 2)?;
-    let path = path_arg(vm, args, "chmod")?;
+    let (path, named) = path_arg(vm, args, "chmod")?;
     let mode = vm.index_value(&args.pos[1])?;
     let perms = std::fs::Permissions::from_mode((mode & 0o7777) as u32);
     match std::fs::set_permissions(&path, perms) {
         Ok(()) => Ok(Value::None),
-        Err(e) => Err(os_error_from_io(vm, &e, Some(Value::str(&path)))),
+        Err(e) => Err(os_error_from_io(vm, &e, Some(named.clone()))),
     }
 }
 
 /// `_islink(path)`: whether `path` is a symbolic link (False when it does not exist).
 fn islink(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("_islink", 1, 1)?;
-    let path = path_arg(vm, args, "islink")?;
+    let (path, _) = path_arg(vm, args, "islink")?;
     let link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
     Ok(Value::Bool(link))
 }
@@ -346,8 +376,8 @@ fn islink(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 /// `listdir(path)`: the names in a directory, in the order the system gives them.
 fn listdir(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("listdir", 0, 1)?;
-    let path = if args.pos.is_empty() {
-        ".".to_string()
+    let (path, named) = if args.pos.is_empty() {
+        (".".to_string(), Value::str("."))
     } else {
         path_arg(vm, args, "listdir")?
     };
@@ -361,7 +391,7 @@ fn listdir(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let mut names = Vec::new();
     for entry in entries {
         match entry {
-            Ok(e) => names.push(Value::string(e.file_name().to_string_lossy().into_owned())),
+            Ok(e) => names.push(name_like(&named, &e.file_name().to_string_lossy())),
             Err(e) => return Err(os_error_from_io(vm, &e, None)),
         }
     }
@@ -514,6 +544,9 @@ pub fn register(vm: &mut Vm) {
         ("_uname", uname),
         ("_glibc_version", glibc_version),
         ("sendfile", sendfile),
+        ("access", super::os_perms::access),
+        ("umask", super::os_perms::umask),
+        ("utime", super::os_perms::utime),
     ];
     super::sys::new_module(vm, "_os", funcs);
 }

@@ -603,6 +603,7 @@ pub fn register(vm: &mut Vm) {
         ("getrefcount", getrefcount),
         ("print_exception", print_exception),
         ("excepthook", excepthook),
+        ("unraisablehook", super::sys_unraisable::default_hook),
         ("set_asyncgen_hooks", set_asyncgen_hooks),
         ("get_asyncgen_hooks", get_asyncgen_hooks),
     ];
@@ -612,6 +613,10 @@ pub fn register(vm: &mut Vm) {
         let hook = get_str(&dd.borrow(), &Value::str("excepthook"));
         if let Some(hook) = hook {
             set_attr(vm, &d, "__excepthook__", hook);
+        }
+        let hook = get_str(&dd.borrow(), &Value::str("unraisablehook"));
+        if let Some(hook) = hook {
+            set_attr(vm, &d, "__unraisablehook__", hook);
         }
     }
     let version_info = struct_seq(

@@ -33,6 +33,10 @@ pub struct ClassFlags {
     /// Every user class in the MRO declares `__slots__` without `__dict__`: instances
     /// accept only the slot names as attributes.
     pub slotted: bool,
+    /// `cls.__abstractmethods__` was last set to a true value (CPython's
+    /// Py_TPFLAGS_IS_ABSTRACT): `object.__new__` refuses to instantiate the class. Set only
+    /// by assignment to that attribute, so not recomputed from the namespace.
+    pub abstract_: bool,
 }
 
 pub struct ClassObj {

@@ -98,7 +98,7 @@ impl Obj {
     /// `staticmethod(func)` made natively; its `__dict__` is filled when first used.
     pub fn static_method(func: Value) -> Obj {
         Obj::StaticMethod(Box::new(WrappedCallable {
-            func,
+            func: std::cell::RefCell::new(func),
             dict: Default::default(),
         }))
     }
@@ -106,7 +106,7 @@ impl Obj {
     /// `classmethod(func)` made natively; its `__dict__` is filled when first used.
     pub fn class_method(func: Value) -> Obj {
         Obj::ClassMethod(Box::new(WrappedCallable {
-            func,
+            func: std::cell::RefCell::new(func),
             dict: Default::default(),
         }))
     }

@@ -38,7 +38,6 @@ pub fn run_callback(vm: &mut Vm, w: &ObjRef) {
         return;
     }
     if let Err(e) = vm.call(&cb, &[Value::Obj(w.clone())]) {
-        let what = vm.repr(&cb).unwrap_or_default();
-        crate::gc::finalize::report_ignored(vm, &what, &e.value());
+        crate::modules::sys_unraisable::report(vm, &cb, &e.value());
     }
 }

@@ -506,8 +506,7 @@ impl Vm {
             return false;
         }
         if let Err(e) = self.call(&fin, &[Value::Obj(o.clone())]) {
-            let what = self.repr(&Value::Obj(o.clone())).unwrap_or_default();
-            crate::gc::finalize::report_ignored(self, &what, &e.value());
+            crate::modules::sys_unraisable::report(self, &Value::Obj(o.clone()), &e.value());
         }
         true
     }

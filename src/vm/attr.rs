@@ -8,6 +8,7 @@ use super::errors::{attribute_error, type_error, ExcRef, PyResult};
 use super::types::ExcKind;
 use super::value::{ObjRef, Value};
 use super::Vm;
+use crate::obj::class::ClassFlags;
 use crate::obj::methods::descriptors::wrapper_dict;
 use crate::obj::{BoundMethod, NativeFunction, Obj};
 
@@ -59,13 +60,15 @@ impl Vm {
                     self_: Some(Box::new(obj.clone())),
                 })))
             }
-            Obj::ClassMethod(w) => Ok(bind_classmethod(&w.func, Value::Obj(cls.clone()))),
-            Obj::StaticMethod(w) => Ok(w.func.clone()),
+            Obj::ClassMethod(w) => {
+                self.bind_classmethod(&w.func.borrow().clone(), Value::Obj(cls.clone()))
+            }
+            Obj::StaticMethod(w) => Ok(w.func.borrow().clone()),
             Obj::Property(p) => {
-                if p.fget.is_none() {
+                if p.fget.borrow().is_none() {
                     return Err(attribute_error("unreadable attribute"));
                 }
-                let fget = p.fget.clone();
+                let fget = p.fget.borrow().clone();
                 self.call(&fget, std::slice::from_ref(obj))
             }
             Obj::Instance(_) => match self.lookup_special(&d, "__get__") {
@@ -74,6 +77,24 @@ impl Vm {
             },
             _ => Ok(d),
         }
+    }
+
+    /// A classmethod's `__get__` for class `cls`: what it wraps is bound to `cls`, through
+    /// the wrapped object's own `__get__(cls, cls)` when it is a descriptor (a property,
+    /// another classmethod, a user descriptor), as CPython 3.11's cm_descr_get does.
+    fn bind_classmethod(&mut self, f: &Value, cls: Value) -> PyResult<Value> {
+        if let (Value::Obj(o), Value::Obj(c)) = (f, &cls) {
+            let descriptor = match &**o {
+                Obj::Property(_) | Obj::ClassMethod(_) | Obj::StaticMethod(_) => true,
+                Obj::Instance(_) => self.lookup_special(f, "__get__").is_some(),
+                _ => false,
+            };
+            if descriptor && as_class(c).is_some() {
+                let c = c.clone();
+                return self.bind_descr(f.clone(), &cls, &c);
+            }
+        }
+        Ok(bind_classmethod(f, cls))
     }
 
     /// `getattr(obj, name)` where `name` is a str value.
@@ -212,7 +233,7 @@ impl Vm {
         if let Some(d) = &descr {
             if let Value::Obj(dobj) = d {
                 if let Obj::Property(p) = &**dobj {
-                    if p.fget.is_none() {
+                    if p.fget.borrow().is_none() {
                         return Err(attribute_error(format!(
                             "property '{}' of '{}' object has no getter",
                             name.as_str().unwrap_or("?"),
@@ -257,8 +278,10 @@ impl Vm {
         if let Some(d) = lookup(cls, name) {
             let bound = match &d {
                 Value::Obj(o) => match &**o {
-                    Obj::ClassMethod(w) => bind_classmethod(&w.func, Value::Obj(cls.clone())),
-                    Obj::StaticMethod(w) => w.func.clone(),
+                    Obj::ClassMethod(w) => {
+                        self.bind_classmethod(&w.func.borrow().clone(), Value::Obj(cls.clone()))?
+                    }
+                    Obj::StaticMethod(w) => w.func.borrow().clone(),
                     Obj::Instance(_) => match self.lookup_special(&d, "__get__") {
                         Some(get) => {
                             self.call(&get, &[d.clone(), Value::None, Value::Obj(cls.clone())])?
@@ -324,6 +347,11 @@ impl Vm {
                 }
                 "__dict__" => Some(Value::dict(c.dict.borrow().clone())),
                 "__doc__" => Some(get_str(&c.dict.borrow(), name).unwrap_or(Value::None)),
+                // type's __abstractmethods__ descriptor reads the class's own namespace.
+                "__abstractmethods__" => match get_str(&c.dict.borrow(), name) {
+                    Some(v) if !c.builtin => Some(v),
+                    _ => return Err(attribute_error("__abstractmethods__")),
+                },
                 _ => None,
             },
             Obj::Module(m) => match n {
@@ -346,9 +374,11 @@ impl Vm {
                     }
                     Some(Value::Obj(i.dict_object()))
                 }
+                "__weakref__" => self.weakref_attr(o, &i.class()),
                 _ => None,
             },
             Obj::Exception(e) => match n {
+                "__weakref__" => self.weakref_attr(o, &e.class),
                 "args" => Some(e.args.borrow().clone()),
                 "__cause__" => Some(e.cause.borrow().clone()),
                 "__context__" => Some(e.context.borrow().clone()),
@@ -433,19 +463,19 @@ impl Vm {
             Obj::Frame(_) => self.frame_attr(o, n),
             Obj::Traceback(tb) => super::traceback::traceback_attr(tb, n),
             Obj::Property(p) => match n {
-                "fget" => Some(p.fget.clone()),
-                "fset" => Some(p.fset.clone()),
-                "fdel" => Some(p.fdel.clone()),
+                "fget" => Some(p.fget.borrow().clone()),
+                "fset" => Some(p.fset.borrow().clone()),
+                "fdel" => Some(p.fdel.borrow().clone()),
                 "__doc__" => Some(p.doc.borrow().clone()),
                 "__isabstractmethod__" => Some(Value::Bool(self.property_is_abstract(p)?)),
                 _ => None,
             },
             Obj::StaticMethod(w) | Obj::ClassMethod(w) => match n {
-                "__func__" | "__wrapped__" => Some(w.func.clone()),
+                "__func__" | "__wrapped__" => Some(w.func.borrow().clone()),
                 "__dict__" => Some(Value::Obj(wrapper_dict(self, w)?)),
                 "__isabstractmethod__" => {
                     let key = self.intern(n);
-                    let f = w.func.clone();
+                    let f = w.func.borrow().clone();
                     let abs = match self.get_attr_opt(&f, &key)? {
                         Some(v) => self.truthy(&v)?,
                         None => false,
@@ -456,6 +486,24 @@ impl Vm {
             },
             _ => None,
         })
+    }
+
+    /// `obj.__weakref__` where the class's layout has a weakref slot: the head of the
+    /// object's weakref list (the shared callback-less ref first, as CPython keeps it), or
+    /// None.
+    fn weakref_attr(&mut self, o: &ObjRef, cls: &ObjRef) -> Option<Value> {
+        if !super::class::instances_weakrefable(cls, self) {
+            return None;
+        }
+        let refs = crate::gc::weak_watch::watchers(o.addr());
+        let plain = refs
+            .iter()
+            .find(|w| matches!(&***w, Obj::WeakRef(r) if r.callback.borrow().is_none()));
+        Some(
+            plain
+                .or(refs.first())
+                .map_or(Value::None, |w| Value::Obj(w.clone())),
+        )
     }
 
     /// An attribute in the `__dict__` of a staticmethod or classmethod (made on first use).
@@ -508,7 +556,11 @@ impl Vm {
     /// `property.__isabstractmethod__`: whether any accessor is abstract.
     fn property_is_abstract(&mut self, p: &crate::obj::PropertyObj) -> PyResult<bool> {
         let key = self.intern("__isabstractmethod__");
-        for f in [p.fget.clone(), p.fset.clone(), p.fdel.clone()] {
+        for f in [
+            p.fget.borrow().clone(),
+            p.fset.borrow().clone(),
+            p.fdel.borrow().clone(),
+        ] {
             if let Some(v) = self.get_attr_opt(&f, &key)? {
                 if self.truthy(&v)? {
                     return Ok(true);
@@ -548,7 +600,9 @@ impl Vm {
                     if class_level {
                         if let Value::Obj(dobj) = &d {
                             if let Obj::ClassMethod(w) = &**dobj {
-                                return Ok(Some(bind_classmethod(&w.func, obj.clone())));
+                                return self
+                                    .bind_classmethod(&w.func.borrow().clone(), obj.clone())
+                                    .map(Some);
                             }
                             if let Obj::Function(_) = &**dobj {
                                 return Ok(Some(d.clone()));
@@ -627,6 +681,17 @@ impl Vm {
                             *c.qualname.borrow_mut() = s.into();
                         }
                     }
+                    Some("__bases__") => return self.set_class_bases(o, &value),
+                    // CPython's type_set_abstractmethods: the value's truth marks the
+                    // class abstract (or not) for object.__new__.
+                    Some("__abstractmethods__") => {
+                        let abstract_ = self.truthy(&value)?;
+                        set_str(&mut c.dict.borrow_mut(), name.clone(), value);
+                        c.flags.set(ClassFlags {
+                            abstract_,
+                            ..c.flags.get()
+                        });
+                    }
                     _ => set_str(&mut c.dict.borrow_mut(), name.clone(), value),
                 }
                 super::lookup_cache::invalidate();
@@ -647,18 +712,21 @@ impl Vm {
         name: &Value,
         value: Value,
     ) -> PyResult<()> {
+        if is_property_member(obj, name) {
+            return Err(attribute_error("readonly attribute"));
+        }
         if let Some(d) = lookup(cls, name) {
             if let Value::Obj(dobj) = &d {
                 match &**dobj {
                     Obj::Property(p) => {
-                        if p.fset.is_none() {
+                        if p.fset.borrow().is_none() {
                             return Err(attribute_error(format!(
                                 "property '{}' of '{}' object has no setter",
                                 name.as_str().unwrap_or("?"),
                                 class_name(cls)
                             )));
                         }
-                        let fset = p.fset.clone();
+                        let fset = p.fset.borrow().clone();
                         self.call(&fset, &[obj.clone(), value])?;
                         return Ok(());
                     }
@@ -684,7 +752,16 @@ impl Vm {
                 if as_class(cls).is_some_and(|c| c.flags.get().slotted)
                     && !self.is_slot(cls, name) =>
             {
-                return Err(self.no_attribute(obj, name))
+                // No __dict__: a name the class has (a plain class attribute) is
+                // "read-only" for the instance, as CPython's generic setattr says.
+                if lookup(cls, name).is_some() {
+                    return Err(attribute_error(format!(
+                        "'{}' object attribute '{}' is read-only",
+                        class_name(cls),
+                        name.as_str().unwrap_or("?")
+                    )));
+                }
+                return Err(self.no_attribute(obj, name));
             }
             Obj::Instance(i) => match name.as_str() {
                 Some("__class__") => super::payload::set_class(self, i, &value)?,
@@ -822,6 +899,9 @@ impl Vm {
     /// `object.__delattr__`: a property's deleter (or a user descriptor's `__delete__`),
     /// else removal from the instance dict.
     pub fn generic_delattr(&mut self, obj: &Value, cls: &ObjRef, name: &Value) -> PyResult<()> {
+        if is_property_member(obj, name) {
+            return Err(attribute_error("readonly attribute"));
+        }
         // Their read-only members, before the class's `__wrapped__` property says "no deleter".
         if let Value::Obj(o) = obj {
             if matches!(&**o, Obj::StaticMethod(_) | Obj::ClassMethod(_))
@@ -833,14 +913,14 @@ impl Vm {
         if let Some(d) = lookup(cls, name) {
             if let Value::Obj(dobj) = &d {
                 if let Obj::Property(p) = &**dobj {
-                    if p.fdel.is_none() {
+                    if p.fdel.borrow().is_none() {
                         return Err(attribute_error(format!(
                             "property '{}' of '{}' object has no deleter",
                             name.as_str().unwrap_or("?"),
                             class_name(cls)
                         )));
                     }
-                    let fdel = p.fdel.clone();
+                    let fdel = p.fdel.borrow().clone();
                     self.call(&fdel, std::slice::from_ref(obj))?;
                     return Ok(());
                 }
@@ -906,6 +986,16 @@ impl Vm {
                     }
                     _ => f.with_dict_mut(|d| del_str(d, name)),
                 },
+                Obj::Class(c) if !c.builtin && name.as_str() == Some("__abstractmethods__") => {
+                    c.flags.set(ClassFlags {
+                        abstract_: false,
+                        ..c.flags.get()
+                    });
+                    match del_str(&mut c.dict.borrow_mut(), name) {
+                        Some(v) => Some(v),
+                        None => return Err(attribute_error("__abstractmethods__")),
+                    }
+                }
                 Obj::Class(c) if !c.builtin => del_str(&mut c.dict.borrow_mut(), name),
                 Obj::Module(m) => match &*m.dict {
                     Obj::Dict(d) => del_str(&mut d.borrow_mut(), name),
@@ -971,6 +1061,14 @@ fn immutable_type_error(c: &crate::obj::class::ClassObj, name: &Value) -> ExcRef
         "cannot set '{}' attribute of immutable type '{type_name}'",
         name.as_str().unwrap_or("?")
     ))
+}
+
+/// Whether `name` is one of a property's read-only members (fget, fset, fdel), on a
+/// property or an instance of a property subclass.
+fn is_property_member(obj: &Value, name: &Value) -> bool {
+    let target = super::payload::builtin_view(obj);
+    matches!(target, Value::Obj(o) if matches!(&**o, Obj::Property(_)))
+        && matches!(name.as_str(), Some("fget" | "fset" | "fdel"))
 }
 
 /// `obj.__dict__[name]` for the kinds of object that have an attribute dict.

@@ -197,7 +197,7 @@ impl Vm {
             }
             Obj::Class(_) => self.prepare_instantiate(o, self_, args, kwnames),
             Obj::StaticMethod(w) => {
-                let inner = w.func.clone();
+                let inner = w.func.borrow().clone();
                 self.prepare_call(&inner, self_, args, kwnames)
             }
             _ => {
@@ -256,8 +256,10 @@ impl Vm {
                     let (call, receiver) = match &call {
                         Value::Obj(o) => match &**o {
                             Obj::Class(_) => (call.clone(), None),
-                            Obj::StaticMethod(w) => (w.func.clone(), None),
-                            Obj::ClassMethod(w) => (w.func.clone(), Some(Value::Obj(meta.clone()))),
+                            Obj::StaticMethod(w) => (w.func.borrow().clone(), None),
+                            Obj::ClassMethod(w) => {
+                                (w.func.borrow().clone(), Some(Value::Obj(meta.clone())))
+                            }
                             _ => (call.clone(), Some(Value::Obj(cls.clone()))),
                         },
                         _ => (call.clone(), Some(Value::Obj(cls.clone()))),
@@ -357,6 +359,7 @@ impl Vm {
                 if !has_init && !args.is_empty() {
                     return Err(type_error(format!("{}() takes no arguments", c.name())));
                 }
+                crate::obj::methods::object::refuse_abstract(self, c)?;
                 Value::obj(Obj::Instance(InstanceObj::new(cls.clone(), Value::Undef)))
             }
             (_, Layout::Builtin | Layout::Future | Layout::Payload) => {

@@ -124,7 +124,14 @@ pub fn c3_mro(name: &str, bases: &[ObjRef]) -> PyResult<Vec<ObjRef>> {
             }
         }
         let Some(next) = found else {
-            let names: Vec<String> = bases.iter().map(|b| class_name(b).to_string()).collect();
+            // CPython's set_mro_error names the heads left unmerged, each once.
+            let mut heads: Vec<ObjRef> = Vec::new();
+            for s in &seqs {
+                if !heads.iter().any(|h| h.is(&s[0])) {
+                    heads.push(s[0].clone());
+                }
+            }
+            let names: Vec<String> = heads.iter().map(|b| class_name(b).to_string()).collect();
             return Err(type_error(format!(
                 "Cannot create a consistent method resolution\norder (MRO) for bases {}",
                 if names.is_empty() {
@@ -184,6 +191,7 @@ fn refresh_own_flags(cls: &ObjRef, vm: &mut Vm) {
             has_getattribute: found[2],
             has_setattr: found[3],
             slotted,
+            abstract_: c.flags.get().abstract_,
         });
     }
 }
@@ -259,6 +267,30 @@ pub fn slot_names(cls: &ObjRef, vm: &mut Vm) -> Option<Vec<Value>> {
         }));
     }
     Some(names)
+}
+
+/// Whether instances of `cls` (an instance or exception layout) can be referred to weakly,
+/// as CPython decides it at class creation: a user class in the MRO that declares no
+/// `__slots__`, or lists `"__weakref__"` in them, gives instances a weakref slot; so does a
+/// builtin base whose own instances have one (set, frozenset, deque).
+pub fn instances_weakrefable(cls: &ObjRef, vm: &mut Vm) -> bool {
+    let key = vm.intern("__slots__");
+    let Some(c) = as_class(cls) else { return false };
+    let mut chain = vec![cls.clone()];
+    chain.extend(c.mro.borrow().iter().cloned());
+    chain.iter().any(|k| {
+        let Some(kc) = as_class(k) else { return false };
+        if kc.builtin {
+            let t = &vm.t;
+            return k.is(&t.set) || k.is(&t.frozenset) || k.is(&t.deque);
+        }
+        let slots = super::dictops::get_str(&kc.dict.borrow(), &key);
+        match slots {
+            None => true,
+            Some(slots) => slot_items(&slots)
+                .is_none_or(|items| items.iter().any(|n| n.as_str() == Some("__weakref__"))),
+        }
+    })
 }
 
 impl Vm {
@@ -405,7 +437,7 @@ impl Vm {
     /// The class that fixes the instance layout of `cls`'s instances: the builtin type a
     /// payload class extends, `BaseException` for exceptions (they share one layout), the
     /// root of the other native classes (futures), `object` for plain classes.
-    fn solid_base(&self, cls: &ObjRef) -> ObjRef {
+    pub(crate) fn solid_base(&self, cls: &ObjRef) -> ObjRef {
         let Some(c) = as_class(cls) else {
             return self.t.object.clone();
         };

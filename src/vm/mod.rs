@@ -29,6 +29,7 @@ pub mod payload;
 pub mod protocols;
 pub mod quicken;
 pub mod recursion;
+pub mod set_bases;
 pub mod signals;
 pub mod suggestions;
 pub mod traceback;

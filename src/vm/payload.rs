@@ -27,9 +27,6 @@ pub enum BaseKind {
 
 /// Builtin types CPython lets classes derive from, which aio does not support yet.
 const UNSUPPORTED_BASES: &[&str] = &[
-    "property",
-    "staticmethod",
-    "classmethod",
     "super",
     "enumerate",
     "zip",
@@ -37,7 +34,6 @@ const UNSUPPORTED_BASES: &[&str] = &[
     "filter",
     "reversed",
     "module",
-    "deque",
     "TextIOWrapper",
 ];
 
@@ -55,6 +51,10 @@ fn payload_type_names() -> &'static [&'static str] {
         "dict",
         "set",
         "frozenset",
+        "deque",
+        "property",
+        "staticmethod",
+        "classmethod",
     ]
 }
 
@@ -62,6 +62,8 @@ fn payload_type_names() -> &'static [&'static str] {
 /// they must return the instance itself, as `x += [1]` keeps `x` a `Stack`.
 const RETURNS_SELF: &[&str] = &[
     "__iadd__", "__imul__", "__ior__", "__iand__", "__isub__", "__ixor__",
+    // A descriptor read from its class (`property.__get__(None, cls)`).
+    "__get__",
 ];
 
 /// The builtin value inside an instance of a builtin subclass.
@@ -99,6 +101,10 @@ fn payload_owner(p: &Value) -> &'static str {
             Obj::Dict(_) => "dict",
             Obj::Set(_) => "set",
             Obj::FrozenSet(_) => "frozenset",
+            Obj::Deque(_) => "deque",
+            Obj::Property(_) => "property",
+            Obj::StaticMethod(_) => "staticmethod",
+            Obj::ClassMethod(_) => "classmethod",
             _ => "",
         },
         _ => "",
@@ -121,9 +127,38 @@ impl Vm {
             &t.dict,
             &t.set,
             &t.frozenset,
+            &t.deque,
+            &t.property,
+            &t.staticmethod,
+            &t.classmethod,
         ]
         .iter()
         .any(|b| b.is(cls))
+    }
+
+    /// The payload type whose native methods have `owner` as their owner name.
+    fn payload_type_named(&self, owner: &str) -> Option<ObjRef> {
+        let t = &self.t;
+        [
+            &t.int,
+            &t.float,
+            &t.complex,
+            &t.str_,
+            &t.bytes,
+            &t.bytearray,
+            &t.list,
+            &t.tuple,
+            &t.dict,
+            &t.set,
+            &t.frozenset,
+            &t.deque,
+            &t.property,
+            &t.staticmethod,
+            &t.classmethod,
+        ]
+        .into_iter()
+        .find(|ty| &*super::class::class_name(ty) == owner)
+        .cloned()
     }
 
     /// How the builtin type `cls` (layout `Builtin`) may be used as a base class.
@@ -205,6 +240,18 @@ fn call_native_subclass(
             "fromkeys" => Some(dict_fromkeys(vm, func, first, a)),
             _ => None,
         },
+        // `int.__new__(C)` for a class C that does not derive from int: CPython's
+        // tp_new_wrapper refuses it.
+        Obj::Class(_) if name == "__new__" && payload_type_names().contains(&owner) => {
+            let owner_type = vm.payload_type_named(owner)?;
+            if super::class::is_subclass(first, &owner_type) {
+                return None;
+            }
+            let cname = super::class::class_name(first);
+            Some(Err(type_error(format!(
+                "{owner}.__new__({cname}): {cname} is not a subtype of {owner}"
+            ))))
+        }
         _ => None,
     }
 }
@@ -227,6 +274,11 @@ fn call_on_payload(
     if name == "__format__" && a.pos.get(1).and_then(|s| s.as_str()) == Some("") {
         return vm.to_str_value(this);
     }
+    if let (Value::Obj(p), "getter" | "setter" | "deleter") = (payload, name) {
+        if let Obj::Property(p) = &**p {
+            return property_subclass_copy(vm, name, this, p, a);
+        }
+    }
     let mut pos = a.pos.to_vec();
     pos[0] = payload.clone();
     let args = Args {
@@ -235,6 +287,20 @@ fn call_on_payload(
         kwvalues: a.kwvalues,
     };
     let r = func(vm, &args)?;
+    if let (Value::Obj(p), "__init__") = (payload, name) {
+        if let Obj::Property(p) = &**p {
+            // CPython's property_init keeps a subclass instance's docstring in its
+            // __dict__, where the class's own __doc__ would not shadow it.
+            let doc = p.doc.borrow().clone();
+            let key = vm.intern("__doc__");
+            vm.set_attr(this, &key, doc)?;
+        }
+    }
+    if matches!(r, Value::Obj(ref o) if matches!(&**o, Obj::Deque(_)))
+        && DEQUE_COPIES.contains(&name)
+    {
+        return deque_subclass_copy(vm, name, this, &r);
+    }
     if RETURNS_SELF.contains(&name) && r.is(payload) {
         return Ok(this.clone());
     }
@@ -265,13 +331,94 @@ fn dict_getitem_missing(
     })
 }
 
-/// Sets, frozensets and bytearrays show their type's name: `Bag({1, 2})`, `Buf(b'ab')`.
+/// Deque methods whose result CPython builds with `deque_copy`, which for a subclass calls
+/// `type(d)(d)` (or `type(d)(d, maxlen)`): the result is an instance of the subclass.
+const DEQUE_COPIES: &[&str] = &["copy", "__copy__", "__add__", "__mul__", "__rmul__"];
+
+/// The result of `name` on a deque subclass instance `this`, as CPython's deque_copy makes
+/// it: `type(this)(this[, maxlen])`, then for `+`/`*` given the items the native method
+/// computed on the payload (`plain`), which already honour the bound.
+fn deque_subclass_copy(vm: &mut Vm, name: &str, this: &Value, plain: &Value) -> PyResult<Value> {
+    let cls = Value::Obj(vm.type_of(this));
+    let maxlen = match payload_of(this) {
+        Some(Value::Obj(o)) => match &**o {
+            Obj::Deque(d) => d.maxlen.get(),
+            _ => None,
+        },
+        _ => None,
+    };
+    let copy = match maxlen {
+        None => vm.call(&cls, std::slice::from_ref(this))?,
+        Some(m) => vm.call(&cls, &[this.clone(), Value::Int(m as i64)])?,
+    };
+    if matches!(name, "copy" | "__copy__") {
+        return Ok(copy);
+    }
+    let (Some(Value::Obj(dst)), Value::Obj(src)) = (payload_of(&copy), plain) else {
+        return Ok(copy);
+    };
+    if let (Obj::Deque(dst), Obj::Deque(src)) = (&**dst, &**src) {
+        let old = dst.take();
+        drop(old);
+        for v in src.items.borrow().iter() {
+            let dropped = dst.push_back(v.clone());
+            drop(dropped);
+        }
+    }
+    Ok(copy)
+}
+
+/// `getter`/`setter`/`deleter` of a property subclass instance: CPython's property_copy
+/// calls `type(self)(fget, fset, fdel, doc)`, doc None when it came from the old getter
+/// (so the new getter's is taken).
+fn property_subclass_copy(
+    vm: &mut Vm,
+    name: &str,
+    this: &Value,
+    p: &crate::obj::PropertyObj,
+    a: &Args,
+) -> PyResult<Value> {
+    a.check(name, 2, 2)?;
+    let f = a.pos[1].clone();
+    let mut parts = [
+        p.fget.borrow().clone(),
+        p.fset.borrow().clone(),
+        p.fdel.borrow().clone(),
+    ];
+    let which = match name {
+        "getter" => 0,
+        "setter" => 1,
+        _ => 2,
+    };
+    parts[which] = f;
+    let doc = if p.getter_doc.get() && !parts[0].is_none() {
+        Value::None
+    } else {
+        p.doc.borrow().clone()
+    };
+    let [fget, fset, fdel] = parts;
+    let cls = Value::Obj(vm.type_of(this));
+    let copy = vm.call(&cls, &[fget, fset, fdel, doc])?;
+    if let Some(Value::Obj(o)) = payload_of(&copy) {
+        if let Obj::Property(c) = &**o {
+            *c.name.borrow_mut() = p.name.borrow().clone();
+        }
+    }
+    Ok(copy)
+}
+
+/// Sets, frozensets, bytearrays and deques show their type's name: `Bag({1, 2})`,
+/// `Buf(b'ab')`, `History([1], maxlen=3)`.
 fn subclass_repr(vm: &Vm, this: &Value, payload: &Value, r: Value) -> Value {
     let owner = payload_owner(payload);
-    if !matches!(owner, "set" | "frozenset" | "bytearray") {
+    if !matches!(owner, "set" | "frozenset" | "bytearray" | "deque") {
         return r;
     }
     let Some(text) = r.as_str() else { return r };
+    // A deque met again while it is being shown is '[...]', whatever its type.
+    if owner == "deque" && text == "[...]" {
+        return r;
+    }
     let name = vm.type_name(this);
     let inner = match text.strip_prefix(owner).and_then(|t| t.strip_prefix('(')) {
         Some(rest) => rest.strip_suffix(')').unwrap_or(rest).to_string(),
@@ -299,7 +446,25 @@ fn new_instance(
             "{owner}.__new__({cname}): {cname} is not a subtype of {owner}"
         )));
     }
-    let mutable = matches!(owner, "list" | "dict" | "set" | "bytearray");
+    let mutable = matches!(
+        owner,
+        "list" | "dict" | "set" | "bytearray" | "deque" | "property"
+    );
+    // Their `__new__` wants the callable `__init__` takes: start from an empty wrapper.
+    match owner {
+        "staticmethod" | "classmethod" => {
+            let empty = if owner == "staticmethod" {
+                Obj::static_method(Value::None)
+            } else {
+                Obj::class_method(Value::None)
+            };
+            return Ok(Value::obj(Obj::Instance(InstanceObj::new(
+                cls.clone(),
+                Value::obj(empty),
+            ))));
+        }
+        _ => {}
+    }
     let base_v = Value::Obj(base);
     let mut pos = vec![base_v];
     if !mutable {

@@ -811,7 +811,7 @@ impl Vm {
             Some(f) => {
                 let f = match &f {
                     Value::Obj(o) => match &**o {
-                        Obj::ClassMethod(w) => w.func.clone(),
+                        Obj::ClassMethod(w) => w.func.borrow().clone(),
                         _ => f.clone(),
                     },
                     _ => f.clone(),

@@ -240,10 +240,11 @@ impl Vm {
         let is_group = is_subclass(&self.type_of(e), &exc_class(ExcKind::BaseExceptionGroup));
         if !is_group {
             if self.exception_matches(e, t)? {
-                // A naked exception is wrapped in an ExceptionGroup("", [e]).
+                // A naked exception is wrapped as CPython does: BaseExceptionGroup("", (e,)),
+                // which picks ExceptionGroup when e is an Exception.
                 let eg = self.call(
-                    &Value::Obj(exc_class(ExcKind::ExceptionGroup)),
-                    &[Value::str(""), Value::list(vec![e.clone()])],
+                    &Value::Obj(exc_class(ExcKind::BaseExceptionGroup)),
+                    &[Value::str(""), Value::tuple(vec![e.clone()])],
                 );
                 let eg = match eg {
                     Ok(v) => v,

@@ -57,8 +57,9 @@ pub(crate) fn make_property(
     Ok(Value::obj(Obj::Property(Box::new(p))))
 }
 
-/// `property.__new__(cls, fget=None, fset=None, fdel=None, doc=None)`
-fn property_new(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+/// The accessors and docstring `property(fget=None, fset=None, fdel=None, doc=None)`
+/// was given (after its first argument, the class or the property).
+fn property_args(args: &Args) -> PyResult<[Value; 4]> {
     let names = ["fget", "fset", "fdel", "doc"];
     for k in args.kwnames {
         let k = k.as_str().unwrap_or("?");
@@ -81,7 +82,30 @@ fn property_new(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             .cloned()
             .unwrap_or(Value::None)
     };
-    make_property(vm, get(0), get(1), get(2), get(3))
+    Ok([get(0), get(1), get(2), get(3)])
+}
+
+/// `property.__new__(cls, fget=None, fset=None, fdel=None, doc=None)`
+fn property_new(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let [fget, fset, fdel, doc] = property_args(args)?;
+    make_property(vm, fget, fset, fdel, doc)
+}
+
+/// `property.__init__(self, fget=None, fset=None, fdel=None, doc=None)`: (re)sets the
+/// accessors, as a subclass's `super().__init__(...)` does.
+fn property_init(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let p = prop_of(vm, args.pos.first(), "__init__")?;
+    let [fget, fset, fdel, doc] = property_args(args)?;
+    let (doc, from_getter) = doc_from(vm, doc, &fget)?;
+    let old = [
+        p.fget.replace(fget),
+        p.fset.replace(fset),
+        p.fdel.replace(fdel),
+        p.doc.replace(doc),
+    ];
+    p.getter_doc.set(from_getter);
+    drop(old);
+    Ok(Value::None)
 }
 
 /// A copy of a property with one accessor replaced (`getter`/`setter`/`deleter`): as
@@ -91,7 +115,11 @@ fn property_copy(vm: &mut Vm, args: &Args, which: usize, method: &str) -> PyResu
     let p = prop_of(vm, args.pos.first(), method)?;
     args.check(method, 2, 2)?;
     let f = args.pos[1].clone();
-    let (mut fget, mut fset, mut fdel) = (p.fget.clone(), p.fset.clone(), p.fdel.clone());
+    let (mut fget, mut fset, mut fdel) = (
+        p.fget.borrow().clone(),
+        p.fset.borrow().clone(),
+        p.fdel.borrow().clone(),
+    );
     match which {
         0 => fget = f,
         1 => fset = f,
@@ -102,7 +130,37 @@ fn property_copy(vm: &mut Vm, args: &Args, which: usize, method: &str) -> PyResu
     } else {
         p.doc.borrow().clone()
     };
-    make_property(vm, fget, fset, fdel, doc)
+    let copy = make_property(vm, fget, fset, fdel, doc)?;
+    if let Value::Obj(o) = &copy {
+        if let Obj::Property(c) = &**o {
+            *c.name.borrow_mut() = p.name.borrow().clone();
+        }
+    }
+    Ok(copy)
+}
+
+/// `property.__set_name__(owner, name)`: the name its error messages give.
+fn property_set_name(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let p = prop_of(vm, args.pos.first(), "__set_name__")?;
+    args.check("__set_name__", 3, 3)?;
+    let old = p.name.replace(args.pos[2].clone());
+    drop(old);
+    Ok(Value::None)
+}
+
+/// "property 'x' of 'T' object has no setter", or without the name when it has none.
+fn missing_accessor(vm: &mut Vm, p: &PropertyObj, obj: &Value, what: &str) -> PyResult<Value> {
+    let owner = vm.type_name(obj);
+    let name = p.name.borrow().clone();
+    let msg = if name.is_none() {
+        format!("property of '{owner}' object has no {what}")
+    } else {
+        format!(
+            "property {} of '{owner}' object has no {what}",
+            vm.repr(&name)?
+        )
+    };
+    Err(attribute_error(msg))
 }
 
 fn property_getter(vm: &mut Vm, args: &Args) -> PyResult<Value> {
@@ -122,26 +180,20 @@ fn property_get(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     if obj.is_none() {
         return Ok(args.pos[0].clone());
     }
-    if p.fget.is_none() {
-        return Err(attribute_error(format!(
-            "property of '{}' object has no getter",
-            vm.type_name(obj)
-        )));
+    if p.fget.borrow().is_none() {
+        return missing_accessor(vm, p, obj, "getter");
     }
-    let f = p.fget.clone();
+    let f = p.fget.borrow().clone();
     vm.call(&f, std::slice::from_ref(obj))
 }
 
 fn property_set(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let p = prop_of(vm, args.pos.first(), "__set__")?;
     args.check("__set__", 3, 3)?;
-    if p.fset.is_none() {
-        return Err(attribute_error(format!(
-            "property of '{}' object has no setter",
-            vm.type_name(&args.pos[1])
-        )));
+    if p.fset.borrow().is_none() {
+        return missing_accessor(vm, p, &args.pos[1], "setter");
     }
-    let f = p.fset.clone();
+    let f = p.fset.borrow().clone();
     vm.call(&f, &[args.pos[1].clone(), args.pos[2].clone()])?;
     Ok(Value::None)
 }
@@ -149,13 +201,10 @@ fn property_set(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 fn property_delete(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let p = prop_of(vm, args.pos.first(), "__delete__")?;
     args.check("__delete__", 2, 2)?;
-    if p.fdel.is_none() {
-        return Err(attribute_error(format!(
-            "property of '{}' object has no deleter",
-            vm.type_name(&args.pos[1])
-        )));
+    if p.fdel.borrow().is_none() {
+        return missing_accessor(vm, p, &args.pos[1], "deleter");
     }
-    let f = p.fdel.clone();
+    let f = p.fdel.borrow().clone();
     vm.call(&f, &[args.pos[1].clone()])?;
     Ok(Value::None)
 }
@@ -190,7 +239,8 @@ pub(crate) fn wrapper_dict(vm: &mut Vm, w: &WrappedCallable) -> PyResult<ObjRef>
     let mut data = DictData::new();
     for name in WRAPS_ATTRS {
         let key = vm.intern(name);
-        if let Some(v) = vm.get_attr_opt(&w.func, &key)? {
+        let func = w.func.borrow().clone();
+        if let Some(v) = vm.get_attr_opt(&func, &key)? {
             set_str(&mut data, key, v);
         }
     }
@@ -218,11 +268,37 @@ fn classmethod_new(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     wrapper_new(vm, Obj::class_method(f))
 }
 
+/// `staticmethod.__init__(self, f)` / `classmethod.__init__(self, f)`: (re)sets the
+/// callable, as a subclass's `super().__init__(f)` does, and its copied attributes.
+fn wrapper_init(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let (name, w) = match args.pos.first() {
+        Some(Value::Obj(o)) => match &**o {
+            Obj::StaticMethod(w) => ("staticmethod", w),
+            Obj::ClassMethod(w) => ("classmethod", w),
+            _ => {
+                return Err(type_error(
+                    "__init__ requires a staticmethod or classmethod",
+                ))
+            }
+        },
+        _ => {
+            return Err(type_error(
+                "__init__ requires a staticmethod or classmethod",
+            ))
+        }
+    };
+    let f = one_callable(args, name)?;
+    let old = (w.func.replace(f), w.dict.replace(None));
+    drop(old);
+    wrapper_dict(vm, w)?;
+    Ok(Value::None)
+}
+
 fn wrapped(v: Option<&Value>) -> Option<(bool, Value)> {
     match v {
         Some(Value::Obj(o)) => match &**o {
-            Obj::StaticMethod(w) => Some((true, w.func.clone())),
-            Obj::ClassMethod(w) => Some((false, w.func.clone())),
+            Obj::StaticMethod(w) => Some((true, w.func.borrow().clone())),
+            Obj::ClassMethod(w) => Some((false, w.func.borrow().clone())),
             _ => None,
         },
         _ => None,
@@ -396,13 +472,27 @@ fn is_abstract(vm: &mut Vm, v: &Value) -> PyResult<bool> {
 /// `property.__isabstractmethod__`: whether its getter, setter or deleter is abstract.
 fn property_isabstract(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let p = prop_of(vm, args.pos.first(), "__isabstractmethod__")?;
-    let funcs = [p.fget.clone(), p.fset.clone(), p.fdel.clone()];
+    let funcs = [
+        p.fget.borrow().clone(),
+        p.fset.borrow().clone(),
+        p.fdel.borrow().clone(),
+    ];
     for f in &funcs {
         if is_abstract(vm, f)? {
             return Ok(Value::Bool(true));
         }
     }
     Ok(Value::Bool(false))
+}
+
+fn property_fget(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    Ok(prop_of(vm, args.pos.first(), "fget")?.fget.borrow().clone())
+}
+fn property_fset(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    Ok(prop_of(vm, args.pos.first(), "fset")?.fset.borrow().clone())
+}
+fn property_fdel(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    Ok(prop_of(vm, args.pos.first(), "fdel")?.fdel.borrow().clone())
 }
 
 /// `staticmethod/classmethod.__isabstractmethod__`: whether the wrapped function is.
@@ -418,6 +508,8 @@ pub fn register(vm: &mut Vm) {
         "property",
         &[
             ("__new__", property_new),
+            ("__init__", property_init),
+            ("__set_name__", property_set_name),
             ("getter", property_getter),
             ("setter", property_setter),
             ("deleter", property_deleter),
@@ -428,6 +520,15 @@ pub fn register(vm: &mut Vm) {
     );
     let p = vm.native_property("property", "__isabstractmethod__", property_isabstract);
     vm.add_class_attr(&t.property, "__isabstractmethod__", p);
+    // The accessors as members of the type, so a subclass's instances have them too.
+    for (name, getter) in [
+        ("fget", property_fget as crate::obj::function::NativeFn),
+        ("fset", property_fset),
+        ("fdel", property_fdel),
+    ] {
+        let p = vm.native_property("property", name, getter);
+        vm.add_class_attr(&t.property, name, p);
+    }
     for (cls, name, newf) in [
         (
             &t.staticmethod,
@@ -441,12 +542,15 @@ pub fn register(vm: &mut Vm) {
             name,
             &[
                 ("__new__", newf),
+                ("__init__", wrapper_init),
                 ("__get__", sc_get),
                 ("__repr__", sc_repr),
             ],
         );
         let p = vm.native_property(name, "__wrapped__", sc_func);
         vm.add_class_attr(cls, "__wrapped__", p);
+        let p = vm.native_property(name, "__func__", sc_func);
+        vm.add_class_attr(cls, "__func__", p);
         let p = vm.native_property(name, "__isabstractmethod__", sc_isabstract);
         vm.add_class_attr(cls, "__isabstractmethod__", p);
     }

@@ -57,7 +57,29 @@ fn object_new(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             return Err(type_error(format!("{}() takes no arguments", co.name())));
         }
     }
+    refuse_abstract(vm, co)?;
     new_instance(c, co)
+}
+
+/// object_new's refusal of a class whose `__abstractmethods__` was set to a true value:
+/// "Can't instantiate abstract class C with abstract methods a, b" (sorted names).
+pub(crate) fn refuse_abstract(vm: &mut Vm, co: &ClassObj) -> PyResult<()> {
+    if !co.flags.get().abstract_ {
+        return Ok(());
+    }
+    let key = vm.intern("__abstractmethods__");
+    let names = crate::vm::dictops::get_str(&co.dict.borrow(), &key)
+        .ok_or_else(|| crate::vm::errors::attribute_error("__abstractmethods__"))?;
+    let sorted = Value::list(vm.collect(&names)?);
+    vm.call_method(&sorted, "sort", &[])?;
+    let count = vm.collect(&sorted)?.len();
+    let joined = vm.call_method(&Value::str(", "), "join", &[sorted])?;
+    Err(type_error(format!(
+        "Can't instantiate abstract class {} with abstract method{} {}",
+        co.name(),
+        if count > 1 { "s" } else { "" },
+        joined.as_str().unwrap_or_default()
+    )))
 }
 
 fn new_instance(c: &ObjRef, co: &ClassObj) -> PyResult<Value> {

@@ -181,12 +181,12 @@ pub fn finish_class(
         if let Some(f) = found {
             let func = match &f {
                 Value::Obj(o) => match &**o {
-                    Obj::ClassMethod(w) => w.func.clone(),
+                    Obj::ClassMethod(w) => w.func.borrow().clone(),
                     Obj::StaticMethod(w) => {
-                        let inner = &w.func;
+                        let inner = w.func.borrow().clone();
                         let mut a = Vec::with_capacity(kwvalues.len());
                         a.extend_from_slice(kwvalues);
-                        vm.call_kw(&inner.clone(), &a, kwnames)?;
+                        vm.call_kw(&inner, &a, kwnames)?;
                         return Ok(());
                     }
                     _ => f.clone(),
@@ -234,7 +234,7 @@ thread_local! {
     static SUBCLASSES: RefCell<HashMap<usize, Vec<crate::gc::heap::WeakRef>>> = RefCell::new(HashMap::new());
 }
 
-fn register_subclass(base: &ObjRef, sub: &ObjRef) {
+pub(crate) fn register_subclass(base: &ObjRef, sub: &ObjRef) {
     SUBCLASSES.with(|m| {
         let mut m = m.borrow_mut();
         let list = m.entry(base.addr()).or_default();

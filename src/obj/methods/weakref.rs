@@ -9,12 +9,17 @@ use crate::vm::Vm;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-/// Whether `o` can be referred to weakly: the kinds CPython gives a weakref list.
-fn weakrefable(o: &ObjRef) -> bool {
+/// Whether `o` can be referred to weakly: the kinds CPython gives a weakref list, and
+/// instances of classes whose layout has one.
+fn weakrefable(vm: &mut Vm, o: &ObjRef) -> bool {
+    match &**o {
+        Obj::Instance(i) => return crate::vm::class::instances_weakrefable(&i.class(), vm),
+        Obj::Exception(e) => return crate::vm::class::instances_weakrefable(&e.class, vm),
+        _ => {}
+    }
     matches!(
         &**o,
-        Obj::Instance(_)
-            | Obj::Function(_)
+        Obj::Function(_)
             | Obj::BoundMethod(_)
             | Obj::Class(_)
             | Obj::Set(_)
@@ -61,7 +66,7 @@ fn ref_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
             vm.type_name(target)
         )));
     };
-    if !weakrefable(o) {
+    if !weakrefable(vm, o) {
         return Err(type_error(format!(
             "cannot create weak reference to '{}' object",
             vm.type_name(target)
