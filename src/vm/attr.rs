@@ -207,8 +207,19 @@ impl Vm {
                 };
             }
         }
-        if let Some(v) = self.generic_getattr(obj, &cls, name)? {
-            return Ok(Some(v));
+        // As CPython's slot_tp_getattr_hook: an AttributeError from the lookup itself (a
+        // property's getter, say) hands over to `__getattr__` too.
+        match self.generic_getattr(obj, &cls, name) {
+            Ok(Some(v)) => return Ok(Some(v)),
+            Ok(None) => {}
+            Err(e) if flags.has_getattr && e.is(ExcKind::AttributeError) => {
+                return match self.call_getattr(obj, &cls, name) {
+                    Ok(v) => Ok(Some(v)),
+                    Err(e) if quiet && e.is(ExcKind::AttributeError) => Ok(None),
+                    Err(e) => Err(e),
+                };
+            }
+            Err(e) => return Err(e),
         }
         if flags.has_getattr {
             return match self.call_getattr(obj, &cls, name) {
