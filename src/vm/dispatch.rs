@@ -269,7 +269,11 @@ impl Vm {
             }
             Op::LoadAttr(i) => {
                 let obj = self.pop();
-                let v = self.get_attr(&obj, &code.names[i as usize])?;
+                let name = &code.names[i as usize];
+                if self.property_get_frame(&obj, name)? {
+                    return Ok(None);
+                }
+                let v = self.get_attr(&obj, name)?;
                 self.push(v);
             }
             Op::StoreAttr(i) => {
