@@ -47,12 +47,26 @@ const EISDIR: i32 = 21;
 /// A path argument (str, bytes, or an os.PathLike giving one): the name to use, and the
 /// value an OSError names (CPython's: the str or bytes the argument stands for).
 fn path_arg(vm: &mut Vm, v: &Value) -> PyResult<(String, Value)> {
+    match fspath_text(vm, v)? {
+        Some((s, _)) if s.contains('\0') => Err(value_error("embedded null byte")),
+        Some(named) => Ok(named),
+        None => Err(type_error(format!(
+            "expected str, bytes or os.PathLike object, not {}",
+            vm.type_name(v)
+        ))),
+    }
+}
+
+/// The text of a path argument and the str or bytes it stands for (`os.fspath(v)`); None
+/// when `v` is neither str, bytes nor an os.PathLike giving one (each caller words that
+/// TypeError as its CPython counterpart does). Bytes must be UTF-8.
+pub(crate) fn fspath_text(vm: &mut Vm, v: &Value) -> PyResult<Option<(String, Value)>> {
     let named = if is_str_or_bytes(v) {
         v.clone()
     } else if let Some(f) = vm.lookup_special(v, "__fspath__") {
         vm.call(&f, std::slice::from_ref(v))?
     } else {
-        Value::None
+        return Ok(None);
     };
     let text = match &named {
         Value::Obj(o) => match &**o {
@@ -64,14 +78,7 @@ fn path_arg(vm: &mut Vm, v: &Value) -> PyResult<(String, Value)> {
         },
         _ => None,
     };
-    match text {
-        Some(s) if s.contains('\0') => Err(value_error("embedded null byte")),
-        Some(s) => Ok((s, named)),
-        None => Err(type_error(format!(
-            "expected str, bytes or os.PathLike object, not {}",
-            vm.type_name(v)
-        ))),
-    }
+    Ok(text.map(|t| (t, named)))
 }
 
 fn is_str_or_bytes(v: &Value) -> bool {

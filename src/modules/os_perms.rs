@@ -37,28 +37,11 @@ fn only_default_options(vm: &mut Vm, args: &Args, func: &str, allowed: &[&str]) 
 
 /// The path argument as a str: str, UTF-8 bytes, or an os.PathLike giving one.
 fn path_of(vm: &mut Vm, v: &Value, func: &str, takes_fd: bool) -> PyResult<(String, Value)> {
-    let named = match v {
-        Value::Obj(o) if matches!(&**o, Obj::Str(_) | Obj::Bytes(_)) => v.clone(),
-        _ => match vm.lookup_special(v, "__fspath__") {
-            Some(f) => vm.call(&f, std::slice::from_ref(v))?,
-            None => Value::None,
-        },
-    };
-    let text = match &named {
-        Value::Obj(o) => match &**o {
-            Obj::Str(_) => named.as_str().map(str::to_string),
-            Obj::Bytes(b) => Some(String::from_utf8(b.to_vec()).map_err(|_| {
-                not_implemented("file names that are not UTF-8 bytes are not supported by aio yet")
-            })?),
-            _ => None,
-        },
-        _ => None,
-    };
-    match text {
-        Some(s) if s.contains('\0') => Err(value_error(format!(
+    match super::file::fspath_text(vm, v)? {
+        Some((s, _)) if s.contains('\0') => Err(value_error(format!(
             "{func}: embedded null character in path"
         ))),
-        Some(s) => Ok((s, named)),
+        Some(named) => Ok(named),
         None => Err(type_error(format!(
             "{func}: path should be string, bytes{} not {}",
             if takes_fd {

@@ -112,8 +112,8 @@ fn payload_owner(p: &Value) -> &'static str {
 }
 
 impl Vm {
-    /// Whether `cls` is one of the builtin types user classes can extend with a payload.
-    fn is_payload_type(&self, cls: &ObjRef) -> bool {
+    /// The builtin types user classes can extend with a payload.
+    fn payload_types(&self) -> [&ObjRef; 15] {
         let t = &self.t;
         [
             &t.int,
@@ -132,33 +132,19 @@ impl Vm {
             &t.staticmethod,
             &t.classmethod,
         ]
-        .iter()
-        .any(|b| b.is(cls))
+    }
+
+    /// Whether `cls` is one of the builtin types user classes can extend with a payload.
+    fn is_payload_type(&self, cls: &ObjRef) -> bool {
+        self.payload_types().iter().any(|b| b.is(cls))
     }
 
     /// The payload type whose native methods have `owner` as their owner name.
     fn payload_type_named(&self, owner: &str) -> Option<ObjRef> {
-        let t = &self.t;
-        [
-            &t.int,
-            &t.float,
-            &t.complex,
-            &t.str_,
-            &t.bytes,
-            &t.bytearray,
-            &t.list,
-            &t.tuple,
-            &t.dict,
-            &t.set,
-            &t.frozenset,
-            &t.deque,
-            &t.property,
-            &t.staticmethod,
-            &t.classmethod,
-        ]
-        .into_iter()
-        .find(|ty| &*super::class::class_name(ty) == owner)
-        .cloned()
+        self.payload_types()
+            .into_iter()
+            .find(|ty| &*super::class::class_name(ty) == owner)
+            .cloned()
     }
 
     /// How the builtin type `cls` (layout `Builtin`) may be used as a base class.
