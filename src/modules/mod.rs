@@ -37,6 +37,7 @@ pub mod termios;
 pub mod thread;
 pub mod time;
 mod time_calendar;
+mod time_clocks;
 pub mod traceback;
 pub mod unicodedata;
 mod unicodedata_normalize;

@@ -1,5 +1,5 @@
 //! The `time` module: clocks and `sleep`; the calendar functions live in
-//! `time_calendar`. Not provided yet (NotImplementedError): strptime.
+//! `time_calendar`, the POSIX clocks in `time_clocks`; strptime is `_strptime`'s.
 
 use crate::obj::function::{Args, NativeFn};
 use crate::vm::errors::{overflow_error, type_error, value_error, PyResult};
@@ -69,33 +69,14 @@ fn t_perf_counter_ns(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(ns(monotonic_duration()))
 }
 
-/// CPU time of the process (user + system) from /proc/self/stat, in clock ticks of 1/100 s.
-fn cpu_time() -> Duration {
-    const TICKS_PER_SECOND: u64 = 100;
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
-        return Duration::ZERO;
-    };
-    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
-    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let get = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
-    let ticks = get(11) + get(12);
-    Duration::from_millis(ticks * 1000 / TICKS_PER_SECOND)
-}
-
 fn t_process_time(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
     no_args(args, "process_time")?;
-    Ok(Value::Float(cpu_time().as_secs_f64()))
+    Ok(Value::Float(super::time_clocks::process_ns() as f64 * 1e-9))
 }
 
 fn t_process_time_ns(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
     no_args(args, "process_time_ns")?;
-    Ok(ns(cpu_time()))
+    Ok(Value::from_i128(super::time_clocks::process_ns()))
 }
 
 /// `time.sleep(secs)`. In an executor job's own frames it suspends the job instead (the
@@ -189,10 +170,12 @@ pub fn register(vm: &mut Vm) {
     let funcs: Vec<_> = funcs
         .iter()
         .chain(super::time_calendar::FUNCS)
+        .chain(super::time_clocks::FUNCS)
         .copied()
         .collect();
     let (_, dict) = super::sys::new_module(vm, "time", &funcs);
     super::time_calendar::register(vm, &dict);
+    super::time_clocks::register(vm, &dict);
 }
 
 #[cfg(test)]
