@@ -298,6 +298,38 @@ fn truncate(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(Value::Int(size))
 }
 
+/// `sync(fd, data_only)`: `os.fsync(fd)` (data and metadata to disk) or, data only,
+/// `os.fdatasync(fd)`.
+fn sync(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("sync", 2, 2)?;
+    let fd = fd_arg(args)?;
+    let data_only = vm.truthy(&args.pos[1])?;
+    with(vm, fd, |f| {
+        if data_only {
+            f.sync_data()
+        } else {
+            f.sync_all()
+        }
+    })?;
+    Ok(Value::None)
+}
+
+/// `truncate_path(path, length)`: `os.truncate` of a path.
+fn truncate_path(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("truncate_path", 2, 2)?;
+    let (name, named) = path_arg(vm, &args.pos[0])?;
+    let size = int_arg(args, 1)?;
+    if size < 0 {
+        return Err(os_error(vm, 22, "Invalid argument", Some(named)));
+    }
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&name)
+        .and_then(|f| f.set_len(size as u64))
+        .map_err(|e| os_error_from_io(vm, &e, Some(named)))?;
+    Ok(Value::None)
+}
+
 fn isatty(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("isatty", 1, 1)?;
     let fd = fd_arg(args)?;
@@ -447,6 +479,8 @@ pub fn register(vm: &mut Vm) {
         ("write", write),
         ("seek", seek),
         ("truncate", truncate),
+        ("truncate_path", truncate_path),
+        ("sync", sync),
         ("isatty", isatty),
         ("terminal_size", terminal_size),
         ("close", close),
