@@ -32,6 +32,7 @@ pub mod socket;
 mod strftime;
 pub mod struct_;
 pub mod sys;
+pub mod sys_tracing;
 pub mod sys_unraisable;
 pub mod termios;
 pub mod thread;

@@ -139,6 +139,13 @@ pub fn sync_from_vm(vm: &mut Vm) {
     );
     set_attr(vm, &d, "argv", argv);
     set_attr(vm, &d, "path", path);
+    // The command line as the process received it (its own first word, options included).
+    let orig_argv = Value::list(
+        std::env::args_os()
+            .map(|a| Value::string(a.to_string_lossy().into_owned()))
+            .collect(),
+    );
+    set_attr(vm, &d, "orig_argv", orig_argv);
 }
 
 /// `sys.exit(status=None)`: SystemExit, with CPython's quirk that a tuple becomes the args.
@@ -607,7 +614,12 @@ pub fn register(vm: &mut Vm) {
         ("set_asyncgen_hooks", set_asyncgen_hooks),
         ("get_asyncgen_hooks", get_asyncgen_hooks),
     ];
-    let (_, d) = new_module(vm, "sys", funcs);
+    let funcs: Vec<_> = funcs
+        .iter()
+        .chain(super::sys_tracing::FUNCS)
+        .copied()
+        .collect();
+    let (_, d) = new_module(vm, "sys", &funcs);
     // The original hook stays reachable when a program replaces `sys.excepthook`.
     if let Obj::Dict(dd) = &*d {
         let hook = get_str(&dd.borrow(), &Value::str("excepthook"));
