@@ -106,6 +106,36 @@ impl Vm {
         }
     }
 
+    /// `obj.name` where the class of instance `obj` has an exact `property` under `name`
+    /// whose getter is an aio function, and neither `__getattribute__` nor `__getattr__`
+    /// can step in: the getter runs as a frame above the loading one (its return value is
+    /// the attribute) instead of nested in native code. False (nothing done) otherwise.
+    pub(crate) fn property_get_frame(&mut self, obj: &Value, name: &Value) -> PyResult<bool> {
+        let Value::Obj(o) = obj else { return Ok(false) };
+        let Obj::Instance(inst) = &**o else {
+            return Ok(false);
+        };
+        let fget = inst.class.with(|cls| {
+            let flags = as_class(cls)?.flags.get();
+            if flags.has_getattribute || flags.has_getattr {
+                return None;
+            }
+            match lookup(cls, name)? {
+                Value::Obj(p) => match &*p {
+                    Obj::Property(prop) => Some(prop.fget.borrow().clone()),
+                    _ => None,
+                },
+                _ => None,
+            }
+        });
+        let Some(fget) = fget else { return Ok(false) };
+        if !super::call::is_plain_function(&fget) {
+            return Ok(false);
+        }
+        self.push_call_frame(&fget, obj, false)?;
+        Ok(true)
+    }
+
     /// `getattr(obj, "name")` with a Rust string.
     pub fn get_attr_str(&mut self, obj: &Value, name: &str) -> PyResult<Value> {
         let key = self.intern(name);

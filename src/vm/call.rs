@@ -66,6 +66,29 @@ impl Vm {
         r
     }
 
+    /// `f(arg)` for a plain aio function `f` (`is_plain_function`), as a frame above the
+    /// current one whose return value lands on the current frame's stack (a value at once
+    /// when the call needs no frame). `for_iter_next`: the frame is a `ForIter`'s
+    /// `__next__` (`Frame::for_iter_next`).
+    pub(crate) fn push_call_frame(
+        &mut self,
+        f: &Value,
+        arg: &Value,
+        for_iter_next: bool,
+    ) -> PyResult<()> {
+        match self.prepare_call(f, None, std::slice::from_ref(arg), &[])? {
+            Prepared::Frame(mut frame) => {
+                frame.entry = false;
+                frame.for_iter_next = for_iter_next;
+                self.push_frame(frame)
+            }
+            Prepared::Done(v) => {
+                self.top().stack.push(v);
+                Ok(())
+            }
+        }
+    }
+
     /// Pushes a frame, enforcing the recursion limit.
     pub fn push_frame(&mut self, frame: Box<Frame>) -> PyResult<()> {
         if self.recursion_depth() >= self.recursion_limit {
@@ -685,4 +708,11 @@ fn join_names(names: &[String]) -> String {
         2 => format!("{} and {}", names[0], names[1]),
         n => format!("{}, and {}", names[..n - 1].join(", "), names[n - 1]),
     }
+}
+
+/// An aio function that is not a generator, coroutine or async generator function: a call
+/// of it runs a frame and returns what the frame returns.
+pub(crate) fn is_plain_function(f: &Value) -> bool {
+    matches!(f, Value::Obj(o) if matches!(&**o,
+        Obj::Function(func) if !func.code.code.is_generator_like()))
 }

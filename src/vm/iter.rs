@@ -133,61 +133,11 @@ impl Vm {
         let Some(f) = self.lookup_special(it, "__next__") else {
             return Ok(false);
         };
-        if !is_plain_function(&f) {
+        if !super::call::is_plain_function(&f) {
             return Ok(false);
         }
-        if self.push_call_frame(&f, it)?.is_some() {
-            if let Some(frame) = self.frames.last_mut() {
-                frame.for_iter_next = true;
-            }
-        }
+        self.push_call_frame(&f, it, true)?;
         Ok(true)
-    }
-
-    /// `obj.name` where the class of instance `obj` has an exact `property` under `name`
-    /// whose getter is an aio function, and neither `__getattribute__` nor `__getattr__`
-    /// can step in: the getter runs as a frame above the loading one (its return value is
-    /// the attribute) instead of nested in native code. False (nothing done) otherwise.
-    pub(crate) fn property_get_frame(&mut self, obj: &Value, name: &Value) -> PyResult<bool> {
-        let Value::Obj(o) = obj else { return Ok(false) };
-        let Obj::Instance(inst) = &**o else {
-            return Ok(false);
-        };
-        let fget = inst.class.with(|cls| {
-            let flags = super::class::as_class(cls)?.flags.get();
-            if flags.has_getattribute || flags.has_getattr {
-                return None;
-            }
-            match super::class::lookup(cls, name)? {
-                Value::Obj(p) => match &*p {
-                    Obj::Property(prop) => Some(prop.fget.borrow().clone()),
-                    _ => None,
-                },
-                _ => None,
-            }
-        });
-        let Some(fget) = fget else { return Ok(false) };
-        if !is_plain_function(&fget) {
-            return Ok(false);
-        }
-        self.push_call_frame(&fget, obj)?;
-        Ok(true)
-    }
-
-    /// `f(arg)` for a plain aio function `f`, as a frame above the current one whose
-    /// return value lands on the current frame's stack.
-    fn push_call_frame(&mut self, f: &Value, arg: &Value) -> PyResult<Option<()>> {
-        match self.prepare_call(f, None, std::slice::from_ref(arg), &[])? {
-            super::call::Prepared::Frame(mut frame) => {
-                frame.entry = false;
-                self.push_frame(frame)?;
-                Ok(Some(()))
-            }
-            super::call::Prepared::Done(v) => {
-                self.top().stack.push(v);
-                Ok(None)
-            }
-        }
     }
 
     fn next_native(&mut self, cell: &RefCell<IterState>) -> PyResult<Option<Value>> {
@@ -492,11 +442,4 @@ fn dict_iter_step(
         DictIterKind::Values => e.value.clone(),
         DictIterKind::Items => Value::tuple(vec![e.key.clone(), e.value.clone()]),
     }))
-}
-
-/// An aio function that is not a generator, coroutine or async generator function: a call
-/// of it runs a frame and returns what the frame returns.
-fn is_plain_function(f: &Value) -> bool {
-    matches!(f, Value::Obj(o) if matches!(&**o,
-        Obj::Function(func) if !func.code.code.is_generator_like()))
 }
