@@ -762,20 +762,15 @@ impl Vm {
             let sliced = matches!(key, Value::Obj(k) if matches!(&**k, Obj::Slice(_)));
             match &**o {
                 Obj::Str(_) => return crate::obj::methods::str::str_getitem(self, obj, key),
-                Obj::List(_) | Obj::Tuple(_) | Obj::Bytes(_) | Obj::ByteArray(_)
-                    if sliced || !matches!(&**o, Obj::List(_) | Obj::Tuple(_)) =>
-                {
-                    let pos = [obj.clone(), key.clone()];
-                    let a = crate::obj::function::Args {
-                        pos: &pos,
-                        kwnames: &[],
-                        kwvalues: &[],
-                    };
-                    return match &**o {
-                        Obj::List(_) => crate::obj::methods::list::getitem(self, &a),
-                        Obj::Tuple(_) => crate::obj::methods::tuple::getitem(self, &a),
-                        _ => crate::obj::methods::bytes::getitem(self, &a),
-                    };
+                Obj::List(_) if sliced => {
+                    return native_getitem(self, crate::obj::methods::list::getitem, obj, key)
+                }
+                Obj::Tuple(_) if sliced => {
+                    return native_getitem(self, crate::obj::methods::tuple::getitem, obj, key)
+                }
+                // Any key: their errors for other keys are the method's too.
+                Obj::Bytes(_) | Obj::ByteArray(_) => {
+                    return native_getitem(self, crate::obj::methods::bytes::getitem, obj, key)
                 }
                 _ => {}
             }
@@ -955,6 +950,22 @@ fn builtin_sequence(v: &Value) -> bool {
 /// An instance of a user class.
 fn is_instance_obj(v: &Value) -> bool {
     matches!(v, Value::Obj(o) if matches!(&**o, Obj::Instance(_)))
+}
+
+/// `obj[key]` by the native `__getitem__` of `obj`'s exact builtin type.
+fn native_getitem(
+    vm: &mut Vm,
+    f: crate::obj::function::NativeFn,
+    obj: &Value,
+    key: &Value,
+) -> PyResult<Value> {
+    let pos = [obj.clone(), key.clone()];
+    let a = crate::obj::function::Args {
+        pos: &pos,
+        kwnames: &[],
+        kwvalues: &[],
+    };
+    f(vm, &a)
 }
 
 /// The data of an exact `bytes` object (whose comparisons cannot be overridden).
