@@ -9,6 +9,7 @@ use crate::obj::function::{Args, NativeFn};
 use crate::vm::errors::{overflow_error, type_error, value_error, PyResult};
 use crate::vm::value::{ObjRef, Value};
 use crate::vm::Vm;
+use nix::sys::time::TimeSpec;
 use nix::time::{clock_getres, clock_gettime, ClockId};
 
 /// The clock ids CPython's time module exports on Linux, with their names.
@@ -43,10 +44,13 @@ fn clock_arg(vm: &mut Vm, args: &Args, func: &str) -> PyResult<ClockId> {
     Ok(ClockId::from_raw(id))
 }
 
+fn nanoseconds(t: TimeSpec) -> i128 {
+    i128::from(t.tv_sec()) * 1_000_000_000 + i128::from(t.tv_nsec())
+}
+
 /// Nanoseconds of `clock`; the errno of a failure (an unknown clock: EINVAL).
 fn read_ns(clock: ClockId) -> Result<i128, nix::Error> {
-    let t = clock_gettime(clock)?;
-    Ok(i128::from(t.tv_sec()) * 1_000_000_000 + i128::from(t.tv_nsec()))
+    clock_gettime(clock).map(nanoseconds)
 }
 
 /// The OSError CPython raises for a failed clock call.
@@ -73,9 +77,7 @@ fn t_clock_gettime_ns(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 fn t_clock_getres(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let clock = clock_arg(vm, args, "clock_getres")?;
     let r = clock_getres(clock).map_err(|e| clock_error(vm, e))?;
-    Ok(seconds(
-        i128::from(r.tv_sec()) * 1_000_000_000 + i128::from(r.tv_nsec()),
-    ))
+    Ok(seconds(nanoseconds(r)))
 }
 
 /// Nanoseconds of CPU time the process has used (`process_time`).
@@ -133,9 +135,7 @@ fn t_get_clock_info(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         ),
         _ => return Err(value_error("unknown clock")),
     };
-    let resolution = clock_getres(clock)
-        .map(|r| r.tv_sec() as f64 + r.tv_nsec() as f64 * 1e-9)
-        .unwrap_or(1e-9);
+    let resolution = clock_getres(clock).map_or(Value::Float(1e-9), |r| seconds(nanoseconds(r)));
     let types = vm.import_module("types")?;
     let namespace = vm.get_attr_str(&types, "SimpleNamespace")?;
     let kwnames: Vec<Value> = ["implementation", "monotonic", "adjustable", "resolution"]
@@ -146,7 +146,7 @@ fn t_get_clock_info(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         Value::string(format!("clock_gettime({clock_name})")),
         Value::Bool(monotonic),
         Value::Bool(!monotonic),
-        Value::Float(resolution),
+        resolution,
     ];
     vm.call_kw(&namespace, &values, &kwnames)
 }
