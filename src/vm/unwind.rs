@@ -9,6 +9,7 @@ use super::Vm;
 use crate::obj::class::Layout;
 use crate::obj::exception::TbEntry;
 use crate::obj::generator::{GenKind, GenState};
+use crate::obj::methods::exception::{project_leaves, same_metadata};
 use crate::obj::Obj;
 
 impl Vm {
@@ -268,83 +269,60 @@ impl Vm {
         Ok((rest, matched))
     }
 
-    /// After the `except*` clauses: the exception group to re-raise (unhandled parts plus
-    /// anything the handlers raised), or None.
+    /// After the `except*` clauses: what to raise, from `orig` (the exception caught) and
+    /// `raised` (what each clause raised, then the unmatched rest), or None. As CPython's
+    /// `_PyExc_PrepReraiseStar`: parts that carry `orig`'s metadata are re-raises, kept in
+    /// `orig`'s structure; new exceptions come first, grouped with them in a new group.
     pub(crate) fn prep_reraise_star(&mut self, orig: &Value, raised: &Value) -> PyResult<Value> {
-        let raised = self.collect(raised)?;
-        let raised: Vec<Value> = raised.into_iter().filter(|v| !v.is_none()).collect();
-        if raised.is_empty() {
+        let excs = self.collect(raised)?;
+        let mut excs = excs.into_iter().filter(|v| !v.is_none());
+        let Some(first) = excs.next() else {
             return Ok(Value::None);
+        };
+        // A naked exception was caught (and wrapped): one clause ran, one thing to raise.
+        if !self.is_exception_group(orig) {
+            return Ok(first);
         }
-        if raised.len() == 1 && raised[0].is(orig) {
-            return Ok(orig.clone());
-        }
-        // Re-raised parts (identical leaves of orig) are kept in orig's structure; new
-        // exceptions are grouped with them.
-        let mut reraised = Vec::new();
         let mut new = Vec::new();
-        for r in raised {
-            if self.is_part_of(orig, &r) {
-                reraised.push(r);
+        let mut leaves = Vec::new();
+        for e in std::iter::once(first).chain(excs) {
+            if same_metadata(&e, orig) {
+                self.collect_leaves(&e, &mut leaves)?;
             } else {
-                new.push(r);
+                new.push(e);
             }
         }
-        let mut parts = Vec::new();
-        if !reraised.is_empty() {
-            let keep_ids: Vec<Value> = reraised.clone();
-            let kept = self.project(orig, &keep_ids)?;
-            if !kept.is_none() {
-                parts.push(kept);
-            }
+        let reraised = project_leaves(self, orig, leaves)?;
+        if new.is_empty() {
+            return Ok(reraised);
         }
-        parts.extend(new);
-        if parts.len() == 1 {
-            return Ok(parts.remove(0));
+        if !reraised.is_none() {
+            new.push(reraised);
+        }
+        if new.len() == 1 {
+            return Ok(new.remove(0));
         }
         self.call(
             &Value::Obj(exc_class(ExcKind::BaseExceptionGroup)),
-            &[Value::str(""), Value::list(parts)],
+            &[Value::str(""), Value::list(new)],
         )
     }
 
-    fn is_part_of(&mut self, group: &Value, e: &Value) -> bool {
-        if group.is(e) {
-            return true;
-        }
-        let Some(excs) = self.group_exceptions(group) else {
-            return false;
-        };
-        excs.iter().any(|x| self.is_part_of(x, e))
+    fn is_exception_group(&self, v: &Value) -> bool {
+        is_subclass(&self.type_of(v), &exc_class(ExcKind::BaseExceptionGroup))
     }
 
-    fn group_exceptions(&mut self, g: &Value) -> Option<Vec<Value>> {
-        if !is_subclass(&self.type_of(g), &exc_class(ExcKind::BaseExceptionGroup)) {
-            return None;
+    /// The leaf exceptions of `e` (itself unless it is a group), depth first.
+    fn collect_leaves(&mut self, e: &Value, out: &mut Vec<Value>) -> PyResult<()> {
+        if !self.is_exception_group(e) {
+            out.push(e.clone());
+            return Ok(());
         }
-        let ex = self.get_attr_str(g, "exceptions").ok()?;
-        self.collect(&ex).ok()
-    }
-
-    /// The sub-group of `g` made of the leaves that appear in `keep` (identity).
-    fn project(&mut self, g: &Value, keep: &[Value]) -> PyResult<Value> {
-        if keep.iter().any(|k| k.is(g)) {
-            return Ok(g.clone());
+        let excs = self.get_attr_str(e, "exceptions")?;
+        for x in self.collect(&excs)? {
+            self.collect_leaves(&x, out)?;
         }
-        let Some(excs) = self.group_exceptions(g) else {
-            return Ok(Value::None);
-        };
-        let mut out = Vec::new();
-        for x in excs {
-            let p = self.project(&x, keep)?;
-            if !p.is_none() {
-                out.push(p);
-            }
-        }
-        if out.is_empty() {
-            return Ok(Value::None);
-        }
-        self.call_method(g, "derive", &[Value::list(out)])
+        Ok(())
     }
 }
 

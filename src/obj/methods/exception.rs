@@ -895,6 +895,8 @@ fn eg_derive(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 enum Matcher {
     Types(Vec<ObjRef>),
     Predicate(Value),
+    /// These exceptions, by identity (the re-raise of `except*`, `prep_reraise_star`).
+    Instances(Vec<Value>),
 }
 
 fn matcher(vm: &mut Vm, cond: &Value) -> PyResult<Matcher> {
@@ -938,7 +940,31 @@ fn matches(vm: &mut Vm, m: &Matcher, exc: &Value) -> PyResult<bool> {
             let r = vm.call(f, std::slice::from_ref(exc))?;
             vm.truthy(&r)
         }
+        Matcher::Instances(es) => Ok(es.iter().any(|e| e.is(exc))),
     }
+}
+
+/// The part of exception group `eg` made of the given leaf exceptions (identity), in
+/// `eg`'s structure and with its metadata, as `split` builds it; None when none is in it.
+/// CPython's `exception_group_projection`.
+pub fn project_leaves(vm: &mut Vm, eg: &Value, leaves: Vec<Value>) -> PyResult<Value> {
+    Ok(split_rec(vm, eg, &Matcher::Instances(leaves), false)?.0)
+}
+
+/// Whether `a` carries `b`'s traceback, cause and context (the same objects): what `split`
+/// copies to a part, so `except*` tells a re-raised part from a new exception. CPython
+/// 3.11's `is_same_exception_metadata`, which does not compare notes.
+pub fn same_metadata(a: &Value, b: &Value) -> bool {
+    let (Some(x), Some(y)) = (exc_obj(a), exc_obj(b)) else {
+        return false;
+    };
+    let (s, t) = (x.traceback.borrow(), y.traceback.borrow());
+    let same_tb = s.head.is(&t.head)
+        && s.pending.len() == t.pending.len()
+        && s.pending.iter().zip(&t.pending).all(|(p, q)| {
+            std::rc::Rc::ptr_eq(&p.code, &q.code) && p.pc == q.pc && p.frame.is(&q.frame)
+        });
+    same_tb && x.cause.borrow().is(&y.cause.borrow()) && x.context.borrow().is(&y.context.borrow())
 }
 
 /// Copies traceback, cause, context and notes from `from` to the derived group `to`.
