@@ -222,6 +222,7 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("_locale", include_str!("../stdlib/_locale.aio"), false),
     ("termios", include_str!("../stdlib/termios.aio"), false),
     ("pwd", include_str!("../stdlib/pwd.aio"), false),
+    ("resource", include_str!("../stdlib/resource.aio"), false),
     ("getpass", include_str!("../stdlib/getpass.aio"), false),
     ("mimetypes", include_str!("../stdlib/mimetypes.aio"), false),
     (

@@ -26,6 +26,7 @@ pub mod os_perms;
 pub mod platform_probe;
 pub mod process;
 pub mod re;
+pub mod resource;
 pub mod select;
 pub mod signal;
 pub mod socket;
@@ -70,6 +71,7 @@ pub fn init(vm: &mut Vm) {
     re::register(vm);
     hashlib::register(vm);
     zlib::register(vm);
+    resource::register(vm);
     termios::register(vm);
     userids::register(vm);
     faulthandler::register(vm);

@@ -168,6 +168,7 @@ pub const MODULE_OWNERS: &[&str] = &[
     "_sre_engine",
     "_hashlib",
     "_zlib",
+    "_resource",
     "_termios",
     "_userids",
     "_faulthandler",
