@@ -102,8 +102,8 @@ impl DictData {
         self.head(DENSE)
     }
 
-    /// Moves on every change (insertion, removal, value update), so iterators, re-entrant
-    /// lookups and global-name caches detect mutation.
+    /// Moves on every change (insertion, removal, value update), so iterators and
+    /// re-entrant lookups detect mutation.
     #[inline]
     pub fn version(&self) -> u64 {
         match self.meta.get(VERSION_LO..=VERSION_HI) {

@@ -44,13 +44,16 @@ pub struct CodeObj {
 /// call's (or await's) result out, or None to run the function.
 pub type Shortcut = fn(&mut crate::vm::Vm, &[Value]) -> crate::vm::errors::PyResult<Option<Value>>;
 
-/// Where a global name was last found: valid while the globals dict (and, for a builtin,
-/// the builtins dict) has not changed since.
+/// Where a global name was last found: valid while no key was added to or removed from the
+/// globals dict (and, for a builtin, the builtins dict) since.
 #[derive(Clone, Copy, Default)]
 pub struct GlobalCache {
     pub globals_addr: usize,
-    pub globals_version: u64,
-    pub builtins_version: u64,
+    /// `DictData::layout` of the globals and (for a builtin) the builtins dict: while they
+    /// stay, the name is at `index` and (for a builtin) still absent from the globals.
+    /// Value updates leave them, so a module-level loop's stores keep the cache valid.
+    pub globals_layout: u32,
+    pub builtins_layout: u32,
     pub in_builtins: bool,
     pub index: u32,
 }

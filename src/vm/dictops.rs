@@ -73,18 +73,20 @@ pub fn index_str(d: &DictData, key: &Value) -> Option<usize> {
 
 /// Sets a str key without running aio code.
 pub fn set_str(d: &mut DictData, key: Value, value: Value) {
-    let hash = match key.as_strobj() {
-        Some(s) => s.hash(),
-        None => return,
-    };
+    drop(replace_str(d, key, value));
+}
+
+/// `set_str` giving back the value it replaced (None when the key was new), for the caller
+/// to drop once the dict is no longer borrowed.
+pub fn replace_str(d: &mut DictData, key: Value, value: Value) -> Option<Value> {
+    let hash = key.as_strobj()?.hash();
     match d.probe(&key, hash, 0, fast_eq) {
-        Probe::Found(i) => {
-            if let Some(e) = d.entry_mut(i) {
-                e.value = value;
-            }
-        }
+        Probe::Found(i) => d
+            .entry_mut(i)
+            .map(|e| std::mem::replace(&mut e.value, value)),
         _ => {
             d.push_new(hash, key, value);
+            None
         }
     }
 }

@@ -225,13 +225,17 @@ impl Vm {
             Op::LoadName(i) => {
                 let name = &code.names[i as usize];
                 let map = self.top().locals_map().cloned();
-                let local = match &map {
-                    Some(m) => self.mapping_get(m, name)?,
-                    None => None,
-                };
-                let v = match local {
-                    Some(v) => v,
-                    None => self.load_global(name)?,
+                let v = match &map {
+                    // Module code: a global lookup, through `LoadGlobal`'s cache (which the
+                    // fast tier's `LoadName` reads).
+                    _ if self.top().names_are_globals() => {
+                        self.load_global_cached(&code, i as usize)?
+                    }
+                    Some(m) => match self.mapping_get(m, name)? {
+                        Some(v) => v,
+                        None => self.load_global(name)?,
+                    },
+                    None => self.load_global_cached(&code, i as usize)?,
                 };
                 self.push(v);
             }
@@ -985,8 +989,8 @@ impl Vm {
             if let Some(idx) = super::dictops::index_str(&gd, name) {
                 cache.set(crate::obj::function::GlobalCache {
                     globals_addr: g.addr(),
-                    globals_version: gd.version(),
-                    builtins_version: 0,
+                    globals_layout: gd.layout(),
+                    builtins_layout: 0,
                     in_builtins: false,
                     index: idx as u32,
                 });
@@ -999,8 +1003,8 @@ impl Vm {
             if let Some(idx) = super::dictops::index_str(&bd, name) {
                 cache.set(crate::obj::function::GlobalCache {
                     globals_addr: g.addr(),
-                    globals_version: gd.version(),
-                    builtins_version: bd.version(),
+                    globals_layout: gd.layout(),
+                    builtins_layout: bd.layout(),
                     in_builtins: true,
                     index: idx as u32,
                 });
@@ -1580,8 +1584,9 @@ impl Vm {
     }
 }
 
-/// `code.names[i]` from `LoadGlobal`'s cache, when the cache is valid: the globals dict
-/// (and, for a builtin, the builtins dict) has not changed since the name was found.
+/// `code.names[i]` from `LoadGlobal`'s cache, when the cache is valid: no key was added to
+/// or removed from the globals dict (and, for a builtin, the builtins dict) since the
+/// name was found there.
 #[inline(always)]
 pub(super) fn cached_global(
     code: &crate::obj::CodeObj,
@@ -1594,14 +1599,14 @@ pub(super) fn cached_global(
         return None;
     };
     let gd = gd.borrow();
-    if c.globals_addr != globals.addr() || c.globals_version != gd.version() {
+    if c.globals_addr != globals.addr() || c.globals_layout != gd.layout() {
         return None;
     }
     if !c.in_builtins {
         return gd.entry(c.index as usize).map(|e| e.value.clone());
     }
     let bd = bd.borrow();
-    if c.builtins_version != bd.version() {
+    if c.builtins_layout != bd.layout() {
         return None;
     }
     bd.entry(c.index as usize).map(|e| e.value.clone())

@@ -248,6 +248,39 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                         None => slow!(at),
                     }
                 }
+                Inst::LoadName(i) => {
+                    let module_level = FrameExtra::names_are_globals(&f.extra, &f.globals);
+                    let v = module_level
+                        .then(|| {
+                            super::dispatch::cached_global(
+                                &code,
+                                i as usize,
+                                &f.globals,
+                                &vm.builtins,
+                            )
+                        })
+                        .flatten();
+                    match v {
+                        Some(v) => stack.push(v),
+                        None => slow!(at),
+                    }
+                }
+                Inst::StoreName(i) => {
+                    let module_level = FrameExtra::names_are_globals(&f.extra, &f.globals);
+                    let (true, Some(name), Obj::Dict(d)) =
+                        (module_level, code.names.get(i as usize), &*f.globals)
+                    else {
+                        slow!(at);
+                    };
+                    let (Ok(mut d), Some(v)) = (d.try_borrow_mut(), stack.pop()) else {
+                        slow!(at);
+                    };
+                    let old = super::dictops::replace_str(&mut d, name.clone(), v);
+                    drop(d);
+                    if old.is_some_and(released) {
+                        released!();
+                    }
+                }
                 Inst::LoadMethod(i) => {
                     match stack.last().and_then(|o| cached_method(&code, i, o, &vm.t)) {
                         Some(m) => {

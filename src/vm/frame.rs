@@ -69,6 +69,15 @@ impl FrameExtra {
         }
     }
 
+    /// `Frame::names_are_globals` of a frame's `extra` and globals.
+    #[inline]
+    pub fn names_are_globals(extra: &Option<Box<FrameExtra>>, globals: &ObjRef) -> bool {
+        extra
+            .as_ref()
+            .and_then(|x| x.locals_map.as_ref())
+            .is_none_or(|m| m.is(globals))
+    }
+
     /// `Frame::frame_obj` of a frame's `extra`.
     #[inline]
     pub fn frame_obj_of(extra: &Option<Box<FrameExtra>>) -> Option<&ObjRef> {
@@ -92,6 +101,13 @@ impl Frame {
     #[inline]
     pub fn locals_map(&self) -> Option<&ObjRef> {
         self.extra.as_ref()?.locals_map.as_ref()
+    }
+
+    /// Whether `LoadName`/`StoreName` are global lookups and stores: module code, whose
+    /// locals mapping is its globals (or that has none).
+    #[inline]
+    pub fn names_are_globals(&self) -> bool {
+        FrameExtra::names_are_globals(&self.extra, &self.globals)
     }
 
     pub fn take_locals_map(&mut self) -> Option<ObjRef> {

@@ -20,6 +20,10 @@ pub enum Inst {
     LoadFast(u32),
     LoadConst(u32),
     LoadGlobal(u32),
+    /// `LoadName` and `StoreName` in a frame without a locals mapping (module code), where
+    /// they are global lookups and stores.
+    LoadName(u32),
+    StoreName(u32),
     LoadMethod(u32),
     LoadAttr(u32),
     StoreAttr(u32),
@@ -172,6 +176,8 @@ fn single(op: Op) -> Inst {
         Op::LoadFast(i) => Inst::LoadFast(i),
         Op::LoadConst(i) => Inst::LoadConst(i),
         Op::LoadGlobal(i) => Inst::LoadGlobal(i),
+        Op::LoadName(i) => Inst::LoadName(i),
+        Op::StoreName(i) => Inst::StoreName(i),
         Op::LoadMethod(i) => Inst::LoadMethod(i),
         Op::LoadAttr(i) => Inst::LoadAttr(i),
         Op::LoadDeref(i) => Inst::LoadDeref(i),
