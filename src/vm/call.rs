@@ -311,32 +311,6 @@ impl Vm {
         }
     }
 
-    /// `bytes(b)`, `str(s)`, `tuple(t)`, `int(i)`, `float(x)` of a value of exactly that
-    /// type: the value itself, as CPython returns it (`bytes(b) is b`).
-    fn same_object_conversion(
-        &self,
-        cls: &ObjRef,
-        args: &[Value],
-        kwnames: &[Value],
-    ) -> Option<Value> {
-        let ([v], []) = (args, kwnames) else {
-            return None;
-        };
-        let t = &self.t;
-        let same = match v {
-            Value::Int(_) => cls.is(&t.int),
-            Value::Float(_) => cls.is(&t.float),
-            Value::Obj(o) => match &**o {
-                Obj::Bytes(_) => cls.is(&t.bytes),
-                Obj::Str(_) => cls.is(&t.str_),
-                Obj::Tuple(_) => cls.is(&t.tuple),
-                _ => false,
-            },
-            _ => false,
-        };
-        same.then(|| v.clone())
-    }
-
     fn prepare_instantiate_plain(
         &mut self,
         cls: &ObjRef,
@@ -344,8 +318,10 @@ impl Vm {
         args: &[Value],
         kwnames: &[Value],
     ) -> PyResult<Prepared> {
-        if let Some(same) = self.same_object_conversion(cls, args, kwnames) {
-            return Ok(Prepared::Done(same));
+        if let ([arg], []) = (args, kwnames) {
+            if let Some(v) = super::conversions::quick_conversion(&self.t, cls, arg) {
+                return Ok(Prepared::Done(v));
+            }
         }
         let new_key = self.intern("__new__");
         let new = lookup(cls, &new_key);

@@ -576,7 +576,16 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                             }
                             f = top(&mut vm.frames);
                         }
-                        None => {}
+                        None => {
+                            if n == 1 && vm.kwnames.is_none() {
+                                if let Some(v) = builtin_conversion(stack, &vm.t) {
+                                    if replace_call(stack, v) {
+                                        released!();
+                                    }
+                                    continue;
+                                }
+                            }
+                        }
                     }
                     let stack = &mut f.stack;
                     if let Some((sc, base, args)) = shortcut(stack, n as usize, false) {
@@ -1055,6 +1064,29 @@ fn callable_kind(stack: &[Value], nargs: usize) -> Option<(CallableKind, usize)>
     }
 }
 
+/// For `Call(1)` on `[.., Undef, cls, arg]` with `cls` a builtin type that converts `arg`
+/// without running aio code (`conversions`): the result.
+#[inline(never)]
+fn builtin_conversion(stack: &[Value], t: &super::types::Types) -> Option<Value> {
+    let [.., Value::Undef, Value::Obj(cls), arg] = stack else {
+        return None;
+    };
+    if !matches!(&**cls, Obj::Class(_)) {
+        return None;
+    }
+    super::conversions::quick_conversion(t, cls, arg)
+}
+
+/// Replaces `[.., Undef, callable, arg]` by the call's result; whether a dropped value
+/// released an object with a finalizer to run.
+#[inline(always)]
+fn replace_call(stack: &mut Vec<Value>, result: Value) -> bool {
+    let arg = stack.pop();
+    let callable = stack.pop();
+    forget_immediate(std::mem::replace(last(stack), result));
+    callable.is_some_and(released) | arg.is_some_and(released)
+}
+
 /// Where the callable of `Call(nargs)` sits when it is a native function (not bound to a
 /// receiver), which `Vm::call_native_in_place` calls with the arguments in place.
 #[inline(always)]
@@ -1282,7 +1314,7 @@ fn identity(stack: &mut Vec<Value>, op: CmpOp) -> Option<(bool, bool)> {
 /// The truth of an immediate or a builtin container; None for other objects
 /// (`__bool__`/`__len__` are the general loop's).
 #[inline(always)]
-fn truth(v: &Value) -> Option<bool> {
+pub(super) fn truth(v: &Value) -> Option<bool> {
     match v {
         Value::Bool(b) => Some(*b),
         Value::Int(i) => Some(*i != 0),
