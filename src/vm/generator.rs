@@ -317,14 +317,17 @@ impl Vm {
                 let frame = gen.frame.borrow_mut().take();
                 if let Some(mut f) = frame {
                     f.generator = None;
-                    // The exception appears to come from the generator's first line.
+                    // The exception comes from before the first instruction: CPython names
+                    // the `def` line (its first decorator's), which aio's code gives for an
+                    // index past the instructions.
                     let fo = super::frames::frame_object(&mut f, Some(g));
+                    let before_first = u32::try_from(f.code.code.ops.len()).unwrap_or(u32::MAX);
                     e.exc()
                         .traceback
                         .borrow_mut()
                         .push(crate::obj::exception::TbEntry {
                             code: f.code.clone(),
-                            pc: 0,
+                            pc: before_first,
                             frame: fo,
                         });
                     self.recycle_frame(f);
