@@ -1,5 +1,7 @@
 //! What CPython's shutdown does to the program's module globals, so that objects still
-//! bound to globals when the program ends have their `__del__` run, in CPython's order.
+//! bound to globals when the program ends have their finalizers run, in CPython's order:
+//! `__del__`, a suspended generator's `finally`, "coroutine ... was never awaited", a
+//! Task's "exception was never retrieved" / "destroyed but it is pending".
 //!
 //! CPython drops its modules, and a full collection finds their namespaces garbage: it runs
 //! the finalizers of everything they reach (with the globals still bound), then clears
@@ -14,18 +16,27 @@ use std::cell::Cell;
 use std::collections::HashSet;
 
 thread_local! {
-    static CLASS_WITH_DEL: Cell<bool> = const { Cell::new(false) };
+    static FINALIZERS_POSSIBLE: Cell<bool> = const { Cell::new(false) };
+    static TEARING_DOWN: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Records that some class defines `__del__` (until then, nothing at exit can print).
-pub fn note_class_with_del() {
-    CLASS_WITH_DEL.with(|c| c.set(true));
+/// Whether the program's modules are being torn down: CPython has emptied `sys.modules`
+/// by then, so its warnings no longer go through the `warnings` module.
+pub fn tearing_down() -> bool {
+    TEARING_DOWN.with(Cell::get)
+}
+
+/// Records that something with a finalizer exists: a class defining `__del__`, a
+/// generator or coroutine, a Future (until then, nothing at exit can print).
+pub fn note_finalizable() {
+    FINALIZERS_POSSIBLE.with(|c| c.set(true));
 }
 
 /// Finalizes and clears the globals of the program's modules, later imports first. A
-/// program without any `__del__` has nothing to show for it, and skips the walk.
+/// program that never made anything with a finalizer has nothing to show for it, and
+/// skips the walk.
 pub fn finalize_program_modules(vm: &mut Vm) {
-    if !CLASS_WITH_DEL.with(Cell::get) {
+    if !FINALIZERS_POSSIBLE.with(Cell::get) {
         return;
     }
     let modules: Vec<ObjRef> = match &*vm.modules {
@@ -40,6 +51,7 @@ pub fn finalize_program_modules(vm: &mut Vm) {
             .collect(),
         _ => Vec::new(),
     };
+    TEARING_DOWN.with(|t| t.set(true));
     for m in modules.iter().rev() {
         finalize_reachable_instances(vm, m);
     }
@@ -62,8 +74,8 @@ fn namespace(m: &ObjRef) -> Option<&ObjRef> {
     }
 }
 
-/// Runs `__del__` of everything the module's globals reach, in the order CPython's final
-/// collection finds them, while the globals are all still bound.
+/// Runs the finalizers of everything the module's globals reach, in the order CPython's
+/// final collection finds them, while the globals are all still bound.
 fn finalize_reachable_instances(vm: &mut Vm, m: &ObjRef) {
     let globals: Vec<Value> = match namespace(m).map(|d| &**d) {
         Some(Obj::Dict(d)) => d.borrow().values(),
@@ -118,7 +130,7 @@ struct Walk {
 
 impl Walk {
     /// An instance joins the order, then what its attributes hold (depth first); a
-    /// container waits in `containers`.
+    /// generator or Future joins it alone; a container waits in `containers`.
     fn visit(&mut self, v: &Value) {
         let mut stack = vec![v.clone()];
         while let Some(v) = stack.pop() {
@@ -127,10 +139,14 @@ impl Walk {
                 &**o,
                 Obj::List(_) | Obj::Tuple(_) | Obj::Dict(_) | Obj::Set(_) | Obj::FrozenSet(_)
             );
-            if !(is_container || matches!(&**o, Obj::Instance(_))) || !self.seen.insert(o.addr()) {
+            let is_leaf = matches!(&**o, Obj::Generator(_) | Obj::Future(_));
+            if !(is_container || is_leaf || matches!(&**o, Obj::Instance(_)))
+                || !self.seen.insert(o.addr())
+            {
                 continue;
             }
             match &**o {
+                _ if is_leaf => self.order.push(o.clone()),
                 Obj::Instance(inst) => {
                     self.order.push(o.clone());
                     let attrs = inst.read_attrs(|d| d.values());
