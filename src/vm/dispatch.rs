@@ -787,6 +787,9 @@ impl Vm {
                     Value::Obj(o) if matches!(&**o, Obj::Generator(g) if g.agen.is_none()) => {
                         v.clone()
                     }
+                    // `yield from fut` / `yield from fut.__await__()`: `Send` drives a
+                    // Future as CPython's FutureIter would.
+                    Value::Obj(o) if matches!(&**o, Obj::Future(_)) => v.clone(),
                     _ => self.iter(&v)?,
                 };
                 self.push(it);

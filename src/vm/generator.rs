@@ -491,7 +491,9 @@ impl Vm {
                         return Ok(it);
                     }
                 }
-                if self.lookup_special(&it, "__next__").is_none() {
+                // `return self._fut.__await__()`: the Future stands for its iterator.
+                let is_future = matches!(&it, Value::Obj(o) if matches!(&**o, Obj::Future(_)));
+                if !is_future && self.lookup_special(&it, "__next__").is_none() {
                     return Err(type_error(format!(
                         "__await__() returned non-iterator of type '{}'",
                         self.type_name(&it)
