@@ -5,6 +5,7 @@
 use super::asyncio_arity as arity;
 use crate::eventloop::futures::{as_future, value_future};
 use crate::eventloop::handler::{self, new_handle};
+use crate::eventloop::log_site;
 use crate::eventloop::{repr, Classes, Ready};
 use crate::obj::class::Layout;
 use crate::obj::function::Args;
@@ -477,16 +478,14 @@ fn loop_init(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     vm.set_attr(&Value::Obj(lp.clone()), &key, Value::None)?;
     // CPython's selector loop says which selector it chose, at DEBUG level (what Linux's
     // DefaultSelector is).
-    if let Some(logger) = crate::eventloop::handler::asyncio_logger(vm)? {
-        let debug = vm.get_attr_str(&logger, "debug")?;
-        vm.call(
-            &debug,
-            &[
-                Value::str("Using selector: %s"),
-                Value::str("EpollSelector"),
-            ],
-        )?;
-    }
+    log_site::log(
+        vm,
+        log_site::DEBUG,
+        &log_site::USING_SELECTOR,
+        Value::str("Using selector: %s"),
+        vec![Value::str("EpollSelector")],
+        log_site::ExcInfo::Absent,
+    )?;
     Ok(Value::None)
 }
 
@@ -842,10 +841,14 @@ fn loop_close(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         .state(&lp)
         .is_some_and(|s| s.debug && !s.running && !s.closed);
     if debug_open {
-        if let Some(logger) = crate::eventloop::handler::asyncio_logger(vm)? {
-            let debug = vm.get_attr_str(&logger, "debug")?;
-            vm.call(&debug, &[Value::str("Close %r"), Value::Obj(lp.clone())])?;
-        }
+        log_site::log(
+            vm,
+            log_site::DEBUG,
+            &log_site::LOOP_CLOSE,
+            Value::str("Close %r"),
+            vec![Value::Obj(lp.clone())],
+            log_site::ExcInfo::Absent,
+        )?;
     }
     let kept = vm.aio.state(&lp).map(|s| (s.debug, s.task_factory.clone()));
     vm.loop_close(&lp)?;
