@@ -69,6 +69,8 @@ enum Stream {
     Pipe,
     /// stderr only: wherever stdout goes.
     Stdout,
+    /// A descriptor of the parent's (an `os.pipe()` end, an open file's `fileno()`).
+    Fd(i32),
 }
 
 fn stream_arg(v: &Value, name: &str) -> PyResult<Stream> {
@@ -78,6 +80,9 @@ fn stream_arg(v: &Value, name: &str) -> PyResult<Stream> {
         Value::Int(DEVNULL) => Ok(Stream::Null),
         Value::Int(STDOUT) if name == "stderr" => Ok(Stream::Stdout),
         Value::Int(STDOUT) => Err(value_error("STDOUT can only be used for stderr")),
+        Value::Int(fd) if *fd >= 0 => Ok(Stream::Fd(
+            i32::try_from(*fd).map_err(|_| value_error("bad descriptor"))?,
+        )),
         _ => Err(crate::vm::errors::not_implemented(format!(
             "{name}: only None, PIPE, DEVNULL (and STDOUT for stderr) are supported by aio yet"
         ))),
@@ -147,6 +152,14 @@ fn spawn(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         }
     }
     let fail = |vm: &mut Vm, e: std::io::Error| io_err(vm, &e);
+    // The child gets its own copy of a descriptor of ours (as CPython's dup2 in the child).
+    let copy_fd = |vm: &mut Vm, fd: i32| -> PyResult<OwnedFd> {
+        let copy = match vm.borrow_fd(fd) {
+            Some(b) => b.try_clone_to_owned(),
+            None => Err(std::io::Error::from_raw_os_error(EBADF)),
+        };
+        copy.map_err(|e| fail(vm, e))
+    };
     let mut parent_in = None;
     let mut parent_out = None;
     let mut parent_err = None;
@@ -158,6 +171,9 @@ fn spawn(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         }
         Stream::Null => {
             cmd.stdin(Stdio::null());
+        }
+        Stream::Fd(fd) => {
+            cmd.stdin(Stdio::from(copy_fd(vm, fd)?));
         }
         _ => {}
     }
@@ -172,6 +188,10 @@ fn spawn(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         Stream::Null => {
             cmd.stdout(Stdio::null());
         }
+        Stream::Fd(fd) => {
+            cmd.stdout(Stdio::from(copy_fd(vm, fd)?));
+            out_writer = Some(PipeWriter::from(copy_fd(vm, fd)?));
+        }
         _ => {}
     }
     match stderr {
@@ -182,6 +202,9 @@ fn spawn(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         }
         Stream::Null => {
             cmd.stderr(Stdio::null());
+        }
+        Stream::Fd(fd) => {
+            cmd.stderr(Stdio::from(copy_fd(vm, fd)?));
         }
         Stream::Stdout => match out_writer.take() {
             Some(w) => {
