@@ -464,6 +464,19 @@ impl Vm {
         }
     }
 
+    /// CPython's `format_awaitable_error`: what `__aenter__` (`kind` 1) or `__aexit__` (2)
+    /// returned to `async with` has no `__await__` at all.
+    pub(crate) fn async_with_awaitable_error(&mut self, v: &Value, kind: u32, e: ExcRef) -> ExcRef {
+        if self.lookup_special(v, "__await__").is_some() {
+            return e;
+        }
+        let method = if kind == 1 { "__aenter__" } else { "__aexit__" };
+        type_error(format!(
+            "'async with' received an object from {method} that does not implement __await__: {}",
+            self.type_name(v)
+        ))
+    }
+
     /// `await v`: the iterator to drive (a coroutine itself, or `v.__await__()`).
     pub(crate) fn get_awaitable(&mut self, v: &Value) -> PyResult<Value> {
         if let Value::Obj(o) = v {
