@@ -182,7 +182,7 @@ fn refresh_own_flags(cls: &ObjRef, vm: &mut Vm) {
     }
     let slotted = slot_names(cls, vm).is_some();
     if found[0] {
-        crate::gc::module_teardown::note_finalizable();
+        crate::gc::module_teardown::note_class_with_del();
     }
     if let Some(c) = as_class(cls) {
         c.flags.set(ClassFlags {
