@@ -122,17 +122,21 @@ pub fn default_exception_handler(vm: &mut Vm, ctx: &Value) -> Result<(), ExcRef>
         };
         text.push_str(&format!("\n{k}: {r}"));
     }
-    if let Some(logger) = asyncio_logger(vm)? {
-        // CPython's handler is `logger.error(text, exc_info=...)` on the "asyncio" logger:
-        // a program that configured logging sees the report in its own format and stream.
-        let exc_info = if exception.is_none() {
-            Value::Bool(false)
-        } else {
-            exception
-        };
-        let kw = vm.intern("exc_info");
-        let error = vm.get_attr_str(&logger, "error")?;
-        vm.call_kw(&error, &[Value::string(text), exc_info], &[kw])?;
+    // CPython's handler is `logger.error(text, exc_info=...)` on the "asyncio" logger:
+    // a program that configured logging sees the report in its own format and stream.
+    let exc_info = if exception.is_none() {
+        super::log_site::ExcInfo::False
+    } else {
+        super::log_site::ExcInfo::Exception(exception.clone())
+    };
+    if super::log_site::log(
+        vm,
+        super::log_site::ERROR,
+        &super::log_site::DEFAULT_EXCEPTION_HANDLER,
+        Value::string(text.clone()),
+        Vec::new(),
+        exc_info,
+    )? {
         return Ok(());
     }
     // Logging never imported: what its last-resort handler would print.
@@ -240,9 +244,14 @@ pub fn warn_slow_callback(vm: &mut Vm, subject: &Value, seconds: f64) -> Result<
         "Executing {} took {seconds:.3} seconds",
         vm.to_str(subject)?
     );
-    if let Some(logger) = asyncio_logger(vm)? {
-        let warning = vm.get_attr_str(&logger, "warning")?;
-        vm.call(&warning, &[Value::string(text)])?;
+    if super::log_site::log(
+        vm,
+        super::log_site::WARNING,
+        &super::log_site::SLOW_CALLBACK,
+        Value::str("Executing %s took %.3f seconds"),
+        vec![subject.clone(), Value::Float(seconds)],
+        super::log_site::ExcInfo::Absent,
+    )? {
         return Ok(());
     }
     // Logging never imported: what its last-resort handler would print.

@@ -12,6 +12,7 @@ pub mod futures;
 pub mod gather;
 pub mod handler;
 pub mod io;
+pub mod log_site;
 pub mod poller;
 pub mod repr;
 pub mod run;

@@ -89,7 +89,8 @@ pub fn finalize(vm: &mut Vm, o: &ObjRef) {
             }
             GenState::Created if g.kind == GenKind::Coroutine => {
                 g.state.set(GenState::Finished);
-                if !warn_unawaited_through_module(vm, &v) {
+                if super::module_teardown::tearing_down() || !warn_unawaited_through_module(vm, &v)
+                {
                     let name = g.qualname().clone();
                     crate::vm::warnings::never_awaited(vm, &name, &g.code);
                 }

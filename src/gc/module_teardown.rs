@@ -1,5 +1,7 @@
 //! What CPython's shutdown does to the program's module globals, so that objects still
-//! bound to globals when the program ends have their `__del__` run, in CPython's order.
+//! bound to globals when the program ends have their finalizers run, in CPython's order:
+//! `__del__`, a suspended generator's `finally`, "coroutine ... was never awaited", a
+//! Task's "exception was never retrieved" / "destroyed but it is pending".
 //!
 //! CPython drops its modules, and a full collection finds their namespaces garbage: it runs
 //! the finalizers of everything they reach (with the globals still bound), then clears
@@ -10,22 +12,40 @@
 use crate::obj::{ModuleObj, Obj};
 use crate::vm::value::{ObjRef, Value};
 use crate::vm::Vm;
+use rustc_hash::FxHashSet;
 use std::cell::Cell;
-use std::collections::HashSet;
 
 thread_local! {
+    static FINALIZERS_POSSIBLE: Cell<bool> = const { Cell::new(false) };
     static CLASS_WITH_DEL: Cell<bool> = const { Cell::new(false) };
+    static TEARING_DOWN: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Records that some class defines `__del__` (until then, nothing at exit can print).
+/// Whether the program's modules are being torn down: CPython has emptied `sys.modules`
+/// by then, so its warnings no longer go through the `warnings` module.
+pub fn tearing_down() -> bool {
+    TEARING_DOWN.with(Cell::get)
+}
+
+/// Records that something with a finalizer exists: a generator or coroutine, a Future
+/// (until then, nothing at exit can print).
+pub fn note_finalizable() {
+    FINALIZERS_POSSIBLE.with(|c| c.set(true));
+}
+
+/// Records that some class defines `__del__`.
 pub fn note_class_with_del() {
+    note_finalizable();
     CLASS_WITH_DEL.with(|c| c.set(true));
 }
 
 /// Finalizes and clears the globals of the program's modules, later imports first. A
-/// program without any `__del__` has nothing to show for it, and skips the walk.
+/// program that never made anything with a finalizer has nothing to show for it, and
+/// skips the walk. Without a class defining `__del__` (whose instances may hide where the
+/// walk does not look), the globals are cleared only when the walk finalized something:
+/// freeing a large heap is otherwise time spent for nothing to see.
 pub fn finalize_program_modules(vm: &mut Vm) {
-    if !CLASS_WITH_DEL.with(Cell::get) {
+    if !FINALIZERS_POSSIBLE.with(Cell::get) {
         return;
     }
     let modules: Vec<ObjRef> = match &*vm.modules {
@@ -40,8 +60,13 @@ pub fn finalize_program_modules(vm: &mut Vm) {
             .collect(),
         _ => Vec::new(),
     };
+    TEARING_DOWN.with(|t| t.set(true));
+    let mut finalized = 0;
     for m in modules.iter().rev() {
-        finalize_reachable_instances(vm, m);
+        finalized += finalize_reachable_instances(vm, m);
+    }
+    if finalized == 0 && !CLASS_WITH_DEL.with(Cell::get) {
+        return;
     }
     for m in modules.iter().rev() {
         clear_globals(vm, m);
@@ -62,20 +87,23 @@ fn namespace(m: &ObjRef) -> Option<&ObjRef> {
     }
 }
 
-/// Runs `__del__` of everything the module's globals reach, in the order CPython's final
-/// collection finds them, while the globals are all still bound.
-fn finalize_reachable_instances(vm: &mut Vm, m: &ObjRef) {
+/// Runs the finalizers of everything the module's globals reach, in the order CPython's
+/// final collection finds them, while the globals are all still bound; how many ran.
+fn finalize_reachable_instances(vm: &mut Vm, m: &ObjRef) -> usize {
     let globals: Vec<Value> = match namespace(m).map(|d| &**d) {
         Some(Obj::Dict(d)) => d.borrow().values(),
-        _ => return,
+        _ => return 0,
     };
+    let mut count = 0;
     for o in finalization_order(&globals) {
         if o.needs_finalizer() {
             super::finalize::mark_finalizing(&o);
             super::finalize::finalize(vm, &o);
             super::finalize::run_pending(vm);
+            count += 1;
         }
     }
+    count
 }
 
 /// The order of CPython's shutdown collection, which a young-generation pass with the
@@ -89,11 +117,13 @@ fn finalization_order(globals: &[Value]) -> Vec<ObjRef> {
         walk.visit(v);
     }
     let mut next = 0;
-    while next < walk.containers.len() {
-        let items = container_items(&walk.containers[next]);
+    while let Some(c) = walk.containers.get(next).cloned() {
         next += 1;
-        for v in &items {
-            walk.visit(v);
+        // Items are visited in place: the walk runs no aio code, nothing mutates them.
+        match &*c {
+            Obj::List(l) => l.borrow().iter().rev().for_each(|v| walk.visit(v)),
+            Obj::Tuple(t) => t.iter().rev().for_each(|v| walk.visit(v)),
+            _ => container_items(&c).iter().for_each(|v| walk.visit(v)),
         }
     }
     for v in globals {
@@ -111,15 +141,28 @@ fn finalization_order(globals: &[Value]) -> Vec<ObjRef> {
 
 #[derive(Default)]
 struct Walk {
-    seen: HashSet<usize>,
+    seen: FxHashSet<usize>,
     order: Vec<ObjRef>,
     containers: Vec<ObjRef>,
 }
 
 impl Walk {
     /// An instance joins the order, then what its attributes hold (depth first); a
-    /// container waits in `containers`.
+    /// generator or Future joins it alone; a container waits in `containers`.
     fn visit(&mut self, v: &Value) {
+        let Value::Obj(o) = v else { return };
+        match &**o {
+            Obj::Instance(_) | Obj::Generator(_) | Obj::Future(_) => {}
+            Obj::List(_) | Obj::Tuple(_) | Obj::Dict(_) | Obj::Set(_) | Obj::FrozenSet(_) => {
+                // Held by this one reference only: it cannot turn up again, so it skips
+                // the `seen` set (most items of a large structure are such).
+                if o.refcount() == 1 || self.seen.insert(o.addr()) {
+                    self.containers.push(o.clone());
+                }
+                return;
+            }
+            _ => return,
+        }
         let mut stack = vec![v.clone()];
         while let Some(v) = stack.pop() {
             let Value::Obj(o) = &v else { continue };
@@ -127,10 +170,14 @@ impl Walk {
                 &**o,
                 Obj::List(_) | Obj::Tuple(_) | Obj::Dict(_) | Obj::Set(_) | Obj::FrozenSet(_)
             );
-            if !(is_container || matches!(&**o, Obj::Instance(_))) || !self.seen.insert(o.addr()) {
+            let is_leaf = matches!(&**o, Obj::Generator(_) | Obj::Future(_));
+            if !(is_container || is_leaf || matches!(&**o, Obj::Instance(_)))
+                || !self.seen.insert(o.addr())
+            {
                 continue;
             }
             match &**o {
+                _ if is_leaf => self.order.push(o.clone()),
                 Obj::Instance(inst) => {
                     self.order.push(o.clone());
                     let attrs = inst.read_attrs(|d| d.values());

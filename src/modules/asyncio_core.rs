@@ -2,8 +2,10 @@
 //! class and the module functions the aio-language `asyncio` package builds on
 //! (`stdlib/asyncio/`). The machinery itself lives in `crate::eventloop`.
 
+use super::asyncio_arity as arity;
 use crate::eventloop::futures::{as_future, value_future};
 use crate::eventloop::handler::{self, new_handle};
+use crate::eventloop::log_site;
 use crate::eventloop::{repr, Classes, Ready};
 use crate::obj::class::Layout;
 use crate::obj::function::Args;
@@ -23,6 +25,14 @@ fn this_future(args: &Args) -> PyResult<ObjRef> {
     match args.pos.first() {
         Some(Value::Obj(o)) if matches!(&**o, Obj::Future(_)) => Ok(o.clone()),
         _ => Err(type_error("descriptor requires a '_asyncio.Future' object")),
+    }
+}
+
+/// The C type CPython's message names for a Future method: Task's methods are its own.
+fn fut_owner(fut: &ObjRef) -> &'static str {
+    match as_future(fut) {
+        Some(f) if f.task.is_some() => "Task",
+        _ => "Future",
     }
 }
 
@@ -72,6 +82,10 @@ fn future_new(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 
 fn future_init(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let fut = this_future(args)?;
+    if args.pos.len() > 1 {
+        return Err(type_error("Future() takes no positional arguments"));
+    }
+    args.only_kwargs("Future", &["loop"])?;
     let lp = arg_or_none(args, usize::MAX, "loop");
     let lp = if lp.is_none() {
         get_event_loop(
@@ -94,38 +108,47 @@ fn future_init(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 
 fn future_result(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let fut = this_future(args)?;
+    arity::c_noargs(args, fut_owner(&fut), "result")?;
     vm.fut_result(&fut)
 }
 
 fn future_exception(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let fut = this_future(args)?;
+    arity::c_noargs(args, fut_owner(&fut), "exception")?;
     vm.fut_exception(&fut)
 }
 
 fn future_set_result(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let fut = this_future(args)?;
+    let value = arity::c_onearg(args, fut_owner(&fut), "set_result")?;
     if as_future(&fut).is_some_and(|f| f.task.is_some()) {
         return Err(runtime_error("Task does not support set_result operation"));
     }
-    args.check("set_result", 2, 2)?;
-    vm.fut_set_result(&fut, args.pos[1].clone())?;
+    vm.fut_set_result(&fut, value)?;
     Ok(Value::None)
 }
 
 fn future_set_exception(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let fut = this_future(args)?;
+    let exc = arity::c_onearg(args, fut_owner(&fut), "set_exception")?;
     if as_future(&fut).is_some_and(|f| f.task.is_some()) {
         return Err(runtime_error(
             "Task does not support set_exception operation",
         ));
     }
-    args.check("set_exception", 2, 2)?;
-    vm.fut_set_exception(&fut, args.pos[1].clone())?;
+    vm.fut_set_exception(&fut, exc)?;
     Ok(Value::None)
 }
 
 fn future_cancel(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let fut = this_future(args)?;
+    let n = args.pos.len() - 1 + args.kwnames.len();
+    if n > 1 {
+        return Err(type_error(format!(
+            "cancel() takes at most 1 argument ({n} given)"
+        )));
+    }
+    args.only_kwargs("cancel", &["msg"])?;
     let msg = arg_or_none(args, 1, "msg");
     if as_future(&fut).is_some_and(|f| f.task.is_some()) {
         return Ok(Value::Bool(vm.task_cancel(&fut, msg)?));
@@ -135,6 +158,7 @@ fn future_cancel(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 
 fn future_cancelled(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let fut = this_future(args)?;
+    arity::c_noargs(args, fut_owner(&fut), "cancelled")?;
     Ok(Value::Bool(
         as_future(&fut).is_some_and(|f| f.state.get() == FutState::Cancelled),
     ))
@@ -142,16 +166,24 @@ fn future_cancelled(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
 
 fn future_done(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let fut = this_future(args)?;
+    arity::c_noargs(args, fut_owner(&fut), "done")?;
     Ok(Value::Bool(as_future(&fut).is_some_and(|f| f.done())))
 }
 
 fn future_add_done_callback(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let fut = this_future(args)?;
+    let n = args.pos.len() - 1 + args.kwnames.len();
+    if n > 2 {
+        return Err(type_error(format!(
+            "add_done_callback() takes at most 2 arguments ({n} given)"
+        )));
+    }
     let Some(cb) = args.get(1).cloned() else {
         return Err(type_error(
-            "add_done_callback() missing required argument 'fn' (pos 1)",
+            "add_done_callback() takes exactly 1 positional argument (0 given)",
         ));
     };
+    args.only_kwargs("add_done_callback", &["context"])?;
     let ctx = match args.kw("context") {
         Some(c) if !c.is_none() => c.clone(),
         _ => vm.context_capture()?,
@@ -162,8 +194,7 @@ fn future_add_done_callback(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 
 fn future_remove_done_callback(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let fut = this_future(args)?;
-    args.check("remove_done_callback", 2, 2)?;
-    let target = args.pos[1].clone();
+    let target = arity::c_onearg(args, fut_owner(&fut), "remove_done_callback")?;
     let Some(f) = as_future(&fut) else {
         return Ok(Value::Int(0));
     };
@@ -187,6 +218,7 @@ fn future_remove_done_callback(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 
 fn future_get_loop(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let fut = this_future(args)?;
+    arity::c_noargs(args, fut_owner(&fut), "get_loop")?;
     Ok(crate::eventloop::future_loop(&fut))
 }
 
@@ -217,6 +249,10 @@ fn future_loop_prop(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
 }
 
 fn future_await(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let n = args.pos.len().saturating_sub(1) + args.kwnames.len();
+    if n > 0 {
+        return Err(type_error(format!("expected 0 arguments, got {n}")));
+    }
     Ok(args.pos.first().cloned().unwrap_or(Value::None))
 }
 
@@ -226,7 +262,7 @@ fn task_init(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let t = this_task(args)?;
     let Some(coro) = args.arg(1, "coro").cloned() else {
         return Err(type_error(
-            "Task.__init__() missing required argument 'coro' (pos 1)",
+            "Task() missing required argument 'coro' (pos 1)",
         ));
     };
     let lp = arg_or_none(args, usize::MAX, "loop");
@@ -238,6 +274,7 @@ fn task_init(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 
 fn task_get_name(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let t = this_task(args)?;
+    arity::c_noargs(args, "Task", "get_name")?;
     Ok(as_future(&t)
         .and_then(|f| f.task.as_ref())
         .map(|ts| ts.name())
@@ -246,8 +283,8 @@ fn task_get_name(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
 
 fn task_set_name(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let t = this_task(args)?;
-    args.check("set_name", 2, 2)?;
-    let v = vm.to_str_value(&args.pos[1])?;
+    let name = arity::c_onearg(args, "Task", "set_name")?;
+    let v = vm.to_str_value(&name)?;
     if let Some(ts) = as_future(&t).and_then(|f| f.task.as_ref()) {
         *ts.name.borrow_mut() = v;
     }
@@ -256,6 +293,7 @@ fn task_set_name(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 
 fn task_get_coro(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let t = this_task(args)?;
+    arity::c_noargs(args, "Task", "get_coro")?;
     Ok(as_future(&t)
         .and_then(|f| f.task.as_ref())
         .map(|ts| ts.coro.borrow().clone())
@@ -294,6 +332,7 @@ fn task_print_stack(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 
 fn task_cancelling(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let t = this_task(args)?;
+    arity::c_noargs(args, "Task", "cancelling")?;
     Ok(Value::Int(
         as_future(&t)
             .and_then(|f| f.task.as_ref())
@@ -304,6 +343,7 @@ fn task_cancelling(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
 
 fn task_uncancel(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let t = this_task(args)?;
+    arity::c_noargs(args, "Task", "uncancel")?;
     Ok(Value::Int(vm.task_uncancel(&t) as i64))
 }
 
@@ -335,6 +375,13 @@ fn this_handle(args: &Args) -> PyResult<ObjRef> {
 
 fn handle_cancel(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let h = this_handle(args)?;
+    let timer = matches!(&*h, Obj::Handle(hh) if hh.when.is_some());
+    let qualname = if timer {
+        "TimerHandle.cancel"
+    } else {
+        "Handle.cancel"
+    };
+    arity::py_noargs(args, qualname)?;
     cancel_handle(vm, &h);
     Ok(Value::None)
 }
@@ -362,6 +409,7 @@ pub fn cancel_handle(vm: &mut Vm, h: &ObjRef) {
 
 fn handle_cancelled(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let h = this_handle(args)?;
+    arity::py_noargs(args, "Handle.cancelled")?;
     Ok(Value::Bool(
         matches!(&*h, Obj::Handle(hh) if hh.cancelled.get()),
     ))
@@ -407,6 +455,7 @@ fn handle_field(
 
 fn handle_when(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let h = this_handle(args)?;
+    arity::py_noargs(args, "TimerHandle.when")?;
     match &*h {
         Obj::Handle(hh) => Ok(hh.when.map(Value::Float).unwrap_or(Value::None)),
         _ => Ok(Value::None),
@@ -429,16 +478,14 @@ fn loop_init(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     vm.set_attr(&Value::Obj(lp.clone()), &key, Value::None)?;
     // CPython's selector loop says which selector it chose, at DEBUG level (what Linux's
     // DefaultSelector is).
-    if let Some(logger) = crate::eventloop::handler::asyncio_logger(vm)? {
-        let debug = vm.get_attr_str(&logger, "debug")?;
-        vm.call(
-            &debug,
-            &[
-                Value::str("Using selector: %s"),
-                Value::str("EpollSelector"),
-            ],
-        )?;
-    }
+    log_site::log(
+        vm,
+        log_site::DEBUG,
+        &log_site::USING_SELECTOR,
+        Value::str("Using selector: %s"),
+        vec![Value::str("EpollSelector")],
+        log_site::ExcInfo::Absent,
+    )?;
     Ok(Value::None)
 }
 
@@ -612,7 +659,7 @@ fn loop_call_at(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let lp = this_loop(vm, args)?;
     let Some(when) = args.get(1).cloned() else {
         return Err(type_error(
-            "call_at() missing 2 required positional arguments: 'when' and 'callback'",
+            "BaseEventLoop.call_at() missing 2 required positional arguments: 'when' and 'callback'",
         ));
     };
     if when.is_none() {
@@ -629,6 +676,7 @@ fn loop_call_at(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 
 fn loop_time(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let lp = this_obj(args)?;
+    arity::py_noargs(args, "BaseEventLoop.time")?;
     Ok(Value::Float(match vm.aio.state(&lp) {
         Some(st) => st.time(),
         None => crate::eventloop::clock::monotonic(),
@@ -637,6 +685,7 @@ fn loop_time(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 
 fn loop_create_future(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let lp = this_obj(args)?;
+    arity::py_noargs(args, "BaseEventLoop.create_future")?;
     let Some(c) = vm.aio_classes() else {
         return Err(runtime_error("asyncio is not initialised"));
     };
@@ -687,9 +736,8 @@ fn loop_create_task(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 
 /// `loop.set_task_factory(factory)`
 fn loop_set_task_factory(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("set_task_factory", 2, 2)?;
+    let factory = arity::py_onearg(args, "BaseEventLoop.set_task_factory", "factory")?;
     let lp = this_loop(vm, args)?;
-    let factory = args.pos[1].clone();
     if !factory.is_none() && !super::builtins::is_callable(vm, &factory) {
         return Err(type_error("task factory must be a callable or None"));
     }
@@ -701,7 +749,7 @@ fn loop_set_task_factory(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 
 /// `loop.get_task_factory()`
 fn loop_get_task_factory(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("get_task_factory", 1, 1)?;
+    arity::py_noargs(args, "BaseEventLoop.get_task_factory")?;
     let lp = this_obj(args)?;
     if vm.aio.state(&lp).is_none() {
         return Ok(closed_setting(vm, &lp, CLOSED_TASK_FACTORY));
@@ -710,12 +758,13 @@ fn loop_get_task_factory(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 }
 
 fn loop_run_until_complete(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let future = arity::py_onearg(args, "BaseEventLoop.run_until_complete", "future")?;
     let lp = this_loop(vm, args)?;
-    args.check("run_until_complete", 2, 2)?;
-    vm.loop_run_until_complete(&lp, args.pos[1].clone())
+    vm.loop_run_until_complete(&lp, future)
 }
 
 fn loop_run_forever(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    arity::py_noargs(args, "BaseEventLoop.run_forever")?;
     let lp = this_loop(vm, args)?;
     vm.loop_run_forever(&lp)?;
     Ok(Value::None)
@@ -777,12 +826,14 @@ fn loop_arg(vm: &mut Vm, v: &Value) -> PyResult<ObjRef> {
 
 fn loop_stop(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let lp = this_obj(args)?;
+    arity::py_noargs(args, "BaseEventLoop.stop")?;
     vm.loop_stop(&lp);
     Ok(Value::None)
 }
 
 fn loop_close(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let lp = this_obj(args)?;
+    arity::py_noargs(args, "_UnixSelectorEventLoop.close")?;
     // CPython's close() logs "Close <loop>" at DEBUG level in debug mode, once, before
     // anything is closed.
     let debug_open = vm
@@ -790,10 +841,14 @@ fn loop_close(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         .state(&lp)
         .is_some_and(|s| s.debug && !s.running && !s.closed);
     if debug_open {
-        if let Some(logger) = crate::eventloop::handler::asyncio_logger(vm)? {
-            let debug = vm.get_attr_str(&logger, "debug")?;
-            vm.call(&debug, &[Value::str("Close %r"), Value::Obj(lp.clone())])?;
-        }
+        log_site::log(
+            vm,
+            log_site::DEBUG,
+            &log_site::LOOP_CLOSE,
+            Value::str("Close %r"),
+            vec![Value::Obj(lp.clone())],
+            log_site::ExcInfo::Absent,
+        )?;
     }
     let kept = vm.aio.state(&lp).map(|s| (s.debug, s.task_factory.clone()));
     vm.loop_close(&lp)?;
@@ -821,18 +876,19 @@ fn closed_setting(vm: &mut Vm, lp: &ObjRef, name: &str) -> Value {
 
 fn loop_is_running(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let lp = this_obj(args)?;
+    arity::py_noargs(args, "BaseEventLoop.is_running")?;
     Ok(Value::Bool(vm.aio.state(&lp).is_some_and(|s| s.running)))
 }
 
 fn loop_is_closed(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let lp = this_obj(args)?;
+    arity::py_noargs(args, "BaseEventLoop.is_closed")?;
     Ok(Value::Bool(vm.aio.state(&lp).is_none_or(|s| s.closed)))
 }
 
 fn loop_set_exception_handler(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let lp = this_obj(args)?;
-    args.check("set_exception_handler", 2, 2)?;
-    let h = args.pos[1].clone();
+    let h = arity::py_onearg(args, "BaseEventLoop.set_exception_handler", "handler")?;
     if !h.is_none() {
         let callable = match &h {
             Value::Obj(o) => match &**o {
@@ -855,26 +911,27 @@ fn loop_set_exception_handler(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 
 fn loop_get_exception_handler(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let lp = this_obj(args)?;
+    arity::py_noargs(args, "BaseEventLoop.get_exception_handler")?;
     vm.get_attr_str(&Value::Obj(lp), "_exception_handler")
 }
 
 fn loop_call_exception_handler(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let lp = this_obj(args)?;
-    args.check("call_exception_handler", 2, 2)?;
-    handler::call_exception_handler(vm, &Value::Obj(lp), &args.pos[1])?;
+    let context = arity::py_onearg(args, "BaseEventLoop.call_exception_handler", "context")?;
+    handler::call_exception_handler(vm, &Value::Obj(lp), &context)?;
     Ok(Value::None)
 }
 
 fn loop_default_exception_handler(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("default_exception_handler", 2, 2)?;
-    handler::default_exception_handler(vm, &args.pos[1])?;
+    let context = arity::py_onearg(args, "BaseEventLoop.default_exception_handler", "context")?;
+    handler::default_exception_handler(vm, &context)?;
     Ok(Value::None)
 }
 
 fn loop_set_debug(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let lp = this_obj(args)?;
-    args.check("set_debug", 2, 2)?;
-    let d = vm.truthy(&args.pos[1])?;
+    let enabled = arity::py_onearg(args, "BaseEventLoop.set_debug", "enabled")?;
+    let d = vm.truthy(&enabled)?;
     match vm.aio.state(&lp) {
         Some(st) => st.debug = d,
         None => {
@@ -894,6 +951,7 @@ fn loop_debug(vm: &mut Vm, lp: &ObjRef) -> bool {
 
 fn loop_get_debug(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let lp = this_obj(args)?;
+    arity::py_noargs(args, "BaseEventLoop.get_debug")?;
     Ok(Value::Bool(loop_debug(vm, &lp)))
 }
 
@@ -916,14 +974,16 @@ fn loop_repr(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 
 // ---- module functions -----------------------------------------------------------------
 
-fn get_running_loop(vm: &mut Vm, _args: &Args) -> PyResult<Value> {
+fn get_running_loop(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_asyncio.get_running_loop", 0, 0)?;
     match vm.aio.running_loop() {
         Some(l) => Ok(Value::Obj(l)),
         None => Err(runtime_error("no running event loop")),
     }
 }
 
-fn get_running_loop_or_none(vm: &mut Vm, _args: &Args) -> PyResult<Value> {
+fn get_running_loop_or_none(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("_asyncio._get_running_loop", 0, 0)?;
     Ok(vm.aio.running_loop().map(Value::Obj).unwrap_or(Value::None))
 }
 
@@ -990,6 +1050,7 @@ fn set_loop_factory(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 }
 
 fn current_task(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    arity::py_optional_arg(args, "current_task", "loop")?;
     let lp = match args.arg(0, "loop") {
         Some(Value::Obj(l)) => l.clone(),
         _ => match vm.aio.running_loop() {
@@ -1006,6 +1067,7 @@ fn current_task(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 }
 
 fn all_tasks(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    arity::py_optional_arg(args, "all_tasks", "loop")?;
     let lp = match args.arg(0, "loop") {
         Some(Value::Obj(l)) => l.clone(),
         _ => match vm.aio.running_loop() {

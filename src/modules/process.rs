@@ -30,6 +30,7 @@ impl Processes {
             Owned::Reader(r) => r.as_fd(),
             Owned::Writer(w) => w.as_fd(),
             Owned::Pidfd(p) => p.as_fd(),
+            Owned::Adopted(f) => f.as_fd(),
         })
     }
 
@@ -43,6 +44,9 @@ enum Owned {
     Reader(PipeReader),
     Writer(PipeWriter),
     Pidfd(OwnedFd),
+    /// A copy of a descriptor aio did not open (sys.stdin's, sys.stdout's), kept under
+    /// that descriptor's number for a pipe transport's reads and writes.
+    Adopted(std::fs::File),
 }
 
 // subprocess.PIPE, STDOUT and DEVNULL.
@@ -69,6 +73,8 @@ enum Stream {
     Pipe,
     /// stderr only: wherever stdout goes.
     Stdout,
+    /// A descriptor of the parent's (an `os.pipe()` end, an open file's `fileno()`).
+    Fd(i32),
 }
 
 fn stream_arg(v: &Value, name: &str) -> PyResult<Stream> {
@@ -78,6 +84,9 @@ fn stream_arg(v: &Value, name: &str) -> PyResult<Stream> {
         Value::Int(DEVNULL) => Ok(Stream::Null),
         Value::Int(STDOUT) if name == "stderr" => Ok(Stream::Stdout),
         Value::Int(STDOUT) => Err(value_error("STDOUT can only be used for stderr")),
+        Value::Int(fd) if *fd >= 0 => Ok(Stream::Fd(
+            i32::try_from(*fd).map_err(|_| value_error("bad descriptor"))?,
+        )),
         _ => Err(crate::vm::errors::not_implemented(format!(
             "{name}: only None, PIPE, DEVNULL (and STDOUT for stderr) are supported by aio yet"
         ))),
@@ -111,6 +120,7 @@ impl Processes {
             Owned::Reader(r) => r.as_raw_fd(),
             Owned::Writer(w) => w.as_raw_fd(),
             Owned::Pidfd(p) => p.as_raw_fd(),
+            Owned::Adopted(f) => f.as_raw_fd(),
         };
         self.open.insert(fd, owned);
         Ok(fd)
@@ -147,6 +157,14 @@ fn spawn(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         }
     }
     let fail = |vm: &mut Vm, e: std::io::Error| io_err(vm, &e);
+    // The child gets its own copy of a descriptor of ours (as CPython's dup2 in the child).
+    let copy_fd = |vm: &mut Vm, fd: i32| -> PyResult<OwnedFd> {
+        let copy = match vm.borrow_fd(fd) {
+            Some(b) => b.try_clone_to_owned(),
+            None => Err(std::io::Error::from_raw_os_error(EBADF)),
+        };
+        copy.map_err(|e| fail(vm, e))
+    };
     let mut parent_in = None;
     let mut parent_out = None;
     let mut parent_err = None;
@@ -158,6 +176,9 @@ fn spawn(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         }
         Stream::Null => {
             cmd.stdin(Stdio::null());
+        }
+        Stream::Fd(fd) => {
+            cmd.stdin(Stdio::from(copy_fd(vm, fd)?));
         }
         _ => {}
     }
@@ -172,6 +193,10 @@ fn spawn(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         Stream::Null => {
             cmd.stdout(Stdio::null());
         }
+        Stream::Fd(fd) => {
+            cmd.stdout(Stdio::from(copy_fd(vm, fd)?));
+            out_writer = Some(PipeWriter::from(copy_fd(vm, fd)?));
+        }
         _ => {}
     }
     match stderr {
@@ -182,6 +207,9 @@ fn spawn(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         }
         Stream::Null => {
             cmd.stderr(Stdio::null());
+        }
+        Stream::Fd(fd) => {
+            cmd.stderr(Stdio::from(copy_fd(vm, fd)?));
         }
         Stream::Stdout => match out_writer.take() {
             Some(w) => {
@@ -234,6 +262,7 @@ fn spawn(vm: &mut Vm, args: &Args) -> PyResult<Value> {
                     Owned::Reader(r) => nonblocking(r),
                     Owned::Writer(w) => nonblocking(w),
                     Owned::Pidfd(p) => nonblocking(p),
+                    Owned::Adopted(f) => nonblocking(f),
                 };
                 if let Err(e) = r {
                     return Err(io_err(vm, &e));
@@ -278,6 +307,7 @@ fn read(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let mut scratch = std::mem::take(&mut vm.read_scratch);
     let got = match vm.processes.open.get_mut(&fd) {
         Some(Owned::Reader(r)) => Some(scratch.read(n, |buf| r.read(buf))),
+        Some(Owned::Adopted(f)) => Some(scratch.read(n, |buf| f.read(buf))),
         _ => vm
             .files
             .get_mut(fd)
@@ -307,6 +337,7 @@ fn write(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     };
     let wrote = match (vm.processes.open.get_mut(&fd), vm.files.get_mut(fd)) {
         (Some(Owned::Writer(w)), _) => w.write(&data),
+        (Some(Owned::Adopted(f)), _) => f.write(&data),
         (None, Some(f)) => f.write(&data),
         _ => return Err(os_error(vm, EBADF, "Bad file descriptor", None)),
     };
@@ -317,24 +348,30 @@ fn write(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 
 /// `set_nonblocking(fd)`: what asyncio's pipe transports do to the descriptor they are
 /// given (CPython's `os.set_blocking(fd, False)`). Children's pipes already are; a pipe
-/// from `os.pipe()` (or a file aio opened) is switched. Other descriptors (sys.stdin's,
-/// one inherited from the parent) are not aio's to read here: NotImplementedError.
+/// from `os.pipe()` (or a file aio opened) is switched. A descriptor aio has but did not
+/// open (sys.stdin's, sys.stdout's) is copied, the copy kept here under its number for
+/// the transport's reads and writes, and switched: the two share their open file, so the
+/// descriptor itself turns non-blocking too, as in CPython. One aio has no handle on (an
+/// inherited descriptor) is refused with NotImplementedError.
 fn set_nonblocking(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("set_nonblocking", 1, 1)?;
     let fd = fd_arg(args, 0)?;
     if vm.processes.open.contains_key(&fd) {
         return Ok(Value::None);
     }
-    match vm.files.get_mut(fd) {
-        Some(f) => nonblocking(&*f).map_err(|e| io_err(vm, &e))?,
-        None => {
-            return Err(crate::vm::errors::not_implemented(format!(
-                "asyncio pipe transports over descriptor {fd} (aio reads only pipes it \
-                 created, such as os.pipe()'s and subprocesses'; not sys.stdin) are not \
-                 supported by aio yet"
-            )))
-        }
+    if let Some(f) = vm.files.get_mut(fd) {
+        nonblocking(&*f).map_err(|e| io_err(vm, &e))?;
+        return Ok(Value::None);
     }
+    let Some(copy) = vm.borrow_fd(fd).map(|b| b.try_clone_to_owned()) else {
+        return Err(crate::vm::errors::not_implemented(format!(
+            "asyncio pipe transports over descriptor {fd} (one aio did not open, and \
+             not sys.stdin's, sys.stdout's or sys.stderr's) are not supported by aio yet"
+        )));
+    };
+    let copy = std::fs::File::from(copy.map_err(|e| io_err(vm, &e))?);
+    nonblocking(&copy).map_err(|e| io_err(vm, &e))?;
+    vm.processes.open.insert(fd, Owned::Adopted(copy));
     Ok(Value::None)
 }
 

@@ -81,7 +81,7 @@ enum Lookup<'a> {
 
 impl Vm {
     /// The VM's own handle on descriptor `fd`, if it has one.
-    fn borrow_fd(&self, fd: i32) -> Option<BorrowedFd<'_>> {
+    pub(crate) fn borrow_fd(&self, fd: i32) -> Option<BorrowedFd<'_>> {
         if let Some(b) = self.files.borrow_fd(fd) {
             return Some(b);
         }

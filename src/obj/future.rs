@@ -118,6 +118,7 @@ impl TaskState {
 
 impl FutureObj {
     pub fn new(class: ObjRef, is_task: bool) -> FutureObj {
+        crate::gc::module_teardown::note_finalizable();
         FutureObj {
             class,
             extra: RefCell::new(None),

@@ -54,6 +54,7 @@ impl GeneratorObj {
         } else {
             GenKind::Generator
         };
+        crate::gc::module_teardown::note_finalizable();
         ObjRef::new(super::Obj::Generator(GeneratorObj {
             kind,
             frame: RefCell::new(Some(frame)),

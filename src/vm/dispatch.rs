@@ -791,13 +791,21 @@ impl Vm {
                     Value::Obj(o) if matches!(&**o, Obj::Generator(g) if g.agen.is_none()) => {
                         v.clone()
                     }
+                    // `yield from fut` / `yield from fut.__await__()`: `Send` drives a
+                    // Future as CPython's FutureIter would.
+                    Value::Obj(o) if matches!(&**o, Obj::Future(_)) => v.clone(),
                     _ => self.iter(&v)?,
                 };
                 self.push(it);
             }
-            Op::GetAwaitable(_) => {
+            Op::GetAwaitable(kind) => {
                 let v = self.pop();
-                let a = self.get_awaitable(&v)?;
+                let a = match self.get_awaitable(&v) {
+                    Err(e) if kind != 0 && e.is(ExcKind::TypeError) => {
+                        return Err(self.async_with_awaitable_error(&v, kind, e));
+                    }
+                    r => r?,
+                };
                 self.push(a);
             }
             Op::Send(t) => {
@@ -906,7 +914,12 @@ impl Vm {
                     self.special_method(&mgr, "__aexit__", "asynchronous context manager", true)?;
                 self.push(exit);
                 let r = self.call(&enter, &[])?;
-                let a = self.get_awaitable(&r)?;
+                let a = match self.get_awaitable(&r) {
+                    Err(e) if e.is(ExcKind::TypeError) => {
+                        return Err(self.async_with_awaitable_error(&r, 1, e));
+                    }
+                    r => r?,
+                };
                 self.push(a);
             }
             Op::ImportName(i) => {

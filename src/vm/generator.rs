@@ -317,14 +317,17 @@ impl Vm {
                 let frame = gen.frame.borrow_mut().take();
                 if let Some(mut f) = frame {
                     f.generator = None;
-                    // The exception appears to come from the generator's first line.
+                    // The exception comes from before the first instruction: CPython names
+                    // the `def` line (its first decorator's), which aio's code gives for an
+                    // index past the instructions.
                     let fo = super::frames::frame_object(&mut f, Some(g));
+                    let before_first = u32::try_from(f.code.code.ops.len()).unwrap_or(u32::MAX);
                     e.exc()
                         .traceback
                         .borrow_mut()
                         .push(crate::obj::exception::TbEntry {
                             code: f.code.clone(),
-                            pc: 0,
+                            pc: before_first,
                             frame: fo,
                         });
                     self.recycle_frame(f);
@@ -461,6 +464,19 @@ impl Vm {
         }
     }
 
+    /// CPython's `format_awaitable_error`: what `__aenter__` (`kind` 1) or `__aexit__` (2)
+    /// returned to `async with` has no `__await__` at all.
+    pub(crate) fn async_with_awaitable_error(&mut self, v: &Value, kind: u32, e: ExcRef) -> ExcRef {
+        if self.lookup_special(v, "__await__").is_some() {
+            return e;
+        }
+        let method = if kind == 1 { "__aenter__" } else { "__aexit__" };
+        type_error(format!(
+            "'async with' received an object from {method} that does not implement __await__: {}",
+            self.type_name(v)
+        ))
+    }
+
     /// `await v`: the iterator to drive (a coroutine itself, or `v.__await__()`).
     pub(crate) fn get_awaitable(&mut self, v: &Value) -> PyResult<Value> {
         if let Value::Obj(o) = v {
@@ -488,7 +504,9 @@ impl Vm {
                         return Ok(it);
                     }
                 }
-                if self.lookup_special(&it, "__next__").is_none() {
+                // `return self._fut.__await__()`: the Future stands for its iterator.
+                let is_future = matches!(&it, Value::Obj(o) if matches!(&**o, Obj::Future(_)));
+                if !is_future && self.lookup_special(&it, "__next__").is_none() {
                     return Err(type_error(format!(
                         "__await__() returned non-iterator of type '{}'",
                         self.type_name(&it)

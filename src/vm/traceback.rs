@@ -120,6 +120,9 @@ pub type PseudoFileLines = std::collections::HashMap<String, Vec<String>>;
 fn format_frame(out: &mut String, entry: &TbEntry, pseudo_lines: &PseudoFileLines) {
     let code = &entry.code.code;
     let pc = entry.pc as usize;
+    // Past the instructions means "before the first one" (thrown into an unstarted
+    // generator): CPython shows the `def` line, without markers.
+    let before_first = code.spans.get(pc).is_none();
     let span = code.spans.get(pc).copied().unwrap_or(code.def_span);
     let src = &code.source;
     let lineno = src.line_of(span.start);
@@ -147,6 +150,9 @@ fn format_frame(out: &mut String, entry: &TbEntry, pseudo_lines: &PseudoFileLine
         return;
     }
     out.push_str(&format!("    {stripped}\n"));
+    if before_first {
+        return;
+    }
     let end_lineno = src.line_of(span.end.max(span.start));
     let line_start = src.line_start(lineno);
     let colno = (span.start as usize).saturating_sub(line_start);

@@ -35,6 +35,7 @@ pub fn new_stream(fd: i32) -> Value {
         fd,
         name,
         buffer: RefCell::new(Vec::new()),
+        closed: std::cell::Cell::new(false),
     })))
 }
 
@@ -61,6 +62,31 @@ fn self_stream<'a>(vm: &Vm, args: &'a Args, method: &str) -> PyResult<&'a Stream
     }
 }
 
+/// ValueError once closed. CPython's text layer ends the message with a period, the
+/// buffered and raw layers below it (fileno, isatty, readable, seekable) do not.
+fn check_open(s: &StreamObj, period: &str) -> PyResult<()> {
+    if s.closed.get() {
+        return Err(crate::vm::errors::value_error(format!(
+            "I/O operation on closed file{period}"
+        )));
+    }
+    Ok(())
+}
+
+/// The stream of an I/O method of the text layer.
+fn open_stream<'a>(vm: &Vm, args: &'a Args, method: &str) -> PyResult<&'a StreamObj> {
+    let s = self_stream(vm, args, method)?;
+    check_open(s, ".")?;
+    Ok(s)
+}
+
+/// The stream of a method CPython answers from the layers below the text one.
+fn open_raw_stream<'a>(vm: &Vm, args: &'a Args, method: &str) -> PyResult<&'a StreamObj> {
+    let s = self_stream(vm, args, method)?;
+    check_open(s, "")?;
+    Ok(s)
+}
+
 fn io_error(vm: &mut Vm, e: &std::io::Error) -> crate::vm::ExcRef {
     super::exception::os_error_from_io(vm, e, None)
 }
@@ -79,6 +105,7 @@ fn write_fd(fd: i32, bytes: &[u8]) -> std::io::Result<()> {
 
 /// Writes a stream's pending output.
 fn flush_stream(vm: &mut Vm, s: &StreamObj) -> PyResult<()> {
+    check_open(s, ".")?;
     let pending = std::mem::take(&mut *s.buffer.borrow_mut());
     if pending.is_empty() || s.fd == 0 {
         return Ok(());
@@ -88,6 +115,7 @@ fn flush_stream(vm: &mut Vm, s: &StreamObj) -> PyResult<()> {
 
 /// Appends text to a stream, applying its buffering policy.
 fn stream_write(vm: &mut Vm, s: &StreamObj, text: &str) -> PyResult<()> {
+    check_open(s, ".")?;
     match s.fd {
         0 => Err(exc(ExcKind::OSError, "not writable")),
         1 => {
@@ -183,7 +211,7 @@ fn text_arg(vm: &Vm, v: &Value, what: &str) -> PyResult<String> {
 }
 
 fn m_write(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    let s = self_stream(vm, args, "write")?;
+    let s = open_stream(vm, args, "write")?;
     if args.pos.len() != 2 {
         return Err(type_error(format!(
             "TextIOWrapper.write() takes exactly one argument ({} given)",
@@ -196,19 +224,19 @@ fn m_write(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 }
 
 fn m_writelines(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    self_stream(vm, args, "writelines")?;
+    open_stream(vm, args, "writelines")?;
     args.check("writelines", 2, 2)?;
     let it = vm.iter(&args.pos[1])?;
     while let Some(line) = vm.next(&it)? {
         let text = text_arg(vm, &line, "write()")?;
-        let s = self_stream(vm, args, "writelines")?;
+        let s = open_stream(vm, args, "writelines")?;
         stream_write(vm, s, &text)?;
     }
     Ok(Value::None)
 }
 
 fn m_flush(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    let s = self_stream(vm, args, "flush")?;
+    let s = open_stream(vm, args, "flush")?;
     flush_stream(vm, s)?;
     Ok(Value::None)
 }
@@ -288,7 +316,7 @@ fn size_arg(vm: &mut Vm, v: Option<&Value>) -> PyResult<Option<usize>> {
 }
 
 fn m_readline(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    let s = self_stream(vm, args, "readline")?;
+    let s = open_stream(vm, args, "readline")?;
     not_readable(s)?;
     args.check("readline", 1, 2)?;
     let limit = size_arg(vm, args.pos.get(1))?;
@@ -296,7 +324,7 @@ fn m_readline(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 }
 
 fn m_readlines(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    let s = self_stream(vm, args, "readlines")?;
+    let s = open_stream(vm, args, "readlines")?;
     not_readable(s)?;
     let mut out = Vec::new();
     loop {
@@ -309,7 +337,7 @@ fn m_readlines(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 }
 
 fn m_read(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    let s = self_stream(vm, args, "read")?;
+    let s = open_stream(vm, args, "read")?;
     not_readable(s)?;
     args.check("read", 1, 2)?;
     let limit = size_arg(vm, args.pos.get(1))?;
@@ -333,12 +361,12 @@ fn m_read(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 }
 
 fn m_iter(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    self_stream(vm, args, "__iter__")?;
+    open_stream(vm, args, "__iter__")?;
     Ok(args.pos[0].clone())
 }
 
 fn m_next(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    let s = self_stream(vm, args, "__next__")?;
+    let s = open_stream(vm, args, "__next__")?;
     not_readable(s)?;
     let line = read_line(vm, None)?;
     if line.is_empty() {
@@ -348,7 +376,7 @@ fn m_next(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 }
 
 fn m_isatty(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    let s = self_stream(vm, args, "isatty")?;
+    let s = open_raw_stream(vm, args, "isatty")?;
     Ok(Value::Bool(match s.fd {
         0 => std::io::stdin().is_terminal(),
         1 => STDOUT_TTY.with(|t| *t),
@@ -357,12 +385,12 @@ fn m_isatty(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 }
 
 fn m_fileno(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    let s = self_stream(vm, args, "fileno")?;
+    let s = open_raw_stream(vm, args, "fileno")?;
     Ok(Value::Int(s.fd as i64))
 }
 
 fn m_readable(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    let s = self_stream(vm, args, "readable")?;
+    let s = open_raw_stream(vm, args, "readable")?;
     Ok(Value::Bool(s.fd == 0))
 }
 
@@ -372,7 +400,7 @@ fn m_writable(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 }
 
 fn m_false(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    self_stream(vm, args, "seekable")?;
+    open_raw_stream(vm, args, "seekable")?;
     Ok(Value::Bool(false))
 }
 
@@ -419,8 +447,18 @@ fn p_line_buffering(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 }
 
 fn p_closed(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    self_stream(vm, args, "closed")?;
-    Ok(Value::Bool(false))
+    let s = self_stream(vm, args, "closed")?;
+    Ok(Value::Bool(s.closed.get()))
+}
+
+/// `close()`: flushes, then refuses further I/O (closing twice is fine).
+fn m_close(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let s = self_stream(vm, args, "close")?;
+    if !s.closed.get() {
+        m_flush(vm, args)?;
+        s.closed.set(true);
+    }
+    Ok(Value::None)
 }
 
 pub fn register(vm: &mut Vm) {
@@ -432,6 +470,7 @@ pub fn register(vm: &mut Vm) {
             ("write", m_write),
             ("writelines", m_writelines),
             ("flush", m_flush),
+            ("close", m_close),
             ("readline", m_readline),
             ("readlines", m_readlines),
             ("read", m_read),
