@@ -37,6 +37,9 @@ pub struct ClassFlags {
     /// Py_TPFLAGS_IS_ABSTRACT): `object.__new__` refuses to instantiate the class. Set only
     /// by assignment to that attribute, so not recomputed from the namespace.
     pub abstract_: bool,
+    /// The six rich comparisons all come from builtin classes: an int subclass that
+    /// overrides none of them (IntEnum, IntFlag) compares as its int.
+    pub builtin_compare: bool,
 }
 
 pub struct ClassObj {

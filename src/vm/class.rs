@@ -181,6 +181,13 @@ fn refresh_own_flags(cls: &ObjRef, vm: &mut Vm) {
         }
     }
     let slotted = slot_names(cls, vm).is_some();
+    let mut builtin_compare = true;
+    for n in ["__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__"] {
+        let key = vm.intern(n);
+        if let Some((_, owner)) = lookup_with_owner(cls, &key) {
+            builtin_compare &= as_class(&owner).is_some_and(|c| c.builtin);
+        }
+    }
     if found[0] {
         crate::gc::module_teardown::note_class_with_del();
     }
@@ -192,6 +199,7 @@ fn refresh_own_flags(cls: &ObjRef, vm: &mut Vm) {
             has_setattr: found[3],
             slotted,
             abstract_: c.flags.get().abstract_,
+            builtin_compare,
         });
     }
 }

@@ -510,7 +510,16 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                         forget_immediate(stack.pop());
                         forget_immediate(std::mem::replace(last(stack), Value::Bool(r)));
                     }
-                    None => slow!(at),
+                    None => match top_two(stack).and_then(|(a, b)| equality(a, b, op)) {
+                        Some(r) => {
+                            let b = stack.pop();
+                            let a = std::mem::replace(last(stack), Value::Bool(r));
+                            if released(a) | b.is_some_and(released) {
+                                released!();
+                            }
+                        }
+                        None => slow!(at),
+                    },
                 },
                 Inst::Jump(t) => {
                     let t = t as usize;
@@ -882,19 +891,27 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                     }
                 }
                 Inst::CompareJump(op, if_true, t) => {
-                    let Some(r) = top_two(stack).and_then(|(a, b)| compare(a, b, op)) else {
+                    if let Some(r) = top_two(stack).and_then(|(a, b)| compare(a, b, op)) {
+                        forget_immediate(stack.pop());
+                        forget_immediate(stack.pop());
+                        pc = if r == if_true { t as usize } else { at + 2 };
+                        continue;
+                    }
+                    let Some(r) = top_two(stack).and_then(|(a, b)| equality(a, b, op)) else {
                         slow!(at);
                     };
-                    forget_immediate(stack.pop());
-                    forget_immediate(stack.pop());
+                    let (b, a) = (stack.pop(), stack.pop());
                     pc = if r == if_true { t as usize } else { at + 2 };
+                    if a.is_some_and(released) | b.is_some_and(released) {
+                        released!();
+                    }
                 }
                 Inst::FastConstCompareJump(a, c, op, jump) => {
                     let (Some(va), Some(vc)) = (locals.get(a as usize), consts.get(c as usize))
                     else {
                         slow!(at);
                     };
-                    match compare(va, vc, op) {
+                    match compare(va, vc, op).or_else(|| equality(va, vc, op)) {
                         Some(r) => {
                             pc = if r == jump.if_true() {
                                 jump.target()
@@ -1273,6 +1290,18 @@ fn plain_format(v: &Value) -> Option<Value> {
     match v {
         Value::Int(i) => Some(crate::obj::str::int_str(*i)),
         Value::Obj(o) if matches!(&**o, Obj::Str(_)) => Some(v.clone()),
+        _ => None,
+    }
+}
+
+/// `a == b` or `a != b` between builtin values whose equality runs no aio code (see
+/// `protocols::builtin_eq`): `x == None`, `s == 1`, `b == b''`.
+#[inline(never)]
+fn equality(a: &Value, b: &Value, op: CmpOp) -> Option<bool> {
+    let eq = super::protocols::builtin_eq(a, b)?;
+    match op {
+        CmpOp::Eq => Some(eq),
+        CmpOp::NotEq => Some(!eq),
         _ => None,
     }
 }

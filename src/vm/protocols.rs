@@ -487,9 +487,36 @@ impl Vm {
         if let (Some(x), Some(y)) = (exact_bytes(a), exact_bytes(b)) {
             return Ok(Value::Bool(op.ordered(x, y).unwrap_or(false)));
         }
+        if let (CmpOp::Eq | CmpOp::NotEq, Some(eq)) = (op, builtin_eq(a, b)) {
+            return Ok(Value::Bool(eq == (op == CmpOp::Eq)));
+        }
+        if let (Some(x), Some(y)) = (Vm::int_compared(a), Vm::int_compared(b)) {
+            if let Some(r) = crate::obj::number::compare(x, y, op) {
+                return Ok(Value::Bool(r));
+            }
+        }
         self.recursive(super::recursion::IN_COMPARISON, |vm| {
             vm.compare_slots(a, b, op)
         })
+    }
+
+    /// `v` as the int a comparison compares: an int or bool, or an instance of an int
+    /// subclass that keeps int's comparisons (IntEnum, IntFlag; `ClassFlags`), whose
+    /// payload int they compare. None for anything else.
+    fn int_compared(v: &Value) -> Option<&Value> {
+        match v {
+            Value::Int(_) | Value::Bool(_) => Some(v),
+            Value::Obj(o) => match &**o {
+                Obj::Instance(i) if matches!(i.payload(), Value::Int(_)) => {
+                    let cls = i.class();
+                    as_class(&cls)
+                        .is_some_and(|c| c.flags.get().builtin_compare)
+                        .then(|| i.payload())
+                }
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     /// Rich comparison through `__eq__`/`__lt__`/... and their reflections.
@@ -969,6 +996,43 @@ fn native_getitem(
 }
 
 /// The data of an exact `bytes` object (whose comparisons cannot be overridden).
+/// `a == b` between two values of builtin kinds whose equality runs no aio code: None,
+/// numbers (bool, int, float), exact str and exact bytes. Values of two different kinds
+/// are unequal (each kind's `__eq__` answers NotImplemented for the other, and identity
+/// decides); None for anything else (containers, instances, complex numbers).
+pub(crate) fn builtin_eq(a: &Value, b: &Value) -> Option<bool> {
+    #[derive(PartialEq)]
+    enum Kind {
+        None,
+        Number,
+        Str,
+        Bytes,
+    }
+    fn kind(v: &Value) -> Option<Kind> {
+        match v {
+            Value::None => Some(Kind::None),
+            Value::Bool(_) | Value::Int(_) | Value::Float(_) => Some(Kind::Number),
+            Value::Obj(o) => match &**o {
+                Obj::BigInt(_) => Some(Kind::Number),
+                Obj::Str(_) => Some(Kind::Str),
+                Obj::Bytes(_) => Some(Kind::Bytes),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+    let kind_a = kind(a)?;
+    if kind_a != kind(b)? {
+        return Some(false);
+    }
+    match kind_a {
+        Kind::None => Some(true),
+        Kind::Number => crate::obj::number::compare(a, b, CmpOp::Eq),
+        Kind::Str => Some(a.as_str()? == b.as_str()?),
+        Kind::Bytes => Some(exact_bytes(a)? == exact_bytes(b)?),
+    }
+}
+
 fn exact_bytes(v: &Value) -> Option<&[u8]> {
     match v {
         Value::Obj(o) => match &**o {
