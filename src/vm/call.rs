@@ -323,8 +323,9 @@ impl Vm {
                 return Ok(Prepared::Done(v));
             }
         }
-        let new_key = self.intern("__new__");
-        let new = lookup(cls, &new_key);
+        let new = lookup(cls, &self.dunder_new);
+        // `__init__`, once looked up (the plain object layout looks first).
+        let mut init = None;
         // A builtin `__new__` (int, str, list, type, object, exceptions ...) creates the
         // object; a user `__new__` is called like CPython does.
         let instance = match (&new, c.layout) {
@@ -352,9 +353,11 @@ impl Vm {
                 ))))
             }
             (_, Layout::Object) => {
-                let init_key = self.intern("__init__");
-                let has_init =
-                    lookup(cls, &init_key).is_some_and(|i| !is_object_init(&i, &self.t.object));
+                let found = lookup(cls, &self.dunder_init);
+                let has_init = found
+                    .as_ref()
+                    .is_some_and(|i| !is_object_init(i, &self.t.object));
+                init = Some(found);
                 if !has_init && !args.is_empty() {
                     return Err(type_error(format!("{}() takes no arguments", c.name())));
                 }
@@ -368,8 +371,11 @@ impl Vm {
                 )));
             }
         };
-        let init_key = self.intern("__init__");
-        match lookup(cls, &init_key) {
+        let init = match init {
+            Some(found) => found,
+            None => lookup(cls, &self.dunder_init),
+        };
+        match init {
             Some(init) if !is_object_init(&init, &self.t.object) => {
                 let r = match self.prepare_call(&init, Some(&instance), args, kwnames)? {
                     Prepared::Done(r) => r,

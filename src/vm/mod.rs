@@ -75,6 +75,9 @@ pub struct Vm {
     /// Interned identifier strings. FxHash: identifiers are short and interned on hot
     /// paths (special method lookups), where SipHash cost ~100 instructions a lookup.
     pub(crate) interned: rustc_hash::FxHashMap<Box<str>, Value>,
+    /// `__new__` and `__init__`, interned once: every instantiation looks them up.
+    pub(crate) dunder_new: Value,
+    pub(crate) dunder_init: Value,
     /// Keyword names set by `KwNames` for the next `Call`.
     pub(crate) kwnames: Option<Value>,
     /// Whether the last exit from the dispatch loop was a yield (vs. a return).
@@ -146,6 +149,8 @@ impl Vm {
             native_depth: 0,
             native_recursion: 0,
             interned: Default::default(),
+            dunder_new: Value::None,
+            dunder_init: Value::None,
             kwnames: None,
             yielded: false,
             propagating: None,
@@ -170,6 +175,8 @@ impl Vm {
             async_with_cache: None,
             chars: Vec::new(),
         };
+        vm.dunder_new = vm.intern("__new__");
+        vm.dunder_init = vm.intern("__init__");
         crate::modules::init(&mut vm);
         generator::register(&mut vm);
         frames::register(&mut vm);
