@@ -7,6 +7,7 @@
 //! imported later go first. This is done for the program's own modules (aio's embedded
 //! standard library is left alone).
 
+use crate::obj::generator::GenKind;
 use crate::obj::{ModuleObj, Obj};
 use crate::vm::value::{ObjRef, Value};
 use crate::vm::Vm;
@@ -19,6 +20,12 @@ thread_local! {
 
 /// Records that some class defines `__del__` (until then, nothing at exit can print).
 pub fn note_class_with_del() {
+    CLASS_WITH_DEL.with(|c| c.set(true));
+}
+
+/// Records that a generator whose code has handlers (a `finally` or `with` that runs when
+/// it is closed) was made: one still suspended in a global at exit has something to show.
+pub fn note_generator_with_cleanup() {
     CLASS_WITH_DEL.with(|c| c.set(true));
 }
 
@@ -90,8 +97,13 @@ fn finalization_order(globals: &[Value]) -> Vec<ObjRef> {
     }
     let mut next = 0;
     while next < walk.containers.len() {
-        let items = container_items(&walk.containers[next]);
+        let c = walk.containers[next].clone();
         next += 1;
+        if matches!(&*c, Obj::Generator(_)) {
+            walk.order.push(c);
+            continue;
+        }
+        let items = container_items(&c);
         for v in &items {
             walk.visit(v);
         }
@@ -120,21 +132,28 @@ impl Walk {
     /// An instance joins the order, then what its attributes hold (depth first); a
     /// container waits in `containers`.
     fn visit(&mut self, v: &Value) {
-        let mut stack = vec![v.clone()];
-        while let Some(v) = stack.pop() {
+        // (value, reached through an instance's attributes)
+        let mut stack = vec![(v.clone(), false)];
+        while let Some((v, in_attrs)) = stack.pop() {
             let Value::Obj(o) = &v else { continue };
             let is_container = matches!(
                 &**o,
                 Obj::List(_) | Obj::Tuple(_) | Obj::Dict(_) | Obj::Set(_) | Obj::FrozenSet(_)
             );
-            if !(is_container || matches!(&**o, Obj::Instance(_))) || !self.seen.insert(o.addr()) {
+            let is_generator = matches!(&**o, Obj::Generator(g) if g.kind == GenKind::Generator);
+            if !(is_container || is_generator || matches!(&**o, Obj::Instance(_)))
+                || !self.seen.insert(o.addr())
+            {
                 continue;
             }
             match &**o {
+                // Closed (its `finally` run) in its place, its frame not walked; one held by
+                // an instance's attribute moves behind, as containers' items do.
+                Obj::Generator(_) if !in_attrs => self.order.push(o.clone()),
                 Obj::Instance(inst) => {
                     self.order.push(o.clone());
                     let attrs = inst.read_attrs(|d| d.values());
-                    stack.extend(attrs.into_iter().rev());
+                    stack.extend(attrs.into_iter().rev().map(|a| (a, true)));
                 }
                 _ => self.containers.push(o.clone()),
             }
