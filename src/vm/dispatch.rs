@@ -1521,13 +1521,29 @@ impl Vm {
     }
 
     /// REPL: print repr(v) unless None, and remember it as `_`.
+    /// An expression statement of interactive code: `sys.displayhook(value)`, so a program
+    /// (doctest) may replace the hook.
     fn print_expr(&mut self, v: Value) -> PyResult<()> {
+        let hook = crate::obj::methods::stream::sys_stream(self, "displayhook")?;
+        self.call(&hook, &[v])?;
+        Ok(())
+    }
+
+    /// `sys.displayhook`'s default: the value's repr and a newline on `sys.stdout`, and
+    /// the value bound to `builtins._` (None first, so the repr cannot see an old `_`).
+    pub fn display_value(&mut self, v: Value) -> PyResult<()> {
         if v.is_none() {
             return Ok(());
         }
+        self.set_builtin("_", Value::None);
         let r = self.repr(&v)?;
+        let out = crate::obj::methods::stream::sys_stream(self, "stdout")?;
+        if out.is_none() {
+            return Err(crate::vm::errors::runtime_error("lost sys.stdout"));
+        }
+        self.call_method(&out, "write", &[Value::string(format!("{r}\n"))])?;
         self.set_builtin("_", v);
-        self.write_stdout(&format!("{r}\n"))
+        Ok(())
     }
 
     /// Pops the finished frame and hands its return value to whoever is waiting: the frame
