@@ -40,43 +40,36 @@ fn format(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             )))
         }
     };
-    let pseudo_lines = linecache_pseudo_files(vm);
+    let pseudo_lines = linecache_pseudo_files(vm, &e, tb.as_ref());
     let chunks = vm.format_exception_chunks(&e, chain, limit, tb.as_ref(), pseudo_lines);
     Ok(Value::list(chunks.into_iter().map(Value::string).collect()))
 }
 
-/// The lines `linecache.cache` holds for pseudo-files such as `<timeit-src>` (which
-/// `timeit.Timer.print_exc` puts there), as CPython's traceback module reads them with
-/// `linecache.getline`: an entry's third item, except for a lazy one (one item).
-fn linecache_pseudo_files(vm: &mut Vm) -> PseudoFileLines {
+/// The lines of the pseudo-files (`<timeit-src>`, which `timeit.Timer.print_exc` puts in
+/// `linecache.cache`; doctest's `<doctest ...>`, which it serves by patching
+/// `linecache.getlines`) that `e`'s frames ran in, as CPython's traceback module reads
+/// them: through `linecache.getlines`.
+fn linecache_pseudo_files(vm: &mut Vm, e: &Value, tb: Option<&Value>) -> PseudoFileLines {
     let mut found = PseudoFileLines::new();
+    let names = vm.pseudo_file_names(e, tb);
+    if names.is_empty() {
+        return found;
+    }
     let Some(linecache) = vm.sys_module("linecache") else {
         return found;
     };
-    let Ok(Value::Obj(cache)) = vm.get_attr_str(&linecache, "cache") else {
-        return found;
-    };
-    let Obj::Dict(d) = &*cache else {
-        return found;
-    };
-    for entry in d.borrow().iter() {
-        let Some(name) = entry.key.as_str() else {
+    for name in names {
+        let Ok(lines) = vm.call_method(&linecache, "getlines", &[Value::str(&name)]) else {
             continue;
         };
-        if !(name.starts_with('<') && name.ends_with('>')) {
-            continue;
-        }
-        let Some(lines) = sequence_items(&entry.value)
-            .filter(|items| items.len() != 1)
-            .and_then(|items| sequence_items(items.get(2)?))
-        else {
+        let Some(lines) = sequence_items(&lines) else {
             continue;
         };
         let text = lines
             .iter()
             .map(|l| l.as_str().unwrap_or_default().to_string())
             .collect();
-        found.insert(name.to_string(), text);
+        found.insert(name, text);
     }
     found
 }
