@@ -133,6 +133,7 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("graphlib", include_str!("../stdlib/graphlib.aio"), false),
     ("calendar", include_str!("../stdlib/calendar.aio"), false),
     ("difflib", include_str!("../stdlib/difflib.aio"), false),
+    ("doctest", include_str!("../stdlib/doctest.aio"), false),
     ("pprint", include_str!("../stdlib/pprint.aio"), false),
     ("shlex", include_str!("../stdlib/shlex.aio"), false),
     ("textwrap", include_str!("../stdlib/textwrap.aio"), false),
