@@ -443,9 +443,9 @@ impl<'a> Compiler<'a> {
                     built = true;
                 }
                 self.expr(v)?;
-                let saved = self.set_span(e.span);
+                // CPython's LIST_EXTEND/SET_UPDATE carry the whole display's (or call's)
+                // position, so a traceback marks `[*n]`, not `*n`.
                 self.emit(extend(1));
-                self.set_span(saved);
             } else {
                 self.expr(e)?;
                 if built {

@@ -687,7 +687,7 @@ impl Vm {
                 let before = (arg & 0xff) as usize;
                 let after = (arg >> 8) as usize;
                 let seq = self.pop();
-                let items = self.collect(&seq)?;
+                let items = self.unpack_all(&seq)?;
                 if items.len() < before + after {
                     return Err(value_error(format!(
                         "not enough values to unpack (expected at least {}, got {})",
@@ -1390,6 +1390,29 @@ impl Vm {
             }
         }
         Ok(out)
+    }
+
+    /// All items of `seq` for a starred assignment (`a, *b = seq`), with unpacking's
+    /// message for a value that is not iterable.
+    fn unpack_all(&mut self, seq: &Value) -> PyResult<Vec<Value>> {
+        if let Value::Obj(o) = seq {
+            match &**o {
+                Obj::Tuple(t) => return Ok(t.to_vec()),
+                Obj::List(l) => return Ok(l.borrow().clone()),
+                _ => {}
+            }
+        }
+        let it = match self.iter(seq) {
+            Ok(it) => it,
+            Err(e) if e.is(ExcKind::TypeError) => {
+                return Err(type_error(format!(
+                    "cannot unpack non-iterable {} object",
+                    self.type_name(seq)
+                )))
+            }
+            Err(e) => return Err(e),
+        };
+        self.collect(&it)
     }
 
     fn unpack(&mut self, seq: &Value, n: usize) -> PyResult<Vec<Value>> {
