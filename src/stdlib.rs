@@ -132,6 +132,7 @@ const MODULES: &[(&str, &str, bool)] = &[
     ),
     ("graphlib", include_str!("../stdlib/graphlib.aio"), false),
     ("calendar", include_str!("../stdlib/calendar.aio"), false),
+    ("cmd", include_str!("../stdlib/cmd.aio"), false),
     ("difflib", include_str!("../stdlib/difflib.aio"), false),
     ("doctest", include_str!("../stdlib/doctest.aio"), false),
     ("pprint", include_str!("../stdlib/pprint.aio"), false),
