@@ -135,6 +135,7 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("cmd", include_str!("../stdlib/cmd.aio"), false),
     ("difflib", include_str!("../stdlib/difflib.aio"), false),
     ("doctest", include_str!("../stdlib/doctest.aio"), false),
+    ("fileinput", include_str!("../stdlib/fileinput.aio"), false),
     ("pprint", include_str!("../stdlib/pprint.aio"), false),
     ("shlex", include_str!("../stdlib/shlex.aio"), false),
     ("textwrap", include_str!("../stdlib/textwrap.aio"), false),
