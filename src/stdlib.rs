@@ -135,6 +135,11 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("cmd", include_str!("../stdlib/cmd.aio"), false),
     ("difflib", include_str!("../stdlib/difflib.aio"), false),
     ("doctest", include_str!("../stdlib/doctest.aio"), false),
+    (
+        "_stdio_buffer",
+        include_str!("../stdlib/_stdio_buffer.aio"),
+        false,
+    ),
     ("fileinput", include_str!("../stdlib/fileinput.aio"), false),
     ("pprint", include_str!("../stdlib/pprint.aio"), false),
     ("shlex", include_str!("../stdlib/shlex.aio"), false),
