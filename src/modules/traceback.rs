@@ -129,12 +129,11 @@ fn hide_frames(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         Obj::Class(c) => hide_class(c, None),
         Obj::Dict(d) => {
             for v in d.borrow().values() {
-                match &v {
-                    Value::Obj(member) => match &**member {
+                if let Value::Obj(member) = &v {
+                    match &**member {
                         Obj::Class(c) => hide_class(c, Some(o)),
                         _ => hide_member(&v, Some(o)),
-                    },
-                    _ => {}
+                    }
                 }
             }
         }
@@ -154,7 +153,7 @@ fn hide_frames_error(vm: &Vm, obj: &Value) -> crate::vm::errors::ExcRef {
 fn hide_function(v: &Value, globals: Option<&ObjRef>) {
     if let Value::Obj(o) = v {
         if let Obj::Function(f) = &**o {
-            if globals.map_or(true, |g| f.globals.is(g)) {
+            if globals.is_none_or(|g| f.globals.is(g)) {
                 f.code.hidden_from_tracebacks.set(true);
             }
         }
