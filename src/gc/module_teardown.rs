@@ -16,6 +16,13 @@ use std::collections::HashSet;
 
 thread_local! {
     static CLASS_WITH_DEL: Cell<bool> = const { Cell::new(false) };
+    static FINALIZING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// `sys.is_finalizing()`: the program has ended and its modules are being torn down (set
+/// after the atexit callbacks, as CPython's runtime flag).
+pub fn is_finalizing() -> bool {
+    FINALIZING.with(Cell::get)
 }
 
 /// Records that some class defines `__del__` (until then, nothing at exit can print).
@@ -24,7 +31,8 @@ pub fn note_class_with_del() {
 }
 
 /// Records that a generator whose code has handlers (a `finally` or `with` that runs when
-/// it is closed) was made: one still suspended in a global at exit has something to show.
+/// it is closed) or a coroutine (warned about when never awaited) was made: one still
+/// bound to a global at exit has something to show.
 pub fn note_generator_with_cleanup() {
     CLASS_WITH_DEL.with(|c| c.set(true));
 }
@@ -32,6 +40,7 @@ pub fn note_generator_with_cleanup() {
 /// Finalizes and clears the globals of the program's modules, later imports first. A
 /// program without any `__del__` has nothing to show for it, and skips the walk.
 pub fn finalize_program_modules(vm: &mut Vm) {
+    FINALIZING.with(|f| f.set(true));
     if !CLASS_WITH_DEL.with(Cell::get) {
         return;
     }

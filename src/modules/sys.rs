@@ -321,6 +321,12 @@ fn print_exception(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(Value::None)
 }
 
+/// `sys.is_finalizing()`: True once the program's modules are being torn down at exit.
+fn is_finalizing(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("is_finalizing", 0, 0)?;
+    Ok(Value::Bool(crate::gc::module_teardown::is_finalizing()))
+}
+
 /// `sys.displayhook(value)`, also `sys.__displayhook__`: what an expression statement of
 /// interactive code (the prompt, `compile(..., 'single')`) does with its value.
 fn displayhook(vm: &mut Vm, args: &Args) -> PyResult<Value> {
@@ -627,6 +633,7 @@ pub fn register(vm: &mut Vm) {
         ("print_exception", print_exception),
         ("excepthook", excepthook),
         ("displayhook", displayhook),
+        ("is_finalizing", is_finalizing),
         ("unraisablehook", super::sys_unraisable::default_hook),
         ("set_asyncgen_hooks", set_asyncgen_hooks),
         ("get_asyncgen_hooks", get_asyncgen_hooks),

@@ -54,7 +54,7 @@ impl GeneratorObj {
         } else {
             GenKind::Generator
         };
-        if kind == GenKind::Generator && !c.exc_table.is_empty() {
+        if kind == GenKind::Coroutine || (kind == GenKind::Generator && !c.exc_table.is_empty()) {
             crate::gc::module_teardown::note_generator_with_cleanup();
         }
         ObjRef::new(super::Obj::Generator(GeneratorObj {
