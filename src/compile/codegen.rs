@@ -148,6 +148,10 @@ pub struct Compiler<'a> {
     /// shares one object among equal frozenset constants of a module, so a later set
     /// display with the same elements takes the first one's layout (and print order).
     frozensets: Vec<(Vec<ConstKey>, Rc<[ConstValue]>)>,
+    /// The span of the last comparison `jump_if` compiled as a condition: CPython's
+    /// compiler leaves its location there, so an `assert` whose test has one raises at
+    /// that comparison (and at the whole statement otherwise).
+    pub jump_if_compare: Option<Span>,
 }
 
 impl<'a> Compiler<'a> {
@@ -160,6 +164,7 @@ impl<'a> Compiler<'a> {
             code_counter: 0,
             future_annotations: false,
             top_level_await: false,
+            jump_if_compare: None,
             frozensets: Vec::new(),
         }
     }

@@ -77,7 +77,11 @@ fn negate_const(c: ConstValue) -> Option<ConstValue> {
 impl<'a> Compiler<'a> {
     pub fn expr(&mut self, e: &'a Expr) -> CResult {
         let saved = self.set_span(e.span);
+        // As CPython's location, a comparison inside the expression (a comprehension's
+        // or conditional expression's condition) does not leak out of it.
+        let saved_compare = self.jump_if_compare;
         let r = self.expr_inner(e);
+        self.jump_if_compare = saved_compare;
         self.set_span(saved);
         r
     }
@@ -346,6 +350,7 @@ impl<'a> Compiler<'a> {
                 comparators,
             } if ops.len() > 1 && comparators.len() == ops.len() => {
                 self.check_compare(e);
+                self.jump_if_compare = Some(e.span);
                 let saved = self.set_span(e.span);
                 self.expr(left)?;
                 let n = ops.len() - 1;
@@ -379,6 +384,9 @@ impl<'a> Compiler<'a> {
                 return Ok(());
             }
             _ => {}
+        }
+        if matches!(e.kind, ExprKind::Compare { .. }) {
+            self.jump_if_compare = Some(e.span);
         }
         self.expr(e)?;
         let saved = self.set_span(e.span);
@@ -443,9 +451,9 @@ impl<'a> Compiler<'a> {
                     built = true;
                 }
                 self.expr(v)?;
-                let saved = self.set_span(e.span);
+                // CPython's LIST_EXTEND/SET_UPDATE carry the whole display's (or call's)
+                // position, so a traceback marks `[*n]`, not `*n`.
                 self.emit(extend(1));
-                self.set_span(saved);
             } else {
                 self.expr(e)?;
                 if built {

@@ -153,10 +153,13 @@ impl<'a> Compiler<'a> {
             StmtKind::Assert { test, msg } => {
                 self.check_assert(test);
                 let end = self.new_label();
+                self.jump_if_compare = None;
                 self.jump_if(test, end, true)?;
-                // CPython locates the raise on the test expression, so the traceback
-                // underlines the failed condition.
-                let saved = self.set_span(test.span);
+                // CPython locates the raise where compiling the test left its location:
+                // on the test's last comparison (so the traceback underlines `x == 1`),
+                // else on the whole statement.
+                let at = self.jump_if_compare.take().unwrap_or(s.span);
+                let saved = self.set_span(at);
                 match msg {
                     Some(m) => {
                         self.emit(Op::PushNull);

@@ -10,7 +10,8 @@ use crate::vm::Vm;
 use std::cell::{Cell, RefCell};
 
 thread_local! {
-    static PENDING: RefCell<Vec<ObjRef>> = const { RefCell::new(Vec::new()) };
+    static PENDING: RefCell<std::collections::VecDeque<ObjRef>> =
+        const { RefCell::new(std::collections::VecDeque::new()) };
     static HAS_PENDING: Cell<bool> = const { Cell::new(false) };
 }
 
@@ -19,7 +20,7 @@ pub fn defer(obj: &ObjRef) {
     let keep = obj.clone();
     let queued = PENDING.try_with(|p| {
         if let Ok(mut p) = p.try_borrow_mut() {
-            p.push(keep.clone());
+            p.push_back(keep.clone());
             true
         } else {
             false
@@ -52,12 +53,21 @@ pub fn pending() -> bool {
     HAS_PENDING.with(|h| h.get())
 }
 
-/// Runs queued finalizers (and any they queue in turn).
+/// Runs queued finalizers (and any they queue in turn), in the order the objects died.
 pub fn run_pending(vm: &mut Vm) {
     loop {
-        let next = PENDING.with(|p| p.borrow_mut().pop());
+        let next = PENDING.with(|p| p.borrow_mut().pop_front());
         if let Some(o) = next {
+            // The objects that died with this one wait until its finalizer is done:
+            // CPython's deallocation reaches them only after it returns, so a safepoint
+            // inside it must not run them (what dies during it still finalizes there, as
+            // in CPython, and what is left of that goes first).
+            let siblings = PENDING.with(|p| std::mem::take(&mut *p.borrow_mut()));
             finalize(vm, &o);
+            PENDING.with(|p| {
+                let mut p = p.borrow_mut();
+                p.extend(siblings);
+            });
             continue;
         }
         // Then the callbacks of weakrefs whose referent died.
@@ -89,8 +99,7 @@ pub fn finalize(vm: &mut Vm, o: &ObjRef) {
             }
             GenState::Created if g.kind == GenKind::Coroutine => {
                 g.state.set(GenState::Finished);
-                if super::module_teardown::tearing_down() || !warn_unawaited_through_module(vm, &v)
-                {
+                if !warn_unawaited_through_module(vm, &v) {
                     let name = g.qualname().clone();
                     crate::vm::warnings::never_awaited(vm, &name, &g.code);
                 }

@@ -18,13 +18,13 @@ use std::cell::Cell;
 thread_local! {
     static FINALIZERS_POSSIBLE: Cell<bool> = const { Cell::new(false) };
     static CLASS_WITH_DEL: Cell<bool> = const { Cell::new(false) };
-    static TEARING_DOWN: Cell<bool> = const { Cell::new(false) };
+    static FINALIZING: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Whether the program's modules are being torn down: CPython has emptied `sys.modules`
-/// by then, so its warnings no longer go through the `warnings` module.
-pub fn tearing_down() -> bool {
-    TEARING_DOWN.with(Cell::get)
+/// `sys.is_finalizing()`: the program has ended and its modules are being torn down (set
+/// after the atexit callbacks, as CPython's runtime flag).
+pub fn is_finalizing() -> bool {
+    FINALIZING.with(Cell::get)
 }
 
 /// Records that something with a finalizer exists: a generator or coroutine, a Future
@@ -45,6 +45,7 @@ pub fn note_class_with_del() {
 /// walk does not look), the globals are cleared only when the walk finalized something:
 /// freeing a large heap is otherwise time spent for nothing to see.
 pub fn finalize_program_modules(vm: &mut Vm) {
+    FINALIZING.with(|f| f.set(true));
     if !FINALIZERS_POSSIBLE.with(Cell::get) {
         return;
     }
@@ -60,7 +61,6 @@ pub fn finalize_program_modules(vm: &mut Vm) {
             .collect(),
         _ => Vec::new(),
     };
-    TEARING_DOWN.with(|t| t.set(true));
     let mut finalized = 0;
     for m in modules.iter().rev() {
         finalized += finalize_reachable_instances(vm, m);
@@ -121,6 +121,8 @@ fn finalization_order(globals: &[Value]) -> Vec<ObjRef> {
         next += 1;
         // Items are visited in place: the walk runs no aio code, nothing mutates them.
         match &*c {
+            // A generator or Future an instance's attribute held: its turn, not walked.
+            Obj::Generator(_) | Obj::Future(_) => walk.order.push(c),
             Obj::List(l) => l.borrow().iter().rev().for_each(|v| walk.visit(v)),
             Obj::Tuple(t) => t.iter().rev().for_each(|v| walk.visit(v)),
             _ => container_items(&c).iter().for_each(|v| walk.visit(v)),
@@ -163,8 +165,9 @@ impl Walk {
             }
             _ => return,
         }
-        let mut stack = vec![v.clone()];
-        while let Some(v) = stack.pop() {
+        // (value, reached through an instance's attributes)
+        let mut stack = vec![(v.clone(), false)];
+        while let Some((v, in_attrs)) = stack.pop() {
             let Value::Obj(o) = &v else { continue };
             let is_container = matches!(
                 &**o,
@@ -177,11 +180,12 @@ impl Walk {
                 continue;
             }
             match &**o {
-                _ if is_leaf => self.order.push(o.clone()),
+                // One held by an instance's attribute moves behind, as containers' items do.
+                _ if is_leaf && !in_attrs => self.order.push(o.clone()),
                 Obj::Instance(inst) => {
                     self.order.push(o.clone());
                     let attrs = inst.read_attrs(|d| d.values());
-                    stack.extend(attrs.into_iter().rev());
+                    stack.extend(attrs.into_iter().rev().map(|a| (a, true)));
                 }
                 _ => self.containers.push(o.clone()),
             }

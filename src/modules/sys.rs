@@ -321,6 +321,28 @@ fn print_exception(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(Value::None)
 }
 
+/// `sys.is_finalizing()`: True once the program's modules are being torn down at exit.
+fn is_finalizing(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check("is_finalizing", 0, 0)?;
+    Ok(Value::Bool(crate::gc::module_teardown::is_finalizing()))
+}
+
+/// `sys.displayhook(value)`, also `sys.__displayhook__`: what an expression statement of
+/// interactive code (the prompt, `compile(..., 'single')`) does with its value.
+fn displayhook(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    if !args.kwnames.is_empty() {
+        return Err(type_error("sys.displayhook() takes no keyword arguments"));
+    }
+    let [value] = args.pos else {
+        return Err(type_error(format!(
+            "sys.displayhook() takes exactly one argument ({} given)",
+            args.pos.len()
+        )));
+    };
+    vm.display_value(value.clone())?;
+    Ok(Value::None)
+}
+
 /// `sys.excepthook(type, value, traceback)`, also `sys.__excepthook__`: prints the
 /// exception with that traceback to stderr, as an uncaught exception is printed.
 fn excepthook(vm: &mut Vm, args: &Args) -> PyResult<Value> {
@@ -610,6 +632,8 @@ pub fn register(vm: &mut Vm) {
         ("getrefcount", getrefcount),
         ("print_exception", print_exception),
         ("excepthook", excepthook),
+        ("displayhook", displayhook),
+        ("is_finalizing", is_finalizing),
         ("unraisablehook", super::sys_unraisable::default_hook),
         ("set_asyncgen_hooks", set_asyncgen_hooks),
         ("get_asyncgen_hooks", get_asyncgen_hooks),
@@ -625,6 +649,10 @@ pub fn register(vm: &mut Vm) {
         let hook = get_str(&dd.borrow(), &Value::str("excepthook"));
         if let Some(hook) = hook {
             set_attr(vm, &d, "__excepthook__", hook);
+        }
+        let hook = get_str(&dd.borrow(), &Value::str("displayhook"));
+        if let Some(hook) = hook {
+            set_attr(vm, &d, "__displayhook__", hook);
         }
         let hook = get_str(&dd.borrow(), &Value::str("unraisablehook"));
         if let Some(hook) = hook {

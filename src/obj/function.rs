@@ -38,6 +38,10 @@ pub struct CodeObj {
     /// (`vm::fast`), and runs the function when it answers None. Set by the stdlib for
     /// a few hot asyncio methods (`modules::asyncio_sync::SHORTCUTS`).
     pub shortcut: std::cell::Cell<Option<Shortcut>>,
+    /// Set by the stdlib (`_traceback._hide_frames`) on functions that stand in for
+    /// CPython's C code (`open`, `heapq.heappop`...): an exception passing through such a
+    /// frame gets no traceback entry for it, as C functions have none in CPython.
+    pub hidden_from_tracebacks: std::cell::Cell<bool>,
 }
 
 /// See `CodeObj::shortcut`: the call's positional arguments (the receiver first) in, the

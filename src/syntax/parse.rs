@@ -201,7 +201,9 @@ fn parser_error(
             } else if expects_except(&expected) {
                 syntax("expected 'except' or 'finally' block", location, location)
             } else {
-                syntax("unexpected EOF while parsing", location, location)
+                // CPython 3.11 words an input that ends too early as any other error (its
+                // "unexpected EOF while parsing" is left to a backslash at the end).
+                syntax("invalid syntax", location, location)
             };
             err.incomplete = true;
             err

@@ -691,7 +691,7 @@ impl Vm {
                 let before = (arg & 0xff) as usize;
                 let after = (arg >> 8) as usize;
                 let seq = self.pop();
-                let items = self.collect(&seq)?;
+                let items = self.unpack_all(&seq)?;
                 if items.len() < before + after {
                     return Err(value_error(format!(
                         "not enough values to unpack (expected at least {}, got {})",
@@ -1409,6 +1409,29 @@ impl Vm {
         Ok(out)
     }
 
+    /// All items of `seq` for a starred assignment (`a, *b = seq`), with unpacking's
+    /// message for a value that is not iterable.
+    fn unpack_all(&mut self, seq: &Value) -> PyResult<Vec<Value>> {
+        if let Value::Obj(o) = seq {
+            match &**o {
+                Obj::Tuple(t) => return Ok(t.to_vec()),
+                Obj::List(l) => return Ok(l.borrow().clone()),
+                _ => {}
+            }
+        }
+        let it = match self.iter(seq) {
+            Ok(it) => it,
+            Err(e) if e.is(ExcKind::TypeError) => {
+                return Err(type_error(format!(
+                    "cannot unpack non-iterable {} object",
+                    self.type_name(seq)
+                )))
+            }
+            Err(e) => return Err(e),
+        };
+        self.collect(&it)
+    }
+
     fn unpack(&mut self, seq: &Value, n: usize) -> PyResult<Vec<Value>> {
         if let Value::Obj(o) = seq {
             let items = match &**o {
@@ -1538,13 +1561,29 @@ impl Vm {
     }
 
     /// REPL: print repr(v) unless None, and remember it as `_`.
+    /// An expression statement of interactive code: `sys.displayhook(value)`, so a program
+    /// (doctest) may replace the hook.
     fn print_expr(&mut self, v: Value) -> PyResult<()> {
+        let hook = crate::obj::methods::stream::sys_stream(self, "displayhook")?;
+        self.call(&hook, &[v])?;
+        Ok(())
+    }
+
+    /// `sys.displayhook`'s default: the value's repr and a newline on `sys.stdout`, and
+    /// the value bound to `builtins._` (None first, so the repr cannot see an old `_`).
+    pub fn display_value(&mut self, v: Value) -> PyResult<()> {
         if v.is_none() {
             return Ok(());
         }
+        self.set_builtin("_", Value::None);
         let r = self.repr(&v)?;
+        let out = crate::obj::methods::stream::sys_stream(self, "stdout")?;
+        if out.is_none() {
+            return Err(crate::vm::errors::runtime_error("lost sys.stdout"));
+        }
+        self.call_method(&out, "write", &[Value::string(format!("{r}\n"))])?;
         self.set_builtin("_", v);
-        self.write_stdout(&format!("{r}\n"))
+        Ok(())
     }
 
     /// Pops the finished frame and hands its return value to whoever is waiting: the frame

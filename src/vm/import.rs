@@ -504,6 +504,7 @@ impl Vm {
             nlocals,
             stack_room,
             shortcut: Default::default(),
+            hidden_from_tracebacks: Default::default(),
         })
     }
 

@@ -27,6 +27,71 @@ impl<'a> Args<'a> {
         self.pos.get(i).or_else(|| self.kw(name))
     }
 
+    /// `check` for a method of builtin type `owner` called with its receiver first (`min`
+    /// and `max` count the receiver), with CPython's messages for it: `list.append()
+    /// takes exactly one argument (0 given)` (METH_O), `str.upper() takes no arguments
+    /// (1 given)` (METH_NOARGS), `insert expected 2 arguments, got 1` (Argument Clinic),
+    /// `list.pop() takes no keyword arguments`.
+    pub fn check_method(&self, owner: &str, name: &str, min: usize, max: usize) -> PyResult<()> {
+        if !self.kwnames.is_empty() {
+            return Err(type_error(format!(
+                "{owner}.{name}() takes no keyword arguments"
+            )));
+        }
+        let n = self.pos.len();
+        if n >= min && n <= max {
+            return Ok(());
+        }
+        let (n, min, max) = (
+            n.saturating_sub(1),
+            min.saturating_sub(1),
+            max.saturating_sub(1),
+        );
+        let plural = |k: usize| if k == 1 { "" } else { "s" };
+        let msg = if min == max {
+            match min {
+                0 => format!("{owner}.{name}() takes no arguments ({n} given)"),
+                1 => format!("{owner}.{name}() takes exactly one argument ({n} given)"),
+                _ => format!("{name} expected {min} arguments, got {n}"),
+            }
+        } else if n < min {
+            format!(
+                "{name} expected at least {min} argument{}, got {n}",
+                plural(min)
+            )
+        } else {
+            format!(
+                "{name} expected at most {max} argument{}, got {n}",
+                plural(max)
+            )
+        };
+        Err(type_error(msg))
+    }
+
+    /// The positional count of a method parsed the `PyArg_ParseTuple` way (`str.find`,
+    /// `str.split`), receiver counted in `min`/`max`: `find() takes at least 1 argument
+    /// (0 given)`. Keywords are the caller's to check.
+    pub fn check_method_pos_tuple(&self, name: &str, min: usize, max: usize) -> PyResult<()> {
+        let n = self.pos.len();
+        if n >= min && n <= max {
+            return Ok(());
+        }
+        let (n, min, max) = (
+            n.saturating_sub(1),
+            min.saturating_sub(1),
+            max.saturating_sub(1),
+        );
+        let (bound, k) = if n < min {
+            ("least", min)
+        } else {
+            ("most", max)
+        };
+        Err(type_error(format!(
+            "{name}() takes at {bound} {k} argument{} ({n} given)",
+            if k == 1 { "" } else { "s" }
+        )))
+    }
+
     /// Checks the positional count is in `min..=max` and that there are no keywords:
     /// CPython's "f() takes exactly one argument (2 given)" style messages.
     pub fn check(&self, name: &str, min: usize, max: usize) -> PyResult<()> {

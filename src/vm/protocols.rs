@@ -883,10 +883,43 @@ impl Vm {
         }
         match self.call_special(obj, "__delitem__", std::slice::from_ref(key))? {
             Some(_) => Ok(()),
-            None => Err(type_error(format!(
-                "'{}' object does not support item deletion",
-                self.type_name(obj)
-            ))),
+            None => {
+                // CPython's PyObject_DelItem: a type with sequence slots given an index
+                // says "doesn't"; anything else "does not".
+                let index_key = matches!(key, Value::Int(_) | Value::Bool(_))
+                    || matches!(key, Value::Obj(k) if matches!(&**k, Obj::BigInt(_)))
+                    || self.lookup_special(key, "__index__").is_some();
+                let word = if index_key && self.has_sequence_slots(obj) {
+                    "doesn't"
+                } else {
+                    "does not"
+                };
+                Err(type_error(format!(
+                    "'{}' object {word} support item deletion",
+                    self.type_name(obj)
+                )))
+            }
+        }
+    }
+
+    /// Whether CPython's type for `obj` has sequence slots (tp_as_sequence): containers,
+    /// strings and every class defined in Python do; numbers, None, functions, modules,
+    /// types and a bare `object()` do not.
+    fn has_sequence_slots(&self, obj: &Value) -> bool {
+        match obj {
+            Value::Obj(o) => match &**o {
+                Obj::BigInt(_)
+                | Obj::Complex(_)
+                | Obj::Function(_)
+                | Obj::Native(_)
+                | Obj::BoundMethod(_)
+                | Obj::Module(_)
+                | Obj::Code(_)
+                | Obj::Class(_) => false,
+                Obj::Instance(_) => !self.type_of(obj).is(&self.t.object),
+                _ => true,
+            },
+            _ => false,
         }
     }
 

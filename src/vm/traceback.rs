@@ -482,6 +482,49 @@ impl Vm {
         }
     }
 
+    /// The names of the pseudo-files (`<doctest x[0]>`, `<timeit-src>`) that frames of `e`
+    /// (its traceback, or `given_tb`), its causes, contexts and group members run in: the
+    /// files whose lines the `traceback` module asks `linecache` for.
+    pub fn pseudo_file_names(&mut self, e: &Value, given_tb: Option<&Value>) -> Vec<String> {
+        let mut names = Vec::new();
+        let mut seen: Vec<Value> = Vec::new();
+        let mut todo = vec![(e.clone(), given_tb.cloned())];
+        while let Some((e, tb)) = todo.pop() {
+            if seen.iter().any(|s| s.is(&e)) {
+                continue;
+            }
+            seen.push(e.clone());
+            let Value::Obj(o) = &e else { continue };
+            let Obj::Exception(x) = &**o else { continue };
+            let entries = match tb {
+                None => x.traceback.borrow().entries(),
+                Some(head) => Traceback {
+                    head,
+                    pending: Vec::new(),
+                }
+                .entries(),
+            };
+            for entry in entries {
+                let name = &entry.code.code.source.name;
+                if name.starts_with('<')
+                    && name.ends_with('>')
+                    && !names.iter().any(|n| n == &**name)
+                {
+                    names.push(name.to_string());
+                }
+            }
+            for linked in [x.cause.borrow().clone(), x.context.borrow().clone()] {
+                if !linked.is_none() {
+                    todo.push((linked, None));
+                }
+            }
+            for member in self.group_members(&e).unwrap_or_default() {
+                todo.push((member, None));
+            }
+        }
+        names
+    }
+
     /// The sub-exceptions of an exception group (`e.exceptions`); None for any other
     /// exception.
     fn group_members(&mut self, e: &Value) -> Option<Vec<Value>> {

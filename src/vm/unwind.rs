@@ -37,7 +37,7 @@ impl Vm {
                 return Err(e);
             };
             let lasti = frame.lasti();
-            if add_tb {
+            if add_tb && !frame.code.hidden_from_tracebacks.get() {
                 let fo = super::frames::frame_object(frame, None);
                 e.exc().traceback.borrow_mut().push(TbEntry {
                     code: frame.code.clone(),

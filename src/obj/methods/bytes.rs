@@ -573,6 +573,7 @@ fn endswith(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn decode_m(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let (d, _) = this(vm, a, "decode")?;
     a.only_kwargs("decode", &["encoding", "errors"])?;
+    a.check_method_pos_tuple("decode", 1, 3)?;
     let enc = a
         .arg(1, "encoding")
         .and_then(|v| v.as_str())

@@ -285,7 +285,7 @@ fn ior(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn clear(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let (_, d) = this(vm, a, "clear")?;
-    a.check("clear", 1, 1)?;
+    a.check_method("dict", "clear", 1, 1)?;
     let old = d.borrow_mut().clear();
     drop(old);
     Ok(Value::None)
@@ -293,12 +293,12 @@ fn clear(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn copy(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let (_, d) = this(vm, a, "copy")?;
-    a.check("copy", 1, 1)?;
+    a.check_method("dict", "copy", 1, 1)?;
     Ok(copy_of(d))
 }
 
 fn fromkeys(vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    a.check("fromkeys", 2, 3)?;
+    a.check_method("dict", "fromkeys", 2, 3)?;
     let value = a.pos.get(2).cloned().unwrap_or(Value::None);
     let keys = vm.collect(&a.pos[1])?;
     let out = match &a.pos[0] {
@@ -319,7 +319,7 @@ fn fromkeys(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn get(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let (o, _) = this(vm, a, "get")?;
-    a.check("get", 2, 3)?;
+    a.check_method("dict", "get", 2, 3)?;
     Ok(vm
         .dict_get(o, &a.pos[1])?
         .unwrap_or_else(|| a.pos.get(2).cloned().unwrap_or(Value::None)))
@@ -334,23 +334,23 @@ fn view(o: &ObjRef, kind: DictIterKind) -> Value {
 
 fn keys(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let (o, _) = this(vm, a, "keys")?;
-    a.check("keys", 1, 1)?;
+    a.check_method("dict", "keys", 1, 1)?;
     Ok(view(o, DictIterKind::Keys))
 }
 fn values(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let (o, _) = this(vm, a, "values")?;
-    a.check("values", 1, 1)?;
+    a.check_method("dict", "values", 1, 1)?;
     Ok(view(o, DictIterKind::Values))
 }
 fn items(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let (o, _) = this(vm, a, "items")?;
-    a.check("items", 1, 1)?;
+    a.check_method("dict", "items", 1, 1)?;
     Ok(view(o, DictIterKind::Items))
 }
 
 fn pop(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let (o, _) = this(vm, a, "pop")?;
-    a.check("pop", 2, 3)?;
+    a.check_method("dict", "pop", 2, 3)?;
     match vm.dict_remove(o, &a.pos[1])? {
         Some(v) => Ok(v),
         None => match a.pos.get(2) {
@@ -362,7 +362,7 @@ fn pop(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn popitem(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let (_, d) = this(vm, a, "popitem")?;
-    a.check("popitem", 1, 1)?;
+    a.check_method("dict", "popitem", 1, 1)?;
     let e = d.borrow_mut().pop_last();
     match e {
         Some(e) => Ok(Value::tuple(vec![e.key, e.value])),
@@ -372,7 +372,7 @@ fn popitem(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn setdefault(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let (o, _) = this(vm, a, "setdefault")?;
-    a.check("setdefault", 2, 3)?;
+    a.check_method("dict", "setdefault", 2, 3)?;
     if let Some(v) = vm.dict_get(o, &a.pos[1])? {
         return Ok(v);
     }

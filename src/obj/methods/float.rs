@@ -217,11 +217,14 @@ fn round(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn is_integer(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let x = this(vm, a, "is_integer")?;
+    a.check_method("float", "is_integer", 1, 1)?;
     Ok(Value::Bool(x.is_finite() && x.fract() == 0.0))
 }
 
 fn conjugate(vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    Ok(Value::Float(this(vm, a, "conjugate")?))
+    let x = this(vm, a, "conjugate")?;
+    a.check_method("float", "conjugate", 1, 1)?;
+    Ok(Value::Float(x))
 }
 fn get_imag(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     this(vm, a, "imag")?;
@@ -264,6 +267,7 @@ pub fn integer_ratio(x: f64) -> PyResult<(BigInt, BigInt)> {
 
 fn as_integer_ratio(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let x = this(vm, a, "as_integer_ratio")?;
+    a.check_method("float", "as_integer_ratio", 1, 1)?;
     let (n, d) = integer_ratio(x)?;
     Ok(Value::tuple(vec![
         Value::from_bigint(n),
@@ -296,7 +300,9 @@ pub fn float_hex(x: f64) -> String {
 }
 
 fn hex(vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    Ok(Value::string(float_hex(this(vm, a, "hex")?)))
+    let x = this(vm, a, "hex")?;
+    a.check_method("float", "hex", 1, 1)?;
+    Ok(Value::string(float_hex(x)))
 }
 
 /// `float.fromhex(s)`
@@ -370,7 +376,7 @@ pub fn float_fromhex(s: &str) -> PyResult<f64> {
 }
 
 fn fromhex(vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    a.check("fromhex", 2, 2)?;
+    a.check_method("float", "fromhex", 2, 2)?;
     match a.pos[1].as_str() {
         Some(s) => Ok(Value::Float(float_fromhex(s)?)),
         None => Err(type_error(format!(

@@ -310,7 +310,7 @@ fn round(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn bit_length(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let v = this(vm, a, "bit_length")?;
-    a.check("bit_length", 1, 1)?;
+    a.check_method("int", "bit_length", 1, 1)?;
     Ok(Value::Int(match v {
         IntRef::Small(i) => 64 - i.unsigned_abs().leading_zeros() as i64,
         IntRef::Big(b) => b.bits() as i64,
@@ -319,7 +319,7 @@ fn bit_length(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn bit_count(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let v = this(vm, a, "bit_count")?;
-    a.check("bit_count", 1, 1)?;
+    a.check_method("int", "bit_count", 1, 1)?;
     Ok(Value::Int(match v {
         IntRef::Small(i) => i.unsigned_abs().count_ones() as i64,
         IntRef::Big(b) => b
@@ -332,13 +332,13 @@ fn bit_count(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn conjugate(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let v = this(vm, a, "conjugate")?;
-    a.check("conjugate", 1, 1)?;
+    a.check_method("int", "conjugate", 1, 1)?;
     Ok(to_plain_int(v))
 }
 
 fn as_integer_ratio(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let v = this(vm, a, "as_integer_ratio")?;
-    a.check("as_integer_ratio", 1, 1)?;
+    a.check_method("int", "as_integer_ratio", 1, 1)?;
     Ok(Value::tuple(vec![to_plain_int(v), Value::Int(1)]))
 }
 

@@ -384,14 +384,14 @@ rich_comparisons!(cmp);
 
 fn append(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let l = this(vm, a, "append")?;
-    a.check("append", 2, 2)?;
+    a.check_method("list", "append", 2, 2)?;
     l.borrow_mut().push(a.pos[1].clone());
     Ok(Value::None)
 }
 
 fn clear(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let l = this(vm, a, "clear")?;
-    a.check("clear", 1, 1)?;
+    a.check_method("list", "clear", 1, 1)?;
     let old = std::mem::take(&mut *l.borrow_mut());
     // Last item first, as CPython's list_clear (the order finalizers run in).
     for v in old.into_iter().rev() {
@@ -402,13 +402,13 @@ fn clear(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn copy(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let l = this(vm, a, "copy")?;
-    a.check("copy", 1, 1)?;
+    a.check_method("list", "copy", 1, 1)?;
     Ok(Value::list(snapshot(l)))
 }
 
 fn count(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let l = this(vm, a, "count")?;
-    a.check("count", 2, 2)?;
+    a.check_method("list", "count", 2, 2)?;
     let items = snapshot(l);
     let mut n = 0;
     for x in &items {
@@ -421,7 +421,7 @@ fn count(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn extend(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let l = this(vm, a, "extend")?;
-    a.check("extend", 2, 2)?;
+    a.check_method("list", "extend", 2, 2)?;
     let items = vm.collect(&a.pos[1])?;
     l.borrow_mut().extend(items);
     Ok(Value::None)
@@ -454,14 +454,14 @@ pub fn index_in(vm: &mut Vm, items: &[Value], a: &Args, what: &str) -> PyResult<
 
 fn index(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let l = this(vm, a, "index")?;
-    a.check("index", 2, 4)?;
+    a.check_method("list", "index", 2, 4)?;
     let items = snapshot(l);
     index_in(vm, &items, a, "list")
 }
 
 fn insert(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let l = this(vm, a, "insert")?;
-    a.check("insert", 3, 3)?;
+    a.check_method("list", "insert", 3, 3)?;
     let i = vm
         .index_value(&a.pos[1])
         .or_else(|e| match crate::obj::number::as_int(&a.pos[1]) {
@@ -485,7 +485,7 @@ fn insert(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn pop(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let l = this(vm, a, "pop")?;
-    a.check("pop", 1, 2)?;
+    a.check_method("list", "pop", 1, 2)?;
     let i = match a.pos.get(1) {
         Some(v) => vm.index_value(v)?,
         None => -1,
@@ -510,7 +510,7 @@ fn pop(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn remove(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let l = this(vm, a, "remove")?;
-    a.check("remove", 2, 2)?;
+    a.check_method("list", "remove", 2, 2)?;
     let items = snapshot(l);
     for (i, x) in items.iter().enumerate() {
         if vm.eq(x, &a.pos[1])? {
@@ -528,7 +528,7 @@ fn remove(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn reverse(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let l = this(vm, a, "reverse")?;
-    a.check("reverse", 1, 1)?;
+    a.check_method("list", "reverse", 1, 1)?;
     l.borrow_mut().reverse();
     Ok(Value::None)
 }

@@ -40,6 +40,8 @@ pub mod set;
 pub mod slice;
 pub mod str;
 pub mod stream;
+mod stream_binary;
+mod stream_config;
 pub mod text_codec;
 pub mod text_common;
 pub mod tuple;

@@ -561,7 +561,7 @@ rich_comparisons!(cmp);
 
 fn add(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let o = this_mut(vm, a, "add")?;
-    a.check("add", 2, 2)?;
+    a.check_method("set", "add", 2, 2)?;
     vm.set_add(o, a.pos[1].clone())?;
     Ok(Value::None)
 }
@@ -585,14 +585,14 @@ fn copy(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn discard(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let o = this_mut(vm, a, "discard")?;
-    a.check("discard", 2, 2)?;
+    a.check_method("set", "discard", 2, 2)?;
     vm.set_discard(o, &a.pos[1])?;
     Ok(Value::None)
 }
 
 fn remove(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let o = this_mut(vm, a, "remove")?;
-    a.check("remove", 2, 2)?;
+    a.check_method("set", "remove", 2, 2)?;
     if !vm.set_discard(o, &a.pos[1])? {
         return Err(key_error(a.pos[1].clone()));
     }
@@ -601,7 +601,7 @@ fn remove(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn pop(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let o = this_mut(vm, a, "pop")?;
-    a.check("pop", 1, 1)?;
+    a.check_method("set", "pop", 1, 1)?;
     let r = match &**o {
         Obj::Set(c) => c.borrow_mut().pop_any(),
         _ => None,

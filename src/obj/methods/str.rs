@@ -898,7 +898,7 @@ fn format(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn format_map(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "format_map")?;
-    a.check("format_map", 2, 2)?;
+    a.check_method("str", "format_map", 2, 2)?;
     let fmt = s.as_str().to_string();
     str_format(vm, &fmt, &[], Some(&a.pos[1])).map(new_str)
 }
@@ -907,7 +907,8 @@ fn format_map(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn find_impl(vm: &mut Vm, a: &Args, name: &str, rev: bool) -> PyResult<Option<usize>> {
     let s = this(vm, a, name)?;
-    a.check(name, 2, 4)?;
+    a.no_kwargs(&format!("str.{name}"))?;
+    a.check_method_pos_tuple(name, 2, 4)?;
     let sub = builtin_view(&a.pos[1])
         .as_str()
         .ok_or_else(|| type_error(format!("must be str, not {}", vm.type_name(&a.pos[1]))))?;
@@ -952,7 +953,8 @@ fn rindex(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn count(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "count")?;
-    a.check("count", 2, 4)?;
+    a.no_kwargs("str.count")?;
+    a.check_method_pos_tuple("count", 2, 4)?;
     let sub = a.pos[1]
         .as_str()
         .ok_or_else(|| type_error(format!("must be str, not {}", vm.type_name(&a.pos[1]))))?;
@@ -974,7 +976,8 @@ fn count(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn starts_ends(vm: &mut Vm, a: &Args, name: &str, ends: bool) -> PyResult<Value> {
     let s = this(vm, a, name)?;
-    a.check(name, 2, 4)?;
+    a.no_kwargs(&format!("str.{name}"))?;
+    a.check_method_pos_tuple(name, 2, 4)?;
     let Some((b0, b1)) = sub_range(vm, s, a, 2)? else {
         return Ok(Value::Bool(false));
     };
@@ -1100,7 +1103,7 @@ pub fn split_whitespace(s: &str, maxsplit: i64) -> Vec<Value> {
 fn split(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "split")?;
     a.only_kwargs("split", &["sep", "maxsplit"])?;
-    a.check_pos("split", 1, 3)?;
+    a.check_method_pos_tuple("split", 1, 3)?;
     let maxsplit = maxsplit_arg(vm, a, 2)?;
     let st = s.as_str();
     let out = match sep_arg(vm, a)? {
@@ -1137,7 +1140,7 @@ fn split(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn rsplit(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "rsplit")?;
     a.only_kwargs("rsplit", &["sep", "maxsplit"])?;
-    a.check_pos("rsplit", 1, 3)?;
+    a.check_method_pos_tuple("rsplit", 1, 3)?;
     let maxsplit = maxsplit_arg(vm, a, 2)?;
     let st = s.as_str();
     let mut out: Vec<Value> = match sep_arg(vm, a)? {
@@ -1197,7 +1200,7 @@ fn is_line_break(c: char) -> bool {
 fn splitlines(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "splitlines")?;
     a.only_kwargs("splitlines", &["keepends"])?;
-    a.check_pos("splitlines", 1, 2)?;
+    a.check_method_pos_tuple("splitlines", 1, 2)?;
     let keep = match a.arg(1, "keepends") {
         Some(v) => vm.truthy(v)?,
         None => false,
@@ -1231,7 +1234,7 @@ fn splitlines(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn partition_impl(vm: &mut Vm, a: &Args, name: &str, rev: bool) -> PyResult<Value> {
     let s = this(vm, a, name)?;
-    a.check(name, 2, 2)?;
+    a.check_method("str", name, 2, 2)?;
     let sep = a.pos[1]
         .as_str()
         .ok_or_else(|| type_error(format!("must be str, not {}", vm.type_name(&a.pos[1]))))?;
@@ -1263,7 +1266,7 @@ fn rpartition(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn join(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "join")?;
-    a.check("join", 2, 2)?;
+    a.check_method("str", "join", 2, 2)?;
     let sep = s.as_str();
     let it = &a.pos[1];
     // A list is read in place: nothing below runs aio code that could mutate it.
@@ -1333,7 +1336,7 @@ fn join(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn replace(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "replace")?;
-    a.check("replace", 3, 4)?;
+    a.check_method("str", "replace", 3, 4)?;
     let old = builtin_view(&a.pos[1]).as_str().ok_or_else(|| {
         type_error(format!(
             "replace() argument 1 must be str, not {}",
@@ -1408,7 +1411,7 @@ fn strip_chars<'a>(a: &'a Args, name: &str) -> PyResult<Option<&'a str>> {
 
 fn strip_impl(vm: &mut Vm, a: &Args, name: &str, left: bool, right: bool) -> PyResult<Value> {
     let s = this(vm, a, name)?;
-    a.check(name, 1, 2)?;
+    a.check_method("str", name, 1, 2)?;
     let chars = strip_chars(a, name)?;
     let st = s.as_str();
     let r = match chars {
@@ -1451,7 +1454,7 @@ fn rstrip(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn upper(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "upper")?;
-    a.check("upper", 1, 1)?;
+    a.check_method("str", "upper", 1, 1)?;
     if s.ascii {
         return Ok(crate::obj::str::from_string(
             s.as_str().to_ascii_uppercase(),
@@ -1462,7 +1465,7 @@ fn upper(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 }
 fn lower(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "lower")?;
-    a.check("lower", 1, 1)?;
+    a.check_method("str", "lower", 1, 1)?;
     if s.ascii {
         return Ok(crate::obj::str::from_string(
             s.as_str().to_ascii_lowercase(),
@@ -1473,11 +1476,12 @@ fn lower(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 }
 fn casefold(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "casefold")?;
-    a.check("casefold", 1, 1)?;
+    a.check_method("str", "casefold", 1, 1)?;
     Ok(new_str(crate::text::casefold(s.as_str())))
 }
 fn swapcase(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "swapcase")?;
+    a.check_method("str", "swapcase", 1, 1)?;
     let mut out = String::with_capacity(s.s.len());
     let text = s.as_str();
     for (i, c) in text.char_indices() {
@@ -1498,6 +1502,7 @@ fn is_cased(c: char) -> bool {
 
 fn capitalize(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "capitalize")?;
+    a.check_method("str", "capitalize", 1, 1)?;
     let mut out = String::with_capacity(s.s.len());
     let text = s.as_str();
     for (i, c) in text.char_indices() {
@@ -1512,6 +1517,7 @@ fn capitalize(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn title(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "title")?;
+    a.check_method("str", "title", 1, 1)?;
     let mut out = String::with_capacity(s.s.len());
     let mut prev_cased = false;
     let text = s.as_str();
@@ -1549,7 +1555,7 @@ fn fill_char(vm: &Vm, a: &Args, i: usize) -> PyResult<char> {
 
 fn pad(vm: &mut Vm, a: &Args, name: &str, kind: u8) -> PyResult<Value> {
     let s = this(vm, a, name)?;
-    a.check(name, 2, 3)?;
+    a.check_method("str", name, 2, 3)?;
     let width = vm.index_value(&a.pos[1])?;
     let fill = fill_char(vm, a, 2)?;
     let n = s.char_len() as i64;
@@ -1584,7 +1590,7 @@ fn rjust(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn zfill(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "zfill")?;
-    a.check("zfill", 2, 2)?;
+    a.check_method("str", "zfill", 2, 2)?;
     let width = vm.index_value(&a.pos[1])?;
     let n = s.char_len() as i64;
     if width <= n {
@@ -1607,6 +1613,7 @@ fn zfill(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn expandtabs(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "expandtabs")?;
     a.only_kwargs("expandtabs", &["tabsize"])?;
+    a.check_method_pos_tuple("expandtabs", 1, 2)?;
     let ts = match a.arg(1, "tabsize") {
         Some(v) => vm.index_value(v)?,
         None => 8,
@@ -1624,7 +1631,7 @@ fn expandtabs(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn removeprefix(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "removeprefix")?;
-    a.check("removeprefix", 2, 2)?;
+    a.check_method("str", "removeprefix", 2, 2)?;
     let p = str_arg(vm, &a.pos[1], "removeprefix() argument")?;
     match s.as_str().strip_prefix(p) {
         Some(r) if !p.is_empty() => Ok(Value::str(r)),
@@ -1633,7 +1640,7 @@ fn removeprefix(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 }
 fn removesuffix(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "removesuffix")?;
-    a.check("removesuffix", 2, 2)?;
+    a.check_method("str", "removesuffix", 2, 2)?;
     let p = str_arg(vm, &a.pos[1], "removesuffix() argument")?;
     match s.as_str().strip_suffix(p) {
         Some(r) if !p.is_empty() => Ok(Value::str(r)),
@@ -1644,6 +1651,7 @@ fn removesuffix(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn encode(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "encode")?;
     a.only_kwargs("encode", &["encoding", "errors"])?;
+    a.check_method_pos_tuple("encode", 1, 3)?;
     let enc = match a.arg(1, "encoding") {
         Some(v) => str_arg(vm, v, "encode() argument 'encoding'")?.to_string(),
         None => "utf-8".into(),
@@ -1726,7 +1734,7 @@ fn maketrans(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn translate(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "translate")?;
-    a.check("translate", 2, 2)?;
+    a.check_method("str", "translate", 2, 2)?;
     let table = a.pos[1].clone();
     let mut out = String::with_capacity(s.s.len());
     for c in s.as_str().chars() {
@@ -1767,7 +1775,7 @@ fn pred(
     f: impl Fn(char) -> bool,
 ) -> PyResult<Value> {
     let s = this(vm, a, name)?;
-    a.check(name, 1, 1)?;
+    a.check_method("str", name, 1, 1)?;
     let st = s.as_str();
     if st.is_empty() {
         return Ok(Value::Bool(empty));
@@ -1820,6 +1828,7 @@ fn isprintable(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 }
 fn islower(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "islower")?;
+    a.check_method("str", "islower", 1, 1)?;
     let mut cased = false;
     for c in s.as_str().chars() {
         if c.is_uppercase() || matches!(c, 'ǅ' | 'ǈ' | 'ǋ' | 'ǲ') {
@@ -1833,6 +1842,7 @@ fn islower(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 }
 fn isupper(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "isupper")?;
+    a.check_method("str", "isupper", 1, 1)?;
     let mut cased = false;
     for c in s.as_str().chars() {
         if c.is_lowercase() || matches!(c, 'ǅ' | 'ǈ' | 'ǋ' | 'ǲ') {
@@ -1846,6 +1856,7 @@ fn isupper(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 }
 fn istitle(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "istitle")?;
+    a.check_method("str", "istitle", 1, 1)?;
     let cases = s.as_str().chars().map(|c| {
         if c.is_uppercase() || matches!(c, 'ǅ' | 'ǈ' | 'ǋ' | 'ǲ') {
             Case::Upper
@@ -1874,6 +1885,7 @@ fn is_combining(c: char) -> bool {
 
 fn isidentifier(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "isidentifier")?;
+    a.check_method("str", "isidentifier", 1, 1)?;
     Ok(Value::Bool(is_identifier(s.as_str())))
 }
 

@@ -21,7 +21,7 @@ pub const STDOUT_BUFFER: usize = 8192;
 thread_local! {
     static STDOUT_TTY: bool = std::io::stdout().is_terminal();
     /// `-u` or `PYTHONUNBUFFERED`: every write goes out at once, as CPython's.
-    static STDOUT_UNBUFFERED: bool = crate::options::get().unbuffered;
+    pub(super) static STDOUT_UNBUFFERED: bool = crate::options::get().unbuffered;
 }
 
 /// A new stream object for `fd` (0, 1 or 2).
@@ -36,6 +36,10 @@ pub fn new_stream(fd: i32) -> Value {
         name,
         buffer: RefCell::new(Vec::new()),
         closed: std::cell::Cell::new(false),
+        binary: RefCell::new(Vec::new()),
+        encoding: RefCell::new(None),
+        errors: RefCell::new(None),
+        line_buffering: std::cell::Cell::new(None),
     })))
 }
 
@@ -55,7 +59,7 @@ fn stream_of<'a>(vm: &Vm, v: &'a Value, method: &str) -> PyResult<&'a StreamObj>
     }
 }
 
-fn self_stream<'a>(vm: &Vm, args: &'a Args, method: &str) -> PyResult<&'a StreamObj> {
+pub(super) fn self_stream<'a>(vm: &Vm, args: &'a Args, method: &str) -> PyResult<&'a StreamObj> {
     match args.pos.first() {
         Some(v) => stream_of(vm, v, method),
         None => Err(type_error(format!("{method}() needs an argument"))),
@@ -87,11 +91,11 @@ fn open_raw_stream<'a>(vm: &Vm, args: &'a Args, method: &str) -> PyResult<&'a St
     Ok(s)
 }
 
-fn io_error(vm: &mut Vm, e: &std::io::Error) -> crate::vm::ExcRef {
+pub(super) fn io_error(vm: &mut Vm, e: &std::io::Error) -> crate::vm::ExcRef {
     super::exception::os_error_from_io(vm, e, None)
 }
 
-fn write_fd(fd: i32, bytes: &[u8]) -> std::io::Result<()> {
+pub(super) fn write_fd(fd: i32, bytes: &[u8]) -> std::io::Result<()> {
     if fd == 2 {
         let mut err = std::io::stderr().lock();
         err.write_all(bytes)?;
@@ -104,9 +108,13 @@ fn write_fd(fd: i32, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// Writes a stream's pending output.
-fn flush_stream(vm: &mut Vm, s: &StreamObj) -> PyResult<()> {
+pub(super) fn flush_stream(vm: &mut Vm, s: &StreamObj) -> PyResult<()> {
     check_open(s, ".")?;
-    let pending = std::mem::take(&mut *s.buffer.borrow_mut());
+    // The text layer's pending text goes into the binary layer, behind what was written
+    // there directly, and the binary layer goes out.
+    let text = std::mem::take(&mut *s.buffer.borrow_mut());
+    let mut pending = std::mem::take(&mut *s.binary.borrow_mut());
+    pending.extend_from_slice(&text);
     if pending.is_empty() || s.fd == 0 {
         return Ok(());
     }
@@ -124,7 +132,8 @@ fn stream_write(vm: &mut Vm, s: &StreamObj, text: &str) -> PyResult<()> {
                 b.extend_from_slice(text.as_bytes());
                 b.len() >= STDOUT_BUFFER
                     || STDOUT_UNBUFFERED.with(|u| *u)
-                    || (STDOUT_TTY.with(|t| *t) && text.contains('\n'))
+                    || (s.line_buffering.get().unwrap_or(STDOUT_TTY.with(|t| *t))
+                        && text.contains('\n'))
             };
             if flush {
                 flush_stream(vm, s)?;
@@ -407,9 +416,11 @@ fn m_false(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 fn m_repr(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let s = self_stream(vm, args, "__repr__")?;
     let mode = if s.fd == 0 { "r" } else { "w" };
+    let encoding = s.encoding.borrow().clone();
     Ok(Value::string(format!(
-        "<_io.TextIOWrapper name='{}' mode='{mode}' encoding='utf-8'>",
-        s.name
+        "<_io.TextIOWrapper name='{}' mode='{mode}' encoding='{}'>",
+        s.name,
+        encoding.as_deref().unwrap_or("utf-8")
     )))
 }
 
@@ -419,12 +430,18 @@ fn p_name(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 }
 
 fn p_encoding(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    self_stream(vm, args, "encoding")?;
-    Ok(Value::str("utf-8"))
+    let s = self_stream(vm, args, "encoding")?;
+    Ok(match &*s.encoding.borrow() {
+        Some(name) => Value::str(name),
+        None => Value::str("utf-8"),
+    })
 }
 
 fn p_errors(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let s = self_stream(vm, args, "errors")?;
+    if let Some(name) = &*s.errors.borrow() {
+        return Ok(Value::str(name));
+    }
     Ok(Value::str(if s.fd == 2 {
         "backslashreplace"
     } else {
@@ -439,6 +456,9 @@ fn p_mode(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 
 fn p_line_buffering(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let s = self_stream(vm, args, "line_buffering")?;
+    if let Some(on) = s.line_buffering.get() {
+        return Ok(Value::Bool(on));
+    }
     Ok(Value::Bool(match s.fd {
         1 => STDOUT_TTY.with(|t| *t),
         2 => true,
@@ -499,4 +519,6 @@ pub fn register(vm: &mut Vm) {
     if let Obj::Class(c) = &*cls {
         *c.module.borrow_mut() = std::rc::Rc::from("_io");
     }
+    super::stream_binary::register(vm, &cls);
+    super::stream_config::register(vm, &cls);
 }

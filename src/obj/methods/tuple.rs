@@ -161,7 +161,7 @@ rich_comparisons!(cmp);
 
 fn count(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let t = this(vm, a, "count")?;
-    a.check("count", 2, 2)?;
+    a.check_method("tuple", "count", 2, 2)?;
     let mut n = 0;
     for x in t {
         if vm.eq(x, &a.pos[1])? {
@@ -173,7 +173,7 @@ fn count(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn index(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let t = this(vm, a, "index")?;
-    a.check("index", 2, 4)?;
+    a.check_method("tuple", "index", 2, 4)?;
     index_in(vm, t, a, "tuple")
 }
 
