@@ -237,7 +237,7 @@ fn decode(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 }
 
 fn encode_fn(vm: &mut Vm, args: &Args, func: &'static str, c: Codec) -> PyResult<Value> {
-    args.no_kwargs(&format!("_codecs.{func}"))?;
+    args.no_kwargs_for("_codecs", func)?;
     args.check_pos(func, 1, 2)?;
     let s = str_arg(vm, &args.pos[0], func, 1)?;
     let errors = errors_arg(vm, args, 1, func)?;
@@ -246,7 +246,7 @@ fn encode_fn(vm: &mut Vm, args: &Args, func: &'static str, c: Codec) -> PyResult
 }
 
 fn decode_fn(vm: &mut Vm, args: &Args, func: &'static str, c: Codec) -> PyResult<Value> {
-    args.no_kwargs(&format!("_codecs.{func}"))?;
+    args.no_kwargs_for("_codecs", func)?;
     args.check_pos(func, 1, 3)?;
     let data = data_arg(vm, &args.pos[0], func, 1)?;
     let errors = errors_arg(vm, args, 1, func)?;

@@ -127,11 +127,18 @@ impl<'a> Args<'a> {
 
     /// Rejects keyword arguments: "f() takes no keyword arguments".
     pub fn no_kwargs(&self, name: &str) -> PyResult<()> {
+        self.no_kwargs_for("", name)
+    }
+
+    /// `no_kwargs` for `owner.name` (`str.find`), the name formatted only for the error.
+    pub fn no_kwargs_for(&self, owner: &str, name: &str) -> PyResult<()> {
         if self.kwnames.is_empty() {
-            Ok(())
-        } else {
-            Err(type_error(format!("{name}() takes no keyword arguments")))
+            return Ok(());
         }
+        let dot = if owner.is_empty() { "" } else { "." };
+        Err(type_error(format!(
+            "{owner}{dot}{name}() takes no keyword arguments"
+        )))
     }
 
     /// Rejects keywords other than `allowed` as CPython 3.11's C functions (Argument Clinic

@@ -907,7 +907,7 @@ fn format_map(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn find_impl(vm: &mut Vm, a: &Args, name: &str, rev: bool) -> PyResult<Option<usize>> {
     let s = this(vm, a, name)?;
-    a.no_kwargs(&format!("str.{name}"))?;
+    a.no_kwargs_for("str", name)?;
     a.check_method_pos_tuple(name, 2, 4)?;
     let sub = builtin_view(&a.pos[1])
         .as_str()
@@ -976,7 +976,7 @@ fn count(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn starts_ends(vm: &mut Vm, a: &Args, name: &str, ends: bool) -> PyResult<Value> {
     let s = this(vm, a, name)?;
-    a.no_kwargs(&format!("str.{name}"))?;
+    a.no_kwargs_for("str", name)?;
     a.check_method_pos_tuple(name, 2, 4)?;
     let Some((b0, b1)) = sub_range(vm, s, a, 2)? else {
         return Ok(Value::Bool(false));
