@@ -1409,6 +1409,17 @@ impl Vm {
         Ok(out)
     }
 
+    /// An iterator over `seq` for unpacking: a TypeError says what could not be unpacked.
+    fn unpack_iter(&mut self, seq: &Value) -> PyResult<Value> {
+        match self.iter(seq) {
+            Err(e) if e.is(ExcKind::TypeError) => Err(type_error(format!(
+                "cannot unpack non-iterable {} object",
+                self.type_name(seq)
+            ))),
+            r => r,
+        }
+    }
+
     /// All items of `seq` for a starred assignment (`a, *b = seq`), with unpacking's
     /// message for a value that is not iterable.
     fn unpack_all(&mut self, seq: &Value) -> PyResult<Vec<Value>> {
@@ -1419,16 +1430,7 @@ impl Vm {
                 _ => {}
             }
         }
-        let it = match self.iter(seq) {
-            Ok(it) => it,
-            Err(e) if e.is(ExcKind::TypeError) => {
-                return Err(type_error(format!(
-                    "cannot unpack non-iterable {} object",
-                    self.type_name(seq)
-                )))
-            }
-            Err(e) => return Err(e),
-        };
+        let it = self.unpack_iter(seq)?;
         self.collect(&it)
     }
 
@@ -1443,16 +1445,7 @@ impl Vm {
                 return check_unpack(items, n);
             }
         }
-        let it = match self.iter(seq) {
-            Ok(it) => it,
-            Err(e) if e.is(ExcKind::TypeError) => {
-                return Err(type_error(format!(
-                    "cannot unpack non-iterable {} object",
-                    self.type_name(seq)
-                )))
-            }
-            Err(e) => return Err(e),
-        };
+        let it = self.unpack_iter(seq)?;
         let mut out = Vec::with_capacity(n);
         while let Some(v) = self.next(&it)? {
             out.push(v);

@@ -47,25 +47,13 @@ impl<'a> Args<'a> {
             min.saturating_sub(1),
             max.saturating_sub(1),
         );
-        let plural = |k: usize| if k == 1 { "" } else { "s" };
-        let msg = if min == max {
-            match min {
-                0 => format!("{owner}.{name}() takes no arguments ({n} given)"),
-                1 => format!("{owner}.{name}() takes exactly one argument ({n} given)"),
-                _ => format!("{name} expected {min} arguments, got {n}"),
-            }
-        } else if n < min {
-            format!(
-                "{name} expected at least {min} argument{}, got {n}",
-                plural(min)
-            )
-        } else {
-            format!(
-                "{name} expected at most {max} argument{}, got {n}",
-                plural(max)
-            )
-        };
-        Err(type_error(msg))
+        Err(type_error(count_message(
+            &format!("{owner}.{name}"),
+            name,
+            n,
+            min,
+            max,
+        )))
     }
 
     /// The positional count of a method parsed the `PyArg_ParseTuple` way (`str.find`,
@@ -105,24 +93,7 @@ impl<'a> Args<'a> {
         if n >= min && n <= max {
             return Ok(());
         }
-        let msg = if min == max {
-            match min {
-                0 => format!("{name}() takes no arguments ({n} given)"),
-                1 => format!("{name}() takes exactly one argument ({n} given)"),
-                _ => format!("{name} expected {min} arguments, got {n}"),
-            }
-        } else if n < min {
-            format!(
-                "{name} expected at least {min} argument{}, got {n}",
-                if min == 1 { "" } else { "s" }
-            )
-        } else {
-            format!(
-                "{name} expected at most {max} argument{}, got {n}",
-                if max == 1 { "" } else { "s" }
-            )
-        };
-        Err(type_error(msg))
+        Err(type_error(count_message(name, name, n, min, max)))
     }
 
     /// Rejects keyword arguments: "f() takes no keyword arguments".
@@ -245,5 +216,29 @@ impl Vm {
         if let Obj::Dict(d) = &*self.builtins {
             super::dictops::set_str(&mut d.borrow_mut(), key, value);
         }
+    }
+}
+
+/// CPython's message for `n` positional arguments where `min..=max` were expected: the
+/// METH_NOARGS and METH_O forms name `qual()` (`list.append()`), Argument Clinic's name the
+/// bare `name` (`insert expected 2 arguments, got 1`).
+fn count_message(qual: &str, name: &str, n: usize, min: usize, max: usize) -> String {
+    let plural = |k: usize| if k == 1 { "" } else { "s" };
+    if min == max {
+        match min {
+            0 => format!("{qual}() takes no arguments ({n} given)"),
+            1 => format!("{qual}() takes exactly one argument ({n} given)"),
+            _ => format!("{name} expected {min} arguments, got {n}"),
+        }
+    } else if n < min {
+        format!(
+            "{name} expected at least {min} argument{}, got {n}",
+            plural(min)
+        )
+    } else {
+        format!(
+            "{name} expected at most {max} argument{}, got {n}",
+            plural(max)
+        )
     }
 }
