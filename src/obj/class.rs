@@ -56,6 +56,11 @@ pub struct ClassObj {
     pub flags: Cell<ClassFlags>,
     /// The metaclass when it is not `type`.
     pub metaclass: RefCell<Option<ObjRef>>,
+    /// How many attributes `__init__` has given an instance (the most seen by the
+    /// attribute cache's stores): a new instance's namespace starts with room for them,
+    /// instead of growing (and moving its entries) as they arrive. CPython shares one
+    /// keys table per class to the same end.
+    pub attrs_hint: Cell<u8>,
 }
 
 impl ClassObj {

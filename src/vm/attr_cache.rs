@@ -11,7 +11,7 @@
 //! `__init__` put their attributes at the same positions).
 
 use super::class::{as_class, lookup};
-use super::dictops::{index_str, set_str};
+use super::dictops::{index_str, store_str};
 use super::lookup_cache;
 use super::value::Value;
 use crate::obj::class::InstanceObj;
@@ -159,15 +159,27 @@ pub(super) fn store(
             }
             return;
         }
-        set_str(d, name.clone(), v);
-        if let Some(ix) = index_str(d, name) {
+        if let Some((ix, _old)) = store_str(d, name.clone(), v) {
             cell.set(AttrHint {
                 index: ix as u32,
                 ..cell.get()
             });
         }
+        note_attrs(inst, d.len());
     });
     Ok(())
+}
+
+/// Raises the class's `attrs_hint` to `n` attributes (at most 255).
+fn note_attrs(inst: &InstanceObj, n: usize) {
+    inst.class.with(|cls| {
+        if let Some(c) = as_class(cls) {
+            let n = u8::try_from(n).unwrap_or(u8::MAX);
+            if n > c.attrs_hint.get() {
+                c.attrs_hint.set(n);
+            }
+        }
+    });
 }
 
 /// `module.<names[i]>` when it is in the module's namespace (else the general loop's

@@ -362,7 +362,12 @@ impl Vm {
                     return Err(type_error(format!("{}() takes no arguments", c.name())));
                 }
                 crate::obj::methods::object::refuse_abstract(self, c)?;
-                Value::obj(Obj::Instance(InstanceObj::new(cls.clone(), Value::Undef)))
+                let attrs = crate::obj::dict::DictData::with_capacity(c.attrs_hint.get().into());
+                Value::obj(Obj::Instance(InstanceObj::with_attrs(
+                    cls.clone(),
+                    attrs,
+                    Value::Undef,
+                )))
             }
             (_, Layout::Builtin | Layout::Future | Layout::Payload) => {
                 return Err(type_error(format!(

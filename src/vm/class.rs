@@ -555,6 +555,7 @@ impl Vm {
             builtin: false,
             flags: Cell::new(ClassFlags::default()),
             metaclass: RefCell::new(metaclass),
+            attrs_hint: Cell::new(0),
         })));
         refresh_flags(&cls, self);
         Ok(cls)

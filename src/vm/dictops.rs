@@ -79,15 +79,21 @@ pub fn set_str(d: &mut DictData, key: Value, value: Value) {
 /// `set_str` giving back the value it replaced (None when the key was new), for the caller
 /// to drop once the dict is no longer borrowed.
 pub fn replace_str(d: &mut DictData, key: Value, value: Value) -> Option<Value> {
+    store_str(d, key, value).and_then(|(_, old)| old)
+}
+
+/// `replace_str` that also tells where the key's entry is: (entry index, replaced value).
+/// None for a key that is not a str (nothing stored).
+pub fn store_str(d: &mut DictData, key: Value, value: Value) -> Option<(usize, Option<Value>)> {
     let hash = key.as_strobj()?.hash();
     match d.probe(&key, hash, 0, fast_eq) {
-        Probe::Found(i) => d
-            .entry_mut(i)
-            .map(|e| std::mem::replace(&mut e.value, value)),
-        _ => {
-            d.push_new(hash, key, value);
-            None
+        Probe::Found(i) => {
+            let old = d
+                .entry_mut(i)
+                .map(|e| std::mem::replace(&mut e.value, value));
+            Some((i, old))
         }
+        _ => Some((d.push_new(hash, key, value), None)),
     }
 }
 

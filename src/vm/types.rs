@@ -234,6 +234,7 @@ pub fn new_class(name: &str, bases: Vec<ObjRef>, layout: Layout, builtin: bool) 
         builtin,
         flags: Cell::new(ClassFlags::default()),
         metaclass: RefCell::new(None),
+        attrs_hint: Cell::new(0),
     })))
 }
 
