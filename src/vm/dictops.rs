@@ -276,12 +276,20 @@ fn plain_hash(key: &Value) -> Option<i64> {
 /// `d[key]` for a dict that holds `key` (a str or int): the value. None when the key is
 /// absent or of another kind, for the general path to raise or to run aio code.
 pub fn plain_getitem(d: &ObjRef, key: &Value) -> Option<Value> {
+    plain_lookup(d, key)?
+}
+
+/// The value of a str or int `key` in dict `d`, or None when it is absent (`dict.get`);
+/// None (outside) when the lookup could run aio code: another kind of key, or a stored
+/// key of the same hash that compares with `__eq__`.
+pub fn plain_lookup(d: &ObjRef, key: &Value) -> Option<Option<Value>> {
     let Obj::Dict(cell) = &**d else { return None };
     let hash = plain_hash(key)?;
     let data = cell.try_borrow().ok()?;
     match data.probe(key, hash, 0, fast_eq) {
-        Probe::Found(i) => data.entry(i).map(|e| e.value.clone()),
-        _ => None,
+        Probe::Found(i) => Some(data.entry(i).map(|e| e.value.clone())),
+        Probe::Missing => Some(None),
+        Probe::Candidate { .. } => None,
     }
 }
 

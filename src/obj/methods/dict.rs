@@ -320,9 +320,11 @@ fn fromkeys(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn get(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let (o, _) = this(vm, a, "get")?;
     a.check_method("dict", "get", 2, 3)?;
-    Ok(vm
-        .dict_get(o, &a.pos[1])?
-        .unwrap_or_else(|| a.pos.get(2).cloned().unwrap_or(Value::None)))
+    let found = match crate::vm::dictops::plain_lookup(o, &a.pos[1]) {
+        Some(found) => found,
+        None => vm.dict_get(o, &a.pos[1])?,
+    };
+    Ok(found.unwrap_or_else(|| a.pos.get(2).cloned().unwrap_or(Value::None)))
 }
 
 fn view(o: &ObjRef, kind: DictIterKind) -> Value {
