@@ -170,11 +170,15 @@ pub(super) fn store(
     Ok(())
 }
 
-/// Raises the class's `attrs_hint` to `n` attributes (at most 255).
+/// The most attributes a new instance's namespace is made room for (CPython caps its
+/// shared keys at 30): one odd instance must not make every later one large.
+const MAX_ATTRS_HINT: usize = 30;
+
+/// Raises the class's `attrs_hint` to `n` attributes (at most `MAX_ATTRS_HINT`).
 fn note_attrs(inst: &InstanceObj, n: usize) {
     inst.class.with(|cls| {
         if let Some(c) = as_class(cls) {
-            let n = u8::try_from(n).unwrap_or(u8::MAX);
+            let n = n.min(MAX_ATTRS_HINT) as u8;
             if n > c.attrs_hint.get() {
                 c.attrs_hint.set(n);
             }
