@@ -33,20 +33,10 @@ impl<'a> Args<'a> {
     /// (1 given)` (METH_NOARGS), `insert expected 2 arguments, got 1` (Argument Clinic),
     /// `list.pop() takes no keyword arguments`.
     pub fn check_method(&self, owner: &str, name: &str, min: usize, max: usize) -> PyResult<()> {
-        if !self.kwnames.is_empty() {
-            return Err(type_error(format!(
-                "{owner}.{name}() takes no keyword arguments"
-            )));
-        }
-        let n = self.pos.len();
-        if n >= min && n <= max {
+        self.no_kwargs_for(owner, name)?;
+        let Some((n, min, max)) = self.counts_without_receiver(min, max) else {
             return Ok(());
-        }
-        let (n, min, max) = (
-            n.saturating_sub(1),
-            min.saturating_sub(1),
-            max.saturating_sub(1),
-        );
+        };
         Err(type_error(count_message(
             &format!("{owner}.{name}"),
             name,
@@ -56,19 +46,27 @@ impl<'a> Args<'a> {
         )))
     }
 
+    /// None when a method's positional count (receiver included) is in `min..=max`; else
+    /// the count, `min` and `max` without the receiver, as CPython's messages give them.
+    fn counts_without_receiver(&self, min: usize, max: usize) -> Option<(usize, usize, usize)> {
+        let n = self.pos.len();
+        if n >= min && n <= max {
+            return None;
+        }
+        Some((
+            n.saturating_sub(1),
+            min.saturating_sub(1),
+            max.saturating_sub(1),
+        ))
+    }
+
     /// The positional count of a method parsed the `PyArg_ParseTuple` way (`str.find`,
     /// `str.split`), receiver counted in `min`/`max`: `find() takes at least 1 argument
     /// (0 given)`. Keywords are the caller's to check.
     pub fn check_method_pos_tuple(&self, name: &str, min: usize, max: usize) -> PyResult<()> {
-        let n = self.pos.len();
-        if n >= min && n <= max {
+        let Some((n, min, max)) = self.counts_without_receiver(min, max) else {
             return Ok(());
-        }
-        let (n, min, max) = (
-            n.saturating_sub(1),
-            min.saturating_sub(1),
-            max.saturating_sub(1),
-        );
+        };
         let (bound, k) = if n < min {
             ("least", min)
         } else {
