@@ -172,34 +172,39 @@ pub fn refresh_flags(cls: &ObjRef, vm: &mut Vm) {
 }
 
 fn refresh_own_flags(cls: &ObjRef, vm: &mut Vm) {
-    let names = ["__del__", "__getattr__", "__getattribute__", "__setattr__"];
-    let mut found = [false; 4];
+    // Which of these some user class in the MRO defines (a builtin's does not count).
+    let names = [
+        "__del__",
+        "__getattr__",
+        "__getattribute__",
+        "__setattr__",
+        "__eq__",
+        "__ne__",
+        "__lt__",
+        "__le__",
+        "__gt__",
+        "__ge__",
+    ];
+    let mut user = [false; 10];
     for (i, n) in names.iter().enumerate() {
         let key = vm.intern(n);
         if let Some((_, owner)) = lookup_with_owner(cls, &key) {
-            found[i] = !as_class(&owner).is_some_and(|c| c.builtin);
+            user[i] = !as_class(&owner).is_some_and(|c| c.builtin);
         }
     }
     let slotted = slot_names(cls, vm).is_some();
-    let mut builtin_compare = true;
-    for n in ["__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__"] {
-        let key = vm.intern(n);
-        if let Some((_, owner)) = lookup_with_owner(cls, &key) {
-            builtin_compare &= as_class(&owner).is_some_and(|c| c.builtin);
-        }
-    }
-    if found[0] {
+    if user[0] {
         crate::gc::module_teardown::note_class_with_del();
     }
     if let Some(c) = as_class(cls) {
         c.flags.set(ClassFlags {
-            has_del: found[0],
-            has_getattr: found[1],
-            has_getattribute: found[2],
-            has_setattr: found[3],
+            has_del: user[0],
+            has_getattr: user[1],
+            has_getattribute: user[2],
+            has_setattr: user[3],
             slotted,
             abstract_: c.flags.get().abstract_,
-            builtin_compare,
+            builtin_compare: !user[4..].contains(&true),
         });
     }
 }

@@ -174,7 +174,10 @@ impl Vm {
             super::dictops::set_str(&mut c.dict.borrow_mut(), key, value);
             super::lookup_cache::invalidate();
         }
-        super::class::refresh_flags(cls, self);
+        // Only special names bear on the flags (as for `setattr` on a class).
+        if name.starts_with("__") {
+            super::class::refresh_flags(cls, self);
+        }
     }
 
     /// A readable and writable property backed by a native getter and setter.
