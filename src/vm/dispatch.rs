@@ -226,16 +226,16 @@ impl Vm {
                 let name = &code.names[i as usize];
                 let map = self.top().locals_map().cloned();
                 let v = match &map {
+                    // A class body or exec() with its own locals: those first.
+                    Some(m) if !self.top().names_are_globals() => {
+                        match self.mapping_get(m, name)? {
+                            Some(v) => v,
+                            None => self.load_global(name)?,
+                        }
+                    }
                     // Module code: a global lookup, through `LoadGlobal`'s cache (which the
                     // fast tier's `LoadName` reads).
-                    _ if self.top().names_are_globals() => {
-                        self.load_global_cached(&code, i as usize)?
-                    }
-                    Some(m) => match self.mapping_get(m, name)? {
-                        Some(v) => v,
-                        None => self.load_global(name)?,
-                    },
-                    None => self.load_global_cached(&code, i as usize)?,
+                    _ => self.load_global_cached(&code, i as usize)?,
                 };
                 self.push(v);
             }
