@@ -9,7 +9,7 @@ use super::Vm;
 use crate::obj::class::Layout;
 use crate::obj::exception::TbEntry;
 use crate::obj::generator::{GenKind, GenState};
-use crate::obj::methods::exception::{project_leaves, same_metadata};
+use crate::obj::methods::exception::{is_group, project_leaves, same_metadata};
 use crate::obj::Obj;
 
 impl Vm {
@@ -280,7 +280,7 @@ impl Vm {
             return Ok(Value::None);
         };
         // A naked exception was caught (and wrapped): one clause ran, one thing to raise.
-        if !self.is_exception_group(orig) {
+        if !is_group(self, orig) {
             return Ok(first);
         }
         let mut new = Vec::new();
@@ -308,13 +308,9 @@ impl Vm {
         )
     }
 
-    fn is_exception_group(&self, v: &Value) -> bool {
-        is_subclass(&self.type_of(v), &exc_class(ExcKind::BaseExceptionGroup))
-    }
-
     /// The leaf exceptions of `e` (itself unless it is a group), depth first.
     fn collect_leaves(&mut self, e: &Value, out: &mut Vec<Value>) -> PyResult<()> {
-        if !self.is_exception_group(e) {
+        if !is_group(self, e) {
             out.push(e.clone());
             return Ok(());
         }

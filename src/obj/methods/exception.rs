@@ -989,7 +989,8 @@ fn copy_metadata(vm: &mut Vm, from: &Value, to: &Value) -> PyResult<()> {
     Ok(())
 }
 
-fn is_group(vm: &Vm, v: &Value) -> bool {
+/// Whether `v` is a BaseExceptionGroup (or a subclass's instance).
+pub fn is_group(vm: &Vm, v: &Value) -> bool {
     vm.isinstance(v, &vm.t.exc[ExcKind::BaseExceptionGroup as usize])
 }
 
