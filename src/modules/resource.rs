@@ -54,11 +54,12 @@ fn rlim(vm: &mut Vm, v: &Value) -> PyResult<Option<u64>> {
     Ok((n != u64::MAX).then_some(n))
 }
 
-fn resource_arg(vm: &mut Vm, v: &Value) -> PyResult<Resource> {
+/// A resource argument: its `RLIMIT_*` number and rustix's name for it.
+fn resource_arg(vm: &mut Vm, v: &Value) -> PyResult<(usize, Resource)> {
     let n = c_int(vm, v)?;
     usize::try_from(n)
         .ok()
-        .and_then(|i| RESOURCES.get(i).copied())
+        .and_then(|i| Some((i, *RESOURCES.get(i)?)))
         .ok_or_else(|| value_error("invalid resource specified"))
 }
 
@@ -113,7 +114,7 @@ fn getrusage(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 /// `getrlimit(resource)`: (soft, hard).
 fn getrlimit(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("resource.getrlimit", 1, 1)?;
-    let r = resource_arg(vm, &args.pos[0])?;
+    let (_, r) = resource_arg(vm, &args.pos[0])?;
     Ok(limits_tuple(rustix::process::getrlimit(r)))
 }
 
@@ -141,7 +142,7 @@ fn set_error(vm: &mut Vm, e: rustix::io::Errno) -> crate::vm::errors::ExcRef {
 /// `setrlimit(resource, limits)`.
 fn setrlimit(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("setrlimit", 2, 2)?;
-    let r = resource_arg(vm, &args.pos[0])?;
+    let (_, r) = resource_arg(vm, &args.pos[0])?;
     let limits = limits_arg(vm, &args.pos[1])?;
     rustix::process::setrlimit(r, limits).map_err(|e| set_error(vm, e))?;
     Ok(Value::None)
@@ -156,13 +157,13 @@ fn prlimit(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         return Err(type_error("resource.prlimit requires 2 to 3 arguments"));
     }
     let pid = c_int(vm, &args.pos[0])?;
-    let r = resource_arg(vm, &args.pos[1])?;
+    let (index, r) = resource_arg(vm, &args.pos[1])?;
     let own = pid == 0 || pid == i64::from(rustix::process::getpid().as_raw_nonzero().get());
     let Some(limits) = args.pos.get(2) else {
         if own {
             return Ok(limits_tuple(rustix::process::getrlimit(r)));
         }
-        return proc_limits(vm, pid, &args.pos[1]);
+        return proc_limits(vm, pid, index);
     };
     let limits = limits_arg(vm, limits)?;
     let target = if own {
@@ -178,10 +179,9 @@ fn prlimit(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(limits_tuple(old))
 }
 
-/// The limits of process `pid` for resource number `resource`, from `/proc/PID/limits`
+/// The limits of process `pid` for resource number `index`, from `/proc/PID/limits`
 /// (one line per resource in `RLIMIT_*` order after a header: name, soft, hard, units).
-fn proc_limits(vm: &mut Vm, pid: i64, resource: &Value) -> PyResult<Value> {
-    let index = vm.index_value(resource)? as usize;
+fn proc_limits(vm: &mut Vm, pid: i64, index: usize) -> PyResult<Value> {
     let text = match std::fs::read_to_string(format!("/proc/{pid}/limits")) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound || pid < 0 => {
