@@ -29,6 +29,9 @@ pub struct CodeObj {
     /// function's frame at once (`plain_call`, and not a generator or coroutine function);
     /// u32::MAX otherwise. The fast tier's call tests this one field.
     pub exact_args: u32,
+    /// The same for `await f(...)` of a coroutine function (`plain_call`, a coroutine and
+    /// not a generator), whose frame the fast tier runs in place of the coroutine object.
+    pub exact_await_args: u32,
     /// `code.varnames.len()`.
     pub nlocals: u32,
     /// Room a frame's value stack needs: `code.max_stack` and two spare.

@@ -580,7 +580,7 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                         }
                         Some((CallableKind::Function, _)) => {
                             f.pc = pc;
-                            if exact_call(vm, n as usize) {
+                            if exact_call::<false>(vm, n as usize) {
                                 continue 'frames;
                             }
                             f = top(&mut vm.frames);
@@ -628,6 +628,13 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                     if let Some(base) = stack.len().checked_sub(n as usize + 2) {
                         unbind_method(stack, base);
                     }
+                    // A coroutine function given exactly its parameters runs in place.
+                    f.pc = at + 4;
+                    if exact_call::<true>(vm, n as usize) {
+                        continue 'frames;
+                    }
+                    f = top(&mut vm.frames);
+                    let stack = &mut f.stack;
                     if let Some((sc, base, args)) = shortcut(stack, n as usize, true) {
                         f.pc = pc;
                         let r = call_shortcut(vm, sc, base, args);
@@ -1424,13 +1431,19 @@ fn return_to_caller(vm: &mut Vm, v: Value, awaited: bool) -> bool {
 
 /// `Call(nargs)` of a plain function with exactly its positional parameters
 /// (`CodeObj::exact_args`) and no shortcut, either `[.., Undef, function, args..]` or
-/// `[.., function, self, args..]`: the callee's frame, the arguments moved into its locals
-/// and the call's slots gone from `stack`. None (and `stack` untouched) for anything else,
-/// and for a call due for the periodic work (`count_breaker`).
+/// `[.., function, self, args..]`: the callee's frame pushed, the arguments moved into its
+/// locals and the call's slots gone from the caller's stack. False (and the stack
+/// untouched) for anything else, and for a call due for the periodic work
+/// (`count_breaker`).
+///
+/// `AWAITED`: the call of `await f(...)` (`Inst::CallAwait`) of a coroutine function
+/// (`CodeObj::exact_await_args`), whose frame runs in place of the coroutine object: the
+/// frame keeps the function (`Frame::lazy_coro`) and the caller's stack keeps `Undef`
+/// where `Send` would keep the object, as `bind_plain_call` leaves an awaited call.
 // Out of line: small enough that its vector operations are inlined.
 #[inline(never)]
-fn exact_call(vm: &mut Vm, nargs: usize) -> bool {
-    let Some(callee) = exact_callee(
+fn exact_call<const AWAITED: bool>(vm: &mut Vm, nargs: usize) -> bool {
+    let Some(callee) = exact_callee::<AWAITED>(
         &mut top(&mut vm.frames).stack,
         nargs,
         &mut vm.frame_pool,
@@ -1443,7 +1456,7 @@ fn exact_call(vm: &mut Vm, nargs: usize) -> bool {
 }
 
 #[inline(always)]
-fn exact_callee(
+fn exact_callee<const AWAITED: bool>(
     stack: &mut Vec<Value>,
     nargs: usize,
     pool: &mut Frames,
@@ -1459,7 +1472,12 @@ fn exact_callee(
         return None;
     };
     let code = &func.code;
-    if code.exact_args as usize != stack.len() - args
+    let exact = if AWAITED {
+        code.exact_await_args
+    } else {
+        code.exact_args
+    };
+    if exact as usize != stack.len() - args
         || code.shortcut.get().is_some()
         || !count_breaker(breaker)
     {
@@ -1481,7 +1499,9 @@ fn exact_callee(
     }
     let room = code.stack_room as usize;
     if callee.stack.capacity() < room {
-        callee.stack.reserve(room);
+        // Exactly: growth by doubling would leave a coroutine's parked frame with room
+        // it never uses.
+        callee.stack.reserve_exact(room);
     }
     // Every local unbound, then the arguments popped into the first ones, last first (a
     // drain costs more than this for a few arguments).
@@ -1501,12 +1521,23 @@ fn exact_callee(
         forget_immediate(std::mem::replace(slot, v));
     }
     // `[.., Undef, function]` or `[.., function]` left: the frame holds the function's
-    // code and globals, not the function.
+    // code and globals, not the function (unless awaited, where it keeps it for the
+    // coroutine object it may need later).
     let func = stack.pop();
-    if args == base + 2 {
-        forget_immediate(stack.pop());
+    if AWAITED {
+        callee.lazy_coro = match func {
+            Some(Value::Obj(o)) => Some(o),
+            _ => None,
+        };
+        if args != base + 2 {
+            stack.push(Value::Undef);
+        }
+    } else {
+        if args == base + 2 {
+            forget_immediate(stack.pop());
+        }
+        drop(func);
     }
-    drop(func);
     Some(callee)
 }
 

@@ -489,6 +489,10 @@ impl Vm {
             true => code.argcount,
             false => u32::MAX,
         };
+        let exact_await_args = match plain_call && code.flags.coroutine && !code.flags.generator {
+            true => code.argcount,
+            false => u32::MAX,
+        };
         let nlocals = code.varnames.len() as u32;
         let stack_room = code.max_stack + 2;
         Rc::new(crate::obj::CodeObj {
@@ -501,6 +505,7 @@ impl Vm {
             quick,
             plain_call,
             exact_args,
+            exact_await_args,
             nlocals,
             stack_room,
             shortcut: Default::default(),
