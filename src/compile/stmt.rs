@@ -35,6 +35,19 @@ impl<'a> Compiler<'a> {
                 }
             }
             StmtKind::Assign { targets, value } => {
+                if let Some((stores, values)) = parallel_assign(targets, value) {
+                    // `a, b = x, y` builds no tuple: the values are swapped into the order
+                    // unpacking would leave them in (CPython's peephole optimizer does the
+                    // same with BUILD_TUPLE + UNPACK_SEQUENCE).
+                    for v in values {
+                        self.expr(v)?;
+                    }
+                    self.emit(Op::Swap(values.len() as u32));
+                    for t in stores {
+                        self.store(t)?;
+                    }
+                    return Ok(());
+                }
                 self.expr(value)?;
                 let n = targets.len();
                 for (i, t) in targets.iter().enumerate() {
@@ -556,4 +569,24 @@ impl<'a> Compiler<'a> {
         }
         Ok(())
     }
+}
+
+/// For `a, b = x, y` (or three of each, no starred item on either side and not only
+/// constants, which fold into one tuple constant): the targets and the values.
+fn parallel_assign<'a>(targets: &'a [Expr], value: &'a Expr) -> Option<(&'a [Expr], &'a [Expr])> {
+    let [target] = targets else { return None };
+    let (ExprKind::Tuple(stores) | ExprKind::List(stores)) = &target.kind else {
+        return None;
+    };
+    let ExprKind::Tuple(values) = &value.kind else {
+        return None;
+    };
+    let plain = |e: &Expr| !matches!(e.kind, ExprKind::Starred(_));
+    let all_constant = values.iter().all(|e| matches!(e.kind, ExprKind::Constant(_)));
+    (matches!(values.len(), 2 | 3)
+        && stores.len() == values.len()
+        && stores.iter().all(plain)
+        && values.iter().all(plain)
+        && !all_constant)
+        .then_some((stores.as_slice(), values.as_slice()))
 }
