@@ -14,6 +14,9 @@ pub struct CodeObj {
     pub consts: Box<[Value]>,
     /// `code.names` as interned str values.
     pub names: Box<[Value]>,
+    /// `code.varnames` interned: a keyword argument (an interned str from the caller's
+    /// constants) finds its parameter by identity before any string comparison.
+    pub varnames: Box<[Value]>,
     /// One cache per name for `LoadGlobal` (CPython's inline cache for LOAD_GLOBAL).
     pub global_cache: Box<[std::cell::Cell<GlobalCache>]>,
     /// The fast tier's instructions (`vm::quicken`), one per instruction of `code.ops`.

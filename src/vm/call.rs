@@ -116,7 +116,7 @@ impl Vm {
     /// A frame for `func` with every local unbound.
     fn new_frame(&mut self, func: &FunctionObj) -> Box<Frame> {
         let mut f = self.new_frame_no_locals(func);
-        f.locals.resize(func.code.code.varnames.len(), Value::Undef);
+        super::frame::fill_unbound(&mut f.locals, func.code.nlocals as usize);
         f
     }
 
@@ -479,9 +479,10 @@ impl Vm {
                 self.recycle_frame(frame);
                 return Err(type_error("keywords must be strings"));
             };
-            let slot = c.varnames[..nvar]
+            let slot = code.varnames[..nvar]
                 .iter()
-                .position(|n| &**n == name)
+                .position(|n| n.is(k))
+                .or_else(|| c.varnames[..nvar].iter().position(|n| &**n == name))
                 .filter(|&i| i >= c.posonlyargcount as usize);
             match slot {
                 Some(i) => {
@@ -593,10 +594,9 @@ impl Vm {
         let kwdefaults = func.kwdefaults.borrow().clone();
         for i in nparams..nvar {
             if frame.locals[i].is_undef() {
-                let name = self.intern(&c.varnames[i]);
                 let d = match &kwdefaults {
                     Value::Obj(o) => match &**o {
-                        Obj::Dict(d) => super::dictops::get_str(&d.borrow(), &name),
+                        Obj::Dict(d) => super::dictops::get_str(&d.borrow(), &code.varnames[i]),
                         _ => None,
                     },
                     _ => None,
@@ -621,7 +621,6 @@ impl Vm {
         Ok(frame)
     }
 
-    /// Creates the frame's cells and moves captured parameters into them.
     /// The fast path of `Call` (see `Code::takes_exactly_positional`): moves the arguments
     /// from the caller's value stack, above `base + 2`, straight into the new frame's locals.
     pub(crate) fn push_positional_frame(
@@ -641,31 +640,38 @@ impl Vm {
         let caller = self.top();
         frame.locals.extend(caller.stack.drain(base + 2..));
         caller.stack.truncate(base);
-        frame.locals.resize(nlocals, Value::Undef);
+        super::frame::fill_unbound(&mut frame.locals, nlocals);
         self.finish_frame(&mut frame, func);
         self.push_frame(frame)
     }
 
-    #[inline]
+    /// Creates the frame's cells and moves captured parameters into them (most functions
+    /// have none: that test is inlined, the work is not).
+    #[inline(always)]
     fn finish_frame(&mut self, frame: &mut Frame, func: &FunctionObj) {
         let c = &func.code.code;
-        if c.cellvars.is_empty() && c.freevars.is_empty() {
-            return;
+        if !(c.cellvars.is_empty() && c.freevars.is_empty()) {
+            make_cells(frame, func);
         }
-        let Frame { extra, locals, .. } = frame;
-        let cells = &mut extra.get_or_insert_with(Box::default).cells;
-        cells.clear();
-        for _ in 0..c.cellvars.len() {
-            cells.push(ObjRef::new(Obj::Cell(RefCell::new(Value::Undef))));
-        }
-        for &(cell, slot) in &c.cell_params {
-            let v = std::mem::replace(&mut locals[slot as usize], Value::Undef);
-            if let Some(Obj::Cell(cv)) = cells.get(cell as usize).map(|c| &**c) {
-                *cv.borrow_mut() = v;
-            }
-        }
-        cells.extend(func.closure.iter().cloned());
     }
+}
+
+#[inline(never)]
+fn make_cells(frame: &mut Frame, func: &FunctionObj) {
+    let c = &func.code.code;
+    let Frame { extra, locals, .. } = frame;
+    let cells = &mut extra.get_or_insert_with(Box::default).cells;
+    cells.clear();
+    for _ in 0..c.cellvars.len() {
+        cells.push(ObjRef::new(Obj::Cell(RefCell::new(Value::Undef))));
+    }
+    for &(cell, slot) in &c.cell_params {
+        let v = std::mem::replace(&mut locals[slot as usize], Value::Undef);
+        if let Some(Obj::Cell(cv)) = cells.get(cell as usize).map(|c| &**c) {
+            *cv.borrow_mut() = v;
+        }
+    }
+    cells.extend(func.closure.iter().cloned());
 }
 
 fn is_object_new(v: &Value, object: &ObjRef) -> bool {

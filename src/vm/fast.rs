@@ -1625,9 +1625,7 @@ fn bind_plain_call(
         callee.locals.extend(d[*from..].iter().cloned());
     }
     drop(defaults);
-    if callee.locals.len() < nlocals {
-        callee.locals.resize(nlocals, Value::Undef);
-    }
+    super::frame::fill_unbound(&mut callee.locals, nlocals);
     if awaited {
         // The frame keeps the function (for the coroutine object it may need later); the
         // awaiting frame keeps a placeholder for that object.

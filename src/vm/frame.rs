@@ -85,6 +85,17 @@ impl FrameExtra {
     }
 }
 
+/// Pushes unbound locals onto `locals` until it holds `n`. One by one: `Vec::resize` is an
+/// out-of-line call that costs more than this for the few locals most functions have.
+#[inline(always)]
+pub fn fill_unbound(locals: &mut Vec<Value>, n: usize) {
+    let more = n.saturating_sub(locals.len());
+    locals.reserve(more);
+    for _ in 0..more {
+        locals.push(Value::Undef);
+    }
+}
+
 impl Frame {
     /// The rarely used parts, allocated now if they were not yet.
     pub fn extra_mut(&mut self) -> &mut FrameExtra {
@@ -128,7 +139,7 @@ impl Frame {
         let c = &code.code;
         let n_locals = c.varnames.len();
         let mut locals = Vec::with_capacity(n_locals);
-        locals.resize(n_locals, Value::Undef);
+        fill_unbound(&mut locals, n_locals);
         Box::new(Frame {
             stack: Vec::with_capacity(code.stack_room as usize),
             locals,

@@ -475,6 +475,7 @@ impl Vm {
     pub fn code_object(&mut self, code: Rc<crate::bytecode::Code>) -> Rc<crate::obj::CodeObj> {
         let consts = code.consts.iter().map(|c| self.const_value(c)).collect();
         let names: Box<[Value]> = code.names.iter().map(|n| self.intern(n)).collect();
+        let varnames: Box<[Value]> = code.varnames.iter().map(|n| self.intern(n)).collect();
         let global_cache = names.iter().map(|_| Default::default()).collect();
         let method_cache = names.iter().map(|_| Default::default()).collect();
         let attr_hints = names.iter().map(|_| Default::default()).collect();
@@ -499,6 +500,7 @@ impl Vm {
             code,
             consts,
             names,
+            varnames,
             global_cache,
             method_cache,
             attr_hints,
