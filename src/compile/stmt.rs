@@ -582,7 +582,9 @@ fn parallel_assign<'a>(targets: &'a [Expr], value: &'a Expr) -> Option<(&'a [Exp
         return None;
     };
     let plain = |e: &Expr| !matches!(e.kind, ExprKind::Starred(_));
-    let all_constant = values.iter().all(|e| matches!(e.kind, ExprKind::Constant(_)));
+    let all_constant = values
+        .iter()
+        .all(|e| matches!(e.kind, ExprKind::Constant(_)));
     (matches!(values.len(), 2 | 3)
         && stores.len() == values.len()
         && stores.iter().all(plain)

@@ -1526,9 +1526,10 @@ impl Vm {
             None => Vec::new(),
         };
         let globals = self.top().globals.clone();
-        let key = self.intern("__name__");
         let module = match &*globals {
-            Obj::Dict(d) => super::dictops::get_str(&d.borrow(), &key).unwrap_or(Value::None),
+            Obj::Dict(d) => {
+                super::dictops::get_str(&d.borrow(), &self.dunder_name).unwrap_or(Value::None)
+            }
             _ => Value::None,
         };
         let doc = match code.consts.first() {

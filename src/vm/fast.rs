@@ -575,6 +575,13 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                     // to its call, an aio function first tries the exact-arguments path.
                     match callable_kind(stack, n as usize) {
                         Some((CallableKind::Native, base)) => {
+                            if let Some(v) = super::quick_calls::call(&vm.quick, &vm.t, stack, base)
+                            {
+                                if replace_slots(stack, base, v) {
+                                    released!();
+                                }
+                                continue;
+                            }
                             call_native!(Some(base), at);
                             continue;
                         }
@@ -1109,6 +1116,20 @@ fn replace_call(stack: &mut Vec<Value>, result: Value) -> bool {
     let callable = stack.pop();
     forget_immediate(std::mem::replace(last(stack), result));
     callable.is_some_and(released) | arg.is_some_and(released)
+}
+
+/// Replaces the slots of a call from `base` up by its result; whether a dropped value
+/// released an object with a finalizer to run.
+#[inline(always)]
+fn replace_slots(stack: &mut Vec<Value>, base: usize, result: Value) -> bool {
+    let mut gone = false;
+    while stack.len() > base {
+        if let Some(v) = stack.pop() {
+            gone |= released(v);
+        }
+    }
+    stack.push(result);
+    gone
 }
 
 /// Where the callable of `Call(nargs)` sits when it is a native function (not bound to a

@@ -28,6 +28,7 @@ pub mod output;
 pub mod pattern;
 pub mod payload;
 pub mod protocols;
+pub mod quick_calls;
 pub mod quicken;
 pub mod recursion;
 pub mod set_bases;
@@ -78,6 +79,10 @@ pub struct Vm {
     /// `__new__` and `__init__`, interned once: every instantiation looks them up.
     pub(crate) dunder_new: Value,
     pub(crate) dunder_init: Value,
+    /// `__name__`, interned once: every function made looks up its module's name.
+    pub(crate) dunder_name: Value,
+    /// The builtins the fast tier calls in place (`quick_calls`).
+    pub(crate) quick: quick_calls::QuickCalls,
     /// Keyword names set by `KwNames` for the next `Call`.
     pub(crate) kwnames: Option<Value>,
     /// Whether the last exit from the dispatch loop was a yield (vs. a return).
@@ -151,6 +156,8 @@ impl Vm {
             interned: Default::default(),
             dunder_new: Value::None,
             dunder_init: Value::None,
+            dunder_name: Value::None,
+            quick: Default::default(),
             kwnames: None,
             yielded: false,
             propagating: None,
@@ -177,7 +184,9 @@ impl Vm {
         };
         vm.dunder_new = vm.intern("__new__");
         vm.dunder_init = vm.intern("__init__");
+        vm.dunder_name = vm.intern("__name__");
         crate::modules::init(&mut vm);
+        vm.quick = quick_calls::QuickCalls::find(&mut vm);
         generator::register(&mut vm);
         frames::register(&mut vm);
         async_gen::register(&mut vm);

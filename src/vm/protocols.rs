@@ -715,19 +715,8 @@ impl Vm {
 
     /// `len(v)`
     pub fn len(&mut self, v: &Value) -> PyResult<usize> {
-        if let Value::Obj(o) = v {
-            match &**o {
-                Obj::Str(s) => return Ok(s.char_len()),
-                Obj::List(l) => return Ok(l.borrow().len()),
-                Obj::Deque(d) => return Ok(d.len()),
-                Obj::Tuple(t) => return Ok(t.len()),
-                Obj::Dict(d) => return Ok(d.borrow().len()),
-                Obj::Set(s) => return Ok(s.borrow().len()),
-                Obj::FrozenSet(s) => return Ok(s.len()),
-                Obj::Bytes(b) => return Ok(b.len()),
-                Obj::ByteArray(b) => return Ok(b.borrow().len()),
-                _ => {}
-            }
+        if let Some(n) = v.as_obj().and_then(super::quick_calls::builtin_len) {
+            return Ok(n);
         }
         match self.call_special(v, "__len__", &[])? {
             Some(r) => {
