@@ -49,6 +49,16 @@ struct Entry {
     value: Kept,
 }
 
+impl Entry {
+    /// Whether this entry is the valid answer for `name` on the class at `class_addr`.
+    #[inline]
+    fn holds(&self, class_addr: usize, name: &ObjRef, epoch: u64) -> bool {
+        self.epoch == epoch
+            && self.class_addr == class_addr
+            && self.name.as_ref().is_some_and(|n| n.is(name))
+    }
+}
+
 thread_local! {
     static EPOCH: Cell<u64> = const { Cell::new(1) };
     static ENTRIES: RefCell<Vec<Entry>> = const { RefCell::new(Vec::new()) };
@@ -76,13 +86,9 @@ pub fn get(class_addr: usize, name: &ObjRef) -> Option<Hit> {
     let epoch = EPOCH.with(|e| e.get());
     ENTRIES.with(|entries| {
         let entries = entries.borrow();
-        let e = entries.get(slot(class_addr, name))?;
-        let valid = e.epoch == epoch
-            && e.class_addr == class_addr
-            && e.name.as_ref().is_some_and(|n| n.is(name));
-        if !valid {
-            return None;
-        }
+        let s = slot(class_addr, name);
+        let holds = |e: &&Entry| e.holds(class_addr, name, epoch);
+        let e = (entries.get(s).filter(holds)).or_else(|| entries.get(s ^ 1).filter(holds))?;
         Some(match (&e.found, &e.value) {
             (Found::Missing, _) => Hit::Missing,
             (_, Kept::Immediate(v)) => Hit::Value(v.clone()),
@@ -109,8 +115,18 @@ pub fn put(class_addr: usize, name: &ObjRef, found: Found, value: Option<&Value>
                 value: Kept::None,
             });
         }
+        // Two entries per slot pair: a name goes to its own slot unless another live name
+        // holds it, then to the other one, so that two hot names that hash alike both stay.
+        let home = slot(class_addr, name);
+        let at = match entries.get(home) {
+            Some(e) if e.epoch == epoch && !e.holds(class_addr, name, epoch) => home ^ 1,
+            _ => home,
+        };
+        let Some(target) = entries.get_mut(at) else {
+            return;
+        };
         let old = std::mem::replace(
-            &mut entries[slot(class_addr, name)],
+            target,
             Entry {
                 class_addr,
                 name: Some(name.clone()),
