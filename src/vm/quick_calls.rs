@@ -20,6 +20,9 @@ pub struct QuickCalls {
     len: Option<ObjRef>,
     isinstance: Option<ObjRef>,
     list_append: Option<ObjRef>,
+    /// Their addresses (0 for one not found): every native call compares against these,
+    /// so the test must cost next to nothing for the others.
+    addrs: [usize; 3],
 }
 
 impl QuickCalls {
@@ -32,18 +35,35 @@ impl QuickCalls {
             }
         };
         let append = vm.intern("append");
+        let len = builtin(vm, "len");
+        let isinstance = builtin(vm, "isinstance");
+        let list_append = super::class::lookup(&vm.t.list, &append).and_then(|v| v.as_objref());
+        let addr = |f: &Option<ObjRef>| f.as_ref().map_or(0, |f| f.addr());
         QuickCalls {
-            len: builtin(vm, "len"),
-            isinstance: builtin(vm, "isinstance"),
-            list_append: super::class::lookup(&vm.t.list, &append).and_then(|v| v.as_objref()),
+            addrs: [addr(&len), addr(&isinstance), addr(&list_append)],
+            len,
+            isinstance,
+            list_append,
         }
     }
 }
 
 /// For the call of a native whose slots start at `stack[base]` (`[Undef, native, args..]`
 /// or `[native, receiver, args..]`): its result when it is one of the calls answered here.
-#[inline(never)]
+#[inline(always)]
 pub fn call(q: &QuickCalls, t: &Types, stack: &[Value], base: usize) -> Option<Value> {
+    let callable = match stack.get(base..base + 2)? {
+        [Value::Undef, Value::Obj(o)] | [Value::Obj(o), _] => o.addr(),
+        _ => return None,
+    };
+    if !q.addrs.contains(&callable) {
+        return None;
+    }
+    answer(q, t, stack, base)
+}
+
+#[inline(never)]
+fn answer(q: &QuickCalls, t: &Types, stack: &[Value], base: usize) -> Option<Value> {
     let (callable, args) = match stack.get(base..)? {
         [Value::Undef, Value::Obj(o), args @ ..] => (o, args),
         [Value::Obj(o), args @ ..] => (o, args),
