@@ -142,7 +142,11 @@ impl Drop for Obj {
         // as does one after the thread's locals are gone.
         let mut children = SCRATCH.try_with(Cell::take).unwrap_or_default();
         take_children(self, &mut children);
-        let any_object = children.iter().any(|v| matches!(v, Value::Obj(_)));
+        // Children referenced elsewhere only lose a count, which frees nothing: released
+        // here, in order, they skip the queue, which is for the ones this death frees (and
+        // keeps their deallocation iterative).
+        children.retain(|v| matches!(v, Value::Obj(o) if o.refcount() == 1));
+        let any_object = !children.is_empty();
         if any_object {
             TRASH.with(|t| t.borrow_mut().append(&mut children));
         } else {
