@@ -556,8 +556,12 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                     None => slow!(at),
                 },
                 Inst::ForIter(t) => match stack.last().and_then(native_next) {
-                    Some(Some(v)) => stack.push(v),
-                    Some(None) => {
+                    Some(Ok(Some(v))) => stack.push(v),
+                    Some(Err(e)) => {
+                        f.pc = pc;
+                        return Exit::Raise(e);
+                    }
+                    Some(Ok(None)) => {
                         // Exhausted: pop the iterator and leave the loop.
                         let it = stack.pop();
                         pc = t as usize;
@@ -636,11 +640,13 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                         unbind_method(stack, base);
                     }
                     // A coroutine function given exactly its parameters runs in place.
-                    f.pc = at + 4;
-                    if exact_call::<true>(vm, n as usize) {
-                        continue 'frames;
+                    if exact_await_candidate(stack, n as usize) {
+                        f.pc = at + 4;
+                        if exact_call::<true>(vm, n as usize) {
+                            continue 'frames;
+                        }
+                        f = top(&mut vm.frames);
                     }
-                    f = top(&mut vm.frames);
                     let stack = &mut f.stack;
                     if let Some((sc, base, args)) = shortcut(stack, n as usize, true) {
                         f.pc = pc;
@@ -1476,6 +1482,23 @@ fn exact_call<const AWAITED: bool>(vm: &mut Vm, nargs: usize) -> bool {
     true
 }
 
+/// Whether `exact_call::<true>` may take the `await f(...)` of `Call(nargs)`: `f` is a
+/// coroutine function given exactly its parameters, without a shortcut. Tested inline, so
+/// that `await asyncio.sleep(0)` and the shortcuts do not pay for the call.
+#[inline(always)]
+fn exact_await_candidate(stack: &[Value], nargs: usize) -> bool {
+    let Some(base) = stack.len().checked_sub(nargs + 2) else {
+        return false;
+    };
+    let (func, given) = match &stack[base..] {
+        [Value::Undef, Value::Obj(o), ..] => (o, nargs),
+        [Value::Obj(o), ..] => (o, nargs + 1),
+        _ => return false,
+    };
+    matches!(&**func, Obj::Function(func)
+        if func.code.exact_await_args as usize == given && func.code.shortcut.get().is_none())
+}
+
 #[inline(always)]
 fn exact_callee<const AWAITED: bool>(
     stack: &mut Vec<Value>,
@@ -1868,37 +1891,65 @@ fn float_binary(a: f64, b: f64, op: BinOp) -> Option<Value> {
     (!r.is_nan()).then_some(Value::Float(r))
 }
 
-/// One step of a range or list iterator: Some(Some(item)), Some(None) when exhausted, or
-/// None for any other iterator (and for a list iterator's last step, whose state change
-/// the general loop makes).
-#[inline(always)]
-fn native_next(it: &Value) -> Option<Option<Value>> {
+/// One step of a builtin iterator that runs no aio code: a range, a list or tuple, a dict
+/// or one of its views, or `enumerate` over one of those. The item, None when exhausted, or
+/// the error the step raised ("dictionary changed size during iteration"); None for any
+/// other iterator (and for the steps `Vm::next` does more on, such as a list's last).
+fn native_next(it: &Value) -> Option<PyResult<Option<Value>>> {
     let Value::Obj(o) = it else { return None };
     let Obj::Iter(cell) = &**o else { return None };
     let mut st = cell.try_borrow_mut().ok()?;
-    match &mut *st {
+    if let IterState::Enumerate { iter, count } = &mut *st {
+        // One level only: an adapter over an adapter is the general path's.
+        let (n, after) = (*count, count.checked_add(1)?);
+        let Value::Obj(inner) = iter else { return None };
+        let Obj::Iter(inner) = &**inner else {
+            return None;
+        };
+        let step = leaf_next(&mut *inner.try_borrow_mut().ok()?)?;
+        *count = after;
+        return Some(step.map(|v| v.map(|v| Value::tuple(vec![Value::Int(n), v]))));
+    }
+    leaf_next(&mut st)
+}
+
+/// `native_next` of an iterator that is not an adapter.
+#[inline(always)]
+fn leaf_next(st: &mut IterState) -> Option<PyResult<Option<Value>>> {
+    match st {
         IterState::Range { next, stop, step } => {
             let v = *next;
-            if (*step > 0 && v < *stop) || (*step < 0 && v > *stop) {
-                // Same stepping as `Vm::next` (saturating at the i64 edge).
-                *next = v.saturating_add(*step);
-                if *next == v {
-                    *stop = v;
-                }
-                Some(Some(Value::Int(v)))
-            } else {
-                Some(None)
-            }
+            Some(Ok(
+                if (*step > 0 && v < *stop) || (*step < 0 && v > *stop) {
+                    // Same stepping as `Vm::next` (saturating at the i64 edge).
+                    *next = v.saturating_add(*step);
+                    if *next == v {
+                        *stop = v;
+                    }
+                    Some(Value::Int(v))
+                } else {
+                    None
+                },
+            ))
         }
         IterState::Seq {
             seq: Value::Obj(so),
             index,
         } => {
-            let Obj::List(l) = &**so else { return None };
-            let item = l.borrow().get(*index).cloned()?;
+            let item = match &**so {
+                Obj::List(l) => l.try_borrow().ok()?.get(*index).cloned()?,
+                Obj::Tuple(t) => t.get(*index).cloned()?,
+                _ => return None,
+            };
             *index += 1;
-            Some(Some(item))
+            Some(Ok(Some(item)))
         }
+        IterState::Dict {
+            dict,
+            pos,
+            kind,
+            len,
+        } => Some(super::iter::dict_iter_step(dict, pos, *kind, len, false)),
         _ => None,
     }
 }

@@ -413,7 +413,7 @@ fn is_native_iter(v: &Value) -> bool {
 
 /// One step of a dict iterator (keys, values or items), forwards or reversed: the dict
 /// must keep the size it had when iteration started (`len` is poisoned once it did not).
-fn dict_iter_step(
+pub(super) fn dict_iter_step(
     dict: &ObjRef,
     pos: &mut usize,
     kind: DictIterKind,
