@@ -55,6 +55,9 @@ pub enum AwaitOp {
         default: RefCell<Value>,
         iter: RefCell<Value>,
     },
+    /// `Future.__await__()` / `__iter__()`: CPython's `_asyncio.FutureIter`, which yields
+    /// the pending future once and then returns its result. `fut` is None once used up.
+    FutureIter { fut: RefCell<Value> },
 }
 
 pub struct AsyncAwaitableObj {
@@ -99,6 +102,11 @@ impl AsyncAwaitableObj {
                     }
                 }
             }
+            AwaitOp::FutureIter { fut } => {
+                if let Ok(v) = fut.try_borrow() {
+                    f(&v);
+                }
+            }
         }
     }
 
@@ -117,6 +125,7 @@ impl AsyncAwaitableObj {
                 default,
                 iter,
             } => vec![wrapped, default, iter],
+            AwaitOp::FutureIter { fut } => vec![fut],
         };
         for c in cells {
             if let Ok(mut v) = c.try_borrow_mut() {

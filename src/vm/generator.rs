@@ -481,8 +481,13 @@ impl Vm {
     pub(crate) fn get_awaitable(&mut self, v: &Value) -> PyResult<Value> {
         if let Value::Obj(o) = v {
             // A Future (or Task) is its own awaitable: `Send` drives it.
-            if let Obj::AsyncAwaitable(_) | Obj::Future(_) = &**o {
+            if let Obj::Future(_) = &**o {
                 return Ok(v.clone());
+            }
+            if let Obj::AsyncAwaitable(a) = &**o {
+                if !matches!(a.op, crate::obj::async_gen::AwaitOp::FutureIter { .. }) {
+                    return Ok(v.clone());
+                }
             }
             if let Obj::Generator(g) = &**o {
                 if g.kind == GenKind::Coroutine {
@@ -504,7 +509,13 @@ impl Vm {
                         return Ok(it);
                     }
                 }
-                // `return self._fut.__await__()`: the Future stands for its iterator.
+                // `return self._fut.__await__()`: a fresh FutureIter is driven as its
+                // Future (the VM's fast path for futures).
+                if let Value::Obj(o) = &it {
+                    if let Some(f) = Vm::fresh_future_iter(o) {
+                        return Ok(f);
+                    }
+                }
                 let is_future = matches!(&it, Value::Obj(o) if matches!(&**o, Obj::Future(_)));
                 if !is_future && self.lookup_special(&it, "__next__").is_none() {
                     return Err(type_error(format!(
