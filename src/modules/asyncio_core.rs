@@ -1252,10 +1252,8 @@ pub fn is_coroutine_value(vm: &mut Vm, v: &Value) -> bool {
     };
     match &**o {
         Obj::Generator(g) => matches!(g.kind, GenKind::Coroutine | GenKind::Generator),
-        // A FutureIter has no `__await__`.
-        Obj::AsyncAwaitable(a) => {
-            !matches!(a.op, crate::obj::async_gen::AwaitOp::FutureIter { .. })
-        }
+        // A FutureIter or coroutine_wrapper has no `__await__`.
+        Obj::AsyncAwaitable(a) => a.op.is_awaitable(),
         Obj::Instance(_) => ["__await__", "send", "throw", "close"]
             .iter()
             .all(|m| vm.lookup_special(v, m).is_some()),

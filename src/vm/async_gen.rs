@@ -173,6 +173,7 @@ impl Vm {
                 self.anext_result(a, r)
             }
             AwaitOp::FutureIter { fut } => self.future_iter_next(a, fut),
+            AwaitOp::CoroWrapper { coro } => self.gen_send(coro, arg),
         }
     }
 
@@ -429,6 +430,7 @@ impl Vm {
             }
             // CPython's `FutureIter_throw` raises the exception where the iterator is.
             AwaitOp::FutureIter { .. } => Err(e),
+            AwaitOp::CoroWrapper { coro } => self.gen_throw(coro, e),
         }
     }
 
@@ -445,6 +447,9 @@ impl Vm {
         }
         if let AwaitOp::FutureIter { fut } = &a.op {
             *fut.borrow_mut() = Value::None;
+        }
+        if let AwaitOp::CoroWrapper { coro } = &a.op {
+            return self.gen_close(coro);
         }
         a.state.set(AwaitState::Closed);
         Ok(())
@@ -585,6 +590,7 @@ pub fn awaited_generator(o: &ObjRef) -> Option<ObjRef> {
             _ => None,
         },
         AwaitOp::FutureIter { .. } => None,
+        AwaitOp::CoroWrapper { coro } => Some(coro.clone()),
     }
 }
 
@@ -759,16 +765,22 @@ pub fn register(vm: &mut Vm) {
             ],
         );
     }
-    // CPython's FutureIter is an iterator, not an awaitable: no `__await__`.
-    vm.add_methods(
-        &t.future_iter,
-        "FutureIter",
-        &[
-            ("send", awaitable_send_native),
-            ("throw", awaitable_throw_native),
-            ("close", awaitable_close_native),
-            ("__next__", awaitable_next_native),
-            ("__iter__", awaitable_self),
-        ],
-    );
+    // CPython's FutureIter and coroutine_wrapper are iterators, not awaitables: no
+    // `__await__`.
+    for (cls, owner) in [
+        (&t.future_iter, "FutureIter"),
+        (&t.coroutine_wrapper, "coroutine_wrapper"),
+    ] {
+        vm.add_methods(
+            cls,
+            owner,
+            &[
+                ("send", awaitable_send_native),
+                ("throw", awaitable_throw_native),
+                ("close", awaitable_close_native),
+                ("__next__", awaitable_next_native),
+                ("__iter__", awaitable_self),
+            ],
+        );
+    }
 }

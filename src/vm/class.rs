@@ -382,6 +382,7 @@ pub fn type_of_value(t: &super::types::Types, v: &Value) -> ObjRef {
                 AwaitOp::AThrow { .. } => t.async_generator_athrow.clone(),
                 AwaitOp::ANext { .. } => t.anext_awaitable.clone(),
                 AwaitOp::FutureIter { .. } => t.future_iter.clone(),
+                AwaitOp::CoroWrapper { .. } => t.coroutine_wrapper.clone(),
             },
             Obj::Property(_) => t.property.clone(),
             Obj::StaticMethod(_) => t.staticmethod.clone(),

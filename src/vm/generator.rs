@@ -480,12 +480,15 @@ impl Vm {
     /// `await v`: the iterator to drive (a coroutine itself, or `v.__await__()`).
     pub(crate) fn get_awaitable(&mut self, v: &Value) -> PyResult<Value> {
         if let Value::Obj(o) = v {
-            // A Future (or Task) is its own awaitable: `Send` drives it.
+            // A Future (or Task) is its own awaitable: `Send` drives it. Not so a subclass
+            // with its own `__await__`.
             if let Obj::Future(_) = &**o {
-                return Ok(v.clone());
+                if !self.future_overrides_await(o) {
+                    return Ok(v.clone());
+                }
             }
             if let Obj::AsyncAwaitable(a) = &**o {
-                if !matches!(a.op, crate::obj::async_gen::AwaitOp::FutureIter { .. }) {
+                if a.op.is_awaitable() {
                     return Ok(v.clone());
                 }
             }
@@ -508,12 +511,22 @@ impl Vm {
                         }
                         return Ok(it);
                     }
+                    // `return self.run().__await__()`: the coroutine is driven itself (its
+                    // wrapper only passes each step on).
+                    if let Obj::AsyncAwaitable(a) = &**o {
+                        if let crate::obj::async_gen::AwaitOp::CoroWrapper { coro } = &a.op {
+                            return Ok(Value::Obj(coro.clone()));
+                        }
+                    }
                 }
                 // `return self._fut.__await__()`: a fresh FutureIter is driven as its
-                // Future (the VM's fast path for futures).
+                // Future (the VM's fast path for futures), unless that future's own class
+                // overrides `__await__` (it would be called again).
                 if let Value::Obj(o) = &it {
-                    if let Some(f) = Vm::fresh_future_iter(o) {
-                        return Ok(f);
+                    if let Some(Value::Obj(f)) = Vm::fresh_future_iter(o) {
+                        if !self.future_overrides_await(&f) {
+                            return Ok(Value::Obj(f));
+                        }
                     }
                 }
                 let is_future = matches!(&it, Value::Obj(o) if matches!(&**o, Obj::Future(_)));
@@ -620,9 +633,12 @@ fn gen_iter_native(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(args.pos.first().cloned().unwrap_or(Value::None))
 }
 
-/// The coroutine's `__await__` iterator is the coroutine itself in aio.
+/// `coroutine.__await__()`: a `coroutine_wrapper` iterator over the coroutine.
 fn coro_await_native(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    Ok(args.pos.first().cloned().unwrap_or(Value::None))
+    let coro = self_gen(args)?;
+    Ok(Value::obj(Obj::AsyncAwaitable(
+        crate::obj::AsyncAwaitableObj::new(crate::obj::async_gen::AwaitOp::CoroWrapper { coro }),
+    )))
 }
 
 /// Registers generator and coroutine methods.
