@@ -408,14 +408,8 @@ impl Vm {
     pub fn type_name(&self, v: &Value) -> Rc<str> {
         let cls = self.type_of(v);
         match as_class(&cls) {
-            Some(c) if c.builtin => {
-                let module = c.module.borrow().clone();
-                match &*module {
-                    "" | "builtins" => c.name(),
-                    m => Rc::from(format!("{m}.{}", c.name())),
-                }
-            }
-            _ => class_name(&cls),
+            Some(c) => c.tp_name(),
+            None => class_name(&cls),
         }
     }
 
