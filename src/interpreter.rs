@@ -179,6 +179,16 @@ impl Interpreter {
         self.vm.vthreads_join_at_exit();
         self.vm.run_exit_hook("atexit", "_run_exitfuncs");
         crate::gc::finalize::run_pending(&mut self.vm);
+        // Cyclic garbage reports itself before what the globals hold. CPython collects
+        // once before it destroys the modules, while they still work (a "never awaited"
+        // warning still suggests tracemalloc); with the collector disabled, its first
+        // collection comes once the teardown has begun. (aio's `sys.is_finalizing()`
+        // turns True with the teardown.)
+        if !crate::gc::collector::is_enabled() {
+            crate::gc::module_teardown::mark_finalizing();
+        }
+        crate::gc::collector::collect(&mut self.vm, 2);
+        crate::gc::finalize::run_pending(&mut self.vm);
         crate::gc::module_teardown::finalize_program_modules(&mut self.vm);
         crate::gc::collector::collect(&mut self.vm, 2);
         self.vm.flush_std_streams();

@@ -59,7 +59,7 @@ impl<'a> Compiler<'a> {
         let code = self.exit_scope()?;
         self.emit(Op::PushNull);
         self.make_closure(code, 0, e.span)?;
-        self.expr(&outermost.iter)?;
+        self.iterable(&outermost.iter)?;
         let saved = self.set_span(e.span);
         self.emit(if outermost.is_async {
             Op::GetAIter
@@ -94,7 +94,7 @@ impl<'a> Compiler<'a> {
         if idx == 0 {
             self.emit(Op::LoadFast(0));
         } else {
-            self.expr(&g.iter)?;
+            self.iterable(&g.iter)?;
             self.emit(if g.is_async {
                 Op::GetAIter
             } else {

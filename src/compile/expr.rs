@@ -75,6 +75,36 @@ fn negate_const(c: ConstValue) -> Option<ConstValue> {
 }
 
 impl<'a> Compiler<'a> {
+    /// The iterable of a `for` statement or of a comprehension (async ones included), as
+    /// CPython's AST optimizer leaves it
+    /// (`fold_iter`): a list display without `*` is built as a tuple, a set display of
+    /// constants is a frozenset constant. Visible in messages naming the type
+    /// (`'async for' requires an object with __aiter__ method, got tuple`).
+    pub fn iterable(&mut self, e: &'a Expr) -> CResult {
+        let consts = |es: &[Expr]| es.iter().map(fold_const).collect::<Option<Vec<_>>>();
+        match &e.kind {
+            ExprKind::List(es) if !es.iter().any(|x| matches!(x.kind, ExprKind::Starred(_))) => {
+                let saved = self.set_span(e.span);
+                match consts(es) {
+                    Some(c) => self.load_const(ConstValue::Tuple(Rc::from(c))),
+                    None => self.starunpack(es, 0, SeqKind::Tuple)?,
+                }
+                self.set_span(saved);
+                Ok(())
+            }
+            ExprKind::Set(es) => match consts(es) {
+                Some(c) => {
+                    let saved = self.set_span(e.span);
+                    self.load_const(ConstValue::FrozenSet(Rc::from(c)));
+                    self.set_span(saved);
+                    Ok(())
+                }
+                None => self.expr(e),
+            },
+            _ => self.expr(e),
+        }
+    }
+
     pub fn expr(&mut self, e: &'a Expr) -> CResult {
         let saved = self.set_span(e.span);
         // As CPython's location, a comparison inside the expression (a comprehension's

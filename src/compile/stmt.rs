@@ -294,7 +294,7 @@ impl<'a> Compiler<'a> {
         let start = self.new_label();
         let cleanup = self.new_label();
         let end = self.new_label();
-        self.expr(iter)?;
+        self.iterable(iter)?;
         self.emit(Op::GetIter);
         self.bind(start);
         self.u().fblocks.push(FBlock::ForLoop { start, exit: end });
@@ -324,6 +324,7 @@ impl<'a> Compiler<'a> {
         let start = self.new_label();
         let except = self.new_label();
         let end = self.new_label();
+        // Not `iterable`: CPython's optimizer leaves an `async for` statement's displays alone.
         self.expr(iter)?;
         self.emit(Op::GetAIter);
         self.bind(start);

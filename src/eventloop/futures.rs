@@ -282,6 +282,22 @@ impl Vm {
         }
     }
 
+    /// Whether `o` is an instance of a Future or Task subclass that defines its own
+    /// `__await__`, which `await` must call instead of driving the future itself.
+    pub(crate) fn future_overrides_await(&mut self, o: &ObjRef) -> bool {
+        let Some(f) = as_future(o) else { return false };
+        if let Some(c) = self.aio_classes() {
+            if f.class.is(&c.future) || f.class.is(&c.task) {
+                return false;
+            }
+        }
+        let key = self.intern("__await__");
+        match crate::vm::class::lookup(&f.class, &key) {
+            Some(Value::Obj(m)) => !matches!(&*m, Obj::Native(n) if n.owner == "Future"),
+            _ => false,
+        }
+    }
+
     /// `Send` on a Future receiver (from `await fut`): when pending, marks it blocking and
     /// returns it as the value to yield up to the task; when done, its result (Ok(None)
     /// tells the caller to finish the `await` with `result`).
@@ -311,6 +327,18 @@ impl Vm {
     /// `Send(target)` with a Future receiver: yields the pending future up the await chain
     /// (the next instruction is `YieldValue`), or finishes the `await` with its result.
     pub(crate) fn send_to_future(&mut self, o: &ObjRef, target: u32) -> PyResult<()> {
+        if self.future_overrides_await(o) {
+            // A Future subclass with its own `__await__`: this `Send` runs again with what
+            // that returns as the receiver (the first step of an await sends None).
+            let it = self.get_awaitable(&Value::Obj(o.clone()))?;
+            let f = self.top();
+            if let Some(recv) = f.stack.last_mut() {
+                *recv = it;
+                f.stack.push(Value::None);
+                f.pc = f.pc.saturating_sub(1);
+            }
+            return Ok(());
+        }
         match self.future_send(o)? {
             FutureSend::Yield(v) => self.top().stack.push(v),
             FutureSend::Done(v) => {

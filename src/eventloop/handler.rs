@@ -189,18 +189,24 @@ pub fn callback_failed(vm: &mut Vm, lp: &ObjRef, what: Ready, e: ExcRef) {
     let handle = ready_handle(vm, lp, &what);
     let src = super::repr::handle_callback_source(vm, &handle).unwrap_or_default();
     let lpv = Value::Obj(lp.clone());
-    call_exception_handler_pairs(
-        vm,
-        &lpv,
-        vec![
-            (
-                "message",
-                Value::string(format!("Exception in callback {src}")),
-            ),
-            ("exception", e.value()),
-            ("handle", Value::Obj(handle)),
-        ],
-    );
+    // In debug mode the handle remembers where it was scheduled; CPython's `Handle._run`
+    // passes that on when the stack is not empty.
+    let source_tb = match &*handle {
+        Obj::Handle(h) => h.source_tb.borrow().clone(),
+        _ => Value::None,
+    };
+    let mut pairs = vec![
+        (
+            "message",
+            Value::string(format!("Exception in callback {src}")),
+        ),
+        ("exception", e.value()),
+        ("handle", Value::Obj(handle)),
+    ];
+    if vm.truthy(&source_tb).unwrap_or(false) {
+        pairs.push(("source_traceback", source_tb));
+    }
+    call_exception_handler_pairs(vm, &lpv, pairs);
 }
 
 /// The Handle CPython's loop would hold for ready entry `what` (aio queues task steps,

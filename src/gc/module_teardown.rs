@@ -27,6 +27,11 @@ pub fn is_finalizing() -> bool {
     FINALIZING.with(Cell::get)
 }
 
+/// Sets what `sys.is_finalizing()` reports: the modules are being torn down.
+pub fn mark_finalizing() {
+    FINALIZING.with(|f| f.set(true));
+}
+
 /// Records that something with a finalizer exists: a generator or coroutine, a Future
 /// (until then, nothing at exit can print).
 pub fn note_finalizable() {
@@ -45,7 +50,7 @@ pub fn note_class_with_del() {
 /// walk does not look), the globals are cleared only when the walk finalized something:
 /// freeing a large heap is otherwise time spent for nothing to see.
 pub fn finalize_program_modules(vm: &mut Vm) {
-    FINALIZING.with(|f| f.set(true));
+    mark_finalizing();
     if !FINALIZERS_POSSIBLE.with(Cell::get) {
         return;
     }

@@ -49,11 +49,11 @@ fn take_children(obj: &mut Obj, out: &mut Vec<Value>) {
         }
         Obj::Cell(c) => out.push(std::mem::replace(c.get_mut(), Value::None)),
         Obj::Generator(g) => {
-            if let Some(mut f) = g.frame.get_mut().take() {
-                out.extend(f.drain_values());
-            }
             if let Some(ag) = &mut g.agen {
                 out.push(std::mem::replace(ag.finalizer.get_mut(), Value::None));
+            }
+            if let Some(mut f) = g.frame.get_mut().take() {
+                out.extend(f.drain_values().into_iter().rev());
             }
         }
         Obj::AsyncAwaitable(a) => a.take_values(out),
@@ -73,7 +73,11 @@ fn take_children(obj: &mut Obj, out: &mut Vec<Value>) {
         }
         Obj::Future(fu) => fu.take_values(out),
         Obj::Handle(h) => h.take_values(out),
-        Obj::Frame(fo) => fo.drain_values(out),
+        Obj::Frame(fo) => {
+            let start = out.len();
+            fo.drain_values(out);
+            out[start..].reverse();
+        }
         Obj::Traceback(tb) => out.push(std::mem::replace(tb.next.get_mut(), Value::None)),
         Obj::Iter(st) => {
             let st = std::mem::replace(

@@ -243,17 +243,37 @@ fn future_blocking(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
     ))
 }
 
+fn future_set_blocking(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let fut = this_future(args)?;
+    let Some(v) = args.get(1) else {
+        return Err(crate::vm::errors::attribute_error(
+            "cannot delete attribute",
+        ));
+    };
+    let on = vm.truthy(v)?;
+    if let Some(f) = as_future(&fut) {
+        f.blocking.set(on);
+    }
+    Ok(Value::None)
+}
+
 fn future_loop_prop(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let fut = this_future(args)?;
     Ok(crate::eventloop::future_loop(&fut))
 }
 
+/// `Future.__await__()` / `__iter__()`: a new `FutureIter` over the future.
 fn future_await(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let fut = this_future(args)?;
     let n = args.pos.len().saturating_sub(1) + args.kwnames.len();
     if n > 0 {
         return Err(type_error(format!("expected 0 arguments, got {n}")));
     }
-    Ok(args.pos.first().cloned().unwrap_or(Value::None))
+    Ok(Value::obj(Obj::AsyncAwaitable(
+        crate::obj::AsyncAwaitableObj::new(crate::obj::async_gen::AwaitOp::FutureIter {
+            fut: std::cell::RefCell::new(Value::Obj(fut)),
+        }),
+    )))
 }
 
 // ---- Task -----------------------------------------------------------------------------
@@ -1232,7 +1252,8 @@ pub fn is_coroutine_value(vm: &mut Vm, v: &Value) -> bool {
     };
     match &**o {
         Obj::Generator(g) => matches!(g.kind, GenKind::Coroutine | GenKind::Generator),
-        Obj::AsyncAwaitable(_) => true,
+        // A FutureIter or coroutine_wrapper has no `__await__`.
+        Obj::AsyncAwaitable(a) => a.op.is_awaitable(),
         Obj::Instance(_) => ["__await__", "send", "throw", "close"]
             .iter()
             .all(|m| vm.lookup_special(v, m).is_some()),
@@ -1469,7 +1490,6 @@ pub fn register(vm: &mut Vm) {
     );
     for (name, getter) in [
         ("_state", future_state as crate::obj::function::NativeFn),
-        ("_asyncio_future_blocking", future_blocking),
         ("_loop", future_loop_prop),
         ("_cancel_message", future_cancel_message),
         ("_callbacks", future_callbacks),
@@ -1513,6 +1533,15 @@ pub fn register(vm: &mut Vm) {
         task_set_log_destroy_pending,
     );
     vm.add_class_attr(&task, "_log_destroy_pending", ldp);
+    // Writable, as CPython's: a task clears it when it takes a yielded future, and code
+    // driving `fut.__await__()` by hand does the same.
+    let blocking = Vm::native_rw_property(
+        "Future",
+        "_asyncio_future_blocking",
+        future_blocking,
+        future_set_blocking,
+    );
+    vm.add_class_attr(&future, "_asyncio_future_blocking", blocking);
     let ltb = Vm::native_rw_property(
         "Future",
         "_log_traceback",

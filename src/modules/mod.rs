@@ -2,7 +2,7 @@
 
 mod ast_exprs;
 pub mod ast_nodes;
-mod asyncio_arity;
+pub(crate) mod asyncio_arity;
 pub mod asyncio_core;
 pub mod asyncio_io;
 pub mod asyncio_sync;

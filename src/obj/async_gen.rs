@@ -55,11 +55,28 @@ pub enum AwaitOp {
         default: RefCell<Value>,
         iter: RefCell<Value>,
     },
+    /// `Future.__await__()` / `__iter__()`: CPython's `_asyncio.FutureIter`, which yields
+    /// the pending future once and then returns its result. `fut` is None once used up.
+    FutureIter { fut: RefCell<Value> },
+    /// `coroutine.__await__()`: CPython's `coroutine_wrapper`, an iterator driving the
+    /// coroutine (what `def __await__(self): return self.run().__await__()` returns).
+    CoroWrapper { coro: ObjRef },
 }
 
 pub struct AsyncAwaitableObj {
     pub op: AwaitOp,
     pub state: Cell<AwaitState>,
+}
+
+impl AwaitOp {
+    /// Whether the object has `__await__` (the async generator awaitables and `anext`'s);
+    /// a FutureIter or coroutine_wrapper is only an iterator.
+    pub fn is_awaitable(&self) -> bool {
+        !matches!(
+            self,
+            AwaitOp::FutureIter { .. } | AwaitOp::CoroWrapper { .. }
+        )
+    }
 }
 
 impl AsyncAwaitableObj {
@@ -99,6 +116,12 @@ impl AsyncAwaitableObj {
                     }
                 }
             }
+            AwaitOp::FutureIter { fut } => {
+                if let Ok(v) = fut.try_borrow() {
+                    f(&v);
+                }
+            }
+            AwaitOp::CoroWrapper { coro } => f(&Value::Obj(coro.clone())),
         }
     }
 
@@ -117,6 +140,8 @@ impl AsyncAwaitableObj {
                 default,
                 iter,
             } => vec![wrapped, default, iter],
+            AwaitOp::FutureIter { fut } => vec![fut],
+            AwaitOp::CoroWrapper { .. } => vec![],
         };
         for c in cells {
             if let Ok(mut v) = c.try_borrow_mut() {

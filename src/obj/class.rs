@@ -67,6 +67,19 @@ impl ClassObj {
     pub fn name(&self) -> Rc<str> {
         self.name.borrow().clone()
     }
+
+    /// The name CPython's messages give the class (its `tp_name`): `__name__`, except for
+    /// a C type of a module other than builtins (`_asyncio.Task`, `collections.deque`).
+    pub fn tp_name(&self) -> Rc<str> {
+        if !self.builtin {
+            return self.name();
+        }
+        let module = self.module.borrow().clone();
+        match &*module {
+            "" | "builtins" => self.name(),
+            m => Rc::from(format!("{m}.{}", self.name())),
+        }
+    }
 }
 
 impl crate::obj::Obj {

@@ -47,24 +47,26 @@ impl FrameObj {
         }
     }
 
-    /// Moves out every value this object holds (cycle clearing, iterative deallocation).
+    /// Moves out every value this object holds (cycle clearing, iterative deallocation),
+    /// in the order CPython's `frame_dealloc` releases them: `f_locals`, the locals from
+    /// the first, then `f_back`.
     pub fn drain_values(&self, out: &mut Vec<Value>) {
-        if let Ok(mut f) = self.finished.try_borrow_mut() {
-            if let Some(f) = f.as_mut() {
-                out.append(&mut f.locals);
-                out.extend(f.cells.drain(..).map(Value::Obj));
-                if let Some(m) = f.locals_map.take() {
-                    out.push(Value::Obj(m));
-                }
-            }
-        }
-        if let Ok(mut b) = self.back.try_borrow_mut() {
-            out.push(std::mem::replace(&mut *b, Value::None));
-        }
         if let Ok(mut d) = self.locals_dict.try_borrow_mut() {
             if let Some(d) = d.take() {
                 out.push(Value::Obj(d));
             }
+        }
+        if let Ok(mut f) = self.finished.try_borrow_mut() {
+            if let Some(f) = f.as_mut() {
+                if let Some(m) = f.locals_map.take() {
+                    out.push(Value::Obj(m));
+                }
+                out.append(&mut f.locals);
+                out.extend(f.cells.drain(..).map(Value::Obj));
+            }
+        }
+        if let Ok(mut b) = self.back.try_borrow_mut() {
+            out.push(std::mem::replace(&mut *b, Value::None));
         }
     }
 

@@ -172,6 +172,47 @@ impl Vm {
                 let r = self.drive(&it, Err(arg));
                 self.anext_result(a, r)
             }
+            AwaitOp::FutureIter { fut } => self.future_iter_next(a, fut),
+            AwaitOp::CoroWrapper { coro } => self.gen_send(coro, arg),
+        }
+    }
+
+    /// CPython's `FutureIter_iternext` (the value sent is ignored): a pending future is
+    /// yielded once, marked blocking, for the task to wait on; once done, its result ends
+    /// the iteration and the iterator lets go of it.
+    fn future_iter_next(
+        &mut self,
+        a: &AsyncAwaitableObj,
+        fut: &RefCell<Value>,
+    ) -> PyResult<GenOutcome> {
+        let Value::Obj(f) = fut.borrow().clone() else {
+            return Ok(GenOutcome::Returned(Value::None));
+        };
+        let Some(fo) = crate::eventloop::futures::as_future(&f) else {
+            return Ok(GenOutcome::Returned(Value::None));
+        };
+        if !fo.done() {
+            if fo.blocking.get() {
+                return Err(runtime_error("await wasn't used with future"));
+            }
+            fo.blocking.set(true);
+            a.state.set(AwaitState::Iter);
+            return Ok(GenOutcome::Yielded(Value::Obj(f)));
+        }
+        *fut.borrow_mut() = Value::None;
+        a.state.set(AwaitState::Closed);
+        self.fut_result(&f).map(GenOutcome::Returned)
+    }
+
+    /// A fresh `FutureIter`'s future: `await` drives the future itself, the fast path.
+    pub(crate) fn fresh_future_iter(o: &ObjRef) -> Option<Value> {
+        let a = awaitable_of(o)?;
+        match &a.op {
+            AwaitOp::FutureIter { fut } if a.state.get() == AwaitState::Init => {
+                let f = fut.borrow().clone();
+                (!f.is_none()).then_some(f)
+            }
+            _ => None,
         }
     }
 
@@ -387,6 +428,9 @@ impl Vm {
                 let r = self.drive(&it, Ok(e));
                 self.anext_result(a, r)
             }
+            // CPython's `FutureIter_throw` raises the exception where the iterator is.
+            AwaitOp::FutureIter { .. } => Err(e),
+            AwaitOp::CoroWrapper { coro } => self.gen_throw(coro, e),
         }
     }
 
@@ -400,6 +444,12 @@ impl Vm {
             if !it.is_none() {
                 self.close_delegate(&it)?;
             }
+        }
+        if let AwaitOp::FutureIter { fut } = &a.op {
+            *fut.borrow_mut() = Value::None;
+        }
+        if let AwaitOp::CoroWrapper { coro } = &a.op {
+            return self.gen_close(coro);
         }
         a.state.set(AwaitState::Closed);
         Ok(())
@@ -539,6 +589,8 @@ pub fn awaited_generator(o: &ObjRef) -> Option<ObjRef> {
             Value::Obj(it) => Some(it.clone()),
             _ => None,
         },
+        AwaitOp::FutureIter { .. } => None,
+        AwaitOp::CoroWrapper { coro } => Some(coro.clone()),
     }
 }
 
@@ -608,10 +660,15 @@ fn finish(r: PyResult<GenOutcome>) -> PyResult<Value> {
     }
 }
 
+/// The C type a method of an awaitable belongs to, as its messages name it.
+fn owner(vm: &Vm, o: &ObjRef) -> std::rc::Rc<str> {
+    super::class::class_name(&vm.type_of(&Value::Obj(o.clone())))
+}
+
 fn awaitable_send_native(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("send", 2, 2)?;
     let o = this_awaitable(args)?;
-    finish(vm.awaitable_send(&o, args.pos[1].clone()))
+    let v = crate::modules::asyncio_arity::c_onearg(args, &owner(vm, &o), "send")?;
+    finish(vm.awaitable_send(&o, v))
 }
 
 fn awaitable_next_native(vm: &mut Vm, args: &Args) -> PyResult<Value> {
@@ -620,14 +677,53 @@ fn awaitable_next_native(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 }
 
 fn awaitable_throw_native(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("throw", 2, 4)?;
     let o = this_awaitable(args)?;
+    args.no_kwargs_for(&owner(vm, &o), "throw")?;
+    // CPython's `_PyArg_CheckPositional("throw", nargs, 1, 3)`.
+    match args.pos.len().saturating_sub(1) {
+        0 => return Err(type_error("throw expected at least 1 argument, got 0")),
+        n if n > 3 => {
+            return Err(type_error(format!(
+                "throw expected at most 3 arguments, got {n}"
+            )))
+        }
+        _ => {}
+    }
+    if is_future_iter(&o) {
+        future_iter_throw_check(vm, args)?;
+    }
     let e = throw_exception(vm, &args.pos[1], args.pos.get(2))?;
     finish(vm.awaitable_throw(&o, e))
 }
 
+fn is_future_iter(o: &ObjRef) -> bool {
+    awaitable_of(o).is_some_and(|a| matches!(a.op, AwaitOp::FutureIter { .. }))
+}
+
+/// The argument checks of CPython's `FutureIter_throw`, whose words differ from a
+/// generator's.
+fn future_iter_throw_check(vm: &mut Vm, args: &Args) -> PyResult<()> {
+    if let Some(tb) = args.pos.get(3) {
+        let is_tb = matches!(tb, Value::Obj(t) if matches!(&**t, Obj::Traceback(_)));
+        if !tb.is_none() && !is_tb {
+            return Err(type_error("throw() third argument must be a traceback"));
+        }
+    }
+    let typ = &args.pos[1];
+    let exc_class = vm.t.exc[ExcKind::BaseException as usize].clone();
+    let is_class = matches!(typ, Value::Obj(c) if matches!(&**c, Obj::Class(_)))
+        && matches!(typ, Value::Obj(c) if super::class::is_subclass(c, &exc_class));
+    if !is_class && !vm.isinstance(typ, &exc_class) {
+        return Err(type_error(
+            "exceptions must be classes deriving BaseException or instances of such a class",
+        ));
+    }
+    Ok(())
+}
+
 fn awaitable_close_native(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let o = this_awaitable(args)?;
+    crate::modules::asyncio_arity::c_noargs(args, &owner(vm, &o), "close")?;
     vm.awaitable_close(&o)?;
     Ok(Value::None)
 }
@@ -666,6 +762,24 @@ pub fn register(vm: &mut Vm) {
                 ("__next__", awaitable_next_native),
                 ("__iter__", awaitable_self),
                 ("__await__", awaitable_self),
+            ],
+        );
+    }
+    // CPython's FutureIter and coroutine_wrapper are iterators, not awaitables: no
+    // `__await__`.
+    for (cls, owner) in [
+        (&t.future_iter, "FutureIter"),
+        (&t.coroutine_wrapper, "coroutine_wrapper"),
+    ] {
+        vm.add_methods(
+            cls,
+            owner,
+            &[
+                ("send", awaitable_send_native),
+                ("throw", awaitable_throw_native),
+                ("close", awaitable_close_native),
+                ("__next__", awaitable_next_native),
+                ("__iter__", awaitable_self),
             ],
         );
     }

@@ -148,7 +148,7 @@ impl Vm {
         let msg = match obj {
             Value::Obj(o) => match &**o {
                 Obj::Module(m) => format!("module '{}' has no attribute '{n}'", m.name),
-                Obj::Class(c) => format!("type object '{}' has no attribute '{n}'", c.name()),
+                Obj::Class(c) => format!("type object '{}' has no attribute '{n}'", c.tp_name()),
                 _ => format!("'{}' object has no attribute '{n}'", self.type_name(obj)),
             },
             _ => format!("'{}' object has no attribute '{n}'", self.type_name(obj)),
@@ -1093,11 +1093,7 @@ impl Vm {
 /// Setting or deleting an attribute of a builtin type, with CPython's words and the type's
 /// C name (`'int'`, `'collections.deque'`, `'_asyncio.Future'`).
 fn immutable_type_error(c: &crate::obj::class::ClassObj, name: &Value) -> ExcRef {
-    let module = c.module.borrow().clone();
-    let type_name = match &*module {
-        "" | "builtins" => c.name().to_string(),
-        m => format!("{m}.{}", c.name()),
-    };
+    let type_name = c.tp_name();
     type_error(format!(
         "cannot set '{}' attribute of immutable type '{type_name}'",
         name.as_str().unwrap_or("?")

@@ -381,6 +381,8 @@ pub fn type_of_value(t: &super::types::Types, v: &Value) -> ObjRef {
                 AwaitOp::ASend { .. } => t.async_generator_asend.clone(),
                 AwaitOp::AThrow { .. } => t.async_generator_athrow.clone(),
                 AwaitOp::ANext { .. } => t.anext_awaitable.clone(),
+                AwaitOp::FutureIter { .. } => t.future_iter.clone(),
+                AwaitOp::CoroWrapper { .. } => t.coroutine_wrapper.clone(),
             },
             Obj::Property(_) => t.property.clone(),
             Obj::StaticMethod(_) => t.staticmethod.clone(),
@@ -400,9 +402,15 @@ pub fn type_of_value(t: &super::types::Types, v: &Value) -> ObjRef {
 }
 
 impl Vm {
-    /// `type(v).__name__`
+    /// The name messages give `type(v)`: CPython's `tp_name`, which is `__name__` except
+    /// for a C type of a module other than builtins (`'_asyncio.Future'`,
+    /// `'collections.deque'`).
     pub fn type_name(&self, v: &Value) -> Rc<str> {
-        class_name(&self.type_of(v))
+        let cls = self.type_of(v);
+        match as_class(&cls) {
+            Some(c) => c.tp_name(),
+            None => class_name(&cls),
+        }
     }
 
     /// `isinstance(v, cls)` for a single class.

@@ -221,18 +221,23 @@ impl Frame {
         self.pc.saturating_sub(1)
     }
 
-    /// Moves every value out (cycle clearing and iterative deallocation).
+    /// Moves every value out (cycle clearing and iterative deallocation), in the order
+    /// CPython's `_PyFrame_Clear` releases them: the frame object, the locals from the
+    /// first, the cells, the value stack, then the rest. That order decides the order
+    /// finalizers run in (two async generators left in a finished coroutine's locals
+    /// are closed in the order they were bound).
     pub fn drain_values(&mut self) -> Vec<Value> {
-        let mut out: Vec<Value> = std::mem::take(&mut self.stack);
+        let mut out: Vec<Value> = Vec::new();
+        if let Some(fo) = self.extra.as_mut().and_then(|x| x.frame_obj.take()) {
+            out.push(Value::Obj(fo));
+        }
         out.append(&mut self.locals);
         if let Some(x) = &mut self.extra {
             out.extend(x.cells.drain(..).map(Value::Obj));
-            if let Some(l) = x.locals_map.take() {
-                out.push(Value::Obj(l));
-            }
-            if let Some(fo) = x.frame_obj.take() {
-                out.push(Value::Obj(fo));
-            }
+        }
+        out.append(&mut self.stack);
+        if let Some(l) = self.extra.as_mut().and_then(|x| x.locals_map.take()) {
+            out.push(Value::Obj(l));
         }
         out.push(std::mem::replace(&mut self.handled, Value::None));
         if let Some(g) = self.generator.take() {

@@ -480,9 +480,17 @@ impl Vm {
     /// `await v`: the iterator to drive (a coroutine itself, or `v.__await__()`).
     pub(crate) fn get_awaitable(&mut self, v: &Value) -> PyResult<Value> {
         if let Value::Obj(o) = v {
-            // A Future (or Task) is its own awaitable: `Send` drives it.
-            if let Obj::AsyncAwaitable(_) | Obj::Future(_) = &**o {
-                return Ok(v.clone());
+            // A Future (or Task) is its own awaitable: `Send` drives it. Not so a subclass
+            // with its own `__await__`.
+            if let Obj::Future(_) = &**o {
+                if !self.future_overrides_await(o) {
+                    return Ok(v.clone());
+                }
+            }
+            if let Obj::AsyncAwaitable(a) = &**o {
+                if a.op.is_awaitable() {
+                    return Ok(v.clone());
+                }
             }
             if let Obj::Generator(g) = &**o {
                 if g.kind == GenKind::Coroutine {
@@ -503,8 +511,24 @@ impl Vm {
                         }
                         return Ok(it);
                     }
+                    // `return self.run().__await__()`: the coroutine is driven itself (its
+                    // wrapper only passes each step on).
+                    if let Obj::AsyncAwaitable(a) = &**o {
+                        if let crate::obj::async_gen::AwaitOp::CoroWrapper { coro } = &a.op {
+                            return Ok(Value::Obj(coro.clone()));
+                        }
+                    }
                 }
-                // `return self._fut.__await__()`: the Future stands for its iterator.
+                // `return self._fut.__await__()`: a fresh FutureIter is driven as its
+                // Future (the VM's fast path for futures), unless that future's own class
+                // overrides `__await__` (it would be called again).
+                if let Value::Obj(o) = &it {
+                    if let Some(Value::Obj(f)) = Vm::fresh_future_iter(o) {
+                        if !self.future_overrides_await(&f) {
+                            return Ok(Value::Obj(f));
+                        }
+                    }
+                }
                 let is_future = matches!(&it, Value::Obj(o) if matches!(&**o, Obj::Future(_)));
                 if !is_future && self.lookup_special(&it, "__next__").is_none() {
                     return Err(type_error(format!(
@@ -609,9 +633,12 @@ fn gen_iter_native(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(args.pos.first().cloned().unwrap_or(Value::None))
 }
 
-/// The coroutine's `__await__` iterator is the coroutine itself in aio.
+/// `coroutine.__await__()`: a `coroutine_wrapper` iterator over the coroutine.
 fn coro_await_native(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    Ok(args.pos.first().cloned().unwrap_or(Value::None))
+    let coro = self_gen(args)?;
+    Ok(Value::obj(Obj::AsyncAwaitable(
+        crate::obj::AsyncAwaitableObj::new(crate::obj::async_gen::AwaitOp::CoroWrapper { coro }),
+    )))
 }
 
 /// Registers generator and coroutine methods.

@@ -178,6 +178,10 @@ pub struct Types {
     pub async_generator_asend: ObjRef,
     pub async_generator_athrow: ObjRef,
     pub anext_awaitable: ObjRef,
+    /// `_asyncio.FutureIter`, what `Future.__await__()` returns.
+    pub future_iter: ObjRef,
+    /// What `coroutine.__await__()` returns.
+    pub coroutine_wrapper: ObjRef,
     pub property: ObjRef,
     pub staticmethod: ObjRef,
     pub classmethod: ObjRef,
@@ -312,6 +316,14 @@ fn build() -> Types {
         async_generator_asend: t("async_generator_asend"),
         async_generator_athrow: t("async_generator_athrow"),
         anext_awaitable: t("anext_awaitable"),
+        coroutine_wrapper: t("coroutine_wrapper"),
+        future_iter: {
+            let c = t("FutureIter");
+            if let Obj::Class(k) = &*c {
+                *k.module.borrow_mut() = Rc::from("_asyncio");
+            }
+            c
+        },
         property: t("property"),
         staticmethod: t("staticmethod"),
         classmethod: t("classmethod"),

@@ -25,6 +25,11 @@ pub fn never_awaited(vm: &mut Vm, qualname: &str, _code: &CodeObj) {
                 c.source.name
             )
         }
+        // Collected at exit before the modules are torn down, warnings still imports
+        // tracemalloc to suggest it.
+        None if !crate::gc::module_teardown::is_finalizing() => format!(
+            "sys:1: {message}\nRuntimeWarning: Enable tracemalloc to get the object allocation traceback\n"
+        ),
         None => format!("sys:1: {message}\n"),
     };
     vm.write_stderr(&text);
