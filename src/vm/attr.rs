@@ -386,7 +386,14 @@ impl Vm {
                     v.extend(c.mro.borrow().iter().map(|b| Value::Obj(b.clone())));
                     Some(Value::tuple(v))
                 }
-                "__dict__" => Some(Value::dict(c.dict.borrow().clone())),
+                // A read-only `mappingproxy`, as CPython's, over a copy of the namespace
+                // (aio's class namespace is not a dict object a proxy could share).
+                "__dict__" => {
+                    let copy = Value::dict(c.dict.borrow().clone());
+                    let types = self.import_module("types")?;
+                    let proxy = self.get_attr_str(&types, "mappingproxy")?;
+                    Some(self.call(&proxy, &[copy])?)
+                }
                 "__doc__" => Some(get_str(&c.dict.borrow(), name).unwrap_or(Value::None)),
                 // type's __abstractmethods__ descriptor reads the class's own namespace.
                 "__abstractmethods__" => match get_str(&c.dict.borrow(), name) {
