@@ -310,6 +310,9 @@ fn hash(vm: &mut Vm, a: &Args) -> PyResult<Value> {
         return Err(type_error("unhashable type: 'bytearray'"));
     }
     // Same function as str's hash, so that b'a' and 'a' hash alike as in CPython.
+    if d.is_empty() {
+        return Ok(Value::Int(0));
+    }
     let mut x: u64 = 0xcbf2_9ce4_8422_2325;
     for &b in d.iter() {
         x ^= b as u64;
