@@ -210,7 +210,7 @@ fn wrap_codec_error(vm: &mut Vm, e: ExcRef, index: i64, enc: &str) -> ExcRef {
         },
         _ => false,
     };
-    if !plain || !simple_args || !x.dict.borrow().is_empty() {
+    if !plain || !simple_args || !x.read_dict(|d| d.is_empty()) {
         return e;
     }
     let text = match vm.to_str(&e.value()) {

@@ -154,7 +154,7 @@ impl Vm {
             _ => format!("'{}' object has no attribute '{n}'", self.type_name(obj)),
         };
         let e = attribute_error(msg);
-        let mut d = e.exc().dict.borrow_mut();
+        let mut d = e.exc().dict().borrow_mut();
         set_str(&mut d, Value::str("name"), name.clone());
         set_str(&mut d, Value::str("obj"), obj.clone());
         drop(d);
@@ -432,7 +432,7 @@ impl Vm {
                 "__context__" => Some(e.context.borrow().clone()),
                 "__suppress_context__" => Some(Value::Bool(e.suppress_context.get())),
                 "__traceback__" => Some(super::traceback::traceback_value(o)),
-                "__dict__" => Some(Value::dict(e.dict.borrow().clone())),
+                "__dict__" => Some(Value::Obj(e.dict_object().clone())),
                 _ => None,
             },
             Obj::Function(f) => match n {
@@ -837,7 +837,20 @@ impl Vm {
                 Some("__context__") => *e.context.borrow_mut() = value,
                 Some("__suppress_context__") => e.suppress_context.set(self.truthy(&value)?),
                 Some("__traceback__") => super::traceback::set_traceback(o, &value)?,
-                _ => set_str(&mut e.dict.borrow_mut(), name.clone(), value),
+                // No new dict object: CPython's BaseException_set_dict stores the given
+                // one, which aio approximates by copying its items into the shared dict.
+                Some("__dict__") => {
+                    let Some(Obj::Dict(new)) = value.as_obj().map(|d| &**d) else {
+                        return Err(type_error(format!(
+                            "__dict__ must be set to a dictionary, not a '{}'",
+                            self.type_name(&value)
+                        )));
+                    };
+                    let items = new.borrow().clone();
+                    let old = std::mem::replace(&mut *e.dict().borrow_mut(), items);
+                    drop(old);
+                }
+                _ => set_str(&mut e.dict().borrow_mut(), name.clone(), value),
             },
             Obj::Cell(c) if name.as_str() == Some("cell_contents") => {
                 let old = std::mem::replace(&mut *c.borrow_mut(), value);
@@ -992,7 +1005,10 @@ impl Vm {
                     }
                     _ => i.write_attrs(|d| del_str(d, name)),
                 },
-                Obj::Exception(e) => del_str(&mut e.dict.borrow_mut(), name),
+                Obj::Exception(e) => match name.as_str() {
+                    Some("__dict__") => return Err(type_error("cannot delete __dict__")),
+                    _ => del_str(&mut e.dict().borrow_mut(), name),
+                },
                 Obj::Future(f) => f.del_attr(name),
                 Obj::StaticMethod(w) | Obj::ClassMethod(w) => match name.as_str() {
                     Some("__dict__") => return Err(type_error("cannot delete __dict__")),
@@ -1125,7 +1141,7 @@ pub(crate) fn instance_attr(obj: &Value, name: &Value) -> Option<Value> {
     let Value::Obj(o) = obj else { return None };
     match &**o {
         Obj::Instance(i) => i.read_attrs(|d| get_str(d, name)),
-        Obj::Exception(e) => get_str(&e.dict.borrow(), name),
+        Obj::Exception(e) => e.read_dict(|d| get_str(d, name)),
         Obj::Function(f) => f.with_dict(|d| get_str(d, name)),
         Obj::Future(f) => f.attr(name),
         Obj::StaticMethod(w) | Obj::ClassMethod(w) => match &*w.dict.borrow() {
