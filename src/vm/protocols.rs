@@ -333,6 +333,29 @@ impl Vm {
         }
     }
 
+    /// A `Py_ssize_t` argument as CPython's "n" converter takes it: `__index__`, and
+    /// OverflowError for an int beyond 64 bits (where subscripts say IndexError).
+    pub fn ssize_value(&mut self, v: &Value) -> PyResult<i64> {
+        let b = self.index_bigint(v)?;
+        i64::try_from(b).map_err(|_| {
+            super::errors::exc(
+                ExcKind::OverflowError,
+                "Python int too large to convert to C ssize_t",
+            )
+        })
+    }
+
+    /// A C `int` argument as CPython's "i" converter takes it (`expandtabs(tabsize)`).
+    pub fn c_int_value(&mut self, v: &Value) -> PyResult<i64> {
+        let b = self.index_bigint(v)?;
+        i32::try_from(&b).map(i64::from).map_err(|_| {
+            super::errors::exc(
+                ExcKind::OverflowError,
+                "Python int too large to convert to C int",
+            )
+        })
+    }
+
     /// The int value of `v` via `__index__`, as a BigInt.
     pub fn index_bigint(&mut self, v: &Value) -> PyResult<BigInt> {
         if let Some(b) = v.to_bigint() {

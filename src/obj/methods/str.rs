@@ -1037,7 +1037,7 @@ fn is_ws(c: char) -> bool {
 
 fn maxsplit_arg(vm: &mut Vm, a: &Args, idx: usize) -> PyResult<i64> {
     match a.arg(idx, "maxsplit") {
-        Some(v) => vm.index_value(v),
+        Some(v) => vm.ssize_value(v),
         None => Ok(-1),
     }
 }
@@ -1351,7 +1351,7 @@ fn replace(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     })?;
     let new = new_obj.as_str();
     let count = match a.pos.get(3) {
-        Some(c) => vm.index_value(c)?,
+        Some(c) => vm.ssize_value(c)?,
         None => -1,
     };
     let st = s.as_str();
@@ -1556,7 +1556,7 @@ fn fill_char(vm: &Vm, a: &Args, i: usize) -> PyResult<char> {
 fn pad(vm: &mut Vm, a: &Args, name: &str, kind: u8) -> PyResult<Value> {
     let s = this(vm, a, name)?;
     a.check_method("str", name, 2, 3)?;
-    let width = vm.index_value(&a.pos[1])?;
+    let width = vm.ssize_value(&a.pos[1])?;
     let fill = fill_char(vm, a, 2)?;
     let n = s.char_len() as i64;
     if width <= n {
@@ -1591,7 +1591,7 @@ fn rjust(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn zfill(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "zfill")?;
     a.check_method("str", "zfill", 2, 2)?;
-    let width = vm.index_value(&a.pos[1])?;
+    let width = vm.ssize_value(&a.pos[1])?;
     let n = s.char_len() as i64;
     if width <= n {
         return Ok(a.pos[0].clone());
@@ -1615,7 +1615,7 @@ fn expandtabs(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.only_kwargs("expandtabs", &["tabsize"])?;
     a.check_method_pos_tuple("expandtabs", 1, 2)?;
     let ts = match a.arg(1, "tabsize") {
-        Some(v) => vm.index_value(v)?,
+        Some(v) => vm.c_int_value(v)?,
         None => 8,
     };
     let mut out = String::with_capacity(s.s.len());
