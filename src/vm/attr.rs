@@ -296,7 +296,12 @@ impl Vm {
         if let Some(d) = descr {
             return self.bind_descr(d, obj, cls).map(Some);
         }
-        self.special_attr(obj, name)
+        match self.special_attr(obj, name)? {
+            None if name.as_str() == Some("__doc__") => {
+                Ok(Some(builtin_type_doc(&Value::Obj(cls.clone()))))
+            }
+            v => Ok(v),
+        }
     }
 
     fn call_getattr(&mut self, obj: &Value, cls: &ObjRef, name: &Value) -> PyResult<Value> {
@@ -394,7 +399,10 @@ impl Vm {
                     let proxy = self.get_attr_str(&types, "mappingproxy")?;
                     Some(self.call(&proxy, &[copy])?)
                 }
-                "__doc__" => Some(get_str(&c.dict.borrow(), name).unwrap_or(Value::None)),
+                "__doc__" => Some(match get_str(&c.dict.borrow(), name) {
+                    Some(doc) => doc,
+                    None => builtin_type_doc(obj),
+                }),
                 // type's __abstractmethods__ descriptor reads the class's own namespace.
                 "__abstractmethods__" => match get_str(&c.dict.borrow(), name) {
                     Some(v) if !c.builtin => Some(v),
@@ -486,7 +494,17 @@ impl Vm {
                 // Interned, so pickle's memo sees one module name (as CPython's).
                 "__module__" if is_module_function(f) => Some(self.intern(native_module(f))),
                 "__module__" => Some(Value::None),
-                "__doc__" => Some(Value::None),
+                "__doc__" => {
+                    let owner = if is_module_function(f) {
+                        native_module(f)
+                    } else {
+                        f.owner
+                    };
+                    Some(
+                        crate::obj::builtin_docs::doc(owner, f.name)
+                            .map_or(Value::None, Value::str),
+                    )
+                }
                 _ => None,
             },
             Obj::Generator(g) => match n {
@@ -521,6 +539,12 @@ impl Vm {
             Obj::StaticMethod(w) | Obj::ClassMethod(w) => match n {
                 "__func__" | "__wrapped__" => Some(w.func.borrow().clone()),
                 "__dict__" => Some(Value::Obj(wrapper_dict(self, w)?)),
+                // As CPython 3.10+, the wrapped function's docstring.
+                "__doc__" => {
+                    let f = w.func.borrow().clone();
+                    let key = self.intern(n);
+                    Some(self.get_attr_opt(&f, &key)?.unwrap_or(Value::None))
+                }
                 "__isabstractmethod__" => {
                     let key = self.intern(n);
                     let f = w.func.borrow().clone();
@@ -1178,6 +1202,31 @@ fn bind_classmethod(f: &Value, cls: Value) -> Value {
 
 /// Whether a native function belongs to a module (`builtins` or a native module) rather
 /// than to a type.
+/// `cls.__doc__` for a class without `__doc__` in its namespace: the docstring of the
+/// nearest builtin class in its MRO (CPython's tp_doc, kept out of aio's namespaces so it
+/// does not shadow the `__doc__` of functions and other native objects). User classes
+/// always have `__doc__` (None when they give none), so this reaches builtin ones only.
+fn builtin_type_doc(cls: &Value) -> Value {
+    let Value::Obj(o) = cls else {
+        return Value::None;
+    };
+    let Some(c) = as_class(o) else {
+        return Value::None;
+    };
+    let mut chain = vec![o.clone()];
+    chain.extend(c.mro.borrow().iter().cloned());
+    for k in &chain {
+        let Some(kc) = as_class(k) else { continue };
+        if let Some(doc) = get_str(&kc.dict.borrow(), &Value::str("__doc__")) {
+            return doc;
+        }
+        if kc.builtin {
+            return crate::obj::builtin_docs::doc(&kc.name(), "").map_or(Value::None, Value::str);
+        }
+    }
+    Value::None
+}
+
 fn is_module_function(f: &crate::obj::function::NativeFunction) -> bool {
     crate::obj::function::MODULE_OWNERS.contains(&f.owner)
 }
