@@ -211,6 +211,9 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
                     f(m);
                 }
             }
+            if let Ok(d) = c.made_descriptors.try_borrow() {
+                d.iter().for_each(|e| visit_value(&e.value, f));
+            }
         }
         Obj::Instance(i) => {
             i.class.with(|c| f(c));
@@ -381,6 +384,9 @@ pub fn clear(obj: &Obj) -> Vec<Value> {
         }
         Obj::Class(c) => {
             if let Ok(mut d) = c.dict.try_borrow_mut() {
+                out.extend(d.drain_values());
+            }
+            if let Ok(mut d) = c.made_descriptors.try_borrow_mut() {
                 out.extend(d.drain_values());
             }
         }

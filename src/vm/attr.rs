@@ -347,12 +347,7 @@ impl Vm {
                 .bind_descr(d, &Value::Obj(cls.clone()), &meta)
                 .map(Some);
         }
-        if as_class(cls).is_some_and(|c| c.flags.get().slotted) && self.is_slot(cls, name) {
-            return Err(super::errors::not_implemented(
-                "aio does not support the member descriptors of __slots__ yet",
-            ));
-        }
-        Ok(None)
+        super::class_layout::slot_descriptor(self, cls, name)
     }
 
     /// Attributes that live in the object's native fields rather than a namespace.
@@ -394,7 +389,7 @@ impl Vm {
                 // A read-only `mappingproxy`, as CPython's, over a copy of the namespace
                 // (aio's class namespace is not a dict object a proxy could share).
                 "__dict__" => {
-                    let copy = Value::dict(c.dict.borrow().clone());
+                    let copy = Value::dict(super::class_layout::namespace_view(self, o)?);
                     let types = self.import_module("types")?;
                     let proxy = self.get_attr_str(&types, "mappingproxy")?;
                     Some(self.call(&proxy, &[copy])?)
