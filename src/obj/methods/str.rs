@@ -1872,6 +1872,10 @@ fn char_case(c: char) -> CharCase {
     match crate::modules::unicodedata::category(c) {
         "Cn" => CharCase::Uncased,
         "Lt" => CharCase::Title,
+        // Lowercase is Ll and Other_Lowercase; Rust's tables are of a later Unicode,
+        // whose Other_Lowercase gained these modifier letters.
+        "Ll" => CharCase::Lower,
+        _ if matches!(c, '\u{10fc}' | '\u{a7f2}'..='\u{a7f4}' | '\u{ab69}') => CharCase::Uncased,
         _ if c.is_uppercase() => CharCase::Upper,
         _ if c.is_lowercase() => CharCase::Lower,
         _ => CharCase::Uncased,
