@@ -1927,7 +1927,7 @@ fn xid_excluded(c: char) -> bool {
         c,
         '\u{37a}' | '\u{2e2f}' | '\u{309b}' | '\u{309c}' | '\u{fc5e}'
             ..='\u{fc63}' | '\u{fdfa}' | '\u{fdfb}'
-    ) || (('\u{fe70}'..='\u{fe7e}').contains(&c) && (c as u32) % 2 == 0)
+    ) || (('\u{fe70}'..='\u{fe7e}').contains(&c) && (c as u32).is_multiple_of(2))
 }
 
 /// Unicode's XID_Start (with '_'), from the Unicode 14.0 categories, as CPython 3.11's.
