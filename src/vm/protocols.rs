@@ -305,7 +305,7 @@ impl Vm {
                         };
                     }
                     if let Some(r) = self.call_special(v, "__len__", &[])? {
-                        return Ok(self.index_value(&r)? != 0);
+                        return Ok(self.len_result(&r)? != 0);
                     }
                     Ok(true)
                 }
@@ -324,8 +324,29 @@ impl Vm {
                 "cannot fit 'int' into an index-sized integer",
             )),
             _ => match self.call_special(v, "__index__", &[])? {
-                Some(r @ Value::Int(_)) => self.index_value(&r),
-                _ => Err(type_error(format!(
+                Some(r @ (Value::Int(_) | Value::Bool(_))) => self.index_value(&r),
+                // Too big: CPython names the object whose __index__ gave it.
+                Some(Value::Obj(o)) if matches!(&*o, Obj::BigInt(_)) => Err(super::errors::exc(
+                    ExcKind::IndexError,
+                    format!(
+                        "cannot fit '{}' into an index-sized integer",
+                        self.type_name(v)
+                    ),
+                )),
+                // An int subclass's value (CPython also warns that this is deprecated).
+                Some(Value::Obj(o)) if matches!(&*o, Obj::Instance(i) if crate::obj::number::as_int(i.payload()).is_some()) =>
+                {
+                    let Obj::Instance(i) = &*o else {
+                        return Err(type_error("__index__ returned non-int"));
+                    };
+                    let payload = i.payload().clone();
+                    self.index_value(&payload)
+                }
+                Some(r) => Err(type_error(format!(
+                    "__index__ returned non-int (type {})",
+                    self.type_name(&r)
+                ))),
+                None => Err(type_error(format!(
                     "'{}' object cannot be interpreted as an integer",
                     self.type_name(v)
                 ))),
@@ -737,6 +758,27 @@ impl Vm {
     }
 
     /// `len(v)`
+    /// What `__len__` returned, checked as CPython's slot_sq_length: an integer (via
+    /// `__index__`), not negative (ValueError, however large), then one that fits.
+    fn len_result(&mut self, r: &Value) -> PyResult<usize> {
+        if let Value::Int(n) = r {
+            if *n < 0 {
+                return Err(super::errors::value_error("__len__() should return >= 0"));
+            }
+            return Ok(*n as usize);
+        }
+        let n = self.index_bigint(r)?;
+        if num_traits::Signed::is_negative(&n) {
+            return Err(super::errors::value_error("__len__() should return >= 0"));
+        }
+        i64::try_from(n).map(|n| n as usize).map_err(|_| {
+            super::errors::exc(
+                ExcKind::OverflowError,
+                "cannot fit 'int' into an index-sized integer",
+            )
+        })
+    }
+
     pub fn len(&mut self, v: &Value) -> PyResult<usize> {
         if let Value::Obj(o) = v {
             match &**o {
@@ -753,13 +795,7 @@ impl Vm {
             }
         }
         match self.call_special(v, "__len__", &[])? {
-            Some(r) => {
-                let n = self.index_value(&r)?;
-                if n < 0 {
-                    return Err(super::errors::value_error("__len__() should return >= 0"));
-                }
-                Ok(n as usize)
-            }
+            Some(r) => self.len_result(&r),
             None => Err(type_error(format!(
                 "object of type '{}' has no len()",
                 self.type_name(v)
