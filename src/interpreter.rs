@@ -158,10 +158,24 @@ impl Interpreter {
             1 => Some(t[0].clone()),
             _ => Some(args.clone()),
         });
+        // As CPython's _Py_HandleSystemExit: any int (an IntEnum member too) is the
+        // status, `(int)PyLong_AsLong(code)`: -1 when it does not fit in a C long.
+        let int_value = code.as_ref().and_then(|c| {
+            let c = match c {
+                Value::Obj(o) => match &**o {
+                    crate::obj::Obj::Instance(i) => i.payload().clone(),
+                    _ => c.clone(),
+                },
+                _ => c.clone(),
+            };
+            match crate::obj::number::as_int(&c)? {
+                crate::obj::number::IntRef::Small(i) => Some(i),
+                crate::obj::number::IntRef::Big(_) => Some(-1),
+            }
+        });
         match code {
             None | Some(Value::None) => 0,
-            Some(Value::Int(i)) => i as i32,
-            Some(Value::Bool(b)) => b as i32,
+            Some(_) if int_value.is_some() => int_value.unwrap_or(1) as i32,
             Some(other) => {
                 let s = self.vm.to_str(&other).unwrap_or_default();
                 self.vm.write_stderr(&format!("{s}\n"));

@@ -26,6 +26,10 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("random", include_str!("../stdlib/random.aio"), false),
     ("numbers", include_str!("../stdlib/numbers.aio"), false),
     ("keyword", include_str!("../stdlib/keyword.aio"), false),
+    ("token", include_str!("../stdlib/token.aio"), false),
+    ("tokenize", include_str!("../stdlib/tokenize.aio"), false),
+    ("filecmp", include_str!("../stdlib/filecmp.aio"), false),
+    ("this", include_str!("../stdlib/this.aio"), false),
     ("reprlib", include_str!("../stdlib/reprlib.aio"), false),
     ("getopt", include_str!("../stdlib/getopt.aio"), false),
     ("gettext", include_str!("../stdlib/gettext.aio"), false),
@@ -300,6 +304,166 @@ const MODULES: &[(&str, &str, bool)] = &[
     (
         "encodings.latin_1",
         include_str!("../stdlib/encodings/latin_1.aio"),
+        false,
+    ),
+    (
+        "encodings.utf_16",
+        include_str!("../stdlib/encodings/utf_16.aio"),
+        false,
+    ),
+    (
+        "encodings.utf_16_le",
+        include_str!("../stdlib/encodings/utf_16_le.aio"),
+        false,
+    ),
+    (
+        "encodings.utf_16_be",
+        include_str!("../stdlib/encodings/utf_16_be.aio"),
+        false,
+    ),
+    (
+        "encodings.utf_32",
+        include_str!("../stdlib/encodings/utf_32.aio"),
+        false,
+    ),
+    (
+        "encodings.utf_32_le",
+        include_str!("../stdlib/encodings/utf_32_le.aio"),
+        false,
+    ),
+    (
+        "encodings.utf_32_be",
+        include_str!("../stdlib/encodings/utf_32_be.aio"),
+        false,
+    ),
+    (
+        "encodings.utf_8_sig",
+        include_str!("../stdlib/encodings/utf_8_sig.aio"),
+        false,
+    ),
+    (
+        "encodings.charmap",
+        include_str!("../stdlib/encodings/charmap.aio"),
+        false,
+    ),
+    (
+        "encodings.cp1250",
+        include_str!("../stdlib/encodings/cp1250.aio"),
+        false,
+    ),
+    (
+        "encodings.cp1251",
+        include_str!("../stdlib/encodings/cp1251.aio"),
+        false,
+    ),
+    (
+        "encodings.cp1252",
+        include_str!("../stdlib/encodings/cp1252.aio"),
+        false,
+    ),
+    (
+        "encodings.cp1253",
+        include_str!("../stdlib/encodings/cp1253.aio"),
+        false,
+    ),
+    (
+        "encodings.cp1254",
+        include_str!("../stdlib/encodings/cp1254.aio"),
+        false,
+    ),
+    (
+        "encodings.cp1255",
+        include_str!("../stdlib/encodings/cp1255.aio"),
+        false,
+    ),
+    (
+        "encodings.cp1256",
+        include_str!("../stdlib/encodings/cp1256.aio"),
+        false,
+    ),
+    (
+        "encodings.cp1257",
+        include_str!("../stdlib/encodings/cp1257.aio"),
+        false,
+    ),
+    (
+        "encodings.cp437",
+        include_str!("../stdlib/encodings/cp437.aio"),
+        false,
+    ),
+    (
+        "encodings.cp850",
+        include_str!("../stdlib/encodings/cp850.aio"),
+        false,
+    ),
+    (
+        "encodings.cp852",
+        include_str!("../stdlib/encodings/cp852.aio"),
+        false,
+    ),
+    (
+        "encodings.cp866",
+        include_str!("../stdlib/encodings/cp866.aio"),
+        false,
+    ),
+    (
+        "encodings.iso8859_2",
+        include_str!("../stdlib/encodings/iso8859_2.aio"),
+        false,
+    ),
+    (
+        "encodings.iso8859_5",
+        include_str!("../stdlib/encodings/iso8859_5.aio"),
+        false,
+    ),
+    (
+        "encodings.iso8859_7",
+        include_str!("../stdlib/encodings/iso8859_7.aio"),
+        false,
+    ),
+    (
+        "encodings.iso8859_9",
+        include_str!("../stdlib/encodings/iso8859_9.aio"),
+        false,
+    ),
+    (
+        "encodings.iso8859_15",
+        include_str!("../stdlib/encodings/iso8859_15.aio"),
+        false,
+    ),
+    (
+        "encodings.koi8_r",
+        include_str!("../stdlib/encodings/koi8_r.aio"),
+        false,
+    ),
+    (
+        "encodings.koi8_u",
+        include_str!("../stdlib/encodings/koi8_u.aio"),
+        false,
+    ),
+    (
+        "encodings.mac_roman",
+        include_str!("../stdlib/encodings/mac_roman.aio"),
+        false,
+    ),
+    (
+        "encodings.hex_codec",
+        include_str!("../stdlib/encodings/hex_codec.aio"),
+        false,
+    ),
+    (
+        "encodings.base64_codec",
+        include_str!("../stdlib/encodings/base64_codec.aio"),
+        false,
+    ),
+    (
+        "encodings.rot_13",
+        include_str!("../stdlib/encodings/rot_13.aio"),
+        false,
+    ),
+    (
+        "encodings.zlib_codec",
+        include_str!("../stdlib/encodings/zlib_codec.aio"),
         false,
     ),
     (

@@ -156,7 +156,10 @@ impl<'a> Compiler<'a> {
                 func,
                 args,
                 keywords,
-            } => self.call(func, args, keywords)?,
+            } => {
+                self.check_caller(e, func);
+                self.call(func, args, keywords)?
+            }
             ExprKind::Attribute { value, attr } => {
                 self.expr(value)?;
                 let i = self.name_index(attr);
@@ -165,6 +168,7 @@ impl<'a> Compiler<'a> {
                 self.set_span(saved);
             }
             ExprKind::Subscript { value, index } => {
+                self.check_subscript(e, value, index);
                 self.expr(value)?;
                 self.expr(index)?;
                 self.emit(Op::BinarySubscr);

@@ -25,6 +25,38 @@ fn is_literal(e: &Expr) -> bool {
     )
 }
 
+/// The type name of the value `e` evaluates to when the compiler can tell from its form
+/// alone (CPython's infer_type); None for anything else.
+fn infer_type(e: &Expr) -> Option<&'static str> {
+    Some(match &e.kind {
+        ExprKind::Tuple(_) => "tuple",
+        ExprKind::List(_) | ExprKind::ListComp { .. } => "list",
+        ExprKind::Dict { .. } | ExprKind::DictComp { .. } => "dict",
+        ExprKind::Set(_) | ExprKind::SetComp { .. } => "set",
+        ExprKind::GeneratorExp { .. } => "generator",
+        ExprKind::Lambda { .. } => "function",
+        ExprKind::JoinedStr(_) => "str",
+        _ => const_type_name(&super::expr::fold_const(e)?),
+    })
+}
+
+/// `type(c).__name__` for a folded constant.
+fn const_type_name(c: &ConstValue) -> &'static str {
+    match c {
+        ConstValue::None => "NoneType",
+        ConstValue::Bool(_) => "bool",
+        ConstValue::Ellipsis => "ellipsis",
+        ConstValue::Int(_) | ConstValue::BigInt(_) => "int",
+        ConstValue::Float(_) => "float",
+        ConstValue::Imag(_) => "complex",
+        ConstValue::Str(_) => "str",
+        ConstValue::Bytes(_) => "bytes",
+        ConstValue::Tuple(_) => "tuple",
+        ConstValue::FrozenSet(_) => "frozenset",
+        ConstValue::Code(_) => "code",
+    }
+}
+
 impl<'a> Compiler<'a> {
     /// CPython's compiler_warn: "FILE:LINE: SyntaxWarning: MESSAGE" and the source line.
     fn syntax_warning(&mut self, e: &Expr, message: &str) {
@@ -77,6 +109,85 @@ impl<'a> Compiler<'a> {
                 test,
                 "assertion is always true, perhaps remove parentheses?",
             );
+        }
+    }
+
+    /// CPython's check_caller: calling a display or literal, as in `[(1, 2) (3, 4)]`
+    /// where a comma was forgotten.
+    pub(super) fn check_caller(&mut self, call: &Expr, func: &Expr) {
+        let literal = match &func.kind {
+            ExprKind::Constant(_)
+            | ExprKind::Tuple(_)
+            | ExprKind::List(_)
+            | ExprKind::ListComp { .. }
+            | ExprKind::Dict { .. }
+            | ExprKind::DictComp { .. }
+            | ExprKind::Set(_)
+            | ExprKind::SetComp { .. }
+            | ExprKind::GeneratorExp { .. }
+            | ExprKind::JoinedStr(_) => true,
+            ExprKind::UnaryOp { .. } | ExprKind::Name(_) => super::expr::fold_const(func).is_some(),
+            _ => false,
+        };
+        if let (true, Some(name)) = (literal, infer_type(func)) {
+            let message = format!("'{name}' object is not callable; perhaps you missed a comma?");
+            self.syntax_warning(call, &message);
+        }
+    }
+
+    /// CPython's check_subscripter and check_index, for a subscript that is read:
+    /// subscripting a value that never supports it, or a sequence literal with an index
+    /// that is not an int or slice.
+    pub(super) fn check_subscript(&mut self, sub: &Expr, value: &Expr, index: &Expr) {
+        let folded = super::expr::fold_const(value);
+        let unsubscriptable = match &value.kind {
+            ExprKind::Set(_)
+            | ExprKind::SetComp { .. }
+            | ExprKind::GeneratorExp { .. }
+            | ExprKind::Lambda { .. } => true,
+            _ => matches!(
+                folded,
+                Some(
+                    ConstValue::None
+                        | ConstValue::Ellipsis
+                        | ConstValue::Bool(_)
+                        | ConstValue::Int(_)
+                        | ConstValue::BigInt(_)
+                        | ConstValue::Float(_)
+                        | ConstValue::Imag(_)
+                        | ConstValue::FrozenSet(_)
+                )
+            ),
+        };
+        if unsubscriptable {
+            if let Some(name) = infer_type(value) {
+                let message =
+                    format!("'{name}' object is not subscriptable; perhaps you missed a comma?");
+                self.syntax_warning(sub, &message);
+            }
+            return;
+        }
+        let Some(index_type) = infer_type(index) else {
+            return;
+        };
+        if matches!(index_type, "int" | "bool") {
+            return;
+        }
+        let sequence = match &value.kind {
+            ExprKind::Tuple(_)
+            | ExprKind::List(_)
+            | ExprKind::ListComp { .. }
+            | ExprKind::JoinedStr(_) => true,
+            _ => matches!(
+                folded,
+                Some(ConstValue::Str(_) | ConstValue::Bytes(_) | ConstValue::Tuple(_))
+            ),
+        };
+        if let (true, Some(name)) = (sequence, infer_type(value)) {
+            let message = format!(
+                "{name} indices must be integers or slices, not {index_type}; perhaps you missed a comma?"
+            );
+            self.syntax_warning(sub, &message);
         }
     }
 }

@@ -172,6 +172,10 @@ pub fn collect(vm: &mut Vm, generation: usize) -> usize {
     if !started {
         return 0;
     }
+    let callbacks = crate::modules::gc_module::installed_callbacks(vm);
+    if let Some(list) = &callbacks {
+        crate::modules::gc_module::invoke_callbacks(vm, list, "start", generation, 0);
+    }
     // Oldest first, so finalizers run in allocation order as in CPython.
     let mut objs = GC.with(|g| g.borrow_mut().registry.take(generation));
     let unreachable = find_unreachable(&objs);
@@ -225,6 +229,12 @@ pub fn collect(vm: &mut Vm, generation: usize) -> usize {
     drop(objs);
     GC.with(|g| g.borrow_mut().collecting = false);
     super::finalize::run_pending(vm);
+    if let Some(list) = &callbacks {
+        // As CPython, no collection starts from inside a callback.
+        GC.with(|g| g.borrow_mut().collecting = true);
+        crate::modules::gc_module::invoke_callbacks(vm, list, "stop", generation, found);
+        GC.with(|g| g.borrow_mut().collecting = false);
+    }
     found
 }
 

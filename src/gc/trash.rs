@@ -44,7 +44,7 @@ fn take_children(obj: &mut Obj, out: &mut Vec<Value>) {
                     out.push(std::mem::replace(v, Value::None));
                 }
             }
-            out.extend(e.dict.get_mut().drain_values());
+            out.extend(e.dict_obj.take().map(Value::Obj));
             e.traceback.get_mut().take_values(out);
         }
         Obj::Cell(c) => out.push(std::mem::replace(c.get_mut(), Value::None)),

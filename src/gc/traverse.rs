@@ -211,6 +211,9 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
                     f(m);
                 }
             }
+            if let Ok(d) = c.made_descriptors.try_borrow() {
+                d.iter().for_each(|e| visit_value(&e.value, f));
+            }
         }
         Obj::Instance(i) => {
             i.class.with(|c| f(c));
@@ -230,11 +233,8 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
                     visit_value(&v, f);
                 }
             }
-            if let Ok(d) = e.dict.try_borrow() {
-                d.iter().for_each(|x| {
-                    visit_value(&x.key, f);
-                    visit_value(&x.value, f);
-                });
+            if let Some(d) = e.dict_obj.get() {
+                f(d);
             }
             if let Ok(tb) = e.traceback.try_borrow() {
                 tb.for_each_ref(f);
@@ -364,9 +364,7 @@ pub fn clear(obj: &Obj) -> Vec<Value> {
                     out.push(std::mem::replace(&mut *v, Value::None));
                 }
             }
-            if let Ok(mut d) = e.dict.try_borrow_mut() {
-                out.extend(d.drain_values());
-            }
+            // The dict object is a container the collector clears on its own.
             if let Ok(mut tb) = e.traceback.try_borrow_mut() {
                 tb.take_values(&mut out);
             }
@@ -386,6 +384,9 @@ pub fn clear(obj: &Obj) -> Vec<Value> {
         }
         Obj::Class(c) => {
             if let Ok(mut d) = c.dict.try_borrow_mut() {
+                out.extend(d.drain_values());
+            }
+            if let Ok(mut d) = c.made_descriptors.try_borrow_mut() {
                 out.extend(d.drain_values());
             }
         }

@@ -12,6 +12,7 @@ use crate::obj::methods::bytes::bytes_data;
 use crate::obj::methods::text_codec::{
     self as tc, decode_with, encode_with, escape_char, name_escape, unknown_encoding, Codec,
 };
+use crate::obj::methods::wide_codec::{self, Width};
 use crate::obj::Obj;
 use crate::syntax::strings::{decode_bytes_escapes, BadEscape};
 use crate::vm::errors::{exc, not_implemented, type_error, value_error, ExcRef, PyResult};
@@ -209,7 +210,7 @@ fn wrap_codec_error(vm: &mut Vm, e: ExcRef, index: i64, enc: &str) -> ExcRef {
         },
         _ => false,
     };
-    if !plain || !simple_args || !x.dict.borrow().is_empty() {
+    if !plain || !simple_args || !x.read_dict(|d| d.is_empty()) {
         return e;
     }
     let text = match vm.to_str(&e.value()) {
@@ -265,6 +266,87 @@ fn utf_8_encode(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 fn utf_8_decode(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     decode_fn(vm, args, "utf_8_decode", Codec::Utf8)
 }
+/// `utf_16_encode(str, errors=None, byteorder=0)` and its fixed-order and UTF-32
+/// siblings (`order` None reads the byteorder argument).
+fn wide_encode(
+    vm: &mut Vm,
+    args: &Args,
+    func: &'static str,
+    width: Width,
+    order: Option<i64>,
+) -> PyResult<Value> {
+    args.no_kwargs_for("_codecs", func)?;
+    args.check_pos(func, 1, if order.is_some() { 2 } else { 3 })?;
+    let s = str_arg(vm, &args.pos[0], func, 1)?;
+    errors_arg(vm, args, 1, func)?;
+    let order = match (order, args.pos.get(2)) {
+        (Some(o), _) => o,
+        (None, Some(v)) => vm.index_value(v)?,
+        (None, None) => 0,
+    };
+    let out = wide_codec::encode(s, width, order);
+    Ok(pair(Value::bytes(out), s.chars().count()))
+}
+
+/// `utf_16_decode(data, errors=None, final=False)` and siblings: (str, consumed); with
+/// `ex`, `utf_16_ex_decode(data, errors=None, byteorder=0, final=False)`: (str,
+/// consumed, byteorder).
+fn wide_decode(
+    vm: &mut Vm,
+    args: &Args,
+    func: &'static str,
+    width: Width,
+    order: Option<i64>,
+) -> PyResult<Value> {
+    args.no_kwargs_for("_codecs", func)?;
+    let ex = order.is_none();
+    args.check_pos(func, 1, if ex { 4 } else { 3 })?;
+    let data = data_arg(vm, &args.pos[0], func, 1)?;
+    let errors = errors_arg(vm, args, 1, func)?;
+    let (order, final_at) = match order {
+        Some(o) => (o, 2),
+        None => match args.pos.get(2) {
+            Some(v) => (vm.index_value(v)?, 3),
+            None => (0, 3),
+        },
+    };
+    let final_ = match args.pos.get(final_at) {
+        Some(v) => vm.truthy(v)?,
+        None => false,
+    };
+    let (s, n, found) = wide_codec::decode(&data, width, &errors, order, final_)?;
+    let mut items = vec![Value::string(s), Value::Int(n as i64)];
+    if ex {
+        items.push(Value::Int(found));
+    }
+    Ok(Value::tuple(items))
+}
+
+macro_rules! wide_codec_fns {
+    ($($name:ident: $kind:ident $width:ident $order:expr;)*) => {
+        $(fn $name(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+            $kind(vm, args, stringify!($name), Width::$width, $order)
+        })*
+    };
+}
+
+wide_codec_fns! {
+    utf_16_encode: wide_encode Utf16 None;
+    utf_16_le_encode: wide_encode Utf16 Some(-1);
+    utf_16_be_encode: wide_encode Utf16 Some(1);
+    utf_16_decode: wide_decode Utf16 Some(0);
+    utf_16_le_decode: wide_decode Utf16 Some(-1);
+    utf_16_be_decode: wide_decode Utf16 Some(1);
+    utf_16_ex_decode: wide_decode Utf16 None;
+    utf_32_encode: wide_encode Utf32 None;
+    utf_32_le_encode: wide_encode Utf32 Some(-1);
+    utf_32_be_encode: wide_encode Utf32 Some(1);
+    utf_32_decode: wide_decode Utf32 Some(0);
+    utf_32_le_decode: wide_decode Utf32 Some(-1);
+    utf_32_be_decode: wide_decode Utf32 Some(1);
+    utf_32_ex_decode: wide_decode Utf32 None;
+}
+
 fn latin_1_encode(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     encode_fn(vm, args, "latin_1_encode", Codec::Latin1)
 }
@@ -588,26 +670,21 @@ fn charmap_decode(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         };
         match ch {
             Some(s) => out.push_str(&s),
-            None => match errors.as_str() {
-                "ignore" => {}
-                "replace" => out.push('\u{fffd}'),
-                "backslashreplace" => out.push_str(&format!("\\x{b:02x}")),
-                "strict" => {
-                    return Err(tc::decode_error(
-                        "charmap",
-                        &data,
-                        i,
-                        i + 1,
-                        "character maps to <undefined>",
-                    ))
+            None => {
+                let reason = "character maps to <undefined>";
+                if errors == "strict" {
+                    return Err(tc::decode_error("charmap", &data, i, i + 1, reason));
                 }
-                other => {
-                    return Err(exc(
-                        ExcKind::LookupError,
-                        format!("unknown error handler name '{other}'"),
-                    ))
-                }
-            },
+                // The other handlers do not depend on the codec's name.
+                out.push_str(&tc::decode_replacement(
+                    Codec::Latin1,
+                    &data,
+                    i,
+                    i + 1,
+                    reason,
+                    &errors,
+                )?);
+            }
         }
     }
     Ok(pair(Value::string(out), data.len()))
@@ -626,48 +703,70 @@ fn charmap_encode(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     }
     let chars: Vec<char> = s.chars().collect();
     let mut out = Vec::new();
-    for (i, &c) in chars.iter().enumerate() {
-        let got = match vm.getitem(&mapping, &Value::Int(c as i64)) {
-            Ok(Value::None) => None,
-            Ok(v) => match bytes_data(&v) {
-                Some(b) => Some(b),
-                None => {
-                    let n = vm.index_value(&v).map_err(|_| {
-                        type_error("character mapping must return integer, bytes or None, not str")
-                    })?;
-                    match u8::try_from(n) {
-                        Ok(b) => Some(vec![b]),
-                        Err(_) => {
-                            return Err(type_error("character mapping must be in range(256)"))
-                        }
-                    }
-                }
-            },
-            Err(e) if e.is(ExcKind::LookupError) => None,
-            Err(e) => return Err(e),
-        };
-        match got {
-            Some(b) => out.extend(b),
-            None => match errors.as_str() {
-                "ignore" => {}
-                "strict" => {
-                    return Err(tc::encode_error(
-                        "charmap",
-                        &s,
-                        i,
-                        i + 1,
-                        "character maps to <undefined>",
-                    ))
-                }
-                other => {
-                    return Err(not_implemented(format!(
-                        "the '{other}' error handler with charmap_encode in aio"
-                    )))
-                }
-            },
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        if let Some(b) = charmap_lookup(vm, &mapping, c)? {
+            out.extend(b);
+            i += 1;
+            continue;
         }
+        // As CPython's charmap_encoding_error: the whole run of unmappable characters
+        // goes to the error handler, and its replacement through the mapping again.
+        let mut end = i + 1;
+        while let Some(&c) = chars.get(end) {
+            if charmap_lookup(vm, &mapping, c)?.is_some() {
+                break;
+            }
+            end += 1;
+        }
+        let undefined = || tc::encode_error("charmap", &s, i, end, "character maps to <undefined>");
+        let run = chars.get(i..end).unwrap_or_default();
+        let replacement: String = match errors.as_str() {
+            "ignore" => String::new(),
+            "replace" => "?".repeat(run.len()),
+            "xmlcharrefreplace" => run.iter().map(|&c| format!("&#{};", c as u32)).collect(),
+            "backslashreplace" => run.iter().map(|&c| escape_char(c)).collect(),
+            "namereplace" => run.iter().map(|&c| name_escape(c)).collect(),
+            // aio strings hold no surrogates, which is all these two handle.
+            "strict" | "surrogateescape" | "surrogatepass" => return Err(undefined()),
+            other => {
+                return Err(exc(
+                    ExcKind::LookupError,
+                    format!("unknown error handler name '{other}'"),
+                ))
+            }
+        };
+        for r in replacement.chars() {
+            match charmap_lookup(vm, &mapping, r)? {
+                Some(b) => out.extend(b),
+                None => return Err(undefined()),
+            }
+        }
+        i = end;
     }
     Ok(pair(Value::bytes(out), chars.len()))
+}
+
+/// The bytes `mapping` gives the character `c` (an int, bytes, or None / missing for an
+/// unmappable character), as CPython's charmapencode_lookup.
+fn charmap_lookup(vm: &mut Vm, mapping: &Value, c: char) -> PyResult<Option<Vec<u8>>> {
+    match vm.getitem(mapping, &Value::Int(c as i64)) {
+        Ok(Value::None) => Ok(None),
+        Ok(v) => match bytes_data(&v) {
+            Some(b) => Ok(Some(b)),
+            None => {
+                let n = vm.index_value(&v).map_err(|_| {
+                    type_error("character mapping must return integer, bytes or None, not str")
+                })?;
+                match u8::try_from(n) {
+                    Ok(b) => Ok(Some(vec![b])),
+                    Err(_) => Err(type_error("character mapping must be in range(256)")),
+                }
+            }
+        },
+        Err(e) if e.is(ExcKind::LookupError) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// `charmap_build(decoding_table)`: the inverse mapping, ordinal to byte.
@@ -760,6 +859,20 @@ pub fn register_module(vm: &mut Vm) {
         ("decode", decode),
         ("utf_8_encode", utf_8_encode),
         ("utf_8_decode", utf_8_decode),
+        ("utf_16_encode", utf_16_encode),
+        ("utf_16_le_encode", utf_16_le_encode),
+        ("utf_16_be_encode", utf_16_be_encode),
+        ("utf_16_decode", utf_16_decode),
+        ("utf_16_le_decode", utf_16_le_decode),
+        ("utf_16_be_decode", utf_16_be_decode),
+        ("utf_16_ex_decode", utf_16_ex_decode),
+        ("utf_32_encode", utf_32_encode),
+        ("utf_32_le_encode", utf_32_le_encode),
+        ("utf_32_be_encode", utf_32_be_encode),
+        ("utf_32_decode", utf_32_decode),
+        ("utf_32_le_decode", utf_32_le_decode),
+        ("utf_32_be_decode", utf_32_be_decode),
+        ("utf_32_ex_decode", utf_32_ex_decode),
         ("latin_1_encode", latin_1_encode),
         ("latin_1_decode", latin_1_decode),
         ("ascii_encode", ascii_encode),

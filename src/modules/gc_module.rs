@@ -126,6 +126,57 @@ fn g_get_referrers(_vm: &mut Vm, _args: &Args) -> PyResult<Value> {
     ))
 }
 
+/// `gc.callbacks` when the program imported `gc` and put something in it: the list
+/// object, which the collector calls around each collection.
+pub fn installed_callbacks(vm: &mut Vm) -> Option<Value> {
+    let module = vm.sys_module("gc")?;
+    let Value::Obj(m) = &module else { return None };
+    let Obj::Module(m) = &**m else { return None };
+    let Obj::Dict(d) = &*m.dict else { return None };
+    let list = crate::vm::dictops::get_str(&d.borrow(), &Value::str("callbacks"))?;
+    match &list {
+        Value::Obj(o) if matches!(&**o, Obj::List(l) if !l.borrow().is_empty()) => Some(list),
+        _ => None,
+    }
+}
+
+/// CPython's invoke_gc_callback: each callback in `list` (read live, as callbacks may
+/// change it) gets `phase` and one info dict; an exception is reported as unraisable.
+pub fn invoke_callbacks(
+    vm: &mut Vm,
+    list: &Value,
+    phase: &str,
+    generation: usize,
+    collected: usize,
+) {
+    let Value::Obj(l) = list else { return };
+    let Obj::List(items) = &**l else { return };
+    let mut info = crate::obj::DictData::new();
+    let set = crate::vm::dictops::set_str;
+    set(
+        &mut info,
+        Value::str("generation"),
+        Value::Int(generation as i64),
+    );
+    set(
+        &mut info,
+        Value::str("collected"),
+        Value::Int(collected as i64),
+    );
+    set(&mut info, Value::str("uncollectable"), Value::Int(0));
+    let info = Value::dict(info);
+    let mut i = 0;
+    loop {
+        let Some(cb) = items.borrow().get(i).cloned() else {
+            break;
+        };
+        if let Err(e) = vm.call(&cb, &[Value::str(phase), info.clone()]) {
+            super::sys_unraisable::report(vm, &cb, &e.value());
+        }
+        i += 1;
+    }
+}
+
 pub fn register(vm: &mut Vm) {
     let funcs: &[(&'static str, NativeFn)] = &[
         ("collect", g_collect),
@@ -144,5 +195,8 @@ pub fn register(vm: &mut Vm) {
     if let Obj::Dict(d) = &*dict {
         let garbage = Value::list(Vec::new());
         crate::vm::dictops::set_str(&mut d.borrow_mut(), Value::str("garbage"), garbage);
+        // Functions the collector calls before and after each collection.
+        let callbacks = Value::list(Vec::new());
+        crate::vm::dictops::set_str(&mut d.borrow_mut(), Value::str("callbacks"), callbacks);
     }
 }

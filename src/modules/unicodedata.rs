@@ -25,6 +25,14 @@ pub fn record(c: char) -> &'static t::Record {
     &t::RECORDS[rec.min(t::RECORDS.len() - 1)]
 }
 
+/// The general category's name (`unicodedata.category(c)`).
+pub fn category(c: char) -> &'static str {
+    t::CATEGORIES
+        .get(record(c).0 as usize)
+        .copied()
+        .unwrap_or("Cn")
+}
+
 pub fn combining(c: char) -> u8 {
     record(c).2
 }

@@ -61,6 +61,13 @@ pub struct ClassObj {
     /// instead of growing (and moving its entries) as they arrive. CPython shares one
     /// keys table per class to the same end.
     pub attrs_hint: Cell<u8>,
+    /// How many entries the namespace had when the class was made (the class body's,
+    /// and the `__doc__` added then): where `cls.__dict__` lists the descriptors
+    /// CPython's type_new adds (see vm/class_layout.rs), before later additions.
+    pub created_len: u32,
+    /// The descriptors vm/class_layout.rs made for `cls.__dict__` and `cls.slot`, by
+    /// name, so each is one object as CPython's are.
+    pub made_descriptors: RefCell<DictData>,
 }
 
 impl ClassObj {

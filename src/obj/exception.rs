@@ -1,6 +1,7 @@
 //! Exception instances: BaseException and every subclass, builtin or user-defined.
 
 use super::dict::DictData;
+use super::Obj;
 use crate::vm::value::{ObjRef, Value};
 use std::cell::{Cell, RefCell};
 
@@ -85,8 +86,9 @@ pub struct ExceptionObj {
     pub class: ObjRef,
     /// `args` (a tuple value).
     pub args: RefCell<Value>,
-    /// Other attributes (`errno`, `value`, user-set fields).
-    pub dict: RefCell<DictData>,
+    /// Other attributes (`errno`, `value`, user-set fields): an `Obj::Dict` made on
+    /// first use, which `__dict__` shares (so writes through it are attributes).
+    pub dict_obj: std::cell::OnceCell<ObjRef>,
     pub traceback: RefCell<Traceback>,
     pub cause: RefCell<Value>,
     pub context: RefCell<Value>,
@@ -94,11 +96,33 @@ pub struct ExceptionObj {
 }
 
 impl ExceptionObj {
+    /// The attribute dict, made on first use.
+    pub fn dict(&self) -> &RefCell<DictData> {
+        match &**self.dict_object() {
+            Obj::Dict(d) => d,
+            _ => unreachable!("an exception's dict object is a dict"),
+        }
+    }
+
+    /// The attribute dict object (`e.__dict__`), made on first use.
+    pub fn dict_object(&self) -> &ObjRef {
+        self.dict_obj
+            .get_or_init(|| ObjRef::new(Obj::Dict(RefCell::new(DictData::new()))))
+    }
+
+    /// Runs `f` on the attributes without making a dict when there is none.
+    pub fn read_dict<R>(&self, f: impl FnOnce(&DictData) -> R) -> R {
+        match self.dict_obj.get().map(|o| &**o) {
+            Some(Obj::Dict(d)) => f(&d.borrow()),
+            _ => f(&DictData::new()),
+        }
+    }
+
     pub fn new(class: ObjRef, args: Value) -> ExceptionObj {
         ExceptionObj {
             class,
             args: RefCell::new(args),
-            dict: RefCell::new(DictData::new()),
+            dict_obj: std::cell::OnceCell::new(),
             traceback: RefCell::new(Traceback::default()),
             cause: RefCell::new(Value::None),
             context: RefCell::new(Value::None),

@@ -4,6 +4,7 @@
 //! kind cannot silently miss a GC edge.
 
 pub mod async_gen;
+pub mod builtin_docs;
 pub mod bytearray;
 pub mod class;
 pub mod complex;

@@ -52,6 +52,11 @@ impl StrObj {
         if h != HASH_UNSET {
             return h;
         }
+        // As CPython's _Py_HashBytes: the empty string hashes to 0 in every process, so
+        // where '' sits in a set or dict of ints is the same as there.
+        if self.s.is_empty() {
+            return 0;
+        }
         let mut x: u64 = 0xcbf2_9ce4_8422_2325;
         for &b in self.s.as_bytes() {
             x ^= b as u64;

@@ -114,8 +114,11 @@ fn map_error(
         return err;
     }
     // CPython tokenizes the rest of the input after a parser error: a later tokenizer
-    // error wins, and so does a bracket left open on an earlier line.
-    if mode != Mode::Interactive {
+    // error wins, and so does a bracket left open on an earlier line. Not after an
+    // unexpected INDENT token, which _Pypegen_set_syntax_error reports at once.
+    let unexpected_indent =
+        err.kind == SyntaxErrorKind::IndentationError && err.msg == "unexpected indent";
+    if mode != Mode::Interactive && !unexpected_indent {
         // CPython compares the line of the token the parser stopped at.
         let tok_at = lay.last_tok.map_or(err.span.start as usize, |t| t.0);
         for t in lay.by_ref() {

@@ -154,7 +154,7 @@ impl Vm {
             _ => format!("'{}' object has no attribute '{n}'", self.type_name(obj)),
         };
         let e = attribute_error(msg);
-        let mut d = e.exc().dict.borrow_mut();
+        let mut d = e.exc().dict().borrow_mut();
         set_str(&mut d, Value::str("name"), name.clone());
         set_str(&mut d, Value::str("obj"), obj.clone());
         drop(d);
@@ -296,7 +296,12 @@ impl Vm {
         if let Some(d) = descr {
             return self.bind_descr(d, obj, cls).map(Some);
         }
-        self.special_attr(obj, name)
+        match self.special_attr(obj, name)? {
+            None if name.as_str() == Some("__doc__") => {
+                Ok(Some(builtin_type_doc(&Value::Obj(cls.clone()))))
+            }
+            v => Ok(v),
+        }
     }
 
     fn call_getattr(&mut self, obj: &Value, cls: &ObjRef, name: &Value) -> PyResult<Value> {
@@ -342,12 +347,7 @@ impl Vm {
                 .bind_descr(d, &Value::Obj(cls.clone()), &meta)
                 .map(Some);
         }
-        if as_class(cls).is_some_and(|c| c.flags.get().slotted) && self.is_slot(cls, name) {
-            return Err(super::errors::not_implemented(
-                "aio does not support the member descriptors of __slots__ yet",
-            ));
-        }
-        Ok(None)
+        super::class_layout::slot_descriptor(self, cls, name)
     }
 
     /// Attributes that live in the object's native fields rather than a namespace.
@@ -386,8 +386,18 @@ impl Vm {
                     v.extend(c.mro.borrow().iter().map(|b| Value::Obj(b.clone())));
                     Some(Value::tuple(v))
                 }
-                "__dict__" => Some(Value::dict(c.dict.borrow().clone())),
-                "__doc__" => Some(get_str(&c.dict.borrow(), name).unwrap_or(Value::None)),
+                // A read-only `mappingproxy`, as CPython's, over a copy of the namespace
+                // (aio's class namespace is not a dict object a proxy could share).
+                "__dict__" => {
+                    let copy = Value::dict(super::class_layout::namespace_view(self, o)?);
+                    let types = self.import_module("types")?;
+                    let proxy = self.get_attr_str(&types, "mappingproxy")?;
+                    Some(self.call(&proxy, &[copy])?)
+                }
+                "__doc__" => Some(match get_str(&c.dict.borrow(), name) {
+                    Some(doc) => doc,
+                    None => builtin_type_doc(obj),
+                }),
                 // type's __abstractmethods__ descriptor reads the class's own namespace.
                 "__abstractmethods__" => match get_str(&c.dict.borrow(), name) {
                     Some(v) if !c.builtin => Some(v),
@@ -425,7 +435,7 @@ impl Vm {
                 "__context__" => Some(e.context.borrow().clone()),
                 "__suppress_context__" => Some(Value::Bool(e.suppress_context.get())),
                 "__traceback__" => Some(super::traceback::traceback_value(o)),
-                "__dict__" => Some(Value::dict(e.dict.borrow().clone())),
+                "__dict__" => Some(Value::Obj(e.dict_object().clone())),
                 _ => None,
             },
             Obj::Function(f) => match n {
@@ -479,7 +489,17 @@ impl Vm {
                 // Interned, so pickle's memo sees one module name (as CPython's).
                 "__module__" if is_module_function(f) => Some(self.intern(native_module(f))),
                 "__module__" => Some(Value::None),
-                "__doc__" => Some(Value::None),
+                "__doc__" => {
+                    let owner = if is_module_function(f) {
+                        native_module(f)
+                    } else {
+                        f.owner
+                    };
+                    Some(
+                        crate::obj::builtin_docs::doc(owner, f.name)
+                            .map_or(Value::None, Value::str),
+                    )
+                }
                 _ => None,
             },
             Obj::Generator(g) => match n {
@@ -514,6 +534,12 @@ impl Vm {
             Obj::StaticMethod(w) | Obj::ClassMethod(w) => match n {
                 "__func__" | "__wrapped__" => Some(w.func.borrow().clone()),
                 "__dict__" => Some(Value::Obj(wrapper_dict(self, w)?)),
+                // As CPython 3.10+, the wrapped function's docstring.
+                "__doc__" => {
+                    let f = w.func.borrow().clone();
+                    let key = self.intern(n);
+                    Some(self.get_attr_opt(&f, &key)?.unwrap_or(Value::None))
+                }
                 "__isabstractmethod__" => {
                     let key = self.intern(n);
                     let f = w.func.borrow().clone();
@@ -830,7 +856,20 @@ impl Vm {
                 Some("__context__") => *e.context.borrow_mut() = value,
                 Some("__suppress_context__") => e.suppress_context.set(self.truthy(&value)?),
                 Some("__traceback__") => super::traceback::set_traceback(o, &value)?,
-                _ => set_str(&mut e.dict.borrow_mut(), name.clone(), value),
+                // No new dict object: CPython's BaseException_set_dict stores the given
+                // one, which aio approximates by copying its items into the shared dict.
+                Some("__dict__") => {
+                    let Some(Obj::Dict(new)) = value.as_obj().map(|d| &**d) else {
+                        return Err(type_error(format!(
+                            "__dict__ must be set to a dictionary, not a '{}'",
+                            self.type_name(&value)
+                        )));
+                    };
+                    let items = new.borrow().clone();
+                    let old = std::mem::replace(&mut *e.dict().borrow_mut(), items);
+                    drop(old);
+                }
+                _ => set_str(&mut e.dict().borrow_mut(), name.clone(), value),
             },
             Obj::Cell(c) if name.as_str() == Some("cell_contents") => {
                 let old = std::mem::replace(&mut *c.borrow_mut(), value);
@@ -985,7 +1024,10 @@ impl Vm {
                     }
                     _ => i.write_attrs(|d| del_str(d, name)),
                 },
-                Obj::Exception(e) => del_str(&mut e.dict.borrow_mut(), name),
+                Obj::Exception(e) => match name.as_str() {
+                    Some("__dict__") => return Err(type_error("cannot delete __dict__")),
+                    _ => del_str(&mut e.dict().borrow_mut(), name),
+                },
                 Obj::Future(f) => f.del_attr(name),
                 Obj::StaticMethod(w) | Obj::ClassMethod(w) => match name.as_str() {
                     Some("__dict__") => return Err(type_error("cannot delete __dict__")),
@@ -1114,7 +1156,7 @@ pub(crate) fn instance_attr(obj: &Value, name: &Value) -> Option<Value> {
     let Value::Obj(o) = obj else { return None };
     match &**o {
         Obj::Instance(i) => i.read_attrs(|d| get_str(d, name)),
-        Obj::Exception(e) => get_str(&e.dict.borrow(), name),
+        Obj::Exception(e) => e.read_dict(|d| get_str(d, name)),
         Obj::Function(f) => f.with_dict(|d| get_str(d, name)),
         Obj::Future(f) => f.attr(name),
         Obj::StaticMethod(w) | Obj::ClassMethod(w) => match &*w.dict.borrow() {
@@ -1151,6 +1193,31 @@ fn bind_classmethod(f: &Value, cls: Value) -> Value {
 
 /// Whether a native function belongs to a module (`builtins` or a native module) rather
 /// than to a type.
+/// `cls.__doc__` for a class without `__doc__` in its namespace: the docstring of the
+/// nearest builtin class in its MRO (CPython's tp_doc, kept out of aio's namespaces so it
+/// does not shadow the `__doc__` of functions and other native objects). User classes
+/// always have `__doc__` (None when they give none), so this reaches builtin ones only.
+fn builtin_type_doc(cls: &Value) -> Value {
+    let Value::Obj(o) = cls else {
+        return Value::None;
+    };
+    let Some(c) = as_class(o) else {
+        return Value::None;
+    };
+    let mut chain = vec![o.clone()];
+    chain.extend(c.mro.borrow().iter().cloned());
+    for k in &chain {
+        let Some(kc) = as_class(k) else { continue };
+        if let Some(doc) = get_str(&kc.dict.borrow(), &Value::str("__doc__")) {
+            return doc;
+        }
+        if kc.builtin {
+            return crate::obj::builtin_docs::doc(&kc.name(), "").map_or(Value::None, Value::str);
+        }
+    }
+    Value::None
+}
+
 fn is_module_function(f: &crate::obj::function::NativeFunction) -> bool {
     crate::obj::function::MODULE_OWNERS.contains(&f.owner)
 }

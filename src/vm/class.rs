@@ -291,6 +291,15 @@ pub fn instances_weakrefable(cls: &ObjRef, vm: &mut Vm) -> bool {
     let Some(c) = as_class(cls) else { return false };
     let mut chain = vec![cls.clone()];
     chain.extend(c.mro.borrow().iter().cloned());
+    // Variable-size builtins (int, bytes, tuple) leave no room for a weakref slot in
+    // their subclasses' instances.
+    let t = &vm.t;
+    if chain
+        .iter()
+        .any(|k| k.is(&t.int) || k.is(&t.bool_) || k.is(&t.bytes) || k.is(&t.tuple))
+    {
+        return false;
+    }
     chain.iter().any(|k| {
         let Some(kc) = as_class(k) else { return false };
         if kc.builtin {
@@ -557,6 +566,7 @@ impl Vm {
         let module = super::dictops::get_str(&ns, &self.intern("__module__"))
             .and_then(|v| v.as_str().map(Rc::from))
             .unwrap_or_else(|| Rc::from("__main__"));
+        let created_len = u32::try_from(ns.len()).unwrap_or(u32::MAX);
         let cls = ObjRef::new(Obj::Class(Box::new(ClassObj {
             name: RefCell::new(Rc::from(name)),
             qualname: RefCell::new(qualname),
@@ -569,6 +579,8 @@ impl Vm {
             flags: Cell::new(ClassFlags::default()),
             metaclass: RefCell::new(metaclass),
             attrs_hint: Cell::new(0),
+            created_len,
+            made_descriptors: RefCell::new(DictData::new()),
         })));
         refresh_flags(&cls, self);
         Ok(cls)

@@ -1,7 +1,7 @@
 //! Dict and set operations that may run aio code (`__hash__`, `__eq__`), done without
 //! holding a borrow of the table while that code runs.
 
-use super::errors::{key_error, runtime_error, PyResult};
+use super::errors::{key_error, PyResult};
 use super::value::{ObjRef, Value};
 use super::Vm;
 use crate::obj::dict::Probe;
@@ -128,8 +128,16 @@ impl Vm {
                 Probe::Missing => return Ok(None),
                 Probe::Candidate { entry, key: cand } => {
                     let eq = self.eq(&cand, key)?;
-                    if cell.borrow().version() != version {
-                        return Err(runtime_error("dictionary changed size during iteration"));
+                    // As CPython's lookdict: an `__eq__` that changed the dict only
+                    // matters when the candidate's entry no longer holds that key (it was
+                    // removed or the entries moved); then the lookup starts over.
+                    let data = cell.borrow();
+                    let unchanged = data.version() == version
+                        || data.entry(entry).is_some_and(|e| e.key.is(&cand));
+                    drop(data);
+                    if !unchanged {
+                        skip = 0;
+                        continue;
                     }
                     if eq {
                         return Ok(Some(entry));

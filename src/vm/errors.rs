@@ -79,7 +79,7 @@ pub fn zero_division(msg: impl AsRef<str>) -> ExcRef {
 }
 pub fn name_error(name: &str) -> ExcRef {
     let e = exc(ExcKind::NameError, format!("name '{name}' is not defined"));
-    e.exc().dict.borrow_mut().push_new(
+    e.exc().dict().borrow_mut().push_new(
         crate::obj::StrObj::new("name").hash(),
         Value::str("name"),
         Value::str(name),

@@ -630,7 +630,7 @@ impl Vm {
             ("end_offset", Value::Int(end_offset)),
         ];
         {
-            let mut d = ex.exc().dict.borrow_mut();
+            let mut d = ex.exc().dict().borrow_mut();
             for (k, v) in attrs {
                 super::dictops::set_str(&mut d, Value::str(k), v);
             }
@@ -678,7 +678,7 @@ impl Vm {
             format!("cannot import name '{n}' from '{modname}' ({loc})")
         };
         let e = exc(ExcKind::ImportError, msg);
-        let mut d = e.exc().dict.borrow_mut();
+        let mut d = e.exc().dict().borrow_mut();
         super::dictops::set_str(&mut d, Value::str("name"), Value::str(&modname));
         if let Some(f) = &file {
             super::dictops::set_str(&mut d, Value::str("path"), Value::str(f));
@@ -750,7 +750,7 @@ fn not_a_package(name: &str, parent: &str) -> super::errors::ExcRef {
         format!("No module named '{name}'; '{parent}' is not a package"),
     );
     super::dictops::set_str(
-        &mut e.exc().dict.borrow_mut(),
+        &mut e.exc().dict().borrow_mut(),
         Value::str("name"),
         Value::str(name),
     );
@@ -759,7 +759,7 @@ fn not_a_package(name: &str, parent: &str) -> super::errors::ExcRef {
 
 /// The `name` attribute of a ModuleNotFoundError ("" when it has none).
 fn missing_name(e: &super::errors::ExcRef) -> String {
-    let d = e.exc().dict.borrow();
+    let d = e.exc().dict().borrow();
     super::dictops::get_str(&d, &Value::str("name"))
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default()
@@ -771,7 +771,7 @@ fn not_found(name: &str) -> super::errors::ExcRef {
         format!("No module named '{name}'"),
     );
     super::dictops::set_str(
-        &mut e.exc().dict.borrow_mut(),
+        &mut e.exc().dict().borrow_mut(),
         Value::str("name"),
         Value::str(name),
     );

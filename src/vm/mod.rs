@@ -10,6 +10,7 @@ pub mod attr_cache;
 pub mod build_class;
 pub mod call;
 pub mod class;
+pub mod class_layout;
 pub mod conversions;
 pub mod dictops;
 pub mod dispatch;

@@ -305,7 +305,7 @@ impl Vm {
                         };
                     }
                     if let Some(r) = self.call_special(v, "__len__", &[])? {
-                        return Ok(self.index_value(&r)? != 0);
+                        return Ok(self.len_result(&r)? != 0);
                     }
                     Ok(true)
                 }
@@ -324,13 +324,57 @@ impl Vm {
                 "cannot fit 'int' into an index-sized integer",
             )),
             _ => match self.call_special(v, "__index__", &[])? {
-                Some(r @ Value::Int(_)) => self.index_value(&r),
-                _ => Err(type_error(format!(
+                Some(r @ (Value::Int(_) | Value::Bool(_))) => self.index_value(&r),
+                // Too big: CPython names the object whose __index__ gave it.
+                Some(Value::Obj(o)) if matches!(&*o, Obj::BigInt(_)) => Err(super::errors::exc(
+                    ExcKind::IndexError,
+                    format!(
+                        "cannot fit '{}' into an index-sized integer",
+                        self.type_name(v)
+                    ),
+                )),
+                // An int subclass's value (CPython also warns that this is deprecated).
+                Some(Value::Obj(o)) if matches!(&*o, Obj::Instance(i) if crate::obj::number::as_int(i.payload()).is_some()) =>
+                {
+                    let Obj::Instance(i) = &*o else {
+                        return Err(type_error("__index__ returned non-int"));
+                    };
+                    let payload = i.payload().clone();
+                    self.index_value(&payload)
+                }
+                Some(r) => Err(type_error(format!(
+                    "__index__ returned non-int (type {})",
+                    self.type_name(&r)
+                ))),
+                None => Err(type_error(format!(
                     "'{}' object cannot be interpreted as an integer",
                     self.type_name(v)
                 ))),
             },
         }
+    }
+
+    /// A `Py_ssize_t` argument as CPython's "n" converter takes it: `__index__`, and
+    /// OverflowError for an int beyond 64 bits (where subscripts say IndexError).
+    pub fn ssize_value(&mut self, v: &Value) -> PyResult<i64> {
+        let b = self.index_bigint(v)?;
+        i64::try_from(b).map_err(|_| {
+            super::errors::exc(
+                ExcKind::OverflowError,
+                "Python int too large to convert to C ssize_t",
+            )
+        })
+    }
+
+    /// A C `int` argument as CPython's "i" converter takes it (`expandtabs(tabsize)`).
+    pub fn c_int_value(&mut self, v: &Value) -> PyResult<i64> {
+        let b = self.index_bigint(v)?;
+        i32::try_from(&b).map(i64::from).map_err(|_| {
+            super::errors::exc(
+                ExcKind::OverflowError,
+                "Python int too large to convert to C int",
+            )
+        })
     }
 
     /// The int value of `v` via `__index__`, as a BigInt.
@@ -714,18 +758,33 @@ impl Vm {
     }
 
     /// `len(v)`
+    /// What `__len__` returned, checked as CPython's slot_sq_length: an integer (via
+    /// `__index__`), not negative (ValueError, however large), then one that fits.
+    fn len_result(&mut self, r: &Value) -> PyResult<usize> {
+        if let Value::Int(n) = r {
+            if *n < 0 {
+                return Err(super::errors::value_error("__len__() should return >= 0"));
+            }
+            return Ok(*n as usize);
+        }
+        let n = self.index_bigint(r)?;
+        if num_traits::Signed::is_negative(&n) {
+            return Err(super::errors::value_error("__len__() should return >= 0"));
+        }
+        i64::try_from(n).map(|n| n as usize).map_err(|_| {
+            super::errors::exc(
+                ExcKind::OverflowError,
+                "cannot fit 'int' into an index-sized integer",
+            )
+        })
+    }
+
     pub fn len(&mut self, v: &Value) -> PyResult<usize> {
         if let Some(n) = v.as_obj().and_then(super::quick_calls::builtin_len) {
             return Ok(n);
         }
         match self.call_special(v, "__len__", &[])? {
-            Some(r) => {
-                let n = self.index_value(&r)?;
-                if n < 0 {
-                    return Err(super::errors::value_error("__len__() should return >= 0"));
-                }
-                Ok(n as usize)
-            }
+            Some(r) => self.len_result(&r),
             None => Err(type_error(format!(
                 "object of type '{}' has no len()",
                 self.type_name(v)

@@ -239,6 +239,8 @@ pub fn new_class(name: &str, bases: Vec<ObjRef>, layout: Layout, builtin: bool) 
         flags: Cell::new(ClassFlags::default()),
         metaclass: RefCell::new(None),
         attrs_hint: Cell::new(0),
+        created_len: 0,
+        made_descriptors: RefCell::new(DictData::new()),
     })))
 }
 

@@ -310,6 +310,9 @@ fn hash(vm: &mut Vm, a: &Args) -> PyResult<Value> {
         return Err(type_error("unhashable type: 'bytearray'"));
     }
     // Same function as str's hash, so that b'a' and 'a' hash alike as in CPython.
+    if d.is_empty() {
+        return Ok(Value::Int(0));
+    }
     let mut x: u64 = 0xcbf2_9ce4_8422_2325;
     for &b in d.iter() {
         x ^= b as u64;
@@ -698,7 +701,7 @@ fn split_impl(vm: &mut Vm, a: &Args, name: &str, rev: bool) -> PyResult<Value> {
     let (d, ba) = this(vm, a, name)?;
     a.only_kwargs(name, &["sep", "maxsplit"])?;
     let maxsplit = match a.arg(2, "maxsplit") {
-        Some(v) => vm.index_value(v)?,
+        Some(v) => vm.ssize_value(v)?,
         None => -1,
     };
     let sep = match a.arg(1, "sep") {
@@ -846,7 +849,7 @@ fn replace(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let old = arg_bytes(vm, &a.pos[1])?;
     let new = arg_bytes(vm, &a.pos[2])?;
     let count = match a.pos.get(3) {
-        Some(c) => vm.index_value(c)?,
+        Some(c) => vm.ssize_value(c)?,
         None => -1,
     };
     let mut out = Vec::with_capacity(d.len());
@@ -964,7 +967,7 @@ fn expandtabs(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let (d, ba) = this(vm, a, "expandtabs")?;
     a.only_kwargs("expandtabs", &["tabsize"])?;
     let size = match a.arg(1, "tabsize") {
-        Some(v) => vm.index_value(v)?,
+        Some(v) => vm.c_int_value(v)?,
         None => 8,
     };
     let mut out = Vec::with_capacity(d.len());
@@ -1048,7 +1051,7 @@ fn capitalize(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn zfill(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let (d, ba) = this(vm, a, "zfill")?;
     a.check("zfill", 2, 2)?;
-    let width = vm.index_value(&a.pos[1])?;
+    let width = vm.ssize_value(&a.pos[1])?;
     if width <= d.len() as i64 {
         return Ok(make(d.into_owned(), ba));
     }
@@ -1146,7 +1149,7 @@ fn isascii(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn pad(vm: &mut Vm, a: &Args, name: &str, kind: u8) -> PyResult<Value> {
     let (d, ba) = this(vm, a, name)?;
     a.check(name, 2, 3)?;
-    let width = vm.index_value(&a.pos[1])?;
+    let width = vm.ssize_value(&a.pos[1])?;
     let fill = match a.pos.get(2) {
         Some(v) => {
             let f = arg_bytes(vm, v)?;
@@ -1333,7 +1336,7 @@ fn ba_pop(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let c = ba_this(vm, a, "pop")?;
     a.check("pop", 1, 2)?;
     let i = match a.pos.get(1) {
-        Some(v) => vm.index_value(v)?,
+        Some(v) => vm.ssize_value(v)?,
         None => -1,
     };
     let mut v = c.borrow_mut();
@@ -1356,7 +1359,7 @@ fn ba_pop(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn ba_insert(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let c = ba_this(vm, a, "insert")?;
     a.check("insert", 3, 3)?;
-    let i = vm.index_value(&a.pos[1])?;
+    let i = vm.ssize_value(&a.pos[1])?;
     let b = byte_value(vm, &a.pos[2])?;
     c.check_resize(c.borrow().len() + 1)?;
     let mut v = c.borrow_mut();

@@ -60,12 +60,12 @@ fn args_of(e: &ExceptionObj) -> Vec<Value> {
 /// An attribute stored in the exception's dict.
 fn dict_get(vm: &mut Vm, e: &ExceptionObj, name: &str) -> Option<Value> {
     let key = vm.intern(name);
-    get_str(&e.dict.borrow(), &key)
+    e.read_dict(|d| get_str(d, &key))
 }
 
 fn dict_set(vm: &mut Vm, e: &ExceptionObj, name: &str, v: Value) {
     let key = vm.intern(name);
-    set_str(&mut e.dict.borrow_mut(), key, v);
+    set_str(&mut e.dict().borrow_mut(), key, v);
 }
 
 /// Getter/setter pairs for dict-backed attributes; `$derive` computes the value from the

@@ -462,16 +462,7 @@ fn index(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn insert(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let l = this(vm, a, "insert")?;
     a.check_method("list", "insert", 3, 3)?;
-    let i = vm
-        .index_value(&a.pos[1])
-        .or_else(|e| match crate::obj::number::as_int(&a.pos[1]) {
-            Some(crate::obj::number::IntRef::Big(b)) => Ok(if num_traits::Signed::is_negative(b) {
-                i64::MIN
-            } else {
-                i64::MAX
-            }),
-            _ => Err(e),
-        })?;
+    let i = vm.ssize_value(&a.pos[1])?;
     let mut l = l.borrow_mut();
     let n = l.len() as i64;
     let p = if i < 0 {
@@ -487,7 +478,7 @@ fn pop(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let l = this(vm, a, "pop")?;
     a.check_method("list", "pop", 1, 2)?;
     let i = match a.pos.get(1) {
-        Some(v) => vm.index_value(v)?,
+        Some(v) => vm.ssize_value(v)?,
         None => -1,
     };
     let mut l = l.borrow_mut();

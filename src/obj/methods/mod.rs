@@ -47,6 +47,7 @@ pub mod text_common;
 pub mod tuple;
 pub mod type_;
 pub mod weakref;
+pub mod wide_codec;
 
 // collections.deque (exposed through _asyncio until a collections module exists).
 pub mod deque;

@@ -358,7 +358,7 @@ pub fn default_dir(vm: &mut Vm, obj: &Value) -> PyResult<Vec<Value>> {
                 return Ok(out);
             }
             Obj::Instance(i) => i.read_attrs(|d| add_keys(&mut out, &mut seen, d)),
-            Obj::Exception(e) => add_keys(&mut out, &mut seen, &e.dict.borrow()),
+            Obj::Exception(e) => e.read_dict(|d| add_keys(&mut out, &mut seen, d)),
             Obj::Function(f) => f.with_dict(|d| add_keys(&mut out, &mut seen, d)),
             _ => {}
         }

@@ -1037,7 +1037,7 @@ fn is_ws(c: char) -> bool {
 
 fn maxsplit_arg(vm: &mut Vm, a: &Args, idx: usize) -> PyResult<i64> {
     match a.arg(idx, "maxsplit") {
-        Some(v) => vm.index_value(v),
+        Some(v) => vm.ssize_value(v),
         None => Ok(-1),
     }
 }
@@ -1351,7 +1351,7 @@ fn replace(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     })?;
     let new = new_obj.as_str();
     let count = match a.pos.get(3) {
-        Some(c) => vm.index_value(c)?,
+        Some(c) => vm.ssize_value(c)?,
         None => -1,
     };
     let st = s.as_str();
@@ -1556,7 +1556,7 @@ fn fill_char(vm: &Vm, a: &Args, i: usize) -> PyResult<char> {
 fn pad(vm: &mut Vm, a: &Args, name: &str, kind: u8) -> PyResult<Value> {
     let s = this(vm, a, name)?;
     a.check_method("str", name, 2, 3)?;
-    let width = vm.index_value(&a.pos[1])?;
+    let width = vm.ssize_value(&a.pos[1])?;
     let fill = fill_char(vm, a, 2)?;
     let n = s.char_len() as i64;
     if width <= n {
@@ -1591,7 +1591,7 @@ fn rjust(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn zfill(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "zfill")?;
     a.check_method("str", "zfill", 2, 2)?;
-    let width = vm.index_value(&a.pos[1])?;
+    let width = vm.ssize_value(&a.pos[1])?;
     let n = s.char_len() as i64;
     if width <= n {
         return Ok(a.pos[0].clone());
@@ -1615,7 +1615,7 @@ fn expandtabs(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.only_kwargs("expandtabs", &["tabsize"])?;
     a.check_method_pos_tuple("expandtabs", 1, 2)?;
     let ts = match a.arg(1, "tabsize") {
-        Some(v) => vm.index_value(v)?,
+        Some(v) => vm.c_int_value(v)?,
         None => 8,
     };
     let mut out = String::with_capacity(s.s.len());
@@ -1783,19 +1783,43 @@ fn pred(
     Ok(Value::Bool(st.chars().all(f)))
 }
 
+/// CPython's `Py_UNICODE_ISDIGIT`: the character has a digit value ("²", "①").
 fn is_digit_char(c: char) -> bool {
-    text::decimal_value(c).is_some()
-        || matches!(c, '²' | '³' | '¹' | '\u{2070}' | '\u{2074}'..='\u{2079}' | '\u{2080}'..='\u{2089}'
-            | '\u{2460}'..='\u{2468}' | '\u{2474}'..='\u{247c}' | '\u{2488}'..='\u{2490}'
-            | '\u{24ea}' | '\u{24f5}'..='\u{24fd}' | '\u{24ff}' | '\u{2776}'..='\u{277e}'
-            | '\u{2780}'..='\u{2788}' | '\u{278a}'..='\u{2792}')
+    if c.is_ascii() {
+        return c.is_ascii_digit();
+    }
+    crate::modules::unicodedata::record(c).6 >= 0
+}
+
+/// CPython's `Py_UNICODE_ISALPHA`: a letter by general category (Lu, Ll, Lt, Lm, Lo),
+/// from the same Unicode 14.0 data as `unicodedata`. Rust's `is_alphabetic` also counts
+/// combining vowel signs and letter numbers, so "हिंदी".isalpha() would differ.
+fn is_alpha_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphabetic();
+    }
+    matches!(
+        crate::modules::unicodedata::category(c),
+        "Lu" | "Ll" | "Lt" | "Lm" | "Lo"
+    )
+}
+
+/// CPython's `Py_UNICODE_ISNUMERIC`: the character has a numeric value ("一", "½", "Ⅻ").
+fn is_numeric_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_digit();
+    }
+    crate::modules::unicodedata::record(c).7 != 0
 }
 
 fn isalpha(vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    pred(vm, a, "isalpha", false, |c| c.is_alphabetic())
+    pred(vm, a, "isalpha", false, is_alpha_char)
 }
 fn isalnum(vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    pred(vm, a, "isalnum", false, |c| c.is_alphanumeric())
+    // CPython's: alpha, decimal, digit or numeric (the last covers the other two).
+    pred(vm, a, "isalnum", false, |c| {
+        is_alpha_char(c) || is_numeric_char(c)
+    })
 }
 fn isdecimal(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     pred(vm, a, "isdecimal", false, |c| {
@@ -1806,9 +1830,7 @@ fn isdigit(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     pred(vm, a, "isdigit", false, is_digit_char)
 }
 fn isnumeric(vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    pred(vm, a, "isnumeric", false, |c| {
-        c.is_numeric() || is_digit_char(c)
-    })
+    pred(vm, a, "isnumeric", false, is_numeric_char)
 }
 fn isspace(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     pred(vm, a, "isspace", false, is_ws)
@@ -1826,16 +1848,49 @@ fn isprintable(vm: &mut Vm, a: &Args) -> PyResult<Value> {
         }
     })
 }
+/// A character's case as CPython's Py_UNICODE_ISUPPER / ISLOWER / ISTITLE see it, from
+/// Unicode 14.0 (CPython 3.11's): titlecase letters (Lt) count on their own, and
+/// characters Rust's newer Unicode knows but 14.0 left unassigned are uncased.
+#[derive(Clone, Copy)]
+enum CharCase {
+    Upper,
+    Lower,
+    Title,
+    Uncased,
+}
+
+fn char_case(c: char) -> CharCase {
+    if c.is_ascii() {
+        return if c.is_ascii_uppercase() {
+            CharCase::Upper
+        } else if c.is_ascii_lowercase() {
+            CharCase::Lower
+        } else {
+            CharCase::Uncased
+        };
+    }
+    match crate::modules::unicodedata::category(c) {
+        "Cn" => CharCase::Uncased,
+        "Lt" => CharCase::Title,
+        // Lowercase is Ll and Other_Lowercase; Rust's tables are of a later Unicode,
+        // whose Other_Lowercase gained these modifier letters.
+        "Ll" => CharCase::Lower,
+        _ if matches!(c, '\u{10fc}' | '\u{a7f2}'..='\u{a7f4}' | '\u{ab69}') => CharCase::Uncased,
+        _ if c.is_uppercase() => CharCase::Upper,
+        _ if c.is_lowercase() => CharCase::Lower,
+        _ => CharCase::Uncased,
+    }
+}
+
 fn islower(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "islower")?;
     a.check_method("str", "islower", 1, 1)?;
     let mut cased = false;
     for c in s.as_str().chars() {
-        if c.is_uppercase() || matches!(c, 'ǅ' | 'ǈ' | 'ǋ' | 'ǲ') {
-            return Ok(Value::Bool(false));
-        }
-        if c.is_lowercase() {
-            cased = true;
+        match char_case(c) {
+            CharCase::Upper | CharCase::Title => return Ok(Value::Bool(false)),
+            CharCase::Lower => cased = true,
+            CharCase::Uncased => {}
         }
     }
     Ok(Value::Bool(cased))
@@ -1845,11 +1900,10 @@ fn isupper(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.check_method("str", "isupper", 1, 1)?;
     let mut cased = false;
     for c in s.as_str().chars() {
-        if c.is_lowercase() || matches!(c, 'ǅ' | 'ǈ' | 'ǋ' | 'ǲ') {
-            return Ok(Value::Bool(false));
-        }
-        if c.is_uppercase() {
-            cased = true;
+        match char_case(c) {
+            CharCase::Lower | CharCase::Title => return Ok(Value::Bool(false)),
+            CharCase::Upper => cased = true,
+            CharCase::Uncased => {}
         }
     }
     Ok(Value::Bool(cased))
@@ -1857,30 +1911,69 @@ fn isupper(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn istitle(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "istitle")?;
     a.check_method("str", "istitle", 1, 1)?;
-    let cases = s.as_str().chars().map(|c| {
-        if c.is_uppercase() || matches!(c, 'ǅ' | 'ǈ' | 'ǋ' | 'ǲ') {
-            Case::Upper
-        } else if c.is_lowercase() {
-            Case::Lower
-        } else {
-            Case::Uncased
-        }
+    // Titlecase letters start a word as uppercase ones do.
+    let cases = s.as_str().chars().map(|c| match char_case(c) {
+        CharCase::Upper | CharCase::Title => Case::Upper,
+        CharCase::Lower => Case::Lower,
+        CharCase::Uncased => Case::Uncased,
     });
     Ok(Value::Bool(is_titlecased(cases)))
 }
 
-/// `str.isidentifier()` (approximating XID_Start/XID_Continue with alphabetic/alphanumeric).
+/// Characters whose NFKC form is not an identifier, which XID_Continue (and so
+/// XID_Start) leaves out although their category would put them in.
+fn xid_excluded(c: char) -> bool {
+    matches!(
+        c,
+        '\u{37a}' | '\u{2e2f}' | '\u{309b}' | '\u{309c}' | '\u{fc5e}'
+            ..='\u{fc63}' | '\u{fdfa}' | '\u{fdfb}'
+    ) || (('\u{fe70}'..='\u{fe7e}').contains(&c) && (c as u32).is_multiple_of(2))
+}
+
+/// Unicode's XID_Start (with '_'), from the Unicode 14.0 categories, as CPython 3.11's.
+fn is_xid_start(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphabetic() || c == '_';
+    }
+    let by_category = matches!(
+        crate::modules::unicodedata::category(c),
+        "Lu" | "Ll" | "Lt" | "Lm" | "Lo" | "Nl"
+    );
+    // Other_ID_Start, and the starts that are only continuations under NFKC.
+    (by_category || matches!(c, '\u{1885}' | '\u{1886}' | '\u{2118}' | '\u{212e}'))
+        && !xid_excluded(c)
+        && !matches!(c, '\u{e33}' | '\u{eb3}' | '\u{ff9e}' | '\u{ff9f}')
+}
+
+/// Unicode's XID_Continue.
+fn is_xid_continue(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric() || c == '_';
+    }
+    if matches!(c, '\u{e33}' | '\u{eb3}' | '\u{ff9e}' | '\u{ff9f}') {
+        return true;
+    }
+    let by_category = matches!(
+        crate::modules::unicodedata::category(c),
+        "Lu" | "Ll" | "Lt" | "Lm" | "Lo" | "Nl" | "Mn" | "Mc" | "Nd" | "Pc"
+    );
+    // Other_ID_Start and Other_ID_Continue.
+    let other = matches!(
+        c,
+        '\u{1885}' | '\u{1886}' | '\u{2118}' | '\u{212e}' | '\u{b7}' | '\u{387}' | '\u{1369}'
+            ..='\u{1371}' | '\u{19da}'
+    );
+    (by_category || other) && !xid_excluded(c)
+}
+
+/// `str.isidentifier()`: XID_Start then XID_Continue characters, as CPython's.
 pub fn is_identifier(s: &str) -> bool {
     let mut it = s.chars();
     match it.next() {
-        Some(c) if c == '_' || c.is_alphabetic() => {}
+        Some(c) if is_xid_start(c) => {}
         _ => return false,
     }
-    it.all(|c| c == '_' || c.is_alphanumeric() || is_combining(c))
-}
-
-fn is_combining(c: char) -> bool {
-    matches!(c, '\u{300}'..='\u{36f}' | '\u{1dc0}'..='\u{1dff}' | '\u{20d0}'..='\u{20ff}' | '\u{fe20}'..='\u{fe2f}' | '\u{203f}' | '\u{2040}' | '\u{b7}')
+    it.all(is_xid_continue)
 }
 
 fn isidentifier(vm: &mut Vm, a: &Args) -> PyResult<Value> {

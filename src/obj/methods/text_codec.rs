@@ -118,7 +118,7 @@ pub fn decode_error(codec: &str, data: &[u8], start: usize, end: usize, reason: 
     )
 }
 
-fn surrogates_unsupported(errors: &str) -> ExcRef {
+pub fn surrogates_unsupported(errors: &str) -> ExcRef {
     not_implemented(format!(
         "decoding with the '{errors}' error handler (aio strings cannot hold lone surrogates)"
     ))
