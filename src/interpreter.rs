@@ -204,7 +204,7 @@ impl Interpreter {
         crate::gc::collector::collect(&mut self.vm, 2);
         crate::gc::finalize::run_pending(&mut self.vm);
         crate::gc::module_teardown::finalize_program_modules(&mut self.vm);
-        crate::gc::collector::collect(&mut self.vm, 2);
+        crate::gc::collector::collect_no_fail(&mut self.vm);
         self.vm.flush_std_streams();
     }
 }

@@ -160,6 +160,16 @@ pub fn collect_auto(vm: &mut Vm) -> usize {
 
 /// Collects generations `0..=generation`; returns the number of unreachable objects found.
 pub fn collect(vm: &mut Vm, generation: usize) -> usize {
+    collect_with(vm, generation, true)
+}
+
+/// The last collection at exit, once the modules are torn down: as CPython's
+/// `_PyGC_CollectNoFail`, it calls no `gc.callbacks`.
+pub fn collect_no_fail(vm: &mut Vm) -> usize {
+    collect_with(vm, 2, false)
+}
+
+fn collect_with(vm: &mut Vm, generation: usize, with_callbacks: bool) -> usize {
     let generation = generation.min(2);
     let started = GC.with(|g| {
         let mut g = g.borrow_mut();
@@ -172,7 +182,9 @@ pub fn collect(vm: &mut Vm, generation: usize) -> usize {
     if !started {
         return 0;
     }
-    let callbacks = crate::modules::gc_module::installed_callbacks(vm);
+    let callbacks = with_callbacks
+        .then(|| crate::modules::gc_module::installed_callbacks(vm))
+        .flatten();
     if let Some(list) = &callbacks {
         crate::modules::gc_module::invoke_callbacks(vm, list, "start", generation, 0);
     }
