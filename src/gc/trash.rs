@@ -27,12 +27,12 @@ fn take_children(obj: &mut Obj, out: &mut Vec<Value>) {
         Obj::List(l) => out.append(l.get_mut()),
         Obj::Deque(d) => out.extend(d.items.get_mut().drain(..)),
         Obj::Tuple(t) => out.extend(std::mem::take(t).into_vec()),
-        Obj::Dict(d) => out.extend(d.get_mut().drain_values().into_iter().rev()),
+        Obj::Dict(d) => d.get_mut().drain_reversed_into(out),
         Obj::Set(s) => out.extend(s.get_mut().clear().into_iter().rev()),
         Obj::FrozenSet(s) => out.extend(s.clear().into_iter().rev()),
         Obj::Instance(i) => {
             match std::mem::take(i.attrs.get_mut()) {
-                Attrs::Inline(mut d) => out.extend(d.drain_values().into_iter().rev()),
+                Attrs::Inline(mut d) => d.drain_reversed_into(out),
                 Attrs::Shared(o) => out.push(Value::Obj(o)),
             }
             out.extend(i.payload.take().map(|p| *p));

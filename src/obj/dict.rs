@@ -67,12 +67,22 @@ impl DictData {
     }
 
     pub fn with_capacity(n: usize) -> DictData {
-        let mut d = DictData::default();
-        if n > 0 {
-            let size = (n * 3 / 2).next_power_of_two().max(MIN_SIZE);
-            d.rebuild(size, n.min(usable(size)));
+        if n == 0 {
+            return DictData::default();
         }
-        d
+        // What `rebuild` makes of an empty dict, without its moving of entries (a new
+        // instance's namespace is made this way).
+        let size = (n * 3 / 2).next_power_of_two().max(MIN_SIZE);
+        let cap = n.min(usable(size));
+        let mut entries = Vec::with_capacity(cap);
+        entries.resize_with(cap, || None);
+        let mut meta = vec![EMPTY; HEADER + size];
+        meta[..HEADER].fill(0);
+        meta[LAYOUT] = 1;
+        DictData {
+            entries: entries.into_boxed_slice(),
+            meta: meta.into_boxed_slice(),
+        }
     }
 
     /// Whether the dict has no allocation (a new, never changed dict): dropping it is a
@@ -388,6 +398,19 @@ impl DictData {
                 let h = e.hash;
                 self.insert_index(h, i as u32);
             }
+        }
+    }
+
+    /// Moves every key and value onto `out`, last entry first, value before key: the
+    /// reverse of `drain_values`, for a queue drained from its end (iterative
+    /// deallocation), without a vector of its own.
+    pub fn drain_reversed_into(&mut self, out: &mut Vec<Value>) {
+        self.meta = Box::default();
+        let entries = std::mem::take(&mut self.entries).into_vec();
+        out.reserve(entries.len() * 2);
+        for e in entries.into_iter().rev().flatten() {
+            out.push(e.value);
+            out.push(e.key);
         }
     }
 

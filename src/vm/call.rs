@@ -4,7 +4,7 @@
 //! to run. The dispatch loop pushes that frame and keeps going (no Rust recursion); native
 //! code calling back into aio (`vm.call`) runs it in a nested dispatch loop.
 
-use super::class::{as_class, class_name, lookup};
+use super::class::{as_class, lookup};
 use super::errors::{type_error, ExcRef, PyResult};
 use super::frame::Frame;
 use super::types::ExcKind;
@@ -329,7 +329,7 @@ impl Vm {
         // A builtin `__new__` (int, str, list, type, object, exceptions ...) creates the
         // object; a user `__new__` is called like CPython does.
         let instance = match (&new, c.layout) {
-            (Some(n), _) if !is_object_new(n, &self.t.object) => {
+            (Some(n), _) if !n.is(&self.object_new) => {
                 let mut v = Vec::with_capacity(args.len() + 1);
                 v.push(Value::Obj(cls.clone()));
                 v.extend_from_slice(args);
@@ -354,9 +354,7 @@ impl Vm {
             }
             (_, Layout::Object) => {
                 let found = lookup(cls, &self.dunder_init);
-                let has_init = found
-                    .as_ref()
-                    .is_some_and(|i| !is_object_init(i, &self.t.object));
+                let has_init = found.as_ref().is_some_and(|i| !i.is(&self.object_init));
                 init = Some(found);
                 if !has_init && !args.is_empty() {
                     return Err(type_error(format!("{}() takes no arguments", c.name())));
@@ -381,7 +379,7 @@ impl Vm {
             None => lookup(cls, &self.dunder_init),
         };
         match init {
-            Some(init) if !is_object_init(&init, &self.t.object) => {
+            Some(init) if !init.is(&self.object_init) => {
                 let r = match self.prepare_call(&init, Some(&instance), args, kwnames)? {
                     Prepared::Done(r) => r,
                     Prepared::Frame(mut f) => match &instance {
@@ -672,25 +670,6 @@ fn make_cells(frame: &mut Frame, func: &FunctionObj) {
         }
     }
     cells.extend(func.closure.iter().cloned());
-}
-
-fn is_object_new(v: &Value, object: &ObjRef) -> bool {
-    is_native_of(v, object, "__new__")
-}
-
-fn is_object_init(v: &Value, object: &ObjRef) -> bool {
-    is_native_of(v, object, "__init__")
-}
-
-/// Whether `v` is the native `object.<name>`.
-fn is_native_of(v: &Value, object: &ObjRef, name: &str) -> bool {
-    match v {
-        Value::Obj(o) => match &**o {
-            Obj::Native(n) => n.name == name && n.owner == &*class_name(object),
-            _ => false,
-        },
-        _ => false,
-    }
 }
 
 /// `'a', 'b' and 'c'` as CPython lists missing arguments.

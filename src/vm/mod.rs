@@ -80,6 +80,9 @@ pub struct Vm {
     /// `__new__` and `__init__`, interned once: every instantiation looks them up.
     pub(crate) dunder_new: Value,
     pub(crate) dunder_init: Value,
+    /// `object.__new__` and `object.__init__`: instantiation skips calling them.
+    pub(crate) object_new: Value,
+    pub(crate) object_init: Value,
     /// `__name__`, interned once: every function made looks up its module's name.
     pub(crate) dunder_name: Value,
     /// The builtins the fast tier calls in place (`quick_calls`).
@@ -158,6 +161,8 @@ impl Vm {
             dunder_new: Value::None,
             dunder_init: Value::None,
             dunder_name: Value::None,
+            object_new: Value::None,
+            object_init: Value::None,
             quick: Default::default(),
             kwnames: None,
             yielded: false,
@@ -188,6 +193,9 @@ impl Vm {
         vm.dunder_name = vm.intern("__name__");
         crate::modules::init(&mut vm);
         vm.quick = quick_calls::QuickCalls::find(&mut vm);
+        let object = vm.t.object.clone();
+        vm.object_new = class::lookup(&object, &vm.dunder_new).unwrap_or(Value::None);
+        vm.object_init = class::lookup(&object, &vm.dunder_init).unwrap_or(Value::None);
         generator::register(&mut vm);
         frames::register(&mut vm);
         async_gen::register(&mut vm);
