@@ -324,6 +324,17 @@ impl Vm {
             }
         }
         let new = lookup(cls, &self.dunder_new);
+        // An exception class that keeps BaseException's `__new__` and `__init__`: what the
+        // two calls would make (both set `args`), made at once.
+        if c.layout == Layout::Exception
+            && kwnames.is_empty()
+            && new.as_ref().is_some_and(|n| n.is(&self.exception_new))
+            && lookup(cls, &self.dunder_init).is_some_and(|i| i.is(&self.exception_init))
+        {
+            return Ok(Prepared::Done(Value::obj(Obj::Exception(Box::new(
+                ExceptionObj::new(cls.clone(), Value::tuple(args.to_vec())),
+            )))));
+        }
         // `__init__`, once looked up (the plain object layout looks first).
         let mut init = None;
         // A builtin `__new__` (int, str, list, type, object, exceptions ...) creates the

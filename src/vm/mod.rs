@@ -83,6 +83,9 @@ pub struct Vm {
     /// `object.__new__` and `object.__init__`: instantiation skips calling them.
     pub(crate) object_new: Value,
     pub(crate) object_init: Value,
+    /// `BaseException.__new__` and `BaseException.__init__`, likewise.
+    pub(crate) exception_new: Value,
+    pub(crate) exception_init: Value,
     /// `__name__`, interned once: every function made looks up its module's name.
     pub(crate) dunder_name: Value,
     /// The builtins the fast tier calls in place (`quick_calls`).
@@ -163,6 +166,8 @@ impl Vm {
             dunder_name: Value::None,
             object_new: Value::None,
             object_init: Value::None,
+            exception_new: Value::None,
+            exception_init: Value::None,
             quick: Default::default(),
             kwnames: None,
             yielded: false,
@@ -196,6 +201,9 @@ impl Vm {
         let object = vm.t.object.clone();
         vm.object_new = class::lookup(&object, &vm.dunder_new).unwrap_or(Value::None);
         vm.object_init = class::lookup(&object, &vm.dunder_init).unwrap_or(Value::None);
+        let base_exception = vm.t.exc[types::ExcKind::BaseException as usize].clone();
+        vm.exception_new = class::lookup(&base_exception, &vm.dunder_new).unwrap_or(Value::None);
+        vm.exception_init = class::lookup(&base_exception, &vm.dunder_init).unwrap_or(Value::None);
         generator::register(&mut vm);
         frames::register(&mut vm);
         async_gen::register(&mut vm);
