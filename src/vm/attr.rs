@@ -652,33 +652,39 @@ impl Vm {
             Value::Obj(o) if class_level => o.clone(),
             _ => self.type_of(obj),
         };
-        let mut mro = vec![start_type.clone()];
-        if let Some(c) = as_class(&start_type) {
-            mro.extend(c.mro.borrow().iter().cloned());
-        }
-        let pos = mro
-            .iter()
-            .position(|m| m.is(cls))
-            .map_or(mro.len(), |p| p + 1);
-        for k in &mro[pos..] {
-            if let Some(c) = as_class(k) {
-                let found = get_str(&c.dict.borrow(), name);
-                if let Some(d) = found {
-                    if class_level {
-                        if let Value::Obj(dobj) = &d {
-                            if let Obj::ClassMethod(w) = &**dobj {
-                                return self
-                                    .bind_classmethod(&w.func.borrow().clone(), obj.clone())
-                                    .map(Some);
-                            }
-                            if let Obj::Function(_) = &**dobj {
-                                return Ok(Some(d.clone()));
-                            }
-                        }
-                    }
-                    return self.bind_descr(d, obj, &start_type).map(Some);
+        // Along `start_type`'s MRO (itself first), after `cls`; the value is taken under
+        // the MRO's borrow and bound after it (binding may run code).
+        let found = {
+            let rest = as_class(&start_type).map(|c| c.mro.borrow());
+            let mro = std::iter::once(&start_type).chain(rest.iter().flat_map(|m| m.iter()));
+            let mut after_cls = false;
+            let mut found = None;
+            for k in mro {
+                if !after_cls {
+                    after_cls = k.is(cls);
+                    continue;
+                }
+                if let Some(d) = as_class(k).and_then(|c| get_str(&c.dict.borrow(), name)) {
+                    found = Some(d);
+                    break;
                 }
             }
+            found
+        };
+        if let Some(d) = found {
+            if class_level {
+                if let Value::Obj(dobj) = &d {
+                    if let Obj::ClassMethod(w) = &**dobj {
+                        return self
+                            .bind_classmethod(&w.func.borrow().clone(), obj.clone())
+                            .map(Some);
+                    }
+                    if let Obj::Function(_) = &**dobj {
+                        return Ok(Some(d.clone()));
+                    }
+                }
+            }
+            return self.bind_descr(d, obj, &start_type).map(Some);
         }
         Ok(None)
     }
