@@ -1057,11 +1057,16 @@ fn sep_arg<'a>(vm: &Vm, a: &'a Args) -> PyResult<Option<&'a str>> {
 }
 
 /// Whitespace split (`sep=None`), left to right.
+/// Pieces `split` makes room for before it knows how many there are (CPython's
+/// `MAX_PREALLOC`): most lines split into fewer, and growing from nothing reallocates.
+const SPLIT_PREALLOC: usize = 12;
+
 pub fn split_whitespace(s: &str, maxsplit: i64) -> Vec<Value> {
     if s.is_ascii() && maxsplit < 0 {
         let b = s.as_bytes();
         let ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0x1c..=0x1f);
-        let mut out = Vec::with_capacity(b.len() / 6 + 1);
+        // Room for every word a short line can hold, as CPython preallocates 12.
+        let mut out = Vec::with_capacity((b.len() / 2 + 1).min(SPLIT_PREALLOC));
         let mut i = 0;
         while i < b.len() {
             while i < b.len() && ws(b[i]) {
@@ -1114,7 +1119,8 @@ fn split(vm: &mut Vm, a: &Args) -> PyResult<Value> {
             if let (&[b], usize::MAX) = (sep.as_bytes(), limit) {
                 // A one-byte separator (ASCII, as a str's UTF-8 byte can only be then):
                 // found by memchr's vectorised scan, the pieces pushed as it goes.
-                let mut out = Vec::new();
+                let pieces = memchr::memchr_iter(b, st.as_bytes()).count() + 1;
+                let mut out = Vec::with_capacity(pieces);
                 let mut last = 0;
                 for at in memchr::memchr_iter(b, st.as_bytes()) {
                     out.push(piece(&st[last..at]));
@@ -1123,7 +1129,7 @@ fn split(vm: &mut Vm, a: &Args) -> PyResult<Value> {
                 out.push(piece(&st[last..]));
                 out
             } else {
-                let mut out = Vec::new();
+                let mut out = Vec::with_capacity(SPLIT_PREALLOC);
                 let mut last = 0;
                 for at in search::matches(st, sep).take(limit) {
                     out.push(piece(&st[last..at]));
