@@ -747,29 +747,14 @@ pub fn register(vm: &mut Vm) {
         ],
     );
     let t = vm.t.clone();
-    for (cls, owner) in [
-        (&t.async_generator_asend, "async_generator_asend"),
-        (&t.async_generator_athrow, "async_generator_athrow"),
-        (&t.anext_awaitable, "anext_awaitable"),
-    ] {
-        vm.add_methods(
-            cls,
-            owner,
-            &[
-                ("send", awaitable_send_native),
-                ("throw", awaitable_throw_native),
-                ("close", awaitable_close_native),
-                ("__next__", awaitable_next_native),
-                ("__iter__", awaitable_self),
-                ("__await__", awaitable_self),
-            ],
-        );
-    }
-    // CPython's FutureIter and coroutine_wrapper are iterators, not awaitables: no
-    // `__await__`.
-    for (cls, owner) in [
-        (&t.future_iter, "FutureIter"),
-        (&t.coroutine_wrapper, "coroutine_wrapper"),
+    // The awaitables' iterator methods; CPython's FutureIter and coroutine_wrapper are
+    // iterators, not awaitables: no `__await__`.
+    for (cls, owner, awaitable) in [
+        (&t.async_generator_asend, "async_generator_asend", true),
+        (&t.async_generator_athrow, "async_generator_athrow", true),
+        (&t.anext_awaitable, "anext_awaitable", true),
+        (&t.future_iter, "FutureIter", false),
+        (&t.coroutine_wrapper, "coroutine_wrapper", false),
     ] {
         vm.add_methods(
             cls,
@@ -782,5 +767,8 @@ pub fn register(vm: &mut Vm) {
                 ("__iter__", awaitable_self),
             ],
         );
+        if awaitable {
+            vm.add_methods(cls, owner, &[("__await__", awaitable_self)]);
+        }
     }
 }
