@@ -543,88 +543,51 @@ impl Vm {
             frame.locals[kwargs_slot] = Value::dict(d);
         }
         if too_many {
-            let ndefaults = func.defaults.borrow().len();
-            // The keyword-only arguments given (CPython counts the bound ones).
-            let kw_given = (nparams..nvar)
-                .filter(|&i| !frame.locals[i].is_undef())
-                .count();
-            let takes = if ndefaults > 0 {
-                format!("from {} to {}", nparams - ndefaults, nparams)
-            } else {
-                nparams.to_string()
-            };
-            let plural = if nparams == 1 && ndefaults == 0 {
-                ""
-            } else {
-                "s"
-            };
-            let npos = npos_given;
-            let given = if kw_given > 0 {
-                format!(
-                    "{} positional argument{} (and {} keyword-only argument{}) were given",
-                    npos,
-                    if npos == 1 { "" } else { "s" },
-                    kw_given,
-                    if kw_given == 1 { "" } else { "s" }
-                )
-            } else {
-                format!("{} {} given", npos, if npos == 1 { "was" } else { "were" })
-            };
+            let e = too_many_positional(func, &frame.locals, npos_given);
             self.recycle_frame(frame);
-            return Err(type_error(format!(
-                "{}() takes {takes} positional argument{plural} but {given}",
-                qual()
-            )));
+            return Err(e);
         }
-        // Defaults and missing arguments.
+        // Defaults, then what is still unbound is missing (its message built apart: the
+        // hot path keeps no vector of names).
         let defaults = func.defaults.borrow();
         let first_default = nparams - defaults.len().min(nparams);
-        let mut missing: Vec<String> = Vec::new();
+        let mut missing = false;
         for i in 0..nparams {
             if frame.locals[i].is_undef() {
-                if i >= first_default {
-                    frame.locals[i] = defaults[i - first_default].clone();
-                } else {
-                    missing.push(format!("'{}'", c.varnames[i]));
+                match defaults.get(i.wrapping_sub(first_default)) {
+                    Some(d) if i >= first_default => frame.locals[i] = d.clone(),
+                    _ => missing = true,
                 }
             }
         }
         drop(defaults);
-        if !missing.is_empty() {
+        if missing {
+            let e = missing_arguments(func, &frame.locals, 0..nparams, "positional");
             self.recycle_frame(frame);
-            return Err(type_error(format!(
-                "{}() missing {} required positional argument{}: {}",
-                qual(),
-                missing.len(),
-                if missing.len() == 1 { "" } else { "s" },
-                join_names(&missing)
-            )));
+            return Err(e);
         }
-        let kwdefaults = func.kwdefaults.borrow().clone();
-        for i in nparams..nvar {
-            if frame.locals[i].is_undef() {
-                let d = match &kwdefaults {
-                    Value::Obj(o) => match &**o {
-                        Obj::Dict(d) => super::dictops::get_str(&d.borrow(), &code.varnames[i]),
+        if nkwonly > 0 {
+            let kwdefaults = func.kwdefaults.borrow().clone();
+            for i in nparams..nvar {
+                if frame.locals[i].is_undef() {
+                    let d = match &kwdefaults {
+                        Value::Obj(o) => match &**o {
+                            Obj::Dict(d) => super::dictops::get_str(&d.borrow(), &code.varnames[i]),
+                            _ => None,
+                        },
                         _ => None,
-                    },
-                    _ => None,
-                };
-                match d {
-                    Some(v) => frame.locals[i] = v,
-                    None => missing.push(format!("'{}'", c.varnames[i])),
+                    };
+                    match d {
+                        Some(v) => frame.locals[i] = v,
+                        None => missing = true,
+                    }
                 }
             }
-        }
-        if !missing.is_empty() {
-            self.recycle_frame(frame);
-            return Err(type_error(format!(
-                "{}() missing {} required keyword-only argument{}: {}",
-                qual(),
-                missing.len(),
-                if missing.len() == 1 { "" } else { "s" },
-                join_names(&missing)
-            )));
+            if missing {
+                let e = missing_arguments(func, &frame.locals, nparams..nvar, "keyword-only");
+                self.recycle_frame(frame);
+                return Err(e);
+            }
         }
         self.finish_frame(&mut frame, func);
         Ok(frame)
@@ -684,6 +647,70 @@ fn make_cells(frame: &mut Frame, func: &FunctionObj) {
 }
 
 /// `'a', 'b' and 'c'` as CPython lists missing arguments.
+/// CPython's TypeError for more positional arguments than `func` takes (`locals`: its
+/// frame's, with the keyword arguments bound).
+#[cold]
+fn too_many_positional(func: &FunctionObj, locals: &[Value], npos: usize) -> ExcRef {
+    let c = &func.code.code;
+    let (nparams, nvar) = (
+        c.argcount as usize,
+        (c.argcount + c.kwonlyargcount) as usize,
+    );
+    let ndefaults = func.defaults.borrow().len();
+    // The keyword-only arguments given (CPython counts the bound ones).
+    let kw_given = (nparams..nvar)
+        .filter(|&i| locals.get(i).is_some_and(|v| !v.is_undef()))
+        .count();
+    let takes = if ndefaults > 0 {
+        format!("from {} to {}", nparams - ndefaults, nparams)
+    } else {
+        nparams.to_string()
+    };
+    let plural = if nparams == 1 && ndefaults == 0 {
+        ""
+    } else {
+        "s"
+    };
+    let given = if kw_given > 0 {
+        format!(
+            "{} positional argument{} (and {} keyword-only argument{}) were given",
+            npos,
+            if npos == 1 { "" } else { "s" },
+            kw_given,
+            if kw_given == 1 { "" } else { "s" }
+        )
+    } else {
+        format!("{} {} given", npos, if npos == 1 { "was" } else { "were" })
+    };
+    type_error(format!(
+        "{}() takes {takes} positional argument{plural} but {given}",
+        func.qualname.borrow()
+    ))
+}
+
+/// CPython's TypeError naming the parameters in `range` still unbound in `locals` once
+/// the defaults are in (`kind`: "positional" or "keyword-only").
+#[cold]
+fn missing_arguments(
+    func: &FunctionObj,
+    locals: &[Value],
+    range: std::ops::Range<usize>,
+    kind: &str,
+) -> ExcRef {
+    let varnames = &func.code.code.varnames;
+    let missing: Vec<String> = range
+        .filter(|&i| locals.get(i).is_none_or(|v| v.is_undef()))
+        .filter_map(|i| varnames.get(i).map(|n| format!("'{n}'")))
+        .collect();
+    type_error(format!(
+        "{}() missing {} required {kind} argument{}: {}",
+        func.qualname.borrow(),
+        missing.len(),
+        if missing.len() == 1 { "" } else { "s" },
+        join_names(&missing)
+    ))
+}
+
 fn join_names(names: &[String]) -> String {
     match names.len() {
         0 => String::new(),
