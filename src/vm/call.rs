@@ -470,7 +470,11 @@ impl Vm {
         let mut too_many = false;
         if npos_given > nparams {
             if c.flags.varargs {
-                frame.locals[nvar] = Value::tuple(pos().skip(nparams).cloned().collect());
+                // Built at its exact size: collecting the chained iterator grew a vector
+                // and shrank it into the tuple.
+                let mut rest = Vec::with_capacity(npos_given - nparams);
+                rest.extend(pos().skip(nparams).cloned());
+                frame.locals[nvar] = Value::tuple(rest);
             } else {
                 too_many = true;
             }
