@@ -65,9 +65,11 @@ pub enum IterState {
         pos: usize,
         len: usize,
     },
+    /// `count`: the next index, an int (`Value::Int`, a big int once past i64 as
+    /// CPython's enumerate goes on in longs).
     Enumerate {
         iter: Value,
-        count: i64,
+        count: Value,
     },
     Zip {
         iters: Vec<Value>,

@@ -1901,13 +1901,14 @@ fn native_next(it: &Value) -> Option<PyResult<Option<Value>>> {
     let mut st = cell.try_borrow_mut().ok()?;
     if let IterState::Enumerate { iter, count } = &mut *st {
         // One level only: an adapter over an adapter is the general path's.
-        let (n, after) = (*count, count.checked_add(1)?);
+        let Value::Int(n) = *count else { return None };
+        let after = n.checked_add(1)?;
         let Value::Obj(inner) = iter else { return None };
         let Obj::Iter(inner) = &**inner else {
             return None;
         };
         let step = leaf_next(&mut *inner.try_borrow_mut().ok()?)?;
-        *count = after;
+        *count = Value::Int(after);
         return Some(step.map(|v| v.map(|v| Value::tuple(vec![Value::Int(n), v]))));
     }
     leaf_next(&mut st)

@@ -287,12 +287,14 @@ impl Vm {
         // Adapters that call back into aio code.
         match &mut *st {
             IterState::Enumerate { iter, count } => {
-                let (inner, n) = (iter.clone(), *count);
-                *count += 1;
+                let inner = iter.clone();
+                let next = match &*count {
+                    Value::Int(i) if *i < i64::MAX => Value::Int(i + 1),
+                    c => Value::from_bigint(c.to_bigint().unwrap_or_default() + 1),
+                };
+                let n = std::mem::replace(count, next);
                 drop(st);
-                Ok(self
-                    .next(&inner)?
-                    .map(|v| Value::tuple(vec![Value::Int(n), v])))
+                Ok(self.next(&inner)?.map(|v| Value::tuple(vec![n, v])))
             }
             IterState::Zip { iters, strict } => {
                 let (iters, strict) = (iters.clone(), *strict);

@@ -144,8 +144,8 @@ fn enumerate_new(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         ));
     };
     let start = match pos.get(1).or_else(|| args.kw("start")) {
-        Some(s) => vm.index_value(s)?,
-        None => 0,
+        Some(s) => Value::from_bigint(vm.index_bigint(s)?),
+        None => Value::Int(0),
     };
     let iter = vm.iter(iterable)?;
     Ok(new_iter(IterState::Enumerate { iter, count: start }))
