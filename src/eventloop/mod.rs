@@ -126,6 +126,15 @@ pub struct ZeroSleep {
 }
 
 impl EventLoops {
+    /// `f` is exactly a Future or a Task (not a subclass, which may define its own
+    /// `__await__`): two pointer compares, for the fast tier's await paths.
+    #[inline(always)]
+    pub fn is_plain_future(&self, f: &crate::obj::FutureObj) -> bool {
+        self.classes
+            .as_ref()
+            .is_some_and(|c| f.class.is(&c.future) || f.class.is(&c.task))
+    }
+
     /// The index of `lp`'s state.
     pub fn index(&self, lp: &ObjRef) -> Option<usize> {
         self.loops.iter().position(|s| s.obj.is(lp))

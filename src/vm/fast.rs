@@ -766,10 +766,11 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                     }
                 }
                 Inst::GetAwaitable => {
-                    // A coroutine that can still run, or a future, is its own awaitable.
+                    // A coroutine that can still run, or a future, is its own awaitable
+                    // (not a Future subclass: it may define its own `__await__`).
                     let own = match stack.last() {
                         Some(Value::Obj(o)) => match &**o {
-                            Obj::Future(_) => true,
+                            Obj::Future(fu) => vm.aio.is_plain_future(fu),
                             Obj::Generator(g) => {
                                 g.kind == GenKind::Coroutine && g.state.get() != GenState::Finished
                             }
@@ -782,7 +783,7 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                     }
                 }
                 Inst::Send => {
-                    if let Some(result) = finished_future_result(stack) {
+                    if let Some(result) = finished_future_result(&vm.aio, stack) {
                         // `[.., future, sent]` -> `[.., result]`, past the await.
                         let Some(crate::bytecode::Op::Send(t)) = ops.get(at).copied() else {
                             slow!(at);
@@ -1201,13 +1202,15 @@ fn timed_sleep(
 
 /// For `Send` on `[.., future, sent]` where the future finished with a result (not an
 /// exception, not cancelled, not a bare yield): that result, as `result()` gives it.
+/// Only for a plain Future or Task: a subclass's own `__await__` must run.
 #[inline(always)]
-fn finished_future_result(stack: &[Value]) -> Option<Value> {
+fn finished_future_result(aio: &crate::eventloop::EventLoops, stack: &[Value]) -> Option<Value> {
     let [.., Value::Obj(o), _] = stack else {
         return None;
     };
     let Obj::Future(f) = &**o else { return None };
     if f.state.get() != crate::obj::future::FutState::Finished
+        || !aio.is_plain_future(f)
         || f.bare_yield.get()
         || f.has_exception()
     {
