@@ -893,7 +893,7 @@ impl Vm {
                         )))
                     }
                 };
-                let a = self.get_awaitable(&r)?;
+                let a = self.async_for_awaitable(&r)?;
                 self.push(a);
             }
             Op::EndAsyncFor => {

@@ -477,6 +477,27 @@ impl Vm {
         ))
     }
 
+    /// What `async for` awaits from `__anext__`'s result `r`. As CPython's GET_ANEXT: a
+    /// coroutine is taken as it is (awaiting a finished one fails later, at `Send`), and
+    /// any failure to get an awaitable becomes a TypeError caused by it.
+    pub(crate) fn async_for_awaitable(&mut self, r: &Value) -> PyResult<Value> {
+        if let Value::Obj(o) = r {
+            if matches!(&**o, Obj::Generator(g) if g.kind == GenKind::Coroutine) {
+                return Ok(r.clone());
+            }
+        }
+        self.get_awaitable(r).map_err(|cause| {
+            let e = type_error(format!(
+                "'async for' received an invalid object from __anext__: {}",
+                self.type_name(r)
+            ));
+            *e.exc().cause.borrow_mut() = cause.value();
+            *e.exc().context.borrow_mut() = cause.value();
+            e.exc().suppress_context.set(true);
+            e
+        })
+    }
+
     /// `await v`: the iterator to drive (a coroutine itself, or `v.__await__()`).
     pub(crate) fn get_awaitable(&mut self, v: &Value) -> PyResult<Value> {
         if let Value::Obj(o) = v {
