@@ -13,6 +13,7 @@ pub mod gather;
 pub mod handler;
 pub mod io;
 pub mod log_site;
+pub mod origin_tracking;
 pub mod poller;
 pub mod repr;
 pub mod run;
@@ -67,6 +68,10 @@ pub struct LoopState {
     pub running: bool,
     pub closed: bool,
     pub debug: bool,
+    /// `_coroutine_origin_tracking_enabled` and the depth to restore when it ends
+    /// (`origin_tracking`).
+    pub origin_tracking: bool,
+    pub origin_saved_depth: u32,
     /// Live (not done) tasks of this loop: the loop keeps them alive (DESIGN.md section 1).
     pub tasks: Vec<ObjRef>,
     pub current_task: Option<ObjRef>,
@@ -166,6 +171,8 @@ impl LoopState {
             closed: false,
             // `PYTHONASYNCIODEBUG` or dev mode (`coroutines._is_debug_mode()`).
             debug: crate::options::get().asyncio_debug,
+            origin_tracking: false,
+            origin_saved_depth: 0,
             tasks: Vec::new(),
             current_task: None,
             clock: clock::Clock::new(),

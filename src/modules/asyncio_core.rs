@@ -953,12 +953,33 @@ fn loop_set_debug(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let enabled = arity::py_onearg(args, "BaseEventLoop.set_debug", "enabled")?;
     let d = vm.truthy(&enabled)?;
     match vm.aio.state(&lp) {
-        Some(st) => st.debug = d,
+        Some(st) => {
+            st.debug = d;
+            if st.running {
+                // CPython: `call_soon_threadsafe(self._set_coroutine_origin_tracking, ...)`.
+                let key = vm.intern("_set_coroutine_origin_tracking");
+                let f = vm.get_attr(&Value::Obj(lp.clone()), &key)?;
+                vm.loop_push_ready(&Value::Obj(lp), Ready::Call(f, Value::Bool(d)));
+            }
+        }
         None => {
             let key = vm.intern(CLOSED_DEBUG);
             vm.set_attr(&Value::Obj(lp), &key, Value::Bool(d))?;
         }
     }
+    Ok(Value::None)
+}
+
+/// `BaseEventLoop._set_coroutine_origin_tracking(enabled)`
+fn loop_set_origin_tracking(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let lp = this_obj(args)?;
+    let enabled = arity::py_onearg(
+        args,
+        "BaseEventLoop._set_coroutine_origin_tracking",
+        "enabled",
+    )?;
+    let enabled = vm.truthy(&enabled)?;
+    vm.set_coroutine_origin_tracking(&lp, enabled);
     Ok(Value::None)
 }
 
@@ -1614,6 +1635,7 @@ pub fn register(vm: &mut Vm) {
             ("default_exception_handler", loop_default_exception_handler),
             ("set_debug", loop_set_debug),
             ("get_debug", loop_get_debug),
+            ("_set_coroutine_origin_tracking", loop_set_origin_tracking),
             ("__repr__", loop_repr),
         ],
     );

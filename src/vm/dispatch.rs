@@ -141,6 +141,10 @@ impl Vm {
                         format!("cannot access local variable '{name}' where it is not associated with a value"),
                     ));
                 }
+                // What `del x` freed finalizes now, on this line (a never-awaited
+                // coroutine's warning names it).
+                drop(old);
+                finalizers!(self);
             }
             Op::LoadDeref(i) | Op::LoadClosure(i) => {
                 let cell = self.top().cells()[i as usize].clone();
@@ -164,6 +168,7 @@ impl Vm {
                     let old = c.replace(v);
                     drop(old);
                 }
+                finalizers!(self);
             }
             Op::DeleteDeref(i) => {
                 let cell = self.top().cells()[i as usize].clone();
@@ -172,6 +177,7 @@ impl Vm {
                         return Err(self.unbound_cell(&code, i as usize));
                     }
                 }
+                finalizers!(self);
             }
             Op::LoadClassDeref(i) => {
                 let ncell = code.code.cellvars.len();

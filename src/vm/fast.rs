@@ -622,6 +622,7 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                         &mut vm.frame_pool,
                         &mut vm.breaker_count,
                         false,
+                        vm.coro_origin_depth != 0,
                     ) {
                         Some(Bound::Frame(callee)) => {
                             f.pc = pc;
@@ -698,8 +699,11 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                     // A plain coroutine function runs in place, as if Send had resumed its
                     // new coroutine; anything else is the plain `Call` that starts the await.
                     let (pool, breaker) = (&mut vm.frame_pool, &mut vm.breaker_count);
-                    let bound = bind_plain_call(stack, n as usize, pool, breaker, true)
-                        .or_else(|| bind_plain_call(stack, n as usize, pool, breaker, false));
+                    let track = vm.coro_origin_depth != 0;
+                    let bound = bind_plain_call(stack, n as usize, pool, breaker, true, track)
+                        .or_else(|| {
+                            bind_plain_call(stack, n as usize, pool, breaker, false, track)
+                        });
                     match bound {
                         Some(Bound::Frame(callee)) => {
                             // Past `Send`, as when it resumed a coroutine inline.
@@ -749,7 +753,7 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                     }
                     let stack = &mut f.stack;
                     let (pool, breaker) = (&mut vm.frame_pool, &mut vm.breaker_count);
-                    match bind_plain_call(stack, 0, pool, breaker, true) {
+                    match bind_plain_call(stack, 0, pool, breaker, true, false) {
                         Some(Bound::Frame(callee)) => {
                             f.pc = at + 4;
                             push!(callee);
@@ -1607,6 +1611,9 @@ enum Bound {
 /// `awaited`: the call of `await f(...)`, bound only when `f` is a coroutine function. Its
 /// frame runs in place of the coroutine object (`Frame::lazy_coro` keeps the function),
 /// and `stack` keeps `Undef` where `Send` would keep the object.
+///
+/// `track_origin`: coroutine origin tracking is on; a coroutine object (whose `cr_origin`
+/// needs the VM's frames) is then left to the general path.
 // Out of line: keeps the instruction loop's registers for the simple instructions.
 #[inline(never)]
 fn bind_plain_call(
@@ -1615,6 +1622,7 @@ fn bind_plain_call(
     pool: &mut Frames,
     breaker: &mut u32,
     awaited: bool,
+    track_origin: bool,
 ) -> Option<Bound> {
     let base = stack.len().checked_sub(nargs + 2)?;
     unbind_method(stack, base);
@@ -1655,6 +1663,9 @@ fn bind_plain_call(
     };
     // Generator functions return at once, so only calls that run a frame count.
     let generator = c.is_generator_like() && !awaited;
+    if track_origin && generator && coroutine {
+        return None;
+    }
     if !generator && !count_breaker(breaker) {
         return None;
     }
@@ -1690,7 +1701,7 @@ fn bind_plain_call(
         return Some(Bound::Frame(callee));
     }
     let bound = if generator {
-        Bound::Generator(GeneratorObj::for_call(func, callee))
+        Bound::Generator(GeneratorObj::for_call(func, callee, None))
     } else {
         Bound::Frame(callee)
     };

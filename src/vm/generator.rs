@@ -160,7 +160,10 @@ impl Vm {
         // stay parked for long (a task waiting on an event): keep only the room it needs.
         frame.stack.shrink_to(f.code.stack_room as usize);
         frame.locals.shrink_to_fit();
-        let g = ObjRef::new(Obj::Generator(GeneratorObj::for_running_frame(f)));
+        // Made now, but called when the frames below were as they are: `cr_origin` as of
+        // that call.
+        let origin = self.coroutine_origin(&f.code);
+        let g = ObjRef::new(Obj::Generator(GeneratorObj::for_running_frame(f, origin)));
         if let Some(slot) = self.frames.last_mut().and_then(|c| c.stack.last_mut()) {
             if slot.is_undef() {
                 *slot = Value::Obj(g.clone());
