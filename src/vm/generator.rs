@@ -531,6 +531,12 @@ impl Vm {
                 if let Value::Obj(o) = &it {
                     if let Obj::Generator(g) = &**o {
                         if g.kind == GenKind::Coroutine {
+                            // Released here, as CPython does: its "never awaited" warning
+                            // names the `await` line.
+                            drop(it);
+                            if crate::gc::finalize::pending() {
+                                crate::gc::finalize::run_pending(self);
+                            }
                             return Err(type_error("__await__() returned a coroutine"));
                         }
                         return Ok(it);
