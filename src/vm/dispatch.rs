@@ -879,6 +879,18 @@ impl Vm {
                         )))
                     }
                 };
+                // As CPython's GET_AITER: what `__aiter__` gave must have `__anext__`, or
+                // it is released (finalized on this line) and the loop does not start.
+                let agen = matches!(&r, Value::Obj(o) if matches!(&**o, Obj::Generator(g) if g.agen.is_some()));
+                if !agen && self.lookup_special(&r, "__anext__").is_none() {
+                    let e = type_error(format!(
+                        "'async for' received an object from __aiter__ that does not implement __anext__: {}",
+                        self.type_name(&r)
+                    ));
+                    drop(r);
+                    finalizers!(self);
+                    return Err(e);
+                }
                 self.push(r);
             }
             Op::GetANext => {
