@@ -227,7 +227,17 @@ impl Vm {
                     Some(runtime_error(format!("Task cannot await on itself: {tr}")))
                 } else {
                     fut.blocking.set(false);
-                    self.fut_add_callback(&fo, Callback::Wakeup(task.clone()));
+                    if self.aio.is_plain_future(fut) {
+                        self.fut_add_callback(&fo, Callback::Wakeup(task.clone()));
+                    } else {
+                        // A Future subclass: through its own `add_done_callback`, as
+                        // CPython's Task calls it.
+                        let wakeup = crate::modules::asyncio_core::task_wakeup_method(task);
+                        let ctx = ts.context.borrow().clone();
+                        let add = self.get_attr_str(&v, "add_done_callback")?;
+                        let key = self.intern("context");
+                        self.call_kw(&add, &[wakeup, ctx], &[key])?;
+                    }
                     *ts.fut_waiter.borrow_mut() = v.clone();
                     if ts.must_cancel.get() {
                         let msg = f.cancel_msg();
@@ -269,7 +279,14 @@ impl Vm {
 
     /// `Task.__wakeup(fut)`: step with the future's exception thrown in, or with nothing.
     pub fn task_wakeup(&mut self, task: &ObjRef, fut: &ObjRef) -> PyResult<()> {
-        match self.fut_result(fut) {
+        // A Future subclass's own `result()` runs, as in CPython.
+        let subclass = as_future(fut).is_some_and(|f| !self.aio.is_plain_future(f));
+        let r = if subclass {
+            self.call_method(&Value::Obj(fut.clone()), "result", &[])
+        } else {
+            self.fut_result(fut)
+        };
+        match r {
             Ok(_) => self.task_step(task, None),
             Err(e) => self.task_step(task, Some(e)),
         }

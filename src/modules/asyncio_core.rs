@@ -1348,6 +1348,14 @@ fn future_callbacks(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(Value::list(out))
 }
 
+/// `task.__wakeup` as a callable: what a Future subclass's `add_done_callback` gets.
+pub fn task_wakeup_method(task: &ObjRef) -> Value {
+    Value::obj(Obj::BoundMethod(crate::obj::BoundMethod {
+        func: native("Task", "task_wakeup", task_wakeup_callback),
+        self_: Value::Obj(task.clone()),
+    }))
+}
+
 /// A task's wake-up as `_callbacks` shows it: `task_wakeup(future)`.
 fn task_wakeup_callback(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("task_wakeup", 2, 2)?;
