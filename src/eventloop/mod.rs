@@ -8,6 +8,7 @@ pub mod clock;
 pub mod context;
 pub mod deadlock;
 pub mod executor;
+pub mod foreign_future;
 pub mod futures;
 pub mod gather;
 pub mod handler;
