@@ -8,11 +8,13 @@ pub mod clock;
 pub mod context;
 pub mod deadlock;
 pub mod executor;
+pub mod foreign_future;
 pub mod futures;
 pub mod gather;
 pub mod handler;
 pub mod io;
 pub mod log_site;
+pub mod origin_tracking;
 pub mod poller;
 pub mod repr;
 pub mod run;
@@ -67,6 +69,10 @@ pub struct LoopState {
     pub running: bool,
     pub closed: bool,
     pub debug: bool,
+    /// `_coroutine_origin_tracking_enabled` and the depth to restore when it ends
+    /// (`origin_tracking`).
+    pub origin_tracking: bool,
+    pub origin_saved_depth: u32,
     /// Live (not done) tasks of this loop: the loop keeps them alive (DESIGN.md section 1).
     pub tasks: Vec<ObjRef>,
     pub current_task: Option<ObjRef>,
@@ -126,6 +132,15 @@ pub struct ZeroSleep {
 }
 
 impl EventLoops {
+    /// `f` is exactly a Future or a Task (not a subclass, which may define its own
+    /// `__await__`): two pointer compares, for the fast tier's await paths.
+    #[inline(always)]
+    pub fn is_plain_future(&self, f: &crate::obj::FutureObj) -> bool {
+        self.classes
+            .as_ref()
+            .is_some_and(|c| f.class.is(&c.future) || f.class.is(&c.task))
+    }
+
     /// The index of `lp`'s state.
     pub fn index(&self, lp: &ObjRef) -> Option<usize> {
         self.loops.iter().position(|s| s.obj.is(lp))
@@ -157,6 +172,8 @@ impl LoopState {
             closed: false,
             // `PYTHONASYNCIODEBUG` or dev mode (`coroutines._is_debug_mode()`).
             debug: crate::options::get().asyncio_debug,
+            origin_tracking: false,
+            origin_saved_depth: 0,
             tasks: Vec::new(),
             current_task: None,
             clock: clock::Clock::new(),

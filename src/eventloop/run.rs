@@ -210,6 +210,8 @@ impl Vm {
     /// the async generator hooks to restore when it stops.
     pub fn loop_enter(&mut self, lp: &ObjRef) -> PyResult<(Option<Value>, Option<Value>)> {
         self.check_can_run(lp)?;
+        let debug = self.aio.state(lp).is_some_and(|s| s.debug);
+        self.set_coroutine_origin_tracking(lp, debug);
         if let Some(st) = self.aio.state(lp) {
             st.running = true;
         }
@@ -226,6 +228,7 @@ impl Vm {
         if self.aio.running.last().is_some_and(|l| l.is(lp)) {
             self.aio.running.pop();
         }
+        self.set_coroutine_origin_tracking(lp, false);
         self.restore_asyncgen_hooks(old_hooks);
     }
 

@@ -227,7 +227,17 @@ impl Vm {
                     Some(runtime_error(format!("Task cannot await on itself: {tr}")))
                 } else {
                     fut.blocking.set(false);
-                    self.fut_add_callback(&fo, Callback::Wakeup(task.clone()));
+                    if self.aio.is_plain_future(fut) {
+                        self.fut_add_callback(&fo, Callback::Wakeup(task.clone()));
+                    } else {
+                        // A Future subclass: through its own `add_done_callback`, as
+                        // CPython's Task calls it.
+                        let wakeup = crate::modules::asyncio_core::task_wakeup_method(task);
+                        let ctx = ts.context.borrow().clone();
+                        let add = self.get_attr_str(&v, "add_done_callback")?;
+                        let key = self.intern("context");
+                        self.call_kw(&add, &[wakeup, ctx], &[key])?;
+                    }
                     *ts.fut_waiter.borrow_mut() = v.clone();
                     if ts.must_cancel.get() {
                         let msg = f.cancel_msg();
@@ -253,6 +263,9 @@ impl Vm {
             self.loop_push_ready(&lp, Ready::Step(task.clone(), None));
             return Ok(());
         }
+        if self.task_wait_foreign_future(task, &v, &lp)? {
+            return Ok(());
+        }
         let tr = self.repr(&Value::Obj(task.clone()))?;
         let vr = self.repr(&v)?;
         let is_gen = matches!(&v, Value::Obj(o) if matches!(&**o, Obj::Generator(g) if g.kind == crate::obj::generator::GenKind::Generator));
@@ -269,7 +282,15 @@ impl Vm {
 
     /// `Task.__wakeup(fut)`: step with the future's exception thrown in, or with nothing.
     pub fn task_wakeup(&mut self, task: &ObjRef, fut: &ObjRef) -> PyResult<()> {
-        match self.fut_result(fut) {
+        // A Future subclass's (or a Future-compatible object's) own `result()` runs, as
+        // in CPython.
+        let plain = as_future(fut).is_some_and(|f| self.aio.is_plain_future(f));
+        let r = if !plain {
+            self.call_method(&Value::Obj(fut.clone()), "result", &[])
+        } else {
+            self.fut_result(fut)
+        };
+        match r {
             Ok(_) => self.task_step(task, None),
             Err(e) => self.task_step(task, Some(e)),
         }
@@ -302,9 +323,9 @@ impl Vm {
     /// subclasses overriding it.
     pub fn future_cancel_any(&mut self, v: &Value, msg: Value) -> PyResult<bool> {
         let Some((o, f)) = value_future(v) else {
-            let key = self.intern("msg");
+            // `fut.cancel(msg)`, positionally, as CPython's Task calls it.
             let m = self.get_attr_str(v, "cancel")?;
-            let r = self.call_kw(&m, &[msg], &[key])?;
+            let r = self.call(&m, &[msg])?;
             return self.truthy(&r);
         };
         let o = o.clone();

@@ -953,12 +953,33 @@ fn loop_set_debug(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let enabled = arity::py_onearg(args, "BaseEventLoop.set_debug", "enabled")?;
     let d = vm.truthy(&enabled)?;
     match vm.aio.state(&lp) {
-        Some(st) => st.debug = d,
+        Some(st) => {
+            st.debug = d;
+            if st.running {
+                // CPython: `call_soon_threadsafe(self._set_coroutine_origin_tracking, ...)`.
+                let key = vm.intern("_set_coroutine_origin_tracking");
+                let f = vm.get_attr(&Value::Obj(lp.clone()), &key)?;
+                vm.loop_push_ready(&Value::Obj(lp), Ready::Call(f, Value::Bool(d)));
+            }
+        }
         None => {
             let key = vm.intern(CLOSED_DEBUG);
             vm.set_attr(&Value::Obj(lp), &key, Value::Bool(d))?;
         }
     }
+    Ok(Value::None)
+}
+
+/// `BaseEventLoop._set_coroutine_origin_tracking(enabled)`
+fn loop_set_origin_tracking(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let lp = this_obj(args)?;
+    let enabled = arity::py_onearg(
+        args,
+        "BaseEventLoop._set_coroutine_origin_tracking",
+        "enabled",
+    )?;
+    let enabled = vm.truthy(&enabled)?;
+    vm.set_coroutine_origin_tracking(&lp, enabled);
     Ok(Value::None)
 }
 
@@ -1327,6 +1348,14 @@ fn future_callbacks(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(Value::list(out))
 }
 
+/// `task.__wakeup` as a callable: what a Future subclass's `add_done_callback` gets.
+pub fn task_wakeup_method(task: &ObjRef) -> Value {
+    Value::obj(Obj::BoundMethod(crate::obj::BoundMethod {
+        func: native("Task", "task_wakeup", task_wakeup_callback),
+        self_: Value::Obj(task.clone()),
+    }))
+}
+
 /// A task's wake-up as `_callbacks` shows it: `task_wakeup(future)`.
 fn task_wakeup_callback(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("task_wakeup", 2, 2)?;
@@ -1614,6 +1643,7 @@ pub fn register(vm: &mut Vm) {
             ("default_exception_handler", loop_default_exception_handler),
             ("set_debug", loop_set_debug),
             ("get_debug", loop_get_debug),
+            ("_set_coroutine_origin_tracking", loop_set_origin_tracking),
             ("__repr__", loop_repr),
         ],
     );

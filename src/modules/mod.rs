@@ -34,6 +34,7 @@ pub mod socket;
 mod strftime;
 pub mod struct_;
 pub mod sys;
+pub mod sys_origin;
 pub mod sys_tracing;
 pub mod sys_unraisable;
 pub mod termios;

@@ -637,6 +637,14 @@ pub fn register(vm: &mut Vm) {
         ("unraisablehook", super::sys_unraisable::default_hook),
         ("set_asyncgen_hooks", set_asyncgen_hooks),
         ("get_asyncgen_hooks", get_asyncgen_hooks),
+        (
+            "set_coroutine_origin_tracking_depth",
+            super::sys_origin::set_depth,
+        ),
+        (
+            "get_coroutine_origin_tracking_depth",
+            super::sys_origin::get_depth,
+        ),
     ];
     let funcs: Vec<_> = funcs
         .iter()

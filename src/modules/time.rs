@@ -29,10 +29,14 @@ fn since_epoch() -> Duration {
         .unwrap_or(Duration::ZERO)
 }
 
-/// The monotonic clock behind `time.monotonic()` (also `loop.time()`).
+/// The monotonic clock behind `time.monotonic()` (also `loop.time()`): CLOCK_MONOTONIC,
+/// as CPython reads it, so that every thread (and `time.clock_gettime`) sees one clock.
 pub fn monotonic_duration() -> Duration {
-    // Offset by one second so the clock never reads zero, like a boot-relative clock.
-    ORIGIN.with(|o| o.elapsed()) + Duration::from_secs(1)
+    match nix::time::clock_gettime(nix::time::ClockId::CLOCK_MONOTONIC) {
+        Ok(t) => Duration::from(t),
+        // Offset by one second so the clock never reads zero, like a boot-relative clock.
+        Err(_) => ORIGIN.with(|o| o.elapsed()) + Duration::from_secs(1),
+    }
 }
 
 fn ns(d: Duration) -> Value {

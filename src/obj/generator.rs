@@ -30,18 +30,34 @@ pub struct GeneratorObj {
     pub frame: RefCell<Option<Box<Frame>>>,
     pub state: Cell<GenState>,
     pub code: Rc<CodeObj>,
-    /// `__name__` and `__qualname__` when they differ from the code's (the function was
-    /// renamed, e.g. by `functools.wraps`): rare, so boxed, as every object pays for the
-    /// largest inline kind.
-    names: Option<Box<(Rc<str>, Rc<str>)>>,
+    /// What few generators have (other names, `cr_origin`): boxed, as every object pays
+    /// for the largest inline kind.
+    extra: Option<Box<GenExtra>>,
     /// Async generators only: hooks, `ag_running`, closed flag.
     pub agen: Option<Box<AsyncGenState>>,
 }
 
+/// The rare parts of a generator.
+pub struct GenExtra {
+    /// `__name__` and `__qualname__` when they differ from the code's (the function was
+    /// renamed, e.g. by `functools.wraps`).
+    names: Option<(Rc<str>, Rc<str>)>,
+    /// A coroutine's `cr_origin` (a tuple of `(filename, lineno, name)` tuples, innermost
+    /// first) when it was made while `sys.set_coroutine_origin_tracking_depth` was on. It
+    /// holds only strings and ints: no cycle can pass through it.
+    origin: Option<ObjRef>,
+}
+
+impl GenExtra {
+    fn boxed(names: Option<(Rc<str>, Rc<str>)>, origin: Option<ObjRef>) -> Option<Box<GenExtra>> {
+        (names.is_some() || origin.is_some()).then(|| Box::new(GenExtra { names, origin }))
+    }
+}
+
 impl GeneratorObj {
     /// The generator, coroutine or async generator that calling `func` returns, owning the
-    /// frame its arguments were bound into.
-    pub fn for_call(func: &FunctionObj, mut frame: Box<Frame>) -> ObjRef {
+    /// frame its arguments were bound into; `origin` its `cr_origin`.
+    pub fn for_call(func: &FunctionObj, mut frame: Box<Frame>, origin: Option<ObjRef>) -> ObjRef {
         let c = &func.code.code;
         // The frame may outlive many calls (a parked task's coroutine): give back the spare
         // room a pooled frame kept from earlier, bigger functions.
@@ -60,7 +76,7 @@ impl GeneratorObj {
             frame: RefCell::new(Some(frame)),
             state: Cell::new(GenState::Created),
             code: func.code.clone(),
-            names: GeneratorObj::names_of(func),
+            extra: GenExtra::boxed(GeneratorObj::names_of(func), origin),
             agen: (kind == GenKind::AsyncGenerator).then(Box::default),
         }))
     }
@@ -73,39 +89,39 @@ impl GeneratorObj {
             frame: RefCell::new(Some(frame)),
             state: Cell::new(GenState::Created),
             code,
-            names: None,
+            extra: None,
             agen: None,
         }))
     }
 
     /// The coroutine object of a frame that `await f(...)` started without one
     /// (`Frame::lazy_coro`), now that the frame is about to suspend: running, frameless
-    /// until the frame moves in.
-    pub fn for_running_frame(func: &FunctionObj) -> GeneratorObj {
+    /// until the frame moves in. `origin`: its `cr_origin`.
+    pub fn for_running_frame(func: &FunctionObj, origin: Option<ObjRef>) -> GeneratorObj {
         GeneratorObj {
             kind: GenKind::Coroutine,
             frame: RefCell::new(None),
             state: Cell::new(GenState::Running),
             code: func.code.clone(),
-            names: GeneratorObj::names_of(func),
+            extra: GenExtra::boxed(GeneratorObj::names_of(func), origin),
             agen: None,
         }
     }
 
     /// The names a generator of `func` keeps: none when they are the code's.
-    fn names_of(func: &FunctionObj) -> Option<Box<(Rc<str>, Rc<str>)>> {
+    fn names_of(func: &FunctionObj) -> Option<(Rc<str>, Rc<str>)> {
         let (name, qualname) = (func.name.borrow(), func.qualname.borrow());
         let c = &func.code.code;
         if *name == c.name && *qualname == c.qualname {
             None
         } else {
-            Some(Box::new((name.clone(), qualname.clone())))
+            Some((name.clone(), qualname.clone()))
         }
     }
 
     /// `__name__` (the function's when the generator was made).
     pub fn name(&self) -> &Rc<str> {
-        match &self.names {
+        match self.extra.as_ref().and_then(|e| e.names.as_ref()) {
             Some(n) => &n.0,
             None => &self.code.code.name,
         }
@@ -113,10 +129,15 @@ impl GeneratorObj {
 
     /// `__qualname__` (the function's when the generator was made).
     pub fn qualname(&self) -> &Rc<str> {
-        match &self.names {
+        match self.extra.as_ref().and_then(|e| e.names.as_ref()) {
             Some(n) => &n.1,
             None => &self.code.code.qualname,
         }
+    }
+
+    /// `cr_origin`: None unless origin tracking was on when the coroutine was made.
+    pub fn origin(&self) -> Option<&ObjRef> {
+        self.extra.as_ref().and_then(|e| e.origin.as_ref())
     }
 
     /// A suspended generator must be closed (running its `finally` blocks) when it dies;

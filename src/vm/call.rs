@@ -169,8 +169,9 @@ impl Vm {
                 }
                 let frame = self.bind_args(func, self_, args, kwnames)?;
                 if func.code.code.is_generator_like() {
+                    let origin = self.coroutine_origin(&func.code);
                     return Ok(Prepared::Done(Value::Obj(GeneratorObj::for_call(
-                        func, frame,
+                        func, frame, origin,
                     ))));
                 }
                 Ok(Prepared::Frame(frame))

@@ -141,6 +141,10 @@ impl Vm {
                         format!("cannot access local variable '{name}' where it is not associated with a value"),
                     ));
                 }
+                // What `del x` freed finalizes now, on this line (a never-awaited
+                // coroutine's warning names it).
+                drop(old);
+                finalizers!(self);
             }
             Op::LoadDeref(i) | Op::LoadClosure(i) => {
                 let cell = self.top().cells()[i as usize].clone();
@@ -164,6 +168,7 @@ impl Vm {
                     let old = c.replace(v);
                     drop(old);
                 }
+                finalizers!(self);
             }
             Op::DeleteDeref(i) => {
                 let cell = self.top().cells()[i as usize].clone();
@@ -172,6 +177,7 @@ impl Vm {
                         return Err(self.unbound_cell(&code, i as usize));
                     }
                 }
+                finalizers!(self);
             }
             Op::LoadClassDeref(i) => {
                 let ncell = code.code.cellvars.len();
@@ -873,6 +879,18 @@ impl Vm {
                         )))
                     }
                 };
+                // As CPython's GET_AITER: what `__aiter__` gave must have `__anext__`, or
+                // it is released (finalized on this line) and the loop does not start.
+                let agen = matches!(&r, Value::Obj(o) if matches!(&**o, Obj::Generator(g) if g.agen.is_some()));
+                if !agen && self.lookup_special(&r, "__anext__").is_none() {
+                    let e = type_error(format!(
+                        "'async for' received an object from __aiter__ that does not implement __anext__: {}",
+                        self.type_name(&r)
+                    ));
+                    drop(r);
+                    finalizers!(self);
+                    return Err(e);
+                }
                 self.push(r);
             }
             Op::GetANext => {
@@ -893,7 +911,7 @@ impl Vm {
                         )))
                     }
                 };
-                let a = self.get_awaitable(&r)?;
+                let a = self.async_for_awaitable(&r)?;
                 self.push(a);
             }
             Op::EndAsyncFor => {

@@ -622,6 +622,7 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                         &mut vm.frame_pool,
                         &mut vm.breaker_count,
                         false,
+                        vm.coro_origin_depth != 0,
                     ) {
                         Some(Bound::Frame(callee)) => {
                             f.pc = pc;
@@ -698,8 +699,11 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                     // A plain coroutine function runs in place, as if Send had resumed its
                     // new coroutine; anything else is the plain `Call` that starts the await.
                     let (pool, breaker) = (&mut vm.frame_pool, &mut vm.breaker_count);
-                    let bound = bind_plain_call(stack, n as usize, pool, breaker, true)
-                        .or_else(|| bind_plain_call(stack, n as usize, pool, breaker, false));
+                    let track = vm.coro_origin_depth != 0;
+                    let bound = bind_plain_call(stack, n as usize, pool, breaker, true, track)
+                        .or_else(|| {
+                            bind_plain_call(stack, n as usize, pool, breaker, false, track)
+                        });
                     match bound {
                         Some(Bound::Frame(callee)) => {
                             // Past `Send`, as when it resumed a coroutine inline.
@@ -749,7 +753,7 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                     }
                     let stack = &mut f.stack;
                     let (pool, breaker) = (&mut vm.frame_pool, &mut vm.breaker_count);
-                    match bind_plain_call(stack, 0, pool, breaker, true) {
+                    match bind_plain_call(stack, 0, pool, breaker, true, false) {
                         Some(Bound::Frame(callee)) => {
                             f.pc = at + 4;
                             push!(callee);
@@ -766,10 +770,11 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                     }
                 }
                 Inst::GetAwaitable => {
-                    // A coroutine that can still run, or a future, is its own awaitable.
+                    // A coroutine that can still run, or a future, is its own awaitable
+                    // (not a Future subclass: it may define its own `__await__`).
                     let own = match stack.last() {
                         Some(Value::Obj(o)) => match &**o {
-                            Obj::Future(_) => true,
+                            Obj::Future(fu) => vm.aio.is_plain_future(fu),
                             Obj::Generator(g) => {
                                 g.kind == GenKind::Coroutine && g.state.get() != GenState::Finished
                             }
@@ -782,7 +787,7 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                     }
                 }
                 Inst::Send => {
-                    if let Some(result) = finished_future_result(stack) {
+                    if let Some(result) = finished_future_result(&vm.aio, stack) {
                         // `[.., future, sent]` -> `[.., result]`, past the await.
                         let Some(crate::bytecode::Op::Send(t)) = ops.get(at).copied() else {
                             slow!(at);
@@ -1201,13 +1206,15 @@ fn timed_sleep(
 
 /// For `Send` on `[.., future, sent]` where the future finished with a result (not an
 /// exception, not cancelled, not a bare yield): that result, as `result()` gives it.
+/// Only for a plain Future or Task: a subclass's own `__await__` must run.
 #[inline(always)]
-fn finished_future_result(stack: &[Value]) -> Option<Value> {
+fn finished_future_result(aio: &crate::eventloop::EventLoops, stack: &[Value]) -> Option<Value> {
     let [.., Value::Obj(o), _] = stack else {
         return None;
     };
     let Obj::Future(f) = &**o else { return None };
     if f.state.get() != crate::obj::future::FutState::Finished
+        || !aio.is_plain_future(f)
         || f.bare_yield.get()
         || f.has_exception()
     {
@@ -1604,6 +1611,9 @@ enum Bound {
 /// `awaited`: the call of `await f(...)`, bound only when `f` is a coroutine function. Its
 /// frame runs in place of the coroutine object (`Frame::lazy_coro` keeps the function),
 /// and `stack` keeps `Undef` where `Send` would keep the object.
+///
+/// `track_origin`: coroutine origin tracking is on; a coroutine object (whose `cr_origin`
+/// needs the VM's frames) is then left to the general path.
 // Out of line: keeps the instruction loop's registers for the simple instructions.
 #[inline(never)]
 fn bind_plain_call(
@@ -1612,6 +1622,7 @@ fn bind_plain_call(
     pool: &mut Frames,
     breaker: &mut u32,
     awaited: bool,
+    track_origin: bool,
 ) -> Option<Bound> {
     let base = stack.len().checked_sub(nargs + 2)?;
     unbind_method(stack, base);
@@ -1652,6 +1663,9 @@ fn bind_plain_call(
     };
     // Generator functions return at once, so only calls that run a frame count.
     let generator = c.is_generator_like() && !awaited;
+    if track_origin && generator && coroutine {
+        return None;
+    }
     if !generator && !count_breaker(breaker) {
         return None;
     }
@@ -1687,7 +1701,7 @@ fn bind_plain_call(
         return Some(Bound::Frame(callee));
     }
     let bound = if generator {
-        Bound::Generator(GeneratorObj::for_call(func, callee))
+        Bound::Generator(GeneratorObj::for_call(func, callee, None))
     } else {
         Bound::Frame(callee)
     };

@@ -160,7 +160,10 @@ impl Vm {
         // stay parked for long (a task waiting on an event): keep only the room it needs.
         frame.stack.shrink_to(f.code.stack_room as usize);
         frame.locals.shrink_to_fit();
-        let g = ObjRef::new(Obj::Generator(GeneratorObj::for_running_frame(f)));
+        // Made now, but called when the frames below were as they are: `cr_origin` as of
+        // that call.
+        let origin = self.coroutine_origin(&f.code);
+        let g = ObjRef::new(Obj::Generator(GeneratorObj::for_running_frame(f, origin)));
         if let Some(slot) = self.frames.last_mut().and_then(|c| c.stack.last_mut()) {
             if slot.is_undef() {
                 *slot = Value::Obj(g.clone());
@@ -477,6 +480,27 @@ impl Vm {
         ))
     }
 
+    /// What `async for` awaits from `__anext__`'s result `r`. As CPython's GET_ANEXT: a
+    /// coroutine is taken as it is (awaiting a finished one fails later, at `Send`), and
+    /// any failure to get an awaitable becomes a TypeError caused by it.
+    pub(crate) fn async_for_awaitable(&mut self, r: &Value) -> PyResult<Value> {
+        if let Value::Obj(o) = r {
+            if matches!(&**o, Obj::Generator(g) if g.kind == GenKind::Coroutine) {
+                return Ok(r.clone());
+            }
+        }
+        self.get_awaitable(r).map_err(|cause| {
+            let e = type_error(format!(
+                "'async for' received an invalid object from __anext__: {}",
+                self.type_name(r)
+            ));
+            *e.exc().cause.borrow_mut() = cause.value();
+            *e.exc().context.borrow_mut() = cause.value();
+            e.exc().suppress_context.set(true);
+            e
+        })
+    }
+
     /// `await v`: the iterator to drive (a coroutine itself, or `v.__await__()`).
     pub(crate) fn get_awaitable(&mut self, v: &Value) -> PyResult<Value> {
         if let Value::Obj(o) = v {
@@ -507,6 +531,12 @@ impl Vm {
                 if let Value::Obj(o) = &it {
                     if let Obj::Generator(g) = &**o {
                         if g.kind == GenKind::Coroutine {
+                            // Released here, as CPython does: its "never awaited" warning
+                            // names the `await` line.
+                            drop(it);
+                            if crate::gc::finalize::pending() {
+                                crate::gc::finalize::run_pending(self);
+                            }
                             return Err(type_error("__await__() returned a coroutine"));
                         }
                         return Ok(it);

@@ -95,6 +95,9 @@ impl Vm {
                 Value::Bool(state == GenState::Suspended)
             }
             (_, "code") => Value::obj(crate::obj::Obj::Code(gen.code.clone())),
+            (GenKind::Coroutine, "origin") => {
+                gen.origin().map_or(Value::None, |o| Value::Obj(o.clone()))
+            }
             (_, "frame") => self.generator_frame(g),
             (GenKind::Generator, "yieldfrom")
             | (GenKind::Coroutine | GenKind::AsyncGenerator, "await") => self.generator_delegate(g),

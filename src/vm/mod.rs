@@ -12,6 +12,7 @@ pub mod call;
 pub mod class;
 pub mod class_layout;
 pub mod conversions;
+pub mod coro_origin;
 pub mod dictops;
 pub mod dispatch;
 pub mod errors;
@@ -70,6 +71,9 @@ pub struct Vm {
     /// `sys.modules` (`Obj::Dict`).
     pub modules: ObjRef,
     pub recursion_limit: usize,
+    /// `sys.get_coroutine_origin_tracking_depth()`: how many frames a new coroutine's
+    /// `cr_origin` records (0: none, and no `cr_origin`).
+    pub coro_origin_depth: u32,
     /// Current depth of nested dispatch loops (native code calling back into aio code).
     pub native_depth: usize,
     /// Counted native operations in progress (see `recursion`).
@@ -158,6 +162,7 @@ impl Vm {
             builtins,
             modules,
             recursion_limit: DEFAULT_RECURSION_LIMIT,
+            coro_origin_depth: 0,
             native_depth: 0,
             native_recursion: 0,
             interned: Default::default(),
