@@ -11,8 +11,8 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("functools", include_str!("../stdlib/functools.aio"), false),
     ("traceback", include_str!("../stdlib/traceback.aio"), false),
     ("inspect", include_str!("../stdlib/inspect.aio"), false),
-    ("os", include_str!("../stdlib/os/__init__.aio"), true),
-    ("os.path", include_str!("../stdlib/os/path.aio"), false),
+    ("os", include_str!("../stdlib/os.aio"), false),
+    ("posixpath", include_str!("../stdlib/posixpath.aio"), false),
     (
         "contextvars",
         include_str!("../stdlib/contextvars.aio"),
