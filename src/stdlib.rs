@@ -53,6 +53,11 @@ const MODULES: &[(&str, &str, bool)] = &[
         include_str!("../stdlib/_sitebuiltins.aio"),
         false,
     ),
+    (
+        "_sitelicense",
+        include_str!("../stdlib/_sitelicense.aio"),
+        false,
+    ),
     ("fractions", include_str!("../stdlib/fractions.aio"), false),
     ("decimal", include_str!("../stdlib/decimal.aio"), false),
     (
@@ -747,9 +752,9 @@ pub fn find(name: &str) -> Option<(&'static str, bool)> {
         .map(|(_, src, pkg)| (*src, *pkg))
 }
 
-/// The builtins CPython's `site` adds, which `_sitebuiltins` binds the first time a
+/// The builtins CPython's `site` adds (`site.setcopyright` included), which `_sitebuiltins` binds the first time a
 /// program looks one up (`Vm::site_builtin`).
-pub const SITE_BUILTINS: &[&str] = &["exit", "quit", "help"];
+pub const SITE_BUILTINS: &[&str] = &["exit", "quit", "help", "copyright", "credits", "license"];
 
 /// Attributes that an embedded module binds on first use where CPython's module has them
 /// from the start, so that `import asyncio` does not compile what most programs never
