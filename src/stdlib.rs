@@ -239,6 +239,8 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("_locale", include_str!("../stdlib/_locale.aio"), false),
     ("termios", include_str!("../stdlib/termios.aio"), false),
     ("pwd", include_str!("../stdlib/pwd.aio"), false),
+    ("grp", include_str!("../stdlib/grp.aio"), false),
+    ("fcntl", include_str!("../stdlib/fcntl.aio"), false),
     ("resource", include_str!("../stdlib/resource.aio"), false),
     ("getpass", include_str!("../stdlib/getpass.aio"), false),
     ("mimetypes", include_str!("../stdlib/mimetypes.aio"), false),
