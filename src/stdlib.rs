@@ -238,6 +238,7 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("locale", include_str!("../stdlib/locale.aio"), false),
     ("_locale", include_str!("../stdlib/_locale.aio"), false),
     ("termios", include_str!("../stdlib/termios.aio"), false),
+    ("tty", include_str!("../stdlib/tty.aio"), false),
     ("pwd", include_str!("../stdlib/pwd.aio"), false),
     ("grp", include_str!("../stdlib/grp.aio"), false),
     ("fcntl", include_str!("../stdlib/fcntl.aio"), false),
