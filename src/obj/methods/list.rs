@@ -659,7 +659,8 @@ fn sort(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.only_kwargs("sort", &["key", "reverse"])?;
     let key = a.kw("key").cloned().unwrap_or(Value::None);
     let reverse = match a.kw("reverse") {
-        Some(r) => vm.truthy(r)?,
+        // An int, as CPython's Argument Clinic `int` takes it (None is a TypeError).
+        Some(r) => vm.c_int_value(r)? != 0,
         None => false,
     };
     let mut items = std::mem::take(&mut *l.borrow_mut());
