@@ -610,6 +610,7 @@ const MODULES: &[(&str, &str, bool)] = &[
         include_str!("../stdlib/json/scanner.aio"),
         false,
     ),
+    ("json.tool", include_str!("../stdlib/json/tool.aio"), false),
     (
         "asyncio",
         include_str!("../stdlib/asyncio/__init__.aio"),
