@@ -1261,7 +1261,7 @@ fn ba_this<'a>(vm: &Vm, a: &'a Args, name: &str) -> PyResult<&'a ByteArrayObj> {
         Some(v) => {
             ba_cell(v).ok_or_else(|| super::wrong_receiver(name, "bytearray", &vm.type_name(v)))
         }
-        None => Err(type_error(format!("descriptor '{name}' needs an argument"))),
+        None => Err(super::receiver_missing(name, "bytearray")),
     }
 }
 

@@ -21,7 +21,7 @@ fn this<'a>(vm: &Vm, a: &'a Args, name: &str) -> PyResult<&'a RangeObj> {
             _ => Err(type_error("expected range")),
         },
         Some(v) => Err(super::wrong_receiver(name, "range", &vm.type_name(v))),
-        None => Err(type_error(format!("descriptor '{name}' needs an argument"))),
+        None => Err(super::receiver_missing(name, "range")),
     }
 }
 
