@@ -847,6 +847,19 @@ pub fn register(vm: &mut Vm) {
     sync_from_vm(vm);
 }
 
+/// `sys.copyright`: CPython 3.11's notice, which the `copyright` builtin prints.
+const CPYTHON_COPYRIGHT: &str = "Copyright (c) 2001-2023 Python Software Foundation.\n\
+All Rights Reserved.\n\
+\n\
+Copyright (c) 2000 BeOpen.com.\n\
+All Rights Reserved.\n\
+\n\
+Copyright (c) 1995-2001 Corporation for National Research Initiatives.\n\
+All Rights Reserved.\n\
+\n\
+Copyright (c) 1991-1995 Stichting Mathematisch Centrum, Amsterdam.\n\
+All Rights Reserved.";
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -911,16 +924,3 @@ mod tests {
         assert_eq!(msg(&mut vm, Ok(enc)), "'utf-8'");
     }
 }
-
-/// `sys.copyright`: CPython 3.11's notice, which the `copyright` builtin prints.
-const CPYTHON_COPYRIGHT: &str = "Copyright (c) 2001-2023 Python Software Foundation.\n\
-All Rights Reserved.\n\
-\n\
-Copyright (c) 2000 BeOpen.com.\n\
-All Rights Reserved.\n\
-\n\
-Copyright (c) 1995-2001 Corporation for National Research Initiatives.\n\
-All Rights Reserved.\n\
-\n\
-Copyright (c) 1991-1995 Stichting Mathematisch Centrum, Amsterdam.\n\
-All Rights Reserved.";
