@@ -110,7 +110,7 @@ fn drop_iter_state(st: crate::obj::IterState, out: &mut Vec<Value>) {
     use crate::obj::IterState as I;
     match st {
         I::Seq { seq, .. } | I::Reversed { seq, .. } => out.push(seq),
-        I::Enumerate { iter, .. } => out.push(iter),
+        I::Enumerate { iter, .. } | I::EnumerateLong { iter, .. } => out.push(iter),
         I::Zip { iters, .. } => out.extend(iters),
         I::Map { func, iters } => {
             out.push(func);

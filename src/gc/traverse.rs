@@ -131,6 +131,7 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
                     IterState::Dict { dict, .. } | IterState::DictReversed { dict, .. } => f(dict),
                     IterState::Set { set, .. } => f(set),
                     IterState::Enumerate { iter, count: _ } => visit_value(iter, f),
+                    IterState::EnumerateLong { iter, count: _ } => visit_value(iter, f),
                     IterState::Zip { iters, strict: _ } => {
                         iters.iter().for_each(|v| visit_value(v, f))
                     }

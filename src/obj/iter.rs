@@ -69,6 +69,11 @@ pub enum IterState {
         iter: Value,
         count: i64,
     },
+    /// `enumerate` whose count is past i64 (a big start, or counted beyond i64::MAX).
+    EnumerateLong {
+        iter: Value,
+        count: Box<BigInt>,
+    },
     Zip {
         iters: Vec<Value>,
         strict: bool,

@@ -624,7 +624,7 @@ pub fn iter_class(t: &super::types::Types, st: &IterState) -> ObjRef {
             DictIterKind::Items => t.dict_reverseitemiterator.clone(),
         },
         IterState::Set { .. } => t.set_iterator.clone(),
-        IterState::Enumerate { .. } => t.enumerate.clone(),
+        IterState::Enumerate { .. } | IterState::EnumerateLong { .. } => t.enumerate.clone(),
         IterState::Zip { .. } => t.zip.clone(),
         IterState::Map { .. } => t.map.clone(),
         IterState::Filter { .. } => t.filter.clone(),

@@ -288,11 +288,28 @@ impl Vm {
         match &mut *st {
             IterState::Enumerate { iter, count } => {
                 let (inner, n) = (iter.clone(), *count);
-                *count += 1;
+                match count.checked_add(1) {
+                    Some(after) => *count = after,
+                    // Counting on past i64::MAX, as CPython's enumerate does with an int.
+                    None => {
+                        *st = IterState::EnumerateLong {
+                            iter: inner.clone(),
+                            count: Box::new(num_bigint::BigInt::from(n) + 1),
+                        }
+                    }
+                }
                 drop(st);
                 Ok(self
                     .next(&inner)?
                     .map(|v| Value::tuple(vec![Value::Int(n), v])))
+            }
+            IterState::EnumerateLong { iter, count } => {
+                let (inner, n) = (iter.clone(), (**count).clone());
+                **count += 1;
+                drop(st);
+                Ok(self
+                    .next(&inner)?
+                    .map(|v| Value::tuple(vec![Value::from_bigint(n), v])))
             }
             IterState::Zip { iters, strict } => {
                 let (iters, strict) = (iters.clone(), *strict);

@@ -144,11 +144,17 @@ fn enumerate_new(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         ));
     };
     let start = match pos.get(1).or_else(|| args.kw("start")) {
-        Some(s) => vm.index_value(s)?,
-        None => 0,
+        Some(s) => vm.index_bigint(s)?,
+        None => num_bigint::BigInt::from(0),
     };
     let iter = vm.iter(iterable)?;
-    Ok(new_iter(IterState::Enumerate { iter, count: start }))
+    Ok(new_iter(match i64::try_from(&start) {
+        Ok(count) => IterState::Enumerate { iter, count },
+        Err(_) => IterState::EnumerateLong {
+            iter,
+            count: Box::new(start),
+        },
+    }))
 }
 
 /// `zip.__new__(cls, *iterables, strict=False)`
