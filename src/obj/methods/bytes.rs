@@ -256,6 +256,7 @@ fn construct(vm: &mut Vm, a: &Args, name: &str) -> PyResult<Vec<u8>> {
 }
 
 fn bytes_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    super::new_needs_class(a, "bytes")?;
     if a.pos.len() == 2 && a.kwnames.is_empty() {
         if let Value::Obj(o) = &a.pos[1] {
             if matches!(&**o, Obj::Bytes(_)) {

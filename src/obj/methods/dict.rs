@@ -95,6 +95,7 @@ fn kw_update(vm: &mut Vm, d: &ObjRef, a: &Args) -> PyResult<()> {
 }
 
 fn dict_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    super::new_needs_class(a, "dict")?;
     let args = a.pos.get(1..).unwrap_or(&[]);
     if args.len() > 1 {
         return Err(type_error(format!(

@@ -454,6 +454,7 @@ pub fn float_from(vm: &mut Vm, x: &Value) -> PyResult<f64> {
 }
 
 fn float_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    super::new_needs_class(a, "float")?;
     a.no_kwargs("float")?;
     match a.pos.len() {
         1 => Ok(Value::Float(0.0)),

@@ -529,6 +529,7 @@ fn parse_bytes_int(x: &Value, base: u32) -> PyResult<Value> {
 }
 
 fn int_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    super::new_needs_class(a, "int")?;
     a.only_kwargs("int", &["base"])?;
     let args = a.pos.get(1..).unwrap_or(&[]);
     if args.len() > 2 {
@@ -567,6 +568,7 @@ fn int_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 }
 
 fn bool_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    super::new_needs_class(a, "bool")?;
     a.no_kwargs("bool")?;
     match a.pos.len() {
         1 => Ok(Value::Bool(false)),

@@ -106,6 +106,7 @@ fn snapshot(l: &RefCell<Vec<Value>>) -> Vec<Value> {
 }
 
 fn list_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    super::new_needs_class(a, "list")?;
     a.no_kwargs("list")?;
     match a.pos.len() {
         1 => Ok(Value::list(vec![])),

@@ -104,6 +104,20 @@ pub(crate) fn unary_slot_arity(
     a.check_slot(method, 0)
 }
 
+/// `owner.__new__()` called with no class at all: CPython's TypeError, checked before a
+/// builtin type's `__new__` looks at its arguments past the class.
+pub(crate) fn new_needs_class(
+    a: &crate::obj::function::Args,
+    owner: &str,
+) -> crate::vm::errors::PyResult<()> {
+    if a.pos.is_empty() {
+        return Err(crate::vm::errors::type_error(format!(
+            "{owner}.__new__(): not enough arguments"
+        )));
+    }
+    Ok(())
+}
+
 /// Whether CPython implements `owner.method` as a slot wrapper (`int.__add__`, whose repr
 /// is `<slot wrapper ...>`) rather than a method descriptor (`int.bit_length`, and the
 /// dunders CPython defines as methods, such as `int.__round__` or `dict.__getitem__`).

@@ -40,6 +40,7 @@ fn arg(vm: &mut Vm, v: &Value) -> PyResult<BigInt> {
 }
 
 fn range_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    super::new_needs_class(a, "range")?;
     a.no_kwargs("range")?;
     let args = a.pos.get(1..).unwrap_or(&[]);
     let (start, stop, step) = match args.len() {

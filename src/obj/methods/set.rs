@@ -111,9 +111,11 @@ fn set_init(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 }
 
 fn set_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    super::new_needs_class(a, "set")?;
     new_impl(vm, a, false)
 }
 fn frozenset_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    super::new_needs_class(a, "frozenset")?;
     new_impl(vm, a, true)
 }
 

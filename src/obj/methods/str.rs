@@ -85,6 +85,7 @@ fn new_str(s: String) -> Value {
 // ---- construction and protocol methods ----
 
 fn str_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    super::new_needs_class(a, "str")?;
     a.only_kwargs("str", &["object", "encoding", "errors"])?;
     let args = a.pos.get(1..).unwrap_or(&[]);
     if args.len() > 3 {

@@ -22,6 +22,7 @@ fn this<'a>(vm: &Vm, a: &'a Args, name: &str) -> PyResult<&'a [Value]> {
 }
 
 fn tuple_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    super::new_needs_class(a, "tuple")?;
     a.no_kwargs("tuple")?;
     match a.pos.len() {
         1 => Ok(Value::tuple(vec![])),
