@@ -53,13 +53,17 @@ impl Interpreter {
     /// Runs `text` as the `__main__` module named `name` (a path or `<string>`).
     /// Returns the process exit status; uncaught exceptions are printed to stderr.
     pub fn run_main(&mut self, name: &str, text: String) -> i32 {
-        self.run_main_in(name, text, "")
+        self.run_main_as(name, text, "", MainKind::Script)
     }
 
     /// `run_main` for `aio -m`: the module's `__package__` is `package`, so its relative
     /// imports work.
     pub fn run_main_in(&mut self, name: &str, text: String, package: &str) -> i32 {
-        let status = match self.exec_main(name, text, package) {
+        self.run_main_as(name, text, package, MainKind::Module)
+    }
+
+    fn run_main_as(&mut self, name: &str, text: String, package: &str, kind: MainKind) -> i32 {
+        let status = match self.exec_main(name, text, package, kind) {
             Ok(()) => 0,
             // A syntax error: reported, and nothing ran that needs shutting down.
             Err(MainError::Compile(status)) => return status,
@@ -73,14 +77,20 @@ impl Interpreter {
     /// the prompt that follows; an uncaught exception, SystemExit included, is printed
     /// (as CPython's inspect mode does) rather than ending the process.
     pub fn run_main_then_inspect(&mut self, name: &str, text: String) {
-        if let Err(MainError::Raised(e)) = self.exec_main(name, text, "") {
+        if let Err(MainError::Raised(e)) = self.exec_main(name, text, "", MainKind::Script) {
             self.vm.flush_std_streams();
             self.vm.print_exception(&e.value());
         }
     }
 
     /// Compiles and runs the `__main__` module.
-    fn exec_main(&mut self, name: &str, text: String, package: &str) -> Result<(), MainError> {
+    fn exec_main(
+        &mut self,
+        name: &str,
+        text: String,
+        package: &str,
+        kind: MainKind,
+    ) -> Result<(), MainError> {
         // `-c` code is a string to CPython's tokenizer; anything else was read from a file.
         let source = Rc::new(if name == "<string>" {
             Source::new(name, text)
@@ -108,6 +118,11 @@ impl Interpreter {
                     Value::str(package),
                 )
                 .ok();
+        }
+        if let crate::obj::Obj::Module(m) = &*module {
+            if let crate::obj::Obj::Dict(d) = &*m.dict {
+                main_dunders(&mut d.borrow_mut(), name, kind);
+            }
         }
         self.vm
             .register_module("__main__", Value::Obj(module.clone()));
@@ -253,5 +268,38 @@ fn join_interpreter<T>(h: std::thread::JoinHandle<T>) -> T {
     match h.join() {
         Ok(v) => v,
         Err(p) => std::panic::resume_unwind(p),
+    }
+}
+
+/// How `__main__` was given: a script (a file, `-c`, stdin) or a module (`-m`).
+#[derive(Clone, Copy, PartialEq)]
+enum MainKind {
+    Script,
+    Module,
+}
+
+/// The names CPython's `__main__` starts with, in its order: `__annotations__` always;
+/// for a script `__spec__` None, and `__cached__` None beside `__file__`, which `-c`
+/// code has not. (`__loader__`, an importlib loader object, is not there.)
+fn main_dunders(d: &mut crate::obj::DictData, name: &str, kind: MainKind) {
+    use crate::vm::dictops::{del_str, set_str};
+    let builtins = del_str(d, &Value::str("__builtins__"));
+    let file = del_str(d, &Value::str("__file__"));
+    if kind == MainKind::Script {
+        set_str(d, Value::str("__spec__"), Value::None);
+    }
+    set_str(
+        d,
+        Value::str("__annotations__"),
+        Value::dict(crate::obj::DictData::new()),
+    );
+    if let Some(b) = builtins {
+        set_str(d, Value::str("__builtins__"), b);
+    }
+    if let Some(f) = file.filter(|_| name != "<string>") {
+        set_str(d, Value::str("__file__"), f);
+        if kind == MainKind::Script {
+            set_str(d, Value::str("__cached__"), Value::None);
+        }
     }
 }

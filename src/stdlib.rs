@@ -11,8 +11,8 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("functools", include_str!("../stdlib/functools.aio"), false),
     ("traceback", include_str!("../stdlib/traceback.aio"), false),
     ("inspect", include_str!("../stdlib/inspect.aio"), false),
-    ("os", include_str!("../stdlib/os/__init__.aio"), true),
-    ("os.path", include_str!("../stdlib/os/path.aio"), false),
+    ("os", include_str!("../stdlib/os.aio"), false),
+    ("posixpath", include_str!("../stdlib/posixpath.aio"), false),
     (
         "contextvars",
         include_str!("../stdlib/contextvars.aio"),
@@ -51,6 +51,11 @@ const MODULES: &[(&str, &str, bool)] = &[
     (
         "_sitebuiltins",
         include_str!("../stdlib/_sitebuiltins.aio"),
+        false,
+    ),
+    (
+        "_sitelicense",
+        include_str!("../stdlib/_sitelicense.aio"),
         false,
     ),
     ("fractions", include_str!("../stdlib/fractions.aio"), false),
@@ -233,7 +238,10 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("locale", include_str!("../stdlib/locale.aio"), false),
     ("_locale", include_str!("../stdlib/_locale.aio"), false),
     ("termios", include_str!("../stdlib/termios.aio"), false),
+    ("tty", include_str!("../stdlib/tty.aio"), false),
     ("pwd", include_str!("../stdlib/pwd.aio"), false),
+    ("grp", include_str!("../stdlib/grp.aio"), false),
+    ("fcntl", include_str!("../stdlib/fcntl.aio"), false),
     ("resource", include_str!("../stdlib/resource.aio"), false),
     ("getpass", include_str!("../stdlib/getpass.aio"), false),
     ("mimetypes", include_str!("../stdlib/mimetypes.aio"), false),
@@ -602,6 +610,7 @@ const MODULES: &[(&str, &str, bool)] = &[
         include_str!("../stdlib/json/scanner.aio"),
         false,
     ),
+    ("json.tool", include_str!("../stdlib/json/tool.aio"), false),
     (
         "asyncio",
         include_str!("../stdlib/asyncio/__init__.aio"),
@@ -747,9 +756,9 @@ pub fn find(name: &str) -> Option<(&'static str, bool)> {
         .map(|(_, src, pkg)| (*src, *pkg))
 }
 
-/// The builtins CPython's `site` adds, which `_sitebuiltins` binds the first time a
+/// The builtins CPython's `site` adds (`site.setcopyright` included), which `_sitebuiltins` binds the first time a
 /// program looks one up (`Vm::site_builtin`).
-pub const SITE_BUILTINS: &[&str] = &["exit", "quit", "help"];
+pub const SITE_BUILTINS: &[&str] = &["exit", "quit", "help", "copyright", "credits", "license"];
 
 /// Attributes that an embedded module binds on first use where CPython's module has them
 /// from the start, so that `import asyncio` does not compile what most programs never

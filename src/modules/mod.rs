@@ -12,6 +12,7 @@ pub mod codecs;
 pub mod compile_single;
 pub mod exec;
 pub mod faulthandler;
+pub mod fcntl;
 pub mod file;
 pub mod gc_module;
 pub mod hashlib;
@@ -75,6 +76,7 @@ pub fn init(vm: &mut Vm) {
     zlib::register(vm);
     resource::register(vm);
     termios::register(vm);
+    fcntl::register(vm);
     userids::register(vm);
     faulthandler::register(vm);
     unicodedata::register(vm);

@@ -801,6 +801,7 @@ pub fn register(vm: &mut Vm) {
             Value::string(format!("3.11.7 (aio {})", env!("CARGO_PKG_VERSION"))),
         ),
         ("version_info", version_info),
+        ("copyright", Value::str(CPYTHON_COPYRIGHT)),
         ("hexversion", Value::Int(0x030B07F0)),
         ("api_version", Value::Int(1013)),
         ("platform", Value::str("linux")),
@@ -853,6 +854,19 @@ pub fn register(vm: &mut Vm) {
     }
     sync_from_vm(vm);
 }
+
+/// `sys.copyright`: CPython 3.11's notice, which the `copyright` builtin prints.
+const CPYTHON_COPYRIGHT: &str = "Copyright (c) 2001-2023 Python Software Foundation.\n\
+All Rights Reserved.\n\
+\n\
+Copyright (c) 2000 BeOpen.com.\n\
+All Rights Reserved.\n\
+\n\
+Copyright (c) 1995-2001 Corporation for National Research Initiatives.\n\
+All Rights Reserved.\n\
+\n\
+Copyright (c) 1991-1995 Stichting Mathematisch Centrum, Amsterdam.\n\
+All Rights Reserved.";
 
 #[cfg(test)]
 mod tests {

@@ -183,6 +183,7 @@ pub const MODULE_OWNERS: &[&str] = &[
     "_zlib",
     "_resource",
     "_termios",
+    "_fcntl",
     "_userids",
     "_faulthandler",
     "unicodedata",

@@ -46,6 +46,50 @@ impl<'a> Args<'a> {
         )))
     }
 
+    /// The arity check of a slot wrapper (`list.__len__`, `str.__getitem__`, `int.__add__`)
+    /// taking `extra` arguments after its receiver, as CPython's `check_num_args`:
+    /// "expected 1 argument, got 0", "wrapper __len__() takes no keyword arguments".
+    pub fn check_slot(&self, name: &str, extra: usize) -> PyResult<()> {
+        self.no_slot_kwargs(name)?;
+        let n = self.pos.len().saturating_sub(1);
+        if n == extra {
+            return Ok(());
+        }
+        Err(type_error(format!(
+            "expected {extra} argument{}, got {n}",
+            if extra == 1 { "" } else { "s" }
+        )))
+    }
+
+    /// The arity check of the slot wrappers CPython parses with `PyArg_UnpackTuple(args,
+    /// "", min, max)` (`__setitem__`, `__setattr__`, `list.__mul__`, `__pow__`): the same
+    /// words after an empty name, hence the leading space (" expected 2 arguments, got 1").
+    /// `min` and `max` count the arguments after the receiver.
+    pub fn check_slot_unpacked(&self, name: &str, min: usize, max: usize) -> PyResult<()> {
+        self.no_slot_kwargs(name)?;
+        let n = self.pos.len().saturating_sub(1);
+        let (bound, k) = if n < min {
+            (if min == max { "" } else { "at least " }, min)
+        } else if n > max {
+            (if min == max { "" } else { "at most " }, max)
+        } else {
+            return Ok(());
+        };
+        Err(type_error(format!(
+            " expected {bound}{k} argument{}, got {n}",
+            if k == 1 { "" } else { "s" }
+        )))
+    }
+
+    fn no_slot_kwargs(&self, name: &str) -> PyResult<()> {
+        if self.kwnames.is_empty() {
+            return Ok(());
+        }
+        Err(type_error(format!(
+            "wrapper {name}() takes no keyword arguments"
+        )))
+    }
+
     /// None when a method's positional count (receiver included) is in `min..=max`; else
     /// the count, `min` and `max` without the receiver, as CPython's messages give them.
     fn counts_without_receiver(&self, min: usize, max: usize) -> Option<(usize, usize, usize)> {

@@ -278,7 +278,8 @@ fn b_sorted(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     check_kw(args, "sort", &["key", "reverse"])?;
     let mut items = vm.collect(&args.pos[0])?;
     let reverse = match args.kw("reverse") {
-        Some(r) => vm.truthy(r)?,
+        // An int, as CPython's Argument Clinic `int` takes it (None is a TypeError).
+        Some(r) => vm.c_int_value(r)? != 0,
         None => false,
     };
     sort_values(vm, &mut items, args.kw("key"), reverse)?;

@@ -256,6 +256,7 @@ fn construct(vm: &mut Vm, a: &Args, name: &str) -> PyResult<Vec<u8>> {
 }
 
 fn bytes_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    super::new_needs_class(a, "bytes")?;
     if a.pos.len() == 2 && a.kwnames.is_empty() {
         if let Value::Obj(o) = &a.pos[1] {
             if matches!(&**o, Obj::Bytes(_)) {
@@ -1261,7 +1262,7 @@ fn ba_this<'a>(vm: &Vm, a: &'a Args, name: &str) -> PyResult<&'a ByteArrayObj> {
         Some(v) => {
             ba_cell(v).ok_or_else(|| super::wrong_receiver(name, "bytearray", &vm.type_name(v)))
         }
-        None => Err(type_error(format!("descriptor '{name}' needs an argument"))),
+        None => Err(super::receiver_missing(name, "bytearray")),
     }
 }
 

@@ -224,6 +224,7 @@ enum Part {
 
 /// `complex(real=0, imag=0)` and `complex(string)`.
 fn complex_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    super::new_needs_class(a, "complex")?;
     // Subclasses come here through `payload::new_instance` with `complex` itself.
     let cls = a.pos.first().cloned().unwrap_or(Value::None);
     if !matches!(&cls, Value::Obj(o) if o.is(&vm.t.complex)) {

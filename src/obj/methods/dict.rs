@@ -23,12 +23,12 @@ fn as_dict(v: &Value) -> Option<(&ObjRef, &RefCell<DictData>)> {
 }
 
 fn this<'a>(vm: &Vm, a: &'a Args, name: &str) -> PyResult<(&'a ObjRef, &'a RefCell<DictData>)> {
-    match a.pos.first() {
+    let receiver = match a.pos.first() {
         Some(v) => as_dict(v).ok_or_else(|| super::wrong_receiver(name, "dict", &vm.type_name(v))),
-        None => Err(type_error(format!(
-            "unbound method dict.{name}() needs an argument"
-        ))),
-    }
+        None => Err(super::receiver_missing(name, "dict")),
+    }?;
+    super::unary_slot_arity(a, name)?;
+    Ok(receiver)
 }
 
 /// `(key, value)` pairs of a dict, snapshotted.
@@ -95,6 +95,7 @@ fn kw_update(vm: &mut Vm, d: &ObjRef, a: &Args) -> PyResult<()> {
 }
 
 fn dict_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    super::new_needs_class(a, "dict")?;
     let args = a.pos.get(1..).unwrap_or(&[]);
     if args.len() > 1 {
         return Err(type_error(format!(
@@ -163,7 +164,7 @@ fn len(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn getitem(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let (o, _) = this(vm, a, "__getitem__")?;
-    a.check("__getitem__", 2, 2)?;
+    a.check_method("dict", "__getitem__", 2, 2)?;
     match vm.dict_get(o, &a.pos[1])? {
         Some(v) => Ok(v),
         None => Err(key_error(a.pos[1].clone())),
@@ -172,21 +173,21 @@ fn getitem(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn setitem(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let (o, _) = this(vm, a, "__setitem__")?;
-    a.check("__setitem__", 3, 3)?;
+    a.check_slot_unpacked("__setitem__", 2, 2)?;
     vm.dict_set(o, a.pos[1].clone(), a.pos[2].clone())?;
     Ok(Value::None)
 }
 
 fn delitem(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let (o, _) = this(vm, a, "__delitem__")?;
-    a.check("__delitem__", 2, 2)?;
+    a.check_slot("__delitem__", 1)?;
     vm.dict_del(o, &a.pos[1])?;
     Ok(Value::None)
 }
 
 fn contains(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let (o, _) = this(vm, a, "__contains__")?;
-    a.check("__contains__", 2, 2)?;
+    a.check_method("dict", "__contains__", 2, 2)?;
     Ok(Value::Bool(vm.dict_get(o, &a.pos[1])?.is_some()))
 }
 
@@ -235,7 +236,7 @@ pub fn dict_eq(vm: &mut Vm, a: &ObjRef, b: &ObjRef) -> PyResult<bool> {
 
 fn eq_impl(vm: &mut Vm, a: &Args, neg: bool) -> PyResult<Value> {
     let (o, _) = this(vm, a, "__eq__")?;
-    a.check("__eq__", 2, 2)?;
+    a.check_slot("__eq__", 1)?;
     let Some((p, _)) = as_dict(&a.pos[1]) else {
         return Ok(not_impl(vm));
     };
@@ -254,7 +255,7 @@ fn copy_of(d: &RefCell<DictData>) -> Value {
 
 fn or(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let (_, d) = this(vm, a, "__or__")?;
-    a.check("__or__", 2, 2)?;
+    a.check_slot("__or__", 1)?;
     if as_dict(&a.pos[1]).is_none() {
         return Ok(not_impl(vm));
     }
@@ -266,7 +267,7 @@ fn or(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 }
 fn ror(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     this(vm, a, "__ror__")?;
-    a.check("__ror__", 2, 2)?;
+    a.check_slot("__ror__", 1)?;
     let Some((_, other)) = as_dict(&a.pos[1]) else {
         return Ok(not_impl(vm));
     };
@@ -278,7 +279,7 @@ fn ror(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 }
 fn ior(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let (o, _) = this(vm, a, "__ior__")?;
-    a.check("__ior__", 2, 2)?;
+    a.check_slot("__ior__", 1)?;
     update_from(vm, o, &a.pos[1])?;
     Ok(a.pos[0].clone())
 }
@@ -499,7 +500,7 @@ fn view_has(vm: &mut Vm, v: &DictViewObj, x: &Value) -> PyResult<bool> {
 
 fn view_contains(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let v = view_this(vm, a, "__contains__")?;
-    a.check("__contains__", 2, 2)?;
+    a.check_slot("__contains__", 1)?;
     Ok(Value::Bool(view_has(vm, v, &a.pos[1])?))
 }
 
@@ -552,7 +553,7 @@ setops! {
 
 fn view_cmp(vm: &mut Vm, a: &Args, op: CmpOp) -> PyResult<Value> {
     let v = view_this(vm, a, "__eq__")?;
-    a.check("__eq__", 2, 2)?;
+    a.check_slot("__eq__", 1)?;
     let other = &a.pos[1];
     if v.kind == DictIterKind::Values || !is_setlike(other) {
         return Ok(not_impl(vm));

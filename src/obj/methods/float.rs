@@ -13,13 +13,13 @@ use num_bigint::BigInt;
 use num_traits::{Signed, Zero};
 
 fn this(vm: &Vm, a: &Args, name: &str) -> PyResult<f64> {
-    match a.pos.first() {
+    let receiver = match a.pos.first() {
         Some(Value::Float(x)) => Ok(*x),
         Some(v) => Err(super::wrong_receiver(name, "float", &vm.type_name(v))),
-        None => Err(type_error(format!(
-            "descriptor '{name}' of 'float' object needs an argument"
-        ))),
-    }
+        None => Err(super::receiver_missing(name, "float")),
+    }?;
+    super::unary_slot_arity(a, name)?;
+    Ok(receiver)
 }
 
 fn other<'a>(a: &'a Args, name: &str) -> PyResult<&'a Value> {
@@ -78,8 +78,7 @@ arith! {
 
 fn pow(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     this(vm, a, "__pow__")?;
-    a.no_kwargs("__pow__")?;
-    a.check_pos("__pow__", 2, 3)?;
+    a.check_slot_unpacked("__pow__", 1, 2)?;
     if a.pos.get(2).is_some_and(|m| !m.is_none()) {
         return Err(type_error(
             "pow() 3rd argument not allowed unless all arguments are integers",
@@ -172,7 +171,7 @@ fn repr(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn format(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let x = this(vm, a, "__format__")?;
-    a.check("__format__", 2, 2)?;
+    a.check_method("float", "__format__", 2, 2)?;
     let Some(spec) = a.pos[1].as_str() else {
         return Err(type_error(format!(
             "__format__() argument must be str, not {}",
@@ -189,7 +188,7 @@ fn format(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn round(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let x = this(vm, a, "__round__")?;
-    a.check("__round__", 1, 2)?;
+    a.check_method("float", "__round__", 1, 2)?;
     let nd = match a.pos.get(1) {
         None | Some(Value::None) => None,
         Some(n) => Some(match as_int(n) {
@@ -455,6 +454,7 @@ pub fn float_from(vm: &mut Vm, x: &Value) -> PyResult<f64> {
 }
 
 fn float_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    super::new_needs_class(a, "float")?;
     a.no_kwargs("float")?;
     match a.pos.len() {
         1 => Ok(Value::Float(0.0)),

@@ -18,12 +18,12 @@ pub(crate) fn not_impl(vm: &Vm) -> Value {
 
 /// The receiver of an int method (bools count), or a TypeError naming the method.
 fn this<'a>(vm: &Vm, a: &'a Args, name: &str) -> PyResult<IntRef<'a>> {
-    match a.pos.first() {
+    let receiver = match a.pos.first() {
         Some(v) => as_int(v).ok_or_else(|| super::wrong_receiver(name, "int", &vm.type_name(v))),
-        None => Err(type_error(format!(
-            "descriptor '{name}' of 'int' object needs an argument"
-        ))),
-    }
+        None => Err(super::receiver_missing(name, "int")),
+    }?;
+    super::unary_slot_arity(a, name)?;
+    Ok(receiver)
 }
 
 /// The single argument of a binary special method.
@@ -129,8 +129,7 @@ cmp! {
 
 fn pow(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     this(vm, a, "__pow__")?;
-    a.no_kwargs("__pow__")?;
-    a.check_pos("__pow__", 2, 3)?;
+    a.check_slot_unpacked("__pow__", 1, 2)?;
     let (x, y) = (&a.pos[0], crate::vm::payload::builtin_view(&a.pos[1]));
     let m = a.pos.get(2).filter(|m| !m.is_none());
     if as_int(y).is_none() {
@@ -252,7 +251,7 @@ fn repr(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn format(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let v = this(vm, a, "__format__")?;
-    a.check("__format__", 2, 2)?;
+    a.check_method("int", "__format__", 2, 2)?;
     let Some(spec) = a.pos[1].as_str() else {
         return Err(type_error(format!(
             "__format__() argument must be str, not {}",
@@ -275,7 +274,7 @@ fn format(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn round(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let v = this(vm, a, "__round__")?;
-    a.check("__round__", 1, 2)?;
+    a.check_method("int", "__round__", 1, 2)?;
     let nd = match a.pos.get(1) {
         None | Some(Value::None) => return Ok(to_plain_int(v)),
         Some(n) => match as_int(n) {
@@ -530,6 +529,7 @@ fn parse_bytes_int(x: &Value, base: u32) -> PyResult<Value> {
 }
 
 fn int_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    super::new_needs_class(a, "int")?;
     a.only_kwargs("int", &["base"])?;
     let args = a.pos.get(1..).unwrap_or(&[]);
     if args.len() > 2 {
@@ -568,6 +568,7 @@ fn int_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 }
 
 fn bool_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    super::new_needs_class(a, "bool")?;
     a.no_kwargs("bool")?;
     match a.pos.len() {
         1 => Ok(Value::Bool(false)),

@@ -91,14 +91,14 @@ fn list_cell(v: &Value) -> Option<&RefCell<Vec<Value>>> {
 }
 
 fn this<'a>(vm: &Vm, a: &'a Args, name: &str) -> PyResult<&'a RefCell<Vec<Value>>> {
-    match a.pos.first() {
+    let receiver = match a.pos.first() {
         Some(v) => {
             list_cell(v).ok_or_else(|| super::wrong_receiver(name, "list", &vm.type_name(v)))
         }
-        None => Err(type_error(format!(
-            "unbound method list.{name}() needs an argument"
-        ))),
-    }
+        None => Err(super::receiver_missing(name, "list")),
+    }?;
+    super::unary_slot_arity(a, name)?;
+    Ok(receiver)
 }
 
 fn snapshot(l: &RefCell<Vec<Value>>) -> Vec<Value> {
@@ -106,6 +106,7 @@ fn snapshot(l: &RefCell<Vec<Value>>) -> Vec<Value> {
 }
 
 fn list_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    super::new_needs_class(a, "list")?;
     a.no_kwargs("list")?;
     match a.pos.len() {
         1 => Ok(Value::list(vec![])),
@@ -158,7 +159,7 @@ pub fn slice_items(items: &[Value], sl: &super::slice::SliceIdx) -> Vec<Value> {
 
 pub(crate) fn getitem(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let l = this(vm, a, "__getitem__")?;
-    a.check("__getitem__", 2, 2)?;
+    a.check_method("list", "__getitem__", 2, 2)?;
     let n = l.borrow().len();
     match seq_index(vm, &a.pos[1], n, "list")? {
         Index::At(i) => {
@@ -180,7 +181,7 @@ pub(crate) fn getitem(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn setitem(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let l = this(vm, a, "__setitem__")?;
-    a.check("__setitem__", 3, 3)?;
+    a.check_slot_unpacked("__setitem__", 2, 2)?;
     let n = l.borrow().len();
     match seq_index(vm, &a.pos[1], n, "list")? {
         Index::At(i) => {
@@ -256,7 +257,7 @@ pub fn delete_slice<T>(v: &mut Vec<T>, sl: &super::slice::SliceIdx) {
 
 fn delitem(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let l = this(vm, a, "__delitem__")?;
-    a.check("__delitem__", 2, 2)?;
+    a.check_slot("__delitem__", 1)?;
     let n = l.borrow().len();
     let removed: Vec<Value>;
     match seq_index(vm, &a.pos[1], n, "list")? {
@@ -284,7 +285,7 @@ fn delitem(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn contains(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let l = this(vm, a, "__contains__")?;
-    a.check("__contains__", 2, 2)?;
+    a.check_slot("__contains__", 1)?;
     let items = snapshot(l);
     for x in &items {
         if vm.eq(x, &a.pos[1])? {
@@ -312,7 +313,7 @@ fn reversed(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn add(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let l = this(vm, a, "__add__")?;
-    a.check("__add__", 2, 2)?;
+    a.check_slot("__add__", 1)?;
     let Some(r) = list_cell(&a.pos[1]) else {
         return Err(type_error(format!(
             "can only concatenate list (not \"{}\") to list",
@@ -326,7 +327,7 @@ fn add(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn iadd(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let l = this(vm, a, "__iadd__")?;
-    a.check("__iadd__", 2, 2)?;
+    a.check_slot("__iadd__", 1)?;
     let items = vm.collect(&a.pos[1])?;
     l.borrow_mut().extend(items);
     Ok(a.pos[0].clone())
@@ -334,7 +335,7 @@ fn iadd(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn mul(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let l = this(vm, a, "__mul__")?;
-    a.check("__mul__", 2, 2)?;
+    a.check_slot_unpacked("__mul__", 1, 1)?;
     let Some(n) = repeat_count(vm, &a.pos[1])? else {
         return Ok(not_impl(vm));
     };
@@ -352,7 +353,7 @@ fn mul(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn imul(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let l = this(vm, a, "__imul__")?;
-    a.check("__imul__", 2, 2)?;
+    a.check_slot_unpacked("__imul__", 1, 1)?;
     let Some(n) = repeat_count(vm, &a.pos[1])? else {
         return Ok(not_impl(vm));
     };
@@ -659,7 +660,8 @@ fn sort(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.only_kwargs("sort", &["key", "reverse"])?;
     let key = a.kw("key").cloned().unwrap_or(Value::None);
     let reverse = match a.kw("reverse") {
-        Some(r) => vm.truthy(r)?,
+        // An int, as CPython's Argument Clinic `int` takes it (None is a TypeError).
+        Some(r) => vm.c_int_value(r)? != 0,
         None => false,
     };
     let mut items = std::mem::take(&mut *l.borrow_mut());

@@ -64,6 +64,60 @@ pub(crate) fn wrong_receiver(method: &str, owner: &str, got: &str) -> crate::vm:
     })
 }
 
+/// CPython's TypeError for `owner.method()` called through the class with no receiver:
+/// "descriptor '__len__' of 'list' object needs an argument" for a slot wrapper,
+/// "unbound method list.append() needs an argument" for a method.
+pub(crate) fn receiver_missing(method: &str, owner: &str) -> crate::vm::errors::ExcRef {
+    crate::vm::errors::type_error(if is_slot_wrapper(method, owner) {
+        format!("descriptor '{method}' of '{owner}' object needs an argument")
+    } else {
+        format!("unbound method {owner}.{method}() needs an argument")
+    })
+}
+
+/// The slot wrappers that take nothing but their receiver (`list.__len__`, `int.__hash__`):
+/// called with more, CPython says "expected 0 arguments, got 1". A type's receiver check
+/// calls this, so each such method need not.
+pub(crate) fn unary_slot_arity(
+    a: &crate::obj::function::Args,
+    method: &str,
+) -> crate::vm::errors::PyResult<()> {
+    const UNARY_SLOTS: &[&str] = &[
+        "__len__",
+        "__iter__",
+        "__next__",
+        "__repr__",
+        "__str__",
+        "__hash__",
+        "__bool__",
+        "__neg__",
+        "__pos__",
+        "__abs__",
+        "__invert__",
+        "__int__",
+        "__float__",
+        "__index__",
+    ];
+    if a.pos.len() == 1 && a.kwnames.is_empty() || !UNARY_SLOTS.contains(&method) {
+        return Ok(());
+    }
+    a.check_slot(method, 0)
+}
+
+/// `owner.__new__()` called with no class at all: CPython's TypeError, checked before a
+/// builtin type's `__new__` looks at its arguments past the class.
+pub(crate) fn new_needs_class(
+    a: &crate::obj::function::Args,
+    owner: &str,
+) -> crate::vm::errors::PyResult<()> {
+    if a.pos.is_empty() {
+        return Err(crate::vm::errors::type_error(format!(
+            "{owner}.__new__(): not enough arguments"
+        )));
+    }
+    Ok(())
+}
+
 /// Whether CPython implements `owner.method` as a slot wrapper (`int.__add__`, whose repr
 /// is `<slot wrapper ...>`) rather than a method descriptor (`int.bit_length`, and the
 /// dunders CPython defines as methods, such as `int.__round__` or `dict.__getitem__`).

@@ -22,11 +22,12 @@ fn inherits_object(vm: &mut Vm, cls: &ObjRef, name: &str) -> bool {
 }
 
 fn self_arg<'a>(args: &'a Args, method: &str) -> PyResult<&'a Value> {
-    args.pos.first().ok_or_else(|| {
-        type_error(format!(
-            "descriptor '{method}' of 'object' object needs an argument"
-        ))
-    })
+    let receiver = args
+        .pos
+        .first()
+        .ok_or_else(|| super::receiver_missing(method, "object"))?;
+    super::unary_slot_arity(args, method)?;
+    Ok(receiver)
 }
 
 /// `object.__new__(cls, *args)`: a bare instance of `cls` with the layout it needs.
@@ -133,7 +134,7 @@ fn object_str(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 }
 
 fn object_eq(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("__eq__", 2, 2)?;
+    args.check_slot("__eq__", 1)?;
     if args.pos[0].is(&args.pos[1]) {
         Ok(Value::Bool(true))
     } else {
@@ -143,7 +144,7 @@ fn object_eq(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 
 /// `object.__ne__`: the inverse of `type(self).__eq__`, unless that is NotImplemented.
 fn object_ne(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("__ne__", 2, 2)?;
+    args.check_slot("__ne__", 1)?;
     let (a, b) = (&args.pos[0], &args.pos[1]);
     let Some(eq) = vm.lookup_special(a, "__eq__") else {
         return Ok(vm.t.not_implemented_value.clone());
@@ -159,6 +160,30 @@ fn not_implemented(vm: &mut Vm, _args: &Args) -> PyResult<Value> {
     Ok(vm.t.not_implemented_value.clone())
 }
 
+/// `object.__lt__` and the other orderings: NotImplemented, after the slot wrapper's
+/// checks of its receiver and its one argument.
+fn ordering(vm: &mut Vm, args: &Args, method: &str) -> PyResult<Value> {
+    self_arg(args, method)?;
+    args.check_slot(method, 1)?;
+    Ok(vm.t.not_implemented_value.clone())
+}
+
+fn object_lt(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    ordering(vm, args, "__lt__")
+}
+
+fn object_le(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    ordering(vm, args, "__le__")
+}
+
+fn object_gt(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    ordering(vm, args, "__gt__")
+}
+
+fn object_ge(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    ordering(vm, args, "__ge__")
+}
+
 fn object_hash(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let this = self_arg(args, "__hash__")?;
     Ok(Value::Int(match this {
@@ -168,7 +193,7 @@ fn object_hash(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 }
 
 fn object_format(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("__format__", 2, 2)?;
+    args.check_method("object", "__format__", 2, 2)?;
     let spec = &args.pos[1];
     let Some(s) = spec.as_str() else {
         return Err(type_error(format!(
@@ -197,7 +222,7 @@ fn name_arg(vm: &Vm, v: &Value) -> PyResult<Value> {
 }
 
 fn object_getattribute(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("__getattribute__", 2, 2)?;
+    args.check_slot("__getattribute__", 1)?;
     let (obj, name) = (&args.pos[0], name_arg(vm, &args.pos[1])?);
     if matches!(obj, Value::Obj(o) if matches!(&**o, Obj::Class(_) | Obj::Module(_) | Obj::Super(_)))
     {
@@ -211,7 +236,7 @@ fn object_getattribute(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 }
 
 fn object_setattr(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("__setattr__", 3, 3)?;
+    args.check_slot_unpacked("__setattr__", 2, 2)?;
     let (obj, name) = (&args.pos[0], name_arg(vm, &args.pos[1])?);
     if let Value::Obj(o) = obj {
         match &**o {
@@ -233,7 +258,7 @@ fn object_setattr(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 }
 
 fn object_delattr(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("__delattr__", 2, 2)?;
+    args.check_slot("__delattr__", 1)?;
     let (obj, name) = (&args.pos[0], name_arg(vm, &args.pos[1])?);
     let cls = vm.type_of(obj);
     vm.generic_delattr(obj, &cls, &name)?;
@@ -384,6 +409,17 @@ fn object_init_subclass(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             "{name}.__init_subclass__() takes no keyword arguments"
         )));
     }
+    if args.pos.len() > 1 {
+        // A classmethod taking nothing but its class (METH_NOARGS).
+        let name = match args.pos.first() {
+            Some(Value::Obj(o)) if as_class(o).is_some() => class_name(o).to_string(),
+            _ => "object".to_string(),
+        };
+        return Err(type_error(format!(
+            "{name}.__init_subclass__() takes no arguments ({} given)",
+            args.pos.len() - 1
+        )));
+    }
     let _ = vm;
     Ok(Value::None)
 }
@@ -461,10 +497,10 @@ pub fn register(vm: &mut Vm) {
             ("__str__", object_str),
             ("__eq__", object_eq),
             ("__ne__", object_ne),
-            ("__lt__", not_implemented),
-            ("__le__", not_implemented),
-            ("__gt__", not_implemented),
-            ("__ge__", not_implemented),
+            ("__lt__", object_lt),
+            ("__le__", object_le),
+            ("__gt__", object_gt),
+            ("__ge__", object_ge),
             ("__hash__", object_hash),
             ("__format__", object_format),
             ("__getattribute__", object_getattribute),

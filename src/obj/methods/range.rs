@@ -21,7 +21,7 @@ fn this<'a>(vm: &Vm, a: &'a Args, name: &str) -> PyResult<&'a RangeObj> {
             _ => Err(type_error("expected range")),
         },
         Some(v) => Err(super::wrong_receiver(name, "range", &vm.type_name(v))),
-        None => Err(type_error(format!("descriptor '{name}' needs an argument"))),
+        None => Err(super::receiver_missing(name, "range")),
     }
 }
 
@@ -40,6 +40,7 @@ fn arg(vm: &mut Vm, v: &Value) -> PyResult<BigInt> {
 }
 
 fn range_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    super::new_needs_class(a, "range")?;
     a.no_kwargs("range")?;
     let args = a.pos.get(1..).unwrap_or(&[]);
     let (start, stop, step) = match args.len() {

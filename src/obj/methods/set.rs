@@ -23,12 +23,12 @@ fn is_frozen(o: &ObjRef) -> bool {
 }
 
 fn this<'a>(vm: &Vm, a: &'a Args, name: &str) -> PyResult<&'a ObjRef> {
-    match a.pos.first() {
+    let receiver = match a.pos.first() {
         Some(v) => is_set(v).ok_or_else(|| super::wrong_receiver(name, "set", &vm.type_name(v))),
-        None => Err(type_error(format!(
-            "unbound method set.{name}() needs an argument"
-        ))),
-    }
+        None => Err(super::receiver_missing(name, "set")),
+    }?;
+    super::unary_slot_arity(a, name)?;
+    Ok(receiver)
 }
 
 fn this_mut<'a>(vm: &Vm, a: &'a Args, name: &str) -> PyResult<&'a ObjRef> {
@@ -111,9 +111,11 @@ fn set_init(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 }
 
 fn set_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    super::new_needs_class(a, "set")?;
     new_impl(vm, a, false)
 }
 fn frozenset_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    super::new_needs_class(a, "frozenset")?;
     new_impl(vm, a, true)
 }
 
@@ -142,7 +144,7 @@ fn len(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn contains(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let o = this(vm, a, "__contains__")?;
-    a.check("__contains__", 2, 2)?;
+    a.check_method("set", "__contains__", 2, 2)?;
     let x = &a.pos[1];
     match vm.set_contains(o, x) {
         Ok(b) => Ok(Value::Bool(b)),
@@ -442,7 +444,7 @@ fn symdiff_of(vm: &mut Vm, o: &ObjRef, other: &Value) -> PyResult<Value> {
 
 fn op_impl(vm: &mut Vm, a: &Args, name: &str, which: u8, reflected: bool) -> PyResult<Value> {
     let o = this(vm, a, name)?;
-    a.check(name, 2, 2)?;
+    a.check_slot(name, 1)?;
     let Some(p) = is_set(&a.pos[1]) else {
         return Ok(not_impl(vm));
     };
@@ -541,7 +543,7 @@ fn issubset_of(vm: &mut Vm, o: &ObjRef, p: &ObjRef) -> PyResult<bool> {
 
 fn cmp(vm: &mut Vm, a: &Args, op: CmpOp, name: &str) -> PyResult<Value> {
     let o = this(vm, a, name)?;
-    a.check(name, 2, 2)?;
+    a.check_slot(name, 1)?;
     let Some(p) = is_set(&a.pos[1]) else {
         return Ok(not_impl(vm));
     };

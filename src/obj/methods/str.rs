@@ -22,14 +22,14 @@ use std::cell::RefCell;
 pub const MAX_STR_BYTES: usize = 1 << 32;
 
 fn this<'a>(vm: &Vm, a: &'a Args, name: &str) -> PyResult<&'a StrObj> {
-    match a.pos.first() {
+    let receiver = match a.pos.first() {
         Some(v) => v
             .as_strobj()
             .ok_or_else(|| super::wrong_receiver(name, "str", &vm.type_name(v))),
-        None => Err(type_error(format!(
-            "unbound method str.{name}() needs an argument"
-        ))),
-    }
+        None => Err(super::receiver_missing(name, "str")),
+    }?;
+    super::unary_slot_arity(a, name)?;
+    Ok(receiver)
 }
 
 /// A required str argument with CPython's "must be str, not int" message.
@@ -85,6 +85,7 @@ fn new_str(s: String) -> Value {
 // ---- construction and protocol methods ----
 
 fn str_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    super::new_needs_class(a, "str")?;
     a.only_kwargs("str", &["object", "encoding", "errors"])?;
     let args = a.pos.get(1..).unwrap_or(&[]);
     if args.len() > 3 {
@@ -206,13 +207,13 @@ fn is_slice(v: &Value) -> bool {
 
 fn getitem(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     this(vm, a, "__getitem__")?;
-    a.check("__getitem__", 2, 2)?;
+    a.check_slot("__getitem__", 1)?;
     str_getitem(vm, &a.pos[0], &a.pos[1])
 }
 
 fn contains(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "__contains__")?;
-    a.check("__contains__", 2, 2)?;
+    a.check_slot("__contains__", 1)?;
     match builtin_view(&a.pos[1]).as_str() {
         Some(sub) => Ok(Value::Bool(search::find(s.as_str(), sub).is_some())),
         None => Err(type_error(format!(
@@ -229,7 +230,7 @@ fn iter(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn add(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "__add__")?;
-    a.check("__add__", 2, 2)?;
+    a.check_slot("__add__", 1)?;
     match builtin_view(&a.pos[1]).as_str() {
         Some(t) => {
             let mut out = String::with_capacity(s.s.len() + t.len());
@@ -278,7 +279,7 @@ pub fn check_repeat(unit: usize, count: usize) -> PyResult<()> {
 
 fn mul(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "__mul__")?;
-    a.check("__mul__", 2, 2)?;
+    a.check_slot_unpacked("__mul__", 1, 1)?;
     let Some(n) = repeat_count(vm, &a.pos[1])? else {
         return Ok(not_impl(vm));
     };
@@ -349,7 +350,7 @@ pub fn format_value(vm: &mut Vm, v: &Value, spec: &str) -> PyResult<String> {
 
 fn format_dunder(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "__format__")?;
-    a.check("__format__", 2, 2)?;
+    a.check_method("str", "__format__", 2, 2)?;
     let spec = str_arg(vm, &a.pos[1], "__format__() argument")?;
     text::format_str(s.as_str(), spec)
         .map(new_str)
@@ -629,7 +630,7 @@ pub fn str_mod(vm: &mut Vm, fmt: &str, args: &Value) -> PyResult<String> {
 
 fn mod_(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "__mod__")?;
-    a.check("__mod__", 2, 2)?;
+    a.check_slot("__mod__", 1)?;
     let fmt = s.as_str().to_string();
     str_mod(vm, &fmt, &a.pos[1]).map(new_str)
 }
@@ -637,7 +638,7 @@ fn mod_(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 /// `str.__rmod__(self, other)`: `other % self` when `other` is a str, else NotImplemented.
 fn rmod(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     this(vm, a, "__rmod__")?;
-    a.check("__rmod__", 2, 2)?;
+    a.check_slot("__rmod__", 1)?;
     match a.pos[1].as_strobj() {
         Some(fmt) => {
             let fmt = fmt.as_str().to_string();

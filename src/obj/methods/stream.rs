@@ -481,6 +481,20 @@ fn m_close(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     Ok(Value::None)
 }
 
+/// `with sys.stdin as f:` (IOBase.__enter__): the stream itself, while it is open.
+fn m_enter(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    let s = self_stream(vm, args, "__enter__")?;
+    check_open(s, ".")?;
+    Ok(args.pos[0].clone())
+}
+
+/// IOBase.__exit__: closes the stream, whatever ended the block.
+fn m_exit(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    self_stream(vm, args, "__exit__")?;
+    vm.call_method(&args.pos[0], "close", &[])?;
+    Ok(Value::None)
+}
+
 pub fn register(vm: &mut Vm) {
     let cls = vm.t.text_io.clone();
     vm.add_methods(
@@ -502,6 +516,8 @@ pub fn register(vm: &mut Vm) {
             ("writable", m_writable),
             ("seekable", m_false),
             ("__repr__", m_repr),
+            ("__enter__", m_enter),
+            ("__exit__", m_exit),
         ],
     );
     let props: &[(&'static str, crate::obj::function::NativeFn)] = &[

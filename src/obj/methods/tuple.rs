@@ -11,17 +11,18 @@ use crate::vm::value::Value;
 use crate::vm::Vm;
 
 fn this<'a>(vm: &Vm, a: &'a Args, name: &str) -> PyResult<&'a [Value]> {
-    match a.pos.first() {
+    let receiver = match a.pos.first() {
         Some(v) => v
             .as_tuple()
             .ok_or_else(|| super::wrong_receiver(name, "tuple", &vm.type_name(v))),
-        None => Err(type_error(format!(
-            "unbound method tuple.{name}() needs an argument"
-        ))),
-    }
+        None => Err(super::receiver_missing(name, "tuple")),
+    }?;
+    super::unary_slot_arity(a, name)?;
+    Ok(receiver)
 }
 
 fn tuple_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    super::new_needs_class(a, "tuple")?;
     a.no_kwargs("tuple")?;
     match a.pos.len() {
         1 => Ok(Value::tuple(vec![])),
@@ -80,7 +81,7 @@ fn len(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 pub(crate) fn getitem(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let t = this(vm, a, "__getitem__")?;
-    a.check("__getitem__", 2, 2)?;
+    a.check_slot("__getitem__", 1)?;
     match seq_index(vm, &a.pos[1], t.len(), "tuple")? {
         Index::At(i) => match in_range(i, t.len()) {
             Some(i) => Ok(t[i].clone()),
@@ -97,7 +98,7 @@ pub(crate) fn getitem(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn contains(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let t = this(vm, a, "__contains__")?;
-    a.check("__contains__", 2, 2)?;
+    a.check_slot("__contains__", 1)?;
     for x in t {
         if vm.eq(x, &a.pos[1])? {
             return Ok(Value::Bool(true));
@@ -113,7 +114,7 @@ fn iter(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn add(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let t = this(vm, a, "__add__")?;
-    a.check("__add__", 2, 2)?;
+    a.check_slot("__add__", 1)?;
     let Some(u) = crate::vm::payload::builtin_view(&a.pos[1]).as_tuple() else {
         return Err(type_error(format!(
             "can only concatenate tuple (not \"{}\") to tuple",
@@ -131,7 +132,7 @@ fn add(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn mul(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let t = this(vm, a, "__mul__")?;
-    a.check("__mul__", 2, 2)?;
+    a.check_slot_unpacked("__mul__", 1, 1)?;
     let Some(n) = repeat_count(vm, &a.pos[1])? else {
         return Ok(not_impl(vm));
     };
