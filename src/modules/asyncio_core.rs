@@ -1555,29 +1555,37 @@ pub fn register(vm: &mut Vm) {
         let p = vm.native_property("Task", name, getter);
         vm.add_class_attr(&task, name, p);
     }
-    let ldp = Vm::native_rw_property(
-        "Task",
-        "_log_destroy_pending",
-        task_log_destroy_pending,
-        task_set_log_destroy_pending,
-    );
-    vm.add_class_attr(&task, "_log_destroy_pending", ldp);
-    // Writable, as CPython's: a task clears it when it takes a yielded future, and code
-    // driving `fut.__await__()` by hand does the same.
-    let blocking = Vm::native_rw_property(
-        "Future",
-        "_asyncio_future_blocking",
-        future_blocking,
-        future_set_blocking,
-    );
-    vm.add_class_attr(&future, "_asyncio_future_blocking", blocking);
-    let ltb = Vm::native_rw_property(
-        "Future",
-        "_log_traceback",
-        future_log_traceback,
-        future_set_log_traceback,
-    );
-    vm.add_class_attr(&future, "_log_traceback", ltb);
+    // Writable attributes. `_asyncio_future_blocking` as CPython's: a task clears it when
+    // it takes a yielded future, and code driving `fut.__await__()` by hand does the same.
+    use crate::obj::function::NativeFn;
+    type Rw<'a> = (&'a ObjRef, &'static str, &'static str, NativeFn, NativeFn);
+    let rw: [Rw; 3] = [
+        (
+            &task,
+            "Task",
+            "_log_destroy_pending",
+            task_log_destroy_pending,
+            task_set_log_destroy_pending,
+        ),
+        (
+            &future,
+            "Future",
+            "_asyncio_future_blocking",
+            future_blocking,
+            future_set_blocking,
+        ),
+        (
+            &future,
+            "Future",
+            "_log_traceback",
+            future_log_traceback,
+            future_set_log_traceback,
+        ),
+    ];
+    for (cls, owner, name, get, set) in rw {
+        let p = Vm::native_rw_property(owner, name, get, set);
+        vm.add_class_attr(cls, name, p);
+    }
     let handle = native_class(
         vm,
         "Handle",

@@ -94,3 +94,18 @@ pub enum IterState {
         class: Option<ObjRef>,
     },
 }
+
+/// One step of a range iterator (`IterState::Range`): the next int, None when done.
+/// Saturating at the i64 edge, where the range then ends.
+#[inline(always)]
+pub fn range_step(next: &mut i64, stop: &mut i64, step: i64) -> Option<i64> {
+    let v = *next;
+    if !((step > 0 && v < *stop) || (step < 0 && v > *stop)) {
+        return None;
+    }
+    *next = v.saturating_add(step);
+    if *next == v {
+        *stop = v;
+    }
+    Some(v)
+}

@@ -599,7 +599,7 @@ pub(super) fn run(vm: &mut Vm) -> Exit {
                         None => {
                             if n == 1 && vm.kwnames.is_none() {
                                 if let Some(v) = builtin_conversion(stack, &vm.t) {
-                                    if replace_call(stack, v) {
+                                    if replace_slots(stack, stack.len() - 3, v) {
                                         released!();
                                     }
                                     continue;
@@ -1117,16 +1117,6 @@ fn builtin_conversion(stack: &[Value], t: &super::types::Types) -> Option<Value>
         return None;
     }
     super::conversions::quick_conversion(t, cls, arg)
-}
-
-/// Replaces `[.., Undef, callable, arg]` by the call's result; whether a dropped value
-/// released an object with a finalizer to run.
-#[inline(always)]
-fn replace_call(stack: &mut Vec<Value>, result: Value) -> bool {
-    let arg = stack.pop();
-    let callable = stack.pop();
-    forget_immediate(std::mem::replace(last(stack), result));
-    callable.is_some_and(released) | arg.is_some_and(released)
 }
 
 /// Replaces the slots of a call from `base` up by its result; whether a dropped value
@@ -1932,21 +1922,10 @@ fn native_next(it: &Value) -> Option<PyResult<Option<Value>>> {
 #[inline(always)]
 fn leaf_next(st: &mut IterState) -> Option<PyResult<Option<Value>>> {
     match st {
-        IterState::Range { next, stop, step } => {
-            let v = *next;
-            Some(Ok(
-                if (*step > 0 && v < *stop) || (*step < 0 && v > *stop) {
-                    // Same stepping as `Vm::next` (saturating at the i64 edge).
-                    *next = v.saturating_add(*step);
-                    if *next == v {
-                        *stop = v;
-                    }
-                    Some(Value::Int(v))
-                } else {
-                    None
-                },
-            ))
-        }
+        IterState::Range { next, stop, step } => Some(Ok(crate::obj::iter::range_step(
+            next, stop, *step,
+        )
+        .map(Value::Int))),
         IterState::Seq {
             seq: Value::Obj(so),
             index,

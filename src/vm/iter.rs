@@ -145,15 +145,7 @@ impl Vm {
         let mut st = cell.borrow_mut();
         match &mut *st {
             IterState::Range { next, stop, step } => {
-                let v = *next;
-                if (*step > 0 && v < *stop) || (*step < 0 && v > *stop) {
-                    *next = v.saturating_add(*step);
-                    if *next == v {
-                        *stop = v;
-                    }
-                    return Ok(Some(Value::Int(v)));
-                }
-                return Ok(None);
+                return Ok(crate::obj::iter::range_step(next, stop, *step).map(Value::Int));
             }
             IterState::LongRange { next, step, left } => {
                 if left.is_zero() {

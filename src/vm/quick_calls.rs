@@ -14,16 +14,20 @@ use super::value::{ObjRef, Value};
 use super::Vm;
 use crate::obj::Obj;
 
-/// The builtins answered here, found once the builtins are registered.
+/// The builtins answered here, found once the builtins are registered: `len`,
+/// `isinstance` and `list.append`, at positions `LEN`, `ISINSTANCE`, `LIST_APPEND`.
 #[derive(Default)]
 pub struct QuickCalls {
-    len: Option<ObjRef>,
-    isinstance: Option<ObjRef>,
-    list_append: Option<ObjRef>,
+    /// Kept alive so that their addresses stay theirs.
+    _keep_alive: Vec<ObjRef>,
     /// Their addresses (0 for one not found): every native call compares against these,
     /// so the test must cost next to nothing for the others.
     addrs: [usize; 3],
 }
+
+const LEN: usize = 0;
+const ISINSTANCE: usize = 1;
+const LIST_APPEND: usize = 2;
 
 impl QuickCalls {
     pub fn find(vm: &mut Vm) -> QuickCalls {
@@ -35,15 +39,14 @@ impl QuickCalls {
             }
         };
         let append = vm.intern("append");
-        let len = builtin(vm, "len");
-        let isinstance = builtin(vm, "isinstance");
-        let list_append = super::class::lookup(&vm.t.list, &append).and_then(|v| v.as_objref());
-        let addr = |f: &Option<ObjRef>| f.as_ref().map_or(0, |f| f.addr());
+        let found = [
+            builtin(vm, "len"),
+            builtin(vm, "isinstance"),
+            super::class::lookup(&vm.t.list, &append).and_then(|v| v.as_objref()),
+        ];
         QuickCalls {
-            addrs: [addr(&len), addr(&isinstance), addr(&list_append)],
-            len,
-            isinstance,
-            list_append,
+            addrs: found.each_ref().map(|f| f.as_ref().map_or(0, |f| f.addr())),
+            _keep_alive: found.into_iter().flatten().collect(),
         }
     }
 }
@@ -56,24 +59,21 @@ pub fn call(q: &QuickCalls, t: &Types, stack: &[Value], base: usize) -> Option<V
         [Value::Undef, Value::Obj(o)] | [Value::Obj(o), _] => o.addr(),
         _ => return None,
     };
-    if !q.addrs.contains(&callable) {
-        return None;
-    }
-    answer(q, t, stack, base)
+    let which = q.addrs.iter().position(|&a| a == callable)?;
+    answer(which, t, stack, base)
 }
 
 #[inline(never)]
-fn answer(q: &QuickCalls, t: &Types, stack: &[Value], base: usize) -> Option<Value> {
-    let (callable, args) = match stack.get(base..)? {
-        [Value::Undef, Value::Obj(o), args @ ..] => (o, args),
-        [Value::Obj(o), args @ ..] => (o, args),
+fn answer(which: usize, t: &Types, stack: &[Value], base: usize) -> Option<Value> {
+    let args = match stack.get(base..)? {
+        [Value::Undef, _, args @ ..] => args,
+        [_, args @ ..] => args,
         _ => return None,
     };
-    let is = |f: &Option<ObjRef>| f.as_ref().is_some_and(|f| f.is(callable));
-    match args {
-        [Value::Obj(o)] if is(&q.len) => builtin_len(o).map(|n| Value::Int(n as i64)),
-        [v, Value::Obj(spec)] if is(&q.isinstance) => isinstance(t, v, spec).map(Value::Bool),
-        [Value::Obj(list), item] if is(&q.list_append) => match &**list {
+    match (which, args) {
+        (LEN, [Value::Obj(o)]) => builtin_len(o).map(|n| Value::Int(n as i64)),
+        (ISINSTANCE, [v, Value::Obj(spec)]) => isinstance(t, v, spec).map(Value::Bool),
+        (LIST_APPEND, [Value::Obj(list), item]) => match &**list {
             Obj::List(l) => {
                 l.try_borrow_mut().ok()?.push(item.clone());
                 Some(Value::None)
