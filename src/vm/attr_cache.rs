@@ -104,12 +104,22 @@ fn in_namespace(
     inst: &InstanceObj,
     name: &Value,
 ) -> Option<Value> {
+    let at = h.index as usize;
+    let hit = inst.read_attrs(|d| match d.entry(at) {
+        Some(e) if e.key.is(name) => Some(e.value.clone()),
+        _ => None,
+    });
+    if hit.is_some() {
+        return hit;
+    }
+    probe_namespace(cell, inst, name)
+}
+
+/// `in_namespace` when the remembered entry no longer holds the name: a probe, whose
+/// entry is remembered. Out of line: the hit above is the common case.
+#[inline(never)]
+fn probe_namespace(cell: &Cell<AttrHint>, inst: &InstanceObj, name: &Value) -> Option<Value> {
     inst.read_attrs(|d| {
-        if let Some(e) = d.entry(h.index as usize) {
-            if e.key.is(name) {
-                return Some(e.value.clone());
-            }
-        }
         let ix = index_str(d, name)?;
         cell.set(AttrHint {
             index: ix as u32,
