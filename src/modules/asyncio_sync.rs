@@ -281,20 +281,38 @@ fn class_ok(vm: &Vm, kind: Kind, cls: &ObjRef) -> bool {
 /// leaves: the kind's state attributes in order (`_loop` last, once bound) and nothing
 /// else, so that nothing shadows a method and state attribute `pos` is namespace entry
 /// `pos` (`at`, `set`). Anything else is left to the aio code.
+#[inline(always)]
 fn standard_instance<'a>(vm: &Vm, kind: Kind, obj: &'a Value) -> Option<&'a InstanceObj> {
     let Value::Obj(o) = obj else { return None };
     let Obj::Instance(i) = &**o else { return None };
     let h = vm.aio.sync.as_ref()?;
+    let recent = h.recent[kind as usize].try_borrow().ok().is_some_and(|r| {
+        r.as_ref().is_some_and(|r| {
+            r.obj.is(o)
+                && r.epoch == lookup_cache::epoch()
+                && r.class == i.class.with(|c| c.addr())
+                && r.layout == i.read_attrs(|d| d.layout())
+        })
+    });
+    if recent {
+        return Some(i);
+    }
+    verify_instance(vm, h, kind, o, i)
+}
+
+/// `standard_instance` of an instance other than the kind's most recent one (or one
+/// changed since): its class and namespace are checked, and it becomes the recent one.
+#[inline(never)]
+fn verify_instance<'a>(
+    vm: &Vm,
+    h: &SyncHooks,
+    kind: Kind,
+    o: &ObjRef,
+    i: &'a InstanceObj,
+) -> Option<&'a InstanceObj> {
     let epoch = lookup_cache::epoch();
     let class = i.class.with(|c| c.addr());
     let layout = i.read_attrs(|d| d.layout());
-    if let Ok(r) = h.recent[kind as usize].try_borrow() {
-        if r.as_ref().is_some_and(|r| {
-            r.obj.is(o) && r.class == class && r.epoch == epoch && r.layout == layout
-        }) {
-            return Some(i);
-        }
-    }
     if !i.class.with(|cls| class_ok(vm, kind, cls)) {
         return None;
     }
@@ -418,8 +436,18 @@ fn deque(v: &Value) -> Option<&DequeObj> {
 
 /// Whether `Queue._wakeup_next(waiters)` can be done natively: every waiter it would look
 /// at (up to the first pending one) is a standard future.
+#[inline(always)]
 fn can_wake_next(vm: &Vm, waiters: &DequeObj) -> bool {
-    for w in waiters.items.borrow().iter() {
+    let Ok(items) = waiters.items.try_borrow() else {
+        return false;
+    };
+    items.is_empty() || all_standard_until_pending(vm, &items)
+}
+
+/// `can_wake_next` of waiters there are.
+#[inline(never)]
+fn all_standard_until_pending(vm: &Vm, waiters: &VecDeque<Value>) -> bool {
+    for w in waiters.iter() {
         match standard_future(vm, w) {
             Some((_, f)) if !f.done() => return true,
             Some(_) => {}

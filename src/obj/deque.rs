@@ -64,16 +64,39 @@ impl DequeObj {
 
     /// `append`: a full deque drops its leftmost item. Returns what fell out.
     pub fn push_back(&self, v: Value) -> Vec<Value> {
-        self.items.borrow_mut().push_back(v);
+        let over = {
+            let mut items = self.items.borrow_mut();
+            items.push_back(v);
+            self.over_maxlen(items.len())
+        };
         self.bump();
-        self.trim_front()
+        if over {
+            self.trim_front()
+        } else {
+            Vec::new()
+        }
     }
 
     /// `appendleft`: a full deque drops its rightmost item. Returns what fell out.
     pub fn push_front(&self, v: Value) -> Vec<Value> {
-        self.items.borrow_mut().push_front(v);
+        let over = {
+            let mut items = self.items.borrow_mut();
+            items.push_front(v);
+            self.over_maxlen(items.len())
+        };
         self.bump();
-        self.trim_back()
+        if over {
+            self.trim_back()
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// Whether `len` items are more than a bounded deque keeps (tested inline, so that an
+    /// append to an unbounded deque, the common case, makes no call).
+    #[inline(always)]
+    fn over_maxlen(&self, len: usize) -> bool {
+        self.maxlen.get().is_some_and(|m| len > m)
     }
 
     pub fn pop_back(&self) -> Option<Value> {
