@@ -840,6 +840,8 @@ const SHORTCUTS: &[(&str, crate::obj::function::Shortcut)] = &[
     ("Lock.release", release_shortcut),
     ("Lock.__aenter__", aenter_shortcut),
     ("Lock.__aexit__", aexit_shortcut),
+    ("partial.__new__", super::partial::new_shortcut),
+    ("partial.__call__", super::partial::call_shortcut),
 ];
 
 /// `_shortcut(func, name)`: gives `func` the native shortcut `name` (see
@@ -870,4 +872,5 @@ pub const FUNCS: &[(&str, crate::obj::function::NativeFn)] = &[
     ("_lock_try_acquire", lock_try_acquire),
     ("_lock_release", lock_release),
     ("_shortcut", register_shortcut),
+    ("_partial_register", super::partial::register),
 ];

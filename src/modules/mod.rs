@@ -25,6 +25,7 @@ mod math_hyperbolic;
 mod math_special;
 pub mod os;
 pub mod os_perms;
+pub mod partial;
 pub mod platform_probe;
 pub mod process;
 pub mod re;

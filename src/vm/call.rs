@@ -224,20 +224,42 @@ impl Vm {
                 let inner = w.func.borrow().clone();
                 self.prepare_call(&inner, self_, args, kwnames)
             }
-            _ => {
-                let call = self.lookup_special(f, "__call__");
-                match call {
-                    Some(c) => {
-                        let mut v = Vec::with_capacity(args.len() + 2);
-                        if let Some(s) = self_ {
-                            v.push(s.clone());
-                        }
-                        v.extend_from_slice(args);
-                        self.prepare_call(&c, Some(f), &v, kwnames)
+            // A `functools.partial` is called as the call it stands for, without a frame
+            // of its own, as CPython's C partial is.
+            Obj::Instance(_) if self.partial.applies() => {
+                match crate::modules::partial::unwrap(self, o) {
+                    Some((func, mut all)) => {
+                        all.extend(self_.cloned());
+                        all.extend_from_slice(args);
+                        self.prepare_call(&func, None, &all, kwnames)
                     }
-                    None => Err(self.not_callable(f)),
+                    None => self.call_instance(f, self_, args, kwnames),
                 }
             }
+            _ => self.call_instance(f, self_, args, kwnames),
+        }
+    }
+
+    /// `f(...)` of an object that is not a function, method, builtin or class: its type's
+    /// `__call__`.
+    fn call_instance(
+        &mut self,
+        f: &Value,
+        self_: Option<&Value>,
+        args: &[Value],
+        kwnames: &[Value],
+    ) -> PyResult<Prepared> {
+        let call = self.lookup_special(f, "__call__");
+        match call {
+            Some(c) => {
+                let mut v = Vec::with_capacity(args.len() + 2);
+                if let Some(s) = self_ {
+                    v.push(s.clone());
+                }
+                v.extend_from_slice(args);
+                self.prepare_call(&c, Some(f), &v, kwnames)
+            }
+            None => Err(self.not_callable(f)),
         }
     }
 

@@ -130,6 +130,8 @@ pub struct Vm {
     /// Message digests in progress (`crate::modules::hashlib`).
     pub hashes: crate::modules::hashlib::Hashes,
     pub zlib: crate::modules::zlib::ZlibState,
+    /// `functools.partial`, for its native shortcuts.
+    pub partial: crate::modules::partial::PartialState,
     /// Epoll instances (`crate::modules::select`).
     pub select: crate::modules::select::SelectState,
     /// The codec registry (`crate::modules::codecs`).
@@ -191,6 +193,7 @@ impl Vm {
             struct_state: Default::default(),
             hashes: Default::default(),
             zlib: Default::default(),
+            partial: Default::default(),
             select: Default::default(),
             codecs: Default::default(),
             asyncgen_hooks: Default::default(),
