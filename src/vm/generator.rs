@@ -501,6 +501,36 @@ impl Vm {
         })
     }
 
+    /// `yield from v`: the iterator to delegate to. Generators and Futures drive
+    /// themselves; a coroutine only inside a coroutine or a generator-based coroutine.
+    pub(crate) fn yield_from_iter(&mut self, v: Value) -> PyResult<Value> {
+        let Value::Obj(o) = &v else {
+            return self.iter(&v);
+        };
+        match &**o {
+            Obj::Generator(g) if g.kind == GenKind::Coroutine => {
+                let code = &self.top().code;
+                if code.code.flags.coroutine || code.iterable_coroutine.get() {
+                    return Ok(v);
+                }
+                // Released first, as CPython does: its "never awaited" warning names the
+                // `yield from` line.
+                drop(v);
+                if crate::gc::finalize::pending() {
+                    crate::gc::finalize::run_pending(self);
+                }
+                Err(type_error(
+                    "cannot 'yield from' a coroutine object in a non-coroutine generator",
+                ))
+            }
+            Obj::Generator(g) if g.agen.is_none() => Ok(v),
+            // `yield from fut` / `yield from fut.__await__()`: `Send` drives a Future as
+            // CPython's FutureIter would.
+            Obj::Future(_) => Ok(v),
+            _ => self.iter(&v),
+        }
+    }
+
     /// `await v`: the iterator to drive (a coroutine itself, or `v.__await__()`).
     pub(crate) fn get_awaitable(&mut self, v: &Value) -> PyResult<Value> {
         if let Value::Obj(o) = v {
@@ -521,6 +551,10 @@ impl Vm {
                     if g.state.get() == GenState::Finished {
                         return Err(runtime_error("cannot reuse already awaited coroutine"));
                     }
+                    return Ok(v.clone());
+                }
+                // A generator-based coroutine (`types.coroutine`) is awaited as it is.
+                if g.kind == GenKind::Generator && g.code.iterable_coroutine.get() {
                     return Ok(v.clone());
                 }
             }
