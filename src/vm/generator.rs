@@ -13,6 +13,7 @@ use super::value::{ObjRef, Value};
 use super::Vm;
 use crate::bytecode::Op;
 use crate::obj::function::Args;
+use crate::obj::future::FutState;
 use crate::obj::generator::{GenKind, GenState};
 use crate::obj::{GeneratorObj, Obj};
 
@@ -47,8 +48,8 @@ fn kind_word(g: &GeneratorObj) -> &'static str {
 
 /// The future, timer and delay of the `await asyncio.sleep(delay)` generator `g` is
 /// suspended in when the fast tier runs it without its coroutine (`vm::fast`), while the
-/// future is pending.
-fn pending_timed_sleep(g: &ObjRef) -> Option<(ObjRef, ObjRef, Value)> {
+/// future is pending or was cancelled (its task not yet woken).
+fn fast_timed_sleep(g: &ObjRef) -> Option<(ObjRef, ObjRef, Value)> {
     let Obj::Generator(gen) = &**g else {
         return None;
     };
@@ -58,10 +59,10 @@ fn pending_timed_sleep(g: &ObjRef) -> Option<(ObjRef, ObjRef, Value)> {
     let top = gen.frame.borrow().as_ref()?.stack.last()?.clone();
     let Value::Obj(fut) = top else { return None };
     let f = crate::eventloop::futures::as_future(&fut)?;
-    if f.done() {
-        return None;
-    }
-    let (timer, delay) = f.sleep_timer()?;
+    let (timer, delay) = match f.done() {
+        true => f.take_cancelled_sleep()?,
+        false => f.sleep_timer()?,
+    };
     Some((fut, timer, delay))
 }
 
@@ -186,7 +187,7 @@ impl Vm {
             return Ok(());
         };
         let (func, done) = (z.func.clone(), z.done.clone());
-        if let Some((fut, timer, delay)) = pending_timed_sleep(g) {
+        if let Some((fut, timer, delay)) = fast_timed_sleep(g) {
             return self.make_timed_sleep_real(g, &func, fut, timer, delay);
         }
         let is_placeholder = |gen: &GeneratorObj| {
@@ -236,6 +237,10 @@ impl Vm {
                 .retain(|c| !matches!(c, crate::obj::future::Callback::CancelTimer(..)));
         }
         self.aio.adopt_sleep = Some((fut.clone(), timer));
+        // A cancelled future looks pending while the coroutine runs to its `await`, so it
+        // suspends there as it did in CPython before the cancellation.
+        let was = crate::eventloop::futures::as_future(&fut)
+            .map(|f| (f.state.replace(FutState::Pending), f.blocking.get()));
         let coro = self.call(&Value::Obj(sleep.clone()), &[delay]);
         let started = match &coro {
             Ok(Value::Obj(c)) if matches!(&**c, Obj::Generator(_)) => {
@@ -244,6 +249,12 @@ impl Vm {
             Ok(_) => Ok(()),
             Err(e) => Err(e.clone()),
         };
+        if let (Some(f), Some((state, blocking))) =
+            (crate::eventloop::futures::as_future(&fut), was)
+        {
+            f.state.set(state);
+            f.blocking.set(blocking);
+        }
         self.aio.adopt_sleep = None;
         started?;
         let coro = coro?;
