@@ -4,6 +4,7 @@
 //! their state lives here, owned by the `Vm`.
 
 pub mod asyncgens;
+pub mod callback_frame;
 pub mod clock;
 pub mod context;
 pub mod deadlock;
