@@ -4,7 +4,6 @@
 //! their state lives here, owned by the `Vm`.
 
 pub mod asyncgens;
-pub mod callback_frame;
 pub mod clock;
 pub mod context;
 pub mod deadlock;
@@ -21,6 +20,7 @@ pub mod repr;
 pub mod run;
 pub mod signal_handlers;
 pub mod stacks;
+pub mod stand_in_frames;
 pub mod task;
 pub mod timers;
 pub mod vthreads;
