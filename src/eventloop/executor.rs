@@ -378,6 +378,9 @@ fn set_state(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     }
     let dest = dest.clone();
     if !args.pos[1].is_none() {
+        if let Ok(e) = vm.as_exception(args.pos[1].clone()) {
+            super::stand_in_frames::add_work_item_run_frame(vm, &e);
+        }
         vm.fut_set_exception(&dest, args.pos[1].clone())?;
     } else {
         vm.fut_set_result(&dest, args.pos[2].clone())?;

@@ -89,8 +89,11 @@ impl Vm {
             Callback::Wakeup(t) => Ready::Wakeup(t, fut.clone()),
             Callback::Func(func, ctx) => self.done_callback_entry(lp, func, ctx, fut),
             Callback::Gather(state) => Ready::Gather(state, fut.clone()),
-            Callback::CancelTimer(h, _) => {
+            Callback::CancelTimer(h, delay) => {
                 crate::modules::asyncio_core::cancel_handle(self, &h);
+                if let Some(f) = as_future(fut).filter(|f| f.state.get() == FutState::Cancelled) {
+                    f.extra().cancelled_sleep = Some((h, delay));
+                }
                 return None;
             }
         })

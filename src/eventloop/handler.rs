@@ -186,6 +186,7 @@ pub(crate) fn asyncio_logger(vm: &mut Vm) -> Result<Option<Value>, ExcRef> {
 
 /// A ready entry raised: "Exception in callback ..." to the exception handler.
 pub fn callback_failed(vm: &mut Vm, lp: &ObjRef, what: Ready, e: ExcRef) {
+    super::stand_in_frames::add_handle_run_frame(vm, &e);
     let handle = ready_handle(vm, lp, &what);
     let src = super::repr::handle_callback_source(vm, &handle).unwrap_or_default();
     let lpv = Value::Obj(lp.clone());

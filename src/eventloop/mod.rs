@@ -20,6 +20,7 @@ pub mod repr;
 pub mod run;
 pub mod signal_handlers;
 pub mod stacks;
+pub mod stand_in_frames;
 pub mod task;
 pub mod timers;
 pub mod vthreads;

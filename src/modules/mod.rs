@@ -17,6 +17,7 @@ pub mod file;
 pub mod gc_module;
 pub mod hashlib;
 pub mod importer;
+pub mod iterable_coroutine;
 pub mod linecache_io;
 pub mod locale_startup;
 pub mod math;
@@ -80,6 +81,7 @@ pub fn init(vm: &mut Vm) {
     fcntl::register(vm);
     userids::register(vm);
     faulthandler::register(vm);
+    iterable_coroutine::register(vm);
     unicodedata::register(vm);
     select::register(vm);
     importer::register(vm);

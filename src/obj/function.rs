@@ -48,6 +48,9 @@ pub struct CodeObj {
     /// CPython's C code (`open`, `heapq.heappop`...): an exception passing through such a
     /// frame gets no traceback entry for it, as C functions have none in CPython.
     pub hidden_from_tracebacks: std::cell::Cell<bool>,
+    /// CPython's `CO_ITERABLE_COROUTINE`, set by `types.coroutine` on a generator
+    /// function: its generators may be awaited and may `yield from` coroutines.
+    pub iterable_coroutine: std::cell::Cell<bool>,
 }
 
 /// See `CodeObj::shortcut`: the call's positional arguments (the receiver first) in, the
@@ -186,6 +189,7 @@ pub const MODULE_OWNERS: &[&str] = &[
     "_fcntl",
     "_userids",
     "_faulthandler",
+    "_iterable_coroutine",
     "unicodedata",
     "_select",
     "_importer",

@@ -81,6 +81,10 @@ pub struct FutureExtra {
     pub exception_tb: Option<super::exception::Traceback>,
     /// Where the future was made (a `traceback.StackSummary`), in a loop in debug mode.
     pub source_tb: Value,
+    /// The timer and delay of a fast-tier sleep (`Callback::CancelTimer`) whose future was
+    /// cancelled: the task it wakes still throws into the `sleep` coroutine it stands
+    /// for, so `Vm::make_delegate_real` makes that coroutine then.
+    pub cancelled_sleep: Option<(ObjRef, Value)>,
 }
 
 pub struct FutureObj {
@@ -167,6 +171,7 @@ impl FutureObj {
                     exception: Value::None,
                     exception_tb: None,
                     source_tb: Value::None,
+                    cancelled_sleep: None,
                 })
             })
         })
@@ -253,6 +258,17 @@ impl FutureObj {
             })
     }
 
+    /// `sleep_timer` of a cancelled sleep future (see `FutureExtra::cancelled_sleep`),
+    /// taken: its coroutine is being made.
+    pub fn take_cancelled_sleep(&self) -> Option<(ObjRef, Value)> {
+        self.extra
+            .try_borrow_mut()
+            .ok()?
+            .as_mut()?
+            .cancelled_sleep
+            .take()
+    }
+
     /// The done callbacks in the order they run (the waker first), as code sees them.
     pub fn all_callbacks(&self) -> Vec<Callback> {
         let w = self.waker.take();
@@ -316,7 +332,12 @@ impl FutureObj {
                     exception,
                     exception_tb: _,
                     source_tb,
+                    cancelled_sleep,
                 } = &**x;
+                if let Some((h, d)) = cancelled_sleep {
+                    f(h);
+                    value(d, f);
+                }
                 dict.iter().for_each(|e| {
                     value(&e.key, f);
                     value(&e.value, f);

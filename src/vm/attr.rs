@@ -507,7 +507,7 @@ impl Vm {
                 "__qualname__" => Some(Value::str(g.qualname())),
                 _ => self.generator_attr(o, g, n),
             },
-            Obj::Code(c) => super::introspect::code_attr(&c.code, n),
+            Obj::Code(c) => super::introspect::code_attr(c, n),
             Obj::Cell(c) => match n {
                 "cell_contents" => {
                     let v = c.borrow().clone();

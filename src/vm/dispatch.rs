@@ -793,15 +793,7 @@ impl Vm {
             }
             Op::GetYieldFromIter => {
                 let v = self.pop();
-                let it = match &v {
-                    Value::Obj(o) if matches!(&**o, Obj::Generator(g) if g.agen.is_none()) => {
-                        v.clone()
-                    }
-                    // `yield from fut` / `yield from fut.__await__()`: `Send` drives a
-                    // Future as CPython's FutureIter would.
-                    Value::Obj(o) if matches!(&**o, Obj::Future(_)) => v.clone(),
-                    _ => self.iter(&v)?,
-                };
+                let it = self.yield_from_iter(v)?;
                 self.push(it);
             }
             Op::GetAwaitable(kind) => {

@@ -13,6 +13,7 @@ use super::value::{ObjRef, Value};
 use super::Vm;
 use crate::bytecode::Op;
 use crate::obj::function::Args;
+use crate::obj::future::FutState;
 use crate::obj::generator::{GenKind, GenState};
 use crate::obj::{GeneratorObj, Obj};
 
@@ -47,8 +48,8 @@ fn kind_word(g: &GeneratorObj) -> &'static str {
 
 /// The future, timer and delay of the `await asyncio.sleep(delay)` generator `g` is
 /// suspended in when the fast tier runs it without its coroutine (`vm::fast`), while the
-/// future is pending.
-fn pending_timed_sleep(g: &ObjRef) -> Option<(ObjRef, ObjRef, Value)> {
+/// future is pending or was cancelled (its task not yet woken).
+fn fast_timed_sleep(g: &ObjRef) -> Option<(ObjRef, ObjRef, Value)> {
     let Obj::Generator(gen) = &**g else {
         return None;
     };
@@ -58,10 +59,10 @@ fn pending_timed_sleep(g: &ObjRef) -> Option<(ObjRef, ObjRef, Value)> {
     let top = gen.frame.borrow().as_ref()?.stack.last()?.clone();
     let Value::Obj(fut) = top else { return None };
     let f = crate::eventloop::futures::as_future(&fut)?;
-    if f.done() {
-        return None;
-    }
-    let (timer, delay) = f.sleep_timer()?;
+    let (timer, delay) = match f.done() {
+        true => f.take_cancelled_sleep()?,
+        false => f.sleep_timer()?,
+    };
     Some((fut, timer, delay))
 }
 
@@ -186,7 +187,7 @@ impl Vm {
             return Ok(());
         };
         let (func, done) = (z.func.clone(), z.done.clone());
-        if let Some((fut, timer, delay)) = pending_timed_sleep(g) {
+        if let Some((fut, timer, delay)) = fast_timed_sleep(g) {
             return self.make_timed_sleep_real(g, &func, fut, timer, delay);
         }
         let is_placeholder = |gen: &GeneratorObj| {
@@ -236,6 +237,10 @@ impl Vm {
                 .retain(|c| !matches!(c, crate::obj::future::Callback::CancelTimer(..)));
         }
         self.aio.adopt_sleep = Some((fut.clone(), timer));
+        // A cancelled future looks pending while the coroutine runs to its `await`, so it
+        // suspends there as it did in CPython before the cancellation.
+        let was = crate::eventloop::futures::as_future(&fut)
+            .map(|f| (f.state.replace(FutState::Pending), f.blocking.get()));
         let coro = self.call(&Value::Obj(sleep.clone()), &[delay]);
         let started = match &coro {
             Ok(Value::Obj(c)) if matches!(&**c, Obj::Generator(_)) => {
@@ -244,6 +249,12 @@ impl Vm {
             Ok(_) => Ok(()),
             Err(e) => Err(e.clone()),
         };
+        if let (Some(f), Some((state, blocking))) =
+            (crate::eventloop::futures::as_future(&fut), was)
+        {
+            f.state.set(state);
+            f.blocking.set(blocking);
+        }
         self.aio.adopt_sleep = None;
         started?;
         let coro = coro?;
@@ -501,6 +512,36 @@ impl Vm {
         })
     }
 
+    /// `yield from v`: the iterator to delegate to. Generators and Futures drive
+    /// themselves; a coroutine only inside a coroutine or a generator-based coroutine.
+    pub(crate) fn yield_from_iter(&mut self, v: Value) -> PyResult<Value> {
+        let Value::Obj(o) = &v else {
+            return self.iter(&v);
+        };
+        match &**o {
+            Obj::Generator(g) if g.kind == GenKind::Coroutine => {
+                let code = &self.top().code;
+                if code.code.flags.coroutine || code.iterable_coroutine.get() {
+                    return Ok(v);
+                }
+                // Released first, as CPython does: its "never awaited" warning names the
+                // `yield from` line.
+                drop(v);
+                if crate::gc::finalize::pending() {
+                    crate::gc::finalize::run_pending(self);
+                }
+                Err(type_error(
+                    "cannot 'yield from' a coroutine object in a non-coroutine generator",
+                ))
+            }
+            Obj::Generator(g) if g.agen.is_none() => Ok(v),
+            // `yield from fut` / `yield from fut.__await__()`: `Send` drives a Future as
+            // CPython's FutureIter would.
+            Obj::Future(_) => Ok(v),
+            _ => self.iter(&v),
+        }
+    }
+
     /// `await v`: the iterator to drive (a coroutine itself, or `v.__await__()`).
     pub(crate) fn get_awaitable(&mut self, v: &Value) -> PyResult<Value> {
         if let Value::Obj(o) = v {
@@ -521,6 +562,10 @@ impl Vm {
                     if g.state.get() == GenState::Finished {
                         return Err(runtime_error("cannot reuse already awaited coroutine"));
                     }
+                    return Ok(v.clone());
+                }
+                // A generator-based coroutine (`types.coroutine`) is awaited as it is.
+                if g.kind == GenKind::Generator && g.code.iterable_coroutine.get() {
                     return Ok(v.clone());
                 }
             }

@@ -512,6 +512,7 @@ impl Vm {
             stack_room,
             shortcut: Default::default(),
             hidden_from_tracebacks: Default::default(),
+            iterable_coroutine: Default::default(),
         })
     }
 

@@ -2,9 +2,8 @@
 
 use super::value::{ObjRef, Value};
 use super::Vm;
-use crate::bytecode::Code;
 use crate::obj::generator::{GenKind, GenState};
-use crate::obj::GeneratorObj;
+use crate::obj::{CodeObj, GeneratorObj};
 use std::rc::Rc;
 
 /// CPython's `co_flags` bits (`inspect.CO_*`).
@@ -15,10 +14,12 @@ const CO_VARKEYWORDS: i64 = 0x8;
 const CO_NESTED: i64 = 0x10;
 const CO_GENERATOR: i64 = 0x20;
 const CO_COROUTINE: i64 = 0x80;
+const CO_ITERABLE_COROUTINE: i64 = 0x100;
 const CO_ASYNC_GENERATOR: i64 = 0x200;
 
 /// `code.co_flags` as CPython computes it.
-pub fn code_flags(code: &Code) -> i64 {
+pub fn code_flags(obj: &CodeObj) -> i64 {
+    let code = &obj.code;
     let f = code.flags;
     let mut bits = 0;
     if !f.uses_locals_mapping {
@@ -35,6 +36,7 @@ pub fn code_flags(code: &Code) -> i64 {
         (f.generator, CO_GENERATOR),
         (f.coroutine, CO_COROUTINE),
         (f.async_generator, CO_ASYNC_GENERATOR),
+        (obj.iterable_coroutine.get(), CO_ITERABLE_COROUTINE),
     ] {
         if on {
             bits |= bit;
@@ -48,7 +50,8 @@ fn name_tuple(names: &[Rc<str>]) -> Value {
 }
 
 /// Attributes of code objects.
-pub fn code_attr(code: &Code, name: &str) -> Option<Value> {
+pub fn code_attr(obj: &CodeObj, name: &str) -> Option<Value> {
+    let code = &obj.code;
     let int = |n: usize| Value::Int(n as i64);
     Some(match name {
         "co_name" => Value::str(&code.name),
@@ -63,7 +66,7 @@ pub fn code_attr(code: &Code, name: &str) -> Option<Value> {
         "co_cellvars" => name_tuple(&code.cellvars),
         "co_freevars" => name_tuple(&code.freevars),
         "co_names" => name_tuple(&code.names),
-        "co_flags" => Value::Int(code_flags(code)),
+        "co_flags" => Value::Int(code_flags(obj)),
         "co_stacksize" => int(code.max_stack as usize),
         _ => return None,
     })
