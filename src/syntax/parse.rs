@@ -267,11 +267,22 @@ fn parser_error(
                 return syntax("expected 'except' or 'finally' block", l, r);
             }
             let has = |t: &str| expected.iter().any(|x| x == t);
+            // CPython's rule does not fire when a `:` follows (`if a if b:`).
             if has("\"else\"")
                 && !has("\"elif\"")
+                && !matches!(tok, Tok::Colon)
                 && (lay.line_tokens > 1 || matches!(tok, Tok::Newline))
             {
-                return syntax("expected 'else' after 'if' expression", l, r);
+                let head = lay.cur_head.pos;
+                let range = src
+                    .get(head.saturating_sub(base)..l.saturating_sub(base))
+                    .and_then(scan::if_expression_range);
+                return match range {
+                    Some((a, b)) => {
+                        syntax("expected 'else' after 'if' expression", head + a, head + b)
+                    }
+                    None => syntax("expected 'else' after 'if' expression", l, r),
+                };
             }
             let prev = lay.last_tok.map_or(l, |t| t.1);
             if matches!(tok, Tok::Assign) && lay.prev_name.is_some() {

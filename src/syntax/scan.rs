@@ -85,3 +85,81 @@ pub fn first_token(rest: &str) -> Option<(usize, usize)> {
     tok.ok()?;
     Some((span.start, span.end))
 }
+
+/// For "expected 'else' after 'if' expression": CPython underlines from the start of the
+/// operand before the last `if` of the innermost open bracket to the end of `line` (the
+/// logical line up to the token that should have been `else`). Offsets are into `line`;
+/// None when no such `if` follows an operand.
+pub fn if_expression_range(line: &str) -> Option<(usize, usize)> {
+    /// The innermost open bracket's context: where the operand being read started, and
+    /// where the operand before its last `if` started.
+    #[derive(Default)]
+    struct Context {
+        operand_at: Option<usize>,
+        if_operand_at: Option<usize>,
+    }
+    let mut stack = vec![Context::default()];
+    let mut end = 0;
+    for (tok, span) in Tok::lexer(line).spanned() {
+        let tok = tok.ok()?;
+        if matches!(tok, Tok::Newline) {
+            continue;
+        }
+        end = span.end;
+        let top = stack.last_mut()?;
+        if tok.open_bracket().is_some() {
+            top.operand_at.get_or_insert(span.start);
+            stack.push(Context::default());
+        } else if tok.close_bracket().is_some() {
+            stack.pop();
+        } else if matches!(tok, Tok::If) {
+            top.if_operand_at = top.operand_at.take();
+        } else if continues_disjunction(&tok) {
+            top.operand_at.get_or_insert(span.start);
+        } else {
+            top.operand_at = None;
+        }
+    }
+    Some((stack.last()?.if_operand_at?, end))
+}
+
+/// Tokens that can sit inside a `disjunction` (outside brackets).
+fn continues_disjunction(tok: &Tok) -> bool {
+    matches!(
+        tok,
+        Tok::Name(_)
+            | Tok::Num(_)
+            | Tok::Str(_)
+            | Tok::None
+            | Tok::True
+            | Tok::False
+            | Tok::Ellipsis
+            | Tok::Await
+            | Tok::Not
+            | Tok::And
+            | Tok::Or
+            | Tok::In
+            | Tok::Is
+            | Tok::Dot
+            | Tok::Plus
+            | Tok::Minus
+            | Tok::Star
+            | Tok::DStar
+            | Tok::Slash
+            | Tok::DSlash
+            | Tok::Percent
+            | Tok::At
+            | Tok::LShift
+            | Tok::RShift
+            | Tok::Amp
+            | Tok::Pipe
+            | Tok::Caret
+            | Tok::Tilde
+            | Tok::Lt
+            | Tok::Gt
+            | Tok::Le
+            | Tok::Ge
+            | Tok::EqEq
+            | Tok::NotEq
+    )
+}
