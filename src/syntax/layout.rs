@@ -329,6 +329,17 @@ impl<'s> Layout<'s> {
         }
     }
 
+    /// Where a comment ending the current line starts (`newline` is where the line
+    /// ends): CPython's NEWLINE token then spans the comment, and errors located at that
+    /// token underline it.
+    fn trailing_comment(&self, newline: usize) -> Option<usize> {
+        let from = self.last_tok_span.map_or(self.base, |t| t.1);
+        let gap = self
+            .src
+            .get(from.checked_sub(self.base)?..newline.checked_sub(self.base)?)?;
+        gap.find('#').map(|i| from + i)
+    }
+
     /// The core layout step: the next laid-out token, before the `with (` rewrite.
     fn next_inner(&mut self) -> Option<Spanned<'s>> {
         loop {
@@ -360,7 +371,10 @@ impl<'s> Layout<'s> {
                 if self.line_has_tokens {
                     self.line_has_tokens = false;
                     self.last_head = self.cur_head;
-                    return Some(Ok((start, Tok::Newline, end)));
+                    return Some(Ok(match self.trailing_comment(start) {
+                        Some(hash) => (hash, Tok::Newline, start),
+                        None => (start, Tok::Newline, end),
+                    }));
                 }
                 continue;
             }

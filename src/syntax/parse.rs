@@ -322,7 +322,13 @@ fn parser_error(
             }
             let compound = !matches!(lay.cur_head.first, HeadKind::Other);
             if compound && matches!(tok, Tok::Newline) && has("\":\"") {
-                return syntax("expected ':'", l, l);
+                // A NEWLINE after a comment spans the comment, which CPython underlines.
+                let after_comment = src.as_bytes().get(l.saturating_sub(base)) == Some(&b'#');
+                return if after_comment {
+                    syntax("expected ':'", l, r)
+                } else {
+                    syntax("expected ':'", l, l).with_columns(Columns::Point)
+                };
             }
             if let (Some(name @ ("print" | "exec")), true) = (lay.prev_name, tok.starts_expr()) {
                 let at = lay.last_tok.map_or(l, |t| t.1);
