@@ -320,7 +320,30 @@ fn parser_error(
                 }
                 return indented_block(l, r);
             }
-            let compound = !matches!(lay.cur_head.first, HeadKind::Other);
+            let head = lay.cur_head;
+            if matches!(head.first, HeadKind::Def | HeadKind::Async)
+                && expected.len() == 1
+                && has("\"(\"")
+            {
+                // The `&&'('` after a function's name: CPython names the missing token.
+                return syntax("expected '('", l, r);
+            }
+            if matches!(head.first, HeadKind::Except | HeadKind::ExceptStar)
+                && matches!(tok, Tok::Comma)
+            {
+                // Python 2's `except A, B:`.
+                let range = src
+                    .get(head.pos.saturating_sub(base)..)
+                    .and_then(scan::except_types_range);
+                if let Some((a, b)) = range {
+                    return syntax(
+                        "multiple exception types must be parenthesized",
+                        head.pos + a,
+                        head.pos + b,
+                    );
+                }
+            }
+            let compound = !matches!(head.first, HeadKind::Other);
             if compound && matches!(tok, Tok::Newline) && has("\":\"") {
                 // A NEWLINE after a comment spans the comment, which CPython underlines.
                 let after_comment = src.as_bytes().get(l.saturating_sub(base)) == Some(&b'#');

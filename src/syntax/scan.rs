@@ -163,3 +163,44 @@ fn continues_disjunction(tok: &Tok) -> bool {
             | Tok::NotEq
     )
 }
+
+/// For "multiple exception types must be parenthesized": in `header` (an `except` line and
+/// what follows), the span from the first exception type to the end of the token before the
+/// header's `:`. None unless the types are followed by a `:` on the same logical line.
+pub fn except_types_range(header: &str) -> Option<(usize, usize)> {
+    let (start, first_comma, end) = except_types_tokens(header)?;
+    // CPython starts at the first type's AST node, inside any redundant parentheses.
+    let first = super::parse_expr(header.get(start..first_comma)?).ok()?;
+    Some((start + first.span.start as usize, end))
+}
+
+/// Where the exception types of an `except A, B:` header start, where their first top-level
+/// comma is, and where the last token before the `:` ends.
+fn except_types_tokens(header: &str) -> Option<(usize, usize, usize)> {
+    let mut lex = Tok::lexer(header).spanned();
+    if !matches!(lex.next(), Some((Ok(Tok::Except), _))) {
+        return None;
+    }
+    let mut start = None;
+    let mut comma = None;
+    let mut end = 0;
+    let mut depth = 0usize;
+    for (tok, span) in lex {
+        let tok = tok.ok()?;
+        match tok {
+            Tok::Star if start.is_none() => continue,
+            Tok::Colon if depth == 0 => return Some((start?, comma?, end)),
+            Tok::Comma if depth == 0 => {
+                comma.get_or_insert(span.start);
+            }
+            Tok::Newline if depth == 0 => return None,
+            Tok::Newline => continue,
+            _ if tok.open_bracket().is_some() => depth += 1,
+            _ if tok.close_bracket().is_some() => depth = depth.checked_sub(1)?,
+            _ => {}
+        }
+        start.get_or_insert(span.start);
+        end = span.end;
+    }
+    None
+}
