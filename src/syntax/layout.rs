@@ -153,6 +153,11 @@ impl<'s> Layout<'s> {
         self.brackets.last().map(|b| b.0)
     }
 
+    /// Laying out an expression (eval input, an f-string field), not statements.
+    pub fn expr_mode(&self) -> bool {
+        self.expr_mode
+    }
+
     /// Bracket nesting depth right now.
     pub fn depth(&self) -> usize {
         self.brackets.len()
@@ -480,7 +485,11 @@ impl<'s> Layout<'s> {
         if self.line_has_tokens {
             self.line_has_tokens = false;
             self.last_head = self.cur_head;
-            self.pending.push_back(Ok((end, Tok::Newline, end)));
+            let newline = match self.trailing_comment(end) {
+                Some(hash) => (hash, Tok::Newline, end),
+                None => (end, Tok::Newline, end),
+            };
+            self.pending.push_back(Ok(newline));
         }
         while self.indents.len() > 1 {
             self.indents.pop();

@@ -205,8 +205,9 @@ fn parser_error(
                 syntax("expected 'except' or 'finally' block", location, location)
             } else {
                 // CPython 3.11 words an input that ends too early as any other error (its
-                // "unexpected EOF while parsing" is left to a backslash at the end).
-                syntax("invalid syntax", location, location)
+                // "unexpected EOF while parsing" is left to a backslash at the end). Its
+                // NEWLINE or ENDMARKER token is a point.
+                syntax("invalid syntax", location, location).with_columns(Columns::Point)
             };
             err.incomplete = true;
             err
@@ -285,7 +286,10 @@ fn parser_error(
                 };
             }
             let prev = lay.last_tok.map_or(l, |t| t.1);
-            if matches!(tok, Tok::Assign) && lay.prev_name.is_some() {
+            // eval input is `expressions`, which never reaches CPython's named-expression
+            // rule that suggests '==': outside brackets a `=` there is just invalid.
+            let eval_top_level = lay.expr_mode() && !lay.implicit_paren && lay.depth() == 0;
+            if matches!(tok, Tok::Assign) && lay.prev_name.is_some() && !eval_top_level {
                 // CPython's rule needs `name = bitwise_or` not followed by another `=`/`:=`,
                 // and underlines both sides.
                 let rhs = src
@@ -373,7 +377,10 @@ fn parser_error(
                 return syntax("invalid syntax. Perhaps you forgot a comma?", prev, r);
             }
             let e = syntax("invalid syntax", l, r);
-            if at_newline(l) {
+            // A NEWLINE is a point, unless it spans a comment (the implied one at the end
+            // of the input included).
+            let comment = src.as_bytes().get(l.saturating_sub(base)) == Some(&b'#');
+            if at_newline(l) || (matches!(tok, Tok::Newline) && !comment) {
                 e.with_columns(Columns::Point)
             } else {
                 e

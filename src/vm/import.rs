@@ -577,7 +577,10 @@ impl Vm {
             }
             // The tokenizer's own messages quote the line without its newline.
             None if e.origin == Origin::Tokenizer => Value::str(line),
-            None => Value::string(format!("{line}\n")),
+            None if source.newline_implied || source.line_terminated(lineno) => {
+                Value::string(format!("{line}\n"))
+            }
+            None => Value::str(line),
         };
         let byte_columns = match e.origin {
             Origin::Compiler | Origin::Symtable => true,
