@@ -365,10 +365,37 @@ fn parser_error(
                     r,
                 );
             }
-            let dict_key = matches!(tok, Tok::RBrace)
-                || (matches!(tok, Tok::Comma) && lay.innermost() == Some('{'));
-            if dict_key && has("\":\"") && lay.prev_tok_ends_expr {
-                return syntax("':' expected after dictionary key", prev, r);
+            let in_braces = matches!(tok, Tok::RBrace) || lay.innermost() == Some('{');
+            let lambda_colon = || {
+                src.get(lay.cur_head.pos.saturating_sub(base)..(prev + 1).saturating_sub(base))
+                    .is_some_and(scan::colon_ends_lambda)
+            };
+            if in_braces
+                && matches!(tok, Tok::RBrace | Tok::Comma)
+                && lay.prev_was_colon
+                && !lambda_colon()
+            {
+                return syntax(
+                    "expression expected after dictionary key and ':'",
+                    prev,
+                    prev + 1,
+                );
+            }
+            // A key after a dict's first pair that no ':' follows: CPython points at the
+            // key's last character (only a dict could continue here, not a set).
+            let dict_only = has("\":\"") && !has("\"}\"") && !has("\",\"");
+            if in_braces && dict_only && lay.prev_tok_ends_expr {
+                let key_end = src
+                    .get(prev.saturating_sub(base)..)
+                    .and_then(scan::first_token)
+                    .map_or(l, |(_, end)| prev + end);
+                let last_char = src
+                    .get(..key_end.saturating_sub(base))
+                    .and_then(|s| s.chars().next_back())
+                    .map_or(1, char::len_utf8);
+                let at = key_end.saturating_sub(last_char);
+                return syntax("':' expected after dictionary key", at, at)
+                    .with_columns(Columns::NoEnd(0));
             }
             // Parameter lists are not expressions: CPython suggests no comma there.
             let in_expr =

@@ -204,3 +204,31 @@ fn except_types_tokens(header: &str) -> Option<(usize, usize, usize)> {
     }
     None
 }
+
+/// Whether the `:` that ends `line` (a logical line up to and including it) closes a
+/// lambda's parameters rather than separating a dict key from its value.
+pub fn colon_ends_lambda(line: &str) -> bool {
+    // Per open bracket: whether a `lambda` awaits its `:`.
+    let mut pending = vec![false];
+    let mut last = false;
+    for (tok, _) in Tok::lexer(line).spanned() {
+        let Ok(tok) = tok else { return false };
+        last = false;
+        if tok.open_bracket().is_some() {
+            pending.push(false);
+        } else if tok.close_bracket().is_some() {
+            pending.pop();
+        } else if let Some(top) = pending.last_mut() {
+            match tok {
+                Tok::Lambda => *top = true,
+                Tok::Colon if *top => {
+                    *top = false;
+                    last = true;
+                }
+                Tok::Comma => *top = false,
+                _ => {}
+            }
+        }
+    }
+    last
+}
