@@ -401,7 +401,23 @@ fn parser_error(
             let in_expr =
                 (lay.depth() > 0 && lay.cur_head.first != HeadKind::Def) || lay.implicit_paren;
             if in_expr && tok.starts_expr() && lay.prev_tok_ends_expr {
-                return syntax("invalid syntax. Perhaps you forgot a comma?", prev, r);
+                // CPython's range: the whole expression before the gap to the whole
+                // expression after it. A name followed by a string is left alone.
+                let head = lay.cur_head.pos;
+                let start = src
+                    .get(head.saturating_sub(base)..l.saturating_sub(base))
+                    .and_then(scan::operand_start)
+                    .map_or(prev, |a| head + a);
+                let end = src
+                    .get(l.saturating_sub(base)..)
+                    .and_then(scan::expression_end)
+                    .map_or(r, |b| l + b);
+                let refused = src
+                    .get(start.saturating_sub(base)..)
+                    .is_some_and(scan::name_then_string);
+                if !refused {
+                    return syntax("invalid syntax. Perhaps you forgot a comma?", start, end);
+                }
             }
             let e = syntax("invalid syntax", l, r);
             // A NEWLINE is a point, unless it spans a comment (the implied one at the end

@@ -86,26 +86,22 @@ pub fn first_token(rest: &str) -> Option<(usize, usize)> {
     Some((span.start, span.end))
 }
 
-/// For "expected 'else' after 'if' expression": CPython underlines from the start of the
-/// operand before the last `if` of the innermost open bracket to the end of `line` (the
-/// logical line up to the token that should have been `else`). Offsets are into `line`;
-/// None when no such `if` follows an operand.
-pub fn if_expression_range(line: &str) -> Option<(usize, usize)> {
-    /// The innermost open bracket's context: where the operand being read started, and
-    /// where the operand before its last `if` started.
-    #[derive(Default)]
-    struct Context {
-        operand_at: Option<usize>,
-        if_operand_at: Option<usize>,
-    }
+/// What the error mapper needs to know of the innermost open bracket at the end of a
+/// logical line's text: where the operand being read started, and where the operand
+/// before its last `if` started.
+#[derive(Default)]
+struct Context {
+    operand_at: Option<usize>,
+    if_operand_at: Option<usize>,
+}
+
+fn innermost_context(line: &str) -> Option<Context> {
     let mut stack = vec![Context::default()];
-    let mut end = 0;
     for (tok, span) in Tok::lexer(line).spanned() {
         let tok = tok.ok()?;
         if matches!(tok, Tok::Newline) {
             continue;
         }
-        end = span.end;
         let top = stack.last_mut()?;
         if tok.open_bracket().is_some() {
             top.operand_at.get_or_insert(span.start);
@@ -120,7 +116,130 @@ pub fn if_expression_range(line: &str) -> Option<(usize, usize)> {
             top.operand_at = None;
         }
     }
-    Some((stack.last()?.if_operand_at?, end))
+    stack.pop()
+}
+
+/// End of the last token of `line` (its length when there is none).
+fn last_token_end(line: &str) -> usize {
+    Tok::lexer(line)
+        .spanned()
+        .filter(|(t, _)| !matches!(t, Ok(Tok::Newline)))
+        .last()
+        .map_or(line.len(), |(_, span)| span.end)
+}
+
+/// For "expected 'else' after 'if' expression": CPython underlines from the start of the
+/// operand before the last `if` of the innermost open bracket to the end of `line` (the
+/// logical line up to the token that should have been `else`). Offsets are into `line`;
+/// None when no such `if` follows an operand.
+pub fn if_expression_range(line: &str) -> Option<(usize, usize)> {
+    Some((
+        innermost_context(line)?.if_operand_at?,
+        last_token_end(line),
+    ))
+}
+
+/// For "Perhaps you forgot a comma?": where the disjunction that ends `line` (the logical
+/// line up to the unexpected token) starts, as an offset into `line`.
+pub fn operand_start(line: &str) -> Option<usize> {
+    innermost_context(line)?.operand_at
+}
+
+/// Where the expression at the start of `rest` ends (CPython's `expression`: a
+/// disjunction, a conditional expression or a lambda), as an offset into `rest`.
+pub fn expression_end(rest: &str) -> Option<usize> {
+    let mut lex = Tok::lexer(rest).spanned();
+    let (end, next) = disjunction_end(&mut lex)?;
+    let end = end?;
+    if !matches!(next, Some(Tok::If)) {
+        return Some(end);
+    }
+    // A conditional expression: its condition, `else`, and the rest.
+    match disjunction_end(&mut lex)? {
+        (Some(_), Some(Tok::Else)) => {}
+        _ => return Some(end),
+    }
+    let rest_at = lex.span().end;
+    let tail = expression_end(rest.get(rest_at..)?)?;
+    Some(rest_at + tail)
+}
+
+/// Reads one disjunction (or lambda) from `lex`: the end of its last token (None when it
+/// has none) and the token after it.
+fn disjunction_end<'s>(
+    lex: &mut SpannedIter<'s, Tok<'s>>,
+) -> Option<(Option<usize>, Option<Tok<'s>>)> {
+    let mut expect_operand = true;
+    let mut end = None;
+    while let Some((tok, span)) = lex.next() {
+        let tok = tok.ok()?;
+        if expect_operand {
+            match tok {
+                Tok::Plus | Tok::Minus | Tok::Tilde | Tok::Not | Tok::Await => {}
+                Tok::Lambda => {
+                    // Its parameters up to the `:`, then its body.
+                    for (t, _) in lex.by_ref() {
+                        if matches!(t, Ok(Tok::Colon)) {
+                            break;
+                        }
+                    }
+                    let body_at = lex.span().end;
+                    let body = expression_end(lex.source().get(body_at..)?)?;
+                    return Some((Some(body_at + body), None));
+                }
+                _ if tok.open_bracket().is_some() => {
+                    end = Some(closing_bracket_end(lex)?);
+                    expect_operand = false;
+                }
+                Tok::Name(_)
+                | Tok::Num(_)
+                | Tok::Str(_)
+                | Tok::None
+                | Tok::True
+                | Tok::False
+                | Tok::Ellipsis => {
+                    end = Some(span.end);
+                    expect_operand = false;
+                }
+                other => return Some((end, Some(other))),
+            }
+            continue;
+        }
+        match tok {
+            Tok::Dot => match lex.next() {
+                Some((Ok(Tok::Name(_)), name)) => end = Some(name.end),
+                _ => return None,
+            },
+            Tok::LPar | Tok::LSqb => end = Some(closing_bracket_end(lex)?),
+            // Adjacent string literals are one atom.
+            Tok::Str(_) => end = Some(span.end),
+            // `not in` and `is not` are one operator each.
+            Tok::Not | Tok::Is => {
+                expect_operand = true;
+                if matches!(tok, Tok::Not) && !matches!(lex.next(), Some((Ok(Tok::In), _))) {
+                    return None;
+                }
+            }
+            Tok::Await | Tok::Tilde => return Some((end, Some(tok))),
+            _ if continues_disjunction(&tok) && !is_operand(&tok) => expect_operand = true,
+            other => return Some((end, Some(other))),
+        }
+    }
+    Some((end, None))
+}
+
+/// Tokens that are a whole operand.
+fn is_operand(tok: &Tok) -> bool {
+    matches!(
+        tok,
+        Tok::Name(_)
+            | Tok::Num(_)
+            | Tok::Str(_)
+            | Tok::None
+            | Tok::True
+            | Tok::False
+            | Tok::Ellipsis
+    )
 }
 
 /// Tokens that can sit inside a `disjunction` (outside brackets).
@@ -231,4 +350,15 @@ pub fn colon_ends_lambda(line: &str) -> bool {
         }
     }
     last
+}
+
+/// Whether `text` starts as CPython's comma hint refuses to: a name followed by a string
+/// (`print "x"`-like), or a soft keyword.
+pub fn name_then_string(text: &str) -> bool {
+    let mut lex = Tok::lexer(text);
+    match lex.next() {
+        Some(Ok(Tok::Name("match" | "case" | "_") | Tok::Match | Tok::Case)) => true,
+        Some(Ok(Tok::Name(_))) => matches!(lex.next(), Some(Ok(Tok::Str(_)))),
+        _ => false,
+    }
 }
