@@ -474,8 +474,14 @@ pub enum Arg {
     KwStar(E, usize, usize),
 }
 
-/// Checks CPython's argument order rules; the call's parentheses span `pl..pr`.
-pub fn args(items: Vec<Box<Arg>>, pl: usize, pr: usize) -> R<(Vec<Expr>, Vec<Keyword>, u32)> {
+/// Checks CPython's argument order rules; the call's parentheses span `pl..pr`, and
+/// `trailing_comma` says whether a comma follows the last argument.
+pub fn args(
+    items: Vec<Box<Arg>>,
+    trailing_comma: bool,
+    pl: usize,
+    pr: usize,
+) -> R<(Vec<Expr>, Vec<Keyword>, u32)> {
     let n = items.len();
     let mut args = Vec::new();
     let mut kws: Vec<Keyword> = Vec::new();
@@ -511,7 +517,8 @@ pub fn args(items: Vec<Box<Arg>>, pl: usize, pr: usize) -> R<(Vec<Expr>, Vec<Key
                 args.push(e.e);
             }
             Arg::Gen(elt, gens, l, r) => {
-                if n != 1 {
+                // A sole generator argument may not have a comma after it either.
+                if n != 1 || trailing_comma {
                     return err("Generator expression must be parenthesized", sp(l, r));
                 }
                 // A sole generator argument spans the call's parentheses, as in CPython.
