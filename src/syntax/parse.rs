@@ -63,6 +63,7 @@ pub fn parse_fexpr(text: &str, base: usize) -> Result<E, SyntaxError> {
             if !e.msg.starts_with("f-string") {
                 e.msg = format!("f-string: {}", e.msg);
             }
+            e.fstring_expr = Some((base, text.to_string()));
             Err(e)
         }
     }
