@@ -502,7 +502,14 @@ fn field(x: &Lit, open: usize, nest: u32, parts: &mut Parts) -> R<usize> {
     }
     let expr_text = &x.body[open + 1..j];
     if expr_text.trim().is_empty() {
-        return Err(fstring_error("f-string: empty expression not allowed"));
+        // CPython names what came too early: `=`, a conversion or a format spec.
+        return Err(match b.get(j) {
+            Some(&c @ (b'=' | b'!' | b':')) => fstring_error(&format!(
+                "f-string: expression required before '{}'",
+                c as char
+            )),
+            _ => fstring_error("f-string: empty expression not allowed"),
+        });
     }
     let expr_at = x.at + open + 1;
     let mut debug: Option<&str> = None;
