@@ -11,6 +11,10 @@ pub struct Source {
     /// Read from a file (a script, a module), not given as a string (`-c`, `compile()`):
     /// CPython's parser then reports SyntaxError columns in bytes.
     pub from_file: bool,
+    /// Read as file input, whose tokenizer ends an unterminated last line with a newline
+    /// (CPython quotes such a line in a SyntaxError with one); eval and 'single' input is
+    /// quoted as it is.
+    pub newline_implied: bool,
 }
 
 impl Source {
@@ -27,7 +31,23 @@ impl Source {
             text,
             line_starts,
             from_file: false,
+            newline_implied: true,
         }
+    }
+
+    /// A source compiled in eval or 'single' mode (see `newline_implied`).
+    pub fn without_implied_newline(name: impl Into<String>, text: impl Into<String>) -> Source {
+        Source {
+            newline_implied: false,
+            ..Source::new(name, text)
+        }
+    }
+
+    /// Whether 1-based line `line` is followed by a line terminator in the text.
+    pub fn line_terminated(&self, line: u32) -> bool {
+        self.text
+            .get(self.line_start(line)..)
+            .is_some_and(|rest| rest.contains('\n'))
     }
 
     /// A source read from a file.

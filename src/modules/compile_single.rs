@@ -60,19 +60,27 @@ fn second_statement(module: &Module, text: &str) -> Option<SyntaxError> {
     None
 }
 
+/// At the end of eval or 'single' input with no newline, CPython's tokenizer gives the
+/// error token no column.
+pub fn no_column_at_unterminated_end(e: SyntaxError, text: &str) -> SyntaxError {
+    let only_comments_after = text.get(e.span.start as usize..).is_some_and(|rest| {
+        rest.lines()
+            .map(str::trim_start)
+            .all(|l| l.is_empty() || l.starts_with('#'))
+    });
+    if !text.ends_with('\n') && only_comments_after {
+        return e.with_columns(crate::syntax::error::Columns::Unknown);
+    }
+    e
+}
+
 /// `compile(text, filename, 'single', flags)`.
 pub fn compile(vm: &mut Vm, text: String, filename: &str, flags: i64) -> PyResult<Rc<Code>> {
-    let source = Rc::new(Source::new(filename, text));
+    let source = Rc::new(Source::without_implied_newline(filename, text));
     let module = match crate::syntax::parse_interactive(&source.text) {
         Ok(module) => module,
         Err(e) => {
-            let mut e = parse_error(e, flags);
-            // At the end of input with no newline, CPython's interactive tokenizer gives
-            // the error token no column.
-            let text = &source.text;
-            if !text.ends_with('\n') && e.span.start as usize >= text.trim_end().len() {
-                e = e.with_columns(crate::syntax::error::Columns::Unknown);
-            }
+            let e = no_column_at_unterminated_end(parse_error(e, flags), &source.text);
             return Err(vm.syntax_error_exc(&e, &source));
         }
     };

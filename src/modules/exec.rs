@@ -155,9 +155,11 @@ fn compile_text(
         Kind::Exec => vm.compile_source(source, crate::compile::Mode::Exec),
         Kind::Eval => {
             let trimmed = source.text.trim_start_matches([' ', '\t']).to_string();
-            let source = Rc::new(Source::new(filename, trimmed));
-            let expr = crate::syntax::parse_expr(&source.text)
-                .map_err(|e| vm.syntax_error_exc(&e, &source))?;
+            let source = Rc::new(Source::without_implied_newline(filename, trimmed));
+            let expr = crate::syntax::parse_expr(&source.text).map_err(|e| {
+                let e = super::compile_single::no_column_at_unterminated_end(e, &source.text);
+                vm.syntax_error_exc(&e, &source)
+            })?;
             let compiled = crate::compile::compile_expression(&expr, source.clone());
             crate::vm::warnings::report_compile_warnings(vm);
             compiled.map_err(|e| vm.syntax_error_exc(&e, &source))

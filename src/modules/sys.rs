@@ -370,7 +370,14 @@ fn excepthook(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let own = crate::vm::traceback::traceback_value(o);
     let shown = (!own.is(tb)).then_some(tb);
     let text = vm
-        .format_exception_chunks(value, true, None, shown, Default::default())
+        .format_exception_chunks(
+            value,
+            true,
+            None,
+            shown,
+            Default::default(),
+            crate::vm::traceback::SyntaxTextStyle::Interpreter,
+        )
         .concat();
     vm.flush_std_streams();
     vm.write_stderr(&text);

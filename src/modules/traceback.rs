@@ -4,7 +4,7 @@
 use crate::obj::function::{Args, NativeFn};
 use crate::obj::{ClassObj, Obj};
 use crate::vm::errors::{type_error, PyResult};
-use crate::vm::traceback::PseudoFileLines;
+use crate::vm::traceback::{PseudoFileLines, SyntaxTextStyle};
 use crate::vm::value::{ObjRef, Value};
 use crate::vm::Vm;
 
@@ -41,7 +41,14 @@ fn format(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         }
     };
     let pseudo_lines = linecache_pseudo_files(vm, &e, tb.as_ref());
-    let chunks = vm.format_exception_chunks(&e, chain, limit, tb.as_ref(), pseudo_lines);
+    let chunks = vm.format_exception_chunks(
+        &e,
+        chain,
+        limit,
+        tb.as_ref(),
+        pseudo_lines,
+        SyntaxTextStyle::TracebackModule,
+    );
     Ok(Value::list(chunks.into_iter().map(Value::string).collect()))
 }
 
@@ -91,7 +98,7 @@ fn sequence_items(v: &Value) -> Option<Vec<Value>> {
 fn format_only(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("_format_only", 1, 1)?;
     let e = exception_arg(vm, &args.pos[0], "_format_only")?;
-    let chunks = vm.format_exception_only_chunks(&e);
+    let chunks = vm.format_exception_only_chunks(&e, SyntaxTextStyle::TracebackModule);
     Ok(Value::list(chunks.into_iter().map(Value::string).collect()))
 }
 

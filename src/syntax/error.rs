@@ -68,6 +68,9 @@ pub struct SyntaxError {
     /// literal decoding): the location is that next token, filled in by the error mapper.
     pub at_next_token: bool,
     pub origin: Origin,
+    /// An error inside an f-string replacement field: where its expression starts and its
+    /// text. CPython 3.11 parses the field as `(expression)` on its own and quotes that.
+    pub fstring_expr: Option<(usize, String)>,
 }
 
 impl SyntaxError {
@@ -81,6 +84,7 @@ impl SyntaxError {
             columns: Columns::Span,
             at_next_token: false,
             origin: Origin::Parser,
+            fstring_expr: None,
         }
     }
     pub fn with_columns(mut self, columns: Columns) -> SyntaxError {

@@ -153,6 +153,11 @@ impl<'s> Layout<'s> {
         self.brackets.last().map(|b| b.0)
     }
 
+    /// Laying out an expression (eval input, an f-string field), not statements.
+    pub fn expr_mode(&self) -> bool {
+        self.expr_mode
+    }
+
     /// Bracket nesting depth right now.
     pub fn depth(&self) -> usize {
         self.brackets.len()
@@ -329,6 +334,17 @@ impl<'s> Layout<'s> {
         }
     }
 
+    /// Where a comment ending the current line starts (`newline` is where the line
+    /// ends): CPython's NEWLINE token then spans the comment, and errors located at that
+    /// token underline it.
+    fn trailing_comment(&self, newline: usize) -> Option<usize> {
+        let from = self.last_tok_span.map_or(self.base, |t| t.1);
+        let gap = self
+            .src
+            .get(from.checked_sub(self.base)?..newline.checked_sub(self.base)?)?;
+        gap.find('#').map(|i| from + i)
+    }
+
     /// The core layout step: the next laid-out token, before the `with (` rewrite.
     fn next_inner(&mut self) -> Option<Spanned<'s>> {
         loop {
@@ -360,7 +376,10 @@ impl<'s> Layout<'s> {
                 if self.line_has_tokens {
                     self.line_has_tokens = false;
                     self.last_head = self.cur_head;
-                    return Some(Ok((start, Tok::Newline, end)));
+                    return Some(Ok(match self.trailing_comment(start) {
+                        Some(hash) => (hash, Tok::Newline, start),
+                        None => (start, Tok::Newline, end),
+                    }));
                 }
                 continue;
             }
@@ -466,7 +485,11 @@ impl<'s> Layout<'s> {
         if self.line_has_tokens {
             self.line_has_tokens = false;
             self.last_head = self.cur_head;
-            self.pending.push_back(Ok((end, Tok::Newline, end)));
+            let newline = match self.trailing_comment(end) {
+                Some(hash) => (hash, Tok::Newline, end),
+                None => (end, Tok::Newline, end),
+            };
+            self.pending.push_back(Ok(newline));
         }
         while self.indents.len() > 1 {
             self.indents.pop();

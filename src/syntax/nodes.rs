@@ -474,8 +474,14 @@ pub enum Arg {
     KwStar(E, usize, usize),
 }
 
-/// Checks CPython's argument order rules; `(pl, pr)` are the call's parentheses.
-pub fn args(items: Vec<Box<Arg>>, pl: usize, pr: usize) -> R<(Vec<Expr>, Vec<Keyword>, u32)> {
+/// Checks CPython's argument order rules; the call's parentheses span `pl..pr`, and
+/// `trailing_comma` says whether a comma follows the last argument.
+pub fn args(
+    items: Vec<Box<Arg>>,
+    trailing_comma: bool,
+    pl: usize,
+    pr: usize,
+) -> R<(Vec<Expr>, Vec<Keyword>, u32)> {
     let n = items.len();
     let mut args = Vec::new();
     let mut kws: Vec<Keyword> = Vec::new();
@@ -485,22 +491,34 @@ pub fn args(items: Vec<Box<Arg>>, pl: usize, pr: usize) -> R<(Vec<Expr>, Vec<Key
         match *item {
             Arg::Pos(e) | Arg::Star(e) => {
                 let star = matches!(e.e.kind, ExprKind::Starred(_));
+                // CPython points at the `*` of a misplaced unpacking, and at the token after
+                // the arguments (the closing parenthesis) for a misplaced positional one.
+                let star_at = e.e.span.start as usize;
+                let close = pr.saturating_sub(1);
+                if seen_kwstar && star {
+                    return err(
+                        "iterable argument unpacking follows keyword argument unpacking",
+                        sp(star_at, star_at + 1),
+                    );
+                }
                 if seen_kwstar {
-                    let msg = if star {
-                        "iterable argument unpacking follows keyword argument unpacking"
-                    } else {
-                        "positional argument follows keyword argument unpacking"
-                    };
-                    return err(msg, e.e.span);
+                    return err(
+                        "positional argument follows keyword argument unpacking",
+                        sp(close, pr),
+                    );
                 }
                 if !star && !kws.is_empty() {
-                    return err("positional argument follows keyword argument", e.e.span);
+                    return err(
+                        "positional argument follows keyword argument",
+                        sp(close, pr),
+                    );
                 }
                 d = d.max(e.d);
                 args.push(e.e);
             }
             Arg::Gen(elt, gens, l, r) => {
-                if n != 1 {
+                // A sole generator argument may not have a comma after it either.
+                if n != 1 || trailing_comma {
                     return err("Generator expression must be parenthesized", sp(l, r));
                 }
                 // A sole generator argument spans the call's parentheses, as in CPython.

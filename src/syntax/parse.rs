@@ -63,6 +63,7 @@ pub fn parse_fexpr(text: &str, base: usize) -> Result<E, SyntaxError> {
             if !e.msg.starts_with("f-string") {
                 e.msg = format!("f-string: {}", e.msg);
             }
+            e.fstring_expr = Some((base, text.to_string()));
             Err(e)
         }
     }
@@ -205,8 +206,9 @@ fn parser_error(
                 syntax("expected 'except' or 'finally' block", location, location)
             } else {
                 // CPython 3.11 words an input that ends too early as any other error (its
-                // "unexpected EOF while parsing" is left to a backslash at the end).
-                syntax("invalid syntax", location, location)
+                // "unexpected EOF while parsing" is left to a backslash at the end). Its
+                // NEWLINE or ENDMARKER token is a point.
+                syntax("invalid syntax", location, location).with_columns(Columns::Point)
             };
             err.incomplete = true;
             err
@@ -267,14 +269,28 @@ fn parser_error(
                 return syntax("expected 'except' or 'finally' block", l, r);
             }
             let has = |t: &str| expected.iter().any(|x| x == t);
+            // CPython's rule does not fire when a `:` follows (`if a if b:`).
             if has("\"else\"")
                 && !has("\"elif\"")
+                && !matches!(tok, Tok::Colon)
                 && (lay.line_tokens > 1 || matches!(tok, Tok::Newline))
             {
-                return syntax("expected 'else' after 'if' expression", l, r);
+                let head = lay.cur_head.pos;
+                let range = src
+                    .get(head.saturating_sub(base)..l.saturating_sub(base))
+                    .and_then(scan::if_expression_range);
+                return match range {
+                    Some((a, b)) => {
+                        syntax("expected 'else' after 'if' expression", head + a, head + b)
+                    }
+                    None => syntax("expected 'else' after 'if' expression", l, r),
+                };
             }
             let prev = lay.last_tok.map_or(l, |t| t.1);
-            if matches!(tok, Tok::Assign) && lay.prev_name.is_some() {
+            // eval input is `expressions`, which never reaches CPython's named-expression
+            // rule that suggests '==': outside brackets a `=` there is just invalid.
+            let eval_top_level = lay.expr_mode() && !lay.implicit_paren && lay.depth() == 0;
+            if matches!(tok, Tok::Assign) && lay.prev_name.is_some() && !eval_top_level {
                 // CPython's rule needs `name = bitwise_or` not followed by another `=`/`:=`,
                 // and underlines both sides.
                 let rhs = src
@@ -309,9 +325,38 @@ fn parser_error(
                 }
                 return indented_block(l, r);
             }
-            let compound = !matches!(lay.cur_head.first, HeadKind::Other);
+            let head = lay.cur_head;
+            if matches!(head.first, HeadKind::Def | HeadKind::Async)
+                && expected.len() == 1
+                && has("\"(\"")
+            {
+                // The `&&'('` after a function's name: CPython names the missing token.
+                return syntax("expected '('", l, r);
+            }
+            if matches!(head.first, HeadKind::Except | HeadKind::ExceptStar)
+                && matches!(tok, Tok::Comma)
+            {
+                // Python 2's `except A, B:`.
+                let range = src
+                    .get(head.pos.saturating_sub(base)..)
+                    .and_then(scan::except_types_range);
+                if let Some((a, b)) = range {
+                    return syntax(
+                        "multiple exception types must be parenthesized",
+                        head.pos + a,
+                        head.pos + b,
+                    );
+                }
+            }
+            let compound = !matches!(head.first, HeadKind::Other);
             if compound && matches!(tok, Tok::Newline) && has("\":\"") {
-                return syntax("expected ':'", l, l);
+                // A NEWLINE after a comment spans the comment, which CPython underlines.
+                let after_comment = src.as_bytes().get(l.saturating_sub(base)) == Some(&b'#');
+                return if after_comment {
+                    syntax("expected ':'", l, r)
+                } else {
+                    syntax("expected ':'", l, l).with_columns(Columns::Point)
+                };
             }
             if let (Some(name @ ("print" | "exec")), true) = (lay.prev_name, tok.starts_expr()) {
                 let at = lay.last_tok.map_or(l, |t| t.1);
@@ -321,19 +366,65 @@ fn parser_error(
                     r,
                 );
             }
-            let dict_key = matches!(tok, Tok::RBrace)
-                || (matches!(tok, Tok::Comma) && lay.innermost() == Some('{'));
-            if dict_key && has("\":\"") && lay.prev_tok_ends_expr {
-                return syntax("':' expected after dictionary key", prev, r);
+            let in_braces = matches!(tok, Tok::RBrace) || lay.innermost() == Some('{');
+            let lambda_colon = || {
+                src.get(lay.cur_head.pos.saturating_sub(base)..(prev + 1).saturating_sub(base))
+                    .is_some_and(scan::colon_ends_lambda)
+            };
+            if in_braces
+                && matches!(tok, Tok::RBrace | Tok::Comma)
+                && lay.prev_was_colon
+                && !lambda_colon()
+            {
+                return syntax(
+                    "expression expected after dictionary key and ':'",
+                    prev,
+                    prev + 1,
+                );
+            }
+            // A key after a dict's first pair that no ':' follows: CPython points at the
+            // key's last character (only a dict could continue here, not a set).
+            let dict_only = has("\":\"") && !has("\"}\"") && !has("\",\"");
+            if in_braces && dict_only && lay.prev_tok_ends_expr {
+                let key_end = src
+                    .get(prev.saturating_sub(base)..)
+                    .and_then(scan::first_token)
+                    .map_or(l, |(_, end)| prev + end);
+                let last_char = src
+                    .get(..key_end.saturating_sub(base))
+                    .and_then(|s| s.chars().next_back())
+                    .map_or(1, char::len_utf8);
+                let at = key_end.saturating_sub(last_char);
+                return syntax("':' expected after dictionary key", at, at)
+                    .with_columns(Columns::NoEnd(0));
             }
             // Parameter lists are not expressions: CPython suggests no comma there.
             let in_expr =
                 (lay.depth() > 0 && lay.cur_head.first != HeadKind::Def) || lay.implicit_paren;
             if in_expr && tok.starts_expr() && lay.prev_tok_ends_expr {
-                return syntax("invalid syntax. Perhaps you forgot a comma?", prev, r);
+                // CPython's range: the whole expression before the gap to the whole
+                // expression after it. A name followed by a string is left alone.
+                let head = lay.cur_head.pos;
+                let start = src
+                    .get(head.saturating_sub(base)..l.saturating_sub(base))
+                    .and_then(scan::operand_start)
+                    .map_or(prev, |a| head + a);
+                let end = src
+                    .get(l.saturating_sub(base)..)
+                    .and_then(scan::expression_end)
+                    .map_or(r, |b| l + b);
+                let refused = src
+                    .get(start.saturating_sub(base)..)
+                    .is_some_and(scan::name_then_string);
+                if !refused {
+                    return syntax("invalid syntax. Perhaps you forgot a comma?", start, end);
+                }
             }
             let e = syntax("invalid syntax", l, r);
-            if at_newline(l) {
+            // A NEWLINE is a point, unless it spans a comment (the implied one at the end
+            // of the input included).
+            let comment = src.as_bytes().get(l.saturating_sub(base)) == Some(&b'#');
+            if at_newline(l) || (matches!(tok, Tok::Newline) && !comment) {
                 e.with_columns(Columns::Point)
             } else {
                 e

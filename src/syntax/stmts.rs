@@ -203,7 +203,8 @@ pub enum PItem {
     Plain(Param, Option<E>),
     Slash(usize),
     Star(Option<Param>, usize, Option<E>),
-    DStar(Param, Option<E>),
+    /// The parameter, where its `**` is, and a default (which is an error).
+    DStar(Param, usize, Option<E>),
 }
 
 pub fn param(name: &str, annotation: Option<E>, l: usize, r: usize) -> Box<(Param, u32)> {
@@ -230,7 +231,14 @@ pub fn params(items: Vec<Box<(PItem, u32)>>) -> R<Box<(Parameters, u32)>> {
     for b in items {
         let (item, di) = *b;
         d = d.max(di);
-        if let Some(span) = kwarg_span {
+        if kwarg_span.is_some() {
+            // CPython points at what follows: a parameter's name (and annotation), or
+            // the `/`, `*` or `**` token.
+            let span = match &item {
+                PItem::Plain(prm, _) => prm.span,
+                PItem::Slash(at) | PItem::Star(_, at, _) => sp(*at, at + 1),
+                PItem::DStar(_, at, _) => sp(*at, at + 2),
+            };
             return err("arguments cannot follow var-keyword argument", span);
         }
         match item {
@@ -283,7 +291,7 @@ pub fn params(items: Vec<Box<(PItem, u32)>>) -> R<Box<(Parameters, u32)>> {
                 seen_star = Some((prm.is_none(), at));
                 p.vararg = prm;
             }
-            PItem::DStar(prm, default) => {
+            PItem::DStar(prm, _, default) => {
                 if let Some(x) = default {
                     return err("var-keyword argument cannot have default value", x.e.span);
                 }

@@ -383,8 +383,10 @@ fn fstring(x: &Lit, nest: u32, parts: &mut Parts) -> R<()> {
     Ok(())
 }
 
-fn fail_at(msg: &str, at: usize) -> SyntaxError {
-    SyntaxError::syntax(msg, sp(at, at + 1))
+/// An f-string error. CPython 3.11 finds these while decoding the literal, after the parser
+/// has looked past the string, so it reports them at that next token.
+fn fstring_error(msg: &str) -> SyntaxError {
+    SyntaxError::at_next_token(msg)
 }
 
 /// Scans literal text and fields from `i`; in a format spec (`spec`), stops at a lone `}`.
@@ -419,7 +421,7 @@ fn scan(x: &Lit, mut i: usize, nest: u32, parts: &mut Parts, spec: bool) -> R<us
                 i += 2;
                 lit_start = i;
             }
-            b'}' => return Err(fail_at("f-string: single '}' is not allowed", x.at + i)),
+            b'}' => return Err(fstring_error("f-string: single '}' is not allowed")),
             // `\N{NAME}` braces are not a field: skip to the closing brace, as CPython does.
             b'\\' if !x.raw && b.get(i + 1) == Some(&b'N') && b.get(i + 2) == Some(&b'{') => {
                 i = x.body[i..].find('}').map_or(b.len(), |c| i + c + 1);
@@ -430,7 +432,7 @@ fn scan(x: &Lit, mut i: usize, nest: u32, parts: &mut Parts, spec: bool) -> R<us
         }
     }
     if spec {
-        return Err(fail_at("f-string: expecting '}'", x.at + i));
+        return Err(fstring_error("f-string: expecting '}'"));
     }
     flush(lit_start, i, parts)?;
     Ok(i)
@@ -439,25 +441,21 @@ fn scan(x: &Lit, mut i: usize, nest: u32, parts: &mut Parts, spec: bool) -> R<us
 /// One replacement field starting at the `{` at `open`; returns the index after its `}`.
 fn field(x: &Lit, open: usize, nest: u32, parts: &mut Parts) -> R<usize> {
     if nest >= MAX_FSTRING_NEST {
-        return Err(fail_at(
-            "f-string: expressions nested too deeply",
-            x.at + open,
-        ));
+        return Err(fstring_error("f-string: expressions nested too deeply"));
     }
     let b = x.body.as_bytes();
     let mut j = open + 1;
     let mut depth = 0usize;
     let mut quote: Option<(u8, bool)> = None;
-    let expect = |j: usize| fail_at("f-string: expecting '}'", x.at + j);
+    let expect = || fstring_error("f-string: expecting '}'");
     // Find where the expression ends.
     loop {
         let Some(&c) = b.get(j) else {
-            return Err(expect(j));
+            return Err(expect());
         };
         if c == b'\\' {
-            return Err(fail_at(
+            return Err(fstring_error(
                 "f-string expression part cannot include a backslash",
-                x.at + j,
             ));
         }
         if let Some((q, triple)) = quote {
@@ -483,21 +481,16 @@ fn field(x: &Lit, open: usize, nest: u32, parts: &mut Parts) -> R<usize> {
             b'(' | b'[' | b'{' => depth += 1,
             b')' | b']' => {
                 if depth == 0 {
-                    return Err(fail_at(
-                        &format!("f-string: unmatched '{}'", c as char),
-                        x.at + j,
-                    ));
+                    return Err(fstring_error(&format!(
+                        "f-string: unmatched '{}'",
+                        c as char
+                    )));
                 }
                 depth -= 1;
             }
             b'}' if depth == 0 => break,
             b'}' => depth -= 1,
-            b'#' => {
-                return Err(fail_at(
-                    "f-string expression part cannot include '#'",
-                    x.at + j,
-                ))
-            }
+            b'#' => return Err(fstring_error("f-string expression part cannot include '#'")),
             b'=' | b'!' | b'<' | b'>' if next == Some(b'=') => {
                 j += 2;
                 continue;
@@ -509,7 +502,14 @@ fn field(x: &Lit, open: usize, nest: u32, parts: &mut Parts) -> R<usize> {
     }
     let expr_text = &x.body[open + 1..j];
     if expr_text.trim().is_empty() {
-        return Err(fail_at("f-string: empty expression not allowed", x.at + j));
+        // CPython names what came too early: `=`, a conversion or a format spec.
+        return Err(match b.get(j) {
+            Some(&c @ (b'=' | b'!' | b':')) => fstring_error(&format!(
+                "f-string: expression required before '{}'",
+                c as char
+            )),
+            _ => fstring_error("f-string: empty expression not allowed"),
+        });
     }
     let expr_at = x.at + open + 1;
     let mut debug: Option<&str> = None;
@@ -525,9 +525,8 @@ fn field(x: &Lit, open: usize, nest: u32, parts: &mut Parts) -> R<usize> {
         match b.get(j + 1) {
             Some(&c @ (b's' | b'r' | b'a')) => conversion = Some(c as char),
             _ => {
-                return Err(fail_at(
+                return Err(fstring_error(
                     "f-string: invalid conversion character: expected 's', 'r', or 'a'",
-                    x.at + j + 1,
                 ))
             }
         }
@@ -541,7 +540,7 @@ fn field(x: &Lit, open: usize, nest: u32, parts: &mut Parts) -> R<usize> {
         spec = Some(sp_parts.v);
     }
     if b.get(j) != Some(&b'}') {
-        return Err(expect(j));
+        return Err(expect());
     }
     let value = super::parse::parse_fexpr(expr_text, expr_at)?;
     parts.depth = parts.depth.max(value.d);

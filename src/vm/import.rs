@@ -578,7 +578,10 @@ impl Vm {
             }
             // The tokenizer's own messages quote the line without its newline.
             None if e.origin == Origin::Tokenizer => Value::str(line),
-            None => Value::string(format!("{line}\n")),
+            None if source.newline_implied || source.line_terminated(lineno) => {
+                Value::string(format!("{line}\n"))
+            }
+            None => Value::str(line),
         };
         let byte_columns = match e.origin {
             Origin::Compiler | Origin::Symtable => true,
@@ -598,7 +601,7 @@ impl Vm {
             Columns::Point => lineno,
             _ => source.line_of(e.span.end.max(e.span.start)),
         };
-        let end_offset = match e.columns {
+        let mut end_offset = match e.columns {
             Columns::Span if e.span.end > e.span.start => column(e.span.end),
             Columns::Span => offset + 1,
             Columns::NoEnd(end) => end,
@@ -608,6 +611,22 @@ impl Vm {
                 0
             }
         };
+        let (mut end_lineno, mut text) = (end_lineno, text);
+        if let Some((start, expr)) = &e.fstring_expr {
+            // Columns into the quoted `(expression)`, one past its opening parenthesis; the
+            // end of the expression is its closing parenthesis.
+            let col = |at: u32| {
+                let rel = (at as usize).saturating_sub(*start).min(expr.len());
+                expr.get(..rel).map_or(0, |s| s.chars().count()) as i64 + 2
+            };
+            offset = col(e.span.start);
+            end_offset = match e.columns {
+                Columns::Span if e.span.end > e.span.start => col(e.span.end),
+                _ => offset + 1,
+            };
+            end_lineno = lineno;
+            text = Value::string(format!("({expr})\n"));
+        }
         let details = Value::tuple(vec![
             Value::str(&source.name),
             Value::Int(lineno as i64),

@@ -262,6 +262,17 @@ pub(crate) fn caret_anchors(seg: &str) -> Option<(usize, usize)> {
 struct ChainOptions {
     chain: bool,
     limit: Option<i64>,
+    style: SyntaxTextStyle,
+}
+
+/// Who shows a SyntaxError's source line: the interpreter (CPython's C printer) or the
+/// traceback module, whose caret rules differ for spans over several lines, leading tabs
+/// and IndentationError.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SyntaxTextStyle {
+    #[default]
+    Interpreter,
+    TracebackModule,
 }
 
 /// CPython's limits for printing exception groups (`TracebackException`).
@@ -312,8 +323,15 @@ impl Vm {
     /// contexts when `chain` is false, and with at most `limit` frames per exception
     /// (the oldest ones; the newest `-limit` when negative).
     pub fn format_exception_with(&mut self, e: &Value, chain: bool, limit: Option<i64>) -> String {
-        self.format_exception_chunks(e, chain, limit, None, PseudoFileLines::new())
-            .concat()
+        self.format_exception_chunks(
+            e,
+            chain,
+            limit,
+            None,
+            PseudoFileLines::new(),
+            SyntaxTextStyle::Interpreter,
+        )
+        .concat()
     }
 
     /// The same text in the pieces `traceback.format_exception` lists: the header, one
@@ -328,11 +346,16 @@ impl Vm {
         limit: Option<i64>,
         tb: Option<&Value>,
         pseudo_lines: PseudoFileLines,
+        style: SyntaxTextStyle,
     ) -> Vec<String> {
         let mut p = Printer {
             out: Vec::new(),
             seen: Vec::new(),
-            opts: ChainOptions { chain, limit },
+            opts: ChainOptions {
+                chain,
+                limit,
+                style,
+            },
             depth: 0,
             need_close: false,
             pseudo_lines,
@@ -343,9 +366,13 @@ impl Vm {
 
     /// `traceback.format_exception_only(e)`: a SyntaxError's source lines one by one,
     /// then the message.
-    pub fn format_exception_only_chunks(&mut self, e: &Value) -> Vec<String> {
-        let text = self.format_exception_only(e);
-        let block = self.syntax_error_block(e).unwrap_or_default();
+    pub fn format_exception_only_chunks(
+        &mut self,
+        e: &Value,
+        style: SyntaxTextStyle,
+    ) -> Vec<String> {
+        let block = self.syntax_error_block(e, style).unwrap_or_default();
+        let text = self.format_exception_only_with(e, Some(&block));
         let mut out: Vec<String> = block.split_inclusive('\n').map(str::to_string).collect();
         out.push(text.get(block.len()..).unwrap_or_default().to_string());
         out
@@ -477,7 +504,7 @@ impl Vm {
                 p.emit(&f, '|');
             }
         }
-        for chunk in self.format_exception_only_chunks(e) {
+        for chunk in self.format_exception_only_chunks(e, p.opts.style) {
             p.emit(&chunk, '|');
         }
     }
@@ -538,6 +565,12 @@ impl Vm {
 
     /// The last line(s): `ValueError: message` (SyntaxErrors get their source block).
     pub fn format_exception_only(&mut self, e: &Value) -> String {
+        self.format_exception_only_with(e, None)
+    }
+
+    /// `format_exception_only` with the SyntaxError block already made (`block`), else
+    /// made as the interpreter shows it.
+    fn format_exception_only_with(&mut self, e: &Value, block: Option<&str>) -> String {
         let cls = self.type_of(e);
         let (module, qual) = match as_class(&cls) {
             Some(c) => {
@@ -554,7 +587,11 @@ impl Vm {
             format!("{module}.{qual}")
         };
         let mut out = String::new();
-        if let Some(block) = self.syntax_error_block(e) {
+        let block = match block {
+            Some(b) => Some(b.to_string()).filter(|b| !b.is_empty()),
+            None => self.syntax_error_block(e, SyntaxTextStyle::Interpreter),
+        };
+        if let Some(block) = block {
             out.push_str(&block);
         }
         let msg = match self.to_str(e) {
@@ -591,7 +628,7 @@ impl Vm {
 
     /// For SyntaxError instances with location info: the `File ..., line N` block with the
     /// source line and a caret, as CPython prints before the message.
-    fn syntax_error_block(&mut self, e: &Value) -> Option<String> {
+    fn syntax_error_block(&mut self, e: &Value, style: SyntaxTextStyle) -> Option<String> {
         let cls = self.type_of(e);
         let se = super::types::exc_class(super::types::ExcKind::SyntaxError);
         if !super::class::is_subclass(&cls, &se) {
@@ -614,6 +651,12 @@ impl Vm {
                     Ok(Value::Int(x)) => Some(x),
                     _ => None,
                 };
+                if style == SyntaxTextStyle::TracebackModule {
+                    let offset = int_attr(self, "offset");
+                    let end_offset = int_attr(self, "end_offset");
+                    push_module_error_text(&mut out, t, offset, end_offset);
+                    return Some(out);
+                }
                 let offset = int_attr(self, "offset").unwrap_or(-1);
                 let mut end_offset = int_attr(self, "end_offset").unwrap_or(-1);
                 // A multi-line location is shown on its first line, up to the line's end.
@@ -755,4 +798,39 @@ fn flush_repeats(out: &mut Vec<String>, count: usize) {
             if n > 1 { "s" } else { "" }
         ));
     }
+}
+
+/// The traceback module's `_format_syntax_error`: the line without its newline and leading
+/// spaces (a tab stays), then carets from `offset` to `end_offset`, counted in characters,
+/// which may be none at all when the span ends on a later line.
+fn push_module_error_text(
+    out: &mut String,
+    text: &str,
+    offset: Option<i64>,
+    end_offset: Option<i64>,
+) {
+    let rtext = text.trim_end_matches('\n');
+    let ltext = rtext.trim_start_matches([' ', '\n', '\x0c']);
+    let spaces = (rtext.chars().count() - ltext.chars().count()) as i64;
+    out.push_str(&format!("    {ltext}\n"));
+    let Some(offset) = offset else { return };
+    let mut end = match end_offset {
+        None | Some(0) => offset,
+        Some(end) => end,
+    };
+    if end == offset || end == -1 {
+        end = offset + 1;
+    }
+    let colno = offset - 1 - spaces;
+    let end_colno = end - 1 - spaces;
+    if colno < 0 {
+        return;
+    }
+    let caret_space: String = ltext
+        .chars()
+        .take(colno as usize)
+        .map(|c| if c.is_whitespace() { c } else { ' ' })
+        .collect();
+    let carets = "^".repeat(end_colno.saturating_sub(colno).max(0) as usize);
+    out.push_str(&format!("    {caret_space}{carets}\n"));
 }
