@@ -244,43 +244,37 @@ fn is_operand(tok: &Tok) -> bool {
 
 /// Tokens that can sit inside a `disjunction` (outside brackets).
 fn continues_disjunction(tok: &Tok) -> bool {
-    matches!(
-        tok,
-        Tok::Name(_)
-            | Tok::Num(_)
-            | Tok::Str(_)
-            | Tok::None
-            | Tok::True
-            | Tok::False
-            | Tok::Ellipsis
-            | Tok::Await
-            | Tok::Not
-            | Tok::And
-            | Tok::Or
-            | Tok::In
-            | Tok::Is
-            | Tok::Dot
-            | Tok::Plus
-            | Tok::Minus
-            | Tok::Star
-            | Tok::DStar
-            | Tok::Slash
-            | Tok::DSlash
-            | Tok::Percent
-            | Tok::At
-            | Tok::LShift
-            | Tok::RShift
-            | Tok::Amp
-            | Tok::Pipe
-            | Tok::Caret
-            | Tok::Tilde
-            | Tok::Lt
-            | Tok::Gt
-            | Tok::Le
-            | Tok::Ge
-            | Tok::EqEq
-            | Tok::NotEq
-    )
+    is_operand(tok)
+        || matches!(
+            tok,
+            Tok::Await
+                | Tok::Not
+                | Tok::And
+                | Tok::Or
+                | Tok::In
+                | Tok::Is
+                | Tok::Dot
+                | Tok::Plus
+                | Tok::Minus
+                | Tok::Star
+                | Tok::DStar
+                | Tok::Slash
+                | Tok::DSlash
+                | Tok::Percent
+                | Tok::At
+                | Tok::LShift
+                | Tok::RShift
+                | Tok::Amp
+                | Tok::Pipe
+                | Tok::Caret
+                | Tok::Tilde
+                | Tok::Lt
+                | Tok::Gt
+                | Tok::Le
+                | Tok::Ge
+                | Tok::EqEq
+                | Tok::NotEq
+        )
 }
 
 /// For "multiple exception types must be parenthesized": in `header` (an `except` line and
