@@ -158,12 +158,49 @@ impl Interpreter {
         if e.is(ExcKind::SystemExit) {
             return self.system_exit_status(&e);
         }
+        self.keep_as_last_exception(&e);
         self.vm.display_uncaught(&e.value());
         if e.is(ExcKind::KeyboardInterrupt) {
             130
         } else {
             1
         }
+    }
+
+    /// `sys.last_type`, `sys.last_value`, `sys.last_traceback`, as CPython's PyErr_Print
+    /// sets them: the exception (and the frames its traceback holds) lives until the
+    /// modules are torn down, so what dies with it dies then, as in CPython.
+    fn keep_as_last_exception(&mut self, e: &ExcRef) {
+        let value = e.value();
+        let tb = self
+            .vm
+            .get_attr_str(&value, "__traceback__")
+            .unwrap_or(Value::None);
+        let vm = &mut self.vm;
+        let cls = Value::Obj(vm.type_of(&value));
+        for (name, v) in [
+            ("last_type", cls),
+            ("last_value", value),
+            ("last_traceback", tb),
+        ] {
+            crate::modules::sys::set(vm, name, v);
+        }
+    }
+
+    /// The teardown's first step (CPython's finalize_modules_delete_special): the
+    /// uncaught exception kept in `sys.last_*` goes.
+    fn release_last_exception(&mut self) {
+        for name in ["last_type", "last_value", "last_traceback"] {
+            if self
+                .vm
+                .sys_module("sys")
+                .and_then(|sys| self.vm.get_attr_opt(&sys, &Value::str(name)).ok().flatten())
+                .is_some()
+            {
+                crate::modules::sys::set(&mut self.vm, name, Value::None);
+            }
+        }
+        crate::gc::finalize::run_pending(&mut self.vm);
     }
 
     fn system_exit_status(&mut self, e: &ExcRef) -> i32 {
@@ -218,6 +255,8 @@ impl Interpreter {
         }
         crate::gc::collector::collect(&mut self.vm, 2);
         crate::gc::finalize::run_pending(&mut self.vm);
+        crate::gc::module_teardown::mark_finalizing();
+        self.release_last_exception();
         crate::gc::module_teardown::finalize_program_modules(&mut self.vm);
         crate::gc::collector::collect_no_fail(&mut self.vm);
         self.vm.flush_std_streams();

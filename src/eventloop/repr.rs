@@ -190,6 +190,9 @@ fn callback_name(vm: &mut Vm, v: &Value) -> PyResult<String> {
         match &**o {
             Obj::Function(f) => return Ok(f.qualname.borrow().to_string()),
             Obj::BoundMethod(m) => return callback_name(vm, &m.func.clone()),
+            // A type's method taken from the type (the `Task.task_wakeup` a Future
+            // subclass is given) names its type, as its `__qualname__` does.
+            Obj::Native(n) if n.self_.is_none() => {}
             Obj::Native(n) => {
                 let bound_to_object = n
                     .self_

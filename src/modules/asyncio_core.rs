@@ -288,6 +288,21 @@ fn task_init(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let lp = arg_or_none(args, usize::MAX, "loop");
     let name = arg_or_none(args, usize::MAX, "name");
     let context = arg_or_none(args, usize::MAX, "context");
+    // As Future(): with no loop given and none running, the policy's loop (the old
+    // `Task(coro)` then `loop.run_until_complete(task)` pattern), asked for before the
+    // coroutine is checked, as CPython's C Task does.
+    let lp = if lp.is_none() {
+        get_event_loop(
+            vm,
+            &Args {
+                pos: &[],
+                kwnames: &[],
+                kwvalues: &[],
+            },
+        )?
+    } else {
+        lp
+    };
     vm.task_init(&t, coro, lp, name, context)?;
     Ok(Value::None)
 }

@@ -61,6 +61,7 @@ const SO_RCVBUF: i64 = 8;
 const SO_KEEPALIVE: i64 = 9;
 const SO_REUSEPORT: i64 = 15;
 const SO_BROADCAST: i64 = 6;
+const SO_LINGER: i64 = 13;
 const IPPROTO_TCP: i64 = 6;
 const TCP_NODELAY: i64 = 1;
 const IPPROTO_IPV6: i64 = 41;
@@ -86,6 +87,7 @@ const CONSTANTS: &[(&str, i64)] = &[
     ("SO_KEEPALIVE", SO_KEEPALIVE),
     ("SO_REUSEPORT", SO_REUSEPORT),
     ("SO_BROADCAST", SO_BROADCAST),
+    ("SO_LINGER", SO_LINGER),
     ("IPPROTO_IP", 0),
     ("IPPROTO_TCP", IPPROTO_TCP),
     ("IPPROTO_UDP", 17),
@@ -530,6 +532,9 @@ fn setsockopt(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("setsockopt", 4, 4)?;
     let fd = fd_arg(args)?;
     let (level, opt) = (int_arg(args, 1, "level")?, int_arg(args, 2, "option")?);
+    if (level, opt) == (SOL_SOCKET, SO_LINGER) {
+        return set_linger(vm, fd, &args.pos[3]);
+    }
     let value = int_arg(args, 3, "value")?;
     let on = value != 0;
     let size = usize::try_from(value).unwrap_or(0);
@@ -549,6 +554,24 @@ fn setsockopt(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         Some(Err(e)) => Err(os_error_from_io(vm, &e, None)),
         None => Err(os_error(vm, ENOPROTOOPT, "Protocol not available", None)),
     }
+}
+
+/// SO_LINGER's value is a `struct linger` packed by the caller (`struct.pack('ii', on,
+/// seconds)`): two native-endian C ints.
+fn set_linger(vm: &mut Vm, fd: i32, value: &Value) -> PyResult<Value> {
+    let packed = bytes_data(value).filter(|b| b.len() == 8);
+    let Some(packed) = packed else {
+        return Err(os_error(vm, 22, "Invalid argument", None));
+    };
+    let int_at = |i: usize| {
+        let mut raw = [0u8; 4];
+        raw.copy_from_slice(&packed[i..i + 4]);
+        i32::from_ne_bytes(raw)
+    };
+    let linger = (int_at(0) != 0)
+        .then(|| std::time::Duration::from_secs(u64::try_from(int_at(4)).unwrap_or(0)));
+    with(vm, fd, |s| s.set_linger(linger))?.map_err(|e| os_error_from_io(vm, &e, None))?;
+    Ok(Value::None)
 }
 
 /// `getsockopt(fd, level, option)` for the options aio knows.

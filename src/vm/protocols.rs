@@ -151,6 +151,23 @@ impl Vm {
                 }
                 _ => format!("<built-in function {}>", n.name),
             },
+            // A type's native method bound by hand (the `Task.task_wakeup` a Future
+            // subclass's callbacks hold) is a built-in method, as CPython shows it.
+            Obj::BoundMethod(m) if matches!(&m.func, Value::Obj(f) if matches!(&**f, Obj::Native(n) if n.self_.is_none())) =>
+            {
+                let name = match &m.func {
+                    Value::Obj(f) => match &**f {
+                        Obj::Native(n) => n.name,
+                        _ => "?",
+                    },
+                    _ => "?",
+                };
+                format!(
+                    "<built-in method {name} of {} object at {:#x}>",
+                    self.type_name(&m.self_),
+                    m.self_.id()
+                )
+            }
             Obj::BoundMethod(m) => {
                 let fname = match &m.func {
                     Value::Obj(f) => match &**f {

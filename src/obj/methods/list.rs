@@ -210,7 +210,9 @@ fn setitem(vm: &mut Vm, a: &Args) -> PyResult<Value> {
             if sl.step == 1 {
                 let start = (sl.start.max(0) as usize).min(l.len());
                 let end = (start + sl.len).min(l.len());
-                l.splice(start..end, items);
+                let removed: Vec<Value> = l.splice(start..end, items).collect();
+                drop(l);
+                release_last_first(removed);
                 return Ok(Value::None);
             }
             if items.len() != sl.len {
@@ -276,11 +278,25 @@ fn delitem(vm: &mut Vm, a: &Args) -> PyResult<Value> {
             let before = tmp.clone();
             delete_slice(&mut tmp, &sl);
             *l = tmp;
-            removed = before;
+            drop(l);
+            // CPython frees a plain slice's items last first, an extended slice's first
+            // first (only the removed ones are released by dropping `before`).
+            if sl.step == 1 {
+                release_last_first(before);
+            } else {
+                drop(before);
+            }
+            return Ok(Value::None);
         }
     }
     drop(removed);
     Ok(Value::None)
+}
+
+/// Drops the items a slice assignment or deletion took out, last first, as CPython's
+/// list_ass_slice releases them: the order their finalizers run in.
+fn release_last_first(items: Vec<Value>) {
+    items.into_iter().rev().for_each(drop);
 }
 
 fn contains(vm: &mut Vm, a: &Args) -> PyResult<Value> {
