@@ -12,6 +12,7 @@ const MODULES: &[(&str, &str, bool)] = &[
     ("traceback", include_str!("../stdlib/traceback.aio"), false),
     ("inspect", include_str!("../stdlib/inspect.aio"), false),
     ("os", include_str!("../stdlib/os.aio"), false),
+    ("_io", include_str!("../stdlib/_io.aio"), false),
     ("posixpath", include_str!("../stdlib/posixpath.aio"), false),
     (
         "contextvars",

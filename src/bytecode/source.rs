@@ -50,6 +50,13 @@ impl Source {
             .is_some_and(|rest| rest.contains('\n'))
     }
 
+    /// Whether anything (even an empty line) follows 1-based line `line`'s terminator.
+    pub fn has_line_after(&self, line: u32) -> bool {
+        self.line_starts
+            .get(line as usize)
+            .is_some_and(|&next| (next as usize) < self.text.len())
+    }
+
     /// A source read from a file.
     pub fn from_file(name: impl Into<String>, text: impl Into<String>) -> Source {
         Source {

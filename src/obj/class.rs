@@ -76,10 +76,21 @@ impl ClassObj {
     }
 
     /// The name CPython's messages give the class (its `tp_name`): `__name__`, except for
-    /// a C type of a module other than builtins (`_asyncio.Task`, `collections.deque`).
+    /// a C type of a module other than builtins (`_asyncio.Task`, `collections.deque`),
+    /// including those aio's stdlib writes in aio (`datetime.date`).
     pub fn tp_name(&self) -> Rc<str> {
         if !self.builtin {
-            return self.name();
+            // `__module__` as the class now has it: the stdlib reassigns some (`'_io'`).
+            let module =
+                crate::vm::dictops::get_str(&self.dict.borrow(), &Value::str("__module__"))
+                    .and_then(|m| m.as_str().map(Rc::<str>::from))
+                    .unwrap_or_else(|| self.module.borrow().clone());
+            let dotted = format!("{module}.{}", self.qualname.borrow());
+            return if crate::obj::c_type_names::is_c_type_name(&dotted) {
+                Rc::from(dotted)
+            } else {
+                self.name()
+            };
         }
         let module = self.module.borrow().clone();
         match &*module {

@@ -6,6 +6,7 @@
 pub mod async_gen;
 pub mod builtin_docs;
 pub mod bytearray;
+pub mod c_type_names;
 pub mod class;
 pub mod complex;
 pub mod deque;

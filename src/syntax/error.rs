@@ -71,6 +71,9 @@ pub struct SyntaxError {
     /// An error inside an f-string replacement field: where its expression starts and its
     /// text. CPython 3.11 parses the field as `(expression)` on its own and quotes that.
     pub fstring_expr: Option<(usize, String)>,
+    /// Raised once the tokenizer has reached the end of the input: for string input,
+    /// CPython then quotes an earlier line from its buffer, without the newline.
+    pub raised_at_eof: bool,
 }
 
 impl SyntaxError {
@@ -85,6 +88,7 @@ impl SyntaxError {
             at_next_token: false,
             origin: Origin::Parser,
             fstring_expr: None,
+            raised_at_eof: false,
         }
     }
     pub fn with_columns(mut self, columns: Columns) -> SyntaxError {

@@ -71,6 +71,10 @@ pub struct Layout<'s> {
     pub last_tok_span: Option<(usize, usize)>,
     pub prev_tok_ends_expr: bool,
     pub last_tok_ends_expr: bool,
+    /// The token before the last was a `not` right after an operand (`a not b`: the
+    /// parser fails at `b`, but the missing comma is before the `not`).
+    pub prev_not_after_operand: bool,
+    last_not_after_operand: bool,
     /// Set when a lexer error was produced (errors are final).
     pub lex_error: Option<SyntaxError>,
     /// Tokens handed out on the current logical line (for the `match` heuristic).
@@ -128,6 +132,8 @@ impl<'s> Layout<'s> {
             last_tok_span: None,
             prev_tok_ends_expr: false,
             last_tok_ends_expr: false,
+            prev_not_after_operand: false,
+            last_not_after_operand: false,
             lex_error: None,
             line_tokens: 0,
             last_was_colon: false,
@@ -649,6 +655,8 @@ impl<'s> Iterator for Layout<'s> {
         if let Ok((l, tok, r)) = &item {
             self.last_tok_span = Some((*l, *r));
             self.prev_was_with = matches!(tok, Tok::With);
+            self.prev_not_after_operand = self.last_not_after_operand;
+            self.last_not_after_operand = matches!(tok, Tok::Not) && self.last_tok_ends_expr;
             self.prev_tok_ends_expr = self.last_tok_ends_expr;
             self.last_tok_ends_expr = tok.ends_expr();
             self.last_tok = Some((*l, self.last_tok.map_or(*l, |t| t.0)));

@@ -97,6 +97,7 @@ fn never_closed(ch: char, pos: usize) -> SyntaxError {
     let mut e =
         syntax(format!("'{ch}' was never closed"), pos, pos + 1).with_columns(Columns::NoEnd(0));
     e.incomplete = true;
+    e.raised_at_eof = true;
     e
 }
 
@@ -401,18 +402,28 @@ fn parser_error(
             // Parameter lists are not expressions: CPython suggests no comma there.
             let in_expr =
                 (lay.depth() > 0 && lay.cur_head.first != HeadKind::Def) || lay.implicit_paren;
-            if in_expr && tok.starts_expr() && lay.prev_tok_ends_expr {
+            // `a not b`: the gap is before the `not`, which starts the second expression.
+            let unary = matches!(tok, Tok::Minus | Tok::Plus | Tok::Tilde | Tok::Not);
+            let gap = if lay.prev_tok_ends_expr {
+                Some(l)
+            } else if lay.prev_not_after_operand && (tok.starts_expr() || unary) {
+                lay.last_tok.map(|t| t.1)
+            } else {
+                None
+            };
+            let starts = tok.starts_expr() || (unary && gap != Some(l));
+            if let (true, true, Some(gap)) = (in_expr, starts, gap) {
                 // CPython's range: the whole expression before the gap to the whole
                 // expression after it. A name followed by a string is left alone.
                 let head = lay.cur_head.pos;
                 let start = src
-                    .get(head.saturating_sub(base)..l.saturating_sub(base))
+                    .get(head.saturating_sub(base)..gap.saturating_sub(base))
                     .and_then(scan::operand_start)
                     .map_or(prev, |a| head + a);
                 let end = src
-                    .get(l.saturating_sub(base)..)
+                    .get(gap.saturating_sub(base)..)
                     .and_then(scan::expression_end)
-                    .map_or(r, |b| l + b);
+                    .map_or(r, |b| gap + b);
                 let refused = src
                     .get(start.saturating_sub(base)..)
                     .is_some_and(scan::name_then_string);

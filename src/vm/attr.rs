@@ -99,10 +99,12 @@ impl Vm {
 
     /// `getattr(obj, name)` where `name` is a str value.
     pub fn get_attr(&mut self, obj: &Value, name: &Value) -> PyResult<Value> {
-        // The AttributeError a `__getattr__` raises propagates unchanged.
-        match self.find_attr(obj, name, false)? {
-            Some(v) => Ok(v),
-            None => Err(self.no_attribute(obj, name)),
+        // The AttributeError a `__getattr__` raises propagates, with the name and object
+        // filled in when it has neither.
+        match self.find_attr(obj, name, false) {
+            Ok(Some(v)) => Ok(v),
+            Ok(None) => Err(self.no_attribute(obj, name)),
+            Err(e) => Err(with_attribute_context(e, obj, name)),
         }
     }
 
@@ -1136,6 +1138,22 @@ impl Vm {
         }
         Ok((self.get_attr(obj, name)?, None))
     }
+}
+
+/// CPython's `PyObject_GetAttr` gives an AttributeError that says neither which name nor
+/// which object its own: tracebacks then suggest names ("Did you mean") from them.
+fn with_attribute_context(e: ExcRef, obj: &Value, name: &Value) -> ExcRef {
+    if e.is(ExcKind::AttributeError) {
+        let mut d = e.exc().dict().borrow_mut();
+        let unset = |d: &crate::obj::dict::DictData, k: &str| {
+            get_str(d, &Value::str(k)).is_none_or(|v| v.is_none())
+        };
+        if unset(&d, "name") && unset(&d, "obj") {
+            set_str(&mut d, Value::str("name"), name.clone());
+            set_str(&mut d, Value::str("obj"), obj.clone());
+        }
+    }
+    e
 }
 
 /// Setting or deleting an attribute of a builtin type, with CPython's words and the type's

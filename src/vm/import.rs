@@ -578,6 +578,11 @@ impl Vm {
             }
             // The tokenizer's own messages quote the line without its newline.
             None if e.origin == Origin::Tokenizer => Value::str(line),
+            // An error found at the end of a string input, on an earlier line: CPython
+            // quotes that line from its string buffer, where it has no newline.
+            None if e.raised_at_eof && !source.from_file && source.has_line_after(lineno) => {
+                Value::str(line)
+            }
             None if source.newline_implied || source.line_terminated(lineno) => {
                 Value::string(format!("{line}\n"))
             }

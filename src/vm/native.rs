@@ -169,6 +169,19 @@ impl<'a> Args<'a> {
         Ok(())
     }
 
+    /// Argument Clinic's count check for a function whose parameters are all keyword-only
+    /// (`list.sort`, and `sorted` which passes its keywords on to it).
+    pub fn clinic_max_kwargs(&self, name: &str, max: usize) -> PyResult<()> {
+        let n = self.kwnames.len();
+        if n <= max {
+            return Ok(());
+        }
+        Err(type_error(format!(
+            "{name}() takes at most {max} keyword argument{} ({n} given)",
+            if max == 1 { "" } else { "s" }
+        )))
+    }
+
     /// Argument Clinic's first check, made before any keyword is looked at: positional
     /// and keyword arguments together are at most `max`.
     pub fn clinic_max_args(&self, name: &str, max: usize) -> PyResult<()> {

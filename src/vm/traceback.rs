@@ -372,9 +372,11 @@ impl Vm {
         style: SyntaxTextStyle,
     ) -> Vec<String> {
         let block = self.syntax_error_block(e, style).unwrap_or_default();
-        let text = self.format_exception_only_with(e, Some(&block));
+        let text = self.exception_line_with(e, Some(&block));
         let mut out: Vec<String> = block.split_inclusive('\n').map(str::to_string).collect();
         out.push(text.get(block.len()..).unwrap_or_default().to_string());
+        // Each line of each note is a chunk of its own, as CPython yields them.
+        out.extend(self.note_lines(e));
         out
     }
 
@@ -571,6 +573,27 @@ impl Vm {
     /// `format_exception_only` with the SyntaxError block already made (`block`), else
     /// made as the interpreter shows it.
     fn format_exception_only_with(&mut self, e: &Value, block: Option<&str>) -> String {
+        let mut out = self.exception_line_with(e, block);
+        out.extend(self.note_lines(e));
+        out
+    }
+
+    /// The lines of `e.__notes__`, each ending in a newline.
+    fn note_lines(&mut self, e: &Value) -> Vec<String> {
+        let mut lines = Vec::new();
+        if let Ok(Some(notes)) = self.get_attr_opt(e, &Value::str("__notes__")) {
+            if let Ok(items) = self.collect(&notes) {
+                for n in items {
+                    let s = self.to_str(&n).unwrap_or_default();
+                    lines.extend(s.split('\n').map(|l| format!("{l}\n")));
+                }
+            }
+        }
+        lines
+    }
+
+    /// `format_exception_only_with` without the notes.
+    fn exception_line_with(&mut self, e: &Value, block: Option<&str>) -> String {
         let cls = self.type_of(e);
         let (module, qual) = match as_class(&cls) {
             Some(c) => {
@@ -614,14 +637,6 @@ impl Vm {
             out.push_str(&format!("{name}{hint}\n"));
         } else {
             out.push_str(&format!("{name}: {msg}{hint}\n"));
-        }
-        if let Ok(Some(notes)) = self.get_attr_opt(e, &Value::str("__notes__")) {
-            if let Ok(items) = self.collect(&notes) {
-                for n in items {
-                    let s = self.to_str(&n).unwrap_or_default();
-                    out.push_str(&format!("{s}\n"));
-                }
-            }
         }
         out
     }

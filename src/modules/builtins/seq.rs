@@ -275,6 +275,7 @@ fn b_sorted(vm: &mut Vm, args: &Args) -> PyResult<Value> {
             args.pos.len()
         )));
     }
+    args.clinic_max_kwargs("sort", 2)?;
     check_kw(args, "sort", &["key", "reverse"])?;
     let mut items = vm.collect(&args.pos[0])?;
     let reverse = match args.kw("reverse") {

@@ -1387,16 +1387,21 @@ fn ba_remove(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn ba_clear(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let c = ba_this(vm, a, "clear")?;
+    a.check_method("bytearray", "clear", 1, 1)?;
     c.check_resize(0)?;
     c.borrow_mut().clear();
     Ok(Value::None)
 }
 fn ba_reverse(vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    ba_this(vm, a, "reverse")?.borrow_mut().reverse();
+    let c = ba_this(vm, a, "reverse")?;
+    a.check_method("bytearray", "reverse", 1, 1)?;
+    c.borrow_mut().reverse();
     Ok(Value::None)
 }
 fn ba_copy(vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    let d = ba_this(vm, a, "copy")?.borrow().clone();
+    let c = ba_this(vm, a, "copy")?;
+    a.check_method("bytearray", "copy", 1, 1)?;
+    let d = c.borrow().clone();
     Ok(make(d, true))
 }
 

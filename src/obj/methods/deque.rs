@@ -462,21 +462,21 @@ fn insert(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn pop(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let d = this(vm, a, "pop")?;
-    a.check("pop", 1, 1)?;
+    a.check_method("deque", "pop", 1, 1)?;
     d.pop_back()
         .ok_or_else(|| index_error("pop from an empty deque"))
 }
 
 fn popleft(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let d = this(vm, a, "popleft")?;
-    a.check("popleft", 1, 1)?;
+    a.check_method("deque", "popleft", 1, 1)?;
     d.pop_front()
         .ok_or_else(|| index_error("pop from an empty deque"))
 }
 
 fn clear(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let d = this(vm, a, "clear")?;
-    a.check("clear", 1, 1)?;
+    a.check_method("deque", "clear", 1, 1)?;
     let old = d.take();
     drop(old);
     Ok(Value::None)
@@ -501,14 +501,23 @@ fn rotate(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn reverse(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let d = this(vm, a, "reverse")?;
-    a.check("reverse", 1, 1)?;
+    a.check_method("deque", "reverse", 1, 1)?;
     d.items.borrow_mut().make_contiguous().reverse();
     Ok(Value::None)
 }
 
 fn copy(vm: &mut Vm, a: &Args) -> PyResult<Value> {
-    let d = this(vm, a, "copy")?;
-    a.check("copy", 1, 1)?;
+    copy_named(vm, a, "copy")
+}
+
+/// `__copy__` is `copy` under its own name (in messages too).
+fn dunder_copy(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    copy_named(vm, a, "__copy__")
+}
+
+fn copy_named(vm: &mut Vm, a: &Args, name: &str) -> PyResult<Value> {
+    let d = this(vm, a, name)?;
+    a.check_method("deque", name, 1, 1)?;
     Ok(new_deque(d.items.borrow().clone(), d.maxlen.get()))
 }
 
@@ -654,7 +663,7 @@ pub fn register(vm: &mut Vm) {
             ("__le__", le),
             ("__gt__", gt),
             ("__ge__", ge),
-            ("__copy__", copy),
+            ("__copy__", dunder_copy),
             ("copy", copy),
             ("append", append),
             ("appendleft", appendleft),

@@ -673,6 +673,7 @@ fn sort(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     if a.pos.len() > 1 {
         return Err(type_error("sort() takes no positional arguments"));
     }
+    a.clinic_max_kwargs("sort", 2)?;
     a.only_kwargs("sort", &["key", "reverse"])?;
     let key = a.kw("key").cloned().unwrap_or(Value::None);
     let reverse = match a.kw("reverse") {

@@ -570,6 +570,7 @@ fn add(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn clear(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let o = this_mut(vm, a, "clear")?;
+    a.check_method("set", "clear", 1, 1)?;
     if let Obj::Set(c) = &**o {
         let old = c.borrow_mut().clear();
         drop(old);
@@ -579,6 +580,8 @@ fn clear(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn copy(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let o = this(vm, a, "copy")?;
+    let owner = if is_frozen(o) { "frozenset" } else { "set" };
+    a.check_method(owner, "copy", 1, 1)?;
     if is_frozen(o) {
         return Ok(a.pos[0].clone());
     }

@@ -218,9 +218,29 @@ fn type_call(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     vm.instantiate_plain(&cls, &all, args.kwnames)
 }
 
+/// CPython's METH_NOARGS check for a method bound to a class: the message names the
+/// class by its `__qualname__` ("C.mro() takes no arguments (1 given)").
+fn class_takes_no_args(cls: &ObjRef, name: &str, args: &Args) -> PyResult<()> {
+    let qual = || as_class(cls).map_or_else(|| "type".into(), |c| c.qualname.borrow().clone());
+    if !args.kwnames.is_empty() {
+        return Err(type_error(format!(
+            "{}.{name}() takes no keyword arguments",
+            qual()
+        )));
+    }
+    match args.pos.len() {
+        0 | 1 => Ok(()),
+        n => Err(type_error(format!(
+            "{}.{name}() takes no arguments ({} given)",
+            qual(),
+            n - 1
+        ))),
+    }
+}
+
 fn type_mro(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let cls = class_arg(vm, args.pos.first(), "mro")?;
-    args.check("mro", 1, 1)?;
+    class_takes_no_args(&cls, "mro", args)?;
     let mut out = vec![Value::Obj(cls.clone())];
     if let Some(c) = as_class(&cls) {
         out.extend(c.mro.borrow().iter().map(|m| Value::Obj(m.clone())));
@@ -264,6 +284,7 @@ pub fn direct_subclasses(cls: &ObjRef) -> Vec<ObjRef> {
 /// `type(name, bases, ns)` (builtin types list only user subclasses).
 fn type_subclasses(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let cls = class_arg(vm, args.pos.first(), "__subclasses__")?;
+    class_takes_no_args(&cls, "__subclasses__", args)?;
     let subs = direct_subclasses(&cls)
         .into_iter()
         .map(Value::Obj)
