@@ -80,6 +80,22 @@ fn future_new(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     )))))
 }
 
+/// The `loop=` argument of `Future()` or `Task()`, or when None the policy's event loop
+/// (`get_event_loop()`), as CPython's C Future and Task take it.
+fn given_or_policy_loop(vm: &mut Vm, lp: Value) -> PyResult<Value> {
+    if !lp.is_none() {
+        return Ok(lp);
+    }
+    get_event_loop(
+        vm,
+        &Args {
+            pos: &[],
+            kwnames: &[],
+            kwvalues: &[],
+        },
+    )
+}
+
 fn future_init(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let fut = this_future(args)?;
     if args.pos.len() > 1 {
@@ -87,18 +103,7 @@ fn future_init(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     }
     args.only_kwargs("Future", &["loop"])?;
     let lp = arg_or_none(args, usize::MAX, "loop");
-    let lp = if lp.is_none() {
-        get_event_loop(
-            vm,
-            &Args {
-                pos: &[],
-                kwnames: &[],
-                kwvalues: &[],
-            },
-        )?
-    } else {
-        lp
-    };
+    let lp = given_or_policy_loop(vm, lp)?;
     vm.note_source_traceback(&fut, &lp)?;
     if let Some(f) = as_future(&fut) {
         *f.loop_.borrow_mut() = lp;
@@ -291,18 +296,7 @@ fn task_init(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     // As Future(): with no loop given and none running, the policy's loop (the old
     // `Task(coro)` then `loop.run_until_complete(task)` pattern), asked for before the
     // coroutine is checked, as CPython's C Task does.
-    let lp = if lp.is_none() {
-        get_event_loop(
-            vm,
-            &Args {
-                pos: &[],
-                kwnames: &[],
-                kwvalues: &[],
-            },
-        )?
-    } else {
-        lp
-    };
+    let lp = given_or_policy_loop(vm, lp)?;
     vm.task_init(&t, coro, lp, name, context)?;
     Ok(Value::None)
 }

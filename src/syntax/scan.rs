@@ -21,13 +21,7 @@ pub fn bitwise_or_end(rest: &str) -> Option<(usize, Option<Tok<'_>>)> {
                     end = closing_bracket_end(&mut lex)?;
                     expect_operand = false;
                 }
-                Tok::Name(_)
-                | Tok::Num(_)
-                | Tok::Str(_)
-                | Tok::None
-                | Tok::True
-                | Tok::False
-                | Tok::Ellipsis => {
+                _ if is_operand(&tok) => {
                     end = span.end;
                     expect_operand = false;
                 }
@@ -191,13 +185,7 @@ fn disjunction_end<'s>(
                     end = Some(closing_bracket_end(lex)?);
                     expect_operand = false;
                 }
-                Tok::Name(_)
-                | Tok::Num(_)
-                | Tok::Str(_)
-                | Tok::None
-                | Tok::True
-                | Tok::False
-                | Tok::Ellipsis => {
+                _ if is_operand(&tok) => {
                     end = Some(span.end);
                     expect_operand = false;
                 }
