@@ -698,6 +698,11 @@ const MODULES: &[(&str, &str, bool)] = &[
         false,
     ),
     (
+        "asyncio.child_watchers",
+        include_str!("../stdlib/asyncio/child_watchers.aio"),
+        false,
+    ),
+    (
         "asyncio.runners",
         include_str!("../stdlib/asyncio/runners.aio"),
         false,
@@ -812,6 +817,20 @@ const LAZY_ATTRS: &[(&str, &[&str], &str)] = &[
         "asyncio.subprocess",
     ),
     ("asyncio", &["subprocess"], "asyncio.subprocess"),
+    (
+        "asyncio",
+        &[
+            "get_child_watcher",
+            "set_child_watcher",
+            "AbstractChildWatcher",
+            "ThreadedChildWatcher",
+            "PidfdChildWatcher",
+            "SafeChildWatcher",
+            "FastChildWatcher",
+            "MultiLoopChildWatcher",
+        ],
+        "asyncio.child_watchers",
+    ),
     ("collections", &["abc"], "collections.abc"),
     ("collections", &["ChainMap"], "collections._chainmap"),
     (
