@@ -24,14 +24,6 @@ pub struct PartialState {
     class: Option<(ObjRef, [Value; 3])>,
 }
 
-impl PartialState {
-    /// Whether functools registered its class (a call of an instance may be a partial's).
-    #[inline]
-    pub fn applies(&self) -> bool {
-        self.class.is_some()
-    }
-}
-
 /// `_partial_register(partial)`: the class the shortcuts stand in for.
 pub fn register(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("_partial_register", 1, 1)?;

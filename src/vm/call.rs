@@ -226,16 +226,14 @@ impl Vm {
             }
             // A `functools.partial` is called as the call it stands for, without a frame
             // of its own, as CPython's C partial is.
-            Obj::Instance(_) if self.partial.applies() => {
-                match crate::modules::partial::unwrap(self, o) {
-                    Some((func, mut all)) => {
-                        all.extend(self_.cloned());
-                        all.extend_from_slice(args);
-                        self.prepare_call(&func, None, &all, kwnames)
-                    }
-                    None => self.call_instance(f, self_, args, kwnames),
+            Obj::Instance(_) => match crate::modules::partial::unwrap(self, o) {
+                Some((func, mut all)) => {
+                    all.extend(self_.cloned());
+                    all.extend_from_slice(args);
+                    self.prepare_call(&func, None, &all, kwnames)
                 }
-            }
+                None => self.call_instance(f, self_, args, kwnames),
+            },
             _ => self.call_instance(f, self_, args, kwnames),
         }
     }
