@@ -98,7 +98,9 @@ pub(crate) fn unary_slot_arity(
         "__float__",
         "__index__",
     ];
-    if a.pos.len() == 1 && a.kwnames.is_empty() || !UNARY_SLOTS.contains(&method) {
+    // Every unary slot is a dunder: the common named methods skip the table.
+    let only_receiver = a.pos.len() == 1 && a.kwnames.is_empty();
+    if only_receiver || !method.starts_with("__") || !UNARY_SLOTS.contains(&method) {
         return Ok(());
     }
     a.check_slot(method, 0)
