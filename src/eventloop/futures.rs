@@ -71,7 +71,7 @@ impl Vm {
         if waker.is_none() && cbs.is_empty() {
             return;
         }
-        let lp = f.loop_.borrow().clone();
+        let lp = f.loop_value();
         if let Some(t) = waker {
             self.loop_push_ready(&lp, Ready::Wakeup(t, o.clone()));
         }
@@ -119,7 +119,7 @@ impl Vm {
     pub fn fut_add_callback(&mut self, o: &ObjRef, cb: Callback) {
         let Some(f) = as_future(o) else { return };
         if f.done() {
-            let lp = f.loop_.borrow().clone();
+            let lp = f.loop_value();
             if let Some(entry) = self.callback_entry(&lp, cb, o) {
                 self.loop_push_ready(&lp, entry);
             }
@@ -156,9 +156,20 @@ impl Vm {
     /// The stack of the aio code running now (`traceback.extract_stack()`) when loop `lp`
     /// is in debug mode: where a future or handle being made comes from. None otherwise.
     pub fn debug_creation_stack(&mut self, lp: &Value) -> PyResult<Option<Value>> {
-        let debug = match lp {
-            Value::Obj(l) => self.aio.state(l).is_some_and(|s| s.debug),
-            _ => false,
+        // aio's own loops answer natively; any other object is asked, as CPython's
+        // Future, Task and Handle ask `loop.get_debug()` (which also refuses a loop that is
+        // not an object with that method).
+        let native = match lp {
+            Value::Obj(l) => self.aio.state(l).map(|s| s.debug),
+            _ => None,
+        };
+        let debug = match native {
+            Some(debug) => debug,
+            None => {
+                let get_debug = self.get_attr_str(lp, "get_debug")?;
+                let answer = self.call(&get_debug, &[])?;
+                self.truthy(&answer)?
+            }
         };
         if !debug {
             return Ok(None);
