@@ -326,7 +326,7 @@ pub fn executor_submit(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         return Err(runtime_error("asyncio is not initialised"));
     };
     let f = FutureObj::new(c.future.clone(), false);
-    *f.loop_.borrow_mut() = Value::Obj(lp.clone());
+    f.set_loop(Value::Obj(lp.clone()));
     let dest = ObjRef::new(Obj::Future(Box::new(f)));
     // `_chain_future`: cancelling dest cancels the job if no worker took it yet.
     let check = native(MODULE, "_call_check_cancel", call_check_cancel);

@@ -49,7 +49,7 @@ impl Vm {
         let add = self.get_attr_str(v, "add_done_callback")?;
         let key = self.intern("context");
         self.call_kw(&add, &[wakeup, ctx], &[key])?;
-        *ts.fut_waiter.borrow_mut() = v.clone();
+        ts.set_fut_waiter(v.clone());
         if ts.must_cancel.get() {
             let msg = as_future(task).map_or(Value::None, |f| f.cancel_msg());
             if self.future_cancel_any(v, msg)? {

@@ -113,7 +113,7 @@ fn plain_future(vm: &Vm, v: &Value) -> Option<Value> {
     let Value::Obj(o) = v else { return None };
     let f = as_future(o)?;
     let c = vm.aio.classes.as_ref()?;
-    (f.class.is(&c.future) || f.class.is(&c.task)).then(|| f.loop_.borrow().clone())
+    (f.class.is(&c.future) || f.class.is(&c.task)).then(|| f.loop_value())
 }
 
 /// `gather(*aws)`: the outer `_GatheringFuture`, each child's callback added, when every

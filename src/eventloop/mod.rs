@@ -214,7 +214,7 @@ impl Vm {
 /// The loop object a future belongs to.
 pub fn future_loop(o: &ObjRef) -> Value {
     match &**o {
-        Obj::Future(f) => f.loop_.borrow().clone(),
+        Obj::Future(f) => f.loop_value(),
         _ => Value::None,
     }
 }
@@ -235,7 +235,7 @@ fn with_source(
 /// "Task was destroyed but it is pending!".
 pub fn finalize_future(vm: &mut Vm, o: &ObjRef) {
     let Obj::Future(f) = &**o else { return };
-    let lp = f.loop_.borrow().clone();
+    let lp = f.loop_value();
     if let Some(t) = &f.task {
         if t.log_destroy_pending.get() && !f.done() {
             t.log_destroy_pending.set(false);

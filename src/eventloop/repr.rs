@@ -359,7 +359,7 @@ pub fn future_repr(vm: &mut Vm, o: &ObjRef) -> PyResult<String> {
         info.push(format!("name={}", vm.repr(&name)?));
         let coro = t.coro.borrow().clone();
         info.push(format!("coro=<{}>", coro_repr(vm, &coro)?));
-        let w = t.fut_waiter.borrow().clone();
+        let w = t.fut_waiter();
         if !w.is_none() {
             info.push(format!("wait_for={}", vm.repr(&w)?));
         }

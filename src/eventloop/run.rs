@@ -364,7 +364,7 @@ impl Vm {
             self.to_str_value(&name)?
         };
         self.note_source_traceback(t, &lp)?;
-        *f.loop_.borrow_mut() = lp;
+        f.set_loop(lp);
         *ts.coro.borrow_mut() = coro;
         *ts.name.borrow_mut() = name;
         *ts.context.borrow_mut() = if context.is_none() {

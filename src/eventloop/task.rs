@@ -55,10 +55,12 @@ impl Vm {
     pub fn task_register(&mut self, task: &ObjRef) {
         let Some(f) = as_future(task) else { return };
         let Some(ts) = &f.task else { return };
-        let lp = f.loop_.borrow().clone();
+        let lp = f.loop_value();
         if let Value::Obj(l) = &lp {
             if let Some(st) = self.aio.state(l) {
-                ts.index.set(st.tasks.len());
+                // (4G live tasks would not fit in memory; the sentinel only keeps it listed.)
+                ts.index
+                    .set(u32::try_from(st.tasks.len()).unwrap_or(u32::MAX));
                 st.tasks.push(task.clone());
                 st.ready.push_back(Ready::Step(task.clone(), None));
             }
@@ -69,8 +71,8 @@ impl Vm {
     fn task_unregister(&mut self, task: &ObjRef) {
         let Some(f) = as_future(task) else { return };
         let Some(ts) = &f.task else { return };
-        let i = ts.index.replace(usize::MAX);
-        let lp = f.loop_.borrow().clone();
+        let i = ts.index.replace(u32::MAX) as usize;
+        let lp = f.loop_value();
         let Value::Obj(l) = &lp else { return };
         let Some(st) = self.aio.state(l) else { return };
         if i < st.tasks.len() && st.tasks[i].is(task) {
@@ -78,7 +80,7 @@ impl Vm {
             if let Some(moved) = st.tasks.get(i) {
                 if let Some(mf) = as_future(moved) {
                     if let Some(mt) = &mf.task {
-                        mt.index.set(i);
+                        mt.index.set(i as u32);
                     }
                 }
             }
@@ -108,8 +110,8 @@ impl Vm {
             }
             ts.must_cancel.set(false);
         }
-        *ts.fut_waiter.borrow_mut() = Value::None;
-        let lp = f.loop_.borrow().clone();
+        ts.set_fut_waiter(Value::None);
+        let lp = f.loop_value();
         let Value::Obj(l) = &lp else { return Ok(()) };
         // The step runs in the task's context (`self._context.run(self.__step)`); a
         // captured copy becomes the task's own context on its first step.
@@ -212,10 +214,10 @@ impl Vm {
             return Ok(());
         };
         let Some(ts) = &f.task else { return Ok(()) };
-        let lp = f.loop_.borrow().clone();
+        let lp = f.loop_value();
         if let Some((fo, fut)) = value_future(&v) {
             let fo = fo.clone();
-            let new_exc = if !fut.loop_.borrow().is(&lp) {
+            let new_exc = if !fut.loop_value().is(&lp) {
                 let tr = self.repr(&Value::Obj(task.clone()))?;
                 let fr = self.repr(&v)?;
                 Some(runtime_error(format!(
@@ -238,7 +240,7 @@ impl Vm {
                         let key = self.intern("context");
                         self.call_kw(&add, &[wakeup, ctx], &[key])?;
                     }
-                    *ts.fut_waiter.borrow_mut() = v.clone();
+                    ts.set_fut_waiter(v.clone());
                     if ts.must_cancel.get() {
                         let msg = f.cancel_msg();
                         if self.future_cancel_any(&v, msg)? {
@@ -310,7 +312,7 @@ impl Vm {
         }
         ts.num_cancels_requested
             .set(ts.num_cancels_requested.get().saturating_add(1));
-        let waiter = ts.fut_waiter.borrow().clone();
+        let waiter = ts.fut_waiter();
         if !waiter.is_none() && self.future_cancel_any(&waiter, msg.clone())? {
             return Ok(true);
         }

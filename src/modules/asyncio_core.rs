@@ -106,7 +106,7 @@ fn future_init(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let lp = given_or_policy_loop(vm, lp)?;
     vm.note_source_traceback(&fut, &lp)?;
     if let Some(f) = as_future(&fut) {
-        *f.loop_.borrow_mut() = lp;
+        f.set_loop(lp);
     }
     Ok(Value::None)
 }
@@ -204,7 +204,7 @@ fn future_remove_done_callback(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         return Ok(Value::Int(0));
     };
     let cbs = f.callbacks.borrow().clone();
-    let mut keep = Vec::with_capacity(cbs.len());
+    let mut keep = thin_vec::ThinVec::with_capacity(cbs.len());
     let mut removed = 0;
     for cb in cbs {
         let matches = match &cb {
@@ -389,7 +389,7 @@ fn task_fut_waiter(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let t = this_task(args)?;
     Ok(as_future(&t)
         .and_then(|f| f.task.as_ref())
-        .map(|ts| ts.fut_waiter.borrow().clone())
+        .map(|ts| ts.fut_waiter())
         .unwrap_or(Value::None))
 }
 
@@ -719,7 +719,7 @@ fn loop_create_future(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         return Err(runtime_error("asyncio is not initialised"));
     };
     let f = FutureObj::new(c.future.clone(), false);
-    *f.loop_.borrow_mut() = Value::Obj(lp.clone());
+    f.set_loop(Value::Obj(lp.clone()));
     let fut = ObjRef::new(Obj::Future(Box::new(f)));
     vm.note_source_traceback(&fut, &Value::Obj(lp))?;
     Ok(Value::Obj(fut))
@@ -1209,7 +1209,7 @@ fn sleep_future_and_timer(
 ) -> Option<(ObjRef, ObjRef)> {
     let c = vm.aio_classes()?;
     let f = FutureObj::new(c.future.clone(), false);
-    *f.loop_.borrow_mut() = Value::Obj(lp.clone());
+    f.set_loop(Value::Obj(lp.clone()));
     let fut = ObjRef::new(Obj::Future(Box::new(f)));
     let now = vm.aio.state(lp).map(|s| s.time()).unwrap_or(0.0);
     let cb = c.set_result_cb.clone();

@@ -727,7 +727,7 @@ pub fn lock_try_acquire(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         set(lock, L_LOOP, &n.loop_, Value::Obj(lp.clone()));
     }
     let f = FutureObj::new(c.future.clone(), false);
-    *f.loop_.borrow_mut() = Value::Obj(lp);
+    f.set_loop(Value::Obj(lp));
     let fut = Value::obj(Obj::Future(Box::new(f)));
     if let Some(d) = deque(&waiters) {
         let dropped = d.push_back(fut.clone());

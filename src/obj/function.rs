@@ -37,7 +37,8 @@ pub struct CodeObj {
     pub exact_await_args: u32,
     /// `code.varnames.len()`.
     pub nlocals: u32,
-    /// Room a frame's value stack needs: `code.max_stack` and two spare.
+    /// Room a frame's value stack needs: `code.max_stack` (the compiler's depth analysis
+    /// is exact, and checked by `compile::tests`), no more, as parked coroutines keep it.
     pub stack_room: u32,
     /// Native code that does what calling this function does (awaiting it, for a
     /// coroutine function) when it can tell that it may: the fast tier tries it first

@@ -57,14 +57,15 @@ pub struct TaskState {
     /// A str; or the task's number while its default name `Task-N` was never asked for,
     /// so idle tasks do not each hold a string (`TaskState::name`).
     pub name: RefCell<Value>,
-    /// The future this task waits on (None when not waiting).
-    pub fut_waiter: RefCell<Value>,
+    /// The future this task waits on (None when not waiting): read and written through
+    /// `TaskState::fut_waiter` and `set_fut_waiter`, as a `Cell` is smaller than a `RefCell`.
+    fut_waiter: Cell<Option<ObjRef>>,
     pub must_cancel: Cell<bool>,
     pub num_cancels_requested: Cell<u32>,
     /// Report "Task was destroyed but it is pending!" if it dies unfinished.
     pub log_destroy_pending: Cell<bool>,
-    /// Position in its loop's list of live tasks (`usize::MAX`: not in it).
-    pub index: Cell<usize>,
+    /// Position in its loop's list of live tasks (`u32::MAX`: not in it).
+    pub index: Cell<u32>,
     pub context: RefCell<Value>,
 }
 
@@ -91,11 +92,15 @@ pub struct FutureObj {
     pub class: ObjRef,
     /// None until an attribute, a cancel message or an exception is stored.
     pub extra: RefCell<Option<Box<FutureExtra>>>,
-    /// The event loop object (None until `__init__`).
-    pub loop_: RefCell<Value>,
+    /// The event loop object (None until `__init__`, which makes sure it is an object:
+    /// `get_debug` is called on it): read and written through `FutureObj::loop_value` and
+    /// `set_loop`, as a `Cell` is smaller than a `RefCell`.
+    loop_: Cell<Option<ObjRef>>,
     pub state: Cell<FutState>,
     pub result: RefCell<Value>,
-    pub callbacks: RefCell<Vec<Callback>>,
+    /// A `ThinVec` (one pointer, its length in the allocation): most futures have none,
+    /// and parked tasks hold two futures each.
+    pub callbacks: RefCell<thin_vec::ThinVec<Callback>>,
     /// The first done callback when it is a task's wake-up (what nearly every awaited
     /// future gets), kept here without allocating; it comes before `callbacks`.
     pub waker: Cell<Option<ObjRef>>,
@@ -109,7 +114,32 @@ pub struct FutureObj {
     pub task: Option<Box<TaskState>>,
 }
 
+/// A copy of the reference a `Cell<Option<ObjRef>>` holds, as a value (None if empty).
+fn cell_value(cell: &Cell<Option<ObjRef>>) -> Value {
+    let o = cell.take();
+    let v = o.clone().map_or(Value::None, Value::Obj);
+    cell.set(o);
+    v
+}
+
+/// Stores an object (or empties the cell for anything else, which is None).
+fn set_cell(cell: &Cell<Option<ObjRef>>, v: Value) {
+    cell.set(match v {
+        Value::Obj(o) => Some(o),
+        _ => None,
+    });
+}
+
 impl TaskState {
+    /// The future this task waits on (None when not waiting).
+    pub fn fut_waiter(&self) -> Value {
+        cell_value(&self.fut_waiter)
+    }
+
+    pub fn set_fut_waiter(&self, fut: Value) {
+        set_cell(&self.fut_waiter, fut);
+    }
+
     /// The task's name, formatting (and keeping) the default `Task-N` on first use.
     pub fn name(&self) -> Value {
         let mut name = self.name.borrow_mut();
@@ -126,10 +156,10 @@ impl FutureObj {
         FutureObj {
             class,
             extra: RefCell::new(None),
-            loop_: RefCell::new(Value::None),
+            loop_: Cell::new(None),
             state: Cell::new(FutState::Pending),
             result: RefCell::new(Value::None),
-            callbacks: RefCell::new(Vec::new()),
+            callbacks: RefCell::new(thin_vec::ThinVec::new()),
             waker: Cell::new(None),
             log_tb: Cell::new(false),
             blocking: Cell::new(false),
@@ -139,17 +169,27 @@ impl FutureObj {
                 Some(Box::new(TaskState {
                     coro: RefCell::new(Value::None),
                     name: RefCell::new(Value::None),
-                    fut_waiter: RefCell::new(Value::None),
+                    fut_waiter: Cell::new(None),
                     must_cancel: Cell::new(false),
                     num_cancels_requested: Cell::new(0),
                     log_destroy_pending: Cell::new(false),
-                    index: Cell::new(usize::MAX),
+                    index: Cell::new(u32::MAX),
                     context: RefCell::new(Value::None),
                 }))
             } else {
                 None
             },
         }
+    }
+
+    /// The event loop (None before `__init__`).
+    pub fn loop_value(&self) -> Value {
+        cell_value(&self.loop_)
+    }
+
+    /// Sets the event loop: an object (anything else leaves none).
+    pub fn set_loop(&self, lp: Value) {
+        set_cell(&self.loop_, lp);
     }
 
     /// Where the future was made, when its loop was in debug mode (else None).
@@ -348,16 +388,16 @@ impl FutureObj {
                 value(source_tb, f);
             }
         }
-        for cell in [loop_, result] {
-            if let Ok(v) = cell.try_borrow() {
-                value(&v, f);
+        if let Ok(v) = result.try_borrow() {
+            value(&v, f);
+        }
+        for cell in [loop_, waker] {
+            let o = cell.take();
+            if let Some(t) = &o {
+                f(t);
             }
+            cell.set(o);
         }
-        let w = waker.take();
-        if let Some(t) = &w {
-            f(t);
-        }
-        waker.set(w);
         if let Ok(cbs) = callbacks.try_borrow() {
             for cb in cbs.iter() {
                 match cb {
@@ -384,11 +424,16 @@ impl FutureObj {
                 index: _,
                 context,
             } = &**t;
-            for cell in [coro, name, fut_waiter, context] {
+            for cell in [coro, name, context] {
                 if let Ok(v) = cell.try_borrow() {
                     value(&v, f);
                 }
             }
+            let w = fut_waiter.take();
+            if let Some(t) = &w {
+                f(t);
+            }
+            fut_waiter.set(w);
         }
     }
 
@@ -406,13 +451,13 @@ impl FutureObj {
                 }
             }
         }
-        for cell in [&self.loop_, &self.result] {
-            if let Ok(mut v) = cell.try_borrow_mut() {
-                out.push(std::mem::replace(&mut *v, Value::None));
-            }
+        if let Ok(mut v) = self.result.try_borrow_mut() {
+            out.push(std::mem::replace(&mut *v, Value::None));
         }
-        if let Some(t) = self.waker.take() {
-            out.push(Value::Obj(t));
+        for cell in [&self.loop_, &self.waker] {
+            if let Some(t) = cell.take() {
+                out.push(Value::Obj(t));
+            }
         }
         if let Ok(mut cbs) = self.callbacks.try_borrow_mut() {
             for cb in cbs.drain(..) {
@@ -420,10 +465,13 @@ impl FutureObj {
             }
         }
         if let Some(t) = &self.task {
-            for cell in [&t.coro, &t.name, &t.fut_waiter, &t.context] {
+            for cell in [&t.coro, &t.name, &t.context] {
                 if let Ok(mut v) = cell.try_borrow_mut() {
                     out.push(std::mem::replace(&mut *v, Value::None));
                 }
+            }
+            if let Some(w) = t.fut_waiter.take() {
+                out.push(Value::Obj(w));
             }
         }
     }
@@ -485,9 +533,10 @@ impl HandleObj {
 #[cfg(test)]
 mod tests {
     /// Every parked task holds two futures' worth of these (its own and the one it waits
-    /// on): keep them within the allocator's 128-byte size class.
+    /// on), and its task state: keep them within the allocator's 96-byte size class.
     #[test]
     fn future_size() {
-        assert!(std::mem::size_of::<super::FutureObj>() <= 128);
+        assert!(std::mem::size_of::<super::FutureObj>() <= 96);
+        assert!(std::mem::size_of::<super::TaskState>() <= 96);
     }
 }

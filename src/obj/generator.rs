@@ -61,7 +61,7 @@ impl GeneratorObj {
         let c = &func.code.code;
         // The frame may outlive many calls (a parked task's coroutine): give back the spare
         // room a pooled frame kept from earlier, bigger functions.
-        frame.stack.shrink_to(c.max_stack as usize + 2);
+        frame.stack.shrink_to(func.code.stack_room as usize);
         frame.locals.shrink_to_fit();
         let kind = if c.flags.async_generator {
             GenKind::AsyncGenerator

@@ -495,7 +495,7 @@ impl Vm {
             false => u32::MAX,
         };
         let nlocals = code.varnames.len() as u32;
-        let stack_room = code.max_stack + 2;
+        let stack_room = code.max_stack;
         Rc::new(crate::obj::CodeObj {
             code,
             consts,
