@@ -12,6 +12,7 @@ use std::collections::VecDeque;
 use std::io::{ErrorKind, Read, Write};
 use std::os::fd::AsRawFd;
 use std::os::unix::net::UnixStream;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -26,6 +27,9 @@ pub type InboxItem = Box<dyn FnOnce(&mut Vm) + Send>;
 #[derive(Clone)]
 pub struct Remote {
     pub inbox: Arc<Mutex<VecDeque<InboxItem>>>,
+    /// The inbox may hold work: set with the lock held when work is queued, so that the
+    /// loop, which looks on every iteration, takes the lock only then.
+    pub queued: Arc<AtomicBool>,
     pub waker: Arc<Waker>,
 }
 
@@ -47,7 +51,9 @@ impl Remote {
     pub fn send(&self, item: InboxItem) {
         if let Ok(mut q) = self.inbox.lock() {
             q.push_back(item);
+            self.queued.store(true, Ordering::Release);
         }
+        // A flag the loop read just before it was set is seen on the iteration this wakes.
         let _ = self.waker.wake();
     }
 }
@@ -87,6 +93,7 @@ impl Poller {
             wake_read,
             remote: Remote {
                 inbox: Arc::new(Mutex::new(VecDeque::new())),
+                queued: Arc::new(AtomicBool::new(false)),
                 waker: Arc::new(Waker(wake_write)),
             },
         })
@@ -123,8 +130,14 @@ impl Poller {
 
     /// Takes the queued cross-thread work.
     pub fn drain_inbox(&self) -> Vec<InboxItem> {
+        if !self.remote.queued.load(Ordering::Acquire) {
+            return Vec::new();
+        }
         match self.remote.inbox.lock() {
-            Ok(mut q) => q.drain(..).collect(),
+            Ok(mut q) => {
+                self.remote.queued.store(false, Ordering::Relaxed);
+                q.drain(..).collect()
+            }
             Err(_) => Vec::new(),
         }
     }
