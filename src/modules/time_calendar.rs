@@ -596,7 +596,7 @@ fn struct_time_init(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     for (i, name) in names.enumerate() {
         let v = items.get(i).cloned().unwrap_or(Value::None);
         let key = vm.intern(name);
-        inst.write_attrs(|d| crate::vm::dictops::set_str(d, key, v));
+        inst.set_attr(key, v);
     }
     Ok(Value::None)
 }

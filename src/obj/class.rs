@@ -68,6 +68,8 @@ pub struct ClassObj {
     /// The descriptors vm/class_layout.rs made for `cls.__dict__` and `cls.slot`, by
     /// name, so each is one object as CPython's are.
     pub made_descriptors: RefCell<DictData>,
+    /// The names its instances' namespaces ever held (see `obj::instance_names`).
+    pub instance_names: super::instance_names::InstanceNames,
 }
 
 impl ClassObj {
@@ -195,6 +197,9 @@ impl InstanceObj {
     }
 
     pub fn with_attrs(class: ObjRef, attrs: DictData, payload: Value) -> InstanceObj {
+        if let Obj::Class(c) = &*class {
+            attrs.iter().for_each(|e| c.instance_names.note(&e.key));
+        }
         InstanceObj {
             class: ClassSlot(Cell::new(Some(class))),
             attrs: AttrSlot(Cell::new(Attrs::Inline(attrs))),
@@ -228,6 +233,27 @@ impl InstanceObj {
         })
     }
 
+    /// `obj.name = v` in the namespace (no descriptor or hook involved).
+    pub fn set_attr(&self, name: Value, v: Value) {
+        let added = self.write_attrs(|d| {
+            let before = d.len();
+            crate::vm::dictops::set_str(d, name.clone(), v);
+            d.len() > before
+        });
+        if added {
+            self.note_name(&name);
+        }
+    }
+
+    /// Records that the namespace gained `name` (see `obj::instance_names`).
+    pub fn note_name(&self, name: &Value) {
+        self.class.with(|c| {
+            if let Obj::Class(c) = &**c {
+                c.instance_names.note(name);
+            }
+        });
+    }
+
     /// Runs `f` on the attribute namespace, mutably.
     pub fn write_attrs<R>(&self, f: impl FnOnce(&mut DictData) -> R) -> R {
         self.attrs.with(|a| match a {
@@ -235,6 +261,18 @@ impl InstanceObj {
             Attrs::Shared(o) => match &**o {
                 Obj::Dict(d) => f(&mut d.borrow_mut()),
                 _ => f(&mut DictData::new()),
+            },
+        })
+    }
+
+    /// The namespace's layout (`DictData::layout`), and whether it is inline (no dict
+    /// object stands for it, so every change to it went through this instance).
+    pub fn attrs_layout(&self) -> (u32, bool) {
+        self.attrs.with(|a| match a {
+            Attrs::Inline(d) => (d.layout(), true),
+            Attrs::Shared(o) => match &**o {
+                Obj::Dict(d) => (d.borrow().layout(), false),
+                _ => (0, false),
             },
         })
     }

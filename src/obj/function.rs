@@ -100,6 +100,12 @@ pub struct MethodCache {
     /// then (`DictData::layout`): while both are the same, it still does not, without a
     /// probe of its namespace. Weak, so its address cannot be reused meanwhile.
     pub receiver: Option<(crate::gc::heap::WeakRef, u32)>,
+    /// The version of the class's record of instance names (`obj::instance_names`) that
+    /// `unshadowed` was read at (`u32::MAX`: not read yet).
+    pub names_version: u32,
+    /// No instance of the class ever held the method's name in its own namespace: a
+    /// receiver whose namespace is inline needs no probe.
+    pub unshadowed: bool,
 }
 
 pub struct FunctionObj {

@@ -16,6 +16,7 @@ pub mod frame;
 pub mod function;
 pub mod future;
 pub mod generator;
+pub mod instance_names;
 pub mod iter;
 pub mod memoryview;
 pub mod methods;

@@ -849,7 +849,7 @@ impl Vm {
                         )))
                     }
                 },
-                _ => i.write_attrs(|d| set_str(d, name.clone(), value)),
+                _ => i.set_attr(name.clone(), value),
             },
             Obj::Future(f) => set_str(&mut f.extra().dict, name.clone(), value),
             Obj::Exception(e) => match name.as_str() {

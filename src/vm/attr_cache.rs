@@ -169,11 +169,14 @@ pub(super) fn store(
             }
             return;
         }
-        if let Some((ix, _old)) = store_str(d, name.clone(), v) {
+        if let Some((ix, old)) = store_str(d, name.clone(), v) {
             cell.set(AttrHint {
                 index: ix as u32,
                 ..cell.get()
             });
+            if old.is_none() {
+                inst.note_name(name);
+            }
         }
         note_attrs(inst, d.len());
     });

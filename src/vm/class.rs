@@ -581,6 +581,7 @@ impl Vm {
             attrs_hint: Cell::new(0),
             created_len,
             made_descriptors: RefCell::new(DictData::new()),
+            instance_names: Default::default(),
         })));
         refresh_flags(&cls, self);
         Ok(cls)

@@ -311,6 +311,8 @@ impl Vm {
                                 epoch: super::lookup_cache::epoch(),
                                 method: m.downgrade(),
                                 receiver: None,
+                                names_version: u32::MAX,
+                                unshadowed: false,
                             });
                         }
                         self.push(f);

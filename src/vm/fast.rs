@@ -1045,31 +1045,65 @@ fn cached_method(
     {
         return None;
     }
-    // A plain instance seen last time with the same namespace layout still does not
-    // shadow the method; anything else is probed.
+    // A plain instance seen before with the same namespace layout still does not shadow
+    // the method, nor does one with an inline namespace when no instance of its class
+    // ever held the name; anything else is probed.
     let instance = match obj {
         Value::Obj(o) => match &**o {
-            Obj::Instance(inst) => Some((o, inst.read_attrs(|d| d.layout()))),
+            Obj::Instance(inst) => Some((o, inst, inst.attrs_layout())),
             _ => None,
         },
         _ => None,
     };
-    let known = instance.is_some_and(|(o, layout)| {
+    let known = instance.is_some_and(|(o, _, (layout, _))| {
         entry
             .receiver
             .as_ref()
             .is_some_and(|(r, l)| *l == layout && r.is(o))
     });
     if !known {
-        let name = code.names.get(i as usize)?;
-        if super::attr::instance_attr(obj, name).is_some() {
-            return None;
+        let unshadowed = instance
+            .is_some_and(|(_, inst, (_, inline))| inline && class_unshadowed(inst, entry, code, i));
+        if !unshadowed {
+            let name = code.names.get(i as usize)?;
+            if super::attr::instance_attr(obj, name).is_some() {
+                return None;
+            }
         }
-        if let Some((o, layout)) = instance {
-            entry.receiver = Some((o.downgrade(), layout));
+        // Remembered after a probe, or the first time: a call site that sees one receiver
+        // then needs only the check above.
+        if let Some((o, _, (layout, _))) = instance {
+            if !unshadowed || entry.receiver.is_none() {
+                entry.receiver = Some((o.downgrade(), layout));
+            }
         }
     }
     entry.method.upgrade().map(Value::Obj)
+}
+
+/// No instance of `inst`'s class (the class `entry` is for) ever held the name `names[i]`
+/// in its own namespace: read from the class's record once per version of it.
+#[inline]
+fn class_unshadowed(
+    inst: &crate::obj::InstanceObj,
+    entry: &mut crate::obj::function::MethodCache,
+    code: &crate::obj::CodeObj,
+    i: u32,
+) -> bool {
+    inst.class.with(|c| match &**c {
+        Obj::Class(c) => {
+            let version = c.instance_names.version();
+            if entry.names_version != version {
+                entry.names_version = version;
+                entry.unshadowed = code
+                    .names
+                    .get(i as usize)
+                    .is_some_and(|name| c.instance_names.never_held(name));
+            }
+            entry.unshadowed
+        }
+        _ => false,
+    })
 }
 
 /// The innermost frame, found again after native code ran.

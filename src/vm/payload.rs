@@ -522,6 +522,9 @@ pub fn set_class(vm: &mut Vm, inst: &InstanceObj, new: &Value) -> PyResult<()> {
         )));
     }
     inst.class.set(n.clone());
+    // The namespace joins its new class's record of instance names.
+    let names: Vec<Value> = inst.read_attrs(|d| d.iter().map(|e| e.key.clone()).collect());
+    names.iter().for_each(|name| nc.instance_names.note(name));
     Ok(())
 }
 

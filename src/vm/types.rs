@@ -241,6 +241,7 @@ pub fn new_class(name: &str, bases: Vec<ObjRef>, layout: Layout, builtin: bool) 
         attrs_hint: Cell::new(0),
         created_len: 0,
         made_descriptors: RefCell::new(DictData::new()),
+        instance_names: Default::default(),
     })))
 }
 
