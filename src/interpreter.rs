@@ -257,6 +257,11 @@ impl Interpreter {
         crate::gc::finalize::run_pending(&mut self.vm);
         crate::gc::module_teardown::mark_finalizing();
         self.release_last_exception();
+        // CPython's teardown collection finds the uncaught exception's cycles (its
+        // traceback's frames, a failed `asyncio.run`'s tasks) garbage while the modules'
+        // globals are still bound: their finalizers may use them.
+        crate::gc::collector::collect_no_fail(&mut self.vm);
+        crate::gc::finalize::run_pending(&mut self.vm);
         crate::gc::module_teardown::finalize_program_modules(&mut self.vm);
         crate::gc::collector::collect_no_fail(&mut self.vm);
         self.vm.flush_std_streams();
