@@ -49,7 +49,12 @@ pub fn note_class_with_del() {
 /// skips the walk. Without a class defining `__del__` (whose instances may hide where the
 /// walk does not look), the globals are cleared only when the walk finalized something:
 /// freeing a large heap is otherwise time spent for nothing to see.
-pub fn finalize_program_modules(vm: &mut Vm) {
+///
+/// `exception_released`: the uncaught exception was just let go. What only it held (its
+/// traceback's frames, a failed `asyncio.run`'s tasks) is cyclic garbage that CPython's
+/// teardown collection finalizes too, after the older objects the globals hold and while
+/// the globals are still bound, so a `__del__` there can still use them.
+pub fn finalize_program_modules(vm: &mut Vm, exception_released: bool) {
     mark_finalizing();
     if !FINALIZERS_POSSIBLE.with(Cell::get) {
         return;
@@ -69,6 +74,10 @@ pub fn finalize_program_modules(vm: &mut Vm) {
     let mut finalized = 0;
     for m in modules.iter().rev() {
         finalized += finalize_reachable_instances(vm, m);
+    }
+    if exception_released {
+        finalized += crate::gc::collector::collect_no_fail(vm);
+        super::finalize::run_pending(vm);
     }
     if finalized == 0 && !CLASS_WITH_DEL.with(Cell::get) {
         return;
