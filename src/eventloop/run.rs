@@ -410,6 +410,44 @@ impl Vm {
         Ok(())
     }
 
+    /// At exit: what the loops the program never closed still hold (ready callbacks,
+    /// timers, live tasks) is let go. In CPython such a loop and what only it reaches are
+    /// garbage at the teardown, whose collection reports each pending task ("Task was
+    /// destroyed but it is pending!") and closes its coroutine, so its `finally` runs;
+    /// aio's registry of live tasks would otherwise keep them to the very end.
+    pub fn release_unclosed_loops(&mut self) {
+        if self.aio.loops.is_empty() {
+            return;
+        }
+        // CPython's loop holds its tasks weakly: a task nothing else reaches was garbage
+        // already, and goes in allocation order (its coroutine closes, then it is reported).
+        let mut registered = Vec::new();
+        for st in &mut self.aio.loops {
+            for task in std::mem::take(&mut st.tasks) {
+                if let Some(ts) = as_future(&task).and_then(|f| f.task.as_ref()) {
+                    ts.index.set(usize::MAX);
+                }
+                registered.push(task.downgrade());
+            }
+        }
+        crate::gc::finalize::run_pending(self);
+        crate::gc::collector::collect_no_fail(self);
+        // The others stayed reachable (from the loop's queues and timers, or the program)
+        // until the teardown, so CPython's earlier collections moved their coroutines
+        // behind them: each is reported before its coroutine closes.
+        for task in registered.iter().filter_map(|t| t.upgrade()) {
+            super::finalize_future(self, &task);
+        }
+        for st in std::mem::take(&mut self.aio.loops) {
+            drop(st);
+            crate::gc::finalize::run_pending(self);
+        }
+        // What the queues and timers held in cycles (a task and the future it waits on)
+        // is part of that same teardown collection, while the globals are still bound.
+        crate::gc::collector::collect_no_fail(self);
+        crate::gc::finalize::run_pending(self);
+    }
+
     /// A loop's state entry for a new loop object.
     pub fn loop_register(&mut self, lp: &ObjRef) {
         if self.aio.index(lp).is_none() {
