@@ -261,8 +261,8 @@ impl Interpreter {
         crate::gc::finalize::run_pending(&mut self.vm);
         crate::gc::module_teardown::mark_finalizing();
         let released = self.release_last_exception();
-        self.vm.release_unclosed_loops();
-        crate::gc::module_teardown::finalize_program_modules(&mut self.vm, released);
+        let kept = self.vm.release_unclosed_loops();
+        crate::gc::module_teardown::finalize_program_modules(&mut self.vm, released, &kept);
         crate::gc::collector::collect_no_fail(&mut self.vm);
         self.vm.flush_std_streams();
     }

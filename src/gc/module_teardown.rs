@@ -54,7 +54,10 @@ pub fn note_class_with_del() {
 /// traceback's frames, a failed `asyncio.run`'s tasks) is cyclic garbage that CPython's
 /// teardown collection finalizes too, after the older objects the globals hold and while
 /// the globals are still bound, so a `__del__` there can still use them.
-pub fn finalize_program_modules(vm: &mut Vm, exception_released: bool) {
+///
+/// `kept`: namespaces that stay reachable (from the tasks of the loop asyncio keeps as
+/// the current one): CPython's teardown finds nothing in them garbage.
+pub fn finalize_program_modules(vm: &mut Vm, exception_released: bool, kept: &[ObjRef]) {
     mark_finalizing();
     if !FINALIZERS_POSSIBLE.with(Cell::get) {
         return;
@@ -68,6 +71,7 @@ pub fn finalize_program_modules(vm: &mut Vm, exception_released: bool) {
                 Value::Obj(o) if is_program_module(&o) => Some(o),
                 _ => None,
             })
+            .filter(|m| !namespace(m).is_some_and(|ns| kept.iter().any(|k| k.is(ns))))
             .collect(),
         _ => Vec::new(),
     };
