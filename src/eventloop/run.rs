@@ -440,6 +440,7 @@ impl Vm {
         crate::gc::collector::collect_no_fail(self);
         let current = self.aio.current.clone();
         let is_current = |lp: &ObjRef| current.as_ref().is_some_and(|c| c.is(lp));
+        let mut to_report = Vec::new();
         for (lp, task) in &registered {
             let Some(task) = task.upgrade() else { continue };
             if is_current(lp) {
@@ -453,12 +454,10 @@ impl Vm {
                 }
                 self.task_reregister(&task);
             } else {
-                // Reachable (from the loop's queues and timers, or the program) until the
-                // teardown, so CPython's earlier collections moved its coroutine behind it:
-                // it is reported before its coroutine closes.
-                super::finalize_future(self, &task);
+                to_report.push(task);
             }
         }
+        // The queues and timers go first (what their callbacks' arguments held dies).
         let states = std::mem::take(&mut self.aio.loops);
         for st in states {
             if is_current(&st.obj) {
@@ -468,6 +467,13 @@ impl Vm {
                 crate::gc::finalize::run_pending(self);
             }
         }
+        // The tasks stayed reachable until the teardown, so CPython's earlier collections
+        // moved each one's coroutine behind it: it is reported before its coroutine closes.
+        for task in &to_report {
+            super::finalize_future(self, task);
+        }
+        drop(to_report);
+        crate::gc::finalize::run_pending(self);
         // What the queues and timers held in cycles (a task and the future it waits on)
         // is part of that same teardown collection, while the globals are still bound.
         crate::gc::collector::collect_no_fail(self);
