@@ -189,7 +189,9 @@ impl Interpreter {
 
     /// The teardown's first step (CPython's finalize_modules_delete_special): the
     /// uncaught exception kept in `sys.last_*` goes.
-    fn release_last_exception(&mut self) {
+    /// Whether there was one.
+    fn release_last_exception(&mut self) -> bool {
+        let mut released = false;
         for name in ["last_type", "last_value", "last_traceback"] {
             if self
                 .vm
@@ -198,9 +200,11 @@ impl Interpreter {
                 .is_some()
             {
                 crate::modules::sys::set(&mut self.vm, name, Value::None);
+                released = true;
             }
         }
         crate::gc::finalize::run_pending(&mut self.vm);
+        released
     }
 
     fn system_exit_status(&mut self, e: &ExcRef) -> i32 {
@@ -256,8 +260,9 @@ impl Interpreter {
         crate::gc::collector::collect(&mut self.vm, 2);
         crate::gc::finalize::run_pending(&mut self.vm);
         crate::gc::module_teardown::mark_finalizing();
-        self.release_last_exception();
-        crate::gc::module_teardown::finalize_program_modules(&mut self.vm);
+        let released = self.release_last_exception();
+        let kept = self.vm.release_unclosed_loops();
+        crate::gc::module_teardown::finalize_program_modules(&mut self.vm, released, &kept);
         crate::gc::collector::collect_no_fail(&mut self.vm);
         self.vm.flush_std_streams();
     }

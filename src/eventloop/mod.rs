@@ -151,6 +151,12 @@ impl EventLoops {
         self.loops.iter_mut().find(|s| s.obj.is(lp))
     }
 
+    /// The state of the loop future `f` belongs to.
+    pub fn state_of_future(&mut self, f: &ObjRef) -> Option<&mut LoopState> {
+        let lp = future_loop(f).as_objref()?;
+        self.state(&lp)
+    }
+
     pub fn running_loop(&self) -> Option<ObjRef> {
         self.running.last().cloned()
     }

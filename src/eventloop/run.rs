@@ -410,10 +410,89 @@ impl Vm {
         Ok(())
     }
 
+    /// At exit: what the loops the program never closed still hold (ready callbacks,
+    /// timers, live tasks) is let go. In CPython such a loop and what only it reaches are
+    /// garbage at the teardown, whose collection reports each pending task ("Task was
+    /// destroyed but it is pending!") and closes its coroutine, so its `finally` runs;
+    /// aio's registry of live tasks would otherwise keep them to the very end.
+    ///
+    /// The policy's current loop (`get_event_loop`, `set_event_loop`) is the exception:
+    /// CPython's `_asyncio` module holds it from C, so it and what it reaches outlive the
+    /// teardown, never finalized and never reported. So do the globals of the modules
+    /// whose code its live tasks run (their frames hold them): the namespaces returned.
+    pub fn release_unclosed_loops(&mut self) -> Vec<ObjRef> {
+        let mut kept_namespaces: Vec<ObjRef> = Vec::new();
+        if self.aio.loops.is_empty() {
+            return kept_namespaces;
+        }
+        // CPython's loop holds its tasks weakly: a task nothing else reaches was garbage
+        // already, and goes in allocation order (its coroutine closes, then it is reported).
+        let mut registered = Vec::new();
+        for st in &mut self.aio.loops {
+            for task in std::mem::take(&mut st.tasks) {
+                if let Some(ts) = as_future(&task).and_then(|f| f.task.as_ref()) {
+                    ts.index.set(usize::MAX);
+                }
+                registered.push((st.obj.clone(), task.downgrade()));
+            }
+        }
+        crate::gc::finalize::run_pending(self);
+        crate::gc::collector::collect_no_fail(self);
+        let current = self.aio.current.clone();
+        let is_current = |lp: &ObjRef| current.as_ref().is_some_and(|c| c.is(lp));
+        let mut to_report = Vec::new();
+        for (lp, task) in &registered {
+            let Some(task) = task.upgrade() else { continue };
+            if is_current(lp) {
+                // Still reachable in CPython: it stays, silently.
+                if let Some(ts) = as_future(&task).and_then(|f| f.task.as_ref()) {
+                    ts.log_destroy_pending.set(false);
+                    let globals = coroutine_globals(&ts.coro.borrow());
+                    if let Some(g) = globals.filter(|g| !kept_namespaces.iter().any(|k| k.is(g))) {
+                        kept_namespaces.push(g);
+                    }
+                }
+                self.task_reregister(&task);
+            } else {
+                to_report.push(task);
+            }
+        }
+        // The queues and timers go first (what their callbacks' arguments held dies).
+        let states = std::mem::take(&mut self.aio.loops);
+        for st in states {
+            if is_current(&st.obj) {
+                self.aio.loops.push(st);
+            } else {
+                drop(st);
+                crate::gc::finalize::run_pending(self);
+            }
+        }
+        // The tasks stayed reachable until the teardown, so CPython's earlier collections
+        // moved each one's coroutine behind it: it is reported before its coroutine closes.
+        for task in &to_report {
+            super::finalize_future(self, task);
+        }
+        drop(to_report);
+        crate::gc::finalize::run_pending(self);
+        // What the queues and timers held in cycles (a task and the future it waits on)
+        // is part of that same teardown collection, while the globals are still bound.
+        crate::gc::collector::collect_no_fail(self);
+        crate::gc::finalize::run_pending(self);
+        kept_namespaces
+    }
+
     /// A loop's state entry for a new loop object.
     pub fn loop_register(&mut self, lp: &ObjRef) {
         if self.aio.index(lp).is_none() {
             self.aio.loops.push(super::LoopState::new(lp.clone()));
         }
+    }
+}
+
+/// The globals of a suspended coroutine's frame.
+fn coroutine_globals(coro: &Value) -> Option<ObjRef> {
+    match &**coro.as_objref().as_ref()? {
+        Obj::Generator(g) => g.frame.borrow().as_ref().map(|f| f.globals.clone()),
+        _ => None,
     }
 }

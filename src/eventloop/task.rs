@@ -67,6 +67,17 @@ impl Vm {
         }
     }
 
+    /// Puts a task (already started) back among its loop's live tasks.
+    pub fn task_reregister(&mut self, task: &ObjRef) {
+        let Some(ts) = as_future(task).and_then(|f| f.task.as_ref()) else {
+            return;
+        };
+        if let Some(st) = self.aio.state_of_future(task) {
+            ts.index.set(st.tasks.len());
+            st.tasks.push(task.clone());
+        }
+    }
+
     /// Drops a finished task from its loop's live tasks.
     fn task_unregister(&mut self, task: &ObjRef) {
         let Some(f) = as_future(task) else { return };

@@ -195,16 +195,13 @@ fn collect_with(vm: &mut Vm, generation: usize, with_callbacks: bool) -> usize {
     let mut found = 0;
     if !unreachable.is_empty() {
         // Finalizers first (they may resurrect objects), then re-check reachability.
-        let mut finalizable: Vec<ObjRef> = unreachable
+        let finalizable: Vec<ObjRef> = unreachable
             .iter()
             .filter(|&&i| objs[i].needs_finalizer())
             .map(|&i| objs[i].clone())
             .collect();
         let had_finalizers = !finalizable.is_empty();
-        for o in finalizable.drain(..) {
-            super::finalize::mark_finalizing(&o);
-            super::finalize::finalize(vm, &o);
-        }
+        run_finalizers(vm, finalizable);
         let garbage: Vec<usize> = if had_finalizers {
             find_unreachable(&objs)
         } else {
@@ -248,6 +245,48 @@ fn collect_with(vm: &mut Vm, generation: usize, with_callbacks: bool) -> usize {
         GC.with(|g| g.borrow_mut().collecting = false);
     }
     found
+}
+
+/// Runs the finalizers of the unreachable objects, in the collection's order. What a
+/// finalizer leaves unreferenced (the locals of a coroutine it closed), CPython
+/// deallocates at once: its finalizer runs right then, and what it held is let go in
+/// turn, before the next object of the list. Here the collection still holds such an
+/// object, so it is recognised by its count: only the collection's own references left.
+fn run_finalizers(vm: &mut Vm, finalizable: Vec<ObjRef>) {
+    // `objs` (the running collection) and `finalizable` each hold one reference.
+    const COLLECTION_REFS: usize = 2;
+    let index_of: rustc_hash::FxHashMap<usize, usize> = finalizable
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| o.collecting_slot().map(|slot| (slot, i)))
+        .collect();
+    let mut done = vec![false; finalizable.len()];
+    for first in 0..finalizable.len() {
+        let mut work = vec![first];
+        while let Some(i) = work.pop() {
+            if std::mem::replace(&mut done[i], true) {
+                continue;
+            }
+            let o = &finalizable[i];
+            let mut held = Vec::new();
+            traverse(o, &mut |child| {
+                if let Some(&j) = child.collecting_slot().and_then(|s| index_of.get(&s)) {
+                    held.push(j);
+                }
+            });
+            super::finalize::mark_finalizing(o);
+            super::finalize::finalize(vm, o);
+            // An orphan that was not resurrected is deallocated: what it held goes.
+            if i != first && o.refcount() == COLLECTION_REFS {
+                drop(clear(o));
+            }
+            let orphans = held
+                .into_iter()
+                .rev()
+                .filter(|&j| !done[j] && finalizable[j].refcount() == COLLECTION_REFS);
+            work.extend(orphans);
+        }
+    }
 }
 
 /// Indexes (into `objs`, the running collection) of the objects reachable only from each

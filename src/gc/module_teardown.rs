@@ -49,7 +49,15 @@ pub fn note_class_with_del() {
 /// skips the walk. Without a class defining `__del__` (whose instances may hide where the
 /// walk does not look), the globals are cleared only when the walk finalized something:
 /// freeing a large heap is otherwise time spent for nothing to see.
-pub fn finalize_program_modules(vm: &mut Vm) {
+///
+/// `exception_released`: the uncaught exception was just let go. What only it held (its
+/// traceback's frames, a failed `asyncio.run`'s tasks) is cyclic garbage that CPython's
+/// teardown collection finalizes too, after the older objects the globals hold and while
+/// the globals are still bound, so a `__del__` there can still use them.
+///
+/// `kept`: namespaces that stay reachable (from the tasks of the loop asyncio keeps as
+/// the current one): CPython's teardown finds nothing in them garbage.
+pub fn finalize_program_modules(vm: &mut Vm, exception_released: bool, kept: &[ObjRef]) {
     mark_finalizing();
     if !FINALIZERS_POSSIBLE.with(Cell::get) {
         return;
@@ -63,12 +71,17 @@ pub fn finalize_program_modules(vm: &mut Vm) {
                 Value::Obj(o) if is_program_module(&o) => Some(o),
                 _ => None,
             })
+            .filter(|m| !namespace(m).is_some_and(|ns| kept.iter().any(|k| k.is(ns))))
             .collect(),
         _ => Vec::new(),
     };
     let mut finalized = 0;
     for m in modules.iter().rev() {
         finalized += finalize_reachable_instances(vm, m);
+    }
+    if exception_released {
+        finalized += crate::gc::collector::collect_no_fail(vm);
+        super::finalize::run_pending(vm);
     }
     if finalized == 0 && !CLASS_WITH_DEL.with(Cell::get) {
         return;

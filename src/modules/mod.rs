@@ -34,6 +34,7 @@ pub mod resource;
 pub mod select;
 pub mod signal;
 pub mod socket;
+mod socket_options;
 mod strftime;
 pub mod struct_;
 pub mod sys;

@@ -53,22 +53,22 @@ const AF_INET: i64 = 2;
 const AF_INET6: i64 = 10;
 const SOCK_STREAM: i64 = 1;
 const SOCK_DGRAM: i64 = 2;
-const SOL_SOCKET: i64 = 1;
-const SO_REUSEADDR: i64 = 2;
-const SO_ERROR: i64 = 4;
-const SO_SNDBUF: i64 = 7;
-const SO_RCVBUF: i64 = 8;
-const SO_KEEPALIVE: i64 = 9;
-const SO_REUSEPORT: i64 = 15;
-const SO_BROADCAST: i64 = 6;
-const SO_LINGER: i64 = 13;
-const IPPROTO_TCP: i64 = 6;
-const TCP_NODELAY: i64 = 1;
-const IPPROTO_IPV6: i64 = 41;
-const IPV6_V6ONLY: i64 = 26;
+pub(super) const SOL_SOCKET: i64 = 1;
+pub(super) const SO_REUSEADDR: i64 = 2;
+pub(super) const SO_ERROR: i64 = 4;
+pub(super) const SO_SNDBUF: i64 = 7;
+pub(super) const SO_RCVBUF: i64 = 8;
+pub(super) const SO_KEEPALIVE: i64 = 9;
+pub(super) const SO_REUSEPORT: i64 = 15;
+pub(super) const SO_BROADCAST: i64 = 6;
+pub(super) const SO_LINGER: i64 = 13;
+pub(super) const IPPROTO_TCP: i64 = 6;
+pub(super) const TCP_NODELAY: i64 = 1;
+pub(super) const IPPROTO_IPV6: i64 = 41;
+pub(super) const IPV6_V6ONLY: i64 = 26;
 const EBADF: i32 = 9;
 const EISCONN: i32 = 106;
-const ENOPROTOOPT: i32 = 92;
+pub(super) const ENOPROTOOPT: i32 = 92;
 const EAFNOSUPPORT: i32 = 97;
 
 /// The module's constants, for socket.aio.
@@ -115,7 +115,7 @@ const CONSTANTS: &[(&str, i64)] = &[
 ];
 
 /// Positional `i` as an int (an int subclass such as `AddressFamily` too).
-fn int_arg(args: &Args, i: usize, what: &str) -> PyResult<i64> {
+pub(super) fn int_arg(args: &Args, i: usize, what: &str) -> PyResult<i64> {
     let v = args.pos.get(i).map(crate::vm::payload::builtin_view);
     match v.and_then(crate::obj::number::as_int) {
         Some(crate::obj::number::IntRef::Small(n)) => Ok(n),
@@ -126,7 +126,7 @@ fn int_arg(args: &Args, i: usize, what: &str) -> PyResult<i64> {
     }
 }
 
-fn fd_arg(args: &Args) -> PyResult<i32> {
+pub(super) fn fd_arg(args: &Args) -> PyResult<i32> {
     let fd = int_arg(args, 0, "descriptor")?;
     i32::try_from(fd).map_err(|_| overflow_error("descriptor out of range"))
 }
@@ -144,7 +144,7 @@ fn bad_fd(vm: &mut Vm) -> crate::vm::errors::ExcRef {
 }
 
 /// Runs `f` on the socket of descriptor `fd`.
-fn with<R>(vm: &mut Vm, fd: i32, f: impl FnOnce(&Socket) -> R) -> PyResult<R> {
+pub(super) fn with<R>(vm: &mut Vm, fd: i32, f: impl FnOnce(&Socket) -> R) -> PyResult<R> {
     match vm.sockets.open.get(&fd) {
         Some(s) => Ok(f(&s.socket)),
         None => Err(bad_fd(vm)),
@@ -527,81 +527,6 @@ fn getpeername(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     address_of(vm, args, "getpeername", Socket::peer_addr)
 }
 
-/// `setsockopt(fd, level, option, value)` for the options aio knows.
-fn setsockopt(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("setsockopt", 4, 4)?;
-    let fd = fd_arg(args)?;
-    let (level, opt) = (int_arg(args, 1, "level")?, int_arg(args, 2, "option")?);
-    if (level, opt) == (SOL_SOCKET, SO_LINGER) {
-        return set_linger(vm, fd, &args.pos[3]);
-    }
-    let value = int_arg(args, 3, "value")?;
-    let on = value != 0;
-    let size = usize::try_from(value).unwrap_or(0);
-    let r = with(vm, fd, |s| match (level, opt) {
-        (SOL_SOCKET, SO_REUSEADDR) => Some(s.set_reuse_address(on)),
-        (SOL_SOCKET, SO_REUSEPORT) => Some(s.set_reuse_port(on)),
-        (SOL_SOCKET, SO_KEEPALIVE) => Some(s.set_keepalive(on)),
-        (SOL_SOCKET, SO_BROADCAST) => Some(s.set_broadcast(on)),
-        (SOL_SOCKET, SO_SNDBUF) => Some(s.set_send_buffer_size(size)),
-        (SOL_SOCKET, SO_RCVBUF) => Some(s.set_recv_buffer_size(size)),
-        (IPPROTO_TCP, TCP_NODELAY) => Some(s.set_tcp_nodelay(on)),
-        (IPPROTO_IPV6, IPV6_V6ONLY) => Some(s.set_only_v6(on)),
-        _ => None,
-    })?;
-    match r {
-        Some(Ok(())) => Ok(Value::None),
-        Some(Err(e)) => Err(os_error_from_io(vm, &e, None)),
-        None => Err(os_error(vm, ENOPROTOOPT, "Protocol not available", None)),
-    }
-}
-
-/// SO_LINGER's value is a `struct linger` packed by the caller (`struct.pack('ii', on,
-/// seconds)`): two native-endian C ints.
-fn set_linger(vm: &mut Vm, fd: i32, value: &Value) -> PyResult<Value> {
-    let packed = bytes_data(value).filter(|b| b.len() == 8);
-    let Some(packed) = packed else {
-        return Err(os_error(vm, 22, "Invalid argument", None));
-    };
-    let int_at = |i: usize| {
-        let mut raw = [0u8; 4];
-        raw.copy_from_slice(&packed[i..i + 4]);
-        i32::from_ne_bytes(raw)
-    };
-    let linger = (int_at(0) != 0)
-        .then(|| std::time::Duration::from_secs(u64::try_from(int_at(4)).unwrap_or(0)));
-    with(vm, fd, |s| s.set_linger(linger))?.map_err(|e| os_error_from_io(vm, &e, None))?;
-    Ok(Value::None)
-}
-
-/// `getsockopt(fd, level, option)` for the options aio knows.
-fn getsockopt(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("getsockopt", 3, 3)?;
-    let fd = fd_arg(args)?;
-    let (level, opt) = (int_arg(args, 1, "level")?, int_arg(args, 2, "option")?);
-    let r = with(vm, fd, |s| -> Option<std::io::Result<i64>> {
-        Some(match (level, opt) {
-            (SOL_SOCKET, SO_ERROR) => s
-                .take_error()
-                .map(|e| i64::from(e.and_then(|e| e.raw_os_error()).unwrap_or(0))),
-            (SOL_SOCKET, SO_REUSEADDR) => s.reuse_address().map(i64::from),
-            (SOL_SOCKET, SO_REUSEPORT) => s.reuse_port().map(i64::from),
-            (SOL_SOCKET, SO_KEEPALIVE) => s.keepalive().map(i64::from),
-            (SOL_SOCKET, SO_BROADCAST) => s.broadcast().map(i64::from),
-            (SOL_SOCKET, SO_SNDBUF) => s.send_buffer_size().map(|n| n as i64),
-            (SOL_SOCKET, SO_RCVBUF) => s.recv_buffer_size().map(|n| n as i64),
-            (IPPROTO_TCP, TCP_NODELAY) => s.tcp_nodelay().map(i64::from),
-            (IPPROTO_IPV6, IPV6_V6ONLY) => s.only_v6().map(i64::from),
-            _ => return None,
-        })
-    })?;
-    match r {
-        Some(Ok(v)) => Ok(Value::Int(v)),
-        Some(Err(e)) => Err(os_error_from_io(vm, &e, None)),
-        None => Err(os_error(vm, ENOPROTOOPT, "Protocol not available", None)),
-    }
-}
-
 fn shutdown(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("shutdown", 2, 2)?;
     let fd = fd_arg(args)?;
@@ -635,7 +560,7 @@ fn lookup_error(vm: &mut Vm, e: dns_lookup::LookupError) -> crate::vm::errors::E
 const EAI_SYSTEM: i32 = -11;
 
 /// `OSError(msg)`: CPython's errors with a message and no errno.
-fn plain_os_error(vm: &mut Vm, msg: &str) -> crate::vm::errors::ExcRef {
+pub(super) fn plain_os_error(vm: &mut Vm, msg: &str) -> crate::vm::errors::ExcRef {
     crate::vm::errors::new_exception(
         vm.t.exc[crate::vm::types::ExcKind::OSError as usize].clone(),
         Value::tuple(vec![Value::str(msg)]),
@@ -945,8 +870,8 @@ pub fn register(vm: &mut Vm) {
         ("sendto", sendto),
         ("getsockname", getsockname),
         ("getpeername", getpeername),
-        ("setsockopt", setsockopt),
-        ("getsockopt", getsockopt),
+        ("setsockopt", super::socket_options::setsockopt),
+        ("getsockopt", super::socket_options::getsockopt),
         ("shutdown", shutdown),
         ("getaddrinfo", getaddrinfo),
         ("getnameinfo", getnameinfo),
