@@ -476,6 +476,29 @@ impl Vm {
         let consts = code.consts.iter().map(|c| self.const_value(c)).collect();
         let names: Box<[Value]> = code.names.iter().map(|n| self.intern(n)).collect();
         let varnames: Box<[Value]> = code.varnames.iter().map(|n| self.intern(n)).collect();
+        Self::code_object_of(code, consts, names, varnames, false)
+    }
+
+    /// `code`'s copy marked `CO_ITERABLE_COROUTINE` (what `types.coroutine` gives a
+    /// generator function): the same instructions and constants, caches of its own.
+    pub fn iterable_coroutine_copy(code: &crate::obj::CodeObj) -> Rc<crate::obj::CodeObj> {
+        Self::code_object_of(
+            code.code.clone(),
+            code.consts.clone(),
+            code.names.clone(),
+            code.varnames.clone(),
+            true,
+        )
+    }
+
+    /// The runtime form of `code`, given its constants and names as values.
+    fn code_object_of(
+        code: Rc<crate::bytecode::Code>,
+        consts: Box<[Value]>,
+        names: Box<[Value]>,
+        varnames: Box<[Value]>,
+        iterable_coroutine: bool,
+    ) -> Rc<crate::obj::CodeObj> {
         let global_cache = names.iter().map(|_| Default::default()).collect();
         let method_cache = names.iter().map(|_| Default::default()).collect();
         let attr_hints = names.iter().map(|_| Default::default()).collect();
@@ -512,7 +535,7 @@ impl Vm {
             stack_room,
             shortcut: Default::default(),
             hidden_from_tracebacks: Default::default(),
-            iterable_coroutine: Default::default(),
+            iterable_coroutine,
         })
     }
 
