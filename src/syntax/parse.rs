@@ -52,21 +52,41 @@ pub fn parse_fexpr(text: &str, base: usize) -> Result<E, SyntaxError> {
         let tokens = std::iter::once(Ok((base, Tok::StartFExpr, base))).chain(&mut layout);
         super::aio::TopParser::new().parse(tokens)
     };
+    let in_field = |mut e: SyntaxError| {
+        if !e.msg.starts_with("f-string") {
+            e.msg = format!("f-string: {}", e.msg);
+        }
+        e.fstring_expr = Some((base, text.to_string()));
+        e
+    };
     match result {
+        // CPython parses the field as `(*a)`, a group its parser refuses.
+        Ok(Top::Expr(e)) if matches!(e.e.kind, super::ast::ExprKind::Starred(_)) => {
+            let msg = "cannot use starred expression here";
+            Err(in_field(SyntaxError::syntax(msg, e.e.span)))
+        }
         Ok(Top::Expr(e)) => Ok(e),
         Ok(Top::Module(_)) => Err(SyntaxError::syntax(
             "f-string: invalid syntax",
             Span::new(base, base),
         )),
         Err(e) => {
-            let mut e = map_error(e, &mut layout, text, Mode::Expr);
-            if !e.msg.starts_with("f-string") {
-                e.msg = format!("f-string: {}", e.msg);
-            }
-            e.fstring_expr = Some((base, text.to_string()));
-            Err(e)
+            let e = map_error(e, &mut layout, text, Mode::Expr);
+            Err(in_field(double_starred_group(text, base).unwrap_or(e)))
         }
     }
+}
+
+/// `f"{**a}"`: CPython's `(**a)` group error, pointing at the `**`.
+fn double_starred_group(text: &str, base: usize) -> Option<SyntaxError> {
+    let body = text.trim_start();
+    let rest = body.strip_prefix("**")?;
+    let at = base + (text.len() - body.len());
+    parse_fexpr(rest, at + 2).ok()?;
+    Some(SyntaxError::syntax(
+        "cannot use double starred expression here",
+        Span::new(at, at + 2),
+    ))
 }
 
 fn syntax(msg: impl Into<String>, start: usize, end: usize) -> SyntaxError {
@@ -182,7 +202,8 @@ fn parser_error(
                 match lay.last_tok_span {
                     Some((l, r)) if l >= error.span.end as usize => {
                         error.span = Span::new(l, r);
-                        if at_newline(l) {
+                        // A NEWLINE, or the one implied at the end of the input.
+                        if at_newline(l) || l >= base + src.len() {
                             error.columns = Columns::Point;
                         }
                     }
@@ -202,9 +223,10 @@ fn parser_error(
                 never_closed(ch, pos)
             } else if only_indent(&expected) {
                 let at = lay.last_tok.map_or(location, |t| t.0);
-                indented_block(at, at)
+                indented_block(at, at).with_columns(Columns::EndMarker)
             } else if expects_except(&expected) {
                 syntax("expected 'except' or 'finally' block", location, location)
+                    .with_columns(Columns::EndMarker)
             } else {
                 // CPython 3.11 words an input that ends too early as any other error (its
                 // "unexpected EOF while parsing" is left to a backslash at the end). Its
@@ -267,7 +289,11 @@ fn parser_error(
                 .with_columns(Columns::NoEnd(-1));
             }
             if expects_except(&expected) {
-                return syntax("expected 'except' or 'finally' block", l, r);
+                let e = syntax("expected 'except' or 'finally' block", l, r);
+                return match l >= base + src.len() {
+                    true => e.with_columns(Columns::EndMarker),
+                    false => e,
+                };
             }
             let has = |t: &str| expected.iter().any(|x| x == t);
             // CPython's rule does not fire when a `:` follows (`if a if b:`).
@@ -291,7 +317,8 @@ fn parser_error(
             // eval input is `expressions`, which never reaches CPython's named-expression
             // rule that suggests '==': outside brackets a `=` there is just invalid.
             let eval_top_level = lay.expr_mode() && !lay.implicit_paren && lay.depth() == 0;
-            if matches!(tok, Tok::Assign) && lay.prev_name.is_some() && !eval_top_level {
+            let named = lay.prev_name.is_some() && !lay.prev_name_starred;
+            if matches!(tok, Tok::Assign) && named && !eval_top_level {
                 // CPython's rule needs `name = bitwise_or` not followed by another `=`/`:=`,
                 // and underlines both sides.
                 let rhs = src
@@ -318,7 +345,11 @@ fn parser_error(
                     } else {
                         l
                     };
-                    let mut e = indented_block(at, at).with_columns(Columns::Unknown);
+                    let columns = match at_end {
+                        true => Columns::EndMarker,
+                        false => Columns::Unknown,
+                    };
+                    let mut e = indented_block(at, at).with_columns(columns);
                     // A block header on the last line of a nested block: the REPL reads
                     // the block next.
                     e.incomplete = at_end;
