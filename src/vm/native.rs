@@ -46,6 +46,19 @@ impl<'a> Args<'a> {
         )))
     }
 
+    /// `check` for a function of module `module` (`sys.intern`), with CPython's messages
+    /// for it: `sys.intern() takes exactly one argument (0 given)`, `sys.exc_info() takes
+    /// no arguments (1 given)`, `sys.exit() takes no keyword arguments`.
+    pub fn check_function(&self, module: &str, name: &str, min: usize, max: usize) -> PyResult<()> {
+        self.no_kwargs_for(module, name)?;
+        let n = self.pos.len();
+        if n >= min && n <= max {
+            return Ok(());
+        }
+        let qual = format!("{module}.{name}");
+        Err(type_error(count_message(&qual, name, n, min, max)))
+    }
+
     /// The count part of `check_method`, for methods whose keywords are checked apart.
     pub fn check_method_count(
         &self,
