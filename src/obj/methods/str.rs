@@ -1673,6 +1673,7 @@ fn encode(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn maketrans(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.no_kwargs("maketrans")?;
     // Static method: no receiver.
+    a.check_pos("maketrans", 1, 3)?;
     let args = a.pos;
     let mut d = DictData::new();
     let out = Value::dict(std::mem::take(&mut d));
@@ -1844,6 +1845,7 @@ fn isspace(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 }
 fn isascii(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "isascii")?;
+    a.check_method("str", "isascii", 1, 1)?;
     Ok(Value::Bool(s.ascii))
 }
 fn isprintable(vm: &mut Vm, a: &Args) -> PyResult<Value> {
@@ -1991,6 +1993,7 @@ fn isidentifier(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn getnewargs(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     this(vm, a, "__getnewargs__")?;
+    a.check_method("str", "__getnewargs__", 1, 1)?;
     Ok(Value::tuple(vec![a.pos[0].clone()]))
 }
 
