@@ -86,11 +86,12 @@ pub struct Layout<'s> {
     /// The previous token if it was a name (for "Missing parentheses in call to 'print'").
     pub prev_name: Option<&'s str>,
     last_name: Option<&'s str>,
-    /// `prev_name` came right after a unary `*` or `**` (`f(*a=1)`): it starts no
-    /// named expression, so CPython suggests no '==' at a `=` after it.
-    pub prev_name_starred: bool,
-    last_name_starred: bool,
-    last_unary_star: bool,
+    /// `prev_name` came right after a unary `*` or `**` or a `.` (`f(*a=1)`, `a.b = 1`):
+    /// it is no whole operand, so CPython suggests no '==' at a `=` after it.
+    pub prev_name_in_operand: bool,
+    last_name_in_operand: bool,
+    /// The last token was a unary `*` or `**`, or a `.`.
+    last_joins_name: bool,
     /// An f-string field: CPython parses it as if in parentheses.
     pub implicit_paren: bool,
     // --- soft keywords ---
@@ -147,9 +148,9 @@ impl<'s> Layout<'s> {
             last_was_colon: false,
             prev_was_colon: false,
             prev_name: None,
-            prev_name_starred: false,
-            last_name_starred: false,
-            last_unary_star: false,
+            prev_name_in_operand: false,
+            last_name_in_operand: false,
+            last_joins_name: false,
             last_name: None,
             implicit_paren: false,
             soft_depth: 0,
@@ -168,6 +169,11 @@ impl<'s> Layout<'s> {
     /// The innermost open bracket, if any.
     pub fn innermost(&self) -> Option<char> {
         self.brackets.last().map(|b| b.0)
+    }
+
+    /// The innermost open bracket and its absolute position.
+    pub fn innermost_open(&self) -> Option<(char, usize)> {
+        self.brackets.last().copied()
     }
 
     /// Laying out an expression (eval input, an f-string field), not statements.
@@ -699,18 +705,19 @@ impl<'s> Iterator for Layout<'s> {
             self.prev_not_after_operand = self.last_not_after_operand;
             self.last_not_after_operand = matches!(tok, Tok::Not) && self.last_tok_ends_expr;
             self.prev_tok_ends_expr = self.last_tok_ends_expr;
-            let unary_star = matches!(tok, Tok::Star | Tok::DStar) && !self.last_tok_ends_expr;
+            let joins_name = matches!(tok, Tok::Dot)
+                || (matches!(tok, Tok::Star | Tok::DStar) && !self.last_tok_ends_expr);
             self.last_tok_ends_expr = tok.ends_expr();
             self.last_tok = Some((*l, self.last_tok.map_or(*l, |t| t.0)));
             self.prev_was_colon = self.last_was_colon;
             self.prev_name = self.last_name;
-            self.prev_name_starred = self.last_name_starred;
+            self.prev_name_in_operand = self.last_name_in_operand;
             self.last_name = match tok {
                 Tok::Name(n) => Some(n),
                 _ => None,
             };
-            self.last_name_starred = self.last_name.is_some() && self.last_unary_star;
-            self.last_unary_star = unary_star;
+            self.last_name_in_operand = self.last_name.is_some() && self.last_joins_name;
+            self.last_joins_name = joins_name;
             self.last_was_colon = matches!(tok, Tok::Colon);
         }
         Some(item)

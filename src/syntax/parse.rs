@@ -4,6 +4,7 @@
 use lalrpop_util::ParseError;
 
 use super::ast::{Span, Stmt};
+use super::element_errors;
 use super::error::{Columns, SyntaxError, SyntaxErrorKind};
 use super::layout::{HeadKind, Layout};
 use super::lexer::line_of;
@@ -314,10 +315,21 @@ fn parser_error(
                 };
             }
             let prev = lay.last_tok.map_or(l, |t| t.1);
+            if matches!(tok, Tok::Assign) {
+                if let Some(e) = element_errors::invalid_kwarg(lay, src, l, r) {
+                    return e;
+                }
+                if let Some(e) = element_errors::assignment_in_named_expression(lay, src, l, r) {
+                    return e;
+                }
+            }
+            if let Some(e) = element_errors::unpacking_in_comprehension(lay, src, &tok, l) {
+                return e;
+            }
             // eval input is `expressions`, which never reaches CPython's named-expression
             // rule that suggests '==': outside brackets a `=` there is just invalid.
             let eval_top_level = lay.expr_mode() && !lay.implicit_paren && lay.depth() == 0;
-            let named = lay.prev_name.is_some() && !lay.prev_name_starred;
+            let named = lay.prev_name.is_some() && !lay.prev_name_in_operand;
             if matches!(tok, Tok::Assign) && named && !eval_top_level {
                 // CPython's rule needs `name = bitwise_or` not followed by another `=`/`:=`,
                 // and underlines both sides.
