@@ -160,6 +160,26 @@ fn map_error(
     err
 }
 
+/// CPython's `&&':'` (a forced colon): right after a block's `try`, `else` or `finally`,
+/// and after a function's parameters and return annotation.
+fn forced_colon(lay: &Layout<'_>, src: &str, tok: &Tok, l: usize) -> bool {
+    if matches!(tok, Tok::Colon) {
+        return false;
+    }
+    let head = lay.cur_head;
+    let after_head = l > head.pos && lay.last_tok.is_some_and(|t| t.1 == head.pos);
+    match head.first {
+        HeadKind::Try | HeadKind::Else | HeadKind::Finally => after_head,
+        HeadKind::Def | HeadKind::Async => {
+            let header = src.get(head.pos.saturating_sub(lay.base())..l.saturating_sub(lay.base()));
+            lay.depth() == 0
+                && lay.prev_tok_ends_expr
+                && header.is_some_and(|h| h.contains('(') && h.contains("def"))
+        }
+        _ => false,
+    }
+}
+
 fn expects_except(expected: &[String]) -> bool {
     let has = |t: &str| expected.iter().any(|x| x == t);
     has("\"except\"") && has("\"finally\"")
@@ -228,6 +248,10 @@ fn parser_error(
             } else if expects_except(&expected) {
                 syntax("expected 'except' or 'finally' block", location, location)
                     .with_columns(Columns::EndMarker)
+            } else if !lay.expr_mode() {
+                // Statements ended (`@decorator` last): CPython stops at its ENDMARKER,
+                // which has no column.
+                syntax("invalid syntax", location, location).with_columns(Columns::NoToken)
             } else {
                 // CPython 3.11 words an input that ends too early as any other error (its
                 // "unexpected EOF while parsing" is left to a backslash at the end). Its
@@ -376,6 +400,32 @@ fn parser_error(
             {
                 // The `&&'('` after a function's name: CPython names the missing token.
                 return syntax("expected '('", l, r);
+            }
+            if forced_colon(lay, src, &tok, l) {
+                return syntax("expected ':'", l, r);
+            }
+            let after_arrow = src
+                .get(prev.saturating_sub(base)..)
+                .is_some_and(|s| s.starts_with("->"));
+            if matches!(head.first, HeadKind::Def | HeadKind::Async)
+                && after_arrow
+                && lay.depth() == 0
+                && !tok.starts_expr()
+            {
+                // `def f() -> :`: no annotation, so the colon was due at the `->`.
+                return syntax("expected ':'", prev, prev + 2);
+            }
+            if let Tok::Dedent = tok {
+                // CPython's parser stopped at a DEDENT (`@decorator` ending a block).
+                let e = SyntaxError::new(
+                    SyntaxErrorKind::IndentationError,
+                    "unexpected unindent",
+                    Span::new(l, l),
+                );
+                return match l >= base + src.len() {
+                    true => e.with_columns(Columns::EndMarker),
+                    false => e.with_columns(Columns::Unknown),
+                };
             }
             if matches!(head.first, HeadKind::Except | HeadKind::ExceptStar)
                 && matches!(tok, Tok::Comma)
