@@ -404,6 +404,27 @@ fn parser_error(
             if forced_colon(lay, src, &tok, l) {
                 return syntax("expected ':'", l, r);
             }
+            let after = |text: &str| {
+                src.get(prev.saturating_sub(base)..)
+                    .is_some_and(|s| s.starts_with(text))
+            };
+            let in_def = matches!(head.first, HeadKind::Def | HeadKind::Async);
+            // Inside the parameter list (its `)` has already closed the bracket).
+            let in_params = lay.depth() + usize::from(matches!(tok, Tok::RPar)) == 1;
+            if in_def && in_params && after("=") && !tok.starts_expr() {
+                return syntax("expected default value expression", prev, prev + 1);
+            }
+            let from_import = src
+                .get(head.pos.saturating_sub(base)..)
+                .is_some_and(|s| s.starts_with("from") && !s.starts_with("from_"));
+            if from_import && lay.depth() == 0 && after(",") && matches!(tok, Tok::Newline) {
+                return syntax(
+                    "trailing comma not allowed without surrounding parentheses",
+                    l,
+                    l,
+                )
+                .with_columns(Columns::Point);
+            }
             let after_arrow = src
                 .get(prev.saturating_sub(base)..)
                 .is_some_and(|s| s.starts_with("->"));
