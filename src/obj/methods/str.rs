@@ -702,13 +702,8 @@ impl Fmt<'_> {
                         j += 1;
                     }
                     if j >= b.len() {
-                        return Err(fmt_value_error(if nest > 1 || f[i + 1..].contains('}') {
-                            "expected '}' before end of string"
-                        } else if i + 1 == b.len() {
-                            "Single '{' encountered in format string"
-                        } else {
-                            "expected '}' before end of string"
-                        }));
+                        let rest = &f[i + 1..];
+                        return Err(fmt_value_error(crate::text::unclosed_field::message(rest)));
                     }
                     let field = &f[i + 1..j];
                     let s = self.field(vm, field, depth)?;
