@@ -37,6 +37,7 @@ pub mod socket;
 mod strftime;
 pub mod struct_;
 pub mod sys;
+pub mod sys_interval;
 pub mod sys_origin;
 pub mod sys_tracing;
 pub mod sys_unraisable;

@@ -661,6 +661,7 @@ pub fn register(vm: &mut Vm) {
     let funcs: Vec<_> = funcs
         .iter()
         .chain(super::sys_tracing::FUNCS)
+        .chain(super::sys_interval::FUNCS)
         .copied()
         .collect();
     let (_, d) = new_module(vm, "sys", &funcs);
