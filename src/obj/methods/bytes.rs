@@ -1271,8 +1271,21 @@ fn mod_(vm: &mut Vm, a: &Args) -> PyResult<Value> {
         }
     }
     let fmt = fmt.replace("%b", "%s");
-    let s = super::str::str_mod(vm, &fmt, &args)?;
+    let s = super::str::str_mod(vm, &fmt, &args).map_err(in_bytes_words)?;
     Ok(make(s.chars().map(|c| c as u32 as u8).collect(), ba))
+}
+
+/// The str formatter's errors in the words CPython's bytes formatter uses.
+fn in_bytes_words(e: crate::vm::errors::ExcRef) -> crate::vm::errors::ExcRef {
+    const STR_WORDS: &str = "not all arguments converted during string formatting";
+    let args = e.exc().args.borrow().clone();
+    let about_str = args
+        .as_tuple()
+        .is_some_and(|t| t.len() == 1 && t[0].as_str() == Some(STR_WORDS));
+    if e.is(crate::vm::types::ExcKind::TypeError) && about_str {
+        return type_error("not all arguments converted during bytes formatting");
+    }
+    e
 }
 
 // ---- bytearray mutation ----
