@@ -95,7 +95,7 @@ impl Interpreter {
         let source = Rc::new(if name == "<string>" {
             Source::new(name, text)
         } else {
-            Source::from_file(name, text)
+            Source::script(name, text)
         });
         let module = self.vm.new_module("__main__", Some(name));
         // In `__main__`, CPython binds `__builtins__` to the builtins module (elsewhere, to

@@ -15,6 +15,9 @@ pub struct Source {
     /// (CPython quotes such a line in a SyntaxError with one); eval and 'single' input is
     /// quoted as it is.
     pub newline_implied: bool,
+    /// The main script, which CPython's tokenizer reads from a FILE stream rather than a
+    /// string: an error at the end of the input gets column 0 there.
+    pub script_stream: bool,
 }
 
 impl Source {
@@ -32,6 +35,7 @@ impl Source {
             line_starts,
             from_file: false,
             newline_implied: true,
+            script_stream: false,
         }
     }
 
@@ -62,6 +66,14 @@ impl Source {
         Source {
             from_file: true,
             ..Source::new(name, text)
+        }
+    }
+
+    /// The main script (see `script_stream`).
+    pub fn script(name: impl Into<String>, text: impl Into<String>) -> Source {
+        Source {
+            script_stream: true,
+            ..Source::from_file(name, text)
         }
     }
 

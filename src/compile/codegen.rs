@@ -142,6 +142,8 @@ pub struct Compiler<'a> {
     code_counter: usize,
     /// `from __future__ import annotations` was seen: annotations are stored as text.
     pub future_annotations: bool,
+    /// Where the module's future-import prelude ends (`future::prelude_end`).
+    pub future_prelude_end: u32,
     /// A REPL input awaited at its top level: its code is a coroutine (`async_allowed`).
     pub top_level_await: bool,
     /// Frozenset constants seen so far, by their set of item keys: CPython's compiler
@@ -163,6 +165,7 @@ impl<'a> Compiler<'a> {
             mode,
             code_counter: 0,
             future_annotations: false,
+            future_prelude_end: 0,
             top_level_await: false,
             jump_if_compare: None,
             frozensets: Vec::new(),

@@ -11,6 +11,7 @@ mod codegen;
 mod comprehension;
 mod expr;
 mod function;
+mod future;
 mod pattern;
 mod stackdepth;
 mod stmt;
@@ -45,6 +46,7 @@ pub fn compile_module(
 ) -> Result<Rc<Code>, SyntaxError> {
     let st = symtable::build(module)?;
     let mut c = Compiler::new(source, st, mode);
+    c.future_prelude_end = future::prelude_end(&module.body);
     c.enter_scope("<module>", UnitKind::Module, 0, ast::Span::default());
     c.body(&module.body, mode == Mode::Exec)?;
     c.implicit_return(&module.body);

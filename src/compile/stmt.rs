@@ -241,13 +241,21 @@ impl<'a> Compiler<'a> {
         level: u32,
     ) -> CResult {
         if module == Some("__future__") && level == 0 {
+            if s.span.end > self.future_prelude_end {
+                return Err(error(
+                    "from __future__ imports must occur at the beginning of the file",
+                    s.span,
+                ));
+            }
+            // CPython points at the statement, with no end column.
+            let statement_start = Span::new(s.span.start as usize, s.span.start as usize + 1);
             for a in names {
                 match a.name.as_str() {
                     "nested_scopes" | "generators" | "division" | "absolute_import"
                     | "with_statement" | "print_function" | "unicode_literals"
                     | "generator_stop" => {}
                     "annotations" => self.future_annotations = true,
-                    "braces" => return Err(error("not a chance", a.span)),
+                    "braces" => return Err(error("not a chance", statement_start)),
                     "barry_as_FLUFL" => {
                         return Err(error(
                             "future feature barry_as_FLUFL is not supported by aio",
@@ -257,7 +265,7 @@ impl<'a> Compiler<'a> {
                     other => {
                         return Err(error(
                             format!("future feature {other} is not defined"),
-                            a.span,
+                            statement_start,
                         ))
                     }
                 }

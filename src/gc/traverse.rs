@@ -162,6 +162,8 @@ pub fn traverse(obj: &Obj, f: &mut dyn FnMut(&ObjRef)) {
                 dict,
                 module,
                 doc,
+                // A copy of `code`: constants hold no containers.
+                iterable_coroutine_code: _,
             } = &**func;
             f(globals);
             if let Ok(d) = defaults.try_borrow() {

@@ -500,8 +500,20 @@ fn unsupported(name: &'static str) -> crate::vm::ExcRef {
     not_implemented(format!("{name}() is not supported by aio yet"))
 }
 
-/// `open(...)`: stdlib/_fileio.aio's, compiled on first use.
+/// `open(...)`: stdlib/_fileio.aio's, compiled on first use, once its arguments are
+/// checked as CPython's C function checks them.
 fn b_open(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    const PARAMS: [&str; 8] = [
+        "file",
+        "mode",
+        "buffering",
+        "encoding",
+        "errors",
+        "newline",
+        "closefd",
+        "opener",
+    ];
+    args.clinic_params("open", &PARAMS, 1)?;
     let module = vm.import_module("_fileio")?;
     let key = vm.intern("open");
     let open = vm.get_attr(&module, &key)?;

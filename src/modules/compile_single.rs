@@ -31,7 +31,10 @@ pub fn parse_error(e: SyntaxError, flags: i64) -> SyntaxError {
 /// statement: the error for a second one.
 fn second_statement(module: &Module, text: &str) -> Option<SyntaxError> {
     if module.body.is_empty() {
-        return Some(SyntaxError::syntax("invalid syntax", Span::default()));
+        return Some(
+            SyntaxError::syntax("invalid syntax", Span::default())
+                .with_columns(crate::syntax::error::Columns::NoToken),
+        );
     }
     for pair in module.body.windows(2) {
         let (first, next) = (&pair[0], &pair[1]);
@@ -68,10 +71,22 @@ pub fn no_column_at_unterminated_end(e: SyntaxError, text: &str) -> SyntaxError 
             .map(str::trim_start)
             .all(|l| l.is_empty() || l.starts_with('#'))
     });
-    if !text.ends_with('\n') && only_comments_after {
+    let end_marker = e.columns == crate::syntax::error::Columns::EndMarker;
+    if !text.ends_with('\n') && only_comments_after && !end_marker {
         return e.with_columns(crate::syntax::error::Columns::Unknown);
     }
     e
+}
+
+/// Whether eval or 'single' input has no token at all, only blank lines and comments:
+/// CPython's parser then fails at its ENDMARKER.
+pub fn without_tokens(text: &str) -> bool {
+    text.split_inclusive('\n').all(|line| {
+        let code = line.trim_start_matches([' ', '\t', '\x0c']);
+        // Blanks that end the input without a newline are an INDENT token to CPython.
+        let indented_end = !line.ends_with('\n') && code.is_empty() && !line.is_empty();
+        !indented_end && (code.trim_end().is_empty() || code.starts_with('#'))
+    })
 }
 
 /// `compile(text, filename, 'single', flags)`.

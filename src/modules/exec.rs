@@ -150,14 +150,19 @@ fn compile_text(
     filename: &str,
     kind: Kind,
 ) -> PyResult<Rc<crate::bytecode::Code>> {
-    let source = Rc::new(Source::new(filename, text));
     match kind {
-        Kind::Exec => vm.compile_source(source, crate::compile::Mode::Exec),
+        Kind::Exec => vm.compile_source(
+            Rc::new(Source::new(filename, text)),
+            crate::compile::Mode::Exec,
+        ),
         Kind::Eval => {
-            let trimmed = source.text.trim_start_matches([' ', '\t']).to_string();
-            let source = Rc::new(Source::without_implied_newline(filename, trimmed));
+            let source = Rc::new(Source::without_implied_newline(filename, text));
             let expr = crate::syntax::parse_expr(&source.text).map_err(|e| {
-                let e = super::compile_single::no_column_at_unterminated_end(e, &source.text);
+                let e = if super::compile_single::without_tokens(&source.text) {
+                    e.with_columns(crate::syntax::error::Columns::NoToken)
+                } else {
+                    super::compile_single::no_column_at_unterminated_end(e, &source.text)
+                };
                 vm.syntax_error_exc(&e, &source)
             })?;
             let compiled = crate::compile::compile_expression(&expr, source.clone());
@@ -188,7 +193,11 @@ fn run(vm: &mut Vm, args: &Args, kind: Kind, name: &str) -> PyResult<Value> {
             _ => return Err(type_error("bad code object")),
         },
         _ => {
-            let text = source_text(vm, src, name)?;
+            let mut text = source_text(vm, src, name)?;
+            if kind == Kind::Eval {
+                // eval() (not compile()) drops the string's leading spaces and tabs.
+                text = text.trim_start_matches([' ', '\t']).to_string();
+            }
             compile_text(vm, text, "<string>", kind)?
         }
     };

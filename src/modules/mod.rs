@@ -38,6 +38,7 @@ mod socket_options;
 mod strftime;
 pub mod struct_;
 pub mod sys;
+pub mod sys_interval;
 pub mod sys_origin;
 pub mod sys_tracing;
 pub mod sys_unraisable;

@@ -150,7 +150,7 @@ pub fn sync_from_vm(vm: &mut Vm) {
 
 /// `sys.exit(status=None)`: SystemExit, with CPython's quirk that a tuple becomes the args.
 fn sys_exit(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("exit", 0, 1)?;
+    args.check_function("sys", "exit", 0, 1)?;
     let exc_args = match args.pos.first() {
         None | Some(Value::None) => Vec::new(),
         Some(v) => match v.as_tuple() {
@@ -162,12 +162,12 @@ fn sys_exit(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
 }
 
 fn getrecursionlimit(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("getrecursionlimit", 0, 0)?;
+    args.check_function("sys", "getrecursionlimit", 0, 0)?;
     Ok(Value::Int(vm.recursion_limit as i64))
 }
 
 fn setrecursionlimit(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("setrecursionlimit", 1, 1)?;
+    args.check_function("sys", "setrecursionlimit", 1, 1)?;
     if matches!(args.pos[0], Value::Float(_)) {
         return Err(type_error(
             "'float' object cannot be interpreted as an integer",
@@ -208,7 +208,7 @@ fn handled(vm: &Vm) -> Value {
 }
 
 fn exc_info(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("exc_info", 0, 0)?;
+    args.check_function("sys", "exc_info", 0, 0)?;
     let e = handled(vm);
     if e.is_none() {
         return Ok(Value::tuple(vec![Value::None, Value::None, Value::None]));
@@ -222,7 +222,7 @@ fn exc_info(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 
 /// `sys._getframe([depth])`: the frame object `depth` calls below the caller.
 fn getframe(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("_getframe", 0, 1)?;
+    args.check_function("sys", "_getframe", 0, 1)?;
     let depth = match args.pos.first() {
         Some(v) => vm.index_value(v)?,
         None => 0,
@@ -231,7 +231,7 @@ fn getframe(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 }
 
 fn exception(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("exception", 0, 0)?;
+    args.check_function("sys", "exception", 0, 0)?;
     Ok(handled(vm))
 }
 
@@ -240,7 +240,7 @@ fn getsizeof(_vm: &mut Vm, _args: &Args) -> PyResult<Value> {
 }
 
 fn intern(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("intern", 1, 1)?;
+    args.check_function("sys", "intern", 1, 1)?;
     match args.pos[0].as_str() {
         Some(s) => {
             let s = s.to_string();
@@ -254,7 +254,7 @@ fn intern(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 }
 
 fn get_int_max_str_digits(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("get_int_max_str_digits", 0, 0)?;
+    args.check_function("sys", "get_int_max_str_digits", 0, 0)?;
     Ok(Value::Int(int_max_str_digits() as i64))
 }
 
@@ -278,12 +278,17 @@ fn set_int_max_str_digits(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 }
 
 fn getdefaultencoding(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("getdefaultencoding", 0, 0)?;
+    args.check_function("sys", "getdefaultencoding", 0, 0)?;
+    Ok(Value::str("utf-8"))
+}
+
+fn getfilesystemencoding(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    args.check_function("sys", "getfilesystemencoding", 0, 0)?;
     Ok(Value::str("utf-8"))
 }
 
 fn getrefcount(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("getrefcount", 1, 1)?;
+    args.check_function("sys", "getrefcount", 1, 1)?;
     Ok(Value::Int(match &args.pos[0] {
         Value::Obj(o) => o.refcount() as i64,
         _ => 1 << 30,
@@ -323,7 +328,7 @@ fn print_exception(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 
 /// `sys.is_finalizing()`: True once the program's modules are being torn down at exit.
 fn is_finalizing(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("is_finalizing", 0, 0)?;
+    args.check_function("sys", "is_finalizing", 0, 0)?;
     Ok(Value::Bool(crate::gc::module_teardown::is_finalizing()))
 }
 
@@ -598,7 +603,7 @@ fn set_asyncgen_hooks(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 
 /// `sys.get_asyncgen_hooks()`: `asyncgen_hooks(firstiter=..., finalizer=...)`.
 fn get_asyncgen_hooks(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("get_asyncgen_hooks", 0, 0)?;
+    args.check_function("sys", "get_asyncgen_hooks", 0, 0)?;
     let cls = match vm.asyncgen_hooks.class.clone() {
         Some(c) => c,
         None => {
@@ -635,7 +640,7 @@ pub fn register(vm: &mut Vm) {
         ("get_int_max_str_digits", get_int_max_str_digits),
         ("set_int_max_str_digits", set_int_max_str_digits),
         ("getdefaultencoding", getdefaultencoding),
-        ("getfilesystemencoding", getdefaultencoding),
+        ("getfilesystemencoding", getfilesystemencoding),
         ("getrefcount", getrefcount),
         ("print_exception", print_exception),
         ("excepthook", excepthook),
@@ -656,6 +661,7 @@ pub fn register(vm: &mut Vm) {
     let funcs: Vec<_> = funcs
         .iter()
         .chain(super::sys_tracing::FUNCS)
+        .chain(super::sys_interval::FUNCS)
         .copied()
         .collect();
     let (_, d) = new_module(vm, "sys", &funcs);

@@ -49,9 +49,10 @@ pub struct CodeObj {
     /// CPython's C code (`open`, `heapq.heappop`...): an exception passing through such a
     /// frame gets no traceback entry for it, as C functions have none in CPython.
     pub hidden_from_tracebacks: std::cell::Cell<bool>,
-    /// CPython's `CO_ITERABLE_COROUTINE`, set by `types.coroutine` on a generator
-    /// function: its generators may be awaited and may `yield from` coroutines.
-    pub iterable_coroutine: std::cell::Cell<bool>,
+    /// CPython's `CO_ITERABLE_COROUTINE`: set on the copy of a generator function's code
+    /// that `types.coroutine` gives it; its generators may be awaited and may `yield from`
+    /// coroutines.
+    pub iterable_coroutine: bool,
 }
 
 /// See `CodeObj::shortcut`: the call's positional arguments (the receiver first) in, the
@@ -126,9 +127,23 @@ pub struct FunctionObj {
     pub dict: RefCell<Option<ObjRef>>,
     pub module: Value,
     pub doc: RefCell<Value>,
+    /// The code `types.coroutine` gave this generator function: a copy of `code` marked
+    /// `CO_ITERABLE_COROUTINE`. CPython assigns such a copy to `__code__`; aio's functions
+    /// keep `code` (calls read it directly), so the copy runs the generators made from
+    /// now on, and generators made earlier, or by other functions of the same `def`, stay
+    /// plain.
+    pub iterable_coroutine_code: RefCell<Option<Rc<CodeObj>>>,
 }
 
 impl FunctionObj {
+    /// `__code__`: the code calls run, or the copy `types.coroutine` gave the function.
+    pub fn visible_code(&self) -> Rc<CodeObj> {
+        match &*self.iterable_coroutine_code.borrow() {
+            Some(code) => code.clone(),
+            None => self.code.clone(),
+        }
+    }
+
     /// `__dict__`, created if the function has none yet.
     pub fn dict_obj(&self) -> ObjRef {
         self.dict

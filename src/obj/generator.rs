@@ -70,12 +70,21 @@ impl GeneratorObj {
         } else {
             GenKind::Generator
         };
+        // A generator function that `types.coroutine` marked runs its marked copy of the
+        // code, the same instructions, so the generator is an iterable coroutine.
+        let code = match &*func.iterable_coroutine_code.borrow() {
+            Some(marked) => {
+                frame.code = marked.clone();
+                marked.clone()
+            }
+            None => func.code.clone(),
+        };
         crate::gc::module_teardown::note_finalizable();
         ObjRef::new(super::Obj::Generator(GeneratorObj {
             kind,
             frame: RefCell::new(Some(frame)),
             state: Cell::new(GenState::Created),
-            code: func.code.clone(),
+            code,
             extra: GenExtra::boxed(GeneratorObj::names_of(func), origin),
             agen: (kind == GenKind::AsyncGenerator).then(Box::default),
         }))

@@ -34,6 +34,13 @@ pub enum Columns {
     Unknown,
     /// A point: `end_offset` equals `offset` (most tokenizer errors, errors at a NEWLINE).
     Point,
+    /// CPython's ENDMARKER of eval or 'single' input without a token: on the input's
+    /// last line (line 0 when it is empty), with no columns.
+    NoToken,
+    /// CPython's ENDMARKER, where an error at the end of the input points: the input's
+    /// last line, one column past its end (column 0 in a script read from a file), with
+    /// no end column.
+    EndMarker,
 }
 
 /// Which part of CPython reports an error, which decides the unit of its columns: the

@@ -59,6 +59,8 @@ pub struct Layout<'s> {
     ahead: VecDeque<Spanned<'s>>,
     done: bool,
     prev_was_with: bool,
+    /// Where the last token logos produced ends (relative to `src`).
+    raw_end: usize,
     // --- facts for error messages ---
     /// Innermost bracket still open at EOF.
     pub eof_open: Option<(char, usize)>,
@@ -84,6 +86,12 @@ pub struct Layout<'s> {
     /// The previous token if it was a name (for "Missing parentheses in call to 'print'").
     pub prev_name: Option<&'s str>,
     last_name: Option<&'s str>,
+    /// `prev_name` came right after a unary `*` or `**` or a `.` (`f(*a=1)`, `a.b = 1`):
+    /// it is no whole operand, so CPython suggests no '==' at a `=` after it.
+    pub prev_name_in_operand: bool,
+    last_name_in_operand: bool,
+    /// The last token was a unary `*` or `**`, or a `.`.
+    last_joins_name: bool,
     /// An f-string field: CPython parses it as if in parentheses.
     pub implicit_paren: bool,
     // --- soft keywords ---
@@ -125,6 +133,7 @@ impl<'s> Layout<'s> {
             ahead: VecDeque::new(),
             done: false,
             prev_was_with: false,
+            raw_end: 0,
             eof_open: None,
             cur_head: head,
             last_head: head,
@@ -139,6 +148,9 @@ impl<'s> Layout<'s> {
             last_was_colon: false,
             prev_was_colon: false,
             prev_name: None,
+            prev_name_in_operand: false,
+            last_name_in_operand: false,
+            last_joins_name: false,
             last_name: None,
             implicit_paren: false,
             soft_depth: 0,
@@ -157,6 +169,11 @@ impl<'s> Layout<'s> {
     /// The innermost open bracket, if any.
     pub fn innermost(&self) -> Option<char> {
         self.brackets.last().map(|b| b.0)
+    }
+
+    /// The innermost open bracket and its absolute position.
+    pub fn innermost_open(&self) -> Option<(char, usize)> {
+        self.brackets.last().copied()
     }
 
     /// Laying out an expression (eval input, an f-string field), not statements.
@@ -202,7 +219,9 @@ impl<'s> Layout<'s> {
             '\\' => {
                 if rest[1..].trim_start_matches([' ', '\t', '\x0c']).is_empty() {
                     let at = span.start + 1;
-                    let mut e = self.err(k, "unexpected EOF while parsing", at, at);
+                    let mut e = self
+                        .err(k, "unexpected EOF while parsing", at, at)
+                        .with_columns(Columns::NoEnd(-1));
                     e.incomplete = true;
                     e
                 } else {
@@ -361,9 +380,15 @@ impl<'s> Layout<'s> {
                 return None;
             }
             let Some((res, span)) = self.lexer.next() else {
+                if let Some(e) = self.continuation_at_end() {
+                    self.done = true;
+                    self.lex_error = Some(e.clone());
+                    return Some(Err(e));
+                }
                 self.finish();
                 continue;
             };
+            self.raw_end = span.end;
             let tok = match res {
                 Ok(t) => t,
                 Err(e) => {
@@ -478,6 +503,28 @@ impl<'s> Layout<'s> {
     }
 
     /// End of input: final NEWLINE and DEDENTs (none if a bracket is still open).
+    /// A line continuation that ends the input (`x = 1 +\\` and a newline): CPython's
+    /// tokenizer meets the end of the input where the next line should start.
+    fn continuation_at_end(&self) -> Option<SyntaxError> {
+        let body = self.src.strip_suffix('\n')?;
+        let body = body.strip_suffix('\r').unwrap_or(body);
+        let backslash = body.len().checked_sub(1)?;
+        if !body.ends_with('\\') || backslash < self.raw_end || !self.brackets.is_empty() {
+            return None;
+        }
+        let at = backslash + 1;
+        let mut e = self
+            .err(
+                SyntaxErrorKind::SyntaxError,
+                "unexpected EOF while parsing",
+                at,
+                at,
+            )
+            .with_columns(Columns::NoEnd(-1));
+        e.incomplete = true;
+        Some(e)
+    }
+
     fn finish(&mut self) {
         self.done = true;
         let end = self.base + self.src.len();
@@ -658,14 +705,19 @@ impl<'s> Iterator for Layout<'s> {
             self.prev_not_after_operand = self.last_not_after_operand;
             self.last_not_after_operand = matches!(tok, Tok::Not) && self.last_tok_ends_expr;
             self.prev_tok_ends_expr = self.last_tok_ends_expr;
+            let joins_name = matches!(tok, Tok::Dot)
+                || (matches!(tok, Tok::Star | Tok::DStar) && !self.last_tok_ends_expr);
             self.last_tok_ends_expr = tok.ends_expr();
             self.last_tok = Some((*l, self.last_tok.map_or(*l, |t| t.0)));
             self.prev_was_colon = self.last_was_colon;
             self.prev_name = self.last_name;
+            self.prev_name_in_operand = self.last_name_in_operand;
             self.last_name = match tok {
                 Tok::Name(n) => Some(n),
                 _ => None,
             };
+            self.last_name_in_operand = self.last_name.is_some() && self.last_joins_name;
+            self.last_joins_name = joins_name;
             self.last_was_colon = matches!(tok, Tok::Colon);
         }
         Some(item)

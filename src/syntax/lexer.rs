@@ -191,6 +191,16 @@ pub fn number<'s>(lex: &mut Lexer<'s, Tok<'s>>) -> Result<Constant, LexError> {
     })
 }
 
+/// `<>`: CPython's tokenizer reads it as `!=` and its parser refuses it (outside the
+/// `barry_as_FLUFL` joke), pointing at both characters.
+pub fn barry_not_equal<'s>(lex: &mut Lexer<'s, Tok<'s>>) -> Result<(), LexError> {
+    let span = lex.span();
+    Err(LexError(Some(Box::new(SyntaxError::syntax(
+        "invalid syntax",
+        Span::new(span.start, span.end),
+    )))))
+}
+
 const PREFIXES: [&str; 9] = ["", "r", "u", "b", "br", "rb", "f", "fr", "rf"];
 
 /// Scans a string literal to its closing quote. The token text keeps prefix and quotes.
@@ -199,14 +209,14 @@ pub fn string<'s>(lex: &mut Lexer<'s, Tok<'s>>) -> Result<&'s str, LexError> {
     let start = lex.span().start;
     let quote = head.as_bytes()[head.len() - 1];
     let prefix = head[..head.len() - 1].to_ascii_lowercase();
-    if !PREFIXES.contains(&prefix.as_str()) {
-        // Not a tokenizer error in CPython: a name followed by a string, refused by the parser.
-        let at = start + head.len() - 1;
-        return Err(LexError(Some(Box::new(SyntaxError::syntax(
-            "invalid syntax",
-            Span::new(at, at + 1),
-        )))));
-    }
+    let known_prefix = PREFIXES.contains(&prefix.as_str());
+    // With a prefix CPython does not know, its string starts at the quote (the letters
+    // before are a name).
+    let literal_start = if known_prefix {
+        start
+    } else {
+        start + head.len() - 1
+    };
     let rest = lex.remainder().as_bytes();
     let triple = rest.len() >= 2 && rest[0] == quote && rest[1] == quote;
     let src_full = lex.source();
@@ -226,7 +236,7 @@ pub fn string<'s>(lex: &mut Lexer<'s, Tok<'s>>) -> Result<&'s str, LexError> {
             } else {
                 format!("unterminated string literal (detected at line {line})")
             };
-            let mut e = err(msg, start, start);
+            let mut e = err(msg, literal_start, literal_start);
             if triple {
                 if let Some(e) = e.0.as_mut() {
                     e.incomplete = true;
@@ -249,22 +259,32 @@ pub fn string<'s>(lex: &mut Lexer<'s, Tok<'s>>) -> Result<&'s str, LexError> {
                 let line = line_of(src_full, start + head.len() + i);
                 return Err(err(
                     format!("unterminated string literal (detected at line {line})"),
-                    start,
-                    start,
+                    literal_start,
+                    literal_start,
                 ));
             }
             _ if b == quote => {
                 if !triple {
-                    lex.bump(i + 1);
-                    return Ok(lex.slice());
+                    i += 1;
+                    break;
                 }
                 if rest.get(i + 1) == Some(&quote) && rest.get(i + 2) == Some(&quote) {
-                    lex.bump(i + 3);
-                    return Ok(lex.slice());
+                    i += 3;
+                    break;
                 }
                 i += 1;
             }
             _ => i += 1,
         }
     }
+    if !known_prefix {
+        // Not a tokenizer error in CPython: a name followed by a string, which the parser
+        // refuses at the string.
+        return Err(LexError(Some(Box::new(SyntaxError::syntax(
+            "invalid syntax",
+            Span::new(literal_start, start + head.len() + i),
+        )))));
+    }
+    lex.bump(i);
+    Ok(lex.slice())
 }

@@ -5,6 +5,7 @@
 pub mod ast;
 pub mod error;
 
+mod element_errors;
 mod layout;
 mod lexer;
 mod nodes;

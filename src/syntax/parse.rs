@@ -4,6 +4,7 @@
 use lalrpop_util::ParseError;
 
 use super::ast::{Span, Stmt};
+use super::element_errors;
 use super::error::{Columns, SyntaxError, SyntaxErrorKind};
 use super::layout::{HeadKind, Layout};
 use super::lexer::line_of;
@@ -52,21 +53,41 @@ pub fn parse_fexpr(text: &str, base: usize) -> Result<E, SyntaxError> {
         let tokens = std::iter::once(Ok((base, Tok::StartFExpr, base))).chain(&mut layout);
         super::aio::TopParser::new().parse(tokens)
     };
+    let in_field = |mut e: SyntaxError| {
+        if !e.msg.starts_with("f-string") {
+            e.msg = format!("f-string: {}", e.msg);
+        }
+        e.fstring_expr = Some((base, text.to_string()));
+        e
+    };
     match result {
+        // CPython parses the field as `(*a)`, a group its parser refuses.
+        Ok(Top::Expr(e)) if matches!(e.e.kind, super::ast::ExprKind::Starred(_)) => {
+            let msg = "cannot use starred expression here";
+            Err(in_field(SyntaxError::syntax(msg, e.e.span)))
+        }
         Ok(Top::Expr(e)) => Ok(e),
         Ok(Top::Module(_)) => Err(SyntaxError::syntax(
             "f-string: invalid syntax",
             Span::new(base, base),
         )),
         Err(e) => {
-            let mut e = map_error(e, &mut layout, text, Mode::Expr);
-            if !e.msg.starts_with("f-string") {
-                e.msg = format!("f-string: {}", e.msg);
-            }
-            e.fstring_expr = Some((base, text.to_string()));
-            Err(e)
+            let e = map_error(e, &mut layout, text, Mode::Expr);
+            Err(in_field(double_starred_group(text, base).unwrap_or(e)))
         }
     }
+}
+
+/// `f"{**a}"`: CPython's `(**a)` group error, pointing at the `**`.
+fn double_starred_group(text: &str, base: usize) -> Option<SyntaxError> {
+    let body = text.trim_start();
+    let rest = body.strip_prefix("**")?;
+    let at = base + (text.len() - body.len());
+    parse_fexpr(rest, at + 2).ok()?;
+    Some(SyntaxError::syntax(
+        "cannot use double starred expression here",
+        Span::new(at, at + 2),
+    ))
 }
 
 fn syntax(msg: impl Into<String>, start: usize, end: usize) -> SyntaxError {
@@ -139,6 +160,26 @@ fn map_error(
     err
 }
 
+/// CPython's `&&':'` (a forced colon): right after a block's `try`, `else` or `finally`,
+/// and after a function's parameters and return annotation.
+fn forced_colon(lay: &Layout<'_>, src: &str, tok: &Tok, l: usize) -> bool {
+    if matches!(tok, Tok::Colon) {
+        return false;
+    }
+    let head = lay.cur_head;
+    let after_head = l > head.pos && lay.last_tok.is_some_and(|t| t.1 == head.pos);
+    match head.first {
+        HeadKind::Try | HeadKind::Else | HeadKind::Finally => after_head,
+        HeadKind::Def | HeadKind::Async => {
+            let header = src.get(head.pos.saturating_sub(lay.base())..l.saturating_sub(lay.base()));
+            lay.depth() == 0
+                && lay.prev_tok_ends_expr
+                && header.is_some_and(|h| h.contains('(') && h.contains("def"))
+        }
+        _ => false,
+    }
+}
+
 fn expects_except(expected: &[String]) -> bool {
     let has = |t: &str| expected.iter().any(|x| x == t);
     has("\"except\"") && has("\"finally\"")
@@ -182,7 +223,8 @@ fn parser_error(
                 match lay.last_tok_span {
                     Some((l, r)) if l >= error.span.end as usize => {
                         error.span = Span::new(l, r);
-                        if at_newline(l) {
+                        // A NEWLINE, or the one implied at the end of the input.
+                        if at_newline(l) || l >= base + src.len() {
                             error.columns = Columns::Point;
                         }
                     }
@@ -202,9 +244,14 @@ fn parser_error(
                 never_closed(ch, pos)
             } else if only_indent(&expected) {
                 let at = lay.last_tok.map_or(location, |t| t.0);
-                indented_block(at, at)
+                indented_block(at, at).with_columns(Columns::EndMarker)
             } else if expects_except(&expected) {
                 syntax("expected 'except' or 'finally' block", location, location)
+                    .with_columns(Columns::EndMarker)
+            } else if !lay.expr_mode() {
+                // Statements ended (`@decorator` last): CPython stops at its ENDMARKER,
+                // which has no column.
+                syntax("invalid syntax", location, location).with_columns(Columns::NoToken)
             } else {
                 // CPython 3.11 words an input that ends too early as any other error (its
                 // "unexpected EOF while parsing" is left to a backslash at the end). Its
@@ -267,7 +314,11 @@ fn parser_error(
                 .with_columns(Columns::NoEnd(-1));
             }
             if expects_except(&expected) {
-                return syntax("expected 'except' or 'finally' block", l, r);
+                let e = syntax("expected 'except' or 'finally' block", l, r);
+                return match l >= base + src.len() {
+                    true => e.with_columns(Columns::EndMarker),
+                    false => e,
+                };
             }
             let has = |t: &str| expected.iter().any(|x| x == t);
             // CPython's rule does not fire when a `:` follows (`if a if b:`).
@@ -288,10 +339,22 @@ fn parser_error(
                 };
             }
             let prev = lay.last_tok.map_or(l, |t| t.1);
+            if matches!(tok, Tok::Assign) {
+                if let Some(e) = element_errors::invalid_kwarg(lay, src, l, r) {
+                    return e;
+                }
+                if let Some(e) = element_errors::assignment_in_named_expression(lay, src, l, r) {
+                    return e;
+                }
+            }
+            if let Some(e) = element_errors::unpacking_in_comprehension(lay, src, &tok, l) {
+                return e;
+            }
             // eval input is `expressions`, which never reaches CPython's named-expression
             // rule that suggests '==': outside brackets a `=` there is just invalid.
             let eval_top_level = lay.expr_mode() && !lay.implicit_paren && lay.depth() == 0;
-            if matches!(tok, Tok::Assign) && lay.prev_name.is_some() && !eval_top_level {
+            let named = lay.prev_name.is_some() && !lay.prev_name_in_operand;
+            if matches!(tok, Tok::Assign) && named && !eval_top_level {
                 // CPython's rule needs `name = bitwise_or` not followed by another `=`/`:=`,
                 // and underlines both sides.
                 let rhs = src
@@ -318,7 +381,11 @@ fn parser_error(
                     } else {
                         l
                     };
-                    let mut e = indented_block(at, at).with_columns(Columns::Unknown);
+                    let columns = match at_end {
+                        true => Columns::EndMarker,
+                        false => Columns::Unknown,
+                    };
+                    let mut e = indented_block(at, at).with_columns(columns);
                     // A block header on the last line of a nested block: the REPL reads
                     // the block next.
                     e.incomplete = at_end;
@@ -333,6 +400,53 @@ fn parser_error(
             {
                 // The `&&'('` after a function's name: CPython names the missing token.
                 return syntax("expected '('", l, r);
+            }
+            if forced_colon(lay, src, &tok, l) {
+                return syntax("expected ':'", l, r);
+            }
+            let after = |text: &str| {
+                src.get(prev.saturating_sub(base)..)
+                    .is_some_and(|s| s.starts_with(text))
+            };
+            let in_def = matches!(head.first, HeadKind::Def | HeadKind::Async);
+            // Inside the parameter list (its `)` has already closed the bracket).
+            let in_params = lay.depth() + usize::from(matches!(tok, Tok::RPar)) == 1;
+            if in_def && in_params && after("=") && !tok.starts_expr() {
+                return syntax("expected default value expression", prev, prev + 1);
+            }
+            let from_import = src
+                .get(head.pos.saturating_sub(base)..)
+                .is_some_and(|s| s.starts_with("from") && !s.starts_with("from_"));
+            if from_import && lay.depth() == 0 && after(",") && matches!(tok, Tok::Newline) {
+                return syntax(
+                    "trailing comma not allowed without surrounding parentheses",
+                    l,
+                    l,
+                )
+                .with_columns(Columns::Point);
+            }
+            let after_arrow = src
+                .get(prev.saturating_sub(base)..)
+                .is_some_and(|s| s.starts_with("->"));
+            if matches!(head.first, HeadKind::Def | HeadKind::Async)
+                && after_arrow
+                && lay.depth() == 0
+                && !tok.starts_expr()
+            {
+                // `def f() -> :`: no annotation, so the colon was due at the `->`.
+                return syntax("expected ':'", prev, prev + 2);
+            }
+            if let Tok::Dedent = tok {
+                // CPython's parser stopped at a DEDENT (`@decorator` ending a block).
+                let e = SyntaxError::new(
+                    SyntaxErrorKind::IndentationError,
+                    "unexpected unindent",
+                    Span::new(l, l),
+                );
+                return match l >= base + src.len() {
+                    true => e.with_columns(Columns::EndMarker),
+                    false => e.with_columns(Columns::Unknown),
+                };
             }
             if matches!(head.first, HeadKind::Except | HeadKind::ExceptStar)
                 && matches!(tok, Tok::Comma)

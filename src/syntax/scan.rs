@@ -344,3 +344,37 @@ pub fn name_then_string(text: &str) -> bool {
         _ => false,
     }
 }
+
+/// Where the element being read inside a bracket starts: `text` runs from just after the
+/// opening bracket to the token the parser stopped at. An offset into `text`; None when
+/// no element has started since the last top-level comma.
+pub fn element_start(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut start = None;
+    for (tok, span) in Tok::lexer(text).spanned() {
+        let tok = tok.ok()?;
+        if matches!(tok, Tok::Newline) {
+            continue;
+        }
+        if depth == 0 && start.is_none() {
+            start = Some(span.start);
+        }
+        if tok.open_bracket().is_some() {
+            depth += 1;
+        } else if tok.close_bracket().is_some() {
+            depth = depth.checked_sub(1)?;
+        } else if depth == 0 && matches!(tok, Tok::Comma) {
+            start = None;
+        }
+    }
+    start
+}
+
+/// Whether the last token of `text` ends an operand (so a `(` after it opens a call).
+pub fn ends_with_operand(text: &str) -> bool {
+    Tok::lexer(text)
+        .filter_map(Result::ok)
+        .filter(|t| !matches!(t, Tok::Newline))
+        .last()
+        .is_some_and(|t| t.ends_expr())
+}

@@ -202,9 +202,10 @@ pub fn with_item(context: E, target: Option<E>) -> R<Box<WithItem>> {
 pub enum PItem {
     Plain(Param, Option<E>),
     Slash(usize),
-    Star(Option<Param>, usize, Option<E>),
-    /// The parameter, where its `**` is, and a default (which is an error).
-    DStar(Param, usize, Option<E>),
+    /// The parameter, where its `*` is, and where the `=` of a default is (an error).
+    Star(Option<Param>, usize, Option<usize>),
+    /// The parameter, where its `**` is, and where the `=` of a default is (an error).
+    DStar(Param, usize, Option<usize>),
 }
 
 pub fn param(name: &str, annotation: Option<E>, l: usize, r: usize) -> Box<(Param, u32)> {
@@ -282,18 +283,21 @@ pub fn params(items: Vec<Box<(PItem, u32)>>) -> R<Box<(Parameters, u32)>> {
                 if seen_star.is_some() {
                     return err("* argument may appear only once", span);
                 }
-                if let Some(x) = default {
+                if let Some(eq) = default {
                     return err(
                         "var-positional argument cannot have default value",
-                        x.e.span,
+                        sp(eq, eq + 1),
                     );
                 }
                 seen_star = Some((prm.is_none(), at));
                 p.vararg = prm;
             }
             PItem::DStar(prm, _, default) => {
-                if let Some(x) = default {
-                    return err("var-keyword argument cannot have default value", x.e.span);
+                if let Some(eq) = default {
+                    return err(
+                        "var-keyword argument cannot have default value",
+                        sp(eq, eq + 1),
+                    );
                 }
                 kwarg_span = Some(prm.span);
                 p.kwarg = Some(prm);

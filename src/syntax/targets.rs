@@ -45,6 +45,12 @@ fn fail<T>(msg: String, span: Span) -> R<T> {
     Err(SyntaxError::syntax(msg, span))
 }
 
+/// An error CPython's compiler reports, not its parser: it quotes no line of a string
+/// given to `compile()` and counts its columns in bytes.
+fn compiler_fail<T>(msg: &str, span: Span) -> R<T> {
+    Err(SyntaxError::syntax(msg, span).with_origin(super::error::Origin::Compiler))
+}
+
 /// The first sub-expression that cannot be assigned to (CPython's `_PyPegen_get_invalid_target`).
 fn invalid_target(e: &Expr, del: bool) -> Option<&Expr> {
     match &e.kind {
@@ -65,7 +71,7 @@ fn check_stars(e: &Expr) -> R<()> {
             .filter(|x| matches!(x.kind, ExprKind::Starred(_)))
             .count();
         if stars > 1 {
-            return fail("multiple starred expressions in assignment".into(), e.span);
+            return compiler_fail("multiple starred expressions in assignment", e.span);
         }
         for x in v {
             check_stars(x)?;
@@ -80,8 +86,8 @@ pub fn check_store(e: &Expr) -> R<()> {
         return fail(format!("cannot assign to {}", expr_name(bad)), bad.span);
     }
     if let ExprKind::Starred(_) = e.kind {
-        return fail(
-            "starred assignment target must be in a list or tuple".into(),
+        return compiler_fail(
+            "starred assignment target must be in a list or tuple",
             e.span,
         );
     }
@@ -156,8 +162,8 @@ pub fn check_assign(targets: &[Side]) -> R<()> {
             return fail(msg, bad.span);
         }
         if let ExprKind::Starred(_) = t.e.kind {
-            return fail(
-                "starred assignment target must be in a list or tuple".into(),
+            return compiler_fail(
+                "starred assignment target must be in a list or tuple",
                 t.e.span,
             );
         }

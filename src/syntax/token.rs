@@ -190,6 +190,7 @@ pub enum Tok<'s> {
     #[token("==")]
     EqEq,
     #[token("!=")]
+    #[token("<>", super::lexer::barry_not_equal)]
     NotEq,
     #[token("+=")]
     PlusEq,

@@ -11,6 +11,7 @@ pub mod format_spec;
 pub mod number_parse;
 pub mod printf;
 pub mod search;
+pub mod unclosed_field;
 mod unicode_tables;
 
 pub use float_ops::{

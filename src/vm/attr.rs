@@ -464,7 +464,7 @@ impl Vm {
                 }
                 "__dict__" => Some(Value::Obj(f.dict_obj())),
                 "__globals__" => Some(Value::Obj(f.globals.clone())),
-                "__code__" => Some(Value::obj(Obj::Code(f.code.clone()))),
+                "__code__" => Some(Value::obj(Obj::Code(f.visible_code()))),
                 "__closure__" => Some(if f.closure.is_empty() {
                     Value::None
                 } else {

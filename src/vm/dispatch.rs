@@ -1562,6 +1562,7 @@ impl Vm {
                 dict: RefCell::new(None),
                 module,
                 doc: RefCell::new(doc),
+                iterable_coroutine_code: RefCell::new(None),
             },
         ))))
     }

@@ -521,7 +521,7 @@ impl Vm {
         match &**o {
             Obj::Generator(g) if g.kind == GenKind::Coroutine => {
                 let code = &self.top().code;
-                if code.code.flags.coroutine || code.iterable_coroutine.get() {
+                if code.code.flags.coroutine || code.iterable_coroutine {
                     return Ok(v);
                 }
                 // Released first, as CPython does: its "never awaited" warning names the
@@ -565,7 +565,7 @@ impl Vm {
                     return Ok(v.clone());
                 }
                 // A generator-based coroutine (`types.coroutine`) is awaited as it is.
-                if g.kind == GenKind::Generator && g.code.iterable_coroutine.get() {
+                if g.kind == GenKind::Generator && g.code.iterable_coroutine {
                     return Ok(v.clone());
                 }
             }

@@ -1,8 +1,8 @@
 //! The import system: `sys.modules`, native modules, the stdlib embedded in the binary,
 //! and `name.aio` / `name.py` / package folders on the search path (DESIGN.md section 1).
 
-use super::errors::{exc, new_exception, PyResult};
-use super::types::{exc_class, ExcKind};
+use super::errors::{exc, PyResult};
+use super::types::ExcKind;
 use super::value::{ObjRef, Value};
 use super::Vm;
 use crate::bytecode::Source;
@@ -476,6 +476,29 @@ impl Vm {
         let consts = code.consts.iter().map(|c| self.const_value(c)).collect();
         let names: Box<[Value]> = code.names.iter().map(|n| self.intern(n)).collect();
         let varnames: Box<[Value]> = code.varnames.iter().map(|n| self.intern(n)).collect();
+        Self::code_object_of(code, consts, names, varnames, false)
+    }
+
+    /// `code`'s copy marked `CO_ITERABLE_COROUTINE` (what `types.coroutine` gives a
+    /// generator function): the same instructions and constants, caches of its own.
+    pub fn iterable_coroutine_copy(code: &crate::obj::CodeObj) -> Rc<crate::obj::CodeObj> {
+        Self::code_object_of(
+            code.code.clone(),
+            code.consts.clone(),
+            code.names.clone(),
+            code.varnames.clone(),
+            true,
+        )
+    }
+
+    /// The runtime form of `code`, given its constants and names as values.
+    fn code_object_of(
+        code: Rc<crate::bytecode::Code>,
+        consts: Box<[Value]>,
+        names: Box<[Value]>,
+        varnames: Box<[Value]>,
+        iterable_coroutine: bool,
+    ) -> Rc<crate::obj::CodeObj> {
         let global_cache = names.iter().map(|_| Default::default()).collect();
         let method_cache = names.iter().map(|_| Default::default()).collect();
         let attr_hints = names.iter().map(|_| Default::default()).collect();
@@ -512,7 +535,7 @@ impl Vm {
             stack_room,
             shortcut: Default::default(),
             hidden_from_tracebacks: Default::default(),
-            iterable_coroutine: Default::default(),
+            iterable_coroutine,
         })
     }
 
@@ -548,119 +571,6 @@ impl Vm {
             let _ = self.setdata_add(&mut second, v);
         }
         Value::frozenset(second)
-    }
-
-    /// A SyntaxError exception from a front-end error, with CPython's attributes.
-    pub fn syntax_error_exc(
-        &mut self,
-        e: &crate::syntax::error::SyntaxError,
-        source: &Source,
-    ) -> super::errors::ExcRef {
-        use crate::syntax::error::{Columns, Origin};
-        if e.as_memory_error {
-            return super::errors::memory_error();
-        }
-        let kind = match e.kind {
-            crate::syntax::error::SyntaxErrorKind::SyntaxError => ExcKind::SyntaxError,
-            crate::syntax::error::SyntaxErrorKind::IndentationError => ExcKind::IndentationError,
-            crate::syntax::error::SyntaxErrorKind::TabError => ExcKind::TabError,
-        };
-        let lineno = source.line_of(e.span.start);
-        // CPython's text is a C string: it stops at a NUL, and then has no newline.
-        let line = source.line_text(lineno);
-        let text = match line.split_once('\0') {
-            Some((before, _)) => Value::str(before),
-            // The compiler reads the line back from the file; a string has none.
-            None if matches!(e.origin, Origin::Compiler | Origin::Symtable)
-                && !source.from_file =>
-            {
-                Value::None
-            }
-            // The tokenizer's own messages quote the line without its newline.
-            None if e.origin == Origin::Tokenizer => Value::str(line),
-            // An error found at the end of a string input, on an earlier line: CPython
-            // quotes that line from its string buffer, where it has no newline.
-            None if e.raised_at_eof && !source.from_file && source.has_line_after(lineno) => {
-                Value::str(line)
-            }
-            None if source.newline_implied || source.line_terminated(lineno) => {
-                Value::string(format!("{line}\n"))
-            }
-            None => Value::str(line),
-        };
-        let byte_columns = match e.origin {
-            Origin::Compiler | Origin::Symtable => true,
-            Origin::Parser => source.from_file,
-            Origin::Tokenizer => false,
-        };
-        let column = |at: u32| {
-            let col = if byte_columns {
-                source.byte_col(at)
-            } else {
-                source.char_col(at)
-            };
-            col as i64 + 1
-        };
-        let mut offset = column(e.span.start);
-        let end_lineno = match e.columns {
-            Columns::Point => lineno,
-            _ => source.line_of(e.span.end.max(e.span.start)),
-        };
-        let mut end_offset = match e.columns {
-            Columns::Span if e.span.end > e.span.start => column(e.span.end),
-            Columns::Span => offset + 1,
-            Columns::NoEnd(end) => end,
-            Columns::Point => offset,
-            Columns::Unknown => {
-                offset = 0;
-                0
-            }
-        };
-        let (mut end_lineno, mut text) = (end_lineno, text);
-        if let Some((start, expr)) = &e.fstring_expr {
-            // Columns into the quoted `(expression)`, one past its opening parenthesis; the
-            // end of the expression is its closing parenthesis.
-            let col = |at: u32| {
-                let rel = (at as usize).saturating_sub(*start).min(expr.len());
-                expr.get(..rel).map_or(0, |s| s.chars().count()) as i64 + 2
-            };
-            offset = col(e.span.start);
-            end_offset = match e.columns {
-                Columns::Span if e.span.end > e.span.start => col(e.span.end),
-                _ => offset + 1,
-            };
-            end_lineno = lineno;
-            text = Value::string(format!("({expr})\n"));
-        }
-        let details = Value::tuple(vec![
-            Value::str(&source.name),
-            Value::Int(lineno as i64),
-            Value::Int(offset),
-            text.clone(),
-            Value::Int(end_lineno as i64),
-            Value::Int(end_offset),
-        ]);
-        let args = match e.origin {
-            Origin::Symtable => vec![Value::str(&e.msg)],
-            _ => vec![Value::str(&e.msg), details],
-        };
-        let ex = new_exception(exc_class(kind), Value::tuple(args));
-        let attrs = [
-            ("msg", Value::str(&e.msg)),
-            ("filename", Value::str(&source.name)),
-            ("lineno", Value::Int(lineno as i64)),
-            ("offset", Value::Int(offset)),
-            ("text", text),
-            ("end_lineno", Value::Int(end_lineno as i64)),
-            ("end_offset", Value::Int(end_offset)),
-        ];
-        {
-            let mut d = ex.exc().dict().borrow_mut();
-            for (k, v) in attrs {
-                super::dictops::set_str(&mut d, Value::str(k), v);
-            }
-        }
-        ex
     }
 
     /// `from module import name`

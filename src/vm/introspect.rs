@@ -36,7 +36,7 @@ pub fn code_flags(obj: &CodeObj) -> i64 {
         (f.generator, CO_GENERATOR),
         (f.coroutine, CO_COROUTINE),
         (f.async_generator, CO_ASYNC_GENERATOR),
-        (obj.iterable_coroutine.get(), CO_ITERABLE_COROUTINE),
+        (obj.iterable_coroutine, CO_ITERABLE_COROUTINE),
     ] {
         if on {
             bits |= bit;

@@ -36,6 +36,7 @@ pub mod recursion;
 pub mod set_bases;
 pub mod signals;
 pub mod suggestions;
+pub mod syntax_exc;
 pub mod traceback;
 pub mod types;
 pub mod unwind;

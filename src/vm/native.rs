@@ -46,6 +46,34 @@ impl<'a> Args<'a> {
         )))
     }
 
+    /// `check` for a function of module `module` (`sys.intern`), with CPython's messages
+    /// for it: `sys.intern() takes exactly one argument (0 given)`, `sys.exc_info() takes
+    /// no arguments (1 given)`, `sys.exit() takes no keyword arguments`.
+    pub fn check_function(&self, module: &str, name: &str, min: usize, max: usize) -> PyResult<()> {
+        self.no_kwargs_for(module, name)?;
+        let n = self.pos.len();
+        if n >= min && n <= max {
+            return Ok(());
+        }
+        let qual = format!("{module}.{name}");
+        Err(type_error(count_message(&qual, name, n, min, max)))
+    }
+
+    /// The count part of `check_method`, for methods whose keywords are checked apart.
+    pub fn check_method_count(
+        &self,
+        owner: &str,
+        name: &str,
+        min: usize,
+        max: usize,
+    ) -> PyResult<()> {
+        let Some((n, min, max)) = self.counts_without_receiver(min, max) else {
+            return Ok(());
+        };
+        let qual = format!("{owner}.{name}");
+        Err(type_error(count_message(&qual, name, n, min, max)))
+    }
+
     /// The arity check of a slot wrapper (`list.__len__`, `str.__getitem__`, `int.__add__`)
     /// taking `extra` arguments after its receiver, as CPython's `check_num_args`:
     /// "expected 1 argument, got 0", "wrapper __len__() takes no keyword arguments".
@@ -180,6 +208,30 @@ impl<'a> Args<'a> {
             "{name}() takes at most {max} keyword argument{} ({n} given)",
             if max == 1 { "" } else { "s" }
         )))
+    }
+
+    /// Argument Clinic's checks of a function whose `params` may each be passed by
+    /// position or by name, the first `required` of them required: too many arguments,
+    /// an unknown keyword, one given both ways, a required one missing.
+    pub fn clinic_params(&self, name: &str, params: &[&str], required: usize) -> PyResult<()> {
+        self.clinic_max_args(name, params.len())?;
+        self.only_kwargs(name, params)?;
+        for (i, param) in params.iter().enumerate() {
+            let by_name = self.kw(param).is_some();
+            if by_name && i < self.pos.len() {
+                return Err(type_error(format!(
+                    "argument for {name}() given by name ('{param}') and position ({})",
+                    i + 1
+                )));
+            }
+            if i < required && !by_name && i >= self.pos.len() {
+                return Err(type_error(format!(
+                    "{name}() missing required argument '{param}' (pos {})",
+                    i + 1
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// Argument Clinic's first check, made before any keyword is looked at: positional

@@ -137,11 +137,17 @@ fn ba_cell(v: &Value) -> Option<&ByteArrayObj> {
     }
 }
 
-/// The receiver's bytes and whether it is a bytearray.
+/// The receiver's bytes and whether it is a bytearray, once the method's argument count
+/// is checked.
 fn this<'a>(vm: &Vm, a: &Args<'a>, name: &str) -> PyResult<(Cow<'a, [u8]>, bool)> {
     match a.pos.first() {
         Some(v) => match bytes_view(v) {
-            Some(d) => Ok((d, is_bytearray(v))),
+            Some(d) => {
+                let ba = is_bytearray(v);
+                let owner = if ba { "bytearray" } else { "bytes" };
+                super::bytes_arity::check(a, owner, name)?;
+                Ok((d, ba))
+            }
             None => Err(super::wrong_receiver(name, "bytes", &vm.type_name(v))),
         },
         None => Err(type_error(format!("descriptor '{name}' needs an argument"))),
@@ -325,6 +331,7 @@ fn hash(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 }
 
 fn len(vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    a.check_slot("__len__", 0)?;
     if let Some(Value::Obj(o)) = a.pos.first() {
         match &**o {
             Obj::Bytes(b) => return Ok(Value::Int(b.len() as i64)),
@@ -539,6 +546,16 @@ fn count(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn starts_ends(vm: &mut Vm, a: &Args, name: &str, ends: bool) -> PyResult<Value> {
     let (d, _) = this(vm, a, name)?;
     a.check(name, 2, 4)?;
+    let prefix = &a.pos[1];
+    let is_tuple = crate::vm::payload::builtin_view(prefix)
+        .as_tuple()
+        .is_some();
+    if bytes_view(prefix).is_none() && !is_tuple {
+        return Err(type_error(format!(
+            "{name} first arg must be bytes or a tuple of bytes, not {}",
+            vm.type_name(prefix)
+        )));
+    }
     let Some((s, e)) = range_args(vm, a, d.len())? else {
         return Ok(Value::Bool(false));
     };
@@ -578,16 +595,19 @@ fn decode_m(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let (d, _) = this(vm, a, "decode")?;
     a.only_kwargs("decode", &["encoding", "errors"])?;
     a.check_method_pos_tuple("decode", 1, 3)?;
-    let enc = a
-        .arg(1, "encoding")
-        .and_then(|v| v.as_str())
-        .unwrap_or("utf-8")
-        .to_string();
-    let errs = a
-        .arg(2, "errors")
-        .and_then(|v| v.as_str())
-        .unwrap_or("strict")
-        .to_string();
+    let text_arg = |i: usize, name: &str, default: &str| -> PyResult<String> {
+        match a.arg(i, name) {
+            None => Ok(default.to_string()),
+            Some(v) => v.as_str().map(str::to_string).ok_or_else(|| {
+                type_error(format!(
+                    "decode() argument '{name}' must be str, not {}",
+                    vm.type_name(v)
+                ))
+            }),
+        }
+    };
+    let enc = text_arg(1, "encoding", "utf-8")?;
+    let errs = text_arg(2, "errors", "strict")?;
     crate::modules::codecs::decode_text(vm, &d, &enc, &errs)
 }
 
@@ -652,7 +672,7 @@ pub fn hex_string(
 }
 
 fn fromhex_impl(vm: &mut Vm, a: &Args, ba: bool) -> PyResult<Value> {
-    a.check("fromhex", 2, 2)?;
+    a.check_method(if ba { "bytearray" } else { "bytes" }, "fromhex", 2, 2)?;
     let s = a.pos[1].as_str().ok_or_else(|| {
         type_error(format!(
             "fromhex() argument must be str, not {}",
@@ -1000,7 +1020,7 @@ fn translate(vm: &mut Vm, a: &Args) -> PyResult<Value> {
         }
         None => {
             return Err(type_error(
-                "translate() missing required argument 'table' (pos 1)",
+                "translate() takes at least 1 positional argument (0 given)",
             ))
         }
     };
@@ -1152,15 +1172,15 @@ fn pad(vm: &mut Vm, a: &Args, name: &str, kind: u8) -> PyResult<Value> {
     a.check(name, 2, 3)?;
     let width = vm.ssize_value(&a.pos[1])?;
     let fill = match a.pos.get(2) {
-        Some(v) => {
-            let f = arg_bytes(vm, v)?;
-            if f.len() != 1 {
+        Some(v) => match bytes_view(v) {
+            Some(f) if f.len() == 1 => f[0],
+            _ => {
                 return Err(type_error(format!(
-                    "{name}() argument 2 must be a byte string of length 1, not bytes"
-                )));
+                    "{name}() argument 2 must be a byte string of length 1, not {}",
+                    vm.type_name(v)
+                )))
             }
-            f[0]
-        }
+        },
         None => b' ',
     };
     let n = d.len() as i64;
@@ -1251,8 +1271,21 @@ fn mod_(vm: &mut Vm, a: &Args) -> PyResult<Value> {
         }
     }
     let fmt = fmt.replace("%b", "%s");
-    let s = super::str::str_mod(vm, &fmt, &args)?;
+    let s = super::str::str_mod(vm, &fmt, &args).map_err(in_bytes_words)?;
     Ok(make(s.chars().map(|c| c as u32 as u8).collect(), ba))
+}
+
+/// The str formatter's errors in the words CPython's bytes formatter uses.
+fn in_bytes_words(e: crate::vm::errors::ExcRef) -> crate::vm::errors::ExcRef {
+    const STR_WORDS: &str = "not all arguments converted during string formatting";
+    let args = e.exc().args.borrow().clone();
+    let about_str = args
+        .as_tuple()
+        .is_some_and(|t| t.len() == 1 && t[0].as_str() == Some(STR_WORDS));
+    if e.is(crate::vm::types::ExcKind::TypeError) && about_str {
+        return type_error("not all arguments converted during bytes formatting");
+    }
+    e
 }
 
 // ---- bytearray mutation ----
@@ -1260,7 +1293,10 @@ fn mod_(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn ba_this<'a>(vm: &Vm, a: &'a Args, name: &str) -> PyResult<&'a ByteArrayObj> {
     match a.pos.first() {
         Some(v) => {
-            ba_cell(v).ok_or_else(|| super::wrong_receiver(name, "bytearray", &vm.type_name(v)))
+            let cell = ba_cell(v)
+                .ok_or_else(|| super::wrong_receiver(name, "bytearray", &vm.type_name(v)))?;
+            super::bytes_arity::check(a, "bytearray", name)?;
+            Ok(cell)
         }
         None => Err(super::receiver_missing(name, "bytearray")),
     }

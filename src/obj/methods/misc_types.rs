@@ -93,6 +93,19 @@ fn module_new(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn none_hash(_vm: &mut Vm, _a: &Args) -> PyResult<Value> {
     Ok(Value::Int(0x0fcb_12d0))
 }
+/// `types.CellType(contents)`: a cell holding `contents`, or an empty one.
+fn cell_new(_vm: &mut Vm, a: &Args) -> PyResult<Value> {
+    a.no_kwargs("cell")?;
+    // The class comes first.
+    let n = a.pos.len().saturating_sub(1);
+    if n > 1 {
+        return Err(type_error(format!(
+            "cell expected at most 1 argument, got {n}"
+        )));
+    }
+    let contents = a.pos.get(1).cloned().unwrap_or(Value::Undef);
+    Ok(Value::obj(Obj::Cell(std::cell::RefCell::new(contents))))
+}
 fn ellipsis_repr(_vm: &mut Vm, _a: &Args) -> PyResult<Value> {
     Ok(Value::str("Ellipsis"))
 }
@@ -245,6 +258,7 @@ pub fn register(vm: &mut Vm) {
         ],
     );
     vm.add_methods(&t.module, "module", &[("__new__", module_new)]);
+    vm.add_methods(&t.cell, "cell", &[("__new__", cell_new)]);
     vm.add_methods(
         &t.ellipsis,
         "ellipsis",

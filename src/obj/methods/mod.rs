@@ -21,6 +21,7 @@ macro_rules! rich_comparisons {
 }
 
 pub mod bytes;
+pub mod bytes_arity;
 pub mod code;
 pub mod complex;
 pub mod descriptors;

@@ -426,6 +426,7 @@ fn object_init_subclass(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 
 fn object_sizeof(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let _ = (vm, self_arg(args, "__sizeof__")?);
+    args.check_method("object", "__sizeof__", 1, 1)?;
     Ok(Value::Int(std::mem::size_of::<Obj>() as i64))
 }
 
@@ -470,13 +471,13 @@ fn object_reduce_ex(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 }
 
 fn object_reduce(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("__reduce__", 1, 1)?;
+    args.check_method("object", "__reduce__", 1, 1)?;
     common_reduce(vm, &args.pos[0], 0)
 }
 
 /// `object.__getstate__()`: the instance dict and slots (stdlib/_objreduce.aio).
 fn object_getstate(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("__getstate__", 1, 1)?;
+    args.check_method("object", "__getstate__", 1, 1)?;
     call_module(
         vm,
         "_objreduce",

@@ -702,13 +702,8 @@ impl Fmt<'_> {
                         j += 1;
                     }
                     if j >= b.len() {
-                        return Err(fmt_value_error(if nest > 1 || f[i + 1..].contains('}') {
-                            "expected '}' before end of string"
-                        } else if i + 1 == b.len() {
-                            "Single '{' encountered in format string"
-                        } else {
-                            "expected '}' before end of string"
-                        }));
+                        let rest = &f[i + 1..];
+                        return Err(fmt_value_error(crate::text::unclosed_field::message(rest)));
                     }
                     let field = &f[i + 1..j];
                     let s = self.field(vm, field, depth)?;
@@ -1673,6 +1668,7 @@ fn encode(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 fn maketrans(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     a.no_kwargs("maketrans")?;
     // Static method: no receiver.
+    a.check_pos("maketrans", 1, 3)?;
     let args = a.pos;
     let mut d = DictData::new();
     let out = Value::dict(std::mem::take(&mut d));
@@ -1844,6 +1840,7 @@ fn isspace(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 }
 fn isascii(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     let s = this(vm, a, "isascii")?;
+    a.check_method("str", "isascii", 1, 1)?;
     Ok(Value::Bool(s.ascii))
 }
 fn isprintable(vm: &mut Vm, a: &Args) -> PyResult<Value> {
@@ -1991,6 +1988,7 @@ fn isidentifier(vm: &mut Vm, a: &Args) -> PyResult<Value> {
 
 fn getnewargs(vm: &mut Vm, a: &Args) -> PyResult<Value> {
     this(vm, a, "__getnewargs__")?;
+    a.check_method("str", "__getnewargs__", 1, 1)?;
     Ok(Value::tuple(vec![a.pos[0].clone()]))
 }
 
