@@ -431,7 +431,7 @@ impl Vm {
         for st in &mut self.aio.loops {
             for task in std::mem::take(&mut st.tasks) {
                 if let Some(ts) = as_future(&task).and_then(|f| f.task.as_ref()) {
-                    ts.index.set(usize::MAX);
+                    ts.set_listed_at(None);
                 }
                 registered.push((st.obj.clone(), task.downgrade()));
             }

@@ -58,9 +58,7 @@ impl Vm {
         let lp = f.loop_value();
         if let Value::Obj(l) = &lp {
             if let Some(st) = self.aio.state(l) {
-                // (4G live tasks would not fit in memory; the sentinel only keeps it listed.)
-                ts.index
-                    .set(u32::try_from(st.tasks.len()).unwrap_or(u32::MAX));
+                ts.set_listed_at(Some(st.tasks.len()));
                 st.tasks.push(task.clone());
                 st.ready.push_back(Ready::Step(task.clone(), None));
             }
@@ -73,7 +71,7 @@ impl Vm {
             return;
         };
         if let Some(st) = self.aio.state_of_future(task) {
-            ts.index.set(st.tasks.len());
+            ts.set_listed_at(Some(st.tasks.len()));
             st.tasks.push(task.clone());
         }
     }
@@ -82,7 +80,8 @@ impl Vm {
     fn task_unregister(&mut self, task: &ObjRef) {
         let Some(f) = as_future(task) else { return };
         let Some(ts) = &f.task else { return };
-        let i = ts.index.replace(u32::MAX) as usize;
+        let Some(i) = ts.listed_at() else { return };
+        ts.set_listed_at(None);
         let lp = f.loop_value();
         let Value::Obj(l) = &lp else { return };
         let Some(st) = self.aio.state(l) else { return };
@@ -91,7 +90,7 @@ impl Vm {
             if let Some(moved) = st.tasks.get(i) {
                 if let Some(mf) = as_future(moved) {
                     if let Some(mt) = &mf.task {
-                        mt.index.set(i as u32);
+                        mt.set_listed_at(Some(i));
                     }
                 }
             }

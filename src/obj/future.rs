@@ -64,8 +64,9 @@ pub struct TaskState {
     pub num_cancels_requested: Cell<u32>,
     /// Report "Task was destroyed but it is pending!" if it dies unfinished.
     pub log_destroy_pending: Cell<bool>,
-    /// Position in its loop's list of live tasks (`u32::MAX`: not in it).
-    pub index: Cell<u32>,
+    /// Position in its loop's list of live tasks (`u32::MAX`: not in it), through
+    /// `TaskState::listed_at` and `set_listed_at`.
+    index: Cell<u32>,
     pub context: RefCell<Value>,
 }
 
@@ -131,6 +132,20 @@ fn set_cell(cell: &Cell<Option<ObjRef>>, v: Value) {
 }
 
 impl TaskState {
+    /// Where the task is in its loop's list of live tasks (None: not in it).
+    pub fn listed_at(&self) -> Option<usize> {
+        let i = self.index.get();
+        (i != u32::MAX).then_some(i as usize)
+    }
+
+    /// Records the task's position in its loop's list (None: not in it). A position past
+    /// `u32::MAX` (4G live tasks would not fit in memory) leaves it unrecorded, which only
+    /// keeps the task listed.
+    pub fn set_listed_at(&self, i: Option<usize>) {
+        self.index
+            .set(i.and_then(|i| u32::try_from(i).ok()).unwrap_or(u32::MAX));
+    }
+
     /// The future this task waits on (None when not waiting).
     pub fn fut_waiter(&self) -> Value {
         cell_value(&self.fut_waiter)
