@@ -62,13 +62,16 @@ pub(super) const SO_KEEPALIVE: i64 = 9;
 pub(super) const SO_REUSEPORT: i64 = 15;
 pub(super) const SO_BROADCAST: i64 = 6;
 pub(super) const SO_LINGER: i64 = 13;
+pub(super) const SO_TYPE: i64 = 3;
+pub(super) const IPPROTO_IP: i64 = 0;
+pub(super) const IP_TOS: i64 = 1;
+pub(super) const IP_TTL: i64 = 2;
 pub(super) const IPPROTO_TCP: i64 = 6;
 pub(super) const TCP_NODELAY: i64 = 1;
 pub(super) const IPPROTO_IPV6: i64 = 41;
 pub(super) const IPV6_V6ONLY: i64 = 26;
 const EBADF: i32 = 9;
 const EISCONN: i32 = 106;
-pub(super) const ENOPROTOOPT: i32 = 92;
 const EAFNOSUPPORT: i32 = 97;
 
 /// The module's constants, for socket.aio.
@@ -88,7 +91,10 @@ const CONSTANTS: &[(&str, i64)] = &[
     ("SO_REUSEPORT", SO_REUSEPORT),
     ("SO_BROADCAST", SO_BROADCAST),
     ("SO_LINGER", SO_LINGER),
-    ("IPPROTO_IP", 0),
+    ("SO_TYPE", SO_TYPE),
+    ("IPPROTO_IP", IPPROTO_IP),
+    ("IP_TOS", IP_TOS),
+    ("IP_TTL", IP_TTL),
     ("IPPROTO_TCP", IPPROTO_TCP),
     ("IPPROTO_UDP", 17),
     ("TCP_NODELAY", TCP_NODELAY),
