@@ -666,9 +666,43 @@ fn fmt_value_error(msg: &str) -> ExcRef {
     value_error(msg)
 }
 
+/// Where the replacement field whose name starts at `start` ends (its closing `}`), or
+/// `b.len()` when the string ends first. As CPython reads it: in the name, an index in
+/// brackets is taken whole (braces in it are text) and the character after `!` is the
+/// conversion whatever it is; in the spec, braces nest.
+fn field_end(b: &[u8], start: usize) -> usize {
+    let mut nest = 1;
+    let mut in_name = true;
+    let mut j = start;
+    while j < b.len() {
+        match b[j] {
+            b'[' if in_name => match b[j..].iter().position(|&c| c == b']') {
+                Some(k) => j += k,
+                None => return b.len(),
+            },
+            b'!' if in_name => {
+                in_name = false;
+                j += 1;
+            }
+            b':' if in_name => in_name = false,
+            b'{' => nest += 1,
+            b'}' => {
+                nest -= 1;
+                if nest == 0 {
+                    return j;
+                }
+            }
+            _ => {}
+        }
+        j += 1;
+    }
+    b.len()
+}
+
 impl Fmt<'_> {
     fn render(&mut self, vm: &mut Vm, f: &str, depth: usize) -> PyResult<String> {
-        if depth > 2 {
+        // CPython expands a spec's fields, but not those of a spec within a spec.
+        if depth >= 2 {
             return Err(fmt_value_error("Max string recursion exceeded"));
         }
         let mut out = String::with_capacity(f.len() + 16);
@@ -685,22 +719,7 @@ impl Fmt<'_> {
                         lit_start = i;
                         continue;
                     }
-                    // Find the matching close brace, counting nested braces.
-                    let mut nest = 1;
-                    let mut j = i + 1;
-                    while j < b.len() {
-                        match b[j] {
-                            b'{' => nest += 1,
-                            b'}' => {
-                                nest -= 1;
-                                if nest == 0 {
-                                    break;
-                                }
-                            }
-                            _ => {}
-                        }
-                        j += 1;
-                    }
+                    let j = field_end(b, i + 1);
                     if j >= b.len() {
                         let rest = &f[i + 1..];
                         return Err(fmt_value_error(crate::text::unclosed_field::message(rest)));
