@@ -1621,6 +1621,11 @@ pub fn register(vm: &mut Vm) {
         false,
     );
     vm.add_methods(&timer_handle, "TimerHandle", &[("when", handle_when)]);
+    vm.add_methods(
+        &timer_handle,
+        "TimerHandle",
+        super::asyncio_timer_order::METHODS,
+    );
     for &(name, timer_only, getter) in HANDLE_PRIVATE {
         let p = vm.native_property("Handle", name, getter);
         let class = if timer_only { &timer_handle } else { &handle };

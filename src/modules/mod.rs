@@ -6,6 +6,7 @@ pub(crate) mod asyncio_arity;
 pub mod asyncio_core;
 pub mod asyncio_io;
 pub mod asyncio_sync;
+pub mod asyncio_timer_order;
 pub mod builtins;
 pub mod cmath;
 pub mod codecs;

@@ -441,6 +441,7 @@ impl Vm {
                 | Obj::Range(_)
                 | Obj::FrozenSet(_)
                 | Obj::WeakRef(_)
+                | Obj::Handle(_)
                 | Obj::MemoryView(_) => match self.lookup_special(v, "__hash__") {
                     Some(Value::None) => Err(self.unhashable(v)),
                     Some(f) => {
