@@ -5,7 +5,7 @@
 
 use crate::obj::function::{Args, NativeFn};
 use crate::obj::methods::bytes::bytes_data;
-use crate::vm::errors::{type_error, value_error, PyResult};
+use crate::vm::errors::{memory_error, type_error, value_error, PyResult};
 use crate::vm::value::Value;
 use crate::vm::Vm;
 use blake2::digest::block_buffer::{Lazy, LazyBuffer};
@@ -144,15 +144,18 @@ impl Hasher {
         })
     }
 
-    /// The digest of what was fed so far; `length` bytes of it for SHAKE.
-    fn digest(&self, length: usize) -> Vec<u8> {
-        fixed!(self.clone(), h => h.finalize().to_vec(), other => match other {
-            Hasher::Shake128(h) => xof(h.finalize_xof(), length),
-            Hasher::Shake256(h) => xof(h.finalize_xof(), length),
-            Hasher::Blake2b(h) => h.digest(),
-            Hasher::Blake2s(h) => h.digest(),
-            _ => Vec::new(),
-        })
+    /// The digest of what was fed so far; `length` bytes of it for SHAKE (MemoryError
+    /// when that much cannot be allocated).
+    fn digest(&self, length: usize) -> PyResult<Vec<u8>> {
+        Ok(
+            fixed!(self.clone(), h => h.finalize().to_vec(), other => match other {
+                Hasher::Shake128(h) => xof(h.finalize_xof(), length)?,
+                Hasher::Shake256(h) => xof(h.finalize_xof(), length)?,
+                Hasher::Blake2b(h) => h.digest(),
+                Hasher::Blake2s(h) => h.digest(),
+                _ => Vec::new(),
+            }),
+        )
     }
 
     /// The block size HMAC pads keys to (None for SHAKE, which HMAC does not take).
@@ -170,10 +173,18 @@ impl Hasher {
     }
 }
 
-fn xof(mut reader: impl XofReader, length: usize) -> Vec<u8> {
-    let mut out = vec![0; length];
+fn xof(mut reader: impl XofReader, length: usize) -> PyResult<Vec<u8>> {
+    let mut out = zeroed(length)?;
     reader.read(&mut out);
-    out
+    Ok(out)
+}
+
+/// `length` zero bytes, or MemoryError when they cannot be allocated.
+fn zeroed(length: usize) -> PyResult<Vec<u8>> {
+    let mut out = Vec::new();
+    out.try_reserve_exact(length).map_err(|_| memory_error())?;
+    out.resize(length, 0);
+    Ok(out)
 }
 
 /// The hashes in progress, by handle.
@@ -245,7 +256,7 @@ fn digest(vm: &mut Vm, args: &Args) -> PyResult<Value> {
         Some(Value::Int(n)) => usize::try_from(*n).map_err(|_| value_error("negative length"))?,
         _ => 0,
     };
-    Ok(Value::bytes(hasher(vm, h)?.digest(length)))
+    Ok(Value::bytes(hasher(vm, h)?.digest(length)?))
 }
 
 /// A bytes-like argument of `new_blake2` or `pbkdf2`.
@@ -299,19 +310,16 @@ fn pbkdf2(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
     let Some(hmac) = Hmac::new(name, &password) else {
         return Ok(Value::None);
     };
-    let mut out = Vec::with_capacity(dklen);
-    let mut block = 1u32;
-    while out.len() < dklen {
-        let mut u = hmac.mac(&[&salt[..], &block.to_be_bytes()].concat());
+    let mut out = zeroed(dklen)?;
+    for (chunk, block) in out.chunks_mut(hmac.size).zip(1u32..) {
+        let mut u = hmac.mac(&[&salt[..], &block.to_be_bytes()].concat())?;
         let mut t = u.clone();
         for _ in 1..iterations {
-            u = hmac.mac(&u);
+            u = hmac.mac(&u)?;
             t.iter_mut().zip(&u).for_each(|(a, b)| *a ^= b);
         }
-        out.extend_from_slice(&t);
-        block = block.wrapping_add(1);
+        chunk.copy_from_slice(&t[..chunk.len()]);
     }
-    out.truncate(dklen);
     Ok(Value::bytes(out))
 }
 
@@ -319,6 +327,8 @@ fn pbkdf2(_vm: &mut Vm, args: &Args) -> PyResult<Value> {
 struct Hmac {
     inner: Hasher,
     outer: Hasher,
+    /// The digest size.
+    size: usize,
 }
 
 impl Hmac {
@@ -326,24 +336,28 @@ impl Hmac {
         let mut inner = Hasher::new(name)?;
         let block = inner.block_size()?;
         let mut outer = inner.clone();
+        let size = inner.digest(0).ok()?.len();
+        if size == 0 {
+            return None;
+        }
         let mut k = if key.len() > block {
             let mut h = inner.clone();
             h.update(key);
-            h.digest(0)
+            h.digest(0).ok()?
         } else {
             key.to_vec()
         };
         k.resize(block, 0);
         inner.update(&k.iter().map(|b| b ^ 0x36).collect::<Vec<u8>>());
         outer.update(&k.iter().map(|b| b ^ 0x5c).collect::<Vec<u8>>());
-        Some(Hmac { inner, outer })
+        Some(Hmac { inner, outer, size })
     }
 
-    fn mac(&self, msg: &[u8]) -> Vec<u8> {
+    fn mac(&self, msg: &[u8]) -> PyResult<Vec<u8>> {
         let mut inner = self.inner.clone();
         inner.update(msg);
         let mut outer = self.outer.clone();
-        outer.update(&inner.digest(0));
+        outer.update(&inner.digest(0)?);
         outer.digest(0)
     }
 }
