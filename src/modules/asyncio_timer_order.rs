@@ -10,67 +10,59 @@ use crate::vm::errors::PyResult;
 use crate::vm::value::Value;
 use crate::vm::Vm;
 
-/// The deadline of a TimerHandle argument (None for anything else, which the comparison
+/// A TimerHandle and its deadline.
+type Timer<'a> = (&'a HandleObj, f64);
+
+/// A TimerHandle argument and its deadline (None for anything else, which a comparison
 /// leaves to the other operand: NotImplemented).
-fn when(v: Option<&Value>) -> Option<f64> {
+fn timer(v: Option<&Value>) -> Option<Timer<'_>> {
     match v? {
         Value::Obj(o) => match &**o {
-            Obj::Handle(h) => h.when,
+            Obj::Handle(h) => h.when.map(|w| (&**h, w)),
             _ => None,
         },
         _ => None,
     }
 }
 
-fn timer(v: Option<&Value>) -> Option<&HandleObj> {
-    match v? {
-        Value::Obj(o) => match &**o {
-            Obj::Handle(h) if h.when.is_some() => Some(h),
-            _ => None,
-        },
-        _ => None,
-    }
+/// The two operands of a comparison, when both are TimerHandles.
+fn timers<'a>(args: &'a Args) -> Option<(Timer<'a>, Timer<'a>)> {
+    Some((timer(args.pos.first())?, timer(args.pos.get(1))?))
 }
 
-/// `self == other` as CPython's TimerHandle.__eq__ (None: not two timer handles).
-fn equal(vm: &mut Vm, args: &Args) -> PyResult<Option<bool>> {
-    let (Some(a), Some(b)) = (timer(args.pos.first()), timer(args.pos.get(1))) else {
-        return Ok(None);
-    };
-    if a.when != b.when || a.cancelled.get() != b.cancelled.get() {
-        return Ok(Some(false));
+/// `a == b` as CPython's TimerHandle.__eq__.
+fn equal(vm: &mut Vm, (a, wa): Timer, (b, wb): Timer) -> PyResult<bool> {
+    if wa != wb || a.cancelled.get() != b.cancelled.get() {
+        return Ok(false);
     }
     let (ca, cb) = (a.callback.borrow().clone(), b.callback.borrow().clone());
     if !vm.eq(&ca, &cb)? {
-        return Ok(Some(false));
+        return Ok(false);
     }
     let (xa, xb) = (
         Value::tuple(a.args.borrow().clone()),
         Value::tuple(b.args.borrow().clone()),
     );
-    vm.eq(&xa, &xb).map(Some)
+    vm.eq(&xa, &xb)
 }
 
 /// A comparison by deadline: `strict` for `<`/`>`, else `<=`/`>=` (which also hold for
 /// equal handles); `flip` for `>`/`>=`.
 fn order(vm: &mut Vm, args: &Args, strict: bool, flip: bool) -> PyResult<Value> {
     args.check("TimerHandle comparison", 2, 2)?;
-    let (Some(mut a), Some(mut b)) = (when(args.pos.first()), when(args.pos.get(1))) else {
+    let Some((mut a, mut b)) = timers(args) else {
         return Ok(vm.t.not_implemented_value.clone());
     };
-    if timer(args.pos.first()).is_none() || timer(args.pos.get(1)).is_none() {
-        return Ok(vm.t.not_implemented_value.clone());
-    }
     if flip {
         std::mem::swap(&mut a, &mut b);
     }
-    if a < b {
+    if a.1 < b.1 {
         return Ok(Value::Bool(true));
     }
     if strict {
         return Ok(Value::Bool(false));
     }
-    Ok(Value::Bool(equal(vm, args)?.unwrap_or(false)))
+    equal(vm, a, b).map(Value::Bool)
 }
 
 fn lt(vm: &mut Vm, args: &Args) -> PyResult<Value> {
@@ -89,26 +81,27 @@ fn ge(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     order(vm, args, false, true)
 }
 
-fn eq(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("TimerHandle.__eq__", 2, 2)?;
-    Ok(match equal(vm, args)? {
-        Some(e) => Value::Bool(e),
+/// `__eq__`, or `__ne__` when `negate`.
+fn equality(vm: &mut Vm, args: &Args, negate: bool) -> PyResult<Value> {
+    args.check("TimerHandle equality", 2, 2)?;
+    Ok(match timers(args) {
+        Some((a, b)) => Value::Bool(equal(vm, a, b)? != negate),
         None => vm.t.not_implemented_value.clone(),
     })
 }
 
+fn eq(vm: &mut Vm, args: &Args) -> PyResult<Value> {
+    equality(vm, args, false)
+}
+
 fn ne(vm: &mut Vm, args: &Args) -> PyResult<Value> {
-    args.check("TimerHandle.__ne__", 2, 2)?;
-    Ok(match equal(vm, args)? {
-        Some(e) => Value::Bool(!e),
-        None => vm.t.not_implemented_value.clone(),
-    })
+    equality(vm, args, true)
 }
 
 /// `hash(handle._when)`.
 fn hash(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("TimerHandle.__hash__", 1, 1)?;
-    let w = when(args.pos.first()).map_or(Value::None, Value::Float);
+    let w = timer(args.pos.first()).map_or(Value::None, |(_, w)| Value::Float(w));
     vm.hash(&w).map(Value::Int)
 }
 
