@@ -252,8 +252,8 @@ fn update(vm: &mut Vm, args: &Args) -> PyResult<Value> {
 fn digest(vm: &mut Vm, args: &Args) -> PyResult<Value> {
     args.check("digest", 1, 2)?;
     let h = handle(args)?;
-    let length = match args.pos.get(1) {
-        Some(Value::Int(n)) => usize::try_from(*n).map_err(|_| value_error("negative length"))?,
+    let length = match args.pos.len() {
+        2 => count_arg(args, 1)?,
         _ => 0,
     };
     Ok(Value::bytes(hasher(vm, h)?.digest(length)?))
