@@ -115,12 +115,17 @@ pub struct FutureObj {
     pub task: Option<Box<TaskState>>,
 }
 
-/// A copy of the reference a `Cell<Option<ObjRef>>` holds, as a value (None if empty).
-fn cell_value(cell: &Cell<Option<ObjRef>>) -> Value {
+/// A copy of the reference a `Cell<Option<ObjRef>>` holds.
+fn peek(cell: &Cell<Option<ObjRef>>) -> Option<ObjRef> {
     let o = cell.take();
-    let v = o.clone().map_or(Value::None, Value::Obj);
+    let copy = o.clone();
     cell.set(o);
-    v
+    copy
+}
+
+/// `peek` as a value (None if empty).
+fn cell_value(cell: &Cell<Option<ObjRef>>) -> Value {
+    peek(cell).map_or(Value::None, Value::Obj)
 }
 
 /// Stores an object (or empties the cell for anything else, which is None).
@@ -326,9 +331,10 @@ impl FutureObj {
 
     /// The done callbacks in the order they run (the waker first), as code sees them.
     pub fn all_callbacks(&self) -> Vec<Callback> {
-        let w = self.waker.take();
-        let mut out: Vec<Callback> = w.iter().cloned().map(Callback::Wakeup).collect();
-        self.waker.set(w);
+        let mut out: Vec<Callback> = peek(&self.waker)
+            .map(Callback::Wakeup)
+            .into_iter()
+            .collect();
         let cbs = self.callbacks.borrow();
         out.extend(
             cbs.iter()
