@@ -34,16 +34,7 @@ impl<'a> Args<'a> {
     /// `list.pop() takes no keyword arguments`.
     pub fn check_method(&self, owner: &str, name: &str, min: usize, max: usize) -> PyResult<()> {
         self.no_kwargs_for(owner, name)?;
-        let Some((n, min, max)) = self.counts_without_receiver(min, max) else {
-            return Ok(());
-        };
-        Err(type_error(count_message(
-            &format!("{owner}.{name}"),
-            name,
-            n,
-            min,
-            max,
-        )))
+        self.check_method_count(owner, name, min, max)
     }
 
     /// `check` for a function of module `module` (`sys.intern`), with CPython's messages
